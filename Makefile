@@ -1,0 +1,56 @@
+# One command runner for people, CI and the README. Every recipe works on a fresh clone.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= .xhht/xhht.duckdb
+PORT ?= 8501
+export XHHT_DB ?= $(abspath $(DB))
+
+.PHONY: run setup demo system-deps test test-fast lint typecheck bench clean
+
+# Create the environment, build the demo store (if there is none) and start the app.
+run: setup demo
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+
+# The virtual environment with the pinned dependencies (re-run when pyproject.toml changes).
+setup: $(BIN)/.installed
+$(BIN)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+# The demo store, built once; `make demo DB=… FORCE=1` rebuilds it.
+demo: setup
+	@if [ ! -f "$(XHHT_DB)" ] || [ -n "$(FORCE)" ]; then $(BIN)/xhht demo --db "$(XHHT_DB)" --force; fi
+
+# Debian's Chromium (browser tests, chart export) and fonts with Vietnamese glyphs.
+system-deps:
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/dejavu ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-liberation >/dev/null; \
+	else \
+		echo "Cần Chromium và phông chữ: sudo apt-get install chromium fonts-dejavu-core fonts-liberation"; exit 1; \
+	fi
+
+# The whole test suite, browser and export tests included.
+test: setup system-deps
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 --dist loadfile
+
+test-fast: setup
+	$(BIN)/pytest -n 2 -m "not browser"
+
+lint: setup
+	$(BIN)/ruff check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+# Performance figures against their budgets (see README, "Benchmark").
+bench: setup system-deps
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .xhht test-artifacts .pytest_cache .mypy_cache .ruff_cache

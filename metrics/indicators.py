@@ -1,0 +1,131 @@
+"""The indicator registry (data/indicators.toml) as validated pydantic models."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from metrics.config import DATA_DIR
+from metrics.text import key
+
+LevelId = Literal["tot", "kha", "trung_binh", "muc_do_1", "muc_do_2"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NationalTarget(Strict):
+    year: int = Field(ge=2021, le=2035)
+    percent: float = Field(ge=0, le=100)
+    source: str = Field(min_length=5)
+    confirmed: bool
+
+
+class Model(Strict):
+    id: str
+    label_vi: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+
+
+class Level(Strict):
+    id: LevelId
+    label_vi: str
+    label_en: str
+    scheme: str
+    aliases: list[str]
+
+
+class Indicator(Strict):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    model: str
+    order: int
+    label_vi: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    short_vi: str = Field(min_length=1)
+    short_en: str = Field(min_length=1)
+    numerator_vi: str = Field(min_length=1)
+    denominator_vi: str = Field(min_length=1)
+    numerator_en: str = Field(min_length=1)
+    denominator_en: str = Field(min_length=1)
+    unit: Literal["%"]
+    count_unit_vi: str = Field(min_length=1)
+    levels: list[LevelId]
+    aliases: list[str] = Field(min_length=1)
+    legal_basis: str = Field(min_length=5)
+    # "commune": reported by communes and summed upwards; "province": reported by provincial
+    # (and former district) bodies only.
+    level_scope: Literal["commune", "province"]
+    national_target: list[NationalTarget]
+
+    def national_target_for(self, year: int) -> NationalTarget | None:
+        for t in self.national_target:
+            if t.year == year:
+                return t
+        return None
+
+
+class Registry(Strict):
+    model: list[Model]
+    indicator: list[Indicator]
+    level: list[Level]
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Registry:
+        model_ids = {m.id for m in self.model}
+        ids = [i.id for i in self.indicator]
+        if len(ids) != len(set(ids)):
+            raise ValueError("indicator ids must be unique")
+        seen: dict[str, str] = {}
+        for ind in self.indicator:
+            if ind.model not in model_ids:
+                raise ValueError(f"{ind.id}: unknown model {ind.model!r}")
+            for alias in [ind.id, ind.label_vi, *ind.aliases]:
+                k = key(alias)
+                if k in seen and seen[k] != ind.id:
+                    raise ValueError(f"alias {alias!r} names both {seen[k]} and {ind.id}")
+                seen[k] = ind.id
+            years = [t.year for t in ind.national_target]
+            if len(years) != len(set(years)):
+                raise ValueError(f"{ind.id}: two national targets for one year")
+        return self
+
+    def by_id(self, indicator_id: str) -> Indicator:
+        for ind in self.indicator:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    def ids(self) -> list[str]:
+        return [i.id for i in sorted(self.indicator, key=lambda i: i.order)]
+
+    def ordered(self) -> list[Indicator]:
+        return sorted(self.indicator, key=lambda i: i.order)
+
+    def resolve_alias(self, text: str) -> Indicator | None:
+        """An indicator id or any alias users write for it (case, marks and spacing ignored)."""
+        k = key(text)
+        for ind in self.indicator:
+            if k in {key(a) for a in [ind.id, ind.label_vi, ind.label_en, ind.short_vi, *ind.aliases]}:
+                return ind
+        return None
+
+    def level_label(self, level_id: str) -> str:
+        for lv in self.level:
+            if lv.id == level_id:
+                return lv.label_vi
+        raise KeyError(level_id)
+
+
+def load_registry(path: Path | None = None) -> Registry:
+    with open(path or DATA_DIR / "indicators.toml", "rb") as fh:
+        return Registry.model_validate(tomllib.load(fh))
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    return load_registry()

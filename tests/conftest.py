@@ -1,0 +1,32 @@
+"""Shared fixtures: one real demo store per test session, built by the same code as `xhht demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from metrics.demo import build_demo
+from metrics.resolve import LocalityIndex
+from metrics.store import connect
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("store") / "demo.duckdb"
+    con = connect(path)
+    build_demo(con)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_con(demo_db: Path):
+    con = connect(demo_db, read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def index(demo_con) -> LocalityIndex:
+    return LocalityIndex.from_store(demo_con)
