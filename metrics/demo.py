@@ -32,6 +32,7 @@ from metrics.store import (
     insert_frame,
     new_batch,
     query_frame,
+    refresh_current,
     transaction,
 )
 
@@ -136,7 +137,10 @@ def generate_observations(communes: pl.DataFrame, seed: int = DEMO_SEED) -> pl.D
     # A province-wide effect so provinces differ, and a commune effect shared by indicators.
     province_codes = communes["province_code"].to_numpy()
     uniq = {c: i for i, c in enumerate(sorted(set(province_codes)))}
-    prov_effect = rng.normal(0, 6, len(uniq))[[uniq[c] for c in province_codes]]
+    prov_idx = [uniq[c] for c in province_codes]
+    prov_effect = rng.normal(0, 6, len(uniq))[prov_idx]
+    # Provinces also differ in pace, so some are on track as a whole and others fall behind.
+    prov_pace = rng.normal(1.0, 0.3, len(uniq))[prov_idx]
     commune_effect = rng.normal(0, 5, n)
     # Communes that skip one year (2022 or 2023), and those not yet reporting 2025.
     skip_year = np.where(rng.random(n) < 0.05, rng.choice([2022, 2023], n), 0)
@@ -148,7 +152,7 @@ def generate_observations(communes: pl.DataFrame, seed: int = DEMO_SEED) -> pl.D
     for ind, base in BASE_RATE.items():
         lo = np.array([STORIES[i][2][0] for i in story_idx])
         hi = np.array([STORIES[i][2][1] for i in story_idx])
-        pace_mult = rng.uniform(lo, hi)
+        pace_mult = rng.uniform(lo, hi) * prov_pace
         start = np.clip(base + prov_effect + commune_effect + rng.normal(0, 7, n), 2, 92)
         needed = (GOAL_2025[ind] - start) / 4.0
         needed = np.where(needed < 1.0, 1.0, needed)  # communes above the goal still move up
@@ -343,6 +347,7 @@ def init_store(con: duckdb.DuckDBPyConnection) -> None:
                                          file_name="data/indicators.toml",
                                          note="Chỉ tiêu quốc gia (QĐ 387/QĐ-TTg, QĐ 677/QĐ-TTg)"), nat.height)
         insert_frame(con, "targets", nat.with_columns(pl.lit(batch).alias("batch_id")).select(TARGET_COLUMNS), TARGET_COLUMNS)
+        refresh_current(con)
 
 
 def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSummary:
@@ -365,5 +370,6 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
         tg = pl.DataFrame(prov_targets).with_columns(pl.lit(batch).alias("batch_id")).select(TARGET_COLUMNS)
         insert_frame(con, "targets", tg, TARGET_COLUMNS)
         n_seed_obs, n_seed_targets = load_seed_figures(con, index)
+        refresh_current(con)
     return DemoSummary(communes=communes.height, observations=obs.height,
                        targets=len(prov_targets) + n_seed_targets, seed_observations=n_seed_obs)

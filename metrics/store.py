@@ -108,18 +108,29 @@ CREATE TABLE IF NOT EXISTS targets (
     PRIMARY KEY (batch_id, locality_id, indicator, target_year)
 );
 
-CREATE OR REPLACE VIEW observations_current AS
+"""
+
+COUNTRY_ID = "VN"
+
+# The figures in force: for each key, the row of the newest active batch. Materialised (and
+# rebuilt by refresh_current after every write or rollback) because every page reads it.
+CURRENT_TABLES = """
+CREATE OR REPLACE TABLE observations_current AS
 SELECT o.*, b.synthetic
 FROM observations o JOIN batches b ON b.id = o.batch_id AND b.status = 'active'
-QUALIFY row_number() OVER (PARTITION BY o.locality_id, o.year, o.indicator ORDER BY o.batch_id DESC) = 1;
+QUALIFY row_number() OVER (PARTITION BY o.locality_id, o.year, o.indicator ORDER BY o.batch_id DESC) = 1
+ORDER BY o.locality_id, o.year, o.indicator;
 
-CREATE OR REPLACE VIEW targets_current AS
+CREATE OR REPLACE TABLE targets_current AS
 SELECT t.*, b.synthetic
 FROM targets t JOIN batches b ON b.id = t.batch_id AND b.status = 'active'
 QUALIFY row_number() OVER (PARTITION BY t.locality_id, t.indicator, t.target_year ORDER BY t.batch_id DESC) = 1;
 """
 
-COUNTRY_ID = "VN"
+
+def refresh_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the figures in force; call inside the writer's transaction."""
+    con.execute(CURRENT_TABLES)
 
 
 class StoreError(Exception):
@@ -144,6 +155,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
+    con.execute(CURRENT_TABLES)
     con.execute(
         "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
     )
@@ -270,6 +282,7 @@ def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
             "UPDATE batches SET status = 'rolled_back', rolled_back_at = ? WHERE id = ?",
             [datetime.now(UTC).replace(tzinfo=None), batch_id],
         )
+        refresh_current(con)
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None) -> pl.DataFrame:

@@ -1,0 +1,404 @@
+"""Named queries: a connection and typed arguments in, a polars frame out. No SQL elsewhere.
+
+Aggregation rules (DESIGN.md §2–3):
+- A rate is Σ recognized / Σ total over the area, never an average of percentages. A sum whose
+  parts do not all know their total has an unknown total (and so no rate of total).
+- A current commune: its own figure; for years before the reorganisation, the sum of the old
+  communes merged whole into it. Old communes that were split cannot be placed: they are
+  counted in `unplaceable` and the figure is marked partial instead of guessed.
+- A province: the sum over its communes (today's communes if any reported that year, else the
+  old communes that lie in it); if no commune reported, the province's own figure (or its old
+  provinces'); else the sum of its old districts'. One source per figure: never counted twice.
+- The country: the sum of the provinces.
+- An old district: its own figure, else the sum of its old communes; it also shows on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import polars as pl
+
+from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, query_frame
+
+VALUE_COLUMNS = ("total", "registered", "recognized", *LEVEL_COLUMNS)
+
+# Sum that stays unknown when any part is unknown (count(x) counts non-nulls).
+_SUMS_STRICT = ",\n".join(
+    f"CASE WHEN count(o.{c}) = count(*) THEN sum(o.{c}) END AS {c}" for c in ("total", "registered", "recognized")
+)
+_SUMS_LEVELS = ",\n".join(f"sum(o.{c}) AS {c}" for c in LEVEL_COLUMNS)
+_AGG = f"""{_SUMS_STRICT},
+    {_SUMS_LEVELS},
+    count(*) AS units,
+    bool_or(o.synthetic) AS synthetic,
+    bool_or(o.total_from_register) AS total_from_register,
+    list_sort(list_distinct(list(o.source))) AS sources"""
+
+AREA_SCHEMA = {
+    "locality_id": pl.String,
+    "year": pl.Int32,
+    "indicator": pl.String,
+    **{c: pl.Int64 for c in VALUE_COLUMNS},
+    "units": pl.Int64,
+    "synthetic": pl.Boolean,
+    "total_from_register": pl.Boolean,
+    "sources": pl.List(pl.String),
+    "basis": pl.String,
+    "reporting_communes": pl.Int64,
+    "communes_in_area": pl.Int64,
+    "unplaceable": pl.Int64,
+}
+
+
+def locality(con: duckdb.DuckDBPyConnection, locality_id: str) -> dict | None:
+    frame = query_frame(
+        con,
+        """SELECT l.*, p.name AS province_name, par.name AS parent_name
+           FROM localities l
+           LEFT JOIN localities p ON p.id = l.province_id
+           LEFT JOIN localities par ON par.id = l.parent_id
+           WHERE l.id = ?""",
+        [locality_id],
+    )
+    return frame.row(0, named=True) if frame.height else None
+
+
+def provinces(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return query_frame(
+        con,
+        "SELECT id, code, name, short_name, lat, lon FROM localities WHERE level = 'province' ORDER BY short_name COLLATE vi",
+    )
+
+
+def communes_of(con: duckdb.DuckDBPyConnection, province_id: str) -> pl.DataFrame:
+    return query_frame(
+        con,
+        """SELECT id, code, name, short_name, unit_type, lat, lon, area_km2
+           FROM localities WHERE level = 'commune' AND province_id = ?
+           ORDER BY short_name COLLATE vi, code""",
+        [province_id],
+    )
+
+
+def old_districts_of(con: duckdb.DuckDBPyConnection, province_id: str) -> pl.DataFrame:
+    return query_frame(
+        con,
+        """SELECT d.id, d.code, d.name, op.name AS old_province_name
+           FROM localities d JOIN localities op ON op.id = d.parent_id
+           WHERE d.level = 'old_district' AND d.province_id = ?
+           ORDER BY op.name COLLATE vi, d.name COLLATE vi""",
+        [province_id],
+    )
+
+
+def predecessors(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
+    """The old units a current unit came from, with how (merged whole or split)."""
+    return query_frame(
+        con,
+        """SELECT g.old_id AS id, o.level, o.code, o.name, par.name AS parent_name, g.relation
+           FROM lineage g JOIN localities o ON o.id = g.old_id
+           LEFT JOIN localities par ON par.id = o.parent_id
+           WHERE g.new_id = ?
+           ORDER BY o.level, par.name COLLATE vi, o.name COLLATE vi""",
+        [locality_id],
+    )
+
+
+def successors(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
+    return query_frame(
+        con,
+        """SELECT g.new_id AS id, n.level, n.code, n.name, g.relation, g.is_default
+           FROM lineage g JOIN localities n ON n.id = g.new_id
+           WHERE g.old_id = ? ORDER BY n.name COLLATE vi""",
+        [locality_id],
+    )
+
+
+def _empty_area() -> pl.DataFrame:
+    return pl.DataFrame(schema=AREA_SCHEMA)
+
+
+def _year_filter(years: Sequence[int] | None) -> tuple[str, list[object]]:
+    if not years:
+        return "", []
+    return " AND o.year IN (SELECT unnest(?::INTEGER[]))", [list(years)]
+
+
+def commune_figures(
+    con: duckdb.DuckDBPyConnection,
+    province_id: str | None = None,
+    commune_ids: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+    indicators: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """Figures of today's communes (own, else merged old communes), one row per commune, year, indicator."""
+    where, params = _commune_scope(province_id, commune_ids)
+    yf, yparams = _year_filter(years)
+    inf = ""
+    iparams: list[object] = []
+    if indicators:
+        inf = " AND o.indicator IN (SELECT unnest(?::TEXT[]))"
+        iparams = [list(indicators)]
+    own = query_frame(
+        con,
+        f"""SELECT o.locality_id, o.year, o.indicator, {_AGG}
+            FROM observations_current o JOIN localities c ON c.id = o.locality_id
+            WHERE c.level = 'commune' {where}{yf}{inf}
+            GROUP BY ALL""",
+        [*params, *yparams, *iparams],
+    )
+    lineage_keys = query_frame(
+        con,
+        f"""SELECT g.new_id AS locality_id, o.year, o.indicator,
+                   count(*) FILTER (WHERE g.relation = 'split') AS unplaceable
+            FROM observations_current o
+            JOIN lineage g ON g.old_id = o.locality_id
+            JOIN localities c ON c.id = g.new_id
+            WHERE c.level = 'commune' {where}{yf}{inf}
+            GROUP BY ALL""",
+        [*params, *yparams, *iparams],
+    )
+    # The merged sum must only count whole old communes; recompute it without the split ones.
+    merged_whole = query_frame(
+        con,
+        f"""SELECT g.new_id AS locality_id, o.year, o.indicator, {_AGG}
+            FROM observations_current o
+            JOIN lineage g ON g.old_id = o.locality_id AND g.relation = 'merged'
+            JOIN localities c ON c.id = g.new_id
+            WHERE c.level = 'commune' {where}{yf}{inf}
+            GROUP BY ALL""",
+        [*params, *yparams, *iparams],
+    )
+    own = own.with_columns(pl.lit("own").alias("basis"), pl.lit(0, dtype=pl.Int64).alias("unplaceable"))
+    lineage_rows = (
+        lineage_keys.join(merged_whole, on=["locality_id", "year", "indicator"], how="left")
+        .with_columns(
+            pl.when(pl.col("units").is_null())
+            .then(pl.lit("unplaceable"))
+            .when(pl.col("unplaceable") > 0)
+            .then(pl.lit("merged_partial"))
+            .otherwise(pl.lit("merged"))
+            .alias("basis"),
+            pl.col("units").fill_null(0),
+        )
+        .join(own.select("locality_id", "year", "indicator"), on=["locality_id", "year", "indicator"], how="anti")
+    )
+    out = pl.concat([own, lineage_rows.select(own.columns)], how="vertical_relaxed")
+    # A partial or unplaceable history has no known total for the new commune.
+    out = out.with_columns(
+        [
+            pl.when(pl.col("basis").is_in(["merged_partial", "unplaceable"]))
+            .then(None)
+            .otherwise(pl.col(c))
+            .alias(c)
+            for c in ("total", "registered")
+        ]
+        + [
+            pl.when(pl.col("basis") == "unplaceable").then(None).otherwise(pl.col("recognized")).alias("recognized"),
+            pl.when(pl.col("basis") == "own").then(1).otherwise(pl.col("units").clip(0, 1)).alias("reporting_communes"),
+            pl.lit(1, dtype=pl.Int64).alias("communes_in_area"),
+        ]
+    )
+    return out.select(list(AREA_SCHEMA)).cast(AREA_SCHEMA)  # type: ignore[arg-type]
+
+
+def _commune_scope(province_id: str | None, commune_ids: Sequence[str] | None) -> tuple[str, list[object]]:
+    if commune_ids is not None:
+        return " AND c.id IN (SELECT unnest(?::TEXT[]))", [list(commune_ids)]
+    if province_id is not None:
+        return " AND c.province_id = ?", [province_id]
+    return "", []
+
+
+def province_figures(
+    con: duckdb.DuckDBPyConnection,
+    province_ids: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+) -> pl.DataFrame:
+    """Figures of today's provinces, one row per province, year and indicator (rules above)."""
+    pf = ""
+    pparams: list[object] = []
+    if province_ids is not None:
+        pf = " AND l.province_id IN (SELECT unnest(?::TEXT[]))"
+        pparams = [list(province_ids)]
+    yf, yparams = _year_filter(years)
+    by_level = query_frame(
+        con,
+        f"""SELECT l.province_id AS locality_id, l.level, o.year, o.indicator, {_AGG},
+                   count(DISTINCT o.locality_id) AS reporting
+            FROM observations_current o JOIN localities l ON l.id = o.locality_id
+            WHERE l.level <> 'country' {pf}{yf}
+            GROUP BY ALL""",
+        [*pparams, *yparams],
+    )
+    sizes = query_frame(
+        con,
+        f"""SELECT l.province_id AS locality_id,
+                   count(*) FILTER (WHERE l.level = 'commune') AS communes_now,
+                   count(*) FILTER (WHERE l.level = 'old_commune') AS communes_old
+            FROM localities l WHERE l.province_id IS NOT NULL {pf}
+            GROUP BY 1""",
+        pparams,
+    )
+    if by_level.height == 0:
+        return _empty_area()
+    priority = {"commune": 0, "old_commune": 1, "province": 2, "old_province": 3, "old_district": 4}
+    basis = {
+        "commune": "communes",
+        "old_commune": "old_communes",
+        "province": "own",
+        "old_province": "old_provinces",
+        "old_district": "old_districts",
+    }
+    chosen = (
+        by_level.with_columns(pl.col("level").replace_strict(priority, return_dtype=pl.Int64).alias("_prio"))
+        .sort("_prio")
+        .group_by(["locality_id", "year", "indicator"], maintain_order=True)
+        .first()
+        .join(sizes, on="locality_id", how="left")
+        .with_columns(
+            pl.col("level").replace_strict(basis, return_dtype=pl.String).alias("basis"),
+            pl.when(pl.col("level") == "old_commune")
+            .then(pl.col("communes_old"))
+            .otherwise(pl.col("communes_now"))
+            .alias("communes_in_area"),
+            pl.when(pl.col("level").is_in(["commune", "old_commune"]))
+            .then(pl.col("reporting"))
+            .otherwise(None)
+            .alias("reporting_communes"),
+            pl.lit(0, dtype=pl.Int64).alias("unplaceable"),
+        )
+    )
+    return chosen.select(list(AREA_SCHEMA)).cast(AREA_SCHEMA)  # type: ignore[arg-type]
+
+
+def country_figures(con: duckdb.DuckDBPyConnection, years: Sequence[int] | None = None) -> pl.DataFrame:
+    prov = province_figures(con, None, years)
+    if prov.height == 0:
+        return _empty_area()
+    return _sum_areas(prov, COUNTRY_ID, "provinces")
+
+
+def _sum_areas(frame: pl.DataFrame, locality_id: str, basis: str) -> pl.DataFrame:
+    strict = [
+        pl.when(pl.col(c).null_count() == 0).then(pl.col(c).sum()).otherwise(None).alias(c)
+        for c in ("total", "registered", "recognized")
+    ]
+    levels = [pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).otherwise(None).alias(c) for c in LEVEL_COLUMNS]
+    out = frame.group_by(["year", "indicator"]).agg(
+        *strict,
+        *levels,
+        pl.col("units").sum(),
+        pl.col("synthetic").any(),
+        pl.col("total_from_register").any(),
+        pl.col("sources").list.explode(keep_nulls=False, empty_as_null=False).unique().sort().alias("sources"),
+        pl.col("reporting_communes").sum(),
+        pl.col("communes_in_area").sum(),
+        pl.col("unplaceable").sum(),
+    )
+    return out.with_columns(pl.lit(locality_id).alias("locality_id"), pl.lit(basis).alias("basis")).select(
+        list(AREA_SCHEMA)
+    ).cast(AREA_SCHEMA)  # type: ignore[arg-type]
+
+
+def old_unit_figures(con: duckdb.DuckDBPyConnection, locality_id: str, level: str) -> pl.DataFrame:
+    """An old district (own figure, else its old communes'), old province or old commune."""
+    own = query_frame(
+        con,
+        f"""SELECT o.locality_id, o.year, o.indicator, {_AGG}
+            FROM observations_current o WHERE o.locality_id = ? GROUP BY ALL""",
+        [locality_id],
+    ).with_columns(pl.lit("own").alias("basis"))
+    if level == "old_commune":
+        children = own.clear()
+    else:
+        child_level = "old_commune" if level == "old_district" else "old_district"
+        children = query_frame(
+            con,
+            f"""SELECT ? AS locality_id, o.year, o.indicator, {_AGG}
+                FROM observations_current o JOIN localities c ON c.id = o.locality_id
+                WHERE c.parent_id = ? AND c.level = ? GROUP BY ALL""",
+            [locality_id, locality_id, child_level],
+        ).with_columns(pl.lit("children").alias("basis"))
+    children = children.join(own.select("locality_id", "year", "indicator"), on=["locality_id", "year", "indicator"], how="anti")
+    out = pl.concat([own, children], how="vertical_relaxed")
+    return out.with_columns(
+        pl.lit(None, dtype=pl.Int64).alias("reporting_communes"),
+        pl.lit(None, dtype=pl.Int64).alias("communes_in_area"),
+        pl.lit(0, dtype=pl.Int64).alias("unplaceable"),
+    ).select(list(AREA_SCHEMA)).cast(AREA_SCHEMA)  # type: ignore[arg-type]
+
+
+def area_figures(con: duckdb.DuckDBPyConnection, locality_id: str, years: Sequence[int] | None = None) -> pl.DataFrame:
+    """Figures of any locality by year and indicator, with the rules of this module."""
+    loc = locality(con, locality_id)
+    if loc is None:
+        return _empty_area()
+    level = loc["level"]
+    if level == "country":
+        return country_figures(con, years)
+    if level == "province":
+        return province_figures(con, [locality_id], years)
+    if level == "commune":
+        return commune_figures(con, commune_ids=[locality_id], years=years)
+    frame = old_unit_figures(con, locality_id, level)
+    return frame.filter(pl.col("year").is_in(list(years))) if years else frame
+
+
+def resolved_targets(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
+    """For each indicator and target year, the target that applies: own, else province, else national."""
+    loc = locality(con, locality_id)
+    if loc is None:
+        return pl.DataFrame(
+            schema={"indicator": pl.String, "target_year": pl.Int32, "percent": pl.Float64, "source": pl.String,
+                    "confirmed": pl.Boolean, "scope_id": pl.String, "scope_name": pl.String, "scope_level": pl.String,
+                    "synthetic": pl.Boolean}
+        )
+    chain = [locality_id]
+    for extra in (loc.get("province_id"), COUNTRY_ID):
+        if extra and extra not in chain:
+            chain.append(extra)
+    return query_frame(
+        con,
+        """SELECT t.indicator, t.target_year, t.percent, t.source, t.confirmed,
+                  t.locality_id AS scope_id, l.name AS scope_name, l.level AS scope_level, t.synthetic
+           FROM targets_current t JOIN localities l ON l.id = t.locality_id
+           WHERE t.locality_id IN (SELECT unnest(?::TEXT[]))
+           QUALIFY row_number() OVER (PARTITION BY t.indicator, t.target_year
+                                      ORDER BY list_position(?::TEXT[], t.locality_id)) = 1
+           ORDER BY t.indicator, t.target_year""",
+        [chain, chain],
+    )
+
+
+def targets_by_scope(con: duckdb.DuckDBPyConnection, scope_ids: Sequence[str]) -> pl.DataFrame:
+    """All current targets set by the given scopes (e.g. every province, or a province's communes)."""
+    return query_frame(
+        con,
+        """SELECT t.locality_id AS scope_id, t.indicator, t.target_year, t.percent, t.source, t.confirmed, t.synthetic
+           FROM targets_current t WHERE t.locality_id IN (SELECT unnest(?::TEXT[]))""",
+        [list(scope_ids)],
+    )
+
+
+def store_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    return [int(r[0]) for r in con.execute("SELECT DISTINCT year FROM observations_current ORDER BY 1").fetchall()]
+
+
+def store_has_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT count(*) FROM batches WHERE synthetic AND status = 'active'").fetchone()
+    return bool(row and row[0])
+
+
+def batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return query_frame(
+        con,
+        """SELECT id, created_at, created_by, kind, file_name, file_sha256, rows, synthetic, status,
+                  rolled_back_at, note FROM batches ORDER BY id DESC""",
+    )
+
+
+def scope_names(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> pl.DataFrame:
+    return query_frame(con, "SELECT id, name, level FROM localities WHERE id IN (SELECT unnest(?::TEXT[]))", [list(ids)])
