@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 DASH = "–"
 
@@ -11,11 +12,20 @@ def _missing(value: float | int | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _half_up(value: float | int, decimals: int) -> Decimal | float:
+    """Round halves away from zero as reports and spreadsheets do (41/80 = 51,25% → "51,3%"),
+    on the decimal the user would read (str(value)), never giving a negative zero."""
+    if isinstance(value, float) and math.isinf(value):
+        return value
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return rounded if rounded else abs(rounded)
+
+
 def fmt_int(value: float | int | None) -> str:
     if _missing(value):
         return DASH
     assert value is not None
-    return f"{round(value):,}".replace(",", ".")
+    return f"{_half_up(value, 0):,.0f}".replace(",", ".")
 
 
 def fmt_num(value: float | int | None, decimals: int = 1) -> str:
@@ -23,7 +33,7 @@ def fmt_num(value: float | int | None, decimals: int = 1) -> str:
     if _missing(value):
         return DASH
     assert value is not None
-    text = f"{value:,.{decimals}f}"
+    text = f"{_half_up(value, decimals):,.{decimals}f}"
     if decimals and text.endswith("." + "0" * decimals):
         text = text[: -(decimals + 1)]
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
@@ -38,5 +48,6 @@ def fmt_pp(value: float | int | None, decimals: int = 1, signed: bool = True) ->
     if _missing(value):
         return DASH
     assert value is not None
-    sign = "+" if signed and value > 0 else ("−" if value < 0 else "")
-    return f"{sign}{fmt_num(abs(value), decimals)} điểm %"
+    rounded = _half_up(value, decimals)  # the sign of what is shown: −0,04 is "0 điểm %"
+    sign = "+" if signed and rounded > 0 else ("−" if rounded < 0 else "")
+    return f"{sign}{fmt_num(float(abs(rounded)), decimals)} điểm %"

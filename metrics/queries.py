@@ -36,7 +36,7 @@ _AGG = f"""{_SUMS_STRICT},
     bool_or(o.total_from_register) AS total_from_register,
     list_sort(list_distinct(list(o.source))) AS sources"""
 
-AREA_SCHEMA = {
+AREA_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "locality_id": pl.String,
     "year": pl.Int32,
     "indicator": pl.String,
@@ -388,8 +388,9 @@ def store_years(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def store_has_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("SELECT count(*) FROM batches WHERE synthetic AND status = 'active'").fetchone()
-    return bool(row and row[0])
+    # fetchall, not fetchone: DuckDB 2.0 leaves a half-read result open on the connection.
+    rows = con.execute("SELECT count(*) FROM batches WHERE synthetic AND status = 'active'").fetchall()
+    return bool(rows and rows[0][0])
 
 
 def batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

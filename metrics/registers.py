@@ -149,7 +149,11 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
                 }
             )
         wcode = r["wardCode"]
-        wname = official_wards.get(wcode, (r["ward"], ""))[0] or r["ward"]
+        # vietnam-provinces 2025.10.1 numbers 123 communes as the draft decision did, so one of
+        # its codes can name another commune (its 00226 is Kim Liên, officially 00229): take its
+        # spelling only where it names the same commune as the official code here does.
+        official_name = official_wards.get(wcode, ("", ""))[0]
+        wname = official_name if official_name and key(official_name) == key(r["ward"]) else r["ward"]
         cid = commune_id(wcode)
         new_commune_by_key[(r["provinceKey"], key(r["wardKey"]))] = cid
         rows.append(
