@@ -155,7 +155,10 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
         official_name = official_wards.get(wcode, ("", ""))[0]
         wname = official_name if official_name and key(official_name) == key(r["ward"]) else r["ward"]
         cid = commune_id(wcode)
-        new_commune_by_key[(r["provinceKey"], key(r["wardKey"]))] = cid
+        # The register's keys are unmarked, except where two communes of a province differ
+        # only by tone marks ("xãvănlang" / "xãvănlăng"): match exact keys first.
+        new_commune_by_key[(r["provinceKey"], r["wardKey"])] = cid
+        new_commune_by_key.setdefault((r["provinceKey"], key(r["wardKey"])), cid)
         rows.append(
             {
                 "id": cid,
@@ -262,7 +265,7 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
 
     for new_pkey, wards in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for new_wkey, old_keys in wards.items():
-            new_id = new_commune_by_key.get((new_pkey, key(new_wkey)))
+            new_id = new_commune_by_key.get((new_pkey, new_wkey)) or new_commune_by_key.get((new_pkey, key(new_wkey)))
             if new_id is None:
                 continue
             for old_key in old_keys:
@@ -275,7 +278,8 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
             if oid is None:
                 continue
             for part in parts:
-                new_id = new_commune_by_key.get((new_pkey, key(part["newWardKey"])))
+                new_wkey = part["newWardKey"]
+                new_id = new_commune_by_key.get((new_pkey, new_wkey)) or new_commune_by_key.get((new_pkey, key(new_wkey)))
                 if new_id is not None:
                     lineage.append(
                         {
