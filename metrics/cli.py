@@ -184,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _load_command_modules() -> None:
     import importlib
 
-    for name in ("metrics.cli_progress",):
+    for name in ("metrics.cli_progress", "metrics.cli_import"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -193,4 +193,8 @@ def _load_command_modules() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the imported module, not __main__: later commands register with (and raise
+    # the Refused of) `metrics.cli`, which `python -m metrics.cli` would otherwise load twice.
+    from metrics import cli as _cli
+
+    sys.exit(_cli.main())

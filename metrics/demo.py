@@ -29,6 +29,7 @@ from metrics.store import (
     TARGET_COLUMNS,
     BatchInfo,
     create_schema,
+    first_row,
     insert_frame,
     new_batch,
     query_frame,
@@ -303,10 +304,9 @@ def load_seed_figures(con: duckdb.DuckDBPyConnection, index: LocalityIndex, path
         from_register = bool(item.get("total_from_register", False))
         if total is None and from_register:
             # The number of communes in the district is what the register knows.
-            row = con.execute(
-                "SELECT count(*) FROM localities WHERE parent_id = ? AND level = 'old_commune'",
-                [res.locality.id],
-            ).fetchone()
+            row = first_row(
+                con, "SELECT count(*) FROM localities WHERE parent_id = ? AND level = 'old_commune'", [res.locality.id]
+            )
             total = int(row[0]) if row else None
         obs_rows.append(
             {

@@ -46,6 +46,8 @@ _PREFIXES: list[tuple[tuple[str, ...], frozenset[str]]] = [
     (("p",), frozenset({"commune", "old_commune"})),
 ]
 _COUNTRY_WORDS = {"toanquoc", "canuoc", "quocgia", "vietnam", "vn"}
+# Abbreviated prefixes written out, to compare "TT. Mường Tè" with the name "Thị trấn Mường Tè".
+_FULL_PREFIX = {"tp": "thanhpho", "tt": "thitran", "tx": "thixa", "t": "tinh", "h": "huyen", "q": "quan", "x": "xa", "p": "phuong"}
 
 LEVEL_LABEL_VI = {
     "country": "toàn quốc",
@@ -63,6 +65,7 @@ class NamePart:
     levels: frozenset[str] | None  # None: no prefix, any level
     whole_key: str  # key of the part with its prefix, in case the "prefix" is part of the name
     old: bool = False
+    typed_key: str = ""  # the full name as written, prefix spelled out ("thitranmuongte")
 
 
 def parse_part(text: str) -> NamePart:
@@ -77,7 +80,8 @@ def parse_part(text: str) -> NamePart:
         if tuple(words[:n]) == prefix and len(words) > n:
             if old:
                 levels = frozenset(lv for lv in levels if lv.startswith("old_")) or levels
-            return NamePart("".join(words[n:]), levels, whole, old)
+            typed = _FULL_PREFIX.get("".join(prefix), "".join(prefix)) + "".join(words[n:])
+            return NamePart("".join(words[n:]), levels, whole, old, typed)
     levels_any = frozenset({"old_province", "old_district", "old_commune"}) if old else None
     return NamePart(whole, levels_any, whole, old)
 
@@ -249,6 +253,11 @@ class LocalityIndex:
             if in_era:
                 found = in_era
 
+        if len(found) > 1 and target.typed_key:
+            # "Thị trấn Mường Tè" where a thị trấn and a xã share the name: the type written decides.
+            typed = [lid for lid in found if key(self.by_id[lid]["name"]) == target.typed_key]
+            if typed:
+                found = typed
         if len(found) > 1 and target.levels is None and len(parts) == 1:
             # A bare name that is also a province's ("Quảng Ngãi") means the province; a city or
             # commune of the same name is written with its prefix ("TP. Quảng Ngãi", "Xã …").
@@ -266,8 +275,15 @@ class LocalityIndex:
                 candidates=cands,
                 message=f"Tên “{query}” khớp với {len(cands)} địa bàn; {hint}.",
             )
-        close = difflib.get_close_matches(target.name_key, self._all_keys, n=5, cutoff=0.8)
-        suggestions = [self.candidate(lid) for k in close for lid in self.by_key[k][:3]][:8]
+        close = difflib.get_close_matches(target.name_key, self._all_keys, n=12, cutoff=0.75)
+        near = [lid for k in close for lid in self.by_key[k]]
+        if len(parts) > 1:
+            # Suggest only units inside the parents the user named.
+            scope = set().union(*(self._match_part(parse_part(p)) for p in parts[1:]))
+            near = [lid for lid in near if self.ancestors(lid) & scope]
+        if levels is not None:
+            near = [lid for lid in near if self.by_id[lid]["level"] in levels]
+        suggestions = [self.candidate(lid) for lid in dict.fromkeys(near)][:6]
         year_note = f" năm {year}" if year is not None else ""
         return Resolution(
             "not_found",

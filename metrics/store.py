@@ -137,6 +137,13 @@ class StoreError(Exception):
     """A store that is missing, of another version, or not a store at all."""
 
 
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None) -> tuple | None:
+    """The first row of a query, with the result read to the end: DuckDB 2.0 refuses further
+    work on a connection whose previous result was left unfinished (fetchone alone does that)."""
+    rows = con.execute(sql, list(params) if params is not None else []).fetchall()
+    return rows[0] if rows else None
+
+
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if read_only and not path.exists():
@@ -163,7 +170,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def check_store(con: duckdb.DuckDBPyConnection) -> None:
     try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        row = first_row(con, "SELECT value FROM meta WHERE key = 'schema_version'")
     except duckdb.Error as exc:
         raise StoreError(
             "Tệp này không phải kho dữ liệu của ứng dụng (thiếu bảng meta). "
@@ -214,7 +221,7 @@ class BatchInfo:
 
 def new_batch(con: duckdb.DuckDBPyConnection, info: BatchInfo, rows: int) -> int:
     """Record a batch (inside the caller's transaction) and return its id."""
-    row = con.execute("SELECT nextval('batch_seq')").fetchone()
+    row = first_row(con, "SELECT nextval('batch_seq')")
     assert row is not None
     batch_id = int(row[0])
     con.execute(
@@ -271,7 +278,7 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: object, colu
 
 def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     with transaction(con):
-        row = con.execute("SELECT status, kind FROM batches WHERE id = ?", [batch_id]).fetchone()
+        row = first_row(con, "SELECT status, kind FROM batches WHERE id = ?", [batch_id])
         if row is None:
             raise StoreError(f"Không có lô nhập số {batch_id}.")
         if row[0] != "active":
