@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from decimal import ROUND_HALF_UP, Decimal
 
 DASH = "–"
@@ -14,10 +15,12 @@ def _missing(value: float | int | None) -> bool:
 
 def _half_up(value: float | int, decimals: int) -> Decimal | float:
     """Round halves away from zero as reports and spreadsheets do (41/80 = 51,25% → "51,3%"),
-    on the decimal the user would read (str(value)), never giving a negative zero."""
+    on 15 significant digits like Excel (so 41/80*100 = 51.24999999999999 counts as 51.25),
+    never giving a negative zero."""
     if isinstance(value, float) and math.isinf(value):
         return value
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    exact = str(value) if isinstance(value, numbers.Integral) else f"{float(value):.15g}"
+    rounded = Decimal(exact).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return rounded if rounded else abs(rounded)
 
 
@@ -50,4 +53,4 @@ def fmt_pp(value: float | int | None, decimals: int = 1, signed: bool = True) ->
     assert value is not None
     rounded = _half_up(value, decimals)  # the sign of what is shown: −0,04 is "0 điểm %"
     sign = "+" if signed and rounded > 0 else ("−" if rounded < 0 else "")
-    return f"{sign}{fmt_num(float(abs(rounded)), decimals)} điểm %"
+    return f"{sign}{fmt_num(abs(float(rounded)), decimals)} điểm %"

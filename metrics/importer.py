@@ -518,7 +518,8 @@ def import_file(
     diff = _diff(con, parsed)
     counts = {k: int(diff.filter(pl.col("change") == k).height) for k in ("new", "changed", "unchanged")}
     result = ImportResult("dry_run" if dry_run else "imported", kind=parsed.kind, sheet=parsed.sheet, rows=diff.height,
-                          notes=parsed.notes, preview=diff, **counts)
+                          new=counts["new"], changed=counts["changed"], unchanged=counts["unchanged"],
+                          notes=parsed.notes, preview=diff)
     sha = file_sha256(path) if data is None else hashlib.sha256(data).hexdigest()
     earlier = previously_imported(con, sha)
     if earlier:

@@ -84,7 +84,8 @@ class Registry(Strict):
         for ind in self.indicator:
             if ind.model not in model_ids:
                 raise ValueError(f"{ind.id}: unknown model {ind.model!r}")
-            for alias in [ind.id, ind.label_vi, *ind.aliases]:
+            # Every name resolve_alias() accepts, so no name can silently mean two indicators.
+            for alias in [ind.id, ind.label_vi, ind.label_en, ind.short_vi, *ind.aliases]:
                 k = key(alias)
                 if k in seen and seen[k] != ind.id:
                     raise ValueError(f"alias {alias!r} names both {seen[k]} and {ind.id}")

@@ -10,6 +10,7 @@ Sources (read from the installed packages' data files; nothing touches the netwo
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from importlib import resources
 
@@ -83,6 +84,13 @@ def _official_current() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str
     }
     wards = {f"{int(w.code.value):05d}": (w.name, w.division_type.value) for w in Ward.iter_all()}
     return provinces, wards
+
+
+def _legacy_name_key(short_name: str) -> str:
+    """The register tells same-named old units of one area apart with their type in brackets
+    ("Mường Tè (Thị trấn)", "Kỳ Anh (Huyện)"); users write "Thị trấn Mường Tè" or "Mường Tè",
+    so the bracket is not part of the name users match against."""
+    return key(re.sub(r"\s*\([^()]*\)\s*$", "", short_name))
 
 
 def _unit_type_of(name: str, fallback: str) -> str:
@@ -232,7 +240,7 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
                     "lat": r["districtLat"],
                     "lon": r["districtLon"],
                     "area_km2": None,
-                    "name_key": key(r["districtShort"]),
+                    "name_key": _legacy_name_key(r["districtShort"]),
                 }
             )
             # A district's figures roll up to the province its old province became.
@@ -256,7 +264,7 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
                 "lat": r["wardLat"],
                 "lon": r["wardLon"],
                 "area_km2": None,
-                "name_key": key(r["wardShort"]),
+                "name_key": _legacy_name_key(r["wardShort"]),
             }
         )
 
