@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ import duckdb
 import polars as pl
 
 from metrics.indicators import registry
+from metrics.legacy_text import CONVERTERS, ENCODING_LABEL
 from metrics.resolve import LocalityIndex
 from metrics.store import (
     LEVEL_COLUMNS,
@@ -168,19 +170,24 @@ def _read_excel(name: str, raw: bytes) -> list[Sheet]:
 def _read_csv(name: str, raw: bytes) -> list[list[object]]:
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportRefused([Problem(name, None, None, "Tệp không phải bảng tính (Excel hoặc CSV). Chọn tệp .xlsx hoặc .csv.")])
-    text = None
-    for encoding in ("utf-8-sig", "utf-16", "cp1258"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise ImportRefused([Problem(name, None, None, "Không nhận ra bảng mã của tệp CSV. Lưu lại tệp dạng CSV UTF-8.")])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _csv_rows(raw.decode("utf-16"))
+    try:
+        return _csv_rows(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    # Not UTF-8: Excel on Vietnamese Windows saves CSV in Windows-1258; files typed with the
+    # TCVN3 or VNI fonts hold Windows-1252 bytes (read as Latin-1, converted in parse_sheet).
+    rows = _csv_rows(raw.decode("cp1258", errors="replace"))
+    if find_table(rows) is not None:
+        return rows
+    return _csv_rows(raw.decode("latin-1"))
+
+
+def _csv_rows(text: str) -> list[list[object]]:
     sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        delimiter = dialect.delimiter
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
     return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
@@ -194,7 +201,7 @@ def _read_csv(name: str, raw: bytes) -> list[list[object]]:
 def cell_text(value: object) -> str:
     if value is None:
         return ""
-    text = str(value).strip()
+    text = unicodedata.normalize("NFC", str(value)).strip()  # NFD input (macOS, cp1258) → NFC
     return "" if text.lower() in ("nan", "none") else text
 
 
@@ -264,8 +271,25 @@ class Parsed:
     notes: list[str]
 
 
+def detect_encoding(rows: list[list[object]]) -> tuple[str, tuple[str, int, dict[str, int]]] | None:
+    """The legacy encoding (unicode, tcvn3, vni) under which the sheet's header row is recognised."""
+    head = rows[:HEADER_SCAN_ROWS]
+    for name, convert in CONVERTERS.items():
+        converted: list[list[object]] = head if name == "unicode" else [[convert(cell_text(c)) for c in r] for r in head]
+        found = find_table(converted)
+        if found is not None:
+            return name, found
+    return None
+
+
 def parse_sheet(con: duckdb.DuckDBPyConnection, index: LocalityIndex, sheet: str, rows: list[list[object]]) -> Parsed:
-    found = find_table(rows)
+    detected = detect_encoding(rows)
+    found = detected[1] if detected else None
+    legacy_note: list[str] = []
+    if detected and detected[0] != "unicode":
+        convert = CONVERTERS[detected[0]]
+        rows = [[convert(cell_text(c)) for c in r] for r in rows]
+        legacy_note.append(f"Trang “{sheet}” gõ bằng bảng mã {ENCODING_LABEL[detected[0]]}; đã chuyển sang Unicode.")
     if found is None:
         expected = ", ".join(HEADER_LABEL[c] for c in ("year", "province", "commune", "indicator", "total", "registered", "recognized"))
         return Parsed("", sheet, pl.DataFrame(), [Problem(sheet, None, None, f"Không tìm thấy dòng tiêu đề. Bảng kết quả cần các cột: {expected}; bảng mục tiêu cần: Địa bàn, Chỉ tiêu, Năm, Mục tiêu (%).")], [])
@@ -273,9 +297,10 @@ def parse_sheet(con: duckdb.DuckDBPyConnection, index: LocalityIndex, sheet: str
     body = rows[header_idx + 1 :]
     if len(body) > MAX_ROWS:
         return Parsed(kind, sheet, pl.DataFrame(), [Problem(sheet, None, None, f"Trang có {len(body)} dòng, quá giới hạn {MAX_ROWS}. Tách thành nhiều tệp.")], [])
-    if kind == "results":
-        return _parse_results(con, index, sheet, header_idx, body, cols)
-    return _parse_targets(index, sheet, header_idx, body, cols)
+    parsed = (_parse_results(con, index, sheet, header_idx, body, cols) if kind == "results"
+              else _parse_targets(index, sheet, header_idx, body, cols))
+    parsed.notes[:0] = legacy_note
+    return parsed
 
 
 def _cell(row: list[object], cols: dict[str, int], cid: str) -> str:
