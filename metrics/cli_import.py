@@ -73,6 +73,17 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return cli.EXIT_OK
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    from metrics.templates import TEMPLATE_FILE_NAMES, build_template
+
+    out = Path(args.output or TEMPLATE_FILE_NAMES[args.kind])
+    if out.exists() and not args.force:
+        raise cli.Refused(f"Tệp {out} đã có. Dùng --force để ghi đè.")
+    out.write_bytes(build_template(args.kind))
+    print(f"Đã ghi biểu mẫu {out}.")
+    return cli.EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="nhập kết quả hoặc mục tiêu từ tệp Excel/CSV (tất cả hoặc không gì cả)")
     p.add_argument("file", metavar="FILE", help="tệp .xlsx, .xls hoặc .csv")
@@ -92,6 +103,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("batch", type=int, metavar="BATCH", help="số lô (xem `xhht history`)")
     cli._add_db(p)
     p.set_defaults(func=cmd_rollback)
+
+
+    p = sub.add_parser("template", help="ghi biểu mẫu nhập liệu .xlsx (có hướng dẫn và dòng mẫu)")
+    p.add_argument("kind", choices=["wide", "long", "targets"], help="wide: kết quả dạng ngang; long: dạng dọc; targets: mục tiêu")
+    p.add_argument("-o", "--output", metavar="OUT", help="tệp ghi ra (mặc định: tên biểu mẫu)")
+    p.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
+    p.set_defaults(func=cmd_template)
 
 
 cli.EXTRA_COMMANDS.append(register)

@@ -245,15 +245,77 @@ def _header_map(row: Sequence[object], spec: dict[str, tuple[str, ...]]) -> dict
     return found
 
 
-def find_table(rows: list[list[object]]) -> tuple[str, int, dict[str, int]] | None:
-    """(kind, header row index, column map) for the first row that looks like our headers."""
+@dataclass
+class Table:
+    kind: str  # results | wide | targets
+    header_idx: int  # the last header row (0-based); figures start below it
+    cols: dict[str, int]
+    wide_columns: dict[str, dict[str, tuple[int, str]]] = field(default_factory=dict)
+
+
+_MEASURES = ("total", "registered", "recognized", *LEVEL_COLUMNS)
+_BASE = ("year", "province", "district", "commune", "code", "source")
+_SPLIT = re.compile(r"\s*(?:[-–—:/|]|\()\s*")
+
+
+def _measure_of(text: str) -> str | None:
+    k = key(text.rstrip(")"))
+    for cid in _MEASURES:
+        if k in {key(n) for n in RESULT_HEADERS[cid]}:
+            return cid
+    return None
+
+
+def _wide_table(rows: list[list[object]], i: int) -> Table | None:
+    """Row i (with row i-1 as the group row of merged model headers) as a wide header."""
+    reg = registry()
+    row = [cell_text(c) for c in rows[i]]
+    above = [cell_text(c) for c in rows[i - 1]] if i > 0 else [""] * len(row)
+    above += [""] * (len(row) - len(above))
+    group = ""
+    base: dict[str, int] = {}
+    wide: dict[str, dict[str, tuple[int, str]]] = {}
+    base_keys = {key(n): cid for cid in _BASE for n in RESULT_HEADERS[cid]}
+    for j, text in enumerate(row):
+        if above[j]:
+            group = above[j]  # merged cells leave the group's name in its first column only
+        name = text or above[j]
+        if key(name) in base_keys and base_keys[key(name)] not in base:
+            base[base_keys[key(name)]] = j
+            group = ""
+            continue
+        ind_text, measure = None, None
+        if text and group and _measure_of(text):
+            ind_text, measure = group, _measure_of(text)
+        elif text:
+            parts = _SPLIT.split(text, maxsplit=0)
+            for cut in range(len(parts) - 1, 0, -1):
+                left, right = " ".join(parts[:cut]), " ".join(parts[cut:])
+                if _measure_of(right) and reg.resolve_alias(left):
+                    ind_text, measure = left, _measure_of(right)
+                    break
+        ind = reg.resolve_alias(ind_text) if ind_text else None
+        if ind and measure:
+            label = f"{ind_text} – {HEADER_LABEL[measure]}"
+            wide.setdefault(ind.id, {}).setdefault(measure, (j, label))
+    wide = {k: v for k, v in wide.items() if "recognized" in v}
+    if wide and "year" in base:
+        return Table("wide", i, base, wide)
+    return None
+
+
+def find_table(rows: list[list[object]]) -> Table | None:
+    """The first row that looks like the headers of one of our formats."""
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         res = _header_map(row, RESULT_HEADERS)
         if {"year", "indicator", "recognized"} <= res.keys():
-            return "results", i, res
+            return Table("results", i, res)
         tgt = _header_map(row, TARGET_HEADERS)
         if {"place", "indicator", "year", "percent"} <= tgt.keys():
-            return "targets", i, tgt
+            return Table("targets", i, tgt)
+        wide = _wide_table(rows, i)
+        if wide is not None:
+            return wide
     return None
 
 
@@ -271,7 +333,7 @@ class Parsed:
     notes: list[str]
 
 
-def detect_encoding(rows: list[list[object]]) -> tuple[str, tuple[str, int, dict[str, int]]] | None:
+def detect_encoding(rows: list[list[object]]) -> tuple[str, Table] | None:
     """The legacy encoding (unicode, tcvn3, vni) under which the sheet's header row is recognised."""
     head = rows[:HEADER_SCAN_ROWS]
     for name, convert in CONVERTERS.items():
@@ -293,12 +355,17 @@ def parse_sheet(con: duckdb.DuckDBPyConnection, index: LocalityIndex, sheet: str
     if found is None:
         expected = ", ".join(HEADER_LABEL[c] for c in ("year", "province", "commune", "indicator", "total", "registered", "recognized"))
         return Parsed("", sheet, pl.DataFrame(), [Problem(sheet, None, None, f"Không tìm thấy dòng tiêu đề. Bảng kết quả cần các cột: {expected}; bảng mục tiêu cần: Địa bàn, Chỉ tiêu, Năm, Mục tiêu (%).")], [])
-    kind, header_idx, cols = found
+    kind, header_idx, cols, wide_columns = found.kind, found.header_idx, found.cols, found.wide_columns
     body = rows[header_idx + 1 :]
     if len(body) > MAX_ROWS:
         return Parsed(kind, sheet, pl.DataFrame(), [Problem(sheet, None, None, f"Trang có {len(body)} dòng, quá giới hạn {MAX_ROWS}. Tách thành nhiều tệp.")], [])
-    parsed = (_parse_results(con, index, sheet, header_idx, body, cols) if kind == "results"
-              else _parse_targets(index, sheet, header_idx, body, cols))
+    notes: list[str] = []
+    if kind == "results":
+        parsed = _parse_results(con, index, sheet, _long_rows(header_idx, body, cols, notes), notes)
+    elif kind == "wide":
+        parsed = _parse_results(con, index, sheet, _wide_rows(header_idx, body, cols, wide_columns, notes), notes)
+    else:
+        parsed = _parse_targets(index, sheet, header_idx, body, cols)
     parsed.notes[:0] = legacy_note
     return parsed
 
@@ -316,13 +383,20 @@ def _is_totals_row(row: list[object]) -> bool:
     return False
 
 
-def _parse_results(con, index, sheet, header_idx, body, cols) -> Parsed:  # noqa: ANN001
-    reg = registry()
-    problems: list[Problem] = []
-    notes: list[str] = []
-    records: list[dict] = []
-    seen: dict[tuple, int] = {}
-    communes_in: dict[str, int] = {}
+@dataclass
+class ResultRow:
+    """One figure to check: the spreadsheet row, where each field sits in it, and (wide form)
+    the indicator its columns belong to, with those columns' own header labels."""
+
+    excel_row: int
+    cells: list[object]
+    cols: dict[str, int]
+    labels: dict[str, str] = field(default_factory=dict)
+    indicator: str | None = None
+
+
+def _long_rows(header_idx: int, body: list[list[object]], cols: dict[str, int], notes: list[str]) -> list[ResultRow]:
+    out = []
     for offset, row in enumerate(body):
         excel_row = header_idx + offset + 2  # 1-based, below the header
         if all(cell_text(c) == "" for c in row):
@@ -330,13 +404,27 @@ def _parse_results(con, index, sheet, header_idx, body, cols) -> Parsed:  # noqa
         if _is_totals_row(row):
             notes.append(f"Bỏ qua dòng tổng cộng (dòng {excel_row}).")
             continue
+        out.append(ResultRow(excel_row, row, cols))
+    return out
+
+
+def _parse_results(con, index, sheet, items: list[ResultRow], notes: list[str]) -> Parsed:  # noqa: ANN001
+    reg = registry()
+    problems: list[Problem] = []
+    records: list[dict] = []
+    seen: dict[tuple, int] = {}
+    communes_in: dict[str, int] = {}
+    resolved: dict[tuple, object] = {}
+    for item in items:
+        excel_row, row, cols = item.excel_row, item.cells, item.cols
         rec: dict = {}
         bad = False
 
-        def problem(column: str | None, message: str, _row: int = excel_row) -> None:
+        def problem(column: str | None, message: str, _row: int = excel_row, _labels: dict = item.labels) -> None:
             nonlocal bad
             bad = True
-            problems.append(Problem(sheet, _row, HEADER_LABEL.get(column, column) if column else None, message))
+            label = (_labels.get(column) or HEADER_LABEL.get(column, column)) if column else None
+            problems.append(Problem(sheet, _row, label, message))
 
         year_text = _cell(row, cols, "year")
         try:
@@ -345,7 +433,7 @@ def _parse_results(con, index, sheet, header_idx, body, cols) -> Parsed:  # noqa
             year = None
         if year is None or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
             problem("year", f"Năm “{year_text}” không hợp lệ; ghi năm từ {YEAR_RANGE[0]} đến {YEAR_RANGE[1]}.")
-        ind_text = _cell(row, cols, "indicator")
+        ind_text = item.indicator or _cell(row, cols, "indicator")
         ind = reg.resolve_alias(ind_text) if ind_text else None
         if ind is None:
             problem("indicator", f"Không có chỉ tiêu “{ind_text}”. Dùng mã hoặc tên chỉ tiêu, ví dụ: gia_dinh, “Gia đình học tập”, “Đơn vị học tập”.")
@@ -378,7 +466,10 @@ def _parse_results(con, index, sheet, header_idx, body, cols) -> Parsed:  # noqa
         district_text = _cell(row, cols, "district")
         province_text = _cell(row, cols, "province")
         code_text = _cell(row, cols, "code")
-        if code_text or commune_text:
+        memo_key = (code_text, commune_text, district_text, province_text, year)
+        if memo_key in resolved:
+            res, column = resolved[memo_key]  # type: ignore[misc]
+        elif code_text or commune_text:
             res = index.resolve(commune_text, year=year, district=district_text or None, province=province_text or None,
                                 code=code_text or None, levels=frozenset({"commune", "old_commune"}))
             column = "code" if code_text else "commune"
@@ -391,6 +482,7 @@ def _parse_results(con, index, sheet, header_idx, body, cols) -> Parsed:  # noqa
         else:
             problem("commune", "Chưa ghi địa bàn: điền Xã (hoặc Mã xã), hoặc Huyện, hoặc Tỉnh.")
             continue
+        resolved[memo_key] = (res, column)
         if not res.ok or res.locality is None:
             cands = "; ".join(c.label for c in res.candidates[:5])
             problem(column, res.message + (f" Có thể là: {cands}." if cands else ""))
@@ -427,6 +519,28 @@ def _parse_results(con, index, sheet, header_idx, body, cols) -> Parsed:  # noqa
     if not records and not problems:
         problems.append(Problem(sheet, None, None, "Bảng không có dòng số liệu nào dưới dòng tiêu đề."))
     return Parsed("results", sheet, pl.DataFrame(records, schema=schema), problems, notes)
+
+
+def _wide_rows(header_idx: int, body: list[list[object]], cols: dict[str, int],
+               wide_columns: dict[str, dict[str, tuple[int, str]]], notes: list[str]) -> list[ResultRow]:
+    """Wide form: one row per locality and year, (total, registered, recognized …) per model.
+    Each filled group of a row becomes one figure; empty groups are skipped."""
+    out = []
+    for offset, row in enumerate(body):
+        excel_row = header_idx + offset + 2
+        if all(cell_text(c) == "" for c in row):
+            continue
+        if _is_totals_row(row):
+            notes.append(f"Bỏ qua dòng tổng cộng (dòng {excel_row}).")
+            continue
+        for indicator, fields in wide_columns.items():
+            if all(cell_text(row[i]) == "" for i, _ in fields.values() if i < len(row)):
+                continue
+            item_cols = dict(cols)
+            item_cols.update({cid: i for cid, (i, _) in fields.items()})
+            labels = {cid: label for cid, (_, label) in fields.items()}
+            out.append(ResultRow(excel_row, row, item_cols, labels, indicator))
+    return out
 
 
 def _parse_targets(index, sheet, header_idx, body, cols) -> Parsed:  # noqa: ANN001
