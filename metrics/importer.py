@@ -448,17 +448,18 @@ def _parse_results(con, index, sheet, items: list[ResultRow], notes: list[str]) 
                 problem(cid, f"Số âm ({value}); số đếm phải từ 0 trở lên.")
             rec[cid] = value
         if rec.get("recognized") is None and not bad:
-            problem("recognized", "Thiếu số được công nhận.")
+            problem("recognized", "Thiếu số được công nhận: điền số đơn vị/người được công nhận (ghi 0 nếu không có).")
         tot, regd, recg = rec.get("total"), rec.get("registered"), rec.get("recognized")
-        if recg is not None and regd is not None and recg > regd:
-            problem("recognized", f"Số công nhận ({recg}) lớn hơn số đăng ký ({regd}).")
-        if regd is not None and tot is not None and regd > tot:
-            problem("registered", f"Số đăng ký ({regd}) lớn hơn tổng số ({tot}).")
-        if recg is not None and tot is not None and recg > tot:
-            problem("recognized", f"Số công nhận ({recg}) lớn hơn tổng số ({tot}).")
+        fix = "số công nhận không thể vượt số đăng ký, số đăng ký không thể vượt tổng số; kiểm tra lại các cột này"
+        if not bad and recg is not None and regd is not None and recg > regd:
+            problem("recognized", f"Số công nhận ({recg}) lớn hơn số đăng ký ({regd}): {fix}.")
+        if not bad and regd is not None and tot is not None and regd > tot:
+            problem("registered", f"Số đăng ký ({regd}) lớn hơn tổng số ({tot}): {fix}.")
+        if not bad and recg is not None and tot is not None and recg > tot:
+            problem("recognized", f"Số công nhận ({recg}) lớn hơn tổng số ({tot}): {fix}.")
         level_sum = sum(rec.get(c) or 0 for c in LEVEL_COLUMNS)
-        if recg is not None and level_sum > recg:
-            problem("level_tot", f"Tổng các mức xếp loại ({level_sum}) lớn hơn số công nhận ({recg}).")
+        if not bad and recg is not None and level_sum > recg:
+            problem("level_tot", f"Tổng các mức xếp loại ({level_sum}) lớn hơn số công nhận ({recg}): số đơn vị xếp loại Tốt, Khá, Trung bình (hoặc Mức độ 1, 2) cộng lại không được vượt số công nhận.")
         if bad:
             continue
         assert year is not None and ind is not None
