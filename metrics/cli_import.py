@@ -84,6 +84,32 @@ def cmd_template(args: argparse.Namespace) -> int:
     return cli.EXIT_OK
 
 
+def cmd_accounts_add(args: argparse.Namespace) -> int:
+    import sys
+
+    from metrics.auth import Account, account_toml, accounts_path, hash_password, load_accounts
+
+    path = Path(args.file) if args.file else accounts_path()
+    try:
+        existing = load_accounts(path)
+    except Exception as exc:
+        raise cli.Refused(f"Tệp tài khoản {path} không hợp lệ: {exc}") from exc
+    if any(a.name == args.name for a in existing.account):
+        raise cli.Refused(f"Đã có tài khoản “{args.name}” trong {path}.")
+    password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        raise cli.Refused("Mật khẩu cần ít nhất 8 ký tự (đọc từ đầu vào chuẩn, một dòng).")
+    if args.role == "editor" and not args.province:
+        raise cli.Refused("Biên tập viên cần ít nhất một --province (mã tỉnh, ví dụ 51).")
+    account = Account(name=args.name, display_name=args.display_name or args.name, role=args.role,
+                      provinces=list(args.province or []), password=hash_password(password))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(account_toml(account))
+    print(f"Đã thêm tài khoản {args.name} ({args.role}) vào {path}.")
+    return cli.EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="nhập kết quả hoặc mục tiêu từ tệp Excel/CSV (tất cả hoặc không gì cả)")
     p.add_argument("file", metavar="FILE", help="tệp .xlsx, .xls hoặc .csv")
@@ -104,6 +130,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     cli._add_db(p)
     p.set_defaults(func=cmd_rollback)
 
+
+    p = sub.add_parser("accounts", help="tài khoản được ghi dữ liệu (mật khẩu lưu dạng băm có muối)")
+    acc_sub = p.add_subparsers(dest="subcommand", metavar="LỆNH", required=True)
+    a = acc_sub.add_parser("add", help="thêm tài khoản; mật khẩu đọc từ đầu vào chuẩn")
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("--role", choices=["editor", "admin"], default="editor")
+    a.add_argument("--province", action="append", metavar="CODE", help="mã tỉnh được phép nhập (lặp lại nếu nhiều tỉnh)")
+    a.add_argument("--display-name", help="tên hiển thị")
+    a.add_argument("--file", help="tệp tài khoản (mặc định: $XHHT_ACCOUNTS hoặc .xhht/accounts.toml)")
+    a.set_defaults(func=cmd_accounts_add)
 
     p = sub.add_parser("template", help="ghi biểu mẫu nhập liệu .xlsx (có hướng dẫn và dòng mẫu)")
     p.add_argument("kind", choices=["wide", "long", "targets"], help="wide: kết quả dạng ngang; long: dạng dọc; targets: mục tiêu")

@@ -630,8 +630,11 @@ def import_file(
     user: str | None = None,
     data: bytes | None = None,
     index: LocalityIndex | None = None,
+    allowed_provinces: Sequence[str] | None = None,
 ) -> ImportResult:
-    """Check a file and (unless dry_run) write it as one batch. A refused file writes nothing."""
+    """Check a file and (unless dry_run) write it as one batch. A refused file writes nothing.
+
+    `allowed_provinces` (official codes) limits an editor to their provinces; None: no limit."""
     try:
         sheets = read_workbook(path, data)
     except ImportRefused as exc:
@@ -653,6 +656,8 @@ def import_file(
         first_problems = first_problems or attempt.problems
     if parsed is None:
         return ImportResult("refused", problems=first_problems)
+    if allowed_provinces is not None and parsed.frame.height:
+        parsed.problems.extend(_outside_provinces(con, parsed, set(allowed_provinces)))
     if parsed.problems:
         return ImportResult("refused", kind=parsed.kind, sheet=parsed.sheet, rows=parsed.frame.height + len(parsed.problems), problems=parsed.problems, notes=parsed.notes)
     diff = _diff(con, parsed)
@@ -680,6 +685,27 @@ def import_file(
         refresh_current(con)
     result.batch = batch
     return result
+
+
+def _outside_provinces(con: duckdb.DuckDBPyConnection, parsed: Parsed, allowed: set[str]) -> list[Problem]:
+    ids = parsed.frame["locality_id"].unique().to_list()
+    owners = query_frame(
+        con,
+        """SELECT l.id, p.code, p.name FROM localities l LEFT JOIN localities p ON p.id = l.province_id
+           WHERE l.id IN (SELECT unnest(?::TEXT[]))""",
+        [ids],
+    )
+    province_of = {r["id"]: (r["code"], r["name"]) for r in owners.iter_rows(named=True)}
+    allowed_text = ", ".join(sorted(allowed)) or "không tỉnh nào"
+    problems = []
+    for row in parsed.frame.iter_rows(named=True):
+        code, name = province_of.get(row["locality_id"], (None, None))
+        if code not in allowed:
+            where = name or "cả nước"
+            problems.append(Problem(parsed.sheet, row["_row"], None,
+                                    f"Tài khoản chỉ được nhập số liệu của tỉnh có mã {allowed_text}; dòng này thuộc {where}. "
+                                    "Xóa dòng này hoặc nhờ quản trị viên nhập."))
+    return problems
 
 
 def previously_imported(con: duckdb.DuckDBPyConnection, sha256: str) -> list[int]:
