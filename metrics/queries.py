@@ -278,7 +278,21 @@ def country_figures(con: duckdb.DuckDBPyConnection, years: Sequence[int] | None 
     prov = province_figures(con, None, years)
     if prov.height == 0:
         return _empty_area()
-    return _sum_areas(prov, COUNTRY_ID, "provinces")
+    out = _sum_areas(prov, COUNTRY_ID, "provinces")
+    # Completeness is out of every commune of the country: a province with no figure at all
+    # for that year and indicator has no row above, but its communes still did not report.
+    sizes = query_frame(
+        con, "SELECT province_id AS locality_id, count(*) AS _n FROM localities WHERE level = 'commune' GROUP BY 1"
+    )
+    present = (
+        prov.join(sizes, on="locality_id", how="left").group_by(["year", "indicator"]).agg(pl.col("_n").sum())
+    )
+    return (
+        out.join(present, on=["year", "indicator"], how="left")
+        .with_columns((pl.col("communes_in_area") + int(sizes["_n"].sum()) - pl.col("_n")).alias("communes_in_area"))
+        .select(list(AREA_SCHEMA))
+        .cast(AREA_SCHEMA)  # type: ignore[arg-type]
+    )
 
 
 def _sum_areas(frame: pl.DataFrame, locality_id: str, basis: str) -> pl.DataFrame:

@@ -1,0 +1,91 @@
+"""Small real stores for the tests of metrics/queries.py and metrics/report.py: observations and
+targets written as import batches (store.new_batch + insert_frame + refresh_current inside
+store.transaction), rolled back after each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import duckdb
+import polars as pl
+
+from metrics.store import (
+    LEVEL_COLUMNS,
+    OBSERVATION_COLUMNS,
+    TARGET_COLUMNS,
+    BatchInfo,
+    insert_frame,
+    new_batch,
+    refresh_current,
+    rollback_batch,
+    transaction,
+)
+
+QUANG_NGAI = "P51"
+IA_HDRAI = "OH618"  # huyện Ia H'Drai, tỉnh Kon Tum cũ (OP62), now in tỉnh Quảng Ngãi
+# X23538 = old xã Ia Dom (OX23537) + old xã Ia Tơi (OX23538), both merged whole.
+MERGED_NEW, MERGED_OLD = "X23538", ("OX23537", "OX23538")
+# Old xã OX21142 was split between X21136 (which also took OX21136 whole) and X21157.
+SPLIT_OLD, SPLIT_NEW, SPLIT_NEW_OTHER, WHOLE_INTO_SPLIT_NEW = "OX21142", "X21136", "X21157", "OX21136"
+
+_OBS_SCHEMA = {
+    "locality_id": pl.String,
+    "year": pl.Int32,
+    "indicator": pl.String,
+    "total": pl.Int64,
+    "registered": pl.Int64,
+    "recognized": pl.Int64,
+    **{c: pl.Int64 for c in LEVEL_COLUMNS},
+    "total_from_register": pl.Boolean,
+    "source": pl.String,
+}
+_TGT_SCHEMA = {
+    "locality_id": pl.String,
+    "indicator": pl.String,
+    "target_year": pl.Int32,
+    "percent": pl.Float64,
+    "source": pl.String,
+    "confirmed": pl.Boolean,
+}
+
+
+def obs(locality_id: str, year: int, indicator: str, total: int | None, recognized: int | None, **extra) -> dict:
+    row = {c: None for c in _OBS_SCHEMA}
+    row.update(locality_id=locality_id, year=year, indicator=indicator, total=total, recognized=recognized,
+               total_from_register=False, source=f"báo cáo thử {locality_id} {year}")
+    row.update(extra)
+    return row
+
+
+def add_batch(con: duckdb.DuckDBPyConnection, rows: Sequence[dict], targets: Sequence[dict] = ()) -> int:
+    """One import batch with these observations (and targets), the way an import writes it."""
+    with transaction(con):
+        batch = new_batch(con, BatchInfo(kind="import", synthetic=False, created_by="pytest"), len(rows) + len(targets))
+        if rows:
+            frame = pl.DataFrame(list(rows), schema=_OBS_SCHEMA).with_columns(pl.lit(batch).alias("batch_id"))
+            insert_frame(con, "observations", frame.select(OBSERVATION_COLUMNS), OBSERVATION_COLUMNS)
+        if targets:
+            frame = pl.DataFrame(list(targets), schema=_TGT_SCHEMA).with_columns(pl.lit(batch).alias("batch_id"))
+            insert_frame(con, "targets", frame.select(TARGET_COLUMNS), TARGET_COLUMNS)
+        refresh_current(con)
+    return batch
+
+
+def rollback_added(con: duckdb.DuckDBPyConnection) -> None:
+    for (batch,) in con.execute("SELECT id FROM batches WHERE status = 'active' AND kind <> 'registers'").fetchall():
+        rollback_batch(con, batch)
+
+
+@contextmanager
+def batch_of(con: duckdb.DuckDBPyConnection, rows: Sequence[dict]) -> Iterator[int]:
+    batch = add_batch(con, rows)
+    try:
+        yield batch
+    finally:
+        rollback_batch(con, batch)
+
+
+def target(locality_id: str, indicator: str, year: int, pct: float, source: str) -> dict:
+    return {"locality_id": locality_id, "indicator": indicator, "target_year": year, "percent": pct,
+            "source": source, "confirmed": True}
