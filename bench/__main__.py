@@ -1,0 +1,212 @@
+"""Benchmark at national scale: `make bench` (or `python -m bench [--stress] [--runs N]`).
+
+Prints, for each step, the measured figure and its budget. Timings are measured here, never
+asserted in tests. Steps:
+  store     building the national store from scratch
+  progress  one province × all indicators (metrics.report.progress_for)
+  pages     each page's server-side work for its heaviest choice, median and p95
+  import    a 10,000-row workbook, validated and written
+  deck      a 20-slide deck with a warm export server (when exports exist)
+  memory    the app process's peak memory with the national store loaded and every page opened
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGETS_MS = {"store": 5000, "progress": 50, "pages": 300, "import": 5000, "deck": 15000}
+BUDGET_MEMORY_MB = 600
+
+
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
+
+
+def line(step: str, figure: str, budget: str, ok: bool | None) -> None:
+    verdict = "–" if ok is None else ("đạt" if ok else "VƯỢT")
+    print(f"{step:<48} {figure:>22} {budget:>12}  {verdict}")
+
+
+def largest_province(con) -> str:  # noqa: ANN001
+    from metrics.store import first_row
+
+    row = first_row(con, "SELECT province_id FROM localities WHERE level = 'commune' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    assert row is not None
+    return str(row[0])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stress", action="store_true", help="×10: years 2015–2030 and all old communes with lineage")
+    parser.add_argument("--runs", type=int, default=20, help="repetitions for median/p95")
+    parser.add_argument("--skip-memory", action="store_true", help="skip the browser-driven memory step")
+    args = parser.parse_args(argv)
+
+    from bench.national import build_national
+    from metrics import report
+    from metrics.store import connect
+
+    work = Path(tempfile.mkdtemp(prefix="xhht-bench-"))
+    db = work / "national.duckdb"
+    print(f"Benchmark {'×10 ' if args.stress else ''}quy mô toàn quốc — {os.cpu_count()} lõi CPU, {args.runs} lần đo mỗi bước")
+    print(f"{'bước':<48} {'số đo':>22} {'ngân sách':>12}  kết quả")
+    print("-" * 92)
+
+    t0 = time.perf_counter()
+    con = connect(db)
+    sizes = build_national(con, stress=args.stress)
+    con.close()
+    ms = (time.perf_counter() - t0) * 1000
+    line(f"store: dựng kho ({sizes['observations']:,} số liệu)".replace(",", "."), f"{ms:,.0f} ms".replace(",", "."),
+         f"< {BUDGETS_MS['store']} ms", ms < BUDGETS_MS["store"])
+
+    con = connect(db, read_only=True)
+    prov = largest_province(con)
+    year = 2025
+    values = timed(lambda: report.progress_for(con.cursor(), prov, year), args.runs)
+    med, high = statistics.median(values), p95(values)
+    line(f"progress: tỉnh lớn nhất ({prov}) × mọi chỉ tiêu", f"{med:.0f} / p95 {high:.0f} ms", f"< {BUDGETS_MS['progress']} ms",
+         high < BUDGETS_MS["progress"])
+
+    con.close()
+    from bench.pages import page_choices, run_page
+
+    for name, (page, params) in page_choices(prov).items():
+        run_page(db, page, params)  # the first run also imports modules: not counted
+        values = [run_page(db, page, params) for _ in range(args.runs)]
+        med, high = statistics.median(values), p95(values)
+        line(f"pages: {name}", f"{med:.0f} / p95 {high:.0f} ms", f"p95 < {BUDGETS_MS['pages']} ms", high < BUDGETS_MS["pages"])
+
+    ms, rows = bench_import(db, work)
+    line(f"import: tệp {rows:,} dòng, kiểm tra và ghi".replace(",", "."), f"{ms:,.0f} ms".replace(",", "."),
+         f"< {BUDGETS_MS['import']} ms", ms < BUDGETS_MS["import"])
+
+    deck = bench_deck(db, work)
+    if deck is None:
+        line("deck: 20 trang chiếu, máy xuất ảnh đã khởi động", "chưa có chức năng", f"< {BUDGETS_MS['deck']} ms", None)
+    else:
+        line("deck: 20 trang chiếu, máy xuất ảnh đã khởi động", f"{deck:,.0f} ms".replace(",", "."), f"< {BUDGETS_MS['deck']} ms",
+             deck < BUDGETS_MS["deck"])
+
+    if not args.skip_memory:
+        peak = bench_memory(db)
+        line("memory: đỉnh bộ nhớ tiến trình ứng dụng", f"{peak:.0f} MB", f"< {BUDGET_MEMORY_MB} MB", peak < BUDGET_MEMORY_MB)
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def bench_import(db: Path, work: Path) -> tuple[float, int]:
+    import xlsxwriter
+
+    from metrics.importer import import_file
+    from metrics.store import connect, query_frame
+
+    copy = work / "import.duckdb"
+    shutil.copy(db, copy)
+    con = connect(copy)
+    communes = query_frame(con, "SELECT l.code, l.name, p.short_name AS province FROM localities l JOIN localities p ON p.id = l.province_id WHERE l.level = 'commune' ORDER BY l.code LIMIT 1112")
+    path = work / "import_10000.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Kết quả")
+    ws.write_row(0, 0, ["Năm", "Tỉnh", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Nguồn"])
+    r = 1
+    from bench.national import COMMUNE_INDICATORS
+
+    for c in communes.iter_rows(named=True):
+        for ind in COMMUNE_INDICATORS:
+            if r > 10_000:
+                break
+            ws.write_row(r, 0, [2025, c["province"], c["name"], c["code"], ind, 1000 + r % 97, 800, 600 + r % 13, "Benchmark"])
+            r += 1
+    wb.close()
+    t0 = time.perf_counter()
+    result = import_file(con, path, user="bench")
+    ms = (time.perf_counter() - t0) * 1000
+    con.close()
+    if result.status != "imported":
+        raise SystemExit(f"import failed: {[str(p) for p in result.problems[:3]]}")
+    return ms, result.rows
+
+
+def bench_deck(db: Path, work: Path) -> float | None:
+    try:
+        from metrics import export  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    from metrics.store import connect
+
+    con = connect(db, read_only=True)
+    export.warm_up()
+    t0 = time.perf_counter()
+    export.build_deck(con, "P51", 2025, work / "deck.pptx")
+    ms = (time.perf_counter() - t0) * 1000
+    con.close()
+    return ms
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench_memory(db: Path) -> float:
+    """Peak resident memory (VmHWM) of the Streamlit process after opening every page."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    env = {**os.environ, "XHHT_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"])
+            page = browser.new_page()
+            for path in ("", "compare", "profile", "method"):
+                page.goto(f"http://127.0.0.1:{port}/{path}", timeout=60_000)
+                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+                page.wait_for_timeout(500)
+            browser.close()
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        kb = next(int(x.split()[1]) for x in status.splitlines() if x.startswith("VmHWM"))
+        return kb / 1024
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
