@@ -141,14 +141,19 @@ def commune_figures(
     if indicators:
         inf = " AND o.indicator IN (SELECT unnest(?::TEXT[]))"
         iparams = [list(indicators)]
+    # observations_current holds one row per (locality, year, indicator): no aggregation needed.
     own = query_frame(
         con,
-        f"""SELECT o.locality_id, o.year, o.indicator, {_AGG}
+        f"""SELECT o.locality_id, o.year, o.indicator, o.total, o.registered, o.recognized,
+                   {", ".join(f"o.{c}" for c in LEVEL_COLUMNS)},
+                   1::BIGINT AS units, o.synthetic, o.total_from_register,
+                   CASE WHEN o.source IS NULL THEN []::TEXT[] ELSE [o.source] END AS sources
             FROM observations_current o JOIN localities c ON c.id = o.locality_id
-            WHERE c.level = 'commune' {where}{yf}{inf}
-            GROUP BY ALL""",
+            WHERE c.level = 'commune' {where}{yf}{inf}""",
         [*params, *yparams, *iparams],
     )
+    # Only figures of pre-2025 units can reach a commune through the lineage.
+    where_old = where + " AND o.locality_id LIKE 'O%'"
     lineage_keys = query_frame(
         con,
         f"""SELECT g.new_id AS locality_id, o.year, o.indicator,
@@ -156,7 +161,7 @@ def commune_figures(
             FROM observations_current o
             JOIN lineage g ON g.old_id = o.locality_id
             JOIN localities c ON c.id = g.new_id
-            WHERE c.level = 'commune' {where}{yf}{inf}
+            WHERE c.level = 'commune' {where_old}{yf}{inf}
             GROUP BY ALL""",
         [*params, *yparams, *iparams],
     )
@@ -167,7 +172,7 @@ def commune_figures(
             FROM observations_current o
             JOIN lineage g ON g.old_id = o.locality_id AND g.relation = 'merged'
             JOIN localities c ON c.id = g.new_id
-            WHERE c.level = 'commune' {where}{yf}{inf}
+            WHERE c.level = 'commune' {where_old}{yf}{inf}
             GROUP BY ALL""",
         [*params, *yparams, *iparams],
     )

@@ -8,7 +8,7 @@ same wherever a user reads it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 import duckdb
 import polars as pl
@@ -76,8 +76,15 @@ class IndicatorProgress:
     has_data: bool = False
 
     def public(self) -> dict:
-        """The documented JSON keys (and the extra detail after them)."""
-        return asdict(self)
+        """The documented JSON keys (and the extra detail after them). A shallow copy:
+        dataclasses.asdict deep-copies every value and was most of a province's compare page."""
+        out = {f: getattr(self, f) for f in _FIELD_NAMES}
+        out["sources"] = list(self.sources)
+        out["levels"] = dict(self.levels)
+        return out
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(IndicatorProgress))
 
 
 def _targets_by_indicator(targets: pl.DataFrame) -> dict[str, dict[int, dict]]:
