@@ -184,7 +184,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _load_command_modules() -> None:
     import importlib
 
-    for name in ("metrics.cli_progress", "metrics.cli_import"):
+    for name in ("metrics.cli_progress", "metrics.cli_import", "metrics.cli_export"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -79,7 +79,7 @@ STORIES = (
 DEMO_PROVINCE_TARGETS = {
     "01": {"gia_dinh": (80, 88), "cong_dan_nguoi_lon": (50, 65), "ky_nang_so": (80, 95)},
     "79": {"gia_dinh": (75, 85), "don_vi": (85, 95), "thanh_thao_so": (65, 85)},
-    "51": {"gia_dinh": (68, 80), "dong_ho": (60, 75), "cong_dong_thon": (65, 78)},
+    "51": {"gia_dinh": (72, 82), "dong_ho": (67, 76), "cong_dong_thon": (67, 78)},
 }
 # Province where half the communes have not reported 2025 yet (completeness story).
 HALF_REPORTED_PROVINCE = "66"  # Đắk Lắk
