@@ -49,6 +49,8 @@ _COUNTRY_WORDS = {"toanquoc", "canuoc", "quocgia", "vietnam", "vn"}
 # Abbreviated prefixes written out, to compare "TT. Mường Tè" with the name "Thị trấn Mường Tè".
 _FULL_PREFIX = {"tp": "thanhpho", "tt": "thitran", "tx": "thixa", "t": "tinh", "h": "huyen", "q": "quan", "x": "xa", "p": "phuong"}
 
+_CODE_WIDTH = {"province": 2, "old_province": 2, "old_district": 3, "commune": 5, "old_commune": 5}
+
 LEVEL_LABEL_VI = {
     "country": "toàn quốc",
     "province": "tỉnh, thành phố",
@@ -298,22 +300,31 @@ class LocalityIndex:
             return Resolution("ok", query, self.candidate(code))
         if not code.isdigit():
             return Resolution("not_found", query, message=f"Mã “{code}” không phải mã đơn vị hành chính (chỉ gồm chữ số).")
-        width = 2 if len(code) <= 2 else (3 if len(code) == 3 else 5)
-        norm = code.zfill(width)
+        # A code kept as a number in a spreadsheet has lost its leading zeros (phường Hồng Hà
+        # 00097 → 97): pad it to the width of the levels asked for, else guess from its length
+        # and then try it as a commune code.
+        if levels:
+            widths = sorted({_CODE_WIDTH[lv] for lv in levels if lv in _CODE_WIDTH}) or [5]
+        else:
+            guess = 2 if len(code) <= 2 else (3 if len(code) == 3 else 5)
+            widths = [guess] if guess == 5 else [guess, 5]
+        widths = [w for w in widths if w >= len(code)] or [len(code)]
         eras = ["current", "legacy"]
         if year is not None and year < REORGANISATION_YEAR:
             eras = ["legacy", "current"]
-        for era in eras:
-            ids = [
-                lid
-                for lid in self.by_code.get((era, norm), [])
-                if levels is None or self.by_id[lid]["level"] in levels
-            ]
-            if len(ids) == 1:
-                return Resolution("ok", query, self.candidate(ids[0]))
-            if len(ids) > 1:
-                return Resolution(
-                    "ambiguous", query, candidates=[self.candidate(i) for i in ids],
-                    message=f"Mã {norm} ứng với nhiều đơn vị; ghi thêm tên.",
-                )
-        return Resolution("not_found", query, message=f"Không có đơn vị hành chính mang mã {norm}.")
+        for width in widths:
+            norm = code.zfill(width)
+            for era in eras:
+                ids = [
+                    lid
+                    for lid in self.by_code.get((era, norm), [])
+                    if levels is None or self.by_id[lid]["level"] in levels
+                ]
+                if len(ids) == 1:
+                    return Resolution("ok", query, self.candidate(ids[0]))
+                if len(ids) > 1:
+                    return Resolution(
+                        "ambiguous", query, candidates=[self.candidate(i) for i in ids],
+                        message=f"Mã {norm} ứng với nhiều đơn vị; ghi thêm tên.",
+                    )
+        return Resolution("not_found", query, message=f"Không có đơn vị hành chính mang mã {code.zfill(widths[0])}.")

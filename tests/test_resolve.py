@@ -1,0 +1,287 @@
+"""Name resolution against the real register: the spellings and ambiguities of real reports."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from metrics.resolve import LocalityIndex, Resolution, parse_part
+
+
+def ok(res: Resolution) -> str:
+    assert res.status == "ok", (res.query, res.status, res.message, [c.id for c in res.candidates])
+    assert res.locality is not None
+    return res.locality.id
+
+
+def candidate_ids(res: Resolution) -> set[str]:
+    return {c.id for c in res.candidates}
+
+
+# -- xã Đăk Long: two old communes, one new -----------------------------------------------------
+
+
+def test_dak_long_in_2023_is_ambiguous_between_the_two_old_communes(index: LocalityIndex) -> None:
+    res = index.resolve("Xã Đăk Long", year=2023)
+    assert res.status == "ambiguous"
+    assert res.locality is None
+    assert [c.id for c in res.candidates] == ["OX23504", "OX23368"]
+    labels = [c.label for c in res.candidates]
+    assert labels == [
+        "Xã Đăk Long, Huyện Đăk Hà, Tỉnh Kon Tum (trước 7/2025) — mã 23504",
+        "Xã Đăk Long, Huyện Đắk Glei, Tỉnh Kon Tum (trước 7/2025) — mã 23368",
+    ]
+    assert "khớp với 2 địa bàn" in res.message
+    assert "thêm tên huyện (cũ) hoặc tỉnh" in res.message
+
+
+def test_dak_long_in_2025_is_the_new_commune(index: LocalityIndex) -> None:
+    res = index.resolve("Xã Đăk Long", year=2025)
+    assert ok(res) == "X23368"
+    assert res.locality is not None
+    assert res.locality.label == "Xã Đăk Long, Tỉnh Quảng Ngãi — mã 23368"
+    assert res.locality.era == "current"
+
+
+def test_dak_long_with_its_old_district_in_the_text(index: LocalityIndex) -> None:
+    assert ok(index.resolve("Đắk Long, huyện Đăk Hà", year=2023)) == "OX23504"
+    assert ok(index.resolve("Xã Đăk Long, huyện Đăk Hà, Kon Tum", year=2023)) == "OX23504"
+    assert ok(index.resolve("Xã Đắk Long, H. Đắk Glei", year=2024)) == "OX23368"
+
+
+def test_dak_long_with_district_and_province_arguments(index: LocalityIndex) -> None:
+    assert ok(index.resolve("Dak Long", district="Đăk Hà", province="Kon Tum")) == "OX23504"
+    assert ok(index.resolve("Dak Long", district="Đăk Hà", province="Kon Tum", year=2023)) == "OX23504"
+    assert ok(index.resolve("Dak Long", district="Dak Glei", year=2023)) == "OX23368"
+
+
+def test_nfd_input_resolves_like_nfc(index: LocalityIndex) -> None:
+    text = unicodedata.normalize("NFD", "Xã Đăk Long, tỉnh Quảng Ngãi")
+    assert text != unicodedata.normalize("NFC", text)
+    assert ok(index.resolve(text, year=2025)) == "X23368"
+
+
+def test_unaccented_lower_case_input(index: LocalityIndex) -> None:
+    assert ok(index.resolve("xa dak long", year=2025)) == "X23368"
+    assert ok(index.resolve("XÃ ĐẮK LONG", year=2025)) == "X23368"
+
+
+def test_old_province_in_a_2025_report_keeps_the_old_communes(index: LocalityIndex) -> None:
+    # "tỉnh Kon Tum cũ" names the old province: both old Đăk Long stay candidates.
+    res = index.resolve("Xã Đăk Long, tỉnh Kon Tum cũ", year=2025)
+    assert res.status == "ambiguous"
+    assert candidate_ids(res) == {"OX23504", "OX23368"}
+
+
+# -- huyện Ia H'Drai ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ia H' Drai", "Huyện Ia H’Drai, tỉnh Kon Tum", "Huyện Ia H'Drai, tỉnh Kon Tum", "H. Ia HDrai", "ia h drai, kon tum"],
+)
+def test_ia_hdrai_spellings(index: LocalityIndex, text: str) -> None:
+    res = index.resolve(text, year=2023)
+    assert ok(res) == "OH618"
+    assert res.locality is not None
+    assert res.locality.label == "Huyện Ia H'Drai, Tỉnh Kon Tum (trước 7/2025) — mã 618"
+
+
+# -- prefixes and abbreviations ----------------------------------------------------------------
+
+
+def test_city_prefix_picks_the_register_of_the_year(index: LocalityIndex) -> None:
+    assert ok(index.resolve("TP. Hà Nội", year=2025)) == "P01"
+    assert ok(index.resolve("Thành phố Hà Nội", year=2025)) == "P01"
+    assert ok(index.resolve("TP. Hà Nội", year=2023)) == "OP01"
+    # Without a year, today's and the pre-2025 Hà Nội are both candidates: refused, not guessed.
+    res = index.resolve("TP. Hà Nội")
+    assert res.status == "ambiguous"
+    assert [c.id for c in res.candidates] == ["P01", "OP01"]
+
+
+def test_ward_prefix(index: LocalityIndex) -> None:
+    res = index.resolve("P. Hồng Hà", year=2025)
+    assert ok(res) == "X00097"
+    assert res.locality is not None and res.locality.name == "Phường Hồng Hà"
+    # Before 2025 two phường were called Hồng Hà (Hạ Long and Yên Bái): refused, with both.
+    old = index.resolve("P. Hồng Hà", year=2023)
+    assert old.status == "ambiguous"
+    assert candidate_ids(old) == {"OX06697", "OX04264"}
+    assert ok(index.resolve("P. Hồng Hà, TP. Hạ Long", year=2023)) == "OX06697"
+
+
+def test_district_abbreviation(index: LocalityIndex) -> None:
+    res = index.resolve("H. Ba Tơ", year=2024)
+    assert ok(res) == "OH535"
+    assert res.locality is not None and res.locality.name == "Huyện Ba Tơ"
+    assert ok(index.resolve("Huyện Ba Tơ, tỉnh Quảng Ngãi", year=2024)) == "OH535"
+
+
+def test_province_abbreviation(index: LocalityIndex) -> None:
+    assert ok(index.resolve("T. Quảng Ngãi", year=2025)) == "P51"
+    assert ok(index.resolve("Quảng Ngãi", year=2025)) == "P51"
+
+
+def test_old_province_marked_cu(index: LocalityIndex) -> None:
+    res = index.resolve("tỉnh Kon Tum cũ")
+    assert ok(res) == "OP62"
+    assert res.locality is not None and res.locality.level == "old_province"
+    assert ok(index.resolve("Tỉnh Kon Tum (cũ)", year=2025)) == "OP62"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thị trấn Mường Tè", "OX03433"),
+        ("TT. Mường Tè", "OX03433"),
+        ("Xã Mường Tè, huyện Mường Tè", "OX03445"),
+        ("Huyện Kỳ Anh", "OH447"),
+        ("H. Kỳ Anh", "OH447"),
+        ("Thị xã Kỳ Anh", "OH449"),
+        ("TX. Kỳ Anh", "OH449"),
+        ("Thị trấn Yên Viên", "OX00526"),
+        ("Xã Yên Viên, huyện Gia Lâm", "OX00532"),
+    ],
+)
+def test_the_type_written_tells_same_named_units_apart(index: LocalityIndex, text: str, expected: str) -> None:
+    # The register tells these apart as "Mường Tè (Thị trấn)" / "Mường Tè (Xã)".
+    assert ok(index.resolve(text, year=2023)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "district", "expected"),
+    [
+        ("Mường Tè", "Mường Tè", {"OX03433", "OX03445"}),
+        ("Yên Viên", "Gia Lâm", {"OX00526", "OX00532"}),
+        ("Kỳ Anh", None, {"OH447", "OH449"}),
+        ("Cai Lậy", None, {"OH817", "OH820"}),
+    ],
+)
+def test_a_bare_name_of_two_units_is_refused_with_both(
+    index: LocalityIndex, text: str, district: str | None, expected: set[str]
+) -> None:
+    res = index.resolve(text, district=district, year=2023)
+    assert res.status == "ambiguous"
+    assert candidate_ids(res) == expected
+
+
+# -- codes win over names ----------------------------------------------------------------------
+
+
+def test_codes_name_the_unit_of_the_years_register(index: LocalityIndex) -> None:
+    assert ok(index.resolve(None, code="23504", year=2023)) == "OX23504"
+    assert ok(index.resolve("23504", year=2023)) == "OX23504"
+    assert ok(index.resolve(None, code="23368", year=2025)) == "X23368"
+    assert ok(index.resolve(None, code="23368", year=2023)) == "OX23368"
+    # 23504 is a code in both eras: today it is xã Đăk Pxi.
+    assert ok(index.resolve(None, code="23504", year=2025)) == "X23504"
+
+
+def test_a_code_wins_over_a_wrong_name(index: LocalityIndex) -> None:
+    res = index.resolve("Phường Hoàn Kiếm", code="23504", year=2023)
+    assert ok(res) == "OX23504"
+    assert ok(index.resolve("Xã Ba Đình", code="23368", year=2025)) == "X23368"
+
+
+def test_short_codes_are_zero_padded_and_ids_are_accepted(index: LocalityIndex) -> None:
+    # A spreadsheet that kept "00097" as a number shows 97.
+    communes = frozenset({"commune", "old_commune"})
+    assert ok(index.resolve(None, code="97", year=2025, levels=communes)) == "X00097"
+    assert ok(index.resolve(None, code="97", year=2023, levels=communes)) == "OX00097"
+    assert ok(index.resolve(None, code="1537", year=2025, levels=communes)) == "X01537"
+    assert ok(index.resolve(None, code="97", year=2025)) == "X00097"
+    assert ok(index.resolve(None, code="51", year=2025)) == "P51"
+    assert ok(index.resolve(None, code="618", year=2023)) == "OH618"
+    assert ok(index.resolve("OX23504")) == "OX23504"
+    assert ok(index.resolve(None, code="ox23504")) == "OX23504"
+
+
+def test_unknown_or_malformed_codes(index: LocalityIndex) -> None:
+    res = index.resolve(None, code="99999", year=2025)
+    assert res.status == "not_found"
+    assert res.message == "Không có đơn vị hành chính mang mã 99999."
+    bad = index.resolve(None, code="abc")
+    assert bad.status == "not_found"
+    assert "không phải mã đơn vị hành chính" in bad.message
+
+
+# -- not found, the country, empty input --------------------------------------------------------
+
+
+def test_unknown_name_is_not_found_with_a_vietnamese_message(index: LocalityIndex) -> None:
+    res = index.resolve("Xã Không Có Thật", year=2025)
+    assert res.status == "not_found"
+    assert res.locality is None
+    assert res.message == (
+        "Không tìm thấy địa bàn “Xã Không Có Thật” năm 2025 trong danh mục; "
+        "kiểm tra chính tả hoặc ghi mã đơn vị hành chính."
+    )
+
+
+def test_unknown_parent_is_named_in_the_message(index: LocalityIndex) -> None:
+    res = index.resolve("Xã Đăk Long, huyện Không Có", year=2023)
+    assert res.status == "not_found"
+    assert res.message == "Không tìm thấy địa bàn cấp trên “huyện Không Có” trong danh mục."
+
+
+def test_empty_name(index: LocalityIndex) -> None:
+    res = index.resolve("   ", year=2025)
+    assert res.status == "not_found"
+    assert res.message == "Chưa ghi tên địa bàn."
+
+
+@pytest.mark.parametrize("text", ["Toàn quốc", "toan quoc", "Cả nước", "Việt Nam"])
+def test_the_country(index: LocalityIndex, text: str) -> None:
+    res = index.resolve(text)
+    assert ok(res) == "VN"
+    assert res.locality is not None and res.locality.name == "Toàn quốc"
+    assert ok(index.resolve(text, year=2023)) == "VN"
+
+
+# -- other real ambiguities in the register ------------------------------------------------------
+
+
+def test_binh_an_is_a_xa_in_five_provinces(index: LocalityIndex) -> None:
+    res = index.resolve("Xã Bình An", year=2025)
+    assert res.status == "ambiguous"
+    assert candidate_ids(res) == {"X02296", "X13540", "X21829", "X26389", "X30898"}
+    assert "khớp với 5 địa bàn" in res.message
+    provinces = {c.label.split(", ")[1].split(" — ")[0] for c in res.candidates}
+    assert provinces == {"Tỉnh Tuyên Quang", "Tỉnh Ninh Bình", "Tỉnh Gia Lai", "Tỉnh Đồng Nai", "Tỉnh An Giang"}
+    assert ok(index.resolve("Xã Bình An", province="Gia Lai", year=2025)) == "X21829"
+    assert ok(index.resolve("Bình An, tỉnh Đồng Nai", year=2025)) == "X26389"
+
+
+def test_tan_tien_xa_and_phuong(index: LocalityIndex) -> None:
+    # Seven xã and one phường are called Tân Tiến today; "Xã" leaves the phường out.
+    res = index.resolve("Xã Tân Tiến", year=2025)
+    assert res.status == "ambiguous"
+    assert len(res.candidates) == 7
+    assert "X07699" not in candidate_ids(res)
+    bare = index.resolve("Tân Tiến", year=2025)
+    assert bare.status == "ambiguous"
+    assert len(bare.candidates) == 8
+    assert ok(index.resolve("Phường Tân Tiến", year=2025)) == "X07699"
+    assert ok(index.resolve("Tân Tiến", province="Hưng Yên", year=2025)) == "X12583"
+
+
+def test_tan_lap_before_2025(index: LocalityIndex) -> None:
+    res = index.resolve("Xã Tân Lập", year=2023)
+    assert res.status == "ambiguous"
+    assert len(res.candidates) >= 20
+    assert all(c.era == "legacy" and c.level == "old_commune" for c in res.candidates)
+
+
+# -- the parser ---------------------------------------------------------------------------------
+
+
+def test_parse_part_reads_prefixes_and_the_old_marker() -> None:
+    part = parse_part("TP. Hà Nội")
+    assert part.name_key == "hanoi"
+    assert part.levels == frozenset({"province", "old_province", "old_district"})
+    old = parse_part("tỉnh Kon Tum cũ")
+    assert (old.name_key, old.old, old.levels) == ("kontum", True, frozenset({"old_province"}))
+    bare = parse_part("Đăk Long")
+    assert (bare.name_key, bare.levels) == ("daklong", None)
