@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: pages → dashboard.data → metrics (queries, report, figures) → store."""

@@ -1,0 +1,46 @@
+"""Entry point: `streamlit run dashboard/app.py`. Configures the page, the language and the
+navigation; each page is a short script in dashboard/pages/."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project root.
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import ui  # noqa: E402
+from dashboard.i18n import LANGS, t  # noqa: E402
+
+st.set_page_config(page_title="Xã hội học tập", page_icon=":material/school:", layout="wide")
+
+# Vietnamese by default; ?lang=en opens the English interface.
+st.sidebar.radio(
+    "Ngôn ngữ / Language",
+    list(LANGS),
+    index=list(LANGS).index(st.query_params.get("lang", "vi")) if st.query_params.get("lang") in LANGS else 0,
+    format_func=LANGS.__getitem__,
+    key="lang",
+    horizontal=True,
+)
+if st.session_state["lang"] != "vi":
+    st.query_params["lang"] = st.session_state["lang"]
+elif "lang" in st.query_params:
+    del st.query_params["lang"]
+
+PAGES = Path(__file__).resolve().parent / "pages"
+nav = st.navigation(
+    [
+        st.Page(PAGES / "overview.py", title=t("nav_overview"), icon=":material/dashboard:", default=True),
+        st.Page(PAGES / "compare.py", title=t("nav_compare"), icon=":material/leaderboard:"),
+        st.Page(PAGES / "profile.py", title=t("nav_profile"), icon=":material/location_city:"),
+        st.Page(PAGES / "method.py", title=t("nav_method"), icon=":material/menu_book:"),
+    ]
+)
+st.sidebar.caption(t("app_title"))
+ui.store_key()  # a missing or foreign store stops here with instructions, not a traceback
+nav.run()

@@ -1,0 +1,156 @@
+"""So sánh xã: the communes of a province (or the provinces of the country) side by side —
+ranked on one indicator, a heat map over all indicators, and a start→end table."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.i18n import ind_label, lang, t
+from metrics import figures
+from metrics.progress import STATUS_STYLE, Status
+
+PAGE = "compare"
+key = ui.store_key()
+ui.banner(key)
+
+provs = data.provinces(key)
+names = {"VN": t("country"), **dict(zip(provs["id"], provs["short_name"], strict=True))}
+years = sorted(data.years(key), reverse=True)
+c1, c2, c3 = st.columns([2, 2, 1])
+with c1:
+    loc = ui.pick("loc", t("area"), list(names), format_func=names.__getitem__, default="P51", page=PAGE)
+with c2:
+    ind_id = ui.pick("ind", t("indicator"), data.indicator_ids(), format_func=ind_label, default="gia_dinh", page=PAGE)
+with c3:
+    year = ui.pick("year", t("year"), years, default=years[0] if years else None, page=PAGE)
+is_country = data.is_country(loc)
+st.title(f"{t('compare_title_country') if is_country else t('compare_title')} — {names[loc]}")
+synthetic = data.has_synthetic(key)
+
+children = data.children(key, loc, year) if year is not None else pl.DataFrame()
+if children.height == 0:
+    st.info(t("no_data_any", name=names[loc]))
+    st.stop()
+
+one = children.filter(pl.col("indicator") == ind_id)
+f1, f2 = st.columns(2)
+statuses = [s.value for s in sorted(Status, key=lambda s: STATUS_STYLE[s].order)]
+chosen_status = f1.multiselect(
+    t("status_filter"), statuses, format_func=lambda s: figures.status_text(s, lang()), key=f"{PAGE}__status"
+)
+types = sorted(set(one["unit_type"].drop_nulls().to_list()))
+chosen_types = f2.multiselect(t("type_filter"), types, key=f"{PAGE}__types")
+keep = one
+if chosen_status:
+    keep = keep.filter(pl.col("status").is_in(chosen_status))
+if chosen_types:
+    keep = keep.filter(pl.col("unit_type").is_in(chosen_types))
+keep_ids = keep["locality_id"].to_list()
+
+# A click on a bar highlights that commune (the chart keeps its selection under its key).
+clicked = None
+sel = st.session_state.get(f"{PAGE}__rank_chart")
+if sel and sel.get("selection", {}).get("points"):
+    cd = sel["selection"]["points"][0].get("customdata")
+    if cd:
+        clicked = cd[0]
+child_names = dict(zip(one["locality_id"], one["short_name"], strict=True))
+hl_options = ["", *one.sort("short_name")["locality_id"].to_list()]
+if clicked in child_names and st.session_state.get(f"{PAGE}__last_click") != clicked:
+    st.session_state[f"{PAGE}__last_click"] = clicked
+    st.session_state[f"{PAGE}__hl"] = clicked
+h1, h2, h3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+with h1:
+    hl = ui.pick(
+        "hl",
+        t("highlight"),
+        hl_options,
+        format_func=lambda i: child_names.get(i, t("highlight_none")),
+        default="",
+        page=PAGE,
+    )
+hl_id = hl or None
+if not is_country:
+    with h2:
+        target_id = st.selectbox(
+            t("open_profile"),
+            one.sort("short_name")["locality_id"].to_list(),
+            index=None if hl_id is None else one.sort("short_name")["locality_id"].to_list().index(hl_id),
+            format_func=child_names.__getitem__,
+            placeholder="…",
+            key=f"{PAGE}__goto",
+        )
+    with h3:
+        if st.button(t("open_profile_btn"), disabled=target_id is None, key=f"{PAGE}__go") and target_id:
+            st.switch_page("pages/profile.py", query_params={"loc": target_id, "year": str(year), "ind": ind_id})
+
+if not keep_ids:
+    st.info(t("empty_filter"))
+    st.stop()
+
+st.subheader(f"{t('ranked_heading')}: {ind_label(ind_id)}, {year}")
+missing = keep.filter(pl.col("rate_pct").is_null())
+if missing.height:
+    what = "tỉnh" if is_country else "xã"
+    st.caption(
+        f"{missing.height} {what} chưa có số liệu năm {year}, không xếp hạng: "
+        + ", ".join(missing["short_name"].to_list())
+    )
+fig = figures.ranked_bar(
+    keep, indicator=ind_id, locality_name=names[loc], highlight_id=hl_id, synthetic=synthetic, lang=lang()
+)
+rank_table = (
+    keep.sort("rank", nulls_last=True)
+    .select("rank", "locality_code", "short_name", "rate_pct", "target_pct", "plan_pct", "status_label")
+    .rename({"rank": "Hạng", "locality_code": "Mã", "short_name": "Tên", "rate_pct": "Tỷ lệ (%)",
+             "target_pct": "Mục tiêu (%)", "plan_pct": "Đạt % kế hoạch", "status_label": "Mức độ"})
+)
+ui.chart(fig, rank_table, f"xep_hang_{ind_id}_{loc}_{year}", key=f"{PAGE}__rank_chart", on_select="rerun")
+if not is_country:
+    st.caption(
+        "Bấm vào một thanh để đánh dấu xã đó; chọn “Xem hồ sơ xã” để mở hồ sơ."
+        if lang() == "vi" else "Click a bar to highlight that commune; use “Open commune profile” to drill down."
+    )
+
+st.subheader(t("heatmap_heading"))
+hm_children = children.filter(pl.col("locality_id").is_in(keep_ids))
+hfig = figures.heatmap(hm_children, locality_name=names[loc], highlight_id=hl_id, synthetic=synthetic, lang=lang())
+hm_table = (
+    hm_children.select("short_name", "indicator", "plan_pct")
+    .with_columns(pl.col("indicator").map_elements(lambda i: ind_label(i, short=True), return_dtype=pl.String))
+    .pivot(on="indicator", index="short_name", values="plan_pct")
+    .rename({"short_name": "Tên"})
+)
+ui.chart(hfig, hm_table, f"ban_do_nhiet_{loc}_{year}", key=f"{PAGE}__heatmap", decimals=dict.fromkeys(hm_table.columns[1:], 0))
+st.caption(
+    "Mỗi ô: tỷ lệ đạt được so với mục tiêu áp dụng (Đạt N% kế hoạch); 100 = đạt mục tiêu."
+    if lang() == "vi" else "Each cell: the rate as a share of the target that applies; 100 = target met."
+)
+
+st.subheader(f"{t('table_heading')}: {ind_label(ind_id)}")
+table = (
+    keep.sort("rank", nulls_last=True)
+    .select(
+        "rank", "locality_code", "short_name", "unit_type", "base_year", "base_pct", "rate_pct",
+        "change_since_base_pp", "change_since_base_rel_pct", "change_pp", "target_year", "target_pct",
+        "plan_pct", "status_label",
+    )
+    .rename({
+        "rank": "Hạng", "locality_code": "Mã", "short_name": "Tên", "unit_type": "Loại",
+        "base_year": "Năm gốc", "base_pct": "Đầu kỳ (%)", "rate_pct": f"Năm {year} (%)",
+        "change_since_base_pp": "Thay đổi (điểm %)", "change_since_base_rel_pct": "Thay đổi tương đối (%)",
+        "change_pp": "So với năm trước (điểm %)", "target_year": "Năm mục tiêu", "target_pct": "Mục tiêu (%)",
+        "plan_pct": "Đạt % kế hoạch", "status_label": "Mức độ",
+    })
+)
+st.dataframe(ui.to_pandas_vi(table, {"Đạt % kế hoạch": 0}), hide_index=True, height=420)
+st.download_button(
+    t("download_csv"), data=lambda: table.write_csv().encode("utf-8-sig"),
+    file_name=f"so_sanh_{ind_id}_{loc}_{year}.csv", mime="text/csv", key=f"{PAGE}__table_csv", on_click="ignore",
+)
+st.caption(
+    "Đầu kỳ: năm đầu tiên có số liệu (từ 2021). Bấm tiêu đề cột để sắp xếp."
+    if lang() == "vi" else "Start: the first year with data (from 2021). Click a column header to sort."
+)

@@ -1,0 +1,131 @@
+"""Tổng quan: the country or one province in one year — a card per indicator, a chart over
+time, how many children stand in each status, and a map."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.i18n import ind_label, lang, scope_text, status_badge, t
+from metrics import figures
+from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
+from metrics.indicators import registry
+
+PAGE = "overview"
+key = ui.store_key()
+ui.banner(key)
+st.title(t("overview_title"))
+
+provs = data.provinces(key)
+names = {"VN": t("country"), **dict(zip(provs["id"], provs["short_name"], strict=True))}
+years = sorted(data.years(key), reverse=True)
+c1, c2 = st.columns([3, 1])
+with c1:
+    loc = ui.pick("loc", t("area"), list(names), format_func=names.__getitem__, default="VN", page=PAGE)
+with c2:
+    year = ui.pick("year", t("year"), years, default=years[0] if years else None, page=PAGE)
+if year is None:
+    st.info(t("no_data_any", name=names.get(loc, loc)))
+    st.stop()
+
+items = data.progress(key, loc, year)
+is_country = data.is_country(loc)
+child_word = ("tỉnh" if is_country else "xã") if lang() == "vi" else ("provinces" if is_country else "communes")
+synthetic = data.has_synthetic(key)
+
+# Completeness: how many communes reported this year ("4/96 xã chưa báo cáo").
+with_data = [p for p in items if p.has_data]
+if not with_data:
+    st.info(t("no_data_year", year=year) + (f" — {names[loc]}." if lang() == "vi" else f" — {names[loc]}."))
+else:
+    ref = max(with_data, key=lambda p: p.reporting_communes or 0)
+    if ref.communes_in_area and ref.reporting_communes is not None:
+        missing = ref.communes_in_area - ref.reporting_communes
+        if missing > 0:
+            msg = (
+                f"{fmt_int(missing)}/{fmt_int(ref.communes_in_area)} xã chưa báo cáo số liệu năm {year}; "
+                "tỷ lệ dưới đây tính trên các xã đã báo cáo."
+                if lang() == "vi"
+                else f"{fmt_int(missing)} of {fmt_int(ref.communes_in_area)} communes have not reported for {year}."
+            )
+            st.warning(msg, icon=":material/assignment_late:")
+        else:
+            st.caption(
+                f"Đủ số liệu: {fmt_int(ref.reporting_communes)}/{fmt_int(ref.communes_in_area)} xã đã báo cáo năm {year}."
+                if lang() == "vi"
+                else f"Complete: all {fmt_int(ref.communes_in_area)} communes reported for {year}."
+            )
+
+st.subheader(t("cards_heading", year=year))
+reg = registry()
+cols = st.columns(3)
+for i, p in enumerate(items):
+    ind = reg.by_id(p.indicator)
+    with cols[i % 3].container(border=True):
+        st.markdown(
+            f"**{ind_label(p.indicator)}**",
+            help=(f"{ind.numerator_vi} / {ind.denominator_vi}" if lang() == "vi" else f"{ind.numerator_en} / {ind.denominator_en}"),
+        )
+        if not p.has_data:
+            st.markdown(f"_{t('no_data_year', year=year)}_")
+            continue
+        delta = None
+        if p.change_pp is not None:
+            delta = f"{fmt_pp(p.change_pp)} so với {year - 1}" if lang() == "vi" else f"{fmt_pp(p.change_pp).replace('điểm %', 'pp')} vs {year - 1}"
+            delta = delta.replace("−", "-", 1)  # Streamlit colours the delta by its ASCII sign
+        st.metric(ind_label(p.indicator), fmt_pct(p.rate_pct), delta=delta, label_visibility="collapsed")
+        st.caption(f"{fmt_int(p.recognized)}/{fmt_int(p.total)} {ind.count_unit_vi}")
+        if p.target_pct is not None:
+            unconfirmed = "" if p.target_confirmed else " (chưa đối chiếu nguyên văn)"
+            st.markdown(
+                f"Mục tiêu {p.target_year}: **{fmt_pct(p.target_pct)}** · {scope_text(p.target_scope)}"
+                if lang() == "vi"
+                else f"Target {p.target_year}: **{fmt_pct(p.target_pct)}** · {scope_text(p.target_scope)}",
+                help=f"{p.target_source}{unconfirmed}",
+            )
+            st.markdown(
+                f"Đạt **{fmt_num(p.plan_pct, 0)}%** kế hoạch" if lang() == "vi" else f"**{fmt_num(p.plan_pct, 0)}%** of target reached"
+            )
+        else:
+            st.caption("Chưa có mục tiêu theo tỷ lệ %" if lang() == "vi" else "No percentage target")
+        st.markdown(status_badge(p.status), unsafe_allow_html=True)
+
+st.divider()
+st.subheader(t("chart_heading"))
+chartable = [p.indicator for p in items]
+ind_id = ui.pick("ind", t("choose_indicator_chart"), chartable, format_func=ind_label, default="gia_dinh", page=PAGE)
+item = next(p for p in items if p.indicator == ind_id)
+series = data.series(key, loc, ind_id)
+tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
+if series.height == 0:
+    st.info(t("no_data_any", name=f"{ind_label(ind_id)} — {names[loc]}"))
+else:
+    fig = figures.progress_chart(series, item, tg, synthetic=item.synthetic, lang=lang())
+    table = series.select("year", "total", "recognized", "rate_pct").rename(
+        {"year": "Năm", "total": "Tổng số", "recognized": "Được công nhận", "rate_pct": "Tỷ lệ (%)"}
+    )
+    ui.chart(fig, table, f"{ind_id}_{loc}", key="ov_progress")
+    if item.required_pp_per_year:
+        st.caption(f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm %/năm để đạt mục tiêu {item.target_year}.")
+
+children = data.children(key, loc, year)
+if children.height:
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader(t("status_heading", children=child_word))
+        counts = data.status_counts(children, ind_id)
+        sfig = figures.status_bar(counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
+        stable = pl.DataFrame({"Mức độ": [figures.status_text(s, lang()) for s in counts], "Số lượng": list(counts.values())})
+        ui.chart(sfig, stable, f"trang_thai_{ind_id}_{loc}_{year}", key="ov_status")
+    with right:
+        st.subheader(t("map_heading_country") if is_country else t("map_heading"))
+        mfig = figures.status_map(
+            children, indicator=ind_id, locality_name=names[loc], synthetic=synthetic, lang=lang()
+        )
+        mtable = (
+            children.filter(pl.col("indicator") == ind_id)
+            .select("locality_code", "short_name", "rate_pct", "status_label", "lat", "lon")
+            .rename({"locality_code": "Mã", "short_name": "Tên", "rate_pct": "Tỷ lệ (%)", "status_label": "Mức độ", "lat": "Vĩ độ", "lon": "Kinh độ"})
+        )
+        ui.chart(mfig, mtable, f"ban_do_{ind_id}_{loc}_{year}", key="ov_map", decimals={"Vĩ độ": 4, "Kinh độ": 4})

@@ -1,0 +1,144 @@
+"""Shared page pieces: the store gate, the illustrative-data banner, URL-synced pickers, and
+charts with their data and downloads one click away."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import t
+from metrics.fmt import fmt_num
+
+
+def _run_through_app() -> None:
+    """Streamlit treats a `pages/` folder beside the entry point as the old (v1) multipage
+    layout until `st.navigation` runs once; a fresh server whose first request is
+    /compare would then run the page bare (no sidebar, no wide layout, no language switch).
+    Switch the old layout off and rerun, so app.py and its navigation run first."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def store_key() -> data.StoreKey:
+    """The open store, or a plain-words error (and the page stops)."""
+    _run_through_app()
+    state = data.store_state()
+    if state.key is None:
+        st.error(f"**{t('store_missing_title')}**\n\n{state.error}", icon=":material/error:")
+        st.stop()
+    assert state.key is not None
+    return state.key
+
+
+def banner(key: data.StoreKey) -> None:
+    if data.has_synthetic(key):
+        st.warning(t("synthetic"), icon=":material/science:")
+
+
+def pick(
+    name: str,
+    label: str,
+    options: Sequence[Any],
+    *,
+    format_func: Callable[[Any], str] = str,
+    default: Any = None,
+    page: str,
+    widget: str = "selectbox",
+    help: str | None = None,
+) -> Any:
+    """A selectbox whose value lives in the URL (?name=value), so a link opens the same view.
+
+    The value is also kept for the session (`keep_<name>`), so moving between pages keeps the
+    chosen area, indicator and year."""
+    options = list(options)
+    wkey = f"{page}__{name}"
+    if not options:
+        return None
+    by_text = {str(o): o for o in options}
+    current = st.session_state.get(wkey)
+    if current not in options:
+        qp = st.query_params.get(name)
+        kept = st.session_state.get(f"keep_{name}")
+        if qp is not None and qp in by_text:
+            st.session_state[wkey] = by_text[qp]
+        elif kept in options:
+            st.session_state[wkey] = kept
+        else:
+            st.session_state[wkey] = default if default in options else options[0]
+    if widget == "radio":
+        value = st.radio(label, options, format_func=format_func, key=wkey, horizontal=True, help=help)
+    else:
+        value = st.selectbox(label, options, format_func=format_func, key=wkey, help=help)
+    st.query_params[name] = str(value)
+    st.session_state[f"keep_{name}"] = value
+    return value
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or "bieu_do"
+
+
+def to_pandas_vi(frame: pl.DataFrame, decimals: dict[str, int] | None = None) -> Any:
+    """A pandas Styler that shows numbers the Vietnamese way but sorts on the values."""
+    pdf = frame.to_pandas()
+    decimals = decimals or {}
+    fmts: dict[str, Callable[[Any], str]] = {}
+    for col, dtype in zip(frame.columns, frame.dtypes, strict=True):
+        if dtype.is_numeric() and not col.lower().startswith(("năm", "year", "mã", "code")):
+            d = decimals.get(col, 0 if dtype.is_integer() else 1)
+            fmts[col] = lambda v, d=d: "–" if v is None or pd.isna(v) else fmt_num(v, d)
+    return pdf.style.format(fmts, na_rep="–").format(na_rep="–", subset=[c for c in pdf.columns if c not in fmts])
+
+
+def chart(
+    fig: go.Figure,
+    table: pl.DataFrame,
+    name: str,
+    *,
+    key: str,
+    on_select: str = "ignore",
+    decimals: dict[str, int] | None = None,
+) -> Any:
+    """The chart, its data in an expander, and downloads (CSV of the data, HTML of the chart
+    with plotly.js inside — it opens with no internet)."""
+    event = st.plotly_chart(
+        fig,
+        key=key,
+        on_select=on_select,  # type: ignore[arg-type]
+        selection_mode="points",
+        config={"displaylogo": False},
+    )
+    with st.expander(t("see_data")):
+        if table.height:
+            st.dataframe(to_pandas_vi(table, decimals), hide_index=True)
+        else:
+            st.caption("–")
+        slug = _slug(name)
+        c1, c2 = st.columns(2)
+        c1.download_button(
+            t("download_csv"),
+            data=lambda: table.write_csv().encode("utf-8-sig"),
+            file_name=f"{slug}.csv",
+            mime="text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+        )
+        c2.download_button(
+            t("download_html"),
+            data=lambda: fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8"),
+            file_name=f"{slug}.html",
+            mime="text/html",
+            key=f"{key}_html",
+            on_click="ignore",
+        )
+    return event

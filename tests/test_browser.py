@@ -1,0 +1,121 @@
+"""Every page in a real Chromium: it renders, shows Vietnamese text and raises nothing.
+
+Starts `streamlit run dashboard/app.py` on a free port against the session's demo store and
+drives Debian's Chromium through Playwright (never `playwright install`). Screenshots go to
+test-artifacts/ (git-ignored) for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+PAGES = [
+    ("overview?loc=P51&year=2025", "tong_quan", ["Tổng quan tiến độ", "Gia đình học tập", "Dữ liệu minh họa"]),
+    ("compare?loc=P51&ind=gia_dinh&year=2025", "so_sanh", ["So sánh các xã", "Xếp hạng", "Dữ liệu minh họa"]),
+    ("profile?loc=X23368&year=2025", "ho_so_dak_long", ["Xã Đăk Long", "Mục tiêu phía trước", "Dữ liệu minh họa"]),
+    ("profile?loc=OH618&year=2023", "ho_so_ia_hdrai", ["Huyện Ia H'Drai", "Xếp loại", "Dữ liệu minh họa"]),
+    ("method", "phuong_phap", ["Phương pháp tính", "Mục tiêu quốc gia", "Dữ liệu minh họa"]),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(demo_db: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "XHHT_DB": str(demo_db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                pytest.fail(f"streamlit did not start:\n{out}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.mark.browser
+def test_every_page_renders_in_chromium(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for path, name, texts in PAGES:
+                page.goto(f"{server}/{path}")
+                page.wait_for_selector(IDLE, timeout=60_000)
+                page.wait_for_timeout(800)  # let plotly draw
+                page.wait_for_selector(IDLE, timeout=60_000)
+                for text in texts:
+                    assert page.get_by_text(text).first.is_visible(), f"{name}: “{text}” not visible"
+                assert page.locator("[data-testid='stException']").count() == 0, f"{name}: exception shown"
+                assert page.get_by_text("Page not found").count() == 0, f"{name}: the URL path is not a page"
+                page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+            # Drill down: from the ranking of Quảng Ngãi to the profile of xã Đăk Long.
+            page.goto(f"{server}/compare?loc=P51&ind=gia_dinh&year=2025")
+            page.wait_for_selector(IDLE, timeout=60_000)
+            box = page.locator("[data-testid='stSelectbox']").filter(has_text="Xem hồ sơ xã")
+            box.locator("input").click()
+            box.locator("input").fill("Đăk Long")
+            page.get_by_role("option", name="Đăk Long", exact=True).first.click()
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.get_by_role("button", name="Mở hồ sơ").click()
+            page.wait_for_url("**/profile?*loc=X23368*", timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            assert page.get_by_text("Xã Đăk Long, Tỉnh Quảng Ngãi").first.is_visible()
+            assert page.locator("[data-testid='stException']").count() == 0
+            page.screenshot(path=str(ARTIFACTS / "drill_down_dak_long.png"))
+
+            # The language switch in the sidebar.
+            page.get_by_text("English", exact=True).click()
+            page.wait_for_url("**lang=en*", timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            assert page.get_by_role("heading", name="Locality profile").first.is_visible()
+        finally:
+            browser.close()

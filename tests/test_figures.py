@@ -1,0 +1,126 @@
+"""Figure builders on small hand-made frames: the right traces, values and Vietnamese text."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from metrics import figures
+from metrics.progress import STATUS_STYLE, Status
+from metrics.report import IndicatorProgress
+
+
+def _item(**kw: object) -> IndicatorProgress:
+    base: dict = dict(
+        locality_code="23368", locality_name="Xã Đăk Long", indicator="gia_dinh", year=2025,
+        total=1000, registered=None, recognized=550, rate_pct=55.0, rate_registered_pct=None,
+        target_pct=70.0, target_year=2025, target_source="QĐ 387", target_2030_pct=85.0,
+        status="limited", projected_pct=56.0, required_pp_per_year=None, reporting_communes=1,
+        communes_in_area=1, base_year=2021, base_pct=50.0, sources=["Báo cáo xã Đăk Long 2025"],
+    )
+    base.update(kw)
+    return IndicatorProgress(**base)
+
+
+SERIES = pl.DataFrame({"year": [2021, 2022, 2023, 2024, 2025], "rate_pct": [50.0, 51.5, 52.0, 54.0, 55.0]})
+TARGETS = pl.DataFrame({"target_year": [2025, 2026, 2030], "percent": [70.0, 50.0, 85.0]})
+
+
+def test_progress_chart_has_actuals_trajectory_projection_and_targets() -> None:
+    fig = figures.progress_chart(SERIES, _item(), TARGETS, synthetic=True)
+    by_name = {t.name: t for t in fig.data}
+    actual = by_name["Thực hiện"]
+    assert list(actual.x) == [2021, 2022, 2023, 2024, 2025]
+    assert list(actual.text) == ["50%", "51,5%", "52%", "54%", "55%"]
+    assert "lines" in actual.mode and "markers" in actual.mode
+    trajectory = by_name["Lộ trình đến mục tiêu"]
+    assert list(trajectory.x) == [2021, 2025, 2026, 2030]
+    assert list(trajectory.y) == [50.0, 70.0, 50.0, 85.0]
+    projection = by_name["Dự báo theo xu hướng"]
+    assert projection.line.dash == "dash"
+    assert list(projection.x) == [2025, 2026, 2030]
+    targets = by_name["Mục tiêu"]
+    assert list(targets.x) == [2025, 2026, 2030]
+    assert "Mục tiêu 2026: 50%" in list(targets.text)
+    assert fig.layout.separators == ",."
+    assert "Gia đình học tập — Xã Đăk Long" in fig.layout.title.text
+    assert "Nguồn: Báo cáo xã Đăk Long 2025" in fig.layout.title.subtitle.text
+    assert any(a.text == "Dữ liệu minh họa" for a in fig.layout.annotations)
+
+
+def test_progress_chart_without_synthetic_has_no_mark() -> None:
+    fig = figures.progress_chart(SERIES, _item(), {2025: 70.0}, synthetic=False)
+    assert not any(a.text == "Dữ liệu minh họa" for a in fig.layout.annotations)
+
+
+CHILDREN = pl.DataFrame(
+    {
+        "locality_id": ["X1", "X2", "X3", "X4"],
+        "locality_code": ["1", "2", "3", "4"],
+        "short_name": ["An Phú", "Ba Tơ", "Cà Đam", "Dục Nông"],
+        "indicator": ["gia_dinh"] * 4,
+        "year": [2025] * 4,
+        "rate_pct": [72.5, 60.0, 16.0, None],
+        "target_pct": [70.0, 70.0, 70.0, 70.0],
+        "plan_pct": [103.6, 85.7, 22.9, None],
+        "status": ["target_met", "too_slow", "falling", "not_assessable"],
+        "total": [1000, 2000, 500, None],
+        "lat": [15.1, 14.8, 15.3, 14.9],
+        "lon": [108.8, 108.6, 108.1, 108.5],
+        "unit_type": ["Xã", "Xã", "Xã", "Phường"],
+    }
+)
+
+
+def test_ranked_bar_sorts_colours_and_marks_status_with_symbols() -> None:
+    fig = figures.ranked_bar(CHILDREN, indicator="gia_dinh", locality_name="Quảng Ngãi", highlight_id="X2")
+    bar = fig.data[0]
+    assert list(bar.y) == ["Cà Đam", "Ba Tơ", "An Phú"]  # ascending: the best at the top of a horizontal bar
+    assert list(bar.x) == [16.0, 60.0, 72.5]
+    assert list(bar.text) == ["16% ▼", "60% ►", "72,5% ✔"]
+    assert list(bar.marker.color) == [
+        STATUS_STYLE[Status.FALLING].colour, STATUS_STYLE[Status.TOO_SLOW].colour, STATUS_STYLE[Status.TARGET_MET].colour,
+    ]
+    assert list(bar.marker.line.width) == [0, 3, 0]  # Ba Tơ highlighted
+    target = next(t for t in fig.data if t.name == "Mục tiêu")
+    assert list(target.x) == [70.0, 70.0, 70.0]
+    legend = {t.name for t in fig.data if t.name and t.name.startswith(("✔", "►", "▼"))}
+    assert legend == {"✔ Đã đạt mục tiêu", "► Có tiến bộ nhưng chậm", "▼ Đang đi lùi"}
+
+
+def test_heatmap_shows_share_of_target_as_text() -> None:
+    two = pl.concat([CHILDREN, CHILDREN.with_columns(pl.lit("dong_ho").alias("indicator"), (pl.col("plan_pct") / 2).alias("plan_pct"))])
+    fig = figures.heatmap(two)
+    hm = fig.data[0]
+    assert list(hm.x) == ["Gia đình HT", "Dòng họ HT"]
+    assert list(hm.y) == ["Cà Đam", "Ba Tơ", "An Phú"]  # weakest first
+    assert list(hm.text[0]) == ["23", "11"]
+    assert hm.zmin == 0 and hm.zmax == 120
+
+
+def test_status_map_is_offline_and_groups_by_status() -> None:
+    fig = figures.status_map(CHILDREN, indicator="gia_dinh")
+    assert all(t.type == "scatter" for t in fig.data)  # no tiles, no geo topojson
+    names = [t.name for t in fig.data]
+    assert names == ["✔ Đã đạt mục tiêu", "► Có tiến bộ nhưng chậm", "▼ Đang đi lùi", "○ Chưa đủ dữ liệu để đánh giá"]
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.data[0].customdata[0][1] == "72,5%"
+    assert fig.data[1].customdata[0][2] == "2.000"
+
+
+def test_level_bar_stacks_levels_by_year() -> None:
+    levels = pl.DataFrame({"year": [2023, 2024, 2024], "level": ["tot", "muc_do_1", "muc_do_2"], "count": [23, 10, 1200]})
+    fig = figures.level_bar(levels, title="Đơn vị học tập")
+    assert fig.layout.barmode == "stack"
+    assert [t.name for t in fig.data] == ["Tốt", "Mức độ 1", "Mức độ 2"]
+    assert list(fig.data[2].text) == ["1.200"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_status_bar_counts(lang: str) -> None:
+    fig = figures.status_bar({"target_met": 3, "falling": 1}, lang=lang)
+    bar = fig.data[0]
+    assert len(bar.y) == len(Status)
+    assert bar.x[0] == 3
+    assert bar.y[0].startswith("✔")
+    assert ("Target met" in bar.y[0]) == (lang == "en")
