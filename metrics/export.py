@@ -457,7 +457,8 @@ def indicator_sentence(it: IndicatorProgress, year: int) -> str:
     bằng 89% kế hoạch năm 2025, tăng 4,1 điểm % so với năm 2024…"."""
     reg = registry()
     ind = reg.by_id(it.indicator)
-    subject = f"Tỷ lệ {ind.numerator_vi[0].lower()}{ind.numerator_vi[1:]}".replace("Số ", "").replace("tỷ lệ số ", "tỷ lệ ")
+    counted = ind.numerator_vi[0].lower() + ind.numerator_vi[1:]
+    subject = f"Tỷ lệ {counted.removeprefix('số ')}"  # "Số hộ gia đình …" → "Tỷ lệ hộ gia đình …"
     if not it.has_data:
         return f"{ind.label_vi}: chưa có số liệu năm {year}."
     if it.rate_pct is None:

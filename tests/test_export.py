@@ -1,0 +1,174 @@
+"""Exports opened as a user would open them (python-pptx, openpyxl, python-docx, Pillow), made
+with a real Chromium through kaleido."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+from PIL import Image, ImageStat
+from pptx import Presentation
+
+from metrics import export
+from metrics.fmt import fmt_int, fmt_pct
+from metrics.report import progress_for
+
+
+@pytest.fixture(scope="module")
+def deck_qn(demo_con, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("deck") / "qn.pptx"
+    export.build_deck(demo_con, "P51", 2025, out)
+    return out
+
+
+def _slide_texts(slide) -> list[str]:
+    texts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            texts.append(shape.text_frame.text)
+        if shape.has_table:
+            for row in shape.table.rows:
+                texts.append(" | ".join(cell.text for cell in row.cells))
+    return texts
+
+
+def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> None:
+    prs = Presentation(str(deck_qn))
+    assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=1e-3)
+    slides = list(prs.slides)
+    # title, summary, 11 indicators, status counts, 5 rankings, sources
+    assert len(slides) == 20
+    titles = [_slide_texts(s)[0] for s in slides]
+    assert titles[0] == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025"
+    assert titles[1] == "Tổng hợp các chỉ tiêu năm 2025 — Tỉnh Quảng Ngãi"
+    assert titles[2] == "Gia đình học tập"
+    assert titles[13] == "Số xã, phường theo mức độ đạt mục tiêu, năm 2025"
+    assert titles[14] == "Xếp hạng các xã, phường: Gia đình học tập"
+    assert titles[-1] == "Nguồn số liệu và căn cứ"
+
+    items = {it.indicator: it for it in progress_for(demo_con, "P51", 2025)}
+    gd = items["gia_dinh"]
+    summary = "\n".join(_slide_texts(slides[1]))
+    expected_row = f"Gia đình học tập | {fmt_int(gd.recognized)}/{fmt_int(gd.total)} | {fmt_pct(gd.rate_pct)} | 70% (2025)"
+    assert expected_row in summary
+    key_numbers = "\n".join(_slide_texts(slides[2]))
+    assert f"Tỷ lệ năm 2025: {fmt_pct(gd.rate_pct)}" in key_numbers
+    assert f"đạt {fmt_pct(gd.plan_pct, 0)} kế hoạch" in key_numbers
+    # Every slide says the data is illustrative; every chart slide carries a picture.
+    for slide in slides:
+        assert any("Dữ liệu minh họa" in t for t in _slide_texts(slide))
+    assert sum(1 for s in slides[2:13] for sh in s.shapes if sh.shape_type == 13) == 11  # PICTURE
+    runs = [r for s in slides for sh in s.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs for r in p.runs]
+    assert {r.font.name for r in runs} == {"Arial"}
+
+
+def test_commune_deck_has_no_ranking(demo_con, tmp_path: Path) -> None:
+    out = tmp_path / "dl.pptx"
+    n = export.build_deck(demo_con, "X23368", 2025, out)
+    prs = Presentation(str(out))
+    assert n == len(prs.slides) == 14  # title, summary, 11 indicators, sources
+    assert _slide_texts(prs.slides[0])[1] == "Xã Đăk Long"
+
+
+def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
+    out = tmp_path / "qn.xlsx"
+    export.build_workbook(demo_con, "P51", 2025, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "Tổng hợp"
+    assert len(wb.sheetnames) == 12
+    ws = wb["Tổng hợp"]
+    assert ws["A1"].value == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025 — TỈNH QUẢNG NGÃI"
+    assert ws["A2"].value.startswith("Dữ liệu minh họa")
+    header = [c.value for c in ws[4]]
+    assert header == ["STT", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Tỷ lệ %", "Mục tiêu", "Đạt % kế hoạch", "Trạng thái"]
+    assert ws.freeze_panes == "C5"
+    gd = next(it for it in progress_for(demo_con, "P51", 2025) if it.indicator == "gia_dinh")
+    row = [c.value for c in ws[5]]
+    assert row[:5] == [1, "Gia đình học tập", gd.total, gd.registered, gd.recognized]
+    assert row[5] == round(gd.rate_pct, 1)
+    assert row[6] == 70
+    assert row[8] == "► Có tiến bộ nhưng chậm"
+    assert ws["C5"].number_format == "#,##0"
+    assert ws.column_dimensions["B"].width > 30
+    # One sheet per indicator lists every commune, ranked, with a total row.
+    sheet = wb["Gia đình HT"]
+    names = [sheet.cell(r, 2).value for r in range(5, sheet.max_row + 1)]
+    assert len(names) == 96 + 1
+    assert names[-1] == "Tổng cộng Tỉnh Quảng Ngãi"
+    assert sheet.cell(sheet.max_row, 5).value == gd.recognized
+
+
+def test_report_draft_sentences_style_and_footer(demo_con, tmp_path: Path) -> None:
+    out = tmp_path / "dl.docx"
+    export.build_report(demo_con, "X23368", 2025, out)
+    doc = Document(str(out))
+    section = doc.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+    assert doc.styles["Normal"].font.size.pt == 14
+    text = "\n".join(p.text for p in doc.paragraphs)
+    gd = next(it for it in progress_for(demo_con, "X23368", 2025) if it.indicator == "gia_dinh")
+    sentence = export.indicator_sentence(gd, 2025)
+    assert sentence in text
+    assert sentence.startswith(f"Tỷ lệ hộ gia đình được công nhận danh hiệu “Gia đình học tập” đạt {fmt_pct(gd.rate_pct)}")
+    assert "bằng" in sentence and "kế hoạch năm 2025" in sentence
+    # The commune's own targets for the next period come from its plan.
+    assert "Đến năm 2026: Gia đình học tập đạt 50%" in text
+    assert "Đến năm 2030: Gia đình học tập đạt 85%" in text
+    assert "Bản dự thảo" in section.footer.paragraphs[0].text
+    assert "Dữ liệu minh họa" in section.footer.paragraphs[0].text
+    assert len(doc.tables) == 1 and doc.tables[0].rows[1].cells[1].text == "Gia đình học tập"
+    assert len(doc.inline_shapes) >= 9  # the charts
+
+
+def test_png_size_not_blank_and_svg_text(demo_con) -> None:
+    png = export.chart_export(demo_con, "P51", 2025, "gia_dinh", "png")
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (1920, 1080)
+    assert max(ImageStat.Stat(image.convert("L")).stddev) > 10  # lines and text, not a blank page
+    big = Image.open(io.BytesIO(export.chart_export(demo_con, "P51", 2025, "gia_dinh", "png", scale=2)))
+    assert big.size == (3840, 2160)
+    svg = export.chart_export(demo_con, "P51", 2025, "gia_dinh", "svg").decode("utf-8")
+    assert "Gia đình học tập — Tỉnh Quảng Ngãi" in svg
+    assert "Tỉnh Quảng Ngãi · năm 2025" in svg
+    assert "Dữ liệu minh họa" in svg and "Nguồn:" in svg
+
+
+def test_chart_data_is_the_chart_series(demo_con) -> None:
+    data = export.chart_data(demo_con, "P51", "gia_dinh")
+    gd = next(it for it in progress_for(demo_con, "P51", 2025) if it.indicator == "gia_dinh")
+    assert data.columns[:4] == ["Năm", "Tổng số", "Đăng ký", "Công nhận"]
+    last = data.filter(data["Năm"] == 2025).row(0, named=True)
+    assert last["Công nhận"] == gd.recognized and last["Tổng số"] == gd.total
+
+
+def test_missing_browser_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export, "_server_started", False)
+    monkeypatch.setattr(export, "BROWSER_CANDIDATES", ("/nonexistent/chromium",))
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setattr(export.shutil, "which", lambda name: None)
+    with pytest.raises(export.ExportError, match="apt-get install chromium"):
+        export.warm_up()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "metrics.cli", *args], capture_output=True, text=True, check=False)
+
+
+def test_cli_export(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "qn.xlsx"
+    done = _cli("export", "xlsx", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Đã xuất" in done.stdout and out.exists()
+    wrong = _cli("export", "png", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", str(tmp_path / "x.jpg"))
+    assert wrong.returncode == 1
+    assert "phải có đuôi .png" in wrong.stderr
+    no_ind = _cli("export", "svg", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", str(tmp_path / "x.svg"))
+    assert no_ind.returncode == 1 and "--indicator" in no_ind.stderr
+    usage = _cli("export", "gif", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", "x.gif")
+    assert usage.returncode == 2
