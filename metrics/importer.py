@@ -41,6 +41,7 @@ from metrics.text import key
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_COUNT = 999_999_999  # no count of families, people or units comes near this
 HEADER_SCAN_ROWS = 30
 YEAR_RANGE = (2015, 2030)
 TARGET_YEAR_RANGE = (2021, 2035)
@@ -168,8 +169,16 @@ def _read_excel(name: str, raw: bytes) -> list[Sheet]:
 
 
 def _read_csv(name: str, raw: bytes) -> list[list[object]]:
+    not_a_table = Problem(name, None, None, "Tệp không phải bảng tính (Excel hoặc CSV). Chọn tệp .xlsx hoặc .csv.")
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRefused([Problem(name, None, None, "Tệp không phải bảng tính (Excel hoặc CSV). Chọn tệp .xlsx hoặc .csv.")])
+        raise ImportRefused([not_a_table])
+    try:
+        return _decode_csv(raw)
+    except (UnicodeDecodeError, csv.Error) as exc:  # truncated UTF-16; a "field" longer than csv allows
+        raise ImportRefused([not_a_table]) from exc
+
+
+def _decode_csv(raw: bytes) -> list[list[object]]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _csv_rows(raw.decode("utf-16"))
     try:
@@ -446,6 +455,9 @@ def _parse_results(con, index, sheet, items: list[ResultRow], notes: list[str]) 
                 continue
             if value is not None and value < 0:
                 problem(cid, f"Số âm ({value}); số đếm phải từ 0 trở lên.")
+            elif value is not None and value > MAX_COUNT:  # would overflow the store's BIGINT
+                problem(cid, f"Số “{text}” quá lớn; số đếm phải nhỏ hơn 1.000.000.000.")
+                continue
             rec[cid] = value
         if rec.get("recognized") is None and not bad:
             problem("recognized", "Thiếu số được công nhận: điền số đơn vị/người được công nhận (ghi 0 nếu không có).")
