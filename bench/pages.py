@@ -18,7 +18,7 @@ def run_page(db: Path, page: str, params: dict[str, str]) -> float:
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
     for k, v in params.items():
         at.query_params[k] = v
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     st.cache_data.clear()
     t0 = time.perf_counter()
     at.run()

@@ -1,5 +1,6 @@
 """Entry point: `streamlit run dashboard/app.py`. Configures the page, the language and the
-navigation; each page is a short script in dashboard/pages/."""
+navigation; each page is a short script in dashboard/views/ (not pages/, which Streamlit would also
+read as its older multipage layout)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ if st.session_state["lang"] != "vi":
 elif "lang" in st.query_params:
     del st.query_params["lang"]
 
-PAGES = Path(__file__).resolve().parent / "pages"
+PAGES = Path(__file__).resolve().parent / "views"
 nav = st.navigation(
     [
         st.Page(PAGES / "overview.py", title=t("nav_overview"), icon=":material/dashboard:", default=True),

@@ -15,6 +15,7 @@ TEXT: dict[str, dict[str, str]] = {
     "nav_profile": {"vi": "Hồ sơ địa bàn", "en": "Locality profile"},
     "nav_method": {"vi": "Phương pháp", "en": "Method"},
     "language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "all": {"vi": "Tất cả", "en": "All"},
     "synthetic": {
         "vi": "Dữ liệu minh họa — số liệu tổng hợp, không phải số liệu thật",
         "en": "Illustrative data — synthetic figures, not real statistics",

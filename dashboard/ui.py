@@ -17,21 +17,8 @@ from dashboard.i18n import t
 from metrics.fmt import fmt_num
 
 
-def _run_through_app() -> None:
-    """Streamlit treats a `pages/` folder beside the entry point as the old (v1) multipage
-    layout until `st.navigation` runs once; a fresh server whose first request is
-    /compare would then run the page bare (no sidebar, no wide layout, no language switch).
-    Switch the old layout off and rerun, so app.py and its navigation run first."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def store_key() -> data.StoreKey:
     """The open store, or a plain-words error (and the page stops)."""
-    _run_through_app()
     state = data.store_state()
     if state.key is None:
         st.error(f"**{t('store_missing_title')}**\n\n{state.error}", icon=":material/error:")

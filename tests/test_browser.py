@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 PAGES = [
-    ("overview?loc=P51&year=2025", "tong_quan", ["Tổng quan tiến độ", "Gia đình học tập", "Dữ liệu minh họa"]),
+    ("?loc=P51&year=2025", "tong_quan", ["Tổng quan tiến độ", "Gia đình học tập", "Dữ liệu minh họa"]),
     ("compare?loc=P51&ind=gia_dinh&year=2025", "so_sanh", ["So sánh các xã", "Xếp hạng", "Dữ liệu minh họa"]),
     ("profile?loc=X23368&year=2025", "ho_so_dak_long", ["Xã Đăk Long", "Mục tiêu phía trước", "Dữ liệu minh họa"]),
     ("profile?loc=OH618&year=2023", "ho_so_ia_hdrai", ["Huyện Ia H'Drai", "Xếp loại", "Dữ liệu minh họa"]),

@@ -55,12 +55,12 @@ def metric_values(at: AppTest) -> list[str]:
     ("page", "params", "expected"),
     [
         (None, {"loc": "P51", "year": "2025"}, "Tổng quan tiến độ"),
-        ("pages/compare.py", {"loc": "P51", "ind": "gia_dinh", "year": "2025"}, "So sánh các xã — Quảng Ngãi"),
-        ("pages/compare.py", {"loc": "VN", "ind": "don_vi", "year": "2024"}, "So sánh các tỉnh"),
-        ("pages/profile.py", {"loc": "X23368", "year": "2025"}, "Xã Đăk Long, Tỉnh Quảng Ngãi"),
-        ("pages/profile.py", {"loc": "P51"}, "Tỉnh Quảng Ngãi"),
-        ("pages/profile.py", {"loc": "OH618"}, "Huyện Ia H'Drai"),
-        ("pages/method.py", {}, "Phương pháp tính"),
+        ("views/compare.py", {"loc": "P51", "ind": "gia_dinh", "year": "2025"}, "So sánh các xã — Quảng Ngãi"),
+        ("views/compare.py", {"loc": "VN", "ind": "don_vi", "year": "2024"}, "So sánh các tỉnh"),
+        ("views/profile.py", {"loc": "X23368", "year": "2025"}, "Xã Đăk Long, Tỉnh Quảng Ngãi"),
+        ("views/profile.py", {"loc": "P51"}, "Tỉnh Quảng Ngãi"),
+        ("views/profile.py", {"loc": "OH618"}, "Huyện Ia H'Drai"),
+        ("views/method.py", {}, "Phương pháp tính"),
     ],
 )
 def test_each_page_renders(page: str | None, params: dict[str, str], expected: str) -> None:
@@ -95,7 +95,7 @@ def test_changing_province_year_and_indicator_changes_values() -> None:
     assert metric_values(at) != after_province
     assert "Các chỉ tiêu năm 2023" in texts(at)
 
-    cmp = open_page("pages/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    cmp = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
     assert "Xếp hạng: Gia đình học tập, 2025" in texts(cmp)
     cmp.selectbox(key="compare__ind").set_value("dong_ho").run()
     assert not cmp.exception
@@ -103,12 +103,12 @@ def test_changing_province_year_and_indicator_changes_values() -> None:
 
 
 def test_locality_without_data_says_so() -> None:
-    at = open_page("pages/profile.py", loc="OH610")  # huyện Đắk Glei (cũ): no figures of its own
+    at = open_page("views/profile.py", loc="OH610")  # huyện Đắk Glei (cũ): no figures of its own
     assert "Chưa có số liệu nào cho Huyện Đắk Glei" in texts(at)
 
 
 def test_profile_shows_the_communes_own_targets_ahead() -> None:
-    at = open_page("pages/profile.py", loc="X23368", year="2025")
+    at = open_page("views/profile.py", loc="X23368", year="2025")
     body = texts(at)
     assert "Mục tiêu phía trước" in body
     assert "Xã Đăk Long** có mục tiêu riêng" in body
@@ -122,7 +122,7 @@ def test_profile_shows_the_communes_own_targets_ahead() -> None:
 
 
 def test_seed_figure_levels_show_for_ia_hdrai() -> None:
-    at = open_page("pages/profile.py", loc="OH618", year="2023")
+    at = open_page("views/profile.py", loc="OH618", year="2023")
     body = texts(at)
     assert "Xếp loại, mức độ công nhận" in body
     assert "100%" in metric_values(at)  # 23/23 units recognized
@@ -131,7 +131,7 @@ def test_seed_figure_levels_show_for_ia_hdrai() -> None:
 
 def test_compare_offers_the_drill_down_to_a_commune() -> None:
     # AppTest does not follow st.switch_page; tests/test_browser.py clicks through for real.
-    at = open_page("pages/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
     assert at.button(key="compare__go").disabled
     at.selectbox(key="compare__goto").set_value("X23368").run()
     assert not at.exception

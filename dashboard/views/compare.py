@@ -38,10 +38,11 @@ one = children.filter(pl.col("indicator") == ind_id)
 f1, f2 = st.columns(2)
 statuses = [s.value for s in sorted(Status, key=lambda s: STATUS_STYLE[s].order)]
 chosen_status = f1.multiselect(
-    t("status_filter"), statuses, format_func=lambda s: figures.status_text(s, lang()), key=f"{PAGE}__status"
+    t("status_filter"), statuses, format_func=lambda s: figures.status_text(s, lang()), key=f"{PAGE}__status",
+    placeholder=t("all"),
 )
 types = sorted(set(one["unit_type"].drop_nulls().to_list()))
-chosen_types = f2.multiselect(t("type_filter"), types, key=f"{PAGE}__types")
+chosen_types = f2.multiselect(t("type_filter"), types, key=f"{PAGE}__types", placeholder=t("all"))
 keep = one
 if chosen_status:
     keep = keep.filter(pl.col("status").is_in(chosen_status))
@@ -84,7 +85,7 @@ if not is_country:
         )
     with h3:
         if st.button(t("open_profile_btn"), disabled=target_id is None, key=f"{PAGE}__go") and target_id:
-            st.switch_page("pages/profile.py", query_params={"loc": target_id, "year": str(year), "ind": ind_id})
+            st.switch_page("views/profile.py", query_params={"loc": target_id, "year": str(year), "ind": ind_id})
 
 if not keep_ids:
     st.info(t("empty_filter"))
