@@ -16,7 +16,6 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from metrics import progress as pm
 from metrics import queries as q
 from metrics import report
 from metrics.config import db_path
@@ -107,20 +106,17 @@ def progress(key: StoreKey, locality_id: str, year: int) -> list[IndicatorProgre
 @st.cache_data(show_spinner=False)
 def children(key: StoreKey, parent_id: str, year: int) -> pl.DataFrame:
     """Each commune of a province (or each province of the country) × indicator, with status."""
-    frame = report.children_progress(_cur(key), parent_id, year)
-    if frame.height == 0:
-        return frame
-    # Start → end like Our World in Data's table: relative change since the baseline.
-    rel = [
-        pm.change(r, b)[1] if bool(h) else None
-        for r, b, h in zip(frame["rate_pct"], frame["base_pct"], frame["has_data"], strict=True)
-    ]
-    return frame.with_columns(pl.Series("change_since_base_rel_pct", rel, dtype=pl.Float64))
+    return report.children_progress(_cur(key), parent_id, year)
 
 
 @st.cache_data(show_spinner=False)
+def series_all(key: StoreKey, locality_id: str) -> pl.DataFrame:
+    """Every indicator's yearly figures of one locality: one roll-up, shared by all charts."""
+    return report.series_all(_cur(key), locality_id)
+
+
 def series(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
-    return report.series_frame(_cur(key), locality_id, indicator)
+    return series_all(key, locality_id).filter(pl.col("indicator") == indicator)
 
 
 @st.cache_data(show_spinner=False)
@@ -154,45 +150,7 @@ def levels(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def targets_ahead(key: StoreKey, locality_id: str, year: int) -> pl.DataFrame:
-    """For each indicator and each target year after `year`: the target, where it comes from,
-    the share reached now, the pace still needed and where the recent trend leads."""
-    items = {p.indicator: p for p in progress(key, locality_id, year)}
-    tg = targets(key, locality_id)
-    rows = []
-    for r in tg.filter(pl.col("target_year") > year).sort("indicator", "target_year").iter_rows(named=True):
-        p = items.get(r["indicator"])
-        if p is None:
-            continue
-        s = series(key, locality_id, r["indicator"])
-        pts = [(int(y), float(v)) for y, v in zip(s["year"], s["rate_pct"], strict=True) if v is not None and y <= year]
-        ty = int(r["target_year"])
-        projected = pm.project(pts, year, ty)
-        rows.append(
-            {
-                "indicator": r["indicator"],
-                "target_year": ty,
-                "target_pct": r["percent"],
-                "scope_level": report.SCOPE_LABEL_VI.get(r["scope_level"], r["scope_level"]),
-                "scope_name": r["scope_name"],
-                "source": r["source"],
-                "confirmed": r["confirmed"],
-                "rate_pct": p.rate_pct,
-                "plan_pct": pm.plan_pct(p.rate_pct, r["percent"]),
-                "gap_pp": pm.change(r["percent"], p.rate_pct)[0],
-                "required_pp_per_year": pm.required_pace(p.rate_pct, year, r["percent"], ty),
-                "projected_pct": projected,
-                "projected_gap_pp": pm.change(projected, r["percent"])[0],
-            }
-        )
-    schema = {
-        "indicator": pl.String, "target_year": pl.Int64, "target_pct": pl.Float64, "scope_level": pl.String,
-        "scope_name": pl.String, "source": pl.String, "confirmed": pl.Boolean, "rate_pct": pl.Float64,
-        "plan_pct": pl.Float64, "gap_pp": pl.Float64, "required_pp_per_year": pl.Float64,
-        "projected_pct": pl.Float64, "projected_gap_pp": pl.Float64,
-    }
-    order = {i: n for n, i in enumerate(registry().ids())}
-    rows.sort(key=lambda r: (order.get(r["indicator"], 99), r["target_year"]))
-    return pl.DataFrame(rows, schema=schema)
+    return report.targets_ahead(_cur(key), locality_id, year)
 
 
 def indicator_ids() -> list[str]:

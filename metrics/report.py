@@ -217,10 +217,61 @@ def progress_frame(items: Sequence[IndicatorProgress]) -> pl.DataFrame:
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
+def series_all(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
+    """Yearly figures of every indicator for one locality, with rates (for charts and tables)."""
+    figures = _with_rates(q.area_figures(con, locality_id))
+    return figures.sort("indicator", "year").rename({"_rate": "rate_pct", "_rate_registered": "rate_registered_pct"})
+
+
 def series_frame(con: duckdb.DuckDBPyConnection, locality_id: str, indicator: str) -> pl.DataFrame:
-    """Yearly figures of one indicator for one locality, with rates (for charts and tables)."""
-    figures = _with_rates(q.area_figures(con, locality_id)).filter(pl.col("indicator") == indicator)
-    return figures.sort("year").rename({"_rate": "rate_pct", "_rate_registered": "rate_registered_pct"})
+    """Yearly figures of one indicator for one locality, with rates."""
+    return series_all(con, locality_id).filter(pl.col("indicator") == indicator)
+
+
+TARGETS_AHEAD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "indicator": pl.String, "target_year": pl.Int64, "target_pct": pl.Float64, "scope_level": pl.String,
+    "scope_name": pl.String, "source": pl.String, "confirmed": pl.Boolean, "rate_pct": pl.Float64,
+    "plan_pct": pl.Float64, "gap_pp": pl.Float64, "required_pp_per_year": pl.Float64,
+    "projected_pct": pl.Float64, "projected_gap_pp": pl.Float64,
+}
+
+
+def targets_ahead(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> pl.DataFrame:
+    """For each indicator and each target year after `year` (a commune's own 2026 and 2030
+    targets, say): the target and where it comes from, the share reached now, the gap, the pace
+    still needed and where the recent trend leads."""
+    items = {p.indicator: p for p in progress_for(con, locality_id, year)}
+    series = series_all(con, locality_id)
+    tg = q.resolved_targets(con, locality_id)
+    rows = []
+    for r in tg.filter(pl.col("target_year") > year).iter_rows(named=True):
+        p = items.get(r["indicator"])
+        if p is None:
+            continue
+        s = series.filter(pl.col("indicator") == r["indicator"])
+        pts = [(int(y), float(v)) for y, v in zip(s["year"], s["rate_pct"], strict=True) if v is not None and y <= year]
+        ty = int(r["target_year"])
+        projected = pm.project(pts, year, ty)
+        rows.append(
+            {
+                "indicator": r["indicator"],
+                "target_year": ty,
+                "target_pct": r["percent"],
+                "scope_level": SCOPE_LABEL_VI.get(r["scope_level"], r["scope_level"]),
+                "scope_name": r["scope_name"],
+                "source": r["source"],
+                "confirmed": r["confirmed"],
+                "rate_pct": p.rate_pct,
+                "plan_pct": pm.plan_pct(p.rate_pct, r["percent"]),
+                "gap_pp": pm.change(r["percent"], p.rate_pct)[0],
+                "required_pp_per_year": pm.required_pace(p.rate_pct, year, r["percent"], ty),
+                "projected_pct": projected,
+                "projected_gap_pp": pm.change(projected, r["percent"])[0],
+            }
+        )
+    order = {i: n for n, i in enumerate(registry().ids())}
+    rows.sort(key=lambda r: (order.get(r["indicator"], 99), r["target_year"]))
+    return pl.DataFrame(rows, schema=TARGETS_AHEAD_SCHEMA)
 
 
 def children_progress(
@@ -267,6 +318,8 @@ def children_progress(
             d = p.public()
             d.pop("levels")
             d["sources"] = "; ".join(p.sources)
+            # Start → end, as Our World in Data's table: relative change since the baseline.
+            d["change_since_base_rel_pct"] = pm.change(p.rate_pct, p.base_pct)[1] if p.has_data else None
             d["short_name"] = child["short_name"]
             d["unit_type"] = child.get("unit_type", "Tỉnh")
             d["lat"], d["lon"] = child["lat"], child["lon"]
