@@ -39,6 +39,8 @@ nav = st.navigation(
         st.Page(PAGES / "overview.py", title=t("nav_overview"), icon=":material/dashboard:", default=True),
         st.Page(PAGES / "compare.py", title=t("nav_compare"), icon=":material/leaderboard:"),
         st.Page(PAGES / "profile.py", title=t("nav_profile"), icon=":material/location_city:"),
+        st.Page(PAGES / "export.py", title=t("nav_export"), icon=":material/download:"),
+        st.Page(PAGES / "import_data.py", title=t("nav_import"), icon=":material/upload_file:", url_path="import"),
         st.Page(PAGES / "method.py", title=t("nav_method"), icon=":material/menu_book:"),
     ]
 )

@@ -9,20 +9,29 @@ never share a half-read result. Every cache key starts with (path, mtime): rebui
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from metrics import auth, export, importer, report, templates
 from metrics import queries as q
-from metrics import report
 from metrics.config import db_path
 from metrics.indicators import registry
 from metrics.report import IndicatorProgress
 from metrics.resolve import LocalityIndex
-from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, StoreError, check_store, connect
+from metrics.store import (
+    COUNTRY_ID,
+    LEVEL_COLUMNS,
+    StoreError,
+    check_store,
+    connect,
+    rollback_batch,
+)
 
 StoreKey = tuple[str, float]
 
@@ -159,3 +168,96 @@ def indicator_ids() -> list[str]:
 
 def is_country(locality_id: str) -> bool:
     return locality_id == COUNTRY_ID
+
+
+# --- Writing: imports and rollbacks ---------------------------------------------------------
+# The app reads through one read-only connection. DuckDB lets a process hold a file either
+# read-only or read-write, so a write closes the shared connection, writes through a short
+# read-write one, and the next read opens the (changed, so newly keyed) store read-only again.
+
+
+def preview_import(key: StoreKey, name: str, content: bytes, sheet: str | None,
+                   allowed_provinces: list[str] | None) -> importer.ImportResult:
+    """What the file would change (nothing is written)."""
+    return importer.import_file(_cur(key), Path(name), data=content, sheet=sheet, dry_run=True,
+                                index=locality_index(key), allowed_provinces=allowed_provinces)
+
+
+def _close_shared(key: StoreKey) -> None:
+    try:
+        _connection(key).close()
+    finally:
+        _connection.clear()
+        locality_index.clear()
+        st.cache_data.clear()
+
+
+def commit_import(key: StoreKey, name: str, content: bytes, sheet: str | None, user: str,
+                  allowed_provinces: list[str] | None) -> importer.ImportResult:
+    _close_shared(key)
+    con = connect(key[0])
+    try:
+        return importer.import_file(con, Path(name), data=content, sheet=sheet, user=user,
+                                    allowed_provinces=allowed_provinces)
+    finally:
+        con.close()
+
+
+def rollback(key: StoreKey, batch_id: int) -> None:
+    _close_shared(key)
+    con = connect(key[0])
+    try:
+        rollback_batch(con, batch_id)
+    finally:
+        con.close()
+
+
+@st.cache_data(show_spinner=False)
+def batches(key: StoreKey) -> pl.DataFrame:
+    return q.batches(_cur(key))
+
+
+def sheet_names(name: str, content: bytes) -> list[str]:
+    try:
+        return [s for s, _ in importer.read_workbook(Path(name), content)]
+    except importer.ImportRefused:
+        return []
+
+
+@st.cache_data(show_spinner=False)
+def template(kind: str) -> bytes:
+    return templates.build_template(kind)  # type: ignore[arg-type]
+
+
+def accounts() -> auth.AccountsFile:
+    return auth.load_accounts()
+
+
+# --- Exports -----------------------------------------------------------------------------------
+ExportError = export.ExportError
+
+
+def export_available() -> bool:
+    return export.find_browser() is not None
+
+
+def export_unavailable_reason() -> str:
+    return ("Máy chủ chưa có trình duyệt Chromium nên chưa xuất được ảnh biểu đồ, bộ trình chiếu và dự thảo báo cáo "
+            "(bảng tính vẫn xuất được). Cài bằng `apt-get install chromium fonts-dejavu-core`.")
+
+
+def make_document(key: StoreKey, kind: str, locality_id: str, year: int) -> bytes:
+    buffer = io.BytesIO()
+    cur = _cur(key)
+    if kind == "pptx":
+        export.build_deck(cur, locality_id, year, buffer)
+    elif kind == "xlsx":
+        export.build_workbook(cur, locality_id, year, buffer)
+    else:
+        export.build_report(cur, locality_id, year, buffer)
+    return buffer.getvalue()
+
+
+def chart_png(fig: go.Figure, source: str, synthetic: bool) -> bytes:
+    """A page chart as a print-quality PNG (1920×1080) with its source line inside."""
+    return export.image_bytes(export.for_print(fig, source=source, synthetic=synthetic))

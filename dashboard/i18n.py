@@ -14,6 +14,11 @@ TEXT: dict[str, dict[str, str]] = {
     "nav_compare": {"vi": "So sánh xã", "en": "Compare communes"},
     "nav_profile": {"vi": "Hồ sơ địa bàn", "en": "Locality profile"},
     "nav_method": {"vi": "Phương pháp", "en": "Method"},
+    "nav_import": {"vi": "Nhập dữ liệu", "en": "Import data"},
+    "nav_export": {"vi": "Xuất báo cáo", "en": "Export"},
+    "import_title": {"vi": "Nhập dữ liệu", "en": "Import data"},
+    "export_title": {"vi": "Xuất báo cáo cho hội nghị sơ kết, tổng kết", "en": "Exports for review conferences"},
+    "download_png": {"vi": "Tải ảnh (PNG)", "en": "Download image (PNG)"},
     "language": {"vi": "Ngôn ngữ", "en": "Language"},
     "all": {"vi": "Tất cả", "en": "All"},
     "synthetic": {

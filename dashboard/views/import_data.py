@@ -1,0 +1,154 @@
+"""Nhập dữ liệu: templates, a file checked and previewed before anything is written, the
+history of imports with rollback. Writing needs a signed-in editor, limited to their provinces."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.i18n import t
+from metrics.auth import Account, authenticate
+from metrics.fmt import fmt_int
+from metrics.importer import MAX_FILE_BYTES
+from metrics.indicators import registry
+from metrics.templates import TEMPLATE_FILE_NAMES
+
+PAGE = "import"
+key = ui.store_key()
+ui.banner(key)
+st.title(t("import_title"))
+
+# --- Who is writing -----------------------------------------------------------------------
+accounts = data.accounts()
+account: Account | None = st.session_state.get("account")
+with st.sidebar:
+    if account is not None:
+        st.caption(f"Đã đăng nhập: **{account.display_name or account.name}**")
+        if st.button("Đăng xuất", key=f"{PAGE}__logout"):
+            del st.session_state["account"]
+            st.rerun()
+if account is None:
+    if not accounts.account:
+        st.info(
+            "Chưa có tài khoản biên tập nào, nên chưa ghi được dữ liệu vào kho; vẫn kiểm tra được tệp. "
+            "Quản trị viên tạo tài khoản bằng lệnh `xhht accounts add TÊN --province MÃ_TỈNH` "
+            "(mật khẩu nhập từ bàn phím, chỉ lưu dạng băm).",
+            icon=":material/lock:",
+        )
+    else:
+        with st.form(f"{PAGE}__login"):
+            st.markdown("**Đăng nhập để ghi dữ liệu** (xem và kiểm tra tệp không cần đăng nhập)")
+            c1, c2 = st.columns(2)
+            name = c1.text_input("Tên đăng nhập")
+            password = c2.text_input("Mật khẩu", type="password")
+            if st.form_submit_button("Đăng nhập"):
+                found = authenticate(accounts, name.strip(), password)
+                if found is None:
+                    st.error("Tên đăng nhập hoặc mật khẩu không đúng.")
+                else:
+                    st.session_state["account"] = found
+                    st.rerun()
+allowed = None if account is None or account.role == "admin" else list(account.provinces)
+
+# --- Templates ------------------------------------------------------------------------------
+st.subheader("Biểu mẫu")
+st.caption("Mỗi biểu mẫu có trang hướng dẫn và một dòng mẫu; điền số liệu của đơn vị rồi tải lên bên dưới.")
+labels = {"wide": "Kết quả — dạng ngang (mỗi xã một dòng)", "long": "Kết quả — dạng dọc (mỗi chỉ tiêu một dòng)",
+          "targets": "Mục tiêu"}
+cols = st.columns(3)
+for col, (kind, label) in zip(cols, labels.items(), strict=True):
+    col.download_button(label, data=data.template(kind), file_name=TEMPLATE_FILE_NAMES[kind],
+                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        key=f"{PAGE}__tpl_{kind}", on_click="ignore")
+
+# --- A file: check, preview, write ------------------------------------------------------------
+st.subheader("Nhập tệp")
+upload = st.file_uploader(
+    f"Tệp Excel (.xlsx, .xls) hoặc CSV, tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB — loại tệp được nhận biết theo nội dung",
+    key=f"{PAGE}__file_{st.session_state.get(f'{PAGE}__uploads', 0)}",  # a new key empties it after a write
+)
+if upload is not None:
+    content = upload.getvalue()
+    sheets = data.sheet_names(upload.name, content)
+    auto = "(tự tìm trang có bảng)"
+    sheet = st.selectbox("Trang", [auto, *sheets], key=f"{PAGE}__sheet") if len(sheets) > 1 else auto
+    chosen = None if sheet == auto else sheet
+    result = data.preview_import(key, upload.name, content, chosen, allowed)
+    for note in result.notes:
+        st.caption(f"· {note}")
+    if result.status == "refused":
+        st.error(f"Không nhập được tệp {upload.name}: {len(result.problems)} lỗi. Kho dữ liệu không thay đổi. "
+                 "Sửa các dòng dưới đây trong tệp rồi tải lên lại.", icon=":material/error:")
+        problems = pl.DataFrame(
+            [{"Trang": p.sheet, "Dòng": p.row, "Cột": p.column or "", "Lỗi và cách sửa": p.message} for p in result.problems],
+            schema={"Trang": pl.String, "Dòng": pl.Int64, "Cột": pl.String, "Lỗi và cách sửa": pl.String},
+        )
+        st.dataframe(problems.to_pandas(), hide_index=True, width="stretch")
+    else:
+        kind = "số liệu kết quả" if result.kind == "results" else "mục tiêu"
+        st.success(
+            f"Tệp hợp lệ: {fmt_int(result.rows)} dòng {kind} (trang “{result.sheet}”) — "
+            f"**{fmt_int(result.new)} mới, {fmt_int(result.changed)} thay đổi, {fmt_int(result.unchanged)} không đổi**.",
+            icon=":material/check_circle:",
+        )
+        if result.preview is not None and result.preview.height:
+            change_vi = {"new": "mới", "changed": "thay đổi", "unchanged": "không đổi"}
+            short = {i.id: i.short_vi for i in registry().indicator}
+            shown = result.preview.with_columns(
+                pl.col("change").replace_strict(change_vi).alias("Thay đổi"),
+                pl.col("indicator").replace_strict(short, default=pl.col("indicator")),
+            )
+            if result.kind == "results":
+                table = shown.select(
+                    "Thay đổi", pl.col("_row").alias("Dòng"), pl.col("_locality").alias("Địa bàn"), pl.col("year").alias("Năm"),
+                    pl.col("indicator").alias("Chỉ tiêu"), pl.col("total").alias("Tổng số"), pl.col("registered").alias("Đăng ký"),
+                    pl.col("recognized").alias("Công nhận"), pl.col("recognized_old").alias("Công nhận (đang có)"),
+                )
+            else:
+                table = shown.select(
+                    "Thay đổi", pl.col("_row").alias("Dòng"), pl.col("_locality").alias("Địa bàn"),
+                    pl.col("indicator").alias("Chỉ tiêu"), pl.col("target_year").alias("Năm"),
+                    pl.col("percent").alias("Mục tiêu (%)"), pl.col("percent_old").alias("Mục tiêu (đang có)"),
+                )
+            st.dataframe(ui.to_pandas_vi(table), hide_index=True, width="stretch")
+        if result.new == 0 and result.changed == 0:
+            st.info("Mọi số liệu trong tệp đã có trong kho: không có gì để ghi.")
+        elif account is None:
+            st.warning("Đăng nhập bằng tài khoản biên tập để ghi tệp này vào kho.", icon=":material/lock:")
+        elif st.button(f"Ghi {fmt_int(result.new + result.changed)} số liệu vào kho", type="primary", key=f"{PAGE}__write"):
+            done = data.commit_import(key, upload.name, content, chosen, account.name, allowed)
+            if done.status == "imported" and done.batch:
+                st.session_state[f"{PAGE}__uploads"] = st.session_state.get(f"{PAGE}__uploads", 0) + 1
+                st.session_state[f"{PAGE}__done"] = f"Đã nhập lô {done.batch}: {fmt_int(done.new)} mới, {fmt_int(done.changed)} thay đổi."
+                st.rerun()
+            st.error("Không ghi được: " + "; ".join(str(p) for p in done.problems))
+if msg := st.session_state.pop(f"{PAGE}__done", None):
+    st.success(msg, icon=":material/check_circle:")
+
+# --- History and rollback ----------------------------------------------------------------------
+st.subheader("Lịch sử nhập")
+history = data.batches(key)
+kinds = {"registers": "danh mục", "demo": "minh họa", "seed": "báo cáo mẫu", "import": "nhập tệp"}
+states = {"active": "đang dùng", "rolled_back": "đã hoàn tác"}
+st.dataframe(
+    ui.to_pandas_vi(history.select(
+        pl.col("id").alias("Lô"), pl.col("created_at").dt.strftime("%d/%m/%Y %H:%M").alias("Thời gian"),
+        pl.col("created_by").alias("Người nhập"), pl.col("kind").replace_strict(kinds, default="khác").alias("Loại"),
+        pl.col("file_name").alias("Tệp"), pl.col("rows").alias("Số dòng"),
+        pl.col("status").replace_strict(states, default="").alias("Trạng thái"),
+        pl.col("file_sha256").str.slice(0, 12).alias("Mã băm tệp"),
+    ).fill_null("–")),
+    hide_index=True, width="stretch",
+)
+undoable = history.filter((pl.col("kind") == "import") & (pl.col("status") == "active"))
+if account is not None and undoable.height:
+    mine = undoable if account.role == "admin" else undoable.filter(pl.col("created_by") == account.name)
+    if mine.height:
+        c1, c2 = st.columns([3, 1])
+        batch_id = c1.selectbox("Hoàn tác lô", mine["id"].to_list(), key=f"{PAGE}__undo",
+                                format_func=lambda b: f"Lô {b}")
+        if c2.button("Hoàn tác", key=f"{PAGE}__undo_btn"):
+            data.rollback(key, int(batch_id))
+            st.session_state[f"{PAGE}__done"] = f"Đã hoàn tác lô {batch_id}: số liệu trước đó được dùng lại."
+            st.rerun()

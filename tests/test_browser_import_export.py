@@ -1,0 +1,153 @@
+"""The import and export pages in a real Chromium: a broken file is explained and changes
+nothing; an editor signs in, writes a good file, sees it on the dashboard and rolls it back;
+a workbook is exported from the page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from metrics.auth import Account, account_toml, hash_password
+from metrics.report import progress_for
+from metrics.store import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "imports"
+ARTIFACTS = ROOT / "test-artifacts"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture()
+def app(demo_db: Path, tmp_path: Path):
+    store = tmp_path / "store.duckdb"
+    shutil.copy(demo_db, store)
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text(account_toml(Account(name="canbo.qn", display_name="Cán bộ Quảng Ngãi", role="editor",
+                                             provinces=["51"], password=hash_password("mat-khau-qn", iterations=1000))),
+                        encoding="utf-8")
+    port = _free_port()
+    env = {**os.environ, "XHHT_DB": str(store), "XHHT_ACCOUNTS": str(accounts)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        assert proc.poll() is None and time.monotonic() < deadline, "streamlit did not start"
+        time.sleep(0.3)
+    try:
+        yield url, store
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def _gia_dinh_dak_long(store: Path) -> int | None:
+    con = connect(store, read_only=True)
+    try:
+        return next(p.recognized for p in progress_for(con, "X23368", 2025) if p.indicator == "gia_dinh")
+    finally:
+        con.close()
+
+
+@pytest.mark.browser
+def test_import_page_refuses_then_writes_then_rolls_back(app, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, store = app
+    before = _gia_dinh_dak_long(store)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/import")
+            page.wait_for_selector(IDLE, timeout=60_000)
+            # A broken file: every problem named, nothing written.
+            page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(DATA / "bad_recognized_over_total.xlsx"))
+            page.get_by_text("Kho dữ liệu không thay đổi").first.wait_for(timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "nhap_du_lieu_loi.png"), full_page=True)
+            assert page.locator("[data-testid='stException']").count() == 0
+            # A good file: previewed; writing asks for a sign-in first.
+            page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(DATA / "ok_change_dak_long_2025.csv"))
+            page.get_by_text("Tệp hợp lệ").first.wait_for(timeout=60_000)
+            assert page.get_by_text("Đăng nhập bằng tài khoản biên tập để ghi tệp này vào kho").first.is_visible()
+            page.get_by_label("Tên đăng nhập").fill("canbo.qn")
+            page.get_by_label("Mật khẩu").fill("mat-khau-qn")
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.get_by_text("Đã đăng nhập").first.wait_for(timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.get_by_role("button", name="Ghi").filter(has_text="vào kho").click()
+            page.get_by_text("Đã nhập lô").first.wait_for(timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "nhap_du_lieu_da_ghi.png"), full_page=True)
+            after = _gia_dinh_dak_long(store)
+            assert after != before
+            # The dashboard shows the new figure.
+            page.goto(f"{url}/profile?loc=X23368&year=2025")
+            page.wait_for_selector(IDLE, timeout=60_000)
+            assert page.get_by_text(f"{after:,}".replace(",", ".")).first.is_visible()
+            # Roll it back (a reloaded page is a new session: sign in again): the demo figure returns.
+            page.goto(f"{url}/import")
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.get_by_label("Tên đăng nhập").fill("canbo.qn")
+            page.get_by_label("Mật khẩu").fill("mat-khau-qn")
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.get_by_text("Đã đăng nhập").first.wait_for(timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.get_by_role("button", name="Hoàn tác", exact=True).click()
+            page.get_by_text("Đã hoàn tác lô").first.wait_for(timeout=60_000)
+            assert _gia_dinh_dak_long(store) == before
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_export_page_makes_a_workbook(app, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            page.goto(f"{url}/export?loc=P51&year=2025")
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.get_by_role("button", name="Tạo Bảng tính (.xlsx)").click()
+            button = page.get_by_role("button", name="Tải Bảng tính (.xlsx)")
+            button.wait_for(timeout=60_000)
+            with page.expect_download() as info:
+                button.click()
+            path = tmp_path / "qn.xlsx"
+            info.value.save_as(path)
+            page.screenshot(path=str(ARTIFACTS / "xuat_bao_cao.png"), full_page=True)
+        finally:
+            browser.close()
+    wb = openpyxl.load_workbook(path)
+    assert wb["Tổng hợp"]["A1"].value == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025 — TỈNH QUẢNG NGÃI"
