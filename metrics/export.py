@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -106,7 +107,10 @@ def for_print(fig: go.Figure, *, source: str, synthetic: bool, subtitle: str | N
 
 def image_bytes(fig: go.Figure, fmt: str = "png", scale: float = 1.0) -> bytes:
     warm_up()
-    data = fig.to_image(format=fmt, width=fig.layout.width or WIDTH, height=fig.layout.height or HEIGHT, scale=scale)
+    with warnings.catch_warnings():
+        # plotly passes browser options that a running export server does not need.
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+        data = fig.to_image(format=fmt, width=fig.layout.width or WIDTH, height=fig.layout.height or HEIGHT, scale=scale)
     return bytes(data)
 
 
