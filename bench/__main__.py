@@ -43,6 +43,12 @@ def p95(values: list[float]) -> float:
     return s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
 
 
+def fmt_int(value: float) -> str:
+    from metrics.fmt import fmt_int as vi
+
+    return vi(value)
+
+
 def line(step: str, figure: str, budget: str, ok: bool | None) -> None:
     verdict = "–" if ok is None else ("đạt" if ok else "VƯỢT")
     print(f"{step:<48} {figure:>22} {budget:>12}  {verdict}")
@@ -64,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from bench.national import build_national
+    from metrics.fmt import fmt_int
     from metrics import report
     from metrics.store import connect
 
@@ -78,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = build_national(con, stress=args.stress)
     con.close()
     ms = (time.perf_counter() - t0) * 1000
-    line(f"store: dựng kho ({sizes['observations']:,} số liệu)".replace(",", "."), f"{ms:,.0f} ms".replace(",", "."),
+    line(f"store: dựng kho ({fmt_int(sizes['observations'])} số liệu)", f"{fmt_int(ms)} ms",
          f"< {BUDGETS_MS['store']} ms", ms < BUDGETS_MS["store"])
 
     con = connect(db, read_only=True)
@@ -99,14 +106,14 @@ def main(argv: list[str] | None = None) -> int:
         line(f"pages: {name}", f"{med:.0f} / p95 {high:.0f} ms", f"p95 < {BUDGETS_MS['pages']} ms", high < BUDGETS_MS["pages"])
 
     ms, rows = bench_import(db, work)
-    line(f"import: tệp {rows:,} dòng, kiểm tra và ghi".replace(",", "."), f"{ms:,.0f} ms".replace(",", "."),
+    line(f"import: tệp {fmt_int(rows)} dòng, kiểm tra và ghi", f"{fmt_int(ms)} ms",
          f"< {BUDGETS_MS['import']} ms", ms < BUDGETS_MS["import"])
 
     deck = bench_deck(db, work)
     if deck is None:
         line("deck: 20 trang chiếu, máy xuất ảnh đã khởi động", "chưa có chức năng", f"< {BUDGETS_MS['deck']} ms", None)
     else:
-        line("deck: 20 trang chiếu, máy xuất ảnh đã khởi động", f"{deck:,.0f} ms".replace(",", "."), f"< {BUDGETS_MS['deck']} ms",
+        line("deck: 20 trang chiếu, máy xuất ảnh đã khởi động", f"{fmt_int(deck)} ms", f"< {BUDGETS_MS['deck']} ms",
              deck < BUDGETS_MS["deck"])
 
     if not args.skip_memory:

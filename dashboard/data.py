@@ -109,7 +109,7 @@ def predecessors(key: StoreKey, locality_id: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def progress(key: StoreKey, locality_id: str, year: int) -> list[IndicatorProgress]:
-    return report.progress_for(_cur(key), locality_id, year)
+    return report.progress_for(_cur(key), locality_id, year, series=series_all(key, locality_id))
 
 
 @st.cache_data(show_spinner=False)

@@ -34,7 +34,7 @@ _AGG = f"""{_SUMS_STRICT},
     count(*) AS units,
     bool_or(o.synthetic) AS synthetic,
     bool_or(o.total_from_register) AS total_from_register,
-    list_sort(list_distinct(list(o.source))) AS sources"""
+    coalesce(list_sort(array_agg(DISTINCT o.source) FILTER (WHERE o.source IS NOT NULL)), []::TEXT[]) AS sources"""
 
 AREA_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "locality_id": pl.String,
@@ -232,7 +232,7 @@ def province_figures(
     by_level = query_frame(
         con,
         f"""SELECT l.province_id AS locality_id, l.level, o.year, o.indicator, {_AGG},
-                   count(DISTINCT o.locality_id) AS reporting
+                   count(*) AS reporting  -- one row per locality, year and indicator in force
             FROM observations_current o JOIN localities l ON l.id = o.locality_id
             WHERE l.level <> 'country' {pf}{yf}
             GROUP BY ALL""",

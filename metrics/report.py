@@ -196,12 +196,17 @@ def progress_for(
     locality_id: str,
     year: int,
     indicators: Sequence[str] | None = None,
+    series: pl.DataFrame | None = None,
 ) -> list[IndicatorProgress]:
-    """Every indicator (or the chosen ones) of one locality for one year."""
+    """Every indicator (or the chosen ones) of one locality for one year. `series` may pass the
+    locality's series_all() when the caller has it already (a page draws its charts from it)."""
     loc = q.locality(con, locality_id)
     if loc is None:
         raise KeyError(locality_id)
-    figures = _with_rates(q.area_figures(con, locality_id))
+    if series is None:
+        figures = _with_rates(q.area_figures(con, locality_id))
+    else:
+        figures = series.rename({"rate_pct": "_rate", "rate_registered_pct": "_rate_registered"})
     targets = _targets_by_indicator(q.resolved_targets(con, locality_id))
     by_ind: dict[str, list[dict]] = {}
     for row in figures.iter_rows(named=True):
