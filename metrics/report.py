@@ -286,55 +286,185 @@ def children_progress(
     indicators: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Each commune of a province (or each province of the country), per indicator, with its
-    status, change and rank within the parent (1 = highest rate)."""
+    status, change and rank within the parent (1 = highest rate).
+
+    The same method as progress_for / assess_indicator, computed for all children at once with
+    polars (a province has up to ~170 communes × 11 indicators); tests/test_report.py checks
+    that every row equals progress_for of that child."""
     if parent_id == COUNTRY_ID:
-        children = q.provinces(con)
+        children = q.provinces(con).with_columns(pl.lit("Tỉnh").alias("unit_type"))
         figures = q.province_figures(con)
+        own_level = "province"
     else:
         children = q.communes_of(con, parent_id)
         figures = q.commune_figures(con, province_id=parent_id)
-    figures = _with_rates(figures)
+        own_level = "commune"
     ids = list(indicators) if indicators else registry().ids()
-    figures = figures.filter(pl.col("indicator").is_in(ids))
-    # Targets: the child's own, else the parent's, else the nation's (per target year).
+    if children.height == 0:
+        return pl.DataFrame()
+    all_years = _with_rates(figures).filter(pl.col("indicator").is_in(ids))
+    figures = all_years.filter(pl.col("year") <= year)
+    grid = children.select(
+        pl.col("id").alias("locality_id"), pl.col("code").alias("locality_code"), pl.col("name").alias("locality_name"),
+        "short_name", "unit_type", "lat", "lon",
+    ).join(pl.DataFrame({"indicator": ids}), how="cross")
+    keys = ["locality_id", "indicator"]
+
+    # Targets: for each child, indicator and target year the child's own, else the parent's,
+    # else the nation's; then the nearest target year at or after `year`, and 2030.
     scope_ids = [*children["id"].to_list(), parent_id, COUNTRY_ID]
-    all_targets = q.targets_by_scope(con, scope_ids)
-    names = {r["id"]: r for r in q.scope_names(con, [parent_id, COUNTRY_ID]).iter_rows(named=True)}
-    tgt: dict[str, dict[str, dict[int, dict]]] = {}
-    for row in all_targets.iter_rows(named=True):
-        tgt.setdefault(row["scope_id"], {}).setdefault(row["indicator"], {})[int(row["target_year"])] = row
-    grouped: dict[tuple[str, str], list[dict]] = {}
-    for row in figures.iter_rows(named=True):
-        grouped.setdefault((row["locality_id"], row["indicator"]), []).append(row)
-    out: list[dict] = []
-    for child in children.iter_rows(named=True):
-        loc = {"id": child["id"], "code": child["code"], "name": child["name"]}
-        for ind in ids:
-            merged_targets: dict[int, dict] = {}
-            chain = [(COUNTRY_ID, "country")]
-            if parent_id != COUNTRY_ID:
-                chain.append((parent_id, "province"))
-            chain.append((child["id"], "commune" if parent_id != COUNTRY_ID else "province"))
-            for scope, level in chain:
-                for ty, row in tgt.get(scope, {}).get(ind, {}).items():
-                    scope_name = child["name"] if scope == child["id"] else names.get(scope, {}).get("name", scope)
-                    merged_targets[ty] = {**row, "scope_level": level, "scope_name": scope_name}
-            p = assess_indicator(loc, ind, year, grouped.get((child["id"], ind), []), merged_targets)
-            d = p.public()
-            d.pop("levels")
-            d["sources"] = "; ".join(p.sources)
-            # Start → end, as Our World in Data's table: relative change since the baseline.
-            d["change_since_base_rel_pct"] = pm.change(p.rate_pct, p.base_pct)[1] if p.has_data else None
-            d["short_name"] = child["short_name"]
-            d["unit_type"] = child.get("unit_type", "Tỉnh")
-            d["lat"], d["lon"] = child["lat"], child["lon"]
-            out.append(d)
-    frame = pl.DataFrame(out, infer_schema_length=None)
-    if frame.height == 0:
-        return frame
-    return frame.with_columns(
+    names = dict(q.scope_names(con, [parent_id, COUNTRY_ID]).select("id", "name").iter_rows())
+    tg = q.targets_by_scope(con, scope_ids).filter(pl.col("indicator").is_in(ids))
+    prio = {parent_id: 1, COUNTRY_ID: 0}
+    general = tg.filter(pl.col("scope_id").is_in([COUNTRY_ID, parent_id]))
+    general = (
+        grid.select(keys)
+        .join(general, on="indicator", how="inner")
+        .with_columns(pl.col("scope_id").replace_strict(prio, default=2, return_dtype=pl.Int64).alias("_prio"))
+    )
+    own = tg.filter(~pl.col("scope_id").is_in([COUNTRY_ID, parent_id])).with_columns(
+        pl.col("scope_id").alias("locality_id"), pl.lit(2, dtype=pl.Int64).alias("_prio")
+    )
+    levels_of = {parent_id: "province", COUNTRY_ID: "country"}  # the country wins when it is the parent
+    targets = (
+        pl.concat([general, own.select(general.columns)], how="vertical_relaxed")
+        .sort("_prio")
+        .group_by([*keys, "target_year"], maintain_order=True)
+        .last()
+        .with_columns(
+            pl.col("scope_id").replace_strict(levels_of, default=own_level).alias("_scope_level"),
+            pl.col("scope_id").replace_strict(names, default=None, return_dtype=pl.String).alias("_scope_name"),
+        )
+    )
+    nearest = (
+        targets.filter(pl.col("target_year") >= year).sort("target_year").group_by(keys, maintain_order=True).first()
+        .select(
+            *keys, pl.col("target_year").cast(pl.Int64), pl.col("percent").alias("target_pct"),
+            pl.col("source").alias("target_source"), pl.col("confirmed").alias("target_confirmed"),
+            pl.col("_scope_level"), pl.col("_scope_name"),
+        )
+    )
+    t2030 = targets.filter(pl.col("target_year") == 2030).select(
+        *keys, pl.col("percent").alias("target_2030_pct"), pl.col("source").alias("target_2030_source")
+    )
+
+    # The series: base (first year ≥ 2021 with a rate), previous year, the recent trend.
+    pts = figures.filter(pl.col("_rate").is_not_null() & (pl.col("year") >= pm.BASELINE_FIRST_YEAR)).sort("year")
+    base = pts.group_by(keys).agg(
+        pl.col("year").first().cast(pl.Int64).alias("base_year"), pl.col("_rate").first().alias("base_pct"),
+        pl.len().alias("_n_points"),
+    )
+    recent = figures.filter(pl.col("_rate").is_not_null()).sort("year").group_by(keys).tail(pm.PROJECTION_WINDOW)
+    trend = (
+        recent.with_columns(pl.col("year").cast(pl.Float64).alias("_x"))
+        .group_by(keys)
+        .agg(
+            pl.col("_x").n_unique().alias("_nx"),
+            ((pl.col("_x") - pl.col("_x").mean()) * (pl.col("_rate") - pl.col("_rate").mean())).sum().alias("_sxy"),
+            ((pl.col("_x") - pl.col("_x").mean()) ** 2).sum().alias("_sxx"),
+            pl.col("_x").mean().alias("_mx"),
+            pl.col("_rate").mean().alias("_my"),
+        )
+    )
+    previous = figures.filter(pl.col("year") == year - 1).select(*keys, pl.col("_rate").alias("previous_pct"))
+    current = figures.filter(pl.col("year") == year).select(
+        *keys, "total", "registered", "recognized", pl.col("_rate").alias("rate_pct"),
+        pl.col("_rate_registered").alias("rate_registered_pct"), "reporting_communes",
+        pl.col("communes_in_area").alias("_cur_communes"), "basis", "unplaceable", "total_from_register",
+        pl.col("sources").list.join("; ").alias("sources"), pl.lit(True).alias("has_data"),
+    )
+    meta = figures.group_by(keys).agg(pl.col("synthetic").any().alias("synthetic")).join(
+        all_years.sort("year").group_by(keys).agg(pl.col("communes_in_area").drop_nulls().last().alias("_last_communes")),
+        on=keys, how="full", coalesce=True,
+    )
+    f = (
+        grid.join(current, on=keys, how="left")
+        .join(base, on=keys, how="left")
+        .join(trend, on=keys, how="left")
+        .join(previous, on=keys, how="left")
+        .join(nearest, on=keys, how="left")
+        .join(t2030, on=keys, how="left")
+        .join(meta, on=keys, how="left")
+    )
+    rate, target, ty = pl.col("rate_pct"), pl.col("target_pct"), pl.col("target_year")
+    by, bv = pl.col("base_year"), pl.col("base_pct")
+    cagr_ok = (bv > 0) & (rate > 0)
+    observed = (
+        pl.when(cagr_ok).then((rate / bv) ** (1.0 / (year - by)) - 1.0).otherwise((rate - bv) / (year - by))
+    )
+    required = (
+        pl.when(cagr_ok).then((target / bv) ** (1.0 / (ty - by)) - 1.0).otherwise((target - bv) / (ty - by))
+    )
+    assessable = rate.is_not_null() & target.is_not_null()
+    met = assessable & (rate >= target)
+    enough = assessable & ~met & (pl.col("_n_points") >= 2) & (by != year) & (ty > by)
+    f = f.with_columns(
+        pl.when(enough & (required > 0)).then(observed / required).otherwise(None).alias("ratio"),
+        pl.when(met).then(pl.lit("met")).when(enough & cagr_ok).then(pl.lit("cagr")).when(enough).then(pl.lit("pp"))
+        .otherwise(pl.lit("insufficient")).alias("method"),
+        pl.when(~assessable).then(None).otherwise(by).alias("base_year"),
+        pl.when(~assessable).then(None).otherwise(bv).alias("base_pct"),
+        pl.when(met).then(pl.lit(pm.Status.TARGET_MET.value))
+        .when(~enough).then(pl.lit(pm.Status.NOT_ASSESSABLE.value))
+        .when(required <= 0).then(
+            pl.when(observed < 0).then(pl.lit(pm.Status.FALLING.value)).otherwise(pl.lit(pm.Status.ON_TRACK.value))
+        )
+        .when(observed / required >= pm.ON_TRACK_RATIO).then(pl.lit(pm.Status.ON_TRACK.value))
+        .when(observed / required >= pm.TOO_SLOW_RATIO).then(pl.lit(pm.Status.TOO_SLOW.value))
+        .when(observed / required >= pm.LIMITED_RATIO).then(pl.lit(pm.Status.LIMITED.value))
+        .otherwise(pl.lit(pm.Status.FALLING.value))
+        .alias("status"),
+    )
+    slope = pl.col("_sxy") / pl.col("_sxx")
+    by, bv = pl.col("base_year"), pl.col("base_pct")
+    f = f.with_columns(
+        pl.when(ty.is_not_null() & (pl.col("_nx") >= 2))
+        .then((slope * ty + (pl.col("_my") - slope * pl.col("_mx"))).clip(0.0, 100.0))
+        .otherwise(None).alias("projected_pct"),
+        pl.when(rate.is_null() | target.is_null()).then(None)
+        .when(rate >= target).then(0.0)
+        .when(ty <= year).then(None)
+        .otherwise((target - rate) / (ty - year)).alias("required_pp_per_year"),
+        pl.when(target > 0).then(rate * 100.0 / target).otherwise(None).alias("plan_pct"),
+        pl.when(by.is_not_null() & target.is_not_null())
+        .then(pl.when(ty == by).then(target).otherwise(bv + (target - bv) * (year - by) / (ty - by)))
+        .otherwise(None).alias("expected_pct"),
+        (rate - pl.col("previous_pct")).alias("change_pp"),
+        pl.when(pl.col("previous_pct") != 0).then((rate - pl.col("previous_pct")) * 100.0 / pl.col("previous_pct"))
+        .otherwise(None).alias("change_rel_pct"),
+        pl.when(by.is_not_null() & (by != year)).then(rate - bv).otherwise(None).alias("change_since_base_pp"),
+        pl.when(pl.col("has_data")).then(
+            pl.when(bv != 0).then((rate - bv) * 100.0 / bv).otherwise(None)
+        ).otherwise(None).alias("change_since_base_rel_pct"),
+        pl.col("_scope_level").replace_strict(SCOPE_LABEL_VI, default=None, return_dtype=pl.String).alias("target_scope"),
+        pl.when(pl.col("_scope_level") == own_level).then(pl.col("locality_name")).otherwise(pl.col("_scope_name"))
+        .alias("target_scope_name"),
+        pl.coalesce("_cur_communes", "_last_communes").alias("communes_in_area"),
+        pl.col("has_data").fill_null(False),
+        pl.col("synthetic").fill_null(False),
+        pl.col("unplaceable").fill_null(0),
+        pl.col("total_from_register").fill_null(False),
+        pl.col("sources").fill_null(""),
+        pl.lit(year).alias("year"),
+    )
+    labels = {i.id: i.label_vi for i in registry().indicator}
+    status_labels = {s.value: pm.status_label(s) for s in pm.Status}
+    f = f.with_columns(
+        pl.col("indicator").replace_strict(labels).alias("indicator_label"),
+        pl.col("status").replace_strict(status_labels).alias("status_label"),
+        pl.when(pl.col("target_year").is_null()).then(None).otherwise(pl.col("target_year")).alias("target_year"),
+    )
+    f = f.with_columns(
         pl.col("rate_pct").rank(method="min", descending=True).over("indicator").cast(pl.Int64).alias("rank"),
         pl.col("rate_pct").is_not_null().sum().over("indicator").alias("ranked_of"),
+    )
+    public = [n for n in _FIELD_NAMES if n != "levels"]
+    extra = ["change_since_base_rel_pct", "short_name", "unit_type", "lat", "lon", "rank", "ranked_of"]
+    order = {i: n for n, i in enumerate(ids)}
+    return (
+        f.with_columns(pl.col("indicator").replace_strict(order, return_dtype=pl.Int64).alias("_ord"))
+        .sort("_ord", maintain_order=True)
+        .select([*public, *extra])
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import duckdb
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,7 @@ from small_store import (
 )
 
 from metrics import queries as q
+from metrics import report
 from metrics.demo import init_store
 from metrics.indicators import registry
 from metrics.progress import Status
@@ -352,3 +354,35 @@ def test_children_status_counts_on_the_demo(demo_con):
     counts = status_counts(kids, "gia_dinh")
     assert sum(counts.values()) == 96
     assert set(counts) == {s.value for s in Status}
+
+
+# --- children_progress (vectorised) gives, row by row, what progress_for gives each child ------
+
+_COMPARED = (
+    "total", "registered", "recognized", "rate_pct", "rate_registered_pct", "target_pct", "target_year",
+    "target_source", "target_2030_pct", "status", "projected_pct", "required_pp_per_year", "reporting_communes",
+    "communes_in_area", "target_scope", "target_scope_name", "plan_pct", "expected_pct", "ratio", "method",
+    "base_year", "base_pct", "previous_pct", "change_pp", "change_rel_pct", "change_since_base_pp", "basis",
+    "unplaceable", "synthetic", "has_data", "status_label", "indicator_label",
+)
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9  # type: ignore[arg-type]
+    return a == b
+
+
+@pytest.mark.parametrize(("parent", "year", "step"), [("P51", 2025, 3), ("P51", 2023, 5), ("P66", 2025, 4), ("VN", 2025, 1), ("VN", 2022, 3)])
+def test_children_rows_equal_progress_for(demo_con, parent: str, year: int, step: int) -> None:
+    frame = report.children_progress(demo_con, parent, year)
+    ids = sorted(set(frame["locality_id"].to_list()))[::step]
+    assert ids
+    for child in ids:
+        expected = {p.indicator: p.public() for p in report.progress_for(demo_con, child, year)}
+        for row in frame.filter(pl.col("locality_id") == child).iter_rows(named=True):
+            exp = expected[row["indicator"]]
+            for field in _COMPARED:
+                a, b = row[field], exp[field]
+                assert (a is None and b is None) or _same(a, b), f"{child} {row['indicator']} {field}: {a!r} != {b!r}"
+            assert row["sources"] == "; ".join(exp["sources"])
