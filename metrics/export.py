@@ -88,7 +88,8 @@ def for_print(fig: go.Figure, *, source: str, synthetic: bool, subtitle: str | N
     out.update_traces(textfont={"size": 17}, selector={"type": "scatter"})
     out.update_traces(textfont={"size": 15}, selector={"type": "bar"})
     out.update_layout(title={"x": 0.01})
-    out.update_yaxes(tickfont={"size": 16})
+    out.update_yaxes(tickfont={"size": 18}, title={"standoff": 18})
+    out.update_xaxes(tickfont={"size": 20})
     footer = f"Nguồn: {source}"
     if synthetic:
         footer += f"   ·   {SYNTHETIC_LINE}"

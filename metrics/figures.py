@@ -27,6 +27,8 @@ ACTUAL = "#0072B2"
 TRAJECTORY = "#7F7F7F"
 PROJECTION = "#0072B2"
 TARGET = "#D55E00"
+GRID = "#EBF0F8"
+COLORWAY = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 _T = {
     "vi": {
@@ -76,11 +78,18 @@ def _base_layout(fig: go.Figure, title: str, subtitle: str | None, synthetic: bo
         separators=SEPARATORS,
         font={"family": FONT, "size": 13},
         title={"text": title, "subtitle": {"text": subtitle or ""}, "x": 0.0, "xanchor": "left"},
-        template="plotly_white",
+        # The look of plotly's "plotly_white", set directly: applying a named template copies
+        # and validates all of it (~20 ms a figure, most of a page's figure time).
+        template="none",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=COLORWAY,
         margin={"l": 10, "r": 20, "t": 80, "b": 50},
         hoverlabel={"font": {"family": FONT}},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
     )
+    fig.update_xaxes(gridcolor=GRID, linecolor=GRID, zerolinecolor=GRID, ticks="")
+    fig.update_yaxes(gridcolor=GRID, linecolor=GRID, zerolinecolor=GRID, ticks="")
     fig.layout.meta = {"synthetic": synthetic, "lang": lang}
     return fig
 
