@@ -10,6 +10,7 @@ never share a half-read result. Every cache key starts with (path, mtime): rebui
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -258,6 +259,14 @@ def make_document(key: StoreKey, kind: str, locality_id: str, year: int) -> byte
     return buffer.getvalue()
 
 
-def chart_png(fig: go.Figure, source: str, synthetic: bool) -> bytes:
-    """A page chart as a print-quality PNG (1920×1080) with its source line inside."""
-    return export.image_bytes(export.for_print(fig, source=source, synthetic=synthetic))
+def chart_image(fig: go.Figure, source: str, fmt: str, scale: float = 1.0) -> bytes:
+    """A page chart at print quality (1920×1080, or 3840×2160 at scale 2) with its source line
+    inside; the figure's own "Dữ liệu minh họa" mark stays in it."""
+    return export.image_bytes(export.for_print(fig, source=source, synthetic=False), fmt, scale)
+
+
+def table_xlsx(table: pl.DataFrame, name: str) -> bytes:
+    buffer = io.BytesIO()
+    sheet = re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Số liệu"  # Excel's rules for sheet names
+    table.write_excel(buffer, worksheet=sheet, autofit=True)
+    return buffer.getvalue()

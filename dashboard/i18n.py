@@ -18,7 +18,10 @@ TEXT: dict[str, dict[str, str]] = {
     "nav_export": {"vi": "Xuất báo cáo", "en": "Export"},
     "import_title": {"vi": "Nhập dữ liệu", "en": "Import data"},
     "export_title": {"vi": "Xuất báo cáo cho hội nghị sơ kết, tổng kết", "en": "Exports for review conferences"},
-    "download_png": {"vi": "Tải ảnh (PNG)", "en": "Download image (PNG)"},
+    "download_png": {"vi": "Ảnh PNG", "en": "PNG image"},
+    "download_png2": {"vi": "Ảnh PNG 2×", "en": "PNG 2×"},
+    "download_svg": {"vi": "Ảnh SVG", "en": "SVG image"},
+    "download_xlsx": {"vi": "Số liệu (XLSX)", "en": "Data (XLSX)"},
     "language": {"vi": "Ngôn ngữ", "en": "Language"},
     "all": {"vi": "Tất cả", "en": "All"},
     "synthetic": {

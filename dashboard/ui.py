@@ -112,34 +112,24 @@ def chart(
         else:
             st.caption("–")
         slug = _slug(name)
-        c1, c2, c3 = st.columns(3)
-        c1.download_button(
-            t("download_csv"),
-            data=lambda: table.write_csv().encode("utf-8-sig"),
-            file_name=f"{slug}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-            on_click="ignore",
-        )
-        c2.download_button(
-            t("download_html"),
-            data=lambda: fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8"),
-            file_name=f"{slug}.html",
-            mime="text/html",
-            key=f"{key}_html",
-            on_click="ignore",
-        )
+        downloads: list[tuple[str, Callable[[], bytes], str, str]] = [
+            (t("download_csv"), lambda: table.write_csv().encode("utf-8-sig"), "csv", "text/csv"),
+            (t("download_xlsx"), lambda: data.table_xlsx(table, name), "xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (t("download_html"), lambda: fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8"), "html", "text/html"),
+        ]
         if data.export_available():
-            c3.download_button(
-                t("download_png"),
-                data=lambda: data.chart_png(fig, source or DEFAULT_SOURCE, synthetic=False),
-                file_name=f"{slug}.png",
-                mime="image/png",
-                key=f"{key}_png",
-                on_click="ignore",
-            )
-        else:
-            c3.caption(data.export_unavailable_reason())
+            src = source or DEFAULT_SOURCE
+            downloads += [
+                (t("download_png"), lambda: data.chart_image(fig, src, "png"), "png", "image/png"),
+                (t("download_png2"), lambda: data.chart_image(fig, src, "png", scale=2), "2x.png", "image/png"),
+                (t("download_svg"), lambda: data.chart_image(fig, src, "svg"), "svg", "image/svg+xml"),
+            ]
+        cols = st.columns(len(downloads))
+        for col, (label, make, ext, mime) in zip(cols, downloads, strict=True):
+            col.download_button(label, data=make, file_name=f"{slug}.{ext}", mime=mime, key=f"{key}_{ext}", on_click="ignore")
+        if not data.export_available():
+            st.caption(data.export_unavailable_reason())
     return event
 
 

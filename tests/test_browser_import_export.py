@@ -151,3 +151,34 @@ def test_export_page_makes_a_workbook(app, tmp_path: Path) -> None:
             browser.close()
     wb = openpyxl.load_workbook(path)
     assert wb["Tổng hợp"]["A1"].value == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025 — TỈNH QUẢNG NGÃI"
+
+
+@pytest.mark.browser
+def test_chart_downloads_png_and_xlsx(app, tmp_path: Path) -> None:
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            page.goto(f"{url}/?loc=P51&year=2025&ind=gia_dinh")
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.get_by_text("Xem bảng số liệu của biểu đồ").first.click()
+            with page.expect_download(timeout=60_000) as png_info:
+                page.get_by_role("button", name="Ảnh PNG", exact=True).first.click()
+            png = tmp_path / "chart.png"
+            png_info.value.save_as(png)
+            with page.expect_download(timeout=60_000) as xlsx_info:
+                page.get_by_role("button", name="Số liệu (XLSX)").first.click()
+            xlsx = tmp_path / "chart.xlsx"
+            xlsx_info.value.save_as(xlsx)
+        finally:
+            browser.close()
+    assert Image.open(png).size == (1920, 1080)
+    sheet = openpyxl.load_workbook(xlsx).active
+    assert [c.value for c in sheet[1]] == ["Năm", "Tổng số", "Được công nhận", "Tỷ lệ (%)"]
+    assert [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)] == [2021, 2022, 2023, 2024, 2025]
+    gd = next(p for p in progress_for(connect(app[1], read_only=True), "P51", 2025) if p.indicator == "gia_dinh")
+    assert sheet.cell(6, 3).value == gd.recognized
