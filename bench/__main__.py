@@ -70,7 +70,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from bench.national import build_national
-    from metrics.fmt import fmt_int
     from metrics import report
     from metrics.store import connect
 
