@@ -492,7 +492,7 @@ def build_report(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, ou
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Pt, RGBColor
 
     ctx = context(con, locality_id, year)
     reg = registry()
@@ -504,8 +504,17 @@ def build_report(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, ou
     for style_name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title"):
         style = doc.styles[style_name]
         style.font.name = REPORT_FONT
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), REPORT_FONT)
-        style.font.size = Pt(14 if style_name == "Normal" else 14)
+        fonts = style.element.rPr.rFonts
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)  # the template's theme fonts would win over the name
+        fonts.set(qn("w:eastAsia"), REPORT_FONT)
+        style.font.size = Pt(14)
+        if style_name != "Normal":
+            # Administrative documents: black bold headings, no theme colour.
+            style.font.color.rgb = RGBColor(0, 0, 0)
+            style.font.bold = True
+            style.font.italic = style_name == "Heading 3"
+            style.paragraph_format.first_line_indent = Cm(1.0) if style_name == "Heading 3" else Cm(0)
     doc.styles["Normal"].paragraph_format.first_line_indent = Cm(1.0)
     doc.styles["Normal"].paragraph_format.space_after = Pt(6)
 
@@ -552,12 +561,20 @@ def build_report(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, ou
                   fmt_pct(it.plan_pct, 0), STATUS_STYLE[Status(it.status)].label_vi]
         for c, v in enumerate(values):
             cells[c].text = v
+    widths = [Cm(1.2), Cm(4.6), Cm(3.3), Cm(1.5), Cm(1.9), Cm(1.4), Cm(2.1)]  # 16 cm of A4 text width
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     for row in table.rows:
-        for cell in row.cells:
+        for width, cell in zip(widths, row.cells, strict=True):
+            cell.width = width
             for p in cell.paragraphs:
                 p.paragraph_format.first_line_indent = Cm(0)
                 for r in p.runs:
                     r.font.size = Pt(12)
+    for cell in table.rows[0].cells:
+        for r in cell.paragraphs[0].runs:
+            r.font.bold = True
 
     doc.add_heading("III. BIỂU ĐỒ", level=2)
     warm_up()
