@@ -4,34 +4,18 @@ a workbook is exported from the page."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import openpyxl
 import pytest
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, streamlit_server
 
 from metrics.auth import Account, account_toml, hash_password
 from metrics.report import progress_for
 from metrics.store import connect
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "imports"
-ARTIFACTS = ROOT / "test-artifacts"
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture()
@@ -42,29 +26,8 @@ def app(demo_db: Path, tmp_path: Path):
     accounts.write_text(account_toml(Account(name="canbo.qn", display_name="Cán bộ Quảng Ngãi", role="editor",
                                              provinces=["51"], password=hash_password("mat-khau-qn", iterations=1000))),
                         encoding="utf-8")
-    port = _free_port()
-    env = {**os.environ, "XHHT_DB": str(store), "XHHT_ACCOUNTS": str(accounts)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        assert proc.poll() is None and time.monotonic() < deadline, "streamlit did not start"
-        time.sleep(0.3)
-    try:
+    with streamlit_server(store, XHHT_ACCOUNTS=str(accounts)) as url:
         yield url, store
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _gia_dinh_dak_long(store: Path) -> int | None:
@@ -83,7 +46,7 @@ def test_import_page_refuses_then_writes_then_rolls_back(app, tmp_path: Path) ->
     before = _gia_dinh_dak_long(store)
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{url}/import")
@@ -134,7 +97,7 @@ def test_export_page_makes_a_workbook(app, tmp_path: Path) -> None:
 
     url, _ = app
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
             page.goto(f"{url}/export?loc=P51&year=2025")
@@ -160,7 +123,7 @@ def test_chart_downloads_png_and_xlsx(app, tmp_path: Path) -> None:
 
     url, _ = app
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
             page.goto(f"{url}/?loc=P51&year=2025&ind=gia_dinh")
