@@ -160,7 +160,8 @@ def levels(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def targets_ahead(key: StoreKey, locality_id: str, year: int) -> pl.DataFrame:
-    return report.targets_ahead(_cur(key), locality_id, year)
+    return report.targets_ahead(_cur(key), locality_id, year, series=series_all(key, locality_id),
+                                targets=targets(key, locality_id))
 
 
 def indicator_ids() -> list[str]:

@@ -241,13 +241,20 @@ TARGETS_AHEAD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 }
 
 
-def targets_ahead(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> pl.DataFrame:
+def targets_ahead(
+    con: duckdb.DuckDBPyConnection,
+    locality_id: str,
+    year: int,
+    series: pl.DataFrame | None = None,
+    targets: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """For each indicator and each target year after `year` (a commune's own 2026 and 2030
     targets, say): the target and where it comes from, the share reached now, the gap, the pace
-    still needed and where the recent trend leads."""
-    items = {p.indicator: p for p in progress_for(con, locality_id, year)}
-    series = series_all(con, locality_id)
-    tg = q.resolved_targets(con, locality_id)
+    still needed and where the recent trend leads. `series` (series_all) and `targets`
+    (resolved_targets) may be passed when the caller has them."""
+    series = series if series is not None else series_all(con, locality_id)
+    items = {p.indicator: p for p in progress_for(con, locality_id, year, series=series)}
+    tg = targets if targets is not None else q.resolved_targets(con, locality_id)
     rows = []
     for r in tg.filter(pl.col("target_year") > year).iter_rows(named=True):
         p = items.get(r["indicator"])
