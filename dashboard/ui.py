@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -83,8 +83,15 @@ def to_pandas_vi(frame: pl.DataFrame, decimals: dict[str, int] | None = None) ->
     for col, dtype in zip(frame.columns, frame.dtypes, strict=True):
         if dtype.is_numeric() and not col.lower().startswith(("năm", "year", "mã", "code")):
             d = decimals.get(col, 0 if dtype.is_integer() else 1)
-            fmts[col] = lambda v, d=d: "–" if v is None or pd.isna(v) else fmt_num(v, d)
+            fmts[col] = _vi_number(d)
     return pdf.style.format(fmts, na_rep="–").format(na_rep="–", subset=[c for c in pdf.columns if c not in fmts])
+
+
+def _vi_number(decimals: int) -> Callable[[Any], str]:
+    def show(value: Any) -> str:
+        return "–" if value is None or pd.isna(value) else fmt_num(value, decimals)
+
+    return show
 
 
 def chart(
@@ -93,7 +100,7 @@ def chart(
     name: str,
     *,
     key: str,
-    on_select: str = "ignore",
+    on_select: Literal["ignore", "rerun"] = "ignore",
     decimals: dict[str, int] | None = None,
     source: str | None = None,
 ) -> Any:
@@ -102,7 +109,7 @@ def chart(
     event = st.plotly_chart(
         fig,
         key=key,
-        on_select=on_select,  # type: ignore[arg-type]
+        on_select=on_select,
         selection_mode="points",
         config={"displaylogo": False},
     )
