@@ -76,7 +76,13 @@ def _slug(text: str) -> str:
 
 
 def to_pandas_vi(frame: pl.DataFrame, decimals: dict[str, int] | None = None) -> Any:
-    """A pandas Styler that shows numbers the Vietnamese way but sorts on the values."""
+    """A pandas Styler that shows numbers the Vietnamese way but sorts on the values; a missing
+    value shows as "–", never "None"."""
+    frame = frame.with_columns(
+        pl.col(c).cast(pl.String).fill_null("–")
+        for c, dtype in zip(frame.columns, frame.dtypes, strict=True)
+        if dtype in (pl.Null, pl.String)
+    )
     pdf = frame.to_pandas()
     decimals = decimals or {}
     fmts: dict[str, Callable[[Any], str]] = {}

@@ -43,8 +43,9 @@ def test_every_page_renders_in_chromium(server: str) -> None:
                 page.wait_for_timeout(800)  # let plotly draw
                 page.wait_for_selector(IDLE, timeout=60_000)
                 for text in texts:
-                    assert page.get_by_text(text).first.is_visible(), f"{name}: “{text}” not visible"
+                    page.get_by_text(text).first.wait_for(timeout=30_000)  # visible, or fails naming the text
                 assert page.locator("[data-testid='stException']").count() == 0, f"{name}: exception shown"
+                assert page.get_by_text("None", exact=True).count() == 0, f"{name}: a missing value shows as None"
                 assert page.get_by_text("Page not found").count() == 0, f"{name}: the URL path is not a page"
                 page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -59,7 +60,7 @@ def test_every_page_renders_in_chromium(server: str) -> None:
             page.get_by_role("button", name="Mở hồ sơ").click()
             page.wait_for_url("**/profile?*loc=X23368*", timeout=60_000)
             page.wait_for_selector(IDLE, timeout=60_000)
-            assert page.get_by_text("Xã Đăk Long, Tỉnh Quảng Ngãi").first.is_visible()
+            page.get_by_text("Xã Đăk Long, Tỉnh Quảng Ngãi").first.wait_for(timeout=30_000)
             assert page.locator("[data-testid='stException']").count() == 0
             page.screenshot(path=str(ARTIFACTS / "drill_down_dak_long.png"))
 
@@ -67,6 +68,6 @@ def test_every_page_renders_in_chromium(server: str) -> None:
             page.get_by_text("English", exact=True).click()
             page.wait_for_url("**lang=en*", timeout=60_000)
             page.wait_for_selector(IDLE, timeout=60_000)
-            assert page.get_by_role("heading", name="Locality profile").first.is_visible()
+            page.get_by_role("heading", name="Locality profile").first.wait_for(timeout=30_000)
         finally:
             browser.close()

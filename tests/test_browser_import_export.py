@@ -60,7 +60,9 @@ def test_import_page_refuses_then_writes_then_rolls_back(app, tmp_path: Path) ->
             # A good file: previewed; writing asks for a sign-in first.
             page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(DATA / "ok_change_dak_long_2025.csv"))
             page.get_by_text("Tệp hợp lệ").first.wait_for(timeout=60_000)
-            assert page.get_by_text("Đăng nhập bằng tài khoản biên tập để ghi tệp này vào kho").first.is_visible()
+            # The script may still be drawing the rest of the page: wait for the notice itself.
+            page.get_by_text("Đăng nhập bằng tài khoản biên tập để ghi tệp này vào kho").first.wait_for(timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
             page.get_by_label("Tên đăng nhập").fill("canbo.qn")
             page.get_by_label("Mật khẩu").fill("mat-khau-qn")
             page.get_by_role("button", name="Đăng nhập").click()
@@ -75,7 +77,7 @@ def test_import_page_refuses_then_writes_then_rolls_back(app, tmp_path: Path) ->
             # The dashboard shows the new figure.
             page.goto(f"{url}/profile?loc=X23368&year=2025")
             page.wait_for_selector(IDLE, timeout=60_000)
-            assert page.get_by_text(f"{after:,}".replace(",", ".")).first.is_visible()
+            page.get_by_text(f"{after:,}".replace(",", ".")).first.wait_for(timeout=60_000)
             # Roll it back (a reloaded page is a new session: sign in again): the demo figure returns.
             page.goto(f"{url}/import")
             page.wait_for_selector(IDLE, timeout=60_000)
