@@ -236,6 +236,11 @@ def build_workbook(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, 
             row += 1
         ws.write_row(row + 1, 0, WORKBOOK_HEADERS, head)
         ws.freeze_panes(row + 2, 2)
+        # Printed as reports are: A4 landscape, one page wide, the header row on every page.
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(row + 1)
         ws.set_column(0, 0, 6)
         ws.set_column(1, 1, 42)
         ws.set_column(2, 4, 13)

@@ -87,6 +87,8 @@ def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
     header = [c.value for c in ws[4]]
     assert header == ["STT", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Tỷ lệ %", "Mục tiêu", "Đạt % kế hoạch", "Trạng thái"]
     assert ws.freeze_panes == "C5"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
+    assert ws.print_title_rows == "$4:$4"  # the header row repeats on every printed page
     gd = next(it for it in progress_for(demo_con, "P51", 2025) if it.indicator == "gia_dinh")
     row = [c.value for c in ws[5]]
     assert row[:5] == [1, "Gia đình học tập", gd.total, gd.registered, gd.recognized]
