@@ -10,6 +10,10 @@ from metrics.demo import build_demo
 from metrics.resolve import LocalityIndex
 from metrics.store import connect
 
+# The small in-memory `store` / `con` fixtures of tests/small_store.py; a module that defines
+# fixtures of the same names (test_import, test_store) uses its own.
+pytest_plugins = ("small_store",)
+
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -9,7 +9,9 @@ from contextlib import contextmanager
 
 import duckdb
 import polars as pl
+import pytest
 
+from metrics.demo import init_store
 from metrics.store import (
     LEVEL_COLUMNS,
     OBSERVATION_COLUMNS,
@@ -89,3 +91,20 @@ def batch_of(con: duckdb.DuckDBPyConnection, rows: Sequence[dict]) -> Iterator[i
 def target(locality_id: str, indicator: str, year: int, pct: float, source: str) -> dict:
     return {"locality_id": locality_id, "indicator": indicator, "target_year": year, "percent": pct,
             "source": source, "confirmed": True}
+
+
+@pytest.fixture(scope="module")
+def store() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory store with the registers and national targets only, one per test module."""
+    con = duckdb.connect()
+    init_store(con)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def con(store) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The module's store, with every batch a test added rolled back afterwards."""
+    rollback_added(store)
+    yield store
+    rollback_added(store)

@@ -30,6 +30,14 @@ def app(demo_db: Path, tmp_path: Path):
         yield url, store
 
 
+def sign_in(page) -> None:  # noqa: ANN001
+    page.get_by_label("Tên đăng nhập").fill("canbo.qn")
+    page.get_by_label("Mật khẩu").fill("mat-khau-qn")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text("Đã đăng nhập").first.wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+
+
 def _gia_dinh_dak_long(store: Path) -> int | None:
     con = connect(store, read_only=True)
     try:
@@ -63,11 +71,7 @@ def test_import_page_refuses_then_writes_then_rolls_back(app, tmp_path: Path) ->
             # The script may still be drawing the rest of the page: wait for the notice itself.
             page.get_by_text("Đăng nhập bằng tài khoản biên tập để ghi tệp này vào kho").first.wait_for(timeout=60_000)
             page.wait_for_selector(IDLE, timeout=60_000)
-            page.get_by_label("Tên đăng nhập").fill("canbo.qn")
-            page.get_by_label("Mật khẩu").fill("mat-khau-qn")
-            page.get_by_role("button", name="Đăng nhập").click()
-            page.get_by_text("Đã đăng nhập").first.wait_for(timeout=60_000)
-            page.wait_for_selector(IDLE, timeout=60_000)
+            sign_in(page)
             page.get_by_role("button", name="Ghi").filter(has_text="vào kho").click()
             page.get_by_text("Đã nhập lô").first.wait_for(timeout=60_000)
             page.wait_for_selector(IDLE, timeout=60_000)
@@ -81,11 +85,7 @@ def test_import_page_refuses_then_writes_then_rolls_back(app, tmp_path: Path) ->
             # Roll it back (a reloaded page is a new session: sign in again): the demo figure returns.
             page.goto(f"{url}/import")
             page.wait_for_selector(IDLE, timeout=60_000)
-            page.get_by_label("Tên đăng nhập").fill("canbo.qn")
-            page.get_by_label("Mật khẩu").fill("mat-khau-qn")
-            page.get_by_role("button", name="Đăng nhập").click()
-            page.get_by_text("Đã đăng nhập").first.wait_for(timeout=60_000)
-            page.wait_for_selector(IDLE, timeout=60_000)
+            sign_in(page)
             page.get_by_role("button", name="Hoàn tác", exact=True).click()
             page.get_by_text("Đã hoàn tác lô").first.wait_for(timeout=60_000)
             assert _gia_dinh_dak_long(store) == before

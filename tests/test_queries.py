@@ -4,11 +4,8 @@ registers and national targets of `init_store`, plus observations written by eac
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 
-import duckdb
 import polars as pl
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from small_store import (
@@ -23,29 +20,11 @@ from small_store import (
     add_batch,
     batch_of,
     obs,
-    rollback_added,
     target,
 )
 
 from metrics import queries as q
-from metrics.demo import init_store
 from metrics.store import rollback_batch
-
-
-@pytest.fixture(scope="module")
-def store() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    init_store(con)
-    yield con
-    con.close()
-
-
-@pytest.fixture
-def con(store) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The module's store, with every batch a test added rolled back afterwards."""
-    rollback_added(store)
-    yield store
-    rollback_added(store)
 
 
 def one(frame: pl.DataFrame, **where) -> dict:

@@ -3,9 +3,6 @@ stores, properties, and the figures of the seed reports on the demo store."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import duckdb
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,33 +17,15 @@ from small_store import (
     add_batch,
     batch_of,
     obs,
-    rollback_added,
     target,
 )
 
 from metrics import queries as q
 from metrics import report
-from metrics.demo import init_store
 from metrics.indicators import registry
 from metrics.progress import Status
 from metrics.report import children_progress, progress_for, series_frame, status_counts
 from metrics.store import COUNTRY_ID, rollback_batch
-
-
-@pytest.fixture(scope="module")
-def store() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect()
-    init_store(con)
-    yield con
-    con.close()
-
-
-@pytest.fixture
-def con(store) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The module's store, with every batch a test added rolled back afterwards."""
-    rollback_added(store)
-    yield store
-    rollback_added(store)
 
 
 @pytest.fixture
