@@ -100,7 +100,7 @@ def for_print(fig: go.Figure, *, source: str, synthetic: bool, subtitle: str | N
     out.update_layout(
         width=width, height=height, font={"size": 22},
         title={"font": {"size": 34}, "subtitle": {"font": {"size": 22}}},
-        margin={"l": 60, "r": 60, "t": 150, "b": 180},
+        margin={"l": 130, "r": 60, "t": 150, "b": 180},  # room for the y-axis title beside its ticks
         legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "font": {"size": 20}},
     )
     return out
