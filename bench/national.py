@@ -13,14 +13,11 @@ import polars as pl
 from metrics.demo import DEMO_SEED, build_demo
 from metrics.store import (
     LEVEL_COLUMNS,
-    OBSERVATION_COLUMNS,
-    TARGET_COLUMNS,
     BatchInfo,
-    insert_frame,
-    new_batch,
     query_frame,
     refresh_current,
     transaction,
+    write_batch,
 )
 
 COMMUNE_INDICATORS = (
@@ -72,16 +69,11 @@ def build_national(con: duckdb.DuckDBPyConnection, stress: bool = False) -> dict
     summary = build_demo(con)
     with transaction(con):
         targets = commune_targets(con)
-        batch = new_batch(con, BatchInfo(kind="demo", synthetic=True, created_by="bench", note=SOURCE), targets.height)
-        insert_frame(con, "targets", targets.with_columns(pl.lit(batch).alias("batch_id")).select(TARGET_COLUMNS), TARGET_COLUMNS)
+        write_batch(con, BatchInfo(kind="demo", synthetic=True, created_by="bench", note=SOURCE), targets=targets, refresh=False)
         extra = 0
         if stress:
-            hist = old_commune_history(con)
-            batch2 = new_batch(con, BatchInfo(kind="demo", synthetic=True, created_by="bench", note=SOURCE), hist.height)
-            hist = hist.with_columns(
-                pl.lit(False).alias("total_from_register"), pl.lit(SOURCE).alias("source"), pl.lit(batch2).alias("batch_id")
-            ).select(OBSERVATION_COLUMNS)
-            insert_frame(con, "observations", hist, OBSERVATION_COLUMNS)
+            hist = old_commune_history(con).with_columns(pl.lit(False).alias("total_from_register"), pl.lit(SOURCE).alias("source"))
+            write_batch(con, BatchInfo(kind="demo", synthetic=True, created_by="bench", note=SOURCE), observations=hist, refresh=False)
             extra = hist.height
         refresh_current(con)
     return {"observations": summary.observations + extra, "targets": targets.height}

@@ -1,14 +1,16 @@
-"""The dashboard's only door to the store: cached wrappers around metrics functions.
+"""Cached wrappers the pages call: metrics functions over this process's copy of the store.
 
 No SQL and no progress maths here or in the pages: this module calls metrics.queries,
-metrics.report and metrics.progress, and caches the answers. The store is opened once per
-process read-only (st.cache_resource); every read takes its own cursor, so sessions and reruns
-never share a half-read result. Every cache key starts with (path, mtime): rebuilding the store
-(`xhht demo --force`) makes the next read see the new file.
+metrics.report and metrics.progress, and caches the answers. Pages read a copy of the store in
+memory (metrics.snapshot), never the store itself, so imports from the CLI, other processes or
+this app write while pages are served. Every cache key starts with (store, version): a write
+anywhere makes the next page run (at most half a second later) load and key the new figures.
+Every read takes its own cursor, so sessions and reruns never share a half-read result.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from dataclasses import dataclass
@@ -21,20 +23,14 @@ import streamlit as st
 
 from metrics import auth, export, importer, report, templates
 from metrics import queries as q
-from metrics.config import db_path
+from metrics.backend import StoreBusy, parse_location, writing
 from metrics.indicators import registry
 from metrics.report import IndicatorProgress
 from metrics.resolve import LocalityIndex
-from metrics.store import (
-    COUNTRY_ID,
-    LEVEL_COLUMNS,
-    StoreError,
-    check_store,
-    connect,
-    rollback_batch,
-)
+from metrics.snapshot import SnapshotCache
+from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, StoreError, rollback_batch
 
-StoreKey = tuple[str, float]
+StoreKey = tuple[str, str]  # (the store as --db names it, metrics.store.store_identity of the copy)
 
 
 @dataclass(frozen=True)
@@ -43,34 +39,47 @@ class StoreState:
     error: str | None
 
 
+@st.cache_resource(show_spinner=False)
+def _snapshots(location_text: str) -> SnapshotCache:
+    return SnapshotCache(parse_location(location_text))
+
+
+_seen_versions: set[StoreKey] = set()
+
+
 def store_state() -> StoreState:
-    """The store named by XHHT_DB (or the default path), or a Vietnamese error saying how to make one."""
-    path = Path(db_path()).resolve()
-    if not path.exists():
+    """The store named by XHHT_DB (or the default path) as this process's newest copy, or a
+    Vietnamese error saying what is wrong and what to do."""
+    try:
+        loc = parse_location(None)
+    except StoreError as exc:
+        return StoreState(None, f"{exc}\n\nSửa biến môi trường `XHHT_DB` rồi khởi động lại ứng dụng.")
+    if loc.path is not None and not loc.path.exists():
         return StoreState(
             None,
-            f"Chưa có kho dữ liệu tại `{path}`.\n\n"
+            f"Chưa có kho dữ liệu tại `{loc.path.resolve()}`.\n\n"
             "Tạo kho dữ liệu minh họa bằng lệnh `make demo` (hoặc "
-            f"`xhht demo --db {path}`), hoặc chỉ đường dẫn tới kho có sẵn bằng biến môi trường "
+            f"`xhht demo --db {loc.path}`), hoặc chỉ đường dẫn tới kho có sẵn bằng biến môi trường "
             "`XHHT_DB`, rồi tải lại trang.",
         )
-    key: StoreKey = (str(path), path.stat().st_mtime)
     try:
-        _connection(key)
+        snapshot = _snapshots(str(loc)).current()
+    except StoreBusy as exc:
+        return StoreState(None, f"{exc}\n\nTải lại trang sau ít giây: số liệu không mất.")
     except StoreError as exc:
-        return StoreState(None, f"{exc}\n\nTạo lại kho bằng `make demo FORCE=1` (hoặc `xhht demo --force`).")
+        return StoreState(None, str(exc))
+    key: StoreKey = (str(loc), snapshot.version)
+    if key not in _seen_versions:
+        # A new state of the store: answers cached for older ones will not be asked for again.
+        if _seen_versions:
+            st.cache_data.clear()
+        _seen_versions.clear()
+        _seen_versions.add(key)
     return StoreState(key, None)
 
 
-@st.cache_resource(show_spinner=False)
-def _connection(key: StoreKey) -> duckdb.DuckDBPyConnection:
-    con = connect(key[0], read_only=True)
-    check_store(con.cursor())  # a throwaway cursor: check_store leaves its result open
-    return con
-
-
 def _cur(key: StoreKey) -> duckdb.DuckDBPyConnection:
-    return _connection(key).cursor()
+    return _snapshots(key[0]).at(key[1]).cursor()
 
 
 @st.cache_data(show_spinner=False)
@@ -134,9 +143,14 @@ def targets(key: StoreKey, locality_id: str) -> pl.DataFrame:
     return q.resolved_targets(_cur(key), locality_id)
 
 
-@st.cache_resource(show_spinner=False)
 def locality_index(key: StoreKey) -> LocalityIndex:
-    return LocalityIndex.from_store(_cur(key))
+    """The name index changes only with the registers, i.e. with the store itself."""
+    return _locality_index(key[0], key[1].split(":")[0], key)
+
+
+@st.cache_resource(show_spinner=False)
+def _locality_index(location_text: str, store_id: str, _key: StoreKey) -> LocalityIndex:
+    return LocalityIndex.from_store(_cur(_key))
 
 
 def status_counts(children_frame: pl.DataFrame, indicator: str) -> dict[str, int]:
@@ -173,45 +187,46 @@ def is_country(locality_id: str) -> bool:
 
 
 # --- Writing: imports and rollbacks ---------------------------------------------------------
-# The app reads through one read-only connection. DuckDB lets a process hold a file either
-# read-only or read-write, so a write closes the shared connection, writes through a short
-# read-write one, and the next read opens the (changed, so newly keyed) store read-only again.
+# A file is checked on this process's copy; only the write itself takes the store's write lock
+# (metrics.backend.writing), briefly. Then this process loads the new state at once, so the
+# officer sees the write on the next run; other processes see it within their next probe.
 
 
 def preview_import(key: StoreKey, name: str, content: bytes, sheet: str | None,
                    allowed_provinces: list[str] | None) -> importer.ImportResult:
     """What the file would change (nothing is written)."""
-    return importer.import_file(_cur(key), Path(name), data=content, sheet=sheet, dry_run=True,
-                                index=locality_index(key), allowed_provinces=allowed_provinces)
-
-
-def _close_shared(key: StoreKey) -> None:
-    try:
-        _connection(key).close()
-    finally:
-        _connection.clear()
-        locality_index.clear()
-        st.cache_data.clear()
+    return importer.check_file(_cur(key), Path(name), data=content, sheet=sheet,
+                               index=locality_index(key), allowed_provinces=allowed_provinces)
 
 
 def commit_import(key: StoreKey, name: str, content: bytes, sheet: str | None, user: str,
                   allowed_provinces: list[str] | None) -> importer.ImportResult:
-    _close_shared(key)
-    con = connect(key[0])
+    checked = preview_import(key, name, content, sheet, allowed_provinces)
+    if checked.status == "refused":
+        return checked
     try:
-        return importer.import_file(con, Path(name), data=content, sheet=sheet, user=user,
-                                    allowed_provinces=allowed_provinces)
-    finally:
-        con.close()
+        with writing(_snapshots(key[0]).loc, role=f"nhập {name}") as con:
+            importer.write_checked(con, checked, user=user)
+    except StoreError as exc:
+        return importer.ImportResult("refused", problems=[importer.Problem("", None, None, str(exc))])
+    _reload(key)
+    return checked
 
 
-def rollback(key: StoreKey, batch_id: int) -> None:
-    _close_shared(key)
-    con = connect(key[0])
+def rollback(key: StoreKey, batch_id: int) -> str | None:
+    """Roll a batch back; None when done, else why not (Vietnamese)."""
     try:
-        rollback_batch(con, batch_id)
-    finally:
-        con.close()
+        with writing(_snapshots(key[0]).loc, role=f"hoàn tác lô {batch_id}") as con:
+            rollback_batch(con, batch_id)
+    except StoreError as exc:
+        return str(exc)
+    _reload(key)
+    return None
+
+
+def _reload(key: StoreKey) -> None:
+    with contextlib.suppress(StoreError):  # busy again: the next page run's probe loads it
+        _snapshots(key[0]).refresh(wait=5.0)
 
 
 @st.cache_data(show_spinner=False)

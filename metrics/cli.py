@@ -10,9 +10,12 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from metrics.config import ENV_DB, db_path
+import duckdb
+
+from metrics.config import ENV_DB
 from metrics.fmt import fmt_int, fmt_num
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -25,23 +28,49 @@ class Refused(Exception):
 def _add_db(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db",
-        metavar="PATH",
-        help=f"tệp kho DuckDB (mặc định: biến môi trường {ENV_DB}, nếu không có thì .xhht/xhht.duckdb)",
+        metavar="KHO",
+        help=f"kho dữ liệu: tệp DuckDB hoặc postgresql://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ:CỔNG/CSDL "
+             f"(mặc định: biến môi trường {ENV_DB}, nếu không có thì .xhht/xhht.duckdb)",
     )
 
 
-def _open_existing(path: Path, read_only: bool = True):
-    from metrics.store import StoreError, check_store, connect
+def location(text: str | None):
+    """The store --db names (else $XHHT_DB, else the default file), or Refused saying why not."""
+    from metrics.backend import parse_location
+    from metrics.store import StoreError
 
     try:
-        con = connect(path, read_only=read_only)
-        check_store(con)
+        return parse_location(text)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
-    return con
 
 
-def _refuse_overwrite(path: Path, force: bool) -> None:
+def _open_existing(text: str | None):
+    """A copy of the store in memory for a command that reads: the store itself is held only
+    while the copy is taken, so imports and the app go on meanwhile."""
+    from metrics.snapshot import load
+    from metrics.store import StoreError
+
+    try:
+        return load(location(text)).con
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+
+
+@contextmanager
+def writer(text: str | None, role: str):
+    """The store's write lock and one transaction (see metrics.backend.writing)."""
+    from metrics.backend import writing
+    from metrics.store import StoreError
+
+    try:
+        with writing(location(text), role=role) as con:
+            yield con
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+
+
+def _remove_file_store(path: Path, force: bool) -> None:
     if path.exists():
         if not force:
             raise Refused(f"Tệp {path} đã có. Dùng --force để thay bằng kho mới (dữ liệu cũ trong tệp sẽ mất).")
@@ -51,43 +80,56 @@ def _refuse_overwrite(path: Path, force: bool) -> None:
             wal.unlink()
 
 
+def _new_store(args: argparse.Namespace, build: Callable[[duckdb.DuckDBPyConnection], object]) -> tuple[object, str]:
+    """Build a new store with `build`: a file appears whole or not at all (built beside it, then
+    renamed over it); a PostgreSQL database must hold no store yet and gets it in transactions."""
+    from metrics.backend import StoreLocation, creating
+    from metrics.store import StoreError
+
+    loc = location(args.db)
+    try:
+        if loc.is_postgres:
+            if args.force:
+                raise Refused("--force chỉ dùng cho tệp DuckDB. Với PostgreSQL, dùng một cơ sở dữ liệu trống "
+                              "(createdb) hoặc tự xóa các bảng cũ.")
+            with creating(loc) as con:
+                return build(con), str(loc)
+        assert loc.path is not None
+        path = loc.path
+        if path.exists() and not args.force:
+            raise Refused(f"Tệp {path} đã có. Dùng --force để thay bằng kho mới (dữ liệu cũ trong tệp sẽ mất).")
+        tmp = path.with_name(path.name + ".building")
+        tmp.unlink(missing_ok=True)
+        try:
+            with creating(StoreLocation(str(tmp), path=tmp, is_default=loc.is_default)) as con:
+                out = build(con)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        _remove_file_store(path, force=True)
+        tmp.replace(path)  # the store appears whole or not at all
+        return out, str(path)
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     from metrics.demo import init_store
-    from metrics.store import connect
 
-    path = db_path(args.db)
-    _refuse_overwrite(path, args.force)
     started = time.perf_counter()
-    con = connect(path)
-    try:
-        init_store(con)
-    finally:
-        con.close()
-    print(f"Đã tạo kho trống {path} với danh mục địa bàn và chỉ tiêu ({fmt_num(time.perf_counter() - started)} giây).")
+    _, where = _new_store(args, init_store)
+    print(f"Đã tạo kho trống {where} với danh mục địa bàn và chỉ tiêu ({fmt_num(time.perf_counter() - started)} giây).")
     return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from metrics.demo import build_demo
-    from metrics.store import connect
+    from metrics.demo import DemoSummary, build_demo
 
-    path = db_path(args.db)
-    _refuse_overwrite(path, args.force)
     started = time.perf_counter()
-    tmp = path.with_name(path.name + ".building")
-    if tmp.exists():
-        tmp.unlink()
-    con = connect(tmp)
-    try:
-        summary = build_demo(con)
-    except BaseException:
-        con.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    con.close()
-    tmp.replace(path)  # the store appears whole or not at all
+    summary, where = _new_store(args, build_demo)
+    assert isinstance(summary, DemoSummary)
     print(
-        f"Đã tạo kho minh họa {path}: {fmt_int(summary.communes)} xã, {fmt_int(summary.observations)} số liệu "
+        f"Đã tạo kho minh họa {where}: {fmt_int(summary.communes)} xã, {fmt_int(summary.observations)} số liệu "
         f"minh họa, {summary.seed_observations} số liệu thật từ báo cáo mẫu, {summary.targets} mục tiêu địa "
         f"phương ({fmt_num(time.perf_counter() - started)} giây)."
     )
@@ -97,7 +139,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_localities_find(args: argparse.Namespace) -> int:
     from metrics.resolve import LocalityIndex
 
-    con = _open_existing(db_path(args.db))
+    con = _open_existing(args.db)
     try:
         index = LocalityIndex.from_store(con)
     finally:
@@ -184,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _load_command_modules() -> None:
     import importlib
 
-    for name in ("metrics.cli_progress", "metrics.cli_import", "metrics.cli_export"):
+    for name in ("metrics.cli_progress", "metrics.cli_import", "metrics.cli_export", "metrics.cli_store"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from metrics import cli
-from metrics.config import db_path
 from metrics.indicators import registry
 
 SUFFIX = {"png": ".png", "svg": ".svg", "pptx": ".pptx", "xlsx": ".xlsx", "docx": ".docx"}
@@ -27,7 +26,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if ind is None:
             raise cli.Refused(f"Xuất ảnh cần --indicator (một trong: {', '.join(registry().ids())}).")
         indicator = ind.id
-    con = cli._open_existing(db_path(args.db))
+    con = cli._open_existing(args.db)
     try:
         res = LocalityIndex.from_store(con).resolve(args.locality, year=args.year)
         if not res.ok or res.locality is None:

@@ -7,21 +7,34 @@ import json
 from pathlib import Path
 
 from metrics import cli
-from metrics.config import db_path
 from metrics.fmt import fmt_int
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from metrics.importer import import_file
+    """Check on a copy of the store (the store is not held while a large file is read), then
+    take the write lock only to write."""
+    from metrics.importer import check_file, write_checked
 
     path = Path(args.file)
     if not path.is_file():
         raise cli.Refused(f"Không tìm thấy tệp {path}.")
-    con = cli._open_existing(db_path(args.db), read_only=args.dry_run)
+    con = cli._open_existing(args.db)
     try:
-        result = import_file(con, path, sheet=args.sheet, dry_run=args.dry_run, user=args.user)
+        result = check_file(con, path, sheet=args.sheet)
     finally:
         con.close()
+    if result.status != "refused" and not args.dry_run:
+        try:
+            with cli.writer(args.db, role=f"nhập {path.name}") as wcon:
+                write_checked(wcon, result, user=args.user)
+        except cli.Refused as exc:
+            if not args.json:
+                raise
+            print(json.dumps({"status": "refused", "batch": None, "rows": result.rows, "new": 0, "changed": 0,
+                              "unchanged": 0, "problems": [{"sheet": None, "row": None, "column": None,
+                                                            "message": str(exc)}], "notes": []},
+                             ensure_ascii=False, indent=2))
+            return cli.EXIT_REFUSED
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -43,7 +56,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     from metrics.queries import batches
 
-    con = cli._open_existing(db_path(args.db))
+    con = cli._open_existing(args.db)
     try:
         frame = batches(con)
     finally:
@@ -62,13 +75,11 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     from metrics.store import StoreError, rollback_batch
 
-    con = cli._open_existing(db_path(args.db), read_only=False)
     try:
-        rollback_batch(con, args.batch)
+        with cli.writer(args.db, role=f"hoàn tác lô {args.batch}") as con:
+            rollback_batch(con, args.batch)
     except StoreError as exc:
         raise cli.Refused(str(exc)) from exc
-    finally:
-        con.close()
     print(f"Đã hoàn tác lô {args.batch}: các số liệu trước đó (nếu có) được dùng lại.")
     return cli.EXIT_OK
 

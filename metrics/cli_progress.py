@@ -6,7 +6,6 @@ import argparse
 import json
 
 from metrics import cli
-from metrics.config import db_path
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 
@@ -22,7 +21,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         if ind is None:
             raise cli.Refused(f"Không có chỉ tiêu “{args.indicator}”. Các mã chỉ tiêu: {', '.join(reg.ids())}.")
         indicators = [ind.id]
-    con = cli._open_existing(db_path(args.db))
+    con = cli._open_existing(args.db)
     try:
         res = LocalityIndex.from_store(con).resolve(args.locality, year=args.year)
         if not res.ok or res.locality is None:

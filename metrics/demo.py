@@ -25,16 +25,13 @@ from metrics.resolve import LocalityIndex
 from metrics.store import (
     COUNTRY_ID,
     LEVEL_COLUMNS,
-    OBSERVATION_COLUMNS,
-    TARGET_COLUMNS,
     BatchInfo,
     create_schema,
     first_row,
-    insert_frame,
-    new_batch,
     query_frame,
     refresh_current,
     transaction,
+    write_batch,
 )
 
 DEMO_SEED = 20251
@@ -273,12 +270,11 @@ def generate_province_units(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEE
     })
 
 
-def _with_source(frame: pl.DataFrame, batch_id: int, source: str) -> pl.DataFrame:
+def _with_source(frame: pl.DataFrame, source: str) -> pl.DataFrame:
     return frame.with_columns(
         pl.lit(False).alias("total_from_register"),
         pl.lit(source).alias("source"),
-        pl.lit(batch_id).alias("batch_id"),
-    ).select(OBSERVATION_COLUMNS)
+    )
 
 
 def national_targets() -> pl.DataFrame:
@@ -326,14 +322,10 @@ def load_seed_figures(con: duckdb.DuckDBPyConnection, index: LocalityIndex, path
         for ind, pair in tgt["values"].items()
         for year, pct in zip((2026, 2030), pair, strict=True)
     ]
-    batch = new_batch(con, BatchInfo(kind="seed", synthetic=False, created_by="xhht demo",
-                                     file_name="data/seed_figures.toml",
-                                     note="Số liệu thật từ các báo cáo mẫu"), len(obs_rows) + len(target_rows))
     obs = pl.DataFrame(obs_rows, schema_overrides={c: pl.Int64 for c in ("total", "registered", "recognized", *LEVEL_COLUMNS)})
-    obs = obs.with_columns(pl.lit(batch).alias("batch_id")).select(OBSERVATION_COLUMNS)
-    insert_frame(con, "observations", obs, OBSERVATION_COLUMNS)
-    tg = pl.DataFrame(target_rows).with_columns(pl.lit(batch).alias("batch_id")).select(TARGET_COLUMNS)
-    insert_frame(con, "targets", tg, TARGET_COLUMNS)
+    write_batch(con, BatchInfo(kind="seed", synthetic=False, created_by="xhht demo", file_name="data/seed_figures.toml",
+                               note="Số liệu thật từ các báo cáo mẫu"),
+                observations=obs, targets=pl.DataFrame(target_rows), refresh=False)
     return len(obs_rows), len(target_rows)
 
 
@@ -342,12 +334,10 @@ def init_store(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         create_schema(con)
         load_registers(con)
-        nat = national_targets()
-        batch = new_batch(con, BatchInfo(kind="registers", synthetic=False, created_by="xhht init",
-                                         file_name="data/indicators.toml",
-                                         note="Chỉ tiêu quốc gia (QĐ 387/QĐ-TTg, QĐ 677/QĐ-TTg)"), nat.height)
-        insert_frame(con, "targets", nat.with_columns(pl.lit(batch).alias("batch_id")).select(TARGET_COLUMNS), TARGET_COLUMNS)
-        refresh_current(con)
+        write_batch(con, BatchInfo(kind="registers", synthetic=False, created_by="xhht init",
+                                   file_name="data/indicators.toml",
+                                   note="Chỉ tiêu quốc gia (QĐ 387/QĐ-TTg, QĐ 677/QĐ-TTg)"),
+                    targets=national_targets())
 
 
 def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSummary:
@@ -356,9 +346,6 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
     communes = _commune_frame(con)
     with transaction(con):
         obs = pl.concat([generate_observations(communes, seed), generate_province_units(con, seed)])
-        batch = new_batch(con, BatchInfo(kind="demo", synthetic=True, created_by="xhht demo",
-                                         note=DEMO_SOURCE), obs.height)
-        insert_frame(con, "observations", _with_source(obs, batch, DEMO_SOURCE), OBSERVATION_COLUMNS)
         code_to_id = dict(con.execute("SELECT code, id FROM localities WHERE level = 'province'").fetchall())
         prov_targets = [
             {"locality_id": code_to_id[code], "indicator": ind, "target_year": year, "percent": float(pct),
@@ -367,8 +354,8 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
             for ind, pair in inds.items()
             for year, pct in zip((2026, 2030), pair, strict=True)
         ]
-        tg = pl.DataFrame(prov_targets).with_columns(pl.lit(batch).alias("batch_id")).select(TARGET_COLUMNS)
-        insert_frame(con, "targets", tg, TARGET_COLUMNS)
+        write_batch(con, BatchInfo(kind="demo", synthetic=True, created_by="xhht demo", note=DEMO_SOURCE),
+                    observations=_with_source(obs, DEMO_SOURCE), targets=pl.DataFrame(prov_targets), refresh=False)
         n_seed_obs, n_seed_targets = load_seed_figures(con, index)
         refresh_current(con)
     return DemoSummary(communes=communes.height, observations=obs.height,

@@ -26,16 +26,12 @@ from metrics.legacy_text import CONVERTERS, ENCODING_LABEL
 from metrics.resolve import LocalityIndex
 from metrics.store import (
     LEVEL_COLUMNS,
-    OBSERVATION_COLUMNS,
-    TARGET_COLUMNS,
     BatchInfo,
     file_sha256,
     first_row,
-    insert_frame,
-    new_batch,
     query_frame,
-    refresh_current,
     transaction,
+    write_batch,
 )
 from metrics.text import key
 
@@ -108,6 +104,10 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     preview: pl.DataFrame | None = None
+    # What a write needs once the file is checked (kept out of as_dict).
+    parsed: Parsed | None = None
+    file_name: str | None = None
+    file_sha256: str | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -633,18 +633,17 @@ def _diff(con: duckdb.DuckDBPyConnection, parsed: Parsed) -> pl.DataFrame:
     )
 
 
-def import_file(
+def check_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     *,
     sheet: str | None = None,
-    dry_run: bool = False,
-    user: str | None = None,
     data: bytes | None = None,
     index: LocalityIndex | None = None,
     allowed_provinces: Sequence[str] | None = None,
 ) -> ImportResult:
-    """Check a file and (unless dry_run) write it as one batch. A refused file writes nothing.
+    """Read and check a file against a store (any reader: a copy in memory will do) and say what
+    it would change. Status "dry_run", or "refused" with every problem; nothing is written.
 
     `allowed_provinces` (official codes) limits an editor to their provinces; None: no limit."""
     try:
@@ -672,31 +671,68 @@ def import_file(
         parsed.problems.extend(_outside_provinces(con, parsed, set(allowed_provinces)))
     if parsed.problems:
         return ImportResult("refused", kind=parsed.kind, sheet=parsed.sheet, rows=parsed.frame.height + len(parsed.problems), problems=parsed.problems, notes=parsed.notes)
-    diff = _diff(con, parsed)
-    counts = {k: int(diff.filter(pl.col("change") == k).height) for k in ("new", "changed", "unchanged")}
-    result = ImportResult("dry_run" if dry_run else "imported", kind=parsed.kind, sheet=parsed.sheet, rows=diff.height,
-                          new=counts["new"], changed=counts["changed"], unchanged=counts["unchanged"],
-                          notes=parsed.notes, preview=diff)
-    sha = file_sha256(path) if data is None else hashlib.sha256(data).hexdigest()
-    earlier = previously_imported(con, sha)
+    result = ImportResult("dry_run", kind=parsed.kind, sheet=parsed.sheet, notes=parsed.notes, parsed=parsed,
+                          file_name=path.name, file_sha256=file_sha256(path) if data is None else hashlib.sha256(data).hexdigest())
+    _count_changes(con, result)
+    assert result.file_sha256 is not None
+    earlier = previously_imported(con, result.file_sha256)
     if earlier:
         result.notes.append(f"Tệp có nội dung giống hệt tệp đã nhập ở lô {', '.join(map(str, earlier))}.")
-    if dry_run:
-        return result
+    return result
+
+
+def _count_changes(con: duckdb.DuckDBPyConnection, result: ImportResult) -> None:
+    assert result.parsed is not None
+    diff = _diff(con, result.parsed)
+    counts = {k: int(diff.filter(pl.col("change") == k).height) for k in ("new", "changed", "unchanged")}
+    result.rows, result.preview = diff.height, diff
+    result.new, result.changed, result.unchanged = counts["new"], counts["changed"], counts["unchanged"]
+
+
+NOTHING_NEW = "Mọi số liệu trong tệp đã có trong kho, không có gì thay đổi: không tạo lô mới."
+
+
+def write_checked(con: duckdb.DuckDBPyConnection, result: ImportResult, *, user: str | None = None) -> ImportResult:
+    """Write a checked file as one batch, inside the writer's transaction (metrics.backend.writing).
+
+    The changes are counted again against the store as it is now, under the write lock: a file
+    another writer landed meanwhile is not written twice."""
+    parsed = result.parsed
+    assert parsed is not None and result.status == "dry_run", "write_checked takes the result of check_file"
+    _count_changes(con, result)
+    result.status = "imported"
     if result.new == 0 and result.changed == 0:
-        result.notes.append("Mọi số liệu trong tệp đã có trong kho, không có gì thay đổi: không tạo lô mới.")
+        result.notes.append(NOTHING_NEW)
+        return result
+    info = BatchInfo(kind="import", synthetic=False, created_by=user, file_name=result.file_name,
+                     file_sha256=result.file_sha256,
+                     note=f"{'Kết quả' if parsed.kind == 'results' else 'Mục tiêu'} — trang {parsed.sheet}")
+    if parsed.kind == "results":
+        result.batch = write_batch(con, info, observations=parsed.frame)
+    else:
+        result.batch = write_batch(con, info, targets=parsed.frame)
+    return result
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    user: str | None = None,
+    data: bytes | None = None,
+    index: LocalityIndex | None = None,
+    allowed_provinces: Sequence[str] | None = None,
+) -> ImportResult:
+    """Check a file and (unless dry_run) write it as one batch through one read-write connection
+    (tests, one-process tools). A refused file writes nothing. Processes that share a store use
+    check_file on their copy, then write_checked under metrics.backend.writing."""
+    result = check_file(con, path, sheet=sheet, data=data, index=index, allowed_provinces=allowed_provinces)
+    if result.status == "refused" or dry_run:
         return result
     with transaction(con):
-        batch = new_batch(con, BatchInfo(kind="import", synthetic=False, created_by=user, file_name=path.name, file_sha256=sha,
-                                         note=f"{'Kết quả' if parsed.kind == 'results' else 'Mục tiêu'} — trang {parsed.sheet}"), diff.height)
-        frame = parsed.frame.with_columns(pl.lit(batch).alias("batch_id"))
-        if parsed.kind == "results":
-            insert_frame(con, "observations", frame.select(OBSERVATION_COLUMNS), OBSERVATION_COLUMNS)
-        else:
-            insert_frame(con, "targets", frame.select(TARGET_COLUMNS), TARGET_COLUMNS)
-        refresh_current(con)
-    result.batch = batch
-    return result
+        return write_checked(con, result, user=user)
 
 
 def _outside_provinces(con: duckdb.DuckDBPyConnection, parsed: Parsed, allowed: set[str]) -> list[Problem]:

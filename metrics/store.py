@@ -1,14 +1,18 @@
-"""The DuckDB store: schema, connections, import batches and transactional writes.
+"""The store's schema and its writes: import batches, the figures in force, rollback.
 
 Every figure belongs to an import batch. A newer batch supersedes older figures for the same
 (locality, year, indicator) without deleting them, and rolling a batch back brings the older
-figures back: the `*_current` views pick, for each key, the row of the newest active batch.
+figures back: the `*_current` tables hold, for each key, the row of the newest active batch.
+The same SQL runs on a DuckDB file and, through DuckDB's postgres extension, on PostgreSQL
+(metrics.backend opens either); so the schema uses no sequence and no DuckDB-only DDL.
+Every write bumps `meta.data_version`, which readers watch to reload their copy.
 """
 
 from __future__ import annotations
 
 import getpass
 import hashlib
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +22,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 LEVEL_COLUMNS = ("level_tot", "level_kha", "level_trung_binh", "level_muc_do_1", "level_muc_do_2")
 
@@ -68,7 +72,8 @@ CREATE TABLE IF NOT EXISTS indicators (
     level_scope TEXT NOT NULL
 );
 
-CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
+-- Batch ids are max(id) + 1, taken while the writer holds the store's write lock (a DuckDB
+-- file admits one writer; on PostgreSQL the writer locks this table), so they are consecutive.
 CREATE TABLE IF NOT EXISTS batches (
     id INTEGER PRIMARY KEY,
     created_at TIMESTAMP NOT NULL,
@@ -108,29 +113,78 @@ CREATE TABLE IF NOT EXISTS targets (
     PRIMARY KEY (batch_id, locality_id, indicator, target_year)
 );
 
+-- The figures in force: for each key, the row of the newest active batch. Materialised (and
+-- rebuilt by refresh_current inside every write and rollback) because every page reads it.
+CREATE TABLE IF NOT EXISTS observations_current (
+    locality_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    indicator TEXT NOT NULL,
+    total BIGINT,
+    registered BIGINT,
+    recognized BIGINT,
+    {", ".join(f"{c} BIGINT" for c in LEVEL_COLUMNS)},
+    total_from_register BOOLEAN NOT NULL,
+    source TEXT,
+    batch_id INTEGER NOT NULL,
+    synthetic BOOLEAN NOT NULL,
+    PRIMARY KEY (locality_id, year, indicator)
+);
+
+CREATE TABLE IF NOT EXISTS targets_current (
+    locality_id TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    target_year INTEGER NOT NULL,
+    percent DOUBLE NOT NULL,
+    source TEXT NOT NULL,
+    confirmed BOOLEAN NOT NULL,
+    batch_id INTEGER NOT NULL,
+    synthetic BOOLEAN NOT NULL,
+    PRIMARY KEY (locality_id, indicator, target_year)
+);
 """
+
+# Every table, in the order a copy writes them (registers before figures).
+TABLES = ("meta", "localities", "lineage", "indicators", "batches", "observations", "targets",
+          "observations_current", "targets_current")
+# What readers need: the raw observations/targets (superseded figures) stay in the store.
+READ_TABLES = ("meta", "localities", "lineage", "indicators", "batches", "observations_current", "targets_current")
 
 COUNTRY_ID = "VN"
 
-# The figures in force: for each key, the row of the newest active batch. Materialised (and
-# rebuilt by refresh_current after every write or rollback) because every page reads it.
-CURRENT_TABLES = """
-CREATE OR REPLACE TABLE observations_current AS
-SELECT o.*, b.synthetic
-FROM observations o JOIN batches b ON b.id = o.batch_id AND b.status = 'active'
-QUALIFY row_number() OVER (PARTITION BY o.locality_id, o.year, o.indicator ORDER BY o.batch_id DESC) = 1
-ORDER BY o.locality_id, o.year, o.indicator;
-
-CREATE OR REPLACE TABLE targets_current AS
-SELECT t.*, b.synthetic
-FROM targets t JOIN batches b ON b.id = t.batch_id AND b.status = 'active'
-QUALIFY row_number() OVER (PARTITION BY t.locality_id, t.indicator, t.target_year ORDER BY t.batch_id DESC) = 1;
-"""
+# The query behind each *_current table (also what `xhht check` recomputes to compare).
+CURRENT_QUERIES = {
+    "observations_current": """
+        SELECT o.*, b.synthetic
+        FROM observations o JOIN batches b ON b.id = o.batch_id AND b.status = 'active'
+        QUALIFY row_number() OVER (PARTITION BY o.locality_id, o.year, o.indicator ORDER BY o.batch_id DESC) = 1""",
+    "targets_current": """
+        SELECT t.*, b.synthetic
+        FROM targets t JOIN batches b ON b.id = t.batch_id AND b.status = 'active'
+        QUALIFY row_number() OVER (PARTITION BY t.locality_id, t.indicator, t.target_year ORDER BY t.batch_id DESC) = 1""",
+}
 
 
 def refresh_current(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the figures in force; call inside the writer's transaction."""
-    con.execute(CURRENT_TABLES)
+    """Rebuild the figures in force and bump the data version; call inside the writer's transaction.
+
+    DELETE + INSERT rather than CREATE OR REPLACE: no DDL after the schema is made, so readers
+    (and PostgreSQL's catalogue caches) never see a table vanish."""
+    for table, query in CURRENT_QUERIES.items():
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} {query} ORDER BY 1, 2, 3")
+    con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'")
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A counter every write and rollback raises: readers reload their copy when it changes."""
+    row = first_row(con, "SELECT value FROM meta WHERE key = 'data_version'")
+    return int(row[0]) if row else 0
+
+
+def store_identity(con: duckdb.DuckDBPyConnection) -> str:
+    """Which store (an id made with it: a rebuilt file is another store) and which state of it."""
+    rows = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'data_version')").fetchall())
+    return f"{rows.get('store_id', '-')}:{rows.get('data_version', '0')}"
 
 
 class StoreError(Exception):
@@ -145,6 +199,8 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object]
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB store file opened directly, for one-process work (tests, building the benchmark's
+    store). Processes that share a store open it through metrics.backend instead."""
     path = Path(path)
     if read_only and not path.exists():
         raise StoreError(
@@ -154,31 +210,45 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
         raise StoreError(f"Không mở được kho dữ liệu {path}: {exc}") from exc
-    return con
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
-    con.execute(CURRENT_TABLES)
-    con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-    )
+    con.execute("DELETE FROM meta WHERE key IN ('schema_version', 'data_version', 'store_id')")
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '0'), ('store_id', ?)",
+                [str(SCHEMA_VERSION), uuid.uuid4().hex])
 
 
-def check_store(con: duckdb.DuckDBPyConnection) -> None:
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The store's schema version; None when the database holds no store of ours."""
     try:
         row = first_row(con, "SELECT value FROM meta WHERE key = 'schema_version'")
-    except duckdb.Error as exc:
+    except duckdb.Error:
+        return None
+    return int(row[0]) if row else None
+
+
+def check_store(con: duckdb.DuckDBPyConnection, where: str = "") -> None:
+    """Refuse a database that is not a store of ours, or one of another schema version."""
+    version = schema_version(con)
+    place = f" {where}" if where else ""
+    if version is None:
         raise StoreError(
-            "Tệp này không phải kho dữ liệu của ứng dụng (thiếu bảng meta). "
-            "Tạo kho mới bằng `xhht init` hoặc `xhht demo`."
-        ) from exc
-    if row is None or int(row[0]) != SCHEMA_VERSION:
+            f"Cơ sở dữ liệu{place} không phải kho dữ liệu của ứng dụng (thiếu bảng meta). "
+            f"Tạo kho bằng `xhht init --db …` hoặc `xhht demo --db …`."
+        )
+    if version < SCHEMA_VERSION:
         raise StoreError(
-            f"Kho dữ liệu có phiên bản {row[0] if row else '?'}, ứng dụng cần phiên bản {SCHEMA_VERSION}."
+            f"Kho dữ liệu{place} có phiên bản {version}, ứng dụng cần phiên bản {SCHEMA_VERSION}. "
+            f"Nâng cấp kho (giữ nguyên số liệu) bằng `xhht store upgrade --db …`."
+        )
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"Kho dữ liệu{place} có phiên bản {version}, ứng dụng cần phiên bản {SCHEMA_VERSION}. "
+            "Kho này mới hơn ứng dụng: cập nhật ứng dụng lên bản mới nhất."
         )
 
 
@@ -221,7 +291,7 @@ class BatchInfo:
 
 def new_batch(con: duckdb.DuckDBPyConnection, info: BatchInfo, rows: int) -> int:
     """Record a batch (inside the caller's transaction) and return its id."""
-    row = first_row(con, "SELECT nextval('batch_seq')")
+    row = first_row(con, "SELECT coalesce(max(id), 0) + 1 FROM batches")
     assert row is not None
     batch_id = int(row[0])
     con.execute(
@@ -276,20 +346,43 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: object, colu
         con.unregister("_incoming")
 
 
-def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-    with transaction(con):
-        row = first_row(con, "SELECT status, kind FROM batches WHERE id = ?", [batch_id])
-        if row is None:
-            raise StoreError(f"Không có lô nhập số {batch_id}.")
-        if row[0] != "active":
-            raise StoreError(f"Lô nhập số {batch_id} đã được hoàn tác trước đó.")
-        if row[1] == "registers":
-            raise StoreError("Không thể hoàn tác danh mục địa bàn và chỉ tiêu.")
-        con.execute(
-            "UPDATE batches SET status = 'rolled_back', rolled_back_at = ? WHERE id = ?",
-            [datetime.now(UTC).replace(tzinfo=None), batch_id],
-        )
+def write_batch(con: duckdb.DuckDBPyConnection, info: BatchInfo, *,
+                observations: pl.DataFrame | None = None, targets: pl.DataFrame | None = None,
+                refresh: bool = True) -> int:
+    """The one way figures enter the store: inside the writer's transaction, record a batch,
+    insert its observations and targets (frames with the store's columns, batch_id aside) and
+    rebuild the figures in force. Returns the batch id. `refresh=False` lets a writer that adds
+    several batches in one transaction rebuild once, at the end."""
+    obs = observations if observations is not None and observations.height else None
+    tgt = targets if targets is not None and targets.height else None
+    rows = (obs.height if obs is not None else 0) + (tgt.height if tgt is not None else 0)
+    batch_id = new_batch(con, info, rows)
+    if obs is not None:
+        frame = obs.with_columns(pl.lit(batch_id, dtype=pl.Int32).alias("batch_id")).select(OBSERVATION_COLUMNS)
+        insert_frame(con, "observations", frame, OBSERVATION_COLUMNS)
+    if tgt is not None:
+        frame = tgt.with_columns(pl.lit(batch_id, dtype=pl.Int32).alias("batch_id")).select(TARGET_COLUMNS)
+        insert_frame(con, "targets", frame, TARGET_COLUMNS)
+    if refresh:
         refresh_current(con)
+    return batch_id
+
+
+def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+    """Inside the writer's transaction: the batch stops counting and the figures it superseded
+    come back."""
+    row = first_row(con, "SELECT status, kind FROM batches WHERE id = ?", [batch_id])
+    if row is None:
+        raise StoreError(f"Không có lô nhập số {batch_id}.")
+    if row[0] != "active":
+        raise StoreError(f"Lô nhập số {batch_id} đã được hoàn tác trước đó.")
+    if row[1] == "registers":
+        raise StoreError("Không thể hoàn tác danh mục địa bàn và chỉ tiêu.")
+    con.execute(
+        "UPDATE batches SET status = 'rolled_back', rolled_back_at = ? WHERE id = ?",
+        [datetime.now(UTC).replace(tzinfo=None), batch_id],
+    )
+    refresh_current(con)
 
 
 def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None) -> pl.DataFrame:

@@ -1,6 +1,6 @@
 """Small real stores for the tests of metrics/queries.py and metrics/report.py: observations and
-targets written as import batches (store.new_batch + insert_frame + refresh_current inside
-store.transaction), rolled back after each test."""
+targets written as import batches (store.write_batch inside store.transaction), rolled back
+after each test."""
 
 from __future__ import annotations
 
@@ -14,14 +14,10 @@ import pytest
 from metrics.demo import init_store
 from metrics.store import (
     LEVEL_COLUMNS,
-    OBSERVATION_COLUMNS,
-    TARGET_COLUMNS,
     BatchInfo,
-    insert_frame,
-    new_batch,
-    refresh_current,
     rollback_batch,
     transaction,
+    write_batch,
 )
 
 QUANG_NGAI = "P51"
@@ -63,20 +59,15 @@ def obs(locality_id: str, year: int, indicator: str, total: int | None, recogniz
 def add_batch(con: duckdb.DuckDBPyConnection, rows: Sequence[dict], targets: Sequence[dict] = ()) -> int:
     """One import batch with these observations (and targets), the way an import writes it."""
     with transaction(con):
-        batch = new_batch(con, BatchInfo(kind="import", synthetic=False, created_by="pytest"), len(rows) + len(targets))
-        if rows:
-            frame = pl.DataFrame(list(rows), schema=_OBS_SCHEMA).with_columns(pl.lit(batch).alias("batch_id"))
-            insert_frame(con, "observations", frame.select(OBSERVATION_COLUMNS), OBSERVATION_COLUMNS)
-        if targets:
-            frame = pl.DataFrame(list(targets), schema=_TGT_SCHEMA).with_columns(pl.lit(batch).alias("batch_id"))
-            insert_frame(con, "targets", frame.select(TARGET_COLUMNS), TARGET_COLUMNS)
-        refresh_current(con)
-    return batch
+        return write_batch(con, BatchInfo(kind="import", synthetic=False, created_by="pytest"),
+                           observations=pl.DataFrame(list(rows), schema=_OBS_SCHEMA),
+                           targets=pl.DataFrame(list(targets), schema=_TGT_SCHEMA))
 
 
 def rollback_added(con: duckdb.DuckDBPyConnection) -> None:
     for (batch,) in con.execute("SELECT id FROM batches WHERE status = 'active' AND kind <> 'registers'").fetchall():
-        rollback_batch(con, batch)
+        with transaction(con):
+            rollback_batch(con, batch)
 
 
 @contextmanager
@@ -85,7 +76,8 @@ def batch_of(con: duckdb.DuckDBPyConnection, rows: Sequence[dict]) -> Iterator[i
     try:
         yield batch
     finally:
-        rollback_batch(con, batch)
+        with transaction(con):
+            rollback_batch(con, batch)
 
 
 def target(locality_id: str, indicator: str, year: int, pct: float, source: str) -> dict:

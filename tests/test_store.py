@@ -235,7 +235,8 @@ def test_check_store_refuses_another_schema_version(con) -> None:
     con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(StoreError) as exc:
         check_store(con)
-    assert str(exc.value) == f"Kho dữ liệu có phiên bản 99, ứng dụng cần phiên bản {SCHEMA_VERSION}."
+    assert str(exc.value) == (f"Kho dữ liệu có phiên bản 99, ứng dụng cần phiên bản {SCHEMA_VERSION}. "
+                              "Kho này mới hơn ứng dụng: cập nhật ứng dụng lên bản mới nhất.")
 
 
 def test_connect_refuses_a_file_that_is_not_duckdb(tmp_path: Path) -> None:

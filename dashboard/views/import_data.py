@@ -149,6 +149,8 @@ if account is not None and undoable.height:
         batch_id = c1.selectbox("Hoàn tác lô", mine["id"].to_list(), key=f"{PAGE}__undo",
                                 format_func=lambda b: f"Lô {b}")
         if c2.button("Hoàn tác", key=f"{PAGE}__undo_btn"):
-            data.rollback(key, int(batch_id))
-            st.session_state[f"{PAGE}__done"] = f"Đã hoàn tác lô {batch_id}: số liệu trước đó được dùng lại."
-            st.rerun()
+            refused = data.rollback(key, int(batch_id))
+            if refused is None:
+                st.session_state[f"{PAGE}__done"] = f"Đã hoàn tác lô {batch_id}: số liệu trước đó được dùng lại."
+                st.rerun()
+            st.error(f"Không hoàn tác được lô {batch_id}: {refused}")

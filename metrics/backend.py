@@ -1,0 +1,348 @@
+"""Where the store lives and how a process opens it: a DuckDB file or a PostgreSQL database.
+
+`--db` (else $XHHT_DB, else .xhht/xhht.duckdb) is a file path or a `postgresql://` URL. Either
+way the caller gets a DuckDB connection whose default catalogue is the store, so one SQL dialect
+serves both: PostgreSQL is attached through DuckDB's postgres extension, loaded offline from its
+PyPI wheel.
+
+Two ways in:
+- `reading(loc)`: a short read. A DuckDB file admits many readers or one writer, never both, so
+  readers hold it only while they copy what they need (metrics.snapshot) and let go.
+- `writing(loc)`: one writer at a time, in one transaction. A DuckDB file is locked by the
+  writing process; on PostgreSQL the writer locks the `batches` table, so writers from any
+  machine are ordered by the database's own transactions. A writer that finds the store busy
+  waits up to `wait` seconds ($XHHT_LOCK_WAIT, default 30), then is refused with a Vietnamese
+  message naming what holds the store.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import duckdb
+
+from metrics.config import DEFAULT_DB, ENV_DB
+from metrics.store import StoreError, check_store
+
+ENV_LOCK_WAIT = "XHHT_LOCK_WAIT"
+DEFAULT_LOCK_WAIT_S = 30.0
+PG_CATALOG = "store"
+# libpq options a URL may carry after `?`; anything else is refused rather than ignored.
+PG_URL_OPTIONS = ("sslmode", "connect_timeout", "application_name", "sslrootcert", "options")
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store for writing (or, for a writer, at all) past the wait."""
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    """A parsed --db: `path` for a DuckDB file, `dsn` (libpq key=value) for PostgreSQL."""
+
+    text: str              # as the user wrote it, password hidden: for messages
+    path: Path | None = None
+    dsn: str | None = None
+    is_default: bool = False
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dsn is not None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def lock_wait_s() -> float:
+    raw = os.environ.get(ENV_LOCK_WAIT, "")
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_LOCK_WAIT_S
+    except ValueError:
+        return DEFAULT_LOCK_WAIT_S
+
+
+def parse_location(text: str | os.PathLike[str] | None) -> StoreLocation:
+    """--db, else $XHHT_DB, else the default file. Refuses what cannot be a store, saying why."""
+    if text is None or str(text) == "":
+        from_env = os.environ.get(ENV_DB, "")
+        if from_env:
+            return parse_location(from_env)
+        return StoreLocation(str(DEFAULT_DB), path=DEFAULT_DB, is_default=True)
+    raw = str(text).strip()
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", raw):
+        return _parse_url(raw)
+    path = Path(raw).expanduser()
+    if path.is_dir():
+        raise StoreError(f"{path} là một thư mục, không phải tệp kho. Chỉ tên tệp, ví dụ `{path / 'xhht.duckdb'}`.")
+    return StoreLocation(str(path), path=path, is_default=path.resolve() == DEFAULT_DB.resolve())
+
+
+def _parse_url(raw: str) -> StoreLocation:
+    parts = urlsplit(raw)
+    example = "postgresql://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ:5432/TÊN_CSDL"
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise StoreError(f"Không hiểu địa chỉ kho “{_hide_password(raw)}”: chỉ nhận tệp DuckDB hoặc {example}.")
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise StoreError(f"Cổng trong “{_hide_password(raw)}” không phải số từ 1 đến 65535. Ví dụ: {example}.") from None
+    host = parts.hostname
+    dbname = unquote(parts.path.lstrip("/"))
+    if not host:
+        raise StoreError(f"Địa chỉ “{_hide_password(raw)}” thiếu tên máy chủ. Ví dụ: {example}.")
+    if not dbname or "/" in dbname:
+        raise StoreError(f"Địa chỉ “{_hide_password(raw)}” thiếu tên cơ sở dữ liệu sau dấu “/”. Ví dụ: {example}.")
+    if not parts.username:
+        raise StoreError(f"Địa chỉ “{_hide_password(raw)}” thiếu tên người dùng. Ví dụ: {example}.")
+    options = {"host": host, "port": str(port), "dbname": dbname, "user": unquote(parts.username)}
+    if parts.password is not None:
+        options["password"] = unquote(parts.password)
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key not in PG_URL_OPTIONS:
+            raise StoreError(f"Tham số “{key}” trong địa chỉ kho không được hỗ trợ; dùng một trong: {', '.join(PG_URL_OPTIONS)}.")
+        options[key] = value
+    options.setdefault("connect_timeout", "10")
+    shown = f"postgresql://{options['user']}@{host}:{port}/{dbname}"
+    return StoreLocation(shown, dsn=" ".join(f"{k}={_libpq_quote(v)}" for k, v in options.items()))
+
+
+def _hide_password(raw: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", raw)
+
+
+def _libpq_quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+# --- Opening -------------------------------------------------------------------------------------
+# One DuckDB file must never be open twice in one process with different settings, and POSIX
+# file locks do not keep a process from itself: this lock orders a process's own opens of its
+# files (the app's readers and its import share a process).
+_IN_PROCESS = threading.RLock()
+
+
+def _postgres_extension() -> str:
+    import duckdb_extension_postgres_scanner as ext  # the wheel only carries the binary
+
+    base = Path(ext.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+    found = sorted(base.glob("postgres_scanner.duckdb_extension"))
+    if not found:
+        raise StoreError(f"Thiếu phần mở rộng postgres của DuckDB {duckdb.__version__} (gói duckdb-extension-postgres-scanner).")
+    return str(found[0])
+
+
+def _attach_postgres(loc: StoreLocation, *, role: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    assert loc.dsn is not None
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                             "autoload_known_extensions": False})
+    try:
+        con.execute(f"LOAD '{_postgres_extension()}'")
+        app = f"xhht {role} (máy {socket.gethostname()}, PID {os.getpid()})"
+        dsn = f"{loc.dsn} application_name={_libpq_quote(app[:60])}"
+        mode = ", READ_ONLY" if read_only else ""
+        con.execute(f"ATTACH {_sql_text(dsn)} AS {PG_CATALOG} (TYPE postgres{mode})")
+        con.execute(f"USE {PG_CATALOG}")
+    except duckdb.Error as exc:
+        con.close()
+        raise StoreError(_postgres_message(loc, exc)) from exc
+    return con
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _postgres_message(loc: StoreLocation, exc: Exception) -> str:
+    text = str(exc)
+    if "password authentication failed" in text or "no password supplied" in text:
+        return f"Máy chủ PostgreSQL từ chối đăng nhập vào {loc}: sai tên người dùng hoặc mật khẩu."
+    if re.search(r'database "[^"]*" does not exist', text):
+        return f"Máy chủ PostgreSQL không có cơ sở dữ liệu trong {loc}. Tạo nó trước (createdb), rồi `xhht init --db …`."
+    if "Connection refused" in text or "could not connect" in text or "timeout expired" in text \
+            or "could not translate host name" in text or "Unable to connect" in text:
+        return (f"Không kết nối được tới máy chủ PostgreSQL của {loc}: máy chủ chưa chạy, sai địa chỉ/cổng, "
+                "hoặc tường lửa chặn. Kiểm tra máy chủ rồi thử lại.")
+    return f"Không mở được kho PostgreSQL {loc}: {text.splitlines()[0] if text else type(exc).__name__}"
+
+
+def _holder(text: str) -> str:
+    """Who holds a DuckDB file, from DuckDB's lock message: the command line of that PID."""
+    match = re.search(r"\(PID (\d+)\)", text)
+    if not match:
+        return "một tiến trình khác"
+    pid = int(match.group(1))
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        words = [Path(a.decode(errors="replace")).name if i == 0 else a.decode(errors="replace")
+                 for i, a in enumerate(argv) if a]
+        what = " ".join(words)[:120]
+    except OSError:
+        what = ""
+    return f"tiến trình PID {pid}" + (f" ({what})" if what else "")
+
+
+def _is_lock_conflict(exc: Exception) -> bool:
+    return "Could not set lock" in str(exc) or "Conflicting lock" in str(exc)
+
+
+def _open_file(loc: StoreLocation, *, read_only: bool, wait: float, role: str) -> duckdb.DuckDBPyConnection:
+    assert loc.path is not None
+    path = loc.path
+    if not path.exists():
+        raise StoreError(f"Không tìm thấy kho dữ liệu {path}. Tạo kho bằng `xhht demo --db {path}` hoặc `xhht init --db {path}`.")
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            if not _is_lock_conflict(exc):
+                raise StoreError(f"Không mở được kho dữ liệu {path}: {str(exc).splitlines()[0]}") from exc
+            if time.monotonic() >= deadline:
+                raise StoreBusy(
+                    f"Kho dữ liệu {path} đang được {_holder(str(exc))} ghi hoặc giữ, đã chờ {wait:g} giây. "
+                    f"Kho vẫn nguyên vẹn: đợi việc đó xong rồi chạy lại lệnh {role}"
+                    f" (hoặc chờ lâu hơn bằng biến môi trường {ENV_LOCK_WAIT}=giây)."
+                ) from exc
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.25)
+
+
+@contextmanager
+def reading(loc: StoreLocation, *, wait: float | None = None, role: str = "đọc",
+            check: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for a short read; the store is checked (ours, this schema version) unless
+    `check=False` (`xhht check` reports what it finds instead)."""
+    wait = lock_wait_s() if wait is None else wait
+    with _in_process(wait, loc, role):
+        if loc.is_postgres:
+            con = _attach_postgres(loc, role=role, read_only=True)
+        else:
+            con = _open_file(loc, read_only=True, wait=wait, role=role)
+        try:
+            if check:
+                check_store(con, str(loc))
+            yield con
+        finally:
+            con.close()
+
+
+@contextmanager
+def writing(loc: StoreLocation, *, wait: float | None = None, role: str = "ghi",
+            check: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The write lock and one transaction: committed when the block ends, rolled back (store
+    untouched) when it raises or the process dies. `check=False` only for upgrading a store of
+    an older schema."""
+    wait = lock_wait_s() if wait is None else wait
+    with _in_process(wait, loc, role):
+        if loc.is_postgres:
+            con = _attach_postgres(loc, role=role, read_only=False)
+        else:
+            con = _open_file(loc, read_only=False, wait=wait, role=role)
+        try:
+            if check:
+                check_store(con, str(loc))
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if loc.is_postgres:
+                    _lock_postgres(con, loc, wait, role)
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+
+@contextmanager
+def creating(loc: StoreLocation) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a new, empty store (`xhht init`, `store copy`): a new file, or an
+    existing PostgreSQL database that holds no store yet. The caller makes the schema."""
+    with _in_process(lock_wait_s(), loc, "tạo kho"):
+        if loc.is_postgres:
+            con = _attach_postgres(loc, role="tạo kho", read_only=False)
+            try:
+                if _has_tables(con):
+                    raise StoreError(f"Cơ sở dữ liệu {loc} đã có bảng của kho. Dùng một cơ sở dữ liệu trống "
+                                     "(hoặc xóa các bảng cũ bằng psql nếu chắc chắn không cần).")
+            except BaseException:
+                con.close()
+                raise
+        else:
+            assert loc.path is not None
+            # Only a command that makes a store makes its folder; every other command refuses
+            # a missing store and creates nothing.
+            try:
+                loc.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"Không tạo được thư mục {loc.path.parent}: {exc.strerror}.") from exc
+            con = duckdb.connect(str(loc.path))
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    rows = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'meta'", [PG_CATALOG]
+    ).fetchall()
+    return bool(rows[0][0])
+
+
+@contextmanager
+def _in_process(wait: float, loc: StoreLocation, role: str) -> Iterator[None]:
+    if not _IN_PROCESS.acquire(timeout=max(wait, 0.05)):
+        raise StoreBusy(f"Kho dữ liệu {loc} đang được một việc khác của chính tiến trình này dùng; "
+                        f"đã chờ {wait:g} giây. Thử lại lệnh {role} sau ít phút.")
+    try:
+        yield
+    finally:
+        _IN_PROCESS.release()
+
+
+def _lock_postgres(con: duckdb.DuckDBPyConnection, loc: StoreLocation, wait: float, role: str) -> None:
+    """Order writers by PostgreSQL's own locks: EXCLUSIVE on batches lets readers read on."""
+    ms = max(1, int(wait * 1000))
+    con.execute(f"CALL postgres_execute('{PG_CATALOG}', 'SET LOCAL lock_timeout = {ms}')")
+    try:
+        con.execute(f"CALL postgres_execute('{PG_CATALOG}', 'LOCK TABLE batches IN EXCLUSIVE MODE')")
+    except duckdb.Error as exc:
+        if "lock timeout" not in str(exc):
+            raise StoreError(_postgres_message(loc, exc)) from exc
+        raise StoreBusy(
+            f"Kho dữ liệu {loc} đang được {_postgres_writer(loc)} ghi, đã chờ {wait:g} giây. "
+            f"Kho vẫn nguyên vẹn: đợi việc đó xong rồi chạy lại lệnh {role}"
+            f" (hoặc chờ lâu hơn bằng biến môi trường {ENV_LOCK_WAIT}=giây)."
+        ) from exc
+
+
+def _postgres_writer(loc: StoreLocation) -> str:
+    """The application name of the session that holds the write lock, for the message."""
+    try:
+        con = _attach_postgres(loc, role="xem ai đang ghi", read_only=True)
+    except StoreError:
+        return "một phiên khác"
+    try:
+        rows = con.execute(
+            f"""SELECT * FROM postgres_query('{PG_CATALOG}', 'SELECT a.application_name, a.client_addr::text
+                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.relation = ''batches''::regclass AND l.mode = ''ExclusiveLock'' AND l.granted')"""
+        ).fetchall()
+    except duckdb.Error:
+        rows = []
+    finally:
+        con.close()
+    if not rows:
+        return "một phiên khác"
+    name, addr = rows[0]
+    return f"“{name or 'không tên'}”" + (f" từ {addr}" if addr else "")

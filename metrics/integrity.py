@@ -1,0 +1,171 @@
+"""The store's health and its moves: `xhht check`, a content digest, copying between backends,
+upgrading an older schema.
+
+A check reads the store as it is (raw tables included, not a reader's copy) and lists every
+problem it finds; an empty list means: the schema is this version, every figure belongs to a
+recorded batch and a known locality and indicator, each batch holds as many rows as it says,
+and the figures in force are exactly what the batches imply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+import duckdb
+
+from metrics.store import (
+    CURRENT_QUERIES,
+    SCHEMA,
+    SCHEMA_VERSION,
+    TABLES,
+    first_row,
+    schema_version,
+)
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    schema_version: int | None = None
+    data_version: int | None = None
+    digest: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "schema_version": self.schema_version, "data_version": self.data_version,
+                "digest": self.digest, "counts": self.counts, "problems": self.problems}
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
+    row = first_row(con, sql, params)
+    return int(row[0]) if row else 0
+
+
+# (what is wrong, a query counting the rows where it is wrong)
+_ROW_CHECKS = (
+    ("số liệu đang dùng thuộc lô không còn hiệu lực hoặc không có",
+     "SELECT count(*) FROM observations_current c LEFT JOIN batches b ON b.id = c.batch_id "
+     "WHERE b.id IS NULL OR b.status <> 'active'"),
+    ("mục tiêu đang dùng thuộc lô không còn hiệu lực hoặc không có",
+     "SELECT count(*) FROM targets_current c LEFT JOIN batches b ON b.id = c.batch_id "
+     "WHERE b.id IS NULL OR b.status <> 'active'"),
+    ("số liệu thuộc lô không có trong bảng batches",
+     "SELECT count(*) FROM observations o WHERE o.batch_id NOT IN (SELECT id FROM batches)"),
+    ("mục tiêu thuộc lô không có trong bảng batches",
+     "SELECT count(*) FROM targets t WHERE t.batch_id NOT IN (SELECT id FROM batches)"),
+    ("số liệu của địa bàn không có trong danh mục",
+     "SELECT count(*) FROM observations o WHERE o.locality_id NOT IN (SELECT id FROM localities)"),
+    ("mục tiêu của địa bàn không có trong danh mục",
+     "SELECT count(*) FROM targets t WHERE t.locality_id NOT IN (SELECT id FROM localities)"),
+    ("số liệu của chỉ tiêu không có trong danh mục chỉ tiêu",
+     "SELECT count(*) FROM observations o WHERE o.indicator NOT IN (SELECT id FROM indicators)"),
+    ("mục tiêu của chỉ tiêu không có trong danh mục chỉ tiêu",
+     "SELECT count(*) FROM targets t WHERE t.indicator NOT IN (SELECT id FROM indicators)"),
+    ("dòng phả hệ trỏ tới địa bàn không có",
+     "SELECT count(*) FROM lineage g WHERE g.old_id NOT IN (SELECT id FROM localities) "
+     "OR g.new_id NOT IN (SELECT id FROM localities)"),
+    ("lô có trạng thái lạ (không phải active / rolled_back)",
+     "SELECT count(*) FROM batches WHERE status NOT IN ('active', 'rolled_back')"),
+)
+
+
+def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
+    report = CheckReport()
+    report.schema_version = schema_version(con)
+    if report.schema_version is None:
+        report.problems.append("Không phải kho của ứng dụng: thiếu bảng meta hoặc phiên bản lược đồ.")
+        return report
+    if report.schema_version != SCHEMA_VERSION:
+        report.problems.append(f"Lược đồ phiên bản {report.schema_version}, ứng dụng cần {SCHEMA_VERSION} "
+                               "(nâng cấp bằng `xhht store upgrade`).")
+        return report
+    row = first_row(con, "SELECT value FROM meta WHERE key = 'data_version'")
+    if row is None:
+        report.problems.append("Thiếu phiên bản dữ liệu (meta.data_version).")
+    else:
+        report.data_version = int(row[0])
+    for table in TABLES:
+        report.counts[table] = _count(con, f"SELECT count(*) FROM {table}")
+    for what, sql in _ROW_CHECKS:
+        n = _count(con, sql)
+        if n:
+            report.problems.append(f"{n} {what}.")
+    wrong = con.execute(
+        """SELECT b.id, b.rows, coalesce(o.n, 0) + coalesce(t.n, 0) AS actual
+           FROM batches b
+           LEFT JOIN (SELECT batch_id, count(*) AS n FROM observations GROUP BY 1) o ON o.batch_id = b.id
+           LEFT JOIN (SELECT batch_id, count(*) AS n FROM targets GROUP BY 1) t ON t.batch_id = b.id
+           WHERE b.rows <> coalesce(o.n, 0) + coalesce(t.n, 0) ORDER BY b.id"""
+    ).fetchall()
+    for batch_id, said, actual in wrong:
+        report.problems.append(f"Lô {batch_id} ghi {said} dòng nhưng có {actual} dòng số liệu và mục tiêu.")
+    for table, query in CURRENT_QUERIES.items():
+        extra = _count(con, f"SELECT count(*) FROM (SELECT * FROM {table} EXCEPT ALL ({query}))")
+        missing = _count(con, f"SELECT count(*) FROM (({query}) EXCEPT ALL SELECT * FROM {table})")
+        if extra or missing:
+            report.problems.append(f"Bảng {table} khác với tính lại từ các lô: {extra} dòng thừa, {missing} dòng thiếu.")
+    report.digest = digest(con)
+    return report
+
+
+def digest(con: duckdb.DuckDBPyConnection) -> str:
+    """SHA-256 over every table's rows as text, sorted: equal stores give equal digests, on
+    either backend. `meta.store_id` (a store's own name) is left out, so a copy matches."""
+    h = hashlib.sha256()
+    for table in TABLES:
+        where = " WHERE t.key <> 'store_id'" if table == "meta" else ""
+        rows = con.execute(f"SELECT CAST(t AS VARCHAR) AS r FROM {table} t{where} ORDER BY r").fetchall()
+        h.update(f"{table}\n".encode())
+        for (r,) in rows:
+            h.update(r.encode())
+            h.update(b"\n")
+    return h.hexdigest()
+
+
+def copy_store(src: duckdb.DuckDBPyConnection, dst: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Copy every table of `src` into the empty store `dst` in one transaction. The copy is
+    another store (its own store_id), holding the same content."""
+    counts: dict[str, int] = {}
+    dst.execute("BEGIN TRANSACTION")
+    try:
+        dst.execute(SCHEMA)
+        for table in TABLES:
+            frame = src.execute(f"SELECT * FROM {table}").to_arrow_table()
+            if table == "meta":
+                frame = frame.filter([k != "store_id" for k in frame.column("key").to_pylist()])
+            dst.register("_copy", frame)
+            dst.execute(f"INSERT INTO {table} SELECT * FROM _copy")
+            dst.unregister("_copy")
+            counts[table] = frame.num_rows
+        dst.execute("INSERT INTO meta VALUES ('store_id', ?)", [uuid.uuid4().hex])
+    except BaseException:
+        dst.execute("ROLLBACK")
+        raise
+    dst.execute("COMMIT")
+    return counts
+
+
+def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Inside the writer's transaction, bring an older store to this schema version; returns
+    what was done. Version 1 (DuckDB files only) had a batch sequence, current tables made by
+    CREATE … AS without keys, and no data version."""
+    version = schema_version(con)
+    done: list[str] = []
+    if version == 1:
+        for table in ("observations_current", "targets_current"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute("DROP SEQUENCE IF EXISTS batch_seq")
+        con.execute(SCHEMA)
+        for table, query in CURRENT_QUERIES.items():
+            con.execute(f"INSERT INTO {table} {query} ORDER BY 1, 2, 3")
+        con.execute("DELETE FROM meta WHERE key IN ('schema_version', 'data_version', 'store_id')")
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '1'), ('store_id', ?)",
+                    [str(SCHEMA_VERSION), uuid.uuid4().hex])
+        done.append("phiên bản 1 → 2: bảng số liệu đang dùng có khóa chính, bỏ sequence batch_seq, thêm phiên bản dữ liệu")
+    return done
