@@ -45,14 +45,14 @@ def location(text: str | None):
         raise Refused(str(exc)) from exc
 
 
-def _open_existing(text: str | None):
+def _open_existing(text: str | None, role: str = "đọc"):
     """A copy of the store in memory for a command that reads: the store itself is held only
     while the copy is taken, so imports and the app go on meanwhile."""
     from metrics.snapshot import load
     from metrics.store import StoreError
 
     try:
-        return load(location(text)).con
+        return load(location(text), role=role).con
     except StoreError as exc:
         raise Refused(str(exc)) from exc
 
@@ -219,8 +219,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except Refused as exc:
+        if getattr(args, "json", False):
+            # --json callers read stdout: the refusal is a JSON object there too.
+            print(json.dumps({"status": "refused", "problems": [{"sheet": None, "row": None, "column": None,
+                                                                  "message": str(exc)}]}, ensure_ascii=False, indent=2))
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    except BrokenPipeError:
+        # `xhht … | head`: the reader left; not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK
 
 
 def _load_command_modules() -> None:

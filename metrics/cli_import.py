@@ -18,23 +18,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise cli.Refused(f"Không tìm thấy tệp {path}.")
-    con = cli._open_existing(args.db)
+    con = cli._open_existing(args.db, role=f"nhập {path.name}")
     try:
         result = check_file(con, path, sheet=args.sheet)
     finally:
         con.close()
     if result.status != "refused" and not args.dry_run:
-        try:
-            with cli.writer(args.db, role=f"nhập {path.name}") as wcon:
-                write_checked(wcon, result, user=args.user)
-        except cli.Refused as exc:
-            if not args.json:
-                raise
-            print(json.dumps({"status": "refused", "batch": None, "rows": result.rows, "new": 0, "changed": 0,
-                              "unchanged": 0, "problems": [{"sheet": None, "row": None, "column": None,
-                                                            "message": str(exc)}], "notes": []},
-                             ensure_ascii=False, indent=2))
-            return cli.EXIT_REFUSED
+        with cli.writer(args.db, role=f"nhập {path.name}") as wcon:
+            write_checked(wcon, result, user=args.user)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -75,6 +75,14 @@ _ROW_CHECKS = (
 )
 
 
+_WRONG_ROW_COUNTS = """
+    SELECT b.id, b.rows, coalesce(o.n, 0) + coalesce(t.n, 0) AS actual
+    FROM batches b
+    LEFT JOIN (SELECT batch_id, count(*) AS n FROM observations GROUP BY 1) o ON o.batch_id = b.id
+    LEFT JOIN (SELECT batch_id, count(*) AS n FROM targets GROUP BY 1) t ON t.batch_id = b.id
+    WHERE b.rows <> coalesce(o.n, 0) + coalesce(t.n, 0) ORDER BY b.id"""
+
+
 def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
     report = CheckReport()
     report.schema_version = schema_version(con)
@@ -96,13 +104,7 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
         n = _count(con, sql)
         if n:
             report.problems.append(f"{n} {what}.")
-    wrong = con.execute(
-        """SELECT b.id, b.rows, coalesce(o.n, 0) + coalesce(t.n, 0) AS actual
-           FROM batches b
-           LEFT JOIN (SELECT batch_id, count(*) AS n FROM observations GROUP BY 1) o ON o.batch_id = b.id
-           LEFT JOIN (SELECT batch_id, count(*) AS n FROM targets GROUP BY 1) t ON t.batch_id = b.id
-           WHERE b.rows <> coalesce(o.n, 0) + coalesce(t.n, 0) ORDER BY b.id"""
-    ).fetchall()
+    wrong = con.execute(_WRONG_ROW_COUNTS).fetchall()
     for batch_id, said, actual in wrong:
         report.problems.append(f"Lô {batch_id} ghi {said} dòng nhưng có {actual} dòng số liệu và mục tiêu.")
     for table, query in CURRENT_QUERIES.items():
@@ -168,4 +170,10 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '1'), ('store_id', ?)",
                     [str(SCHEMA_VERSION), uuid.uuid4().hex])
         done.append("phiên bản 1 → 2: bảng số liệu đang dùng có khóa chính, bỏ sequence batch_seq, thêm phiên bản dữ liệu")
+        # Version 1's demo batch counted its observations but not the province targets it
+        # also wrote; the batch's row count is made true (figures are not touched).
+        wrong = con.execute(_WRONG_ROW_COUNTS).fetchall()
+        for batch_id, said, actual in wrong:
+            con.execute("UPDATE batches SET rows = ? WHERE id = ?", [actual, batch_id])
+            done.append(f"số dòng của lô {batch_id} sửa từ {said} thành {actual} (số liệu và mục tiêu của lô)")
     return done

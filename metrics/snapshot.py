@@ -56,8 +56,8 @@ def copy_into_memory(source: duckdb.DuckDBPyConnection) -> Snapshot:
     raise StoreBusy("Kho dữ liệu thay đổi liên tục trong lúc đọc; thử lại sau giây lát.")
 
 
-def load(loc: StoreLocation, *, wait: float | None = None) -> Snapshot:
-    with reading(loc, wait=wait, role="đọc") as con:
+def load(loc: StoreLocation, *, wait: float | None = None, role: str = "đọc") -> Snapshot:
+    with reading(loc, wait=wait, role=role) as con:
         return copy_into_memory(con)
 
 
