@@ -1,0 +1,355 @@
+"""One DuckDB store file, many users: writers while readers serve, writers at once, a writer
+that must wait, and `kill -9` in the middle of a write. Real processes, started and killed."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from metrics.backend import parse_location, writing
+from metrics.integrity import CheckReport, check
+from metrics.queries import batches
+from metrics.snapshot import SnapshotCache
+from metrics.store import StoreError, connect, query_frame
+
+ROOT = Path(__file__).resolve().parent.parent
+IMPORTS = ROOT / "tests" / "data" / "imports"
+XHHT = Path(sys.executable).parent / "xhht"
+
+
+def xhht(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(XHHT), *args], capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+                          env={**os.environ, **(env or {})}, cwd=ROOT)
+
+
+def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen([str(XHHT), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            encoding="utf-8", env={**os.environ, **(env or {})}, cwd=ROOT)
+
+
+@pytest.fixture
+def store(demo_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo store: these tests write."""
+    path = tmp_path / "kho.duckdb"
+    shutil.copy(demo_db, path)
+    return path
+
+
+def check_json(db: Path) -> dict:
+    """What `xhht check --json` reports (its exit code agrees)."""
+    done = xhht("check", "--json", "--db", str(db))
+    report = json.loads(done.stdout)
+    assert done.returncode == (0 if report["ok"] else 1)
+    return report
+
+
+def check_here(db: Path) -> CheckReport:
+    """The same check in this process (cheaper inside loops)."""
+    con = connect(db, read_only=True)
+    try:
+        return check(con)
+    finally:
+        con.close()
+
+
+def history(db: Path) -> list[dict]:
+    con = connect(db, read_only=True)
+    try:
+        return batches(con).to_dicts()
+    finally:
+        con.close()
+
+
+def dak_long_2025(db: Path) -> int | None:
+    done = xhht("progress", "--locality", "Xã Đăk Long", "--year", "2025", "--indicator", "gia_dinh", "--json",
+                "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)[0]["recognized"]
+
+
+HOLD_SCRIPT = textwrap.dedent("""
+    import sys, time, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "ro")
+    print("held", flush=True)
+    time.sleep(float(sys.argv[3]))
+""")
+
+
+def hold(db: Path, mode: str, seconds: float) -> subprocess.Popen[str]:
+    """Another process that keeps the store file open (as the old app did, or a writer)."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(db), mode, str(seconds)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    return proc
+
+
+# --- writers while readers serve -------------------------------------------------------------------
+
+
+def test_a_reader_copy_leaves_the_store_free_for_a_writer(store: Path) -> None:
+    cache = SnapshotCache(parse_location(str(store)))
+    before = cache.current()
+    # The copy is in memory: the file is not held, so a writer in another process gets in at once.
+    done = xhht("import", str(IMPORTS / "ok_change_dak_long_2025.csv"), "--db", str(store), env={"XHHT_LOCK_WAIT": "0"})
+    assert done.returncode == 0, done.stderr
+    assert "Đã nhập 1 dòng" in done.stdout
+    # The old copy still answers with the old figures; the next probe sees the new state.
+    old = before.cursor().execute(
+        "SELECT recognized FROM observations_current WHERE locality_id = 'X23368' AND year = 2025 AND indicator = 'gia_dinh'"
+    ).fetchall()
+    time.sleep(cache.probe_interval_s)
+    after = cache.current()
+    assert after.version != before.version
+    new = after.cursor().execute(
+        "SELECT recognized FROM observations_current WHERE locality_id = 'X23368' AND year = 2025 AND indicator = 'gia_dinh'"
+    ).fetchall()
+    assert old != new
+    assert new == [(dak_long_2025(store),)]
+
+
+READER_SCRIPT = textwrap.dedent("""
+    import sys, time
+    from metrics.backend import parse_location
+    from metrics.snapshot import SnapshotCache
+    cache = SnapshotCache(parse_location(sys.argv[1]), probe_interval_s=0.05)
+    end = time.monotonic() + float(sys.argv[2])
+    while time.monotonic() < end:
+        try:
+            snap = cache.current()
+            cur = snap.cursor()
+            total = cur.execute("SELECT count(*) FROM observations_current").fetchall()[0][0]
+            batches = cur.execute("SELECT count(*) FROM batches WHERE status = 'active'").fetchall()[0][0]
+            print(f"ok {snap.version} {batches} {total}", flush=True)
+        except Exception as exc:
+            print(f"error {type(exc).__name__}: {exc}", flush=True)
+        time.sleep(0.02)
+""")
+
+
+def test_readers_never_see_an_error_or_half_a_batch_while_writers_import_and_roll_back(store: Path) -> None:
+    readers = [subprocess.Popen([sys.executable, "-c", READER_SCRIPT, str(store), "10"], stdout=subprocess.PIPE,
+                                text=True, cwd=ROOT) for _ in range(2)]
+    time.sleep(2)
+    files = ["ok_batch_first.csv", "ok_targets.xlsx", "ok_change_dak_long_2025.csv"]
+    for name in files:
+        done = xhht("import", str(IMPORTS / name), "--db", str(store), "--user", "ed51")
+        assert done.returncode == 0, done.stderr
+        time.sleep(0.5)
+    last = history(store)[0]["id"]
+    done = xhht("rollback", str(last), "--db", str(store))
+    assert done.returncode == 0, done.stderr
+    outputs = [r.communicate(timeout=60)[0].splitlines() for r in readers]
+    report = check_json(store)
+    assert report["ok"], report["problems"]
+    for lines in outputs:
+        errors = [line for line in lines if not line.startswith("ok ")]
+        assert errors == []
+        # Every state a reader saw is a committed one: the active batches and the figures
+        # in force go together (a half-written batch would show one without the other).
+        seen = {tuple(line.split()[1:]) for line in lines}
+        assert len(seen) >= 2  # it saw the writes land
+        final = lines[-1].split()
+        assert int(final[3]) == report["counts"]["observations_current"]
+
+
+# --- writers at once ---------------------------------------------------------------------------------
+
+
+def test_two_imports_at_once_both_land_with_consecutive_batches(store: Path) -> None:
+    first_id = history(store)[0]["id"]
+    a = start("import", str(IMPORTS / "ok_batch_first.csv"), "--db", str(store), "--user", "an")
+    b = start("import", str(IMPORTS / "ok_targets.xlsx"), "--db", str(store), "--user", "binh")
+    outs = [p.communicate(timeout=120) for p in (a, b)]
+    assert [a.returncode, b.returncode] == [0, 0], outs
+    rows = history(store)
+    assert sorted(r["id"] for r in rows[:2]) == [first_id + 1, first_id + 2]
+    assert {(r["created_by"], r["file_name"], r["rows"], r["status"]) for r in rows[:2]} == {
+        ("an", "ok_batch_first.csv", 2, "active"), ("binh", "ok_targets.xlsx", 2, "active")}
+    assert check_json(store)["ok"]
+
+
+def test_a_writer_waits_for_another_then_lands(store: Path) -> None:
+    holder = hold(store, "rw", 1.5)
+    started = time.monotonic()
+    done = xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--db", str(store), env={"XHHT_LOCK_WAIT": "20"})
+    holder.wait(timeout=10)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started >= 1.0  # it waited rather than failing
+    assert "Đã nhập 2 dòng" in done.stdout
+
+
+def test_a_writer_that_waits_too_long_is_refused_naming_the_holder_and_nothing_changes(store: Path) -> None:
+    digest = check_json(store)["digest"]
+    holder = hold(store, "ro", 6)
+    try:
+        for args in (["import", str(IMPORTS / "ok_batch_first.csv")], ["rollback", "2"]):
+            done = xhht(*args, "--db", str(store), env={"XHHT_LOCK_WAIT": "1"})
+            assert done.returncode == 1
+            message = done.stderr.strip()
+            assert message.startswith(f"Lỗi: Kho dữ liệu {store} đang được tiến trình PID {holder.pid} (python")
+            assert "đã chờ 1 giây. Kho vẫn nguyên vẹn: đợi việc đó xong rồi chạy lại lệnh" in message
+            assert "XHHT_LOCK_WAIT=giây" in message
+            assert "demo" not in message and "Tạo lại" not in message  # busy is not broken
+        refused = xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--json", "--db", str(store),
+                       env={"XHHT_LOCK_WAIT": "0.5"})
+        assert refused.returncode == 1
+        body = json.loads(refused.stdout)
+        assert body["status"] == "refused"
+        assert "đang được tiến trình PID" in body["problems"][0]["message"]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert check_json(store)["digest"] == digest
+
+
+def test_two_app_style_writers_in_one_process_take_turns(store: Path) -> None:
+    """The app's own import and rollback go through the same lock as the CLI's."""
+    loc = parse_location(str(store))
+    with writing(loc) as con:
+        before = con.execute("SELECT max(id) FROM batches").fetchall()[0][0]
+    with pytest.raises(StoreError) as exc, writing(loc) as con:
+        con.execute("UPDATE batches SET note = 'x' WHERE id = 1")
+        raise StoreError("thử hoàn tác giữa chừng")
+    assert str(exc.value) == "thử hoàn tác giữa chừng"
+    ro = connect(store, read_only=True)
+    try:
+        assert ro.execute("SELECT note FROM batches WHERE id = 1").fetchall() != [("x",)]
+        assert ro.execute("SELECT max(id) FROM batches").fetchall()[0][0] == before
+    finally:
+        ro.close()
+
+
+# --- kill -9 ----------------------------------------------------------------------------------------
+
+
+def big_results_csv(db: Path, path: Path, rows: int) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        communes = query_frame(con, """SELECT l.code, l.name, p.short_name AS province FROM localities l
+                                        JOIN localities p ON p.id = l.province_id
+                                        WHERE l.level = 'commune' ORDER BY l.code""")
+    finally:
+        con.close()
+    indicators = ["gia_dinh", "dong_ho", "cong_dong_thon", "cong_dan_nguoi_lon", "ky_nang_so",
+                  "thanh_thao_so", "cong_dan_can_bo", "can_bo_khuyen_hoc", "don_vi"]
+    written = 0
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["Năm", "Tỉnh", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Nguồn"])
+        for year in (2024, 2025):
+            for c in communes.iter_rows(named=True):
+                for ind in indicators:
+                    if written >= rows:
+                        return written
+                    out.writerow([year, c["province"], c["name"], c["code"], ind, 1000, 900, 700 + written % 50, "Thử ngắt"])
+                    written += 1
+    return written
+
+
+def test_kill_9_at_any_moment_of_an_import_or_rollback_leaves_all_or_nothing(store: Path, tmp_path: Path) -> None:
+    big = tmp_path / "lon.csv"
+    rows = big_results_csv(store, big, 30_000)
+    rng = random.Random(20251126)
+    landed = killed = 0
+    for _trial in range(4):
+        before = history(store)[0]["id"]
+        proc = start("import", str(big), "--db", str(store), "--user", "ngat")
+        time.sleep(rng.uniform(0.3, 4.0))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            killed += 1
+        proc.communicate(timeout=60)
+        report = check_here(store)
+        assert report.ok, report.problems
+        top = history(store)[0]
+        if top["id"] > before:
+            landed += 1
+            assert (top["file_name"], top["rows"], top["status"]) == ("lon.csv", rows, "active")
+            # Roll it back, killing the rollback too at a random moment.
+            rb = start("rollback", str(top["id"]), "--db", str(store))
+            time.sleep(rng.uniform(0.05, 1.0))
+            if rb.poll() is None:
+                os.kill(rb.pid, signal.SIGKILL)
+            rb.communicate(timeout=60)
+            report = check_here(store)
+            assert report.ok, report.problems
+            state = next(r for r in history(store) if r["id"] == top["id"])["status"]
+            assert state in ("active", "rolled_back")
+            if state == "active":
+                assert xhht("rollback", str(top["id"]), "--db", str(store)).returncode == 0
+        else:
+            assert top["id"] == before
+    assert killed >= 1  # the trials did interrupt imports
+    assert check_json(store)["ok"]
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+def test_a_command_on_a_missing_store_in_a_missing_folder_creates_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "khong_co" / "kho.duckdb"
+    for args in (["import", str(IMPORTS / "ok_batch_first.csv")], ["rollback", "3"], ["history"], ["check"]):
+        done = xhht(*args, "--db", str(target))
+        assert done.returncode == 1
+        assert done.stderr.strip() == (f"Lỗi: Không tìm thấy kho dữ liệu {target}. Tạo kho bằng "
+                                       f"`xhht demo --db {target}` hoặc `xhht init --db {target}`.")
+    assert not target.parent.exists()
+
+
+def test_a_directory_is_not_a_store(tmp_path: Path) -> None:
+    for args in (["history"], ["init"], ["import", str(IMPORTS / "ok_batch_first.csv")]):
+        done = xhht(*args, "--db", str(tmp_path))
+        assert done.returncode == 1
+        assert done.stderr.strip() == (f"Lỗi: {tmp_path} là một thư mục, không phải tệp kho. "
+                                       f"Chỉ tên tệp, ví dụ `{tmp_path / 'xhht.duckdb'}`.")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_store_of_the_older_schema_is_refused_until_upgraded(store: Path) -> None:
+    con = connect(store)
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.execute("DELETE FROM meta WHERE key IN ('data_version', 'store_id')")
+    con.execute("CREATE SEQUENCE batch_seq START 4")
+    con.close()
+    done = xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--db", str(store))
+    assert done.returncode == 1
+    assert done.stderr.strip() == (f"Lỗi: Kho dữ liệu {store} có phiên bản 1, ứng dụng cần phiên bản 2. "
+                                   "Nâng cấp kho (giữ nguyên số liệu) bằng `xhht store upgrade --db …`.")
+    check = xhht("check", "--db", str(store))
+    assert check.returncode == 1
+    assert "Lược đồ phiên bản 1, ứng dụng cần 2" in check.stdout
+    up = xhht("store", "upgrade", "--db", str(store))
+    assert up.returncode == 0, up.stderr
+    assert up.stdout.startswith(f"Đã nâng cấp kho {store}: phiên bản 1 → 2")
+    assert check_json(store)["ok"]
+    assert xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--db", str(store)).returncode == 0
+    again = xhht("store", "upgrade", "--db", str(store))
+    assert again.stdout.strip() == f"Kho {store} đã ở phiên bản 2, không cần nâng cấp."
+
+
+def test_check_lists_what_is_wrong_and_exits_1(store: Path) -> None:
+    con = connect(store)
+    con.execute("INSERT INTO observations (locality_id, year, indicator, total, registered, recognized, source, batch_id) "
+                "VALUES ('X23368', 2025, 'gia_dinh', 10, 5, 5, 'mồ côi', 999)")
+    con.execute("DELETE FROM observations_current WHERE locality_id = 'X23368' AND year = 2024")
+    con.execute("UPDATE batches SET rows = rows + 1 WHERE id = 3")
+    con.close()
+    done = xhht("check", "--db", str(store))
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"Kho {store} có 3 vấn đề:"
+    assert "  - 1 số liệu thuộc lô không có trong bảng batches." in lines
+    assert any(line.startswith("  - Lô 3 ghi ") for line in lines)
+    assert any(line.startswith("  - Bảng observations_current khác với tính lại từ các lô: 0 dòng thừa, ") for line in lines)
