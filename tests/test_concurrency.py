@@ -192,7 +192,7 @@ def test_a_writer_waits_for_another_then_lands(store: Path) -> None:
 
 def test_a_writer_that_waits_too_long_is_refused_naming_the_holder_and_nothing_changes(store: Path) -> None:
     digest = check_json(store)["digest"]
-    holder = hold(store, "ro", 6)
+    holder = hold(store, "ro", 60)  # killed below, once the refusals are seen
     try:
         for args in (["import", str(IMPORTS / "ok_batch_first.csv")], ["rollback", "2"]):
             done = xhht(*args, "--db", str(store), env={"XHHT_LOCK_WAIT": "1"})
