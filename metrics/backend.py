@@ -17,6 +17,7 @@ Two ways in:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -222,17 +223,52 @@ def reading(loc: StoreLocation, *, wait: float | None = None, role: str = "đọ
     """A connection for a short read; the store is checked (ours, this schema version) unless
     `check=False` (`xhht check` reports what it finds instead)."""
     wait = lock_wait_s() if wait is None else wait
+    if loc.is_postgres:
+        # PostgreSQL has no file lock to release: a process keeps one attached reader (loading
+        # the extension and attaching costs far more than a query) and reads through cursors.
+        cur = _postgres_reader(loc, role)
+        try:
+            if check:
+                check_store(cur, str(loc))
+            yield cur
+        finally:
+            cur.close()
+        return
     with _in_process(wait, loc, role):
-        if loc.is_postgres:
-            con = _attach_postgres(loc, role=role, read_only=True)
-        else:
-            con = _open_file(loc, read_only=True, wait=wait, role=role)
+        con = _open_file(loc, read_only=True, wait=wait, role=role)
         try:
             if check:
                 check_store(con, str(loc))
             yield con
         finally:
             con.close()
+
+
+_POSTGRES_READERS: dict[str, duckdb.DuckDBPyConnection] = {}
+_POSTGRES_READERS_LOCK = threading.Lock()
+
+
+def _postgres_reader(loc: StoreLocation, role: str) -> duckdb.DuckDBPyConnection:
+    """A cursor on this process's attached reader, re-attached when the server went away or
+    the database's tables appeared after it was attached (the catalogue is cached)."""
+    assert loc.dsn is not None
+    with _POSTGRES_READERS_LOCK:
+        con = _POSTGRES_READERS.get(loc.dsn)
+        if con is not None:
+            try:
+                cur = con.cursor()
+                cur.execute(f"USE {PG_CATALOG}")  # a cursor starts in the in-memory catalogue
+                cur.execute("SELECT 1 FROM meta LIMIT 0").fetchall()
+                return cur
+            except duckdb.Error:
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
+                del _POSTGRES_READERS[loc.dsn]
+        con = _attach_postgres(loc, role=role, read_only=True)
+        _POSTGRES_READERS[loc.dsn] = con
+        cur = con.cursor()
+        cur.execute(f"USE {PG_CATALOG}")
+        return cur
 
 
 @contextmanager

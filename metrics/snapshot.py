@@ -26,7 +26,7 @@ from metrics.backend import StoreBusy, StoreLocation, reading
 from metrics.store import READ_TABLES, StoreError, store_identity
 
 PROBE_INTERVAL_S = 0.5
-KEEP_VERSIONS = 3
+KEEP_VERSIONS = 2  # the newest, and the one a page that started just before it may still read
 
 
 @dataclass
