@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import duckdb
 
 from metrics.config import DEFAULT_DB, ENV_DB
-from metrics.store import StoreError, check_store
+from metrics.store import StoreError, check_store, open_duckdb
 
 ENV_LOCK_WAIT = "XHHT_LOCK_WAIT"
 DEFAULT_LOCK_WAIT_S = 30.0
@@ -142,8 +142,7 @@ def _postgres_extension() -> str:
 
 def _attach_postgres(loc: StoreLocation, *, role: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     assert loc.dsn is not None
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                             "autoload_known_extensions": False})
+    con = open_duckdb(":memory:")
     try:
         con.execute(f"LOAD '{_postgres_extension()}'")
         app = f"xhht {role} (máy {socket.gethostname()}, PID {os.getpid()})"
@@ -203,7 +202,7 @@ def _open_file(loc: StoreLocation, *, read_only: bool, wait: float, role: str) -
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return open_duckdb(path, read_only=read_only)
         except duckdb.Error as exc:
             if not _is_lock_conflict(exc):
                 raise StoreError(f"Không mở được kho dữ liệu {path}: {str(exc).splitlines()[0]}") from exc
@@ -321,7 +320,7 @@ def creating(loc: StoreLocation) -> Iterator[duckdb.DuckDBPyConnection]:
                 loc.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"Không tạo được thư mục {loc.path.parent}: {exc.strerror}.") from exc
-            con = duckdb.connect(str(loc.path))
+            con = open_duckdb(loc.path)
         try:
             yield con
         finally:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from metrics.backend import StoreBusy, StoreLocation, reading
-from metrics.store import READ_TABLES, StoreError, store_identity
+from metrics.store import READ_TABLES, StoreError, open_duckdb, store_identity
 
 PROBE_INTERVAL_S = 0.5
 KEEP_VERSIONS = 2  # the newest, and the one a page that started just before it may still read
@@ -47,7 +47,7 @@ def copy_into_memory(source: duckdb.DuckDBPyConnection) -> Snapshot:
         before = store_identity(source)
         frames = {t: source.execute(f"SELECT * FROM {t}").to_arrow_table() for t in READ_TABLES}
         if store_identity(source) == before:
-            mem = duckdb.connect(":memory:")
+            mem = open_duckdb(":memory:")
             for table, arrow in frames.items():
                 mem.register("_copy", arrow)
                 mem.execute(f"CREATE TABLE {table} AS SELECT * FROM _copy")

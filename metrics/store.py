@@ -198,6 +198,19 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object]
     return rows[0] if rows else None
 
 
+# No extension is fetched or loaded behind our back (nothing may reach the network).
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def open_duckdb(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect with our settings (":memory:" for an in-memory database)."""
+    con = duckdb.connect(str(path), read_only=read_only, config=dict(DUCKDB_CONFIG))
+    # DuckDB draws a progress bar on standard output for queries over two seconds (a loaded
+    # machine copying a national store), which corrupts `--json` output. Cursors inherit this.
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A DuckDB store file opened directly, for one-process work (tests, building the benchmark's
     store). Processes that share a store open it through metrics.backend instead."""
@@ -210,7 +223,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return open_duckdb(path, read_only=read_only)
     except duckdb.Error as exc:
         raise StoreError(f"Không mở được kho dữ liệu {path}: {exc}") from exc
 
