@@ -6,6 +6,7 @@ What is offered here must import unchanged (tests/test_import.py imports each te
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from typing import Literal
 
 import xlsxwriter
@@ -51,6 +52,9 @@ _COMMON_NOTES = [
 def build_template(kind: TemplateKind) -> bytes:
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # A fixed creation date: the same template is the same bytes whenever it is made (its hash
+    # then tells an untouched template from a filled one).
+    wb.set_properties({"created": datetime(2025, 7, 1, tzinfo=UTC)})
     head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True})
     title = wb.add_format({"bold": True, "font_size": 13})
     text = wb.add_format({"text_wrap": True, "valign": "top"})
