@@ -24,13 +24,16 @@ $(BIN)/.installed: pyproject.toml
 demo: setup
 	@if [ ! -f "$(XHHT_DB)" ] || [ -n "$(FORCE)" ]; then $(BIN)/xhht demo --db "$(XHHT_DB)" --force; fi
 
-# Debian's Chromium (browser tests, chart export) and fonts with Vietnamese glyphs.
+# Debian's Chromium (browser tests, chart export), fonts with Vietnamese glyphs and the
+# PostgreSQL server (tests/test_postgres.py starts a throwaway one; Debian keeps its binaries
+# under /usr/lib/postgresql/<version>/bin).
 system-deps:
-	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/dejavu ]; then exit 0; fi; \
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/dejavu ] \
+		&& ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-liberation >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-liberation postgresql >/dev/null; \
 	else \
-		echo "Cần Chromium và phông chữ: sudo apt-get install chromium fonts-dejavu-core fonts-liberation"; exit 1; \
+		echo "Cần Chromium, phông chữ và PostgreSQL: sudo apt-get install chromium fonts-dejavu-core fonts-liberation postgresql"; exit 1; \
 	fi
 
 # The whole test suite, browser and export tests included.
