@@ -33,6 +33,7 @@ import duckdb
 
 from metrics.config import DEFAULT_DB, ENV_DB
 from metrics.store import StoreError, check_store, open_duckdb
+from metrics.text import strip_marks
 
 ENV_LOCK_WAIT = "XHHT_LOCK_WAIT"
 DEFAULT_LOCK_WAIT_S = 30.0
@@ -91,10 +92,13 @@ def _parse_url(raw: str) -> StoreLocation:
     example = "postgresql://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ:5432/TÊN_CSDL"
     if parts.scheme not in ("postgresql", "postgres"):
         raise StoreError(f"Không hiểu địa chỉ kho “{_hide_password(raw)}”: chỉ nhận tệp DuckDB hoặc {example}.")
+    bad_port = f"Cổng trong “{_hide_password(raw)}” không phải số từ 1 đến 65535. Ví dụ: {example}."
     try:
-        port = parts.port or 5432
+        port = 5432 if parts.port is None else parts.port
     except ValueError:
-        raise StoreError(f"Cổng trong “{_hide_password(raw)}” không phải số từ 1 đến 65535. Ví dụ: {example}.") from None
+        raise StoreError(bad_port) from None
+    if not 1 <= port <= 65535:
+        raise StoreError(bad_port)
     host = parts.hostname
     dbname = unquote(parts.path.lstrip("/"))
     if not host:
@@ -145,8 +149,10 @@ def _attach_postgres(loc: StoreLocation, *, role: str, read_only: bool) -> duckd
     con = open_duckdb(":memory:")
     try:
         con.execute(f"LOAD '{_postgres_extension()}'")
-        app = f"xhht {role} (máy {socket.gethostname()}, PID {os.getpid()})"
-        dsn = f"{loc.dsn} application_name={_libpq_quote(app[:60])}"
+        # PostgreSQL keeps only printable ASCII of an application name (others become "?") and
+        # at most 63 bytes: the role is written without marks.
+        app = ascii_text(f"xhht {role} (may {socket.gethostname()}, PID {os.getpid()})")[:63]
+        dsn = f"{loc.dsn} application_name={_libpq_quote(app)}"
         mode = ", READ_ONLY" if read_only else ""
         con.execute(f"ATTACH {_sql_text(dsn)} AS {PG_CATALOG} (TYPE postgres{mode})")
         con.execute(f"USE {PG_CATALOG}")
@@ -154,6 +160,11 @@ def _attach_postgres(loc: StoreLocation, *, role: str, read_only: bool) -> duckd
         con.close()
         raise StoreError(_postgres_message(loc, exc)) from exc
     return con
+
+
+def ascii_text(text: str) -> str:
+    """Vietnamese without marks, other non-ASCII dropped: "giữ khóa" → "giu khoa"."""
+    return strip_marks(text).encode("ascii", "ignore").decode()
 
 
 def _sql_text(value: str) -> str:
@@ -369,7 +380,7 @@ def _postgres_writer(loc: StoreLocation) -> str:
         return "một phiên khác"
     try:
         rows = con.execute(
-            f"""SELECT * FROM postgres_query('{PG_CATALOG}', 'SELECT a.application_name, a.client_addr::text
+            f"""SELECT * FROM postgres_query('{PG_CATALOG}', 'SELECT a.application_name, host(a.client_addr)
                 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                 WHERE l.relation = ''batches''::regclass AND l.mode = ''ExclusiveLock'' AND l.granted')"""
         ).fetchall()

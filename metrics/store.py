@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import re
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -235,18 +236,32 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
                 [str(SCHEMA_VERSION), uuid.uuid4().hex])
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    """The store's schema version; None when the database holds no store of ours."""
+def schema_version(con: duckdb.DuckDBPyConnection, where: str = "") -> int | None:
+    """The store's schema version; None when the database holds no store of ours (no meta
+    table). Any other failure to read it (no permission, a lost connection) is a StoreError
+    naming the cause: such a store exists, and must not be called missing."""
     try:
         row = first_row(con, "SELECT value FROM meta WHERE key = 'schema_version'")
-    except duckdb.Error:
+    except duckdb.CatalogException:
         return None
-    return int(row[0]) if row else None
+    except duckdb.Error as exc:
+        text = str(exc) or type(exc).__name__
+        place = f" {where}" if where else ""
+        denied = re.search(r"permission denied for [a-z]+ [\w.\"]+", text)
+        if denied:
+            raise StoreError(f"Tài khoản dùng cho kho dữ liệu{place} không có quyền đọc các bảng của kho "
+                             f"(PostgreSQL: {denied.group(0)}). Nhờ người quản trị cơ sở dữ liệu cấp quyền "
+                             "(GRANT SELECT, INSERT, UPDATE, DELETE trên các bảng) cho tài khoản này.") from exc
+        raise StoreError(f"Không đọc được phiên bản của kho dữ liệu{place}: {text.splitlines()[0]}") from exc
+    try:
+        return int(row[0]) if row else None
+    except ValueError:
+        return None
 
 
 def check_store(con: duckdb.DuckDBPyConnection, where: str = "") -> None:
     """Refuse a database that is not a store of ours, or one of another schema version."""
-    version = schema_version(con)
+    version = schema_version(con, where)
     place = f" {where}" if where else ""
     if version is None:
         raise StoreError(
