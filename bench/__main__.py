@@ -8,6 +8,8 @@ asserted in tests. Steps:
   import    a 10,000-row workbook, validated and written
   deck      a 20-slide deck with a warm export server (when exports exist)
   memory    the app process's peak memory with the national store loaded and every page opened
+  load      two app servers, 8 Chromium sessions reloading pages while `xhht import`/`rollback`
+            write, on the DuckDB file and on PostgreSQL (bench/load.py)
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stress", action="store_true", help="×10: years 2015–2030 and all old communes with lineage")
     parser.add_argument("--runs", type=int, default=20, help="repetitions for median/p95")
     parser.add_argument("--skip-memory", action="store_true", help="skip the browser-driven memory step")
+    parser.add_argument("--skip-load", action="store_true", help="skip the concurrent-readers-and-writers step")
+    parser.add_argument("--only", choices=["load"], help="build the store, then run only this step")
     args = parser.parse_args(argv)
 
     from bench.national import build_national
@@ -86,6 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     ms = (time.perf_counter() - t0) * 1000
     line(f"store: dựng kho ({fmt_int(sizes['observations'])} số liệu)", f"{fmt_int(ms)} ms",
          f"< {BUDGETS_MS['store']} ms", ms < BUDGETS_MS["store"])
+
+    if args.only == "load":
+        try:
+            run_load(db, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
 
     con = connect(db, read_only=True)
     prov = largest_province(con)
@@ -115,8 +126,24 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_memory:
         peak = bench_memory(db)
         line("memory: đỉnh bộ nhớ tiến trình ứng dụng", f"{peak:.0f} MB", f"< {BUDGET_MEMORY_MB} MB", peak < BUDGET_MEMORY_MB)
-    shutil.rmtree(work, ignore_errors=True)
+    try:
+        if not args.skip_load:
+            run_load(db, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def run_load(db: Path, work: Path) -> None:
+    """Readers and writers at once, for each backend (bench/load.py); details under the lines."""
+    from bench.load import bench_load, report_rows
+
+    for result in bench_load(db, work):
+        rows, details = report_rows(result)
+        for row in rows:
+            line(*row)
+        for text in details:
+            print(text)
 
 
 def bench_import(db: Path, work: Path) -> tuple[float, int]:
