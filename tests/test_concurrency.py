@@ -120,12 +120,12 @@ def test_a_reader_copy_leaves_the_store_free_for_a_writer(store: Path) -> None:
 
 
 READER_SCRIPT = textwrap.dedent("""
-    import sys, time
+    import os, sys, time
     from metrics.backend import parse_location
     from metrics.snapshot import SnapshotCache
     cache = SnapshotCache(parse_location(sys.argv[1]), probe_interval_s=0.05)
-    end = time.monotonic() + float(sys.argv[2])
-    while time.monotonic() < end:
+    end = time.monotonic() + 300  # bounded, whatever happens to the test
+    while time.monotonic() < end and not os.path.exists(sys.argv[2]):
         try:
             snap = cache.current()
             cur = snap.cursor()
@@ -138,8 +138,9 @@ READER_SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_readers_never_see_an_error_or_half_a_batch_while_writers_import_and_roll_back(store: Path) -> None:
-    readers = [subprocess.Popen([sys.executable, "-c", READER_SCRIPT, str(store), "10"], stdout=subprocess.PIPE,
+def test_readers_never_see_an_error_or_half_a_batch_while_writers_import_and_roll_back(store: Path, tmp_path: Path) -> None:
+    stop = tmp_path / "stop"
+    readers = [subprocess.Popen([sys.executable, "-c", READER_SCRIPT, str(store), str(stop)], stdout=subprocess.PIPE,
                                 text=True, cwd=ROOT) for _ in range(2)]
     time.sleep(2)
     files = ["ok_batch_first.csv", "ok_targets.xlsx", "ok_change_dak_long_2025.csv"]
@@ -150,7 +151,9 @@ def test_readers_never_see_an_error_or_half_a_batch_while_writers_import_and_rol
     last = history(store)[0]["id"]
     done = xhht("rollback", str(last), "--db", str(store))
     assert done.returncode == 0, done.stderr
-    outputs = [r.communicate(timeout=60)[0].splitlines() for r in readers]
+    time.sleep(2)  # the readers' next probes see the last write
+    stop.touch()
+    outputs = [r.communicate(timeout=120)[0].splitlines() for r in readers]
     report = check_json(store)
     assert report["ok"], report["problems"]
     for lines in outputs:
