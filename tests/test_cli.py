@@ -30,8 +30,7 @@ def xhht(*args: str, cwd: Path, env_db: Path | None = None, timeout: float = 120
 
 
 def command_paths() -> list[list[str]]:
-    """Every command and subcommand the parser offers (later modules register their own)."""
-    cli._load_command_modules()
+    """Every command and subcommand the parser offers (each command module registers its own)."""
     found: list[list[str]] = [[]]
 
     def walk(parser: argparse.ArgumentParser, prefix: list[str]) -> None:

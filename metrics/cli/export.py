@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from metrics import cli
+from metrics.cli.common import EXIT_OK, Refused, add_db, open_copy, year
 from metrics.indicators import registry
 
 SUFFIX = {"png": ".png", "svg": ".svg", "pptx": ".pptx", "xlsx": ".xlsx", "docx": ".docx"}
@@ -17,20 +17,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     if out.suffix.lower() != SUFFIX[args.kind]:
-        raise cli.Refused(f"Tệp ra của định dạng {args.kind} phải có đuôi {SUFFIX[args.kind]} (đang là “{out.name}”).")
+        raise Refused(f"Tệp ra của định dạng {args.kind} phải có đuôi {SUFFIX[args.kind]} (đang là “{out.name}”).")
     if not out.parent.exists():
-        raise cli.Refused(f"Không có thư mục {out.parent}.")
+        raise Refused(f"Không có thư mục {out.parent}.")
     indicator = None
     if args.kind in ("png", "svg"):
         ind = registry().resolve_alias(args.indicator or "")
         if ind is None:
-            raise cli.Refused(f"Xuất ảnh cần --indicator (một trong: {', '.join(registry().ids())}).")
+            raise Refused(f"Xuất ảnh cần --indicator (một trong: {', '.join(registry().ids())}).")
         indicator = ind.id
-    con = cli._open_existing(args.db)
+    con = open_copy(args.db)
     try:
         res = LocalityIndex.from_store(con).resolve(args.locality, year=args.year)
         if not res.ok or res.locality is None:
-            raise cli.Refused("\n".join([res.message] + [f"  - {c.label}  [{c.id}]" for c in res.candidates]))
+            raise Refused("\n".join([res.message] + [f"  - {c.label}  [{c.id}]" for c in res.candidates]))
         try:
             if args.kind in ("png", "svg"):
                 assert indicator is not None
@@ -43,23 +43,21 @@ def cmd_export(args: argparse.Namespace) -> int:
             else:
                 export.build_report(con, res.locality.id, args.year, out)
         except export.ExportError as exc:
-            raise cli.Refused(str(exc)) from exc
+            raise Refused(str(exc)) from exc
     finally:
         con.close()
     print(f"Đã xuất {out} ({res.locality.label}, năm {args.year}).")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="xuất ảnh biểu đồ, bộ trình chiếu, bảng tính hoặc dự thảo báo cáo")
     p.add_argument("kind", choices=list(SUFFIX), help="png, svg (một biểu đồ), pptx, xlsx, docx")
     p.add_argument("--locality", required=True, metavar="TEXT", help="mã hoặc tên địa bàn")
-    p.add_argument("--year", required=True, type=cli._year, help="năm")
+    p.add_argument("--year", required=True, type=year, help="năm")
     p.add_argument("--indicator", metavar="ID", help="chỉ tiêu của biểu đồ (png, svg)")
     p.add_argument("--scale", type=float, default=1.0, help="hệ số phóng ảnh PNG (2 cho ảnh 3840×2160)")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="tệp ghi ra")
-    cli._add_db(p)
+    add_db(p)
     p.set_defaults(func=cmd_export)
 
-
-cli.EXTRA_COMMANDS.append(register)

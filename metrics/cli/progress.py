@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from metrics import cli
+from metrics.cli.common import EXIT_OK, Refused, add_db, open_copy, year
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 
@@ -19,20 +19,20 @@ def cmd_progress(args: argparse.Namespace) -> int:
     if args.indicator:
         ind = reg.resolve_alias(args.indicator)
         if ind is None:
-            raise cli.Refused(f"Không có chỉ tiêu “{args.indicator}”. Các mã chỉ tiêu: {', '.join(reg.ids())}.")
+            raise Refused(f"Không có chỉ tiêu “{args.indicator}”. Các mã chỉ tiêu: {', '.join(reg.ids())}.")
         indicators = [ind.id]
-    con = cli._open_existing(args.db)
+    con = open_copy(args.db)
     try:
         res = LocalityIndex.from_store(con).resolve(args.locality, year=args.year)
         if not res.ok or res.locality is None:
             lines = [res.message] + [f"  - {c.label}  [{c.id}]" for c in res.candidates]
-            raise cli.Refused("\n".join(lines))
+            raise Refused("\n".join(lines))
         items = progress_for(con, res.locality.id, args.year, indicators)
     finally:
         con.close()
     if args.json:
         print(json.dumps([it.public() for it in items], ensure_ascii=False, indent=2))
-        return cli.EXIT_OK
+        return EXIT_OK
     loc = res.locality
     synthetic = any(it.synthetic for it in items)
     print(f"{loc.label} — năm {args.year}")
@@ -66,17 +66,15 @@ def cmd_progress(args: argparse.Namespace) -> int:
             notes.append(f"{it.unplaceable} xã cũ bị chia tách, không quy được số liệu")
         if notes:
             print(f"{'':<44}   " + "; ".join(notes))
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("progress", help="tiến độ của một địa bàn so với mục tiêu, theo từng chỉ tiêu")
     p.add_argument("--locality", required=True, metavar="TEXT", help="mã hoặc tên địa bàn (\"Quảng Ngãi\", \"Xã Đăk Long, Quảng Ngãi\", 23368)")
-    p.add_argument("--year", required=True, type=cli._year, help="năm đánh giá")
+    p.add_argument("--year", required=True, type=year, help="năm đánh giá")
     p.add_argument("--indicator", metavar="ID", help="chỉ một chỉ tiêu (mã hoặc tên, ví dụ gia_dinh)")
     p.add_argument("--json", action="store_true", help="in mảng JSON, mỗi chỉ tiêu một đối tượng (xem README)")
-    cli._add_db(p)
+    add_db(p)
     p.set_defaults(func=cmd_progress)
 
-
-cli.EXTRA_COMMANDS.append(register)
