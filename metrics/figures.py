@@ -162,7 +162,7 @@ def progress_chart(
                 hovertemplate="%{x}: %{text}<extra></extra>",
             )
         )
-    # The trajectory: baseline → each later target, in order (DESIGN.md §3).
+    # The trajectory: baseline → each later target, in order (docs/method.md).
     if item.base_year is not None and item.base_pct is not None:
         later = sorted((y, v) for y, v in tmap.items() if y > item.base_year)
         if later:

@@ -1,6 +1,6 @@
 """Named queries: a connection and typed arguments in, a polars frame out. No SQL elsewhere.
 
-Aggregation rules (DESIGN.md §2–3):
+Aggregation rules (docs/method.md, "Cách tính tỷ lệ"):
 - A rate is Σ recognized / Σ total over the area, never an average of percentages. A sum whose
   parts do not all know their total has an unknown total (and so no rate of total).
 - A current commune: its own figure; for years before the reorganisation, the sum of the old

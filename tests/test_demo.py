@@ -14,7 +14,7 @@ from metrics.store import connect
 
 COMMUNE_INDICATORS = sorted(i.id for i in registry().indicator if i.level_scope == "commune")
 
-# DESIGN.md §2: xã Đăk Long's own targets (2026, 2030).
+# Xã Đăk Long's own targets (2026, 2030), from its 2025 plan (data/seed_figures.toml).
 DAK_LONG_TARGETS = {
     "cong_dan_nguoi_lon": (45, 60),
     "cong_dan_can_bo": (70, 80),

@@ -29,7 +29,7 @@ ALL_IDS = [
     "don_vi_cap_tinh",
 ]
 
-# DESIGN.md §2, "Indicators and national targets": id → (2025 %, 2030 %, decision cited).
+# The national targets (README "Data", data/indicators.toml): id → (2025 %, 2030 %, decision cited).
 NATIONAL = {
     "gia_dinh": (70, 80, "387"),
     "dong_ho": (65, 75, "387"),

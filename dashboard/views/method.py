@@ -11,6 +11,7 @@ from dashboard.i18n import lang, t
 from metrics import progress as pm
 from metrics.fmt import fmt_num, fmt_pct
 from metrics.indicators import registry
+from metrics.method_doc import method_text
 from metrics.progress import STATUS_STYLE, Status
 
 key = ui.store_key()
@@ -55,39 +56,10 @@ st.dataframe(
     ).to_pandas(),
     hide_index=True,
 )
-st.markdown(
-    "Tỉnh và xã có thể đặt mục tiêu riêng; mục tiêu của chính địa bàn được dùng trước, sau đó đến của tỉnh, "
-    "cuối cùng là mục tiêu quốc gia. Mỗi trang ghi rõ mục tiêu nào đang áp dụng và nguồn của nó."
-    if vi else "Provinces and communes may set their own targets: a locality's own target applies first, then its province's, then the national one."
-)
+# The method itself is written once, in docs/method.md (and its English twin), and shown here.
+st.markdown(method_text("vi" if vi else "en"))
 
-st.header("Cách tính tỷ lệ" if vi else "How rates are computed")
-st.markdown(
-    """
-- Tỷ lệ của một địa bàn = **Σ số được công nhận / Σ tổng số** của các đơn vị trong địa bàn, không lấy trung bình các tỷ lệ %.
-- Tỉnh = tổng các xã của tỉnh (nếu xã chưa báo cáo thì tỷ lệ tính trên các xã đã báo cáo, và trang ghi rõ “N/M xã chưa báo cáo”).
-- Số liệu trước 7/2025 của các xã cũ được cộng vào xã mới hình thành từ chúng; xã cũ **bị chia tách** thì không gán được vào một xã mới — trang ghi rõ thay vì đoán.
-- Một số báo cáo tính tỷ lệ trên số **đăng ký**; mục tiêu tính trên **tổng số**, nên bảng điều khiển luôn dùng tổng số làm mẫu số.
-- “Đạt N% kế hoạch” = tỷ lệ thực hiện ÷ mục tiêu × 100, như cách ghi trong báo cáo.
-"""
-    if vi
-    else "- Rate = Σ recognised / Σ total over the area, never an average of percentages.\n- “N% of plan” = actual ÷ target × 100."
-)
-
-st.header("Cách đánh giá tiến độ" if vi else "How progress is judged")
-st.markdown(
-    f"""
-Theo phương pháp của nền tảng Open SDG (Cục Thống kê Canada). Với năm gốc *b* (năm đầu tiên có số liệu, từ {pm.BASELINE_FIRST_YEAR}),
-năm hiện tại *c* và năm mục tiêu *T* (năm mục tiêu gần nhất từ năm *c* trở đi: 2025, 2026 hoặc 2030):
-
-tỷ số = CAGR(thực tế, b→c) ÷ CAGR(cần thiết, b→T), với CAGR(v₀→v₁ trong n năm) = (v₁/v₀)^(1/n) − 1.
-
-Khi giá trị năm gốc bằng 0, CAGR không xác định: dùng tỷ số số điểm % mỗi năm (thực tế ÷ cần thiết) với cùng ngưỡng.
-Dự báo: đường xu hướng tuyến tính qua {pm.PROJECTION_WINDOW} năm gần nhất có số liệu. Lộ trình: đường thẳng từ năm gốc đến mục tiêu.
-"""
-    if vi
-    else "Open SDG method: ratio = CAGR(observed, b→c) / CAGR(required, b→T); thresholds below."
-)
+st.subheader("Các mức đánh giá tiến độ" if vi else "Progress statuses")
 thresholds = {
     Status.TARGET_MET: "giá trị hiện tại ≥ mục tiêu" if vi else "current value ≥ target",
     Status.ON_TRACK: f"tỷ số ≥ {fmt_num(pm.ON_TRACK_RATIO, 2)}" if vi else f"ratio ≥ {pm.ON_TRACK_RATIO}",
