@@ -21,10 +21,11 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from metrics import auth, export, importer, report, templates
+from metrics import auth, importer, report, templates
 from metrics import queries as q
 from metrics.backend import StoreBusy, parse_location, writing
 from metrics.indicators import registry
+from metrics.outputs import images
 from metrics.report import IndicatorProgress
 from metrics.resolve import LocalityIndex
 from metrics.snapshot import SnapshotCache
@@ -251,11 +252,11 @@ def accounts() -> auth.AccountsFile:
 
 
 # --- Exports -----------------------------------------------------------------------------------
-ExportError = export.ExportError
+ExportError = images.ExportError
 
 
 def export_available() -> bool:
-    return export.find_browser() is not None
+    return images.ExportServer.find_browser() is not None
 
 
 def export_unavailable_reason() -> str:
@@ -264,21 +265,29 @@ def export_unavailable_reason() -> str:
 
 
 def make_document(key: StoreKey, kind: str, locality_id: str, year: int) -> bytes:
+    # The format modules load python-pptx, python-docx or xlsxwriter: imported here, when a
+    # document is asked for, so that page starts do not pay for them.
     buffer = io.BytesIO()
     cur = _cur(key)
     if kind == "pptx":
-        export.build_deck(cur, locality_id, year, buffer)
+        from metrics.outputs.deck import build_deck
+
+        build_deck(cur, locality_id, year, buffer)
     elif kind == "xlsx":
-        export.build_workbook(cur, locality_id, year, buffer)
+        from metrics.outputs.workbook import build_workbook
+
+        build_workbook(cur, locality_id, year, buffer)
     else:
-        export.build_report(cur, locality_id, year, buffer)
+        from metrics.outputs.report_draft import build_report
+
+        build_report(cur, locality_id, year, buffer)
     return buffer.getvalue()
 
 
 def chart_image(fig: go.Figure, source: str, fmt: str, scale: float = 1.0) -> bytes:
     """A page chart at print quality (1920×1080, or 3840×2160 at scale 2) with its source line
     inside; the figure's own "Dữ liệu minh họa" mark stays in it."""
-    return export.image_bytes(export.for_print(fig, source=source, synthetic=False), fmt, scale)
+    return images.export_server().image_bytes(images.for_print(fig, source=source, synthetic=False), fmt, scale)
 
 
 def table_xlsx(table: pl.DataFrame, name: str) -> bytes:

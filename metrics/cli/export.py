@@ -12,7 +12,12 @@ SUFFIX = {"png": ".png", "svg": ".svg", "pptx": ".pptx", "xlsx": ".xlsx", "docx"
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from metrics import export
+    # The format modules load python-pptx, python-docx, xlsxwriter and plotly: only for this command.
+    from metrics.outputs.context import chart_export
+    from metrics.outputs.deck import build_deck
+    from metrics.outputs.images import ExportError
+    from metrics.outputs.report_draft import build_report
+    from metrics.outputs.workbook import build_workbook
     from metrics.resolve import LocalityIndex
 
     out = Path(args.output)
@@ -34,15 +39,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:
             if args.kind in ("png", "svg"):
                 assert indicator is not None
-                out.write_bytes(export.chart_export(con, res.locality.id, args.year, indicator, args.kind, scale=args.scale))
+                out.write_bytes(chart_export(con, res.locality.id, args.year, indicator, args.kind, scale=args.scale))
             elif args.kind == "pptx":
-                n = export.build_deck(con, res.locality.id, args.year, out)
+                n = build_deck(con, res.locality.id, args.year, out)
                 print(f"{n} trang chiếu.")
             elif args.kind == "xlsx":
-                export.build_workbook(con, res.locality.id, args.year, out)
+                build_workbook(con, res.locality.id, args.year, out)
             else:
-                export.build_report(con, res.locality.id, args.year, out)
-        except export.ExportError as exc:
+                build_report(con, res.locality.id, args.year, out)
+        except ExportError as exc:
             raise Refused(str(exc)) from exc
     finally:
         con.close()
