@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 def bench_import(db: Path, work: Path) -> tuple[float, int]:
     import xlsxwriter
 
-    from metrics.importer import import_file
+    from metrics.inputs import import_file
     from metrics.store import connect, query_frame
 
     copy = work / "import.duckdb"

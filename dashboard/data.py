@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from metrics import auth, importer, report, templates
+from metrics import auth, inputs, report
 from metrics import queries as q
 from metrics.backend import StoreBusy, parse_location, writing
 from metrics.indicators import registry
@@ -194,22 +194,22 @@ def is_country(locality_id: str) -> bool:
 
 
 def preview_import(key: StoreKey, name: str, content: bytes, sheet: str | None,
-                   allowed_provinces: list[str] | None) -> importer.ImportResult:
+                   allowed_provinces: list[str] | None) -> inputs.ImportResult:
     """What the file would change (nothing is written)."""
-    return importer.check_file(_cur(key), Path(name), data=content, sheet=sheet,
+    return inputs.check_file(_cur(key), Path(name), data=content, sheet=sheet,
                                index=locality_index(key), allowed_provinces=allowed_provinces)
 
 
 def commit_import(key: StoreKey, name: str, content: bytes, sheet: str | None, user: str,
-                  allowed_provinces: list[str] | None) -> importer.ImportResult:
+                  allowed_provinces: list[str] | None) -> inputs.ImportResult:
     checked = preview_import(key, name, content, sheet, allowed_provinces)
     if checked.status == "refused":
         return checked
     try:
         with writing(_snapshots(key[0]).loc, role=f"nhập {name}") as con:
-            importer.write_checked(con, checked, user=user)
+            inputs.write_checked(con, checked, user=user)
     except StoreError as exc:
-        return importer.ImportResult("refused", problems=[importer.Problem("", None, None, str(exc))])
+        return inputs.ImportResult("refused", problems=[inputs.Problem("", None, None, str(exc))])
     _reload(key)
     return checked
 
@@ -237,14 +237,14 @@ def batches(key: StoreKey) -> pl.DataFrame:
 
 def sheet_names(name: str, content: bytes) -> list[str]:
     try:
-        return [s for s, _ in importer.read_workbook(Path(name), content)]
-    except importer.ImportRefused:
+        return [s for s, _ in inputs.read_workbook(Path(name), content)]
+    except inputs.ImportRefused:
         return []
 
 
 @st.cache_data(show_spinner=False)
 def template(kind: str) -> bytes:
-    return templates.build_template(kind)  # type: ignore[arg-type]
+    return inputs.build_template(kind)  # type: ignore[arg-type]
 
 
 def accounts() -> auth.AccountsFile:

@@ -25,11 +25,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metrics.demo import init_store
-from metrics.importer import ImportResult, import_file, parse_count, parse_percent
+from metrics.inputs import (
+    TEMPLATE_FILE_NAMES,
+    ImportResult,
+    build_template,
+    import_file,
+    parse_count,
+    parse_percent,
+)
 from metrics.report import progress_for
 from metrics.resolve import LocalityIndex
 from metrics.store import connect, rollback_batch
-from metrics.templates import TEMPLATE_FILE_NAMES, build_template
 
 DATA = Path(__file__).parent / "data" / "imports"
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """Legacy Vietnamese encodings (TCVN3/ABC and VNI-Windows) → Unicode, and telling them apart.
 
 The reference tables below are written out from the published code charts, independently of
-metrics/legacy_text.py, so a slip in either shows up as a mismatch.
+metrics/inputs/legacy_encodings.py, so a slip in either shows up as a mismatch.
 """
 
 from __future__ import annotations
@@ -13,8 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.importer import detect_encoding
-from metrics.legacy_text import CONVERTERS, ENCODING_LABEL, tcvn3_to_unicode, vni_to_unicode
+from metrics.inputs import detect_encoding
+from metrics.inputs.legacy_encodings import (
+    CONVERTERS,
+    ENCODING_LABEL,
+    tcvn3_to_unicode,
+    vni_to_unicode,
+)
 
 # TCVN3 (ABC), .VnTime font: Unicode letter → the Windows-1252 character stored in the file.
 TCVN3_CHART = {

@@ -10,9 +10,8 @@ from dashboard import data, ui
 from dashboard.i18n import t
 from metrics.auth import Account, authenticate
 from metrics.fmt import fmt_int
-from metrics.importer import MAX_FILE_BYTES
 from metrics.indicators import registry
-from metrics.templates import TEMPLATE_FILE_NAMES
+from metrics.inputs import MAX_FILE_BYTES, TEMPLATE_FILE_NAMES
 
 PAGE = "import"
 key = ui.store_key()

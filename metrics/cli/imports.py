@@ -13,7 +13,7 @@ from metrics.fmt import fmt_int
 def cmd_import(args: argparse.Namespace) -> int:
     """Check on a copy of the store (the store is not held while a large file is read), then
     take the write lock only to write."""
-    from metrics.importer import check_file, write_checked
+    from metrics.inputs import check_file, write_checked
 
     path = Path(args.file)
     if not path.is_file():

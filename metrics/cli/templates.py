@@ -9,7 +9,7 @@ from metrics.cli.common import EXIT_OK, Refused
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from metrics.templates import TEMPLATE_FILE_NAMES, build_template
+    from metrics.inputs import TEMPLATE_FILE_NAMES, build_template
 
     out = Path(args.output or TEMPLATE_FILE_NAMES[args.kind])
     if out.exists() and not args.force:

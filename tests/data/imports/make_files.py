@@ -39,7 +39,7 @@ GOOD_LONG_ROWS = [
 ]
 
 
-# -- legacy encodings (written here independently of metrics.legacy_text) -------------------------
+# -- legacy encodings (written here independently of metrics.inputs.legacy_encodings) --------------
 
 _TCVN3_PAIRS = (
     "àµ á¸ ả¶ ã· ạ¹ ă¨ ằ» ắ¾ ẳ¼ ẵ½ ặÆ â© ầÇ ấÊ ẩÈ ẫÉ ậË đ® èÌ éÐ ẻÎ ẽÏ ẹÑ êª ềÒ ếÕ ểÓ ễÔ ệÖ "

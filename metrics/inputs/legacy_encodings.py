@@ -2,8 +2,9 @@
 
 Old workbooks were typed with ".VnTime" (TCVN3) or "VNI-Times" fonts: the file holds Windows
 code page 1252 characters that only those fonts drew as Vietnamese ("Gia ®×nh häc tËp",
-"Gia ñình hoïc taäp"). The importer tries each conversion on the header row and keeps the one
-under which the table's headers are recognised, then converts every cell of that sheet.
+"Gia ñình hoïc taäp"). metrics.inputs.layouts.detect_encoding tries each conversion on the header
+row and keeps the one under which the table's headers are recognised; every cell of that sheet is
+then converted.
 """
 
 from __future__ import annotations
