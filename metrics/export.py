@@ -1,7 +1,7 @@
 """Exports for review conferences (sơ kết, tổng kết): chart images, slide decks, workbooks and the
 draft of the "Kết quả thực hiện" part of a report.
 
-Everything comes from the same functions as the pages (metrics.report for numbers,
+Everything comes from the same functions as the pages (metrics.locality_progress for numbers,
 metrics.figures for charts), so a figure in a deck equals the figure on the screen. Static images
 go through kaleido with Debian's chromium; one export server is started once (warm_up) and
 reused for every image of a deck.
@@ -26,8 +26,13 @@ from metrics import figures
 from metrics import queries as q
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
+from metrics.locality_progress import (
+    IndicatorProgress,
+    children_progress,
+    progress_for,
+    series_frame,
+)
 from metrics.progress import STATUS_STYLE, Status
-from metrics.report import IndicatorProgress, children_progress, progress_for, series_frame
 from metrics.store import COUNTRY_ID
 
 WIDTH, HEIGHT = 1920, 1080
@@ -399,7 +404,7 @@ def build_deck(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out:
 def _status_table(slide, ctx: Context) -> None:  # noqa: ANN001
     from pptx.util import Inches, Pt
 
-    from metrics.report import status_counts
+    from metrics.locality_progress import status_counts
 
     assert ctx.children is not None
     order = sorted(Status, key=lambda st: STATUS_STYLE[st].order)

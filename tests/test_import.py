@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from metrics.demo import init_store
 from metrics.importer import ImportResult, import_file, parse_count, parse_percent
-from metrics.report import progress_for
+from metrics.locality_progress import progress_for
 from metrics.resolve import LocalityIndex
 from metrics.store import connect, rollback_batch
 from metrics.templates import TEMPLATE_FILE_NAMES, build_template
