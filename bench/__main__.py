@@ -3,7 +3,7 @@
 Prints, for each step, the measured figure and its budget. Timings are measured here, never
 asserted in tests. Steps:
   store     building the national store from scratch
-  progress  one province × all indicators (metrics.report.progress_for)
+  progress  one province × all indicators (metrics.locality_progress.progress_for)
   pages     each page's server-side work for its heaviest choice, median and p95
   import    a 10,000-row workbook, validated and written
   deck      a 20-slide deck with a warm export server (when exports exist)
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from bench.national import build_national
-    from metrics import report
+    from metrics import locality_progress
     from metrics.store import connect
 
     work = Path(tempfile.mkdtemp(prefix="xhht-bench-"))
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     con = connect(db, read_only=True)
     prov = largest_province(con)
     year = 2025
-    values = timed(lambda: report.progress_for(con.cursor(), prov, year), args.runs)
+    values = timed(lambda: locality_progress.progress_for(con.cursor(), prov, year), args.runs)
     med, high = statistics.median(values), p95(values)
     line(f"progress: tỉnh lớn nhất ({prov}) × mọi chỉ tiêu", f"{med:.0f} / p95 {high:.0f} ms", f"< {BUDGETS_MS['progress']} ms",
          high < BUDGETS_MS["progress"])

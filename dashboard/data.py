@@ -1,7 +1,7 @@
 """Cached wrappers the pages call: metrics functions over this process's copy of the store.
 
 No SQL and no progress maths here or in the pages: this module calls metrics.queries,
-metrics.report and metrics.progress, and caches the answers. Pages read a copy of the store in
+metrics.locality_progress and metrics.progress, and caches the answers. Pages read a copy of the store in
 memory (metrics.snapshot), never the store itself, so imports from the CLI, other processes or
 this app write while pages are served. Every cache key starts with (store, version): a write
 anywhere makes the next page run (at most half a second later) load and key the new figures.
@@ -21,12 +21,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from metrics import auth, inputs, report
+from metrics import auth, inputs, locality_progress
 from metrics import queries as q
 from metrics.backend import StoreBusy, parse_location, writing
 from metrics.indicators import registry
 from metrics.outputs import images
-from metrics.report import IndicatorProgress
+from metrics.locality_progress import IndicatorProgress
 from metrics.resolve import LocalityIndex
 from metrics.snapshot import SnapshotCache
 from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, StoreError, rollback_batch
@@ -120,19 +120,19 @@ def predecessors(key: StoreKey, locality_id: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def progress(key: StoreKey, locality_id: str, year: int) -> list[IndicatorProgress]:
-    return report.progress_for(_cur(key), locality_id, year, series=series_all(key, locality_id))
+    return locality_progress.progress_for(_cur(key), locality_id, year, series=series_all(key, locality_id))
 
 
 @st.cache_data(show_spinner=False)
 def children(key: StoreKey, parent_id: str, year: int) -> pl.DataFrame:
     """Each commune of a province (or each province of the country) × indicator, with status."""
-    return report.children_progress(_cur(key), parent_id, year)
+    return locality_progress.children_progress(_cur(key), parent_id, year)
 
 
 @st.cache_data(show_spinner=False)
 def series_all(key: StoreKey, locality_id: str) -> pl.DataFrame:
     """Every indicator's yearly figures of one locality: one roll-up, shared by all charts."""
-    return report.series_all(_cur(key), locality_id)
+    return locality_progress.series_all(_cur(key), locality_id)
 
 
 def series(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
@@ -155,7 +155,7 @@ def _locality_index(location_text: str, store_id: str, _key: StoreKey) -> Locali
 
 
 def status_counts(children_frame: pl.DataFrame, indicator: str) -> dict[str, int]:
-    return report.status_counts(children_frame, indicator)
+    return locality_progress.status_counts(children_frame, indicator)
 
 
 @st.cache_data(show_spinner=False)
@@ -175,7 +175,7 @@ def levels(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def targets_ahead(key: StoreKey, locality_id: str, year: int) -> pl.DataFrame:
-    return report.targets_ahead(_cur(key), locality_id, year, series=series_all(key, locality_id),
+    return locality_progress.targets_ahead(_cur(key), locality_id, year, series=series_all(key, locality_id),
                                 targets=targets(key, locality_id))
 
 

@@ -17,8 +17,8 @@ import polars as pl
 from metrics import progress as pm
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import registry
+from metrics.locality_progress import IndicatorProgress
 from metrics.progress import STATUS_STYLE, Status
-from metrics.report import IndicatorProgress
 
 SEPARATORS = ",."  # decimal comma, thousands dot
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
@@ -133,7 +133,7 @@ def progress_chart(
     """Actual rates by year, the straight trajectory from the baseline to the targets, the targets
     (2025/2026/2030) marked, and the projection from the recent trend (dashed).
 
-    `series` has columns year and rate_pct (metrics.report.series_frame); `targets` the
+    `series` has columns year and rate_pct (metrics.locality_progress.series_frame); `targets` the
     resolved targets of the indicator (target_year, percent), or {year: percent}.
     """
     ind = registry().by_id(item.indicator)
@@ -246,7 +246,7 @@ def ranked_bar(
     """Children (communes or provinces) sorted by rate, coloured by status with the status symbol
     in the text, each child's target marked, and one child highlighted.
 
-    `children` is metrics.report.children_progress (any indicators; this one is kept).
+    `children` is metrics.locality_progress.children_progress (any indicators; this one is kept).
     """
     ind = registry().by_id(indicator)
     sub = children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null()).sort(
@@ -501,7 +501,7 @@ def level_bar(
 
 
 def status_bar(counts: Mapping[str, int], *, title: str = "", lang: str = "vi") -> go.Figure:
-    """How many children are in each status (metrics.report.status_counts), symbol in the text."""
+    """How many children are in each status (metrics.locality_progress.status_counts), symbol in the text."""
     order = sorted(Status, key=lambda s: STATUS_STYLE[s].order)
     fig = go.Figure(
         go.Bar(

@@ -366,40 +366,38 @@ def area_figures(con: duckdb.DuckDBPyConnection, locality_id: str, years: Sequen
     return frame.filter(pl.col("year").is_in(list(years))) if years else frame
 
 
-def resolved_targets(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
-    """For each indicator and target year, the target that applies: own, else province, else national."""
-    loc = locality(con, locality_id)
-    if loc is None:
-        return pl.DataFrame(
-            schema={"indicator": pl.String, "target_year": pl.Int32, "percent": pl.Float64, "source": pl.String,
-                    "confirmed": pl.Boolean, "scope_id": pl.String, "scope_name": pl.String, "scope_level": pl.String,
-                    "synthetic": pl.Boolean}
-        )
-    chain = [locality_id]
-    for extra in (loc.get("province_id"), COUNTRY_ID):
-        if extra and extra not in chain:
-            chain.append(extra)
-    return query_frame(
+TARGET_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "locality_id": pl.String, "indicator": pl.String, "target_year": pl.Int32, "percent": pl.Float64,
+    "source": pl.String, "confirmed": pl.Boolean, "scope_id": pl.String, "scope_name": pl.String,
+    "scope_level": pl.String, "synthetic": pl.Boolean,
+}
+
+
+def applicable_targets(con: duckdb.DuckDBPyConnection, locality_ids: Sequence[str]) -> pl.DataFrame:
+    """For each locality, indicator and target year, the target that applies: the locality's own,
+    else its province's, else the nation's. The one statement of that rule."""
+    chain = query_frame(
         con,
-        """SELECT t.indicator, t.target_year, t.percent, t.source, t.confirmed,
-                  t.locality_id AS scope_id, l.name AS scope_name, l.level AS scope_level, t.synthetic
+        """SELECT id AS locality_id, unnest([id, province_id, ?]) AS scope_id, unnest([0, 1, 2]) AS rank
+           FROM localities WHERE id IN (SELECT unnest(?::TEXT[]))""",
+        [COUNTRY_ID, list(locality_ids)],
+    ).drop_nulls("scope_id")
+    set_by = query_frame(
+        con,
+        """SELECT t.locality_id AS scope_id, t.indicator, t.target_year, t.percent, t.source, t.confirmed,
+                  l.name AS scope_name, l.level AS scope_level, t.synthetic
            FROM targets_current t JOIN localities l ON l.id = t.locality_id
-           WHERE t.locality_id IN (SELECT unnest(?::TEXT[]))
-           QUALIFY row_number() OVER (PARTITION BY t.indicator, t.target_year
-                                      ORDER BY list_position(?::TEXT[], t.locality_id)) = 1
-           ORDER BY t.indicator, t.target_year""",
-        [chain, chain],
+           WHERE t.locality_id IN (SELECT unnest(?::TEXT[]))""",
+        [chain["scope_id"].unique().to_list()],
     )
+    keys = ["locality_id", "indicator", "target_year"]
+    ranked = chain.join(set_by, on="scope_id").sort("rank").group_by(keys, maintain_order=True).first()
+    return ranked.sort(keys).select(list(TARGET_SCHEMA)).cast(TARGET_SCHEMA)  # type: ignore[arg-type]
 
 
-def targets_by_scope(con: duckdb.DuckDBPyConnection, scope_ids: Sequence[str]) -> pl.DataFrame:
-    """All current targets set by the given scopes (e.g. every province, or a province's communes)."""
-    return query_frame(
-        con,
-        """SELECT t.locality_id AS scope_id, t.indicator, t.target_year, t.percent, t.source, t.confirmed, t.synthetic
-           FROM targets_current t WHERE t.locality_id IN (SELECT unnest(?::TEXT[]))""",
-        [list(scope_ids)],
-    )
+def resolved_targets(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
+    """For each indicator and target year, the target that applies to one locality (applicable_targets)."""
+    return applicable_targets(con, [locality_id]).drop("locality_id")
 
 
 def store_years(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -418,7 +416,3 @@ def batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         """SELECT id, created_at, created_by, kind, file_name, file_sha256, rows, synthetic, status,
                   rolled_back_at, note FROM batches ORDER BY id DESC""",
     )
-
-
-def scope_names(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> pl.DataFrame:
-    return query_frame(con, "SELECT id, name, level FROM localities WHERE id IN (SELECT unnest(?::TEXT[]))", [list(ids)])

@@ -1,4 +1,4 @@
-"""Small real stores for the tests of metrics/queries.py and metrics/report.py: observations and
+"""Small real stores for the tests of metrics/queries.py and metrics/locality_progress.py: observations and
 targets written as import batches (store.write_batch inside store.transaction), rolled back
 after each test."""
 

@@ -12,7 +12,7 @@ import pytest
 from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, streamlit_server
 
 from metrics.auth import Account, account_toml, hash_password
-from metrics.report import progress_for
+from metrics.locality_progress import progress_for
 from metrics.store import connect
 
 DATA = ROOT / "tests" / "data" / "imports"

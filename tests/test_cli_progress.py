@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.report import progress_for
+from metrics.locality_progress import progress_for
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,7 +16,7 @@ from pptx import Presentation
 
 from metrics.fmt import fmt_int, fmt_pct
 from metrics.outputs import context, deck, images, report_draft, workbook
-from metrics.report import progress_for
+from metrics.locality_progress import progress_for
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import polars as pl
 import pytest
 
 from metrics import figures
+from metrics.locality_progress import IndicatorProgress
 from metrics.progress import STATUS_STYLE, Status
-from metrics.report import IndicatorProgress
 
 
 def _item(**kw: object) -> IndicatorProgress:

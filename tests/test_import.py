@@ -33,7 +33,7 @@ from metrics.inputs import (
     parse_count,
     parse_percent,
 )
-from metrics.report import progress_for
+from metrics.locality_progress import progress_for
 from metrics.resolve import LocalityIndex
 from metrics.store import connect, rollback_batch
 

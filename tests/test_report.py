@@ -1,4 +1,4 @@
-"""Progress of a locality against its targets (metrics/report.py): worked examples on small real
+"""Progress of a locality against its targets (metrics/locality_progress.py): worked examples on small real
 stores, properties, and the figures of the seed reports on the demo store."""
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from small_store import (
     target,
 )
 
+from metrics import locality_progress
 from metrics import queries as q
-from metrics import report
 from metrics.indicators import registry
+from metrics.locality_progress import children_progress, progress_for, series_frame, status_counts
 from metrics.progress import Status
-from metrics.report import children_progress, progress_for, series_frame, status_counts
 from metrics.store import COUNTRY_ID, rollback_batch
 
 
@@ -354,11 +354,11 @@ def _same(a: object, b: object) -> bool:
 
 @pytest.mark.parametrize(("parent", "year", "step"), [("P51", 2025, 3), ("P51", 2023, 5), ("P66", 2025, 4), ("VN", 2025, 1), ("VN", 2022, 3)])
 def test_children_rows_equal_progress_for(demo_con, parent: str, year: int, step: int) -> None:
-    frame = report.children_progress(demo_con, parent, year)
+    frame = locality_progress.children_progress(demo_con, parent, year)
     ids = sorted(set(frame["locality_id"].to_list()))[::step]
     assert ids
     for child in ids:
-        expected = {p.indicator: p.public() for p in report.progress_for(demo_con, child, year)}
+        expected = {p.indicator: p.public() for p in locality_progress.progress_for(demo_con, child, year)}
         for row in frame.filter(pl.col("locality_id") == child).iter_rows(named=True):
             exp = expected[row["indicator"]]
             for field in _COMPARED:

@@ -11,7 +11,7 @@ from metrics.indicators import registry
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from metrics.report import progress_for
+    from metrics.locality_progress import progress_for
     from metrics.resolve import LocalityIndex
 
     reg = registry()

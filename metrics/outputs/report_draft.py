@@ -18,7 +18,7 @@ from metrics.indicators import registry
 from metrics.outputs.context import Context, context, indicator_chart, summary_rows
 from metrics.outputs.images import SYNTHETIC_LINE, export_server
 from metrics.progress import status_label
-from metrics.report import IndicatorProgress
+from metrics.locality_progress import IndicatorProgress
 
 REPORT_FONT = "Times New Roman"
 FOOTER_DRAFT = "Bản dự thảo do Bảng theo dõi xã hội học tập tạo ra — cần được cán bộ kiểm tra, hoàn thiện trước khi ban hành."
