@@ -25,8 +25,8 @@ from metrics import auth, inputs, locality_progress
 from metrics import queries as q
 from metrics.backend import StoreBusy, parse_location, writing
 from metrics.indicators import registry
-from metrics.outputs import images
 from metrics.locality_progress import IndicatorProgress
+from metrics.outputs import images
 from metrics.resolve import LocalityIndex
 from metrics.snapshot import SnapshotCache
 from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, StoreError, rollback_batch

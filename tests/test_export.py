@@ -15,8 +15,8 @@ from PIL import Image, ImageStat
 from pptx import Presentation
 
 from metrics.fmt import fmt_int, fmt_pct
-from metrics.outputs import context, deck, images, report_draft, workbook
 from metrics.locality_progress import progress_for
+from metrics.outputs import context, deck, images, report_draft, workbook
 
 
 @pytest.fixture(scope="module")

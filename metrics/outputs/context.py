@@ -11,8 +11,13 @@ import polars as pl
 from metrics import figures
 from metrics import queries as q
 from metrics.fmt import fmt_int, fmt_pct
+from metrics.locality_progress import (
+    IndicatorProgress,
+    children_progress,
+    progress_for,
+    series_frame,
+)
 from metrics.outputs.images import ExportError, export_server, for_print
-from metrics.locality_progress import IndicatorProgress, children_progress, progress_for, series_frame
 
 RANK_SHOWN = 15  # on a slide: the 15 highest and the 15 lowest; the workbook has them all
 

@@ -15,10 +15,10 @@ from pptx.util import Emu, Inches, Pt
 from metrics.figures import status_text
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
+from metrics.locality_progress import status_counts
 from metrics.outputs.context import Context, context, indicator_chart, ranking_chart, summary_rows
 from metrics.outputs.images import HEIGHT, SYNTHETIC_LINE, export_server
 from metrics.progress import STATUS_STYLE, Status
-from metrics.locality_progress import status_counts
 
 SLIDE_FONT = "Arial"  # present on the users' machines; Liberation Sans stands in for it here
 MAIN_RANKED = ("gia_dinh", "dong_ho", "cong_dong_thon", "don_vi", "cong_dan_nguoi_lon")

@@ -15,10 +15,10 @@ from docx.shared import Cm, Pt, RGBColor
 from metrics import queries as q
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import registry
+from metrics.locality_progress import IndicatorProgress
 from metrics.outputs.context import Context, context, indicator_chart, summary_rows
 from metrics.outputs.images import SYNTHETIC_LINE, export_server
 from metrics.progress import status_label
-from metrics.locality_progress import IndicatorProgress
 
 REPORT_FONT = "Times New Roman"
 FOOTER_DRAFT = "Bản dự thảo do Bảng theo dõi xã hội học tập tạo ra — cần được cán bộ kiểm tra, hoàn thiện trước khi ban hành."
