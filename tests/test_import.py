@@ -1,4 +1,4 @@
-"""Importing the spreadsheets users bring (DESIGN.md §4): good and broken files side by side.
+"""Importing the spreadsheets users bring (README, "Files users import"): good and broken files side by side.
 
 The files live in tests/data/imports/ (written by make_files.py there): ok_* must import, bad_*
 must be refused with the exact Vietnamese message — sheet, row, column, text — and leave the store

@@ -1,4 +1,4 @@
-"""The progress maths of DESIGN.md §3 (metrics/progress.py), on worked examples checked by hand
+"""The progress maths of docs/method.md (metrics/progress.py), on worked examples checked by hand
 and on properties that must hold for any input."""
 
 from __future__ import annotations
