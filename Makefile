@@ -39,8 +39,9 @@ test: setup system-deps
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadfile
 
+# Without Chromium: neither browser tests nor image exports.
 test-fast: setup
-	$(BIN)/pytest -n 2 -m "not browser"
+	$(BIN)/pytest -n 2 -m "not browser and not chromium"
 
 lint: setup
 	$(BIN)/ruff check .

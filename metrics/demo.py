@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from metrics import queries as q
 from metrics.config import DATA_DIR
 from metrics.indicators import registry
 from metrics.registers import load_registers
@@ -27,8 +28,6 @@ from metrics.store import (
     LEVEL_COLUMNS,
     BatchInfo,
     create_schema,
-    first_row,
-    query_frame,
     refresh_current,
     transaction,
     write_batch,
@@ -88,15 +87,6 @@ class DemoSummary:
     observations: int
     targets: int
     seed_observations: int
-
-
-def _commune_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return query_frame(
-        con,
-        """SELECT l.id, l.code, l.unit_type, l.area_km2, p.code AS province_code
-           FROM localities l JOIN localities p ON p.id = l.province_id
-           WHERE l.level = 'commune' ORDER BY l.code""",
-    )
 
 
 def generate_observations(communes: pl.DataFrame, seed: int = DEMO_SEED) -> pl.DataFrame:
@@ -242,7 +232,7 @@ def generate_province_units(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEE
     """Provincial learning units (don_vi_cap_tinh), reported by each province — except tỉnh Quảng
     Ngãi, whose figures in the demo are the real ones of its old districts (seed reports)."""
     rng = np.random.default_rng(seed + 1)
-    provinces = [r[0] for r in con.execute("SELECT id FROM localities WHERE level = 'province' AND code <> '51' ORDER BY code").fetchall()]
+    provinces = [pid for code, pid in q.province_ids_by_code(con).items() if code != "51"]
     rows = []
     for pid in provinces:
         total = int(rng.uniform(60, 220))
@@ -300,10 +290,7 @@ def load_seed_figures(con: duckdb.DuckDBPyConnection, index: LocalityIndex, path
         from_register = bool(item.get("total_from_register", False))
         if total is None and from_register:
             # The number of communes in the district is what the register knows.
-            row = first_row(
-                con, "SELECT count(*) FROM localities WHERE parent_id = ? AND level = 'old_commune'", [res.locality.id]
-            )
-            total = int(row[0]) if row else None
+            total = q.communes_in_area(con, "old_district", res.locality.id)
         obs_rows.append(
             {
                 "locality_id": res.locality.id, "year": item["year"], "indicator": item["indicator"],
@@ -343,10 +330,10 @@ def init_store(con: duckdb.DuckDBPyConnection) -> None:
 def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSummary:
     init_store(con)
     index = LocalityIndex.from_store(con)
-    communes = _commune_frame(con)
+    communes = q.commune_register(con)
     with transaction(con):
         obs = pl.concat([generate_observations(communes, seed), generate_province_units(con, seed)])
-        code_to_id = dict(con.execute("SELECT code, id FROM localities WHERE level = 'province'").fetchall())
+        code_to_id = q.province_ids_by_code(con)
         prov_targets = [
             {"locality_id": code_to_id[code], "indicator": ind, "target_year": year, "percent": float(pct),
              "source": "Kế hoạch của UBND tỉnh (minh họa)", "confirmed": True}

@@ -1,4 +1,5 @@
-"""Named queries: a connection and typed arguments in, a polars frame out. No SQL elsewhere.
+"""Named queries: a connection and typed arguments in, a polars frame out. With the store layer
+(store, backend, snapshot, integrity), the only modules that hold SQL (tests/test_layers.py).
 
 Aggregation rules (docs/method.md, "Cách tính tỷ lệ"):
 - A rate is Σ recognized / Σ total over the area, never an average of percentages. A sum whose
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 import duckdb
 import polars as pl
 
-from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, query_frame
+from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, first_row, query_frame
 
 VALUE_COLUMNS = ("total", "registered", "recognized", *LEVEL_COLUMNS)
 
@@ -416,3 +417,74 @@ def batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         """SELECT id, created_at, created_by, kind, file_name, file_sha256, rows, synthetic, status,
                   rolled_back_at, note FROM batches ORDER BY id DESC""",
     )
+
+
+# --- Lookups for building the demo, resolving names and checking imports ------------------------
+
+
+def commune_register(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every current commune with its type, area and province code (the demo's generator)."""
+    return query_frame(
+        con,
+        """SELECT l.id, l.code, l.unit_type, l.area_km2, p.code AS province_code
+           FROM localities l JOIN localities p ON p.id = l.province_id
+           WHERE l.level = 'commune' ORDER BY l.code""",
+    )
+
+
+def province_ids_by_code(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Official province code → store id, for the current provinces."""
+    frame = query_frame(con, "SELECT code, id FROM localities WHERE level = 'province' ORDER BY code")
+    return dict(frame.iter_rows())
+
+
+def locality_index_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """What metrics.resolve.LocalityIndex is built from: every unit of both eras."""
+    return con.execute(
+        """SELECT id, level, era, code, name, short_name, parent_id, province_id,
+                  old_province_id, name_key FROM localities"""
+    ).fetchall()
+
+
+# Which column ties a commune to each kind of area: fixed queries, no column name from outside.
+_COMMUNE_COUNTS = {
+    "province": "SELECT count(*) FROM localities WHERE level = 'commune' AND province_id = ?",
+    "old_province": "SELECT count(*) FROM localities WHERE level = 'old_commune' AND old_province_id = ?",
+    "old_district": "SELECT count(*) FROM localities WHERE level = 'old_commune' AND parent_id = ?",
+}
+
+
+def communes_in_area(con: duckdb.DuckDBPyConnection, level: str, locality_id: str) -> int:
+    """How many communes the register has in a province, an old province or an old district."""
+    row = first_row(con, _COMMUNE_COUNTS[level], [locality_id])
+    return int(row[0]) if row else 0
+
+
+def provinces_of(con: duckdb.DuckDBPyConnection, locality_ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """Place id → (code, name) of the current province it lies in; (None, None) for the country."""
+    owners = query_frame(
+        con,
+        """SELECT l.id, p.code, p.name FROM localities l LEFT JOIN localities p ON p.id = l.province_id
+           WHERE l.id IN (SELECT unnest(?::TEXT[]))""",
+        [locality_ids],
+    )
+    return {r["id"]: (r["code"], r["name"]) for r in owners.iter_rows(named=True)}
+
+
+_IN_FORCE = {
+    "observations_current": "SELECT locality_id, year, indicator, total, registered, recognized, "
+                            + ", ".join(LEVEL_COLUMNS) + " FROM observations_current",
+    "targets_current": "SELECT locality_id, indicator, target_year, percent FROM targets_current",
+}
+
+
+def figures_in_force(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]) -> pl.DataFrame:
+    """The figures in force of one table (observations_current or targets_current): the named
+    columns, selected from a fixed query (no name from outside enters the SQL)."""
+    return query_frame(con, _IN_FORCE[table]).select(list(columns))
+
+
+def active_batches_of_file(con: duckdb.DuckDBPyConnection, sha256: str) -> list[int]:
+    """Active batches that came from a file with the same content."""
+    return [int(r[0]) for r in con.execute(
+        "SELECT id FROM batches WHERE file_sha256 = ? AND status = 'active' ORDER BY id", [sha256]).fetchall()]

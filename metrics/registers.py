@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from metrics.indicators import registry
-from metrics.store import COUNTRY_ID
+from metrics.store import COUNTRY_ID, replace_registers
 from metrics.text import key
 
 LOCALITY_SCHEMA = {
@@ -313,20 +313,11 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
 def load_registers(con: duckdb.DuckDBPyConnection) -> None:
     """Fill localities, lineage and indicators (inside the caller's transaction)."""
     localities, lineage = build_localities()
-    con.execute("DELETE FROM lineage")
-    con.execute("DELETE FROM localities")
-    con.execute("DELETE FROM indicators")
-    con.register("_loc", localities)
-    con.execute("INSERT INTO localities SELECT * FROM _loc")
-    con.unregister("_loc")
-    con.register("_lin", lineage)
-    con.execute("INSERT INTO lineage SELECT old_id, new_id, relation, is_default FROM _lin")
-    con.unregister("_lin")
-    reg = registry()
-    con.executemany(
-        "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?)",
+    indicators = pl.DataFrame(
         [
-            [i.id, i.order, i.model, i.label_vi, i.label_en, i.short_vi, i.level_scope]
-            for i in reg.indicator
-        ],
+            {"id": i.id, "ord": i.order, "model": i.model, "label_vi": i.label_vi, "label_en": i.label_en,
+             "short_vi": i.short_vi, "level_scope": i.level_scope}
+            for i in registry().indicator
+        ]
     )
+    replace_registers(con, localities, lineage.select("old_id", "new_id", "relation", "is_default"), indicators)

@@ -159,11 +159,9 @@ class LocalityIndex:
 
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection) -> LocalityIndex:
-        rows = con.execute(
-            """SELECT id, level, era, code, name, short_name, parent_id, province_id,
-                      old_province_id, name_key FROM localities"""
-        ).fetchall()
-        return cls(rows)
+        from metrics.queries import locality_index_rows  # queries imports nothing of resolve
+
+        return cls(locality_index_rows(con))
 
     # -- helpers -----------------------------------------------------------------------------
     def ancestors(self, lid: str) -> frozenset[str]:

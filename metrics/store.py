@@ -359,6 +359,17 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: object, colu
         con.unregister("_incoming")
 
 
+def replace_registers(con: duckdb.DuckDBPyConnection, localities: pl.DataFrame, lineage: pl.DataFrame,
+                      indicators: pl.DataFrame) -> None:
+    """Inside the writer's transaction: the registers (units of both eras, the old → new
+    lineage, the indicators) replaced by these frames, whose columns are the tables' own."""
+    for table in ("lineage", "localities", "indicators"):
+        con.execute(f"DELETE FROM {table}")
+    insert_frame(con, "localities", localities, localities.columns)
+    insert_frame(con, "lineage", lineage, lineage.columns)
+    insert_frame(con, "indicators", indicators, indicators.columns)
+
+
 def write_batch(con: duckdb.DuckDBPyConnection, info: BatchInfo, *,
                 observations: pl.DataFrame | None = None, targets: pl.DataFrame | None = None,
                 refresh: bool = True) -> int:

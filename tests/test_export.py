@@ -37,6 +37,7 @@ def _slide_texts(slide) -> list[str]:
     return texts
 
 
+@pytest.mark.chromium
 def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> None:
     prs = Presentation(str(deck_qn))
     assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=1e-3)
@@ -67,6 +68,7 @@ def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> Non
     assert {r.font.name for r in runs} == {"Arial"}
 
 
+@pytest.mark.chromium
 def test_commune_deck_has_no_ranking(demo_con, tmp_path: Path) -> None:
     out = tmp_path / "dl.pptx"
     n = deck.build_deck(demo_con, "X23368", 2025, out)
@@ -105,6 +107,7 @@ def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
     assert sheet.cell(sheet.max_row, 5).value == gd.recognized
 
 
+@pytest.mark.chromium
 def test_report_draft_sentences_style_and_footer(demo_con, tmp_path: Path) -> None:
     out = tmp_path / "dl.docx"
     report_draft.build_report(demo_con, "X23368", 2025, out)
@@ -128,6 +131,7 @@ def test_report_draft_sentences_style_and_footer(demo_con, tmp_path: Path) -> No
     assert len(doc.inline_shapes) >= 9  # the charts
 
 
+@pytest.mark.chromium
 def test_png_size_not_blank_and_svg_text(demo_con) -> None:
     png = context.chart_export(demo_con, "P51", 2025, "gia_dinh", "png")
     image = Image.open(io.BytesIO(png))
@@ -161,6 +165,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "metrics.cli", *args], capture_output=True, text=True, check=False)
 
 
+@pytest.mark.chromium
 def test_cli_export(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "qn.xlsx"
     done = _cli("export", "xlsx", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", str(out))

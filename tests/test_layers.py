@@ -125,3 +125,19 @@ def test_importing_all_of_metrics_does_not_load_streamlit() -> None:
 @pytest.mark.parametrize("path", DASHBOARD_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_dashboard_holds_no_sql(path: Path) -> None:
     assert sql_in_source(path.read_text(encoding="utf-8")) == []
+
+
+# The store layer (schema, writes, opening, copies, checks) and the named queries hold every SQL
+# statement of the core; everything else calls them.
+SQL_MODULES = {"store.py", "backend.py", "snapshot.py", "integrity.py", "queries.py"}
+# registers.py reads the SQLite file that the PyPI register ships (not our store).
+SQL_EXEMPT = {"registers.py": ["SELECT", "execute()"]}
+
+
+@pytest.mark.parametrize("path", METRICS_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_metrics_sql_lives_only_in_the_store_and_query_modules(path: Path) -> None:
+    rel = path.relative_to(ROOT / "metrics").as_posix()
+    if rel in SQL_MODULES:
+        return
+    found = sql_in_source(path.read_text(encoding="utf-8"))
+    assert [f for f in found if f not in SQL_EXEMPT.get(rel, [])] == []
