@@ -141,7 +141,7 @@ def progress_table(grid: pl.DataFrame, figures: pl.DataFrame, targets: pl.DataFr
         f = f.join(part, on=KEYS, how="left", maintain_order="left")
     f = pm.judge(f, upto.select(*KEYS, "year", "rate_pct"), year, KEYS)
     labels_of = {i.id: i.label_vi for i in registry().indicator}
-    status_labels = {s.value: pm.status_label(s) for s in pm.Status}
+    status_labels = {s.value: s.label() for s in pm.Status}
     return f.with_columns(
         # Without a figure for the year: the latest number of communes in the area.
         pl.when(pl.col("has_data")).then(pl.col("communes_in_area")).otherwise(pl.col("_last_communes"))

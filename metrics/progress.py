@@ -27,6 +27,8 @@ from enum import StrEnum
 
 import polars as pl
 
+from metrics.texts import text
+
 ON_TRACK_RATIO = 0.95
 TOO_SLOW_RATIO = 0.60
 LIMITED_RATIO = 0.0
@@ -36,6 +38,8 @@ PROJECTION_WINDOW = 4  # the recent trend: the last four years with data
 
 
 class Status(StrEnum):
+    """Declared in display order (best first); STATUS_STYLE's `order` agrees (tests/test_progress.py)."""
+
     TARGET_MET = "target_met"
     ON_TRACK = "on_track"
     TOO_SLOW = "too_slow"
@@ -43,29 +47,35 @@ class Status(StrEnum):
     FALLING = "falling"
     NOT_ASSESSABLE = "not_assessable"
 
+    @classmethod
+    def ordered(cls) -> list[Status]:
+        """Every status in display order: legends, filters, tables."""
+        return sorted(cls, key=lambda s: STATUS_STYLE[s].order)
+
+    def label(self, lang: str = "vi", symbol: bool = False) -> str:
+        """"Đúng tiến độ" / "On track" (data/texts.toml, key status_<value>); with `symbol`,
+        "▲ Đúng tiến độ", for places where the status has no colour."""
+        words = text(f"status_{self.value}", lang)
+        return f"{STATUS_STYLE[self].symbol} {words}" if symbol else words
+
 
 @dataclass(frozen=True)
 class StatusStyle:
-    label_vi: str
-    label_en: str
+    """How a status is drawn; its words are in data/texts.toml (Status.label)."""
+
     symbol: str  # status is never colour alone
     colour: str  # Okabe–Ito palette, readable with colour-blindness
     order: int
 
 
 STATUS_STYLE: dict[Status, StatusStyle] = {
-    Status.TARGET_MET: StatusStyle("Đã đạt mục tiêu", "Target met", "✔", "#009E73", 0),
-    Status.ON_TRACK: StatusStyle("Đúng tiến độ", "On track", "▲", "#56B4E9", 1),
-    Status.TOO_SLOW: StatusStyle("Có tiến bộ nhưng chậm", "Progress too slow", "►", "#E69F00", 2),
-    Status.LIMITED: StatusStyle("Tiến bộ hạn chế", "Limited progress", "■", "#CC79A7", 3),
-    Status.FALLING: StatusStyle("Đang đi lùi", "Falling back", "▼", "#D55E00", 4),
-    Status.NOT_ASSESSABLE: StatusStyle("Chưa đủ dữ liệu để đánh giá", "Not assessable", "○", "#999999", 5),
+    Status.TARGET_MET: StatusStyle("✔", "#009E73", 0),
+    Status.ON_TRACK: StatusStyle("▲", "#56B4E9", 1),
+    Status.TOO_SLOW: StatusStyle("►", "#E69F00", 2),
+    Status.LIMITED: StatusStyle("■", "#CC79A7", 3),
+    Status.FALLING: StatusStyle("▼", "#D55E00", 4),
+    Status.NOT_ASSESSABLE: StatusStyle("○", "#999999", 5),
 }
-
-
-def status_label(status: Status | str, lang: str = "vi") -> str:
-    style = STATUS_STYLE[Status(status)]
-    return style.label_vi if lang == "vi" else style.label_en
 
 
 # --- the formulas, as expressions (the definition) ----------------------------------------------

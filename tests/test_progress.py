@@ -159,8 +159,8 @@ def test_cagr_and_expected_value():
 
 
 def test_status_labels_vietnamese_and_english():
-    assert pm.status_label(Status.ON_TRACK) == "Đúng tiến độ"
-    assert pm.status_label("too_slow", "en") == "Progress too slow"
+    assert Status.ON_TRACK.label() == "Đúng tiến độ"
+    assert Status("too_slow").label("en") == "Progress too slow"
     # Every status has a symbol: status is never colour alone.
     assert {s.symbol for s in pm.STATUS_STYLE.values()} == {"✔", "▲", "►", "■", "▼", "○"}
 

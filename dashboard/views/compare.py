@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.i18n import ind_label, lang, t
 from metrics import figures
-from metrics.progress import STATUS_STYLE, Status
+from metrics.progress import Status
 
 PAGE = "compare"
 key = ui.store_key()
@@ -36,9 +36,9 @@ if children.height == 0:
 
 one = children.filter(pl.col("indicator") == ind_id)
 f1, f2 = st.columns(2)
-statuses = [s.value for s in sorted(Status, key=lambda s: STATUS_STYLE[s].order)]
+statuses = [s.value for s in Status.ordered()]
 chosen_status = f1.multiselect(
-    t("status_filter"), statuses, format_func=lambda s: figures.status_text(s, lang()), key=f"{PAGE}__status",
+    t("status_filter"), statuses, format_func=lambda s: Status(s).label(lang(), symbol=True), key=f"{PAGE}__status",
     placeholder=t("all"),
 )
 types = sorted(set(one["unit_type"].drop_nulls().to_list()))
@@ -110,10 +110,7 @@ rank_table = (
 )
 ui.chart(fig, rank_table, f"xep_hang_{ind_id}_{loc}_{year}", key=f"{PAGE}__rank_chart", on_select="rerun")
 if not is_country:
-    st.caption(
-        "Bấm vào một thanh để đánh dấu xã đó; chọn “Xem hồ sơ xã” để mở hồ sơ."
-        if lang() == "vi" else "Click a bar to highlight that commune; use “Open commune profile” to drill down."
-    )
+    st.caption(t("compare_bar_hint"))
 
 st.subheader(t("heatmap_heading"))
 hm_children = children.filter(pl.col("locality_id").is_in(keep_ids))
@@ -125,10 +122,7 @@ hm_table = (
     .rename({"short_name": "Tên"})
 )
 ui.chart(hfig, hm_table, f"ban_do_nhiet_{loc}_{year}", key=f"{PAGE}__heatmap", decimals=dict.fromkeys(hm_table.columns[1:], 0))
-st.caption(
-    "Mỗi ô: tỷ lệ đạt được so với mục tiêu áp dụng (Đạt N% kế hoạch); 100 = đạt mục tiêu."
-    if lang() == "vi" else "Each cell: the rate as a share of the target that applies; 100 = target met."
-)
+st.caption(t("compare_heatmap_caption"))
 
 st.subheader(f"{t('table_heading')}: {ind_label(ind_id)}")
 table = (
@@ -151,7 +145,4 @@ st.download_button(
     t("download_csv"), data=lambda: table.write_csv().encode("utf-8-sig"),
     file_name=f"so_sanh_{ind_id}_{loc}_{year}.csv", mime="text/csv", key=f"{PAGE}__table_csv", on_click="ignore",
 )
-st.caption(
-    "Đầu kỳ: năm đầu tiên có số liệu (từ 2021). Bấm tiêu đề cột để sắp xếp."
-    if lang() == "vi" else "Start: the first year with data (from 2021). Click a column header to sort."
-)
+st.caption(t("compare_table_caption"))

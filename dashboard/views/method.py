@@ -17,18 +17,17 @@ from metrics.progress import STATUS_STYLE, Status
 key = ui.store_key()
 ui.banner(key)
 st.title(t("method_title"))
-vi = lang() == "vi"
 reg = registry()
 
-st.header("Các chỉ tiêu" if vi else "Indicators")
+st.header(t("method_indicators_heading"))
 st.dataframe(
     pl.DataFrame(
         [
             {
                 "Mã": i.id,
-                "Chỉ tiêu": i.label_vi if vi else i.label_en,
-                "Tử số": i.numerator_vi if vi else i.numerator_en,
-                "Mẫu số": i.denominator_vi if vi else i.denominator_en,
+                "Chỉ tiêu": i.label(lang()),
+                "Tử số": i.numerator(lang()),
+                "Mẫu số": i.denominator(lang()),
                 "Căn cứ": i.legal_basis,
                 "Xếp loại / mức độ": ", ".join(reg.level_label(x) for x in i.levels) or "–",
             }
@@ -38,12 +37,12 @@ st.dataframe(
     hide_index=True,
 )
 
-st.header("Mục tiêu quốc gia" if vi else "National targets")
+st.header(t("method_national_targets_heading"))
 st.dataframe(
     pl.DataFrame(
         [
             {
-                "Chỉ tiêu": i.label_vi if vi else i.label_en,
+                "Chỉ tiêu": i.label(lang()),
                 "Năm": str(nt.year),
                 "Mục tiêu": fmt_pct(nt.percent),
                 "Đã đối chiếu văn bản": "✔ có" if nt.confirmed else "○ chưa (đọc từ kế hoạch của tỉnh)",
@@ -57,32 +56,30 @@ st.dataframe(
     hide_index=True,
 )
 # The method itself is written once, in docs/method.md (and its English twin), and shown here.
-st.markdown(method_text("vi" if vi else "en"))
+st.markdown(method_text(lang()))
 
-st.subheader("Các mức đánh giá tiến độ" if vi else "Progress statuses")
-thresholds = {
-    Status.TARGET_MET: "giá trị hiện tại ≥ mục tiêu" if vi else "current value ≥ target",
-    Status.ON_TRACK: f"tỷ số ≥ {fmt_num(pm.ON_TRACK_RATIO, 2)}" if vi else f"ratio ≥ {pm.ON_TRACK_RATIO}",
-    Status.TOO_SLOW: f"{fmt_num(pm.TOO_SLOW_RATIO, 2)} ≤ tỷ số < {fmt_num(pm.ON_TRACK_RATIO, 2)}" if vi else f"{pm.TOO_SLOW_RATIO} ≤ ratio < {pm.ON_TRACK_RATIO}",
-    Status.LIMITED: f"0 ≤ tỷ số < {fmt_num(pm.TOO_SLOW_RATIO, 2)}" if vi else f"0 ≤ ratio < {pm.TOO_SLOW_RATIO}",
-    Status.FALLING: "tỷ số < 0 (giảm so với năm gốc)" if vi else "ratio < 0",
-    Status.NOT_ASSESSABLE: "dưới 2 năm số liệu, hoặc chưa có mục tiêu" if vi else "fewer than two years of data, or no target",
+st.subheader(t("method_statuses_heading"))
+# Vietnamese writes the thresholds with a decimal comma (0,95), English as Python prints them (0.95).
+ratios = {
+    "on_track": fmt_num(pm.ON_TRACK_RATIO, 2), "on_track_raw": pm.ON_TRACK_RATIO,
+    "too_slow": fmt_num(pm.TOO_SLOW_RATIO, 2), "too_slow_raw": pm.TOO_SLOW_RATIO,
 }
-for s in sorted(Status, key=lambda s: STATUS_STYLE[s].order):
+thresholds = {
+    Status.TARGET_MET: t("method_rule_target_met"),
+    Status.ON_TRACK: t("method_rule_on_track", **ratios),
+    Status.TOO_SLOW: t("method_rule_too_slow", **ratios),
+    Status.LIMITED: t("method_rule_limited", **ratios),
+    Status.FALLING: t("method_rule_falling"),
+    Status.NOT_ASSESSABLE: t("method_rule_not_assessable"),
+}
+for s in Status.ordered():
     style = STATUS_STYLE[s]
-    label = style.label_vi if vi else style.label_en
+    label = s.label(lang())
     st.markdown(
         f"<span style='color:{style.colour};font-weight:600'>{style.symbol} {label}</span> — {thresholds[s]}",
         unsafe_allow_html=True,
     )
 st.caption("Màu theo bảng Okabe–Ito, dễ đọc với người mù màu; mỗi mức độ luôn có kèm ký hiệu và chữ.")
 
-st.header("“Dữ liệu minh họa” là gì?" if vi else "What is “illustrative data”?")
-st.markdown(
-    "Kho minh họa (`make demo` / `xhht demo`) chứa số liệu **tổng hợp ngẫu nhiên có kiểm soát** cho 3.321 xã, "
-    "dùng để thử bảng điều khiển khi chưa có số liệu thật. Khi kho có số liệu minh họa, mọi trang và mọi biểu đồ đều "
-    "ghi “Dữ liệu minh họa”. Một vài số liệu lấy từ báo cáo mẫu thật (ví dụ huyện Ia H'Drai năm 2023: 23/23 đơn vị "
-    "xếp loại Tốt) và mục tiêu riêng của xã Đăk Long (Quảng Ngãi) được giữ nguyên từ văn bản gốc."
-    if vi
-    else "The demo store holds synthetic figures for all 3,321 communes; every page and chart says so while they are present."
-)
+st.header(t("method_synthetic_heading"))
+st.markdown(t("method_synthetic_body"))

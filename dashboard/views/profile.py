@@ -11,6 +11,7 @@ from dashboard.i18n import ind_label, lang, scope_text, status_badge, t
 from metrics import figures
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
+from metrics.progress import Status
 
 PAGE = "profile"
 K_PROV, K_COM, K_OD = f"{PAGE}__prov", f"{PAGE}__com", f"{PAGE}__od"
@@ -101,9 +102,9 @@ rec = data.locality(key, loc)
 assert rec is not None
 legacy = rec["era"] == "legacy"
 where = ", ".join(x for x in [rec["name"], rec.get("parent_name") if rec["level"] != "province" else None] if x)
-st.header(where + (" (trước 7/2025)" if legacy and lang() == "vi" else " (before 7/2025)" if legacy else ""))
+st.header(where + (t("profile_legacy_suffix") if legacy else ""))
 if rec.get("code"):
-    st.caption(f"Mã đơn vị hành chính: {rec['code']} · {rec['unit_type']}" if lang() == "vi" else f"Code {rec['code']} · {rec['unit_type']}")
+    st.caption(t("profile_code", code=rec["code"], unit_type=rec["unit_type"]))
 
 items = data.progress(key, loc, year)
 if not years_with:
@@ -116,8 +117,8 @@ if not years_with:
 st.subheader(t("completeness_heading"))
 have = [p for p in items if p.has_data]
 lines = [
-    (f"Có số liệu các năm: {', '.join(map(str, sorted(years_with)))}." if lang() == "vi" else f"Years with figures: {', '.join(map(str, sorted(years_with)))}."),
-    (f"Năm {year}: {len(have)}/{len(items)} chỉ tiêu có số liệu." if lang() == "vi" else f"{year}: {len(have)} of {len(items)} indicators have figures."),
+    t("profile_years_with", years=", ".join(map(str, sorted(years_with)))),
+    t("profile_year_coverage", year=year, have=len(have), total=len(items)),
 ]
 ref = max(have, key=lambda p: p.reporting_communes or 0) if have else None
 if ref and rec["level"] == "province" and ref.communes_in_area:
@@ -141,7 +142,7 @@ summary = pl.DataFrame(
             "Năm mục tiêu": p.target_year,
             "Cấp đặt mục tiêu": p.target_scope,
             "Đạt % kế hoạch": p.plan_pct,
-            "Mức độ": figures.status_text(p.status, lang()),
+            "Mức độ": Status(p.status).label(lang(), symbol=True),
             "Dự báo năm mục tiêu (%)": p.projected_pct,
         }
         for p in shown
@@ -149,11 +150,7 @@ summary = pl.DataFrame(
     infer_schema_length=None,
 )
 st.dataframe(ui.to_pandas_vi(summary, {"Đạt % kế hoạch": 0}), hide_index=True, height=36 * (summary.height + 1) + 4)
-st.caption(
-    f"Mức độ năm {year} được đánh giá so với mục tiêu của năm mục tiêu gần nhất từ {year} trở đi "
-    "(mục tiêu của chính địa bàn, nếu không có thì của tỉnh, rồi của quốc gia)."
-    if lang() == "vi" else f"The {year} status is judged against the nearest target year at or after {year}."
-)
+st.caption(t("profile_status_caption", year=year))
 
 ahead = data.targets_ahead(key, loc, year).filter(pl.col("rate_pct").is_not_null())
 if ahead.height and not legacy:
@@ -161,9 +158,12 @@ if ahead.height and not legacy:
     own = ahead.filter(pl.col("scope_level") == "xã")
     if own.height:
         st.markdown(
-            f"**{rec['name']}** có mục tiêu riêng trong kế hoạch của mình cho "
-            f"{', '.join(str(y) for y in sorted(set(own['target_year'].to_list())))}: so sánh số liệu {year} với các mục tiêu đó."
-            if lang() == "vi" else f"**{rec['name']}** has its own targets; the {year} figures against them:"
+            t(
+                "profile_own_targets",
+                name=rec["name"],
+                years=", ".join(str(y) for y in sorted(set(own["target_year"].to_list()))),
+                year=year,
+            )
         )
     ahead_table = ahead.select(
         pl.col("indicator").map_elements(ind_label, return_dtype=pl.String).alias("Chỉ tiêu"),
@@ -266,7 +266,7 @@ if preds.height:
         pl.col("relation").replace_strict(rel, default=pl.col("relation")).alias("Cách hình thành"),
     )
     if rec["level"] == "province":
-        st.caption(f"{preds.height} đơn vị cũ." if lang() == "vi" else f"{preds.height} former units.")
+        st.caption(t("profile_former_units", n=preds.height))
     st.dataframe(pt, hide_index=True)
     n_split = preds.filter(pl.col("relation") == "split").height
     if n_split:

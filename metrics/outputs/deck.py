@@ -12,13 +12,12 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from metrics.figures import status_text
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 from metrics.locality_progress import status_counts
 from metrics.outputs.context import Context, context, indicator_chart, ranking_chart, summary_rows
 from metrics.outputs.images import HEIGHT, SYNTHETIC_LINE, export_server
-from metrics.progress import STATUS_STYLE, Status
+from metrics.progress import Status
 
 SLIDE_FONT = "Arial"  # present on the users' machines; Liberation Sans stands in for it here
 MAIN_RANKED = ("gia_dinh", "dong_ho", "cong_dong_thon", "don_vi", "cong_dan_nguoi_lon")
@@ -56,7 +55,7 @@ def build_deck(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out:
         key_numbers = [
             f"Tỷ lệ năm {year}: {fmt_pct(it.rate_pct)}" if it.has_data else f"Chưa có số liệu năm {year}",
             f"Mục tiêu: {target}" + (f" — đạt {fmt_pct(it.plan_pct, 0)} kế hoạch" if it.plan_pct is not None else ""),
-            f"Mức độ: {status_text(it.status)}",
+            f"Mức độ: {Status(it.status).label(symbol=True)}",
         ]
         if it.change_pp is not None:
             key_numbers.append(f"So với năm {year - 1}: {fmt_pp(it.change_pp)}")
@@ -135,14 +134,14 @@ def _summary_table(slide, ctx: Context) -> None:
     for c, h in enumerate(["Chỉ tiêu", "Công nhận / Tổng số", "Tỷ lệ", "Mục tiêu", "Đạt KH", "Mức độ"]):
         table.cell(0, c).text = h
     for r, row in enumerate(rows, start=1):
-        for c, v in enumerate([row.label, row.counts, row.rate, row.target, row.plan, status_text(row.status)]):
+        for c, v in enumerate([row.label, row.counts, row.rate, row.target, row.plan, Status(row.status).label(symbol=True)]):
             table.cell(r, c).text = v
     _set_table_font(table, 12)
 
 
 def _status_table(slide, ctx: Context) -> None:
     assert ctx.children is not None
-    order = sorted(Status, key=lambda st: STATUS_STYLE[st].order)
+    order = Status.ordered()
     rows = len(ctx.items) + 1
     table = slide.shapes.add_table(rows, len(order) + 1, Inches(0.4), Inches(1.1), Inches(12.5), Inches(0.4 * rows)).table
     table.columns[0].width = Inches(4.1)
@@ -150,7 +149,7 @@ def _status_table(slide, ctx: Context) -> None:
         table.columns[c].width = Inches(1.4)
     table.cell(0, 0).text = "Chỉ tiêu"
     for c, st in enumerate(order, start=1):
-        table.cell(0, c).text = status_text(st.value)
+        table.cell(0, c).text = st.label(symbol=True)
     for r, it in enumerate(ctx.items, start=1):
         counts = status_counts(ctx.children, it.indicator)
         table.cell(r, 0).text = it.indicator_label

@@ -18,7 +18,7 @@ from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
 from metrics.outputs.context import Context, context, indicator_chart, summary_rows
 from metrics.outputs.images import SYNTHETIC_LINE, export_server
-from metrics.progress import status_label
+from metrics.progress import Status
 
 REPORT_FONT = "Times New Roman"
 FOOTER_DRAFT = "Bản dự thảo do Bảng theo dõi xã hội học tập tạo ra — cần được cán bộ kiểm tra, hoàn thiện trước khi ban hành."
@@ -46,7 +46,7 @@ def indicator_sentence(it: IndicatorProgress, year: int) -> str:
         else:
             verb = "tăng" if it.change_pp > 0 else "giảm"
             text += f", {verb} {fmt_num(abs(it.change_pp))} điểm % so với năm {year - 1}"
-    text += f"; {status_label(it.status).lower()}"
+    text += f"; {Status(it.status).label().lower()}"
     if it.required_pp_per_year:
         text += f", cần tăng bình quân {fmt_num(it.required_pp_per_year)} điểm %/năm để đạt mục tiêu {fmt_pct(it.target_pct, 0)} năm {it.target_year}"
     if it.reporting_communes is not None and it.communes_in_area and it.reporting_communes < it.communes_in_area:
@@ -143,7 +143,7 @@ def _summary_table(doc, ctx: Context) -> None:
         table.rows[0].cells[c].text = h
     for i, row in enumerate(summary_rows(ctx), start=1):
         cells = table.add_row().cells
-        values = [str(i), row.label, row.counts, row.rate, row.target, row.plan, status_label(row.status)]
+        values = [str(i), row.label, row.counts, row.rate, row.target, row.plan, Status(row.status).label()]
         for c, v in enumerate(values):
             cells[c].text = v
     widths = [Cm(1.2), Cm(4.6), Cm(3.3), Cm(1.5), Cm(1.9), Cm(1.4), Cm(2.1)]  # 16 cm of A4 text width

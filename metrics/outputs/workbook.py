@@ -8,10 +8,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from metrics.figures import status_text
 from metrics.indicators import registry
 from metrics.outputs.context import context
 from metrics.outputs.images import SYNTHETIC_LINE
+from metrics.progress import Status
 
 WORKBOOK_HEADERS = ["STT", "Đơn vị", "Tổng số", "Đăng ký", "Công nhận", "Tỷ lệ %", "Mục tiêu", "Đạt % kế hoạch", "Trạng thái"]
 
@@ -62,7 +62,7 @@ def build_workbook(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, 
                 ws.write_blank(r, c, None, pct)
             else:
                 ws.write_number(r, c, round(d[k], 1), pct)
-        ws.write(r, 8, status_text(d["status"]), text)
+        ws.write(r, 8, Status(d["status"]).label(symbol=True), text)
 
     ws = wb.add_worksheet("Tổng hợp")
     r = sheet_header(ws, f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {ctx.name.upper()}")
