@@ -23,6 +23,7 @@ import streamlit as st
 
 from metrics import auth, inputs, locality_progress
 from metrics import queries as q
+from metrics import register_queries as rq
 from metrics.backend import StoreBusy, parse_location, writing
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
@@ -54,7 +55,9 @@ def store_state() -> StoreState:
     try:
         loc = parse_location(None)
     except StoreError as exc:
-        return StoreState(None, f"{exc}\n\nSửa biến môi trường `XHHT_DB` rồi khởi động lại ứng dụng.")
+        return StoreState(
+            None, f"{exc}\n\nSửa biến môi trường `XHHT_DB` rồi khởi động lại ứng dụng."
+        )
     if loc.path is not None and not loc.path.exists():
         return StoreState(
             None,
@@ -95,32 +98,34 @@ def has_synthetic(key: StoreKey) -> bool:
 
 @st.cache_data(show_spinner=False)
 def provinces(key: StoreKey) -> pl.DataFrame:
-    return q.provinces(_cur(key))
+    return rq.provinces(_cur(key))
 
 
 @st.cache_data(show_spinner=False)
 def communes(key: StoreKey, province_id: str) -> pl.DataFrame:
-    return q.communes_of(_cur(key), province_id)
+    return rq.communes_of(_cur(key), province_id)
 
 
 @st.cache_data(show_spinner=False)
 def old_districts(key: StoreKey, province_id: str) -> pl.DataFrame:
-    return q.old_districts_of(_cur(key), province_id)
+    return rq.old_districts_of(_cur(key), province_id)
 
 
 @st.cache_data(show_spinner=False)
 def locality(key: StoreKey, locality_id: str) -> dict | None:
-    return q.locality(_cur(key), locality_id)
+    return rq.locality(_cur(key), locality_id)
 
 
 @st.cache_data(show_spinner=False)
 def predecessors(key: StoreKey, locality_id: str) -> pl.DataFrame:
-    return q.predecessors(_cur(key), locality_id)
+    return rq.predecessors(_cur(key), locality_id)
 
 
 @st.cache_data(show_spinner=False)
 def progress(key: StoreKey, locality_id: str, year: int) -> list[IndicatorProgress]:
-    return locality_progress.progress_for(_cur(key), locality_id, year, series=series_all(key, locality_id))
+    return locality_progress.progress_for(
+        _cur(key), locality_id, year, series=series_all(key, locality_id)
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -175,8 +180,13 @@ def levels(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def targets_ahead(key: StoreKey, locality_id: str, year: int) -> pl.DataFrame:
-    return locality_progress.targets_ahead(_cur(key), locality_id, year, series=series_all(key, locality_id),
-                                targets=targets(key, locality_id))
+    return locality_progress.targets_ahead(
+        _cur(key),
+        locality_id,
+        year,
+        series=series_all(key, locality_id),
+        targets=targets(key, locality_id),
+    )
 
 
 def indicator_ids() -> list[str]:
@@ -193,15 +203,28 @@ def is_country(locality_id: str) -> bool:
 # officer sees the write on the next run; other processes see it within their next probe.
 
 
-def preview_import(key: StoreKey, name: str, content: bytes, sheet: str | None,
-                   allowed_provinces: list[str] | None) -> inputs.ImportResult:
+def preview_import(
+    key: StoreKey, name: str, content: bytes, sheet: str | None, allowed_provinces: list[str] | None
+) -> inputs.ImportResult:
     """What the file would change (nothing is written)."""
-    return inputs.check_file(_cur(key), Path(name), data=content, sheet=sheet,
-                               index=locality_index(key), allowed_provinces=allowed_provinces)
+    return inputs.check_file(
+        _cur(key),
+        Path(name),
+        data=content,
+        sheet=sheet,
+        index=locality_index(key),
+        allowed_provinces=allowed_provinces,
+    )
 
 
-def commit_import(key: StoreKey, name: str, content: bytes, sheet: str | None, user: str,
-                  allowed_provinces: list[str] | None) -> inputs.ImportResult:
+def commit_import(
+    key: StoreKey,
+    name: str,
+    content: bytes,
+    sheet: str | None,
+    user: str,
+    allowed_provinces: list[str] | None,
+) -> inputs.ImportResult:
     checked = preview_import(key, name, content, sheet, allowed_provinces)
     if checked.status == "refused":
         return checked
@@ -232,7 +255,7 @@ def _reload(key: StoreKey) -> None:
 
 @st.cache_data(show_spinner=False)
 def batches(key: StoreKey) -> pl.DataFrame:
-    return q.batches(_cur(key))
+    return rq.batches(_cur(key))
 
 
 def sheet_names(name: str, content: bytes) -> list[str]:
@@ -260,8 +283,10 @@ def export_available() -> bool:
 
 
 def export_unavailable_reason() -> str:
-    return ("Máy chủ chưa có trình duyệt Chromium nên chưa xuất được ảnh biểu đồ, bộ trình chiếu và dự thảo báo cáo "
-            "(bảng tính vẫn xuất được). Cài bằng `apt-get install chromium fonts-dejavu-core`.")
+    return (
+        "Máy chủ chưa có trình duyệt Chromium nên chưa xuất được ảnh biểu đồ, bộ trình chiếu và dự thảo báo cáo "
+        "(bảng tính vẫn xuất được). Cài bằng `apt-get install chromium fonts-dejavu-core`."
+    )
 
 
 def make_document(key: StoreKey, kind: str, locality_id: str, year: int) -> bytes:
@@ -287,7 +312,9 @@ def make_document(key: StoreKey, kind: str, locality_id: str, year: int) -> byte
 def chart_image(fig: go.Figure, source: str, fmt: str, scale: float = 1.0) -> bytes:
     """A page chart at print quality (1920×1080, or 3840×2160 at scale 2) with its source line
     inside; the figure's own "Dữ liệu minh họa" mark stays in it."""
-    return images.export_server().image_bytes(images.for_print(fig, source=source, synthetic=False), fmt, scale)
+    return images.export_server().image_bytes(
+        images.for_print(fig, source=source, synthetic=False), fmt, scale
+    )
 
 
 def table_xlsx(table: pl.DataFrame, name: str) -> bytes:

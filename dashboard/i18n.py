@@ -37,11 +37,16 @@ def ind_label(indicator_id: str, short: bool = False) -> str:
     return registry().by_id(indicator_id).label(lang(), short=short)
 
 
-SCOPE_EN = {"quốc gia": "national", "tỉnh": "provincial", "xã": "commune", "huyện (cũ)": "former district"}
+SCOPE_EN = {
+    "quốc gia": "national",
+    "tỉnh": "provincial",
+    "xã": "commune",
+    "huyện (cũ)": "former district",
+}
 
 
 def scope_text(scope: str | None) -> str:
-    """"mục tiêu quốc gia" / "national target"."""
+    """ "mục tiêu quốc gia" / "national target"."""
     if scope is None:
         return ""
     return t("scope_target", scope=scope, scope_en=SCOPE_EN.get(scope, scope))

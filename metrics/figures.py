@@ -30,7 +30,10 @@ TARGET = "#D55E00"
 GRID = "#EBF0F8"
 COLORWAY = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-def _base_layout(fig: go.Figure, title: str, subtitle: str | None, synthetic: bool, lang: str) -> go.Figure:
+
+def _base_layout(
+    fig: go.Figure, title: str, subtitle: str | None, synthetic: bool, lang: str
+) -> go.Figure:
     fig.update_layout(
         separators=SEPARATORS,
         font={"family": FONT, "size": 13},
@@ -133,7 +136,9 @@ def progress_chart(
                     name=text("fig_trajectory", lang),
                     line={"color": TRAJECTORY, "width": 1.5, "dash": "dot"},
                     text=[fmt_pct(v) for v in ys],
-                    hovertemplate="%{x}: %{text}<extra>" + text("fig_trajectory", lang) + "</extra>",
+                    hovertemplate="%{x}: %{text}<extra>"
+                    + text("fig_trajectory", lang)
+                    + "</extra>",
                 )
             )
     # Projection from the last actual point to each later target year.
@@ -154,7 +159,9 @@ def progress_chart(
                     line={"color": PROJECTION, "width": 2, "dash": "dash"},
                     marker={"size": 6, "symbol": "circle-open"},
                     text=[fmt_pct(v) for v in ys],
-                    hovertemplate="%{x}: %{text}<extra>" + text("fig_projection", lang) + "</extra>",
+                    hovertemplate="%{x}: %{text}<extra>"
+                    + text("fig_projection", lang)
+                    + "</extra>",
                 )
             )
     if tmap:
@@ -165,7 +172,12 @@ def progress_chart(
                 y=[tmap[y] for y in ty],
                 mode="markers+text",
                 name=text("fig_target", lang),
-                marker={"symbol": "star", "size": 15, "color": TARGET, "line": {"width": 1, "color": "white"}},
+                marker={
+                    "symbol": "star",
+                    "size": 15,
+                    "color": TARGET,
+                    "line": {"width": 1, "color": "white"},
+                },
                 text=[text("fig_target_of", lang, year=y, pct=fmt_pct(tmap[y])) for y in ty],
                 textposition="top center",
                 textfont={"color": TARGET, "size": 11},
@@ -175,15 +187,28 @@ def progress_chart(
         )
     years = [y for y, _ in pts] + list(tmap)
     if years:
-        fig.update_xaxes(range=[min(years) - 0.5, max(years) + 0.9], dtick=1, title=text("year", lang))
+        fig.update_xaxes(
+            range=[min(years) - 0.5, max(years) + 0.9], dtick=1, title=text("year", lang)
+        )
     values = [v for _, v in pts] + list(tmap.values())
     top = max(values, default=100.0)
-    fig.update_yaxes(range=[0, max(10.0, math.ceil(top / 10) * 10 + 10)], ticksuffix="%", title=text("fig_rate", lang))
+    fig.update_yaxes(
+        range=[0, max(10.0, math.ceil(top / 10) * 10 + 10)],
+        ticksuffix="%",
+        title=text("fig_rate", lang),
+    )
     sources = "; ".join(item.sources) if item.sources else "–"
     subtitle = f"{text('fig_source', lang)}: {_short(sources, 140)}"
     title = f"{label} — {item.locality_name}"
     if not pts:
-        fig.add_annotation(text=text("fig_no_data", lang), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
+        fig.add_annotation(
+            text=text("fig_no_data", lang),
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+        )
     return _finish(_base_layout(fig, title, subtitle, synthetic, lang))
 
 
@@ -206,9 +231,9 @@ def ranked_bar(
     `children` is metrics.locality_progress.children_progress (any indicators; this one is kept).
     """
     ind = registry().by_id(indicator)
-    sub = children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null()).sort(
-        "rate_pct", descending=False
-    )
+    sub = children.filter(
+        (pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null()
+    ).sort("rate_pct", descending=False)
     used = ("locality_id", "short_name", "status", "rate_pct", "target_pct", "plan_pct", "year")
     rows = list(sub.select(used).iter_rows(named=True))
     names = [r["short_name"] for r in rows]
@@ -221,12 +246,22 @@ def ranked_bar(
             x=[r["rate_pct"] for r in rows],
             y=names,
             orientation="h",
-            marker={"color": colours, "line": {"width": [ln["width"] for ln in lines], "color": "#000000"}},
-            text=[f"{fmt_pct(r['rate_pct'])} {STATUS_STYLE[Status(r['status'])].symbol}" for r in rows],
+            marker={
+                "color": colours,
+                "line": {"width": [ln["width"] for ln in lines], "color": "#000000"},
+            },
+            text=[
+                f"{fmt_pct(r['rate_pct'])} {STATUS_STYLE[Status(r['status'])].symbol}" for r in rows
+            ],
             textposition="outside",
             cliponaxis=False,
             customdata=[
-                [r["locality_id"], Status(r["status"]).label(lang, symbol=True), fmt_pct(r["target_pct"]), fmt_pct(r["plan_pct"], 0)]
+                [
+                    r["locality_id"],
+                    Status(r["status"]).label(lang, symbol=True),
+                    fmt_pct(r["target_pct"]),
+                    fmt_pct(r["plan_pct"], 0),
+                ]
                 for r in rows
             ],
             hovertemplate="<b>%{y}</b><br>%{text}<br>%{customdata[1]}<br>"
@@ -266,7 +301,13 @@ def ranked_bar(
         hl = [r for r in rows if r["locality_id"] == highlight_id]
         if hl:
             fig.add_annotation(
-                x=0, y=hl[0]["short_name"], text="▶", showarrow=False, xanchor="right", xshift=-2, font={"size": 14}
+                x=0,
+                y=hl[0]["short_name"],
+                text="▶",
+                showarrow=False,
+                xanchor="right",
+                xshift=-2,
+                font={"size": 14},
             )
     title = f"{ind.label(lang)} — {locality_name}".strip(" —")
     year = rows[0]["year"] if rows else ""
@@ -281,7 +322,14 @@ def ranked_bar(
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "entrywidth": 0},
     )
     if not rows:
-        fig.add_annotation(text=text("fig_no_data", lang), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
+        fig.add_annotation(
+            text=text("fig_no_data", lang),
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+        )
     return _finish(fig)
 
 
@@ -297,7 +345,9 @@ def heatmap(
     """Children × indicators coloured by the share of the target reached ("Đạt N% kế hoạch"),
     with the value as text. Rows ordered by the mean share, weakest at the top."""
     reg = registry()
-    ids = [i for i in (indicators or reg.ids()) if i in set(children["indicator"].unique().to_list())]
+    ids = [
+        i for i in (indicators or reg.ids()) if i in set(children["indicator"].unique().to_list())
+    ]
     sub = children.filter(pl.col("indicator").is_in(ids) & pl.col("plan_pct").is_not_null())
     ids = [i for i in ids if i in set(sub["indicator"].unique().to_list())]
     order = (
@@ -308,7 +358,10 @@ def heatmap(
     child_ids = order["locality_id"].to_list()
     names = order["short_name"].to_list()
     # Only the columns used: iterating all ~50 columns of the children frame cost more than the rest.
-    lookup = {(r["locality_id"], r["indicator"]): r for r in sub.select("locality_id", "indicator", "plan_pct").iter_rows(named=True)}
+    lookup = {
+        (r["locality_id"], r["indicator"]): r
+        for r in sub.select("locality_id", "indicator", "plan_pct").iter_rows(named=True)
+    }
     z: list[list[float | None]] = []
     cells: list[list[str]] = []
     for cid in child_ids:
@@ -321,7 +374,9 @@ def heatmap(
         z.append(zr)
         cells.append(tr)
     xlabels = [reg.by_id(i).label(lang, short=True) for i in ids]
-    ylabels = [f"▶ {n}" if cid == highlight_id else n for cid, n in zip(child_ids, names, strict=True)]
+    ylabels = [
+        f"▶ {n}" if cid == highlight_id else n for cid, n in zip(child_ids, names, strict=True)
+    ]
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -333,8 +388,13 @@ def heatmap(
             zmin=0,
             zmax=120,
             colorscale=[[0, "#D55E00"], [0.5, "#F0E442"], [100 / 120, "#56B4E9"], [1, "#0072B2"]],
-            colorbar={"title": {"text": text("fig_plan_short", lang), "font": {"size": 12}}, "ticksuffix": "%"},
-            hovertemplate="%{y} · %{x}<br>" + text("fig_of_target", lang, pct="%{text}%") + "<extra></extra>",
+            colorbar={
+                "title": {"text": text("fig_plan_short", lang), "font": {"size": 12}},
+                "ticksuffix": "%",
+            },
+            hovertemplate="%{y} · %{x}<br>"
+            + text("fig_of_target", lang, pct="%{text}%")
+            + "<extra></extra>",
             xgap=1,
             ygap=1,
         )
@@ -363,7 +423,9 @@ def status_map(
     topojson, so it draws with no network."""
     ind = registry().by_id(indicator)
     sub = children.filter(
-        (pl.col("indicator") == indicator) & pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
+        (pl.col("indicator") == indicator)
+        & pl.col("lat").is_not_null()
+        & pl.col("lon").is_not_null()
     )
     fig = go.Figure()
     sizes = [v for v in sub[size_col].to_list() if v is not None] if size_col in sub.columns else []
@@ -390,17 +452,21 @@ def status_map(
                 marker={
                     "color": STATUS_STYLE[st].colour,
                     "symbol": marker_symbol[st],
-                    "size": [
-                        7 + 18 * math.sqrt((r.get(size_col) or 0) / biggest) for r in rows
-                    ],
+                    "size": [7 + 18 * math.sqrt((r.get(size_col) or 0) / biggest) for r in rows],
                     "line": {
                         "width": [2.5 if r["locality_id"] == highlight_id else 0.5 for r in rows],
-                        "color": ["#000000" if r["locality_id"] == highlight_id else "#FFFFFF" for r in rows],
+                        "color": [
+                            "#000000" if r["locality_id"] == highlight_id else "#FFFFFF"
+                            for r in rows
+                        ],
                     },
                     "opacity": 0.9,
                 },
                 text=[r["short_name"] for r in rows],
-                customdata=[[r["locality_id"], fmt_pct(r["rate_pct"]), fmt_int(r.get(size_col))] for r in rows],
+                customdata=[
+                    [r["locality_id"], fmt_pct(r["rate_pct"]), fmt_int(r.get(size_col))]
+                    for r in rows
+                ],
                 hovertemplate="<b>%{text}</b><br>%{customdata[1]} · "
                 + text("fig_households", lang)
                 + " %{customdata[2]}<extra>"
@@ -412,11 +478,20 @@ def status_map(
     mean_lat = sum(lats) / len(lats) if lats else 16.0
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(
-        visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mean_lat)), constrain="domain"
+        visible=False,
+        scaleanchor="x",
+        scaleratio=1 / math.cos(math.radians(mean_lat)),
+        constrain="domain",
     )
     title = f"{ind.label(lang)} — {locality_name}".strip(" —")
     year = sub["year"][0] if sub.height else ""
-    _base_layout(fig, title, f"{year} · {'vị trí trung tâm xã, cỡ điểm theo tổng số' if lang == 'vi' else 'centroids, size by total'}", synthetic, lang)
+    _base_layout(
+        fig,
+        title,
+        f"{year} · {'vị trí trung tâm xã, cỡ điểm theo tổng số' if lang == 'vi' else 'centroids, size by total'}",
+        synthetic,
+        lang,
+    )
     fig.update_layout(height=560, plot_bgcolor="#F4F6F8", legend={"y": -0.02})
     return _finish(fig)
 
@@ -433,7 +508,13 @@ def level_bar(
     `levels` has columns year, level (e.g. "tot", "muc_do_1") and count."""
     reg = registry()
     fig = go.Figure()
-    colours = {"tot": "#009E73", "kha": "#56B4E9", "trung_binh": "#E69F00", "muc_do_1": "#56B4E9", "muc_do_2": "#0072B2"}
+    colours = {
+        "tot": "#009E73",
+        "kha": "#56B4E9",
+        "trung_binh": "#E69F00",
+        "muc_do_1": "#56B4E9",
+        "muc_do_2": "#0072B2",
+    }
     for lv in reg.level:
         part = levels.filter(pl.col("level") == lv.id).sort("year")
         if part.height == 0:

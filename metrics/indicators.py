@@ -126,7 +126,9 @@ class Registry(Strict):
         """An indicator id or any alias users write for it (case, marks and spacing ignored)."""
         k = key(text)
         for ind in self.indicator:
-            if k in {key(a) for a in [ind.id, ind.label_vi, ind.label_en, ind.short_vi, *ind.aliases]}:
+            if k in {
+                key(a) for a in [ind.id, ind.label_vi, ind.label_en, ind.short_vi, *ind.aliases]
+            }:
                 return ind
         return None
 

@@ -18,6 +18,7 @@ import polars as pl
 
 from metrics import progress as pm
 from metrics import queries as q
+from metrics import register_queries as rq
 from metrics.indicators import registry
 from metrics.store import COUNTRY_ID, LEVEL_COLUMNS
 
@@ -90,7 +91,9 @@ class IndicatorProgress:
     @classmethod
     def from_row(cls, row: dict) -> IndicatorProgress:
         """A row of progress_table (levels from its level_* columns, sources a list)."""
-        levels = {c.removeprefix("level_"): int(row[c]) for c in LEVEL_COLUMNS if row[c] is not None}
+        levels = {
+            c.removeprefix("level_"): int(row[c]) for c in LEVEL_COLUMNS if row[c] is not None
+        }
         sources = list(row["sources"] or [])
         return cls(**{f: row[f] for f in _ROW_FIELDS}, sources=sources, levels=levels)
 
@@ -108,7 +111,9 @@ def with_rates(figures: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def progress_table(grid: pl.DataFrame, figures: pl.DataFrame, targets: pl.DataFrame, year: int) -> pl.DataFrame:
+def progress_table(
+    grid: pl.DataFrame, figures: pl.DataFrame, targets: pl.DataFrame, year: int
+) -> pl.DataFrame:
     """The progress of each row of `grid` (locality_id, locality_code, locality_name, indicator,
     and any further columns, kept) in `year`: one row each, with the columns of IndicatorProgress
     (sources as a list, levels as the level_* columns).
@@ -117,24 +122,53 @@ def progress_table(grid: pl.DataFrame, figures: pl.DataFrame, targets: pl.DataFr
     the targets that apply to each (queries.applicable_targets): `year` is judged against the
     nearest target year at or after it, and the 2030 target is shown beside it."""
     upto = figures.filter(pl.col("year") <= year)
-    labels = pl.col("scope_level").replace_strict(SCOPE_LABEL_VI, default=None, return_dtype=pl.String)
+    labels = pl.col("scope_level").replace_strict(
+        SCOPE_LABEL_VI, default=None, return_dtype=pl.String
+    )
     nearest = pm.nearest_targets(targets, year, KEYS).select(
-        *KEYS, pl.col("target_year").cast(pl.Int64), pl.col("percent").alias("target_pct"),
-        pl.col("source").alias("target_source"), pl.col("confirmed").alias("target_confirmed"),
-        labels.alias("target_scope"), pl.col("scope_name").alias("target_scope_name"),
+        *KEYS,
+        pl.col("target_year").cast(pl.Int64),
+        pl.col("percent").alias("target_pct"),
+        pl.col("source").alias("target_source"),
+        pl.col("confirmed").alias("target_confirmed"),
+        labels.alias("target_scope"),
+        pl.col("scope_name").alias("target_scope_name"),
     )
     t2030 = targets.filter(pl.col("target_year") == 2030).select(
-        *KEYS, pl.col("percent").alias("target_2030_pct"), pl.col("source").alias("target_2030_source")
+        *KEYS,
+        pl.col("percent").alias("target_2030_pct"),
+        pl.col("source").alias("target_2030_source"),
     )
     current = upto.filter(pl.col("year") == year).select(
-        *KEYS, "total", "registered", "recognized", "rate_pct", "rate_registered_pct", "reporting_communes",
-        "communes_in_area", "basis", "unplaceable", "total_from_register", "sources", *LEVEL_COLUMNS,
+        *KEYS,
+        "total",
+        "registered",
+        "recognized",
+        "rate_pct",
+        "rate_registered_pct",
+        "reporting_communes",
+        "communes_in_area",
+        "basis",
+        "unplaceable",
+        "total_from_register",
+        "sources",
+        *LEVEL_COLUMNS,
         pl.lit(True).alias("has_data"),
     )
-    previous = upto.filter(pl.col("year") == year - 1).select(*KEYS, pl.col("rate_pct").alias("previous_pct"))
-    meta = upto.group_by(KEYS).agg(pl.col("synthetic").any()).join(
-        figures.sort("year").group_by(KEYS).agg(pl.col("communes_in_area").drop_nulls().last().alias("_last_communes")),
-        on=KEYS, how="full", coalesce=True,
+    previous = upto.filter(pl.col("year") == year - 1).select(
+        *KEYS, pl.col("rate_pct").alias("previous_pct")
+    )
+    meta = (
+        upto.group_by(KEYS)
+        .agg(pl.col("synthetic").any())
+        .join(
+            figures.sort("year")
+            .group_by(KEYS)
+            .agg(pl.col("communes_in_area").drop_nulls().last().alias("_last_communes")),
+            on=KEYS,
+            how="full",
+            coalesce=True,
+        )
     )
     f = grid
     for part in (current, previous, nearest, t2030, meta):
@@ -144,7 +178,9 @@ def progress_table(grid: pl.DataFrame, figures: pl.DataFrame, targets: pl.DataFr
     status_labels = {s.value: s.label() for s in pm.Status}
     return f.with_columns(
         # Without a figure for the year: the latest number of communes in the area.
-        pl.when(pl.col("has_data")).then(pl.col("communes_in_area")).otherwise(pl.col("_last_communes"))
+        pl.when(pl.col("has_data"))
+        .then(pl.col("communes_in_area"))
+        .otherwise(pl.col("_last_communes"))
         .alias("communes_in_area"),
         pl.col("has_data").fill_null(False),
         pl.col("synthetic").fill_null(False),
@@ -165,7 +201,7 @@ def progress_for(
 ) -> list[IndicatorProgress]:
     """Every indicator (or the chosen ones) of one locality for one year. `series` may pass the
     locality's series_all() when the caller has it already (a page draws its charts from it)."""
-    loc = q.locality(con, locality_id)
+    loc = rq.locality(con, locality_id)
     if loc is None:
         raise KeyError(locality_id)
     reg = registry()
@@ -175,12 +211,24 @@ def progress_for(
     figures = series if series is not None else series_all(con, locality_id)
     n = len(ids)
     grid = pl.DataFrame(
-        {"locality_id": [locality_id] * n, "locality_code": [loc.get("code")] * n, "locality_name": [loc["name"]] * n,
-         "indicator": ids},
-        schema={"locality_id": pl.String, "locality_code": pl.String, "locality_name": pl.String, "indicator": pl.String},
+        {
+            "locality_id": [locality_id] * n,
+            "locality_code": [loc.get("code")] * n,
+            "locality_name": [loc["name"]] * n,
+            "indicator": ids,
+        },
+        schema={
+            "locality_id": pl.String,
+            "locality_code": pl.String,
+            "locality_name": pl.String,
+            "indicator": pl.String,
+        },
     )
     table = progress_table(
-        grid, figures.with_columns(pl.lit(locality_id).alias("locality_id")), q.applicable_targets(con, [locality_id]), year
+        grid,
+        figures.with_columns(pl.lit(locality_id).alias("locality_id")),
+        q.applicable_targets(con, [locality_id]),
+        year,
     )
     return [IndicatorProgress.from_row(row) for row in table.iter_rows(named=True)]
 
@@ -195,32 +243,51 @@ def children_progress(
     status, change and rank within the parent (1 = highest rate): progress_table for all the
     children at once (a province has up to ~170 communes × 11 indicators)."""
     if parent_id == COUNTRY_ID:
-        children = q.provinces(con).with_columns(pl.lit("Tỉnh").alias("unit_type"))
+        children = rq.provinces(con).with_columns(pl.lit("Tỉnh").alias("unit_type"))
         figures = q.province_figures(con)
     else:
-        children = q.communes_of(con, parent_id)
+        children = rq.communes_of(con, parent_id)
         figures = q.commune_figures(con, province_id=parent_id)
     ids = list(indicators) if indicators else registry().ids()
     if children.height == 0:
         return pl.DataFrame()
     grid = children.select(
-        pl.col("id").alias("locality_id"), pl.col("code").alias("locality_code"), pl.col("name").alias("locality_name"),
-        "short_name", "unit_type", "lat", "lon",
+        pl.col("id").alias("locality_id"),
+        pl.col("code").alias("locality_code"),
+        pl.col("name").alias("locality_name"),
+        "short_name",
+        "unit_type",
+        "lat",
+        "lon",
     ).join(pl.DataFrame({"indicator": ids}), how="cross")
     targets = q.applicable_targets(con, children["id"].to_list())
-    f = progress_table(grid, with_rates(figures.filter(pl.col("indicator").is_in(ids))), targets, year)
+    f = progress_table(
+        grid, with_rates(figures.filter(pl.col("indicator").is_in(ids))), targets, year
+    )
     rate, base = pl.col("rate_pct"), pl.col("base_pct")
     f = f.with_columns(
-        pl.when(pl.col("has_data")).then(pm.change_rel_expr(rate, base)).alias("change_since_base_rel_pct"),
+        pl.when(pl.col("has_data"))
+        .then(pm.change_rel_expr(rate, base))
+        .alias("change_since_base_rel_pct"),
         pl.col("sources").list.join("; ").fill_null(""),
         rate.rank(method="min", descending=True).over("indicator").cast(pl.Int64).alias("rank"),
         rate.is_not_null().sum().over("indicator").alias("ranked_of"),
     )
     public = [n for n in _FIELD_NAMES if n != "levels"]
-    extra = ["change_since_base_rel_pct", "short_name", "unit_type", "lat", "lon", "rank", "ranked_of"]
+    extra = [
+        "change_since_base_rel_pct",
+        "short_name",
+        "unit_type",
+        "lat",
+        "lon",
+        "rank",
+        "ranked_of",
+    ]
     order = {i: n for n, i in enumerate(ids)}
     return (
-        f.with_columns(pl.col("indicator").replace_strict(order, return_dtype=pl.Int64).alias("_ord"))
+        f.with_columns(
+            pl.col("indicator").replace_strict(order, return_dtype=pl.Int64).alias("_ord")
+        )
         .sort("_ord", maintain_order=True)
         .select([*public, *extra])
     )
@@ -236,7 +303,9 @@ def status_counts(children: pl.DataFrame, indicator: str) -> dict[str, int]:
 
 
 def progress_frame(items: Sequence[IndicatorProgress]) -> pl.DataFrame:
-    rows = [{k: v for k, v in it.public().items() if k not in ("levels", "sources")} for it in items]
+    rows = [
+        {k: v for k, v in it.public().items() if k not in ("levels", "sources")} for it in items
+    ]
     for r, it in zip(rows, items, strict=True):
         r["sources"] = "; ".join(it.sources)
     return pl.DataFrame(rows, infer_schema_length=None)
@@ -253,10 +322,19 @@ def series_frame(con: duckdb.DuckDBPyConnection, locality_id: str, indicator: st
 
 
 TARGETS_AHEAD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "indicator": pl.String, "target_year": pl.Int64, "target_pct": pl.Float64, "scope_level": pl.String,
-    "scope_name": pl.String, "source": pl.String, "confirmed": pl.Boolean, "rate_pct": pl.Float64,
-    "plan_pct": pl.Float64, "gap_pp": pl.Float64, "required_pp_per_year": pl.Float64,
-    "projected_pct": pl.Float64, "projected_gap_pp": pl.Float64,
+    "indicator": pl.String,
+    "target_year": pl.Int64,
+    "target_pct": pl.Float64,
+    "scope_level": pl.String,
+    "scope_name": pl.String,
+    "source": pl.String,
+    "confirmed": pl.Boolean,
+    "rate_pct": pl.Float64,
+    "plan_pct": pl.Float64,
+    "gap_pp": pl.Float64,
+    "required_pp_per_year": pl.Float64,
+    "projected_pct": pl.Float64,
+    "projected_gap_pp": pl.Float64,
 }
 
 
@@ -279,19 +357,32 @@ def targets_ahead(
     rate, target, ty = pl.col("rate_pct"), pl.col("target_pct"), pl.col("target_year")
     f = (
         tg.filter(pl.col("target_year") > year)
-        .join(pl.DataFrame({"indicator": ids, "_ord": list(range(len(ids)))}), on="indicator", how="inner")
+        .join(
+            pl.DataFrame({"indicator": ids, "_ord": list(range(len(ids)))}),
+            on="indicator",
+            how="inner",
+        )
         .join(now, on="indicator", how="left")
         .join(trend, on="indicator", how="left")
         .with_columns(pl.col("target_year").cast(pl.Int64), pl.col("percent").alias("target_pct"))
         .with_columns(pm.projection_expr(ty).alias("projected_pct"))
     )
-    return f.sort("_ord", "target_year").select(
-        "indicator", "target_year", "target_pct",
-        pl.col("scope_level").replace_strict(SCOPE_LABEL_VI, default=pl.col("scope_level")),
-        "scope_name", "source", "confirmed", "rate_pct",
-        pm.plan_pct_expr(rate, target).alias("plan_pct"),
-        pm.change_pp_expr(target, rate).alias("gap_pp"),
-        pm.required_pace_expr(rate, year, target, ty).alias("required_pp_per_year"),
-        "projected_pct",
-        pm.change_pp_expr(pl.col("projected_pct"), target).alias("projected_gap_pp"),
-    ).cast(TARGETS_AHEAD_SCHEMA)  # type: ignore[arg-type]
+    return (
+        f.sort("_ord", "target_year")
+        .select(
+            "indicator",
+            "target_year",
+            "target_pct",
+            pl.col("scope_level").replace_strict(SCOPE_LABEL_VI, default=pl.col("scope_level")),
+            "scope_name",
+            "source",
+            "confirmed",
+            "rate_pct",
+            pm.plan_pct_expr(rate, target).alias("plan_pct"),
+            pm.change_pp_expr(target, rate).alias("gap_pp"),
+            pm.required_pace_expr(rate, year, target, ty).alias("required_pp_per_year"),
+            "projected_pct",
+            pm.change_pp_expr(pl.col("projected_pct"), target).alias("projected_gap_pp"),
+        )
+        .cast(TARGETS_AHEAD_SCHEMA)  # type: ignore[arg-type]
+    )

@@ -53,7 +53,7 @@ class Status(StrEnum):
         return sorted(cls, key=lambda s: STATUS_STYLE[s].order)
 
     def label(self, lang: str = "vi", symbol: bool = False) -> str:
-        """"Đúng tiến độ" / "On track" (data/texts.toml, key status_<value>); with `symbol`,
+        """ "Đúng tiến độ" / "On track" (data/texts.toml, key status_<value>); with `symbol`,
         "▲ Đúng tiến độ", for places where the status has no colour."""
         words = text(f"status_{self.value}", lang)
         return f"{STATUS_STYLE[self].symbol} {words}" if symbol else words
@@ -94,14 +94,19 @@ def cagr_expr(v0: pl.Expr, v1: pl.Expr, years: Num) -> pl.Expr:
 
 def classify_expr(ratio: pl.Expr) -> pl.Expr:
     return (
-        pl.when(ratio >= ON_TRACK_RATIO).then(pl.lit(Status.ON_TRACK.value))
-        .when(ratio >= TOO_SLOW_RATIO).then(pl.lit(Status.TOO_SLOW.value))
-        .when(ratio >= LIMITED_RATIO).then(pl.lit(Status.LIMITED.value))
+        pl.when(ratio >= ON_TRACK_RATIO)
+        .then(pl.lit(Status.ON_TRACK.value))
+        .when(ratio >= TOO_SLOW_RATIO)
+        .then(pl.lit(Status.TOO_SLOW.value))
+        .when(ratio >= LIMITED_RATIO)
+        .then(pl.lit(Status.LIMITED.value))
         .otherwise(pl.lit(Status.FALLING.value))
     )
 
 
-def expected_expr(base_year: pl.Expr, base: pl.Expr, target_year: pl.Expr, target: pl.Expr, year: Num) -> pl.Expr:
+def expected_expr(
+    base_year: pl.Expr, base: pl.Expr, target_year: pl.Expr, target: pl.Expr, year: Num
+) -> pl.Expr:
     """The straight line from the baseline to the target, read at `year`."""
     line = base + (target - base) * (year - base_year) / (target_year - base_year)
     return pl.when(base_year.is_not_null() & target.is_not_null() & target_year.is_not_null()).then(
@@ -109,19 +114,24 @@ def expected_expr(base_year: pl.Expr, base: pl.Expr, target_year: pl.Expr, targe
     )
 
 
-def required_pace_expr(current: pl.Expr, year: Num, target: pl.Expr, target_year: pl.Expr) -> pl.Expr:
+def required_pace_expr(
+    current: pl.Expr, year: Num, target: pl.Expr, target_year: pl.Expr
+) -> pl.Expr:
     """Percentage points per year still needed ("cần tăng X điểm %/năm"); 0 when met; null once
     the target year has come (what is left is a gap, not a pace)."""
     return (
-        pl.when(current.is_null() | target.is_null() | target_year.is_null()).then(None)
-        .when(current >= target).then(0.0)
-        .when(target_year <= year).then(None)
+        pl.when(current.is_null() | target.is_null() | target_year.is_null())
+        .then(None)
+        .when(current >= target)
+        .then(0.0)
+        .when(target_year <= year)
+        .then(None)
         .otherwise((target - current) / (target_year - year))
     )
 
 
 def plan_pct_expr(actual: pl.Expr, target: pl.Expr) -> pl.Expr:
-    """"Đạt N% kế hoạch": actual ÷ target × 100."""
+    """ "Đạt N% kế hoạch": actual ÷ target × 100."""
     return pl.when(target > 0).then(actual * 100.0 / target)
 
 
@@ -156,16 +166,30 @@ def trajectory(points: pl.DataFrame, year: int, keys: Sequence[str]) -> pl.DataF
     keys = list(keys)
     rate, y = pl.col("rate_pct"), pl.col("year")
     pts = points.filter(rate.is_not_null() & (y <= year)).sort("year", maintain_order=True)
-    base = pts.filter(y >= BASELINE_FIRST_YEAR).group_by(keys).agg(
-        y.first().cast(pl.Int64).alias("base_year"), rate.first().alias("base_pct"), pl.len().alias("_n_points"),
+    base = (
+        pts.filter(y >= BASELINE_FIRST_YEAR)
+        .group_by(keys)
+        .agg(
+            y.first().cast(pl.Int64).alias("base_year"),
+            rate.first().alias("base_pct"),
+            pl.len().alias("_n_points"),
+        )
     )
-    recent = pts.group_by(keys, maintain_order=True).tail(PROJECTION_WINDOW).with_columns(
-        (y.sum() / pl.len()).over(keys).alias("_mx"), (_seq_sum(rate) / pl.len()).over(keys).alias("_my"),
+    recent = (
+        pts.group_by(keys, maintain_order=True)
+        .tail(PROJECTION_WINDOW)
+        .with_columns(
+            (y.sum() / pl.len()).over(keys).alias("_mx"),
+            (_seq_sum(rate) / pl.len()).over(keys).alias("_my"),
+        )
     )
     dx = y - pl.col("_mx")
     fit = recent.group_by(keys).agg(
-        y.n_unique().alias("_nx"), pl.col("_mx").first(), pl.col("_my").first(),
-        _seq_sum(dx * dx).alias("_sxx"), _seq_sum(dx * (rate - pl.col("_my"))).alias("_sxy"),
+        y.n_unique().alias("_nx"),
+        pl.col("_mx").first(),
+        pl.col("_my").first(),
+        _seq_sum(dx * dx).alias("_sxx"),
+        _seq_sum(dx * (rate - pl.col("_my"))).alias("_sxy"),
     )
     return base.join(fit, on=keys, how="full", coalesce=True)
 
@@ -176,44 +200,82 @@ def with_status(frame: pl.DataFrame, year: int) -> pl.DataFrame:
     rate, target, ty = pl.col("rate_pct"), pl.col("target_pct"), pl.col("target_year")
     by, bv = pl.col("base_year"), pl.col("base_pct")
     cagr_ok = (bv > 0) & (rate > 0)
-    assessable = rate.is_not_null() & target.is_not_null() & ty.is_not_null() & pl.lit(year >= BASELINE_FIRST_YEAR)
+    assessable = (
+        rate.is_not_null()
+        & target.is_not_null()
+        & ty.is_not_null()
+        & pl.lit(year >= BASELINE_FIRST_YEAR)
+    )
     met = assessable & (rate >= target)
     f = frame.with_columns(
         # CAGR is undefined from (or to) zero: compare percentage points per year instead.
-        pl.when(cagr_ok).then(cagr_expr(bv, rate, year - by)).otherwise((rate - bv) / (year - by)).alias("_observed"),
-        pl.when(cagr_ok).then(cagr_expr(bv, target, ty - by)).otherwise((target - bv) / (ty - by)).alias("_required"),
+        pl.when(cagr_ok)
+        .then(cagr_expr(bv, rate, year - by))
+        .otherwise((rate - bv) / (year - by))
+        .alias("_observed"),
+        pl.when(cagr_ok)
+        .then(cagr_expr(bv, target, ty - by))
+        .otherwise((target - bv) / (ty - by))
+        .alias("_required"),
         cagr_ok.alias("_cagr"),
         assessable.alias("_assessable"),
         met.alias("_met"),
-        (assessable & ~met & (pl.col("_n_points") >= 2) & (by != year) & (ty > by)).alias("_enough"),
+        (assessable & ~met & (pl.col("_n_points") >= 2) & (by != year) & (ty > by)).alias(
+            "_enough"
+        ),
     )
-    observed, required, enough, met = pl.col("_observed"), pl.col("_required"), pl.col("_enough"), pl.col("_met")
+    observed, required, enough, met = (
+        pl.col("_observed"),
+        pl.col("_required"),
+        pl.col("_enough"),
+        pl.col("_met"),
+    )
     return f.with_columns(
         pl.when(enough & (required > 0)).then(observed / required).alias("ratio"),
-        pl.when(met).then(pl.lit("met")).when(enough & pl.col("_cagr")).then(pl.lit("cagr")).when(enough).then(pl.lit("pp"))
-        .otherwise(pl.lit("insufficient")).alias("method"),
+        pl.when(met)
+        .then(pl.lit("met"))
+        .when(enough & pl.col("_cagr"))
+        .then(pl.lit("cagr"))
+        .when(enough)
+        .then(pl.lit("pp"))
+        .otherwise(pl.lit("insufficient"))
+        .alias("method"),
         pl.when(pl.col("_assessable")).then(by).alias("base_year"),
         pl.when(pl.col("_assessable")).then(bv).alias("base_pct"),
-        pl.when(met).then(pl.lit(Status.TARGET_MET.value))
-        .when(~enough).then(pl.lit(Status.NOT_ASSESSABLE.value))
+        pl.when(met)
+        .then(pl.lit(Status.TARGET_MET.value))
+        .when(~enough)
+        .then(pl.lit(Status.NOT_ASSESSABLE.value))
         # The baseline was already at the target and the value has dropped below it since.
-        .when(required <= 0).then(
-            pl.when(observed < 0).then(pl.lit(Status.FALLING.value)).otherwise(pl.lit(Status.ON_TRACK.value))
+        .when(required <= 0)
+        .then(
+            pl.when(observed < 0)
+            .then(pl.lit(Status.FALLING.value))
+            .otherwise(pl.lit(Status.ON_TRACK.value))
         )
         .otherwise(classify_expr(observed / required))
         .alias("status"),
     )
 
 
-def judge(frame: pl.DataFrame, points: pl.DataFrame, year: int, keys: Sequence[str]) -> pl.DataFrame:
+def judge(
+    frame: pl.DataFrame, points: pl.DataFrame, year: int, keys: Sequence[str]
+) -> pl.DataFrame:
     """The method over a frame. `frame` has one row per key with rate_pct (of `year`),
     previous_pct (of year − 1), target_pct and target_year (the target that `year` is judged
     against); `points` the rates by year (keys…, year, rate_pct). Adds status, ratio, method,
     base_year, base_pct, projected_pct, required_pp_per_year, plan_pct, expected_pct, change_pp,
     change_rel_pct and change_since_base_pp (and working columns named _…)."""
-    rate, target, ty, prev = pl.col("rate_pct"), pl.col("target_pct"), pl.col("target_year"), pl.col("previous_pct")
+    rate, target, ty, prev = (
+        pl.col("rate_pct"),
+        pl.col("target_pct"),
+        pl.col("target_year"),
+        pl.col("previous_pct"),
+    )
     rows = frame.height
-    f = _at_least_two_rows(frame).join(trajectory(points, year, keys), on=list(keys), how="left", maintain_order="left")
+    f = _at_least_two_rows(frame).join(
+        trajectory(points, year, keys), on=list(keys), how="left", maintain_order="left"
+    )
     f = with_status(f, year)
     by, bv = pl.col("base_year"), pl.col("base_pct")
     f = f.with_columns(
@@ -223,7 +285,9 @@ def judge(frame: pl.DataFrame, points: pl.DataFrame, year: int, keys: Sequence[s
         expected_expr(by, bv, ty, target, year).alias("expected_pct"),
         change_pp_expr(rate, prev).alias("change_pp"),
         change_rel_expr(rate, prev).alias("change_rel_pct"),
-        pl.when(by.is_not_null() & (by != year)).then(change_pp_expr(rate, bv)).alias("change_since_base_pp"),
+        pl.when(by.is_not_null() & (by != year))
+        .then(change_pp_expr(rate, bv))
+        .alias("change_since_base_pp"),
     )
     return f.head(rows)
 
@@ -259,41 +323,57 @@ def rate(recognized: float | None, base: float | None) -> float | None:
 
 
 def cagr(v0: float, v1: float, years: float) -> float:
-    return _one({"v0": v0, "v1": v1, "n": years}, cagr_expr(pl.col("v0"), pl.col("v1"), pl.col("n")))[0]
+    return _one(
+        {"v0": v0, "v1": v1, "n": years}, cagr_expr(pl.col("v0"), pl.col("v1"), pl.col("n"))
+    )[0]
 
 
 def classify(ratio: float) -> Status:
     return Status(_one({"r": ratio}, classify_expr(pl.col("r")))[0])
 
 
-def expected_value(base_year: int, base_value: float, target_year: int, target_value: float, year: int) -> float:
+def expected_value(
+    base_year: int, base_value: float, target_year: int, target_value: float, year: int
+) -> float:
     """The straight line from the baseline to the target."""
     cols = {"base_year": base_year, "b": base_value, "target_year": target_year, "t": target_value}
-    return _one(cols, expected_expr(pl.col("base_year"), pl.col("b"), pl.col("target_year"), pl.col("t"), year))[0]
+    return _one(
+        cols,
+        expected_expr(pl.col("base_year"), pl.col("b"), pl.col("target_year"), pl.col("t"), year),
+    )[0]
 
 
-def required_pace(current: float | None, current_year: int, target_value: float | None, target_year: int | None) -> float | None:
+def required_pace(
+    current: float | None, current_year: int, target_value: float | None, target_year: int | None
+) -> float | None:
     """Percentage points per year still needed ("cần tăng X điểm %/năm"); 0 when met."""
     cols = {"c": current, "t": target_value, "target_year": target_year}
-    return _one(cols, required_pace_expr(pl.col("c"), current_year, pl.col("t"), pl.col("target_year")))[0]
+    return _one(
+        cols, required_pace_expr(pl.col("c"), current_year, pl.col("t"), pl.col("target_year"))
+    )[0]
 
 
 def plan_pct(actual: float | None, target: float | None) -> float | None:
-    """"Đạt N% kế hoạch": actual ÷ target × 100."""
+    """ "Đạt N% kế hoạch": actual ÷ target × 100."""
     return _one({"a": actual, "t": target}, plan_pct_expr(pl.col("a"), pl.col("t")))[0]
 
 
 def change(current: float | None, previous: float | None) -> tuple[float | None, float | None]:
     """(points, relative %) between two rates."""
     c, p = pl.col("c"), pl.col("p")
-    points, relative = _one({"c": current, "p": previous}, change_pp_expr(c, p), change_rel_expr(c, p))
+    points, relative = _one(
+        {"c": current, "p": previous}, change_pp_expr(c, p), change_rel_expr(c, p)
+    )
     return points, relative
 
 
 def nearest_target_year(year: int, available: Iterable[int]) -> int | None:
     """The status of a year is judged against the nearest target year at or after it."""
     years = sorted(set(available))
-    frame = pl.DataFrame({"_k": [0] * len(years), "target_year": years}, schema={"_k": pl.Int64, "target_year": pl.Int64})
+    frame = pl.DataFrame(
+        {"_k": [0] * len(years), "target_year": years},
+        schema={"_k": pl.Int64, "target_year": pl.Int64},
+    )
     nearest = nearest_targets(frame, year, ["_k"])
     return int(nearest["target_year"][0]) if nearest.height else None
 
@@ -323,16 +403,32 @@ def assess(
 ) -> Assessment:
     """Status of `current_year` from a series of (year, value) points, against one target."""
     points = _points(series)
-    current = next((v for y, v in points.select("year", "rate_pct").iter_rows() if y == current_year), None)
+    current = next(
+        (v for y, v in points.select("year", "rate_pct").iter_rows() if y == current_year), None
+    )
     row = pl.DataFrame(
-        {"_k": [0], "rate_pct": [current], "previous_pct": [None], "target_pct": [target_value], "target_year": [target_year]},
-        schema={"_k": pl.Int64, "rate_pct": pl.Float64, "previous_pct": pl.Float64, "target_pct": pl.Float64, "target_year": pl.Int64},
+        {
+            "_k": [0],
+            "rate_pct": [current],
+            "previous_pct": [None],
+            "target_pct": [target_value],
+            "target_year": [target_year],
+        },
+        schema={
+            "_k": pl.Int64,
+            "rate_pct": pl.Float64,
+            "previous_pct": pl.Float64,
+            "target_pct": pl.Float64,
+            "target_year": pl.Int64,
+        },
     )
     r = judge(row, points, current_year, ["_k"]).row(0, named=True)
     return Assessment(Status(r["status"]), r["ratio"], r["method"], r["base_year"], r["base_pct"])
 
 
-def project(series: Iterable[tuple[int, float]], current_year: int, target_year: int) -> float | None:
+def project(
+    series: Iterable[tuple[int, float]], current_year: int, target_year: int
+) -> float | None:
     """Value at the target year on the recent trend (last four years with data), within 0–100."""
     fit = trajectory(_points(series), current_year, ["_k"])
     if fit.height == 0:

@@ -64,7 +64,14 @@ def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> Non
     for slide in slides:
         assert any("Dữ liệu minh họa" in t for t in _slide_texts(slide))
     assert sum(1 for s in slides[2:13] for sh in s.shapes if sh.shape_type == 13) == 11  # PICTURE
-    runs = [r for s in slides for sh in s.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs for r in p.runs]
+    runs = [
+        r
+        for s in slides
+        for sh in s.shapes
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+        for r in p.runs
+    ]
     assert {r.font.name for r in runs} == {"Arial"}
 
 
@@ -87,7 +94,17 @@ def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
     assert ws["A1"].value == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025 — TỈNH QUẢNG NGÃI"
     assert ws["A2"].value.startswith("Dữ liệu minh họa")
     header = [c.value for c in ws[4]]
-    assert header == ["STT", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Tỷ lệ %", "Mục tiêu", "Đạt % kế hoạch", "Trạng thái"]
+    assert header == [
+        "STT",
+        "Chỉ tiêu",
+        "Tổng số",
+        "Đăng ký",
+        "Công nhận",
+        "Tỷ lệ %",
+        "Mục tiêu",
+        "Đạt % kế hoạch",
+        "Trạng thái",
+    ]
     assert ws.freeze_panes == "C5"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
     assert ws.print_title_rows == "$4:$4"  # the header row repeats on every printed page
@@ -120,7 +137,9 @@ def test_report_draft_sentences_style_and_footer(demo_con, tmp_path: Path) -> No
     gd = next(it for it in progress_for(demo_con, "X23368", 2025) if it.indicator == "gia_dinh")
     sentence = report_draft.indicator_sentence(gd, 2025)
     assert sentence in text
-    assert sentence.startswith(f"Tỷ lệ hộ gia đình được công nhận danh hiệu “Gia đình học tập” đạt {fmt_pct(gd.rate_pct)}")
+    assert sentence.startswith(
+        f"Tỷ lệ hộ gia đình được công nhận danh hiệu “Gia đình học tập” đạt {fmt_pct(gd.rate_pct)}"
+    )
     assert "bằng" in sentence and "kế hoạch năm 2025" in sentence
     # The commune's own targets for the next period come from its plan.
     assert "Đến năm 2026: Gia đình học tập đạt 50%" in text
@@ -137,7 +156,9 @@ def test_png_size_not_blank_and_svg_text(demo_con) -> None:
     image = Image.open(io.BytesIO(png))
     assert image.size == (1920, 1080)
     assert max(ImageStat.Stat(image.convert("L")).stddev) > 10  # lines and text, not a blank page
-    big = Image.open(io.BytesIO(context.chart_export(demo_con, "P51", 2025, "gia_dinh", "png", scale=2)))
+    big = Image.open(
+        io.BytesIO(context.chart_export(demo_con, "P51", 2025, "gia_dinh", "png", scale=2))
+    )
     assert big.size == (3840, 2160)
     svg = context.chart_export(demo_con, "P51", 2025, "gia_dinh", "svg").decode("utf-8")
     assert "Gia đình học tập — Tỉnh Quảng Ngãi" in svg
@@ -162,19 +183,65 @@ def test_missing_browser_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "metrics.cli", *args], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "metrics.cli", *args], capture_output=True, text=True, check=False
+    )
 
 
 @pytest.mark.chromium
 def test_cli_export(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "qn.xlsx"
-    done = _cli("export", "xlsx", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", str(out))
+    done = _cli(
+        "export",
+        "xlsx",
+        "--db",
+        str(demo_db),
+        "--locality",
+        "Quảng Ngãi",
+        "--year",
+        "2025",
+        "-o",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     assert "Đã xuất" in done.stdout and out.exists()
-    wrong = _cli("export", "png", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", str(tmp_path / "x.jpg"))
+    wrong = _cli(
+        "export",
+        "png",
+        "--db",
+        str(demo_db),
+        "--locality",
+        "Quảng Ngãi",
+        "--year",
+        "2025",
+        "-o",
+        str(tmp_path / "x.jpg"),
+    )
     assert wrong.returncode == 1
     assert "phải có đuôi .png" in wrong.stderr
-    no_ind = _cli("export", "svg", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", str(tmp_path / "x.svg"))
+    no_ind = _cli(
+        "export",
+        "svg",
+        "--db",
+        str(demo_db),
+        "--locality",
+        "Quảng Ngãi",
+        "--year",
+        "2025",
+        "-o",
+        str(tmp_path / "x.svg"),
+    )
     assert no_ind.returncode == 1 and "--indicator" in no_ind.stderr
-    usage = _cli("export", "gif", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", "x.gif")
+    usage = _cli(
+        "export",
+        "gif",
+        "--db",
+        str(demo_db),
+        "--locality",
+        "Quảng Ngãi",
+        "--year",
+        "2025",
+        "-o",
+        "x.gif",
+    )
     assert usage.returncode == 2

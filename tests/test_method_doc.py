@@ -27,7 +27,10 @@ def test_the_vietnamese_method_states_the_codes_thresholds() -> None:
     assert f"tỷ số ≥ {fmt_num(pm.LIMITED_RATIO, 0)}" in text
     assert f"từ năm {pm.BASELINE_FIRST_YEAR}" in text
     assert f"qua {pm.PROJECTION_WINDOW} năm gần nhất" in text
-    assert "(" + ", ".join(str(y) for y in pm.TARGET_YEARS[:-1]) + f" hoặc {pm.TARGET_YEARS[-1]})" in text
+    assert (
+        "(" + ", ".join(str(y) for y in pm.TARGET_YEARS[:-1]) + f" hoặc {pm.TARGET_YEARS[-1]})"
+        in text
+    )
 
 
 def test_the_english_method_states_the_codes_thresholds() -> None:
@@ -46,7 +49,10 @@ def test_no_file_in_the_repository_cites_documents_outside_it() -> None:
     cited = [
         str(p.relative_to(root))
         for p in root.rglob("*")
-        if p.is_file() and p.suffix in {".py", ".md", ".toml"} and ".venv" not in p.parts
-        and p.name != Path(__file__).name and outside.search(p.read_text(encoding="utf-8", errors="replace"))
+        if p.is_file()
+        and p.suffix in {".py", ".md", ".toml"}
+        and ".venv" not in p.parts
+        and p.name != Path(__file__).name
+        and outside.search(p.read_text(encoding="utf-8", errors="replace"))
     ]
     assert cited == []

@@ -34,8 +34,10 @@ def keys_used(source: str) -> set[str]:
             is_text_call = func.id in TEXT_CALLS
         else:  # texts.text(...); not other objects' .text() (a spreadsheet row's cell, say)
             is_text_call = (
-                isinstance(func, ast.Attribute) and func.attr == "text"
-                and isinstance(func.value, ast.Name) and func.value.id == "texts"
+                isinstance(func, ast.Attribute)
+                and func.attr == "text"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "texts"
             )
         arg = node.args[0]
         if is_text_call and isinstance(arg, ast.Constant) and isinstance(arg.value, str):

@@ -45,13 +45,21 @@ st.dataframe(
                 "Chỉ tiêu": i.label(lang()),
                 "Năm": str(nt.year),
                 "Mục tiêu": fmt_pct(nt.percent),
-                "Đã đối chiếu văn bản": "✔ có" if nt.confirmed else "○ chưa (đọc từ kế hoạch của tỉnh)",
+                "Đã đối chiếu văn bản": "✔ có"
+                if nt.confirmed
+                else "○ chưa (đọc từ kế hoạch của tỉnh)",
                 "Nguồn": nt.source,
             }
             for i in reg.ordered()
             for nt in i.national_target
         ],
-        schema={"Chỉ tiêu": pl.String, "Năm": pl.String, "Mục tiêu": pl.String, "Đã đối chiếu văn bản": pl.String, "Nguồn": pl.String},
+        schema={
+            "Chỉ tiêu": pl.String,
+            "Năm": pl.String,
+            "Mục tiêu": pl.String,
+            "Đã đối chiếu văn bản": pl.String,
+            "Nguồn": pl.String,
+        },
     ).to_pandas(),
     hide_index=True,
 )
@@ -61,8 +69,10 @@ st.markdown(method_text(lang()))
 st.subheader(t("method_statuses_heading"))
 # Vietnamese writes the thresholds with a decimal comma (0,95), English as Python prints them (0.95).
 ratios = {
-    "on_track": fmt_num(pm.ON_TRACK_RATIO, 2), "on_track_raw": pm.ON_TRACK_RATIO,
-    "too_slow": fmt_num(pm.TOO_SLOW_RATIO, 2), "too_slow_raw": pm.TOO_SLOW_RATIO,
+    "on_track": fmt_num(pm.ON_TRACK_RATIO, 2),
+    "on_track_raw": pm.ON_TRACK_RATIO,
+    "too_slow": fmt_num(pm.TOO_SLOW_RATIO, 2),
+    "too_slow_raw": pm.TOO_SLOW_RATIO,
 }
 thresholds = {
     Status.TARGET_MET: t("method_rule_target_met"),
@@ -79,7 +89,9 @@ for s in Status.ordered():
         f"<span style='color:{style.colour};font-weight:600'>{style.symbol} {label}</span> — {thresholds[s]}",
         unsafe_allow_html=True,
     )
-st.caption("Màu theo bảng Okabe–Ito, dễ đọc với người mù màu; mỗi mức độ luôn có kèm ký hiệu và chữ.")
+st.caption(
+    "Màu theo bảng Okabe–Ito, dễ đọc với người mù màu; mỗi mức độ luôn có kèm ký hiệu và chữ."
+)
 
 st.header(t("method_synthetic_heading"))
 st.markdown(t("method_synthetic_body"))

@@ -23,7 +23,9 @@ names = {"VN": t("country"), **dict(zip(provs["id"], provs["short_name"], strict
 years = sorted(data.years(key), reverse=True)
 c1, c2 = st.columns([3, 1])
 with c1:
-    loc = ui.pick("loc", t("area"), list(names), format_func=names.__getitem__, default="VN", page=PAGE)
+    loc = ui.pick(
+        "loc", t("area"), list(names), format_func=names.__getitem__, default="VN", page=PAGE
+    )
 with c2:
     year = ui.pick("year", t("year"), years, default=years[0] if years else None, page=PAGE)
 if year is None:
@@ -44,11 +46,21 @@ else:
     if ref.communes_in_area and ref.reporting_communes is not None:
         missing = ref.communes_in_area - ref.reporting_communes
         if missing > 0:
-            msg = t("overview_missing_reports", missing=fmt_int(missing), total=fmt_int(ref.communes_in_area), year=year)
+            msg = t(
+                "overview_missing_reports",
+                missing=fmt_int(missing),
+                total=fmt_int(ref.communes_in_area),
+                year=year,
+            )
             st.warning(msg, icon=":material/assignment_late:")
         else:
             st.caption(
-                t("overview_complete", reported=fmt_int(ref.reporting_communes), total=fmt_int(ref.communes_in_area), year=year)
+                t(
+                    "overview_complete",
+                    reported=fmt_int(ref.reporting_communes),
+                    total=fmt_int(ref.communes_in_area),
+                    year=year,
+                )
             )
 
 st.subheader(t("cards_heading", year=year))
@@ -69,12 +81,19 @@ for i, p in enumerate(items):
             pp = fmt_pp(p.change_pp)
             delta = t("overview_delta", pp=pp, pp_en=pp.replace("điểm %", "pp"), previous=year - 1)
             delta = delta.replace("−", "-", 1)  # Streamlit colours the delta by its ASCII sign
-        st.metric(ind_label(p.indicator), fmt_pct(p.rate_pct), delta=delta, label_visibility="collapsed")
+        st.metric(
+            ind_label(p.indicator), fmt_pct(p.rate_pct), delta=delta, label_visibility="collapsed"
+        )
         st.caption(f"{fmt_int(p.recognized)}/{fmt_int(p.total)} {ind.count_unit_vi}")
         if p.target_pct is not None:
             unconfirmed = "" if p.target_confirmed else " (chưa đối chiếu nguyên văn)"
             st.markdown(
-                t("overview_target", year=p.target_year, pct=fmt_pct(p.target_pct), scope=scope_text(p.target_scope)),
+                t(
+                    "overview_target",
+                    year=p.target_year,
+                    pct=fmt_pct(p.target_pct),
+                    scope=scope_text(p.target_scope),
+                ),
                 help=f"{p.target_source}{unconfirmed}",
             )
             st.markdown(t("overview_plan", pct=fmt_num(p.plan_pct, 0)))
@@ -85,7 +104,14 @@ for i, p in enumerate(items):
 st.divider()
 st.subheader(t("chart_heading"))
 chartable = [p.indicator for p in items]
-ind_id = ui.pick("ind", t("choose_indicator_chart"), chartable, format_func=ind_label, default="gia_dinh", page=PAGE)
+ind_id = ui.pick(
+    "ind",
+    t("choose_indicator_chart"),
+    chartable,
+    format_func=ind_label,
+    default="gia_dinh",
+    page=PAGE,
+)
 item = next(p for p in items if p.indicator == ind_id)
 series = data.series(key, loc, ind_id)
 tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
@@ -98,7 +124,9 @@ else:
     )
     ui.chart(fig, table, f"{ind_id}_{loc}", key="ov_progress")
     if item.required_pp_per_year:
-        st.caption(f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm %/năm để đạt mục tiêu {item.target_year}.")
+        st.caption(
+            f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm %/năm để đạt mục tiêu {item.target_year}."
+        )
 
 children = data.children(key, loc, year)
 if children.height:
@@ -107,7 +135,12 @@ if children.height:
         st.subheader(t("status_heading", children=child_word))
         counts = data.status_counts(children, ind_id)
         sfig = figures.status_bar(counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
-        stable = pl.DataFrame({"Mức độ": [Status(s).label(lang(), symbol=True) for s in counts], "Số lượng": list(counts.values())})
+        stable = pl.DataFrame(
+            {
+                "Mức độ": [Status(s).label(lang(), symbol=True) for s in counts],
+                "Số lượng": list(counts.values()),
+            }
+        )
         ui.chart(sfig, stable, f"trang_thai_{ind_id}_{loc}_{year}", key="ov_status")
     with right:
         st.subheader(t("map_heading_country") if is_country else t("map_heading"))
@@ -117,6 +150,21 @@ if children.height:
         mtable = (
             children.filter(pl.col("indicator") == ind_id)
             .select("locality_code", "short_name", "rate_pct", "status_label", "lat", "lon")
-            .rename({"locality_code": "Mã", "short_name": "Tên", "rate_pct": "Tỷ lệ (%)", "status_label": "Mức độ", "lat": "Vĩ độ", "lon": "Kinh độ"})
+            .rename(
+                {
+                    "locality_code": "Mã",
+                    "short_name": "Tên",
+                    "rate_pct": "Tỷ lệ (%)",
+                    "status_label": "Mức độ",
+                    "lat": "Vĩ độ",
+                    "lon": "Kinh độ",
+                }
+            )
         )
-        ui.chart(mfig, mtable, f"ban_do_{ind_id}_{loc}_{year}", key="ov_map", decimals={"Vĩ độ": 4, "Kinh độ": 4})
+        ui.chart(
+            mfig,
+            mtable,
+            f"ban_do_{ind_id}_{loc}_{year}",
+            key="ov_map",
+            decimals={"Vĩ độ": 4, "Kinh độ": 4},
+        )

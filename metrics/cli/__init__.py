@@ -17,13 +17,13 @@ from metrics.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Refused
 __all__ = ["COMMANDS", "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "Refused", "build_parser", "main"]
 
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    store.register,        # init, demo, check, store copy/upgrade
-    localities.register,   # localities find
-    progress.register,     # progress
-    imports.register,      # import, history, rollback
-    accounts.register,     # accounts add
-    templates.register,    # template
-    export.register,       # export
+    store.register,  # init, demo, check, store copy/upgrade
+    localities.register,  # localities find
+    progress.register,  # progress
+    imports.register,  # import, history, rollback
+    accounts.register,  # accounts add
+    templates.register,  # template
+    export.register,  # export
 )
 
 
@@ -46,8 +46,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Refused as exc:
         if getattr(args, "json", False):
             # --json callers read stdout: the refusal is a JSON object there too.
-            print(json.dumps({"status": "refused", "problems": [{"sheet": None, "row": None, "column": None,
-                                                                  "message": str(exc)}]}, ensure_ascii=False, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "status": "refused",
+                        "problems": [
+                            {"sheet": None, "row": None, "column": None, "message": str(exc)}
+                        ],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         print(f"Lỗi: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except BrokenPipeError:

@@ -23,7 +23,7 @@ def add_db(p: argparse.ArgumentParser) -> None:
         "--db",
         metavar="KHO",
         help=f"kho dữ liệu: tệp DuckDB hoặc postgresql://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ:CỔNG/CSDL "
-             f"(mặc định: biến môi trường {ENV_DB}, nếu không có thì .xhht/xhht.duckdb)",
+        f"(mặc định: biến môi trường {ENV_DB}, nếu không có thì .xhht/xhht.duckdb)",
     )
 
 
@@ -66,14 +66,18 @@ def writer(text: str | None, role: str):
 def remove_file_store(path: Path, force: bool) -> None:
     if path.exists():
         if not force:
-            raise Refused(f"Tệp {path} đã có. Dùng --force để thay bằng kho mới (dữ liệu cũ trong tệp sẽ mất).")
+            raise Refused(
+                f"Tệp {path} đã có. Dùng --force để thay bằng kho mới (dữ liệu cũ trong tệp sẽ mất)."
+            )
         path.unlink()
         wal = path.with_name(path.name + ".wal")
         if wal.exists():
             wal.unlink()
 
 
-def new_store(args: argparse.Namespace, build: Callable[[duckdb.DuckDBPyConnection], object]) -> tuple[object, str]:
+def new_store(
+    args: argparse.Namespace, build: Callable[[duckdb.DuckDBPyConnection], object]
+) -> tuple[object, str]:
     """Build a new store with `build`: a file appears whole or not at all (built beside it, then
     renamed over it); a PostgreSQL database must hold no store yet and gets it in transactions."""
     from metrics.backend import StoreLocation, creating
@@ -83,14 +87,18 @@ def new_store(args: argparse.Namespace, build: Callable[[duckdb.DuckDBPyConnecti
     try:
         if loc.is_postgres:
             if args.force:
-                raise Refused("--force chỉ dùng cho tệp DuckDB. Với PostgreSQL, dùng một cơ sở dữ liệu trống "
-                              "(createdb) hoặc tự xóa các bảng cũ.")
+                raise Refused(
+                    "--force chỉ dùng cho tệp DuckDB. Với PostgreSQL, dùng một cơ sở dữ liệu trống "
+                    "(createdb) hoặc tự xóa các bảng cũ."
+                )
             with creating(loc) as con:
                 return build(con), str(loc)
         assert loc.path is not None
         path = loc.path
         if path.exists() and not args.force:
-            raise Refused(f"Tệp {path} đã có. Dùng --force để thay bằng kho mới (dữ liệu cũ trong tệp sẽ mất).")
+            raise Refused(
+                f"Tệp {path} đã có. Dùng --force để thay bằng kho mới (dữ liệu cũ trong tệp sẽ mất)."
+            )
         tmp = path.with_name(path.name + ".building")
         tmp.unlink(missing_ok=True)
         try:
@@ -106,7 +114,6 @@ def new_store(args: argparse.Namespace, build: Callable[[duckdb.DuckDBPyConnecti
         raise Refused(str(exc)) from exc
 
 
-
 def year(text: str) -> int:
     try:
         value = int(text)
@@ -115,5 +122,3 @@ def year(text: str) -> int:
     if not 2000 <= value <= 2100:
         raise argparse.ArgumentTypeError(f"năm {value} nằm ngoài khoảng 2000–2100")
     return value
-
-

@@ -22,7 +22,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     out = Path(args.output)
     if out.suffix.lower() != SUFFIX[args.kind]:
-        raise Refused(f"Tệp ra của định dạng {args.kind} phải có đuôi {SUFFIX[args.kind]} (đang là “{out.name}”).")
+        raise Refused(
+            f"Tệp ra của định dạng {args.kind} phải có đuôi {SUFFIX[args.kind]} (đang là “{out.name}”)."
+        )
     if not out.parent.exists():
         raise Refused(f"Không có thư mục {out.parent}.")
     indicator = None
@@ -35,11 +37,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         res = LocalityIndex.from_store(con).resolve(args.locality, year=args.year)
         if not res.ok or res.locality is None:
-            raise Refused("\n".join([res.message] + [f"  - {c.label}  [{c.id}]" for c in res.candidates]))
+            raise Refused(
+                "\n".join([res.message] + [f"  - {c.label}  [{c.id}]" for c in res.candidates])
+            )
         try:
             if args.kind in ("png", "svg"):
                 assert indicator is not None
-                out.write_bytes(chart_export(con, res.locality.id, args.year, indicator, args.kind, scale=args.scale))
+                out.write_bytes(
+                    chart_export(
+                        con, res.locality.id, args.year, indicator, args.kind, scale=args.scale
+                    )
+                )
             elif args.kind == "pptx":
                 n = build_deck(con, res.locality.id, args.year, out)
                 print(f"{n} trang chiếu.")
@@ -56,13 +64,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="xuất ảnh biểu đồ, bộ trình chiếu, bảng tính hoặc dự thảo báo cáo")
+    p = sub.add_parser(
+        "export", help="xuất ảnh biểu đồ, bộ trình chiếu, bảng tính hoặc dự thảo báo cáo"
+    )
     p.add_argument("kind", choices=list(SUFFIX), help="png, svg (một biểu đồ), pptx, xlsx, docx")
     p.add_argument("--locality", required=True, metavar="TEXT", help="mã hoặc tên địa bàn")
     p.add_argument("--year", required=True, type=year, help="năm")
     p.add_argument("--indicator", metavar="ID", help="chỉ tiêu của biểu đồ (png, svg)")
-    p.add_argument("--scale", type=float, default=1.0, help="hệ số phóng ảnh PNG (2 cho ảnh 3840×2160)")
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="hệ số phóng ảnh PNG (2 cho ảnh 3840×2160)"
+    )
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="tệp ghi ra")
     add_db(p)
     p.set_defaults(func=cmd_export)
-

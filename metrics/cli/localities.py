@@ -16,13 +16,17 @@ def cmd_localities_find(args: argparse.Namespace) -> int:
         index = LocalityIndex.from_store(con)
     finally:
         con.close()
-    res = index.resolve(args.text, year=args.year, province=args.province, district=args.district, code=args.code)
+    res = index.resolve(
+        args.text, year=args.year, province=args.province, district=args.district, code=args.code
+    )
     if args.json:
         print(json.dumps(res.as_dict(), ensure_ascii=False, indent=2))
     elif res.ok and res.locality:
         loc = res.locality
         print(f"{loc.label}")
-        print(f"  mã trong kho: {loc.id}; cấp: {loc.level}; {'trước 7/2025' if loc.era == 'legacy' else 'hiện nay'}")
+        print(
+            f"  mã trong kho: {loc.id}; cấp: {loc.level}; {'trước 7/2025' if loc.era == 'legacy' else 'hiện nay'}"
+        )
     else:
         print(res.message)
         if res.candidates:
@@ -35,8 +39,14 @@ def cmd_localities_find(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("localities", help="tra cứu danh mục địa bàn")
     loc_sub = p.add_subparsers(dest="subcommand", metavar="LỆNH", required=True)
-    f = loc_sub.add_parser("find", help="tên (hoặc mã) ứng với địa bàn nào; nếu chưa rõ thì liệt kê các khả năng")
-    f.add_argument("text", metavar="TEXT", help="tên địa bàn, có thể kèm cấp trên: \"Xã Đăk Long, huyện Đăk Hà, Kon Tum\"")
+    f = loc_sub.add_parser(
+        "find", help="tên (hoặc mã) ứng với địa bàn nào; nếu chưa rõ thì liệt kê các khả năng"
+    )
+    f.add_argument(
+        "text",
+        metavar="TEXT",
+        help='tên địa bàn, có thể kèm cấp trên: "Xã Đăk Long, huyện Đăk Hà, Kon Tum"',
+    )
     f.add_argument("--year", type=year, help="năm của số liệu (trước 2025: đơn vị hành chính cũ)")
     f.add_argument("--province", help="tên tỉnh (cấp trên)")
     f.add_argument("--district", help="tên huyện cũ (cấp trên, cho số liệu trước 2025)")
@@ -44,4 +54,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     add_db(f)
     f.set_defaults(func=cmd_localities_find)
-

@@ -15,7 +15,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     _, where = new_store(args, init_store)
-    print(f"Đã tạo kho trống {where} với danh mục địa bàn và chỉ tiêu ({fmt_num(time.perf_counter() - started)} giây).")
+    print(
+        f"Đã tạo kho trống {where} với danh mục địa bàn và chỉ tiêu ({fmt_num(time.perf_counter() - started)} giây)."
+    )
     return EXIT_OK
 
 
@@ -47,9 +49,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"store": str(loc), **report.as_dict()}, ensure_ascii=False, indent=2))
     elif report.ok:
-        print(f"Kho {loc} hợp lệ: lược đồ phiên bản {report.schema_version}, phiên bản dữ liệu {report.data_version}, "
-              f"{fmt_int(report.counts['batches'])} lô, {fmt_int(report.counts['observations'])} số liệu "
-              f"({fmt_int(report.counts['observations_current'])} đang dùng), {fmt_int(report.counts['targets'])} mục tiêu.")
+        print(
+            f"Kho {loc} hợp lệ: lược đồ phiên bản {report.schema_version}, phiên bản dữ liệu {report.data_version}, "
+            f"{fmt_int(report.counts['batches'])} lô, {fmt_int(report.counts['observations'])} số liệu "
+            f"({fmt_int(report.counts['observations_current'])} đang dùng), {fmt_int(report.counts['targets'])} mục tiêu."
+        )
         print(f"  Mã băm nội dung: {report.digest}")
     else:
         print(f"Kho {loc} có {len(report.problems)} vấn đề:")
@@ -78,14 +82,20 @@ def cmd_store_copy(args: argparse.Namespace) -> int:
         if dst.path is not None:
             dst.path.unlink(missing_ok=True)
         raise Refused(str(exc)) from exc
-    print(f"Đã sao chép {src} → {dst}: {fmt_int(counts['batches'])} lô, {fmt_int(counts['observations'])} số liệu, "
-          f"{fmt_int(counts['targets'])} mục tiêu.")
+    print(
+        f"Đã sao chép {src} → {dst}: {fmt_int(counts['batches'])} lô, {fmt_int(counts['observations'])} số liệu, "
+        f"{fmt_int(counts['targets'])} mục tiêu."
+    )
     print(f"  Mã băm nội dung nguồn: {before.digest}")
     print(f"  Mã băm nội dung đích:  {after.digest}")
     if after.digest != before.digest or after.counts != before.counts:
-        raise Refused(f"Bản sao {dst} không khớp với kho nguồn: đừng dùng nó; xóa nó rồi chạy lại lệnh.")
+        raise Refused(
+            f"Bản sao {dst} không khớp với kho nguồn: đừng dùng nó; xóa nó rồi chạy lại lệnh."
+        )
     if before.problems:
-        print(f"  Lưu ý: kho nguồn có {len(before.problems)} vấn đề, bản sao giữ nguyên chúng (xem `xhht check`):")
+        print(
+            f"  Lưu ý: kho nguồn có {len(before.problems)} vấn đề, bản sao giữ nguyên chúng (xem `xhht check`):"
+        )
         for problem in before.problems:
             print(f"  - {problem}")
     return EXIT_OK
@@ -103,7 +113,9 @@ def cmd_store_upgrade(args: argparse.Namespace) -> int:
             if version is None:
                 raise Refused(f"{loc} không phải kho của ứng dụng (thiếu bảng meta).")
             if version > SCHEMA_VERSION:
-                raise Refused(f"Kho {loc} có phiên bản {version}, mới hơn ứng dụng (phiên bản {SCHEMA_VERSION}).")
+                raise Refused(
+                    f"Kho {loc} có phiên bản {version}, mới hơn ứng dụng (phiên bản {SCHEMA_VERSION})."
+                )
             done = upgrade(con)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
@@ -115,7 +127,9 @@ def cmd_store_upgrade(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("init", help="tạo kho trống với danh mục địa bàn, chỉ tiêu và mục tiêu quốc gia")
+    p = sub.add_parser(
+        "init", help="tạo kho trống với danh mục địa bàn, chỉ tiêu và mục tiêu quốc gia"
+    )
     add_db(p)
     p.add_argument("--force", action="store_true", help="thay tệp kho đã có")
     p.set_defaults(func=cmd_init)
@@ -125,19 +139,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="thay tệp kho đã có")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("check", help="kiểm tra kho: lược đồ, lô, số liệu mồ côi, bảng đang dùng; mã 1 nếu có vấn đề")
+    p = sub.add_parser(
+        "check",
+        help="kiểm tra kho: lược đồ, lô, số liệu mồ côi, bảng đang dùng; mã 1 nếu có vấn đề",
+    )
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     add_db(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("store", help="sao chép hoặc nâng cấp kho")
     store_sub = p.add_subparsers(dest="subcommand", metavar="LỆNH", required=True)
-    c = store_sub.add_parser("copy", help="sao chép toàn bộ kho (tệp DuckDB ↔ PostgreSQL); đích phải trống")
+    c = store_sub.add_parser(
+        "copy", help="sao chép toàn bộ kho (tệp DuckDB ↔ PostgreSQL); đích phải trống"
+    )
     c.add_argument("source", metavar="NGUỒN", help="kho nguồn: tệp DuckDB hoặc postgresql://…")
-    c.add_argument("target", metavar="ĐÍCH", help="kho đích: tệp mới hoặc cơ sở dữ liệu PostgreSQL trống")
+    c.add_argument(
+        "target", metavar="ĐÍCH", help="kho đích: tệp mới hoặc cơ sở dữ liệu PostgreSQL trống"
+    )
     c.set_defaults(func=cmd_store_copy)
-    u = store_sub.add_parser("upgrade", help="nâng cấp kho của phiên bản cũ lên phiên bản hiện tại (giữ số liệu)")
+    u = store_sub.add_parser(
+        "upgrade", help="nâng cấp kho của phiên bản cũ lên phiên bản hiện tại (giữ số liệu)"
+    )
     add_db(u)
     u.set_defaults(func=cmd_store_upgrade)
-
-

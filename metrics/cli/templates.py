@@ -21,7 +21,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="ghi biểu mẫu nhập liệu .xlsx (có hướng dẫn và dòng mẫu)")
-    p.add_argument("kind", choices=["wide", "long", "targets"], help="wide: kết quả dạng ngang; long: dạng dọc; targets: mục tiêu")
+    p.add_argument(
+        "kind",
+        choices=["wide", "long", "targets"],
+        help="wide: kết quả dạng ngang; long: dạng dọc; targets: mục tiêu",
+    )
     p.add_argument("-o", "--output", metavar="OUT", help="tệp ghi ra (mặc định: tên biểu mẫu)")
     p.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
     p.set_defaults(func=cmd_template)

@@ -59,11 +59,20 @@ def _diff(con: duckdb.DuckDBPyConnection, parsed: CheckedSheet) -> pl.DataFrame:
     form = FORMS[parsed.kind]
     keys, values = list(form.key_columns), list(form.value_columns)
     current = figures_in_force(con, form)
-    current = current.rename({v: f"{v}_old" for v in values}).with_columns(pl.lit(True).alias("_exists"))
-    incoming = parsed.frame.join(current.cast({k: parsed.frame.schema[k] for k in keys}), on=keys, how="left")
+    current = current.rename({v: f"{v}_old" for v in values}).with_columns(
+        pl.lit(True).alias("_exists")
+    )
+    incoming = parsed.frame.join(
+        current.cast({k: parsed.frame.schema[k] for k in keys}), on=keys, how="left"
+    )
     same = pl.all_horizontal([pl.col(v).eq_missing(pl.col(f"{v}_old")) for v in values])
     return incoming.with_columns(
-        pl.when(pl.col("_exists").is_null()).then(pl.lit("new")).when(same).then(pl.lit("unchanged")).otherwise(pl.lit("changed")).alias("change")
+        pl.when(pl.col("_exists").is_null())
+        .then(pl.lit("new"))
+        .when(same)
+        .then(pl.lit("unchanged"))
+        .otherwise(pl.lit("changed"))
+        .alias("change")
     )
 
 
@@ -88,7 +97,17 @@ def check_file(
         names = [s for s, _ in sheets]
         chosen = [s for s in sheets if s[0] == sheet]
         if not chosen:
-            return ImportResult("refused", problems=[Problem(sheet, None, None, f"Không có trang “{sheet}” trong tệp. Các trang: {', '.join(names)}.")])
+            return ImportResult(
+                "refused",
+                problems=[
+                    Problem(
+                        sheet,
+                        None,
+                        None,
+                        f"Không có trang “{sheet}” trong tệp. Các trang: {', '.join(names)}.",
+                    )
+                ],
+            )
         sheets = chosen
     index = index or LocalityIndex.from_store(con)
     parsed: CheckedSheet | None = None
@@ -104,44 +123,80 @@ def check_file(
         return ImportResult("refused", problems=first_problems)
     if allowed_provinces is not None and parsed.frame.height:
         province_of = provinces_of(con, parsed.frame["locality_id"].unique().to_list())
-        parsed.problems.extend(outside_allowed_provinces(parsed.sheet, parsed.frame, province_of, set(allowed_provinces)))
+        parsed.problems.extend(
+            outside_allowed_provinces(
+                parsed.sheet, parsed.frame, province_of, set(allowed_provinces)
+            )
+        )
     if parsed.problems:
-        return ImportResult("refused", kind=parsed.kind, sheet=parsed.sheet, rows=parsed.frame.height + len(parsed.problems), problems=parsed.problems, notes=parsed.notes)
-    result = ImportResult("dry_run", kind=parsed.kind, sheet=parsed.sheet, notes=parsed.notes, parsed=parsed,
-                          file_name=path.name, file_sha256=file_sha256(path) if data is None else hashlib.sha256(data).hexdigest())
+        return ImportResult(
+            "refused",
+            kind=parsed.kind,
+            sheet=parsed.sheet,
+            rows=parsed.frame.height + len(parsed.problems),
+            problems=parsed.problems,
+            notes=parsed.notes,
+        )
+    result = ImportResult(
+        "dry_run",
+        kind=parsed.kind,
+        sheet=parsed.sheet,
+        notes=parsed.notes,
+        parsed=parsed,
+        file_name=path.name,
+        file_sha256=file_sha256(path) if data is None else hashlib.sha256(data).hexdigest(),
+    )
     _count_changes(con, result)
     assert result.file_sha256 is not None
     earlier = previously_imported(con, result.file_sha256)
     if earlier:
-        result.notes.append(f"Tệp có nội dung giống hệt tệp đã nhập ở lô {', '.join(map(str, earlier))}.")
+        result.notes.append(
+            f"Tệp có nội dung giống hệt tệp đã nhập ở lô {', '.join(map(str, earlier))}."
+        )
     return result
 
 
 def _count_changes(con: duckdb.DuckDBPyConnection, result: ImportResult) -> None:
     assert result.parsed is not None
     diff = _diff(con, result.parsed)
-    counts = {k: int(diff.filter(pl.col("change") == k).height) for k in ("new", "changed", "unchanged")}
+    counts = {
+        k: int(diff.filter(pl.col("change") == k).height) for k in ("new", "changed", "unchanged")
+    }
     result.rows, result.preview = diff.height, diff
-    result.new, result.changed, result.unchanged = counts["new"], counts["changed"], counts["unchanged"]
+    result.new, result.changed, result.unchanged = (
+        counts["new"],
+        counts["changed"],
+        counts["unchanged"],
+    )
 
 
 NOTHING_NEW = "Mọi số liệu trong tệp đã có trong kho, không có gì thay đổi: không tạo lô mới."
 
 
-def write_checked(con: duckdb.DuckDBPyConnection, result: ImportResult, *, user: str | None = None) -> ImportResult:
+def write_checked(
+    con: duckdb.DuckDBPyConnection, result: ImportResult, *, user: str | None = None
+) -> ImportResult:
     """Write a checked file as one batch, inside the writer's transaction (metrics.backend.writing).
 
     The changes are counted again against the store as it is now, under the write lock: a file
     another writer landed meanwhile is not written twice."""
     parsed = result.parsed
-    assert parsed is not None and result.status == "dry_run", "write_checked takes the result of check_file"
+    assert parsed is not None and result.status == "dry_run", (
+        "write_checked takes the result of check_file"
+    )
     _count_changes(con, result)
     result.status = "imported"
     if result.new == 0 and result.changed == 0:
         result.notes.append(NOTHING_NEW)
         return result
-    info = BatchInfo(kind="import", synthetic=False, created_by=user, file_name=result.file_name,
-                     file_sha256=result.file_sha256, note=f"{FORMS[parsed.kind].batch_note} — trang {parsed.sheet}")
+    info = BatchInfo(
+        kind="import",
+        synthetic=False,
+        created_by=user,
+        file_name=result.file_name,
+        file_sha256=result.file_sha256,
+        note=f"{FORMS[parsed.kind].batch_note} — trang {parsed.sheet}",
+    )
     if parsed.kind == "results":
         result.batch = write_batch(con, info, observations=parsed.frame)
     else:
@@ -163,7 +218,9 @@ def import_file(
     """Check a file and (unless dry_run) write it as one batch through one read-write connection
     (tests, one-process tools). A refused file writes nothing. Processes that share a store use
     check_file on their copy, then write_checked under metrics.backend.writing."""
-    result = check_file(con, path, sheet=sheet, data=data, index=index, allowed_provinces=allowed_provinces)
+    result = check_file(
+        con, path, sheet=sheet, data=data, index=index, allowed_provinces=allowed_provinces
+    )
     if result.status == "refused" or dry_run:
         return result
     with transaction(con):

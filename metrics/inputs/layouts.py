@@ -116,7 +116,9 @@ def detect_encoding(rows: list[list[object]]) -> tuple[str, Table] | None:
     """The legacy encoding (unicode, tcvn3, vni) under which the sheet's header row is recognised."""
     head = rows[:HEADER_SCAN_ROWS]
     for name, convert in CONVERTERS.items():
-        converted: list[list[object]] = head if name == "unicode" else [[convert(cell_text(c)) for c in r] for r in head]
+        converted: list[list[object]] = (
+            head if name == "unicode" else [[convert(cell_text(c)) for c in r] for r in head]
+        )
         found = find_table(converted)
         if found is not None:
             return name, found

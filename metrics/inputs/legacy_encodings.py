@@ -37,7 +37,11 @@ def _build_vni() -> dict[str, str]:
     for lower in (True, False):
         case: Callable[[str], str] = (lambda s: s) if lower else str.upper
         tones = _VNI_TONES if lower else _VNI_TONES_UPPER
-        circ = _VNI_CIRCUMFLEX_TONES if lower else {k.upper(): v for k, v in _VNI_CIRCUMFLEX_TONES.items()}
+        circ = (
+            _VNI_CIRCUMFLEX_TONES
+            if lower
+            else {k.upper(): v for k, v in _VNI_CIRCUMFLEX_TONES.items()}
+        )
         breve = _VNI_BREVE_TONES if lower else {k.upper(): v for k, v in _VNI_BREVE_TONES.items()}
         for vowel in "aeouy":
             base = case(vowel)
@@ -58,8 +62,24 @@ def _build_vni() -> dict[str, str]:
             for mark, comb in tones.items():
                 table[code + mark] = nfc(letter + comb)
     # i and y with tones are single characters.
-    table.update({"í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "Í": "Í", "Ì": "Ì", "Æ": "Ỉ", "Ó": "Ĩ", "Ò": "Ị",
-                  "î": "ỵ", "Î": "Ỵ", "ñ": "đ", "Ñ": "Đ"})
+    table.update(
+        {
+            "í": "í",
+            "ì": "ì",
+            "æ": "ỉ",
+            "ó": "ĩ",
+            "ò": "ị",
+            "Í": "Í",
+            "Ì": "Ì",
+            "Æ": "Ỉ",
+            "Ó": "Ĩ",
+            "Ò": "Ị",
+            "î": "ỵ",
+            "Î": "Ỵ",
+            "ñ": "đ",
+            "Ñ": "Đ",
+        }
+    )
     return table
 
 

@@ -13,7 +13,12 @@ class Problem:
     message: str
 
     def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
     def __str__(self) -> str:
         where = [f"trang “{self.sheet}”"] if self.sheet else []

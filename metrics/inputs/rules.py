@@ -63,8 +63,15 @@ class RowCheck:
         return self.row.text(cid)
 
     def problems(self) -> list[Problem]:
-        return [Problem(self.sheet.name, self.row.excel_row, self.row.label(f.column) if f.column else None, f.message)
-                for f in self.faults]
+        return [
+            Problem(
+                self.sheet.name,
+                self.row.excel_row,
+                self.row.label(f.column) if f.column else None,
+                f.message,
+            )
+            for f in self.faults
+        ]
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,9 @@ def year_in_range(row: RowCheck) -> Iterator[Fault]:
     row.year = _count_or_none(text)
     first, last = row.form.years
     if row.year is None or not first <= row.year <= last:
-        yield Fault("year", f"{row.form.year_noun} “{text}” không hợp lệ; ghi năm từ {first} đến {last}.")
+        yield Fault(
+            "year", f"{row.form.year_noun} “{text}” không hợp lệ; ghi năm từ {first} đến {last}."
+        )
 
 
 def indicator_known(row: RowCheck) -> Iterator[Fault]:
@@ -106,7 +115,10 @@ def indicator_known(row: RowCheck) -> Iterator[Fault]:
     text = row.row.indicator or row.text("indicator")  # a wide row's columns name its indicator
     row.indicator = registry().resolve_alias(text) if text else None
     if row.indicator is None:
-        yield Fault("indicator", f"Không có chỉ tiêu “{text}”. Dùng mã hoặc tên chỉ tiêu, {row.form.indicator_examples}")
+        yield Fault(
+            "indicator",
+            f"Không có chỉ tiêu “{text}”. Dùng mã hoặc tên chỉ tiêu, {row.form.indicator_examples}",
+        )
 
 
 def counts_whole_and_in_range(row: RowCheck) -> Iterator[Fault]:
@@ -142,13 +154,18 @@ def source_given(row: RowCheck) -> Iterator[Fault]:
     """A target names the document that set it."""
     row.source = row.text("source")
     if not row.source:
-        yield Fault("source", "Thiếu nguồn: ghi văn bản đặt ra mục tiêu (số, ngày, cơ quan ban hành).")
+        yield Fault(
+            "source", "Thiếu nguồn: ghi văn bản đặt ra mục tiêu (số, ngày, cơ quan ban hành)."
+        )
 
 
 def recognized_given(row: RowCheck) -> Iterator[Fault]:
     """A results row says how many were recognised: that is the figure progress is measured by."""
     if row.counts.get("recognized") is None:
-        yield Fault("recognized", "Thiếu số được công nhận: điền số đơn vị/người được công nhận (ghi 0 nếu không có).")
+        yield Fault(
+            "recognized",
+            "Thiếu số được công nhận: điền số đơn vị/người được công nhận (ghi 0 nếu không có).",
+        )
 
 
 _COUNT_NOUNS = {"total": "tổng số", "registered": "số đăng ký", "recognized": "số công nhận"}
@@ -161,7 +178,10 @@ def _at_most(smaller: str, larger: str) -> Callable[[RowCheck], Iterator[Fault]]
     def check(row: RowCheck) -> Iterator[Fault]:
         small, large = row.counts.get(smaller), row.counts.get(larger)
         if small is not None and large is not None and small > large:
-            yield Fault(smaller, f"{_COUNT_NOUNS[smaller].capitalize()} ({small}) lớn hơn {_COUNT_NOUNS[larger]} ({large}): {RANGE_FIX}.")
+            yield Fault(
+                smaller,
+                f"{_COUNT_NOUNS[smaller].capitalize()} ({small}) lớn hơn {_COUNT_NOUNS[larger]} ({large}): {RANGE_FIX}.",
+            )
 
     return check
 
@@ -171,7 +191,10 @@ def levels_within_recognized(row: RowCheck) -> Iterator[Fault]:
     recognized = row.counts.get("recognized")
     graded = sum(row.counts.get(c) or 0 for c in LEVEL_COLUMNS)
     if recognized is not None and graded > recognized:
-        yield Fault("level_tot", f"Tổng các mức xếp loại ({graded}) lớn hơn số công nhận ({recognized}): số đơn vị xếp loại Tốt, Khá, Trung bình (hoặc Mức độ 1, 2) cộng lại không được vượt số công nhận.")
+        yield Fault(
+            "level_tot",
+            f"Tổng các mức xếp loại ({graded}) lớn hơn số công nhận ({recognized}): số đơn vị xếp loại Tốt, Khá, Trung bình (hoặc Mức độ 1, 2) cộng lại không được vượt số công nhận.",
+        )
 
 
 def _not_found(found: Resolution) -> str:
@@ -179,31 +202,51 @@ def _not_found(found: Resolution) -> str:
     return found.message + (f" Có thể là: {candidates}." if candidates else "")
 
 
-def _look_up_locality(index: LocalityIndex, year: int, code: str, commune: str, district: str,
-                      province: str) -> tuple[Resolution, str]:
+def _look_up_locality(
+    index: LocalityIndex, year: int, code: str, commune: str, district: str, province: str
+) -> tuple[Resolution, str]:
     """The most precise place the row names (commune by code or name, else old district, else
     province), and the column a problem with it points at."""
     if code or commune:
-        return (index.resolve(commune, year=year, district=district or None, province=province or None,
-                              code=code or None, levels=frozenset({"commune", "old_commune"})),
-                "code" if code else "commune")
+        return (
+            index.resolve(
+                commune,
+                year=year,
+                district=district or None,
+                province=province or None,
+                code=code or None,
+                levels=frozenset({"commune", "old_commune"}),
+            ),
+            "code" if code else "commune",
+        )
     if district:
-        return index.resolve(district, year=year, province=province or None, levels=frozenset({"old_district"})), "district"
-    return index.resolve(province, year=year, levels=frozenset({"province", "old_province", "country"})), "province"
+        return index.resolve(
+            district, year=year, province=province or None, levels=frozenset({"old_district"})
+        ), "district"
+    return index.resolve(
+        province, year=year, levels=frozenset({"province", "old_province", "country"})
+    ), "province"
 
 
 def locality_found(row: RowCheck) -> Iterator[Fault]:
     """A results row's place is in the register of its year (communes before July 2025 are old ones)."""
     assert row.year is not None
-    code, commune, district, province = (row.text(c) for c in ("code", "commune", "district", "province"))
+    code, commune, district, province = (
+        row.text(c) for c in ("code", "commune", "district", "province")
+    )
     if not (code or commune or district or province):
-        yield Fault("commune", f"Chưa ghi địa bàn: điền {HEADER_LABEL['commune']} (hoặc {HEADER_LABEL['code']}), "
-                               f"hoặc {HEADER_LABEL['district']}, hoặc {HEADER_LABEL['province']}.")
+        yield Fault(
+            "commune",
+            f"Chưa ghi địa bàn: điền {HEADER_LABEL['commune']} (hoặc {HEADER_LABEL['code']}), "
+            f"hoặc {HEADER_LABEL['district']}, hoặc {HEADER_LABEL['province']}.",
+        )
         return
     looked_up = row.sheet.looked_up
     lookup_key = (code, commune, district, province, row.year)
     if lookup_key not in looked_up:
-        looked_up[lookup_key] = _look_up_locality(row.sheet.index, row.year, code, commune, district, province)
+        looked_up[lookup_key] = _look_up_locality(
+            row.sheet.index, row.year, code, commune, district, province
+        )
     found, column = looked_up[lookup_key]
     if not found.ok or found.locality is None:
         yield Fault(column, _not_found(found))
@@ -214,9 +257,12 @@ def locality_found(row: RowCheck) -> Iterator[Fault]:
 def place_found(row: RowCheck) -> Iterator[Fault]:
     """A target's place (the country, a province or a commune) is one of today's units: targets
     are set for the units of July 2025, whatever their year."""
-    found = row.sheet.index.resolve(row.text("place"), year=max(row.year or 2025, 2025),
-                                    province=row.text("province") or None,
-                                    levels=frozenset({"country", "province", "commune"}))
+    found = row.sheet.index.resolve(
+        row.text("place"),
+        year=max(row.year or 2025, 2025),
+        province=row.text("province") or None,
+        levels=frozenset({"country", "province", "commune"}),
+    )
     if not found.ok or found.locality is None:
         yield Fault("place", _not_found(found))
         return
@@ -229,7 +275,10 @@ def not_a_duplicate(row: RowCheck) -> Iterator[Fault]:
     figure_key = (row.locality.id, row.year, row.indicator.id)
     first = row.sheet.first_row_with.get(figure_key)
     if first is not None:
-        yield Fault(row.form.duplicate_column, f"Trùng với dòng {first} (cùng {row.form.duplicate_same}). Xóa một trong hai dòng.")
+        yield Fault(
+            row.form.duplicate_column,
+            f"Trùng với dòng {first} (cùng {row.form.duplicate_same}). Xóa một trong hai dòng.",
+        )
         return
     row.sheet.first_row_with[figure_key] = row.row.excel_row
 
@@ -246,9 +295,18 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule("percent_in_range", _TARGETS, percent_in_range),
     Rule("source_given", _TARGETS, source_given),
     Rule("recognized_given", _RESULTS, recognized_given, clean_rows_only=True),
-    Rule("recognized_within_registered", _RESULTS, _at_most("recognized", "registered"), clean_rows_only=True),
-    Rule("registered_within_total", _RESULTS, _at_most("registered", "total"), clean_rows_only=True),
-    Rule("recognized_within_total", _RESULTS, _at_most("recognized", "total"), clean_rows_only=True),
+    Rule(
+        "recognized_within_registered",
+        _RESULTS,
+        _at_most("recognized", "registered"),
+        clean_rows_only=True,
+    ),
+    Rule(
+        "registered_within_total", _RESULTS, _at_most("registered", "total"), clean_rows_only=True
+    ),
+    Rule(
+        "recognized_within_total", _RESULTS, _at_most("recognized", "total"), clean_rows_only=True
+    ),
     Rule("levels_within_recognized", _RESULTS, levels_within_recognized, clean_rows_only=True),
     Rule("locality_found", _RESULTS, locality_found, clean_rows_only=True),
     # A targets row's place needs no valid year: its problem is listed with the others.
@@ -278,8 +336,12 @@ def empty_table(form: Form, sheet: str) -> Problem:
     return Problem(sheet, None, None, f"Bảng không có dòng {form.row_noun} nào dưới dòng tiêu đề.")
 
 
-def outside_allowed_provinces(sheet: str, frame: pl.DataFrame, province_of: dict[str, tuple[str | None, str | None]],
-                              allowed: set[str]) -> list[Problem]:
+def outside_allowed_provinces(
+    sheet: str,
+    frame: pl.DataFrame,
+    province_of: dict[str, tuple[str | None, str | None]],
+    allowed: set[str],
+) -> list[Problem]:
     """An editor imports only their provinces' figures (`allowed`: official codes): each row of
     another province, or of the whole country, is a problem."""
     allowed_text = ", ".join(sorted(allowed)) or "không tỉnh nào"
@@ -288,7 +350,13 @@ def outside_allowed_provinces(sheet: str, frame: pl.DataFrame, province_of: dict
         code, name = province_of.get(row["locality_id"], (None, None))
         if code not in allowed:
             where = name or "cả nước"
-            problems.append(Problem(sheet, row["_row"], None,
-                                    f"Tài khoản chỉ được nhập số liệu của tỉnh có mã {allowed_text}; dòng này thuộc {where}. "
-                                    "Xóa dòng này hoặc nhờ quản trị viên nhập."))
+            problems.append(
+                Problem(
+                    sheet,
+                    row["_row"],
+                    None,
+                    f"Tài khoản chỉ được nhập số liệu của tỉnh có mã {allowed_text}; dòng này thuộc {where}. "
+                    "Xóa dòng này hoặc nhờ quản trị viên nhập.",
+                )
+            )
     return problems

@@ -10,6 +10,7 @@ import polars as pl
 
 from metrics import figures
 from metrics import queries as q
+from metrics import register_queries as rq
 from metrics.fmt import fmt_int, fmt_pct
 from metrics.locality_progress import (
     IndicatorProgress,
@@ -36,7 +37,7 @@ class Context:
 
 
 def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Context:
-    loc = q.locality(con, locality_id)
+    loc = rq.locality(con, locality_id)
     if loc is None:
         raise ExportError(f"Không có địa bàn {locality_id}.")
     items = progress_for(con, locality_id, year)
@@ -53,12 +54,20 @@ def _sources_text(item: IndicatorProgress) -> str:
 
 
 def _children_source(ctx: Context) -> str:
-    return "Tổng hợp từ số liệu các xã, phường" if ctx.locality["level"] == "province" else "Tổng hợp từ số liệu các tỉnh, thành phố"
+    return (
+        "Tổng hợp từ số liệu các xã, phường"
+        if ctx.locality["level"] == "province"
+        else "Tổng hợp từ số liệu các tỉnh, thành phố"
+    )
 
 
-def indicator_chart(con: duckdb.DuckDBPyConnection, ctx: Context, item: IndicatorProgress) -> go.Figure:
+def indicator_chart(
+    con: duckdb.DuckDBPyConnection, ctx: Context, item: IndicatorProgress
+) -> go.Figure:
     series = series_frame(con, ctx.locality["id"], item.indicator)
-    targets = q.resolved_targets(con, ctx.locality["id"]).filter(pl.col("indicator") == item.indicator)
+    targets = q.resolved_targets(con, ctx.locality["id"]).filter(
+        pl.col("indicator") == item.indicator
+    )
     fig = figures.progress_chart(series, item, targets, synthetic=False)
     scope = f" · mục tiêu cấp {item.target_scope}" if item.target_scope else ""
     subtitle = f"{ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{scope}"
@@ -72,14 +81,27 @@ def ranking_chart(ctx: Context, indicator: str) -> go.Figure:
     if sub.height > 2 * RANK_SHOWN:
         ordered = sub.sort("rate_pct", descending=True)
         keep = pl.concat([ordered.head(RANK_SHOWN), ordered.tail(RANK_SHOWN)])
-        note = f" · {RANK_SHOWN} đơn vị cao nhất và {RANK_SHOWN} đơn vị thấp nhất trong {sub.height}"
+        note = (
+            f" · {RANK_SHOWN} đơn vị cao nhất và {RANK_SHOWN} đơn vị thấp nhất trong {sub.height}"
+        )
         sub = keep
     fig = figures.ranked_bar(sub, indicator=indicator, locality_name=ctx.name, synthetic=False)
-    return for_print(fig, source=_children_source(ctx), synthetic=ctx.synthetic,
-                     subtitle=f"{ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{note}")
+    return for_print(
+        fig,
+        source=_children_source(ctx),
+        synthetic=ctx.synthetic,
+        subtitle=f"{ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{note}",
+    )
 
 
-def chart_export(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, indicator: str, fmt: str, scale: float = 1.0) -> bytes:
+def chart_export(
+    con: duckdb.DuckDBPyConnection,
+    locality_id: str,
+    year: int,
+    indicator: str,
+    fmt: str,
+    scale: float = 1.0,
+) -> bytes:
     """One indicator's progress chart as PNG or SVG (the CLI's `export png|svg`)."""
     ctx = context(con, locality_id, year)
     item = next((it for it in ctx.items if it.indicator == indicator), None)
@@ -119,9 +141,13 @@ def summary_rows(ctx: Context) -> list[SummaryRow]:
     return [
         SummaryRow(
             label=it.indicator_label,
-            counts=f"{fmt_int(it.recognized)}/{fmt_int(it.total)}" if it.has_data else "chưa có số liệu",
+            counts=f"{fmt_int(it.recognized)}/{fmt_int(it.total)}"
+            if it.has_data
+            else "chưa có số liệu",
             rate=fmt_pct(it.rate_pct),
-            target=f"{fmt_pct(it.target_pct, 0)} ({it.target_year})" if it.target_pct is not None else "–",
+            target=f"{fmt_pct(it.target_pct, 0)} ({it.target_year})"
+            if it.target_pct is not None
+            else "–",
             plan=fmt_pct(it.plan_pct, 0),
             status=it.status,
         )

@@ -23,7 +23,9 @@ SLIDE_FONT = "Arial"  # present on the users' machines; Liberation Sans stands i
 MAIN_RANKED = ("gia_dinh", "dong_ho", "cong_dong_thon", "don_vi", "cong_dan_nguoi_lon")
 
 
-def build_deck(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out: Path | io.BytesIO) -> int:
+def build_deck(
+    con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out: Path | io.BytesIO
+) -> int:
     """Title, summary, one slide per indicator, rankings, sources. Returns the slide count."""
     ctx = context(con, locality_id, year)
     server = export_server()
@@ -34,14 +36,42 @@ def build_deck(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out:
 
     # 1. Title
     s = prs.slides.add_slide(blank)
-    _textbox(s, 0.8, 2.0, 11.7, 1.5, [f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year}"], size=36, bold=True, colour="1F5FA8")
+    _textbox(
+        s,
+        0.8,
+        2.0,
+        11.7,
+        1.5,
+        [f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year}"],
+        size=36,
+        bold=True,
+        colour="1F5FA8",
+    )
     _textbox(s, 0.8, 3.4, 11.7, 1.0, [ctx.name], size=28)
-    _textbox(s, 0.8, 4.4, 11.7, 1.0, [f"Tài liệu phục vụ hội nghị sơ kết, tổng kết — ngày {date.today():%d/%m/%Y}"], size=18, colour="444444")
+    _textbox(
+        s,
+        0.8,
+        4.4,
+        11.7,
+        1.0,
+        [f"Tài liệu phục vụ hội nghị sơ kết, tổng kết — ngày {date.today():%d/%m/%Y}"],
+        size=18,
+        colour="444444",
+    )
     _footer(s, ctx)
 
     # 2. Summary table
     s = prs.slides.add_slide(blank)
-    _textbox(s, 0.4, 0.25, 12.5, 0.8, [f"Tổng hợp các chỉ tiêu năm {year} — {ctx.name}"], size=26, bold=True)
+    _textbox(
+        s,
+        0.4,
+        0.25,
+        12.5,
+        0.8,
+        [f"Tổng hợp các chỉ tiêu năm {year} — {ctx.name}"],
+        size=26,
+        bold=True,
+    )
     _summary_table(s, ctx)
     _footer(s, ctx)
 
@@ -51,10 +81,17 @@ def build_deck(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out:
         _textbox(s, 0.4, 0.25, 12.5, 0.8, [it.indicator_label], size=26, bold=True)
         png = server.image_bytes(indicator_chart(con, ctx, it), "png")
         s.shapes.add_picture(io.BytesIO(png), Inches(0.3), Inches(1.25), width=Inches(10.2))
-        target = f"{fmt_pct(it.target_pct, 0)} ({it.target_year})" if it.target_pct is not None else "chưa có mục tiêu"
+        target = (
+            f"{fmt_pct(it.target_pct, 0)} ({it.target_year})"
+            if it.target_pct is not None
+            else "chưa có mục tiêu"
+        )
         key_numbers = [
-            f"Tỷ lệ năm {year}: {fmt_pct(it.rate_pct)}" if it.has_data else f"Chưa có số liệu năm {year}",
-            f"Mục tiêu: {target}" + (f" — đạt {fmt_pct(it.plan_pct, 0)} kế hoạch" if it.plan_pct is not None else ""),
+            f"Tỷ lệ năm {year}: {fmt_pct(it.rate_pct)}"
+            if it.has_data
+            else f"Chưa có số liệu năm {year}",
+            f"Mục tiêu: {target}"
+            + (f" — đạt {fmt_pct(it.plan_pct, 0)} kế hoạch" if it.plan_pct is not None else ""),
             f"Mức độ: {Status(it.status).label(symbol=True)}",
         ]
         if it.change_pp is not None:
@@ -68,7 +105,16 @@ def build_deck(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out:
     if ctx.children is not None:
         s = prs.slides.add_slide(blank)
         who = "xã, phường" if ctx.locality["level"] == "province" else "tỉnh, thành phố"
-        _textbox(s, 0.4, 0.25, 12.5, 0.8, [f"Số {who} theo mức độ đạt mục tiêu, năm {year}"], size=26, bold=True)
+        _textbox(
+            s,
+            0.4,
+            0.25,
+            12.5,
+            0.8,
+            [f"Số {who} theo mức độ đạt mục tiêu, năm {year}"],
+            size=26,
+            bold=True,
+        )
         _status_table(s, ctx)
         _footer(s, ctx)
 
@@ -96,8 +142,17 @@ def build_deck(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out:
     return len(prs.slides)
 
 
-def _textbox(slide, left: float, top: float, width: float, height: float, lines: Sequence[str],
-             size: int = 20, bold: bool = False, colour: str | None = None) -> None:
+def _textbox(
+    slide,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    lines: Sequence[str],
+    size: int = 20,
+    bold: bool = False,
+    colour: str | None = None,
+) -> None:
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     tf = box.text_frame
     tf.word_wrap = True
@@ -128,13 +183,26 @@ def _set_table_font(table, size: int) -> None:
 
 def _summary_table(slide, ctx: Context) -> None:
     rows = summary_rows(ctx)
-    table = slide.shapes.add_table(len(rows) + 1, 6, Inches(0.4), Inches(1.1), Inches(12.5), Inches(0.4 * (len(rows) + 1))).table
+    table = slide.shapes.add_table(
+        len(rows) + 1, 6, Inches(0.4), Inches(1.1), Inches(12.5), Inches(0.4 * (len(rows) + 1))
+    ).table
     for i, w in enumerate([4.3, 1.9, 1.4, 1.6, 1.3, 2.0]):
         table.columns[i].width = Inches(w)
-    for c, h in enumerate(["Chỉ tiêu", "Công nhận / Tổng số", "Tỷ lệ", "Mục tiêu", "Đạt KH", "Mức độ"]):
+    for c, h in enumerate(
+        ["Chỉ tiêu", "Công nhận / Tổng số", "Tỷ lệ", "Mục tiêu", "Đạt KH", "Mức độ"]
+    ):
         table.cell(0, c).text = h
     for r, row in enumerate(rows, start=1):
-        for c, v in enumerate([row.label, row.counts, row.rate, row.target, row.plan, Status(row.status).label(symbol=True)]):
+        for c, v in enumerate(
+            [
+                row.label,
+                row.counts,
+                row.rate,
+                row.target,
+                row.plan,
+                Status(row.status).label(symbol=True),
+            ]
+        ):
             table.cell(r, c).text = v
     _set_table_font(table, 12)
 
@@ -143,7 +211,9 @@ def _status_table(slide, ctx: Context) -> None:
     assert ctx.children is not None
     order = Status.ordered()
     rows = len(ctx.items) + 1
-    table = slide.shapes.add_table(rows, len(order) + 1, Inches(0.4), Inches(1.1), Inches(12.5), Inches(0.4 * rows)).table
+    table = slide.shapes.add_table(
+        rows, len(order) + 1, Inches(0.4), Inches(1.1), Inches(12.5), Inches(0.4 * rows)
+    ).table
     table.columns[0].width = Inches(4.1)
     for c in range(1, len(order) + 1):
         table.columns[c].width = Inches(1.4)

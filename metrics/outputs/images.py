@@ -20,8 +20,15 @@ class ExportError(Exception):
     """An export that cannot be made here; the message says what to install or choose."""
 
 
-def for_print(fig: go.Figure, *, source: str, synthetic: bool, subtitle: str | None = None,
-              width: int = WIDTH, height: int = HEIGHT) -> go.Figure:
+def for_print(
+    fig: go.Figure,
+    *,
+    source: str,
+    synthetic: bool,
+    subtitle: str | None = None,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> go.Figure:
     """A copy of a page figure laid out for a slide or a report: larger type, the locality and
     year under the title, and the source line and (for demo data) "Dữ liệu minh họa" inside the
     image, as Our World in Data's downloads carry them."""
@@ -37,13 +44,29 @@ def for_print(fig: go.Figure, *, source: str, synthetic: bool, subtitle: str | N
     if synthetic:
         footer += f"   ·   {SYNTHETIC_LINE}"
     out.add_annotation(
-        text=footer, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-128,
-        showarrow=False, font={"size": 18, "color": "#B00020" if synthetic else "#444444"}, align="left",
+        text=footer,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-128,
+        showarrow=False,
+        font={"size": 18, "color": "#B00020" if synthetic else "#444444"},
+        align="left",
     )
     out.update_layout(
-        width=width, height=height, font={"size": 22},
+        width=width,
+        height=height,
+        font={"size": 22},
         title={"font": {"size": 34}, "subtitle": {"font": {"size": 22}}},
-        margin={"l": 130, "r": 60, "t": 150, "b": 180},  # room for the y-axis title beside its ticks
+        margin={
+            "l": 130,
+            "r": 60,
+            "t": 150,
+            "b": 180,
+        },  # room for the y-axis title beside its ticks
         legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "font": {"size": 20}},
     )
     return out
@@ -99,7 +122,12 @@ class ExportServer:
         with warnings.catch_warnings():
             # plotly passes browser options that a running export server does not need.
             warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-            data = fig.to_image(format=fmt, width=fig.layout.width or WIDTH, height=fig.layout.height or HEIGHT, scale=scale)
+            data = fig.to_image(
+                format=fmt,
+                width=fig.layout.width or WIDTH,
+                height=fig.layout.height or HEIGHT,
+                scale=scale,
+            )
         return bytes(data)
 
 

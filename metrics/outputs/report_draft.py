@@ -49,12 +49,18 @@ def indicator_sentence(it: IndicatorProgress, year: int) -> str:
     text += f"; {Status(it.status).label().lower()}"
     if it.required_pp_per_year:
         text += f", cần tăng bình quân {fmt_num(it.required_pp_per_year)} điểm %/năm để đạt mục tiêu {fmt_pct(it.target_pct, 0)} năm {it.target_year}"
-    if it.reporting_communes is not None and it.communes_in_area and it.reporting_communes < it.communes_in_area:
+    if (
+        it.reporting_communes is not None
+        and it.communes_in_area
+        and it.reporting_communes < it.communes_in_area
+    ):
         text += f" (số liệu của {it.reporting_communes}/{it.communes_in_area} xã đã báo cáo)"
     return text + "."
 
 
-def build_report(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out: Path | io.BytesIO) -> None:
+def build_report(
+    con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out: Path | io.BytesIO
+) -> None:
     ctx = context(con, locality_id, year)
     reg = registry()
     doc = Document()
@@ -113,7 +119,9 @@ def build_report(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, ou
         doc.add_paragraph("Chưa có mục tiêu cho các năm sau trong kho dữ liệu.")
     for row in targets.sort(["target_year", "indicator"]).iter_rows(named=True):
         label = reg.by_id(row["indicator"]).label_vi
-        doc.add_paragraph(f"- Đến năm {row['target_year']}: {label} đạt {fmt_pct(row['percent'], 0)} (theo {row['source']}).")
+        doc.add_paragraph(
+            f"- Đến năm {row['target_year']}: {label} đạt {fmt_pct(row['percent'], 0)} (theo {row['source']})."
+        )
     doc.save(str(out) if isinstance(out, Path) else out)
 
 
@@ -131,7 +139,9 @@ def _set_styles(doc) -> None:
             style.font.color.rgb = RGBColor(0, 0, 0)
             style.font.bold = True
             style.font.italic = style_name == "Heading 3"
-            style.paragraph_format.first_line_indent = Cm(1.0) if style_name == "Heading 3" else Cm(0)
+            style.paragraph_format.first_line_indent = (
+                Cm(1.0) if style_name == "Heading 3" else Cm(0)
+            )
     doc.styles["Normal"].paragraph_format.first_line_indent = Cm(1.0)
     doc.styles["Normal"].paragraph_format.space_after = Pt(6)
 
@@ -139,14 +149,32 @@ def _set_styles(doc) -> None:
 def _summary_table(doc, ctx: Context) -> None:
     table = doc.add_table(rows=1, cols=7)
     table.style = "Table Grid"
-    for c, h in enumerate(["STT", "Chỉ tiêu", "Công nhận/Tổng số", "Tỷ lệ", "Mục tiêu", "Đạt % KH", "Mức độ"]):
+    for c, h in enumerate(
+        ["STT", "Chỉ tiêu", "Công nhận/Tổng số", "Tỷ lệ", "Mục tiêu", "Đạt % KH", "Mức độ"]
+    ):
         table.rows[0].cells[c].text = h
     for i, row in enumerate(summary_rows(ctx), start=1):
         cells = table.add_row().cells
-        values = [str(i), row.label, row.counts, row.rate, row.target, row.plan, Status(row.status).label()]
+        values = [
+            str(i),
+            row.label,
+            row.counts,
+            row.rate,
+            row.target,
+            row.plan,
+            Status(row.status).label(),
+        ]
         for c, v in enumerate(values):
             cells[c].text = v
-    widths = [Cm(1.2), Cm(4.6), Cm(3.3), Cm(1.5), Cm(1.9), Cm(1.4), Cm(2.1)]  # 16 cm of A4 text width
+    widths = [
+        Cm(1.2),
+        Cm(4.6),
+        Cm(3.3),
+        Cm(1.5),
+        Cm(1.9),
+        Cm(1.4),
+        Cm(2.1),
+    ]  # 16 cm of A4 text width
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width

@@ -13,10 +13,22 @@ from metrics.outputs.context import context
 from metrics.outputs.images import SYNTHETIC_LINE
 from metrics.progress import Status
 
-WORKBOOK_HEADERS = ["STT", "Đơn vị", "Tổng số", "Đăng ký", "Công nhận", "Tỷ lệ %", "Mục tiêu", "Đạt % kế hoạch", "Trạng thái"]
+WORKBOOK_HEADERS = [
+    "STT",
+    "Đơn vị",
+    "Tổng số",
+    "Đăng ký",
+    "Công nhận",
+    "Tỷ lệ %",
+    "Mục tiêu",
+    "Đạt % kế hoạch",
+    "Trạng thái",
+]
 
 
-def build_workbook(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out: Path | io.BytesIO) -> None:
+def build_workbook(
+    con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out: Path | io.BytesIO
+) -> None:
     import xlsxwriter  # loaded when a workbook is made, not at every page start
 
     ctx = context(con, locality_id, year)
@@ -24,7 +36,17 @@ def build_workbook(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, 
     wb = xlsxwriter.Workbook(out, {"in_memory": True})
     title = wb.add_format({"bold": True, "font_size": 14, "font_name": "Times New Roman"})
     note = wb.add_format({"italic": True, "font_name": "Times New Roman", "font_color": "#B00020"})
-    head = wb.add_format({"bold": True, "border": 1, "bg_color": "#DCE6F1", "align": "center", "valign": "vcenter", "text_wrap": True, "font_name": "Times New Roman"})
+    head = wb.add_format(
+        {
+            "bold": True,
+            "border": 1,
+            "bg_color": "#DCE6F1",
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+            "font_name": "Times New Roman",
+        }
+    )
     text = wb.add_format({"border": 1, "font_name": "Times New Roman"})
     count = wb.add_format({"border": 1, "num_format": "#,##0", "font_name": "Times New Roman"})
     pct = wb.add_format({"border": 1, "num_format": "0.0", "font_name": "Times New Roman"})
@@ -76,7 +98,9 @@ def build_workbook(con: duckdb.DuckDBPyConnection, locality_id: str, year: int, 
         ind = reg.by_id(it.indicator)
         ws = wb.add_worksheet(ind.short_vi[:31].replace("/", "-"))
         r = sheet_header(ws, f"{ind.label_vi.upper()} NĂM {year} — {ctx.name.upper()}")
-        sub = ctx.children.filter(pl.col("indicator") == it.indicator).sort(["rank", "locality_name"], nulls_last=True)
+        sub = ctx.children.filter(pl.col("indicator") == it.indicator).sort(
+            ["rank", "locality_name"], nulls_last=True
+        )
         for i, d in enumerate(sub.iter_rows(named=True), start=1):
             write_line(ws, r, i, d["locality_name"], d)
             r += 1
