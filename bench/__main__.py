@@ -3,7 +3,7 @@
 Prints, for each step, the measured figure and its budget. Timings are measured here, never
 asserted in tests. Steps:
   store     building the national store from scratch
-  progress  one province × all indicators (metrics.report.progress_for)
+  progress  one province × all indicators (metrics.locality_progress.progress_for)
   pages     each page's server-side work for its heaviest choice, median and p95
   import    a 10,000-row workbook, validated and written
   deck      a 20-slide deck with a warm export server (when exports exist)
@@ -59,27 +59,44 @@ def line(step: str, figure: str, budget: str, ok: bool | None) -> None:
 def largest_province(con) -> str:  # noqa: ANN001
     from metrics.store import first_row
 
-    row = first_row(con, "SELECT province_id FROM localities WHERE level = 'commune' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    row = first_row(
+        con,
+        "SELECT province_id FROM localities WHERE level = 'commune' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+    )
     assert row is not None
     return str(row[0])
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stress", action="store_true", help="×10: years 2015–2030 and all old communes with lineage")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--stress",
+        action="store_true",
+        help="×10: years 2015–2030 and all old communes with lineage",
+    )
     parser.add_argument("--runs", type=int, default=20, help="repetitions for median/p95")
-    parser.add_argument("--skip-memory", action="store_true", help="skip the browser-driven memory step")
-    parser.add_argument("--skip-load", action="store_true", help="skip the concurrent-readers-and-writers step")
+    parser.add_argument(
+        "--skip-memory", action="store_true", help="skip the browser-driven memory step"
+    )
+    parser.add_argument(
+        "--skip-load", action="store_true", help="skip the concurrent-readers-and-writers step"
+    )
     parser.add_argument("--only", choices=["load"], help="build the store, then run only this step")
     args = parser.parse_args(argv)
 
     from bench.national import build_national
-    from metrics import report
+    from metrics import locality_progress
     from metrics.store import connect
 
     work = Path(tempfile.mkdtemp(prefix="xhht-bench-"))
     db = work / "national.duckdb"
-    print(f"Benchmark {'×10 ' if args.stress else ''}quy mô toàn quốc — {os.cpu_count()} lõi CPU, {args.runs} lần đo mỗi bước")
+    print(
+        f"Benchmark {'×10 ' if args.stress else ''}quy mô toàn quốc — {os.cpu_count()} lõi CPU, {args.runs} lần đo mỗi bước"
+    )
     print(f"{'bước':<48} {'số đo':>22} {'ngân sách':>12}  kết quả")
     print("-" * 92)
 
@@ -88,8 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     sizes = build_national(con, stress=args.stress)
     con.close()
     ms = (time.perf_counter() - t0) * 1000
-    line(f"store: dựng kho ({fmt_int(sizes['observations'])} số liệu)", f"{fmt_int(ms)} ms",
-         f"< {BUDGETS_MS['store']} ms", ms < BUDGETS_MS["store"])
+    line(
+        f"store: dựng kho ({fmt_int(sizes['observations'])} số liệu)",
+        f"{fmt_int(ms)} ms",
+        f"< {BUDGETS_MS['store']} ms",
+        ms < BUDGETS_MS["store"],
+    )
 
     if args.only == "load":
         try:
@@ -101,10 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     con = connect(db, read_only=True)
     prov = largest_province(con)
     year = 2025
-    values = timed(lambda: report.progress_for(con.cursor(), prov, year), args.runs)
+    values = timed(lambda: locality_progress.progress_for(con.cursor(), prov, year), args.runs)
     med, high = statistics.median(values), p95(values)
-    line(f"progress: tỉnh lớn nhất ({prov}) × mọi chỉ tiêu", f"{med:.0f} / p95 {high:.0f} ms", f"< {BUDGETS_MS['progress']} ms",
-         high < BUDGETS_MS["progress"])
+    line(
+        f"progress: tỉnh lớn nhất ({prov}) × mọi chỉ tiêu",
+        f"{med:.0f} / p95 {high:.0f} ms",
+        f"< {BUDGETS_MS['progress']} ms",
+        high < BUDGETS_MS["progress"],
+    )
 
     con.close()
     from bench.pages import page_choices, run_page
@@ -113,19 +138,37 @@ def main(argv: list[str] | None = None) -> int:
         run_page(db, page, params)  # the first run also imports modules: not counted
         values = [run_page(db, page, params) for _ in range(args.runs)]
         med, high = statistics.median(values), p95(values)
-        line(f"pages: {name}", f"{med:.0f} / p95 {high:.0f} ms", f"p95 < {BUDGETS_MS['pages']} ms", high < BUDGETS_MS["pages"])
+        line(
+            f"pages: {name}",
+            f"{med:.0f} / p95 {high:.0f} ms",
+            f"p95 < {BUDGETS_MS['pages']} ms",
+            high < BUDGETS_MS["pages"],
+        )
 
     ms, rows = bench_import(db, work)
-    line(f"import: tệp {fmt_int(rows)} dòng, kiểm tra và ghi", f"{fmt_int(ms)} ms",
-         f"< {BUDGETS_MS['import']} ms", ms < BUDGETS_MS["import"])
+    line(
+        f"import: tệp {fmt_int(rows)} dòng, kiểm tra và ghi",
+        f"{fmt_int(ms)} ms",
+        f"< {BUDGETS_MS['import']} ms",
+        ms < BUDGETS_MS["import"],
+    )
 
     deck = bench_deck(db, work)
-    line("deck: 20 trang chiếu, máy xuất ảnh đã khởi động", f"{fmt_int(deck)} ms", f"< {BUDGETS_MS['deck']} ms",
-         deck < BUDGETS_MS["deck"])
+    line(
+        "deck: 20 trang chiếu, máy xuất ảnh đã khởi động",
+        f"{fmt_int(deck)} ms",
+        f"< {BUDGETS_MS['deck']} ms",
+        deck < BUDGETS_MS["deck"],
+    )
 
     if not args.skip_memory:
         peak = bench_memory(db)
-        line("memory: đỉnh bộ nhớ tiến trình ứng dụng", f"{peak:.0f} MB", f"< {BUDGET_MEMORY_MB} MB", peak < BUDGET_MEMORY_MB)
+        line(
+            "memory: đỉnh bộ nhớ tiến trình ứng dụng",
+            f"{peak:.0f} MB",
+            f"< {BUDGET_MEMORY_MB} MB",
+            peak < BUDGET_MEMORY_MB,
+        )
     try:
         if not args.skip_load:
             run_load(db, work)
@@ -149,17 +192,22 @@ def run_load(db: Path, work: Path) -> None:
 def bench_import(db: Path, work: Path) -> tuple[float, int]:
     import xlsxwriter
 
-    from metrics.importer import import_file
+    from metrics.inputs import import_file
     from metrics.store import connect, query_frame
 
     copy = work / "import.duckdb"
     shutil.copy(db, copy)
     con = connect(copy)
-    communes = query_frame(con, "SELECT l.code, l.name, p.short_name AS province FROM localities l JOIN localities p ON p.id = l.province_id WHERE l.level = 'commune' ORDER BY l.code LIMIT 1112")
+    communes = query_frame(
+        con,
+        "SELECT l.code, l.name, p.short_name AS province FROM localities l JOIN localities p ON p.id = l.province_id WHERE l.level = 'commune' ORDER BY l.code LIMIT 1112",
+    )
     path = work / "import_10000.xlsx"
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet("Kết quả")
-    ws.write_row(0, 0, ["Năm", "Tỉnh", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Nguồn"])
+    ws.write_row(
+        0, 0, ["Năm", "Tỉnh", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Nguồn"]
+    )
     r = 1
     from bench.national import COMMUNE_INDICATORS
 
@@ -167,7 +215,21 @@ def bench_import(db: Path, work: Path) -> tuple[float, int]:
         for ind in COMMUNE_INDICATORS:
             if r > 10_000:
                 break
-            ws.write_row(r, 0, [2025, c["province"], c["name"], c["code"], ind, 1000 + r % 97, 800, 600 + r % 13, "Benchmark"])
+            ws.write_row(
+                r,
+                0,
+                [
+                    2025,
+                    c["province"],
+                    c["name"],
+                    c["code"],
+                    ind,
+                    1000 + r % 97,
+                    800,
+                    600 + r % 13,
+                    "Benchmark",
+                ],
+            )
             r += 1
     wb.close()
     t0 = time.perf_counter()
@@ -180,13 +242,14 @@ def bench_import(db: Path, work: Path) -> tuple[float, int]:
 
 
 def bench_deck(db: Path, work: Path) -> float:
-    from metrics import export
+    from metrics.outputs.deck import build_deck
+    from metrics.outputs.images import export_server
     from metrics.store import connect
 
     con = connect(db, read_only=True)
-    export.warm_up()
+    export_server().start()  # the budget is for a warm server
     t0 = time.perf_counter()
-    export.build_deck(con, "P51", 2025, work / "deck.pptx")
+    build_deck(con, "P51", 2025, work / "deck.pptx")
     ms = (time.perf_counter() - t0) * 1000
     con.close()
     return ms
@@ -205,9 +268,23 @@ def bench_memory(db: Path) -> float:
     port = free_port()
     env = {**os.environ, "XHHT_DB": str(db)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.time() + 60
@@ -218,13 +295,23 @@ def bench_memory(db: Path) -> float:
             except OSError:
                 time.sleep(0.3)
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"])
+            browser = pw.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
             page = browser.new_page()
             for path in ("", "compare", "profile", "method"):
                 page.goto(f"http://127.0.0.1:{port}/{path}", timeout=60_000)
-                page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+                page.wait_for_selector(
+                    "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+                )
                 page.wait_for_timeout(500)
             browser.close()
         status = Path(f"/proc/{proc.pid}/status").read_text()

@@ -54,17 +54,28 @@ PAGES = {
     "profile": f"profile?loc={COMMUNE}&year={YEAR}",
 }
 # Which page each session keeps reloading; sessions alternate between the two servers.
-SESSION_PAGES = ["overview", "profile", "compare", "profile", "overview", "overview", "compare", "profile"]
+SESSION_PAGES = [
+    "overview",
+    "profile",
+    "compare",
+    "profile",
+    "overview",
+    "overview",
+    "compare",
+    "profile",
+]
 WATCHED = ("overview", "profile")  # the pages that show the written figure
 IMPORTS = 5
-QUIET_S = (10.0, 20.0)   # the quiet phase: at least, until two loads per session, at most
-CATCH_UP_S = 12.0        # after a write: at most this long for every session to show it
-GAP_S = 1.0              # then this long before the next write
-THINK_S = (3.0, 5.0)     # a session's pause between two loads (uniform, seeded): a load costs
-                         # Chromium ~1,2–1,8 CPU-seconds, so 8 sessions reloading back to back
-                         # would keep 2 cores saturated by the browser alone
-WARMUP_S = 45.0          # for every session's first load (not counted)
-RUN_BUDGET_S = 100.0     # from the browser's start; no write starts later than WRITE_RESERVE_S before its end
+QUIET_S = (10.0, 20.0)  # the quiet phase: at least, until two loads per session, at most
+CATCH_UP_S = 12.0  # after a write: at most this long for every session to show it
+GAP_S = 1.0  # then this long before the next write
+THINK_S = (3.0, 5.0)  # a session's pause between two loads (uniform, seeded): a load costs
+# Chromium ~1,2–1,8 CPU-seconds, so 8 sessions reloading back to back
+# would keep 2 cores saturated by the browser alone
+WARMUP_S = 45.0  # for every session's first load (not counted)
+RUN_BUDGET_S = (
+    100.0  # from the browser's start; no write starts later than WRITE_RESERVE_S before its end
+)
 WRITE_RESERVE_S = 15.0
 LOAD_TIMEOUT_MS = 60_000
 ERROR_WORDS = ("Lỗi", "Không mở được", "đang được")
@@ -103,7 +114,9 @@ INSPECT_JS = """() => {
 @dataclass
 class Plan:
     files: list[Path]
-    captions: dict[str, list[str]]  # page → caption each state shows: 0 before, 1..5 imports, 6 after the rollback
+    captions: dict[
+        str, list[str]
+    ]  # page → caption each state shows: 0 before, 1..5 imports, 6 after the rollback
 
 
 @dataclass
@@ -124,7 +137,7 @@ class PageLoad:
 @dataclass
 class Write:
     label: str
-    target: int          # the state the store is in after it
+    target: int  # the state the store is in after it
     start: float
     exit: float
     rc: int
@@ -140,7 +153,7 @@ class LoadResult:
     seconds: float = 0.0
     server_problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    unmatched: int = 0   # watched loads without error that showed none of the expected figures
+    unmatched: int = 0  # watched loads without error that showed none of the expected figures
 
     def reflects(self, ld: PageLoad) -> int | None:
         """Which write's figure a load showed (0: none yet). The rollback brings back the figure
@@ -152,8 +165,11 @@ class LoadResult:
     def caught_up(self, k: int, session: int) -> float | None:
         """When `session` first showed write k's figure or a newer one (monotonic time)."""
         w = self.writes[k - 1]
-        ends = [ld.end for ld in self.loads if ld.session == session and ld.end >= w.start
-                and (self.reflects(ld) or 0) >= k]
+        ends = [
+            ld.end
+            for ld in self.loads
+            if ld.session == session and ld.end >= w.start and (self.reflects(ld) or 0) >= k
+        ]
         return min(ends) if ends else None
 
     def stale(self, margin: float = 1.0) -> list[tuple[PageLoad, float]]:
@@ -188,22 +204,34 @@ def plan_writes(db: Path, work: Path) -> Plan:
     """The import files, and the figure the two watched pages should show after each write:
     the commune's own figure, and the province's sum with the commune's part replaced (a
     province's count is the sum of its communes'; a load that shows neither is counted apart)."""
-    from metrics import report
+    from metrics import locality_progress
     from metrics.fmt import fmt_int
     from metrics.indicators import registry
     from metrics.store import connect, query_frame
 
     con = connect(db, read_only=True)
     try:
-        c = query_frame(con, "SELECT l.code, l.name, p.short_name AS province FROM localities l "
-                             "JOIN localities p ON p.id = l.province_id WHERE l.id = ?", [COMMUNE]).row(0, named=True)
-        now = {loc: next(x for x in report.progress_for(con, loc, YEAR) if x.indicator == INDICATOR)
-               for loc in (PROVINCE, COMMUNE)}
+        c = query_frame(
+            con,
+            "SELECT l.code, l.name, p.short_name AS province FROM localities l "
+            "JOIN localities p ON p.id = l.province_id WHERE l.id = ?",
+            [COMMUNE],
+        ).row(0, named=True)
+        now = {
+            loc: next(
+                x
+                for x in locality_progress.progress_for(con, loc, YEAR)
+                if x.indicator == INDICATOR
+            )
+            for loc in (PROVINCE, COMMUNE)
+        }
     finally:
         con.close()
     unit = registry().by_id(INDICATOR).count_unit_vi
     base = now[COMMUNE]
-    assert base.recognized is not None and base.total is not None, "the watched commune has a 2025 figure"
+    assert base.recognized is not None and base.total is not None, (
+        "the watched commune has a 2025 figure"
+    )
     figures = [(int(base.recognized), int(base.total))]
     files: list[Path] = []
     for k in range(1, IMPORTS + 1):
@@ -217,7 +245,9 @@ def plan_writes(db: Path, work: Path) -> Plan:
         )
         files.append(path)
         figures.append((recognized, total))
-    figures.append(figures[IMPORTS - 1])  # the rollback of the last import brings back the one before
+    figures.append(
+        figures[IMPORTS - 1]
+    )  # the rollback of the last import brings back the one before
 
     prov = now[PROVINCE]
     assert prov.recognized is not None and prov.total is not None
@@ -227,11 +257,16 @@ def plan_writes(db: Path, work: Path) -> Plan:
 
     captions = {
         "profile": [shown(r, t) for r, t in figures],
-        "overview": [shown(int(prov.recognized) - figures[0][0] + r, int(prov.total) - figures[0][1] + t) for r, t in figures],
+        "overview": [
+            shown(int(prov.recognized) - figures[0][0] + r, int(prov.total) - figures[0][1] + t)
+            for r, t in figures
+        ],
     }
     for page in WATCHED:
         if len(set(captions[page][:-1])) != IMPORTS + 1:
-            raise RuntimeError(f"load: the writes do not give distinct figures on {page}: {captions[page]}")
+            raise RuntimeError(
+                f"load: the writes do not give distinct figures on {page}: {captions[page]}"
+            )
     return Plan(files, captions)
 
 
@@ -240,21 +275,42 @@ def _xhht(*args: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def _servers(store: str, work: Path, env_extra: dict[str, str], count: int = 2) -> Iterator[list[str]]:
+def _servers(
+    store: str, work: Path, env_extra: dict[str, str], count: int = 2
+) -> Iterator[list[str]]:
     """`count` streamlit processes on one store, each on its own loopback port."""
     from bench.pg_cluster import _free_port
 
     procs: list[tuple[subprocess.Popen, Path, str]] = []
-    env = {**os.environ, "XHHT_DB": store, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **env_extra}
+    env = {
+        **os.environ,
+        "XHHT_DB": store,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        **env_extra,
+    }
     try:
         for i in range(count):
             port = _free_port()
             log = work / f"load-server-{i}.log"
             with open(log, "wb") as fh:
                 proc = subprocess.Popen(
-                    [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-                     "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
-                    cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                    [
+                        sys.executable,
+                        "-m",
+                        "streamlit",
+                        "run",
+                        str(ROOT / "dashboard" / "app.py"),
+                        "--server.headless",
+                        "true",
+                        "--server.port",
+                        str(port),
+                        "--server.address",
+                        "127.0.0.1",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=fh,
+                    stderr=subprocess.STDOUT,
                 )
             procs.append((proc, log, f"http://127.0.0.1:{port}"))
         deadline = time.monotonic() + 60
@@ -267,7 +323,9 @@ def _servers(store: str, work: Path, env_extra: dict[str, str], count: int = 2) 
                 except OSError:
                     pass
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
+                    raise RuntimeError(
+                        f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}"
+                    )
                 time.sleep(0.3)
         yield [url for _, _, url in procs]
     finally:
@@ -288,7 +346,14 @@ def _server_problems(work: Path) -> list[str]:
         lines = log.read_text(errors="replace").splitlines()
         for i, text in enumerate(lines):
             if text.startswith("Traceback") or " ERROR " in text or text.startswith("Error"):
-                tail = next((t for t in lines[i + 1:i + 60] if t and not t.startswith((" ", "Traceback"))), "")
+                tail = next(
+                    (
+                        t
+                        for t in lines[i + 1 : i + 60]
+                        if t and not t.startswith((" ", "Traceback"))
+                    ),
+                    "",
+                )
                 out.append(f"{log.name}: {text.strip()} … {tail.strip()}")
     return out
 
@@ -305,7 +370,9 @@ def _page_error(info: dict) -> str | None:
 class _Run:
     """One backend's load run: the sessions, the writers, and what they saw."""
 
-    def __init__(self, result: LoadResult, urls: list[str], store: str, plan: Plan, sessions: int) -> None:
+    def __init__(
+        self, result: LoadResult, urls: list[str], store: str, plan: Plan, sessions: int
+    ) -> None:
         self.result, self.urls, self.store, self.plan = result, urls, store, plan
         self.sessions = sessions
         self.phase = "warmup"
@@ -334,7 +401,11 @@ class _Run:
                     info = await page.evaluate(INSPECT_JS)
                     error = _page_error(info)
                     if page_name in WATCHED:
-                        states = frozenset(k for k, cap in enumerate(self.plan.captions[page_name]) if cap in info["text"])
+                        states = frozenset(
+                            k
+                            for k, cap in enumerate(self.plan.captions[page_name])
+                            if cap in info["text"]
+                        )
                         if not states and error is None and phase != "warmup":
                             self.result.unmatched += 1
                 except PlaywrightError as exc:
@@ -343,7 +414,9 @@ class _Run:
                         break
                     error = f"Playwright: {str(exc).splitlines()[0][:300]}"
                 if phase != "warmup" or error:
-                    self.result.loads.append(PageLoad(i, page_name, phase, start, end, error, states))
+                    self.result.loads.append(
+                        PageLoad(i, page_name, phase, start, end, error, states)
+                    )
                 if phase == "warmup" and error is None:
                     self.warm[i].set()
                 await asyncio.sleep(rng.uniform(*THINK_S))
@@ -353,23 +426,32 @@ class _Run:
 
     async def write(self, label: str, target: int, *args: str) -> Write:
         start = time.monotonic()
-        proc = await asyncio.create_subprocess_exec(*_xhht(*args), cwd=ROOT, stdout=asyncio.subprocess.PIPE,
-                                                    stderr=asyncio.subprocess.PIPE)
+        proc = await asyncio.create_subprocess_exec(
+            *_xhht(*args), cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
         try:
             out, err = await asyncio.wait_for(proc.communicate(), timeout=90)
         except BaseException:
             proc.kill()
             await proc.wait()
             raise
-        w = Write(label, target, start, time.monotonic(), proc.returncode or 0,
-                  (out.decode(errors="replace") + err.decode(errors="replace")).strip())
+        w = Write(
+            label,
+            target,
+            start,
+            time.monotonic(),
+            proc.returncode or 0,
+            (out.decode(errors="replace") + err.decode(errors="replace")).strip(),
+        )
         self.result.writes.append(w)
         return w
 
     def out_of_time(self) -> bool:
         if time.monotonic() + WRITE_RESERVE_S < self.deadline:
             return False
-        self.result.notes.append(f"hết {RUN_BUDGET_S:g} s dành cho bước này: dừng sau {len(self.result.writes)} lệnh ghi")
+        self.result.notes.append(
+            f"hết {RUN_BUDGET_S:g} s dành cho bước này: dừng sau {len(self.result.writes)} lệnh ghi"
+        )
         return True
 
     async def until_caught_up(self, k: int) -> None:
@@ -387,13 +469,27 @@ class _Run:
         for k, path in enumerate(self.plan.files, start=1):
             if self.out_of_time():
                 return
-            w = await self.write(f"nhập {path.name}", k, "import", str(path), "--json", "--user", "bench", "--db", self.store)
+            w = await self.write(
+                f"nhập {path.name}",
+                k,
+                "import",
+                str(path),
+                "--json",
+                "--user",
+                "bench",
+                "--db",
+                self.store,
+            )
             if w.rc == 0:
-                batch = json.loads(w.output[w.output.index("{"):w.output.rindex("}") + 1])["batch"]
+                batch = json.loads(w.output[w.output.index("{") : w.output.rindex("}") + 1])[
+                    "batch"
+                ]
             await self.until_caught_up(k)
             await asyncio.sleep(GAP_S)
         if batch is not None and not self.out_of_time():
-            await self.write(f"hoàn tác lô {batch}", IMPORTS + 1, "rollback", str(batch), "--db", self.store)
+            await self.write(
+                f"hoàn tác lô {batch}", IMPORTS + 1, "rollback", str(batch), "--db", self.store
+            )
             await self.until_caught_up(IMPORTS + 1)
 
     async def main(self) -> None:
@@ -404,15 +500,21 @@ class _Run:
             tasks = [asyncio.create_task(self.session(browser, i)) for i in range(self.sessions)]
             try:
                 try:
-                    await asyncio.wait_for(asyncio.gather(*(e.wait() for e in self.warm)), timeout=WARMUP_S)
+                    await asyncio.wait_for(
+                        asyncio.gather(*(e.wait() for e in self.warm)), timeout=WARMUP_S
+                    )
                 except TimeoutError:
                     cold = [i for i, e in enumerate(self.warm) if not e.is_set()]
-                    self.result.notes.append(f"phiên {cold} chưa mở xong trang đầu sau {WARMUP_S:g} s; vẫn đo tiếp")
+                    self.result.notes.append(
+                        f"phiên {cold} chưa mở xong trang đầu sau {WARMUP_S:g} s; vẫn đo tiếp"
+                    )
                 self.phase = "quiet"
                 t_quiet = time.monotonic()
                 await asyncio.sleep(QUIET_S[0])
-                while (time.monotonic() - t_quiet < QUIET_S[1]
-                       and sum(ld.phase == "quiet" for ld in self.result.loads) < 2 * self.sessions):
+                while (
+                    time.monotonic() - t_quiet < QUIET_S[1]
+                    and sum(ld.phase == "quiet" for ld in self.result.loads) < 2 * self.sessions
+                ):
                     await asyncio.sleep(0.25)
                 self.phase = "writes"
                 await self.writers()
@@ -424,25 +526,40 @@ class _Run:
                 await browser.close()
 
 
-def run_backend(backend: str, store: str, work: Path, plan: Plan, sessions: int, **server_env: str) -> LoadResult:
+def run_backend(
+    backend: str, store: str, work: Path, plan: Plan, sessions: int, **server_env: str
+) -> LoadResult:
     result = LoadResult(backend, sessions)
     t0 = time.monotonic()
     for log in work.glob("load-server-*.log"):
         log.unlink()
     with _servers(store, work, server_env) as urls:
         try:
-            asyncio.run(asyncio.wait_for(_Run(result, urls, store, plan, sessions).main(), timeout=RUN_BUDGET_S + 90))
+            asyncio.run(
+                asyncio.wait_for(
+                    _Run(result, urls, store, plan, sessions).main(), timeout=RUN_BUDGET_S + 90
+                )
+            )
         except TimeoutError:
             result.notes.append(f"dừng cưỡng bức sau {RUN_BUDGET_S + 90:g} s")
     result.seconds = time.monotonic() - t0
     result.server_problems = _server_problems(work)
-    dump = os.environ.get("XHHT_BENCH_LOAD_DUMP")  # a folder: every load and write as JSON, for a closer look
+    dump = os.environ.get(
+        "XHHT_BENCH_LOAD_DUMP"
+    )  # a folder: every load and write as JSON, for a closer look
     if dump:
         Path(dump).mkdir(parents=True, exist_ok=True)
-        Path(dump, f"load-{backend}.json").write_text(json.dumps({
-            "loads": [{**ld.__dict__, "states": sorted(ld.states)} for ld in result.loads],
-            "writes": [w.__dict__ for w in result.writes], "captions": plan.captions,
-        }, ensure_ascii=False, indent=1))
+        Path(dump, f"load-{backend}.json").write_text(
+            json.dumps(
+                {
+                    "loads": [{**ld.__dict__, "states": sorted(ld.states)} for ld in result.loads],
+                    "writes": [w.__dict__ for w in result.writes],
+                    "captions": plan.captions,
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         for log in work.glob("load-server-*.log"):
             shutil.copy(log, Path(dump, f"{backend}-{log.name}"))
     return result
@@ -466,7 +583,13 @@ def bench_load(db: Path, work: Path, sessions: int = len(SESSION_PAGES)) -> Iter
         return
     with running_cluster() as cluster:
         url = cluster.create_database("xhht_load")
-        done = subprocess.run(_xhht("store", "copy", str(db), url), cwd=ROOT, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            _xhht("store", "copy", str(db), url),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"store copy failed:\n{done.stdout}\n{done.stderr}")
         # PGPASSWORD: the app drops the password of a postgresql:// XHHT_DB when it opens its copy
@@ -490,10 +613,24 @@ def report_rows(r: LoadResult) -> tuple[list[tuple[str, str, str, bool | None]],
     during = [ld.ms for ld in r.loads if ld.phase == "writes" and not ld.error]
     sessions = len({ld.session for ld in r.loads})
     rows: list[tuple[str, str, str, bool | None]] = [
-        (f"{tag}: lỗi thấy trong trang ({sessions} phiên, 2 máy chủ)", f"{fmt_int(len(errors))} / {fmt_int(len(r.loads))} lượt",
-         "0", len(errors) == 0),
-        (f"{tag}: trang p95, không ghi ({fmt_int(len(quiet))} lượt)", f"{fmt_int(_p95(quiet))} ms", "–", None),
-        (f"{tag}: trang p95, trong lúc ghi ({fmt_int(len(during))} lượt)", f"{fmt_int(_p95(during))} ms", "–", None),
+        (
+            f"{tag}: lỗi thấy trong trang ({sessions} phiên, 2 máy chủ)",
+            f"{fmt_int(len(errors))} / {fmt_int(len(r.loads))} lượt",
+            "0",
+            len(errors) == 0,
+        ),
+        (
+            f"{tag}: trang p95, không ghi ({fmt_int(len(quiet))} lượt)",
+            f"{fmt_int(_p95(quiet))} ms",
+            "–",
+            None,
+        ),
+        (
+            f"{tag}: trang p95, trong lúc ghi ({fmt_int(len(during))} lượt)",
+            f"{fmt_int(_p95(during))} ms",
+            "–",
+            None,
+        ),
     ]
     details: list[str] = []
     failed = [w for w in r.writes if w.rc != 0]
@@ -501,36 +638,74 @@ def report_rows(r: LoadResult) -> tuple[list[tuple[str, str, str, bool | None]],
     rollback = [x for x in r.catch_up() if x[0].target > IMPORTS]
     lat = [s for _, s, _ in imports if s is not None]
     missed = sum(1 for _, s, _ in imports if s is None)
-    figure = (f"{fmt_num(statistics.median(lat), 1)} / tối đa {fmt_num(max(lat), 1)} s" if lat else "–")
-    rows.append((f"{tag}: {fmt_int(len(imports))} lần nhập → mọi phiên thấy số mới", figure, "–", None))
+    figure = (
+        f"{fmt_num(statistics.median(lat), 1)} / tối đa {fmt_num(max(lat), 1)} s" if lat else "–"
+    )
+    rows.append(
+        (f"{tag}: {fmt_int(len(imports))} lần nhập → mọi phiên thấy số mới", figure, "–", None)
+    )
     for _w, s, _m in rollback:
-        rows.append((f"{tag}: hoàn tác → mọi phiên thấy số cũ", "–" if s is None else f"{fmt_num(s, 1)} s", "–", None))
+        rows.append(
+            (
+                f"{tag}: hoàn tác → mọi phiên thấy số cũ",
+                "–" if s is None else f"{fmt_num(s, 1)} s",
+                "–",
+                None,
+            )
+        )
     if failed:
-        rows.append((f"{tag}: lệnh ghi bị từ chối", f"{fmt_int(len(failed))} / {fmt_int(len(r.writes))}", "0", False))
+        rows.append(
+            (
+                f"{tag}: lệnh ghi bị từ chối",
+                f"{fmt_int(len(failed))} / {fmt_int(len(r.writes))}",
+                "0",
+                False,
+            )
+        )
     if missed or any(m for _, _, m in rollback):
-        details.append(f"  {sum(m for *_, m in r.catch_up())} lần một phiên chưa hề thấy số của một lệnh ghi (hay số mới hơn) "
-                       "đến hết bước; trung vị/tối đa chỉ tính các lần mọi phiên đã thấy")
+        details.append(
+            f"  {sum(m for *_, m in r.catch_up())} lần một phiên chưa hề thấy số của một lệnh ghi (hay số mới hơn) "
+            "đến hết bước; trung vị/tối đa chỉ tính các lần mọi phiên đã thấy"
+        )
     t_base = min([ld.start for ld in r.loads] + [w.start for w in r.writes], default=0.0)
 
     def span(a: float, b: float) -> str:
         return f"{fmt_num(a - t_base, 1)}–{fmt_num(b - t_base, 1)} s"
 
     for w in r.writes:
-        details.append(f"  {w.label}: {span(w.start, w.exit)} (mã {w.rc})" + ("" if w.rc == 0 else f" — {w.output[-400:]}"))
+        details.append(
+            f"  {w.label}: {span(w.start, w.exit)} (mã {w.rc})"
+            + ("" if w.rc == 0 else f" — {w.output[-400:]}")
+        )
     stale = r.stale()
     if stale:
-        details.append(f"  {fmt_int(len(stale))} lượt trang bắt đầu hơn 1 s sau khi lệnh ghi xong vẫn hiện số cũ "
-                       f"(muộn nhất {fmt_num(max(t for _, t in stale), 1)} s sau)")
+        details.append(
+            f"  {fmt_int(len(stale))} lượt trang bắt đầu hơn 1 s sau khi lệnh ghi xong vẫn hiện số cũ "
+            f"(muộn nhất {fmt_num(max(t for _, t in stale), 1)} s sau)"
+        )
     for ld in errors[:20]:
-        details.append(f"  lỗi {span(ld.start, ld.end)}, phiên {ld.session} ({ld.page}, {ld.phase}): {ld.error}")
+        details.append(
+            f"  lỗi {span(ld.start, ld.end)}, phiên {ld.session} ({ld.page}, {ld.phase}): {ld.error}"
+        )
     if len(errors) > 20:
         details.append(f"  … và {len(errors) - 20} lỗi khác")
     details += [f"  {n}" for n in r.notes]
     if len(r.writes) < IMPORTS + 1:
-        rows.append((f"{tag}: lệnh ghi đã chạy (máy quá tải)", f"{fmt_int(len(r.writes))} / {fmt_int(IMPORTS + 1)}", "–", None))
+        rows.append(
+            (
+                f"{tag}: lệnh ghi đã chạy (máy quá tải)",
+                f"{fmt_int(len(r.writes))} / {fmt_int(IMPORTS + 1)}",
+                "–",
+                None,
+            )
+        )
     if r.unmatched:
-        details.append(f"  {r.unmatched} lượt trang không hiện số liệu nào đã biết của xã/tỉnh đang theo dõi")
+        details.append(
+            f"  {r.unmatched} lượt trang không hiện số liệu nào đã biết của xã/tỉnh đang theo dõi"
+        )
     for p in r.server_problems[:10]:
         details.append(f"  máy chủ: {p[:400]}")
-    details.append(f"  (bước load {r.backend}: {fmt_num(r.seconds, 0)} s; các mốc giờ tính từ đầu pha đo)")
+    details.append(
+        f"  (bước load {r.backend}: {fmt_num(r.seconds, 0)} s; các mốc giờ tính từ đầu pha đo)"
+    )
     return rows, details

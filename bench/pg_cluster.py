@@ -32,8 +32,24 @@ class Cluster:
 
     def psql(self, sql: str, dbname: str = "postgres") -> str:
         """Run SQL as the superuser over the local socket (no password)."""
-        out = _as_postgres([str(self.bindir / "psql"), "-h", str(self.socket_dir), "-p", str(self.port),
-                            "-U", USER, "-d", dbname, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
+        out = _as_postgres(
+            [
+                str(self.bindir / "psql"),
+                "-h",
+                str(self.socket_dir),
+                "-p",
+                str(self.port),
+                "-U",
+                USER,
+                "-d",
+                dbname,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qAt",
+                "-c",
+                sql,
+            ]
+        )
         return out.strip()
 
     def create_database(self, dbname: str) -> str:
@@ -82,12 +98,37 @@ def running_cluster() -> Iterator[Cluster]:
     if os.geteuid() == 0:
         shutil.chown(base, "postgres")
         shutil.chown(sock, "postgres")
-    _as_postgres([str(bins / "initdb"), "-D", str(data), "-U", USER, f"--pwfile={pwfile}",
-                  "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"])
+    _as_postgres(
+        [
+            str(bins / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            USER,
+            f"--pwfile={pwfile}",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ]
+    )
     port = _free_port()
-    _as_postgres([str(bins / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-l", str(base / "log"),
-                  "-o", f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off",
-                  "start"])
+    _as_postgres(
+        [
+            str(bins / "pg_ctl"),
+            "-D",
+            str(data),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(base / "log"),
+            "-o",
+            f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off",
+            "start",
+        ]
+    )
     cluster = Cluster(port, sock, bins)
     try:
         deadline = time.monotonic() + 30

@@ -1,1 +1,1 @@
-"""The Streamlit dashboard: pages → dashboard.data → metrics (queries, report, figures) → store."""
+"""The Streamlit dashboard: pages → dashboard.data → metrics (queries, locality_progress, figures) → store."""

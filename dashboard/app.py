@@ -23,7 +23,9 @@ st.set_page_config(page_title="Xã hội học tập", page_icon=":material/scho
 st.sidebar.radio(
     "Ngôn ngữ / Language",
     list(LANGS),
-    index=list(LANGS).index(st.query_params.get("lang", "vi")) if st.query_params.get("lang") in LANGS else 0,
+    index=list(LANGS).index(st.query_params.get("lang", "vi"))
+    if st.query_params.get("lang") in LANGS
+    else 0,
     format_func=LANGS.__getitem__,
     key="lang",
     horizontal=True,
@@ -36,11 +38,21 @@ elif "lang" in st.query_params:
 PAGES = Path(__file__).resolve().parent / "views"
 nav = st.navigation(
     [
-        st.Page(PAGES / "overview.py", title=t("nav_overview"), icon=":material/dashboard:", default=True),
+        st.Page(
+            PAGES / "overview.py",
+            title=t("nav_overview"),
+            icon=":material/dashboard:",
+            default=True,
+        ),
         st.Page(PAGES / "compare.py", title=t("nav_compare"), icon=":material/leaderboard:"),
         st.Page(PAGES / "profile.py", title=t("nav_profile"), icon=":material/location_city:"),
         st.Page(PAGES / "export.py", title=t("nav_export"), icon=":material/download:"),
-        st.Page(PAGES / "import_data.py", title=t("nav_import"), icon=":material/upload_file:", url_path="import"),
+        st.Page(
+            PAGES / "import_data.py",
+            title=t("nav_import"),
+            icon=":material/upload_file:",
+            url_path="import",
+        ),
         st.Page(PAGES / "method.py", title=t("nav_method"), icon=":material/menu_book:"),
     ]
 )

@@ -1,7 +1,7 @@
 """Cached wrappers the pages call: metrics functions over this process's copy of the store.
 
 No SQL and no progress maths here or in the pages: this module calls metrics.queries,
-metrics.report and metrics.progress, and caches the answers. Pages read a copy of the store in
+metrics.locality_progress and metrics.progress, and caches the answers. Pages read a copy of the store in
 memory (metrics.snapshot), never the store itself, so imports from the CLI, other processes or
 this app write while pages are served. Every cache key starts with (store, version): a write
 anywhere makes the next page run (at most half a second later) load and key the new figures.
@@ -21,11 +21,13 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from metrics import auth, export, importer, report, templates
+from metrics import auth, inputs, locality_progress
 from metrics import queries as q
+from metrics import register_queries as rq
 from metrics.backend import StoreBusy, parse_location, writing
 from metrics.indicators import registry
-from metrics.report import IndicatorProgress
+from metrics.locality_progress import IndicatorProgress
+from metrics.outputs import images
 from metrics.resolve import LocalityIndex
 from metrics.snapshot import SnapshotCache
 from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, StoreError, rollback_batch
@@ -53,7 +55,9 @@ def store_state() -> StoreState:
     try:
         loc = parse_location(None)
     except StoreError as exc:
-        return StoreState(None, f"{exc}\n\nSửa biến môi trường `XHHT_DB` rồi khởi động lại ứng dụng.")
+        return StoreState(
+            None, f"{exc}\n\nSửa biến môi trường `XHHT_DB` rồi khởi động lại ứng dụng."
+        )
     if loc.path is not None and not loc.path.exists():
         return StoreState(
             None,
@@ -94,44 +98,46 @@ def has_synthetic(key: StoreKey) -> bool:
 
 @st.cache_data(show_spinner=False)
 def provinces(key: StoreKey) -> pl.DataFrame:
-    return q.provinces(_cur(key))
+    return rq.provinces(_cur(key))
 
 
 @st.cache_data(show_spinner=False)
 def communes(key: StoreKey, province_id: str) -> pl.DataFrame:
-    return q.communes_of(_cur(key), province_id)
+    return rq.communes_of(_cur(key), province_id)
 
 
 @st.cache_data(show_spinner=False)
 def old_districts(key: StoreKey, province_id: str) -> pl.DataFrame:
-    return q.old_districts_of(_cur(key), province_id)
+    return rq.old_districts_of(_cur(key), province_id)
 
 
 @st.cache_data(show_spinner=False)
 def locality(key: StoreKey, locality_id: str) -> dict | None:
-    return q.locality(_cur(key), locality_id)
+    return rq.locality(_cur(key), locality_id)
 
 
 @st.cache_data(show_spinner=False)
 def predecessors(key: StoreKey, locality_id: str) -> pl.DataFrame:
-    return q.predecessors(_cur(key), locality_id)
+    return rq.predecessors(_cur(key), locality_id)
 
 
 @st.cache_data(show_spinner=False)
 def progress(key: StoreKey, locality_id: str, year: int) -> list[IndicatorProgress]:
-    return report.progress_for(_cur(key), locality_id, year, series=series_all(key, locality_id))
+    return locality_progress.progress_for(
+        _cur(key), locality_id, year, series=series_all(key, locality_id)
+    )
 
 
 @st.cache_data(show_spinner=False)
 def children(key: StoreKey, parent_id: str, year: int) -> pl.DataFrame:
     """Each commune of a province (or each province of the country) × indicator, with status."""
-    return report.children_progress(_cur(key), parent_id, year)
+    return locality_progress.children_progress(_cur(key), parent_id, year)
 
 
 @st.cache_data(show_spinner=False)
 def series_all(key: StoreKey, locality_id: str) -> pl.DataFrame:
     """Every indicator's yearly figures of one locality: one roll-up, shared by all charts."""
-    return report.series_all(_cur(key), locality_id)
+    return locality_progress.series_all(_cur(key), locality_id)
 
 
 def series(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
@@ -154,7 +160,7 @@ def _locality_index(location_text: str, store_id: str, _key: StoreKey) -> Locali
 
 
 def status_counts(children_frame: pl.DataFrame, indicator: str) -> dict[str, int]:
-    return report.status_counts(children_frame, indicator)
+    return locality_progress.status_counts(children_frame, indicator)
 
 
 @st.cache_data(show_spinner=False)
@@ -174,8 +180,13 @@ def levels(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def targets_ahead(key: StoreKey, locality_id: str, year: int) -> pl.DataFrame:
-    return report.targets_ahead(_cur(key), locality_id, year, series=series_all(key, locality_id),
-                                targets=targets(key, locality_id))
+    return locality_progress.targets_ahead(
+        _cur(key),
+        locality_id,
+        year,
+        series=series_all(key, locality_id),
+        targets=targets(key, locality_id),
+    )
 
 
 def indicator_ids() -> list[str]:
@@ -192,23 +203,36 @@ def is_country(locality_id: str) -> bool:
 # officer sees the write on the next run; other processes see it within their next probe.
 
 
-def preview_import(key: StoreKey, name: str, content: bytes, sheet: str | None,
-                   allowed_provinces: list[str] | None) -> importer.ImportResult:
+def preview_import(
+    key: StoreKey, name: str, content: bytes, sheet: str | None, allowed_provinces: list[str] | None
+) -> inputs.ImportResult:
     """What the file would change (nothing is written)."""
-    return importer.check_file(_cur(key), Path(name), data=content, sheet=sheet,
-                               index=locality_index(key), allowed_provinces=allowed_provinces)
+    return inputs.check_file(
+        _cur(key),
+        Path(name),
+        data=content,
+        sheet=sheet,
+        index=locality_index(key),
+        allowed_provinces=allowed_provinces,
+    )
 
 
-def commit_import(key: StoreKey, name: str, content: bytes, sheet: str | None, user: str,
-                  allowed_provinces: list[str] | None) -> importer.ImportResult:
+def commit_import(
+    key: StoreKey,
+    name: str,
+    content: bytes,
+    sheet: str | None,
+    user: str,
+    allowed_provinces: list[str] | None,
+) -> inputs.ImportResult:
     checked = preview_import(key, name, content, sheet, allowed_provinces)
     if checked.status == "refused":
         return checked
     try:
         with writing(_snapshots(key[0]).loc, role=f"nhập {name}") as con:
-            importer.write_checked(con, checked, user=user)
+            inputs.write_checked(con, checked, user=user)
     except StoreError as exc:
-        return importer.ImportResult("refused", problems=[importer.Problem("", None, None, str(exc))])
+        return inputs.ImportResult("refused", problems=[inputs.Problem("", None, None, str(exc))])
     _reload(key)
     return checked
 
@@ -231,19 +255,19 @@ def _reload(key: StoreKey) -> None:
 
 @st.cache_data(show_spinner=False)
 def batches(key: StoreKey) -> pl.DataFrame:
-    return q.batches(_cur(key))
+    return rq.batches(_cur(key))
 
 
 def sheet_names(name: str, content: bytes) -> list[str]:
     try:
-        return [s for s, _ in importer.read_workbook(Path(name), content)]
-    except importer.ImportRefused:
+        return [s for s, _ in inputs.read_workbook(Path(name), content)]
+    except inputs.ImportRefused:
         return []
 
 
 @st.cache_data(show_spinner=False)
 def template(kind: str) -> bytes:
-    return templates.build_template(kind)  # type: ignore[arg-type]
+    return inputs.build_template(kind)  # type: ignore[arg-type]
 
 
 def accounts() -> auth.AccountsFile:
@@ -251,34 +275,46 @@ def accounts() -> auth.AccountsFile:
 
 
 # --- Exports -----------------------------------------------------------------------------------
-ExportError = export.ExportError
+ExportError = images.ExportError
 
 
 def export_available() -> bool:
-    return export.find_browser() is not None
+    return images.ExportServer.find_browser() is not None
 
 
 def export_unavailable_reason() -> str:
-    return ("Máy chủ chưa có trình duyệt Chromium nên chưa xuất được ảnh biểu đồ, bộ trình chiếu và dự thảo báo cáo "
-            "(bảng tính vẫn xuất được). Cài bằng `apt-get install chromium fonts-dejavu-core`.")
+    return (
+        "Máy chủ chưa có trình duyệt Chromium nên chưa xuất được ảnh biểu đồ, bộ trình chiếu và dự thảo báo cáo "
+        "(bảng tính vẫn xuất được). Cài bằng `apt-get install chromium fonts-dejavu-core`."
+    )
 
 
 def make_document(key: StoreKey, kind: str, locality_id: str, year: int) -> bytes:
+    # The format modules load python-pptx, python-docx or xlsxwriter: imported here, when a
+    # document is asked for, so that page starts do not pay for them.
     buffer = io.BytesIO()
     cur = _cur(key)
     if kind == "pptx":
-        export.build_deck(cur, locality_id, year, buffer)
+        from metrics.outputs.deck import build_deck
+
+        build_deck(cur, locality_id, year, buffer)
     elif kind == "xlsx":
-        export.build_workbook(cur, locality_id, year, buffer)
+        from metrics.outputs.workbook import build_workbook
+
+        build_workbook(cur, locality_id, year, buffer)
     else:
-        export.build_report(cur, locality_id, year, buffer)
+        from metrics.outputs.report_draft import build_report
+
+        build_report(cur, locality_id, year, buffer)
     return buffer.getvalue()
 
 
 def chart_image(fig: go.Figure, source: str, fmt: str, scale: float = 1.0) -> bytes:
     """A page chart at print quality (1920×1080, or 3840×2160 at scale 2) with its source line
     inside; the figure's own "Dữ liệu minh họa" mark stays in it."""
-    return export.image_bytes(export.for_print(fig, source=source, synthetic=False), fmt, scale)
+    return images.export_server().image_bytes(
+        images.for_print(fig, source=source, synthetic=False), fmt, scale
+    )
 
 
 def table_xlsx(table: pl.DataFrame, name: str) -> bytes:

@@ -63,7 +63,9 @@ def pick(
         else:
             st.session_state[wkey] = default if default in options else options[0]
     if widget == "radio":
-        value = st.radio(label, options, format_func=format_func, key=wkey, horizontal=True, help=help)
+        value = st.radio(
+            label, options, format_func=format_func, key=wkey, horizontal=True, help=help
+        )
     else:
         value = st.selectbox(label, options, format_func=format_func, key=wkey, help=help)
     st.query_params[name] = str(value)
@@ -90,7 +92,9 @@ def to_pandas_vi(frame: pl.DataFrame, decimals: dict[str, int] | None = None) ->
         if dtype.is_numeric() and not col.lower().startswith(("năm", "year", "mã", "code")):
             d = decimals.get(col, 0 if dtype.is_integer() else 1)
             fmts[col] = _vi_number(d)
-    return pdf.style.format(fmts, na_rep="–").format(na_rep="–", subset=[c for c in pdf.columns if c not in fmts])
+    return pdf.style.format(fmts, na_rep="–").format(
+        na_rep="–", subset=[c for c in pdf.columns if c not in fmts]
+    )
 
 
 def _vi_number(decimals: int) -> Callable[[Any], str]:
@@ -127,20 +131,46 @@ def chart(
         slug = _slug(name)
         downloads: list[tuple[str, Callable[[], bytes], str, str]] = [
             (t("download_csv"), lambda: table.write_csv().encode("utf-8-sig"), "csv", "text/csv"),
-            (t("download_xlsx"), lambda: data.table_xlsx(table, name), "xlsx",
-             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (t("download_html"), lambda: fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8"), "html", "text/html"),
+            (
+                t("download_xlsx"),
+                lambda: data.table_xlsx(table, name),
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                t("download_html"),
+                lambda: fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8"),
+                "html",
+                "text/html",
+            ),
         ]
         if data.export_available():
             src = source or DEFAULT_SOURCE
             downloads += [
                 (t("download_png"), lambda: data.chart_image(fig, src, "png"), "png", "image/png"),
-                (t("download_png2"), lambda: data.chart_image(fig, src, "png", scale=2), "2x.png", "image/png"),
-                (t("download_svg"), lambda: data.chart_image(fig, src, "svg"), "svg", "image/svg+xml"),
+                (
+                    t("download_png2"),
+                    lambda: data.chart_image(fig, src, "png", scale=2),
+                    "2x.png",
+                    "image/png",
+                ),
+                (
+                    t("download_svg"),
+                    lambda: data.chart_image(fig, src, "svg"),
+                    "svg",
+                    "image/svg+xml",
+                ),
             ]
         cols = st.columns(len(downloads))
         for col, (label, make, ext, mime) in zip(cols, downloads, strict=True):
-            col.download_button(label, data=make, file_name=f"{slug}.{ext}", mime=mime, key=f"{key}_{ext}", on_click="ignore")
+            col.download_button(
+                label,
+                data=make,
+                file_name=f"{slug}.{ext}",
+                mime=mime,
+                key=f"{key}_{ext}",
+                on_click="ignore",
+            )
         if not data.export_available():
             st.caption(data.export_unavailable_reason())
     return event

@@ -79,7 +79,9 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     if scheme != SCHEME:
         return False
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), bytes.fromhex(salt_hex), int(iterations))
+    digest = hashlib.pbkdf2_hmac(
+        "sha256", password.encode("utf-8"), bytes.fromhex(salt_hex), int(iterations)
+    )
     return hmac.compare_digest(digest.hex(), hash_hex)
 
 

@@ -50,7 +50,7 @@ class StoreBusy(StoreError):
 class StoreLocation:
     """A parsed --db: `path` for a DuckDB file, `dsn` (libpq key=value) for PostgreSQL."""
 
-    text: str              # as the user wrote it, password hidden: for messages
+    text: str  # as the user wrote it, password hidden: for messages
     path: Path | None = None
     dsn: str | None = None
     is_default: bool = False
@@ -83,7 +83,9 @@ def parse_location(text: str | os.PathLike[str] | None) -> StoreLocation:
         return _parse_url(raw)
     path = Path(raw).expanduser()
     if path.is_dir():
-        raise StoreError(f"{path} là một thư mục, không phải tệp kho. Chỉ tên tệp, ví dụ `{path / 'xhht.duckdb'}`.")
+        raise StoreError(
+            f"{path} là một thư mục, không phải tệp kho. Chỉ tên tệp, ví dụ `{path / 'xhht.duckdb'}`."
+        )
     return StoreLocation(str(path), path=path, is_default=path.resolve() == DEFAULT_DB.resolve())
 
 
@@ -91,7 +93,9 @@ def _parse_url(raw: str) -> StoreLocation:
     parts = urlsplit(raw)
     example = "postgresql://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ:5432/TÊN_CSDL"
     if parts.scheme not in ("postgresql", "postgres"):
-        raise StoreError(f"Không hiểu địa chỉ kho “{_hide_password(raw)}”: chỉ nhận tệp DuckDB hoặc {example}.")
+        raise StoreError(
+            f"Không hiểu địa chỉ kho “{_hide_password(raw)}”: chỉ nhận tệp DuckDB hoặc {example}."
+        )
     bad_port = f"Cổng trong “{_hide_password(raw)}” không phải số từ 1 đến 65535. Ví dụ: {example}."
     try:
         port = 5432 if parts.port is None else parts.port
@@ -104,7 +108,9 @@ def _parse_url(raw: str) -> StoreLocation:
     if not host:
         raise StoreError(f"Địa chỉ “{_hide_password(raw)}” thiếu tên máy chủ. Ví dụ: {example}.")
     if not dbname or "/" in dbname:
-        raise StoreError(f"Địa chỉ “{_hide_password(raw)}” thiếu tên cơ sở dữ liệu sau dấu “/”. Ví dụ: {example}.")
+        raise StoreError(
+            f"Địa chỉ “{_hide_password(raw)}” thiếu tên cơ sở dữ liệu sau dấu “/”. Ví dụ: {example}."
+        )
     if not parts.username:
         raise StoreError(f"Địa chỉ “{_hide_password(raw)}” thiếu tên người dùng. Ví dụ: {example}.")
     options = {"host": host, "port": str(port), "dbname": dbname, "user": unquote(parts.username)}
@@ -112,7 +118,9 @@ def _parse_url(raw: str) -> StoreLocation:
         options["password"] = unquote(parts.password)
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if key not in PG_URL_OPTIONS:
-            raise StoreError(f"Tham số “{key}” trong địa chỉ kho không được hỗ trợ; dùng một trong: {', '.join(PG_URL_OPTIONS)}.")
+            raise StoreError(
+                f"Tham số “{key}” trong địa chỉ kho không được hỗ trợ; dùng một trong: {', '.join(PG_URL_OPTIONS)}."
+            )
         options[key] = value
     options.setdefault("connect_timeout", "10")
     shown = f"postgresql://{options['user']}@{host}:{port}/{dbname}"
@@ -140,11 +148,15 @@ def _postgres_extension() -> str:
     base = Path(ext.__file__).parent / "extensions" / f"v{duckdb.__version__}"
     found = sorted(base.glob("postgres_scanner.duckdb_extension"))
     if not found:
-        raise StoreError(f"Thiếu phần mở rộng postgres của DuckDB {duckdb.__version__} (gói duckdb-extension-postgres-scanner).")
+        raise StoreError(
+            f"Thiếu phần mở rộng postgres của DuckDB {duckdb.__version__} (gói duckdb-extension-postgres-scanner)."
+        )
     return str(found[0])
 
 
-def _attach_postgres(loc: StoreLocation, *, role: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _attach_postgres(
+    loc: StoreLocation, *, role: str, read_only: bool
+) -> duckdb.DuckDBPyConnection:
     assert loc.dsn is not None
     con = open_duckdb(":memory:")
     try:
@@ -177,10 +189,17 @@ def _postgres_message(loc: StoreLocation, exc: Exception) -> str:
         return f"Máy chủ PostgreSQL từ chối đăng nhập vào {loc}: sai tên người dùng hoặc mật khẩu."
     if re.search(r'database "[^"]*" does not exist', text):
         return f"Máy chủ PostgreSQL không có cơ sở dữ liệu trong {loc}. Tạo nó trước (createdb), rồi `xhht init --db …`."
-    if "Connection refused" in text or "could not connect" in text or "timeout expired" in text \
-            or "could not translate host name" in text or "Unable to connect" in text:
-        return (f"Không kết nối được tới máy chủ PostgreSQL của {loc}: máy chủ chưa chạy, sai địa chỉ/cổng, "
-                "hoặc tường lửa chặn. Kiểm tra máy chủ rồi thử lại.")
+    if (
+        "Connection refused" in text
+        or "could not connect" in text
+        or "timeout expired" in text
+        or "could not translate host name" in text
+        or "Unable to connect" in text
+    ):
+        return (
+            f"Không kết nối được tới máy chủ PostgreSQL của {loc}: máy chủ chưa chạy, sai địa chỉ/cổng, "
+            "hoặc tường lửa chặn. Kiểm tra máy chủ rồi thử lại."
+        )
     return f"Không mở được kho PostgreSQL {loc}: {text.splitlines()[0] if text else type(exc).__name__}"
 
 
@@ -192,8 +211,11 @@ def _holder(text: str) -> str:
     pid = int(match.group(1))
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        words = [Path(a.decode(errors="replace")).name if i == 0 else a.decode(errors="replace")
-                 for i, a in enumerate(argv) if a]
+        words = [
+            Path(a.decode(errors="replace")).name if i == 0 else a.decode(errors="replace")
+            for i, a in enumerate(argv)
+            if a
+        ]
         what = " ".join(words)[:120]
     except OSError:
         what = ""
@@ -204,11 +226,15 @@ def _is_lock_conflict(exc: Exception) -> bool:
     return "Could not set lock" in str(exc) or "Conflicting lock" in str(exc)
 
 
-def _open_file(loc: StoreLocation, *, read_only: bool, wait: float, role: str) -> duckdb.DuckDBPyConnection:
+def _open_file(
+    loc: StoreLocation, *, read_only: bool, wait: float, role: str
+) -> duckdb.DuckDBPyConnection:
     assert loc.path is not None
     path = loc.path
     if not path.exists():
-        raise StoreError(f"Không tìm thấy kho dữ liệu {path}. Tạo kho bằng `xhht demo --db {path}` hoặc `xhht init --db {path}`.")
+        raise StoreError(
+            f"Không tìm thấy kho dữ liệu {path}. Tạo kho bằng `xhht demo --db {path}` hoặc `xhht init --db {path}`."
+        )
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
@@ -216,7 +242,9 @@ def _open_file(loc: StoreLocation, *, read_only: bool, wait: float, role: str) -
             return open_duckdb(path, read_only=read_only)
         except duckdb.Error as exc:
             if not _is_lock_conflict(exc):
-                raise StoreError(f"Không mở được kho dữ liệu {path}: {str(exc).splitlines()[0]}") from exc
+                raise StoreError(
+                    f"Không mở được kho dữ liệu {path}: {str(exc).splitlines()[0]}"
+                ) from exc
             if time.monotonic() >= deadline:
                 raise StoreBusy(
                     f"Kho dữ liệu {path} đang được {_holder(str(exc))} ghi hoặc giữ, đã chờ {wait:g} giây. "
@@ -228,8 +256,9 @@ def _open_file(loc: StoreLocation, *, read_only: bool, wait: float, role: str) -
 
 
 @contextmanager
-def reading(loc: StoreLocation, *, wait: float | None = None, role: str = "đọc",
-            check: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+def reading(
+    loc: StoreLocation, *, wait: float | None = None, role: str = "đọc", check: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection for a short read; the store is checked (ours, this schema version) unless
     `check=False` (`xhht check` reports what it finds instead)."""
     wait = lock_wait_s() if wait is None else wait
@@ -282,8 +311,9 @@ def _postgres_reader(loc: StoreLocation, role: str) -> duckdb.DuckDBPyConnection
 
 
 @contextmanager
-def writing(loc: StoreLocation, *, wait: float | None = None, role: str = "ghi",
-            check: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(
+    loc: StoreLocation, *, wait: float | None = None, role: str = "ghi", check: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """The write lock and one transaction: committed when the block ends, rolled back (store
     untouched) when it raises or the process dies. `check=False` only for upgrading a store of
     an older schema."""
@@ -318,8 +348,10 @@ def creating(loc: StoreLocation) -> Iterator[duckdb.DuckDBPyConnection]:
             con = _attach_postgres(loc, role="tạo kho", read_only=False)
             try:
                 if _has_tables(con):
-                    raise StoreError(f"Cơ sở dữ liệu {loc} đã có bảng của kho. Dùng một cơ sở dữ liệu trống "
-                                     "(hoặc xóa các bảng cũ bằng psql nếu chắc chắn không cần).")
+                    raise StoreError(
+                        f"Cơ sở dữ liệu {loc} đã có bảng của kho. Dùng một cơ sở dữ liệu trống "
+                        "(hoặc xóa các bảng cũ bằng psql nếu chắc chắn không cần)."
+                    )
             except BaseException:
                 con.close()
                 raise
@@ -330,7 +362,9 @@ def creating(loc: StoreLocation) -> Iterator[duckdb.DuckDBPyConnection]:
             try:
                 loc.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"Không tạo được thư mục {loc.path.parent}: {exc.strerror}.") from exc
+                raise StoreError(
+                    f"Không tạo được thư mục {loc.path.parent}: {exc.strerror}."
+                ) from exc
             con = open_duckdb(loc.path)
         try:
             yield con
@@ -340,7 +374,8 @@ def creating(loc: StoreLocation) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
     rows = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'meta'", [PG_CATALOG]
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'meta'",
+        [PG_CATALOG],
     ).fetchall()
     return bool(rows[0][0])
 
@@ -348,20 +383,26 @@ def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
 @contextmanager
 def _in_process(wait: float, loc: StoreLocation, role: str) -> Iterator[None]:
     if not _IN_PROCESS.acquire(timeout=max(wait, 0.05)):
-        raise StoreBusy(f"Kho dữ liệu {loc} đang được một việc khác của chính tiến trình này dùng; "
-                        f"đã chờ {wait:g} giây. Thử lại lệnh {role} sau ít phút.")
+        raise StoreBusy(
+            f"Kho dữ liệu {loc} đang được một việc khác của chính tiến trình này dùng; "
+            f"đã chờ {wait:g} giây. Thử lại lệnh {role} sau ít phút."
+        )
     try:
         yield
     finally:
         _IN_PROCESS.release()
 
 
-def _lock_postgres(con: duckdb.DuckDBPyConnection, loc: StoreLocation, wait: float, role: str) -> None:
+def _lock_postgres(
+    con: duckdb.DuckDBPyConnection, loc: StoreLocation, wait: float, role: str
+) -> None:
     """Order writers by PostgreSQL's own locks: EXCLUSIVE on batches lets readers read on."""
     ms = max(1, int(wait * 1000))
     con.execute(f"CALL postgres_execute('{PG_CATALOG}', 'SET LOCAL lock_timeout = {ms}')")
     try:
-        con.execute(f"CALL postgres_execute('{PG_CATALOG}', 'LOCK TABLE batches IN EXCLUSIVE MODE')")
+        con.execute(
+            f"CALL postgres_execute('{PG_CATALOG}', 'LOCK TABLE batches IN EXCLUSIVE MODE')"
+        )
     except duckdb.Error as exc:
         if "lock timeout" not in str(exc):
             raise StoreError(_postgres_message(loc, exc)) from exc

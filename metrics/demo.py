@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from metrics import register_queries as rq
 from metrics.config import DATA_DIR
 from metrics.indicators import registry
 from metrics.registers import load_registers
@@ -27,8 +28,6 @@ from metrics.store import (
     LEVEL_COLUMNS,
     BatchInfo,
     create_schema,
-    first_row,
-    query_frame,
     refresh_current,
     transaction,
     write_batch,
@@ -90,15 +89,6 @@ class DemoSummary:
     seed_observations: int
 
 
-def _commune_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return query_frame(
-        con,
-        """SELECT l.id, l.code, l.unit_type, l.area_km2, p.code AS province_code
-           FROM localities l JOIN localities p ON p.id = l.province_id
-           WHERE l.level = 'commune' ORDER BY l.code""",
-    )
-
-
 def generate_observations(communes: pl.DataFrame, seed: int = DEMO_SEED) -> pl.DataFrame:
     """Synthetic commune figures for DEMO_YEARS (deterministic for a seed)."""
     rng = np.random.default_rng(seed)
@@ -106,16 +96,24 @@ def generate_observations(communes: pl.DataFrame, seed: int = DEMO_SEED) -> pl.D
     unit_type = communes["unit_type"].to_numpy()
     is_ward = unit_type == "Phường"
     is_special = unit_type == "Đặc khu"
-    area = np.clip(np.nan_to_num(communes["area_km2"].to_numpy().astype(float), nan=60.0), 1.0, None)
+    area = np.clip(
+        np.nan_to_num(communes["area_km2"].to_numpy().astype(float), nan=60.0), 1.0, None
+    )
 
     # Magnitudes of a post-2025 commune: ~30,000 people on average, fewer in the mountains.
-    households = np.where(is_ward, rng.lognormal(np.log(11000), 0.35, n), rng.lognormal(np.log(6800), 0.45, n))
+    households = np.where(
+        is_ward, rng.lognormal(np.log(11000), 0.35, n), rng.lognormal(np.log(6800), 0.45, n)
+    )
     households = np.where(is_special, rng.uniform(800, 4000, n), households)
     households = households * np.clip((area / 80.0) ** -0.08, 0.7, 1.3)
     households = np.round(np.clip(households, 600, 40000)).astype(np.int64)
     clans = np.round(np.clip(households / rng.uniform(35, 90, n), 8, 400)).astype(np.int64)
-    villages = np.round(np.where(is_ward, rng.uniform(18, 70, n), rng.uniform(9, 45, n))).astype(np.int64)
-    organisations = np.round(np.where(is_ward, rng.uniform(25, 110, n), rng.uniform(14, 60, n))).astype(np.int64)
+    villages = np.round(np.where(is_ward, rng.uniform(18, 70, n), rng.uniform(9, 45, n))).astype(
+        np.int64
+    )
+    organisations = np.round(
+        np.where(is_ward, rng.uniform(25, 110, n), rng.uniform(14, 60, n))
+    ).astype(np.int64)
     adults = np.round(households * rng.uniform(1.9, 2.5, n)).astype(np.int64)
     staff = np.round(organisations * rng.uniform(9, 18, n)).astype(np.int64)
     cadres = np.round(rng.uniform(6, 35, n)).astype(np.int64)
@@ -168,9 +166,19 @@ def generate_observations(communes: pl.DataFrame, seed: int = DEMO_SEED) -> pl.D
 
     growth = 1.0 + 0.008 * (np.array(DEMO_YEARS) - DEMO_YEARS[0])  # populations grow a little
     recognized_citizens = np.zeros((n, len(DEMO_YEARS)), dtype=np.int64)
-    for ind in ("gia_dinh", "dong_ho", "cong_dong_thon", "don_vi", "cong_dan_nguoi_lon", "cong_dan_can_bo", "can_bo_khuyen_hoc"):
+    for ind in (
+        "gia_dinh",
+        "dong_ho",
+        "cong_dong_thon",
+        "don_vi",
+        "cong_dan_nguoi_lon",
+        "cong_dan_can_bo",
+        "can_bo_khuyen_hoc",
+    ):
         grows = ind in ("gia_dinh", "cong_dan_nguoi_lon", "cong_dan_can_bo")
-        total = np.round(totals[ind][:, None] * (growth[None, :] if grows else np.ones_like(growth)[None, :])).astype(np.int64)
+        total = np.round(
+            totals[ind][:, None] * (growth[None, :] if grows else np.ones_like(growth)[None, :])
+        ).astype(np.int64)
         recognized = np.minimum(np.round(total * rates_by_ind[ind] / 100.0).astype(np.int64), total)
         if ind in ("cong_dan_nguoi_lon", "cong_dan_can_bo"):
             recognized_citizens += recognized
@@ -181,22 +189,35 @@ def generate_observations(communes: pl.DataFrame, seed: int = DEMO_SEED) -> pl.D
         frames.append(_frame(communes, ind, total, recognized, rng))
     # Commune learning community (Thông tư 25/2023 from 2024): 1 of 1 when recognised.
     p_recognised = np.clip(0.25 + (prov_effect + commune_effect) / 40.0, 0.02, 0.9)
-    first_year = np.where(rng.random(n) < p_recognised, rng.choice([2021, 2022, 2023, 2024, 2025], n), 9999)
+    first_year = np.where(
+        rng.random(n) < p_recognised, rng.choice([2021, 2022, 2023, 2024, 2025], n), 9999
+    )
     one = np.ones((n, len(DEMO_YEARS)), dtype=np.int64)
     recognised_xa = (np.array(DEMO_YEARS)[None, :] >= first_year[:, None]).astype(np.int64)
     frames.append(_frame(communes, "cong_dong_xa", one, recognised_xa, rng))
 
     obs = pl.concat(frames)
-    skip = pl.DataFrame({"locality_id": communes["id"], "skip_year": skip_year, "missing_2025": missing_2025})
+    skip = pl.DataFrame(
+        {"locality_id": communes["id"], "skip_year": skip_year, "missing_2025": missing_2025}
+    )
     obs = (
         obs.join(skip, on="locality_id")
-        .filter((pl.col("year") != pl.col("skip_year")) & ~((pl.col("year") == 2025) & pl.col("missing_2025")))
+        .filter(
+            (pl.col("year") != pl.col("skip_year"))
+            & ~((pl.col("year") == 2025) & pl.col("missing_2025"))
+        )
         .drop("skip_year", "missing_2025")
     )
     return obs
 
 
-def _frame(communes: pl.DataFrame, ind: str, total: np.ndarray, recognized: np.ndarray, rng: np.random.Generator) -> pl.DataFrame:
+def _frame(
+    communes: pl.DataFrame,
+    ind: str,
+    total: np.ndarray,
+    recognized: np.ndarray,
+    rng: np.random.Generator,
+) -> pl.DataFrame:
     n, ny = total.shape
     # Registered: everyone recognised registered, plus some who registered and fell short.
     extra = np.round((total - recognized) * rng.uniform(0.05, 0.45, (n, ny))).astype(np.int64)
@@ -242,7 +263,7 @@ def generate_province_units(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEE
     """Provincial learning units (don_vi_cap_tinh), reported by each province — except tỉnh Quảng
     Ngãi, whose figures in the demo are the real ones of its old districts (seed reports)."""
     rng = np.random.default_rng(seed + 1)
-    provinces = [r[0] for r in con.execute("SELECT id FROM localities WHERE level = 'province' AND code <> '51' ORDER BY code").fetchall()]
+    provinces = [pid for code, pid in rq.province_ids_by_code(con).items() if code != "51"]
     rows = []
     for pid in provinces:
         total = int(rng.uniform(60, 220))
@@ -259,15 +280,31 @@ def generate_province_units(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEE
             md1 = None if old or md2 is None else rec - md2
             rows.append(
                 {
-                    "locality_id": pid, "year": year, "indicator": "don_vi_cap_tinh", "total": total,
-                    "registered": reg, "recognized": rec, "level_tot": tot, "level_kha": kha,
-                    "level_trung_binh": 0 if old else None, "level_muc_do_1": md1, "level_muc_do_2": md2,
+                    "locality_id": pid,
+                    "year": year,
+                    "indicator": "don_vi_cap_tinh",
+                    "total": total,
+                    "registered": reg,
+                    "recognized": rec,
+                    "level_tot": tot,
+                    "level_kha": kha,
+                    "level_trung_binh": 0 if old else None,
+                    "level_muc_do_1": md1,
+                    "level_muc_do_2": md2,
                 }
             )
-    return pl.DataFrame(rows, schema={
-        "locality_id": pl.String, "year": pl.Int32, "indicator": pl.String, "total": pl.Int64,
-        "registered": pl.Int64, "recognized": pl.Int64, **{c: pl.Int64 for c in LEVEL_COLUMNS},
-    })
+    return pl.DataFrame(
+        rows,
+        schema={
+            "locality_id": pl.String,
+            "year": pl.Int32,
+            "indicator": pl.String,
+            "total": pl.Int64,
+            "registered": pl.Int64,
+            "recognized": pl.Int64,
+            **{c: pl.Int64 for c in LEVEL_COLUMNS},
+        },
+    )
 
 
 def _with_source(frame: pl.DataFrame, source: str) -> pl.DataFrame:
@@ -279,15 +316,23 @@ def _with_source(frame: pl.DataFrame, source: str) -> pl.DataFrame:
 
 def national_targets() -> pl.DataFrame:
     rows = [
-        {"locality_id": COUNTRY_ID, "indicator": ind.id, "target_year": t.year, "percent": float(t.percent),
-         "source": t.source, "confirmed": t.confirmed}
+        {
+            "locality_id": COUNTRY_ID,
+            "indicator": ind.id,
+            "target_year": t.year,
+            "percent": float(t.percent),
+            "source": t.source,
+            "confirmed": t.confirmed,
+        }
         for ind in registry().indicator
         for t in ind.national_target
     ]
     return pl.DataFrame(rows)
 
 
-def load_seed_figures(con: duckdb.DuckDBPyConnection, index: LocalityIndex, path: Path | None = None) -> tuple[int, int]:
+def load_seed_figures(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, path: Path | None = None
+) -> tuple[int, int]:
     """Insert the seed reports' real figures and targets (not synthetic). Returns (obs, targets)."""
     with open(path or DATA_DIR / "seed_figures.toml", "rb") as fh:
         seed = tomllib.load(fh)
@@ -300,16 +345,18 @@ def load_seed_figures(con: duckdb.DuckDBPyConnection, index: LocalityIndex, path
         from_register = bool(item.get("total_from_register", False))
         if total is None and from_register:
             # The number of communes in the district is what the register knows.
-            row = first_row(
-                con, "SELECT count(*) FROM localities WHERE parent_id = ? AND level = 'old_commune'", [res.locality.id]
-            )
-            total = int(row[0]) if row else None
+            total = rq.communes_in_area(con, "old_district", res.locality.id)
         obs_rows.append(
             {
-                "locality_id": res.locality.id, "year": item["year"], "indicator": item["indicator"],
-                "total": total, "registered": item.get("registered"), "recognized": item.get("recognized"),
+                "locality_id": res.locality.id,
+                "year": item["year"],
+                "indicator": item["indicator"],
+                "total": total,
+                "registered": item.get("registered"),
+                "recognized": item.get("recognized"),
                 **{c: item.get(c) for c in LEVEL_COLUMNS},
-                "total_from_register": from_register, "source": item["source"],
+                "total_from_register": from_register,
+                "source": item["source"],
             }
         )
     tgt = seed["targets"]
@@ -317,15 +364,36 @@ def load_seed_figures(con: duckdb.DuckDBPyConnection, index: LocalityIndex, path
     if not res.ok or res.locality is None:
         raise ValueError(f"seed locality {tgt['locality']!r}: {res.message}")
     target_rows = [
-        {"locality_id": res.locality.id, "indicator": ind, "target_year": year, "percent": float(pct),
-         "source": tgt["source"], "confirmed": True}
+        {
+            "locality_id": res.locality.id,
+            "indicator": ind,
+            "target_year": year,
+            "percent": float(pct),
+            "source": tgt["source"],
+            "confirmed": True,
+        }
         for ind, pair in tgt["values"].items()
         for year, pct in zip((2026, 2030), pair, strict=True)
     ]
-    obs = pl.DataFrame(obs_rows, schema_overrides={c: pl.Int64 for c in ("total", "registered", "recognized", *LEVEL_COLUMNS)})
-    write_batch(con, BatchInfo(kind="seed", synthetic=False, created_by="xhht demo", file_name="data/seed_figures.toml",
-                               note="Số liệu thật từ các báo cáo mẫu"),
-                observations=obs, targets=pl.DataFrame(target_rows), refresh=False)
+    obs = pl.DataFrame(
+        obs_rows,
+        schema_overrides={
+            c: pl.Int64 for c in ("total", "registered", "recognized", *LEVEL_COLUMNS)
+        },
+    )
+    write_batch(
+        con,
+        BatchInfo(
+            kind="seed",
+            synthetic=False,
+            created_by="xhht demo",
+            file_name="data/seed_figures.toml",
+            note="Số liệu thật từ các báo cáo mẫu",
+        ),
+        observations=obs,
+        targets=pl.DataFrame(target_rows),
+        refresh=False,
+    )
     return len(obs_rows), len(target_rows)
 
 
@@ -334,29 +402,51 @@ def init_store(con: duckdb.DuckDBPyConnection) -> None:
     with transaction(con):
         create_schema(con)
         load_registers(con)
-        write_batch(con, BatchInfo(kind="registers", synthetic=False, created_by="xhht init",
-                                   file_name="data/indicators.toml",
-                                   note="Chỉ tiêu quốc gia (QĐ 387/QĐ-TTg, QĐ 677/QĐ-TTg)"),
-                    targets=national_targets())
+        write_batch(
+            con,
+            BatchInfo(
+                kind="registers",
+                synthetic=False,
+                created_by="xhht init",
+                file_name="data/indicators.toml",
+                note="Chỉ tiêu quốc gia (QĐ 387/QĐ-TTg, QĐ 677/QĐ-TTg)",
+            ),
+            targets=national_targets(),
+        )
 
 
 def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSummary:
     init_store(con)
     index = LocalityIndex.from_store(con)
-    communes = _commune_frame(con)
+    communes = rq.commune_register(con)
     with transaction(con):
         obs = pl.concat([generate_observations(communes, seed), generate_province_units(con, seed)])
-        code_to_id = dict(con.execute("SELECT code, id FROM localities WHERE level = 'province'").fetchall())
+        code_to_id = rq.province_ids_by_code(con)
         prov_targets = [
-            {"locality_id": code_to_id[code], "indicator": ind, "target_year": year, "percent": float(pct),
-             "source": "Kế hoạch của UBND tỉnh (minh họa)", "confirmed": True}
+            {
+                "locality_id": code_to_id[code],
+                "indicator": ind,
+                "target_year": year,
+                "percent": float(pct),
+                "source": "Kế hoạch của UBND tỉnh (minh họa)",
+                "confirmed": True,
+            }
             for code, inds in DEMO_PROVINCE_TARGETS.items()
             for ind, pair in inds.items()
             for year, pct in zip((2026, 2030), pair, strict=True)
         ]
-        write_batch(con, BatchInfo(kind="demo", synthetic=True, created_by="xhht demo", note=DEMO_SOURCE),
-                    observations=_with_source(obs, DEMO_SOURCE), targets=pl.DataFrame(prov_targets), refresh=False)
+        write_batch(
+            con,
+            BatchInfo(kind="demo", synthetic=True, created_by="xhht demo", note=DEMO_SOURCE),
+            observations=_with_source(obs, DEMO_SOURCE),
+            targets=pl.DataFrame(prov_targets),
+            refresh=False,
+        )
         n_seed_obs, n_seed_targets = load_seed_figures(con, index)
         refresh_current(con)
-    return DemoSummary(communes=communes.height, observations=obs.height,
-                       targets=len(prov_targets) + n_seed_targets, seed_observations=n_seed_obs)
+    return DemoSummary(
+        communes=communes.height,
+        observations=obs.height,
+        targets=len(prov_targets) + n_seed_targets,
+        seed_observations=n_seed_obs,
+    )

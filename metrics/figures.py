@@ -17,12 +17,12 @@ import polars as pl
 from metrics import progress as pm
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import registry
+from metrics.locality_progress import IndicatorProgress
 from metrics.progress import STATUS_STYLE, Status
-from metrics.report import IndicatorProgress
+from metrics.texts import text
 
 SEPARATORS = ",."  # decimal comma, thousands dot
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
-SYNTHETIC_NOTE = {"vi": "Dữ liệu minh họa", "en": "Illustrative data"}
 ACTUAL = "#0072B2"
 TRAJECTORY = "#7F7F7F"
 PROJECTION = "#0072B2"
@@ -30,50 +30,10 @@ TARGET = "#D55E00"
 GRID = "#EBF0F8"
 COLORWAY = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-_T = {
-    "vi": {
-        "actual": "Thực hiện",
-        "trajectory": "Lộ trình đến mục tiêu",
-        "projection": "Dự báo theo xu hướng",
-        "target": "Mục tiêu",
-        "source": "Nguồn",
-        "rate": "Tỷ lệ (% trên tổng số)",
-        "year": "Năm",
-        "plan": "% kế hoạch đạt được",
-        "count": "Số lượng",
-        "no_data": "Chưa có số liệu",
-        "of_target": "Đạt {} kế hoạch",
-        "target_of": "Mục tiêu {}: {}",
-        "households": "Tổng số",
-    },
-    "en": {
-        "actual": "Actual",
-        "trajectory": "Trajectory to target",
-        "projection": "Projection from trend",
-        "target": "Target",
-        "source": "Source",
-        "rate": "Rate (% of total)",
-        "year": "Year",
-        "plan": "% of plan reached",
-        "count": "Count",
-        "no_data": "No data yet",
-        "of_target": "{} of plan",
-        "target_of": "Target {}: {}",
-        "households": "Total",
-    },
-}
 
-
-def _t(lang: str, key: str) -> str:
-    return _T.get(lang, _T["vi"])[key]
-
-
-def status_text(status: str, lang: str = "vi") -> str:
-    style = STATUS_STYLE[Status(status)]
-    return f"{style.symbol} {style.label_vi if lang == 'vi' else style.label_en}"
-
-
-def _base_layout(fig: go.Figure, title: str, subtitle: str | None, synthetic: bool, lang: str) -> go.Figure:
+def _base_layout(
+    fig: go.Figure, title: str, subtitle: str | None, synthetic: bool, lang: str
+) -> go.Figure:
     fig.update_layout(
         separators=SEPARATORS,
         font={"family": FONT, "size": 13},
@@ -100,7 +60,7 @@ def _finish(fig: go.Figure) -> go.Figure:
     if meta.get("synthetic"):
         top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
         fig.add_annotation(
-            text=SYNTHETIC_NOTE.get(meta.get("lang", "vi"), SYNTHETIC_NOTE["vi"]),
+            text=text("fig_synthetic_note", meta.get("lang", "vi")),
             xref="paper",
             yref="paper",
             x=1,
@@ -133,11 +93,11 @@ def progress_chart(
     """Actual rates by year, the straight trajectory from the baseline to the targets, the targets
     (2025/2026/2030) marked, and the projection from the recent trend (dashed).
 
-    `series` has columns year and rate_pct (metrics.report.series_frame); `targets` the
+    `series` has columns year and rate_pct (metrics.locality_progress.series_frame); `targets` the
     resolved targets of the indicator (target_year, percent), or {year: percent}.
     """
     ind = registry().by_id(item.indicator)
-    label = ind.label_vi if lang == "vi" else ind.label_en
+    label = ind.label(lang)
     tmap = _targets_map(targets)
     if item.target_year is not None and item.target_pct is not None:
         tmap.setdefault(item.target_year, item.target_pct)
@@ -153,7 +113,7 @@ def progress_chart(
                 x=[y for y, _ in pts],
                 y=[v for _, v in pts],
                 mode="lines+markers+text",
-                name=_t(lang, "actual"),
+                name=text("fig_actual", lang),
                 line={"color": ACTUAL, "width": 3},
                 marker={"size": 8},
                 text=[fmt_pct(v) for _, v in pts],
@@ -162,7 +122,7 @@ def progress_chart(
                 hovertemplate="%{x}: %{text}<extra></extra>",
             )
         )
-    # The trajectory: baseline → each later target, in order (DESIGN.md §3).
+    # The trajectory: baseline → each later target, in order (docs/method.md).
     if item.base_year is not None and item.base_pct is not None:
         later = sorted((y, v) for y, v in tmap.items() if y > item.base_year)
         if later:
@@ -173,10 +133,12 @@ def progress_chart(
                     x=xs,
                     y=ys,
                     mode="lines",
-                    name=_t(lang, "trajectory"),
+                    name=text("fig_trajectory", lang),
                     line={"color": TRAJECTORY, "width": 1.5, "dash": "dot"},
                     text=[fmt_pct(v) for v in ys],
-                    hovertemplate="%{x}: %{text}<extra>" + _t(lang, "trajectory") + "</extra>",
+                    hovertemplate="%{x}: %{text}<extra>"
+                    + text("fig_trajectory", lang)
+                    + "</extra>",
                 )
             )
     # Projection from the last actual point to each later target year.
@@ -193,11 +155,13 @@ def progress_chart(
                     x=xs,
                     y=ys,
                     mode="lines+markers",
-                    name=_t(lang, "projection"),
+                    name=text("fig_projection", lang),
                     line={"color": PROJECTION, "width": 2, "dash": "dash"},
                     marker={"size": 6, "symbol": "circle-open"},
                     text=[fmt_pct(v) for v in ys],
-                    hovertemplate="%{x}: %{text}<extra>" + _t(lang, "projection") + "</extra>",
+                    hovertemplate="%{x}: %{text}<extra>"
+                    + text("fig_projection", lang)
+                    + "</extra>",
                 )
             )
     if tmap:
@@ -207,9 +171,14 @@ def progress_chart(
                 x=ty,
                 y=[tmap[y] for y in ty],
                 mode="markers+text",
-                name=_t(lang, "target"),
-                marker={"symbol": "star", "size": 15, "color": TARGET, "line": {"width": 1, "color": "white"}},
-                text=[_t(lang, "target_of").format(y, fmt_pct(tmap[y])) for y in ty],
+                name=text("fig_target", lang),
+                marker={
+                    "symbol": "star",
+                    "size": 15,
+                    "color": TARGET,
+                    "line": {"width": 1, "color": "white"},
+                },
+                text=[text("fig_target_of", lang, year=y, pct=fmt_pct(tmap[y])) for y in ty],
                 textposition="top center",
                 textfont={"color": TARGET, "size": 11},
                 cliponaxis=False,
@@ -218,20 +187,33 @@ def progress_chart(
         )
     years = [y for y, _ in pts] + list(tmap)
     if years:
-        fig.update_xaxes(range=[min(years) - 0.5, max(years) + 0.9], dtick=1, title=_t(lang, "year"))
+        fig.update_xaxes(
+            range=[min(years) - 0.5, max(years) + 0.9], dtick=1, title=text("year", lang)
+        )
     values = [v for _, v in pts] + list(tmap.values())
     top = max(values, default=100.0)
-    fig.update_yaxes(range=[0, max(10.0, math.ceil(top / 10) * 10 + 10)], ticksuffix="%", title=_t(lang, "rate"))
+    fig.update_yaxes(
+        range=[0, max(10.0, math.ceil(top / 10) * 10 + 10)],
+        ticksuffix="%",
+        title=text("fig_rate", lang),
+    )
     sources = "; ".join(item.sources) if item.sources else "–"
-    subtitle = f"{_t(lang, 'source')}: {_short(sources, 140)}"
+    subtitle = f"{text('fig_source', lang)}: {_short(sources, 140)}"
     title = f"{label} — {item.locality_name}"
     if not pts:
-        fig.add_annotation(text=_t(lang, "no_data"), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
+        fig.add_annotation(
+            text=text("fig_no_data", lang),
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+        )
     return _finish(_base_layout(fig, title, subtitle, synthetic, lang))
 
 
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _short(s: str, n: int) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def ranked_bar(
@@ -246,12 +228,12 @@ def ranked_bar(
     """Children (communes or provinces) sorted by rate, coloured by status with the status symbol
     in the text, each child's target marked, and one child highlighted.
 
-    `children` is metrics.report.children_progress (any indicators; this one is kept).
+    `children` is metrics.locality_progress.children_progress (any indicators; this one is kept).
     """
     ind = registry().by_id(indicator)
-    sub = children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null()).sort(
-        "rate_pct", descending=False
-    )
+    sub = children.filter(
+        (pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null()
+    ).sort("rate_pct", descending=False)
     used = ("locality_id", "short_name", "status", "rate_pct", "target_pct", "plan_pct", "year")
     rows = list(sub.select(used).iter_rows(named=True))
     names = [r["short_name"] for r in rows]
@@ -264,18 +246,28 @@ def ranked_bar(
             x=[r["rate_pct"] for r in rows],
             y=names,
             orientation="h",
-            marker={"color": colours, "line": {"width": [ln["width"] for ln in lines], "color": "#000000"}},
-            text=[f"{fmt_pct(r['rate_pct'])} {STATUS_STYLE[Status(r['status'])].symbol}" for r in rows],
+            marker={
+                "color": colours,
+                "line": {"width": [ln["width"] for ln in lines], "color": "#000000"},
+            },
+            text=[
+                f"{fmt_pct(r['rate_pct'])} {STATUS_STYLE[Status(r['status'])].symbol}" for r in rows
+            ],
             textposition="outside",
             cliponaxis=False,
             customdata=[
-                [r["locality_id"], status_text(r["status"], lang), fmt_pct(r["target_pct"]), fmt_pct(r["plan_pct"], 0)]
+                [
+                    r["locality_id"],
+                    Status(r["status"]).label(lang, symbol=True),
+                    fmt_pct(r["target_pct"]),
+                    fmt_pct(r["plan_pct"], 0),
+                ]
                 for r in rows
             ],
             hovertemplate="<b>%{y}</b><br>%{text}<br>%{customdata[1]}<br>"
-            + _t(lang, "target")
+            + text("fig_target", lang)
             + ": %{customdata[2]} · %{customdata[3]}<extra></extra>",
-            name=ind.label_vi if lang == "vi" else ind.label_en,
+            name=ind.label(lang),
             showlegend=False,
         )
     )
@@ -287,20 +279,21 @@ def ranked_bar(
                 y=names,
                 mode="markers",
                 marker={"symbol": "line-ns", "size": 14, "line": {"width": 2.5, "color": TARGET}},
-                name=_t(lang, "target"),
+                name=text("fig_target", lang),
                 text=[fmt_pct(t) for t in targets],
-                hovertemplate="%{y}: " + _t(lang, "target") + " %{text}<extra></extra>",
+                hovertemplate="%{y}: " + text("fig_target", lang) + " %{text}<extra></extra>",
             )
         )
     # One legend entry per status present, so the colours are explained in words.
-    for st in sorted({Status(r["status"]) for r in rows}, key=lambda s: STATUS_STYLE[s].order):
+    present = {Status(r["status"]) for r in rows}
+    for st in (s for s in Status.ordered() if s in present):
         fig.add_trace(
             go.Scatter(
                 x=[None],
                 y=[None],
                 mode="markers",
                 marker={"color": STATUS_STYLE[st].colour, "size": 12, "symbol": "square"},
-                name=status_text(st.value, lang),
+                name=st.label(lang, symbol=True),
                 hoverinfo="skip",
             )
         )
@@ -308,12 +301,18 @@ def ranked_bar(
         hl = [r for r in rows if r["locality_id"] == highlight_id]
         if hl:
             fig.add_annotation(
-                x=0, y=hl[0]["short_name"], text="▶", showarrow=False, xanchor="right", xshift=-2, font={"size": 14}
+                x=0,
+                y=hl[0]["short_name"],
+                text="▶",
+                showarrow=False,
+                xanchor="right",
+                xshift=-2,
+                font={"size": 14},
             )
-    title = f"{ind.label_vi if lang == 'vi' else ind.label_en} — {locality_name}".strip(" —")
+    title = f"{ind.label(lang)} — {locality_name}".strip(" —")
     year = rows[0]["year"] if rows else ""
-    subtitle = f"{year} · {_t(lang, 'rate')}"
-    fig.update_xaxes(range=[0, 112], ticksuffix="%", title=_t(lang, "rate"))
+    subtitle = f"{year} · {text('fig_rate', lang)}"
+    fig.update_xaxes(range=[0, 112], ticksuffix="%", title=text("fig_rate", lang))
     fig.update_yaxes(type="category", automargin=True, tickfont={"size": 11})
     _base_layout(fig, title, subtitle, synthetic, lang)
     fig.update_layout(
@@ -323,7 +322,14 @@ def ranked_bar(
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "entrywidth": 0},
     )
     if not rows:
-        fig.add_annotation(text=_t(lang, "no_data"), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
+        fig.add_annotation(
+            text=text("fig_no_data", lang),
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+        )
     return _finish(fig)
 
 
@@ -339,7 +345,9 @@ def heatmap(
     """Children × indicators coloured by the share of the target reached ("Đạt N% kế hoạch"),
     with the value as text. Rows ordered by the mean share, weakest at the top."""
     reg = registry()
-    ids = [i for i in (indicators or reg.ids()) if i in set(children["indicator"].unique().to_list())]
+    ids = [
+        i for i in (indicators or reg.ids()) if i in set(children["indicator"].unique().to_list())
+    ]
     sub = children.filter(pl.col("indicator").is_in(ids) & pl.col("plan_pct").is_not_null())
     ids = [i for i in ids if i in set(sub["indicator"].unique().to_list())]
     order = (
@@ -350,9 +358,12 @@ def heatmap(
     child_ids = order["locality_id"].to_list()
     names = order["short_name"].to_list()
     # Only the columns used: iterating all ~50 columns of the children frame cost more than the rest.
-    lookup = {(r["locality_id"], r["indicator"]): r for r in sub.select("locality_id", "indicator", "plan_pct").iter_rows(named=True)}
+    lookup = {
+        (r["locality_id"], r["indicator"]): r
+        for r in sub.select("locality_id", "indicator", "plan_pct").iter_rows(named=True)
+    }
     z: list[list[float | None]] = []
-    text: list[list[str]] = []
+    cells: list[list[str]] = []
     for cid in child_ids:
         zr: list[float | None] = []
         tr: list[str] = []
@@ -361,29 +372,36 @@ def heatmap(
             zr.append(None if r is None else min(float(r["plan_pct"]), 120.0))
             tr.append("" if r is None else fmt_num(r["plan_pct"], 0))
         z.append(zr)
-        text.append(tr)
-    xlabels = [reg.by_id(i).short_vi if lang == "vi" else reg.by_id(i).short_en for i in ids]
-    ylabels = [f"▶ {n}" if cid == highlight_id else n for cid, n in zip(child_ids, names, strict=True)]
+        cells.append(tr)
+    xlabels = [reg.by_id(i).label(lang, short=True) for i in ids]
+    ylabels = [
+        f"▶ {n}" if cid == highlight_id else n for cid, n in zip(child_ids, names, strict=True)
+    ]
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=xlabels,
             y=ylabels,
-            text=text,
+            text=cells,
             texttemplate="%{text}",
             textfont={"size": 10},
             zmin=0,
             zmax=120,
             colorscale=[[0, "#D55E00"], [0.5, "#F0E442"], [100 / 120, "#56B4E9"], [1, "#0072B2"]],
-            colorbar={"title": {"text": "% KH" if lang == "vi" else "% of target", "font": {"size": 12}}, "ticksuffix": "%"},
-            hovertemplate="%{y} · %{x}<br>" + _t(lang, "of_target").format("%{text}%") + "<extra></extra>",
+            colorbar={
+                "title": {"text": text("fig_plan_short", lang), "font": {"size": 12}},
+                "ticksuffix": "%",
+            },
+            hovertemplate="%{y} · %{x}<br>"
+            + text("fig_of_target", lang, pct="%{text}%")
+            + "<extra></extra>",
             xgap=1,
             ygap=1,
         )
     )
     fig.update_yaxes(autorange="reversed", type="category", tickfont={"size": 11})
     fig.update_xaxes(side="top", type="category", tickangle=-30)
-    title = f"{_t(lang, 'plan')} — {locality_name}".strip(" —")
+    title = f"{text('fig_plan', lang)} — {locality_name}".strip(" —")
     _base_layout(fig, title, None, synthetic, lang)
     fig.update_layout(height=max(320, 20 * len(child_ids) + 200), margin={"t": 160})
     return _finish(fig)
@@ -405,7 +423,9 @@ def status_map(
     topojson, so it draws with no network."""
     ind = registry().by_id(indicator)
     sub = children.filter(
-        (pl.col("indicator") == indicator) & pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
+        (pl.col("indicator") == indicator)
+        & pl.col("lat").is_not_null()
+        & pl.col("lon").is_not_null()
     )
     fig = go.Figure()
     sizes = [v for v in sub[size_col].to_list() if v is not None] if size_col in sub.columns else []
@@ -418,7 +438,7 @@ def status_map(
         Status.FALLING: "triangle-down",
         Status.NOT_ASSESSABLE: "circle-open",
     }
-    for st in sorted(Status, key=lambda s: STATUS_STYLE[s].order):
+    for st in Status.ordered():
         part = sub.filter(pl.col("status") == st.value)
         if part.height == 0:
             continue
@@ -428,25 +448,29 @@ def status_map(
                 x=[r["lon"] for r in rows],
                 y=[r["lat"] for r in rows],
                 mode="markers",
-                name=status_text(st.value, lang),
+                name=st.label(lang, symbol=True),
                 marker={
                     "color": STATUS_STYLE[st].colour,
                     "symbol": marker_symbol[st],
-                    "size": [
-                        7 + 18 * math.sqrt((r.get(size_col) or 0) / biggest) for r in rows
-                    ],
+                    "size": [7 + 18 * math.sqrt((r.get(size_col) or 0) / biggest) for r in rows],
                     "line": {
                         "width": [2.5 if r["locality_id"] == highlight_id else 0.5 for r in rows],
-                        "color": ["#000000" if r["locality_id"] == highlight_id else "#FFFFFF" for r in rows],
+                        "color": [
+                            "#000000" if r["locality_id"] == highlight_id else "#FFFFFF"
+                            for r in rows
+                        ],
                     },
                     "opacity": 0.9,
                 },
                 text=[r["short_name"] for r in rows],
-                customdata=[[r["locality_id"], fmt_pct(r["rate_pct"]), fmt_int(r.get(size_col))] for r in rows],
+                customdata=[
+                    [r["locality_id"], fmt_pct(r["rate_pct"]), fmt_int(r.get(size_col))]
+                    for r in rows
+                ],
                 hovertemplate="<b>%{text}</b><br>%{customdata[1]} · "
-                + _t(lang, "households")
+                + text("fig_households", lang)
                 + " %{customdata[2]}<extra>"
-                + status_text(st.value, lang)
+                + st.label(lang, symbol=True)
                 + "</extra>",
             )
         )
@@ -454,11 +478,20 @@ def status_map(
     mean_lat = sum(lats) / len(lats) if lats else 16.0
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(
-        visible=False, scaleanchor="x", scaleratio=1 / math.cos(math.radians(mean_lat)), constrain="domain"
+        visible=False,
+        scaleanchor="x",
+        scaleratio=1 / math.cos(math.radians(mean_lat)),
+        constrain="domain",
     )
-    title = f"{ind.label_vi if lang == 'vi' else ind.label_en} — {locality_name}".strip(" —")
+    title = f"{ind.label(lang)} — {locality_name}".strip(" —")
     year = sub["year"][0] if sub.height else ""
-    _base_layout(fig, title, f"{year} · {'vị trí trung tâm xã, cỡ điểm theo tổng số' if lang == 'vi' else 'centroids, size by total'}", synthetic, lang)
+    _base_layout(
+        fig,
+        title,
+        f"{year} · {'vị trí trung tâm xã, cỡ điểm theo tổng số' if lang == 'vi' else 'centroids, size by total'}",
+        synthetic,
+        lang,
+    )
     fig.update_layout(height=560, plot_bgcolor="#F4F6F8", legend={"y": -0.02})
     return _finish(fig)
 
@@ -475,7 +508,13 @@ def level_bar(
     `levels` has columns year, level (e.g. "tot", "muc_do_1") and count."""
     reg = registry()
     fig = go.Figure()
-    colours = {"tot": "#009E73", "kha": "#56B4E9", "trung_binh": "#E69F00", "muc_do_1": "#56B4E9", "muc_do_2": "#0072B2"}
+    colours = {
+        "tot": "#009E73",
+        "kha": "#56B4E9",
+        "trung_binh": "#E69F00",
+        "muc_do_1": "#56B4E9",
+        "muc_do_2": "#0072B2",
+    }
     for lv in reg.level:
         part = levels.filter(pl.col("level") == lv.id).sort("year")
         if part.height == 0:
@@ -485,28 +524,28 @@ def level_bar(
             go.Bar(
                 x=[str(y) for y in part["year"].to_list()],
                 y=counts,
-                name=lv.label_vi if lang == "vi" else lv.label_en,
+                name=lv.label(lang),
                 marker={"color": colours.get(lv.id, "#999999")},
                 text=[fmt_int(c) for c in counts],
                 textposition="inside",
-                hovertemplate="%{x}: %{text}<extra>" + (lv.label_vi if lang == "vi" else lv.label_en) + "</extra>",
+                hovertemplate="%{x}: %{text}<extra>" + lv.label(lang) + "</extra>",
             )
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category", title=_t(lang, "year"))
-    fig.update_yaxes(title=_t(lang, "count"))
+    fig.update_xaxes(type="category", title=text("year", lang))
+    fig.update_yaxes(title=text("fig_count", lang))
     _base_layout(fig, title, None, synthetic, lang)
     fig.update_layout(height=360)
     return _finish(fig)
 
 
 def status_bar(counts: Mapping[str, int], *, title: str = "", lang: str = "vi") -> go.Figure:
-    """How many children are in each status (metrics.report.status_counts), symbol in the text."""
-    order = sorted(Status, key=lambda s: STATUS_STYLE[s].order)
+    """How many children are in each status (metrics.locality_progress.status_counts), symbol in the text."""
+    order = Status.ordered()
     fig = go.Figure(
         go.Bar(
             x=[int(counts.get(s.value, 0)) for s in order],
-            y=[status_text(s.value, lang) for s in order],
+            y=[s.label(lang, symbol=True) for s in order],
             orientation="h",
             marker={"color": [STATUS_STYLE[s].colour for s in order]},
             text=[fmt_int(counts.get(s.value, 0)) for s in order],
@@ -516,7 +555,7 @@ def status_bar(counts: Mapping[str, int], *, title: str = "", lang: str = "vi") 
         )
     )
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(title=_t(lang, "count"))
+    fig.update_xaxes(title=text("fig_count", lang))
     _base_layout(fig, title, None, False, lang)
     fig.update_layout(height=300, showlegend=False, margin={"t": 50})
     return fig

@@ -39,6 +39,9 @@ class Level(Strict):
     scheme: str
     aliases: list[str]
 
+    def label(self, lang: str = "vi") -> str:
+        return self.label_vi if lang == "vi" else self.label_en
+
 
 class Indicator(Strict):
     id: str = Field(pattern=r"^[a-z_]+$")
@@ -61,6 +64,18 @@ class Indicator(Strict):
     # (and former district) bodies only.
     level_scope: Literal["commune", "province"]
     national_target: list[NationalTarget]
+
+    # The registry holds each indicator's words in both languages; these pick one.
+    def label(self, lang: str = "vi", short: bool = False) -> str:
+        if lang == "vi":
+            return self.short_vi if short else self.label_vi
+        return self.short_en if short else self.label_en
+
+    def numerator(self, lang: str = "vi") -> str:
+        return self.numerator_vi if lang == "vi" else self.numerator_en
+
+    def denominator(self, lang: str = "vi") -> str:
+        return self.denominator_vi if lang == "vi" else self.denominator_en
 
     def national_target_for(self, year: int) -> NationalTarget | None:
         for t in self.national_target:

@@ -38,8 +38,14 @@ class CheckReport:
         return not self.problems
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "schema_version": self.schema_version, "data_version": self.data_version,
-                "digest": self.digest, "counts": self.counts, "problems": self.problems}
+        return {
+            "ok": self.ok,
+            "schema_version": self.schema_version,
+            "data_version": self.data_version,
+            "digest": self.digest,
+            "counts": self.counts,
+            "problems": self.problems,
+        }
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
@@ -49,29 +55,49 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 # (what is wrong, a query counting the rows where it is wrong)
 _ROW_CHECKS = (
-    ("số liệu đang dùng thuộc lô không còn hiệu lực hoặc không có",
-     "SELECT count(*) FROM observations_current c LEFT JOIN batches b ON b.id = c.batch_id "
-     "WHERE b.id IS NULL OR b.status <> 'active'"),
-    ("mục tiêu đang dùng thuộc lô không còn hiệu lực hoặc không có",
-     "SELECT count(*) FROM targets_current c LEFT JOIN batches b ON b.id = c.batch_id "
-     "WHERE b.id IS NULL OR b.status <> 'active'"),
-    ("số liệu thuộc lô không có trong bảng batches",
-     "SELECT count(*) FROM observations o WHERE o.batch_id NOT IN (SELECT id FROM batches)"),
-    ("mục tiêu thuộc lô không có trong bảng batches",
-     "SELECT count(*) FROM targets t WHERE t.batch_id NOT IN (SELECT id FROM batches)"),
-    ("số liệu của địa bàn không có trong danh mục",
-     "SELECT count(*) FROM observations o WHERE o.locality_id NOT IN (SELECT id FROM localities)"),
-    ("mục tiêu của địa bàn không có trong danh mục",
-     "SELECT count(*) FROM targets t WHERE t.locality_id NOT IN (SELECT id FROM localities)"),
-    ("số liệu của chỉ tiêu không có trong danh mục chỉ tiêu",
-     "SELECT count(*) FROM observations o WHERE o.indicator NOT IN (SELECT id FROM indicators)"),
-    ("mục tiêu của chỉ tiêu không có trong danh mục chỉ tiêu",
-     "SELECT count(*) FROM targets t WHERE t.indicator NOT IN (SELECT id FROM indicators)"),
-    ("dòng phả hệ trỏ tới địa bàn không có",
-     "SELECT count(*) FROM lineage g WHERE g.old_id NOT IN (SELECT id FROM localities) "
-     "OR g.new_id NOT IN (SELECT id FROM localities)"),
-    ("lô có trạng thái lạ (không phải active / rolled_back)",
-     "SELECT count(*) FROM batches WHERE status NOT IN ('active', 'rolled_back')"),
+    (
+        "số liệu đang dùng thuộc lô không còn hiệu lực hoặc không có",
+        "SELECT count(*) FROM observations_current c LEFT JOIN batches b ON b.id = c.batch_id "
+        "WHERE b.id IS NULL OR b.status <> 'active'",
+    ),
+    (
+        "mục tiêu đang dùng thuộc lô không còn hiệu lực hoặc không có",
+        "SELECT count(*) FROM targets_current c LEFT JOIN batches b ON b.id = c.batch_id "
+        "WHERE b.id IS NULL OR b.status <> 'active'",
+    ),
+    (
+        "số liệu thuộc lô không có trong bảng batches",
+        "SELECT count(*) FROM observations o WHERE o.batch_id NOT IN (SELECT id FROM batches)",
+    ),
+    (
+        "mục tiêu thuộc lô không có trong bảng batches",
+        "SELECT count(*) FROM targets t WHERE t.batch_id NOT IN (SELECT id FROM batches)",
+    ),
+    (
+        "số liệu của địa bàn không có trong danh mục",
+        "SELECT count(*) FROM observations o WHERE o.locality_id NOT IN (SELECT id FROM localities)",
+    ),
+    (
+        "mục tiêu của địa bàn không có trong danh mục",
+        "SELECT count(*) FROM targets t WHERE t.locality_id NOT IN (SELECT id FROM localities)",
+    ),
+    (
+        "số liệu của chỉ tiêu không có trong danh mục chỉ tiêu",
+        "SELECT count(*) FROM observations o WHERE o.indicator NOT IN (SELECT id FROM indicators)",
+    ),
+    (
+        "mục tiêu của chỉ tiêu không có trong danh mục chỉ tiêu",
+        "SELECT count(*) FROM targets t WHERE t.indicator NOT IN (SELECT id FROM indicators)",
+    ),
+    (
+        "dòng phả hệ trỏ tới địa bàn không có",
+        "SELECT count(*) FROM lineage g WHERE g.old_id NOT IN (SELECT id FROM localities) "
+        "OR g.new_id NOT IN (SELECT id FROM localities)",
+    ),
+    (
+        "lô có trạng thái lạ (không phải active / rolled_back)",
+        "SELECT count(*) FROM batches WHERE status NOT IN ('active', 'rolled_back')",
+    ),
 )
 
 
@@ -87,11 +113,15 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
     report = CheckReport()
     report.schema_version = schema_version(con)
     if report.schema_version is None:
-        report.problems.append("Không phải kho của ứng dụng: thiếu bảng meta hoặc phiên bản lược đồ.")
+        report.problems.append(
+            "Không phải kho của ứng dụng: thiếu bảng meta hoặc phiên bản lược đồ."
+        )
         return report
     if report.schema_version != SCHEMA_VERSION:
-        report.problems.append(f"Lược đồ phiên bản {report.schema_version}, ứng dụng cần {SCHEMA_VERSION} "
-                               "(nâng cấp bằng `xhht store upgrade`).")
+        report.problems.append(
+            f"Lược đồ phiên bản {report.schema_version}, ứng dụng cần {SCHEMA_VERSION} "
+            "(nâng cấp bằng `xhht store upgrade`)."
+        )
         return report
     row = first_row(con, "SELECT value FROM meta WHERE key = 'data_version'")
     if row is None:
@@ -106,12 +136,16 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
             report.problems.append(f"{n} {what}.")
     wrong = con.execute(_WRONG_ROW_COUNTS).fetchall()
     for batch_id, said, actual in wrong:
-        report.problems.append(f"Lô {batch_id} ghi {said} dòng nhưng có {actual} dòng số liệu và mục tiêu.")
+        report.problems.append(
+            f"Lô {batch_id} ghi {said} dòng nhưng có {actual} dòng số liệu và mục tiêu."
+        )
     for table, query in CURRENT_QUERIES.items():
         extra = _count(con, f"SELECT count(*) FROM (SELECT * FROM {table} EXCEPT ALL ({query}))")
         missing = _count(con, f"SELECT count(*) FROM (({query}) EXCEPT ALL SELECT * FROM {table})")
         if extra or missing:
-            report.problems.append(f"Bảng {table} khác với tính lại từ các lô: {extra} dòng thừa, {missing} dòng thiếu.")
+            report.problems.append(
+                f"Bảng {table} khác với tính lại từ các lô: {extra} dòng thừa, {missing} dòng thiếu."
+            )
     report.digest = digest(con)
     return report
 
@@ -122,7 +156,9 @@ def digest(con: duckdb.DuckDBPyConnection) -> str:
     h = hashlib.sha256()
     for table in TABLES:
         where = " WHERE t.key <> 'store_id'" if table == "meta" else ""
-        rows = con.execute(f"SELECT CAST(t AS VARCHAR) AS r FROM {table} t{where} ORDER BY r").fetchall()
+        rows = con.execute(
+            f"SELECT CAST(t AS VARCHAR) AS r FROM {table} t{where} ORDER BY r"
+        ).fetchall()
         h.update(f"{table}\n".encode())
         for (r,) in rows:
             h.update(r.encode())
@@ -167,13 +203,19 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
         for table, query in CURRENT_QUERIES.items():
             con.execute(f"INSERT INTO {table} {query} ORDER BY 1, 2, 3")
         con.execute("DELETE FROM meta WHERE key IN ('schema_version', 'data_version', 'store_id')")
-        con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '1'), ('store_id', ?)",
-                    [str(SCHEMA_VERSION), uuid.uuid4().hex])
-        done.append("phiên bản 1 → 2: bảng số liệu đang dùng có khóa chính, bỏ sequence batch_seq, thêm phiên bản dữ liệu")
+        con.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '1'), ('store_id', ?)",
+            [str(SCHEMA_VERSION), uuid.uuid4().hex],
+        )
+        done.append(
+            "phiên bản 1 → 2: bảng số liệu đang dùng có khóa chính, bỏ sequence batch_seq, thêm phiên bản dữ liệu"
+        )
         # Version 1's demo batch counted its observations but not the province targets it
         # also wrote; the batch's row count is made true (figures are not touched).
         wrong = con.execute(_WRONG_ROW_COUNTS).fetchall()
         for batch_id, said, actual in wrong:
             con.execute("UPDATE batches SET rows = ? WHERE id = ?", [actual, batch_id])
-            done.append(f"số dòng của lô {batch_id} sửa từ {said} thành {actual} (số liệu và mục tiêu của lô)")
+            done.append(
+                f"số dòng của lô {batch_id} sửa từ {said} thành {actual} (số liệu và mục tiêu của lô)"
+            )
     return done

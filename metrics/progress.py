@@ -1,7 +1,7 @@
-"""Progress maths (DESIGN.md §3): rates, trajectories, status, projection, pace. Pure functions.
+"""The progress method: status, ratio, projection, pace, plan and change of rates against targets.
 
-Status follows the Open SDG platform (Statistics Canada's method): with base year b, current
-year c and target year T,
+The method (docs/method.md) follows the Open SDG platform (Statistics Canada's method): with
+base year b, current year c and target year T,
 
     ratio = CAGR(observed, b→c) / CAGR(required, b→T),  CAGR(v0→v1 over n) = (v1/v0)^(1/n) − 1
 
@@ -9,14 +9,25 @@ target met if the current value ≥ target; else on track if ratio ≥ 0.95, too
 limited if ≥ 0, falling below 0. With a base value of 0 the CAGR is undefined, so the same
 thresholds apply to the ratio of percentage points per year (observed ÷ required). Fewer than
 two years of data: not assessable.
+
+Each formula is written once, as polars expressions over a frame (`*_expr`, `trajectory`,
+`with_status`, `judge`, `nearest_targets`): that is the definition. `judge` applies them to any
+number of rows (one locality's 11 indicators, or a province's communes × 11: metrics.locality_progress);
+the scalar functions below it (`assess`, `project`, `required_pace`, `plan_pct`, `change`,
+`expected_value`, `rate`, `cagr`, `classify`, `nearest_target_year`) evaluate the same
+expressions on one row, for single values and the hand-worked examples of tests/test_progress.py.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+import polars as pl
+
+from metrics.texts import text
 
 ON_TRACK_RATIO = 0.95
 TOO_SLOW_RATIO = 0.60
@@ -27,6 +38,8 @@ PROJECTION_WINDOW = 4  # the recent trend: the last four years with data
 
 
 class Status(StrEnum):
+    """Declared in display order (best first); STATUS_STYLE's `order` agrees (tests/test_progress.py)."""
+
     TARGET_MET = "target_met"
     ON_TRACK = "on_track"
     TOO_SLOW = "too_slow"
@@ -34,47 +47,343 @@ class Status(StrEnum):
     FALLING = "falling"
     NOT_ASSESSABLE = "not_assessable"
 
+    @classmethod
+    def ordered(cls) -> list[Status]:
+        """Every status in display order: legends, filters, tables."""
+        return sorted(cls, key=lambda s: STATUS_STYLE[s].order)
+
+    def label(self, lang: str = "vi", symbol: bool = False) -> str:
+        """ "Đúng tiến độ" / "On track" (data/texts.toml, key status_<value>); with `symbol`,
+        "▲ Đúng tiến độ", for places where the status has no colour."""
+        words = text(f"status_{self.value}", lang)
+        return f"{STATUS_STYLE[self].symbol} {words}" if symbol else words
+
 
 @dataclass(frozen=True)
 class StatusStyle:
-    label_vi: str
-    label_en: str
+    """How a status is drawn; its words are in data/texts.toml (Status.label)."""
+
     symbol: str  # status is never colour alone
     colour: str  # Okabe–Ito palette, readable with colour-blindness
     order: int
 
 
 STATUS_STYLE: dict[Status, StatusStyle] = {
-    Status.TARGET_MET: StatusStyle("Đã đạt mục tiêu", "Target met", "✔", "#009E73", 0),
-    Status.ON_TRACK: StatusStyle("Đúng tiến độ", "On track", "▲", "#56B4E9", 1),
-    Status.TOO_SLOW: StatusStyle("Có tiến bộ nhưng chậm", "Progress too slow", "►", "#E69F00", 2),
-    Status.LIMITED: StatusStyle("Tiến bộ hạn chế", "Limited progress", "■", "#CC79A7", 3),
-    Status.FALLING: StatusStyle("Đang đi lùi", "Falling back", "▼", "#D55E00", 4),
-    Status.NOT_ASSESSABLE: StatusStyle("Chưa đủ dữ liệu để đánh giá", "Not assessable", "○", "#999999", 5),
+    Status.TARGET_MET: StatusStyle("✔", "#009E73", 0),
+    Status.ON_TRACK: StatusStyle("▲", "#56B4E9", 1),
+    Status.TOO_SLOW: StatusStyle("►", "#E69F00", 2),
+    Status.LIMITED: StatusStyle("■", "#CC79A7", 3),
+    Status.FALLING: StatusStyle("▼", "#D55E00", 4),
+    Status.NOT_ASSESSABLE: StatusStyle("○", "#999999", 5),
 }
 
 
-def status_label(status: Status | str, lang: str = "vi") -> str:
-    style = STATUS_STYLE[Status(status)]
-    return style.label_vi if lang == "vi" else style.label_en
+# --- the formulas, as expressions (the definition) ----------------------------------------------
+
+Num = pl.Expr | int
+
+
+def rate_expr(recognized: pl.Expr, base: pl.Expr) -> pl.Expr:
+    """Σ recognized / Σ base × 100; null when the base is unknown or zero."""
+    return pl.when(base > 0).then(recognized * 100.0 / base)
+
+
+def cagr_expr(v0: pl.Expr, v1: pl.Expr, years: Num) -> pl.Expr:
+    return (v1 / v0) ** (1.0 / years) - 1.0
+
+
+def classify_expr(ratio: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(ratio >= ON_TRACK_RATIO)
+        .then(pl.lit(Status.ON_TRACK.value))
+        .when(ratio >= TOO_SLOW_RATIO)
+        .then(pl.lit(Status.TOO_SLOW.value))
+        .when(ratio >= LIMITED_RATIO)
+        .then(pl.lit(Status.LIMITED.value))
+        .otherwise(pl.lit(Status.FALLING.value))
+    )
+
+
+def expected_expr(
+    base_year: pl.Expr, base: pl.Expr, target_year: pl.Expr, target: pl.Expr, year: Num
+) -> pl.Expr:
+    """The straight line from the baseline to the target, read at `year`."""
+    line = base + (target - base) * (year - base_year) / (target_year - base_year)
+    return pl.when(base_year.is_not_null() & target.is_not_null() & target_year.is_not_null()).then(
+        pl.when(target_year == base_year).then(target).otherwise(line)
+    )
+
+
+def required_pace_expr(
+    current: pl.Expr, year: Num, target: pl.Expr, target_year: pl.Expr
+) -> pl.Expr:
+    """Percentage points per year still needed ("cần tăng X điểm %/năm"); 0 when met; null once
+    the target year has come (what is left is a gap, not a pace)."""
+    return (
+        pl.when(current.is_null() | target.is_null() | target_year.is_null())
+        .then(None)
+        .when(current >= target)
+        .then(0.0)
+        .when(target_year <= year)
+        .then(None)
+        .otherwise((target - current) / (target_year - year))
+    )
+
+
+def plan_pct_expr(actual: pl.Expr, target: pl.Expr) -> pl.Expr:
+    """ "Đạt N% kế hoạch": actual ÷ target × 100."""
+    return pl.when(target > 0).then(actual * 100.0 / target)
+
+
+def change_pp_expr(current: pl.Expr, previous: pl.Expr) -> pl.Expr:
+    return current - previous
+
+
+def change_rel_expr(current: pl.Expr, previous: pl.Expr) -> pl.Expr:
+    """Relative change in %; null from 0."""
+    return pl.when(previous != 0).then((current - previous) * 100.0 / previous)
+
+
+def projection_expr(target_year: pl.Expr) -> pl.Expr:
+    """The value at `target_year` on the least-squares line of `trajectory`'s fit, within 0–100;
+    null with fewer than two years."""
+    slope = pl.col("_sxy") / pl.col("_sxx")
+    return pl.when(target_year.is_not_null() & (pl.col("_nx") >= 2)).then(
+        (slope * target_year + (pl.col("_my") - slope * pl.col("_mx"))).clip(0.0, 100.0)
+    )
+
+
+def _seq_sum(e: pl.Expr) -> pl.Expr:
+    # Left to right, as a person (and Python's sum) adds: a pairwise sum differs in the last bits.
+    return e.cum_sum().last()
+
+
+def trajectory(points: pl.DataFrame, year: int, keys: Sequence[str]) -> pl.DataFrame:
+    """Per key, from rates by year (keys…, year, rate_pct): the baseline (first year from 2021 up
+    to `year` with a rate: base_year, base_pct, _n_points such years) and the least-squares fit
+    over the last PROJECTION_WINDOW years with a rate up to `year` (_nx years, means _mx and _my,
+    sums _sxx and _sxy)."""
+    keys = list(keys)
+    rate, y = pl.col("rate_pct"), pl.col("year")
+    pts = points.filter(rate.is_not_null() & (y <= year)).sort("year", maintain_order=True)
+    base = (
+        pts.filter(y >= BASELINE_FIRST_YEAR)
+        .group_by(keys)
+        .agg(
+            y.first().cast(pl.Int64).alias("base_year"),
+            rate.first().alias("base_pct"),
+            pl.len().alias("_n_points"),
+        )
+    )
+    recent = (
+        pts.group_by(keys, maintain_order=True)
+        .tail(PROJECTION_WINDOW)
+        .with_columns(
+            (y.sum() / pl.len()).over(keys).alias("_mx"),
+            (_seq_sum(rate) / pl.len()).over(keys).alias("_my"),
+        )
+    )
+    dx = y - pl.col("_mx")
+    fit = recent.group_by(keys).agg(
+        y.n_unique().alias("_nx"),
+        pl.col("_mx").first(),
+        pl.col("_my").first(),
+        _seq_sum(dx * dx).alias("_sxx"),
+        _seq_sum(dx * (rate - pl.col("_my"))).alias("_sxy"),
+    )
+    return base.join(fit, on=keys, how="full", coalesce=True)
+
+
+def with_status(frame: pl.DataFrame, year: int) -> pl.DataFrame:
+    """Adds status, ratio, method and (when assessable) base_year, base_pct, from rate_pct (the
+    rate of `year`), target_pct, target_year and trajectory's base_year, base_pct, _n_points."""
+    rate, target, ty = pl.col("rate_pct"), pl.col("target_pct"), pl.col("target_year")
+    by, bv = pl.col("base_year"), pl.col("base_pct")
+    cagr_ok = (bv > 0) & (rate > 0)
+    assessable = (
+        rate.is_not_null()
+        & target.is_not_null()
+        & ty.is_not_null()
+        & pl.lit(year >= BASELINE_FIRST_YEAR)
+    )
+    met = assessable & (rate >= target)
+    f = frame.with_columns(
+        # CAGR is undefined from (or to) zero: compare percentage points per year instead.
+        pl.when(cagr_ok)
+        .then(cagr_expr(bv, rate, year - by))
+        .otherwise((rate - bv) / (year - by))
+        .alias("_observed"),
+        pl.when(cagr_ok)
+        .then(cagr_expr(bv, target, ty - by))
+        .otherwise((target - bv) / (ty - by))
+        .alias("_required"),
+        cagr_ok.alias("_cagr"),
+        assessable.alias("_assessable"),
+        met.alias("_met"),
+        (assessable & ~met & (pl.col("_n_points") >= 2) & (by != year) & (ty > by)).alias(
+            "_enough"
+        ),
+    )
+    observed, required, enough, met = (
+        pl.col("_observed"),
+        pl.col("_required"),
+        pl.col("_enough"),
+        pl.col("_met"),
+    )
+    return f.with_columns(
+        pl.when(enough & (required > 0)).then(observed / required).alias("ratio"),
+        pl.when(met)
+        .then(pl.lit("met"))
+        .when(enough & pl.col("_cagr"))
+        .then(pl.lit("cagr"))
+        .when(enough)
+        .then(pl.lit("pp"))
+        .otherwise(pl.lit("insufficient"))
+        .alias("method"),
+        pl.when(pl.col("_assessable")).then(by).alias("base_year"),
+        pl.when(pl.col("_assessable")).then(bv).alias("base_pct"),
+        pl.when(met)
+        .then(pl.lit(Status.TARGET_MET.value))
+        .when(~enough)
+        .then(pl.lit(Status.NOT_ASSESSABLE.value))
+        # The baseline was already at the target and the value has dropped below it since.
+        .when(required <= 0)
+        .then(
+            pl.when(observed < 0)
+            .then(pl.lit(Status.FALLING.value))
+            .otherwise(pl.lit(Status.ON_TRACK.value))
+        )
+        .otherwise(classify_expr(observed / required))
+        .alias("status"),
+    )
+
+
+def judge(
+    frame: pl.DataFrame, points: pl.DataFrame, year: int, keys: Sequence[str]
+) -> pl.DataFrame:
+    """The method over a frame. `frame` has one row per key with rate_pct (of `year`),
+    previous_pct (of year − 1), target_pct and target_year (the target that `year` is judged
+    against); `points` the rates by year (keys…, year, rate_pct). Adds status, ratio, method,
+    base_year, base_pct, projected_pct, required_pp_per_year, plan_pct, expected_pct, change_pp,
+    change_rel_pct and change_since_base_pp (and working columns named _…)."""
+    rate, target, ty, prev = (
+        pl.col("rate_pct"),
+        pl.col("target_pct"),
+        pl.col("target_year"),
+        pl.col("previous_pct"),
+    )
+    rows = frame.height
+    f = _at_least_two_rows(frame).join(
+        trajectory(points, year, keys), on=list(keys), how="left", maintain_order="left"
+    )
+    f = with_status(f, year)
+    by, bv = pl.col("base_year"), pl.col("base_pct")
+    f = f.with_columns(
+        projection_expr(ty).alias("projected_pct"),
+        required_pace_expr(rate, year, target, ty).alias("required_pp_per_year"),
+        plan_pct_expr(rate, target).alias("plan_pct"),
+        expected_expr(by, bv, ty, target, year).alias("expected_pct"),
+        change_pp_expr(rate, prev).alias("change_pp"),
+        change_rel_expr(rate, prev).alias("change_rel_pct"),
+        pl.when(by.is_not_null() & (by != year))
+        .then(change_pp_expr(rate, bv))
+        .alias("change_since_base_pp"),
+    )
+    return f.head(rows)
+
+
+def _at_least_two_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    # polars takes x ** 0.5 of a one-row column as sqrt(x), which can differ in the last bit
+    # from pow(x, 0.5), what a longer column (and Python) computes: a locality's progress must
+    # not depend on how many indicators were asked for. An all-null row is added; callers keep
+    # the first rows only.
+    return pl.concat([frame, frame.clear(1)]) if frame.height == 1 else frame
+
+
+def nearest_targets(targets: pl.DataFrame, year: int, keys: Sequence[str]) -> pl.DataFrame:
+    """The status of a year is judged against the nearest target year at or after it: per key,
+    the row of `targets` with that target_year."""
+    later = targets.filter(pl.col("target_year") >= year).sort("target_year", maintain_order=True)
+    return later.group_by(list(keys), maintain_order=True).first()
+
+
+# --- the same, one value at a time -----------------------------------------------------------------
+
+
+def _one(columns: Mapping[str, object], *exprs: pl.Expr) -> tuple:
+    """Evaluate expressions on one row (floats as Float64, years as Int64)."""
+    schema = {k: pl.Int64 if k.endswith("year") else pl.Float64 for k in columns}
+    frame = _at_least_two_rows(pl.DataFrame({k: [v] for k, v in columns.items()}, schema=schema))
+    return frame.select(e.alias(f"_{n}") for n, e in enumerate(exprs)).row(0)
 
 
 def rate(recognized: float | None, base: float | None) -> float | None:
     """Σ recognized / Σ base × 100; None when the base is unknown or zero."""
-    if recognized is None or base is None or base <= 0:
-        return None
-    return recognized * 100.0 / base
+    return _one({"r": recognized, "b": base}, rate_expr(pl.col("r"), pl.col("b")))[0]
 
 
 def cagr(v0: float, v1: float, years: float) -> float:
-    return (v1 / v0) ** (1.0 / years) - 1.0
+    return _one(
+        {"v0": v0, "v1": v1, "n": years}, cagr_expr(pl.col("v0"), pl.col("v1"), pl.col("n"))
+    )[0]
 
 
-def expected_value(base_year: int, base_value: float, target_year: int, target_value: float, year: int) -> float:
+def classify(ratio: float) -> Status:
+    return Status(_one({"r": ratio}, classify_expr(pl.col("r")))[0])
+
+
+def expected_value(
+    base_year: int, base_value: float, target_year: int, target_value: float, year: int
+) -> float:
     """The straight line from the baseline to the target."""
-    if target_year == base_year:
-        return target_value
-    return base_value + (target_value - base_value) * (year - base_year) / (target_year - base_year)
+    cols = {"base_year": base_year, "b": base_value, "target_year": target_year, "t": target_value}
+    return _one(
+        cols,
+        expected_expr(pl.col("base_year"), pl.col("b"), pl.col("target_year"), pl.col("t"), year),
+    )[0]
+
+
+def required_pace(
+    current: float | None, current_year: int, target_value: float | None, target_year: int | None
+) -> float | None:
+    """Percentage points per year still needed ("cần tăng X điểm %/năm"); 0 when met."""
+    cols = {"c": current, "t": target_value, "target_year": target_year}
+    return _one(
+        cols, required_pace_expr(pl.col("c"), current_year, pl.col("t"), pl.col("target_year"))
+    )[0]
+
+
+def plan_pct(actual: float | None, target: float | None) -> float | None:
+    """ "Đạt N% kế hoạch": actual ÷ target × 100."""
+    return _one({"a": actual, "t": target}, plan_pct_expr(pl.col("a"), pl.col("t")))[0]
+
+
+def change(current: float | None, previous: float | None) -> tuple[float | None, float | None]:
+    """(points, relative %) between two rates."""
+    c, p = pl.col("c"), pl.col("p")
+    points, relative = _one(
+        {"c": current, "p": previous}, change_pp_expr(c, p), change_rel_expr(c, p)
+    )
+    return points, relative
+
+
+def nearest_target_year(year: int, available: Iterable[int]) -> int | None:
+    """The status of a year is judged against the nearest target year at or after it."""
+    years = sorted(set(available))
+    frame = pl.DataFrame(
+        {"_k": [0] * len(years), "target_year": years},
+        schema={"_k": pl.Int64, "target_year": pl.Int64},
+    )
+    nearest = nearest_targets(frame, year, ["_k"])
+    return int(nearest["target_year"][0]) if nearest.height else None
+
+
+def _points(series: Iterable[tuple[int, float]]) -> pl.DataFrame:
+    pts = sorted((y, v) for y, v in series if v is not None)
+    return pl.DataFrame(
+        {"_k": [0] * len(pts), "year": [y for y, _ in pts], "rate_pct": [v for _, v in pts]},
+        schema={"_k": pl.Int64, "year": pl.Int64, "rate_pct": pl.Float64},
+    )
 
 
 @dataclass(frozen=True)
@@ -93,95 +402,38 @@ def assess(
     target_year: int | None,
 ) -> Assessment:
     """Status of `current_year` from a series of (year, value) points, against one target."""
-    points = sorted((y, v) for y, v in series if v is not None and BASELINE_FIRST_YEAR <= y <= current_year)
-    current = next((v for y, v in points if y == current_year), None)
-    if current is None or target_value is None or target_year is None:
-        return Assessment(Status.NOT_ASSESSABLE, None, "insufficient", None, None)
-    base_year, base_value = points[0]
-    if current >= target_value:
-        return Assessment(Status.TARGET_MET, None, "met", base_year, base_value)
-    if len(points) < 2 or base_year == current_year or target_year <= base_year:
-        return Assessment(Status.NOT_ASSESSABLE, None, "insufficient", base_year, base_value)
-    if base_value > 0 and current > 0:
-        observed = cagr(base_value, current, current_year - base_year)
-        required = cagr(base_value, target_value, target_year - base_year)
-        method = "cagr"
-    else:
-        # CAGR is undefined from (or to) zero: compare percentage points per year instead.
-        observed = (current - base_value) / (current_year - base_year)
-        required = (target_value - base_value) / (target_year - base_year)
-        method = "pp"
-    if required <= 0:
-        # The baseline was already at the target and the value has dropped below it since.
-        return Assessment(Status.FALLING if observed < 0 else Status.ON_TRACK, None, method, base_year, base_value)
-    ratio = observed / required
-    return Assessment(classify(ratio), ratio, method, base_year, base_value)
+    points = _points(series)
+    current = next(
+        (v for y, v in points.select("year", "rate_pct").iter_rows() if y == current_year), None
+    )
+    row = pl.DataFrame(
+        {
+            "_k": [0],
+            "rate_pct": [current],
+            "previous_pct": [None],
+            "target_pct": [target_value],
+            "target_year": [target_year],
+        },
+        schema={
+            "_k": pl.Int64,
+            "rate_pct": pl.Float64,
+            "previous_pct": pl.Float64,
+            "target_pct": pl.Float64,
+            "target_year": pl.Int64,
+        },
+    )
+    r = judge(row, points, current_year, ["_k"]).row(0, named=True)
+    return Assessment(Status(r["status"]), r["ratio"], r["method"], r["base_year"], r["base_pct"])
 
 
-def classify(ratio: float) -> Status:
-    if ratio >= ON_TRACK_RATIO:
-        return Status.ON_TRACK
-    if ratio >= TOO_SLOW_RATIO:
-        return Status.TOO_SLOW
-    if ratio >= LIMITED_RATIO:
-        return Status.LIMITED
-    return Status.FALLING
-
-
-def linear_fit(points: Sequence[tuple[int, float]]) -> tuple[float, float] | None:
-    """Least-squares (slope, intercept) through the points; None with fewer than two years."""
-    if len({y for y, _ in points}) < 2:
-        return None
-    n = len(points)
-    mx = sum(y for y, _ in points) / n
-    my = sum(v for _, v in points) / n
-    sxx = sum((y - mx) ** 2 for y, _ in points)
-    sxy = sum((y - mx) * (v - my) for y, v in points)
-    slope = sxy / sxx
-    return slope, my - slope * mx
-
-
-def project(series: Iterable[tuple[int, float]], current_year: int, target_year: int) -> float | None:
+def project(
+    series: Iterable[tuple[int, float]], current_year: int, target_year: int
+) -> float | None:
     """Value at the target year on the recent trend (last four years with data), within 0–100."""
-    points = sorted((y, v) for y, v in series if v is not None and y <= current_year)[-PROJECTION_WINDOW:]
-    fit = linear_fit(points)
-    if fit is None:
+    fit = trajectory(_points(series), current_year, ["_k"])
+    if fit.height == 0:
         return None
-    slope, intercept = fit
-    return min(100.0, max(0.0, slope * target_year + intercept))
-
-
-def required_pace(current: float | None, current_year: int, target_value: float | None, target_year: int | None) -> float | None:
-    """Percentage points per year still needed ("cần tăng X điểm %/năm"); 0 when met."""
-    if current is None or target_value is None or target_year is None:
-        return None
-    if current >= target_value:
-        return 0.0
-    if target_year <= current_year:
-        return None  # the target year has come: what is left is a gap, not a pace
-    return (target_value - current) / (target_year - current_year)
-
-
-def plan_pct(actual: float | None, target: float | None) -> float | None:
-    """"Đạt N% kế hoạch": actual ÷ target × 100."""
-    if actual is None or target is None or target <= 0:
-        return None
-    return actual * 100.0 / target
-
-
-def change(current: float | None, previous: float | None) -> tuple[float | None, float | None]:
-    """(points, relative %) between two rates."""
-    if current is None or previous is None:
-        return None, None
-    points = current - previous
-    relative = None if previous == 0 else points * 100.0 / previous
-    return points, relative
-
-
-def nearest_target_year(year: int, available: Iterable[int]) -> int | None:
-    """The status of a year is judged against the nearest target year at or after it."""
-    later = sorted(y for y in set(available) if y >= year)
-    return later[0] if later else None
+    return fit.select(projection_expr(pl.lit(target_year))).item()
 
 
 def is_number(value: object) -> bool:

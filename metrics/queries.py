@@ -1,6 +1,7 @@
-"""Named queries: a connection and typed arguments in, a polars frame out. No SQL elsewhere.
+"""Named queries of figures and targets: a connection and typed arguments in, a polars frame out.
+With register_queries and the store layer, the only modules that hold SQL (tests/test_layers.py).
 
-Aggregation rules (DESIGN.md §2–3):
+Aggregation rules (docs/method.md, "Cách tính tỷ lệ"):
 - A rate is Σ recognized / Σ total over the area, never an average of percentages. A sum whose
   parts do not all know their total has an unknown total (and so no rate of total).
 - A current commune: its own figure; for years before the reorganisation, the sum of the old
@@ -20,13 +21,15 @@ from collections.abc import Sequence
 import duckdb
 import polars as pl
 
+from metrics.register_queries import locality
 from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, query_frame
 
 VALUE_COLUMNS = ("total", "registered", "recognized", *LEVEL_COLUMNS)
 
 # Sum that stays unknown when any part is unknown (count(x) counts non-nulls).
 _SUMS_STRICT = ",\n".join(
-    f"CASE WHEN count(o.{c}) = count(*) THEN sum(o.{c}) END AS {c}" for c in ("total", "registered", "recognized")
+    f"CASE WHEN count(o.{c}) = count(*) THEN sum(o.{c}) END AS {c}"
+    for c in ("total", "registered", "recognized")
 )
 _SUMS_LEVELS = ",\n".join(f"sum(o.{c}) AS {c}" for c in LEVEL_COLUMNS)
 _AGG = f"""{_SUMS_STRICT},
@@ -50,70 +53,6 @@ AREA_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "communes_in_area": pl.Int64,
     "unplaceable": pl.Int64,
 }
-
-
-def locality(con: duckdb.DuckDBPyConnection, locality_id: str) -> dict | None:
-    frame = query_frame(
-        con,
-        """SELECT l.*, p.name AS province_name, par.name AS parent_name
-           FROM localities l
-           LEFT JOIN localities p ON p.id = l.province_id
-           LEFT JOIN localities par ON par.id = l.parent_id
-           WHERE l.id = ?""",
-        [locality_id],
-    )
-    return frame.row(0, named=True) if frame.height else None
-
-
-def provinces(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return query_frame(
-        con,
-        "SELECT id, code, name, short_name, lat, lon FROM localities WHERE level = 'province' ORDER BY short_name COLLATE vi",
-    )
-
-
-def communes_of(con: duckdb.DuckDBPyConnection, province_id: str) -> pl.DataFrame:
-    return query_frame(
-        con,
-        """SELECT id, code, name, short_name, unit_type, lat, lon, area_km2
-           FROM localities WHERE level = 'commune' AND province_id = ?
-           ORDER BY short_name COLLATE vi, code""",
-        [province_id],
-    )
-
-
-def old_districts_of(con: duckdb.DuckDBPyConnection, province_id: str) -> pl.DataFrame:
-    return query_frame(
-        con,
-        """SELECT d.id, d.code, d.name, op.name AS old_province_name
-           FROM localities d JOIN localities op ON op.id = d.parent_id
-           WHERE d.level = 'old_district' AND d.province_id = ?
-           ORDER BY op.name COLLATE vi, d.name COLLATE vi""",
-        [province_id],
-    )
-
-
-def predecessors(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
-    """The old units a current unit came from, with how (merged whole or split)."""
-    return query_frame(
-        con,
-        """SELECT g.old_id AS id, o.level, o.code, o.name, par.name AS parent_name, g.relation
-           FROM lineage g JOIN localities o ON o.id = g.old_id
-           LEFT JOIN localities par ON par.id = o.parent_id
-           WHERE g.new_id = ?
-           ORDER BY o.level, par.name COLLATE vi, o.name COLLATE vi""",
-        [locality_id],
-    )
-
-
-def successors(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
-    return query_frame(
-        con,
-        """SELECT g.new_id AS id, n.level, n.code, n.name, g.relation, g.is_default
-           FROM lineage g JOIN localities n ON n.id = g.new_id
-           WHERE g.old_id = ? ORDER BY n.name COLLATE vi""",
-        [locality_id],
-    )
 
 
 def _empty_area() -> pl.DataFrame:
@@ -176,7 +115,9 @@ def commune_figures(
             GROUP BY ALL""",
         [*params, *yparams, *iparams],
     )
-    own = own.with_columns(pl.lit("own").alias("basis"), pl.lit(0, dtype=pl.Int64).alias("unplaceable"))
+    own = own.with_columns(
+        pl.lit("own").alias("basis"), pl.lit(0, dtype=pl.Int64).alias("unplaceable")
+    )
     lineage_rows = (
         lineage_keys.join(merged_whole, on=["locality_id", "year", "indicator"], how="left")
         .with_columns(
@@ -188,7 +129,11 @@ def commune_figures(
             .alias("basis"),
             pl.col("units").fill_null(0),
         )
-        .join(own.select("locality_id", "year", "indicator"), on=["locality_id", "year", "indicator"], how="anti")
+        .join(
+            own.select("locality_id", "year", "indicator"),
+            on=["locality_id", "year", "indicator"],
+            how="anti",
+        )
     )
     out = pl.concat([own, lineage_rows.select(own.columns)], how="vertical_relaxed")
     # A partial or unplaceable history has no known total for the new commune.
@@ -201,15 +146,23 @@ def commune_figures(
             for c in ("total", "registered")
         ]
         + [
-            pl.when(pl.col("basis") == "unplaceable").then(None).otherwise(pl.col("recognized")).alias("recognized"),
-            pl.when(pl.col("basis") == "own").then(1).otherwise(pl.col("units").clip(0, 1)).alias("reporting_communes"),
+            pl.when(pl.col("basis") == "unplaceable")
+            .then(None)
+            .otherwise(pl.col("recognized"))
+            .alias("recognized"),
+            pl.when(pl.col("basis") == "own")
+            .then(1)
+            .otherwise(pl.col("units").clip(0, 1))
+            .alias("reporting_communes"),
             pl.lit(1, dtype=pl.Int64).alias("communes_in_area"),
         ]
     )
     return out.select(list(AREA_SCHEMA)).cast(AREA_SCHEMA)  # type: ignore[arg-type]
 
 
-def _commune_scope(province_id: str | None, commune_ids: Sequence[str] | None) -> tuple[str, list[object]]:
+def _commune_scope(
+    province_id: str | None, commune_ids: Sequence[str] | None
+) -> tuple[str, list[object]]:
     if commune_ids is not None:
         return " AND c.id IN (SELECT unnest(?::TEXT[]))", [list(commune_ids)]
     if province_id is not None:
@@ -258,7 +211,9 @@ def province_figures(
         "old_district": "old_districts",
     }
     chosen = (
-        by_level.with_columns(pl.col("level").replace_strict(priority, return_dtype=pl.Int64).alias("_prio"))
+        by_level.with_columns(
+            pl.col("level").replace_strict(priority, return_dtype=pl.Int64).alias("_prio")
+        )
         .sort("_prio")
         .group_by(["locality_id", "year", "indicator"], maintain_order=True)
         .first()
@@ -279,7 +234,9 @@ def province_figures(
     return chosen.select(list(AREA_SCHEMA)).cast(AREA_SCHEMA)  # type: ignore[arg-type]
 
 
-def country_figures(con: duckdb.DuckDBPyConnection, years: Sequence[int] | None = None) -> pl.DataFrame:
+def country_figures(
+    con: duckdb.DuckDBPyConnection, years: Sequence[int] | None = None
+) -> pl.DataFrame:
     prov = province_figures(con, None, years)
     if prov.height == 0:
         return _empty_area()
@@ -287,14 +244,21 @@ def country_figures(con: duckdb.DuckDBPyConnection, years: Sequence[int] | None 
     # Completeness is out of every commune of the country: a province with no figure at all
     # for that year and indicator has no row above, but its communes still did not report.
     sizes = query_frame(
-        con, "SELECT province_id AS locality_id, count(*) AS _n FROM localities WHERE level = 'commune' GROUP BY 1"
+        con,
+        "SELECT province_id AS locality_id, count(*) AS _n FROM localities WHERE level = 'commune' GROUP BY 1",
     )
     present = (
-        prov.join(sizes, on="locality_id", how="left").group_by(["year", "indicator"]).agg(pl.col("_n").sum())
+        prov.join(sizes, on="locality_id", how="left")
+        .group_by(["year", "indicator"])
+        .agg(pl.col("_n").sum())
     )
     return (
         out.join(present, on=["year", "indicator"], how="left")
-        .with_columns((pl.col("communes_in_area") + int(sizes["_n"].sum()) - pl.col("_n")).alias("communes_in_area"))
+        .with_columns(
+            (pl.col("communes_in_area") + int(sizes["_n"].sum()) - pl.col("_n")).alias(
+                "communes_in_area"
+            )
+        )
         .select(list(AREA_SCHEMA))
         .cast(AREA_SCHEMA)  # type: ignore[arg-type]
     )
@@ -305,21 +269,30 @@ def _sum_areas(frame: pl.DataFrame, locality_id: str, basis: str) -> pl.DataFram
         pl.when(pl.col(c).null_count() == 0).then(pl.col(c).sum()).otherwise(None).alias(c)
         for c in ("total", "registered", "recognized")
     ]
-    levels = [pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).otherwise(None).alias(c) for c in LEVEL_COLUMNS]
+    levels = [
+        pl.when(pl.col(c).is_not_null().any()).then(pl.col(c).sum()).otherwise(None).alias(c)
+        for c in LEVEL_COLUMNS
+    ]
     out = frame.group_by(["year", "indicator"]).agg(
         *strict,
         *levels,
         pl.col("units").sum(),
         pl.col("synthetic").any(),
         pl.col("total_from_register").any(),
-        pl.col("sources").list.explode(keep_nulls=False, empty_as_null=False).unique().sort().alias("sources"),
+        pl.col("sources")
+        .list.explode(keep_nulls=False, empty_as_null=False)
+        .unique()
+        .sort()
+        .alias("sources"),
         pl.col("reporting_communes").sum(),
         pl.col("communes_in_area").sum(),
         pl.col("unplaceable").sum(),
     )
-    return out.with_columns(pl.lit(locality_id).alias("locality_id"), pl.lit(basis).alias("basis")).select(
-        list(AREA_SCHEMA)
-    ).cast(AREA_SCHEMA)  # type: ignore[arg-type]
+    return (
+        out.with_columns(pl.lit(locality_id).alias("locality_id"), pl.lit(basis).alias("basis"))
+        .select(list(AREA_SCHEMA))
+        .cast(AREA_SCHEMA)  # type: ignore[arg-type]
+    )
 
 
 def old_unit_figures(con: duckdb.DuckDBPyConnection, locality_id: str, level: str) -> pl.DataFrame:
@@ -341,16 +314,26 @@ def old_unit_figures(con: duckdb.DuckDBPyConnection, locality_id: str, level: st
                 WHERE c.parent_id = ? AND c.level = ? GROUP BY ALL""",
             [locality_id, locality_id, child_level],
         ).with_columns(pl.lit("children").alias("basis"))
-    children = children.join(own.select("locality_id", "year", "indicator"), on=["locality_id", "year", "indicator"], how="anti")
+    children = children.join(
+        own.select("locality_id", "year", "indicator"),
+        on=["locality_id", "year", "indicator"],
+        how="anti",
+    )
     out = pl.concat([own, children], how="vertical_relaxed")
-    return out.with_columns(
-        pl.lit(None, dtype=pl.Int64).alias("reporting_communes"),
-        pl.lit(None, dtype=pl.Int64).alias("communes_in_area"),
-        pl.lit(0, dtype=pl.Int64).alias("unplaceable"),
-    ).select(list(AREA_SCHEMA)).cast(AREA_SCHEMA)  # type: ignore[arg-type]
+    return (
+        out.with_columns(
+            pl.lit(None, dtype=pl.Int64).alias("reporting_communes"),
+            pl.lit(None, dtype=pl.Int64).alias("communes_in_area"),
+            pl.lit(0, dtype=pl.Int64).alias("unplaceable"),
+        )
+        .select(list(AREA_SCHEMA))
+        .cast(AREA_SCHEMA)  # type: ignore[arg-type]
+    )
 
 
-def area_figures(con: duckdb.DuckDBPyConnection, locality_id: str, years: Sequence[int] | None = None) -> pl.DataFrame:
+def area_figures(
+    con: duckdb.DuckDBPyConnection, locality_id: str, years: Sequence[int] | None = None
+) -> pl.DataFrame:
     """Figures of any locality by year and indicator, with the rules of this module."""
     loc = locality(con, locality_id)
     if loc is None:
@@ -366,59 +349,59 @@ def area_figures(con: duckdb.DuckDBPyConnection, locality_id: str, years: Sequen
     return frame.filter(pl.col("year").is_in(list(years))) if years else frame
 
 
-def resolved_targets(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
-    """For each indicator and target year, the target that applies: own, else province, else national."""
-    loc = locality(con, locality_id)
-    if loc is None:
-        return pl.DataFrame(
-            schema={"indicator": pl.String, "target_year": pl.Int32, "percent": pl.Float64, "source": pl.String,
-                    "confirmed": pl.Boolean, "scope_id": pl.String, "scope_name": pl.String, "scope_level": pl.String,
-                    "synthetic": pl.Boolean}
-        )
-    chain = [locality_id]
-    for extra in (loc.get("province_id"), COUNTRY_ID):
-        if extra and extra not in chain:
-            chain.append(extra)
-    return query_frame(
+TARGET_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "locality_id": pl.String,
+    "indicator": pl.String,
+    "target_year": pl.Int32,
+    "percent": pl.Float64,
+    "source": pl.String,
+    "confirmed": pl.Boolean,
+    "scope_id": pl.String,
+    "scope_name": pl.String,
+    "scope_level": pl.String,
+    "synthetic": pl.Boolean,
+}
+
+
+def applicable_targets(con: duckdb.DuckDBPyConnection, locality_ids: Sequence[str]) -> pl.DataFrame:
+    """For each locality, indicator and target year, the target that applies: the locality's own,
+    else its province's, else the nation's. The one statement of that rule."""
+    chain = query_frame(
         con,
-        """SELECT t.indicator, t.target_year, t.percent, t.source, t.confirmed,
-                  t.locality_id AS scope_id, l.name AS scope_name, l.level AS scope_level, t.synthetic
+        """SELECT id AS locality_id, unnest([id, province_id, ?]) AS scope_id, unnest([0, 1, 2]) AS rank
+           FROM localities WHERE id IN (SELECT unnest(?::TEXT[]))""",
+        [COUNTRY_ID, list(locality_ids)],
+    ).drop_nulls("scope_id")
+    set_by = query_frame(
+        con,
+        """SELECT t.locality_id AS scope_id, t.indicator, t.target_year, t.percent, t.source, t.confirmed,
+                  l.name AS scope_name, l.level AS scope_level, t.synthetic
            FROM targets_current t JOIN localities l ON l.id = t.locality_id
-           WHERE t.locality_id IN (SELECT unnest(?::TEXT[]))
-           QUALIFY row_number() OVER (PARTITION BY t.indicator, t.target_year
-                                      ORDER BY list_position(?::TEXT[], t.locality_id)) = 1
-           ORDER BY t.indicator, t.target_year""",
-        [chain, chain],
+           WHERE t.locality_id IN (SELECT unnest(?::TEXT[]))""",
+        [chain["scope_id"].unique().to_list()],
     )
+    keys = ["locality_id", "indicator", "target_year"]
+    ranked = (
+        chain.join(set_by, on="scope_id").sort("rank").group_by(keys, maintain_order=True).first()
+    )
+    return ranked.sort(keys).select(list(TARGET_SCHEMA)).cast(TARGET_SCHEMA)  # type: ignore[arg-type]
 
 
-def targets_by_scope(con: duckdb.DuckDBPyConnection, scope_ids: Sequence[str]) -> pl.DataFrame:
-    """All current targets set by the given scopes (e.g. every province, or a province's communes)."""
-    return query_frame(
-        con,
-        """SELECT t.locality_id AS scope_id, t.indicator, t.target_year, t.percent, t.source, t.confirmed, t.synthetic
-           FROM targets_current t WHERE t.locality_id IN (SELECT unnest(?::TEXT[]))""",
-        [list(scope_ids)],
-    )
+def resolved_targets(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
+    """For each indicator and target year, the target that applies to one locality (applicable_targets)."""
+    return applicable_targets(con, [locality_id]).drop("locality_id")
 
 
 def store_years(con: duckdb.DuckDBPyConnection) -> list[int]:
-    return [int(r[0]) for r in con.execute("SELECT DISTINCT year FROM observations_current ORDER BY 1").fetchall()]
+    return [
+        int(r[0])
+        for r in con.execute("SELECT DISTINCT year FROM observations_current ORDER BY 1").fetchall()
+    ]
 
 
 def store_has_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
     # fetchall, not fetchone: DuckDB 2.0 leaves a half-read result open on the connection.
-    rows = con.execute("SELECT count(*) FROM batches WHERE synthetic AND status = 'active'").fetchall()
+    rows = con.execute(
+        "SELECT count(*) FROM batches WHERE synthetic AND status = 'active'"
+    ).fetchall()
     return bool(rows and rows[0][0])
-
-
-def batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return query_frame(
-        con,
-        """SELECT id, created_at, created_by, kind, file_name, file_sha256, rows, synthetic, status,
-                  rolled_back_at, note FROM batches ORDER BY id DESC""",
-    )
-
-
-def scope_names(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> pl.DataFrame:
-    return query_frame(con, "SELECT id, name, level FROM localities WHERE id IN (SELECT unnest(?::TEXT[]))", [list(ids)])

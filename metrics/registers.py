@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from metrics.indicators import registry
-from metrics.store import COUNTRY_ID
+from metrics.store import COUNTRY_ID, replace_registers
 from metrics.text import key
 
 LOCALITY_SCHEMA = {
@@ -94,7 +94,17 @@ def _legacy_name_key(short_name: str) -> str:
 
 
 def _unit_type_of(name: str, fallback: str) -> str:
-    for prefix in ("Thành phố", "Tỉnh", "Thị xã", "Thị trấn", "Huyện", "Quận", "Phường", "Xã", "Đặc khu"):
+    for prefix in (
+        "Thành phố",
+        "Tỉnh",
+        "Thị xã",
+        "Thị trấn",
+        "Huyện",
+        "Quận",
+        "Phường",
+        "Xã",
+        "Đặc khu",
+    ):
         if name.startswith(prefix + " "):
             return prefix
     return fallback
@@ -161,7 +171,9 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
         # its codes can name another commune (its 00226 is Kim Liên, officially 00229): take its
         # spelling only where it names the same commune as the official code here does.
         official_name = official_wards.get(wcode, ("", ""))[0]
-        wname = official_name if official_name and key(official_name) == key(r["ward"]) else r["ward"]
+        wname = (
+            official_name if official_name and key(official_name) == key(r["ward"]) else r["ward"]
+        )
         cid = commune_id(wcode)
         # The register's keys are unmarked, except where two communes of a province differ
         # only by tone marks ("xãvănlang" / "xãvănlăng"): match exact keys first.
@@ -220,7 +232,9 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
                     "name_key": key(r["provinceShort"]),
                 }
             )
-            lineage.append({"old_id": opid, "new_id": new_pid, "relation": "merged", "is_default": True})
+            lineage.append(
+                {"old_id": opid, "new_id": new_pid, "relation": "merged", "is_default": True}
+            )
         odid = old_district_id(r["districtCode"])
         old_district_by_key[f"{r['provinceKey']}_{r['districtKey']}_"] = odid
         if odid not in seen_old_d:
@@ -244,7 +258,9 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
                 }
             )
             # A district's figures roll up to the province its old province became.
-            lineage.append({"old_id": odid, "new_id": new_pid, "relation": "merged", "is_default": True})
+            lineage.append(
+                {"old_id": odid, "new_id": new_pid, "relation": "merged", "is_default": True}
+            )
         if not r["ward"]:
             continue  # island districts without communes (they became đặc khu)
         ocid = old_commune_id(r["wardCode"])
@@ -273,13 +289,17 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
 
     for new_pkey, wards in conv["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for new_wkey, old_keys in wards.items():
-            new_id = new_commune_by_key.get((new_pkey, new_wkey)) or new_commune_by_key.get((new_pkey, key(new_wkey)))
+            new_id = new_commune_by_key.get((new_pkey, new_wkey)) or new_commune_by_key.get(
+                (new_pkey, key(new_wkey))
+            )
             if new_id is None:
                 continue
             for old_key in old_keys:
                 oid = old_unit(old_key)
                 if oid is not None:
-                    lineage.append({"old_id": oid, "new_id": new_id, "relation": "merged", "is_default": True})
+                    lineage.append(
+                        {"old_id": oid, "new_id": new_id, "relation": "merged", "is_default": True}
+                    )
     for new_pkey, olds in conv["DICT_PROVINCE_WARD_DIVIDED"].items():
         for old_key, parts in olds.items():
             oid = old_unit(old_key)
@@ -287,7 +307,9 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
                 continue
             for part in parts:
                 new_wkey = part["newWardKey"]
-                new_id = new_commune_by_key.get((new_pkey, new_wkey)) or new_commune_by_key.get((new_pkey, key(new_wkey)))
+                new_id = new_commune_by_key.get((new_pkey, new_wkey)) or new_commune_by_key.get(
+                    (new_pkey, key(new_wkey))
+                )
                 if new_id is not None:
                     lineage.append(
                         {
@@ -302,7 +324,12 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
     lineage_df = (
         pl.DataFrame(
             lineage,
-            schema={"old_id": pl.String, "new_id": pl.String, "relation": pl.String, "is_default": pl.Boolean},
+            schema={
+                "old_id": pl.String,
+                "new_id": pl.String,
+                "relation": pl.String,
+                "is_default": pl.Boolean,
+            },
         )
         # A district key can reach one new commune through several of its communes' entries.
         .unique(subset=["old_id", "new_id"], keep="first", maintain_order=True)
@@ -313,20 +340,20 @@ def build_localities() -> tuple[pl.DataFrame, pl.DataFrame]:
 def load_registers(con: duckdb.DuckDBPyConnection) -> None:
     """Fill localities, lineage and indicators (inside the caller's transaction)."""
     localities, lineage = build_localities()
-    con.execute("DELETE FROM lineage")
-    con.execute("DELETE FROM localities")
-    con.execute("DELETE FROM indicators")
-    con.register("_loc", localities)
-    con.execute("INSERT INTO localities SELECT * FROM _loc")
-    con.unregister("_loc")
-    con.register("_lin", lineage)
-    con.execute("INSERT INTO lineage SELECT old_id, new_id, relation, is_default FROM _lin")
-    con.unregister("_lin")
-    reg = registry()
-    con.executemany(
-        "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?)",
+    indicators = pl.DataFrame(
         [
-            [i.id, i.order, i.model, i.label_vi, i.label_en, i.short_vi, i.level_scope]
-            for i in reg.indicator
-        ],
+            {
+                "id": i.id,
+                "ord": i.order,
+                "model": i.model,
+                "label_vi": i.label_vi,
+                "label_en": i.label_en,
+                "short_vi": i.short_vi,
+                "level_scope": i.level_scope,
+            }
+            for i in registry().indicator
+        ]
+    )
+    replace_registers(
+        con, localities, lineage.select("old_id", "new_id", "relation", "is_default"), indicators
     )

@@ -47,7 +47,16 @@ _PREFIXES: list[tuple[tuple[str, ...], frozenset[str]]] = [
 ]
 _COUNTRY_WORDS = {"toanquoc", "canuoc", "quocgia", "vietnam", "vn"}
 # Abbreviated prefixes written out, to compare "TT. Mường Tè" with the name "Thị trấn Mường Tè".
-_FULL_PREFIX = {"tp": "thanhpho", "tt": "thitran", "tx": "thixa", "t": "tinh", "h": "huyen", "q": "quan", "x": "xa", "p": "phuong"}
+_FULL_PREFIX = {
+    "tp": "thanhpho",
+    "tt": "thitran",
+    "tx": "thixa",
+    "t": "tinh",
+    "h": "huyen",
+    "q": "quan",
+    "x": "xa",
+    "p": "phuong",
+}
 
 _CODE_WIDTH = {"province": 2, "old_province": 2, "old_district": 3, "commune": 5, "old_commune": 5}
 
@@ -137,7 +146,18 @@ class LocalityIndex:
         self.by_id: dict[str, dict] = {}
         self.by_key: dict[str, list[str]] = {}
         self.by_code: dict[tuple[str, str], list[str]] = {}
-        for (lid, level, era, code, name, short_name, parent_id, province_id, old_province_id, name_key) in rows:
+        for (
+            lid,
+            level,
+            era,
+            code,
+            name,
+            short_name,
+            parent_id,
+            province_id,
+            old_province_id,
+            name_key,
+        ) in rows:
             rec = {
                 "id": lid,
                 "level": level,
@@ -159,11 +179,9 @@ class LocalityIndex:
 
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection) -> LocalityIndex:
-        rows = con.execute(
-            """SELECT id, level, era, code, name, short_name, parent_id, province_id,
-                      old_province_id, name_key FROM localities"""
-        ).fetchall()
-        return cls(rows)
+        from metrics.register_queries import locality_index_rows  # it imports nothing of resolve
+
+        return cls(locality_index_rows(con))
 
     # -- helpers -----------------------------------------------------------------------------
     def ancestors(self, lid: str) -> frozenset[str]:
@@ -199,11 +217,21 @@ class LocalityIndex:
         return Candidate(lid, rec["level"], rec["era"], rec["code"], rec["name"], self.label(lid))
 
     def _match_part(self, part: NamePart, levels: frozenset[str] | None = None) -> list[str]:
-        wanted = part.levels if levels is None else (levels & part.levels if part.levels else levels)
-        found = [lid for lid in self.by_key.get(part.name_key, []) if wanted is None or self.by_id[lid]["level"] in wanted]
+        wanted = (
+            part.levels if levels is None else (levels & part.levels if part.levels else levels)
+        )
+        found = [
+            lid
+            for lid in self.by_key.get(part.name_key, [])
+            if wanted is None or self.by_id[lid]["level"] in wanted
+        ]
         if not found and part.levels is not None and part.whole_key != part.name_key:
             # "Quan Hóa" is a name, not "quận Hóa": try the whole text as the name.
-            found = [lid for lid in self.by_key.get(part.whole_key, []) if levels is None or self.by_id[lid]["level"] in levels]
+            found = [
+                lid
+                for lid in self.by_key.get(part.whole_key, [])
+                if levels is None or self.by_id[lid]["level"] in levels
+            ]
         return list(dict.fromkeys(found))
 
     # -- the one public entry point --------------------------------------------------------
@@ -263,13 +291,17 @@ class LocalityIndex:
         if len(found) > 1 and target.levels is None and len(parts) == 1:
             # A bare name that is also a province's ("Quảng Ngãi") means the province; a city or
             # commune of the same name is written with its prefix ("TP. Quảng Ngãi", "Xã …").
-            provincial = [lid for lid in found if self.by_id[lid]["level"] in ("province", "old_province")]
+            provincial = [
+                lid for lid in found if self.by_id[lid]["level"] in ("province", "old_province")
+            ]
             if len(provincial) == 1:
                 found = provincial
         if len(found) == 1:
             return Resolution("ok", query, self.candidate(found[0]))
         if len(found) > 1:
-            cands = sorted((self.candidate(c) for c in found), key=lambda c: (c.era != "current", c.label))
+            cands = sorted(
+                (self.candidate(c) for c in found), key=lambda c: (c.era != "current", c.label)
+            )
             hint = "thêm tên huyện (cũ) hoặc tỉnh, hoặc ghi mã đơn vị hành chính"
             return Resolution(
                 "ambiguous",
@@ -294,12 +326,18 @@ class LocalityIndex:
             message=f"Không tìm thấy địa bàn “{query}”{year_note} trong danh mục; kiểm tra chính tả hoặc ghi mã đơn vị hành chính.",
         )
 
-    def _resolve_code(self, code: str, year: int | None, query: str, levels: frozenset[str] | None) -> Resolution:
+    def _resolve_code(
+        self, code: str, year: int | None, query: str, levels: frozenset[str] | None
+    ) -> Resolution:
         code = code.upper()
         if code in self.by_id:
             return Resolution("ok", query, self.candidate(code))
         if not code.isdigit():
-            return Resolution("not_found", query, message=f"Mã “{code}” không phải mã đơn vị hành chính (chỉ gồm chữ số).")
+            return Resolution(
+                "not_found",
+                query,
+                message=f"Mã “{code}” không phải mã đơn vị hành chính (chỉ gồm chữ số).",
+            )
         # A code kept as a number in a spreadsheet has lost its leading zeros (phường Hồng Hà
         # 00097 → 97): pad it to the width of the levels asked for, else guess from its length
         # and then try it as a commune code.
@@ -324,7 +362,13 @@ class LocalityIndex:
                     return Resolution("ok", query, self.candidate(ids[0]))
                 if len(ids) > 1:
                     return Resolution(
-                        "ambiguous", query, candidates=[self.candidate(i) for i in ids],
+                        "ambiguous",
+                        query,
+                        candidates=[self.candidate(i) for i in ids],
                         message=f"Mã {norm} ứng với nhiều đơn vị; ghi thêm tên.",
                     )
-        return Resolution("not_found", query, message=f"Không có đơn vị hành chính mang mã {code.zfill(widths[0])}.")
+        return Resolution(
+            "not_found",
+            query,
+            message=f"Không có đơn vị hành chính mang mã {code.zfill(widths[0])}.",
+        )

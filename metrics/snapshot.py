@@ -146,7 +146,9 @@ class SnapshotCache:
     def _install(self, snapshot: Snapshot, signature: tuple | None) -> None:
         self._by_version[snapshot.version] = snapshot
         while len(self._by_version) > KEEP_VERSIONS:
-            del self._by_version[next(iter(self._by_version))]  # not closed: a page still reading it keeps it alive
+            del self._by_version[
+                next(iter(self._by_version))
+            ]  # not closed: a page still reading it keeps it alive
         self._latest = snapshot
         self._signature = signature
         self._probed_at = time.monotonic()

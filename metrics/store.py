@@ -145,10 +145,27 @@ CREATE TABLE IF NOT EXISTS targets_current (
 """
 
 # Every table, in the order a copy writes them (registers before figures).
-TABLES = ("meta", "localities", "lineage", "indicators", "batches", "observations", "targets",
-          "observations_current", "targets_current")
+TABLES = (
+    "meta",
+    "localities",
+    "lineage",
+    "indicators",
+    "batches",
+    "observations",
+    "targets",
+    "observations_current",
+    "targets_current",
+)
 # What readers need: the raw observations/targets (superseded figures) stay in the store.
-READ_TABLES = ("meta", "localities", "lineage", "indicators", "batches", "observations_current", "targets_current")
+READ_TABLES = (
+    "meta",
+    "localities",
+    "lineage",
+    "indicators",
+    "batches",
+    "observations_current",
+    "targets_current",
+)
 
 COUNTRY_ID = "VN"
 
@@ -173,7 +190,9 @@ def refresh_current(con: duckdb.DuckDBPyConnection) -> None:
     for table, query in CURRENT_QUERIES.items():
         con.execute(f"DELETE FROM {table}")
         con.execute(f"INSERT INTO {table} {query} ORDER BY 1, 2, 3")
-    con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'")
+    con.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
+    )
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -184,7 +203,11 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def store_identity(con: duckdb.DuckDBPyConnection) -> str:
     """Which store (an id made with it: a rebuilt file is another store) and which state of it."""
-    rows = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'data_version')").fetchall())
+    rows = dict(
+        con.execute(
+            "SELECT key, value FROM meta WHERE key IN ('store_id', 'data_version')"
+        ).fetchall()
+    )
     return f"{rows.get('store_id', '-')}:{rows.get('data_version', '0')}"
 
 
@@ -192,7 +215,9 @@ class StoreError(Exception):
     """A store that is missing, of another version, or not a store at all."""
 
 
-def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None) -> tuple | None:
+def first_row(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
+) -> tuple | None:
     """The first row of a query, with the result read to the end: DuckDB 2.0 refuses further
     work on a connection whose previous result was left unfinished (fetchone alone does that)."""
     rows = con.execute(sql, list(params) if params is not None else []).fetchall()
@@ -232,8 +257,10 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA)
     con.execute("DELETE FROM meta WHERE key IN ('schema_version', 'data_version', 'store_id')")
-    con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '0'), ('store_id', ?)",
-                [str(SCHEMA_VERSION), uuid.uuid4().hex])
+    con.execute(
+        "INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '0'), ('store_id', ?)",
+        [str(SCHEMA_VERSION), uuid.uuid4().hex],
+    )
 
 
 def schema_version(con: duckdb.DuckDBPyConnection, where: str = "") -> int | None:
@@ -249,10 +276,14 @@ def schema_version(con: duckdb.DuckDBPyConnection, where: str = "") -> int | Non
         place = f" {where}" if where else ""
         denied = re.search(r"permission denied for [a-z]+ [\w.\"]+", text)
         if denied:
-            raise StoreError(f"Tài khoản dùng cho kho dữ liệu{place} không có quyền đọc các bảng của kho "
-                             f"(PostgreSQL: {denied.group(0)}). Nhờ người quản trị cơ sở dữ liệu cấp quyền "
-                             "(GRANT SELECT, INSERT, UPDATE, DELETE trên các bảng) cho tài khoản này.") from exc
-        raise StoreError(f"Không đọc được phiên bản của kho dữ liệu{place}: {text.splitlines()[0]}") from exc
+            raise StoreError(
+                f"Tài khoản dùng cho kho dữ liệu{place} không có quyền đọc các bảng của kho "
+                f"(PostgreSQL: {denied.group(0)}). Nhờ người quản trị cơ sở dữ liệu cấp quyền "
+                "(GRANT SELECT, INSERT, UPDATE, DELETE trên các bảng) cho tài khoản này."
+            ) from exc
+        raise StoreError(
+            f"Không đọc được phiên bản của kho dữ liệu{place}: {text.splitlines()[0]}"
+        ) from exc
     try:
         return int(row[0]) if row else None
     except ValueError:
@@ -364,7 +395,9 @@ TARGET_COLUMNS: Sequence[str] = (
 )
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: object, columns: Sequence[str]) -> None:
+def insert_frame(
+    con: duckdb.DuckDBPyConnection, table: str, frame: object, columns: Sequence[str]
+) -> None:
     """Bulk insert a polars frame whose columns are exactly `columns` (names are ours, not user input)."""
     con.register("_incoming", frame)
     try:
@@ -374,9 +407,29 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: object, colu
         con.unregister("_incoming")
 
 
-def write_batch(con: duckdb.DuckDBPyConnection, info: BatchInfo, *,
-                observations: pl.DataFrame | None = None, targets: pl.DataFrame | None = None,
-                refresh: bool = True) -> int:
+def replace_registers(
+    con: duckdb.DuckDBPyConnection,
+    localities: pl.DataFrame,
+    lineage: pl.DataFrame,
+    indicators: pl.DataFrame,
+) -> None:
+    """Inside the writer's transaction: the registers (units of both eras, the old → new
+    lineage, the indicators) replaced by these frames, whose columns are the tables' own."""
+    for table in ("lineage", "localities", "indicators"):
+        con.execute(f"DELETE FROM {table}")
+    insert_frame(con, "localities", localities, localities.columns)
+    insert_frame(con, "lineage", lineage, lineage.columns)
+    insert_frame(con, "indicators", indicators, indicators.columns)
+
+
+def write_batch(
+    con: duckdb.DuckDBPyConnection,
+    info: BatchInfo,
+    *,
+    observations: pl.DataFrame | None = None,
+    targets: pl.DataFrame | None = None,
+    refresh: bool = True,
+) -> int:
     """The one way figures enter the store: inside the writer's transaction, record a batch,
     insert its observations and targets (frames with the store's columns, batch_id aside) and
     rebuild the figures in force. Returns the batch id. `refresh=False` lets a writer that adds
@@ -386,10 +439,14 @@ def write_batch(con: duckdb.DuckDBPyConnection, info: BatchInfo, *,
     rows = (obs.height if obs is not None else 0) + (tgt.height if tgt is not None else 0)
     batch_id = new_batch(con, info, rows)
     if obs is not None:
-        frame = obs.with_columns(pl.lit(batch_id, dtype=pl.Int32).alias("batch_id")).select(OBSERVATION_COLUMNS)
+        frame = obs.with_columns(pl.lit(batch_id, dtype=pl.Int32).alias("batch_id")).select(
+            OBSERVATION_COLUMNS
+        )
         insert_frame(con, "observations", frame, OBSERVATION_COLUMNS)
     if tgt is not None:
-        frame = tgt.with_columns(pl.lit(batch_id, dtype=pl.Int32).alias("batch_id")).select(TARGET_COLUMNS)
+        frame = tgt.with_columns(pl.lit(batch_id, dtype=pl.Int32).alias("batch_id")).select(
+            TARGET_COLUMNS
+        )
         insert_frame(con, "targets", frame, TARGET_COLUMNS)
     if refresh:
         refresh_current(con)
@@ -413,7 +470,9 @@ def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     refresh_current(con)
 
 
-def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None) -> pl.DataFrame:
+def query_frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
+) -> pl.DataFrame:
     """The one way the core reads the store: bound parameters in, a polars frame out."""
     table = con.sql(sql, params=list(params) if params is not None else None).to_arrow_table()
     out = pl.from_arrow(table)

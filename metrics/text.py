@@ -7,9 +7,7 @@ import unicodedata
 
 # Spelling variants that the registers and users write both ways. Applied after tone marks
 # are stripped, so "Đắk", "Đăk", "Dak" and "Đak" all become "dak".
-_SPELLING_VARIANTS = (
-    (re.compile(r"\bdac\b"), "dak"),
-)
+_SPELLING_VARIANTS = ((re.compile(r"\bdac\b"), "dak"),)
 
 
 def nfc(text: str) -> str:

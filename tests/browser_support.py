@@ -37,11 +37,30 @@ def free_port() -> int:
 def streamlit_server(db: Path, **env_extra: str) -> Iterator[str]:
     """`streamlit run dashboard/app.py` on the given store; yields its URL, stops it after."""
     port = free_port()
-    env = {**os.environ, "XHHT_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **env_extra}
+    env = {
+        **os.environ,
+        "XHHT_DB": str(db),
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        **env_extra,
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

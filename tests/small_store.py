@@ -1,4 +1,4 @@
-"""Small real stores for the tests of metrics/queries.py and metrics/report.py: observations and
+"""Small real stores for the tests of metrics/queries.py and metrics/locality_progress.py: observations and
 targets written as import batches (store.write_batch inside store.transaction), rolled back
 after each test."""
 
@@ -25,7 +25,12 @@ IA_HDRAI = "OH618"  # huyện Ia H'Drai, tỉnh Kon Tum cũ (OP62), now in tỉn
 # X23538 = old xã Ia Dom (OX23537) + old xã Ia Tơi (OX23538), both merged whole.
 MERGED_NEW, MERGED_OLD = "X23538", ("OX23537", "OX23538")
 # Old xã OX21142 was split between X21136 (which also took OX21136 whole) and X21157.
-SPLIT_OLD, SPLIT_NEW, SPLIT_NEW_OTHER, WHOLE_INTO_SPLIT_NEW = "OX21142", "X21136", "X21157", "OX21136"
+SPLIT_OLD, SPLIT_NEW, SPLIT_NEW_OTHER, WHOLE_INTO_SPLIT_NEW = (
+    "OX21142",
+    "X21136",
+    "X21157",
+    "OX21136",
+)
 
 _OBS_SCHEMA = {
     "locality_id": pl.String,
@@ -48,24 +53,40 @@ _TGT_SCHEMA = {
 }
 
 
-def obs(locality_id: str, year: int, indicator: str, total: int | None, recognized: int | None, **extra) -> dict:
+def obs(
+    locality_id: str, year: int, indicator: str, total: int | None, recognized: int | None, **extra
+) -> dict:
     row = {c: None for c in _OBS_SCHEMA}
-    row.update(locality_id=locality_id, year=year, indicator=indicator, total=total, recognized=recognized,
-               total_from_register=False, source=f"báo cáo thử {locality_id} {year}")
+    row.update(
+        locality_id=locality_id,
+        year=year,
+        indicator=indicator,
+        total=total,
+        recognized=recognized,
+        total_from_register=False,
+        source=f"báo cáo thử {locality_id} {year}",
+    )
     row.update(extra)
     return row
 
 
-def add_batch(con: duckdb.DuckDBPyConnection, rows: Sequence[dict], targets: Sequence[dict] = ()) -> int:
+def add_batch(
+    con: duckdb.DuckDBPyConnection, rows: Sequence[dict], targets: Sequence[dict] = ()
+) -> int:
     """One import batch with these observations (and targets), the way an import writes it."""
     with transaction(con):
-        return write_batch(con, BatchInfo(kind="import", synthetic=False, created_by="pytest"),
-                           observations=pl.DataFrame(list(rows), schema=_OBS_SCHEMA),
-                           targets=pl.DataFrame(list(targets), schema=_TGT_SCHEMA))
+        return write_batch(
+            con,
+            BatchInfo(kind="import", synthetic=False, created_by="pytest"),
+            observations=pl.DataFrame(list(rows), schema=_OBS_SCHEMA),
+            targets=pl.DataFrame(list(targets), schema=_TGT_SCHEMA),
+        )
 
 
 def rollback_added(con: duckdb.DuckDBPyConnection) -> None:
-    for (batch,) in con.execute("SELECT id FROM batches WHERE status = 'active' AND kind <> 'registers'").fetchall():
+    for (batch,) in con.execute(
+        "SELECT id FROM batches WHERE status = 'active' AND kind <> 'registers'"
+    ).fetchall():
         with transaction(con):
             rollback_batch(con, batch)
 
@@ -81,8 +102,14 @@ def batch_of(con: duckdb.DuckDBPyConnection, rows: Sequence[dict]) -> Iterator[i
 
 
 def target(locality_id: str, indicator: str, year: int, pct: float, source: str) -> dict:
-    return {"locality_id": locality_id, "indicator": indicator, "target_year": year, "percent": pct,
-            "source": source, "confirmed": True}
+    return {
+        "locality_id": locality_id,
+        "indicator": indicator,
+        "target_year": year,
+        "percent": pct,
+        "source": source,
+        "confirmed": True,
+    }
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,21 @@ def test_hash_is_salted_and_verifies() -> None:
 
 def test_cli_adds_account_without_storing_the_password(tmp_path: Path) -> None:
     accounts = tmp_path / "accounts.toml"
-    cmd = [sys.executable, "-m", "metrics.cli", "accounts", "add", "canbo.qn", "--province", "51", "--file", str(accounts)]
-    done = subprocess.run(cmd, input="mat-khau-rat-dai\n", capture_output=True, text=True, check=False)
+    cmd = [
+        sys.executable,
+        "-m",
+        "metrics.cli",
+        "accounts",
+        "add",
+        "canbo.qn",
+        "--province",
+        "51",
+        "--file",
+        str(accounts),
+    ]
+    done = subprocess.run(
+        cmd, input="mat-khau-rat-dai\n", capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "Đã thêm tài khoản canbo.qn (editor)" in done.stdout
     text = accounts.read_text(encoding="utf-8")
@@ -37,13 +50,29 @@ def test_cli_adds_account_without_storing_the_password(tmp_path: Path) -> None:
     assert authenticate(loaded, "khong-co", "mat-khau-rat-dai") is None
     assert account.may_write("51") and not account.may_write("01")
 
-    again = subprocess.run(cmd, input="mat-khau-rat-dai\n", capture_output=True, text=True, check=False)
+    again = subprocess.run(
+        cmd, input="mat-khau-rat-dai\n", capture_output=True, text=True, check=False
+    )
     assert again.returncode == 1
     assert "Đã có tài khoản “canbo.qn”" in again.stderr
 
     short = subprocess.run(
-        [sys.executable, "-m", "metrics.cli", "accounts", "add", "b", "--province", "51", "--file", str(accounts)],
-        input="ngan\n", capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "metrics.cli",
+            "accounts",
+            "add",
+            "b",
+            "--province",
+            "51",
+            "--file",
+            str(accounts),
+        ],
+        input="ngan\n",
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert short.returncode == 1
     assert "ít nhất 8 ký tự" in short.stderr
@@ -51,7 +80,20 @@ def test_cli_adds_account_without_storing_the_password(tmp_path: Path) -> None:
 
 def test_accounts_file_refuses_unknown_keys_and_plain_passwords() -> None:
     with pytest.raises(ValidationError, match="password"):
-        AccountsFile.model_validate({"account": [{"name": "a", "role": "editor", "password": "plaintext"}]})
+        AccountsFile.model_validate(
+            {"account": [{"name": "a", "role": "editor", "password": "plaintext"}]}
+        )
     with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
-        AccountsFile.model_validate({"account": [{"name": "a", "role": "editor", "password": hash_password("x", iterations=1), "rank": 1}]})
+        AccountsFile.model_validate(
+            {
+                "account": [
+                    {
+                        "name": "a",
+                        "role": "editor",
+                        "password": hash_password("x", iterations=1),
+                        "rank": 1,
+                    }
+                ]
+            }
+        )
     assert load_accounts(Path("/nonexistent/accounts.toml")).account == []

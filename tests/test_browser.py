@@ -14,10 +14,26 @@ import pytest
 from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_server
 
 PAGES = [
-    ("?loc=P51&year=2025", "tong_quan", ["Tổng quan tiến độ", "Gia đình học tập", "Dữ liệu minh họa"]),
-    ("compare?loc=P51&ind=gia_dinh&year=2025", "so_sanh", ["So sánh các xã", "Xếp hạng", "Dữ liệu minh họa"]),
-    ("profile?loc=X23368&year=2025", "ho_so_dak_long", ["Xã Đăk Long", "Mục tiêu phía trước", "Dữ liệu minh họa"]),
-    ("profile?loc=OH618&year=2023", "ho_so_ia_hdrai", ["Huyện Ia H'Drai", "Xếp loại", "Dữ liệu minh họa"]),
+    (
+        "?loc=P51&year=2025",
+        "tong_quan",
+        ["Tổng quan tiến độ", "Gia đình học tập", "Dữ liệu minh họa"],
+    ),
+    (
+        "compare?loc=P51&ind=gia_dinh&year=2025",
+        "so_sanh",
+        ["So sánh các xã", "Xếp hạng", "Dữ liệu minh họa"],
+    ),
+    (
+        "profile?loc=X23368&year=2025",
+        "ho_so_dak_long",
+        ["Xã Đăk Long", "Mục tiêu phía trước", "Dữ liệu minh họa"],
+    ),
+    (
+        "profile?loc=OH618&year=2023",
+        "ho_so_ia_hdrai",
+        ["Huyện Ia H'Drai", "Xếp loại", "Dữ liệu minh họa"],
+    ),
     ("method", "phuong_phap", ["Phương pháp tính", "Mục tiêu quốc gia", "Dữ liệu minh họa"]),
 ]
 
@@ -43,10 +59,18 @@ def test_every_page_renders_in_chromium(server: str) -> None:
                 page.wait_for_timeout(800)  # let plotly draw
                 page.wait_for_selector(IDLE, timeout=60_000)
                 for text in texts:
-                    page.get_by_text(text).first.wait_for(timeout=30_000)  # visible, or fails naming the text
-                assert page.locator("[data-testid='stException']").count() == 0, f"{name}: exception shown"
-                assert page.get_by_text("None", exact=True).count() == 0, f"{name}: a missing value shows as None"
-                assert page.get_by_text("Page not found").count() == 0, f"{name}: the URL path is not a page"
+                    page.get_by_text(text).first.wait_for(
+                        timeout=30_000
+                    )  # visible, or fails naming the text
+                assert page.locator("[data-testid='stException']").count() == 0, (
+                    f"{name}: exception shown"
+                )
+                assert page.get_by_text("None", exact=True).count() == 0, (
+                    f"{name}: a missing value shows as None"
+                )
+                assert page.get_by_text("Page not found").count() == 0, (
+                    f"{name}: the URL path is not a page"
+                )
                 page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
             # Drill down: from the ranking of Quảng Ngãi to the profile of xã Đăk Long.

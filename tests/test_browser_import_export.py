@@ -12,7 +12,7 @@ import pytest
 from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, streamlit_server
 
 from metrics.auth import Account, account_toml, hash_password
-from metrics.report import progress_for
+from metrics.locality_progress import progress_for
 from metrics.store import connect
 
 DATA = ROOT / "tests" / "data" / "imports"
@@ -23,9 +23,18 @@ def app(demo_db: Path, tmp_path: Path):
     store = tmp_path / "store.duckdb"
     shutil.copy(demo_db, store)
     accounts = tmp_path / "accounts.toml"
-    accounts.write_text(account_toml(Account(name="canbo.qn", display_name="Cán bộ Quảng Ngãi", role="editor",
-                                             provinces=["51"], password=hash_password("mat-khau-qn", iterations=1000))),
-                        encoding="utf-8")
+    accounts.write_text(
+        account_toml(
+            Account(
+                name="canbo.qn",
+                display_name="Cán bộ Quảng Ngãi",
+                role="editor",
+                provinces=["51"],
+                password=hash_password("mat-khau-qn", iterations=1000),
+            )
+        ),
+        encoding="utf-8",
+    )
     with streamlit_server(store, XHHT_ACCOUNTS=str(accounts)) as url:
         yield url, store
 
@@ -41,7 +50,9 @@ def sign_in(page) -> None:  # noqa: ANN001
 def _gia_dinh_dak_long(store: Path) -> int | None:
     con = connect(store, read_only=True)
     try:
-        return next(p.recognized for p in progress_for(con, "X23368", 2025) if p.indicator == "gia_dinh")
+        return next(
+            p.recognized for p in progress_for(con, "X23368", 2025) if p.indicator == "gia_dinh"
+        )
     finally:
         con.close()
 
@@ -60,16 +71,24 @@ def test_import_page_refuses_then_writes_then_rolls_back(app, tmp_path: Path) ->
             page.goto(f"{url}/import")
             page.wait_for_selector(IDLE, timeout=60_000)
             # A broken file: every problem named, nothing written.
-            page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(DATA / "bad_recognized_over_total.xlsx"))
+            page.set_input_files(
+                "[data-testid='stFileUploaderDropzoneInput']",
+                str(DATA / "bad_recognized_over_total.xlsx"),
+            )
             page.get_by_text("Kho dữ liệu không thay đổi").first.wait_for(timeout=60_000)
             page.wait_for_selector(IDLE, timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "nhap_du_lieu_loi.png"), full_page=True)
             assert page.locator("[data-testid='stException']").count() == 0
             # A good file: previewed; writing asks for a sign-in first.
-            page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(DATA / "ok_change_dak_long_2025.csv"))
+            page.set_input_files(
+                "[data-testid='stFileUploaderDropzoneInput']",
+                str(DATA / "ok_change_dak_long_2025.csv"),
+            )
             page.get_by_text("Tệp hợp lệ").first.wait_for(timeout=60_000)
             # The script may still be drawing the rest of the page: wait for the notice itself.
-            page.get_by_text("Đăng nhập bằng tài khoản biên tập để ghi tệp này vào kho").first.wait_for(timeout=60_000)
+            page.get_by_text(
+                "Đăng nhập bằng tài khoản biên tập để ghi tệp này vào kho"
+            ).first.wait_for(timeout=60_000)
             page.wait_for_selector(IDLE, timeout=60_000)
             sign_in(page)
             page.get_by_role("button", name="Ghi").filter(has_text="vào kho").click()
@@ -115,7 +134,9 @@ def test_export_page_makes_a_workbook(app, tmp_path: Path) -> None:
         finally:
             browser.close()
     wb = openpyxl.load_workbook(path)
-    assert wb["Tổng hợp"]["A1"].value == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025 — TỈNH QUẢNG NGÃI"
+    assert (
+        wb["Tổng hợp"]["A1"].value == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025 — TỈNH QUẢNG NGÃI"
+    )
 
 
 @pytest.mark.browser
@@ -144,6 +165,16 @@ def test_chart_downloads_png_and_xlsx(app, tmp_path: Path) -> None:
     assert Image.open(png).size == (1920, 1080)
     sheet = openpyxl.load_workbook(xlsx).active
     assert [c.value for c in sheet[1]] == ["Năm", "Tổng số", "Được công nhận", "Tỷ lệ (%)"]
-    assert [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)] == [2021, 2022, 2023, 2024, 2025]
-    gd = next(p for p in progress_for(connect(app[1], read_only=True), "P51", 2025) if p.indicator == "gia_dinh")
+    assert [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)] == [
+        2021,
+        2022,
+        2023,
+        2024,
+        2025,
+    ]
+    gd = next(
+        p
+        for p in progress_for(connect(app[1], read_only=True), "P51", 2025)
+        if p.indicator == "gia_dinh"
+    )
     assert sheet.cell(6, 3).value == gd.recognized

@@ -20,12 +20,21 @@ NEW_RATE = "86,8%"  # 7.500 / 8.645 households recognised, the file's figure for
 
 
 def xhht(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(XHHT), *args], capture_output=True, text=True, encoding="utf-8", timeout=120,
-                          env={**os.environ, "XHHT_LOCK_WAIT": "5"}, cwd=ROOT)
+    return subprocess.run(
+        [str(XHHT), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        env={**os.environ, "XHHT_LOCK_WAIT": "5"},
+        cwd=ROOT,
+    )
 
 
 @pytest.mark.browser
-def test_cli_import_and_rollback_while_two_app_processes_serve(demo_db: Path, tmp_path: Path) -> None:
+def test_cli_import_and_rollback_while_two_app_processes_serve(
+    demo_db: Path, tmp_path: Path
+) -> None:
     from playwright.sync_api import sync_playwright
 
     store = tmp_path / "kho.duckdb"

@@ -20,18 +20,25 @@ XHHT = Path(sys.executable).parent / "xhht"
 COMMAND = [str(XHHT)] if XHHT.exists() else [sys.executable, "-m", "metrics.cli"]
 
 
-def xhht(*args: str, cwd: Path, env_db: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def xhht(
+    *args: str, cwd: Path, env_db: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "XHHT_DB"}
     if env_db is not None:
         env["XHHT_DB"] = str(env_db)
     return subprocess.run(
-        [*COMMAND, *args], cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout
+        [*COMMAND, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
     )
 
 
 def command_paths() -> list[list[str]]:
-    """Every command and subcommand the parser offers (later modules register their own)."""
-    cli._load_command_modules()
+    """Every command and subcommand the parser offers (each command module registers its own)."""
     found: list[list[str]] = [[]]
 
     def walk(parser: argparse.ArgumentParser, prefix: list[str]) -> None:
@@ -71,8 +78,12 @@ def test_demo_builds_a_store_and_refuses_to_overwrite_it(tmp_path: Path) -> None
     # The store it made is a complete one.
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert con.execute("SELECT count(*) FROM localities WHERE level = 'commune'").fetchall() == [(3321,)]
-        assert con.execute("SELECT count(*) FROM observations_current WHERE NOT synthetic").fetchall() == [(4,)]
+        assert con.execute(
+            "SELECT count(*) FROM localities WHERE level = 'commune'"
+        ).fetchall() == [(3321,)]
+        assert con.execute(
+            "SELECT count(*) FROM observations_current WHERE NOT synthetic"
+        ).fetchall() == [(4,)]
     finally:
         con.close()
 
@@ -84,8 +95,14 @@ def test_init_creates_an_empty_store_with_registers_and_national_targets(tmp_pat
     assert f"Đã tạo kho trống {db} với danh mục địa bàn và chỉ tiêu" in res.stdout
     con = duckdb.connect(str(db), read_only=True)
     try:
-        levels = dict(con.execute("SELECT level, count(*) FROM localities GROUP BY level").fetchall())
-        assert levels["province"] == 34 and levels["commune"] == 3321 and levels["old_commune"] == 10035
+        levels = dict(
+            con.execute("SELECT level, count(*) FROM localities GROUP BY level").fetchall()
+        )
+        assert (
+            levels["province"] == 34
+            and levels["commune"] == 3321
+            and levels["old_commune"] == 10035
+        )
         assert con.execute("SELECT count(*) FROM lineage").fetchall()[0][0] > 10_000
         assert con.execute("SELECT count(*) FROM indicators").fetchall() == [(11,)]
         assert con.execute("SELECT count(*) FROM observations").fetchall() == [(0,)]
@@ -95,7 +112,9 @@ def test_init_creates_an_empty_store_with_registers_and_national_targets(tmp_pat
         ).fetchall()
         assert targets == [("VN", False)]
         assert con.execute("SELECT count(*) FROM targets_current").fetchall() == [(18,)]
-        assert con.execute("SELECT kind, synthetic FROM batches").fetchall() == [("registers", False)]
+        assert con.execute("SELECT kind, synthetic FROM batches").fetchall() == [
+            ("registers", False)
+        ]
     finally:
         con.close()
     again = xhht("init", "--db", str(db), cwd=tmp_path)
@@ -107,7 +126,9 @@ def test_init_creates_an_empty_store_with_registers_and_national_targets(tmp_pat
 
 
 def test_find_ambiguous_name_lists_both_candidates(demo_db: Path, tmp_path: Path) -> None:
-    res = xhht("localities", "find", "Xã Đăk Long", "--year", "2023", "--db", str(demo_db), cwd=tmp_path)
+    res = xhht(
+        "localities", "find", "Xã Đăk Long", "--year", "2023", "--db", str(demo_db), cwd=tmp_path
+    )
     assert res.returncode == 1
     lines = res.stdout.splitlines()
     assert lines[0] == (
@@ -121,7 +142,17 @@ def test_find_ambiguous_name_lists_both_candidates(demo_db: Path, tmp_path: Path
 
 
 def test_find_json_in_2025(demo_db: Path, tmp_path: Path) -> None:
-    res = xhht("localities", "find", "Xã Đăk Long", "--year", "2025", "--json", "--db", str(demo_db), cwd=tmp_path)
+    res = xhht(
+        "localities",
+        "find",
+        "Xã Đăk Long",
+        "--year",
+        "2025",
+        "--json",
+        "--db",
+        str(demo_db),
+        cwd=tmp_path,
+    )
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert data["status"] == "ok"
@@ -132,7 +163,17 @@ def test_find_json_in_2025(demo_db: Path, tmp_path: Path) -> None:
 
 
 def test_find_json_when_ambiguous(demo_db: Path, tmp_path: Path) -> None:
-    res = xhht("localities", "find", "Xã Đăk Long", "--year", "2023", "--json", "--db", str(demo_db), cwd=tmp_path)
+    res = xhht(
+        "localities",
+        "find",
+        "Xã Đăk Long",
+        "--year",
+        "2023",
+        "--json",
+        "--db",
+        str(demo_db),
+        cwd=tmp_path,
+    )
     assert res.returncode == 1
     data = json.loads(res.stdout)
     assert data["status"] == "ambiguous"
@@ -142,7 +183,15 @@ def test_find_json_when_ambiguous(demo_db: Path, tmp_path: Path) -> None:
 
 def test_find_with_district_and_province_options(demo_db: Path, tmp_path: Path) -> None:
     res = xhht(
-        "localities", "find", "Dak Long", "--district", "Đăk Hà", "--province", "Kon Tum", "--db", str(demo_db),
+        "localities",
+        "find",
+        "Dak Long",
+        "--district",
+        "Đăk Hà",
+        "--province",
+        "Kon Tum",
+        "--db",
+        str(demo_db),
         cwd=tmp_path,
     )
     assert res.returncode == 0, res.stderr
@@ -153,16 +202,38 @@ def test_find_with_district_and_province_options(demo_db: Path, tmp_path: Path) 
 
 
 def test_find_by_code_wins_over_the_name(demo_db: Path, tmp_path: Path) -> None:
-    res = xhht("localities", "find", "Phường Hoàn Kiếm", "--code", "23504", "--year", "2023", "--json",
-               "--db", str(demo_db), cwd=tmp_path)
+    res = xhht(
+        "localities",
+        "find",
+        "Phường Hoàn Kiếm",
+        "--code",
+        "23504",
+        "--year",
+        "2023",
+        "--json",
+        "--db",
+        str(demo_db),
+        cwd=tmp_path,
+    )
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["locality"]["id"] == "OX23504"
 
 
 def test_find_unknown_name(demo_db: Path, tmp_path: Path) -> None:
-    res = xhht("localities", "find", "Xã Không Có Thật", "--year", "2025", "--db", str(demo_db), cwd=tmp_path)
+    res = xhht(
+        "localities",
+        "find",
+        "Xã Không Có Thật",
+        "--year",
+        "2025",
+        "--db",
+        str(demo_db),
+        cwd=tmp_path,
+    )
     assert res.returncode == 1
-    assert res.stdout.startswith("Không tìm thấy địa bàn “Xã Không Có Thật” năm 2025 trong danh mục")
+    assert res.stdout.startswith(
+        "Không tìm thấy địa bàn “Xã Không Có Thật” năm 2025 trong danh mục"
+    )
 
 
 def test_store_from_the_environment(demo_db: Path, tmp_path: Path) -> None:
@@ -175,14 +246,18 @@ def test_store_from_the_environment(demo_db: Path, tmp_path: Path) -> None:
 
 
 def test_year_that_is_not_a_number_is_a_usage_error(demo_db: Path, tmp_path: Path) -> None:
-    res = xhht("localities", "find", "Xã Đăk Long", "--year", "abc", "--db", str(demo_db), cwd=tmp_path)
+    res = xhht(
+        "localities", "find", "Xã Đăk Long", "--year", "abc", "--db", str(demo_db), cwd=tmp_path
+    )
     assert res.returncode == 2
     assert "năm phải là số nguyên, không phải “abc”" in res.stderr
     assert res.stdout == ""
 
 
 def test_year_out_of_range_is_a_usage_error(demo_db: Path, tmp_path: Path) -> None:
-    res = xhht("localities", "find", "Xã Đăk Long", "--year", "1990", "--db", str(demo_db), cwd=tmp_path)
+    res = xhht(
+        "localities", "find", "Xã Đăk Long", "--year", "1990", "--db", str(demo_db), cwd=tmp_path
+    )
     assert res.returncode == 2
     assert "năm 1990 nằm ngoài khoảng 2000–2100" in res.stderr
 

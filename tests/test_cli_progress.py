@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.report import progress_for
+from metrics.locality_progress import progress_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,7 +49,9 @@ def xhht(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def quang_ngai_2025(demo_db: Path) -> list[dict]:
-    res = xhht("progress", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "--json")
+    res = xhht(
+        "progress", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "--json"
+    )
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout)
 
@@ -63,11 +65,18 @@ def test_json_is_one_object_per_indicator(quang_ngai_2025):
         assert set(DOCUMENTED_KEYS) <= set(o)
         # The documented keys come first, in the documented order.
         assert list(o)[: len(DOCUMENTED_KEYS)] == DOCUMENTED_KEYS
-        assert (o["locality_code"], o["locality_name"], o["year"]) == ("51", "Tỉnh Quảng Ngãi", 2025)
+        assert (o["locality_code"], o["locality_name"], o["year"]) == (
+            "51",
+            "Tỉnh Quảng Ngãi",
+            2025,
+        )
 
 
 def test_json_values_equal_the_report(quang_ngai_2025, demo_con):
-    expected = [json.loads(json.dumps(it.public(), ensure_ascii=False)) for it in progress_for(demo_con, "P51", 2025)]
+    expected = [
+        json.loads(json.dumps(it.public(), ensure_ascii=False))
+        for it in progress_for(demo_con, "P51", 2025)
+    ]
     assert quang_ngai_2025 == expected
     gia_dinh = quang_ngai_2025[0]
     assert gia_dinh["indicator"] == "gia_dinh"
@@ -91,12 +100,31 @@ def test_readable_table(demo_db):
 
 
 def test_one_indicator_by_name(demo_db, demo_con):
-    res = xhht("progress", "--db", str(demo_db), "--locality", "23368", "--year", "2026", "--indicator", "gia_dinh", "--json")
+    res = xhht(
+        "progress",
+        "--db",
+        str(demo_db),
+        "--locality",
+        "23368",
+        "--year",
+        "2026",
+        "--indicator",
+        "gia_dinh",
+        "--json",
+    )
     assert res.returncode == 0, res.stderr
     [obj] = json.loads(res.stdout)
     # Xã Đăk Long's own plan: 50% in 2026, 85% in 2030.
-    assert (obj["locality_name"], obj["target_pct"], obj["target_year"], obj["target_2030_pct"]) == (
-        "Xã Đăk Long", 50.0, 2026, 85.0,
+    assert (
+        obj["locality_name"],
+        obj["target_pct"],
+        obj["target_year"],
+        obj["target_2030_pct"],
+    ) == (
+        "Xã Đăk Long",
+        50.0,
+        2026,
+        85.0,
     )
     [it] = progress_for(demo_con, "X23368", 2026, ["gia_dinh"])
     assert obj == json.loads(json.dumps(it.public(), ensure_ascii=False))
@@ -112,7 +140,17 @@ def test_ambiguous_locality_exits_1_with_the_candidates(demo_db):
 
 
 def test_unknown_indicator_exits_1(demo_db):
-    res = xhht("progress", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "--indicator", "khong_co")
+    res = xhht(
+        "progress",
+        "--db",
+        str(demo_db),
+        "--locality",
+        "Quảng Ngãi",
+        "--year",
+        "2025",
+        "--indicator",
+        "khong_co",
+    )
     assert res.returncode == 1
     assert "Không có chỉ tiêu “khong_co”" in res.stderr
     assert "gia_dinh" in res.stderr

@@ -20,7 +20,7 @@ import pytest
 
 from metrics.backend import parse_location, writing
 from metrics.integrity import CheckReport, check
-from metrics.queries import batches
+from metrics.register_queries import batches
 from metrics.snapshot import SnapshotCache
 from metrics.store import StoreError, connect, query_frame
 
@@ -29,14 +29,30 @@ IMPORTS = ROOT / "tests" / "data" / "imports"
 XHHT = Path(sys.executable).parent / "xhht"
 
 
-def xhht(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(XHHT), *args], capture_output=True, text=True, encoding="utf-8", timeout=timeout,
-                          env={**os.environ, **(env or {})}, cwd=ROOT)
+def xhht(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(XHHT), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+    )
 
 
 def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen([str(XHHT), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            encoding="utf-8", env={**os.environ, **(env or {})}, cwd=ROOT)
+    return subprocess.Popen(
+        [str(XHHT), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+    )
 
 
 @pytest.fixture
@@ -73,8 +89,18 @@ def history(db: Path) -> list[dict]:
 
 
 def dak_long_2025(db: Path) -> int | None:
-    done = xhht("progress", "--locality", "Xã Đăk Long", "--year", "2025", "--indicator", "gia_dinh", "--json",
-                "--db", str(db))
+    done = xhht(
+        "progress",
+        "--locality",
+        "Xã Đăk Long",
+        "--year",
+        "2025",
+        "--indicator",
+        "gia_dinh",
+        "--json",
+        "--db",
+        str(db),
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)[0]["recognized"]
 
@@ -89,8 +115,11 @@ HOLD_SCRIPT = textwrap.dedent("""
 
 def hold(db: Path, mode: str, seconds: float) -> subprocess.Popen[str]:
     """Another process that keeps the store file open (as the old app did, or a writer)."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(db), mode, str(seconds)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_SCRIPT, str(db), mode, str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
     return proc
 
@@ -102,19 +131,33 @@ def test_a_reader_copy_leaves_the_store_free_for_a_writer(store: Path) -> None:
     cache = SnapshotCache(parse_location(str(store)))
     before = cache.current()
     # The copy is in memory: the file is not held, so a writer in another process gets in at once.
-    done = xhht("import", str(IMPORTS / "ok_change_dak_long_2025.csv"), "--db", str(store), env={"XHHT_LOCK_WAIT": "0"})
+    done = xhht(
+        "import",
+        str(IMPORTS / "ok_change_dak_long_2025.csv"),
+        "--db",
+        str(store),
+        env={"XHHT_LOCK_WAIT": "0"},
+    )
     assert done.returncode == 0, done.stderr
     assert "Đã nhập 1 dòng" in done.stdout
     # The old copy still answers with the old figures; the next probe sees the new state.
-    old = before.cursor().execute(
-        "SELECT recognized FROM observations_current WHERE locality_id = 'X23368' AND year = 2025 AND indicator = 'gia_dinh'"
-    ).fetchall()
+    old = (
+        before.cursor()
+        .execute(
+            "SELECT recognized FROM observations_current WHERE locality_id = 'X23368' AND year = 2025 AND indicator = 'gia_dinh'"
+        )
+        .fetchall()
+    )
     time.sleep(cache.probe_interval_s)
     after = cache.current()
     assert after.version != before.version
-    new = after.cursor().execute(
-        "SELECT recognized FROM observations_current WHERE locality_id = 'X23368' AND year = 2025 AND indicator = 'gia_dinh'"
-    ).fetchall()
+    new = (
+        after.cursor()
+        .execute(
+            "SELECT recognized FROM observations_current WHERE locality_id = 'X23368' AND year = 2025 AND indicator = 'gia_dinh'"
+        )
+        .fetchall()
+    )
     assert old != new
     assert new == [(dak_long_2025(store),)]
 
@@ -138,10 +181,19 @@ READER_SCRIPT = textwrap.dedent("""
 """)
 
 
-def test_readers_never_see_an_error_or_half_a_batch_while_writers_import_and_roll_back(store: Path, tmp_path: Path) -> None:
+def test_readers_never_see_an_error_or_half_a_batch_while_writers_import_and_roll_back(
+    store: Path, tmp_path: Path
+) -> None:
     stop = tmp_path / "stop"
-    readers = [subprocess.Popen([sys.executable, "-c", READER_SCRIPT, str(store), str(stop)], stdout=subprocess.PIPE,
-                                text=True, cwd=ROOT) for _ in range(2)]
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER_SCRIPT, str(store), str(stop)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for _ in range(2)
+    ]
     time.sleep(2)
     files = ["ok_batch_first.csv", "ok_targets.xlsx", "ok_change_dak_long_2025.csv"]
     for name in files:
@@ -179,21 +231,31 @@ def test_two_imports_at_once_both_land_with_consecutive_batches(store: Path) -> 
     rows = history(store)
     assert sorted(r["id"] for r in rows[:2]) == [first_id + 1, first_id + 2]
     assert {(r["created_by"], r["file_name"], r["rows"], r["status"]) for r in rows[:2]} == {
-        ("an", "ok_batch_first.csv", 2, "active"), ("binh", "ok_targets.xlsx", 2, "active")}
+        ("an", "ok_batch_first.csv", 2, "active"),
+        ("binh", "ok_targets.xlsx", 2, "active"),
+    }
     assert check_json(store)["ok"]
 
 
 def test_a_writer_waits_for_another_then_lands(store: Path) -> None:
     holder = hold(store, "rw", 1.5)
     started = time.monotonic()
-    done = xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--db", str(store), env={"XHHT_LOCK_WAIT": "20"})
+    done = xhht(
+        "import",
+        str(IMPORTS / "ok_batch_first.csv"),
+        "--db",
+        str(store),
+        env={"XHHT_LOCK_WAIT": "20"},
+    )
     holder.wait(timeout=10)
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - started >= 1.0  # it waited rather than failing
     assert "Đã nhập 2 dòng" in done.stdout
 
 
-def test_a_writer_that_waits_too_long_is_refused_naming_the_holder_and_nothing_changes(store: Path) -> None:
+def test_a_writer_that_waits_too_long_is_refused_naming_the_holder_and_nothing_changes(
+    store: Path,
+) -> None:
     digest = check_json(store)["digest"]
     holder = hold(store, "ro", 60)  # killed below, once the refusals are seen
     try:
@@ -201,12 +263,22 @@ def test_a_writer_that_waits_too_long_is_refused_naming_the_holder_and_nothing_c
             done = xhht(*args, "--db", str(store), env={"XHHT_LOCK_WAIT": "1"})
             assert done.returncode == 1
             message = done.stderr.strip()
-            assert message.startswith(f"Lỗi: Kho dữ liệu {store} đang được tiến trình PID {holder.pid} (python")
-            assert "đã chờ 1 giây. Kho vẫn nguyên vẹn: đợi việc đó xong rồi chạy lại lệnh" in message
+            assert message.startswith(
+                f"Lỗi: Kho dữ liệu {store} đang được tiến trình PID {holder.pid} (python"
+            )
+            assert (
+                "đã chờ 1 giây. Kho vẫn nguyên vẹn: đợi việc đó xong rồi chạy lại lệnh" in message
+            )
             assert "XHHT_LOCK_WAIT=giây" in message
             assert "demo" not in message and "Tạo lại" not in message  # busy is not broken
-        refused = xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--json", "--db", str(store),
-                       env={"XHHT_LOCK_WAIT": "0.5"})
+        refused = xhht(
+            "import",
+            str(IMPORTS / "ok_batch_first.csv"),
+            "--json",
+            "--db",
+            str(store),
+            env={"XHHT_LOCK_WAIT": "0.5"},
+        )
         assert refused.returncode == 1
         body = json.loads(refused.stdout)
         assert body["status"] == "refused"
@@ -240,28 +312,56 @@ def test_two_app_style_writers_in_one_process_take_turns(store: Path) -> None:
 def big_results_csv(db: Path, path: Path, rows: int) -> int:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        communes = query_frame(con, """SELECT l.code, l.name, p.short_name AS province FROM localities l
+        communes = query_frame(
+            con,
+            """SELECT l.code, l.name, p.short_name AS province FROM localities l
                                         JOIN localities p ON p.id = l.province_id
-                                        WHERE l.level = 'commune' ORDER BY l.code""")
+                                        WHERE l.level = 'commune' ORDER BY l.code""",
+        )
     finally:
         con.close()
-    indicators = ["gia_dinh", "dong_ho", "cong_dong_thon", "cong_dan_nguoi_lon", "ky_nang_so",
-                  "thanh_thao_so", "cong_dan_can_bo", "can_bo_khuyen_hoc", "don_vi"]
+    indicators = [
+        "gia_dinh",
+        "dong_ho",
+        "cong_dong_thon",
+        "cong_dan_nguoi_lon",
+        "ky_nang_so",
+        "thanh_thao_so",
+        "cong_dan_can_bo",
+        "can_bo_khuyen_hoc",
+        "don_vi",
+    ]
     written = 0
     with open(path, "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
-        out.writerow(["Năm", "Tỉnh", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Nguồn"])
+        out.writerow(
+            ["Năm", "Tỉnh", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Nguồn"]
+        )
         for year in (2024, 2025):
             for c in communes.iter_rows(named=True):
                 for ind in indicators:
                     if written >= rows:
                         return written
-                    out.writerow([year, c["province"], c["name"], c["code"], ind, 1000, 900, 700 + written % 50, "Thử ngắt"])
+                    out.writerow(
+                        [
+                            year,
+                            c["province"],
+                            c["name"],
+                            c["code"],
+                            ind,
+                            1000,
+                            900,
+                            700 + written % 50,
+                            "Thử ngắt",
+                        ]
+                    )
                     written += 1
     return written
 
 
-def test_kill_9_at_any_moment_of_an_import_or_rollback_leaves_all_or_nothing(store: Path, tmp_path: Path) -> None:
+def test_kill_9_at_any_moment_of_an_import_or_rollback_leaves_all_or_nothing(
+    store: Path, tmp_path: Path
+) -> None:
     big = tmp_path / "lon.csv"
     rows = big_results_csv(store, big, 30_000)
     rng = random.Random(20251126)
@@ -303,11 +403,18 @@ def test_kill_9_at_any_moment_of_an_import_or_rollback_leaves_all_or_nothing(sto
 
 def test_a_command_on_a_missing_store_in_a_missing_folder_creates_nothing(tmp_path: Path) -> None:
     target = tmp_path / "khong_co" / "kho.duckdb"
-    for args in (["import", str(IMPORTS / "ok_batch_first.csv")], ["rollback", "3"], ["history"], ["check"]):
+    for args in (
+        ["import", str(IMPORTS / "ok_batch_first.csv")],
+        ["rollback", "3"],
+        ["history"],
+        ["check"],
+    ):
         done = xhht(*args, "--db", str(target))
         assert done.returncode == 1
-        assert done.stderr.strip() == (f"Lỗi: Không tìm thấy kho dữ liệu {target}. Tạo kho bằng "
-                                       f"`xhht demo --db {target}` hoặc `xhht init --db {target}`.")
+        assert done.stderr.strip() == (
+            f"Lỗi: Không tìm thấy kho dữ liệu {target}. Tạo kho bằng "
+            f"`xhht demo --db {target}` hoặc `xhht init --db {target}`."
+        )
     assert not target.parent.exists()
 
 
@@ -315,8 +422,10 @@ def test_a_directory_is_not_a_store(tmp_path: Path) -> None:
     for args in (["history"], ["init"], ["import", str(IMPORTS / "ok_batch_first.csv")]):
         done = xhht(*args, "--db", str(tmp_path))
         assert done.returncode == 1
-        assert done.stderr.strip() == (f"Lỗi: {tmp_path} là một thư mục, không phải tệp kho. "
-                                       f"Chỉ tên tệp, ví dụ `{tmp_path / 'xhht.duckdb'}`.")
+        assert done.stderr.strip() == (
+            f"Lỗi: {tmp_path} là một thư mục, không phải tệp kho. "
+            f"Chỉ tên tệp, ví dụ `{tmp_path / 'xhht.duckdb'}`."
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -328,8 +437,10 @@ def test_a_store_of_the_older_schema_is_refused_until_upgraded(store: Path) -> N
     con.close()
     done = xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--db", str(store))
     assert done.returncode == 1
-    assert done.stderr.strip() == (f"Lỗi: Kho dữ liệu {store} có phiên bản 1, ứng dụng cần phiên bản 2. "
-                                   "Nâng cấp kho (giữ nguyên số liệu) bằng `xhht store upgrade --db …`.")
+    assert done.stderr.strip() == (
+        f"Lỗi: Kho dữ liệu {store} có phiên bản 1, ứng dụng cần phiên bản 2. "
+        "Nâng cấp kho (giữ nguyên số liệu) bằng `xhht store upgrade --db …`."
+    )
     check = xhht("check", "--db", str(store))
     assert check.returncode == 1
     assert "Lược đồ phiên bản 1, ứng dụng cần 2" in check.stdout
@@ -344,8 +455,10 @@ def test_a_store_of_the_older_schema_is_refused_until_upgraded(store: Path) -> N
 
 def test_check_lists_what_is_wrong_and_exits_1(store: Path) -> None:
     con = connect(store)
-    con.execute("INSERT INTO observations (locality_id, year, indicator, total, registered, recognized, source, batch_id) "
-                "VALUES ('X23368', 2025, 'gia_dinh', 10, 5, 5, 'mồ côi', 999)")
+    con.execute(
+        "INSERT INTO observations (locality_id, year, indicator, total, registered, recognized, source, batch_id) "
+        "VALUES ('X23368', 2025, 'gia_dinh', 10, 5, 5, 'mồ côi', 999)"
+    )
     con.execute("DELETE FROM observations_current WHERE locality_id = 'X23368' AND year = 2024")
     con.execute("UPDATE batches SET rows = rows + 1 WHERE id = 3")
     con.close()
@@ -355,4 +468,7 @@ def test_check_lists_what_is_wrong_and_exits_1(store: Path) -> None:
     assert lines[0] == f"Kho {store} có 3 vấn đề:"
     assert "  - 1 số liệu thuộc lô không có trong bảng batches." in lines
     assert any(line.startswith("  - Lô 3 ghi ") for line in lines)
-    assert any(line.startswith("  - Bảng observations_current khác với tính lại từ các lô: 0 dòng thừa, ") for line in lines)
+    assert any(
+        line.startswith("  - Bảng observations_current khác với tính lại từ các lô: 0 dòng thừa, ")
+        for line in lines
+    )

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics.fmt import fmt_pct
-from metrics.report import progress_for
+from metrics.locality_progress import progress_for
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -41,7 +41,17 @@ def open_page(page: str | None = None, **params: str) -> AppTest:
 
 def texts(at: AppTest) -> str:
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [str(m.value) for m in at.metric]
     return "\n".join(parts)
@@ -55,7 +65,11 @@ def metric_values(at: AppTest) -> list[str]:
     ("page", "params", "expected"),
     [
         (None, {"loc": "P51", "year": "2025"}, "Tổng quan tiến độ"),
-        ("views/compare.py", {"loc": "P51", "ind": "gia_dinh", "year": "2025"}, "So sánh các xã — Quảng Ngãi"),
+        (
+            "views/compare.py",
+            {"loc": "P51", "ind": "gia_dinh", "year": "2025"},
+            "So sánh các xã — Quảng Ngãi",
+        ),
         ("views/compare.py", {"loc": "VN", "ind": "don_vi", "year": "2024"}, "So sánh các tỉnh"),
         ("views/profile.py", {"loc": "X23368", "year": "2025"}, "Xã Đăk Long, Tỉnh Quảng Ngãi"),
         ("views/profile.py", {"loc": "P51"}, "Tỉnh Quảng Ngãi"),
@@ -115,7 +129,11 @@ def test_profile_shows_the_communes_own_targets_ahead() -> None:
     assert "Mục tiêu 2026: **50%** (mục tiêu xã)" in body
     assert "Mục tiêu 2030: **85%** (mục tiêu xã)" in body
     frames = [df.value for df in at.dataframe]
-    ahead = next(f for f in frames if "Năm mục tiêu" in getattr(f, "columns", []) and "Nguồn mục tiêu" in f.columns)
+    ahead = next(
+        f
+        for f in frames
+        if "Năm mục tiêu" in getattr(f, "columns", []) and "Nguồn mục tiêu" in f.columns
+    )
     gia = ahead[(ahead["Chỉ tiêu"] == "Gia đình học tập")]
     assert sorted(gia["Năm mục tiêu"].tolist()) == [2026, 2030]
     assert sorted(gia["Mục tiêu (%)"].tolist()) == [50.0, 85.0]
@@ -159,10 +177,14 @@ def test_missing_store_gives_instructions(tmp_path: Path) -> None:
 
 
 def test_no_sql_in_the_dashboard() -> None:
-    sql = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE)\b.*|\bFROM\s+\w+|\.execute\(|\.sql\(|query_frame")
+    sql = re.compile(
+        r"\b(SELECT|INSERT|UPDATE|DELETE)\b.*|\bFROM\s+\w+|\.execute\(|\.sql\(|query_frame"
+    )
     for path in (ROOT / "dashboard").rglob("*.py"):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            assert not sql.search(line), f"{path.relative_to(ROOT)}:{n}: SQL belongs in metrics.queries: {line.strip()}"
+            assert not sql.search(line), (
+                f"{path.relative_to(ROOT)}:{n}: SQL belongs in metrics.queries: {line.strip()}"
+            )
 
 
 def test_core_does_not_import_streamlit() -> None:

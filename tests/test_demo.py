@@ -14,7 +14,7 @@ from metrics.store import connect
 
 COMMUNE_INDICATORS = sorted(i.id for i in registry().indicator if i.level_scope == "commune")
 
-# DESIGN.md §2: xã Đăk Long's own targets (2026, 2030).
+# Xã Đăk Long's own targets (2026, 2030), from its 2025 plan (data/seed_figures.toml).
 DAK_LONG_TARGETS = {
     "cong_dan_nguoi_lon": (45, 60),
     "cong_dan_can_bo": (70, 80),
@@ -65,7 +65,11 @@ def test_demo_is_deterministic(demo_con, tmp_path: Path) -> None:
 
 def test_three_batches_registers_demo_seed(demo_con) -> None:
     batches = rows(demo_con, "SELECT id, kind, synthetic, status FROM batches ORDER BY id")
-    assert batches == [(1, "registers", False, "active"), (2, "demo", True, "active"), (3, "seed", False, "active")]
+    assert batches == [
+        (1, "registers", False, "active"),
+        (2, "demo", True, "active"),
+        (3, "seed", False, "active"),
+    ]
 
 
 # -- coverage and gaps ---------------------------------------------------------------------------
@@ -92,19 +96,30 @@ def test_every_commune_reports_every_commune_indicator_except_deliberate_gaps(de
         missing = set(DEMO_YEARS) - set(years)
         # Gaps: at most one of 2022/2023 skipped, and 2025 possibly not reported yet.
         assert {2021, 2024} <= set(years), commune
-        assert missing <= {2022, 2023, 2025} and len(missing & {2022, 2023}) <= 1, (commune, missing)
+        assert missing <= {2022, 2023, 2025} and len(missing & {2022, 2023}) <= 1, (
+            commune,
+            missing,
+        )
 
 
 def test_no_figures_outside_the_demo_years_or_for_unknown_units(demo_con) -> None:
-    assert rows(demo_con, "SELECT DISTINCT year FROM observations ORDER BY year") == [(y,) for y in DEMO_YEARS]
-    assert scalar(
-        demo_con,
-        "SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM localities l WHERE l.id = o.locality_id)",
-    ) == 0
-    assert scalar(
-        demo_con,
-        "SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = o.indicator)",
-    ) == 0
+    assert rows(demo_con, "SELECT DISTINCT year FROM observations ORDER BY year") == [
+        (y,) for y in DEMO_YEARS
+    ]
+    assert (
+        scalar(
+            demo_con,
+            "SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM localities l WHERE l.id = o.locality_id)",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            demo_con,
+            "SELECT count(*) FROM observations o WHERE NOT EXISTS (SELECT 1 FROM indicators i WHERE i.id = o.indicator)",
+        )
+        == 0
+    )
 
 
 def test_some_communes_have_not_reported_2025(demo_con) -> None:
@@ -156,17 +171,23 @@ def test_provincial_units_reported_by_every_province_but_quang_ngai(demo_con) ->
 
 
 def test_recognized_within_registered_within_total(demo_con) -> None:
-    assert scalar(
-        demo_con,
-        """SELECT count(*) FROM observations
+    assert (
+        scalar(
+            demo_con,
+            """SELECT count(*) FROM observations
            WHERE recognized > registered OR registered > total OR recognized > total
               OR least(total, registered, recognized) < 0""",
-    ) == 0
+        )
+        == 0
+    )
     # The synthetic figures are complete.
-    assert scalar(
-        demo_con,
-        "SELECT count(*) FROM observations_current WHERE synthetic AND (total IS NULL OR registered IS NULL OR recognized IS NULL)",
-    ) == 0
+    assert (
+        scalar(
+            demo_con,
+            "SELECT count(*) FROM observations_current WHERE synthetic AND (total IS NULL OR registered IS NULL OR recognized IS NULL)",
+        )
+        == 0
+    )
 
 
 def test_levels_add_up_to_the_recognized(demo_con) -> None:
@@ -186,7 +207,10 @@ def test_every_demo_row_is_in_a_synthetic_batch(demo_con) -> None:
         """SELECT b.kind, b.synthetic, count(*), min(o.source) FROM observations o JOIN batches b ON b.id = o.batch_id
            GROUP BY ALL ORDER BY b.kind""",
     )
-    assert [(kind, synthetic) for kind, synthetic, _, _ in sources] == [("demo", True), ("seed", False)]
+    assert [(kind, synthetic) for kind, synthetic, _, _ in sources] == [
+        ("demo", True),
+        ("seed", False),
+    ]
     demo = next(s for s in sources if s[0] == "demo")
     assert demo[2] > 150_000
     assert demo[3].startswith("Dữ liệu minh họa")
@@ -208,7 +232,15 @@ def seed(con, locality_id: str, year: int, indicator: str) -> dict:
         [locality_id, year, indicator],
     ).fetchall()
     assert len(found) == 1, (locality_id, year, indicator)
-    keys = ("total", "registered", "recognized", "level_tot", "total_from_register", "synthetic", "source")
+    keys = (
+        "total",
+        "registered",
+        "recognized",
+        "level_tot",
+        "total_from_register",
+        "synthetic",
+        "source",
+    )
     return dict(zip(keys, found[0], strict=True))
 
 
@@ -222,7 +254,12 @@ def test_ia_hdrai_2022_units(demo_con) -> None:
 
 def test_ia_hdrai_2023_units_all_rated_good(demo_con) -> None:
     fig = seed(demo_con, "OH618", 2023, "don_vi_cap_tinh")
-    assert (fig["total"], fig["registered"], fig["recognized"], fig["level_tot"]) == (23, 23, 23, 23)
+    assert (fig["total"], fig["registered"], fig["recognized"], fig["level_tot"]) == (
+        23,
+        23,
+        23,
+        23,
+    )
     assert fig["synthetic"] is False
     assert fig["total_from_register"] is False
     assert "87/QĐ-UBND" in fig["source"]
@@ -237,7 +274,8 @@ def test_ba_to_2024_nothing_recognized(demo_con) -> None:
     assert communes["synthetic"] is False
     assert communes["total_from_register"] is True
     old_communes_of_ba_to = scalar(
-        demo_con, "SELECT count(*) FROM localities WHERE parent_id = 'OH535' AND level = 'old_commune'"
+        demo_con,
+        "SELECT count(*) FROM localities WHERE parent_id = 'OH535' AND level = 'old_commune'",
     )
     assert old_communes_of_ba_to == 19
     assert communes["total"] == old_communes_of_ba_to
@@ -261,7 +299,9 @@ def test_only_the_seed_figures_are_real(demo_con) -> None:
 
 
 @pytest.mark.parametrize(("indicator", "expected"), DAK_LONG_TARGETS.items())
-def test_dak_long_targets_are_the_communes_own(demo_con, indicator: str, expected: tuple[int, int]) -> None:
+def test_dak_long_targets_are_the_communes_own(
+    demo_con, indicator: str, expected: tuple[int, int]
+) -> None:
     found = rows(
         demo_con,
         """SELECT target_year, percent, synthetic, confirmed, source FROM targets_current
@@ -274,7 +314,9 @@ def test_dak_long_targets_are_the_communes_own(demo_con, indicator: str, expecte
 
 
 def test_dak_long_has_no_other_targets(demo_con) -> None:
-    assert scalar(demo_con, "SELECT count(*) FROM targets_current WHERE locality_id = 'X23368'") == 18
+    assert (
+        scalar(demo_con, "SELECT count(*) FROM targets_current WHERE locality_id = 'X23368'") == 18
+    )
 
 
 def test_national_targets_under_vn(demo_con) -> None:

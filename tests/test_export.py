@@ -14,15 +14,15 @@ from docx import Document
 from PIL import Image, ImageStat
 from pptx import Presentation
 
-from metrics import export
 from metrics.fmt import fmt_int, fmt_pct
-from metrics.report import progress_for
+from metrics.locality_progress import progress_for
+from metrics.outputs import context, deck, images, report_draft, workbook
 
 
 @pytest.fixture(scope="module")
 def deck_qn(demo_con, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("deck") / "qn.pptx"
-    export.build_deck(demo_con, "P51", 2025, out)
+    deck.build_deck(demo_con, "P51", 2025, out)
     return out
 
 
@@ -37,6 +37,7 @@ def _slide_texts(slide) -> list[str]:
     return texts
 
 
+@pytest.mark.chromium
 def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> None:
     prs = Presentation(str(deck_qn))
     assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=1e-3)
@@ -63,13 +64,21 @@ def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> Non
     for slide in slides:
         assert any("Dữ liệu minh họa" in t for t in _slide_texts(slide))
     assert sum(1 for s in slides[2:13] for sh in s.shapes if sh.shape_type == 13) == 11  # PICTURE
-    runs = [r for s in slides for sh in s.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs for r in p.runs]
+    runs = [
+        r
+        for s in slides
+        for sh in s.shapes
+        if sh.has_text_frame
+        for p in sh.text_frame.paragraphs
+        for r in p.runs
+    ]
     assert {r.font.name for r in runs} == {"Arial"}
 
 
+@pytest.mark.chromium
 def test_commune_deck_has_no_ranking(demo_con, tmp_path: Path) -> None:
     out = tmp_path / "dl.pptx"
-    n = export.build_deck(demo_con, "X23368", 2025, out)
+    n = deck.build_deck(demo_con, "X23368", 2025, out)
     prs = Presentation(str(out))
     assert n == len(prs.slides) == 14  # title, summary, 11 indicators, sources
     assert _slide_texts(prs.slides[0])[1] == "Xã Đăk Long"
@@ -77,7 +86,7 @@ def test_commune_deck_has_no_ranking(demo_con, tmp_path: Path) -> None:
 
 def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
     out = tmp_path / "qn.xlsx"
-    export.build_workbook(demo_con, "P51", 2025, out)
+    workbook.build_workbook(demo_con, "P51", 2025, out)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "Tổng hợp"
     assert len(wb.sheetnames) == 12
@@ -85,7 +94,17 @@ def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
     assert ws["A1"].value == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025 — TỈNH QUẢNG NGÃI"
     assert ws["A2"].value.startswith("Dữ liệu minh họa")
     header = [c.value for c in ws[4]]
-    assert header == ["STT", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Tỷ lệ %", "Mục tiêu", "Đạt % kế hoạch", "Trạng thái"]
+    assert header == [
+        "STT",
+        "Chỉ tiêu",
+        "Tổng số",
+        "Đăng ký",
+        "Công nhận",
+        "Tỷ lệ %",
+        "Mục tiêu",
+        "Đạt % kế hoạch",
+        "Trạng thái",
+    ]
     assert ws.freeze_panes == "C5"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
     assert ws.print_title_rows == "$4:$4"  # the header row repeats on every printed page
@@ -105,9 +124,10 @@ def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
     assert sheet.cell(sheet.max_row, 5).value == gd.recognized
 
 
+@pytest.mark.chromium
 def test_report_draft_sentences_style_and_footer(demo_con, tmp_path: Path) -> None:
     out = tmp_path / "dl.docx"
-    export.build_report(demo_con, "X23368", 2025, out)
+    report_draft.build_report(demo_con, "X23368", 2025, out)
     doc = Document(str(out))
     section = doc.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
@@ -115,9 +135,11 @@ def test_report_draft_sentences_style_and_footer(demo_con, tmp_path: Path) -> No
     assert doc.styles["Normal"].font.size.pt == 14
     text = "\n".join(p.text for p in doc.paragraphs)
     gd = next(it for it in progress_for(demo_con, "X23368", 2025) if it.indicator == "gia_dinh")
-    sentence = export.indicator_sentence(gd, 2025)
+    sentence = report_draft.indicator_sentence(gd, 2025)
     assert sentence in text
-    assert sentence.startswith(f"Tỷ lệ hộ gia đình được công nhận danh hiệu “Gia đình học tập” đạt {fmt_pct(gd.rate_pct)}")
+    assert sentence.startswith(
+        f"Tỷ lệ hộ gia đình được công nhận danh hiệu “Gia đình học tập” đạt {fmt_pct(gd.rate_pct)}"
+    )
     assert "bằng" in sentence and "kế hoạch năm 2025" in sentence
     # The commune's own targets for the next period come from its plan.
     assert "Đến năm 2026: Gia đình học tập đạt 50%" in text
@@ -128,21 +150,24 @@ def test_report_draft_sentences_style_and_footer(demo_con, tmp_path: Path) -> No
     assert len(doc.inline_shapes) >= 9  # the charts
 
 
+@pytest.mark.chromium
 def test_png_size_not_blank_and_svg_text(demo_con) -> None:
-    png = export.chart_export(demo_con, "P51", 2025, "gia_dinh", "png")
+    png = context.chart_export(demo_con, "P51", 2025, "gia_dinh", "png")
     image = Image.open(io.BytesIO(png))
     assert image.size == (1920, 1080)
     assert max(ImageStat.Stat(image.convert("L")).stddev) > 10  # lines and text, not a blank page
-    big = Image.open(io.BytesIO(export.chart_export(demo_con, "P51", 2025, "gia_dinh", "png", scale=2)))
+    big = Image.open(
+        io.BytesIO(context.chart_export(demo_con, "P51", 2025, "gia_dinh", "png", scale=2))
+    )
     assert big.size == (3840, 2160)
-    svg = export.chart_export(demo_con, "P51", 2025, "gia_dinh", "svg").decode("utf-8")
+    svg = context.chart_export(demo_con, "P51", 2025, "gia_dinh", "svg").decode("utf-8")
     assert "Gia đình học tập — Tỉnh Quảng Ngãi" in svg
     assert "Tỉnh Quảng Ngãi · năm 2025" in svg
     assert "Dữ liệu minh họa" in svg and "Nguồn:" in svg
 
 
 def test_chart_data_is_the_chart_series(demo_con) -> None:
-    data = export.chart_data(demo_con, "P51", "gia_dinh")
+    data = context.chart_data(demo_con, "P51", "gia_dinh")
     gd = next(it for it in progress_for(demo_con, "P51", 2025) if it.indicator == "gia_dinh")
     assert data.columns[:4] == ["Năm", "Tổng số", "Đăng ký", "Công nhận"]
     last = data.filter(data["Năm"] == 2025).row(0, named=True)
@@ -150,27 +175,73 @@ def test_chart_data_is_the_chart_series(demo_con) -> None:
 
 
 def test_missing_browser_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(export, "_server_started", False)
-    monkeypatch.setattr(export, "BROWSER_CANDIDATES", ("/nonexistent/chromium",))
+    monkeypatch.setattr(images, "BROWSER_CANDIDATES", ("/nonexistent/chromium",))
     monkeypatch.delenv("BROWSER_PATH", raising=False)
-    monkeypatch.setattr(export.shutil, "which", lambda name: None)
-    with pytest.raises(export.ExportError, match="apt-get install chromium"):
-        export.warm_up()
+    monkeypatch.setattr(images.shutil, "which", lambda name: None)
+    with pytest.raises(images.ExportError, match="apt-get install chromium"):
+        images.ExportServer().start()
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "metrics.cli", *args], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "metrics.cli", *args], capture_output=True, text=True, check=False
+    )
 
 
+@pytest.mark.chromium
 def test_cli_export(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "qn.xlsx"
-    done = _cli("export", "xlsx", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", str(out))
+    done = _cli(
+        "export",
+        "xlsx",
+        "--db",
+        str(demo_db),
+        "--locality",
+        "Quảng Ngãi",
+        "--year",
+        "2025",
+        "-o",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     assert "Đã xuất" in done.stdout and out.exists()
-    wrong = _cli("export", "png", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", str(tmp_path / "x.jpg"))
+    wrong = _cli(
+        "export",
+        "png",
+        "--db",
+        str(demo_db),
+        "--locality",
+        "Quảng Ngãi",
+        "--year",
+        "2025",
+        "-o",
+        str(tmp_path / "x.jpg"),
+    )
     assert wrong.returncode == 1
     assert "phải có đuôi .png" in wrong.stderr
-    no_ind = _cli("export", "svg", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", str(tmp_path / "x.svg"))
+    no_ind = _cli(
+        "export",
+        "svg",
+        "--db",
+        str(demo_db),
+        "--locality",
+        "Quảng Ngãi",
+        "--year",
+        "2025",
+        "-o",
+        str(tmp_path / "x.svg"),
+    )
     assert no_ind.returncode == 1 and "--indicator" in no_ind.stderr
-    usage = _cli("export", "gif", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025", "-o", "x.gif")
+    usage = _cli(
+        "export",
+        "gif",
+        "--db",
+        str(demo_db),
+        "--locality",
+        "Quảng Ngãi",
+        "--year",
+        "2025",
+        "-o",
+        "x.gif",
+    )
     assert usage.returncode == 2

@@ -6,23 +6,41 @@ import polars as pl
 import pytest
 
 from metrics import figures
+from metrics.locality_progress import IndicatorProgress
 from metrics.progress import STATUS_STYLE, Status
-from metrics.report import IndicatorProgress
 
 
 def _item(**kw: object) -> IndicatorProgress:
     base: dict = dict(
-        locality_code="23368", locality_name="Xã Đăk Long", indicator="gia_dinh", year=2025,
-        total=1000, registered=None, recognized=550, rate_pct=55.0, rate_registered_pct=None,
-        target_pct=70.0, target_year=2025, target_source="QĐ 387", target_2030_pct=85.0,
-        status="limited", projected_pct=56.0, required_pp_per_year=None, reporting_communes=1,
-        communes_in_area=1, base_year=2021, base_pct=50.0, sources=["Báo cáo xã Đăk Long 2025"],
+        locality_code="23368",
+        locality_name="Xã Đăk Long",
+        indicator="gia_dinh",
+        year=2025,
+        total=1000,
+        registered=None,
+        recognized=550,
+        rate_pct=55.0,
+        rate_registered_pct=None,
+        target_pct=70.0,
+        target_year=2025,
+        target_source="QĐ 387",
+        target_2030_pct=85.0,
+        status="limited",
+        projected_pct=56.0,
+        required_pp_per_year=None,
+        reporting_communes=1,
+        communes_in_area=1,
+        base_year=2021,
+        base_pct=50.0,
+        sources=["Báo cáo xã Đăk Long 2025"],
     )
     base.update(kw)
     return IndicatorProgress(**base)
 
 
-SERIES = pl.DataFrame({"year": [2021, 2022, 2023, 2024, 2025], "rate_pct": [50.0, 51.5, 52.0, 54.0, 55.0]})
+SERIES = pl.DataFrame(
+    {"year": [2021, 2022, 2023, 2024, 2025], "rate_pct": [50.0, 51.5, 52.0, 54.0, 55.0]}
+)
 TARGETS = pl.DataFrame({"target_year": [2025, 2026, 2030], "percent": [70.0, 50.0, 85.0]})
 
 
@@ -73,13 +91,21 @@ CHILDREN = pl.DataFrame(
 
 
 def test_ranked_bar_sorts_colours_and_marks_status_with_symbols() -> None:
-    fig = figures.ranked_bar(CHILDREN, indicator="gia_dinh", locality_name="Quảng Ngãi", highlight_id="X2")
+    fig = figures.ranked_bar(
+        CHILDREN, indicator="gia_dinh", locality_name="Quảng Ngãi", highlight_id="X2"
+    )
     bar = fig.data[0]
-    assert list(bar.y) == ["Cà Đam", "Ba Tơ", "An Phú"]  # ascending: the best at the top of a horizontal bar
+    assert list(bar.y) == [
+        "Cà Đam",
+        "Ba Tơ",
+        "An Phú",
+    ]  # ascending: the best at the top of a horizontal bar
     assert list(bar.x) == [16.0, 60.0, 72.5]
     assert list(bar.text) == ["16% ▼", "60% ►", "72,5% ✔"]
     assert list(bar.marker.color) == [
-        STATUS_STYLE[Status.FALLING].colour, STATUS_STYLE[Status.TOO_SLOW].colour, STATUS_STYLE[Status.TARGET_MET].colour,
+        STATUS_STYLE[Status.FALLING].colour,
+        STATUS_STYLE[Status.TOO_SLOW].colour,
+        STATUS_STYLE[Status.TARGET_MET].colour,
     ]
     assert list(bar.marker.line.width) == [0, 3, 0]  # Ba Tơ highlighted
     target = next(t for t in fig.data if t.name == "Mục tiêu")
@@ -89,7 +115,14 @@ def test_ranked_bar_sorts_colours_and_marks_status_with_symbols() -> None:
 
 
 def test_heatmap_shows_share_of_target_as_text() -> None:
-    two = pl.concat([CHILDREN, CHILDREN.with_columns(pl.lit("dong_ho").alias("indicator"), (pl.col("plan_pct") / 2).alias("plan_pct"))])
+    two = pl.concat(
+        [
+            CHILDREN,
+            CHILDREN.with_columns(
+                pl.lit("dong_ho").alias("indicator"), (pl.col("plan_pct") / 2).alias("plan_pct")
+            ),
+        ]
+    )
     fig = figures.heatmap(two)
     hm = fig.data[0]
     assert list(hm.x) == ["Gia đình HT", "Dòng họ HT"]
@@ -102,14 +135,25 @@ def test_status_map_is_offline_and_groups_by_status() -> None:
     fig = figures.status_map(CHILDREN, indicator="gia_dinh")
     assert all(t.type == "scatter" for t in fig.data)  # no tiles, no geo topojson
     names = [t.name for t in fig.data]
-    assert names == ["✔ Đã đạt mục tiêu", "► Có tiến bộ nhưng chậm", "▼ Đang đi lùi", "○ Chưa đủ dữ liệu để đánh giá"]
+    assert names == [
+        "✔ Đã đạt mục tiêu",
+        "► Có tiến bộ nhưng chậm",
+        "▼ Đang đi lùi",
+        "○ Chưa đủ dữ liệu để đánh giá",
+    ]
     assert fig.layout.yaxis.scaleanchor == "x"
     assert fig.data[0].customdata[0][1] == "72,5%"
     assert fig.data[1].customdata[0][2] == "2.000"
 
 
 def test_level_bar_stacks_levels_by_year() -> None:
-    levels = pl.DataFrame({"year": [2023, 2024, 2024], "level": ["tot", "muc_do_1", "muc_do_2"], "count": [23, 10, 1200]})
+    levels = pl.DataFrame(
+        {
+            "year": [2023, 2024, 2024],
+            "level": ["tot", "muc_do_1", "muc_do_2"],
+            "count": [23, 10, 1200],
+        }
+    )
     fig = figures.level_bar(levels, title="Đơn vị học tập")
     assert fig.layout.barmode == "stack"
     assert [t.name for t in fig.data] == ["Tốt", "Mức độ 1", "Mức độ 2"]

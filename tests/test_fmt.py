@@ -12,7 +12,15 @@ from metrics.fmt import DASH, fmt_int, fmt_num, fmt_pct, fmt_pp
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(3783, "3.783"), (0, "0"), (999, "999"), (1000, "1.000"), (1234567, "1.234.567"), (3783.4, "3.783"), (np.int64(3783), "3.783")],
+    [
+        (3783, "3.783"),
+        (0, "0"),
+        (999, "999"),
+        (1000, "1.000"),
+        (1234567, "1.234.567"),
+        (3783.4, "3.783"),
+        (np.int64(3783), "3.783"),
+    ],
 )
 def test_fmt_int_uses_dot_for_thousands(value: float, shown: str) -> None:
     assert fmt_int(value) == shown
@@ -20,7 +28,14 @@ def test_fmt_int_uses_dot_for_thousands(value: float, shown: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(85.5, "85,5%"), (85.0, "85%"), (100, "100%"), (0, "0%"), (3.14159, "3,1%"), (np.float64(70.25), "70,3%")],
+    [
+        (85.5, "85,5%"),
+        (85.0, "85%"),
+        (100, "100%"),
+        (0, "0%"),
+        (3.14159, "3,1%"),
+        (np.float64(70.25), "70,3%"),
+    ],
 )
 def test_fmt_pct_uses_comma_for_decimals(value: float, shown: str) -> None:
     assert fmt_pct(value) == shown
@@ -46,7 +61,13 @@ def test_halves_round_up_as_in_the_reports() -> None:
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(4.1, "+4,1 điểm %"), (-2.5, "−2,5 điểm %"), (0, "0 điểm %"), (12.0, "+12 điểm %"), (1234.56, "+1.234,6 điểm %")],
+    [
+        (4.1, "+4,1 điểm %"),
+        (-2.5, "−2,5 điểm %"),
+        (0, "0 điểm %"),
+        (12.0, "+12 điểm %"),
+        (1234.56, "+1.234,6 điểm %"),
+    ],
 )
 def test_fmt_pp_shows_signed_percentage_points(value: float, shown: str) -> None:
     assert fmt_pp(value) == shown

@@ -1,4 +1,4 @@
-"""Importing the spreadsheets users bring (DESIGN.md §4): good and broken files side by side.
+"""Importing the spreadsheets users bring (README, "Files users import"): good and broken files side by side.
 
 The files live in tests/data/imports/ (written by make_files.py there): ok_* must import, bad_*
 must be refused with the exact Vietnamese message — sheet, row, column, text — and leave the store
@@ -25,23 +25,48 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from metrics.demo import init_store
-from metrics.importer import ImportResult, import_file, parse_count, parse_percent
-from metrics.report import progress_for
+from metrics.inputs import (
+    TEMPLATE_FILE_NAMES,
+    ImportResult,
+    build_template,
+    import_file,
+    parse_count,
+    parse_percent,
+)
+from metrics.locality_progress import progress_for
 from metrics.resolve import LocalityIndex
 from metrics.store import connect, rollback_batch
-from metrics.templates import TEMPLATE_FILE_NAMES, build_template
 
 DATA = Path(__file__).parent / "data" / "imports"
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "Báo cáo số 45/BC-UBND ngày 15/12/2025"
-LONG_HEADERS = ["Năm", "Tỉnh", "Huyện", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận",
-                "Tốt", "Khá", "Trung bình", "Mức độ 1", "Mức độ 2", "Nguồn"]
+LONG_HEADERS = [
+    "Năm",
+    "Tỉnh",
+    "Huyện",
+    "Xã",
+    "Mã xã",
+    "Chỉ tiêu",
+    "Tổng số",
+    "Đăng ký",
+    "Công nhận",
+    "Tốt",
+    "Khá",
+    "Trung bình",
+    "Mức độ 1",
+    "Mức độ 2",
+    "Nguồn",
+]
 LEVELS = ("level_tot", "level_kha", "level_trung_binh", "level_muc_do_1", "level_muc_do_2")
 
 # Demo figures these files replace: xã Đăk Long (Quảng Ngãi), Gia đình học tập 2025.
 DEMO_DAK_LONG_2025 = (8645, 6438, 4777)
 # The three communes of ok_long_title_totals.xlsx with their 2025 Gia đình học tập figures.
-GOOD_FIGURES = {"X23368": (9120, 7000, 6100), "X21115": (4210, 3900, 3500), "X21136": (1050, 800, 640)}
+GOOD_FIGURES = {
+    "X23368": (9120, 7000, 6100),
+    "X21115": (4210, 3900, 3500),
+    "X21136": (1050, 800, 640),
+}
 
 
 # -- fixtures and helpers -------------------------------------------------------------------------
@@ -76,12 +101,16 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int]]:
     }
     out = {}
     for table, order in tables.items():
-        rows = con.execute(f"SELECT count(*), hash(list(hash(t) ORDER BY {order})) FROM {table} t").fetchall()
+        rows = con.execute(
+            f"SELECT count(*), hash(list(hash(t) ORDER BY {order})) FROM {table} t"
+        ).fetchall()
         out[table] = (int(rows[0][0]), int(rows[0][1]))
     return out
 
 
-def figure(con: duckdb.DuckDBPyConnection, locality: str, year: int, indicator: str) -> tuple | None:
+def figure(
+    con: duckdb.DuckDBPyConnection, locality: str, year: int, indicator: str
+) -> tuple | None:
     rows = con.execute(
         "SELECT total, registered, recognized FROM observations_current WHERE locality_id = ? AND year = ? AND indicator = ?",
         [locality, year, indicator],
@@ -102,8 +131,19 @@ def last_batch(con: duckdb.DuckDBPyConnection) -> int:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("1.234", 1234), ("1 234", 1234), ("1\u00a0234", 1234), ("12.345.678", 12345678), ("1234", 1234),
-     ("1234.0", 1234), ("0", 0), ("", None), ("-", None), ("–", None), ("-5", -5)],
+    [
+        ("1.234", 1234),
+        ("1 234", 1234),
+        ("1\u00a0234", 1234),
+        ("12.345.678", 12345678),
+        ("1234", 1234),
+        ("1234.0", 1234),
+        ("0", 0),
+        ("", None),
+        ("-", None),
+        ("–", None),
+        ("-5", -5),
+    ],
 )
 def test_parse_count(text: str, value: int | None) -> None:
     assert parse_count(text) == value
@@ -117,7 +157,15 @@ def test_parse_count_refuses_what_is_not_a_whole_count(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("85,5", 85.5), ("85.5", 85.5), ("85", 85.0), ("85,5%", 85.5), ("85 %", 85.0), ("1.234,5", 1234.5), ("", None)],
+    [
+        ("85,5", 85.5),
+        ("85.5", 85.5),
+        ("85", 85.0),
+        ("85,5%", 85.5),
+        ("85 %", 85.0),
+        ("1.234,5", 1234.5),
+        ("", None),
+    ],
 )
 def test_parse_percent(text: str, value: float | None) -> None:
     assert parse_percent(text) == value
@@ -126,29 +174,47 @@ def test_parse_percent(text: str, value: float | None) -> None:
 # -- good files -------------------------------------------------------------------------------------
 
 
-def test_title_rows_merged_title_and_totals_row(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_title_rows_merged_title_and_totals_row(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     result = run(con, index, "ok_long_title_totals.xlsx", user="Phòng GD Quảng Ngãi")
     assert result.problems == []
     assert (result.status, result.kind, result.sheet) == ("imported", "results", "Báo cáo 2025")
     assert (result.rows, result.new, result.changed, result.unchanged) == (3, 0, 3, 0)
     assert result.notes == ["Bỏ qua dòng tổng cộng (dòng 8)."]
-    assert result.preview is not None and result.preview["_row"].to_list() == [5, 6, 7]  # rows as Excel numbers them
+    assert result.preview is not None and result.preview["_row"].to_list() == [
+        5,
+        6,
+        7,
+    ]  # rows as Excel numbers them
     for locality, values in GOOD_FIGURES.items():
         assert figure(con, locality, 2025, "gia_dinh") == values  # "9.120" typed as text → 9120
-    source = con.execute("SELECT DISTINCT source FROM observations WHERE batch_id = ?", [result.batch]).fetchall()
+    source = con.execute(
+        "SELECT DISTINCT source FROM observations WHERE batch_id = ?", [result.batch]
+    ).fetchall()
     assert source == [(SOURCE,)]
 
 
-def test_wide_form_with_two_row_merged_headers(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_wide_form_with_two_row_merged_headers(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     result = run(con, index, "ok_wide_merged.xlsx")
     assert result.problems == []
-    assert (result.status, result.sheet, result.rows, result.changed) == ("imported", "Tổng hợp", 3, 3)
+    assert (result.status, result.sheet, result.rows, result.changed) == (
+        "imported",
+        "Tổng hợp",
+        3,
+        3,
+    )
     assert result.notes == ["Bỏ qua dòng tổng cộng (dòng 7)."]
     assert figure(con, "X23368", 2025, "gia_dinh") == (9120, 7000, 6100)
     assert figure(con, "X23368", 2025, "dong_ho") == (130, 100, 80)
     assert figure(con, "X21115", 2025, "gia_dinh") == (4210, 3900, 3500)
     # Trà Bồng left its Dòng họ columns empty: no figure for it in this batch.
-    stored = con.execute("SELECT locality_id, indicator FROM observations WHERE batch_id = ? ORDER BY 1, 2", [result.batch]).fetchall()
+    stored = con.execute(
+        "SELECT locality_id, indicator FROM observations WHERE batch_id = ? ORDER BY 1, 2",
+        [result.batch],
+    ).fetchall()
     assert stored == [("X21115", "gia_dinh"), ("X23368", "dong_ho"), ("X23368", "gia_dinh")]
 
 
@@ -161,44 +227,68 @@ def test_wide_form_with_two_row_merged_headers(con: duckdb.DuckDBPyConnection, i
         ("ok_vni_cp1252.csv", "ok_vni_cp1252.csv", "VNI-Windows"),
     ],
 )
-def test_legacy_encodings_are_converted(con: duckdb.DuckDBPyConnection, index: LocalityIndex, name: str, sheet: str, label: str) -> None:
+def test_legacy_encodings_are_converted(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, name: str, sheet: str, label: str
+) -> None:
     result = run(con, index, name)
     assert result.problems == []
     assert (result.status, result.sheet, result.rows) == ("imported", sheet, 2)
     assert result.notes == [f"Trang “{sheet}” gõ bằng bảng mã {label}; đã chuyển sang Unicode."]
-    assert result.preview is not None and result.preview["_row"].to_list() == [3, 4]  # under the title row
+    assert result.preview is not None and result.preview["_row"].to_list() == [
+        3,
+        4,
+    ]  # under the title row
     assert figure(con, "X23368", 2025, "gia_dinh") == (9120, 7000, 6100)
     assert figure(con, "X21115", 2025, "gia_dinh") == (4210, 3900, 3500)
-    source = con.execute("SELECT DISTINCT source FROM observations WHERE batch_id = ?", [result.batch]).fetchall()
+    source = con.execute(
+        "SELECT DISTINCT source FROM observations WHERE batch_id = ?", [result.batch]
+    ).fetchall()
     assert source == [(SOURCE,)]
 
 
 @pytest.mark.parametrize("name", ["ok_nfd.csv", "ok_windows1258.csv", "ok_no_diacritics.csv"])
-def test_nfd_windows_1258_and_unmarked_headers(con: duckdb.DuckDBPyConnection, index: LocalityIndex, name: str) -> None:
+def test_nfd_windows_1258_and_unmarked_headers(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, name: str
+) -> None:
     result = run(con, index, name)
     assert result.problems == []
     assert (result.status, result.rows, result.changed, result.notes) == ("imported", 2, 2, [])
     assert figure(con, "X23368", 2025, "gia_dinh") == (9120, 7000, 6100)
     assert figure(con, "X21115", 2025, "gia_dinh") == (4210, 3900, 3500)
     if name != "ok_no_diacritics.csv":  # the source text itself came through intact (NFC)
-        source = con.execute("SELECT DISTINCT source FROM observations WHERE batch_id = ?", [result.batch]).fetchall()
+        source = con.execute(
+            "SELECT DISTINCT source FROM observations WHERE batch_id = ?", [result.batch]
+        ).fetchall()
         assert source == [(SOURCE,)]
 
 
-def test_old_names_resolve_to_the_old_commune(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_old_names_resolve_to_the_old_commune(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     result = run(con, index, "ok_old_names.csv")
     assert result.problems == []
     assert (result.status, result.new) == ("imported", 1)
-    stored = con.execute("SELECT locality_id, year, indicator, total, registered, recognized FROM observations WHERE batch_id = ?",
-                         [result.batch]).fetchall()
-    assert stored == [("OX23504", 2023, "gia_dinh", 1250, 1100, 980)]  # xã Đăk Long of huyện Đăk Hà, mã 23504
+    stored = con.execute(
+        "SELECT locality_id, year, indicator, total, registered, recognized FROM observations WHERE batch_id = ?",
+        [result.batch],
+    ).fetchall()
+    assert stored == [
+        ("OX23504", 2023, "gia_dinh", 1250, 1100, 980)
+    ]  # xã Đăk Long of huyện Đăk Hà, mã 23504
 
 
-def test_first_sheet_with_a_table_is_taken_and_sheet_can_be_named(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_first_sheet_with_a_table_is_taken_and_sheet_can_be_named(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     auto = run(con, index, "ok_two_sheets.xlsx", dry_run=True)
     assert (auto.status, auto.sheet, auto.rows, auto.problems) == ("dry_run", "Số liệu 2025", 3, [])
     named = run(con, index, "ok_two_sheets.xlsx", sheet="Số liệu 2025")
-    assert (named.status, named.sheet, named.rows, named.problems) == ("imported", "Số liệu 2025", 3, [])
+    assert (named.status, named.sheet, named.rows, named.problems) == (
+        "imported",
+        "Số liệu 2025",
+        3,
+        [],
+    )
     for locality, values in GOOD_FIGURES.items():
         assert figure(con, locality, 2025, "gia_dinh") == values
 
@@ -206,14 +296,27 @@ def test_first_sheet_with_a_table_is_taken_and_sheet_can_be_named(con: duckdb.Du
 def test_targets_file(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
     result = run(con, index, "ok_targets.xlsx")
     assert result.problems == []
-    assert (result.status, result.kind, result.sheet, result.rows, result.changed) == ("imported", "targets", "Mục tiêu", 2, 2)
+    assert (result.status, result.kind, result.sheet, result.rows, result.changed) == (
+        "imported",
+        "targets",
+        "Mục tiêu",
+        2,
+        2,
+    )
     stored = con.execute(
         "SELECT locality_id, indicator, target_year, percent, source, confirmed FROM targets_current WHERE batch_id = ? ORDER BY 1",
         [result.batch],
     ).fetchall()
     assert stored == [
         ("P51", "dong_ho", 2030, 70.0, "Kế hoạch số 33/KH-UBND ngày 05/01/2026", True),
-        ("X23368", "gia_dinh", 2030, 85.5, "Nghị quyết số 12/NQ-HĐND ngày 20/12/2025", True),  # "85,5"
+        (
+            "X23368",
+            "gia_dinh",
+            2030,
+            85.5,
+            "Nghị quyết số 12/NQ-HĐND ngày 20/12/2025",
+            True,
+        ),  # "85,5"
     ]
 
 
@@ -223,14 +326,22 @@ RANGE_FIX = "số công nhận không thể vượt số đăng ký, số đăng
 NOT_A_TABLE = "Tệp không phải bảng tính (Excel hoặc CSV). Chọn tệp .xlsx hoặc .csv."
 BROKEN: dict[str, list[tuple[str, int | None, str | None, str]]] = {
     "bad_unknown_commune.csv": [
-        ("bad_unknown_commune.csv", 2, "Xã",
-         "Không tìm thấy địa bàn “Xã Không Có Thật, Quảng Ngãi” năm 2025 trong danh mục; kiểm tra chính tả hoặc ghi mã đơn vị hành chính."),
+        (
+            "bad_unknown_commune.csv",
+            2,
+            "Xã",
+            "Không tìm thấy địa bàn “Xã Không Có Thật, Quảng Ngãi” năm 2025 trong danh mục; kiểm tra chính tả hoặc ghi mã đơn vị hành chính.",
+        ),
     ],
     "bad_ambiguous_commune.csv": [
-        ("bad_ambiguous_commune.csv", 2, "Xã",
-         "Tên “Xã Đăk Long” khớp với 2 địa bàn; thêm tên huyện (cũ) hoặc tỉnh, hoặc ghi mã đơn vị hành chính. Có thể là: "
-         "Xã Đăk Long, Huyện Đăk Hà, Tỉnh Kon Tum (trước 7/2025) — mã 23504; "
-         "Xã Đăk Long, Huyện Đắk Glei, Tỉnh Kon Tum (trước 7/2025) — mã 23368."),
+        (
+            "bad_ambiguous_commune.csv",
+            2,
+            "Xã",
+            "Tên “Xã Đăk Long” khớp với 2 địa bàn; thêm tên huyện (cũ) hoặc tỉnh, hoặc ghi mã đơn vị hành chính. Có thể là: "
+            "Xã Đăk Long, Huyện Đăk Hà, Tỉnh Kon Tum (trước 7/2025) — mã 23504; "
+            "Xã Đăk Long, Huyện Đắk Glei, Tỉnh Kon Tum (trước 7/2025) — mã 23368.",
+        ),
     ],
     "bad_recognized_over_total.xlsx": [
         ("Số liệu", 2, "Công nhận", f"Số công nhận (9500) lớn hơn tổng số (9120): {RANGE_FIX}."),
@@ -239,10 +350,20 @@ BROKEN: dict[str, list[tuple[str, int | None, str | None, str]]] = {
         ("bad_negative_count.csv", 2, "Đăng ký", "Số âm (-5); số đếm phải từ 0 trở lên."),
     ],
     "bad_duplicate_rows.csv": [
-        ("bad_duplicate_rows.csv", 4, "Xã", "Trùng với dòng 2 (cùng địa bàn, năm, chỉ tiêu). Xóa một trong hai dòng."),
+        (
+            "bad_duplicate_rows.csv",
+            4,
+            "Xã",
+            "Trùng với dòng 2 (cùng địa bàn, năm, chỉ tiêu). Xóa một trong hai dòng.",
+        ),
     ],
     "bad_three_good_one_bad.csv": [
-        ("bad_three_good_one_bad.csv", 5, "Đăng ký", f"Số đăng ký (5200) lớn hơn tổng số (5000): {RANGE_FIX}."),
+        (
+            "bad_three_good_one_bad.csv",
+            5,
+            "Đăng ký",
+            f"Số đăng ký (5200) lớn hơn tổng số (5000): {RANGE_FIX}.",
+        ),
     ],
     "bad_empty.csv": [
         ("bad_empty.csv", None, None, "Tệp rỗng: không có dòng nào. Chọn đúng tệp số liệu."),
@@ -251,36 +372,58 @@ BROKEN: dict[str, list[tuple[str, int | None, str | None, str]]] = {
         ("Số liệu", None, None, "Bảng không có dòng số liệu nào dưới dòng tiêu đề."),
     ],
     "bad_no_header.xlsx": [
-        ("Trang tính1", None, None,
-         "Không tìm thấy dòng tiêu đề. Bảng kết quả cần các cột: Năm, Tỉnh, Xã, Chỉ tiêu, Tổng số, Đăng ký, Công nhận; "
-         "bảng mục tiêu cần: Địa bàn, Chỉ tiêu, Năm, Mục tiêu (%)."),
+        (
+            "Trang tính1",
+            None,
+            None,
+            "Không tìm thấy dòng tiêu đề. Bảng kết quả cần các cột: Năm, Tỉnh, Xã, Chỉ tiêu, Tổng số, Đăng ký, Công nhận; "
+            "bảng mục tiêu cần: Địa bàn, Chỉ tiêu, Năm, Mục tiêu (%).",
+        ),
     ],
     "bad_png_renamed.xlsx": [("bad_png_renamed.xlsx", None, None, NOT_A_TABLE)],
     "bad_random_bytes.xlsx": [("bad_random_bytes.xlsx", None, None, NOT_A_TABLE)],
     "bad_corrupt_zip.xlsx": [
-        ("bad_corrupt_zip.xlsx", None, None,
-         "Không đọc được tệp Excel (CalamineError). Mở tệp bằng Excel, lưu lại dạng .xlsx rồi thử lại."),
+        (
+            "bad_corrupt_zip.xlsx",
+            None,
+            None,
+            "Không đọc được tệp Excel (CalamineError). Mở tệp bằng Excel, lưu lại dạng .xlsx rồi thử lại.",
+        ),
     ],
     "bad_targets_percent_120.xlsx": [
         ("Mục tiêu", 2, "Mục tiêu (%)", "Mục tiêu “120” phải là tỷ lệ từ 0 đến 100, ví dụ 85,5."),
     ],
     "bad_targets_no_source.csv": [
-        ("bad_targets_no_source.csv", 2, "Nguồn", "Thiếu nguồn: ghi văn bản đặt ra mục tiêu (số, ngày, cơ quan ban hành)."),
+        (
+            "bad_targets_no_source.csv",
+            2,
+            "Nguồn",
+            "Thiếu nguồn: ghi văn bản đặt ra mục tiêu (số, ngày, cơ quan ban hành).",
+        ),
     ],
     "bad_targets_year_2040.csv": [
-        ("bad_targets_year_2040.csv", 2, "Năm", "Năm mục tiêu “2040” không hợp lệ; ghi năm từ 2021 đến 2035."),
+        (
+            "bad_targets_year_2040.csv",
+            2,
+            "Năm",
+            "Năm mục tiêu “2040” không hợp lệ; ghi năm từ 2021 đến 2035.",
+        ),
     ],
 }
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
-def test_broken_file_is_refused_with_the_exact_message(con: duckdb.DuckDBPyConnection, index: LocalityIndex, name: str) -> None:
+def test_broken_file_is_refused_with_the_exact_message(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, name: str
+) -> None:
     before = fingerprint(con)
     for dry_run in (True, False):
         result = run(con, index, name, dry_run=dry_run, user="tester")
         assert result.status == "refused"
         assert result.batch is None
-        assert problems(result) == [dict(zip(("sheet", "row", "column", "message"), p, strict=True)) for p in BROKEN[name]]
+        assert problems(result) == [
+            dict(zip(("sheet", "row", "column", "message"), p, strict=True)) for p in BROKEN[name]
+        ]
     assert fingerprint(con) == before
 
 
@@ -289,7 +432,9 @@ def test_broken_files_are_beside_good_ones() -> None:
     assert on_disk == set(BROKEN)
 
 
-def test_unknown_commune_message_says_not_found_and_lists_no_guess(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_unknown_commune_message_says_not_found_and_lists_no_guess(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     result = run(con, index, "bad_unknown_commune.csv")
     [problem] = result.problems
     assert "Không tìm thấy địa bàn" in problem.message
@@ -297,23 +442,35 @@ def test_unknown_commune_message_says_not_found_and_lists_no_guess(con: duckdb.D
     assert str(problem) == ("trang “bad_unknown_commune.csv”, dòng 2, cột “Xã”: " + problem.message)
 
 
-def test_ambiguous_commune_names_both_old_communes(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_ambiguous_commune_names_both_old_communes(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     [problem] = run(con, index, "bad_ambiguous_commune.csv").problems
     assert "khớp với 2 địa bàn" in problem.message
     assert "Huyện Đăk Hà" in problem.message and "mã 23504" in problem.message
     assert "Huyện Đắk Glei" in problem.message and "mã 23368" in problem.message
 
 
-def test_missing_sheet_lists_the_sheets(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_missing_sheet_lists_the_sheets(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     before = fingerprint(con)
     result = run(con, index, "ok_two_sheets.xlsx", sheet="Trang 3")
     assert result.status == "refused"
-    assert problems(result) == [{"sheet": "Trang 3", "row": None, "column": None,
-                                 "message": "Không có trang “Trang 3” trong tệp. Các trang: Hướng dẫn, Số liệu 2025."}]
+    assert problems(result) == [
+        {
+            "sheet": "Trang 3",
+            "row": None,
+            "column": None,
+            "message": "Không có trang “Trang 3” trong tệp. Các trang: Hướng dẫn, Số liệu 2025.",
+        }
+    ]
     assert fingerprint(con) == before
 
 
-def test_all_or_nothing_three_good_rows_one_bad(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_all_or_nothing_three_good_rows_one_bad(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     before = {loc: figure(con, loc, 2025, "gia_dinh") for loc in GOOD_FIGURES}
     result = run(con, index, "bad_three_good_one_bad.csv")
     assert result.status == "refused"
@@ -330,29 +487,50 @@ def test_all_or_nothing_three_good_rows_one_bad(con: duckdb.DuckDBPyConnection, 
     ],
     ids=["truncated-utf16", "one-huge-field"],
 )
-def test_text_that_is_no_table_is_refused_not_crashed(con: duckdb.DuckDBPyConnection, index: LocalityIndex, data: bytes, message: str) -> None:
+def test_text_that_is_no_table_is_refused_not_crashed(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, data: bytes, message: str
+) -> None:
     before = fingerprint(con)
     result = import_file(con, Path("bao_cao.csv"), data=data, index=index)
-    assert problems(result) == [{"sheet": "bao_cao.csv", "row": None, "column": None, "message": message}]
+    assert problems(result) == [
+        {"sheet": "bao_cao.csv", "row": None, "column": None, "message": message}
+    ]
     assert fingerprint(con) == before
 
 
-def test_count_too_large_for_the_store_is_refused(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_count_too_large_for_the_store_is_refused(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     data = "Năm,Tỉnh,Xã,Chỉ tiêu,Tổng số,Công nhận\n2025,Quảng Ngãi,Xã Đăk Long,gia_dinh,99999999999999999999,1\n".encode()
     before = fingerprint(con)
     result = import_file(con, Path("so_lieu.csv"), data=data, index=index)
-    assert problems(result) == [{"sheet": "so_lieu.csv", "row": 2, "column": "Tổng số",
-                                 "message": "Số “99999999999999999999” quá lớn; số đếm phải nhỏ hơn 1.000.000.000."}]
+    assert problems(result) == [
+        {
+            "sheet": "so_lieu.csv",
+            "row": 2,
+            "column": "Tổng số",
+            "message": "Số “99999999999999999999” quá lớn; số đếm phải nhỏ hơn 1.000.000.000.",
+        }
+    ]
     assert fingerprint(con) == before
 
 
 # -- dry run, re-import, rollback, history -------------------------------------------------------------
 
 
-def test_dry_run_writes_nothing_but_counts_new_changed_unchanged(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_dry_run_writes_nothing_but_counts_new_changed_unchanged(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     before = fingerprint(con)
     first = run(con, index, "ok_batch_first.csv", dry_run=True)
-    assert (first.status, first.batch, first.new, first.changed, first.unchanged, first.problems) == ("dry_run", None, 2, 0, 0, [])
+    assert (
+        first.status,
+        first.batch,
+        first.new,
+        first.changed,
+        first.unchanged,
+        first.problems,
+    ) == ("dry_run", None, 2, 0, 0, [])
     assert fingerprint(con) == before
 
     imported = run(con, index, "ok_batch_first.csv")
@@ -360,20 +538,43 @@ def test_dry_run_writes_nothing_but_counts_new_changed_unchanged(con: duckdb.Duc
     after_first = fingerprint(con)
 
     second = run(con, index, "ok_batch_second.csv", dry_run=True)
-    assert (second.status, second.rows, second.new, second.changed, second.unchanged) == ("dry_run", 3, 1, 1, 1)
+    assert (second.status, second.rows, second.new, second.changed, second.unchanged) == (
+        "dry_run",
+        3,
+        1,
+        1,
+        1,
+    )
     assert second.preview is not None
-    assert second.preview.select("locality_id", "change").rows() == [("OX23504", "unchanged"), ("OX23503", "changed"), ("OX23509", "new")]
+    assert second.preview.select("locality_id", "change").rows() == [
+        ("OX23504", "unchanged"),
+        ("OX23503", "changed"),
+        ("OX23509", "new"),
+    ]
     assert fingerprint(con) == after_first
-    assert figure(con, "OX23503", 2023, "gia_dinh") == (900, 850, 700)  # the correction is not written
+    assert figure(con, "OX23503", 2023, "gia_dinh") == (
+        900,
+        850,
+        700,
+    )  # the correction is not written
 
 
-def test_same_file_twice_adds_no_batch(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_same_file_twice_adds_no_batch(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     first = run(con, index, "ok_batch_first.csv", user="tester")
     assert (first.status, first.new, first.changed, first.unchanged) == ("imported", 2, 0, 0)
     assert first.batch == last_batch(con)
     before = fingerprint(con)
     again = run(con, index, "ok_batch_first.csv", user="tester")
-    assert (again.status, again.batch, again.rows, again.new, again.changed, again.unchanged) == ("imported", None, 2, 0, 0, 2)
+    assert (again.status, again.batch, again.rows, again.new, again.changed, again.unchanged) == (
+        "imported",
+        None,
+        2,
+        0,
+        0,
+        2,
+    )
     assert again.problems == []
     assert again.notes == [
         f"Tệp có nội dung giống hệt tệp đã nhập ở lô {first.batch}.",
@@ -382,7 +583,9 @@ def test_same_file_twice_adds_no_batch(con: duckdb.DuckDBPyConnection, index: Lo
     assert fingerprint(con) == before
 
 
-def test_rollback_brings_the_old_figure_back(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> None:
+def test_rollback_brings_the_old_figure_back(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
     def shown() -> tuple:
         [p] = progress_for(con, "X23368", 2025, ["gia_dinh"])
         return p.total, p.registered, p.recognized
@@ -400,7 +603,9 @@ def test_rollback_brings_the_old_figure_back(con: duckdb.DuckDBPyConnection, ind
     status = con.execute("SELECT status FROM batches WHERE id = ?", [result.batch]).fetchall()
     assert status == [("rolled_back",)]
     # The figures of the rolled-back batch stay in the store, out of force.
-    assert con.execute("SELECT count(*) FROM observations WHERE batch_id = ?", [result.batch]).fetchall() == [(1,)]
+    assert con.execute(
+        "SELECT count(*) FROM observations WHERE batch_id = ?", [result.batch]
+    ).fetchall() == [(1,)]
 
 
 # -- command line -------------------------------------------------------------------------------------
@@ -409,8 +614,15 @@ def test_rollback_brings_the_old_figure_back(con: duckdb.DuckDBPyConnection, ind
 def xhht(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     env.pop("XHHT_DB", None)
-    return subprocess.run([sys.executable, "-m", "metrics.cli", *args], capture_output=True, text=True,
-                          encoding="utf-8", cwd=ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "metrics.cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_cli_import_json_history_and_rollback(store: Path) -> None:
@@ -419,16 +631,27 @@ def test_cli_import_json_history_and_rollback(store: Path) -> None:
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert {"status", "batch", "rows", "new", "changed", "unchanged", "problems"} <= result.keys()
-    assert (result["status"], result["rows"], result["new"], result["changed"], result["unchanged"], result["problems"]) == \
-        ("imported", 1, 0, 1, 0, [])
+    assert (
+        result["status"],
+        result["rows"],
+        result["new"],
+        result["changed"],
+        result["unchanged"],
+        result["problems"],
+    ) == ("imported", 1, 0, 1, 0, [])
     batch = result["batch"]
     assert isinstance(batch, int)
 
     history = xhht("history", "--db", str(store), "--json")
     assert history.returncode == 0, history.stderr
     [entry] = [b for b in json.loads(history.stdout) if b["id"] == batch]
-    assert (entry["created_by"], entry["file_name"], entry["kind"], entry["rows"], entry["status"]) == \
-        ("Nguyễn Văn A", "ok_change_dak_long_2025.csv", "import", 1, "active")
+    assert (
+        entry["created_by"],
+        entry["file_name"],
+        entry["kind"],
+        entry["rows"],
+        entry["status"],
+    ) == ("Nguyễn Văn A", "ok_change_dak_long_2025.csv", "import", 1, "active")
     assert entry["file_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     text = xhht("history", "--db", str(store))
     assert "Nguyễn Văn A" in text.stdout and "ok_change_dak_long_2025.csv" in text.stdout
@@ -439,13 +662,21 @@ def test_cli_import_json_history_and_rollback(store: Path) -> None:
     finally:
         con.close()
     undo = xhht("rollback", str(batch), "--db", str(store))
-    assert (undo.returncode, undo.stdout.strip()) == (0, f"Đã hoàn tác lô {batch}: các số liệu trước đó (nếu có) được dùng lại.")
+    assert (undo.returncode, undo.stdout.strip()) == (
+        0,
+        f"Đã hoàn tác lô {batch}: các số liệu trước đó (nếu có) được dùng lại.",
+    )
     again = xhht("rollback", str(batch), "--db", str(store))
-    assert (again.returncode, again.stderr.strip()) == (1, f"Lỗi: Lô nhập số {batch} đã được hoàn tác trước đó.")
+    assert (again.returncode, again.stderr.strip()) == (
+        1,
+        f"Lỗi: Lô nhập số {batch} đã được hoàn tác trước đó.",
+    )
     con = connect(store, read_only=True)
     try:
         assert figure(con, "X23368", 2025, "gia_dinh") == DEMO_DAK_LONG_2025
-        [(status, file_sha)] = con.execute("SELECT status, file_sha256 FROM batches WHERE id = ?", [batch]).fetchall()
+        [(status, file_sha)] = con.execute(
+            "SELECT status, file_sha256 FROM batches WHERE id = ?", [batch]
+        ).fetchall()
         assert (status, file_sha) == ("rolled_back", hashlib.sha256(path.read_bytes()).hexdigest())
     finally:
         con.close()
@@ -456,8 +687,14 @@ def test_cli_refused_import_exits_1_with_problems(store: Path) -> None:
     assert out.returncode == 1
     result = json.loads(out.stdout)
     assert (result["status"], result["batch"]) == ("refused", None)
-    assert result["problems"] == [{"sheet": "bad_negative_count.csv", "row": 2, "column": "Đăng ký",
-                                   "message": "Số âm (-5); số đếm phải từ 0 trở lên."}]
+    assert result["problems"] == [
+        {
+            "sheet": "bad_negative_count.csv",
+            "row": 2,
+            "column": "Đăng ký",
+            "message": "Số âm (-5); số đếm phải từ 0 trở lên.",
+        }
+    ]
     plain = xhht("import", str(DATA / "bad_negative_count.csv"), "--db", str(store))
     assert plain.returncode == 1
     assert plain.stdout.splitlines() == [
@@ -474,13 +711,19 @@ def test_cli_dry_run_and_usage_errors(store: Path, tmp_path: Path) -> None:
         con.close()
     dry = xhht("import", str(DATA / "ok_batch_second.csv"), "--db", str(store), "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert dry.stdout.strip() == "Sẽ nhập 3 dòng số liệu kết quả từ trang “ok_batch_second.csv”: 3 mới, 0 thay đổi, 0 không đổi."
+    assert (
+        dry.stdout.strip()
+        == "Sẽ nhập 3 dòng số liệu kết quả từ trang “ok_batch_second.csv”: 3 mới, 0 thay đổi, 0 không đổi."
+    )
 
     missing = xhht("import", "--db", str(store), "--json")  # no FILE
     assert missing.returncode == 2
     assert "FILE" in missing.stderr
     no_file = xhht("import", str(tmp_path / "khong_co.xlsx"), "--db", str(store))
-    assert (no_file.returncode, no_file.stderr.strip()) == (1, f"Lỗi: Không tìm thấy tệp {tmp_path / 'khong_co.xlsx'}.")
+    assert (no_file.returncode, no_file.stderr.strip()) == (
+        1,
+        f"Lỗi: Không tìm thấy tệp {tmp_path / 'khong_co.xlsx'}.",
+    )
     con = connect(store, read_only=True)
     try:
         assert fingerprint(con) == before
@@ -494,7 +737,10 @@ def test_cli_template_then_import(store: Path, tmp_path: Path) -> None:
     assert (made.returncode, made.stdout.strip()) == (0, f"Đã ghi biểu mẫu {out}.")
     assert out.read_bytes() == build_template("long")
     again = xhht("template", "long", "-o", str(out))
-    assert (again.returncode, again.stderr.strip()) == (1, f"Lỗi: Tệp {out} đã có. Dùng --force để ghi đè.")
+    assert (again.returncode, again.stderr.strip()) == (
+        1,
+        f"Lỗi: Tệp {out} đã có. Dùng --force để ghi đè.",
+    )
     result = json.loads(xhht("import", str(out), "--db", str(store), "--json", "--dry-run").stdout)
     assert (result["status"], result["rows"], result["problems"]) == ("dry_run", 1, [])
 
@@ -502,8 +748,18 @@ def test_cli_template_then_import(store: Path, tmp_path: Path) -> None:
 # -- round trips --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "rows", "sheet"), [("wide", 4, "Số liệu"), ("long", 1, "Số liệu"), ("targets", 1, "Mục tiêu")])
-def test_each_template_imports_unchanged(con: duckdb.DuckDBPyConnection, index: LocalityIndex, tmp_path: Path, kind: str, rows: int, sheet: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "rows", "sheet"),
+    [("wide", 4, "Số liệu"), ("long", 1, "Số liệu"), ("targets", 1, "Mục tiêu")],
+)
+def test_each_template_imports_unchanged(
+    con: duckdb.DuckDBPyConnection,
+    index: LocalityIndex,
+    tmp_path: Path,
+    kind: str,
+    rows: int,
+    sheet: str,
+) -> None:
     path = tmp_path / TEMPLATE_FILE_NAMES[kind]
     path.write_bytes(build_template(kind))  # type: ignore[arg-type]
     dry = import_file(con, path, dry_run=True, index=index)
@@ -537,12 +793,24 @@ def export_long_csv(con: duckdb.DuckDBPyConnection, batch: int) -> bytes:
             province, district = old_province, name
         else:
             province = name
-        writer.writerow([year, province, district, commune, commune_code, indicator,
-                         *["" if c is None else c for c in counts], source or ""])
+        writer.writerow(
+            [
+                year,
+                province,
+                district,
+                commune,
+                commune_code,
+                indicator,
+                *["" if c is None else c for c in counts],
+                source or "",
+            ]
+        )
     return buf.getvalue().encode("utf-8")
 
 
-def test_export_of_a_batch_imports_to_the_same_figures(con: duckdb.DuckDBPyConnection, index: LocalityIndex, tmp_path: Path) -> None:
+def test_export_of_a_batch_imports_to_the_same_figures(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, tmp_path: Path
+) -> None:
     first = run(con, index, "ok_long_all_columns.csv")
     assert (first.status, first.rows, first.problems) == ("imported", 4, [])
     exported = tmp_path / "xuat_lo.csv"
@@ -559,22 +827,78 @@ def test_export_of_a_batch_imports_to_the_same_figures(con: duckdb.DuckDBPyConne
         assert fresh.execute(query, [second.batch]).fetchall() == original
     finally:
         fresh.close()
-    assert [r[:3] for r in original] == [("OH618", 2024, "don_vi_cap_tinh"), ("OX23504", 2023, "gia_dinh"),
-                                         ("P51", 2025, "cong_dong_xa"), ("X23368", 2025, "don_vi")]
-    assert original[1][6:9] == (600, 300, 80) and original[3][9:11] == (20, 8)  # Tốt/Khá/TB, Mức độ 1/2
+    assert [r[:3] for r in original] == [
+        ("OH618", 2024, "don_vi_cap_tinh"),
+        ("OX23504", 2023, "gia_dinh"),
+        ("P51", 2025, "cong_dong_xa"),
+        ("X23368", 2025, "don_vi"),
+    ]
+    assert original[1][6:9] == (600, 300, 80) and original[3][9:11] == (
+        20,
+        8,
+    )  # Tốt/Khá/TB, Mức độ 1/2
 
 
 # -- property-based: nothing crashes, a refusal changes nothing --------------------------------------
 
-_HEADER_WORDS = ["Năm", "Tỉnh", "Huyện", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Tốt",
-                 "Mức độ 1", "Nguồn", "Địa bàn", "Mục tiêu (%)", "Gia đình học tập", "Tổng cộng", "Nam", "Tinh"]
-_VALUES = ["2023", "2025", "2040", "Quảng Ngãi", "Kon Tum", "Xã Đăk Long", "Đăk Hà", "23368", "gia_dinh",
-           "dong_ho", "Toàn quốc", "1.234", "85,5", "-3", "0", "", "nan", "N¨m", "Naêm", "1e9", "120", SOURCE]
-_CELL = st.one_of(st.sampled_from(_HEADER_WORDS + _VALUES), st.integers(-10, 10**21).map(str), st.text(max_size=12))
+_HEADER_WORDS = [
+    "Năm",
+    "Tỉnh",
+    "Huyện",
+    "Xã",
+    "Mã xã",
+    "Chỉ tiêu",
+    "Tổng số",
+    "Đăng ký",
+    "Công nhận",
+    "Tốt",
+    "Mức độ 1",
+    "Nguồn",
+    "Địa bàn",
+    "Mục tiêu (%)",
+    "Gia đình học tập",
+    "Tổng cộng",
+    "Nam",
+    "Tinh",
+]
+_VALUES = [
+    "2023",
+    "2025",
+    "2040",
+    "Quảng Ngãi",
+    "Kon Tum",
+    "Xã Đăk Long",
+    "Đăk Hà",
+    "23368",
+    "gia_dinh",
+    "dong_ho",
+    "Toàn quốc",
+    "1.234",
+    "85,5",
+    "-3",
+    "0",
+    "",
+    "nan",
+    "N¨m",
+    "Naêm",
+    "1e9",
+    "120",
+    SOURCE,
+]
+_CELL = st.one_of(
+    st.sampled_from(_HEADER_WORDS + _VALUES),
+    st.integers(-10, 10**21).map(str),
+    st.text(max_size=12),
+)
 _GRID = st.lists(st.lists(_CELL, min_size=0, max_size=8), min_size=0, max_size=8)
 _SORTED_COUNTS = st.lists(st.integers(0, 60_000), min_size=3, max_size=3).map(
-    lambda c: [f"{n:,}".replace(",", ".") for n in sorted(c, reverse=True)])  # total ≥ registered ≥ recognized
-_ANY_COUNTS = st.lists(st.one_of(st.integers(-2, 60).map(str), st.sampled_from(["", "1.234", "7,5", "x"])), min_size=3, max_size=3)
+    lambda c: [f"{n:,}".replace(",", ".") for n in sorted(c, reverse=True)]
+)  # total ≥ registered ≥ recognized
+_ANY_COUNTS = st.lists(
+    st.one_of(st.integers(-2, 60).map(str), st.sampled_from(["", "1.234", "7,5", "x"])),
+    min_size=3,
+    max_size=3,
+)
 # Rows under the results header that are often valid (repeated choices weigh more), so that both
 # outcomes are exercised.
 _RESULT_ROW = st.tuples(
@@ -585,7 +909,9 @@ _RESULT_ROW = st.tuples(
     st.one_of(_SORTED_COUNTS, _SORTED_COUNTS, _ANY_COUNTS),
 ).map(lambda r: [*r[:4], *r[4]])
 _RESULTS_HEADER = ["Năm", "Tỉnh", "Xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận"]
-_PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_PROPERTY = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def grid_csv(rows: list[list[str]]) -> bytes:
@@ -606,14 +932,18 @@ def grid_xlsx(rows: list[list[str]]) -> bytes:
 
 
 @_PROPERTY
-@given(data=st.one_of(
-    st.binary(max_size=2048),
-    st.binary(max_size=512).map(lambda b: b"PK\x03\x04" + b),
-    st.binary(max_size=512).map(lambda b: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b),
-    st.binary(max_size=512).map(lambda b: b"\xff\xfe" + b),
-    st.binary(max_size=512).map(lambda b: b"\xef\xbb\xbf" + b),
-))
-def test_random_bytes_never_crash(con: duckdb.DuckDBPyConnection, index: LocalityIndex, data: bytes) -> None:
+@given(
+    data=st.one_of(
+        st.binary(max_size=2048),
+        st.binary(max_size=512).map(lambda b: b"PK\x03\x04" + b),
+        st.binary(max_size=512).map(lambda b: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b),
+        st.binary(max_size=512).map(lambda b: b"\xff\xfe" + b),
+        st.binary(max_size=512).map(lambda b: b"\xef\xbb\xbf" + b),
+    )
+)
+def test_random_bytes_never_crash(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, data: bytes
+) -> None:
     before = fingerprint(con)
     result = import_file(con, Path("tep.xlsx"), data=data, index=index)
     assert isinstance(result, ImportResult)
@@ -622,13 +952,20 @@ def test_random_bytes_never_crash(con: duckdb.DuckDBPyConnection, index: Localit
 
 
 @_PROPERTY
-@given(rows=st.one_of(
-    _GRID,
-    _GRID.map(lambda body: [_RESULTS_HEADER, *body]),
-    _GRID.map(lambda body: [["Địa bàn", "Tỉnh", "Chỉ tiêu", "Năm", "Mục tiêu (%)", "Nguồn"], *body]),
-    st.lists(_RESULT_ROW, min_size=1, max_size=2).map(lambda body: [_RESULTS_HEADER, *body]),
-), as_xlsx=st.booleans())
-def test_random_cell_grids_never_crash_and_refusals_change_nothing(con: duckdb.DuckDBPyConnection, index: LocalityIndex, rows: list[list[str]], as_xlsx: bool) -> None:
+@given(
+    rows=st.one_of(
+        _GRID,
+        _GRID.map(lambda body: [_RESULTS_HEADER, *body]),
+        _GRID.map(
+            lambda body: [["Địa bàn", "Tỉnh", "Chỉ tiêu", "Năm", "Mục tiêu (%)", "Nguồn"], *body]
+        ),
+        st.lists(_RESULT_ROW, min_size=1, max_size=2).map(lambda body: [_RESULTS_HEADER, *body]),
+    ),
+    as_xlsx=st.booleans(),
+)
+def test_random_cell_grids_never_crash_and_refusals_change_nothing(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, rows: list[list[str]], as_xlsx: bool
+) -> None:
     data = grid_xlsx(rows) if as_xlsx else grid_csv(rows)
     before = fingerprint(con)
     result = import_file(con, Path("bang.xlsx" if as_xlsx else "bang.csv"), data=data, index=index)
@@ -646,5 +983,8 @@ def test_random_cell_grids_never_crash_and_refusals_change_nothing(con: duckdb.D
             assert result.new == result.changed == 0
             assert fingerprint(con) == before
         for row in result.preview.iter_rows(named=True):  # what was accepted is what is in force
-            assert figure(con, row["locality_id"], row["year"], row["indicator"]) == \
-                (row["total"], row["registered"], row["recognized"])
+            assert figure(con, row["locality_id"], row["year"], row["indicator"]) == (
+                row["total"],
+                row["registered"],
+                row["recognized"],
+            )

@@ -29,7 +29,7 @@ ALL_IDS = [
     "don_vi_cap_tinh",
 ]
 
-# DESIGN.md §2, "Indicators and national targets": id → (2025 %, 2030 %, decision cited).
+# The national targets (README "Data", data/indicators.toml): id → (2025 %, 2030 %, decision cited).
 NATIONAL = {
     "gia_dinh": (70, 80, "387"),
     "dong_ho": (65, 75, "387"),
@@ -71,21 +71,38 @@ def test_registry_lists_the_eleven_indicators_in_display_order() -> None:
 @pytest.mark.parametrize("indicator_id", ALL_IDS)
 def test_every_indicator_has_labels_unit_and_legal_basis(indicator_id: str) -> None:
     ind = registry().by_id(indicator_id)
-    for text in (ind.label_vi, ind.label_en, ind.short_vi, ind.short_en, ind.numerator_vi, ind.denominator_vi,
-                 ind.numerator_en, ind.denominator_en, ind.count_unit_vi):
+    for text in (
+        ind.label_vi,
+        ind.label_en,
+        ind.short_vi,
+        ind.short_en,
+        ind.numerator_vi,
+        ind.denominator_vi,
+        ind.numerator_en,
+        ind.denominator_en,
+        ind.count_unit_vi,
+    ):
         assert text.strip() == text and len(text) >= 2
     assert ind.unit == "%"
     # Short labels fit a chart axis and are shorter than the full ones.
     assert len(ind.short_vi) <= 20 and len(ind.short_vi) < len(ind.label_vi)
     assert len(ind.short_en) <= 20 and len(ind.short_en) < len(ind.label_en)
     # The legal basis names the decision or circular the indicator comes from.
-    assert any(doc in ind.legal_basis for doc in ("QĐ 387", "QĐ 677", "Thông tư 25/2023", "Thông tư 22/2020")), ind.legal_basis
+    assert any(
+        doc in ind.legal_basis
+        for doc in ("QĐ 387", "QĐ 677", "Thông tư 25/2023", "Thông tư 22/2020")
+    ), ind.legal_basis
     assert ind.aliases, "users need at least one alias to write in spreadsheets"
 
 
 def test_labels_are_vietnamese_and_english() -> None:
     gd = registry().by_id("gia_dinh")
-    assert (gd.label_vi, gd.label_en, gd.short_vi, gd.short_en) == ("Gia đình học tập", "Learning families", "Gia đình HT", "Families")
+    assert (gd.label_vi, gd.label_en, gd.short_vi, gd.short_en) == (
+        "Gia đình học tập",
+        "Learning families",
+        "Gia đình HT",
+        "Families",
+    )
     assert registry().by_id("cong_dong_xa").label_vi == "Cộng đồng học tập cấp xã"
     assert registry().by_id("don_vi_cap_tinh").level_scope == "province"
     assert {i.level_scope for i in registry().indicator if i.id != "don_vi_cap_tinh"} == {"commune"}
@@ -101,16 +118,18 @@ def test_levels_of_the_rated_titles() -> None:
     assert registry().by_id("don_vi").levels == ["tot", "kha", "trung_binh", "muc_do_1", "muc_do_2"]
     assert registry().by_id("cong_dong_xa").levels == ["muc_do_1", "muc_do_2"]
     assert registry().by_id("gia_dinh").levels == []
-    assert [registry().level_label(lv) for lv in ("tot", "kha", "trung_binh", "muc_do_1", "muc_do_2")] == [
-        "Tốt", "Khá", "Trung bình", "Mức độ 1", "Mức độ 2"
-    ]
+    assert [
+        registry().level_label(lv) for lv in ("tot", "kha", "trung_binh", "muc_do_1", "muc_do_2")
+    ] == ["Tốt", "Khá", "Trung bình", "Mức độ 1", "Mức độ 2"]
 
 
 # -- national targets --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("indicator_id", "expected"), NATIONAL.items())
-def test_national_targets_match_the_design(indicator_id: str, expected: tuple[int, int, str]) -> None:
+def test_national_targets_match_the_design(
+    indicator_id: str, expected: tuple[int, int, str]
+) -> None:
     pct_2025, pct_2030, decision = expected
     ind = registry().by_id(indicator_id)
     t2025 = ind.national_target_for(2025)

@@ -1,7 +1,7 @@
 """Legacy Vietnamese encodings (TCVN3/ABC and VNI-Windows) → Unicode, and telling them apart.
 
 The reference tables below are written out from the published code charts, independently of
-metrics/legacy_text.py, so a slip in either shows up as a mismatch.
+metrics/inputs/legacy_encodings.py, so a slip in either shows up as a mismatch.
 """
 
 from __future__ import annotations
@@ -13,25 +13,90 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.importer import detect_encoding
-from metrics.legacy_text import CONVERTERS, ENCODING_LABEL, tcvn3_to_unicode, vni_to_unicode
+from metrics.inputs import detect_encoding
+from metrics.inputs.legacy_encodings import (
+    CONVERTERS,
+    ENCODING_LABEL,
+    tcvn3_to_unicode,
+    vni_to_unicode,
+)
 
 # TCVN3 (ABC), .VnTime font: Unicode letter → the Windows-1252 character stored in the file.
 TCVN3_CHART = {
-    "à": "µ", "á": "¸", "ả": "¶", "ã": "·", "ạ": "¹",
-    "ă": "¨", "ằ": "»", "ắ": "¾", "ẳ": "¼", "ẵ": "½", "ặ": "Æ",
-    "â": "©", "ầ": "Ç", "ấ": "Ê", "ẩ": "È", "ẫ": "É", "ậ": "Ë",
+    "à": "µ",
+    "á": "¸",
+    "ả": "¶",
+    "ã": "·",
+    "ạ": "¹",
+    "ă": "¨",
+    "ằ": "»",
+    "ắ": "¾",
+    "ẳ": "¼",
+    "ẵ": "½",
+    "ặ": "Æ",
+    "â": "©",
+    "ầ": "Ç",
+    "ấ": "Ê",
+    "ẩ": "È",
+    "ẫ": "É",
+    "ậ": "Ë",
     "đ": "®",
-    "è": "Ì", "é": "Ð", "ẻ": "Î", "ẽ": "Ï", "ẹ": "Ñ",
-    "ê": "ª", "ề": "Ò", "ế": "Õ", "ể": "Ó", "ễ": "Ô", "ệ": "Ö",
-    "ì": "×", "í": "Ý", "ỉ": "Ø", "ĩ": "Ü", "ị": "Þ",
-    "ò": "ß", "ó": "ã", "ỏ": "á", "õ": "â", "ọ": "ä",
-    "ô": "«", "ồ": "å", "ố": "è", "ổ": "æ", "ỗ": "ç", "ộ": "é",
-    "ơ": "¬", "ờ": "ê", "ớ": "í", "ở": "ë", "ỡ": "ì", "ợ": "î",
-    "ù": "ï", "ú": "ó", "ủ": "ñ", "ũ": "ò", "ụ": "ô",
-    "ư": "\u00ad", "ừ": "õ", "ứ": "ø", "ử": "ö", "ữ": "÷", "ự": "ù",
-    "ỳ": "ú", "ý": "ý", "ỷ": "û", "ỹ": "ü", "ỵ": "þ",
-    "Ă": "¡", "Â": "¢", "Đ": "§", "Ê": "£", "Ô": "¤", "Ơ": "¥", "Ư": "¦",
+    "è": "Ì",
+    "é": "Ð",
+    "ẻ": "Î",
+    "ẽ": "Ï",
+    "ẹ": "Ñ",
+    "ê": "ª",
+    "ề": "Ò",
+    "ế": "Õ",
+    "ể": "Ó",
+    "ễ": "Ô",
+    "ệ": "Ö",
+    "ì": "×",
+    "í": "Ý",
+    "ỉ": "Ø",
+    "ĩ": "Ü",
+    "ị": "Þ",
+    "ò": "ß",
+    "ó": "ã",
+    "ỏ": "á",
+    "õ": "â",
+    "ọ": "ä",
+    "ô": "«",
+    "ồ": "å",
+    "ố": "è",
+    "ổ": "æ",
+    "ỗ": "ç",
+    "ộ": "é",
+    "ơ": "¬",
+    "ờ": "ê",
+    "ớ": "í",
+    "ở": "ë",
+    "ỡ": "ì",
+    "ợ": "î",
+    "ù": "ï",
+    "ú": "ó",
+    "ủ": "ñ",
+    "ũ": "ò",
+    "ụ": "ô",
+    "ư": "\u00ad",
+    "ừ": "õ",
+    "ứ": "ø",
+    "ử": "ö",
+    "ữ": "÷",
+    "ự": "ù",
+    "ỳ": "ú",
+    "ý": "ý",
+    "ỷ": "û",
+    "ỹ": "ü",
+    "ỵ": "þ",
+    "Ă": "¡",
+    "Â": "¢",
+    "Đ": "§",
+    "Ê": "£",
+    "Ô": "¤",
+    "Ơ": "¥",
+    "Ư": "¦",
 }
 
 # VNI-Windows: each Unicode row (plain, sắc, huyền, hỏi, ngã, nặng) and its codes.
@@ -50,7 +115,9 @@ VNI_CHART = {
     "yýỳỷỹỵ": ["y", "yù", "yø", "yû", "yõ", "î"],
     "đ": ["ñ"],
 }
-VNI_PAIRS = [(u, code) for row, codes in VNI_CHART.items() for u, code in zip(row, codes, strict=True)]
+VNI_PAIRS = [
+    (u, code) for row, codes in VNI_CHART.items() for u, code in zip(row, codes, strict=True)
+]
 
 
 def tcvn3(text: str) -> str:
@@ -134,7 +201,9 @@ def test_vni_words(legacy: str, unicode: str) -> None:
     assert vni_to_unicode(legacy) == unicode
 
 
-@pytest.mark.parametrize("text", ["Nam 2025, Tinh, Xa, Chi tieu", "1.234; 85,5%", "Ia H'Drai (Kon Tum)", ""])
+@pytest.mark.parametrize(
+    "text", ["Nam 2025, Tinh, Xa, Chi tieu", "1.234; 85,5%", "Ia H'Drai (Kon Tum)", ""]
+)
 def test_ascii_text_passes_through_both_converters(text: str) -> None:
     assert tcvn3_to_unicode(text) == text
     assert vni_to_unicode(text) == text
@@ -172,23 +241,45 @@ HEADERS = ["Năm", "Tỉnh", "Xã", "Chỉ tiêu", "Tổng số", "Đăng ký", 
 
 @pytest.mark.parametrize(
     ("encode", "expected"),
-    [(lambda s: s, "unicode"), (tcvn3, "tcvn3"), (vni, "vni"),
-     (lambda s: unicodedata.normalize("NFD", s), "unicode")],
+    [
+        (lambda s: s, "unicode"),
+        (tcvn3, "tcvn3"),
+        (vni, "vni"),
+        (lambda s: unicodedata.normalize("NFD", s), "unicode"),
+    ],
     ids=["unicode", "tcvn3", "vni", "nfd"],
 )
-def test_detect_encoding_from_the_header_row_under_a_title(encode: Callable[[str], str], expected: str) -> None:
+def test_detect_encoding_from_the_header_row_under_a_title(
+    encode: Callable[[str], str], expected: str
+) -> None:
     rows: list[list[object]] = [
         [encode("BÁO CÁO KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP")],
         [],
         [encode(h) for h in HEADERS],
-        ["2025", encode("Quảng Ngãi"), encode("Xã Đăk Long"), "gia_dinh", "9.120", "7.000", "6.100"],
+        [
+            "2025",
+            encode("Quảng Ngãi"),
+            encode("Xã Đăk Long"),
+            "gia_dinh",
+            "9.120",
+            "7.000",
+            "6.100",
+        ],
     ]
     found = detect_encoding(rows)
     assert found is not None
     name, table = found
     assert name == expected
     assert (table.kind, table.header_idx) == ("results", 2)
-    assert table.cols == {"year": 0, "province": 1, "commune": 2, "indicator": 3, "total": 4, "registered": 5, "recognized": 6}
+    assert table.cols == {
+        "year": 0,
+        "province": 1,
+        "commune": 2,
+        "indicator": 3,
+        "total": 4,
+        "registered": 5,
+        "recognized": 6,
+    }
 
 
 def test_detect_encoding_without_a_header_row() -> None:

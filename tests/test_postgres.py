@@ -38,8 +38,16 @@ EXAMPLE = "postgresql://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ:5432/TÊN_CSDL"
 SOURCE = "Báo cáo số 45/BC-UBND ngày 15/12/2025"
 DAK_LONG = "X23368"  # xã Đăk Long, tỉnh Quảng Ngãi (from 7/2025)
 DEMO_DAK_LONG_2025 = {"total": 8645, "registered": 6438, "recognized": 4777}  # gia_dinh, demo store
-REPORTED_DAK_LONG_2025 = {"total": 9120, "registered": 7000, "recognized": 6100}  # ok_long_title_totals.xlsx
-IMPORTED_DAK_LONG_2025 = {"total": 8645, "registered": 8000, "recognized": 7500}  # ok_change_dak_long_2025.csv
+REPORTED_DAK_LONG_2025 = {
+    "total": 9120,
+    "registered": 7000,
+    "recognized": 6100,
+}  # ok_long_title_totals.xlsx
+IMPORTED_DAK_LONG_2025 = {
+    "total": 8645,
+    "registered": 8000,
+    "recognized": 7500,
+}  # ok_change_dak_long_2025.csv
 
 
 # -- running xhht -----------------------------------------------------------------------------------
@@ -53,8 +61,15 @@ def environment(**extra: str) -> dict[str, str]:
 
 
 def start(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen([*COMMAND, *args], cwd=cwd, env=env or environment(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    return subprocess.Popen(
+        [*COMMAND, *args],
+        cwd=cwd,
+        env=env or environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
 
 
 def finish(proc: subprocess.Popen[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -62,7 +77,9 @@ def finish(proc: subprocess.Popen[str], timeout: float = 300) -> subprocess.Comp
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-def xhht(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def xhht(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return finish(start(*args, cwd=cwd, env=env))
 
 
@@ -121,10 +138,14 @@ class Server:
     def write_lock(self, db: str, *, granted: bool) -> bool:
         """A session of `db` holds (granted) or waits for (not granted) the writers' table lock
         (LOCK TABLE batches IN EXCLUSIVE MODE: no other relation lock of that mode is taken)."""
-        return self.value(
-            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
-            f"WHERE d.datname = '{db}' AND l.locktype = 'relation' AND l.mode = 'ExclusiveLock' "
-            f"AND l.granted = {'true' if granted else 'false'}") != "0"
+        return (
+            self.value(
+                "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+                f"WHERE d.datname = '{db}' AND l.locktype = 'relation' AND l.mode = 'ExclusiveLock' "
+                f"AND l.granted = {'true' if granted else 'false'}"
+            )
+            != "0"
+        )
 
     def wait_until_idle(self, db: str, timeout: float = 120) -> None:
         wait_for(lambda: self.sessions(db) == 0, timeout, f"the sessions of {db} to end")
@@ -140,7 +161,9 @@ class Server:
         return Store(name, url, self.cluster)
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen | None = None) -> None:
+def wait_for(
+    condition: Callable[[], bool], timeout: float, what: str, proc: subprocess.Popen | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if proc is not None and proc.poll() is not None:
@@ -157,7 +180,9 @@ def check_json(store: Store, cwd: Path) -> dict:
     return report
 
 
-def progress(store_or_file: Store | Path, place: str, cwd: Path, year: int = 2025) -> subprocess.CompletedProcess[str]:
+def progress(
+    store_or_file: Store | Path, place: str, cwd: Path, year: int = 2025
+) -> subprocess.CompletedProcess[str]:
     db = store_or_file.url if isinstance(store_or_file, Store) else str(store_or_file)
     return xhht("progress", "--locality", place, "--year", str(year), "--json", "--db", db, cwd=cwd)
 
@@ -207,12 +232,15 @@ BIG_ROWS = 30_105
 
 
 @pytest.fixture(scope="module")
-def big_reports(demo_con: duckdb.DuckDBPyConnection, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+def big_reports(
+    demo_con: duckdb.DuckDBPyConnection, tmp_path_factory: pytest.TempPathFactory
+) -> list[Path]:
     """Four versions (different figures) of a large report in the long form of the import
     template: Gia đình học tập of every pre-2025 commune (10.035) for 2022–2024, 30.105 rows."""
     communes = demo_con.execute(
         """SELECT c.code, c.name, p.name FROM localities c JOIN localities p ON p.id = c.old_province_id
-           WHERE c.level = 'old_commune' ORDER BY c.code""").fetchall()
+           WHERE c.level = 'old_commune' ORDER BY c.code"""
+    ).fetchall()
     folder = tmp_path_factory.mktemp("lon")
     paths = []
     for version in range(4):
@@ -220,8 +248,19 @@ def big_reports(demo_con: duckdb.DuckDBPyConnection, tmp_path_factory: pytest.Te
         for year in (2022, 2023, 2024):
             for k, (code, name, province) in enumerate(communes):
                 total = 300 + (k * 37 + year) % 900
-                rows.append([year, province, name, code, "gia_dinh", total, total * 9 // 10,
-                             total * 7 // 10 - version, SOURCE])
+                rows.append(
+                    [
+                        year,
+                        province,
+                        name,
+                        code,
+                        "gia_dinh",
+                        total,
+                        total * 9 // 10,
+                        total * 7 // 10 - version,
+                        SOURCE,
+                    ]
+                )
         assert len(rows) == BIG_ROWS
         paths.append(write_csv(folder / f"gia_dinh_2022_2024_ban_{version}.csv", LONG, rows))
     return paths
@@ -230,28 +269,51 @@ def big_reports(demo_con: duckdb.DuckDBPyConnection, tmp_path_factory: pytest.Te
 # -- demo ----------------------------------------------------------------------------------------------
 
 
-def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(server: Server, demo_db: Path, tmp_path: Path) -> None:
+def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(
+    server: Server, demo_db: Path, tmp_path: Path
+) -> None:
     """`xhht demo` on an empty PostgreSQL database: a sound store whose figures are those of the
     demo file (the session's `demo_db`, built by the same code)."""
     store = server.new_store("minh_hoa")
     made = ok(xhht("demo", "--db", store.url, cwd=tmp_path))
     assert re.fullmatch(
         rf"Đã tạo kho minh họa {re.escape(store.shown)}: 3\.321 xã, 162\.955 số liệu minh họa, 4 số liệu thật "
-        r"từ báo cáo mẫu, 36 mục tiêu địa phương \(\d+(,\d+)? giây\)\.\n", made.stdout), made.stdout
+        r"từ báo cáo mẫu, 36 mục tiêu địa phương \(\d+(,\d+)? giây\)\.\n",
+        made.stdout,
+    ), made.stdout
     assert store.password not in made.stdout + made.stderr
 
     places = ("Tỉnh Quảng Ngãi", "Xã Đăk Long")
     check, *figures = xhht_together(
         ("check", "--json", "--db", store.url),
-        *[("progress", "--locality", place, "--year", "2025", "--json", "--db", db)
-          for place in places for db in (store.url, str(demo_db))],
-        cwd=tmp_path)
+        *[
+            ("progress", "--locality", place, "--year", "2025", "--json", "--db", db)
+            for place in places
+            for db in (store.url, str(demo_db))
+        ],
+        cwd=tmp_path,
+    )
     report = json.loads(ok(check).stdout)
-    assert (report["ok"], report["problems"], report["schema_version"], report["data_version"]) == (True, [], 2, 2)
-    assert report["counts"] == {"meta": 3, "localities": 14_150, "lineage": 11_361, "indicators": 11, "batches": 3,
-                                "observations": 162_959, "targets": 54, "observations_current": 162_959,
-                                "targets_current": 54}
-    for place, (on_postgres, on_file) in zip(places, zip(figures[0::2], figures[1::2], strict=True), strict=True):
+    assert (report["ok"], report["problems"], report["schema_version"], report["data_version"]) == (
+        True,
+        [],
+        2,
+        2,
+    )
+    assert report["counts"] == {
+        "meta": 3,
+        "localities": 14_150,
+        "lineage": 11_361,
+        "indicators": 11,
+        "batches": 3,
+        "observations": 162_959,
+        "targets": 54,
+        "observations_current": 162_959,
+        "targets_current": 54,
+    }
+    for place, (on_postgres, on_file) in zip(
+        places, zip(figures[0::2], figures[1::2], strict=True), strict=True
+    ):
         ok(on_postgres)
         ok(on_file)
         assert on_postgres.stdout == on_file.stdout, place  # the same JSON, byte for byte
@@ -266,46 +328,86 @@ def test_import_history_and_rollback(init_store: Store, tmp_path: Path) -> None:
     url = init_store.url
     report = IMPORTS / "ok_long_title_totals.xlsx"  # three communes of Quảng Ngãi, 2025
     first = ok(xhht("import", str(report), "--user", "Trần Văn Nam", "--db", url, cwd=tmp_path))
-    assert first.stdout == ("Đã nhập 3 dòng số liệu kết quả từ trang “Báo cáo 2025” (lô 2): "
-                            "3 mới, 0 thay đổi, 0 không đổi.\n"
-                            "  · Bỏ qua dòng tổng cộng (dòng 8).\n")
+    assert first.stdout == (
+        "Đã nhập 3 dòng số liệu kết quả từ trang “Báo cáo 2025” (lô 2): "
+        "3 mới, 0 thay đổi, 0 không đổi.\n"
+        "  · Bỏ qua dòng tổng cộng (dòng 8).\n"
+    )
     before = ok(progress(init_store, "Xã Đăk Long", tmp_path)).stdout
     assert gia_dinh(before) == REPORTED_DAK_LONG_2025
 
     changed = IMPORTS / "ok_change_dak_long_2025.csv"
-    second = ok(xhht("import", str(changed), "--json", "--user", "Nguyễn Thị Hoa", "--db", url, cwd=tmp_path))
-    assert json.loads(second.stdout) == {"status": "imported", "kind": "results", "sheet": changed.name, "batch": 3,
-                                         "rows": 1, "new": 0, "changed": 1, "unchanged": 0, "problems": [], "notes": []}
+    second = ok(
+        xhht(
+            "import", str(changed), "--json", "--user", "Nguyễn Thị Hoa", "--db", url, cwd=tmp_path
+        )
+    )
+    assert json.loads(second.stdout) == {
+        "status": "imported",
+        "kind": "results",
+        "sheet": changed.name,
+        "batch": 3,
+        "rows": 1,
+        "new": 0,
+        "changed": 1,
+        "unchanged": 0,
+        "problems": [],
+        "notes": [],
+    }
 
-    listed, after = xhht_together(("history", "--json", "--db", url),
-                                  ("progress", "--locality", "Xã Đăk Long", "--year", "2025", "--json", "--db", url),
-                                  cwd=tmp_path)
-    rows = [(b["id"], b["kind"], b["created_by"], b["file_name"], b["rows"], b["status"]) for b in json.loads(ok(listed).stdout)]
+    listed, after = xhht_together(
+        ("history", "--json", "--db", url),
+        ("progress", "--locality", "Xã Đăk Long", "--year", "2025", "--json", "--db", url),
+        cwd=tmp_path,
+    )
+    rows = [
+        (b["id"], b["kind"], b["created_by"], b["file_name"], b["rows"], b["status"])
+        for b in json.loads(ok(listed).stdout)
+    ]
     assert rows == [
         (3, "import", "Nguyễn Thị Hoa", "ok_change_dak_long_2025.csv", 1, "active"),
         (2, "import", "Trần Văn Nam", "ok_long_title_totals.xlsx", 3, "active"),
         (1, "registers", "xhht init", "data/indicators.toml", 18, "active"),
     ]
-    assert json.loads(listed.stdout)[0]["file_sha256"] == hashlib.sha256(changed.read_bytes()).hexdigest()
+    assert (
+        json.loads(listed.stdout)[0]["file_sha256"]
+        == hashlib.sha256(changed.read_bytes()).hexdigest()
+    )
     assert gia_dinh(ok(after).stdout) == IMPORTED_DAK_LONG_2025
 
     undo = ok(xhht("rollback", "3", "--db", url, cwd=tmp_path))
     assert undo.stdout == "Đã hoàn tác lô 3: các số liệu trước đó (nếu có) được dùng lại.\n"
-    listed, text, back = xhht_together(("history", "--json", "--db", url), ("history", "--db", url),
-                                       ("progress", "--locality", "Xã Đăk Long", "--year", "2025", "--json", "--db", url),
-                                       cwd=tmp_path)
-    states = [(b["id"], b["status"], b["rolled_back_at"] is not None) for b in json.loads(ok(listed).stdout)]
+    listed, text, back = xhht_together(
+        ("history", "--json", "--db", url),
+        ("history", "--db", url),
+        ("progress", "--locality", "Xã Đăk Long", "--year", "2025", "--json", "--db", url),
+        cwd=tmp_path,
+    )
+    states = [
+        (b["id"], b["status"], b["rolled_back_at"] is not None)
+        for b in json.loads(ok(listed).stdout)
+    ]
     assert states == [(3, "rolled_back", True), (2, "active", False), (1, "active", False)]
     lines = ok(text).stdout.splitlines()
     assert len(lines) == 3
-    assert re.fullmatch(r"Lô    3  \d\d/\d\d/\d{4} \d\d:\d\d  nhập tệp             1 dòng  Nguyễn Thị Hoa "
-                        r"ok_change_dak_long_2025.csv    đã hoàn tác \d\d/\d\d/\d{4} \d\d:\d\d", lines[0]), lines[0]
-    assert re.fullmatch(r"Lô    2  \d\d/\d\d/\d{4} \d\d:\d\d  nhập tệp             3 dòng  Trần Văn Nam   "
-                        r"ok_long_title_totals.xlsx      đang dùng", lines[1]), lines[1]
+    assert re.fullmatch(
+        r"Lô    3  \d\d/\d\d/\d{4} \d\d:\d\d  nhập tệp             1 dòng  Nguyễn Thị Hoa "
+        r"ok_change_dak_long_2025.csv    đã hoàn tác \d\d/\d\d/\d{4} \d\d:\d\d",
+        lines[0],
+    ), lines[0]
+    assert re.fullmatch(
+        r"Lô    2  \d\d/\d\d/\d{4} \d\d:\d\d  nhập tệp             3 dòng  Trần Văn Nam   "
+        r"ok_long_title_totals.xlsx      đang dùng",
+        lines[1],
+    ), lines[1]
     assert ok(back).stdout == before  # every indicator of the commune as before the change
 
     again = xhht("rollback", "3", "--db", url, cwd=tmp_path)
-    assert (again.returncode, again.stdout, again.stderr) == (1, "", "Lỗi: Lô nhập số 3 đã được hoàn tác trước đó.\n")
+    assert (again.returncode, again.stdout, again.stderr) == (
+        1,
+        "",
+        "Lỗi: Lô nhập số 3 đã được hoàn tác trước đó.\n",
+    )
     assert check_json(init_store, tmp_path)["counts"]["batches"] == 3
 
 
@@ -316,23 +418,46 @@ def test_two_imports_started_at_the_same_moment(init_store: Store, tmp_path: Pat
     """Two users import different files at once: both land, one after the other, as consecutive batches."""
     pairs = [(IMPORTS / "ok_batch_first.csv", IMPORTS / "ok_change_dak_long_2025.csv")]
     for n in (1, 2):
-        a = write_csv(tmp_path / f"dot_{n}_dak_long.csv", LONG,
-                      [[2025, "Quảng Ngãi", "Xã Đăk Long", "23368", "dong_ho", 120 + n, 100, 90 + n, SOURCE]])
-        b = write_csv(tmp_path / f"dot_{n}_ba_dinh.csv", LONG,
-                      [[2025, "Hà Nội", "Phường Ba Đình", "00004", "gia_dinh", 5000 + n, 4000, 3000 + n, SOURCE],
-                       [2025, "Hà Nội", "Phường Ba Đình", "00004", "dong_ho", 40, 30, 20 + n, SOURCE]])
+        a = write_csv(
+            tmp_path / f"dot_{n}_dak_long.csv",
+            LONG,
+            [[2025, "Quảng Ngãi", "Xã Đăk Long", "23368", "dong_ho", 120 + n, 100, 90 + n, SOURCE]],
+        )
+        b = write_csv(
+            tmp_path / f"dot_{n}_ba_dinh.csv",
+            LONG,
+            [
+                [
+                    2025,
+                    "Hà Nội",
+                    "Phường Ba Đình",
+                    "00004",
+                    "gia_dinh",
+                    5000 + n,
+                    4000,
+                    3000 + n,
+                    SOURCE,
+                ],
+                [2025, "Hà Nội", "Phường Ba Đình", "00004", "dong_ho", 40, 30, 20 + n, SOURCE],
+            ],
+        )
         pairs.append((a, b))
     expected: list[tuple[int, str]] = []
     last = 1  # the registers batch of `xhht init`
     for a, b in pairs:
-        ra, rb = xhht_together(("import", str(a), "--json", "--db", init_store.url),
-                               ("import", str(b), "--json", "--db", init_store.url), cwd=tmp_path)
+        ra, rb = xhht_together(
+            ("import", str(a), "--json", "--db", init_store.url),
+            ("import", str(b), "--json", "--db", init_store.url),
+            cwd=tmp_path,
+        )
         ja, jb = json.loads(ok(ra).stdout), json.loads(ok(rb).stdout)
         assert (ja["status"], jb["status"]) == ("imported", "imported")
         assert sorted([ja["batch"], jb["batch"]]) == [last + 1, last + 2], (ja, jb)
         expected += [(ja["batch"], a.name), (jb["batch"], b.name)]
         last += 2
-    listed = [(b["id"], b["file_name"]) for b in history(init_store, tmp_path) if b["kind"] == "import"]
+    listed = [
+        (b["id"], b["file_name"]) for b in history(init_store, tmp_path) if b["kind"] == "import"
+    ]
     assert sorted(listed) == sorted(expected)
     assert check_json(init_store, tmp_path)["counts"]["batches"] == last
 
@@ -348,50 +473,84 @@ with writing(parse_location(sys.argv[1]), role=sys.argv[2]):
 """
 
 
-def test_writer_waits_for_the_lock_then_is_refused_naming_the_holder(init_store: Store, server: Server, tmp_path: Path) -> None:
+def test_writer_waits_for_the_lock_then_is_refused_naming_the_holder(
+    init_store: Store, server: Server, tmp_path: Path
+) -> None:
     before = check_json(init_store, tmp_path)
     changed = IMPORTS / "ok_change_dak_long_2025.csv"
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, init_store.url, "giữ khóa"], env=environment(),
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, init_store.url, "giữ khóa"],
+        env=environment(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-        busy = xhht("import", str(changed), "--db", init_store.url, cwd=tmp_path, env=environment(XHHT_LOCK_WAIT="1"))
-        assert holder.poll() is None  # the lock was held all along: the import gave up after its wait
+        busy = xhht(
+            "import",
+            str(changed),
+            "--db",
+            init_store.url,
+            cwd=tmp_path,
+            env=environment(XHHT_LOCK_WAIT="1"),
+        )
+        assert (
+            holder.poll() is None
+        )  # the lock was held all along: the import gave up after its wait
         assert (busy.returncode, busy.stdout) == (1, "")
-        assert busy.stderr.startswith(f"Lỗi: Kho dữ liệu {init_store.shown} đang được “"), busy.stderr
+        assert busy.stderr.startswith(f"Lỗi: Kho dữ liệu {init_store.shown} đang được “"), (
+            busy.stderr
+        )
         assert busy.stderr.endswith(
             " ghi, đã chờ 1 giây. Kho vẫn nguyên vẹn: đợi việc đó xong rồi chạy lại lệnh nhập "
-            "ok_change_dak_long_2025.csv (hoặc chờ lâu hơn bằng biến môi trường XHHT_LOCK_WAIT=giây).\n"), busy.stderr
+            "ok_change_dak_long_2025.csv (hoặc chờ lâu hơn bằng biến môi trường XHHT_LOCK_WAIT=giây).\n"
+        ), busy.stderr
         assert init_store.password not in busy.stderr
         assert check_json(init_store, tmp_path)["digest"] == before["digest"]
 
         # With the default wait the same import waits for the holder, and lands once it lets go.
         waiting = start("import", str(changed), "--db", init_store.url, cwd=tmp_path)
-        wait_for(lambda: server.write_lock(init_store.name, granted=False), 120, "the import to wait for the lock", waiting)
+        wait_for(
+            lambda: server.write_lock(init_store.name, granted=False),
+            120,
+            "the import to wait for the lock",
+            waiting,
+        )
         assert holder.poll() is None
     finally:
         holder.communicate("\n", timeout=60)
     assert holder.returncode == 0
     landed = ok(finish(waiting))
-    assert landed.stdout == ("Đã nhập 1 dòng số liệu kết quả từ trang “ok_change_dak_long_2025.csv” (lô 2): "
-                             "1 mới, 0 thay đổi, 0 không đổi.\n")
+    assert landed.stdout == (
+        "Đã nhập 1 dòng số liệu kết quả từ trang “ok_change_dak_long_2025.csv” (lô 2): "
+        "1 mới, 0 thay đổi, 0 không đổi.\n"
+    )
     assert check_json(init_store, tmp_path)["data_version"] == before["data_version"] + 1
 
     # The refusal named the holder by the name its process gave: its role, machine and PID
     # (PostgreSQL keeps application names in plain ASCII, so the role is written without marks).
-    assert f"đang được “xhht giu khoa (may {socket.gethostname()}, PID {holder.pid})” từ 127.0.0.1 ghi" in busy.stderr, \
-        busy.stderr
+    assert (
+        f"đang được “xhht giu khoa (may {socket.gethostname()}, PID {holder.pid})” từ 127.0.0.1 ghi"
+        in busy.stderr
+    ), busy.stderr
 
 
 # -- kill -9 ----------------------------------------------------------------------------------------------------
 
 
-def killed(proc: subprocess.Popen[str], server: Server, store: Store, delay: float, *, after_lock: bool) -> str:
+def killed(
+    proc: subprocess.Popen[str], server: Server, store: Store, delay: float, *, after_lock: bool
+) -> str:
     """Kill -9 `proc` `delay` seconds after it starts (or after it takes the write lock); wait
     until the server has ended its sessions. Returns when it was killed, for messages."""
     if after_lock:
-        wait_for(lambda: server.write_lock(store.name, granted=True) or proc.poll() is not None, 300,
-                 "the writer to take the lock")
+        wait_for(
+            lambda: server.write_lock(store.name, granted=True) or proc.poll() is not None,
+            300,
+            "the writer to take the lock",
+        )
     time.sleep(delay)
     when = f"{delay:.2f} s after {'it took the write lock' if after_lock else 'it started'}"
     if proc.poll() is not None:
@@ -403,7 +562,8 @@ def killed(proc: subprocess.Popen[str], server: Server, store: Store, delay: flo
 
 
 def test_import_and_rollback_killed_at_random_moments_apply_whole_or_not_at_all(
-        init_store: Store, server: Server, big_reports: list[Path], tmp_path: Path) -> None:
+    init_store: Store, server: Server, big_reports: list[Path], tmp_path: Path
+) -> None:
     """kill -9 of `xhht import` (30.105 rows) and of `xhht rollback` of such a batch: after each,
     `xhht check` passes and the batch is in the store whole, or not at all."""
     seed = random.randrange(1 << 30)
@@ -414,7 +574,9 @@ def test_import_and_rollback_killed_at_random_moments_apply_whole_or_not_at_all(
     def after_kill(what: str, when: str) -> tuple[dict, bool]:
         """`xhht check` passes; returns its report and whether the killed command took effect."""
         nonlocal previous
-        report = check_json(init_store, tmp_path)  # exit 0: no half batch, figures in force consistent
+        report = check_json(
+            init_store, tmp_path
+        )  # exit 0: no half batch, figures in force consistent
         landed = report["digest"] != previous["digest"]
         why = f"seed {seed}: {what} killed {when}; before: {outcomes}"
         assert report["data_version"] == previous["data_version"] + landed, why
@@ -425,18 +587,41 @@ def test_import_and_rollback_killed_at_random_moments_apply_whole_or_not_at_all(
     # Imports: once at a random moment of the run, twice at a random moment of the writing.
     landed_batches = []
     for version, (delay, after_lock) in enumerate(
-            [(rng.uniform(0.5, 3.0), False), (rng.uniform(0.0, 0.4), True), (rng.uniform(0.0, 0.4), True)], start=1):
-        proc = start("import", str(big_reports[version]), "--user", "kiểm thử", "--db", init_store.url, cwd=tmp_path)
+        [
+            (rng.uniform(0.5, 3.0), False),
+            (rng.uniform(0.0, 0.4), True),
+            (rng.uniform(0.0, 0.4), True),
+        ],
+        start=1,
+    ):
+        proc = start(
+            "import",
+            str(big_reports[version]),
+            "--user",
+            "kiểm thử",
+            "--db",
+            init_store.url,
+            cwd=tmp_path,
+        )
         when = killed(proc, server, init_store, delay, after_lock=after_lock)
         before, landed = after_kill("import", when)
         counts = (previous["counts"]["batches"], previous["counts"]["observations"])
         if landed:
-            landed_batches.append(previous["counts"]["batches"])  # ids are 1, 2, 3 …: the newest is the count
-            assert counts == (before["counts"]["batches"] + 1, before["counts"]["observations"] + BIG_ROWS), outcomes
+            landed_batches.append(
+                previous["counts"]["batches"]
+            )  # ids are 1, 2, 3 …: the newest is the count
+            assert counts == (
+                before["counts"]["batches"] + 1,
+                before["counts"]["observations"] + BIG_ROWS,
+            ), outcomes
         else:
-            assert counts == (before["counts"]["batches"], before["counts"]["observations"]), outcomes
+            assert counts == (before["counts"]["batches"], before["counts"]["observations"]), (
+                outcomes
+            )
     if not landed_batches:
-        done = ok(xhht("import", str(big_reports[0]), "--json", "--db", init_store.url, cwd=tmp_path))
+        done = ok(
+            xhht("import", str(big_reports[0]), "--json", "--db", init_store.url, cwd=tmp_path)
+        )
         landed_batches.append(json.loads(done.stdout)["batch"])
         previous = check_json(init_store, tmp_path)
 
@@ -450,38 +635,63 @@ def test_import_and_rollback_killed_at_random_moments_apply_whole_or_not_at_all(
             break
     done = xhht("rollback", str(batch), "--db", init_store.url, cwd=tmp_path)
     if outcomes[-1][1] == "landed":
-        assert (done.returncode, done.stderr) == (1, f"Lỗi: Lô nhập số {batch} đã được hoàn tác trước đó.\n"), outcomes
+        assert (done.returncode, done.stderr) == (
+            1,
+            f"Lỗi: Lô nhập số {batch} đã được hoàn tác trước đó.\n",
+        ), outcomes
     else:
-        assert ok(done).stdout == f"Đã hoàn tác lô {batch}: các số liệu trước đó (nếu có) được dùng lại.\n"
+        assert (
+            ok(done).stdout
+            == f"Đã hoàn tác lô {batch}: các số liệu trước đó (nếu có) được dùng lại.\n"
+        )
         check_json(init_store, tmp_path)
 
-    imports = [(b["id"], b["file_name"], b["rows"], b["status"]) for b in history(init_store, tmp_path)
-               if b["kind"] == "import"]
+    imports = [
+        (b["id"], b["file_name"], b["rows"], b["status"])
+        for b in history(init_store, tmp_path)
+        if b["kind"] == "import"
+    ]
     assert [row[2] for row in imports] == [BIG_ROWS] * len(landed_batches), (seed, outcomes)
-    assert [(i, status) for i, _, _, status in imports] == \
-        [(i, "rolled_back" if i == batch else "active") for i in reversed(landed_batches)], (seed, outcomes)
+    assert [(i, status) for i, _, _, status in imports] == [
+        (i, "rolled_back" if i == batch else "active") for i in reversed(landed_batches)
+    ], (seed, outcomes)
 
 
 # -- store copy -------------------------------------------------------------------------------------------------
 
 
-def test_store_copy_file_to_postgresql_and_back_keeps_the_content(server: Server, demo_db: Path, tmp_path: Path) -> None:
+def test_store_copy_file_to_postgresql_and_back_keeps_the_content(
+    server: Server, demo_db: Path, tmp_path: Path
+) -> None:
     target = server.new_store("ban_sao")
     there = ok(xhht("store", "copy", str(demo_db), target.url, cwd=tmp_path))
-    assert there.stdout.splitlines()[0] == f"Đã sao chép {demo_db} → {target.shown}: 3 lô, 162.959 số liệu, 54 mục tiêu."
+    assert (
+        there.stdout.splitlines()[0]
+        == f"Đã sao chép {demo_db} → {target.shown}: 3 lô, 162.959 số liệu, 54 mục tiêu."
+    )
     back_file = tmp_path / "tro_ve.duckdb"
     back = ok(xhht("store", "copy", target.url, str(back_file), cwd=tmp_path))
-    assert back.stdout.splitlines()[0] == f"Đã sao chép {target.shown} → {back_file}: 3 lô, 162.959 số liệu, 54 mục tiêu."
+    assert (
+        back.stdout.splitlines()[0]
+        == f"Đã sao chép {target.shown} → {back_file}: 3 lô, 162.959 số liệu, 54 mục tiêu."
+    )
 
     again = xhht("store", "copy", str(demo_db), target.url, cwd=tmp_path)
     assert (again.returncode, again.stdout) == (1, "")
-    assert again.stderr == (f"Lỗi: Cơ sở dữ liệu {target.shown} đã có bảng của kho. Dùng một cơ sở dữ liệu trống "
-                            "(hoặc xóa các bảng cũ bằng psql nếu chắc chắn không cần).\n")
+    assert again.stderr == (
+        f"Lỗi: Cơ sở dữ liệu {target.shown} đã có bảng của kho. Dùng một cơ sở dữ liệu trống "
+        "(hoặc xóa các bảng cũ bằng psql nếu chắc chắn không cần).\n"
+    )
     for out in (there, back, again):
         assert target.password not in out.stdout + out.stderr
 
-    reports = [json.loads(ok(r).stdout) for r in xhht_together(
-        *[("check", "--json", "--db", db) for db in (str(demo_db), target.url, str(back_file))], cwd=tmp_path)]
+    reports = [
+        json.loads(ok(r).stdout)
+        for r in xhht_together(
+            *[("check", "--json", "--db", db) for db in (str(demo_db), target.url, str(back_file))],
+            cwd=tmp_path,
+        )
+    ]
     assert [r["ok"] for r in reports] == [True, True, True]
     assert len({r["digest"] for r in reports}) == 1, [r["digest"] for r in reports]
     assert reports[0]["counts"] == reports[1]["counts"] == reports[2]["counts"]
@@ -493,8 +703,9 @@ def test_store_copy_file_to_postgresql_and_back_keeps_the_content(server: Server
 # -- what users get wrong ------------------------------------------------------------------------------------------
 
 
-def test_servers_and_databases_that_cannot_serve_are_refused_with_the_reason(server: Server, init_store: Store,
-                                                                            tmp_path: Path) -> None:
+def test_servers_and_databases_that_cannot_serve_are_refused_with_the_reason(
+    server: Server, init_store: Store, tmp_path: Path
+) -> None:
     cluster = server.cluster
     empty = server.new_store("khong_co_kho")
     port = urlsplit(init_store.url).port
@@ -506,29 +717,43 @@ def test_servers_and_databases_that_cannot_serve_are_refused_with_the_reason(ser
     good_file = str(IMPORTS / "ok_change_dak_long_2025.csv")
     wrong_password = cluster.url(init_store.name, password="sai-mat-khau")
     refused_sign_in = f"Máy chủ PostgreSQL từ chối đăng nhập vào {init_store.shown}: sai tên người dùng hoặc mật khẩu."
-    no_store = (f"Lỗi: Cơ sở dữ liệu {empty.shown} không phải kho dữ liệu của ứng dụng (thiếu bảng meta). "
-                "Tạo kho bằng `xhht init --db …` hoặc `xhht demo --db …`.\n")
+    no_store = (
+        f"Lỗi: Cơ sở dữ liệu {empty.shown} không phải kho dữ liệu của ứng dụng (thiếu bảng meta). "
+        "Tạo kho bằng `xhht init --db …` hoặc `xhht demo --db …`.\n"
+    )
     cases: list[tuple[tuple[str, ...], str]] = [
         (("import", good_file, "--db", wrong_password), f"Lỗi: {refused_sign_in}\n"),
-        (("history", "--db", cluster.url("khong_ton_tai")),
-         f"Lỗi: Máy chủ PostgreSQL không có cơ sở dữ liệu trong postgresql://xhht@127.0.0.1:{port}/khong_ton_tai. "
-         "Tạo nó trước (createdb), rồi `xhht init --db …`.\n"),
-        (("check", "--db", f"postgresql://xhht:{init_store.password}@127.0.0.1:{free_port}/xhht"),
-         f"Lỗi: Không kết nối được tới máy chủ PostgreSQL của postgresql://xhht@127.0.0.1:{free_port}/xhht: máy chủ "
-         "chưa chạy, sai địa chỉ/cổng, hoặc tường lửa chặn. Kiểm tra máy chủ rồi thử lại.\n"),
+        (
+            ("history", "--db", cluster.url("khong_ton_tai")),
+            f"Lỗi: Máy chủ PostgreSQL không có cơ sở dữ liệu trong postgresql://xhht@127.0.0.1:{port}/khong_ton_tai. "
+            "Tạo nó trước (createdb), rồi `xhht init --db …`.\n",
+        ),
+        (
+            (
+                "check",
+                "--db",
+                f"postgresql://xhht:{init_store.password}@127.0.0.1:{free_port}/xhht",
+            ),
+            f"Lỗi: Không kết nối được tới máy chủ PostgreSQL của postgresql://xhht@127.0.0.1:{free_port}/xhht: máy chủ "
+            "chưa chạy, sai địa chỉ/cổng, hoặc tường lửa chặn. Kiểm tra máy chủ rồi thử lại.\n",
+        ),
         (("history", "--db", empty.url), no_store),
         (("import", good_file, "--db", empty.url), no_store),
     ]
     batches_before = init_store.psql("SELECT count(*) FROM batches")
-    for (args, message), res in zip(cases, xhht_together(*[args for args, _ in cases], cwd=work), strict=True):
+    for (args, message), res in zip(
+        cases, xhht_together(*[args for args, _ in cases], cwd=work), strict=True
+    ):
         assert (res.returncode, res.stdout, res.stderr) == (1, "", message), args
         assert init_store.password not in res.stderr and "sai-mat-khau" not in res.stderr
         assert "--force" not in res.stderr
     # --json callers read the refusal on stdout, as JSON.
     as_json = xhht("history", "--json", "--db", wrong_password, cwd=work)
     assert (as_json.returncode, as_json.stderr) == (1, f"Lỗi: {refused_sign_in}\n")
-    assert json.loads(as_json.stdout) == {"status": "refused", "problems": [
-        {"sheet": None, "row": None, "column": None, "message": refused_sign_in}]}
+    assert json.loads(as_json.stdout) == {
+        "status": "refused",
+        "problems": [{"sheet": None, "row": None, "column": None, "message": refused_sign_in}],
+    }
 
     # Nothing was created: no file or folder where the commands ran, no database, no table, no batch.
     assert list(work.iterdir()) == []
@@ -537,8 +762,9 @@ def test_servers_and_databases_that_cannot_serve_are_refused_with_the_reason(ser
     assert init_store.psql("SELECT count(*) FROM batches") == batches_before
 
 
-def test_a_user_without_rights_on_the_store_is_not_told_to_create_one(server: Server, init_store: Store,
-                                                                      tmp_path: Path) -> None:
+def test_a_user_without_rights_on_the_store_is_not_told_to_create_one(
+    server: Server, init_store: Store, tmp_path: Path
+) -> None:
     """A sign-in that works but may not read the store's tables (a colleague's account, not yet
     granted): the store is there, so no message may call it missing or say to make one."""
     user = f"khach_{init_store.name}"
@@ -546,8 +772,11 @@ def test_a_user_without_rights_on_the_store_is_not_told_to_create_one(server: Se
     url = server.cluster.url(init_store.name, user=user, password="mat-khau-khach")
     shown = f"postgresql://{user}@127.0.0.1:{urlsplit(url).port}/{init_store.name}"
     before = init_store.psql("SELECT count(*) FROM batches")
-    results = xhht_together(("history", "--db", url),
-                            ("import", str(IMPORTS / "ok_change_dak_long_2025.csv"), "--db", url), cwd=tmp_path)
+    results = xhht_together(
+        ("history", "--db", url),
+        ("import", str(IMPORTS / "ok_change_dak_long_2025.csv"), "--db", url),
+        cwd=tmp_path,
+    )
     for res in results:
         assert (res.returncode, res.stdout) == (1, ""), res.args
         assert res.stderr.startswith("Lỗi: ") and shown in res.stderr, res.stderr
@@ -559,34 +788,60 @@ def test_a_user_without_rights_on_the_store_is_not_told_to_create_one(server: Se
 
 PASSWORD_IN_URL = "mat-khau-bi-mat"
 MALFORMED = [
-    ("postgresql://127.0.0.1:5432/xhht",
-     f"Địa chỉ “postgresql://127.0.0.1:5432/xhht” thiếu tên người dùng. Ví dụ: {EXAMPLE}."),
-    (f"postgresql://:{PASSWORD_IN_URL}@127.0.0.1:5432/xhht",
-     f"Địa chỉ “postgresql://:***@127.0.0.1:5432/xhht” thiếu tên người dùng. Ví dụ: {EXAMPLE}."),
-    (f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:99999/xhht",
-     f"Cổng trong “postgresql://xhht:***@127.0.0.1:99999/xhht” không phải số từ 1 đến 65535. Ví dụ: {EXAMPLE}."),
-    (f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:cong/xhht",
-     f"Cổng trong “postgresql://xhht:***@127.0.0.1:cong/xhht” không phải số từ 1 đến 65535. Ví dụ: {EXAMPLE}."),
-    (f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:0/xhht",
-     f"Cổng trong “postgresql://xhht:***@127.0.0.1:0/xhht” không phải số từ 1 đến 65535. Ví dụ: {EXAMPLE}."),
-    (f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:5432/",
-     f"Địa chỉ “postgresql://xhht:***@127.0.0.1:5432/” thiếu tên cơ sở dữ liệu sau dấu “/”. Ví dụ: {EXAMPLE}."),
-    (f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:5432",
-     f"Địa chỉ “postgresql://xhht:***@127.0.0.1:5432” thiếu tên cơ sở dữ liệu sau dấu “/”. Ví dụ: {EXAMPLE}."),
-    (f"mysql://xhht:{PASSWORD_IN_URL}@127.0.0.1:3306/xhht",
-     f"Không hiểu địa chỉ kho “mysql://xhht:***@127.0.0.1:3306/xhht”: chỉ nhận tệp DuckDB hoặc {EXAMPLE}."),
-    (f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:5432/xhht?sslmod=require",
-     "Tham số “sslmod” trong địa chỉ kho không được hỗ trợ; dùng một trong: sslmode, connect_timeout, "
-     "application_name, sslrootcert, options."),
+    (
+        "postgresql://127.0.0.1:5432/xhht",
+        f"Địa chỉ “postgresql://127.0.0.1:5432/xhht” thiếu tên người dùng. Ví dụ: {EXAMPLE}.",
+    ),
+    (
+        f"postgresql://:{PASSWORD_IN_URL}@127.0.0.1:5432/xhht",
+        f"Địa chỉ “postgresql://:***@127.0.0.1:5432/xhht” thiếu tên người dùng. Ví dụ: {EXAMPLE}.",
+    ),
+    (
+        f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:99999/xhht",
+        f"Cổng trong “postgresql://xhht:***@127.0.0.1:99999/xhht” không phải số từ 1 đến 65535. Ví dụ: {EXAMPLE}.",
+    ),
+    (
+        f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:cong/xhht",
+        f"Cổng trong “postgresql://xhht:***@127.0.0.1:cong/xhht” không phải số từ 1 đến 65535. Ví dụ: {EXAMPLE}.",
+    ),
+    (
+        f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:0/xhht",
+        f"Cổng trong “postgresql://xhht:***@127.0.0.1:0/xhht” không phải số từ 1 đến 65535. Ví dụ: {EXAMPLE}.",
+    ),
+    (
+        f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:5432/",
+        f"Địa chỉ “postgresql://xhht:***@127.0.0.1:5432/” thiếu tên cơ sở dữ liệu sau dấu “/”. Ví dụ: {EXAMPLE}.",
+    ),
+    (
+        f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:5432",
+        f"Địa chỉ “postgresql://xhht:***@127.0.0.1:5432” thiếu tên cơ sở dữ liệu sau dấu “/”. Ví dụ: {EXAMPLE}.",
+    ),
+    (
+        f"mysql://xhht:{PASSWORD_IN_URL}@127.0.0.1:3306/xhht",
+        f"Không hiểu địa chỉ kho “mysql://xhht:***@127.0.0.1:3306/xhht”: chỉ nhận tệp DuckDB hoặc {EXAMPLE}.",
+    ),
+    (
+        f"postgresql://xhht:{PASSWORD_IN_URL}@127.0.0.1:5432/xhht?sslmod=require",
+        "Tham số “sslmod” trong địa chỉ kho không được hỗ trợ; dùng một trong: sslmode, connect_timeout, "
+        "application_name, sslrootcert, options.",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("url", "message"), MALFORMED)
-@pytest.mark.parametrize("command", [("history",), ("import", str(IMPORTS / "ok_change_dak_long_2025.csv"))],
-                         ids=["history", "import"])
+@pytest.mark.parametrize(
+    "command",
+    [("history",), ("import", str(IMPORTS / "ok_change_dak_long_2025.csv"))],
+    ids=["history", "import"],
+)
 def test_malformed_store_addresses_are_refused_before_anything_is_opened(
-        command: tuple[str, ...], url: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    command: tuple[str, ...],
+    url: str,
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """Refused while reading --db, before any server is reached: the console script's own `main`,
     in this process (the same exit code and words, without starting a Python per address)."""
     from metrics import cli
@@ -625,12 +880,20 @@ class Reader:
     when the data version changes; prints what a page would show every 0,2 s."""
 
     def __init__(self, store: Store) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-c", READER, store.url, DAK_LONG], env=environment(),
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", READER, store.url, DAK_LONG],
+            env=environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
         self.lines: list[tuple[float, dict]] = []
         self.stderr = ""
-        self._threads = [threading.Thread(target=self._read, daemon=True),
-                         threading.Thread(target=self._read_err, daemon=True)]
+        self._threads = [
+            threading.Thread(target=self._read, daemon=True),
+            threading.Thread(target=self._read_err, daemon=True),
+        ]
         for t in self._threads:
             t.start()
 
@@ -653,17 +916,34 @@ class Reader:
             t.join(timeout=30)
 
 
-def test_two_reader_processes_see_an_import_within_seconds(init_store: Store, tmp_path: Path) -> None:
+def test_two_reader_processes_see_an_import_within_seconds(
+    init_store: Store, tmp_path: Path
+) -> None:
     readers = [Reader(init_store), Reader(init_store)]
     try:
         old = {"data_version": 1, "recognized": None}
         for r in readers:
-            wait_for(lambda r=r: r.seen(old) is not None, 120, "the reader to show the store", r.proc)
-        ok(xhht("import", str(IMPORTS / "ok_change_dak_long_2025.csv"), "--db", init_store.url, cwd=tmp_path))
+            wait_for(
+                lambda r=r: r.seen(old) is not None, 120, "the reader to show the store", r.proc
+            )
+        ok(
+            xhht(
+                "import",
+                str(IMPORTS / "ok_change_dak_long_2025.csv"),
+                "--db",
+                init_store.url,
+                cwd=tmp_path,
+            )
+        )
         imported = time.monotonic()
         new = {"data_version": 2, "recognized": 7500}
         for r in readers:
-            wait_for(lambda r=r: r.seen(new) is not None, 15, "the reader to show the imported figure", r.proc)
+            wait_for(
+                lambda r=r: r.seen(new) is not None,
+                15,
+                "the reader to show the imported figure",
+                r.proc,
+            )
             assert (r.seen(new) or 0.0) - imported < 10
         time.sleep(0.5)
     finally:

@@ -1,4 +1,4 @@
-"""The progress maths of DESIGN.md §3 (metrics/progress.py), on worked examples checked by hand
+"""The progress maths of docs/method.md (metrics/progress.py), on worked examples checked by hand
 and on properties that must hold for any input."""
 
 from __future__ import annotations
@@ -159,8 +159,8 @@ def test_cagr_and_expected_value():
 
 
 def test_status_labels_vietnamese_and_english():
-    assert pm.status_label(Status.ON_TRACK) == "Đúng tiến độ"
-    assert pm.status_label("too_slow", "en") == "Progress too slow"
+    assert Status.ON_TRACK.label() == "Đúng tiến độ"
+    assert Status("too_slow").label("en") == "Progress too slow"
     # Every status has a symbol: status is never colour alone.
     assert {s.symbol for s in pm.STATUS_STYLE.values()} == {"✔", "▲", "►", "■", "▼", "○"}
 
@@ -204,7 +204,9 @@ def test_required_pace():
     # 10% in 2024, 40% by 2030: 30 / 6 = 5 pp/yr
     assert pm.required_pace(10.0, 2024, 40.0, 2030) == pytest.approx(5.0)
     assert pm.required_pace(72.0, 2023, 70.0, 2025) == 0.0  # already met
-    assert pm.required_pace(60.0, 2025, 70.0, 2025) is None  # target year reached: a gap, not a pace
+    assert (
+        pm.required_pace(60.0, 2025, 70.0, 2025) is None
+    )  # target year reached: a gap, not a pace
     assert pm.required_pace(None, 2023, 70.0, 2025) is None
 
 
@@ -252,7 +254,11 @@ def test_is_number():
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.integers(min_value=1, max_value=10**9).flatmap(lambda t: st.tuples(st.integers(0, t), st.just(t))))
+@given(
+    st.integers(min_value=1, max_value=10**9).flatmap(
+        lambda t: st.tuples(st.integers(0, t), st.just(t))
+    )
+)
 def test_rate_within_0_100_when_recognized_le_total(pair):
     recognized, total = pair
     r = pm.rate(recognized, total)
@@ -273,7 +279,12 @@ _series = st.dictionaries(
 
 
 @settings(max_examples=50, deadline=None)
-@given(_series, st.floats(min_value=1, max_value=100, allow_nan=False), st.sampled_from([2025, 2026, 2030]), st.randoms())
+@given(
+    _series,
+    st.floats(min_value=1, max_value=100, allow_nan=False),
+    st.sampled_from([2025, 2026, 2030]),
+    st.randoms(),
+)
 def test_assess_ignores_the_order_of_the_series(values, target, target_year, rnd: random.Random):
     series = list(values.items())
     current_year = max(values)
@@ -282,7 +293,9 @@ def test_assess_ignores_the_order_of_the_series(values, target, target_year, rnd
     a = pm.assess(series, current_year, target, target_year)
     b = pm.assess(shuffled, current_year, target, target_year)
     assert a == b
-    assert pm.project(series, current_year, target_year) == pm.project(shuffled, current_year, target_year)
+    assert pm.project(series, current_year, target_year) == pm.project(
+        shuffled, current_year, target_year
+    )
     if values[current_year] >= target:
         assert a.status is Status.TARGET_MET
     elif len(values) == 1:

@@ -24,6 +24,7 @@ from small_store import (
 )
 
 from metrics import queries as q
+from metrics import register_queries as rq
 from metrics.store import rollback_batch
 
 
@@ -34,24 +35,26 @@ def one(frame: pl.DataFrame, **where) -> dict:
 
 
 def register_count(con, sql: str, params: list) -> int:
-    [(n,)] = con.execute(sql, params).fetchall()  # read to the end: DuckDB 2.0 keeps a half-read result open
+    [(n,)] = con.execute(
+        sql, params
+    ).fetchall()  # read to the end: DuckDB 2.0 keeps a half-read result open
     return int(n)
 
 
 def communes_of_quang_ngai(con) -> list[str]:
-    return q.communes_of(con, QUANG_NGAI)["id"].to_list()
+    return rq.communes_of(con, QUANG_NGAI)["id"].to_list()
 
 
 # --- the register facts these tests rely on ---------------------------------------------------
 
 
 def test_register_facts_used_below(con):
-    assert q.locality(con, IA_HDRAI)["province_id"] == QUANG_NGAI
-    assert q.locality(con, IA_HDRAI)["parent_name"] == "Tỉnh Kon Tum"
-    pred = q.predecessors(con, MERGED_NEW)
+    assert rq.locality(con, IA_HDRAI)["province_id"] == QUANG_NGAI
+    assert rq.locality(con, IA_HDRAI)["parent_name"] == "Tỉnh Kon Tum"
+    pred = rq.predecessors(con, MERGED_NEW)
     assert sorted(pred["id"].to_list()) == sorted(MERGED_OLD)
     assert set(pred["relation"]) == {"merged"}
-    succ = q.successors(con, SPLIT_OLD)
+    succ = rq.successors(con, SPLIT_OLD)
     assert sorted(succ["id"].to_list()) == sorted([SPLIT_NEW, SPLIT_NEW_OTHER])
     assert set(succ["relation"]) == {"split"}
     assert len(communes_of_quang_ngai(con)) == 96
@@ -64,9 +67,19 @@ def test_province_whose_communes_half_reported(con):
     a, b = communes_of_quang_ngai(con)[:2]
     # Two communes of tỉnh Quảng Ngãi report: 40/100 and 150/300.
     # Province rate = (40 + 150) / (100 + 300) = 190 / 400 = 47.5% (not the mean of 40% and 50%).
-    add_batch(con, [obs(a, 2024, "gia_dinh", 100, 40, registered=60), obs(b, 2024, "gia_dinh", 300, 150, registered=200)])
+    add_batch(
+        con,
+        [
+            obs(a, 2024, "gia_dinh", 100, 40, registered=60),
+            obs(b, 2024, "gia_dinh", 300, 150, registered=200),
+        ],
+    )
     row = one(q.province_figures(con, [QUANG_NGAI]), year=2024, indicator="gia_dinh")
-    in_register = register_count(con, "SELECT count(*) FROM localities WHERE level = 'commune' AND province_id = ?", [QUANG_NGAI])
+    in_register = register_count(
+        con,
+        "SELECT count(*) FROM localities WHERE level = 'commune' AND province_id = ?",
+        [QUANG_NGAI],
+    )
     assert row["reporting_communes"] == 2
     assert row["communes_in_area"] == in_register == 96
     assert (row["total"], row["registered"], row["recognized"]) == (400, 260, 190)
@@ -101,7 +114,12 @@ def test_old_district_rolls_into_todays_province(con):
     # …and the old district shows on its own.
     own = one(q.area_figures(con, IA_HDRAI), year=2023, indicator="don_vi_cap_tinh")
     assert own["basis"] == "own"
-    assert (own["locality_id"], own["total"], own["recognized"], own["level_tot"]) == (IA_HDRAI, 23, 23, 23)
+    assert (own["locality_id"], own["total"], own["recognized"], own["level_tot"]) == (
+        IA_HDRAI,
+        23,
+        23,
+        23,
+    )
     # The country is the sum of provinces: only Quảng Ngãi has this figure.
     country = one(q.country_figures(con), year=2023, indicator="don_vi_cap_tinh")
     assert (country["total"], country["recognized"], country["basis"]) == (23, 23, "provinces")
@@ -111,14 +129,25 @@ def test_old_district_not_added_when_communes_reported(con):
     a = communes_of_quang_ngai(con)[0]
     # Both a commune (5/10) and the old district (23/23) have a 2023 figure: communes come first,
     # the district is not added on top → 5/10, not 28/33.
-    add_batch(con, [obs(a, 2023, "don_vi_cap_tinh", 10, 5), obs(IA_HDRAI, 2023, "don_vi_cap_tinh", 23, 23)])
+    add_batch(
+        con,
+        [obs(a, 2023, "don_vi_cap_tinh", 10, 5), obs(IA_HDRAI, 2023, "don_vi_cap_tinh", 23, 23)],
+    )
     prov = one(q.province_figures(con, [QUANG_NGAI]), year=2023, indicator="don_vi_cap_tinh")
-    assert (prov["basis"], prov["total"], prov["recognized"], prov["reporting_communes"]) == ("communes", 10, 5, 1)
+    assert (prov["basis"], prov["total"], prov["recognized"], prov["reporting_communes"]) == (
+        "communes",
+        10,
+        5,
+        1,
+    )
 
 
 def test_old_district_from_its_old_communes(con):
     # No figure of the district itself: its old communes Ia Dom 4/10 and Ia Tơi 6/10 → 10/20.
-    add_batch(con, [obs(MERGED_OLD[0], 2022, "gia_dinh", 10, 4), obs(MERGED_OLD[1], 2022, "gia_dinh", 10, 6)])
+    add_batch(
+        con,
+        [obs(MERGED_OLD[0], 2022, "gia_dinh", 10, 4), obs(MERGED_OLD[1], 2022, "gia_dinh", 10, 6)],
+    )
     row = one(q.area_figures(con, IA_HDRAI), year=2022, indicator="gia_dinh")
     assert (row["basis"], row["total"], row["recognized"], row["units"]) == ("children", 20, 10, 2)
 
@@ -139,14 +168,30 @@ def test_provinces_own_figure_used_only_when_no_commune_reported(con):
     )
     figs = q.province_figures(con, [QUANG_NGAI])
     r22 = one(figs, year=2022, indicator="gia_dinh")
-    assert (r22["basis"], r22["total"], r22["recognized"], r22["reporting_communes"]) == ("own", 1000, 800, None)
+    assert (r22["basis"], r22["total"], r22["recognized"], r22["reporting_communes"]) == (
+        "own",
+        1000,
+        800,
+        None,
+    )
     r23 = one(figs, year=2023, indicator="gia_dinh")
-    assert (r23["basis"], r23["total"], r23["recognized"], r23["reporting_communes"]) == ("communes", 400, 190, 2)
+    assert (r23["basis"], r23["total"], r23["recognized"], r23["reporting_communes"]) == (
+        "communes",
+        400,
+        190,
+        2,
+    )
 
 
 def test_provinces_own_figure_wins_over_its_old_districts(con):
     # The province reports 30/50 for 2024 and huyện Ia H'Drai 23/23: the province's own → 30/50.
-    add_batch(con, [obs(QUANG_NGAI, 2024, "don_vi_cap_tinh", 50, 30), obs(IA_HDRAI, 2024, "don_vi_cap_tinh", 23, 23)])
+    add_batch(
+        con,
+        [
+            obs(QUANG_NGAI, 2024, "don_vi_cap_tinh", 50, 30),
+            obs(IA_HDRAI, 2024, "don_vi_cap_tinh", 23, 23),
+        ],
+    )
     prov = one(q.province_figures(con, [QUANG_NGAI]), year=2024, indicator="don_vi_cap_tinh")
     assert (prov["basis"], prov["total"], prov["recognized"]) == ("own", 50, 30)
 
@@ -154,10 +199,18 @@ def test_provinces_own_figure_wins_over_its_old_districts(con):
 def test_old_communes_sum_into_the_province_for_earlier_years(con):
     # 2023, before the reorganisation: two old communes report 80/200 and 120/300 → 200/500,
     # out of the province's 272 old communes in the register.
-    add_batch(con, [obs(MERGED_OLD[0], 2023, "gia_dinh", 200, 80), obs(MERGED_OLD[1], 2023, "gia_dinh", 300, 120)])
+    add_batch(
+        con,
+        [
+            obs(MERGED_OLD[0], 2023, "gia_dinh", 200, 80),
+            obs(MERGED_OLD[1], 2023, "gia_dinh", 300, 120),
+        ],
+    )
     prov = one(q.province_figures(con, [QUANG_NGAI]), year=2023, indicator="gia_dinh")
     old_in_register = register_count(
-        con, "SELECT count(*) FROM localities WHERE level = 'old_commune' AND province_id = ?", [QUANG_NGAI]
+        con,
+        "SELECT count(*) FROM localities WHERE level = 'old_commune' AND province_id = ?",
+        [QUANG_NGAI],
     )
     assert (prov["basis"], prov["total"], prov["recognized"]) == ("old_communes", 500, 200)
     assert prov["reporting_communes"] == 2
@@ -170,7 +223,13 @@ def test_old_communes_sum_into_the_province_for_earlier_years(con):
 def test_old_communes_merged_whole_sum_into_the_new_commune(con):
     # xã Ia Dom (cũ) 80/200 and xã Ia Tơi (cũ) 120/300 were merged whole into today's X23538:
     # its 2023 figure is (80 + 120) / (200 + 300) = 200 / 500 = 40%.
-    add_batch(con, [obs(MERGED_OLD[0], 2023, "gia_dinh", 200, 80), obs(MERGED_OLD[1], 2023, "gia_dinh", 300, 120)])
+    add_batch(
+        con,
+        [
+            obs(MERGED_OLD[0], 2023, "gia_dinh", 200, 80),
+            obs(MERGED_OLD[1], 2023, "gia_dinh", 300, 120),
+        ],
+    )
     row = one(q.area_figures(con, MERGED_NEW), year=2023, indicator="gia_dinh")
     assert (row["basis"], row["total"], row["recognized"], row["units"]) == ("merged", 500, 200, 2)
     assert (row["reporting_communes"], row["communes_in_area"], row["unplaceable"]) == (1, 1, 0)
@@ -205,7 +264,13 @@ def test_split_old_commune_alone_is_unplaceable(con):
 def test_split_plus_whole_old_commune_is_partial(con):
     # X21136 took OX21136 whole (90/200) and part of the split OX21142 (50/100):
     # total unknown (the split part cannot be placed), recognized only the whole part's 90.
-    add_batch(con, [obs(WHOLE_INTO_SPLIT_NEW, 2023, "gia_dinh", 200, 90), obs(SPLIT_OLD, 2023, "gia_dinh", 100, 50)])
+    add_batch(
+        con,
+        [
+            obs(WHOLE_INTO_SPLIT_NEW, 2023, "gia_dinh", 200, 90),
+            obs(SPLIT_OLD, 2023, "gia_dinh", 100, 50),
+        ],
+    )
     row = one(q.area_figures(con, SPLIT_NEW), year=2023, indicator="gia_dinh")
     assert row["basis"] == "merged_partial"
     assert row["total"] is None
@@ -228,7 +293,7 @@ def test_newer_batch_supersedes_and_rollback_restores(con):
 
 def test_unknown_locality_has_no_figures(con):
     assert q.area_figures(con, "NOPE").height == 0
-    assert q.locality(con, "NOPE") is None
+    assert rq.locality(con, "NOPE") is None
     assert q.resolved_targets(con, "NOPE").height == 0
 
 
@@ -245,11 +310,21 @@ def test_resolved_targets_own_then_province_then_nation(con):
             target(a, "gia_dinh", 2026, 55.0, "Kế hoạch xã"),
         ],
     )
-    own = {r["target_year"]: r for r in q.resolved_targets(con, a).filter(indicator="gia_dinh").iter_rows(named=True)}
-    assert (own[2026]["percent"], own[2026]["scope_level"], own[2026]["source"]) == (55.0, "commune", "Kế hoạch xã")
+    own = {
+        r["target_year"]: r
+        for r in q.resolved_targets(con, a).filter(indicator="gia_dinh").iter_rows(named=True)
+    }
+    assert (own[2026]["percent"], own[2026]["scope_level"], own[2026]["source"]) == (
+        55.0,
+        "commune",
+        "Kế hoạch xã",
+    )
     assert (own[2025]["percent"], own[2025]["scope_level"]) == (70.0, "country")
     assert (own[2030]["percent"], own[2030]["scope_level"]) == (80.0, "country")
-    inherited = {r["target_year"]: r for r in q.resolved_targets(con, b).filter(indicator="gia_dinh").iter_rows(named=True)}
+    inherited = {
+        r["target_year"]: r
+        for r in q.resolved_targets(con, b).filter(indicator="gia_dinh").iter_rows(named=True)
+    }
     assert (inherited[2026]["percent"], inherited[2026]["scope_level"]) == (68.0, "province")
     assert inherited[2026]["scope_name"] == "Tỉnh Quảng Ngãi"
     # One row per indicator and target year.
@@ -258,10 +333,14 @@ def test_resolved_targets_own_then_province_then_nation(con):
 
 # --- properties ---------------------------------------------------------------------------------
 
-_figure = st.integers(min_value=1, max_value=50_000).flatmap(lambda t: st.tuples(st.just(t), st.integers(0, t)))
+_figure = st.integers(min_value=1, max_value=50_000).flatmap(
+    lambda t: st.tuples(st.just(t), st.integers(0, t))
+)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(_figure, min_size=1, max_size=6))
 def test_province_figure_is_the_sum_over_its_communes(con, figures):
     ids = communes_of_quang_ngai(con)[10 : 10 + len(figures)]
@@ -277,11 +356,22 @@ def _sorted_area(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort("locality_id", "year", "indicator")
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from([MERGED_OLD[0], MERGED_OLD[1], SPLIT_OLD, WHOLE_INTO_SPLIT_NEW, MERGED_NEW, IA_HDRAI]),
+            st.sampled_from(
+                [
+                    MERGED_OLD[0],
+                    MERGED_OLD[1],
+                    SPLIT_OLD,
+                    WHOLE_INTO_SPLIT_NEW,
+                    MERGED_NEW,
+                    IA_HDRAI,
+                ]
+            ),
             st.sampled_from([2023, 2024, 2025]),
             st.sampled_from(["gia_dinh", "dong_ho"]),
             _figure,
@@ -300,7 +390,10 @@ def test_row_order_changes_nothing(con, rows, rnd: random.Random):
     for order in (records, shuffled):
         with batch_of(con, order):
             results.append(
-                [_sorted_area(q.area_figures(con, loc)) for loc in (QUANG_NGAI, MERGED_NEW, SPLIT_NEW, IA_HDRAI)]
+                [
+                    _sorted_area(q.area_figures(con, loc))
+                    for loc in (QUANG_NGAI, MERGED_NEW, SPLIT_NEW, IA_HDRAI)
+                ]
             )
     for first, second in zip(*results, strict=True):
         assert first.equals(second)

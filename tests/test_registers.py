@@ -19,7 +19,9 @@ def scalar(con, sql: str, params: list | None = None):
 
 
 def successors(con, old_id: str) -> list[tuple[str, str]]:
-    return rows(con, "SELECT new_id, relation FROM lineage WHERE old_id = ? ORDER BY new_id", [old_id])
+    return rows(
+        con, "SELECT new_id, relation FROM lineage WHERE old_id = ? ORDER BY new_id", [old_id]
+    )
 
 
 # -- counts ------------------------------------------------------------------------------------
@@ -50,7 +52,12 @@ def test_eras_follow_levels(demo_con) -> None:
 
 
 def test_communes_by_type(demo_con) -> None:
-    types = dict(rows(demo_con, "SELECT unit_type, count(*) FROM localities WHERE level = 'commune' GROUP BY 1"))
+    types = dict(
+        rows(
+            demo_con,
+            "SELECT unit_type, count(*) FROM localities WHERE level = 'commune' GROUP BY 1",
+        )
+    )
     assert types == {"Xã": 2621, "Phường": 687, "Đặc khu": 13}
 
 
@@ -100,27 +107,40 @@ def test_known_units_by_name(demo_con) -> None:
         "OX23368": "Xã Đăk Long",
         "OX23504": "Xã Đăk Long",
     }
-    assert rows(demo_con, "SELECT parent_id FROM localities WHERE id IN ('OX23368', 'OX23504') ORDER BY id") == [
+    assert rows(
+        demo_con, "SELECT parent_id FROM localities WHERE id IN ('OX23368', 'OX23504') ORDER BY id"
+    ) == [
         ("OH610",),
         ("OH615",),
     ]
 
 
 def test_current_names_agree_with_short_names_and_are_unique_per_province(demo_con) -> None:
-    units = rows(demo_con, "SELECT id, name, short_name, unit_type FROM localities WHERE level IN ('province', 'commune')")
+    units = rows(
+        demo_con,
+        "SELECT id, name, short_name, unit_type FROM localities WHERE level IN ('province', 'commune')",
+    )
     inconsistent = [u for u in units if key(u[1]) != key(f"{u[3]} {u[2]}")]
     assert inconsistent == []
-    assert rows(
-        demo_con,
-        "SELECT province_id, name FROM localities WHERE level = 'commune' GROUP BY ALL HAVING count(*) > 1",
-    ) == []
+    assert (
+        rows(
+            demo_con,
+            "SELECT province_id, name FROM localities WHERE level = 'commune' GROUP BY ALL HAVING count(*) > 1",
+        )
+        == []
+    )
 
 
 # -- the official codes and the second register -----------------------------------------------
 
 
 def test_provinces_agree_with_vietnam_provinces(demo_con) -> None:
-    ours = {c: (n, s) for c, n, s in rows(demo_con, "SELECT code, name, short_name FROM localities WHERE level = 'province'")}
+    ours = {
+        c: (n, s)
+        for c, n, s in rows(
+            demo_con, "SELECT code, name, short_name FROM localities WHERE level = 'province'"
+        )
+    }
     theirs = {f"{int(p.code.value):02d}": p.name for p in Province.iter_all()}
     assert len(ours) == len(theirs) == 34
     assert set(ours) == set(theirs)
@@ -146,7 +166,10 @@ def test_commune_codes_agree_with_vietnam_provinces_except_its_draft_numbering(d
     draft decision; 123 communes were numbered otherwise in the official list (Cục Thống kê,
     Công văn 1027/CTK-CSCL, 25/6/2025), which vietnamadminunits and our register follow.
     When vietnam-provinces is upgraded to the official data this number should drop to 0."""
-    ours = {c: key(n) for c, n in rows(demo_con, "SELECT code, name FROM localities WHERE level = 'commune'")}
+    ours = {
+        c: key(n)
+        for c, n in rows(demo_con, "SELECT code, name FROM localities WHERE level = 'commune'")
+    }
     theirs = {f"{int(w.code.value):05d}": key(w.name) for w in Ward.iter_all()}
     assert len(ours) == len(theirs) == 3321
     agree = {c for c in ours if theirs.get(c) == ours[c]}
@@ -176,8 +199,12 @@ def test_commune_codes_agree_with_vietnam_provinces_except_its_draft_numbering(d
         ("X23368", "Xã Đăk Long", "P51"),
     ],
 )
-def test_official_codes_name_the_right_commune(demo_con, commune_id: str, name: str, province_id: str) -> None:
-    assert rows(demo_con, "SELECT name, province_id FROM localities WHERE id = ?", [commune_id]) == [(name, province_id)]
+def test_official_codes_name_the_right_commune(
+    demo_con, commune_id: str, name: str, province_id: str
+) -> None:
+    assert rows(
+        demo_con, "SELECT name, province_id FROM localities WHERE id = ?", [commune_id]
+    ) == [(name, province_id)]
 
 
 def test_register_brackets_do_not_enter_name_keys(demo_con) -> None:
@@ -192,7 +219,13 @@ def test_register_brackets_do_not_enter_name_keys(demo_con) -> None:
         ("OX03433", "Thị trấn Mường Tè", "Mường Tè (Thị trấn)", "muongte"),
         ("OX03445", "Xã Mường Tè", "Mường Tè (Xã)", "muongte"),
     ]
-    assert scalar(demo_con, "SELECT count(*) FROM localities WHERE name_key LIKE '%(%' OR name_key <> lower(name_key)") == 0
+    assert (
+        scalar(
+            demo_con,
+            "SELECT count(*) FROM localities WHERE name_key LIKE '%(%' OR name_key <> lower(name_key)",
+        )
+        == 0
+    )
 
 
 # -- lineage -----------------------------------------------------------------------------------
@@ -201,7 +234,9 @@ def test_register_brackets_do_not_enter_name_keys(demo_con) -> None:
 def test_kon_tum_rolls_into_quang_ngai(demo_con) -> None:
     assert successors(demo_con, "OP62") == [("P51", "merged")]
     # Its districts and communes carry the new province too.
-    assert rows(demo_con, "SELECT DISTINCT province_id FROM localities WHERE old_province_id = 'OP62'") == [("P51",)]
+    assert rows(
+        demo_con, "SELECT DISTINCT province_id FROM localities WHERE old_province_id = 'OP62'"
+    ) == [("P51",)]
     assert successors(demo_con, "OH618") == [("P51", "merged")]
 
 
@@ -213,12 +248,16 @@ def test_every_old_province_goes_whole_into_one_of_the_34(demo_con) -> None:
     )
     assert len(per_old) == 63
     assert all(n == 1 and new.startswith("P") and rel == "merged" for _, n, new, rel in per_old)
-    assert scalar(demo_con, "SELECT count(DISTINCT new_id) FROM lineage WHERE old_id LIKE 'OP%'") == 34
+    assert (
+        scalar(demo_con, "SELECT count(DISTINCT new_id) FROM lineage WHERE old_id LIKE 'OP%'") == 34
+    )
 
 
 def test_dak_long_of_dak_glei_became_the_new_dak_long(demo_con) -> None:
     assert successors(demo_con, "OX23368") == [("X23368", "merged")]
-    predecessors = rows(demo_con, "SELECT old_id FROM lineage WHERE new_id = 'X23368' ORDER BY old_id")
+    predecessors = rows(
+        demo_con, "SELECT old_id FROM lineage WHERE new_id = 'X23368' ORDER BY old_id"
+    )
     assert predecessors == [("OX23368",)]
 
 
@@ -238,15 +277,24 @@ def test_split_old_communes_go_to_two_or_more_new_communes(demo_con) -> None:
     assert all(n >= 2 for _, n, _, _ in split)
     # Exactly one part is the default one, and a split unit is never also "merged" somewhere.
     assert all(defaults == 1 for _, _, defaults, _ in split)
-    assert scalar(
-        demo_con,
-        "SELECT count(*) FROM (SELECT old_id FROM lineage GROUP BY old_id HAVING count(DISTINCT relation) > 1)",
-    ) == 0
+    assert (
+        scalar(
+            demo_con,
+            "SELECT count(*) FROM (SELECT old_id FROM lineage GROUP BY old_id HAVING count(DISTINCT relation) > 1)",
+        )
+        == 0
+    )
     # A known split: old xã Tây Mỗ (Nam Từ Liêm) went into five new communes, Tây Mỗ first.
     assert successors(demo_con, "OX00634") == [
-        ("X00622", "split"), ("X00634", "split"), ("X00637", "split"), ("X09556", "split"), ("X09886", "split")
+        ("X00622", "split"),
+        ("X00634", "split"),
+        ("X00637", "split"),
+        ("X09556", "split"),
+        ("X09886", "split"),
     ]
-    assert rows(demo_con, "SELECT new_id FROM lineage WHERE old_id = 'OX00634' AND is_default") == [("X00637",)]
+    assert rows(demo_con, "SELECT new_id FROM lineage WHERE old_id = 'OX00634' AND is_default") == [
+        ("X00637",)
+    ]
 
 
 def test_every_old_commune_has_a_successor(demo_con) -> None:
@@ -256,11 +304,14 @@ def test_every_old_commune_has_a_successor(demo_con) -> None:
            AND NOT EXISTS (SELECT 1 FROM lineage j WHERE j.old_id = l.id)""",
     )
     assert orphans == []
-    assert scalar(
-        demo_con,
-        """SELECT count(*) FROM lineage j JOIN localities o ON o.id = j.old_id JOIN localities n ON n.id = j.new_id
+    assert (
+        scalar(
+            demo_con,
+            """SELECT count(*) FROM lineage j JOIN localities o ON o.id = j.old_id JOIN localities n ON n.id = j.new_id
            WHERE o.level = 'old_commune' AND n.level <> 'commune'""",
-    ) == 0
+        )
+        == 0
+    )
 
 
 def test_every_new_commune_has_a_predecessor(demo_con) -> None:
@@ -274,7 +325,9 @@ def test_every_new_commune_has_a_predecessor(demo_con) -> None:
 
 def test_communes_differing_only_by_tone_marks_keep_their_own_predecessors(demo_con) -> None:
     # Quảng Ngãi has both a xã Ba Tơ and a xã Ba Tô.
-    assert rows(demo_con, "SELECT name FROM localities WHERE id IN ('X21484', 'X21523') ORDER BY id") == [
+    assert rows(
+        demo_con, "SELECT name FROM localities WHERE id IN ('X21484', 'X21523') ORDER BY id"
+    ) == [
         ("Xã Ba Tơ",),
         ("Xã Ba Tô",),
     ]
@@ -283,23 +336,32 @@ def test_communes_differing_only_by_tone_marks_keep_their_own_predecessors(demo_
 
 
 def test_lineage_points_at_existing_units_of_the_right_era(demo_con) -> None:
-    assert scalar(
-        demo_con,
-        """SELECT count(*) FROM lineage j LEFT JOIN localities o ON o.id = j.old_id LEFT JOIN localities n ON n.id = j.new_id
+    assert (
+        scalar(
+            demo_con,
+            """SELECT count(*) FROM lineage j LEFT JOIN localities o ON o.id = j.old_id LEFT JOIN localities n ON n.id = j.new_id
            WHERE o.era IS DISTINCT FROM 'legacy' OR n.era IS DISTINCT FROM 'current'""",
-    ) == 0
+        )
+        == 0
+    )
 
 
 # -- coordinates -------------------------------------------------------------------------------
 
 
 def test_current_communes_lie_in_vietnam(demo_con) -> None:
-    communes = rows(demo_con, "SELECT id, name, lat, lon, area_km2 FROM localities WHERE level = 'commune'")
+    communes = rows(
+        demo_con, "SELECT id, name, lat, lon, area_km2 FROM localities WHERE level = 'commune'"
+    )
     assert len(communes) == 3321
     assert all(lat is not None and lon is not None for _, _, lat, lon, _ in communes)
     # The mainland and near-shore islands lie in lat 8–24, lon 102–110; the two archipelagos
     # (đặc khu Hoàng Sa and Trường Sa) lie further east in the sea.
-    outside = sorted((name, lat, lon) for _, name, lat, lon, _ in communes if not (8 <= lat <= 24 and 102 <= lon <= 110))
+    outside = sorted(
+        (name, lat, lon)
+        for _, name, lat, lon, _ in communes
+        if not (8 <= lat <= 24 and 102 <= lon <= 110)
+    )
     assert [name for name, _, _ in outside] == ["Đặc khu Hoàng Sa", "Đặc khu Trường Sa"]
     assert all(8 <= lat <= 18 and 110 < lon < 118 for _, lat, lon in outside)
     # Areas come from the register, which lacks a usable one for four communes.

@@ -1,4 +1,4 @@
-"""Progress of a locality against its targets (metrics/report.py): worked examples on small real
+"""Progress of a locality against its targets (metrics/locality_progress.py): worked examples on small real
 stores, properties, and the figures of the seed reports on the demo store."""
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ from small_store import (
     target,
 )
 
-from metrics import queries as q
-from metrics import report
+from metrics import locality_progress
+from metrics import register_queries as rq
 from metrics.indicators import registry
+from metrics.locality_progress import children_progress, progress_for, series_frame, status_counts
 from metrics.progress import Status
-from metrics.report import children_progress, progress_for, series_frame, status_counts
 from metrics.store import COUNTRY_ID, rollback_batch
 
 
 @pytest.fixture
 def communes(con) -> list[str]:
-    return q.communes_of(con, QUANG_NGAI)["id"].to_list()
+    return rq.communes_of(con, QUANG_NGAI)["id"].to_list()
 
 
 def single(con, locality_id: str, year: int, indicator: str):
@@ -47,7 +47,13 @@ def test_commune_on_track_worked_example(con, communes):
     # observed CAGR (60/50)^(1/2) − 1 = 0.095445; required (70/50)^(1/4) − 1 = 0.087757 → ratio 1.0876
     # plan: 60/70 = 85.71%; expected on the line 2021 50% → 2025 70%: 60% in 2023;
     # projection (two points, +5 pp/yr): 60 + 2 × 5 = 70% in 2025; pace still needed (70 − 60)/2 = 5.
-    add_batch(con, [obs(a, 2021, "gia_dinh", 200, 100, registered=150), obs(a, 2023, "gia_dinh", 200, 120, registered=160)])
+    add_batch(
+        con,
+        [
+            obs(a, 2021, "gia_dinh", 200, 100, registered=150),
+            obs(a, 2023, "gia_dinh", 200, 120, registered=160),
+        ],
+    )
     p = single(con, a, 2023, "gia_dinh")
     assert (p.total, p.registered, p.recognized) == (200, 160, 120)
     assert p.rate_pct == pytest.approx(60.0)
@@ -56,7 +62,12 @@ def test_commune_on_track_worked_example(con, communes):
     assert p.status_label == "Đúng tiến độ"
     assert p.method == "cagr"
     assert p.ratio == pytest.approx(1.0876, abs=1e-4)
-    assert (p.target_pct, p.target_year, p.target_scope, p.target_scope_name) == (70.0, 2025, "quốc gia", "Toàn quốc")
+    assert (p.target_pct, p.target_year, p.target_scope, p.target_scope_name) == (
+        70.0,
+        2025,
+        "quốc gia",
+        "Toàn quốc",
+    )
     assert p.target_source.startswith("Quyết định 387/QĐ-TTg")
     assert p.target_2030_pct == 80.0
     assert p.plan_pct == pytest.approx(85.714, abs=1e-3)
@@ -86,7 +97,10 @@ def test_base_zero_judged_in_percentage_points(con, communes):
     # cong_dan_nguoi_lon: 2023 0/100 = 0%, 2024 10/100 = 10%; national target 40% for 2025.
     # observed 10 pp/yr; required (40 − 0)/(2025 − 2023) = 20 pp/yr → ratio 0.5 → limited.
     # pace still needed: (40 − 10)/(2025 − 2024) = 30 pp/yr.
-    add_batch(con, [obs(a, 2023, "cong_dan_nguoi_lon", 100, 0), obs(a, 2024, "cong_dan_nguoi_lon", 100, 10)])
+    add_batch(
+        con,
+        [obs(a, 2023, "cong_dan_nguoi_lon", 100, 0), obs(a, 2024, "cong_dan_nguoi_lon", 100, 10)],
+    )
     p = single(con, a, 2024, "cong_dan_nguoi_lon")
     assert p.method == "pp"
     assert p.ratio == pytest.approx(0.5)
@@ -99,7 +113,11 @@ def test_target_met_with_one_year_and_not_assessable_otherwise(con, communes):
     # a: 2025 75/100 = 75% ≥ 70% → met with one year.  b: 2025 40/100 = 40% < 70%, one year → not assessable.
     add_batch(con, [obs(a, 2025, "gia_dinh", 100, 75), obs(b, 2025, "gia_dinh", 100, 40)])
     met = single(con, a, 2025, "gia_dinh")
-    assert (met.status, met.status_label, met.required_pp_per_year) == ("target_met", "Đã đạt mục tiêu", 0.0)
+    assert (met.status, met.status_label, met.required_pp_per_year) == (
+        "target_met",
+        "Đã đạt mục tiêu",
+        0.0,
+    )
     assert met.plan_pct == pytest.approx(75 / 70 * 100)
     lone = single(con, b, 2025, "gia_dinh")
     assert lone.status == "not_assessable"
@@ -146,7 +164,12 @@ def test_old_district_progress_and_province(con):
     d22 = single(con, IA_HDRAI, 2022, "don_vi_cap_tinh")
     assert (d22.total, d22.recognized, d22.rate_pct) == (None, 11, None)
     prov = single(con, QUANG_NGAI, 2023, "don_vi_cap_tinh")
-    assert (prov.total, prov.recognized, prov.rate_pct, prov.basis) == (23, 23, 100.0, "old_districts")
+    assert (prov.total, prov.recognized, prov.rate_pct, prov.basis) == (
+        23,
+        23,
+        100.0,
+        "old_districts",
+    )
 
 
 def test_merged_and_partial_communes_in_the_report(con):
@@ -162,7 +185,12 @@ def test_merged_and_partial_communes_in_the_report(con):
         ],
     )
     merged = single(con, "X23538", 2023, "gia_dinh")
-    assert (merged.total, merged.recognized, merged.rate_pct, merged.basis) == (500, 200, 40.0, "merged")
+    assert (merged.total, merged.recognized, merged.rate_pct, merged.basis) == (
+        500,
+        200,
+        40.0,
+        "merged",
+    )
     partial = single(con, SPLIT_NEW, 2023, "gia_dinh")
     assert (partial.total, partial.recognized, partial.rate_pct) == (None, 90, None)
     assert (partial.basis, partial.unplaceable) == ("merged_partial", 1)
@@ -173,15 +201,27 @@ def test_targets_own_province_nation(con, communes):
     add_batch(
         con,
         [],
-        [target(QUANG_NGAI, "gia_dinh", 2026, 68.0, "Kế hoạch của UBND tỉnh"), target(a, "gia_dinh", 2026, 55.0, "Kế hoạch của UBND xã")],
+        [
+            target(QUANG_NGAI, "gia_dinh", 2026, 68.0, "Kế hoạch của UBND tỉnh"),
+            target(a, "gia_dinh", 2026, 55.0, "Kế hoạch của UBND xã"),
+        ],
     )
     # b inherits the province's 2026 target.
     pb = single(con, b, 2026, "gia_dinh")
-    assert (pb.target_pct, pb.target_year, pb.target_scope, pb.target_scope_name) == (68.0, 2026, "tỉnh", "Tỉnh Quảng Ngãi")
+    assert (pb.target_pct, pb.target_year, pb.target_scope, pb.target_scope_name) == (
+        68.0,
+        2026,
+        "tỉnh",
+        "Tỉnh Quảng Ngãi",
+    )
     assert pb.target_source == "Kế hoạch của UBND tỉnh"
     # a's own target wins over the province's.
     pa = single(con, a, 2026, "gia_dinh")
-    assert (pa.target_pct, pa.target_scope, pa.target_source) == (55.0, "xã", "Kế hoạch của UBND xã")
+    assert (pa.target_pct, pa.target_scope, pa.target_source) == (
+        55.0,
+        "xã",
+        "Kế hoạch của UBND xã",
+    )
     # For 2025 both fall back to the nation; 2030 too (no local 2030 target).
     for c in (a, b):
         p = single(con, c, 2025, "gia_dinh")
@@ -191,7 +231,11 @@ def test_targets_own_province_nation(con, communes):
     kids = children_progress(con, QUANG_NGAI, 2026, ["gia_dinh"])
     by_id = {r["locality_id"]: r for r in kids.iter_rows(named=True)}
     assert (by_id[a]["target_pct"], by_id[a]["target_scope"]) == (55.0, "xã")
-    assert (by_id[b]["target_pct"], by_id[b]["target_scope"], by_id[b]["target_scope_name"]) == (68.0, "tỉnh", "Tỉnh Quảng Ngãi")
+    assert (by_id[b]["target_pct"], by_id[b]["target_scope"], by_id[b]["target_scope_name"]) == (
+        68.0,
+        "tỉnh",
+        "Tỉnh Quảng Ngãi",
+    )
     other = communes[5]
     assert (by_id[other]["target_pct"], by_id[other]["target_scope"]) == (68.0, "tỉnh")
 
@@ -225,7 +269,12 @@ def test_children_ranks_and_status_counts(con, communes):
     assert by_id[a]["ranked_of"] == 3
     counts = status_counts(kids, "gia_dinh")
     assert counts == {
-        "target_met": 0, "on_track": 1, "too_slow": 1, "limited": 0, "falling": 1, "not_assessable": 93,
+        "target_met": 0,
+        "on_track": 1,
+        "too_slow": 1,
+        "limited": 0,
+        "falling": 1,
+        "not_assessable": 93,
     }
     # The province as a whole: 2021 150/300 = 50%, 2023 163/300 = 54.33% →
     # (54.333/50)^(1/2) − 1 = 0.042433 / 0.087757 = 0.4835 → limited.
@@ -250,14 +299,20 @@ def test_series_frame(con, communes):
 
 # --- properties -------------------------------------------------------------------------------
 
-_figure = st.integers(min_value=1, max_value=50_000).flatmap(lambda t: st.tuples(st.just(t), st.integers(0, t)))
+_figure = st.integers(min_value=1, max_value=50_000).flatmap(
+    lambda t: st.tuples(st.just(t), st.integers(0, t))
+)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(_figure, min_size=1, max_size=8))
 def test_province_rate_is_sum_recognized_over_sum_total(con, communes, figures):
     ids = communes[20 : 20 + len(figures)]
-    with batch_of(con, [obs(c, 2025, "ky_nang_so", t, r) for c, (t, r) in zip(ids, figures, strict=True)]):
+    with batch_of(
+        con, [obs(c, 2025, "ky_nang_so", t, r) for c, (t, r) in zip(ids, figures, strict=True)]
+    ):
         p = single(con, QUANG_NGAI, 2025, "ky_nang_so")
     expected = sum(r for _, r in figures) * 100 / sum(t for t, _ in figures)
     assert p.rate_pct == pytest.approx(expected)
@@ -271,7 +326,7 @@ def test_province_rate_is_sum_recognized_over_sum_total(con, communes, figures):
 def test_every_province_every_year_on_the_demo(demo_con):
     statuses = {s.value for s in Status}
     n_indicators = len(registry().ids())
-    for pid in q.provinces(demo_con)["id"].to_list():
+    for pid in rq.provinces(demo_con)["id"].to_list():
         for year in range(2021, 2026):
             items = progress_for(demo_con, pid, year)
             assert len(items) == n_indicators == 11
@@ -338,11 +393,38 @@ def test_children_status_counts_on_the_demo(demo_con):
 # --- children_progress (vectorised) gives, row by row, what progress_for gives each child ------
 
 _COMPARED = (
-    "total", "registered", "recognized", "rate_pct", "rate_registered_pct", "target_pct", "target_year",
-    "target_source", "target_2030_pct", "status", "projected_pct", "required_pp_per_year", "reporting_communes",
-    "communes_in_area", "target_scope", "target_scope_name", "plan_pct", "expected_pct", "ratio", "method",
-    "base_year", "base_pct", "previous_pct", "change_pp", "change_rel_pct", "change_since_base_pp", "basis",
-    "unplaceable", "synthetic", "has_data", "status_label", "indicator_label",
+    "total",
+    "registered",
+    "recognized",
+    "rate_pct",
+    "rate_registered_pct",
+    "target_pct",
+    "target_year",
+    "target_source",
+    "target_2030_pct",
+    "status",
+    "projected_pct",
+    "required_pp_per_year",
+    "reporting_communes",
+    "communes_in_area",
+    "target_scope",
+    "target_scope_name",
+    "plan_pct",
+    "expected_pct",
+    "ratio",
+    "method",
+    "base_year",
+    "base_pct",
+    "previous_pct",
+    "change_pp",
+    "change_rel_pct",
+    "change_since_base_pp",
+    "basis",
+    "unplaceable",
+    "synthetic",
+    "has_data",
+    "status_label",
+    "indicator_label",
 )
 
 
@@ -352,16 +434,23 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-@pytest.mark.parametrize(("parent", "year", "step"), [("P51", 2025, 3), ("P51", 2023, 5), ("P66", 2025, 4), ("VN", 2025, 1), ("VN", 2022, 3)])
+@pytest.mark.parametrize(
+    ("parent", "year", "step"),
+    [("P51", 2025, 3), ("P51", 2023, 5), ("P66", 2025, 4), ("VN", 2025, 1), ("VN", 2022, 3)],
+)
 def test_children_rows_equal_progress_for(demo_con, parent: str, year: int, step: int) -> None:
-    frame = report.children_progress(demo_con, parent, year)
+    frame = locality_progress.children_progress(demo_con, parent, year)
     ids = sorted(set(frame["locality_id"].to_list()))[::step]
     assert ids
     for child in ids:
-        expected = {p.indicator: p.public() for p in report.progress_for(demo_con, child, year)}
+        expected = {
+            p.indicator: p.public() for p in locality_progress.progress_for(demo_con, child, year)
+        }
         for row in frame.filter(pl.col("locality_id") == child).iter_rows(named=True):
             exp = expected[row["indicator"]]
             for field in _COMPARED:
                 a, b = row[field], exp[field]
-                assert (a is None and b is None) or _same(a, b), f"{child} {row['indicator']} {field}: {a!r} != {b!r}"
+                assert (a is None and b is None) or _same(a, b), (
+                    f"{child} {row['indicator']} {field}: {a!r} != {b!r}"
+                )
             assert row["sources"] == "; ".join(exp["sources"])

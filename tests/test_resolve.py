@@ -52,7 +52,9 @@ def test_dak_long_with_its_old_district_in_the_text(index: LocalityIndex) -> Non
 
 def test_dak_long_with_district_and_province_arguments(index: LocalityIndex) -> None:
     assert ok(index.resolve("Dak Long", district="Đăk Hà", province="Kon Tum")) == "OX23504"
-    assert ok(index.resolve("Dak Long", district="Đăk Hà", province="Kon Tum", year=2023)) == "OX23504"
+    assert (
+        ok(index.resolve("Dak Long", district="Đăk Hà", province="Kon Tum", year=2023)) == "OX23504"
+    )
     assert ok(index.resolve("Dak Long", district="Dak Glei", year=2023)) == "OX23368"
 
 
@@ -79,7 +81,13 @@ def test_old_province_in_a_2025_report_keeps_the_old_communes(index: LocalityInd
 
 @pytest.mark.parametrize(
     "text",
-    ["Ia H' Drai", "Huyện Ia H’Drai, tỉnh Kon Tum", "Huyện Ia H'Drai, tỉnh Kon Tum", "H. Ia HDrai", "ia h drai, kon tum"],
+    [
+        "Ia H' Drai",
+        "Huyện Ia H’Drai, tỉnh Kon Tum",
+        "Huyện Ia H'Drai, tỉnh Kon Tum",
+        "H. Ia HDrai",
+        "ia h drai, kon tum",
+    ],
 )
 def test_ia_hdrai_spellings(index: LocalityIndex, text: str) -> None:
     res = index.resolve(text, year=2023)
@@ -145,7 +153,9 @@ def test_old_province_marked_cu(index: LocalityIndex) -> None:
         ("Xã Yên Viên, huyện Gia Lâm", "OX00532"),
     ],
 )
-def test_the_type_written_tells_same_named_units_apart(index: LocalityIndex, text: str, expected: str) -> None:
+def test_the_type_written_tells_same_named_units_apart(
+    index: LocalityIndex, text: str, expected: str
+) -> None:
     # The register tells these apart as "Mường Tè (Thị trấn)" / "Mường Tè (Xã)".
     assert ok(index.resolve(text, year=2023)) == expected
 
@@ -249,7 +259,13 @@ def test_binh_an_is_a_xa_in_five_provinces(index: LocalityIndex) -> None:
     assert candidate_ids(res) == {"X02296", "X13540", "X21829", "X26389", "X30898"}
     assert "khớp với 5 địa bàn" in res.message
     provinces = {c.label.split(", ")[1].split(" — ")[0] for c in res.candidates}
-    assert provinces == {"Tỉnh Tuyên Quang", "Tỉnh Ninh Bình", "Tỉnh Gia Lai", "Tỉnh Đồng Nai", "Tỉnh An Giang"}
+    assert provinces == {
+        "Tỉnh Tuyên Quang",
+        "Tỉnh Ninh Bình",
+        "Tỉnh Gia Lai",
+        "Tỉnh Đồng Nai",
+        "Tỉnh An Giang",
+    }
     assert ok(index.resolve("Xã Bình An", province="Gia Lai", year=2025)) == "X21829"
     assert ok(index.resolve("Bình An, tỉnh Đồng Nai", year=2025)) == "X26389"
 

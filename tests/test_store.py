@@ -41,20 +41,47 @@ def con(tmp_path: Path):
 def observation(recognized: int, total: int = 1000, source: str = "báo cáo") -> dict:
     locality_id, year, indicator = KEY
     row: dict = {c: None for c in OBSERVATION_COLUMNS if c != "batch_id"}
-    row.update(locality_id=locality_id, year=year, indicator=indicator, total=total,
-               registered=recognized, recognized=recognized, total_from_register=False, source=source)
+    row.update(
+        locality_id=locality_id,
+        year=year,
+        indicator=indicator,
+        total=total,
+        registered=recognized,
+        recognized=recognized,
+        total_from_register=False,
+        source=source,
+    )
     return row
 
 
-def write_batch(con, rows: list[dict], kind: str = "import", synthetic: bool = False, file_name: str = "ket_qua.xlsx") -> int:
+def write_batch(
+    con,
+    rows: list[dict],
+    kind: str = "import",
+    synthetic: bool = False,
+    file_name: str = "ket_qua.xlsx",
+) -> int:
     """Write figures the way every writer does: one batch, inside one transaction."""
     with transaction(con):
-        batch = new_batch(con, BatchInfo(kind=kind, synthetic=synthetic, created_by="test", file_name=file_name), len(rows))
-        frame = pl.DataFrame(
-            rows,
-            schema_overrides={"year": pl.Int32, "total": pl.Int64, "registered": pl.Int64, "recognized": pl.Int64,
-                              **{c: pl.Int64 for c in LEVEL_COLUMNS}},
-        ).with_columns(pl.lit(batch).alias("batch_id")).select(OBSERVATION_COLUMNS)
+        batch = new_batch(
+            con,
+            BatchInfo(kind=kind, synthetic=synthetic, created_by="test", file_name=file_name),
+            len(rows),
+        )
+        frame = (
+            pl.DataFrame(
+                rows,
+                schema_overrides={
+                    "year": pl.Int32,
+                    "total": pl.Int64,
+                    "registered": pl.Int64,
+                    "recognized": pl.Int64,
+                    **{c: pl.Int64 for c in LEVEL_COLUMNS},
+                },
+            )
+            .with_columns(pl.lit(batch).alias("batch_id"))
+            .select(OBSERVATION_COLUMNS)
+        )
         insert_frame(con, "observations", frame, OBSERVATION_COLUMNS)
         refresh_current(con)
     return batch
@@ -101,7 +128,9 @@ def test_transaction_commits_when_the_block_succeeds(con) -> None:
 def test_a_failing_statement_leaves_nothing_half_written(con) -> None:
     with pytest.raises(duckdb.Error), transaction(con):
         batch = new_batch(con, BatchInfo(kind="import", synthetic=False), 2)
-        frame = pl.DataFrame([observation(10), observation(20)]).with_columns(pl.lit(batch).alias("batch_id"))
+        frame = pl.DataFrame([observation(10), observation(20)]).with_columns(
+            pl.lit(batch).alias("batch_id")
+        )
         # Two rows with the same key in one batch break the primary key.
         insert_frame(con, "observations", frame.select(OBSERVATION_COLUMNS), OBSERVATION_COLUMNS)
     assert count(con, "observations") == 0
@@ -120,14 +149,17 @@ def test_newer_batch_supersedes_and_rollback_restores(con) -> None:
     assert current(con) == [(640, 1000, second, False, "báo cáo 2024 sửa")]
     # The older figure is kept in the history.
     history = con.execute(
-        "SELECT batch_id, recognized FROM observations WHERE locality_id = ? ORDER BY batch_id", [KEY[0]]
+        "SELECT batch_id, recognized FROM observations WHERE locality_id = ? ORDER BY batch_id",
+        [KEY[0]],
     ).fetchall()
     assert history == [(first, 500), (second, 640)]
 
     rollback_batch(con, second)
     assert current(con) == [(500, 1000, first, False, "báo cáo 2024 lần 1")]
     assert count(con, "observations") == 2
-    status = con.execute("SELECT status, rolled_back_at IS NOT NULL FROM batches WHERE id = ?", [second]).fetchall()
+    status = con.execute(
+        "SELECT status, rolled_back_at IS NOT NULL FROM batches WHERE id = ?", [second]
+    ).fetchall()
     assert status == [("rolled_back", True)]
 
 
@@ -160,8 +192,17 @@ def test_targets_supersede_and_roll_back_too(con) -> None:
         with transaction(con):
             batch = new_batch(con, BatchInfo(kind="import", synthetic=False), 1)
             frame = pl.DataFrame(
-                [{"locality_id": "X23368", "indicator": "gia_dinh", "target_year": 2030, "percent": percent,
-                  "source": "Kế hoạch xã", "confirmed": True, "batch_id": batch}]
+                [
+                    {
+                        "locality_id": "X23368",
+                        "indicator": "gia_dinh",
+                        "target_year": 2030,
+                        "percent": percent,
+                        "source": "Kế hoạch xã",
+                        "confirmed": True,
+                        "batch_id": batch,
+                    }
+                ]
             ).select(TARGET_COLUMNS)
             insert_frame(con, "targets", frame, TARGET_COLUMNS)
             refresh_current(con)
@@ -197,13 +238,16 @@ def test_registers_batch_cannot_be_rolled_back(con) -> None:
     with pytest.raises(StoreError) as exc:
         rollback_batch(con, batch)
     assert str(exc.value) == "Không thể hoàn tác danh mục địa bàn và chỉ tiêu."
-    assert con.execute("SELECT status FROM batches WHERE id = ?", [batch]).fetchall() == [("active",)]
+    assert con.execute("SELECT status FROM batches WHERE id = ?", [batch]).fetchall() == [
+        ("active",)
+    ]
 
 
 def test_batch_records_who_what_and_how_many(con) -> None:
     batch = write_batch(con, [observation(500)], file_name="Bao_cao_Dak_Long_2024.xlsx")
     row = con.execute(
-        "SELECT kind, created_by, file_name, rows, synthetic, status FROM batches WHERE id = ?", [batch]
+        "SELECT kind, created_by, file_name, rows, synthetic, status FROM batches WHERE id = ?",
+        [batch],
     ).fetchall()
     assert row == [("import", "test", "Bao_cao_Dak_Long_2024.xlsx", 1, False, "active")]
 
@@ -213,7 +257,9 @@ def test_batch_records_who_what_and_how_many(con) -> None:
 
 def test_check_store_accepts_our_store(con) -> None:
     check_store(con)
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [(str(SCHEMA_VERSION),)]
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [
+        (str(SCHEMA_VERSION),)
+    ]
 
 
 def test_check_store_refuses_a_duckdb_file_that_is_not_ours(tmp_path: Path) -> None:
@@ -235,8 +281,10 @@ def test_check_store_refuses_another_schema_version(con) -> None:
     con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(StoreError) as exc:
         check_store(con)
-    assert str(exc.value) == (f"Kho dữ liệu có phiên bản 99, ứng dụng cần phiên bản {SCHEMA_VERSION}. "
-                              "Kho này mới hơn ứng dụng: cập nhật ứng dụng lên bản mới nhất.")
+    assert str(exc.value) == (
+        f"Kho dữ liệu có phiên bản 99, ứng dụng cần phiên bản {SCHEMA_VERSION}. "
+        "Kho này mới hơn ứng dụng: cập nhật ứng dụng lên bản mới nhất."
+    )
 
 
 def test_connect_refuses_a_file_that_is_not_duckdb(tmp_path: Path) -> None:

@@ -13,13 +13,19 @@ def nfd(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
-@pytest.mark.parametrize("spelling", ["Đăk Long", "Đắk Long", "Dak Long", "Đak Long", "ĐẮK LONG", "dak  long", "Đắc Long"])
+@pytest.mark.parametrize(
+    "spelling",
+    ["Đăk Long", "Đắk Long", "Dak Long", "Đak Long", "ĐẮK LONG", "dak  long", "Đắc Long"],
+)
 def test_dak_spellings_fold_to_one_name(spelling: str) -> None:
     assert fold(spelling) == "dak long"
     assert key(spelling) == "daklong"
 
 
-@pytest.mark.parametrize("spelling", ["Ia H'Drai", "Ia H’Drai", "Ia H' Drai", "Ia H‘Drai", "Ia H`Drai", "IA HDRAI", "Ia H' drai"])
+@pytest.mark.parametrize(
+    "spelling",
+    ["Ia H'Drai", "Ia H’Drai", "Ia H' Drai", "Ia H‘Drai", "Ia H`Drai", "IA HDRAI", "Ia H' drai"],
+)
 def test_ia_hdrai_spellings_share_one_key(spelling: str) -> None:
     assert key(spelling) == "iahdrai"
 
@@ -32,7 +38,13 @@ def test_apostrophe_is_dropped_not_turned_into_a_space() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["Xã Đăk Long, tỉnh Quảng Ngãi", "Huyện Ia H’Drai", "Thành phố Hồ Chí Minh", "Phường Hoà Bình", "Đặc khu Phú Quốc"],
+    [
+        "Xã Đăk Long, tỉnh Quảng Ngãi",
+        "Huyện Ia H’Drai",
+        "Thành phố Hồ Chí Minh",
+        "Phường Hoà Bình",
+        "Đặc khu Phú Quốc",
+    ],
 )
 def test_nfc_and_nfd_input_give_the_same_fold_and_key(name: str) -> None:
     decomposed = nfd(name)

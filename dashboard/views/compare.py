@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.i18n import ind_label, lang, t
 from metrics import figures
-from metrics.progress import STATUS_STYLE, Status
+from metrics.progress import Status
 
 PAGE = "compare"
 key = ui.store_key()
@@ -20,9 +20,18 @@ names = {"VN": t("country"), **dict(zip(provs["id"], provs["short_name"], strict
 years = sorted(data.years(key), reverse=True)
 c1, c2, c3 = st.columns([2, 2, 1])
 with c1:
-    loc = ui.pick("loc", t("area"), list(names), format_func=names.__getitem__, default="P51", page=PAGE)
+    loc = ui.pick(
+        "loc", t("area"), list(names), format_func=names.__getitem__, default="P51", page=PAGE
+    )
 with c2:
-    ind_id = ui.pick("ind", t("indicator"), data.indicator_ids(), format_func=ind_label, default="gia_dinh", page=PAGE)
+    ind_id = ui.pick(
+        "ind",
+        t("indicator"),
+        data.indicator_ids(),
+        format_func=ind_label,
+        default="gia_dinh",
+        page=PAGE,
+    )
 with c3:
     year = ui.pick("year", t("year"), years, default=years[0] if years else None, page=PAGE)
 is_country = data.is_country(loc)
@@ -36,9 +45,12 @@ if children.height == 0:
 
 one = children.filter(pl.col("indicator") == ind_id)
 f1, f2 = st.columns(2)
-statuses = [s.value for s in sorted(Status, key=lambda s: STATUS_STYLE[s].order)]
+statuses = [s.value for s in Status.ordered()]
 chosen_status = f1.multiselect(
-    t("status_filter"), statuses, format_func=lambda s: figures.status_text(s, lang()), key=f"{PAGE}__status",
+    t("status_filter"),
+    statuses,
+    format_func=lambda s: Status(s).label(lang(), symbol=True),
+    key=f"{PAGE}__status",
     placeholder=t("all"),
 )
 types = sorted(set(one["unit_type"].drop_nulls().to_list()))
@@ -78,14 +90,22 @@ if not is_country:
         target_id = st.selectbox(
             t("open_profile"),
             one.sort("short_name")["locality_id"].to_list(),
-            index=None if hl_id is None else one.sort("short_name")["locality_id"].to_list().index(hl_id),
+            index=None
+            if hl_id is None
+            else one.sort("short_name")["locality_id"].to_list().index(hl_id),
             format_func=child_names.__getitem__,
             placeholder="…",
             key=f"{PAGE}__goto",
         )
     with h3:
-        if st.button(t("open_profile_btn"), disabled=target_id is None, key=f"{PAGE}__go") and target_id:
-            st.switch_page("views/profile.py", query_params={"loc": target_id, "year": str(year), "ind": ind_id})
+        if (
+            st.button(t("open_profile_btn"), disabled=target_id is None, key=f"{PAGE}__go")
+            and target_id
+        ):
+            st.switch_page(
+                "views/profile.py",
+                query_params={"loc": target_id, "year": str(year), "ind": ind_id},
+            )
 
 if not keep_ids:
     st.info(t("empty_filter"))
@@ -100,58 +120,103 @@ if missing.height:
         + ", ".join(missing["short_name"].to_list())
     )
 fig = figures.ranked_bar(
-    keep, indicator=ind_id, locality_name=names[loc], highlight_id=hl_id, synthetic=synthetic, lang=lang()
+    keep,
+    indicator=ind_id,
+    locality_name=names[loc],
+    highlight_id=hl_id,
+    synthetic=synthetic,
+    lang=lang(),
 )
 rank_table = (
     keep.sort("rank", nulls_last=True)
-    .select("rank", "locality_code", "short_name", "rate_pct", "target_pct", "plan_pct", "status_label")
-    .rename({"rank": "Hạng", "locality_code": "Mã", "short_name": "Tên", "rate_pct": "Tỷ lệ (%)",
-             "target_pct": "Mục tiêu (%)", "plan_pct": "Đạt % kế hoạch", "status_label": "Mức độ"})
-)
-ui.chart(fig, rank_table, f"xep_hang_{ind_id}_{loc}_{year}", key=f"{PAGE}__rank_chart", on_select="rerun")
-if not is_country:
-    st.caption(
-        "Bấm vào một thanh để đánh dấu xã đó; chọn “Xem hồ sơ xã” để mở hồ sơ."
-        if lang() == "vi" else "Click a bar to highlight that commune; use “Open commune profile” to drill down."
+    .select(
+        "rank", "locality_code", "short_name", "rate_pct", "target_pct", "plan_pct", "status_label"
     )
+    .rename(
+        {
+            "rank": "Hạng",
+            "locality_code": "Mã",
+            "short_name": "Tên",
+            "rate_pct": "Tỷ lệ (%)",
+            "target_pct": "Mục tiêu (%)",
+            "plan_pct": "Đạt % kế hoạch",
+            "status_label": "Mức độ",
+        }
+    )
+)
+ui.chart(
+    fig, rank_table, f"xep_hang_{ind_id}_{loc}_{year}", key=f"{PAGE}__rank_chart", on_select="rerun"
+)
+if not is_country:
+    st.caption(t("compare_bar_hint"))
 
 st.subheader(t("heatmap_heading"))
 hm_children = children.filter(pl.col("locality_id").is_in(keep_ids))
-hfig = figures.heatmap(hm_children, locality_name=names[loc], highlight_id=hl_id, synthetic=synthetic, lang=lang())
+hfig = figures.heatmap(
+    hm_children, locality_name=names[loc], highlight_id=hl_id, synthetic=synthetic, lang=lang()
+)
 hm_table = (
     hm_children.select("short_name", "indicator", "plan_pct")
-    .with_columns(pl.col("indicator").map_elements(lambda i: ind_label(i, short=True), return_dtype=pl.String))
+    .with_columns(
+        pl.col("indicator").map_elements(lambda i: ind_label(i, short=True), return_dtype=pl.String)
+    )
     .pivot(on="indicator", index="short_name", values="plan_pct")
     .rename({"short_name": "Tên"})
 )
-ui.chart(hfig, hm_table, f"ban_do_nhiet_{loc}_{year}", key=f"{PAGE}__heatmap", decimals=dict.fromkeys(hm_table.columns[1:], 0))
-st.caption(
-    "Mỗi ô: tỷ lệ đạt được so với mục tiêu áp dụng (Đạt N% kế hoạch); 100 = đạt mục tiêu."
-    if lang() == "vi" else "Each cell: the rate as a share of the target that applies; 100 = target met."
+ui.chart(
+    hfig,
+    hm_table,
+    f"ban_do_nhiet_{loc}_{year}",
+    key=f"{PAGE}__heatmap",
+    decimals=dict.fromkeys(hm_table.columns[1:], 0),
 )
+st.caption(t("compare_heatmap_caption"))
 
 st.subheader(f"{t('table_heading')}: {ind_label(ind_id)}")
 table = (
     keep.sort("rank", nulls_last=True)
     .select(
-        "rank", "locality_code", "short_name", "unit_type", "base_year", "base_pct", "rate_pct",
-        "change_since_base_pp", "change_since_base_rel_pct", "change_pp", "target_year", "target_pct",
-        "plan_pct", "status_label",
+        "rank",
+        "locality_code",
+        "short_name",
+        "unit_type",
+        "base_year",
+        "base_pct",
+        "rate_pct",
+        "change_since_base_pp",
+        "change_since_base_rel_pct",
+        "change_pp",
+        "target_year",
+        "target_pct",
+        "plan_pct",
+        "status_label",
     )
-    .rename({
-        "rank": "Hạng", "locality_code": "Mã", "short_name": "Tên", "unit_type": "Loại",
-        "base_year": "Năm gốc", "base_pct": "Đầu kỳ (%)", "rate_pct": f"Năm {year} (%)",
-        "change_since_base_pp": "Thay đổi (điểm %)", "change_since_base_rel_pct": "Thay đổi tương đối (%)",
-        "change_pp": "So với năm trước (điểm %)", "target_year": "Năm mục tiêu", "target_pct": "Mục tiêu (%)",
-        "plan_pct": "Đạt % kế hoạch", "status_label": "Mức độ",
-    })
+    .rename(
+        {
+            "rank": "Hạng",
+            "locality_code": "Mã",
+            "short_name": "Tên",
+            "unit_type": "Loại",
+            "base_year": "Năm gốc",
+            "base_pct": "Đầu kỳ (%)",
+            "rate_pct": f"Năm {year} (%)",
+            "change_since_base_pp": "Thay đổi (điểm %)",
+            "change_since_base_rel_pct": "Thay đổi tương đối (%)",
+            "change_pp": "So với năm trước (điểm %)",
+            "target_year": "Năm mục tiêu",
+            "target_pct": "Mục tiêu (%)",
+            "plan_pct": "Đạt % kế hoạch",
+            "status_label": "Mức độ",
+        }
+    )
 )
 st.dataframe(ui.to_pandas_vi(table, {"Đạt % kế hoạch": 0}), hide_index=True, height=420)
 st.download_button(
-    t("download_csv"), data=lambda: table.write_csv().encode("utf-8-sig"),
-    file_name=f"so_sanh_{ind_id}_{loc}_{year}.csv", mime="text/csv", key=f"{PAGE}__table_csv", on_click="ignore",
+    t("download_csv"),
+    data=lambda: table.write_csv().encode("utf-8-sig"),
+    file_name=f"so_sanh_{ind_id}_{loc}_{year}.csv",
+    mime="text/csv",
+    key=f"{PAGE}__table_csv",
+    on_click="ignore",
 )
-st.caption(
-    "Đầu kỳ: năm đầu tiên có số liệu (từ 2021). Bấm tiêu đề cột để sắp xếp."
-    if lang() == "vi" else "Start: the first year with data (from 2021). Click a column header to sort."
-)
+st.caption(t("compare_table_caption"))

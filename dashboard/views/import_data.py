@@ -10,9 +10,8 @@ from dashboard import data, ui
 from dashboard.i18n import t
 from metrics.auth import Account, authenticate
 from metrics.fmt import fmt_int
-from metrics.importer import MAX_FILE_BYTES
 from metrics.indicators import registry
-from metrics.templates import TEMPLATE_FILE_NAMES
+from metrics.inputs import MAX_FILE_BYTES, TEMPLATE_FILE_NAMES
 
 PAGE = "import"
 key = ui.store_key()
@@ -53,14 +52,24 @@ allowed = None if account is None or account.role == "admin" else list(account.p
 
 # --- Templates ------------------------------------------------------------------------------
 st.subheader("Biểu mẫu")
-st.caption("Mỗi biểu mẫu có trang hướng dẫn và một dòng mẫu; điền số liệu của đơn vị rồi tải lên bên dưới.")
-labels = {"wide": "Kết quả — dạng ngang (mỗi xã một dòng)", "long": "Kết quả — dạng dọc (mỗi chỉ tiêu một dòng)",
-          "targets": "Mục tiêu"}
+st.caption(
+    "Mỗi biểu mẫu có trang hướng dẫn và một dòng mẫu; điền số liệu của đơn vị rồi tải lên bên dưới."
+)
+labels = {
+    "wide": "Kết quả — dạng ngang (mỗi xã một dòng)",
+    "long": "Kết quả — dạng dọc (mỗi chỉ tiêu một dòng)",
+    "targets": "Mục tiêu",
+}
 cols = st.columns(3)
 for col, (kind, label) in zip(cols, labels.items(), strict=True):
-    col.download_button(label, data=data.template(kind), file_name=TEMPLATE_FILE_NAMES[kind],
-                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        key=f"{PAGE}__tpl_{kind}", on_click="ignore")
+    col.download_button(
+        label,
+        data=data.template(kind),
+        file_name=TEMPLATE_FILE_NAMES[kind],
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{PAGE}__tpl_{kind}",
+        on_click="ignore",
+    )
 
 # --- A file: check, preview, write ------------------------------------------------------------
 st.subheader("Nhập tệp")
@@ -72,17 +81,35 @@ if upload is not None:
     content = upload.getvalue()
     sheets = data.sheet_names(upload.name, content)
     auto = "(tự tìm trang có bảng)"
-    sheet = st.selectbox("Trang", [auto, *sheets], key=f"{PAGE}__sheet") if len(sheets) > 1 else auto
+    sheet = (
+        st.selectbox("Trang", [auto, *sheets], key=f"{PAGE}__sheet") if len(sheets) > 1 else auto
+    )
     chosen = None if sheet == auto else sheet
     result = data.preview_import(key, upload.name, content, chosen, allowed)
     for note in result.notes:
         st.caption(f"· {note}")
     if result.status == "refused":
-        st.error(f"Không nhập được tệp {upload.name}: {len(result.problems)} lỗi. Kho dữ liệu không thay đổi. "
-                 "Sửa các dòng dưới đây trong tệp rồi tải lên lại.", icon=":material/error:")
+        st.error(
+            f"Không nhập được tệp {upload.name}: {len(result.problems)} lỗi. Kho dữ liệu không thay đổi. "
+            "Sửa các dòng dưới đây trong tệp rồi tải lên lại.",
+            icon=":material/error:",
+        )
         problems = pl.DataFrame(
-            [{"Trang": p.sheet, "Dòng": p.row, "Cột": p.column or "", "Lỗi và cách sửa": p.message} for p in result.problems],
-            schema={"Trang": pl.String, "Dòng": pl.Int64, "Cột": pl.String, "Lỗi và cách sửa": pl.String},
+            [
+                {
+                    "Trang": p.sheet,
+                    "Dòng": p.row,
+                    "Cột": p.column or "",
+                    "Lỗi và cách sửa": p.message,
+                }
+                for p in result.problems
+            ],
+            schema={
+                "Trang": pl.String,
+                "Dòng": pl.Int64,
+                "Cột": pl.String,
+                "Lỗi và cách sửa": pl.String,
+            },
         )
         st.dataframe(problems.to_pandas(), hide_index=True, width="stretch")
     else:
@@ -101,26 +128,46 @@ if upload is not None:
             )
             if result.kind == "results":
                 table = shown.select(
-                    "Thay đổi", pl.col("_row").alias("Dòng"), pl.col("_locality").alias("Địa bàn"), pl.col("year").alias("Năm"),
-                    pl.col("indicator").alias("Chỉ tiêu"), pl.col("total").alias("Tổng số"), pl.col("registered").alias("Đăng ký"),
-                    pl.col("recognized").alias("Công nhận"), pl.col("recognized_old").alias("Công nhận (đang có)"),
+                    "Thay đổi",
+                    pl.col("_row").alias("Dòng"),
+                    pl.col("_locality").alias("Địa bàn"),
+                    pl.col("year").alias("Năm"),
+                    pl.col("indicator").alias("Chỉ tiêu"),
+                    pl.col("total").alias("Tổng số"),
+                    pl.col("registered").alias("Đăng ký"),
+                    pl.col("recognized").alias("Công nhận"),
+                    pl.col("recognized_old").alias("Công nhận (đang có)"),
                 )
             else:
                 table = shown.select(
-                    "Thay đổi", pl.col("_row").alias("Dòng"), pl.col("_locality").alias("Địa bàn"),
-                    pl.col("indicator").alias("Chỉ tiêu"), pl.col("target_year").alias("Năm"),
-                    pl.col("percent").alias("Mục tiêu (%)"), pl.col("percent_old").alias("Mục tiêu (đang có)"),
+                    "Thay đổi",
+                    pl.col("_row").alias("Dòng"),
+                    pl.col("_locality").alias("Địa bàn"),
+                    pl.col("indicator").alias("Chỉ tiêu"),
+                    pl.col("target_year").alias("Năm"),
+                    pl.col("percent").alias("Mục tiêu (%)"),
+                    pl.col("percent_old").alias("Mục tiêu (đang có)"),
                 )
             st.dataframe(ui.to_pandas_vi(table), hide_index=True, width="stretch")
         if result.new == 0 and result.changed == 0:
             st.info("Mọi số liệu trong tệp đã có trong kho: không có gì để ghi.")
         elif account is None:
-            st.warning("Đăng nhập bằng tài khoản biên tập để ghi tệp này vào kho.", icon=":material/lock:")
-        elif st.button(f"Ghi {fmt_int(result.new + result.changed)} số liệu vào kho", type="primary", key=f"{PAGE}__write"):
+            st.warning(
+                "Đăng nhập bằng tài khoản biên tập để ghi tệp này vào kho.", icon=":material/lock:"
+            )
+        elif st.button(
+            f"Ghi {fmt_int(result.new + result.changed)} số liệu vào kho",
+            type="primary",
+            key=f"{PAGE}__write",
+        ):
             done = data.commit_import(key, upload.name, content, chosen, account.name, allowed)
             if done.status == "imported" and done.batch:
-                st.session_state[f"{PAGE}__uploads"] = st.session_state.get(f"{PAGE}__uploads", 0) + 1
-                st.session_state[f"{PAGE}__done"] = f"Đã nhập lô {done.batch}: {fmt_int(done.new)} mới, {fmt_int(done.changed)} thay đổi."
+                st.session_state[f"{PAGE}__uploads"] = (
+                    st.session_state.get(f"{PAGE}__uploads", 0) + 1
+                )
+                st.session_state[f"{PAGE}__done"] = (
+                    f"Đã nhập lô {done.batch}: {fmt_int(done.new)} mới, {fmt_int(done.changed)} thay đổi."
+                )
                 st.rerun()
             st.error("Không ghi được: " + "; ".join(str(p) for p in done.problems))
 if msg := st.session_state.pop(f"{PAGE}__done", None):
@@ -132,25 +179,41 @@ history = data.batches(key)
 kinds = {"registers": "danh mục", "demo": "minh họa", "seed": "báo cáo mẫu", "import": "nhập tệp"}
 states = {"active": "đang dùng", "rolled_back": "đã hoàn tác"}
 st.dataframe(
-    ui.to_pandas_vi(history.select(
-        pl.col("id").alias("Lô"), pl.col("created_at").dt.strftime("%d/%m/%Y %H:%M").alias("Thời gian"),
-        pl.col("created_by").alias("Người nhập"), pl.col("kind").replace_strict(kinds, default="khác").alias("Loại"),
-        pl.col("file_name").alias("Tệp"), pl.col("rows").alias("Số dòng"),
-        pl.col("status").replace_strict(states, default="").alias("Trạng thái"),
-        pl.col("file_sha256").str.slice(0, 12).alias("Mã băm tệp"),
-    ).fill_null("–")),
-    hide_index=True, width="stretch",
+    ui.to_pandas_vi(
+        history.select(
+            pl.col("id").alias("Lô"),
+            pl.col("created_at").dt.strftime("%d/%m/%Y %H:%M").alias("Thời gian"),
+            pl.col("created_by").alias("Người nhập"),
+            pl.col("kind").replace_strict(kinds, default="khác").alias("Loại"),
+            pl.col("file_name").alias("Tệp"),
+            pl.col("rows").alias("Số dòng"),
+            pl.col("status").replace_strict(states, default="").alias("Trạng thái"),
+            pl.col("file_sha256").str.slice(0, 12).alias("Mã băm tệp"),
+        ).fill_null("–")
+    ),
+    hide_index=True,
+    width="stretch",
 )
 undoable = history.filter((pl.col("kind") == "import") & (pl.col("status") == "active"))
 if account is not None and undoable.height:
-    mine = undoable if account.role == "admin" else undoable.filter(pl.col("created_by") == account.name)
+    mine = (
+        undoable
+        if account.role == "admin"
+        else undoable.filter(pl.col("created_by") == account.name)
+    )
     if mine.height:
         c1, c2 = st.columns([3, 1])
-        batch_id = c1.selectbox("Hoàn tác lô", mine["id"].to_list(), key=f"{PAGE}__undo",
-                                format_func=lambda b: f"Lô {b}")
+        batch_id = c1.selectbox(
+            "Hoàn tác lô",
+            mine["id"].to_list(),
+            key=f"{PAGE}__undo",
+            format_func=lambda b: f"Lô {b}",
+        )
         if c2.button("Hoàn tác", key=f"{PAGE}__undo_btn"):
             refused = data.rollback(key, int(batch_id))
             if refused is None:
-                st.session_state[f"{PAGE}__done"] = f"Đã hoàn tác lô {batch_id}: số liệu trước đó được dùng lại."
+                st.session_state[f"{PAGE}__done"] = (
+                    f"Đã hoàn tác lô {batch_id}: số liệu trước đó được dùng lại."
+                )
                 st.rerun()
             st.error(f"Không hoàn tác được lô {batch_id}: {refused}")

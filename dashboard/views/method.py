@@ -11,23 +11,23 @@ from dashboard.i18n import lang, t
 from metrics import progress as pm
 from metrics.fmt import fmt_num, fmt_pct
 from metrics.indicators import registry
+from metrics.method_doc import method_text
 from metrics.progress import STATUS_STYLE, Status
 
 key = ui.store_key()
 ui.banner(key)
 st.title(t("method_title"))
-vi = lang() == "vi"
 reg = registry()
 
-st.header("Các chỉ tiêu" if vi else "Indicators")
+st.header(t("method_indicators_heading"))
 st.dataframe(
     pl.DataFrame(
         [
             {
                 "Mã": i.id,
-                "Chỉ tiêu": i.label_vi if vi else i.label_en,
-                "Tử số": i.numerator_vi if vi else i.numerator_en,
-                "Mẫu số": i.denominator_vi if vi else i.denominator_en,
+                "Chỉ tiêu": i.label(lang()),
+                "Tử số": i.numerator(lang()),
+                "Mẫu số": i.denominator(lang()),
                 "Căn cứ": i.legal_basis,
                 "Xếp loại / mức độ": ", ".join(reg.level_label(x) for x in i.levels) or "–",
             }
@@ -37,80 +37,61 @@ st.dataframe(
     hide_index=True,
 )
 
-st.header("Mục tiêu quốc gia" if vi else "National targets")
+st.header(t("method_national_targets_heading"))
 st.dataframe(
     pl.DataFrame(
         [
             {
-                "Chỉ tiêu": i.label_vi if vi else i.label_en,
+                "Chỉ tiêu": i.label(lang()),
                 "Năm": str(nt.year),
                 "Mục tiêu": fmt_pct(nt.percent),
-                "Đã đối chiếu văn bản": "✔ có" if nt.confirmed else "○ chưa (đọc từ kế hoạch của tỉnh)",
+                "Đã đối chiếu văn bản": "✔ có"
+                if nt.confirmed
+                else "○ chưa (đọc từ kế hoạch của tỉnh)",
                 "Nguồn": nt.source,
             }
             for i in reg.ordered()
             for nt in i.national_target
         ],
-        schema={"Chỉ tiêu": pl.String, "Năm": pl.String, "Mục tiêu": pl.String, "Đã đối chiếu văn bản": pl.String, "Nguồn": pl.String},
+        schema={
+            "Chỉ tiêu": pl.String,
+            "Năm": pl.String,
+            "Mục tiêu": pl.String,
+            "Đã đối chiếu văn bản": pl.String,
+            "Nguồn": pl.String,
+        },
     ).to_pandas(),
     hide_index=True,
 )
-st.markdown(
-    "Tỉnh và xã có thể đặt mục tiêu riêng; mục tiêu của chính địa bàn được dùng trước, sau đó đến của tỉnh, "
-    "cuối cùng là mục tiêu quốc gia. Mỗi trang ghi rõ mục tiêu nào đang áp dụng và nguồn của nó."
-    if vi else "Provinces and communes may set their own targets: a locality's own target applies first, then its province's, then the national one."
-)
+# The method itself is written once, in docs/method.md (and its English twin), and shown here.
+st.markdown(method_text(lang()))
 
-st.header("Cách tính tỷ lệ" if vi else "How rates are computed")
-st.markdown(
-    """
-- Tỷ lệ của một địa bàn = **Σ số được công nhận / Σ tổng số** của các đơn vị trong địa bàn, không lấy trung bình các tỷ lệ %.
-- Tỉnh = tổng các xã của tỉnh (nếu xã chưa báo cáo thì tỷ lệ tính trên các xã đã báo cáo, và trang ghi rõ “N/M xã chưa báo cáo”).
-- Số liệu trước 7/2025 của các xã cũ được cộng vào xã mới hình thành từ chúng; xã cũ **bị chia tách** thì không gán được vào một xã mới — trang ghi rõ thay vì đoán.
-- Một số báo cáo tính tỷ lệ trên số **đăng ký**; mục tiêu tính trên **tổng số**, nên bảng điều khiển luôn dùng tổng số làm mẫu số.
-- “Đạt N% kế hoạch” = tỷ lệ thực hiện ÷ mục tiêu × 100, như cách ghi trong báo cáo.
-"""
-    if vi
-    else "- Rate = Σ recognised / Σ total over the area, never an average of percentages.\n- “N% of plan” = actual ÷ target × 100."
-)
-
-st.header("Cách đánh giá tiến độ" if vi else "How progress is judged")
-st.markdown(
-    f"""
-Theo phương pháp của nền tảng Open SDG (Cục Thống kê Canada). Với năm gốc *b* (năm đầu tiên có số liệu, từ {pm.BASELINE_FIRST_YEAR}),
-năm hiện tại *c* và năm mục tiêu *T* (năm mục tiêu gần nhất từ năm *c* trở đi: 2025, 2026 hoặc 2030):
-
-tỷ số = CAGR(thực tế, b→c) ÷ CAGR(cần thiết, b→T), với CAGR(v₀→v₁ trong n năm) = (v₁/v₀)^(1/n) − 1.
-
-Khi giá trị năm gốc bằng 0, CAGR không xác định: dùng tỷ số số điểm % mỗi năm (thực tế ÷ cần thiết) với cùng ngưỡng.
-Dự báo: đường xu hướng tuyến tính qua {pm.PROJECTION_WINDOW} năm gần nhất có số liệu. Lộ trình: đường thẳng từ năm gốc đến mục tiêu.
-"""
-    if vi
-    else "Open SDG method: ratio = CAGR(observed, b→c) / CAGR(required, b→T); thresholds below."
-)
-thresholds = {
-    Status.TARGET_MET: "giá trị hiện tại ≥ mục tiêu" if vi else "current value ≥ target",
-    Status.ON_TRACK: f"tỷ số ≥ {fmt_num(pm.ON_TRACK_RATIO, 2)}" if vi else f"ratio ≥ {pm.ON_TRACK_RATIO}",
-    Status.TOO_SLOW: f"{fmt_num(pm.TOO_SLOW_RATIO, 2)} ≤ tỷ số < {fmt_num(pm.ON_TRACK_RATIO, 2)}" if vi else f"{pm.TOO_SLOW_RATIO} ≤ ratio < {pm.ON_TRACK_RATIO}",
-    Status.LIMITED: f"0 ≤ tỷ số < {fmt_num(pm.TOO_SLOW_RATIO, 2)}" if vi else f"0 ≤ ratio < {pm.TOO_SLOW_RATIO}",
-    Status.FALLING: "tỷ số < 0 (giảm so với năm gốc)" if vi else "ratio < 0",
-    Status.NOT_ASSESSABLE: "dưới 2 năm số liệu, hoặc chưa có mục tiêu" if vi else "fewer than two years of data, or no target",
+st.subheader(t("method_statuses_heading"))
+# Vietnamese writes the thresholds with a decimal comma (0,95), English as Python prints them (0.95).
+ratios = {
+    "on_track": fmt_num(pm.ON_TRACK_RATIO, 2),
+    "on_track_raw": pm.ON_TRACK_RATIO,
+    "too_slow": fmt_num(pm.TOO_SLOW_RATIO, 2),
+    "too_slow_raw": pm.TOO_SLOW_RATIO,
 }
-for s in sorted(Status, key=lambda s: STATUS_STYLE[s].order):
+thresholds = {
+    Status.TARGET_MET: t("method_rule_target_met"),
+    Status.ON_TRACK: t("method_rule_on_track", **ratios),
+    Status.TOO_SLOW: t("method_rule_too_slow", **ratios),
+    Status.LIMITED: t("method_rule_limited", **ratios),
+    Status.FALLING: t("method_rule_falling"),
+    Status.NOT_ASSESSABLE: t("method_rule_not_assessable"),
+}
+for s in Status.ordered():
     style = STATUS_STYLE[s]
-    label = style.label_vi if vi else style.label_en
+    label = s.label(lang())
     st.markdown(
         f"<span style='color:{style.colour};font-weight:600'>{style.symbol} {label}</span> — {thresholds[s]}",
         unsafe_allow_html=True,
     )
-st.caption("Màu theo bảng Okabe–Ito, dễ đọc với người mù màu; mỗi mức độ luôn có kèm ký hiệu và chữ.")
-
-st.header("“Dữ liệu minh họa” là gì?" if vi else "What is “illustrative data”?")
-st.markdown(
-    "Kho minh họa (`make demo` / `xhht demo`) chứa số liệu **tổng hợp ngẫu nhiên có kiểm soát** cho 3.321 xã, "
-    "dùng để thử bảng điều khiển khi chưa có số liệu thật. Khi kho có số liệu minh họa, mọi trang và mọi biểu đồ đều "
-    "ghi “Dữ liệu minh họa”. Một vài số liệu lấy từ báo cáo mẫu thật (ví dụ huyện Ia H'Drai năm 2023: 23/23 đơn vị "
-    "xếp loại Tốt) và mục tiêu riêng của xã Đăk Long (Quảng Ngãi) được giữ nguyên từ văn bản gốc."
-    if vi
-    else "The demo store holds synthetic figures for all 3,321 communes; every page and chart says so while they are present."
+st.caption(
+    "Màu theo bảng Okabe–Ito, dễ đọc với người mù màu; mỗi mức độ luôn có kèm ký hiệu và chữ."
 )
+
+st.header(t("method_synthetic_heading"))
+st.markdown(t("method_synthetic_body"))

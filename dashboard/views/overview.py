@@ -11,6 +11,7 @@ from dashboard.i18n import ind_label, lang, scope_text, status_badge, t
 from metrics import figures
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
+from metrics.progress import Status
 
 PAGE = "overview"
 key = ui.store_key()
@@ -22,7 +23,9 @@ names = {"VN": t("country"), **dict(zip(provs["id"], provs["short_name"], strict
 years = sorted(data.years(key), reverse=True)
 c1, c2 = st.columns([3, 1])
 with c1:
-    loc = ui.pick("loc", t("area"), list(names), format_func=names.__getitem__, default="VN", page=PAGE)
+    loc = ui.pick(
+        "loc", t("area"), list(names), format_func=names.__getitem__, default="VN", page=PAGE
+    )
 with c2:
     year = ui.pick("year", t("year"), years, default=years[0] if years else None, page=PAGE)
 if year is None:
@@ -31,30 +34,33 @@ if year is None:
 
 items = data.progress(key, loc, year)
 is_country = data.is_country(loc)
-child_word = ("tỉnh" if is_country else "xã") if lang() == "vi" else ("provinces" if is_country else "communes")
+child_word = t("children_provinces") if is_country else t("children_communes")
 synthetic = data.has_synthetic(key)
 
 # Completeness: how many communes reported this year ("4/96 xã chưa báo cáo").
 with_data = [p for p in items if p.has_data]
 if not with_data:
-    st.info(t("no_data_year", year=year) + (f" — {names[loc]}." if lang() == "vi" else f" — {names[loc]}."))
+    st.info(t("no_data_year", year=year) + f" — {names[loc]}.")
 else:
     ref = max(with_data, key=lambda p: p.reporting_communes or 0)
     if ref.communes_in_area and ref.reporting_communes is not None:
         missing = ref.communes_in_area - ref.reporting_communes
         if missing > 0:
-            msg = (
-                f"{fmt_int(missing)}/{fmt_int(ref.communes_in_area)} xã chưa báo cáo số liệu năm {year}; "
-                "tỷ lệ dưới đây tính trên các xã đã báo cáo."
-                if lang() == "vi"
-                else f"{fmt_int(missing)} of {fmt_int(ref.communes_in_area)} communes have not reported for {year}."
+            msg = t(
+                "overview_missing_reports",
+                missing=fmt_int(missing),
+                total=fmt_int(ref.communes_in_area),
+                year=year,
             )
             st.warning(msg, icon=":material/assignment_late:")
         else:
             st.caption(
-                f"Đủ số liệu: {fmt_int(ref.reporting_communes)}/{fmt_int(ref.communes_in_area)} xã đã báo cáo năm {year}."
-                if lang() == "vi"
-                else f"Complete: all {fmt_int(ref.communes_in_area)} communes reported for {year}."
+                t(
+                    "overview_complete",
+                    reported=fmt_int(ref.reporting_communes),
+                    total=fmt_int(ref.communes_in_area),
+                    year=year,
+                )
             )
 
 st.subheader(t("cards_heading", year=year))
@@ -65,36 +71,47 @@ for i, p in enumerate(items):
     with cols[i % 3].container(border=True):
         st.markdown(
             f"**{ind_label(p.indicator)}**",
-            help=(f"{ind.numerator_vi} / {ind.denominator_vi}" if lang() == "vi" else f"{ind.numerator_en} / {ind.denominator_en}"),
+            help=f"{ind.numerator(lang())} / {ind.denominator(lang())}",
         )
         if not p.has_data:
             st.markdown(f"_{t('no_data_year', year=year)}_")
             continue
         delta = None
         if p.change_pp is not None:
-            delta = f"{fmt_pp(p.change_pp)} so với {year - 1}" if lang() == "vi" else f"{fmt_pp(p.change_pp).replace('điểm %', 'pp')} vs {year - 1}"
+            pp = fmt_pp(p.change_pp)
+            delta = t("overview_delta", pp=pp, pp_en=pp.replace("điểm %", "pp"), previous=year - 1)
             delta = delta.replace("−", "-", 1)  # Streamlit colours the delta by its ASCII sign
-        st.metric(ind_label(p.indicator), fmt_pct(p.rate_pct), delta=delta, label_visibility="collapsed")
+        st.metric(
+            ind_label(p.indicator), fmt_pct(p.rate_pct), delta=delta, label_visibility="collapsed"
+        )
         st.caption(f"{fmt_int(p.recognized)}/{fmt_int(p.total)} {ind.count_unit_vi}")
         if p.target_pct is not None:
             unconfirmed = "" if p.target_confirmed else " (chưa đối chiếu nguyên văn)"
             st.markdown(
-                f"Mục tiêu {p.target_year}: **{fmt_pct(p.target_pct)}** · {scope_text(p.target_scope)}"
-                if lang() == "vi"
-                else f"Target {p.target_year}: **{fmt_pct(p.target_pct)}** · {scope_text(p.target_scope)}",
+                t(
+                    "overview_target",
+                    year=p.target_year,
+                    pct=fmt_pct(p.target_pct),
+                    scope=scope_text(p.target_scope),
+                ),
                 help=f"{p.target_source}{unconfirmed}",
             )
-            st.markdown(
-                f"Đạt **{fmt_num(p.plan_pct, 0)}%** kế hoạch" if lang() == "vi" else f"**{fmt_num(p.plan_pct, 0)}%** of target reached"
-            )
+            st.markdown(t("overview_plan", pct=fmt_num(p.plan_pct, 0)))
         else:
-            st.caption("Chưa có mục tiêu theo tỷ lệ %" if lang() == "vi" else "No percentage target")
+            st.caption(t("overview_no_pct_target"))
         st.markdown(status_badge(p.status), unsafe_allow_html=True)
 
 st.divider()
 st.subheader(t("chart_heading"))
 chartable = [p.indicator for p in items]
-ind_id = ui.pick("ind", t("choose_indicator_chart"), chartable, format_func=ind_label, default="gia_dinh", page=PAGE)
+ind_id = ui.pick(
+    "ind",
+    t("choose_indicator_chart"),
+    chartable,
+    format_func=ind_label,
+    default="gia_dinh",
+    page=PAGE,
+)
 item = next(p for p in items if p.indicator == ind_id)
 series = data.series(key, loc, ind_id)
 tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
@@ -107,7 +124,9 @@ else:
     )
     ui.chart(fig, table, f"{ind_id}_{loc}", key="ov_progress")
     if item.required_pp_per_year:
-        st.caption(f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm %/năm để đạt mục tiêu {item.target_year}.")
+        st.caption(
+            f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm %/năm để đạt mục tiêu {item.target_year}."
+        )
 
 children = data.children(key, loc, year)
 if children.height:
@@ -116,7 +135,12 @@ if children.height:
         st.subheader(t("status_heading", children=child_word))
         counts = data.status_counts(children, ind_id)
         sfig = figures.status_bar(counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
-        stable = pl.DataFrame({"Mức độ": [figures.status_text(s, lang()) for s in counts], "Số lượng": list(counts.values())})
+        stable = pl.DataFrame(
+            {
+                "Mức độ": [Status(s).label(lang(), symbol=True) for s in counts],
+                "Số lượng": list(counts.values()),
+            }
+        )
         ui.chart(sfig, stable, f"trang_thai_{ind_id}_{loc}_{year}", key="ov_status")
     with right:
         st.subheader(t("map_heading_country") if is_country else t("map_heading"))
@@ -126,6 +150,21 @@ if children.height:
         mtable = (
             children.filter(pl.col("indicator") == ind_id)
             .select("locality_code", "short_name", "rate_pct", "status_label", "lat", "lon")
-            .rename({"locality_code": "Mã", "short_name": "Tên", "rate_pct": "Tỷ lệ (%)", "status_label": "Mức độ", "lat": "Vĩ độ", "lon": "Kinh độ"})
+            .rename(
+                {
+                    "locality_code": "Mã",
+                    "short_name": "Tên",
+                    "rate_pct": "Tỷ lệ (%)",
+                    "status_label": "Mức độ",
+                    "lat": "Vĩ độ",
+                    "lon": "Kinh độ",
+                }
+            )
         )
-        ui.chart(mfig, mtable, f"ban_do_{ind_id}_{loc}_{year}", key="ov_map", decimals={"Vĩ độ": 4, "Kinh độ": 4})
+        ui.chart(
+            mfig,
+            mtable,
+            f"ban_do_{ind_id}_{loc}_{year}",
+            key="ov_map",
+            decimals={"Vĩ độ": 4, "Kinh độ": 4},
+        )

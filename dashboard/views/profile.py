@@ -11,6 +11,7 @@ from dashboard.i18n import ind_label, lang, scope_text, status_badge, t
 from metrics import figures
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
+from metrics.progress import Status
 
 PAGE = "profile"
 K_PROV, K_COM, K_OD = f"{PAGE}__prov", f"{PAGE}__com", f"{PAGE}__od"
@@ -33,7 +34,9 @@ def _place(locality_id: str) -> bool:
         return False
     st.session_state[K_PROV] = prov
     st.session_state[K_COM] = locality_id if rec["level"] == "commune" else ""
-    st.session_state[K_OD] = locality_id if rec["level"] in ("old_district", "old_commune", "old_province") else ""
+    st.session_state[K_OD] = (
+        locality_id if rec["level"] in ("old_district", "old_commune", "old_province") else ""
+    )
     return True
 
 
@@ -57,7 +60,11 @@ st.text_input(t("search"), placeholder=t("search_hint"), key=f"{PAGE}__search", 
 res = st.session_state.get(f"{PAGE}__search_result")
 if res is not None and not res.ok:
     st.caption(res.message)
-    placeable = [c for c in res.candidates if c.level in ("province", "commune", "old_district", "old_commune")]
+    placeable = [
+        c
+        for c in res.candidates
+        if c.level in ("province", "commune", "old_district", "old_commune")
+    ]
     if placeable:
         cols = st.columns(min(3, len(placeable)))
         for i, c in enumerate(placeable[:9]):
@@ -69,28 +76,48 @@ if res is not None and not res.ok:
 c1, c2, c3, c4 = st.columns([2, 2, 2, 1])
 with c1:
     prov = st.selectbox(
-        t("province"), list(prov_names), format_func=prov_names.__getitem__, key=K_PROV,
-        on_change=lambda: (st.session_state.update({K_COM: "", K_OD: ""})),
+        t("province"),
+        list(prov_names),
+        format_func=prov_names.__getitem__,
+        key=K_PROV,
+        on_change=lambda: st.session_state.update({K_COM: "", K_OD: ""}),
     )
 coms = data.communes(key, prov)
 com_names = {"": t("whole_province"), **dict(zip(coms["id"], coms["name"], strict=True))}
 ods = data.old_districts(key, prov)
-od_names = {"": t("old_district_none"), **{r["id"]: f"{r['name']} ({r['old_province_name']} cũ)" for r in ods.iter_rows(named=True)}}
+od_names = {
+    "": t("old_district_none"),
+    **{r["id"]: f"{r['name']} ({r['old_province_name']} cũ)" for r in ods.iter_rows(named=True)},
+}
 if st.session_state.get(K_COM) not in com_names:
     st.session_state[K_COM] = ""
 if st.session_state.get(K_OD) not in od_names:
-    od_names[st.session_state[K_OD]] = index.label(st.session_state[K_OD]) if st.session_state.get(K_OD) in index.by_id else ""
+    od_names[st.session_state[K_OD]] = (
+        index.label(st.session_state[K_OD]) if st.session_state.get(K_OD) in index.by_id else ""
+    )
 with c2:
-    com = st.selectbox(t("commune"), list(com_names), format_func=com_names.__getitem__, key=K_COM,
-                       on_change=lambda: st.session_state.update({K_OD: ""}))
+    com = st.selectbox(
+        t("commune"),
+        list(com_names),
+        format_func=com_names.__getitem__,
+        key=K_COM,
+        on_change=lambda: st.session_state.update({K_OD: ""}),
+    )
 with c3:
-    od = st.selectbox(t("old_district"), list(od_names), format_func=od_names.__getitem__, key=K_OD,
-                      on_change=lambda: st.session_state.update({K_COM: ""}))
+    od = st.selectbox(
+        t("old_district"),
+        list(od_names),
+        format_func=od_names.__getitem__,
+        key=K_OD,
+        on_change=lambda: st.session_state.update({K_COM: ""}),
+    )
 loc = od or com or prov
 # Only the years this locality has figures for (a former district may stop in 2023).
 all_inds = data.indicator_ids()
 series_by_ind = {i: data.series(key, loc, i) for i in all_inds}
-years_with = sorted({int(y) for s in series_by_ind.values() for y in s["year"].to_list()}, reverse=True)
+years_with = sorted(
+    {int(y) for s in series_by_ind.values() for y in s["year"].to_list()}, reverse=True
+)
 years = years_with or sorted(data.years(key), reverse=True)
 with c4:
     year = ui.pick("year", t("year"), years, default=years[0] if years else None, page=PAGE)
@@ -100,35 +127,45 @@ st.session_state["keep_loc"] = loc if loc in prov_names else st.session_state.ge
 rec = data.locality(key, loc)
 assert rec is not None
 legacy = rec["era"] == "legacy"
-where = ", ".join(x for x in [rec["name"], rec.get("parent_name") if rec["level"] != "province" else None] if x)
-st.header(where + (" (trước 7/2025)" if legacy and lang() == "vi" else " (before 7/2025)" if legacy else ""))
+where = ", ".join(
+    x for x in [rec["name"], rec.get("parent_name") if rec["level"] != "province" else None] if x
+)
+st.header(where + (t("profile_legacy_suffix") if legacy else ""))
 if rec.get("code"):
-    st.caption(f"Mã đơn vị hành chính: {rec['code']} · {rec['unit_type']}" if lang() == "vi" else f"Code {rec['code']} · {rec['unit_type']}")
+    st.caption(t("profile_code", code=rec["code"], unit_type=rec["unit_type"]))
 
 items = data.progress(key, loc, year)
 if not years_with:
     st.info(t("no_data_any", name=rec["name"]))
     if legacy:
-        st.caption("Số liệu của đơn vị cũ được cộng vào đơn vị mới; xem trang của tỉnh hoặc xã hiện nay.")
+        st.caption(
+            "Số liệu của đơn vị cũ được cộng vào đơn vị mới; xem trang của tỉnh hoặc xã hiện nay."
+        )
     st.stop()
 
 # Completeness: the years with figures, and for a province the communes that reported.
 st.subheader(t("completeness_heading"))
 have = [p for p in items if p.has_data]
 lines = [
-    (f"Có số liệu các năm: {', '.join(map(str, sorted(years_with)))}." if lang() == "vi" else f"Years with figures: {', '.join(map(str, sorted(years_with)))}."),
-    (f"Năm {year}: {len(have)}/{len(items)} chỉ tiêu có số liệu." if lang() == "vi" else f"{year}: {len(have)} of {len(items)} indicators have figures."),
+    t("profile_years_with", years=", ".join(map(str, sorted(years_with)))),
+    t("profile_year_coverage", year=year, have=len(have), total=len(items)),
 ]
 ref = max(have, key=lambda p: p.reporting_communes or 0) if have else None
 if ref and rec["level"] == "province" and ref.communes_in_area:
-    lines.append(f"{fmt_int(ref.communes_in_area - (ref.reporting_communes or 0))}/{fmt_int(ref.communes_in_area)} xã chưa báo cáo năm {year}.")
+    lines.append(
+        f"{fmt_int(ref.communes_in_area - (ref.reporting_communes or 0))}/{fmt_int(ref.communes_in_area)} xã chưa báo cáo năm {year}."
+    )
 if any(p.unplaceable for p in items):
-    lines.append("Một phần lịch sử đến từ xã cũ bị chia tách: không gán được vào một xã mới, nên tổng số để trống thay vì đoán.")
+    lines.append(
+        "Một phần lịch sử đến từ xã cũ bị chia tách: không gán được vào một xã mới, nên tổng số để trống thay vì đoán."
+    )
 st.markdown("\n".join(f"- {x}" for x in lines))
 
 st.subheader(t("all_indicators_heading") + f" — {year}")
 reg = registry()
-shown = [p for p in items if series_by_ind[p.indicator].height]  # indicators this locality ever reported
+shown = [
+    p for p in items if series_by_ind[p.indicator].height
+]  # indicators this locality ever reported
 summary = pl.DataFrame(
     [
         {
@@ -141,19 +178,19 @@ summary = pl.DataFrame(
             "Năm mục tiêu": p.target_year,
             "Cấp đặt mục tiêu": p.target_scope,
             "Đạt % kế hoạch": p.plan_pct,
-            "Mức độ": figures.status_text(p.status, lang()),
+            "Mức độ": Status(p.status).label(lang(), symbol=True),
             "Dự báo năm mục tiêu (%)": p.projected_pct,
         }
         for p in shown
     ],
     infer_schema_length=None,
 )
-st.dataframe(ui.to_pandas_vi(summary, {"Đạt % kế hoạch": 0}), hide_index=True, height=36 * (summary.height + 1) + 4)
-st.caption(
-    f"Mức độ năm {year} được đánh giá so với mục tiêu của năm mục tiêu gần nhất từ {year} trở đi "
-    "(mục tiêu của chính địa bàn, nếu không có thì của tỉnh, rồi của quốc gia)."
-    if lang() == "vi" else f"The {year} status is judged against the nearest target year at or after {year}."
+st.dataframe(
+    ui.to_pandas_vi(summary, {"Đạt % kế hoạch": 0}),
+    hide_index=True,
+    height=36 * (summary.height + 1) + 4,
 )
+st.caption(t("profile_status_caption", year=year))
 
 ahead = data.targets_ahead(key, loc, year).filter(pl.col("rate_pct").is_not_null())
 if ahead.height and not legacy:
@@ -161,9 +198,12 @@ if ahead.height and not legacy:
     own = ahead.filter(pl.col("scope_level") == "xã")
     if own.height:
         st.markdown(
-            f"**{rec['name']}** có mục tiêu riêng trong kế hoạch của mình cho "
-            f"{', '.join(str(y) for y in sorted(set(own['target_year'].to_list())))}: so sánh số liệu {year} với các mục tiêu đó."
-            if lang() == "vi" else f"**{rec['name']}** has its own targets; the {year} figures against them:"
+            t(
+                "profile_own_targets",
+                name=rec["name"],
+                years=", ".join(str(y) for y in sorted(set(own["target_year"].to_list()))),
+                year=year,
+            )
         )
     ahead_table = ahead.select(
         pl.col("indicator").map_elements(ind_label, return_dtype=pl.String).alias("Chỉ tiêu"),
@@ -179,17 +219,30 @@ if ahead.height and not legacy:
         pl.col("source").alias("Nguồn mục tiêu"),
     )
     st.dataframe(
-        ui.to_pandas_vi(ahead_table, {"Đạt % kế hoạch": 0}), hide_index=True, height=min(36 * (ahead_table.height + 1) + 4, 760)
+        ui.to_pandas_vi(ahead_table, {"Đạt % kế hoạch": 0}),
+        hide_index=True,
+        height=min(36 * (ahead_table.height + 1) + 4, 760),
     )
     st.download_button(
-        t("download_csv"), data=lambda: ahead_table.write_csv().encode("utf-8-sig"),
-        file_name=f"muc_tieu_phia_truoc_{loc}_{year}.csv", mime="text/csv", key=f"{PAGE}__ahead_csv", on_click="ignore",
+        t("download_csv"),
+        data=lambda: ahead_table.write_csv().encode("utf-8-sig"),
+        file_name=f"muc_tieu_phia_truoc_{loc}_{year}.csv",
+        mime="text/csv",
+        key=f"{PAGE}__ahead_csv",
+        on_click="ignore",
     )
 
 st.divider()
 st.subheader(t("chart_heading"))
 with_series = [p.indicator for p in items if series_by_ind[p.indicator].height]
-ind_id = ui.pick("ind", t("choose_indicator_chart"), with_series, format_func=ind_label, default="gia_dinh", page=PAGE)
+ind_id = ui.pick(
+    "ind",
+    t("choose_indicator_chart"),
+    with_series,
+    format_func=ind_label,
+    default="gia_dinh",
+    page=PAGE,
+)
 item = next(p for p in items if p.indicator == ind_id)
 left, right = st.columns([3, 2])
 with left:
@@ -204,7 +257,9 @@ with right, st.container(border=True):
     st.markdown(f"**{ind_label(ind_id)} — {year}**")
     if item.has_data:
         st.metric(ind_label(ind_id), fmt_pct(item.rate_pct), label_visibility="collapsed")
-        st.caption(f"{fmt_int(item.recognized)}/{fmt_int(item.total)} {reg.by_id(ind_id).count_unit_vi}")
+        st.caption(
+            f"{fmt_int(item.recognized)}/{fmt_int(item.total)} {reg.by_id(ind_id).count_unit_vi}"
+        )
     else:
         st.markdown(f"_{t('no_data_year', year=year)}_")
     st.markdown(status_badge(item.status), unsafe_allow_html=True)
@@ -214,7 +269,11 @@ with right, st.container(border=True):
             help=item.target_source,
         )
     # The targets after this year, with the share reached and the pace still needed.
-    for r in data.targets_ahead(key, loc, year).filter(pl.col("indicator") == ind_id).iter_rows(named=True):
+    for r in (
+        data.targets_ahead(key, loc, year)
+        .filter(pl.col("indicator") == ind_id)
+        .iter_rows(named=True)
+    ):
         line = f"Mục tiêu {r['target_year']}: **{fmt_pct(r['target_pct'])}** ({scope_text(r['scope_level'])})"
         if r["rate_pct"] is not None:
             line += f" — đạt {fmt_num(r['plan_pct'], 0)}% kế hoạch"
@@ -224,7 +283,9 @@ with right, st.container(border=True):
     if item.change_since_base_pp is not None:
         st.markdown(f"Từ {item.base_year} đến {year}: {fmt_pp(item.change_since_base_pp)}")
     if item.required_pp_per_year:
-        st.markdown(f"Cần tăng **{fmt_num(item.required_pp_per_year)} điểm %/năm** để đạt mục tiêu {item.target_year}.")
+        st.markdown(
+            f"Cần tăng **{fmt_num(item.required_pp_per_year)} điểm %/năm** để đạt mục tiêu {item.target_year}."
+        )
 
 lv_inds = [p.indicator for p in items if data.levels(key, loc, p.indicator).height]
 if lv_inds:
@@ -234,12 +295,14 @@ if lv_inds:
         lv = data.levels(key, loc, li)
         with cols[i % len(cols)]:
             lfig = figures.level_bar(
-                lv, title=f"{ind_label(li)} — {rec['name']}",
-                synthetic=bool(data.series(key, loc, li)["synthetic"].any()), lang=lang(),
+                lv,
+                title=f"{ind_label(li)} — {rec['name']}",
+                synthetic=bool(data.series(key, loc, li)["synthetic"].any()),
+                lang=lang(),
             )
-            lt = lv.with_columns(pl.col("level").map_elements(reg.level_label, return_dtype=pl.String)).rename(
-                {"year": "Năm", "level": "Mức", "count": "Số lượng"}
-            )
+            lt = lv.with_columns(
+                pl.col("level").map_elements(reg.level_label, return_dtype=pl.String)
+            ).rename({"year": "Năm", "level": "Mức", "count": "Số lượng"})
             ui.chart(lfig, lt, f"xep_loai_{li}_{loc}", key=f"{PAGE}__levels_{li}")
 
 st.subheader(t("sources_heading"))
@@ -250,7 +313,11 @@ src_rows = [
     for src in (r["sources"] or [])
 ]
 src = pl.DataFrame(src_rows, schema={"Chỉ tiêu": pl.String, "Năm": pl.Int64, "Nguồn": pl.String})
-by_doc = src.group_by("Nguồn").agg(pl.col("Năm").unique().sort(), pl.col("Chỉ tiêu").unique()).sort("Nguồn")
+by_doc = (
+    src.group_by("Nguồn")
+    .agg(pl.col("Năm").unique().sort(), pl.col("Chỉ tiêu").unique())
+    .sort("Nguồn")
+)
 for r in by_doc.iter_rows(named=True):
     yrs = ", ".join(str(y) for y in r["Năm"])
     st.markdown(f"- {r['Nguồn']} — _{yrs}; {len(r['Chỉ tiêu'])} chỉ tiêu_")
@@ -258,7 +325,10 @@ for r in by_doc.iter_rows(named=True):
 preds = data.predecessors(key, loc)
 if preds.height:
     st.subheader(t("lineage_heading"))
-    rel = {"merged": "Gộp toàn bộ", "split": "⚠ Bị chia tách — số liệu không gán được vào một xã mới"}
+    rel = {
+        "merged": "Gộp toàn bộ",
+        "split": "⚠ Bị chia tách — số liệu không gán được vào một xã mới",
+    }
     pt = preds.select(
         pl.col("code").alias("Mã"),
         pl.col("name").alias("Đơn vị cũ"),
@@ -266,8 +336,10 @@ if preds.height:
         pl.col("relation").replace_strict(rel, default=pl.col("relation")).alias("Cách hình thành"),
     )
     if rec["level"] == "province":
-        st.caption(f"{preds.height} đơn vị cũ." if lang() == "vi" else f"{preds.height} former units.")
+        st.caption(t("profile_former_units", n=preds.height))
     st.dataframe(pt, hide_index=True)
     n_split = preds.filter(pl.col("relation") == "split").height
     if n_split:
-        st.warning(f"{n_split} đơn vị cũ bị chia tách: số liệu của chúng không được cộng vào {rec['name']}.")
+        st.warning(
+            f"{n_split} đơn vị cũ bị chia tách: số liệu của chúng không được cộng vào {rec['name']}."
+        )

@@ -27,19 +27,49 @@ HERE = Path(__file__).resolve().parent
 SOURCE = "Báo cáo số 45/BC-UBND ngày 15/12/2025"
 FIXED_DATE = dt.datetime(2025, 12, 15, 8, 0, 0)
 
-LONG_HEADERS = ["Năm", "Tỉnh", "Huyện", "Xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Nguồn"]
+LONG_HEADERS = [
+    "Năm",
+    "Tỉnh",
+    "Huyện",
+    "Xã",
+    "Chỉ tiêu",
+    "Tổng số",
+    "Đăng ký",
+    "Công nhận",
+    "Nguồn",
+]
 TARGET_HEADERS = ["Địa bàn", "Tỉnh", "Chỉ tiêu", "Năm", "Mục tiêu (%)", "Nguồn"]
 
 # Three communes of today's tỉnh Quảng Ngãi, figures of 2025 (numbers typed as text, as pasted
 # from a Word report).
 GOOD_LONG_ROWS = [
-    ["2025", "Quảng Ngãi", "", "Xã Đăk Long", "Gia đình học tập", "9.120", "7.000", "6.100", SOURCE],
-    ["2025", "Quảng Ngãi", "", "Xã Trà Bồng", "Gia đình học tập", "4.210", "3.900", "3.500", SOURCE],
+    [
+        "2025",
+        "Quảng Ngãi",
+        "",
+        "Xã Đăk Long",
+        "Gia đình học tập",
+        "9.120",
+        "7.000",
+        "6.100",
+        SOURCE,
+    ],
+    [
+        "2025",
+        "Quảng Ngãi",
+        "",
+        "Xã Trà Bồng",
+        "Gia đình học tập",
+        "4.210",
+        "3.900",
+        "3.500",
+        SOURCE,
+    ],
     ["2025", "Quảng Ngãi", "", "Xã Cà Đam", "gia_dinh", "1.050", "800", "640", SOURCE],
 ]
 
 
-# -- legacy encodings (written here independently of metrics.legacy_text) -------------------------
+# -- legacy encodings (written here independently of metrics.inputs.legacy_encodings) --------------
 
 _TCVN3_PAIRS = (
     "àµ á¸ ả¶ ã· ạ¹ ă¨ ằ» ắ¾ ẳ¼ ẵ½ ặÆ â© ầÇ ấÊ ẩÈ ẫÉ ậË đ® èÌ éÐ ẻÎ ẽÏ ẹÑ êª ềÒ ếÕ ểÓ ễÔ ệÖ "
@@ -64,7 +94,13 @@ def to_tcvn3(text: str) -> str:
 
 
 _VNI_TONE = {"\u0301": "ù", "\u0300": "ø", "\u0309": "û", "\u0303": "õ", "\u0323": "ï"}
-_VNI_TONE_AFTER_CIRCUMFLEX = {"\u0301": "á", "\u0300": "à", "\u0309": "å", "\u0303": "ã", "\u0323": "ä"}
+_VNI_TONE_AFTER_CIRCUMFLEX = {
+    "\u0301": "á",
+    "\u0300": "à",
+    "\u0309": "å",
+    "\u0303": "ã",
+    "\u0323": "ä",
+}
 _VNI_TONE_AFTER_BREVE = {"\u0301": "é", "\u0300": "è", "\u0309": "ú", "\u0303": "ü", "\u0323": "ë"}
 _VNI_I = {"\u0301": "í", "\u0300": "ì", "\u0309": "æ", "\u0303": "ó", "\u0323": "ò"}
 
@@ -128,8 +164,13 @@ def csv_text(rows: Sequence[Sequence[object]], delimiter: str = ",") -> str:
     return buf.getvalue()
 
 
-def write_csv(name: str, rows: Sequence[Sequence[object]], *, encode: Callable[[str], bytes] | None = None,
-              delimiter: str = ",") -> None:
+def write_csv(
+    name: str,
+    rows: Sequence[Sequence[object]],
+    *,
+    encode: Callable[[str], bytes] | None = None,
+    delimiter: str = ",",
+) -> None:
     text = csv_text(rows, delimiter)
     (HERE / name).write_bytes(encode(text) if encode else text.encode("utf-8"))
 
@@ -165,8 +206,12 @@ def ok_long_title_totals() -> None:
     wb = workbook("ok_long_title_totals.xlsx")
     ws = wb.add_worksheet("Báo cáo 2025")
     bold = wb.add_format({"bold": True, "align": "center"})
-    ws.merge_range(0, 0, 0, len(LONG_HEADERS) - 1, "BÁO CÁO KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025", bold)
-    ws.merge_range(1, 0, 1, len(LONG_HEADERS) - 1, "(Kèm theo Báo cáo số 45/BC-UBND ngày 15/12/2025)")
+    ws.merge_range(
+        0, 0, 0, len(LONG_HEADERS) - 1, "BÁO CÁO KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025", bold
+    )
+    ws.merge_range(
+        1, 0, 1, len(LONG_HEADERS) - 1, "(Kèm theo Báo cáo số 45/BC-UBND ngày 15/12/2025)"
+    )
     write_rows(ws, 3, [LONG_HEADERS, *GOOD_LONG_ROWS])
     write_rows(ws, 7, [["Tổng cộng", "", "", "", "", "14.380", "11.700", "10.240", ""]])
     wb.close()
@@ -186,11 +231,15 @@ def ok_wide_merged() -> None:
     for j, sub in enumerate(["Tổng số", "Đăng ký", "Công nhận"] * 2):
         ws.write(3, 4 + j, sub, head)
     ws.merge_range(2, 10, 3, 10, "Nguồn", head)
-    write_rows(ws, 4, [
-        [1, 2025, "Quảng Ngãi", "Xã Đăk Long", 9120, 7000, 6100, 130, 100, 80, SOURCE],
-        [2, 2025, "Quảng Ngãi", "Xã Trà Bồng", 4210, 3900, 3500, None, None, None, SOURCE],
-        ["Tổng cộng", "", "", "", 13330, 10900, 9600, 130, 100, 80, ""],
-    ])
+    write_rows(
+        ws,
+        4,
+        [
+            [1, 2025, "Quảng Ngãi", "Xã Đăk Long", 9120, 7000, 6100, 130, 100, 80, SOURCE],
+            [2, 2025, "Quảng Ngãi", "Xã Trà Bồng", 4210, 3900, 3500, None, None, None, SOURCE],
+            ["Tổng cộng", "", "", "", 13330, 10900, 9600, 130, 100, 80, ""],
+        ],
+    )
     wb.close()
 
 
@@ -209,27 +258,56 @@ def ok_encodings() -> None:
     rows = [LONG_HEADERS, *GOOD_LONG_ROWS[:2]]
     write_csv("ok_windows1258.csv", rows, encode=to_cp1258, delimiter=";")
     write_csv("ok_nfd.csv", rows, encode=lambda t: unicodedata.normalize("NFD", t).encode("utf-8"))
-    write_csv("ok_no_diacritics.csv", [
-        ["Nam", "Tinh", "Xa", "Chi tieu", "Tong so", "Dang ky", "Cong nhan"],
-        ["2025", "Quang Ngai", "Dak Long", "gia_dinh", "9120", "7000", "6100"],
-        ["2025", "Quang Ngai", "Tra Bong", "gia_dinh", "4210", "3900", "3500"],
-    ])
+    write_csv(
+        "ok_no_diacritics.csv",
+        [
+            ["Nam", "Tinh", "Xa", "Chi tieu", "Tong so", "Dang ky", "Cong nhan"],
+            ["2025", "Quang Ngai", "Dak Long", "gia_dinh", "9120", "7000", "6100"],
+            ["2025", "Quang Ngai", "Tra Bong", "gia_dinh", "4210", "3900", "3500"],
+        ],
+    )
 
 
 def ok_old_names() -> None:
     """A 2023 figure of the old xã Đăk Long of huyện Đăk Hà (tỉnh Kon Tum cũ), mã 23504."""
-    write_csv("ok_old_names.csv", [
-        LONG_HEADERS,
-        ["2023", "Kon Tum", "Huyện Đăk Hà", "Xã Đắk Long", "Gia đình học tập", "1.250", "1.100", "980", SOURCE],
-    ])
+    write_csv(
+        "ok_old_names.csv",
+        [
+            LONG_HEADERS,
+            [
+                "2023",
+                "Kon Tum",
+                "Huyện Đăk Hà",
+                "Xã Đắk Long",
+                "Gia đình học tập",
+                "1.250",
+                "1.100",
+                "980",
+                SOURCE,
+            ],
+        ],
+    )
 
 
 def ok_change_and_batches() -> None:
     # Replaces the demo figure of xã Đăk Long (Quảng Ngãi), Gia đình học tập 2025.
-    write_csv("ok_change_dak_long_2025.csv", [
-        ["Năm", "Tỉnh", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Nguồn"],
-        ["2025", "Quảng Ngãi", "Xã Đăk Long", "23368", "gia_dinh", "8.645", "8.000", "7.500", SOURCE],
-    ])
+    write_csv(
+        "ok_change_dak_long_2025.csv",
+        [
+            ["Năm", "Tỉnh", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Nguồn"],
+            [
+                "2025",
+                "Quảng Ngãi",
+                "Xã Đăk Long",
+                "23368",
+                "gia_dinh",
+                "8.645",
+                "8.000",
+                "7.500",
+                SOURCE,
+            ],
+        ],
+    )
     # Two 2023 figures of old communes that the demo store does not have …
     first = [
         LONG_HEADERS,
@@ -238,29 +316,110 @@ def ok_change_and_batches() -> None:
     ]
     write_csv("ok_batch_first.csv", first)
     # … then the same two (one corrected) and one more: 1 unchanged, 1 changed, 1 new.
-    write_csv("ok_batch_second.csv", [
-        LONG_HEADERS,
-        first[1],
-        ["2023", "Kon Tum", "Đăk Hà", "Đăk Pxi", "gia_dinh", "900", "860", "720", SOURCE],
-        ["2023", "Kon Tum", "Đăk Hà", "Đăk Ui", "gia_dinh", "600", "500", "450", SOURCE],
-    ])
+    write_csv(
+        "ok_batch_second.csv",
+        [
+            LONG_HEADERS,
+            first[1],
+            ["2023", "Kon Tum", "Đăk Hà", "Đăk Pxi", "gia_dinh", "900", "860", "720", SOURCE],
+            ["2023", "Kon Tum", "Đăk Hà", "Đăk Ui", "gia_dinh", "600", "500", "450", SOURCE],
+        ],
+    )
 
 
 def ok_long_all_columns() -> None:
     """Every column of the long template: an old commune, an old district, today's commune with
     Mức độ 1/2, and a province; the input of the export → import round trip."""
-    write_csv("ok_long_all_columns.csv", [
-        ["Năm", "Tỉnh", "Huyện", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận",
-         "Tốt", "Khá", "Trung bình", "Mức độ 1", "Mức độ 2", "Nguồn"],
-        ["2023", "Kon Tum", "Huyện Đăk Hà", "Xã Đăk Long", "", "Gia đình học tập", "1.250", "1.100", "980",
-         "600", "300", "80", "", "", SOURCE],
-        ["2024", "Kon Tum", "Ia H'Drai", "", "", "Đơn vị học tập cấp huyện", "25", "25", "24",
-         "20", "4", "", "", "", "Quyết định số 90/QĐ-UBND ngày 12/02/2025 của UBND huyện Ia H’Drai"],
-        ["2025", "Quảng Ngãi", "", "Xã Đăk Long", "23368", "don_vi", "32", "30", "28",
-         "", "", "", "20", "8", SOURCE],
-        ["2025", "Quảng Ngãi", "", "", "", "Cộng đồng học tập cấp xã", "96", "90", "81",
-         "", "", "", "", "", "Báo cáo số 300/BC-UBND ngày 20/12/2025 của UBND tỉnh Quảng Ngãi"],
-    ])
+    write_csv(
+        "ok_long_all_columns.csv",
+        [
+            [
+                "Năm",
+                "Tỉnh",
+                "Huyện",
+                "Xã",
+                "Mã xã",
+                "Chỉ tiêu",
+                "Tổng số",
+                "Đăng ký",
+                "Công nhận",
+                "Tốt",
+                "Khá",
+                "Trung bình",
+                "Mức độ 1",
+                "Mức độ 2",
+                "Nguồn",
+            ],
+            [
+                "2023",
+                "Kon Tum",
+                "Huyện Đăk Hà",
+                "Xã Đăk Long",
+                "",
+                "Gia đình học tập",
+                "1.250",
+                "1.100",
+                "980",
+                "600",
+                "300",
+                "80",
+                "",
+                "",
+                SOURCE,
+            ],
+            [
+                "2024",
+                "Kon Tum",
+                "Ia H'Drai",
+                "",
+                "",
+                "Đơn vị học tập cấp huyện",
+                "25",
+                "25",
+                "24",
+                "20",
+                "4",
+                "",
+                "",
+                "",
+                "Quyết định số 90/QĐ-UBND ngày 12/02/2025 của UBND huyện Ia H’Drai",
+            ],
+            [
+                "2025",
+                "Quảng Ngãi",
+                "",
+                "Xã Đăk Long",
+                "23368",
+                "don_vi",
+                "32",
+                "30",
+                "28",
+                "",
+                "",
+                "",
+                "20",
+                "8",
+                SOURCE,
+            ],
+            [
+                "2025",
+                "Quảng Ngãi",
+                "",
+                "",
+                "",
+                "Cộng đồng học tập cấp xã",
+                "96",
+                "90",
+                "81",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "Báo cáo số 300/BC-UBND ngày 20/12/2025 của UBND tỉnh Quảng Ngãi",
+            ],
+        ],
+    )
 
 
 def ok_multi_sheet() -> None:
@@ -275,11 +434,29 @@ def ok_targets() -> None:
     wb = workbook("ok_targets.xlsx")
     ws = wb.add_worksheet("Mục tiêu")
     ws.merge_range(0, 0, 0, 5, "MỤC TIÊU XÂY DỰNG XÃ HỘI HỌC TẬP GIAI ĐOẠN 2026–2030")
-    write_rows(ws, 2, [
-        TARGET_HEADERS,
-        ["Xã Đăk Long", "Quảng Ngãi", "Gia đình học tập", "2030", "85,5", "Nghị quyết số 12/NQ-HĐND ngày 20/12/2025"],
-        ["Tỉnh Quảng Ngãi", "", "Dòng họ học tập", 2030, 70, "Kế hoạch số 33/KH-UBND ngày 05/01/2026"],
-    ])
+    write_rows(
+        ws,
+        2,
+        [
+            TARGET_HEADERS,
+            [
+                "Xã Đăk Long",
+                "Quảng Ngãi",
+                "Gia đình học tập",
+                "2030",
+                "85,5",
+                "Nghị quyết số 12/NQ-HĐND ngày 20/12/2025",
+            ],
+            [
+                "Tỉnh Quảng Ngãi",
+                "",
+                "Dòng họ học tập",
+                2030,
+                70,
+                "Kế hoạch số 33/KH-UBND ngày 05/01/2026",
+            ],
+        ],
+    )
     wb.close()
 
 
@@ -287,66 +464,131 @@ def ok_targets() -> None:
 
 
 def bad_rows() -> None:
-    write_csv("bad_unknown_commune.csv", [
-        LONG_HEADERS,
-        ["2025", "Quảng Ngãi", "", "Xã Không Có Thật", "gia_dinh", "100", "80", "60", SOURCE],
-    ])
-    write_csv("bad_ambiguous_commune.csv", [
-        LONG_HEADERS,
-        ["2023", "", "", "Xã Đăk Long", "gia_dinh", "1.250", "1.100", "980", SOURCE],
-    ])
-    simple_xlsx("bad_recognized_over_total.xlsx", [
-        LONG_HEADERS,
-        [2025, "Quảng Ngãi", "", "Xã Đăk Long", "gia_dinh", 9120, None, 9500, SOURCE],
-    ])
-    write_csv("bad_negative_count.csv", [
-        LONG_HEADERS,
-        ["2025", "Quảng Ngãi", "", "Xã Đăk Long", "gia_dinh", "9.120", "-5", "0", SOURCE],
-    ])
-    write_csv("bad_duplicate_rows.csv", [LONG_HEADERS, GOOD_LONG_ROWS[0], GOOD_LONG_ROWS[1], GOOD_LONG_ROWS[0]])
+    write_csv(
+        "bad_unknown_commune.csv",
+        [
+            LONG_HEADERS,
+            ["2025", "Quảng Ngãi", "", "Xã Không Có Thật", "gia_dinh", "100", "80", "60", SOURCE],
+        ],
+    )
+    write_csv(
+        "bad_ambiguous_commune.csv",
+        [
+            LONG_HEADERS,
+            ["2023", "", "", "Xã Đăk Long", "gia_dinh", "1.250", "1.100", "980", SOURCE],
+        ],
+    )
+    simple_xlsx(
+        "bad_recognized_over_total.xlsx",
+        [
+            LONG_HEADERS,
+            [2025, "Quảng Ngãi", "", "Xã Đăk Long", "gia_dinh", 9120, None, 9500, SOURCE],
+        ],
+    )
+    write_csv(
+        "bad_negative_count.csv",
+        [
+            LONG_HEADERS,
+            ["2025", "Quảng Ngãi", "", "Xã Đăk Long", "gia_dinh", "9.120", "-5", "0", SOURCE],
+        ],
+    )
+    write_csv(
+        "bad_duplicate_rows.csv",
+        [LONG_HEADERS, GOOD_LONG_ROWS[0], GOOD_LONG_ROWS[1], GOOD_LONG_ROWS[0]],
+    )
     # Three good rows and one bad one (registered above the total): nothing may be written.
-    write_csv("bad_three_good_one_bad.csv", [
-        LONG_HEADERS,
-        *GOOD_LONG_ROWS,
-        ["2025", "Quảng Ngãi", "", "Xã Bình Sơn", "gia_dinh", "5.000", "5.200", "4.000", SOURCE],
-    ])
+    write_csv(
+        "bad_three_good_one_bad.csv",
+        [
+            LONG_HEADERS,
+            *GOOD_LONG_ROWS,
+            [
+                "2025",
+                "Quảng Ngãi",
+                "",
+                "Xã Bình Sơn",
+                "gia_dinh",
+                "5.000",
+                "5.200",
+                "4.000",
+                SOURCE,
+            ],
+        ],
+    )
 
 
 def bad_files() -> None:
     (HERE / "bad_empty.csv").write_bytes(b"")
     simple_xlsx("bad_header_only.xlsx", [LONG_HEADERS])
-    simple_xlsx("bad_no_header.xlsx", [
-        ["Danh sách gửi kèm công văn"],
-        ["Xã Đăk Long", "đã nộp"],
-        ["Xã Trà Bồng", "chưa nộp"],
-    ], sheet="Trang tính1")
+    simple_xlsx(
+        "bad_no_header.xlsx",
+        [
+            ["Danh sách gửi kèm công văn"],
+            ["Xã Đăk Long", "đã nộp"],
+            ["Xã Trà Bồng", "chưa nộp"],
+        ],
+        sheet="Trang tính1",
+    )
     (HERE / "bad_png_renamed.xlsx").write_bytes(tiny_png())
     (HERE / "bad_random_bytes.xlsx").write_bytes(random.Random(20251215).randbytes(3000))
     good = (HERE / "ok_long_title_totals.xlsx").read_bytes()
-    (HERE / "bad_corrupt_zip.xlsx").write_bytes(good[: len(good) // 2])  # a download cut off half way
+    (HERE / "bad_corrupt_zip.xlsx").write_bytes(
+        good[: len(good) // 2]
+    )  # a download cut off half way
 
 
 def bad_targets() -> None:
-    simple_xlsx("bad_targets_percent_120.xlsx", [
-        TARGET_HEADERS,
-        ["Xã Đăk Long", "Quảng Ngãi", "Gia đình học tập", 2030, 120, "Nghị quyết số 12/NQ-HĐND ngày 20/12/2025"],
-    ], sheet="Mục tiêu")
-    write_csv("bad_targets_no_source.csv", [
-        TARGET_HEADERS,
-        ["Xã Đăk Long", "Quảng Ngãi", "Gia đình học tập", "2030", "85,5", ""],
-    ])
-    write_csv("bad_targets_year_2040.csv", [
-        TARGET_HEADERS,
-        ["Xã Đăk Long", "Quảng Ngãi", "Gia đình học tập", "2040", "90", "Nghị quyết số 12/NQ-HĐND ngày 20/12/2025"],
-    ])
+    simple_xlsx(
+        "bad_targets_percent_120.xlsx",
+        [
+            TARGET_HEADERS,
+            [
+                "Xã Đăk Long",
+                "Quảng Ngãi",
+                "Gia đình học tập",
+                2030,
+                120,
+                "Nghị quyết số 12/NQ-HĐND ngày 20/12/2025",
+            ],
+        ],
+        sheet="Mục tiêu",
+    )
+    write_csv(
+        "bad_targets_no_source.csv",
+        [
+            TARGET_HEADERS,
+            ["Xã Đăk Long", "Quảng Ngãi", "Gia đình học tập", "2030", "85,5", ""],
+        ],
+    )
+    write_csv(
+        "bad_targets_year_2040.csv",
+        [
+            TARGET_HEADERS,
+            [
+                "Xã Đăk Long",
+                "Quảng Ngãi",
+                "Gia đình học tập",
+                "2040",
+                "90",
+                "Nghị quyết số 12/NQ-HĐND ngày 20/12/2025",
+            ],
+        ],
+    )
 
 
 def tiny_png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def main() -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from metrics import cli
+from metrics.cli.common import EXIT_OK, Refused, add_db, open_copy, year
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from metrics.report import progress_for
+    from metrics.locality_progress import progress_for
     from metrics.resolve import LocalityIndex
 
     reg = registry()
@@ -19,25 +19,29 @@ def cmd_progress(args: argparse.Namespace) -> int:
     if args.indicator:
         ind = reg.resolve_alias(args.indicator)
         if ind is None:
-            raise cli.Refused(f"Không có chỉ tiêu “{args.indicator}”. Các mã chỉ tiêu: {', '.join(reg.ids())}.")
+            raise Refused(
+                f"Không có chỉ tiêu “{args.indicator}”. Các mã chỉ tiêu: {', '.join(reg.ids())}."
+            )
         indicators = [ind.id]
-    con = cli._open_existing(args.db)
+    con = open_copy(args.db)
     try:
         res = LocalityIndex.from_store(con).resolve(args.locality, year=args.year)
         if not res.ok or res.locality is None:
             lines = [res.message] + [f"  - {c.label}  [{c.id}]" for c in res.candidates]
-            raise cli.Refused("\n".join(lines))
+            raise Refused("\n".join(lines))
         items = progress_for(con, res.locality.id, args.year, indicators)
     finally:
         con.close()
     if args.json:
         print(json.dumps([it.public() for it in items], ensure_ascii=False, indent=2))
-        return cli.EXIT_OK
+        return EXIT_OK
     loc = res.locality
     synthetic = any(it.synthetic for it in items)
     print(f"{loc.label} — năm {args.year}")
     if synthetic:
-        print("Dữ liệu minh họa: các số liệu dưới đây là số liệu tổng hợp ngẫu nhiên, không phải số liệu thật.")
+        print(
+            "Dữ liệu minh họa: các số liệu dưới đây là số liệu tổng hợp ngẫu nhiên, không phải số liệu thật."
+        )
     header = f"{'Chỉ tiêu':<44} {'Công nhận/Tổng số':>22} {'Tỷ lệ':>8} {'Mục tiêu':>16} {'Đạt KH':>8}  Trạng thái"
     print(header)
     print("-" * len(header))
@@ -46,7 +50,9 @@ def cmd_progress(args: argparse.Namespace) -> int:
             counts = f"chưa có số liệu năm {args.year}"
         else:
             counts = f"{fmt_int(it.recognized)}/{fmt_int(it.total)}"
-        target = f"{fmt_pct(it.target_pct, 0)} ({it.target_year})" if it.target_pct is not None else "–"
+        target = (
+            f"{fmt_pct(it.target_pct, 0)} ({it.target_year})" if it.target_pct is not None else "–"
+        )
         print(
             f"{it.indicator_label[:44]:<44} {counts:>22} {fmt_pct(it.rate_pct):>8} {target:>16} "
             f"{fmt_pct(it.plan_pct, 0):>8}  {it.status_label}"
@@ -54,10 +60,18 @@ def cmd_progress(args: argparse.Namespace) -> int:
         notes = []
         if it.rate_pct is None and it.rate_registered_pct is not None:
             notes.append(f"tỷ lệ trên số đăng ký: {fmt_pct(it.rate_registered_pct)}")
-        if it.reporting_communes is not None and it.communes_in_area and it.reporting_communes < it.communes_in_area:
-            notes.append(f"{it.communes_in_area - it.reporting_communes}/{it.communes_in_area} xã chưa báo cáo")
+        if (
+            it.reporting_communes is not None
+            and it.communes_in_area
+            and it.reporting_communes < it.communes_in_area
+        ):
+            notes.append(
+                f"{it.communes_in_area - it.reporting_communes}/{it.communes_in_area} xã chưa báo cáo"
+            )
         if it.required_pp_per_year:
-            notes.append(f"cần tăng {fmt_num(it.required_pp_per_year)} điểm %/năm đến {it.target_year}")
+            notes.append(
+                f"cần tăng {fmt_num(it.required_pp_per_year)} điểm %/năm đến {it.target_year}"
+            )
         if it.change_pp is not None:
             notes.append(f"so với năm trước {fmt_pp(it.change_pp)}")
         if it.target_scope:
@@ -66,17 +80,25 @@ def cmd_progress(args: argparse.Namespace) -> int:
             notes.append(f"{it.unplaceable} xã cũ bị chia tách, không quy được số liệu")
         if notes:
             print(f"{'':<44}   " + "; ".join(notes))
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("progress", help="tiến độ của một địa bàn so với mục tiêu, theo từng chỉ tiêu")
-    p.add_argument("--locality", required=True, metavar="TEXT", help="mã hoặc tên địa bàn (\"Quảng Ngãi\", \"Xã Đăk Long, Quảng Ngãi\", 23368)")
-    p.add_argument("--year", required=True, type=cli._year, help="năm đánh giá")
-    p.add_argument("--indicator", metavar="ID", help="chỉ một chỉ tiêu (mã hoặc tên, ví dụ gia_dinh)")
-    p.add_argument("--json", action="store_true", help="in mảng JSON, mỗi chỉ tiêu một đối tượng (xem README)")
-    cli._add_db(p)
+    p = sub.add_parser(
+        "progress", help="tiến độ của một địa bàn so với mục tiêu, theo từng chỉ tiêu"
+    )
+    p.add_argument(
+        "--locality",
+        required=True,
+        metavar="TEXT",
+        help='mã hoặc tên địa bàn ("Quảng Ngãi", "Xã Đăk Long, Quảng Ngãi", 23368)',
+    )
+    p.add_argument("--year", required=True, type=year, help="năm đánh giá")
+    p.add_argument(
+        "--indicator", metavar="ID", help="chỉ một chỉ tiêu (mã hoặc tên, ví dụ gia_dinh)"
+    )
+    p.add_argument(
+        "--json", action="store_true", help="in mảng JSON, mỗi chỉ tiêu một đối tượng (xem README)"
+    )
+    add_db(p)
     p.set_defaults(func=cmd_progress)
-
-
-cli.EXTRA_COMMANDS.append(register)

@@ -2,8 +2,9 @@
 
 Old workbooks were typed with ".VnTime" (TCVN3) or "VNI-Times" fonts: the file holds Windows
 code page 1252 characters that only those fonts drew as Vietnamese ("Gia ®×nh häc tËp",
-"Gia ñình hoïc taäp"). The importer tries each conversion on the header row and keeps the one
-under which the table's headers are recognised, then converts every cell of that sheet.
+"Gia ñình hoïc taäp"). metrics.inputs.layouts.detect_encoding tries each conversion on the header
+row and keeps the one under which the table's headers are recognised; every cell of that sheet is
+then converted.
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ def _build_vni() -> dict[str, str]:
     for lower in (True, False):
         case: Callable[[str], str] = (lambda s: s) if lower else str.upper
         tones = _VNI_TONES if lower else _VNI_TONES_UPPER
-        circ = _VNI_CIRCUMFLEX_TONES if lower else {k.upper(): v for k, v in _VNI_CIRCUMFLEX_TONES.items()}
+        circ = (
+            _VNI_CIRCUMFLEX_TONES
+            if lower
+            else {k.upper(): v for k, v in _VNI_CIRCUMFLEX_TONES.items()}
+        )
         breve = _VNI_BREVE_TONES if lower else {k.upper(): v for k, v in _VNI_BREVE_TONES.items()}
         for vowel in "aeouy":
             base = case(vowel)
@@ -57,8 +62,24 @@ def _build_vni() -> dict[str, str]:
             for mark, comb in tones.items():
                 table[code + mark] = nfc(letter + comb)
     # i and y with tones are single characters.
-    table.update({"í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "Í": "Í", "Ì": "Ì", "Æ": "Ỉ", "Ó": "Ĩ", "Ò": "Ị",
-                  "î": "ỵ", "Î": "Ỵ", "ñ": "đ", "Ñ": "Đ"})
+    table.update(
+        {
+            "í": "í",
+            "ì": "ì",
+            "æ": "ỉ",
+            "ó": "ĩ",
+            "ò": "ị",
+            "Í": "Í",
+            "Ì": "Ì",
+            "Æ": "Ỉ",
+            "Ó": "Ĩ",
+            "Ò": "Ị",
+            "î": "ỵ",
+            "Î": "Ỵ",
+            "ñ": "đ",
+            "Ñ": "Đ",
+        }
+    )
     return table
 
 

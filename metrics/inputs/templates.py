@@ -55,7 +55,16 @@ def build_template(kind: TemplateKind) -> bytes:
     # A fixed creation date: the same template is the same bytes whenever it is made (its hash
     # then tells an untouched template from a filled one).
     wb.set_properties({"created": datetime(2025, 7, 1, tzinfo=UTC)})
-    head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True})
+    head = wb.add_format(
+        {
+            "bold": True,
+            "bg_color": "#DCE6F1",
+            "border": 1,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+        }
+    )
     title = wb.add_format({"bold": True, "font_size": 13})
     text = wb.add_format({"text_wrap": True, "valign": "top"})
     count = wb.add_format({"num_format": "#,##0", "border": 1})
@@ -101,11 +110,46 @@ def build_template(kind: TemplateKind) -> bytes:
         ]
     elif kind == "long":
         data.write(0, 0, "KẾT QUẢ CÔNG NHẬN DANH HIỆU HỌC TẬP", title)
-        headers = ["Năm", "Tỉnh", "Huyện", "Xã", "Mã xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận",
-                   "Tốt", "Khá", "Trung bình", "Mức độ 1", "Mức độ 2", "Nguồn"]
+        headers = [
+            "Năm",
+            "Tỉnh",
+            "Huyện",
+            "Xã",
+            "Mã xã",
+            "Chỉ tiêu",
+            "Tổng số",
+            "Đăng ký",
+            "Công nhận",
+            "Tốt",
+            "Khá",
+            "Trung bình",
+            "Mức độ 1",
+            "Mức độ 2",
+            "Nguồn",
+        ]
         data.write_row(2, 0, headers, head)
-        data.write_row(3, 0, [2023, "Kon Tum", "Ia H'Drai", "", "", "Đơn vị học tập cấp huyện", 23, 23, 23, 23, "", "", "", "",
-                              "Quyết định số 87/QĐ-UBND ngày 10/02/2024 của UBND huyện Ia H’Drai"], cell)
+        data.write_row(
+            3,
+            0,
+            [
+                2023,
+                "Kon Tum",
+                "Ia H'Drai",
+                "",
+                "",
+                "Đơn vị học tập cấp huyện",
+                23,
+                23,
+                23,
+                23,
+                "",
+                "",
+                "",
+                "",
+                "Quyết định số 87/QĐ-UBND ngày 10/02/2024 của UBND huyện Ia H’Drai",
+            ],
+            cell,
+        )
         data.freeze_panes(3, 0)
         data.set_column(0, 0, 7)
         data.set_column(1, 5, 18)
@@ -119,8 +163,19 @@ def build_template(kind: TemplateKind) -> bytes:
         data.write(0, 0, "MỤC TIÊU XÂY DỰNG XÃ HỘI HỌC TẬP", title)
         headers = ["Địa bàn", "Tỉnh", "Chỉ tiêu", "Năm", "Mục tiêu (%)", "Nguồn"]
         data.write_row(2, 0, headers, head)
-        data.write_row(3, 0, ["Xã Đăk Long", "Quảng Ngãi", "Gia đình học tập", 2026, 50,
-                              "Báo cáo sơ kết giai đoạn 2024–2025 và kế hoạch 2026–2030 của UBND xã Đăk Long"], cell)
+        data.write_row(
+            3,
+            0,
+            [
+                "Xã Đăk Long",
+                "Quảng Ngãi",
+                "Gia đình học tập",
+                2026,
+                50,
+                "Báo cáo sơ kết giai đoạn 2024–2025 và kế hoạch 2026–2030 của UBND xã Đăk Long",
+            ],
+            cell,
+        )
         data.freeze_panes(3, 0)
         data.set_column(0, 2, 22)
         data.set_column(3, 4, 12)
@@ -140,7 +195,9 @@ def build_template(kind: TemplateKind) -> bytes:
     guide.write(r, 0, "Mã và tên các chỉ tiêu:", title)
     r += 1
     for ind in reg.ordered():
-        guide.write(r, 0, f"{ind.id} — {ind.label_vi}: {ind.numerator_vi} / {ind.denominator_vi}", text)
+        guide.write(
+            r, 0, f"{ind.id} — {ind.label_vi}: {ind.numerator_vi} / {ind.denominator_vi}", text
+        )
         r += 1
     wb.close()
     return buffer.getvalue()

@@ -1,0 +1,66 @@
+"""`xhht`: the command-line face of the core — the table of commands and `main`.
+
+Exit codes for every command: 0 success, 1 input refused (with the reason), 2 usage error.
+Each command module has a `register(subparsers)`; COMMANDS lists them in the order `--help` shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from metrics.cli import accounts, export, imports, localities, progress, store, templates
+from metrics.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Refused
+
+__all__ = ["COMMANDS", "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "Refused", "build_parser", "main"]
+
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    store.register,  # init, demo, check, store copy/upgrade
+    localities.register,  # localities find
+    progress.register,  # progress
+    imports.register,  # import, history, rollback
+    accounts.register,  # accounts add
+    templates.register,  # template
+    export.register,  # export
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xhht",
+        description="Bảng theo dõi chỉ tiêu xây dựng xã hội học tập: kho dữ liệu, danh mục địa bàn, tiến độ.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", required=True)
+    for register in COMMANDS:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except Refused as exc:
+        if getattr(args, "json", False):
+            # --json callers read stdout: the refusal is a JSON object there too.
+            print(
+                json.dumps(
+                    {
+                        "status": "refused",
+                        "problems": [
+                            {"sheet": None, "row": None, "column": None, "message": str(exc)}
+                        ],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except BrokenPipeError:
+        # `xhht … | head`: the reader left; not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK

@@ -1,0 +1,7 @@
+"""`python -m metrics.cli`: the same as the `xhht` console script."""
+
+import sys
+
+from metrics.cli import main
+
+sys.exit(main())

@@ -1,0 +1,124 @@
+"""What every `xhht` command shares: exit codes, the refusal, --db and how a command opens the store."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from metrics.config import ENV_DB
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class Refused(Exception):
+    """The input was understood but cannot be accepted; the message says why (Vietnamese)."""
+
+
+def add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        metavar="KHO",
+        help=f"kho dữ liệu: tệp DuckDB hoặc postgresql://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ:CỔNG/CSDL "
+        f"(mặc định: biến môi trường {ENV_DB}, nếu không có thì .xhht/xhht.duckdb)",
+    )
+
+
+def location(text: str | None):
+    """The store --db names (else $XHHT_DB, else the default file), or Refused saying why not."""
+    from metrics.backend import parse_location
+    from metrics.store import StoreError
+
+    try:
+        return parse_location(text)
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+
+
+def open_copy(text: str | None, role: str = "đọc"):
+    """A copy of the store in memory for a command that reads: the store itself is held only
+    while the copy is taken, so imports and the app go on meanwhile."""
+    from metrics.snapshot import load
+    from metrics.store import StoreError
+
+    try:
+        return load(location(text), role=role).con
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+
+
+@contextmanager
+def writer(text: str | None, role: str):
+    """The store's write lock and one transaction (see metrics.backend.writing)."""
+    from metrics.backend import writing
+    from metrics.store import StoreError
+
+    try:
+        with writing(location(text), role=role) as con:
+            yield con
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+
+
+def remove_file_store(path: Path, force: bool) -> None:
+    if path.exists():
+        if not force:
+            raise Refused(
+                f"Tệp {path} đã có. Dùng --force để thay bằng kho mới (dữ liệu cũ trong tệp sẽ mất)."
+            )
+        path.unlink()
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():
+            wal.unlink()
+
+
+def new_store(
+    args: argparse.Namespace, build: Callable[[duckdb.DuckDBPyConnection], object]
+) -> tuple[object, str]:
+    """Build a new store with `build`: a file appears whole or not at all (built beside it, then
+    renamed over it); a PostgreSQL database must hold no store yet and gets it in transactions."""
+    from metrics.backend import StoreLocation, creating
+    from metrics.store import StoreError
+
+    loc = location(args.db)
+    try:
+        if loc.is_postgres:
+            if args.force:
+                raise Refused(
+                    "--force chỉ dùng cho tệp DuckDB. Với PostgreSQL, dùng một cơ sở dữ liệu trống "
+                    "(createdb) hoặc tự xóa các bảng cũ."
+                )
+            with creating(loc) as con:
+                return build(con), str(loc)
+        assert loc.path is not None
+        path = loc.path
+        if path.exists() and not args.force:
+            raise Refused(
+                f"Tệp {path} đã có. Dùng --force để thay bằng kho mới (dữ liệu cũ trong tệp sẽ mất)."
+            )
+        tmp = path.with_name(path.name + ".building")
+        tmp.unlink(missing_ok=True)
+        try:
+            with creating(StoreLocation(str(tmp), path=tmp, is_default=loc.is_default)) as con:
+                out = build(con)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        remove_file_store(path, force=True)
+        tmp.replace(path)  # the store appears whole or not at all
+        return out, str(path)
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+
+
+def year(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"năm phải là số nguyên, không phải “{text}”") from None
+    if not 2000 <= value <= 2100:
+        raise argparse.ArgumentTypeError(f"năm {value} nằm ngoài khoảng 2000–2100")
+    return value

@@ -1,0 +1,79 @@
+"""`xhht export {png,svg,pptx,xlsx,docx}`: the conference documents from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from metrics.cli.common import EXIT_OK, Refused, add_db, open_copy, year
+from metrics.indicators import registry
+
+SUFFIX = {"png": ".png", "svg": ".svg", "pptx": ".pptx", "xlsx": ".xlsx", "docx": ".docx"}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    # The format modules load python-pptx, python-docx, xlsxwriter and plotly: only for this command.
+    from metrics.outputs.context import chart_export
+    from metrics.outputs.deck import build_deck
+    from metrics.outputs.images import ExportError
+    from metrics.outputs.report_draft import build_report
+    from metrics.outputs.workbook import build_workbook
+    from metrics.resolve import LocalityIndex
+
+    out = Path(args.output)
+    if out.suffix.lower() != SUFFIX[args.kind]:
+        raise Refused(
+            f"Tệp ra của định dạng {args.kind} phải có đuôi {SUFFIX[args.kind]} (đang là “{out.name}”)."
+        )
+    if not out.parent.exists():
+        raise Refused(f"Không có thư mục {out.parent}.")
+    indicator = None
+    if args.kind in ("png", "svg"):
+        ind = registry().resolve_alias(args.indicator or "")
+        if ind is None:
+            raise Refused(f"Xuất ảnh cần --indicator (một trong: {', '.join(registry().ids())}).")
+        indicator = ind.id
+    con = open_copy(args.db)
+    try:
+        res = LocalityIndex.from_store(con).resolve(args.locality, year=args.year)
+        if not res.ok or res.locality is None:
+            raise Refused(
+                "\n".join([res.message] + [f"  - {c.label}  [{c.id}]" for c in res.candidates])
+            )
+        try:
+            if args.kind in ("png", "svg"):
+                assert indicator is not None
+                out.write_bytes(
+                    chart_export(
+                        con, res.locality.id, args.year, indicator, args.kind, scale=args.scale
+                    )
+                )
+            elif args.kind == "pptx":
+                n = build_deck(con, res.locality.id, args.year, out)
+                print(f"{n} trang chiếu.")
+            elif args.kind == "xlsx":
+                build_workbook(con, res.locality.id, args.year, out)
+            else:
+                build_report(con, res.locality.id, args.year, out)
+        except ExportError as exc:
+            raise Refused(str(exc)) from exc
+    finally:
+        con.close()
+    print(f"Đã xuất {out} ({res.locality.label}, năm {args.year}).")
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export", help="xuất ảnh biểu đồ, bộ trình chiếu, bảng tính hoặc dự thảo báo cáo"
+    )
+    p.add_argument("kind", choices=list(SUFFIX), help="png, svg (một biểu đồ), pptx, xlsx, docx")
+    p.add_argument("--locality", required=True, metavar="TEXT", help="mã hoặc tên địa bàn")
+    p.add_argument("--year", required=True, type=year, help="năm")
+    p.add_argument("--indicator", metavar="ID", help="chỉ tiêu của biểu đồ (png, svg)")
+    p.add_argument(
+        "--scale", type=float, default=1.0, help="hệ số phóng ảnh PNG (2 cho ảnh 3840×2160)"
+    )
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="tệp ghi ra")
+    add_db(p)
+    p.set_defaults(func=cmd_export)

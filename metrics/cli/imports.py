@@ -1,0 +1,125 @@
+"""`xhht import`, `history`, `rollback`: bringing figures in, and taking them back."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from metrics.cli.common import EXIT_OK, EXIT_REFUSED, Refused, add_db, open_copy, writer
+from metrics.fmt import fmt_int
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Check on a copy of the store (the store is not held while a large file is read), then
+    take the write lock only to write."""
+    from metrics.inputs import check_file, write_checked
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise Refused(f"Không tìm thấy tệp {path}.")
+    con = open_copy(args.db, role=f"nhập {path.name}")
+    try:
+        result = check_file(con, path, sheet=args.sheet)
+    finally:
+        con.close()
+    if result.status != "refused" and not args.dry_run:
+        with writer(args.db, role=f"nhập {path.name}") as wcon:
+            write_checked(wcon, result, user=args.user)
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        if result.status == "refused":
+            print(
+                f"Không nhập tệp {path.name}: có {len(result.problems)} lỗi. Kho dữ liệu không thay đổi."
+            )
+            for p in result.problems:
+                print(f"  - {p}")
+        else:
+            what = "Sẽ nhập" if result.status == "dry_run" else "Đã nhập"
+            kind = "số liệu kết quả" if result.kind == "results" else "mục tiêu"
+            batch = f" (lô {result.batch})" if result.batch else ""
+            print(
+                f"{what} {fmt_int(result.rows)} dòng {kind} từ trang “{result.sheet}”{batch}: "
+                f"{fmt_int(result.new)} mới, {fmt_int(result.changed)} thay đổi, {fmt_int(result.unchanged)} không đổi."
+            )
+        for note in result.notes:
+            print(f"  · {note}")
+    return EXIT_REFUSED if result.status == "refused" else EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from metrics.register_queries import batches
+
+    con = open_copy(args.db)
+    try:
+        frame = batches(con)
+    finally:
+        con.close()
+    if args.json:
+        print(
+            json.dumps(
+                frame.with_columns(
+                    frame["created_at"].cast(str), frame["rolled_back_at"].cast(str)
+                ).to_dicts(),
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    kinds = {
+        "registers": "danh mục",
+        "demo": "minh họa",
+        "seed": "báo cáo mẫu",
+        "import": "nhập tệp",
+    }
+    for b in frame.iter_rows(named=True):
+        state = (
+            "đang dùng"
+            if b["status"] == "active"
+            else f"đã hoàn tác {b['rolled_back_at']:%d/%m/%Y %H:%M}"
+        )
+        print(
+            f"Lô {b['id']:>4}  {b['created_at']:%d/%m/%Y %H:%M}  {kinds.get(b['kind'], b['kind']):<12} "
+            f"{fmt_int(b['rows']):>9} dòng  {b['created_by']:<14} {b['file_name'] or '':<30} {state}"
+        )
+    return EXIT_OK
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from metrics.store import StoreError, rollback_batch
+
+    try:
+        with writer(args.db, role=f"hoàn tác lô {args.batch}") as con:
+            rollback_batch(con, args.batch)
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+    print(f"Đã hoàn tác lô {args.batch}: các số liệu trước đó (nếu có) được dùng lại.")
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import", help="nhập kết quả hoặc mục tiêu từ tệp Excel/CSV (tất cả hoặc không gì cả)"
+    )
+    p.add_argument("file", metavar="FILE", help="tệp .xlsx, .xls hoặc .csv")
+    p.add_argument("--sheet", help="tên trang (mặc định: trang đầu tiên có bảng hợp lệ)")
+    p.add_argument(
+        "--dry-run", action="store_true", help="chỉ kiểm tra và cho biết sẽ thay đổi gì, không ghi"
+    )
+    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.add_argument("--user", help="người nhập (mặc định: tên đăng nhập)")
+    add_db(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("history", help="các lô đã nhập")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    add_db(p)
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser(
+        "rollback", help="hoàn tác một lô nhập; số liệu cũ mà nó thay thế được dùng lại"
+    )
+    p.add_argument("batch", type=int, metavar="BATCH", help="số lô (xem `xhht history`)")
+    add_db(p)
+    p.set_defaults(func=cmd_rollback)

@@ -1,0 +1,39 @@
+"""Cell values as text, and the counts and percentages users type as text ("1.234", "85,5")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).strip()  # NFD input (macOS, cp1258) → NFC
+    return "" if text.lower() in ("nan", "none") else text
+
+
+def parse_count(text: str) -> int | None:
+    """'1.234' or '1 234' or '1234' → 1234; raises ValueError for non-integers."""
+    t = text.replace("\u00a0", "").replace(" ", "")
+    if t in ("", "-", "–"):
+        return None
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", t):
+        t = t.replace(".", "")
+    if re.fullmatch(r"\d+\.0+", t):  # Excel numbers read as text ("1234.0")
+        t = t.split(".")[0]
+    if not re.fullmatch(r"-?\d+", t):
+        raise ValueError(t)
+    return int(t)
+
+
+def parse_percent(text: str) -> float | None:
+    """'85,5' or '85.5' or '85,5%' or '1.234,5' → a float; raises ValueError for what is no number."""
+    t = text.replace("\u00a0", "").replace(" ", "").rstrip("%")
+    if t in ("", "-", "–"):
+        return None
+    if "," in t and "." not in t:
+        t = t.replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+", t):
+        t = t.replace(".", "").replace(",", ".")
+    return float(t)

@@ -1,0 +1,134 @@
+"""Checking one sheet: its encoding and table found, every row through the rules, the rows that
+pass as one frame of the store's columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from metrics.inputs.cells import cell_text
+from metrics.inputs.forms import COUNT_COLUMNS, FORMS, RESULTS, TARGETS, column_list
+from metrics.inputs.layouts import detect_encoding, rows_to_check
+from metrics.inputs.legacy_encodings import CONVERTERS, ENCODING_LABEL
+from metrics.inputs.lookups import communes_in
+from metrics.inputs.problems import Problem
+from metrics.inputs.rules import RowCheck, SheetCheck, check_row, empty_table, rules_for
+from metrics.resolve import LocalityIndex
+
+MAX_ROWS = 200_000
+
+
+@dataclass
+class CheckedSheet:
+    kind: str  # results | targets; "" when the sheet holds no table (a refusal for too many rows: the layout)
+    sheet: str
+    frame: (
+        pl.DataFrame
+    )  # the rows that passed, with their spreadsheet row (_row) and place (_locality)
+    problems: list[Problem]
+    notes: list[str]
+
+
+def check_sheet(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, sheet: str, rows: list[list[object]]
+) -> CheckedSheet:
+    """A sheet's table, row by row through the rules: the rows that pass, every problem, and notes
+    (a legacy encoding converted, totals rows skipped, totals taken from the register)."""
+    detected = detect_encoding(rows)
+    if detected is None:
+        message = (
+            f"Không tìm thấy dòng tiêu đề. Bảng kết quả cần các cột: {column_list(RESULTS)}; "
+            f"bảng mục tiêu cần: {column_list(TARGETS)}."
+        )
+        return CheckedSheet("", sheet, pl.DataFrame(), [Problem(sheet, None, None, message)], [])
+    encoding, table = detected
+    notes: list[str] = []
+    if encoding != "unicode":
+        convert = CONVERTERS[encoding]
+        rows = [[convert(cell_text(c)) for c in r] for r in rows]
+        notes.append(
+            f"Trang “{sheet}” gõ bằng bảng mã {ENCODING_LABEL[encoding]}; đã chuyển sang Unicode."
+        )
+    body = rows[table.header_idx + 1 :]
+    if len(body) > MAX_ROWS:
+        # The layout (results, wide, targets), as this refusal has always reported it.
+        return CheckedSheet(
+            table.kind,
+            sheet,
+            pl.DataFrame(),
+            [
+                Problem(
+                    sheet,
+                    None,
+                    None,
+                    f"Trang có {len(body)} dòng, quá giới hạn {MAX_ROWS}. Tách thành nhiều tệp.",
+                )
+            ],
+            [],
+        )
+    form = FORMS[table.form]
+    sheet_check = SheetCheck(sheet, form, index, rules_for(form))
+    problems: list[Problem] = []
+    records: list[dict] = []
+    communes: dict[str, int] = {}  # place id → its communes in the register, counted once
+    for row in rows_to_check(table, body, notes):
+        checked = check_row(row, sheet_check)
+        if checked.faults:
+            problems.extend(checked.problems())
+        elif form is RESULTS:
+            records.append(_result_record(con, checked, communes, notes))
+        else:
+            records.append(_target_record(checked))
+    if not records and not problems:
+        problems.append(empty_table(form, sheet))
+    return CheckedSheet(
+        form.name, sheet, pl.DataFrame(records, schema=form.frame_schema), problems, notes
+    )
+
+
+def _result_record(
+    con: duckdb.DuckDBPyConnection, checked: RowCheck, communes: dict[str, int], notes: list[str]
+) -> dict:
+    assert checked.locality is not None and checked.indicator is not None
+    place, counts = checked.locality, dict(checked.counts)
+    from_register = False
+    # A province or old district reporting "Cộng đồng học tập cấp xã" without a total: its
+    # total is the number of its communes, which the register knows.
+    if (
+        counts.get("total") is None
+        and checked.indicator.id == "cong_dong_xa"
+        and place.level in ("province", "old_province", "old_district")
+    ):
+        if place.id not in communes:
+            communes[place.id] = communes_in(con, place)
+        counts["total"] = communes[place.id]
+        from_register = True
+        notes.append(
+            f"Dòng {checked.row.excel_row}: tổng số xã của {place.name} lấy từ danh mục ({communes[place.id]} xã)."
+        )
+    return {
+        "locality_id": place.id,
+        "year": checked.year,
+        "indicator": checked.indicator.id,
+        **{c: counts.get(c) for c in COUNT_COLUMNS},
+        "total_from_register": from_register,
+        "source": checked.text("source") or None,
+        "_row": checked.row.excel_row,
+        "_locality": place.label,
+    }
+
+
+def _target_record(checked: RowCheck) -> dict:
+    assert checked.locality is not None and checked.indicator is not None
+    return {
+        "locality_id": checked.locality.id,
+        "indicator": checked.indicator.id,
+        "target_year": checked.year,
+        "percent": checked.percent,
+        "source": checked.source,
+        "confirmed": True,
+        "_row": checked.row.excel_row,
+        "_locality": checked.locality.label,
+    }

@@ -1,0 +1,227 @@
+"""Importing a file: check it against a store and say what it would change (new, changed,
+unchanged), then write it as one batch, all or nothing, through store.write_batch."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from metrics.inputs.checking import CheckedSheet, check_sheet
+from metrics.inputs.forms import FORMS
+from metrics.inputs.lookups import figures_in_force, previously_imported, provinces_of
+from metrics.inputs.problems import ImportRefused, Problem
+from metrics.inputs.reading import read_workbook
+from metrics.inputs.rules import outside_allowed_provinces
+from metrics.resolve import LocalityIndex
+from metrics.store import BatchInfo, file_sha256, transaction, write_batch
+
+
+@dataclass
+class ImportResult:
+    status: str  # imported | dry_run | refused
+    kind: str | None = None  # results | targets
+    sheet: str | None = None
+    batch: int | None = None
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    preview: pl.DataFrame | None = None
+    # What a write needs once the file is checked (kept out of as_dict).
+    parsed: CheckedSheet | None = None
+    file_name: str | None = None
+    file_sha256: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "kind": self.kind,
+            "sheet": self.sheet,
+            "batch": self.batch,
+            "rows": self.rows,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "problems": [p.as_dict() for p in self.problems],
+            "notes": self.notes,
+        }
+
+
+def _diff(con: duckdb.DuckDBPyConnection, parsed: CheckedSheet) -> pl.DataFrame:
+    """The checked rows, each marked new, changed or unchanged against the figures in force."""
+    form = FORMS[parsed.kind]
+    keys, values = list(form.key_columns), list(form.value_columns)
+    current = figures_in_force(con, form)
+    current = current.rename({v: f"{v}_old" for v in values}).with_columns(
+        pl.lit(True).alias("_exists")
+    )
+    incoming = parsed.frame.join(
+        current.cast({k: parsed.frame.schema[k] for k in keys}), on=keys, how="left"
+    )
+    same = pl.all_horizontal([pl.col(v).eq_missing(pl.col(f"{v}_old")) for v in values])
+    return incoming.with_columns(
+        pl.when(pl.col("_exists").is_null())
+        .then(pl.lit("new"))
+        .when(same)
+        .then(pl.lit("unchanged"))
+        .otherwise(pl.lit("changed"))
+        .alias("change")
+    )
+
+
+def check_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    sheet: str | None = None,
+    data: bytes | None = None,
+    index: LocalityIndex | None = None,
+    allowed_provinces: Sequence[str] | None = None,
+) -> ImportResult:
+    """Read and check a file against a store (any reader: a copy in memory will do) and say what
+    it would change. Status "dry_run", or "refused" with every problem; nothing is written.
+
+    `allowed_provinces` (official codes) limits an editor to their provinces; None: no limit."""
+    try:
+        sheets = read_workbook(path, data)
+    except ImportRefused as exc:
+        return ImportResult("refused", problems=exc.problems)
+    if sheet is not None:
+        names = [s for s, _ in sheets]
+        chosen = [s for s in sheets if s[0] == sheet]
+        if not chosen:
+            return ImportResult(
+                "refused",
+                problems=[
+                    Problem(
+                        sheet,
+                        None,
+                        None,
+                        f"Không có trang “{sheet}” trong tệp. Các trang: {', '.join(names)}.",
+                    )
+                ],
+            )
+        sheets = chosen
+    index = index or LocalityIndex.from_store(con)
+    parsed: CheckedSheet | None = None
+    first_problems: list[Problem] = []
+    # The first sheet with a table is the one imported (a workbook often opens on its instructions).
+    for name, rows in sheets:
+        attempt = check_sheet(con, index, name, rows)
+        if attempt.kind:
+            parsed = attempt
+            break
+        first_problems = first_problems or attempt.problems
+    if parsed is None:
+        return ImportResult("refused", problems=first_problems)
+    if allowed_provinces is not None and parsed.frame.height:
+        province_of = provinces_of(con, parsed.frame["locality_id"].unique().to_list())
+        parsed.problems.extend(
+            outside_allowed_provinces(
+                parsed.sheet, parsed.frame, province_of, set(allowed_provinces)
+            )
+        )
+    if parsed.problems:
+        return ImportResult(
+            "refused",
+            kind=parsed.kind,
+            sheet=parsed.sheet,
+            rows=parsed.frame.height + len(parsed.problems),
+            problems=parsed.problems,
+            notes=parsed.notes,
+        )
+    result = ImportResult(
+        "dry_run",
+        kind=parsed.kind,
+        sheet=parsed.sheet,
+        notes=parsed.notes,
+        parsed=parsed,
+        file_name=path.name,
+        file_sha256=file_sha256(path) if data is None else hashlib.sha256(data).hexdigest(),
+    )
+    _count_changes(con, result)
+    assert result.file_sha256 is not None
+    earlier = previously_imported(con, result.file_sha256)
+    if earlier:
+        result.notes.append(
+            f"Tệp có nội dung giống hệt tệp đã nhập ở lô {', '.join(map(str, earlier))}."
+        )
+    return result
+
+
+def _count_changes(con: duckdb.DuckDBPyConnection, result: ImportResult) -> None:
+    assert result.parsed is not None
+    diff = _diff(con, result.parsed)
+    counts = {
+        k: int(diff.filter(pl.col("change") == k).height) for k in ("new", "changed", "unchanged")
+    }
+    result.rows, result.preview = diff.height, diff
+    result.new, result.changed, result.unchanged = (
+        counts["new"],
+        counts["changed"],
+        counts["unchanged"],
+    )
+
+
+NOTHING_NEW = "Mọi số liệu trong tệp đã có trong kho, không có gì thay đổi: không tạo lô mới."
+
+
+def write_checked(
+    con: duckdb.DuckDBPyConnection, result: ImportResult, *, user: str | None = None
+) -> ImportResult:
+    """Write a checked file as one batch, inside the writer's transaction (metrics.backend.writing).
+
+    The changes are counted again against the store as it is now, under the write lock: a file
+    another writer landed meanwhile is not written twice."""
+    parsed = result.parsed
+    assert parsed is not None and result.status == "dry_run", (
+        "write_checked takes the result of check_file"
+    )
+    _count_changes(con, result)
+    result.status = "imported"
+    if result.new == 0 and result.changed == 0:
+        result.notes.append(NOTHING_NEW)
+        return result
+    info = BatchInfo(
+        kind="import",
+        synthetic=False,
+        created_by=user,
+        file_name=result.file_name,
+        file_sha256=result.file_sha256,
+        note=f"{FORMS[parsed.kind].batch_note} — trang {parsed.sheet}",
+    )
+    if parsed.kind == "results":
+        result.batch = write_batch(con, info, observations=parsed.frame)
+    else:
+        result.batch = write_batch(con, info, targets=parsed.frame)
+    return result
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    user: str | None = None,
+    data: bytes | None = None,
+    index: LocalityIndex | None = None,
+    allowed_provinces: Sequence[str] | None = None,
+) -> ImportResult:
+    """Check a file and (unless dry_run) write it as one batch through one read-write connection
+    (tests, one-process tools). A refused file writes nothing. Processes that share a store use
+    check_file on their copy, then write_checked under metrics.backend.writing."""
+    result = check_file(
+        con, path, sheet=sheet, data=data, index=index, allowed_provinces=allowed_provinces
+    )
+    if result.status == "refused" or dry_run:
+        return result
+    with transaction(con):
+        return write_checked(con, result, user=user)

@@ -1,0 +1,133 @@
+"""The two forms a file can hold, results and targets: their columns, how users spell the
+headers, the labels messages give columns, the words their messages differ in, their keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from metrics.store import LEVEL_COLUMNS
+
+# Column id → header spellings (compared with metrics.text.key).
+RESULT_HEADERS: dict[str, tuple[str, ...]] = {
+    "year": ("Năm", "Năm báo cáo", "Year"),
+    "province": ("Tỉnh", "Tỉnh/Thành phố", "Tỉnh, thành phố", "Province"),
+    "district": ("Huyện", "Huyện (cũ)", "Quận/Huyện", "District"),
+    "commune": ("Xã", "Xã/Phường", "Xã, phường", "Xã/Phường/Đặc khu", "Đơn vị", "Commune"),
+    "code": ("Mã xã", "Mã", "Mã đơn vị", "Mã ĐVHC", "Code"),
+    "indicator": ("Chỉ tiêu", "Danh hiệu", "Mô hình", "Indicator"),
+    "total": ("Tổng số", "Tổng", "Total"),
+    "registered": ("Đăng ký", "Số đăng ký", "Registered"),
+    "recognized": ("Công nhận", "Được công nhận", "Đạt", "Số công nhận", "Recognized"),
+    "level_tot": ("Tốt", "Loại tốt"),
+    "level_kha": ("Khá", "Loại khá"),
+    "level_trung_binh": ("Trung bình", "Loại trung bình"),
+    "level_muc_do_1": ("Mức độ 1", "Mức 1"),
+    "level_muc_do_2": ("Mức độ 2", "Mức 2"),
+    "source": ("Nguồn", "Văn bản", "Nguồn số liệu", "Source"),
+}
+TARGET_HEADERS: dict[str, tuple[str, ...]] = {
+    "place": ("Địa bàn", "Đơn vị", "Locality"),
+    "province": ("Tỉnh", "Tỉnh/Thành phố", "Province"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "year": ("Năm", "Năm mục tiêu", "Year"),
+    "percent": ("Mục tiêu (%)", "Mục tiêu", "Mục tiêu %", "Tỷ lệ mục tiêu", "Target (%)"),
+    "source": ("Nguồn", "Văn bản", "Source"),
+}
+# Column id → the label every message gives that column: its first spelling, the one the
+# templates use. The columns both forms have (year, province, indicator, source) are spelled
+# first alike in both, so one label serves both.
+HEADER_LABEL = {cid: names[0] for cid, names in {**RESULT_HEADERS, **TARGET_HEADERS}.items()}
+
+# The counts of a results row, in the order their columns are checked (and problems listed).
+COUNT_COLUMNS = ("total", "registered", "recognized", *LEVEL_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Form:
+    """What differs between a results table and a targets table; the rest is shared."""
+
+    name: str  # results | targets
+    headers: dict[str, tuple[str, ...]]
+    identifying_columns: frozenset[str]  # a header row with all of these is a table of this form
+    listed_columns: tuple[str, ...]  # what the "no header row" message asks for
+    years: tuple[int, int]  # the years a row may hold, both included
+    year_noun: str  # how the year problem names the year
+    indicator_examples: str  # how the indicator problem ends
+    row_noun: str  # what a row of the form holds, for the empty-table problem
+    duplicate_same: str  # what two duplicate rows share, in the words of the form
+    duplicate_column: str  # where a duplicate row is pointed at
+    key_columns: tuple[str, ...]  # a figure's key in the store: a duplicate repeats it
+    value_columns: tuple[str, ...]  # what a re-import compares to tell changed from unchanged
+    current_table: str  # where the store keeps the figures in force
+    frame_schema: dict[str, type[pl.DataType]]  # the checked rows' frame
+    batch_note: str  # how a batch of this form is described in the history
+
+
+RESULTS = Form(
+    name="results",
+    headers=RESULT_HEADERS,
+    identifying_columns=frozenset({"year", "indicator", "recognized"}),
+    listed_columns=(
+        "year",
+        "province",
+        "commune",
+        "indicator",
+        "total",
+        "registered",
+        "recognized",
+    ),
+    years=(2015, 2030),
+    year_noun="Năm",
+    indicator_examples="ví dụ: gia_dinh, “Gia đình học tập”, “Đơn vị học tập”.",
+    row_noun="số liệu",
+    duplicate_same="địa bàn, năm, chỉ tiêu",
+    duplicate_column="commune",
+    key_columns=("locality_id", "year", "indicator"),
+    value_columns=COUNT_COLUMNS,
+    current_table="observations_current",
+    frame_schema={
+        "locality_id": pl.String,
+        "year": pl.Int32,
+        "indicator": pl.String,
+        **{c: pl.Int64 for c in COUNT_COLUMNS},
+        "total_from_register": pl.Boolean,
+        "source": pl.String,
+        "_row": pl.Int64,
+        "_locality": pl.String,
+    },
+    batch_note="Kết quả",
+)
+TARGETS = Form(
+    name="targets",
+    headers=TARGET_HEADERS,
+    identifying_columns=frozenset({"place", "indicator", "year", "percent"}),
+    listed_columns=("place", "indicator", "year", "percent"),
+    years=(2021, 2035),
+    year_noun="Năm mục tiêu",
+    indicator_examples="ví dụ gia_dinh.",
+    row_noun="mục tiêu",
+    duplicate_same="địa bàn, chỉ tiêu, năm",
+    duplicate_column="place",
+    key_columns=("locality_id", "indicator", "target_year"),
+    value_columns=("percent",),
+    current_table="targets_current",
+    frame_schema={
+        "locality_id": pl.String,
+        "indicator": pl.String,
+        "target_year": pl.Int32,
+        "percent": pl.Float64,
+        "source": pl.String,
+        "confirmed": pl.Boolean,
+        "_row": pl.Int64,
+        "_locality": pl.String,
+    },
+    batch_note="Mục tiêu",
+)
+FORMS = {form.name: form for form in (RESULTS, TARGETS)}
+
+
+def column_list(form: Form) -> str:
+    """The columns a table of the form needs, as its labels: "Địa bàn, Chỉ tiêu, Năm, Mục tiêu (%)"."""
+    return ", ".join(HEADER_LABEL[c] for c in form.listed_columns)

@@ -1,0 +1,388 @@
+"""Progress of localities against their targets, per indicator: one locality or all the children of one.
+
+This is where figures (metrics.queries) meet the method (metrics.progress). `progress_table` is
+the one computation, over a frame of any number of localities × indicators; `progress_for` (one
+locality, as IndicatorProgress items) and `children_progress` (every commune of a province or
+every province of the country, as a frame) both call it, with the targets of
+queries.applicable_targets. The pages, the CLI (`xhht progress`), the exports and the tests all
+read these functions, so a number is the same wherever a user reads it. Method: docs/method.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+
+import duckdb
+import polars as pl
+
+from metrics import progress as pm
+from metrics import queries as q
+from metrics import register_queries as rq
+from metrics.indicators import registry
+from metrics.store import COUNTRY_ID, LEVEL_COLUMNS
+
+SCOPE_LABEL_VI = {
+    "country": "quốc gia",
+    "province": "tỉnh",
+    "commune": "xã",
+    "old_district": "huyện (cũ)",
+    "old_province": "tỉnh (cũ)",
+    "old_commune": "xã (cũ)",
+}
+KEYS = ["locality_id", "indicator"]
+
+
+@dataclass
+class IndicatorProgress:
+    # The stable JSON interface of `xhht progress --json` (README): do not rename these.
+    locality_code: str | None
+    locality_name: str
+    indicator: str
+    year: int
+    total: int | None
+    registered: int | None
+    recognized: int | None
+    rate_pct: float | None
+    rate_registered_pct: float | None
+    target_pct: float | None
+    target_year: int | None
+    target_source: str | None
+    target_2030_pct: float | None
+    status: str
+    projected_pct: float | None
+    required_pp_per_year: float | None
+    reporting_communes: int | None
+    communes_in_area: int | None
+    # Further detail for pages and exports.
+    locality_id: str = ""
+    indicator_label: str = ""
+    status_label: str = ""
+    target_scope: str | None = None  # quốc gia / tỉnh / xã …
+    target_scope_name: str | None = None
+    target_confirmed: bool | None = None
+    target_2030_source: str | None = None
+    plan_pct: float | None = None
+    expected_pct: float | None = None
+    ratio: float | None = None
+    method: str | None = None
+    base_year: int | None = None
+    base_pct: float | None = None
+    previous_pct: float | None = None
+    change_pp: float | None = None
+    change_rel_pct: float | None = None
+    change_since_base_pp: float | None = None
+    basis: str | None = None
+    unplaceable: int = 0
+    total_from_register: bool = False
+    synthetic: bool = False
+    sources: list[str] = field(default_factory=list)
+    levels: dict[str, int] = field(default_factory=dict)
+    has_data: bool = False
+
+    def public(self) -> dict:
+        """The documented JSON keys (and the extra detail after them). A shallow copy:
+        dataclasses.asdict deep-copies every value and was most of a province's compare page."""
+        out = {f: getattr(self, f) for f in _FIELD_NAMES}
+        out["sources"] = list(self.sources)
+        out["levels"] = dict(self.levels)
+        return out
+
+    @classmethod
+    def from_row(cls, row: dict) -> IndicatorProgress:
+        """A row of progress_table (levels from its level_* columns, sources a list)."""
+        levels = {
+            c.removeprefix("level_"): int(row[c]) for c in LEVEL_COLUMNS if row[c] is not None
+        }
+        sources = list(row["sources"] or [])
+        return cls(**{f: row[f] for f in _ROW_FIELDS}, sources=sources, levels=levels)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(IndicatorProgress))
+_ROW_FIELDS = tuple(f for f in _FIELD_NAMES if f not in ("sources", "levels"))
+
+
+def with_rates(figures: pl.DataFrame) -> pl.DataFrame:
+    """Figures (queries.*_figures) with rate_pct (of the total) and rate_registered_pct."""
+    rec = pl.col("recognized")
+    return figures.with_columns(
+        pm.rate_expr(rec, pl.col("total")).alias("rate_pct"),
+        pm.rate_expr(rec, pl.col("registered")).alias("rate_registered_pct"),
+    )
+
+
+def progress_table(
+    grid: pl.DataFrame, figures: pl.DataFrame, targets: pl.DataFrame, year: int
+) -> pl.DataFrame:
+    """The progress of each row of `grid` (locality_id, locality_code, locality_name, indicator,
+    and any further columns, kept) in `year`: one row each, with the columns of IndicatorProgress
+    (sources as a list, levels as the level_* columns).
+
+    `figures` are those localities' yearly figures with rates (with_rates), any years; `targets`
+    the targets that apply to each (queries.applicable_targets): `year` is judged against the
+    nearest target year at or after it, and the 2030 target is shown beside it."""
+    upto = figures.filter(pl.col("year") <= year)
+    labels = pl.col("scope_level").replace_strict(
+        SCOPE_LABEL_VI, default=None, return_dtype=pl.String
+    )
+    nearest = pm.nearest_targets(targets, year, KEYS).select(
+        *KEYS,
+        pl.col("target_year").cast(pl.Int64),
+        pl.col("percent").alias("target_pct"),
+        pl.col("source").alias("target_source"),
+        pl.col("confirmed").alias("target_confirmed"),
+        labels.alias("target_scope"),
+        pl.col("scope_name").alias("target_scope_name"),
+    )
+    t2030 = targets.filter(pl.col("target_year") == 2030).select(
+        *KEYS,
+        pl.col("percent").alias("target_2030_pct"),
+        pl.col("source").alias("target_2030_source"),
+    )
+    current = upto.filter(pl.col("year") == year).select(
+        *KEYS,
+        "total",
+        "registered",
+        "recognized",
+        "rate_pct",
+        "rate_registered_pct",
+        "reporting_communes",
+        "communes_in_area",
+        "basis",
+        "unplaceable",
+        "total_from_register",
+        "sources",
+        *LEVEL_COLUMNS,
+        pl.lit(True).alias("has_data"),
+    )
+    previous = upto.filter(pl.col("year") == year - 1).select(
+        *KEYS, pl.col("rate_pct").alias("previous_pct")
+    )
+    meta = (
+        upto.group_by(KEYS)
+        .agg(pl.col("synthetic").any())
+        .join(
+            figures.sort("year")
+            .group_by(KEYS)
+            .agg(pl.col("communes_in_area").drop_nulls().last().alias("_last_communes")),
+            on=KEYS,
+            how="full",
+            coalesce=True,
+        )
+    )
+    f = grid
+    for part in (current, previous, nearest, t2030, meta):
+        f = f.join(part, on=KEYS, how="left", maintain_order="left")
+    f = pm.judge(f, upto.select(*KEYS, "year", "rate_pct"), year, KEYS)
+    labels_of = {i.id: i.label_vi for i in registry().indicator}
+    status_labels = {s.value: s.label() for s in pm.Status}
+    return f.with_columns(
+        # Without a figure for the year: the latest number of communes in the area.
+        pl.when(pl.col("has_data"))
+        .then(pl.col("communes_in_area"))
+        .otherwise(pl.col("_last_communes"))
+        .alias("communes_in_area"),
+        pl.col("has_data").fill_null(False),
+        pl.col("synthetic").fill_null(False),
+        pl.col("unplaceable").fill_null(0),
+        pl.col("total_from_register").fill_null(False),
+        pl.lit(year).alias("year"),
+        pl.col("indicator").replace_strict(labels_of).alias("indicator_label"),
+        pl.col("status").replace_strict(status_labels).alias("status_label"),
+    )
+
+
+def progress_for(
+    con: duckdb.DuckDBPyConnection,
+    locality_id: str,
+    year: int,
+    indicators: Sequence[str] | None = None,
+    series: pl.DataFrame | None = None,
+) -> list[IndicatorProgress]:
+    """Every indicator (or the chosen ones) of one locality for one year. `series` may pass the
+    locality's series_all() when the caller has it already (a page draws its charts from it)."""
+    loc = rq.locality(con, locality_id)
+    if loc is None:
+        raise KeyError(locality_id)
+    reg = registry()
+    ids = list(indicators) if indicators else reg.ids()
+    for i in ids:
+        reg.by_id(i)  # an unknown indicator is refused here, by name
+    figures = series if series is not None else series_all(con, locality_id)
+    n = len(ids)
+    grid = pl.DataFrame(
+        {
+            "locality_id": [locality_id] * n,
+            "locality_code": [loc.get("code")] * n,
+            "locality_name": [loc["name"]] * n,
+            "indicator": ids,
+        },
+        schema={
+            "locality_id": pl.String,
+            "locality_code": pl.String,
+            "locality_name": pl.String,
+            "indicator": pl.String,
+        },
+    )
+    table = progress_table(
+        grid,
+        figures.with_columns(pl.lit(locality_id).alias("locality_id")),
+        q.applicable_targets(con, [locality_id]),
+        year,
+    )
+    return [IndicatorProgress.from_row(row) for row in table.iter_rows(named=True)]
+
+
+def children_progress(
+    con: duckdb.DuckDBPyConnection,
+    parent_id: str,
+    year: int,
+    indicators: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """Each commune of a province (or each province of the country), per indicator, with its
+    status, change and rank within the parent (1 = highest rate): progress_table for all the
+    children at once (a province has up to ~170 communes × 11 indicators)."""
+    if parent_id == COUNTRY_ID:
+        children = rq.provinces(con).with_columns(pl.lit("Tỉnh").alias("unit_type"))
+        figures = q.province_figures(con)
+    else:
+        children = rq.communes_of(con, parent_id)
+        figures = q.commune_figures(con, province_id=parent_id)
+    ids = list(indicators) if indicators else registry().ids()
+    if children.height == 0:
+        return pl.DataFrame()
+    grid = children.select(
+        pl.col("id").alias("locality_id"),
+        pl.col("code").alias("locality_code"),
+        pl.col("name").alias("locality_name"),
+        "short_name",
+        "unit_type",
+        "lat",
+        "lon",
+    ).join(pl.DataFrame({"indicator": ids}), how="cross")
+    targets = q.applicable_targets(con, children["id"].to_list())
+    f = progress_table(
+        grid, with_rates(figures.filter(pl.col("indicator").is_in(ids))), targets, year
+    )
+    rate, base = pl.col("rate_pct"), pl.col("base_pct")
+    f = f.with_columns(
+        pl.when(pl.col("has_data"))
+        .then(pm.change_rel_expr(rate, base))
+        .alias("change_since_base_rel_pct"),
+        pl.col("sources").list.join("; ").fill_null(""),
+        rate.rank(method="min", descending=True).over("indicator").cast(pl.Int64).alias("rank"),
+        rate.is_not_null().sum().over("indicator").alias("ranked_of"),
+    )
+    public = [n for n in _FIELD_NAMES if n != "levels"]
+    extra = [
+        "change_since_base_rel_pct",
+        "short_name",
+        "unit_type",
+        "lat",
+        "lon",
+        "rank",
+        "ranked_of",
+    ]
+    order = {i: n for n, i in enumerate(ids)}
+    return (
+        f.with_columns(
+            pl.col("indicator").replace_strict(order, return_dtype=pl.Int64).alias("_ord")
+        )
+        .sort("_ord", maintain_order=True)
+        .select([*public, *extra])
+    )
+
+
+def status_counts(children: pl.DataFrame, indicator: str) -> dict[str, int]:
+    """How many children are in each status for one indicator."""
+    sub = children.filter(pl.col("indicator") == indicator)
+    counts = {s.value: 0 for s in pm.Status}
+    for status, n in sub.group_by("status").len().iter_rows():
+        counts[status] = int(n)
+    return counts
+
+
+def progress_frame(items: Sequence[IndicatorProgress]) -> pl.DataFrame:
+    rows = [
+        {k: v for k, v in it.public().items() if k not in ("levels", "sources")} for it in items
+    ]
+    for r, it in zip(rows, items, strict=True):
+        r["sources"] = "; ".join(it.sources)
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def series_all(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
+    """Yearly figures of every indicator for one locality, with rates (for charts and tables)."""
+    return with_rates(q.area_figures(con, locality_id)).sort("indicator", "year")
+
+
+def series_frame(con: duckdb.DuckDBPyConnection, locality_id: str, indicator: str) -> pl.DataFrame:
+    """Yearly figures of one indicator for one locality, with rates."""
+    return series_all(con, locality_id).filter(pl.col("indicator") == indicator)
+
+
+TARGETS_AHEAD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "indicator": pl.String,
+    "target_year": pl.Int64,
+    "target_pct": pl.Float64,
+    "scope_level": pl.String,
+    "scope_name": pl.String,
+    "source": pl.String,
+    "confirmed": pl.Boolean,
+    "rate_pct": pl.Float64,
+    "plan_pct": pl.Float64,
+    "gap_pp": pl.Float64,
+    "required_pp_per_year": pl.Float64,
+    "projected_pct": pl.Float64,
+    "projected_gap_pp": pl.Float64,
+}
+
+
+def targets_ahead(
+    con: duckdb.DuckDBPyConnection,
+    locality_id: str,
+    year: int,
+    series: pl.DataFrame | None = None,
+    targets: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """For each indicator and each target year after `year` (a commune's own 2026 and 2030
+    targets, say): the target and where it comes from, the share reached now, the gap, the pace
+    still needed and where the recent trend leads. `series` (series_all) and `targets`
+    (resolved_targets) may be passed when the caller has them."""
+    series = series if series is not None else series_all(con, locality_id)
+    tg = targets if targets is not None else q.resolved_targets(con, locality_id)
+    ids = registry().ids()
+    now = series.filter(pl.col("year") == year).select("indicator", "rate_pct")
+    trend = pm.trajectory(series.select("indicator", "year", "rate_pct"), year, ["indicator"])
+    rate, target, ty = pl.col("rate_pct"), pl.col("target_pct"), pl.col("target_year")
+    f = (
+        tg.filter(pl.col("target_year") > year)
+        .join(
+            pl.DataFrame({"indicator": ids, "_ord": list(range(len(ids)))}),
+            on="indicator",
+            how="inner",
+        )
+        .join(now, on="indicator", how="left")
+        .join(trend, on="indicator", how="left")
+        .with_columns(pl.col("target_year").cast(pl.Int64), pl.col("percent").alias("target_pct"))
+        .with_columns(pm.projection_expr(ty).alias("projected_pct"))
+    )
+    return (
+        f.sort("_ord", "target_year")
+        .select(
+            "indicator",
+            "target_year",
+            "target_pct",
+            pl.col("scope_level").replace_strict(SCOPE_LABEL_VI, default=pl.col("scope_level")),
+            "scope_name",
+            "source",
+            "confirmed",
+            "rate_pct",
+            pm.plan_pct_expr(rate, target).alias("plan_pct"),
+            pm.change_pp_expr(target, rate).alias("gap_pp"),
+            pm.required_pace_expr(rate, year, target, ty).alias("required_pp_per_year"),
+            "projected_pct",
+            pm.change_pp_expr(pl.col("projected_pct"), target).alias("projected_gap_pp"),
+        )
+        .cast(TARGETS_AHEAD_SCHEMA)  # type: ignore[arg-type]
+    )

@@ -1,0 +1,1 @@
+"""Outputs for review conferences, one module per format: chart images, slide deck, workbook, report draft."""

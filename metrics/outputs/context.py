@@ -1,0 +1,155 @@
+"""What a deck or a report is made of: a locality's year of progress, its charts and its summary rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import plotly.graph_objects as go
+import polars as pl
+
+from metrics import figures
+from metrics import queries as q
+from metrics import register_queries as rq
+from metrics.fmt import fmt_int, fmt_pct
+from metrics.locality_progress import (
+    IndicatorProgress,
+    children_progress,
+    progress_for,
+    series_frame,
+)
+from metrics.outputs.images import ExportError, export_server, for_print
+
+RANK_SHOWN = 15  # on a slide: the 15 highest and the 15 lowest; the workbook has them all
+
+
+@dataclass
+class Context:
+    locality: dict
+    year: int
+    items: list[IndicatorProgress]
+    children: pl.DataFrame | None
+    synthetic: bool
+
+    @property
+    def name(self) -> str:
+        return str(self.locality["name"])
+
+
+def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Context:
+    loc = rq.locality(con, locality_id)
+    if loc is None:
+        raise ExportError(f"Không có địa bàn {locality_id}.")
+    items = progress_for(con, locality_id, year)
+    children = None
+    if loc["level"] in ("province", "country"):
+        children = children_progress(con, locality_id, year)
+    synthetic = any(it.synthetic for it in items) or q.store_has_synthetic(con)
+    return Context(loc, year, items, children, synthetic)
+
+
+def _sources_text(item: IndicatorProgress) -> str:
+    text = "; ".join(item.sources) if item.sources else "số liệu trong kho"
+    return text if len(text) < 160 else text[:157] + "…"
+
+
+def _children_source(ctx: Context) -> str:
+    return (
+        "Tổng hợp từ số liệu các xã, phường"
+        if ctx.locality["level"] == "province"
+        else "Tổng hợp từ số liệu các tỉnh, thành phố"
+    )
+
+
+def indicator_chart(
+    con: duckdb.DuckDBPyConnection, ctx: Context, item: IndicatorProgress
+) -> go.Figure:
+    series = series_frame(con, ctx.locality["id"], item.indicator)
+    targets = q.resolved_targets(con, ctx.locality["id"]).filter(
+        pl.col("indicator") == item.indicator
+    )
+    fig = figures.progress_chart(series, item, targets, synthetic=False)
+    scope = f" · mục tiêu cấp {item.target_scope}" if item.target_scope else ""
+    subtitle = f"{ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{scope}"
+    return for_print(fig, source=_sources_text(item), synthetic=ctx.synthetic, subtitle=subtitle)
+
+
+def ranking_chart(ctx: Context, indicator: str) -> go.Figure:
+    assert ctx.children is not None
+    sub = ctx.children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null())
+    note = ""
+    if sub.height > 2 * RANK_SHOWN:
+        ordered = sub.sort("rate_pct", descending=True)
+        keep = pl.concat([ordered.head(RANK_SHOWN), ordered.tail(RANK_SHOWN)])
+        note = (
+            f" · {RANK_SHOWN} đơn vị cao nhất và {RANK_SHOWN} đơn vị thấp nhất trong {sub.height}"
+        )
+        sub = keep
+    fig = figures.ranked_bar(sub, indicator=indicator, locality_name=ctx.name, synthetic=False)
+    return for_print(
+        fig,
+        source=_children_source(ctx),
+        synthetic=ctx.synthetic,
+        subtitle=f"{ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{note}",
+    )
+
+
+def chart_export(
+    con: duckdb.DuckDBPyConnection,
+    locality_id: str,
+    year: int,
+    indicator: str,
+    fmt: str,
+    scale: float = 1.0,
+) -> bytes:
+    """One indicator's progress chart as PNG or SVG (the CLI's `export png|svg`)."""
+    ctx = context(con, locality_id, year)
+    item = next((it for it in ctx.items if it.indicator == indicator), None)
+    if item is None:
+        raise ExportError(f"Không có chỉ tiêu {indicator}.")
+    return export_server().image_bytes(indicator_chart(con, ctx, item), fmt, scale)
+
+
+def chart_data(con: duckdb.DuckDBPyConnection, locality_id: str, indicator: str) -> pl.DataFrame:
+    """The data behind a progress chart, with Vietnamese column names (CSV/XLSX downloads)."""
+    s = series_frame(con, locality_id, indicator)
+    return s.select(
+        pl.col("year").alias("Năm"),
+        pl.col("total").alias("Tổng số"),
+        pl.col("registered").alias("Đăng ký"),
+        pl.col("recognized").alias("Công nhận"),
+        pl.col("rate_pct").round(2).alias("Tỷ lệ (% tổng số)"),
+        pl.col("rate_registered_pct").round(2).alias("Tỷ lệ (% đăng ký)"),
+        pl.col("sources").list.join("; ").alias("Nguồn"),
+    )
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One indicator's line of the summary table, as the deck and the report draft print it.
+    The status stays a code: the deck shows it with its symbol, the report in words only."""
+
+    label: str
+    counts: str  # "công nhận/tổng số"
+    rate: str
+    target: str
+    plan: str
+    status: str
+
+
+def summary_rows(ctx: Context) -> list[SummaryRow]:
+    return [
+        SummaryRow(
+            label=it.indicator_label,
+            counts=f"{fmt_int(it.recognized)}/{fmt_int(it.total)}"
+            if it.has_data
+            else "chưa có số liệu",
+            rate=fmt_pct(it.rate_pct),
+            target=f"{fmt_pct(it.target_pct, 0)} ({it.target_year})"
+            if it.target_pct is not None
+            else "–",
+            plan=fmt_pct(it.plan_pct, 0),
+            status=it.status,
+        )
+        for it in ctx.items
+    ]

@@ -1,0 +1,164 @@
+"""Named queries about units and batches: localities, their lineage, the register lookups of
+the demo, name resolution and imports, and the import history. With queries.py (figures and
+targets) and the store layer, the only modules that hold SQL (tests/test_layers.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import polars as pl
+
+from metrics.store import LEVEL_COLUMNS, first_row, query_frame
+
+_COMMUNE_COUNTS = {
+    "province": "SELECT count(*) FROM localities WHERE level = 'commune' AND province_id = ?",
+    "old_province": "SELECT count(*) FROM localities WHERE level = 'old_commune' AND old_province_id = ?",
+    "old_district": "SELECT count(*) FROM localities WHERE level = 'old_commune' AND parent_id = ?",
+}
+
+_IN_FORCE = {
+    "observations_current": "SELECT locality_id, year, indicator, total, registered, recognized, "
+    + ", ".join(LEVEL_COLUMNS)
+    + " FROM observations_current",
+    "targets_current": "SELECT locality_id, indicator, target_year, percent FROM targets_current",
+}
+
+
+def locality(con: duckdb.DuckDBPyConnection, locality_id: str) -> dict | None:
+    frame = query_frame(
+        con,
+        """SELECT l.*, p.name AS province_name, par.name AS parent_name
+           FROM localities l
+           LEFT JOIN localities p ON p.id = l.province_id
+           LEFT JOIN localities par ON par.id = l.parent_id
+           WHERE l.id = ?""",
+        [locality_id],
+    )
+    return frame.row(0, named=True) if frame.height else None
+
+
+def provinces(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return query_frame(
+        con,
+        "SELECT id, code, name, short_name, lat, lon FROM localities WHERE level = 'province' ORDER BY short_name COLLATE vi",
+    )
+
+
+def communes_of(con: duckdb.DuckDBPyConnection, province_id: str) -> pl.DataFrame:
+    return query_frame(
+        con,
+        """SELECT id, code, name, short_name, unit_type, lat, lon, area_km2
+           FROM localities WHERE level = 'commune' AND province_id = ?
+           ORDER BY short_name COLLATE vi, code""",
+        [province_id],
+    )
+
+
+def old_districts_of(con: duckdb.DuckDBPyConnection, province_id: str) -> pl.DataFrame:
+    return query_frame(
+        con,
+        """SELECT d.id, d.code, d.name, op.name AS old_province_name
+           FROM localities d JOIN localities op ON op.id = d.parent_id
+           WHERE d.level = 'old_district' AND d.province_id = ?
+           ORDER BY op.name COLLATE vi, d.name COLLATE vi""",
+        [province_id],
+    )
+
+
+def predecessors(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
+    """The old units a current unit came from, with how (merged whole or split)."""
+    return query_frame(
+        con,
+        """SELECT g.old_id AS id, o.level, o.code, o.name, par.name AS parent_name, g.relation
+           FROM lineage g JOIN localities o ON o.id = g.old_id
+           LEFT JOIN localities par ON par.id = o.parent_id
+           WHERE g.new_id = ?
+           ORDER BY o.level, par.name COLLATE vi, o.name COLLATE vi""",
+        [locality_id],
+    )
+
+
+def successors(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
+    return query_frame(
+        con,
+        """SELECT g.new_id AS id, n.level, n.code, n.name, g.relation, g.is_default
+           FROM lineage g JOIN localities n ON n.id = g.new_id
+           WHERE g.old_id = ? ORDER BY n.name COLLATE vi""",
+        [locality_id],
+    )
+
+
+def batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return query_frame(
+        con,
+        """SELECT id, created_at, created_by, kind, file_name, file_sha256, rows, synthetic, status,
+                  rolled_back_at, note FROM batches ORDER BY id DESC""",
+    )
+
+
+def commune_register(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every current commune with its type, area and province code (the demo's generator)."""
+    return query_frame(
+        con,
+        """SELECT l.id, l.code, l.unit_type, l.area_km2, p.code AS province_code
+           FROM localities l JOIN localities p ON p.id = l.province_id
+           WHERE l.level = 'commune' ORDER BY l.code""",
+    )
+
+
+def province_ids_by_code(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Official province code → store id, for the current provinces."""
+    frame = query_frame(
+        con, "SELECT code, id FROM localities WHERE level = 'province' ORDER BY code"
+    )
+    return dict(frame.iter_rows())
+
+
+def locality_index_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """What metrics.resolve.LocalityIndex is built from: every unit of both eras."""
+    return con.execute(
+        """SELECT id, level, era, code, name, short_name, parent_id, province_id,
+                  old_province_id, name_key FROM localities"""
+    ).fetchall()
+
+
+# Which column ties a commune to each kind of area: fixed queries, no column name from outside.
+
+
+def communes_in_area(con: duckdb.DuckDBPyConnection, level: str, locality_id: str) -> int:
+    """How many communes the register has in a province, an old province or an old district."""
+    row = first_row(con, _COMMUNE_COUNTS[level], [locality_id])
+    return int(row[0]) if row else 0
+
+
+def provinces_of(
+    con: duckdb.DuckDBPyConnection, locality_ids: list[str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """Place id → (code, name) of the current province it lies in; (None, None) for the country."""
+    owners = query_frame(
+        con,
+        """SELECT l.id, p.code, p.name FROM localities l LEFT JOIN localities p ON p.id = l.province_id
+           WHERE l.id IN (SELECT unnest(?::TEXT[]))""",
+        [locality_ids],
+    )
+    return {r["id"]: (r["code"], r["name"]) for r in owners.iter_rows(named=True)}
+
+
+def figures_in_force(
+    con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]
+) -> pl.DataFrame:
+    """The figures in force of one table (observations_current or targets_current): the named
+    columns, selected from a fixed query (no name from outside enters the SQL)."""
+    return query_frame(con, _IN_FORCE[table]).select(list(columns))
+
+
+def active_batches_of_file(con: duckdb.DuckDBPyConnection, sha256: str) -> list[int]:
+    """Active batches that came from a file with the same content."""
+    return [
+        int(r[0])
+        for r in con.execute(
+            "SELECT id FROM batches WHERE file_sha256 = ? AND status = 'active' ORDER BY id",
+            [sha256],
+        ).fetchall()
+    ]
