@@ -66,16 +66,17 @@ SESSION_PAGES = [
 ]
 WATCHED = ("overview", "profile")  # the pages that show the written figure
 IMPORTS = 5
-QUIET_S = (10.0, 20.0)  # the quiet phase: at least, until two loads per session, at most
-CATCH_UP_S = 12.0  # after a write: at most this long for every session to show it
+QUIET_S = (10.0, 20.0)  # the quiet phase: at least, until 1,5 loads per session, at most
+CATCH_UP_S = 8.0  # after a write: at most this long for every session to show it
+TAIL_S = 15.0  # after the last write
 GAP_S = 1.0  # then this long before the next write
-THINK_S = (3.0, 5.0)  # a session's pause between two loads (uniform, seeded): a load costs
-# Chromium ~1,2–1,8 CPU-seconds, so 8 sessions reloading back to back
-# would keep 2 cores saturated by the browser alone
+# A session's pause between two loads (uniform, seeded). A load costs Chromium ~1,2–1,8
+# CPU-seconds, so 8 sessions reloading back to back would keep both cores busy with the
+# browser alone and starve the servers and the writers being measured.
+THINK_S = (4.0, 6.0)
 WARMUP_S = 45.0  # for every session's first load (not counted)
-RUN_BUDGET_S = (
-    100.0  # from the browser's start; no write starts later than WRITE_RESERVE_S before its end
-)
+# From the browser's start; no write starts later than WRITE_RESERVE_S before its end.
+RUN_BUDGET_S = 110.0
 WRITE_RESERVE_S = 15.0
 LOAD_TIMEOUT_MS = 60_000
 ERROR_WORDS = ("Lỗi", "Không mở được", "đang được")
@@ -454,9 +455,9 @@ class _Run:
         )
         return True
 
-    async def until_caught_up(self, k: int) -> None:
-        """Wait until every watching session showed write k's figure (at most CATCH_UP_S)."""
-        deadline = min(time.monotonic() + CATCH_UP_S, self.deadline)
+    async def until_caught_up(self, k: int, cap: float) -> None:
+        """Wait until every watching session showed write k's figure (at most `cap` seconds)."""
+        deadline = min(time.monotonic() + cap, self.deadline)
         watched = watched_sessions(self.sessions)
         while time.monotonic() < deadline:
             if all(self.result.caught_up(k, s) is not None for s in watched):
@@ -484,13 +485,13 @@ class _Run:
                 batch = json.loads(w.output[w.output.index("{") : w.output.rindex("}") + 1])[
                     "batch"
                 ]
-            await self.until_caught_up(k)
+            await self.until_caught_up(k, CATCH_UP_S)
             await asyncio.sleep(GAP_S)
         if batch is not None and not self.out_of_time():
             await self.write(
                 f"hoàn tác lô {batch}", IMPORTS + 1, "rollback", str(batch), "--db", self.store
             )
-            await self.until_caught_up(IMPORTS + 1)
+            await self.until_caught_up(IMPORTS + 1, TAIL_S)
 
     async def main(self) -> None:
         from playwright.async_api import async_playwright
@@ -513,7 +514,7 @@ class _Run:
                 await asyncio.sleep(QUIET_S[0])
                 while (
                     time.monotonic() - t_quiet < QUIET_S[1]
-                    and sum(ld.phase == "quiet" for ld in self.result.loads) < 2 * self.sessions
+                    and sum(ld.phase == "quiet" for ld in self.result.loads) < 1.5 * self.sessions
                 ):
                     await asyncio.sleep(0.25)
                 self.phase = "writes"
