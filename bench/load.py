@@ -575,7 +575,7 @@ def run_backend(
 
 def bench_load(db: Path, work: Path, sessions: int = len(SESSION_PAGES)) -> Iterator[LoadResult]:
     """Both backends, one after the other, on copies of the national store at `db` (left unchanged)."""
-    from bench.pg_cluster import PASSWORD, bindir, running_cluster
+    from bench.pg_cluster import bindir, running_cluster
 
     plan = plan_writes(db, work)
     local = work / "load.duckdb"
@@ -600,10 +600,8 @@ def bench_load(db: Path, work: Path, sessions: int = len(SESSION_PAGES)) -> Iter
         )
         if done.returncode != 0:
             raise RuntimeError(f"store copy failed:\n{done.stdout}\n{done.stderr}")
-        # PGPASSWORD: the app drops the password of a postgresql:// XHHT_DB when it opens its copy
-        # (dashboard/data.py keys SnapshotCache by str(loc), which hides the password, and parses
-        # that again), so without it every page says "từ chối đăng nhập". Harmless once fixed.
-        yield run_backend("PostgreSQL", url, work, plan, sessions, PGPASSWORD=PASSWORD)
+        # The app servers get the address as an officer writes it, password included.
+        yield run_backend("PostgreSQL", url, work, plan, sessions)
 
 
 def _p95(values: list[float]) -> float:

@@ -32,7 +32,9 @@ from metrics.resolve import LocalityIndex
 from metrics.snapshot import SnapshotCache
 from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, StoreError, rollback_batch
 
-StoreKey = tuple[str, str]  # (the store as --db names it, metrics.store.store_identity of the copy)
+# (the store as XHHT_DB names it — password included for PostgreSQL, so never shown — and
+# metrics.store.store_identity of the copy)
+StoreKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,12 @@ def store_state() -> StoreState:
             "`XHHT_DB`, rồi tải lại trang.",
         )
     try:
-        snapshot = _snapshots(str(loc)).current()
+        snapshot = _snapshots(loc.reopen).current()
     except StoreBusy as exc:
         return StoreState(None, f"{exc}\n\nTải lại trang sau ít giây: số liệu không mất.")
     except StoreError as exc:
         return StoreState(None, str(exc))
-    key: StoreKey = (str(loc), snapshot.version)
+    key: StoreKey = (loc.reopen, snapshot.version)
     if key not in _seen_versions:
         # A new state of the store: answers cached for older ones will not be asked for again.
         if _seen_versions:

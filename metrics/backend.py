@@ -54,6 +54,12 @@ class StoreLocation:
     path: Path | None = None
     dsn: str | None = None
     is_default: bool = False
+    spec: str = ""  # as the user wrote it, password included: parse_location(spec) gives it back
+
+    @property
+    def reopen(self) -> str:
+        """The text that names this store again (never shown: it may hold a password)."""
+        return self.spec or self.text
 
     @property
     def is_postgres(self) -> bool:
@@ -124,7 +130,9 @@ def _parse_url(raw: str) -> StoreLocation:
         options[key] = value
     options.setdefault("connect_timeout", "10")
     shown = f"postgresql://{options['user']}@{host}:{port}/{dbname}"
-    return StoreLocation(shown, dsn=" ".join(f"{k}={_libpq_quote(v)}" for k, v in options.items()))
+    return StoreLocation(
+        shown, dsn=" ".join(f"{k}={_libpq_quote(v)}" for k, v in options.items()), spec=raw
+    )
 
 
 def _hide_password(raw: str) -> str:

@@ -956,3 +956,37 @@ def test_two_reader_processes_see_an_import_within_seconds(
         first_new = shown.index(new)
         assert shown[first_new:] == [new] * (len(shown) - first_new)  # never back to the old figure
         assert "Traceback" not in r.stderr, r.stderr
+
+
+# -- the app on PostgreSQL ----------------------------------------------------------------------
+
+
+def test_the_app_serves_a_postgresql_store_whose_address_holds_the_password(
+    init_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """XHHT_DB as an officer writes it, password included, and no PGPASSWORD: the pages open
+    and show the store's figures (messages show the address without the password)."""
+    from streamlit.testing.v1 import AppTest
+
+    ok(
+        xhht(
+            "import",
+            str(IMPORTS / "ok_change_dak_long_2025.csv"),
+            "--db",
+            init_store.url,
+            cwd=tmp_path,
+        )
+    )
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("XHHT_DB", init_store.url)
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=120)
+    at.query_params["loc"] = "X23368"
+    at.query_params["year"] = "2025"
+    at.switch_page("views/profile.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(str(e.value) for e in [*at.error, *at.title, *at.header, *at.markdown])
+    assert "Không mở được kho dữ liệu" not in shown
+    assert init_store.password not in shown
+    assert "Xã Đăk Long" in shown
