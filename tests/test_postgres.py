@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
 import duckdb
@@ -898,13 +898,11 @@ class Reader:
             t.start()
 
     def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
+        for line in cast(IO[str], self.proc.stdout):  # opened with stdout=PIPE
             self.lines.append((time.monotonic(), json.loads(line)))
 
     def _read_err(self) -> None:
-        assert self.proc.stderr is not None
-        self.stderr = self.proc.stderr.read()
+        self.stderr = cast(IO[str], self.proc.stderr).read()  # opened with stderr=PIPE
 
     def seen(self, wanted: dict, since: float = 0.0) -> float | None:
         return next((t for t, shown in list(self.lines) if shown == wanted and t >= since), None)
