@@ -17,10 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -255,71 +252,23 @@ def bench_deck(db: Path, work: Path) -> float:
     return ms
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def bench_memory(db: Path) -> float:
     """Peak resident memory (VmHWM) of the Streamlit process after opening every page."""
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    env = {**os.environ, "XHHT_DB": str(db)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.3)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            )
-            page = browser.new_page()
-            for path in ("", "compare", "profile", "method"):
-                page.goto(f"http://127.0.0.1:{port}/{path}", timeout=60_000)
-                page.wait_for_selector(
-                    "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
-                )
-                page.wait_for_timeout(500)
-            browser.close()
-        status = Path(f"/proc/{proc.pid}/status").read_text()
+    from bench.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE, app_server
+
+    with app_server(db) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        for path in ("", "compare", "profile", "method"):
+            page.goto(f"{server.url}/{path}", timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.wait_for_timeout(500)
+        browser.close()
+        status = Path(f"/proc/{server.proc.pid}/status").read_text()
         kb = next(int(x.split()[1]) for x in status.splitlines() if x.startswith("VmHWM"))
         return kb / 1024
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -29,20 +29,17 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.app_server import CHROMIUM, app_servers
+from bench.app_server import CHROMIUM_ARGS as BASE_CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+# Many pages share two cores here: a page in the background must not be slowed down on purpose.
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    *BASE_CHROMIUM_ARGS,
     "--disable-renderer-backgrounding",
     "--disable-background-timer-throttling",
     "--disable-backgrounding-occluded-windows",
@@ -280,71 +277,15 @@ def _xhht(*args: str) -> list[str]:
 def _servers(
     store: str, work: Path, env_extra: dict[str, str], count: int = 2
 ) -> Iterator[list[str]]:
-    """`count` streamlit processes on one store, each on its own loopback port."""
-    from bench.pg_cluster import _free_port
-
-    procs: list[tuple[subprocess.Popen, Path, str]] = []
-    env = {
-        **os.environ,
-        "XHHT_DB": store,
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-        **env_extra,
-    }
-    try:
-        for i in range(count):
-            port = _free_port()
-            log = work / f"load-server-{i}.log"
-            with open(log, "wb") as fh:
-                proc = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "streamlit",
-                        "run",
-                        str(ROOT / "dashboard" / "app.py"),
-                        "--server.headless",
-                        "true",
-                        "--server.port",
-                        str(port),
-                        "--server.address",
-                        "127.0.0.1",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=fh,
-                    stderr=subprocess.STDOUT,
-                )
-            procs.append((proc, log, f"http://127.0.0.1:{port}"))
-        deadline = time.monotonic() + 60
-        for proc, log, url in procs:
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}"
-                    )
-                time.sleep(0.3)
-        yield [url for _, _, url in procs]
-    finally:
-        for proc, _, _ in procs:
-            proc.terminate()
-        for proc, _, _ in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    """`count` streamlit processes on one store, each on its own loopback port (logs in work)."""
+    with app_servers(store, count, log_dir=work, env_extra=env_extra) as servers:
+        yield [s.url for s in servers]
 
 
 def _server_problems(work: Path) -> list[str]:
     """Tracebacks and error lines in the servers' logs."""
     out = []
-    for log in sorted(work.glob("load-server-*.log")):
+    for log in sorted(work.glob("app-server-*.log")):
         lines = log.read_text(errors="replace").splitlines()
         for i, text in enumerate(lines):
             if text.startswith("Traceback") or " ERROR " in text or text.startswith("Error"):
@@ -539,7 +480,7 @@ def run_backend(
 ) -> LoadResult:
     result = LoadResult(backend, sessions)
     t0 = time.monotonic()
-    for log in work.glob("load-server-*.log"):
+    for log in work.glob("app-server-*.log"):
         log.unlink()
     with _servers(store, work, server_env) as urls:
         try:
@@ -568,7 +509,7 @@ def run_backend(
                 indent=1,
             )
         )
-        for log in work.glob("load-server-*.log"):
+        for log in work.glob("app-server-*.log"):
             shutil.copy(log, Path(dump, f"{backend}-{log.name}"))
     return result
 

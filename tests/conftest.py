@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,9 +29,6 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pg_cluster() -> Iterator:
     """A throwaway PostgreSQL server on 127.0.0.1 for the session (bench/pg_cluster.py: Debian's
     `postgresql`, password sign-in), stopped after. One per xdist worker that needs it."""
-    root = str(Path(__file__).resolve().parents[1])
-    if root not in sys.path:
-        sys.path.insert(0, root)  # `bench` is a folder of the repository, not an installed package
     from bench.pg_cluster import running_cluster
 
     with running_cluster() as cluster:

@@ -4,8 +4,11 @@ with a real Chromium through kaleido."""
 from __future__ import annotations
 
 import io
+import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -180,6 +183,49 @@ def test_missing_browser_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(images.shutil, "which", lambda name: None)
     with pytest.raises(images.ExportError, match="apt-get install chromium"):
         images.ExportServer().start()
+
+
+@pytest.mark.chromium
+def test_sessions_exporting_at_once_each_get_their_own_chart() -> None:
+    """kaleido's shared sync server can hand one caller another's image; ours may not."""
+    import plotly.graph_objects as go
+
+    server = images.ExportServer()
+    figs = [
+        go.Figure(go.Bar(x=["A", "B"], y=[i, 10 - i]), layout={"title": f"Xã số {i}"})
+        for i in range(6)
+    ]
+    try:
+        one_by_one = [server.image_bytes(f, "png", scale=0.25) for f in figs]
+        assert len(set(one_by_one)) == len(figs)  # PNG is byte-stable here; SVG ids are random
+        at_once: list[bytes | None] = [None] * len(figs)
+
+        def export(i: int) -> None:
+            at_once[i] = server.image_bytes(figs[i], "png", scale=0.25)
+
+        threads = [threading.Thread(target=export, args=(i,)) for i in range(len(figs))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert at_once == one_by_one
+    finally:
+        server.close()
+
+
+@pytest.mark.chromium
+def test_a_browser_that_died_is_started_again() -> None:
+    import plotly.graph_objects as go
+
+    server = images.ExportServer()
+    fig = go.Figure(go.Bar(x=["A"], y=[1]), layout={"title": "Sau khi trình duyệt tắt"})
+    try:
+        server.start()
+        os.kill(server._kaleido.subprocess.pid, signal.SIGKILL)  # as the kernel's OOM killer would
+        svg = server.image_bytes(fig, "svg")
+        assert "Sau khi trình duyệt tắt".encode() in svg
+    finally:
+        server.close()
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import concurrent.futures
 import os
 import shutil
 import threading
-import warnings
 from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -73,14 +75,23 @@ def for_print(
 
 
 class ExportServer:
-    """kaleido's export server on a Chromium: starting it costs ≈2 s, each image after ≈0.2 s.
+    """Chart images from one headless Chromium that kaleido drives: starting it costs ≈2 s, each
+    image after ≈0.2 s, so a process keeps one (export_server()).
 
-    kaleido keeps one such server per process, so the process shares one ExportServer
-    (export_server()); the lock keeps two Streamlit sessions from starting it at once."""
+    kaleido's own sync server is not used: it hands results back through one queue shared by all
+    callers, so two Streamlit sessions exporting at once can get each other's image, and a caller
+    waits forever if the browser dies. Here the browser lives on a thread with its own event loop;
+    each call gets its own future, waits at most IMAGE_WAIT_S, and a browser that died or hung is
+    started again once before the user is told."""
+
+    START_WAIT_S = 90.0  # a cold Chromium on a busy two-core machine: 2–20 s
+    IMAGE_WAIT_S = 90.0  # one 4K image on a busy machine: well under 10 s
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running = False
+        self._lock = threading.Lock()  # one start or stop at a time
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._kaleido: Any = None
 
     @staticmethod
     def find_browser() -> str | None:
@@ -93,9 +104,9 @@ class ExportServer:
         return shutil.which("chromium") or shutil.which("google-chrome")
 
     def start(self) -> None:
-        """Start the server unless it runs; ExportError (saying what to install) without a browser."""
+        """Start the browser unless it runs; ExportError (saying what to install) without one."""
         with self._lock:
-            if self._running:
+            if self._kaleido is not None:
                 return
             browser = self.find_browser()
             if browser is None:
@@ -105,30 +116,95 @@ class ExportServer:
                 )
             import kaleido  # ≈50 ms, paid only by the first export rather than by every page start
 
-            kaleido.start_sync_server(path=browser, mathjax=False, silence_warnings=True)
-            self._running = True
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(
+                target=loop.run_forever, name="xhht-chart-export", daemon=True
+            )
+            thread.start()
+
+            async def open_browser() -> Any:
+                k = kaleido.Kaleido(
+                    path=browser, mathjax=False, timeout=self.IMAGE_WAIT_S
+                )  # no MathJax: it would come from the network
+                await k.open()
+                return k
+
+            opening = asyncio.run_coroutine_threadsafe(open_browser(), loop)
+            try:
+                self._kaleido = opening.result(timeout=self.START_WAIT_S)
+            except BaseException as exc:
+                opening.cancel()
+                _stop_loop(loop, thread)
+                raise ExportError(
+                    f"Không khởi động được Chromium ({browser}) để xuất ảnh biểu đồ: "
+                    f"{type(exc).__name__} {exc}. Kiểm tra máy còn đủ bộ nhớ rồi thử lại."
+                ) from exc
+            self._loop, self._thread = loop, thread
 
     def close(self) -> None:
         with self._lock:
-            if not self._running:
-                return
-            import kaleido
+            self._close_locked()
 
-            kaleido.stop_sync_server(silence_warnings=True)
-            self._running = False
+    def _close_locked(self) -> None:
+        k, loop, thread = self._kaleido, self._loop, self._thread
+        self._kaleido = self._loop = self._thread = None
+        if k is None or loop is None or thread is None:
+            return
+        closing = asyncio.run_coroutine_threadsafe(k.close(), loop)
+        try:
+            closing.result(timeout=15)
+        except BaseException:  # noqa: BLE001 — a browser that will not close is killed with its loop
+            closing.cancel()
+        _stop_loop(loop, thread)
+
+    def _restart(self, broken: Any) -> None:
+        with self._lock:
+            if self._kaleido is broken:  # another session may have restarted it already
+                self._close_locked()
+        self.start()
 
     def image_bytes(self, fig: go.Figure, fmt: str = "png", scale: float = 1.0) -> bytes:
-        self.start()
-        with warnings.catch_warnings():
-            # plotly passes browser options that a running export server does not need.
-            warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-            data = fig.to_image(
-                format=fmt,
-                width=fig.layout.width or WIDTH,
-                height=fig.layout.height or HEIGHT,
-                scale=scale,
-            )
-        return bytes(data)
+        from choreographer.errors import BrowserClosedError, BrowserFailedError, ChannelClosedError
+
+        spec = fig.to_dict()
+        opts = {
+            "format": fmt,
+            "width": fig.layout.width or WIDTH,
+            "height": fig.layout.height or HEIGHT,
+            "scale": scale,
+        }
+        for attempt in (1, 2):
+            self.start()
+            with self._lock:
+                k, loop = self._kaleido, self._loop
+            if k is None or loop is None:
+                continue  # closed in between by another thread: start again
+            call = asyncio.run_coroutine_threadsafe(k.calc_fig(spec, opts=opts), loop)
+            try:
+                return bytes(call.result(timeout=self.IMAGE_WAIT_S + 5))
+            except (
+                concurrent.futures.TimeoutError,
+                TimeoutError,
+                BrowserClosedError,
+                BrowserFailedError,
+                ChannelClosedError,
+            ) as exc:
+                call.cancel()
+                if attempt == 2:
+                    raise ExportError(
+                        "Chromium không trả về ảnh biểu đồ sau hai lần thử "
+                        f"({type(exc).__name__}). Thử lại sau ít phút; nếu vẫn lỗi, báo quản trị "
+                        "hệ thống khởi động lại ứng dụng."
+                    ) from exc
+                self._restart(k)
+        raise ExportError("Không xuất được ảnh biểu đồ.")
+
+
+def _stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(timeout=10)
+    if not thread.is_alive():
+        loop.close()
 
 
 _shared: ExportServer | None = None
