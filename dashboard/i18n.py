@@ -37,6 +37,14 @@ def ind_label(indicator_id: str, short: bool = False) -> str:
     return registry().by_id(indicator_id).label(lang(), short=short)
 
 
+def ind_labels(short: bool = False) -> dict[str, str]:
+    """Every indicator's label in the session's language, for `pl.col(...).replace_strict`:
+    polars runs `map_elements` on worker threads, where the session (and its language) is unseen."""
+    from metrics.indicators import registry
+
+    return {ind.id: ind.label(lang(), short=short) for ind in registry().indicator}
+
+
 SCOPE_EN = {
     "quốc gia": "national",
     "tỉnh": "provincial",

@@ -3,11 +3,12 @@ which the benchmark drives too) and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, app_server
+from bench.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, app_servers
 
 ARTIFACTS = ROOT / "test-artifacts"
 __all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "IDLE", "ROOT", "streamlit_server"]
@@ -16,5 +17,12 @@ __all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "IDLE", "ROOT", "streamlit_
 @contextmanager
 def streamlit_server(db: Path, **env_extra: str) -> Iterator[str]:
     """`streamlit run dashboard/app.py` on the given store; yields its URL, stops it after."""
-    with app_server(db, **env_extra) as server:
-        yield server.url
+    logs = ARTIFACTS / "app-logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    # Kept after the test: when a page misbehaves, the server's own account of it is here.
+    with app_servers(db, log_dir=Path(tempfile.mkdtemp(dir=logs)), env_extra=env_extra) as servers:
+        try:
+            yield servers[0].url
+        finally:
+            # pytest shows this only for a test that failed: the server's side of the story.
+            print(f"--- {servers[0].log} (cuối) ---\n{servers[0].log_tail(3000)}")

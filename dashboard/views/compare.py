@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.i18n import ind_label, lang, t
+from dashboard.i18n import ind_label, ind_labels, lang, t
 from metrics import figures
 from metrics.progress import Status
 
@@ -158,7 +158,7 @@ hfig = figures.heatmap(
 hm_table = (
     hm_children.select("short_name", "indicator", "plan_pct")
     .with_columns(
-        pl.col("indicator").map_elements(lambda i: ind_label(i, short=True), return_dtype=pl.String)
+        pl.col("indicator").replace_strict(ind_labels(short=True), return_dtype=pl.String)
     )
     .pivot(on="indicator", index="short_name", values="plan_pct")
     .rename({"short_name": "Tên"})

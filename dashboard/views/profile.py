@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.i18n import ind_label, lang, scope_text, status_badge, t
+from dashboard.i18n import ind_label, ind_labels, lang, scope_text, status_badge, t
 from metrics import figures
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
@@ -206,7 +206,7 @@ if ahead.height and not legacy:
             )
         )
     ahead_table = ahead.select(
-        pl.col("indicator").map_elements(ind_label, return_dtype=pl.String).alias("Chỉ tiêu"),
+        pl.col("indicator").replace_strict(ind_labels(), return_dtype=pl.String).alias("Chỉ tiêu"),
         pl.col("target_year").alias("Năm mục tiêu"),
         pl.col("target_pct").alias("Mục tiêu (%)"),
         pl.col("scope_level").alias("Cấp đặt mục tiêu"),
@@ -301,7 +301,9 @@ if lv_inds:
                 lang=lang(),
             )
             lt = lv.with_columns(
-                pl.col("level").map_elements(reg.level_label, return_dtype=pl.String)
+                pl.col("level").replace_strict(
+                    {lv.id: lv.label_vi for lv in reg.level}, return_dtype=pl.String
+                )
             ).rename({"year": "Năm", "level": "Mức", "count": "Số lượng"})
             ui.chart(lfig, lt, f"xep_loai_{li}_{loc}", key=f"{PAGE}__levels_{li}")
 

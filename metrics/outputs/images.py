@@ -164,8 +164,6 @@ class ExportServer:
         self.start()
 
     def image_bytes(self, fig: go.Figure, fmt: str = "png", scale: float = 1.0) -> bytes:
-        from choreographer.errors import BrowserClosedError, BrowserFailedError, ChannelClosedError
-
         spec = fig.to_dict()
         opts = {
             "format": fmt,
@@ -182,14 +180,13 @@ class ExportServer:
             call = asyncio.run_coroutine_threadsafe(k.calc_fig(spec, opts=opts), loop)
             try:
                 return bytes(call.result(timeout=self.IMAGE_WAIT_S + 5))
-            except (
-                concurrent.futures.TimeoutError,
-                TimeoutError,
-                BrowserClosedError,
-                BrowserFailedError,
-                ChannelClosedError,
-            ) as exc:
+            except Exception as exc:
                 call.cancel()
+                hung = isinstance(exc, (concurrent.futures.TimeoutError, TimeoutError))
+                # kaleido cancels its renders when the browser dies under them
+                died = isinstance(exc, concurrent.futures.CancelledError) or _browser_gone(k)
+                if not (hung or died):
+                    raise  # the figure itself could not be drawn: starting again would not help
                 if attempt == 2:
                     raise ExportError(
                         "Chromium không trả về ảnh biểu đồ sau hai lần thử "
@@ -198,6 +195,11 @@ class ExportServer:
                     ) from exc
                 self._restart(k)
         raise ExportError("Không xuất được ảnh biểu đồ.")
+
+
+def _browser_gone(k: Any) -> bool:
+    proc = getattr(k, "subprocess", None)
+    return proc is None or proc.poll() is not None
 
 
 def _stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
