@@ -10,7 +10,7 @@ export XHHT_DB ?= $(abspath $(DB))
 
 # Create the environment, build the demo store (if there is none) and start the app.
 run: setup demo
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard/server.py --server.port $(PORT)
 
 # The virtual environment with the pinned dependencies (re-run when pyproject.toml changes).
 setup: $(BIN)/.installed

@@ -49,8 +49,8 @@ class AppServer:
             return ""
 
 
-def _launch(store: str, log: Path, env_extra: dict[str, str]) -> AppServer:
-    port = free_port()
+def _launch(store: str, log: Path, env_extra: dict[str, str], port: int | None) -> AppServer:
+    port = port or free_port()
     env = {
         **os.environ,
         "XHHT_DB": store,
@@ -66,7 +66,7 @@ def _launch(store: str, log: Path, env_extra: dict[str, str]) -> AppServer:
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "dashboard" / "app.py"),
+                str(ROOT / "dashboard" / "server.py"),
                 "--server.headless",
                 "true",
                 "--server.port",
@@ -112,15 +112,23 @@ def app_servers(
     count: int = 1,
     log_dir: Path | None = None,
     env_extra: dict[str, str] | None = None,
+    ports: list[int] | None = None,
 ) -> Iterator[list[AppServer]]:
-    """`count` dashboard processes on one store (started together, then waited for); stopped
-    after. Their logs go to log_dir, or to a temporary folder removed afterwards."""
+    """`count` dashboard processes on one store (started together, then waited for), through
+    dashboard/server.py as a deployment runs them; stopped after. Their logs go to log_dir, or to a temporary folder removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="xhht-app-") as tmp:
         folder = log_dir or Path(tmp)
         servers: list[AppServer] = []
         try:
             for i in range(count):
-                servers.append(_launch(str(store), folder / f"app-server-{i}.log", env_extra or {}))
+                servers.append(
+                    _launch(
+                        str(store),
+                        folder / f"app-server-{i}.log",
+                        env_extra or {},
+                        ports[i] if ports else None,
+                    )
+                )
             deadline = time.monotonic() + START_WAIT_S
             for s in servers:
                 _wait_healthy(s, deadline)
@@ -130,7 +138,7 @@ def app_servers(
 
 
 @contextmanager
-def app_server(store: str | Path, **env_extra: str) -> Iterator[AppServer]:
-    """One dashboard process on the store."""
-    with app_servers(store, 1, env_extra=env_extra) as servers:
+def app_server(store: str | Path, port: int | None = None, **env_extra: str) -> Iterator[AppServer]:
+    """One dashboard process on the store (on `port`, else a free one)."""
+    with app_servers(store, 1, env_extra=env_extra, ports=[port] if port else None) as servers:
         yield servers[0]

@@ -1,20 +1,21 @@
-"""Entry point: `streamlit run dashboard/app.py`. Configures the page, the language and the
-navigation; each page is a short script in dashboard/views/ (not pages/, which Streamlit would also
-read as its older multipage layout)."""
+"""The dashboard's script: the page setup, the language, who is signed in (and, when viewing needs
+it, the sign-in gate) and the navigation; each page is a short script in dashboard/views/ (not
+pages/, which Streamlit would also read as its older multipage layout). The server that runs it,
+with the sign-in pages beside it, is dashboard/server.py: `streamlit run dashboard/server.py`."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-# `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project root.
+# Streamlit puts dashboard/ on sys.path, not the project root.
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
 
-from dashboard import ui  # noqa: E402
+from dashboard import access, ui  # noqa: E402
 from dashboard.i18n import LANGS, t  # noqa: E402
 
 st.set_page_config(page_title="Xã hội học tập", page_icon=":material/school:", layout="wide")
@@ -34,6 +35,8 @@ if st.session_state["lang"] != "vi":
     st.query_params["lang"] = st.session_state["lang"]
 elif "lang" in st.query_params:
     del st.query_params["lang"]
+
+access.gate()  # before any page: when viewing needs a sign-in, nobody unsigned gets further
 
 PAGES = Path(__file__).resolve().parent / "views"
 nav = st.navigation(

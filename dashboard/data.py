@@ -24,7 +24,7 @@ import streamlit as st
 from metrics import auth, inputs, locality_progress
 from metrics import queries as q
 from metrics import register_queries as rq
-from metrics.backend import StoreBusy, parse_location, writing
+from metrics.backend import StoreBusy, parse_location, reading, writing
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
 from metrics.outputs import images
@@ -239,10 +239,14 @@ def commit_import(
     return checked
 
 
-def rollback(key: StoreKey, batch_id: int) -> str | None:
-    """Roll a batch back; None when done, else why not (Vietnamese)."""
+def rollback(key: StoreKey, batch_id: int, who: auth.Principal) -> str | None:
+    """Roll a batch back for `who`; None when done, else why not (Vietnamese). Their province
+    rule is checked again under the write lock, on the store itself."""
     try:
         with writing(_snapshots(key[0]).loc, role=f"hoàn tác lô {batch_id}") as con:
+            refusal = auth.rollback_refusal(who, batch_id, rq.batch_provinces(con, batch_id))
+            if refusal:
+                return refusal
             rollback_batch(con, batch_id)
     except StoreError as exc:
         return str(exc)
@@ -272,8 +276,16 @@ def template(kind: str) -> bytes:
     return inputs.build_template(kind)  # type: ignore[arg-type]
 
 
-def accounts() -> auth.AccountsFile:
-    return auth.load_accounts()
+@st.cache_data(show_spinner=False)
+def provinces_of_active_imports(key: StoreKey) -> dict[int, list[str | None]] | None:
+    """Which provinces each active import batch touches (who may roll it back); None when the
+    store is busy for longer than a page should wait. The page's copy holds only the figures in
+    force, so this reads the store itself, once per store version."""
+    try:
+        with reading(_snapshots(key[0]).loc, wait=3.0, role="xem lô nhập") as con:
+            return rq.provinces_of_active_imports(con)
+    except StoreError:
+        return None
 
 
 # --- Exports -----------------------------------------------------------------------------------

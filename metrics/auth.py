@@ -1,10 +1,11 @@
-"""Accounts of the people who may write to the store (import, roll back).
+"""Who may do what: the accounts file, password checks, signed session tokens, and the people an
+identity provider (OpenID Connect) signs in, each resolved to one Principal with a role.
 
-Viewing needs no sign-in unless the accounts file says so. Accounts live in a TOML file (path:
-$XHHT_ACCOUNTS, else .xhht/accounts.toml) with salted PBKDF2-SHA256 password hashes, never the
-passwords. An editor is limited to the provinces listed for them; an admin may write anywhere.
+Accounts live in a TOML file (path: $XHHT_ACCOUNTS, else .xhht/accounts.toml, mode 600) with
+salted PBKDF2-SHA256 password hashes, never the passwords:
 
-    require_login_to_view = false
+    require_login_to_view = false   # true: every page and download needs a signed-in person
+    session_hours = 8               # a password sign-in lasts this long (cookie), then ends
 
     [[account]]
     name = "canbo.quangngai"
@@ -12,6 +13,13 @@ passwords. An editor is limited to the provinces listed for them; an admin may w
     role = "editor"            # editor | admin
     provinces = ["51"]         # official province codes
     password = "pbkdf2_sha256$600000$<salt hex>$<hash hex>"
+
+    [oidc]                     # sign-in through the province's identity provider (optional)
+    role_claim = "xhht_role"            # claim holding "viewer" | "editor" | "admin"
+    provinces_claim = "xhht_provinces"  # claim holding the official province codes
+
+Roles: a viewer reads; an editor also writes (imports, rolls back) within their provinces; an
+admin writes anywhere and manages accounts.
 """
 
 from __future__ import annotations
@@ -19,39 +27,152 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import tomllib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from metrics.config import PROJECT_ROOT
 
 ENV_ACCOUNTS = "XHHT_ACCOUNTS"
+ENV_SESSION_SECRET = "XHHT_SESSION_SECRET"
 DEFAULT_ACCOUNTS = PROJECT_ROOT / ".xhht" / "accounts.toml"
 ITERATIONS = 600_000
 SCHEME = "pbkdf2_sha256"
+SESSION_COOKIE = "xhht_session"
+SESSION_SALT = "xhht-session-v1"  # itsdangerous' namespace for our tokens
+
+Role = Literal["viewer", "editor", "admin"]
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$"
+PROVINCE_PATTERN = r"^\d{2}$"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class AccountsError(Exception):
+    """The accounts file cannot be read or an account is not valid; the message says where."""
+
+
+def _plain_text(value: str, what: str, limit: int) -> str:
+    if _CONTROL.search(value):
+        raise ValueError(f"{what} không được chứa ký tự điều khiển (xuống dòng, tab…)")
+    if len(value) > limit:
+        raise ValueError(f"{what} dài quá {limit} ký tự")
+    return value
 
 
 class Account(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = Field(min_length=1)
+    name: str = Field(pattern=NAME_PATTERN)
     display_name: str = ""
     role: Literal["editor", "admin"]
     provinces: list[str] = Field(default_factory=list)
     password: str = Field(pattern=r"^pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]+$")
 
+    @field_validator("display_name")
+    @classmethod
+    def _display(cls, value: str) -> str:
+        return _plain_text(value, "Tên hiển thị", 120)
+
+    @field_validator("provinces")
+    @classmethod
+    def _provinces(cls, value: list[str]) -> list[str]:
+        bad = [p for p in value if not re.fullmatch(PROVINCE_PATTERN, p)]
+        if bad:
+            raise ValueError(f"mã tỉnh phải là hai chữ số (ví dụ 51), không phải {bad}")
+        return value
+
+    def principal(self) -> Principal:
+        return Principal(
+            name=self.name,
+            display_name=self.display_name or self.name,
+            role=self.role,
+            provinces=tuple(self.provinces),
+            via="password",
+        )
+
     def may_write(self, province_code: str | None) -> bool:
-        if self.role == "admin":
-            return True
-        return province_code is not None and province_code in self.provinces
+        return self.principal().may_write(province_code)
+
+
+class OidcMapping(BaseModel):
+    """Which claims of the identity provider's ID token say who someone is and what they may do."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name_claim: str = "email"
+    display_claim: str = "name"
+    role_claim: str = "xhht_role"
+    provinces_claim: str = "xhht_provinces"
 
 
 class AccountsFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     require_login_to_view: bool = False
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30)
     account: list[Account] = Field(default_factory=list)
+    oidc: OidcMapping | None = None
+
+    def by_name(self, name: str) -> Account | None:
+        return next((a for a in self.account if a.name == name), None)
+
+
+class Principal(BaseModel):
+    """A signed-in person, however they signed in."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    display_name: str
+    role: Role
+    provinces: tuple[str, ...] = ()
+    via: Literal["password", "oidc", "cli"] = "password"
+
+    @property
+    def may_write_any(self) -> bool:
+        return self.role in ("editor", "admin")
+
+    @property
+    def allowed_provinces(self) -> list[str] | None:
+        """Official codes an import is limited to; None: no limit (an admin)."""
+        return None if self.role == "admin" else list(self.provinces)
+
+    def may_write(self, province_code: str | None) -> bool:
+        if self.role == "admin":
+            return True
+        return (
+            self.role == "editor" and province_code is not None and province_code in self.provinces
+        )
+
+    def may_roll_back(self, batch_provinces: Iterable[str | None]) -> bool:
+        """A batch is rolled back whole: an editor only when every row lies in their provinces
+        (a batch holding another province's row, or the country's, needs an admin)."""
+        codes = list(batch_provinces)
+        if self.role == "admin":
+            return True
+        return self.role == "editor" and bool(codes) and all(self.may_write(c) for c in codes)
+
+
+def rollback_refusal(
+    who: Principal, batch_id: int, batch_provinces: list[str | None]
+) -> str | None:
+    """Why `who` may not roll back the batch (Vietnamese), or None when they may."""
+    if who.may_roll_back(batch_provinces):
+        return None
+    if who.role == "viewer":
+        return f"Tài khoản {who.name} chỉ được xem, không được hoàn tác lô {batch_id}."
+    outside = sorted({c or "cả nước" for c in batch_provinces if not who.may_write(c)})
+    mine = ", ".join(who.provinces) or "không tỉnh nào"
+    return (
+        f"Lô {batch_id} có số liệu ngoài tỉnh của tài khoản {who.name} (mã {mine}): "
+        f"{', '.join(outside) or 'không có dòng nào'}. Một lô được hoàn tác trọn vẹn, nên cần "
+        "quản trị viên hoàn tác lô này."
+    )
+
+
+# --- the accounts file ------------------------------------------------------------------------
 
 
 def accounts_path() -> Path:
@@ -59,11 +180,68 @@ def accounts_path() -> Path:
 
 
 def load_accounts(path: Path | None = None) -> AccountsFile:
+    """The accounts file, or no accounts when there is none; AccountsError (Vietnamese, naming
+    the file and the field) when it cannot be used, never a TOML or pydantic traceback."""
     path = path or accounts_path()
     if not path.exists():
         return AccountsFile()
-    with open(path, "rb") as fh:
-        return AccountsFile.model_validate(tomllib.load(fh))
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise AccountsError(
+            f"Tệp tài khoản {path} không đúng cú pháp TOML ({exc}). Sửa tệp, hoặc tạo lại bằng "
+            "`xhht accounts add`."
+        ) from exc
+    except OSError as exc:
+        raise AccountsError(f"Không đọc được tệp tài khoản {path}: {exc.strerror}.") from exc
+    try:
+        return AccountsFile.model_validate(raw)
+    except ValidationError as exc:
+        raise AccountsError(f"Tệp tài khoản {path} không hợp lệ: {_first_error(exc)}.") from exc
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"{where}: {err['msg']}"
+
+
+def save_accounts(accounts: AccountsFile, path: Path | None = None) -> Path:
+    """Write the whole file with a TOML writer (no text is pasted into TOML by hand), to a new
+    file readable by its owner only, then move it over the old one in one step."""
+    path = path or accounts_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = accounts.model_dump(mode="json", exclude_none=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            tomli_w.dump(data, fh)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def add_account(account: Account, path: Path | None = None) -> Path:
+    path = path or accounts_path()
+    existing = load_accounts(path)
+    if existing.by_name(account.name) is not None:
+        raise AccountsError(f"Đã có tài khoản “{account.name}” trong {path}.")
+    return save_accounts(
+        existing.model_copy(update={"account": [*existing.account, account]}), path
+    )
+
+
+def account_toml(account: Account) -> str:
+    """One account as TOML text (tests and documentation build files with it)."""
+    return tomli_w.dumps({"account": [account.model_dump(mode="json")]})
+
+
+# --- passwords --------------------------------------------------------------------------------
 
 
 def hash_password(password: str, *, salt: bytes | None = None, iterations: int = ITERATIONS) -> str:
@@ -86,21 +264,100 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 def authenticate(accounts: AccountsFile, name: str, password: str) -> Account | None:
-    for acc in accounts.account:
-        if acc.name == name:
-            return acc if verify_password(password, acc.password) else None
+    acc = accounts.by_name(name)
+    if acc is not None:
+        return acc if verify_password(password, acc.password) else None
     # Same work whether or not the name exists, so timing does not reveal account names.
     verify_password(password, hash_password("x", iterations=ITERATIONS))
     return None
 
 
-def account_toml(account: Account) -> str:
-    provinces = ", ".join(f'"{p}"' for p in account.provinces)
-    return (
-        "\n[[account]]\n"
-        f'name = "{account.name}"\n'
-        f'display_name = "{account.display_name}"\n'
-        f'role = "{account.role}"\n'
-        f"provinces = [{provinces}]\n"
-        f'password = "{account.password}"\n'
+# --- sessions ---------------------------------------------------------------------------------
+
+
+def session_secret(accounts_file: Path | None = None) -> str:
+    """The key that signs session cookies: $XHHT_SESSION_SECRET (the same on every machine of a
+    service), else a random key kept beside the accounts file (mode 600), made on first use."""
+    env = os.environ.get(ENV_SESSION_SECRET)
+    if env:
+        return env
+    path = (accounts_file or accounts_path()).with_name("session_secret")
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:  # O_EXCL: two processes starting together agree on one key
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secrets.token_hex(32))
+    return path.read_text(encoding="ascii").strip()
+
+
+def _password_mark(account: Account) -> str:
+    # A new password (or a removed account) ends the sessions signed with the old one.
+    return hashlib.sha256(account.password.encode()).hexdigest()[:16]
+
+
+def issue_session(account: Account, secret: str) -> str:
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(secret, salt=SESSION_SALT).dumps(
+        {"n": account.name, "p": _password_mark(account)}
+    )
+
+
+def read_session(token: str | None, accounts: AccountsFile, secret: str) -> Account | None:
+    """The account a session cookie was issued to, while it is younger than session_hours, its
+    signature holds, and the account still exists with the same password."""
+    if not token:
+        return None
+    from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+    try:
+        data = URLSafeTimedSerializer(secret, salt=SESSION_SALT).loads(
+            token, max_age=int(accounts.session_hours * 3600)
+        )
+    except BadSignature:  # also SignatureExpired
+        return None
+    if not isinstance(data, dict):
+        return None
+    acc = accounts.by_name(str(data.get("n", "")))
+    if acc is None or not hmac.compare_digest(str(data.get("p", "")), _password_mark(acc)):
+        return None
+    return acc
+
+
+# --- identity provider ------------------------------------------------------------------------
+
+
+def principal_from_claims(claims: Mapping[str, object], mapping: OidcMapping) -> Principal | None:
+    """The person an identity provider signed in, with the role and provinces its claims give;
+    a missing or unknown role reads as viewer (they may look, never write)."""
+    name = claims.get(mapping.name_claim) or claims.get("sub")
+    if not name:
+        return None
+    display = claims.get(mapping.display_claim) or name
+    role_raw = str(claims.get(mapping.role_claim) or "viewer").strip().lower()
+    role: Role = role_raw if role_raw in ("viewer", "editor", "admin") else "viewer"  # type: ignore[assignment]
+    raw = claims.get(mapping.provinces_claim) or []
+    if isinstance(raw, str):
+        raw = re.split(r"[,\s]+", raw)
+    provinces = (
+        tuple(
+            p
+            for p in (str(x).strip() for x in raw if x is not None)
+            if re.fullmatch(PROVINCE_PATTERN, p)
+        )
+        if isinstance(raw, (list, tuple))
+        else ()
+    )
+    return Principal(
+        name=_CONTROL.sub(" ", str(name))[:200],
+        display_name=_CONTROL.sub(" ", str(display))[:120],
+        role=role,
+        provinces=provinces,
+        via="oidc",
     )

@@ -145,6 +145,41 @@ def provinces_of(
     return {r["id"]: (r["code"], r["name"]) for r in owners.iter_rows(named=True)}
 
 
+def batch_provinces(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[str | None]:
+    """Official codes of the current provinces a batch's rows lie in; None stands for rows of
+    the whole country (national targets) or of a place with no province."""
+    frame = query_frame(
+        con,
+        """SELECT DISTINCT p.code FROM (
+               SELECT locality_id FROM observations WHERE batch_id = ?
+               UNION SELECT locality_id FROM targets WHERE batch_id = ?
+           ) r
+           LEFT JOIN localities l ON l.id = r.locality_id
+           LEFT JOIN localities p ON p.id = l.province_id
+           ORDER BY p.code NULLS LAST""",
+        [batch_id, batch_id],
+    )
+    return frame["code"].to_list()
+
+
+def provinces_of_active_imports(con: duckdb.DuckDBPyConnection) -> dict[int, list[str | None]]:
+    """batch_provinces for every active import batch at once (the rollback list)."""
+    frame = query_frame(
+        con,
+        """SELECT DISTINCT r.batch_id, p.code FROM (
+               SELECT batch_id, locality_id FROM observations
+               UNION SELECT batch_id, locality_id FROM targets
+           ) r
+           JOIN batches b ON b.id = r.batch_id AND b.kind = 'import' AND b.status = 'active'
+           LEFT JOIN localities l ON l.id = r.locality_id
+           LEFT JOIN localities p ON p.id = l.province_id""",
+    )
+    out: dict[int, list[str | None]] = {}
+    for row in frame.iter_rows(named=True):
+        out.setdefault(row["batch_id"], []).append(row["code"])
+    return out
+
+
 def figures_in_force(
     con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]
 ) -> pl.DataFrame:

@@ -15,12 +15,17 @@ __all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "IDLE", "ROOT", "streamlit_
 
 
 @contextmanager
-def streamlit_server(db: Path, **env_extra: str) -> Iterator[str]:
-    """`streamlit run dashboard/app.py` on the given store; yields its URL, stops it after."""
+def streamlit_server(db: Path, port: int | None = None, **env_extra: str) -> Iterator[str]:
+    """`streamlit run dashboard/server.py` on the given store; yields its URL, stops it after."""
     logs = ARTIFACTS / "app-logs"
     logs.mkdir(parents=True, exist_ok=True)
     # Kept after the test: when a page misbehaves, the server's own account of it is here.
-    with app_servers(db, log_dir=Path(tempfile.mkdtemp(dir=logs)), env_extra=env_extra) as servers:
+    with app_servers(
+        db,
+        log_dir=Path(tempfile.mkdtemp(dir=logs)),
+        env_extra=env_extra,
+        ports=[port] if port else None,
+    ) as servers:
         try:
             yield servers[0].url
         finally:

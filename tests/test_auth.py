@@ -2,14 +2,41 @@
 
 from __future__ import annotations
 
+import stat
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from pydantic import ValidationError
 
-from metrics.auth import AccountsFile, authenticate, hash_password, load_accounts, verify_password
+from metrics.auth import (
+    Account,
+    AccountsError,
+    AccountsFile,
+    OidcMapping,
+    Principal,
+    authenticate,
+    hash_password,
+    issue_session,
+    load_accounts,
+    principal_from_claims,
+    read_session,
+    rollback_refusal,
+    session_secret,
+    verify_password,
+)
+
+
+@contextmanager
+def mock_time(at: float) -> Iterator[None]:
+    """The clock itsdangerous reads, set forward (the only thing here not real: waiting an hour)."""
+    with mock.patch("itsdangerous.timed.time.time", return_value=at):
+        yield
 
 
 def test_hash_is_salted_and_verifies() -> None:
@@ -97,3 +124,175 @@ def test_accounts_file_refuses_unknown_keys_and_plain_passwords() -> None:
             }
         )
     assert load_accounts(Path("/nonexistent/accounts.toml")).account == []
+
+
+# --- the accounts file is written by a TOML writer, validated, private ------------------------
+
+
+def _add(accounts: Path, name: str, *extra: str, password: str = "mat-khau-rat-dai"):
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "metrics.cli",
+            "accounts",
+            "add",
+            name,
+            "--file",
+            str(accounts),
+            *extra,
+        ],
+        input=f"{password}\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_display_name_with_quotes_is_kept_as_typed_and_the_file_stays_valid(
+    tmp_path: Path,
+) -> None:
+    accounts = tmp_path / "accounts.toml"
+    done = _add(accounts, "canbo.qn", "--province", "51", "--display-name", 'A "B" \\ [x] = y')
+    assert done.returncode == 0, done.stderr
+    second = _add(accounts, "admin.tw", "--role", "admin", "--display-name", "Quản trị")
+    assert second.returncode == 0, second.stderr
+    loaded = load_accounts(accounts)
+    assert [a.display_name for a in loaded.account] == ['A "B" \\ [x] = y', "Quản trị"]
+    assert [a.role for a in loaded.account] == ["editor", "admin"]
+    assert stat.S_IMODE(accounts.stat().st_mode) == 0o600
+
+
+def test_a_name_that_could_smuggle_a_role_is_refused_and_the_file_unchanged(tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.toml"
+    assert _add(accounts, "canbo.qn", "--province", "51").returncode == 0
+    before = accounts.read_bytes()
+    smuggled = _add(accounts, "ke.gian", "--province", "51", "--display-name", 'X"\nrole = "admin')
+    assert smuggled.returncode == 1
+    assert "--display-name không hợp lệ" in smuggled.stderr
+    assert "ký tự điều khiển" in smuggled.stderr
+    bad_name = _add(accounts, 'ten "la"', "--province", "51")
+    assert bad_name.returncode == 1
+    assert "Tên đăng nhập không hợp lệ" in bad_name.stderr
+    bad_code = _add(accounts, "canbo.hn", "--province", "Hà Nội")
+    assert bad_code.returncode == 1
+    assert "mã tỉnh phải là hai chữ số" in bad_code.stderr
+    assert accounts.read_bytes() == before
+    assert [a.name for a in load_accounts(accounts).account] == ["canbo.qn"]
+
+
+def test_a_broken_accounts_file_is_explained_not_a_traceback(tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text('[[account]]\nname = "a\n', encoding="utf-8")
+    with pytest.raises(AccountsError, match="không đúng cú pháp TOML"):
+        load_accounts(accounts)
+    listed = subprocess.run(
+        [sys.executable, "-m", "metrics.cli", "accounts", "list", "--file", str(accounts)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert listed.returncode == 1
+    assert "Traceback" not in listed.stderr
+    assert f"Tệp tài khoản {accounts} không đúng cú pháp TOML" in listed.stderr
+
+
+# --- sessions ----------------------------------------------------------------------------------
+
+
+def _file(**settings: object) -> AccountsFile:
+    return AccountsFile(
+        account=[
+            Account(
+                name="canbo.qn",
+                role="editor",
+                provinces=["51"],
+                password=hash_password("mat-khau-qn", iterations=1000),
+            )
+        ],
+        **settings,  # type: ignore[arg-type]
+    )
+
+
+def test_a_session_token_names_its_account_until_it_expires() -> None:
+    accounts = _file(session_hours=1)
+    token = issue_session(accounts.account[0], "khoa-bi-mat")
+    found = read_session(token, accounts, "khoa-bi-mat")
+    assert found is not None and found.name == "canbo.qn"
+    assert read_session(token, accounts, "khoa-khac") is None  # forged with another key
+    assert read_session(token[:-2] + "xx", accounts, "khoa-bi-mat") is None  # altered
+    assert read_session(None, accounts, "khoa-bi-mat") is None
+    later = time.time() + 3601
+    with mock_time(later):
+        assert read_session(token, accounts, "khoa-bi-mat") is None  # past session_hours
+
+
+def test_a_new_password_or_a_removed_account_ends_its_sessions() -> None:
+    accounts = _file()
+    token = issue_session(accounts.account[0], "k")
+    renewed = accounts.model_copy(
+        update={
+            "account": [
+                accounts.account[0].model_copy(
+                    update={"password": hash_password("mat-khau-moi", iterations=1000)}
+                )
+            ]
+        }
+    )
+    assert read_session(token, renewed, "k") is None
+    assert read_session(token, AccountsFile(), "k") is None
+
+
+def test_the_session_key_is_made_once_and_kept_private(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.delenv("XHHT_SESSION_SECRET", raising=False)
+    accounts = tmp_path / "accounts.toml"
+    first = session_secret(accounts)
+    assert len(first) == 64 and session_secret(accounts) == first
+    assert stat.S_IMODE((tmp_path / "session_secret").stat().st_mode) == 0o600
+    monkeypatch.setenv("XHHT_SESSION_SECRET", "chung-cho-moi-may")
+    assert session_secret(accounts) == "chung-cho-moi-may"
+
+
+# --- who may do what ---------------------------------------------------------------------------
+
+
+def test_claims_from_the_identity_provider_give_role_and_provinces() -> None:
+    mapping = OidcMapping()
+    editor = principal_from_claims(
+        {
+            "email": "an@qn.gov.vn",
+            "name": "Nguyễn An",
+            "xhht_role": "Editor",
+            "xhht_provinces": ["51", "xx"],
+        },
+        mapping,
+    )
+    assert editor is not None
+    assert (editor.name, editor.display_name, editor.role, editor.provinces) == (
+        "an@qn.gov.vn",
+        "Nguyễn An",
+        "editor",
+        ("51",),
+    )
+    assert principal_from_claims({"sub": "k", "xhht_provinces": "51, 01"}, mapping).provinces == (  # type: ignore[union-attr]
+        "51",
+        "01",
+    )
+    stranger = principal_from_claims({"sub": "x", "xhht_role": "superuser"}, mapping)
+    assert stranger is not None and stranger.role == "viewer" and not stranger.may_write_any
+    assert principal_from_claims({}, mapping) is None
+
+
+def test_an_editor_rolls_back_only_batches_wholly_in_their_provinces() -> None:
+    editor = _file().account[0].principal()
+    assert editor.may_roll_back(["51"])
+    assert not editor.may_roll_back(["51", "01"])  # one Hà Nội row is enough to refuse
+    assert not editor.may_roll_back([None])  # the country's rows
+    assert not editor.may_roll_back([])
+    refusal = rollback_refusal(editor, 7, ["01", "51"])
+    assert (
+        refusal is not None
+        and "Lô 7 có số liệu ngoài tỉnh của tài khoản canbo.qn (mã 51): 01" in refusal
+    )
+    admin = Principal(name="a", display_name="a", role="admin")
+    assert admin.may_roll_back(["01", None]) and rollback_refusal(admin, 7, ["01"]) is None

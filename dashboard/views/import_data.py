@@ -6,9 +6,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import access, data, ui
 from dashboard.i18n import t
-from metrics.auth import Account, authenticate
 from metrics.fmt import fmt_int
 from metrics.indicators import registry
 from metrics.inputs import MAX_FILE_BYTES, TEMPLATE_FILE_NAMES
@@ -19,16 +18,19 @@ ui.banner(key)
 st.title(t("import_title"))
 
 # --- Who is writing -----------------------------------------------------------------------
-accounts = data.accounts()
-account: Account | None = st.session_state.get("account")
-with st.sidebar:
-    if account is not None:
-        st.caption(f"Đã đăng nhập: **{account.display_name or account.name}**")
-        if st.button("Đăng xuất", key=f"{PAGE}__logout"):
-            del st.session_state["account"]
-            st.rerun()
+# Signed in once for the whole dashboard (dashboard/access.py): a session cookie or the identity
+# provider. Only an editor or admin writes; `account` is that person, or None.
+who = access.principal()
+account = who if who is not None and who.may_write_any else None
 if account is None:
-    if not accounts.account:
+    accounts = access.accounts()
+    if who is not None:
+        st.info(
+            f"Tài khoản {who.display_name} chỉ được xem; vẫn kiểm tra được tệp. Cần vai trò biên tập "
+            "viên để ghi dữ liệu.",
+            icon=":material/lock:",
+        )
+    elif accounts is not None and not accounts.account and not access.oidc_configured():
         st.info(
             "Chưa có tài khoản biên tập nào, nên chưa ghi được dữ liệu vào kho; vẫn kiểm tra được tệp. "
             "Quản trị viên tạo tài khoản bằng lệnh `xhht accounts add TÊN --province MÃ_TỈNH` "
@@ -36,19 +38,9 @@ if account is None:
             icon=":material/lock:",
         )
     else:
-        with st.form(f"{PAGE}__login"):
-            st.markdown("**Đăng nhập để ghi dữ liệu** (xem và kiểm tra tệp không cần đăng nhập)")
-            c1, c2 = st.columns(2)
-            name = c1.text_input("Tên đăng nhập")
-            password = c2.text_input("Mật khẩu", type="password")
-            if st.form_submit_button("Đăng nhập"):
-                found = authenticate(accounts, name.strip(), password)
-                if found is None:
-                    st.error("Tên đăng nhập hoặc mật khẩu không đúng.")
-                else:
-                    st.session_state["account"] = found
-                    st.rerun()
-allowed = None if account is None or account.role == "admin" else list(account.provinces)
+        st.markdown("**Đăng nhập để ghi dữ liệu** (xem và kiểm tra tệp không cần đăng nhập)")
+        access.sign_in_choices(accounts)
+allowed = None if account is None else account.allowed_provinces
 
 # --- Templates ------------------------------------------------------------------------------
 st.subheader("Biểu mẫu")
@@ -196,11 +188,14 @@ st.dataframe(
 )
 undoable = history.filter((pl.col("kind") == "import") & (pl.col("status") == "active"))
 if account is not None and undoable.height:
-    mine = (
-        undoable
-        if account.role == "admin"
-        else undoable.filter(pl.col("created_by") == account.name)
-    )
+    # A batch is rolled back whole: an editor sees only the batches lying wholly in their
+    # provinces, whoever imported them (the recorded user name proves nothing).
+    touched = data.provinces_of_active_imports(key)
+    if touched is None:
+        st.caption("Kho đang bận ghi; tải lại trang sau ít giây để hoàn tác.")
+        touched = {}
+    mine_ids = [b for b in undoable["id"].to_list() if account.may_roll_back(touched.get(b, []))]
+    mine = undoable.filter(pl.col("id").is_in(mine_ids))
     if mine.height:
         c1, c2 = st.columns([3, 1])
         batch_id = c1.selectbox(
@@ -210,7 +205,7 @@ if account is not None and undoable.height:
             format_func=lambda b: f"Lô {b}",
         )
         if c2.button("Hoàn tác", key=f"{PAGE}__undo_btn"):
-            refused = data.rollback(key, int(batch_id))
+            refused = data.rollback(key, int(batch_id), account)
             if refused is None:
                 st.session_state[f"{PAGE}__done"] = (
                     f"Đã hoàn tác lô {batch_id}: số liệu trước đó được dùng lại."

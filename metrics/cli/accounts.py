@@ -1,41 +1,88 @@
-"""`xhht accounts add`: who may write (salted password hashes in the accounts file)."""
+"""`xhht accounts add` and `list`: who may write (salted password hashes in the accounts file)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from metrics.cli.common import EXIT_OK, Refused
 
 
+def _path(args: argparse.Namespace) -> Path:
+    from metrics.auth import accounts_path
+
+    return Path(args.file) if args.file else accounts_path()
+
+
 def cmd_accounts_add(args: argparse.Namespace) -> int:
     import sys
 
-    from metrics.auth import Account, account_toml, accounts_path, hash_password, load_accounts
+    from pydantic import ValidationError
 
-    path = Path(args.file) if args.file else accounts_path()
-    try:
-        existing = load_accounts(path)
-    except Exception as exc:
-        raise Refused(f"Tệp tài khoản {path} không hợp lệ: {exc}") from exc
-    if any(a.name == args.name for a in existing.account):
-        raise Refused(f"Đã có tài khoản “{args.name}” trong {path}.")
+    from metrics.auth import Account, AccountsError, add_account, hash_password
+
+    path = _path(args)
     password = sys.stdin.readline().rstrip("\n")
     if len(password) < 8:
         raise Refused("Mật khẩu cần ít nhất 8 ký tự (đọc từ đầu vào chuẩn, một dòng).")
     if args.role == "editor" and not args.province:
         raise Refused("Biên tập viên cần ít nhất một --province (mã tỉnh, ví dụ 51).")
-    account = Account(
-        name=args.name,
-        display_name=args.display_name or args.name,
-        role=args.role,
-        provinces=list(args.province or []),
-        password=hash_password(password),
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(account_toml(account))
+    try:
+        account = Account(
+            name=args.name,
+            display_name=args.display_name or args.name,
+            role=args.role,
+            provinces=list(args.province or []),
+            password=hash_password(password),
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = {
+            "name": "Tên đăng nhập",
+            "display_name": "--display-name",
+            "provinces": "--province",
+        }
+        where = field.get(str(err["loc"][0]), str(err["loc"][0])) if err["loc"] else ""
+        hint = (
+            " Tên đăng nhập gồm chữ không dấu, số và . _ @ + - (tối đa 64 ký tự)."
+            if where == "Tên đăng nhập"
+            else ""
+        )
+        raise Refused(f"{where} không hợp lệ: {err['msg']}.{hint}") from exc
+    try:
+        add_account(account, path)
+    except AccountsError as exc:
+        raise Refused(str(exc)) from exc
     print(f"Đã thêm tài khoản {args.name} ({args.role}) vào {path}.")
+    return EXIT_OK
+
+
+def cmd_accounts_list(args: argparse.Namespace) -> int:
+    from metrics.auth import AccountsError, load_accounts
+
+    path = _path(args)
+    try:
+        accounts = load_accounts(path)
+    except AccountsError as exc:
+        raise Refused(str(exc)) from exc
+    rows = [
+        {
+            "name": a.name,
+            "display_name": a.display_name,
+            "role": a.role,
+            "provinces": a.provinces,
+        }
+        for a in accounts.account
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print(f"Chưa có tài khoản nào trong {path}.")
+    for r in rows:
+        where = ", ".join(r["provinces"]) or "mọi tỉnh"
+        print(f"{r['name']:<24} {r['role']:<7} {where:<12} {r['display_name']}")
     return EXIT_OK
 
 
@@ -54,7 +101,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="mã tỉnh được phép nhập (lặp lại nếu nhiều tỉnh)",
     )
     a.add_argument("--display-name", help="tên hiển thị")
-    a.add_argument(
-        "--file", help="tệp tài khoản (mặc định: $XHHT_ACCOUNTS hoặc .xhht/accounts.toml)"
-    )
+    file_help = "tệp tài khoản (mặc định: $XHHT_ACCOUNTS hoặc .xhht/accounts.toml)"
+    a.add_argument("--file", help=file_help)
     a.set_defaults(func=cmd_accounts_add)
+    ls = acc_sub.add_parser("list", help="các tài khoản (không in mật khẩu)")
+    ls.add_argument("--json", action="store_true", help="in dạng JSON")
+    ls.add_argument("--file", help=file_help)
+    ls.set_defaults(func=cmd_accounts_list)

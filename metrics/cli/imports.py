@@ -6,8 +6,24 @@ import argparse
 import json
 from pathlib import Path
 
+from metrics.auth import Principal, rollback_refusal
 from metrics.cli.common import EXIT_OK, EXIT_REFUSED, Refused, add_db, open_copy, writer
 from metrics.fmt import fmt_int
+
+
+def acting_account(user: str | None) -> Principal | None:
+    """The account `--user` names, whose province rules then apply to this write as in the app;
+    None for a name that is no account (the operator at the server's console writes anywhere,
+    recorded under that name)."""
+    from metrics.auth import AccountsError, load_accounts
+
+    if not user:
+        return None
+    try:
+        account = load_accounts().by_name(user)
+    except AccountsError as exc:
+        raise Refused(str(exc)) from exc
+    return account.principal() if account is not None else None
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -18,9 +34,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise Refused(f"Không tìm thấy tệp {path}.")
+    who = acting_account(args.user)
     con = open_copy(args.db, role=f"nhập {path.name}")
     try:
-        result = check_file(con, path, sheet=args.sheet)
+        result = check_file(
+            con, path, sheet=args.sheet, allowed_provinces=who.allowed_provinces if who else None
+        )
     finally:
         con.close()
     if result.status != "refused" and not args.dry_run:
@@ -87,10 +106,16 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
+    from metrics.register_queries import batch_provinces
     from metrics.store import StoreError, rollback_batch
 
+    who = acting_account(args.user)
     try:
         with writer(args.db, role=f"hoàn tác lô {args.batch}") as con:
+            if who is not None:
+                refusal = rollback_refusal(who, args.batch, batch_provinces(con, args.batch))
+                if refusal:
+                    raise Refused(refusal)
             rollback_batch(con, args.batch)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
@@ -108,7 +133,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--dry-run", action="store_true", help="chỉ kiểm tra và cho biết sẽ thay đổi gì, không ghi"
     )
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
-    p.add_argument("--user", help="người nhập (mặc định: tên đăng nhập)")
+    p.add_argument(
+        "--user",
+        help="người nhập (mặc định: tên đăng nhập); nếu là một tài khoản thì chỉ nhập được tỉnh của tài khoản đó",
+    )
     add_db(p)
     p.set_defaults(func=cmd_import)
 
@@ -121,5 +149,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "rollback", help="hoàn tác một lô nhập; số liệu cũ mà nó thay thế được dùng lại"
     )
     p.add_argument("batch", type=int, metavar="BATCH", help="số lô (xem `xhht history`)")
+    p.add_argument(
+        "--user",
+        help="tài khoản hoàn tác (quy tắc tỉnh của tài khoản được áp dụng như trong ứng dụng)",
+    )
     add_db(p)
     p.set_defaults(func=cmd_rollback)
