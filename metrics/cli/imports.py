@@ -87,7 +87,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from metrics.store import StoreError, rollback_batch
+    from metrics.store import StoreError
+    from metrics.store_writes import rollback_batch
 
     try:
         with writer(args.db, role=f"hoàn tác lô {args.batch}") as con:
