@@ -176,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_load(db: Path, work: Path) -> None:
     """Readers and writers at once, for each backend (bench/load.py); details under the lines."""
-    from bench.load import bench_load, report_rows
+    from bench.load import bench_load
+    from bench.load_results import report_rows
 
     for result in bench_load(db, work):
         rows, details = report_rows(result)

@@ -25,16 +25,24 @@ import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.app_server import CHROMIUM, app_servers
 from bench.app_server import CHROMIUM_ARGS as BASE_CHROMIUM_ARGS
+from bench.load_plan import (
+    IMPORTS,
+    PAGES,
+    SESSION_PAGES,
+    WATCHED,
+    Plan,
+    plan_writes,
+    watched_sessions,
+)
+from bench.load_results import LoadResult, PageLoad, Write
 
 ROOT = Path(__file__).resolve().parent.parent
 # Many pages share two cores here: a page in the background must not be slowed down on purpose.
@@ -45,25 +53,6 @@ CHROMIUM_ARGS = [
     "--disable-backgrounding-occluded-windows",
 ]
 
-PROVINCE, COMMUNE, INDICATOR, YEAR = "P51", "X23368", "gia_dinh", 2025
-PAGES = {
-    "overview": f"?loc={PROVINCE}&year={YEAR}",
-    "compare": f"compare?loc={PROVINCE}&ind={INDICATOR}&year={YEAR}",
-    "profile": f"profile?loc={COMMUNE}&year={YEAR}",
-}
-# Which page each session keeps reloading; sessions alternate between the two servers.
-SESSION_PAGES = [
-    "overview",
-    "profile",
-    "compare",
-    "profile",
-    "overview",
-    "overview",
-    "compare",
-    "profile",
-]
-WATCHED = ("overview", "profile")  # the pages that show the written figure
-IMPORTS = 5
 QUIET_S = (10.0, 20.0)  # the quiet phase: at least, until 1,5 loads per session, at most
 CATCH_UP_S = 4.0  # after a write: at most this long for every session to show it
 TAIL_S = 15.0  # after the last write
@@ -108,165 +97,6 @@ INSPECT_JS = """() => {
     text: text(main),
   };
 }"""
-
-
-@dataclass
-class Plan:
-    files: list[Path]
-    captions: dict[
-        str, list[str]
-    ]  # page → caption each state shows: 0 before, 1..5 imports, 6 after the rollback
-
-
-@dataclass
-class PageLoad:
-    session: int
-    page: str
-    phase: str
-    start: float
-    end: float
-    error: str | None = None
-    states: frozenset[int] = frozenset()
-
-    @property
-    def ms(self) -> float:
-        return (self.end - self.start) * 1000
-
-
-@dataclass
-class Write:
-    label: str
-    target: int  # the state the store is in after it
-    start: float
-    exit: float
-    rc: int
-    output: str
-
-
-@dataclass
-class LoadResult:
-    backend: str
-    sessions: int
-    loads: list[PageLoad] = field(default_factory=list)
-    writes: list[Write] = field(default_factory=list)
-    seconds: float = 0.0
-    server_problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    unmatched: int = 0  # watched loads without error that showed none of the expected figures
-
-    def reflects(self, ld: PageLoad) -> int | None:
-        """Which write's figure a load showed (0: none yet). The rollback brings back the figure
-        of the import before it, so a figure counts as the newest write that had started."""
-        started = sum(1 for w in self.writes if w.start <= ld.end)
-        seen = [k for k in ld.states if k <= started]
-        return max(seen) if seen else None
-
-    def caught_up(self, k: int, session: int) -> float | None:
-        """When `session` first showed write k's figure or a newer one (monotonic time)."""
-        w = self.writes[k - 1]
-        ends = [
-            ld.end
-            for ld in self.loads
-            if ld.session == session and ld.end >= w.start and (self.reflects(ld) or 0) >= k
-        ]
-        return min(ends) if ends else None
-
-    def stale(self, margin: float = 1.0) -> list[tuple[PageLoad, float]]:
-        """Loads that started more than `margin` seconds after a write's exit (before the next
-        write) and still showed an older figure, with how long after the exit they started."""
-        out = []
-        for k, w in enumerate(self.writes, start=1):
-            until = self.writes[k].start if k < len(self.writes) else float("inf")
-            for ld in self.loads:
-                shown = self.reflects(ld)
-                if w.exit + margin <= ld.start < until and shown is not None and shown < k:
-                    out.append((ld, ld.start - w.exit))
-        return out
-
-    def catch_up(self) -> list[tuple[Write, float | None, int]]:
-        """For each write: seconds from its exit until every watching session showed its figure
-        (or a newer one); None, and how many sessions missed it, if some never did."""
-        out = []
-        for k, w in enumerate(self.writes, start=1):
-            times = [self.caught_up(k, s) for s in watched_sessions(self.sessions)]
-            missed = sum(1 for t in times if t is None)
-            worst = None if missed else max(0.0, max(t for t in times if t is not None) - w.exit)
-            out.append((w, worst, missed))
-        return out
-
-
-def watched_sessions(sessions: int) -> list[int]:
-    return [i for i in range(sessions) if SESSION_PAGES[i % len(SESSION_PAGES)] in WATCHED]
-
-
-def plan_writes(db: Path, work: Path) -> Plan:
-    """The import files, and the figure the two watched pages should show after each write:
-    the commune's own figure, and the province's sum with the commune's part replaced (a
-    province's count is the sum of its communes'; a load that shows neither is counted apart)."""
-    from metrics import locality_progress
-    from metrics.fmt import fmt_int
-    from metrics.indicators import registry
-    from metrics.store import connect, query_frame
-
-    con = connect(db, read_only=True)
-    try:
-        c = query_frame(
-            con,
-            "SELECT l.code, l.name, p.short_name AS province FROM localities l "
-            "JOIN localities p ON p.id = l.province_id WHERE l.id = ?",
-            [COMMUNE],
-        ).row(0, named=True)
-        now = {
-            loc: next(
-                x
-                for x in locality_progress.progress_for(con, loc, YEAR)
-                if x.indicator == INDICATOR
-            )
-            for loc in (PROVINCE, COMMUNE)
-        }
-    finally:
-        con.close()
-    unit = registry().by_id(INDICATOR).count_unit_vi
-    base = now[COMMUNE]
-    assert base.recognized is not None and base.total is not None, (
-        "the watched commune has a 2025 figure"
-    )
-    figures = [(int(base.recognized), int(base.total))]
-    files: list[Path] = []
-    for k in range(1, IMPORTS + 1):
-        total, recognized = 9000 + 137 * k, 5000 + 211 * k
-        path = work / f"load_import_{k}.csv"
-        path.write_text(
-            "Năm,Tỉnh,Xã,Mã xã,Chỉ tiêu,Tổng số,Đăng ký,Công nhận,Nguồn\n"
-            f"{YEAR},{c['province']},{c['name']},{c['code']},{INDICATOR},{total},{recognized + 50},{recognized},"
-            f"Benchmark tải đồng thời lần {k}\n",
-            encoding="utf-8",
-        )
-        files.append(path)
-        figures.append((recognized, total))
-    figures.append(
-        figures[IMPORTS - 1]
-    )  # the rollback of the last import brings back the one before
-
-    prov = now[PROVINCE]
-    assert prov.recognized is not None and prov.total is not None
-
-    def shown(rec: int, tot: int) -> str:
-        return f"{fmt_int(rec)}/{fmt_int(tot)} {unit}"
-
-    captions = {
-        "profile": [shown(r, t) for r, t in figures],
-        "overview": [
-            shown(int(prov.recognized) - figures[0][0] + r, int(prov.total) - figures[0][1] + t)
-            for r, t in figures
-        ],
-    }
-    for page in WATCHED:
-        if len(set(captions[page][:-1])) != IMPORTS + 1:
-            raise RuntimeError(
-                f"load: the writes do not give distinct figures on {page}: {captions[page]}"
-            )
-    return Plan(files, captions)
 
 
 def _xhht(*args: str) -> list[str]:
@@ -543,116 +373,3 @@ def bench_load(db: Path, work: Path, sessions: int = len(SESSION_PAGES)) -> Iter
             raise RuntimeError(f"store copy failed:\n{done.stdout}\n{done.stderr}")
         # The app servers get the address as an officer writes it, password included.
         yield run_backend("PostgreSQL", url, work, plan, sessions)
-
-
-def _p95(values: list[float]) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))] if s else float("nan")
-
-
-def report_rows(r: LoadResult) -> tuple[list[tuple[str, str, str, bool | None]], list[str]]:
-    """Lines for bench's `line(step, figure, budget, ok)`, and details to print under them."""
-    from metrics.fmt import fmt_int, fmt_num
-
-    tag = f"load ({r.backend})"
-    errors = [ld for ld in r.loads if ld.error]
-    quiet = [ld.ms for ld in r.loads if ld.phase == "quiet" and not ld.error]
-    during = [ld.ms for ld in r.loads if ld.phase == "writes" and not ld.error]
-    sessions = len({ld.session for ld in r.loads})
-    rows: list[tuple[str, str, str, bool | None]] = [
-        (
-            f"{tag}: lỗi thấy trong trang ({sessions} phiên, 2 máy chủ)",
-            f"{fmt_int(len(errors))} / {fmt_int(len(r.loads))} lượt",
-            "0",
-            len(errors) == 0,
-        ),
-        (
-            f"{tag}: trang p95, không ghi ({fmt_int(len(quiet))} lượt)",
-            f"{fmt_int(_p95(quiet))} ms",
-            "–",
-            None,
-        ),
-        (
-            f"{tag}: trang p95, trong lúc ghi ({fmt_int(len(during))} lượt)",
-            f"{fmt_int(_p95(during))} ms",
-            "–",
-            None,
-        ),
-    ]
-    details: list[str] = []
-    failed = [w for w in r.writes if w.rc != 0]
-    imports = [x for x in r.catch_up() if x[0].target <= IMPORTS]
-    rollback = [x for x in r.catch_up() if x[0].target > IMPORTS]
-    lat = [s for _, s, _ in imports if s is not None]
-    missed = sum(1 for _, s, _ in imports if s is None)
-    figure = (
-        f"{fmt_num(statistics.median(lat), 1)} / tối đa {fmt_num(max(lat), 1)} s" if lat else "–"
-    )
-    rows.append(
-        (f"{tag}: {fmt_int(len(imports))} lần nhập → mọi phiên thấy số mới", figure, "–", None)
-    )
-    for _w, s, _m in rollback:
-        rows.append(
-            (
-                f"{tag}: hoàn tác → mọi phiên thấy số cũ",
-                "–" if s is None else f"{fmt_num(s, 1)} s",
-                "–",
-                None,
-            )
-        )
-    if failed:
-        rows.append(
-            (
-                f"{tag}: lệnh ghi bị từ chối",
-                f"{fmt_int(len(failed))} / {fmt_int(len(r.writes))}",
-                "0",
-                False,
-            )
-        )
-    if missed or any(m for _, _, m in rollback):
-        details.append(
-            f"  {sum(m for *_, m in r.catch_up())} lần một phiên chưa hề thấy số của một lệnh ghi (hay số mới hơn) "
-            "đến hết bước; trung vị/tối đa chỉ tính các lần mọi phiên đã thấy"
-        )
-    t_base = min([ld.start for ld in r.loads] + [w.start for w in r.writes], default=0.0)
-
-    def span(a: float, b: float) -> str:
-        return f"{fmt_num(a - t_base, 1)}–{fmt_num(b - t_base, 1)} s"
-
-    for w in r.writes:
-        details.append(
-            f"  {w.label}: {span(w.start, w.exit)} (mã {w.rc})"
-            + ("" if w.rc == 0 else f" — {w.output[-400:]}")
-        )
-    stale = r.stale()
-    if stale:
-        details.append(
-            f"  {fmt_int(len(stale))} lượt trang bắt đầu hơn 1 s sau khi lệnh ghi xong vẫn hiện số cũ "
-            f"(muộn nhất {fmt_num(max(t for _, t in stale), 1)} s sau)"
-        )
-    for ld in errors[:20]:
-        details.append(
-            f"  lỗi {span(ld.start, ld.end)}, phiên {ld.session} ({ld.page}, {ld.phase}): {ld.error}"
-        )
-    if len(errors) > 20:
-        details.append(f"  … và {len(errors) - 20} lỗi khác")
-    details += [f"  {n}" for n in r.notes]
-    if len(r.writes) < IMPORTS + 1:
-        rows.append(
-            (
-                f"{tag}: lệnh ghi đã chạy (máy quá tải)",
-                f"{fmt_int(len(r.writes))} / {fmt_int(IMPORTS + 1)}",
-                "–",
-                None,
-            )
-        )
-    if r.unmatched:
-        details.append(
-            f"  {r.unmatched} lượt trang không hiện số liệu nào đã biết của xã/tỉnh đang theo dõi"
-        )
-    for p in r.server_problems[:10]:
-        details.append(f"  máy chủ: {p[:400]}")
-    details.append(
-        f"  (bước load {r.backend}: {fmt_num(r.seconds, 0)} s; các mốc giờ tính từ đầu pha đo)"
-    )
-    return rows, details

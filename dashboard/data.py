@@ -24,13 +24,16 @@ import streamlit as st
 from metrics import auth, inputs, locality_progress
 from metrics import queries as q
 from metrics import register_queries as rq
-from metrics.backend import StoreBusy, parse_location, reading, writing
+from metrics.backend import StoreBusy, reading, writing
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
 from metrics.outputs import images
 from metrics.resolve import LocalityIndex
 from metrics.snapshot import SnapshotCache
-from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, StoreError, rollback_batch
+from metrics.store import StoreError
+from metrics.store_location import parse_location
+from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
+from metrics.store_writes import rollback_batch
 
 # (the store as XHHT_DB names it — password included for PostgreSQL, so never shown — and
 # metrics.store.store_identity of the copy)

@@ -1,9 +1,9 @@
-"""Where the store lives and how a process opens it: a DuckDB file or a PostgreSQL database.
+"""How a process opens the store, a DuckDB file or a PostgreSQL database: reading, writing (the
+write lock), creating.
 
-`--db` (else $XHHT_DB, else .xhht/xhht.duckdb) is a file path or a `postgresql://` URL. Either
-way the caller gets a DuckDB connection whose default catalogue is the store, so one SQL dialect
-serves both: PostgreSQL is attached through DuckDB's postgres extension, loaded offline from its
-PyPI wheel.
+Either way the caller gets a DuckDB connection whose default catalogue is the store, so one SQL
+dialect serves both: PostgreSQL is attached through DuckDB's postgres extension, loaded offline
+from its PyPI wheel. Where the store is (`--db`) is parsed by metrics.store_location.
 
 Two ways in:
 - `reading(loc)`: a short read. A DuckDB file admits many readers or one writer, never both, so
@@ -25,48 +25,21 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 import duckdb
 
-from metrics.config import DEFAULT_DB, ENV_DB
 from metrics.store import StoreError, check_store, open_duckdb
+from metrics.store_location import StoreLocation, libpq_quote
 from metrics.text import strip_marks
 
 ENV_LOCK_WAIT = "XHHT_LOCK_WAIT"
 DEFAULT_LOCK_WAIT_S = 30.0
 PG_CATALOG = "store"
-# libpq options a URL may carry after `?`; anything else is refused rather than ignored.
-PG_URL_OPTIONS = ("sslmode", "connect_timeout", "application_name", "sslrootcert", "options")
 
 
 class StoreBusy(StoreError):
     """Another process holds the store for writing (or, for a writer, at all) past the wait."""
-
-
-@dataclass(frozen=True)
-class StoreLocation:
-    """A parsed --db: `path` for a DuckDB file, `dsn` (libpq key=value) for PostgreSQL."""
-
-    text: str  # as the user wrote it, password hidden: for messages
-    path: Path | None = None
-    dsn: str | None = None
-    is_default: bool = False
-    spec: str = ""  # as the user wrote it, password included: parse_location(spec) gives it back
-
-    @property
-    def reopen(self) -> str:
-        """The text that names this store again (never shown: it may hold a password)."""
-        return self.spec or self.text
-
-    @property
-    def is_postgres(self) -> bool:
-        return self.dsn is not None
-
-    def __str__(self) -> str:
-        return self.text
 
 
 def lock_wait_s() -> float:
@@ -77,73 +50,6 @@ def lock_wait_s() -> float:
         return DEFAULT_LOCK_WAIT_S
 
 
-def parse_location(text: str | os.PathLike[str] | None) -> StoreLocation:
-    """--db, else $XHHT_DB, else the default file. Refuses what cannot be a store, saying why."""
-    if text is None or str(text) == "":
-        from_env = os.environ.get(ENV_DB, "")
-        if from_env:
-            return parse_location(from_env)
-        return StoreLocation(str(DEFAULT_DB), path=DEFAULT_DB, is_default=True)
-    raw = str(text).strip()
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", raw):
-        return _parse_url(raw)
-    path = Path(raw).expanduser()
-    if path.is_dir():
-        raise StoreError(
-            f"{path} là một thư mục, không phải tệp kho. Chỉ tên tệp, ví dụ `{path / 'xhht.duckdb'}`."
-        )
-    return StoreLocation(str(path), path=path, is_default=path.resolve() == DEFAULT_DB.resolve())
-
-
-def _parse_url(raw: str) -> StoreLocation:
-    parts = urlsplit(raw)
-    example = "postgresql://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ:5432/TÊN_CSDL"
-    if parts.scheme not in ("postgresql", "postgres"):
-        raise StoreError(
-            f"Không hiểu địa chỉ kho “{_hide_password(raw)}”: chỉ nhận tệp DuckDB hoặc {example}."
-        )
-    bad_port = f"Cổng trong “{_hide_password(raw)}” không phải số từ 1 đến 65535. Ví dụ: {example}."
-    try:
-        port = 5432 if parts.port is None else parts.port
-    except ValueError:
-        raise StoreError(bad_port) from None
-    if not 1 <= port <= 65535:
-        raise StoreError(bad_port)
-    host = parts.hostname
-    dbname = unquote(parts.path.lstrip("/"))
-    if not host:
-        raise StoreError(f"Địa chỉ “{_hide_password(raw)}” thiếu tên máy chủ. Ví dụ: {example}.")
-    if not dbname or "/" in dbname:
-        raise StoreError(
-            f"Địa chỉ “{_hide_password(raw)}” thiếu tên cơ sở dữ liệu sau dấu “/”. Ví dụ: {example}."
-        )
-    if not parts.username:
-        raise StoreError(f"Địa chỉ “{_hide_password(raw)}” thiếu tên người dùng. Ví dụ: {example}.")
-    options = {"host": host, "port": str(port), "dbname": dbname, "user": unquote(parts.username)}
-    if parts.password is not None:
-        options["password"] = unquote(parts.password)
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if key not in PG_URL_OPTIONS:
-            raise StoreError(
-                f"Tham số “{key}” trong địa chỉ kho không được hỗ trợ; dùng một trong: {', '.join(PG_URL_OPTIONS)}."
-            )
-        options[key] = value
-    options.setdefault("connect_timeout", "10")
-    shown = f"postgresql://{options['user']}@{host}:{port}/{dbname}"
-    return StoreLocation(
-        shown, dsn=" ".join(f"{k}={_libpq_quote(v)}" for k, v in options.items()), spec=raw
-    )
-
-
-def _hide_password(raw: str) -> str:
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", raw)
-
-
-def _libpq_quote(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-# --- Opening -------------------------------------------------------------------------------------
 # One DuckDB file must never be open twice in one process with different settings, and POSIX
 # file locks do not keep a process from itself: this lock orders a process's own opens of its
 # files (the app's readers and its import share a process).
@@ -172,7 +78,7 @@ def _attach_postgres(
         # PostgreSQL keeps only printable ASCII of an application name (others become "?") and
         # at most 63 bytes: the role is written without marks.
         app = ascii_text(f"xhht {role} (may {socket.gethostname()}, PID {os.getpid()})")[:63]
-        dsn = f"{loc.dsn} application_name={_libpq_quote(app)}"
+        dsn = f"{loc.dsn} application_name={libpq_quote(app)}"
         mode = ", READ_ONLY" if read_only else ""
         con.execute(f"ATTACH {_sql_text(dsn)} AS {PG_CATALOG} (TYPE postgres{mode})")
         con.execute(f"USE {PG_CATALOG}")

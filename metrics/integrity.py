@@ -15,14 +15,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from metrics.store import (
-    CURRENT_QUERIES,
-    SCHEMA,
-    SCHEMA_VERSION,
-    TABLES,
-    first_row,
-    schema_version,
-)
+from metrics.store import first_row, schema_version
+from metrics.store_schema import CURRENT_QUERIES, SCHEMA, SCHEMA_VERSION, TABLES
 
 
 @dataclass

@@ -20,7 +20,7 @@ from metrics import progress as pm
 from metrics import queries as q
 from metrics import register_queries as rq
 from metrics.indicators import registry
-from metrics.store import COUNTRY_ID, LEVEL_COLUMNS
+from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
 
 SCOPE_LABEL_VI = {
     "country": "quốc gia",

@@ -1,4 +1,4 @@
-"""The progress method: status, ratio, projection, pace, plan and change of rates against targets.
+"""The progress method as polars expressions: status, ratio, projection, pace, plan and change.
 
 The method (docs/method.md) follows the Open SDG platform (Statistics Canada's method): with
 base year b, current year c and target year T,
@@ -10,18 +10,17 @@ limited if ≥ 0, falling below 0. With a base value of 0 the CAGR is undefined,
 thresholds apply to the ratio of percentage points per year (observed ÷ required). Fewer than
 two years of data: not assessable.
 
-Each formula is written once, as polars expressions over a frame (`*_expr`, `trajectory`,
+Each formula is written once, here, as polars expressions over a frame (`*_expr`, `trajectory`,
 `with_status`, `judge`, `nearest_targets`): that is the definition. `judge` applies them to any
 number of rows (one locality's 11 indicators, or a province's communes × 11: metrics.locality_progress);
-the scalar functions below it (`assess`, `project`, `required_pace`, `plan_pct`, `change`,
-`expected_value`, `rate`, `cagr`, `classify`, `nearest_target_year`) evaluate the same
+the scalar functions of metrics.progress_values (`assess`, `project`, `required_pace`, `plan_pct`,
+`change`, `expected_value`, `rate`, `cagr`, `classify`, `nearest_target_year`) evaluate the same
 expressions on one row, for single values and the hand-worked examples of tests/test_progress.py.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -273,7 +272,7 @@ def judge(
         pl.col("previous_pct"),
     )
     rows = frame.height
-    f = _at_least_two_rows(frame).join(
+    f = at_least_two_rows(frame).join(
         trajectory(points, year, keys), on=list(keys), how="left", maintain_order="left"
     )
     f = with_status(f, year)
@@ -292,7 +291,7 @@ def judge(
     return f.head(rows)
 
 
-def _at_least_two_rows(frame: pl.DataFrame) -> pl.DataFrame:
+def at_least_two_rows(frame: pl.DataFrame) -> pl.DataFrame:
     # polars takes x ** 0.5 of a one-row column as sqrt(x), which can differ in the last bit
     # from pow(x, 0.5), what a longer column (and Python) computes: a locality's progress must
     # not depend on how many indicators were asked for. An all-null row is added; callers keep
@@ -305,136 +304,3 @@ def nearest_targets(targets: pl.DataFrame, year: int, keys: Sequence[str]) -> pl
     the row of `targets` with that target_year."""
     later = targets.filter(pl.col("target_year") >= year).sort("target_year", maintain_order=True)
     return later.group_by(list(keys), maintain_order=True).first()
-
-
-# --- the same, one value at a time -----------------------------------------------------------------
-
-
-def _one(columns: Mapping[str, object], *exprs: pl.Expr) -> tuple:
-    """Evaluate expressions on one row (floats as Float64, years as Int64)."""
-    schema = {k: pl.Int64 if k.endswith("year") else pl.Float64 for k in columns}
-    frame = _at_least_two_rows(pl.DataFrame({k: [v] for k, v in columns.items()}, schema=schema))
-    return frame.select(e.alias(f"_{n}") for n, e in enumerate(exprs)).row(0)
-
-
-def rate(recognized: float | None, base: float | None) -> float | None:
-    """Σ recognized / Σ base × 100; None when the base is unknown or zero."""
-    return _one({"r": recognized, "b": base}, rate_expr(pl.col("r"), pl.col("b")))[0]
-
-
-def cagr(v0: float, v1: float, years: float) -> float:
-    return _one(
-        {"v0": v0, "v1": v1, "n": years}, cagr_expr(pl.col("v0"), pl.col("v1"), pl.col("n"))
-    )[0]
-
-
-def classify(ratio: float) -> Status:
-    return Status(_one({"r": ratio}, classify_expr(pl.col("r")))[0])
-
-
-def expected_value(
-    base_year: int, base_value: float, target_year: int, target_value: float, year: int
-) -> float:
-    """The straight line from the baseline to the target."""
-    cols = {"base_year": base_year, "b": base_value, "target_year": target_year, "t": target_value}
-    return _one(
-        cols,
-        expected_expr(pl.col("base_year"), pl.col("b"), pl.col("target_year"), pl.col("t"), year),
-    )[0]
-
-
-def required_pace(
-    current: float | None, current_year: int, target_value: float | None, target_year: int | None
-) -> float | None:
-    """Percentage points per year still needed ("cần tăng X điểm %/năm"); 0 when met."""
-    cols = {"c": current, "t": target_value, "target_year": target_year}
-    return _one(
-        cols, required_pace_expr(pl.col("c"), current_year, pl.col("t"), pl.col("target_year"))
-    )[0]
-
-
-def plan_pct(actual: float | None, target: float | None) -> float | None:
-    """ "Đạt N% kế hoạch": actual ÷ target × 100."""
-    return _one({"a": actual, "t": target}, plan_pct_expr(pl.col("a"), pl.col("t")))[0]
-
-
-def change(current: float | None, previous: float | None) -> tuple[float | None, float | None]:
-    """(points, relative %) between two rates."""
-    c, p = pl.col("c"), pl.col("p")
-    points, relative = _one(
-        {"c": current, "p": previous}, change_pp_expr(c, p), change_rel_expr(c, p)
-    )
-    return points, relative
-
-
-def nearest_target_year(year: int, available: Iterable[int]) -> int | None:
-    """The status of a year is judged against the nearest target year at or after it."""
-    years = sorted(set(available))
-    frame = pl.DataFrame(
-        {"_k": [0] * len(years), "target_year": years},
-        schema={"_k": pl.Int64, "target_year": pl.Int64},
-    )
-    nearest = nearest_targets(frame, year, ["_k"])
-    return int(nearest["target_year"][0]) if nearest.height else None
-
-
-def _points(series: Iterable[tuple[int, float]]) -> pl.DataFrame:
-    pts = sorted((y, v) for y, v in series if v is not None)
-    return pl.DataFrame(
-        {"_k": [0] * len(pts), "year": [y for y, _ in pts], "rate_pct": [v for _, v in pts]},
-        schema={"_k": pl.Int64, "year": pl.Int64, "rate_pct": pl.Float64},
-    )
-
-
-@dataclass(frozen=True)
-class Assessment:
-    status: Status
-    ratio: float | None
-    method: str  # "cagr" | "pp" | "met" | "insufficient"
-    base_year: int | None
-    base_value: float | None
-
-
-def assess(
-    series: Sequence[tuple[int, float]],
-    current_year: int,
-    target_value: float | None,
-    target_year: int | None,
-) -> Assessment:
-    """Status of `current_year` from a series of (year, value) points, against one target."""
-    points = _points(series)
-    current = next(
-        (v for y, v in points.select("year", "rate_pct").iter_rows() if y == current_year), None
-    )
-    row = pl.DataFrame(
-        {
-            "_k": [0],
-            "rate_pct": [current],
-            "previous_pct": [None],
-            "target_pct": [target_value],
-            "target_year": [target_year],
-        },
-        schema={
-            "_k": pl.Int64,
-            "rate_pct": pl.Float64,
-            "previous_pct": pl.Float64,
-            "target_pct": pl.Float64,
-            "target_year": pl.Int64,
-        },
-    )
-    r = judge(row, points, current_year, ["_k"]).row(0, named=True)
-    return Assessment(Status(r["status"]), r["ratio"], r["method"], r["base_year"], r["base_pct"])
-
-
-def project(
-    series: Iterable[tuple[int, float]], current_year: int, target_year: int
-) -> float | None:
-    """Value at the target year on the recent trend (last four years with data), within 0–100."""
-    fit = trajectory(_points(series), current_year, ["_k"])
-    if fit.height == 0:
-        return None
-    return fit.select(projection_expr(pl.lit(target_year))).item()
-
-
-def is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value))

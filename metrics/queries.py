@@ -22,7 +22,8 @@ import duckdb
 import polars as pl
 
 from metrics.register_queries import locality
-from metrics.store import COUNTRY_ID, LEVEL_COLUMNS, query_frame
+from metrics.store import query_frame
+from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
 
 VALUE_COLUMNS = ("total", "registered", "recognized", *LEVEL_COLUMNS)
 

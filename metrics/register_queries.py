@@ -9,7 +9,8 @@ from collections.abc import Sequence
 import duckdb
 import polars as pl
 
-from metrics.store import LEVEL_COLUMNS, first_row, query_frame
+from metrics.store import first_row, query_frame
+from metrics.store_schema import LEVEL_COLUMNS
 
 _COMMUNE_COUNTS = {
     "province": "SELECT count(*) FROM localities WHERE level = 'commune' AND province_id = ?",

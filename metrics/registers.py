@@ -18,7 +18,8 @@ import duckdb
 import polars as pl
 
 from metrics.indicators import registry
-from metrics.store import COUNTRY_ID, replace_registers
+from metrics.store_schema import COUNTRY_ID
+from metrics.store_writes import replace_registers
 from metrics.text import key
 
 LOCALITY_SCHEMA = {

@@ -20,7 +20,7 @@ from typing import Literal
 
 import duckdb
 
-from metrics.store import COUNTRY_ID
+from metrics.store_schema import COUNTRY_ID
 from metrics.text import fold, key
 
 REORGANISATION_YEAR = 2025  # figures for 2025 onwards are reported by today's units

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from metrics.backend import StoreBusy, StoreLocation, reading
-from metrics.store import READ_TABLES, StoreError, open_duckdb, store_identity
+from metrics.backend import StoreBusy, reading
+from metrics.store import StoreError, open_duckdb, store_identity
+from metrics.store_location import StoreLocation
+from metrics.store_schema import READ_TABLES
 
 PROBE_INTERVAL_S = 0.5
 KEEP_VERSIONS = 2  # the newest, and the one a page that started just before it may still read

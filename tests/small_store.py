@@ -1,5 +1,5 @@
 """Small real stores for the tests of metrics/queries.py and metrics/locality_progress.py: observations and
-targets written as import batches (store.write_batch inside store.transaction), rolled back
+targets written as import batches (store_writes.write_batch inside store.transaction), rolled back
 after each test."""
 
 from __future__ import annotations
@@ -12,13 +12,9 @@ import polars as pl
 import pytest
 
 from metrics.demo import init_store
-from metrics.store import (
-    LEVEL_COLUMNS,
-    BatchInfo,
-    rollback_batch,
-    transaction,
-    write_batch,
-)
+from metrics.store import transaction
+from metrics.store_schema import LEVEL_COLUMNS
+from metrics.store_writes import BatchInfo, rollback_batch, write_batch
 
 QUANG_NGAI = "P51"
 IA_HDRAI = "OH618"  # huyện Ia H'Drai, tỉnh Kon Tum cũ (OP62), now in tỉnh Quảng Ngãi

@@ -18,11 +18,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from metrics.backend import parse_location, writing
+from metrics.backend import writing
 from metrics.integrity import CheckReport, check
 from metrics.register_queries import batches
 from metrics.snapshot import SnapshotCache
 from metrics.store import StoreError, connect, query_frame
+from metrics.store_location import parse_location
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORTS = ROOT / "tests" / "data" / "imports"
@@ -164,8 +165,8 @@ def test_a_reader_copy_leaves_the_store_free_for_a_writer(store: Path) -> None:
 
 READER_SCRIPT = textwrap.dedent("""
     import os, sys, time
-    from metrics.backend import parse_location
     from metrics.snapshot import SnapshotCache
+    from metrics.store_location import parse_location
     cache = SnapshotCache(parse_location(sys.argv[1]), probe_interval_s=0.05)
     end = time.monotonic() + 300  # bounded, whatever happens to the test
     while time.monotonic() < end and not os.path.exists(sys.argv[2]):

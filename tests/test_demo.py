@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics.demo import DEMO_YEARS, build_demo
+from metrics.demo import build_demo
+from metrics.demo_figures import DEMO_YEARS
 from metrics.indicators import registry
 from metrics.store import connect
 

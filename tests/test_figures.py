@@ -5,7 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from metrics import figures
+from metrics.figures.comparison import heatmap, ranked_bar, status_map
+from metrics.figures.counts import level_bar, status_bar
+from metrics.figures.progress_chart import progress_chart
 from metrics.locality_progress import IndicatorProgress
 from metrics.progress import STATUS_STYLE, Status
 
@@ -45,7 +47,7 @@ TARGETS = pl.DataFrame({"target_year": [2025, 2026, 2030], "percent": [70.0, 50.
 
 
 def test_progress_chart_has_actuals_trajectory_projection_and_targets() -> None:
-    fig = figures.progress_chart(SERIES, _item(), TARGETS, synthetic=True)
+    fig = progress_chart(SERIES, _item(), TARGETS, synthetic=True)
     by_name = {t.name: t for t in fig.data}
     actual = by_name["Thực hiện"]
     assert list(actual.x) == [2021, 2022, 2023, 2024, 2025]
@@ -67,7 +69,7 @@ def test_progress_chart_has_actuals_trajectory_projection_and_targets() -> None:
 
 
 def test_progress_chart_without_synthetic_has_no_mark() -> None:
-    fig = figures.progress_chart(SERIES, _item(), {2025: 70.0}, synthetic=False)
+    fig = progress_chart(SERIES, _item(), {2025: 70.0}, synthetic=False)
     assert not any(a.text == "Dữ liệu minh họa" for a in fig.layout.annotations)
 
 
@@ -91,9 +93,7 @@ CHILDREN = pl.DataFrame(
 
 
 def test_ranked_bar_sorts_colours_and_marks_status_with_symbols() -> None:
-    fig = figures.ranked_bar(
-        CHILDREN, indicator="gia_dinh", locality_name="Quảng Ngãi", highlight_id="X2"
-    )
+    fig = ranked_bar(CHILDREN, indicator="gia_dinh", locality_name="Quảng Ngãi", highlight_id="X2")
     bar = fig.data[0]
     assert list(bar.y) == [
         "Cà Đam",
@@ -123,7 +123,7 @@ def test_heatmap_shows_share_of_target_as_text() -> None:
             ),
         ]
     )
-    fig = figures.heatmap(two)
+    fig = heatmap(two)
     hm = fig.data[0]
     assert list(hm.x) == ["Gia đình HT", "Dòng họ HT"]
     assert list(hm.y) == ["Cà Đam", "Ba Tơ", "An Phú"]  # weakest first
@@ -132,7 +132,7 @@ def test_heatmap_shows_share_of_target_as_text() -> None:
 
 
 def test_status_map_is_offline_and_groups_by_status() -> None:
-    fig = figures.status_map(CHILDREN, indicator="gia_dinh")
+    fig = status_map(CHILDREN, indicator="gia_dinh")
     assert all(t.type == "scatter" for t in fig.data)  # no tiles, no geo topojson
     names = [t.name for t in fig.data]
     assert names == [
@@ -154,7 +154,7 @@ def test_level_bar_stacks_levels_by_year() -> None:
             "count": [23, 10, 1200],
         }
     )
-    fig = figures.level_bar(levels, title="Đơn vị học tập")
+    fig = level_bar(levels, title="Đơn vị học tập")
     assert fig.layout.barmode == "stack"
     assert [t.name for t in fig.data] == ["Tốt", "Mức độ 1", "Mức độ 2"]
     assert list(fig.data[2].text) == ["1.200"]
@@ -162,7 +162,7 @@ def test_level_bar_stacks_levels_by_year() -> None:
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_status_bar_counts(lang: str) -> None:
-    fig = figures.status_bar({"target_met": 3, "falling": 1}, lang=lang)
+    fig = status_bar({"target_met": 3, "falling": 1}, lang=lang)
     bar = fig.data[0]
     assert len(bar.y) == len(Status)
     assert bar.x[0] == 3

@@ -35,7 +35,8 @@ from metrics.inputs import (
 )
 from metrics.locality_progress import progress_for
 from metrics.resolve import LocalityIndex
-from metrics.store import connect, rollback_batch
+from metrics.store import connect
+from metrics.store_writes import rollback_batch
 
 DATA = Path(__file__).parent / "data" / "imports"
 ROOT = Path(__file__).resolve().parents[1]

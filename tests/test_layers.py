@@ -159,6 +159,8 @@ def test_dashboard_holds_no_sql(path: Path) -> None:
 # statement of the core; everything else calls them.
 SQL_MODULES = {
     "store.py",
+    "store_schema.py",
+    "store_writes.py",
     "backend.py",
     "snapshot.py",
     "integrity.py",

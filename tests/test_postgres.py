@@ -466,7 +466,8 @@ def test_two_imports_started_at_the_same_moment(init_store: Store, tmp_path: Pat
 
 HOLDER = """
 import sys
-from metrics.backend import parse_location, writing
+from metrics.backend import writing
+from metrics.store_location import parse_location
 with writing(parse_location(sys.argv[1]), role=sys.argv[2]):
     print("held", flush=True)
     sys.stdin.readline()
@@ -859,8 +860,8 @@ def test_malformed_store_addresses_are_refused_before_anything_is_opened(
 
 READER = """
 import json, sys, time
-from metrics.backend import parse_location
 from metrics.snapshot import SnapshotCache
+from metrics.store_location import parse_location
 cache = SnapshotCache(parse_location(sys.argv[1]))
 while True:
     try:

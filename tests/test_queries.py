@@ -25,7 +25,7 @@ from small_store import (
 
 from metrics import queries as q
 from metrics import register_queries as rq
-from metrics.store import rollback_batch
+from metrics.store_writes import rollback_batch
 
 
 def one(frame: pl.DataFrame, **where) -> dict:

@@ -25,7 +25,8 @@ from metrics import register_queries as rq
 from metrics.indicators import registry
 from metrics.locality_progress import children_progress, progress_for, series_frame, status_counts
 from metrics.progress import Status
-from metrics.store import COUNTRY_ID, rollback_batch
+from metrics.store_schema import COUNTRY_ID
+from metrics.store_writes import rollback_batch
 
 
 @pytest.fixture

@@ -10,22 +10,15 @@ import duckdb
 import polars as pl
 import pytest
 
-from metrics.store import (
+from metrics.store import StoreError, check_store, connect, transaction
+from metrics.store_schema import (
     LEVEL_COLUMNS,
     OBSERVATION_COLUMNS,
     SCHEMA_VERSION,
     TARGET_COLUMNS,
-    BatchInfo,
-    StoreError,
-    check_store,
-    connect,
     create_schema,
-    insert_frame,
-    new_batch,
-    refresh_current,
-    rollback_batch,
-    transaction,
 )
+from metrics.store_writes import BatchInfo, insert_frame, new_batch, refresh_current, rollback_batch
 
 KEY = ("X23368", 2024, "gia_dinh")
 

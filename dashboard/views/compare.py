@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t
-from metrics import figures
+from metrics.figures.comparison import heatmap, ranked_bar
 from metrics.progress import Status
 
 PAGE = "compare"
@@ -119,7 +119,7 @@ if missing.height:
         f"{missing.height} {what} chưa có số liệu năm {year}, không xếp hạng: "
         + ", ".join(missing["short_name"].to_list())
     )
-fig = figures.ranked_bar(
+fig = ranked_bar(
     keep,
     indicator=ind_id,
     locality_name=names[loc],
@@ -152,7 +152,7 @@ if not is_country:
 
 st.subheader(t("heatmap_heading"))
 hm_children = children.filter(pl.col("locality_id").is_in(keep_ids))
-hfig = figures.heatmap(
+hfig = heatmap(
     hm_children, locality_name=names[loc], highlight_id=hl_id, synthetic=synthetic, lang=lang()
 )
 hm_table = (

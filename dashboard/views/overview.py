@@ -8,7 +8,9 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, lang, scope_text, status_badge, t
-from metrics import figures
+from metrics.figures.comparison import status_map
+from metrics.figures.counts import status_bar
+from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 from metrics.progress import Status
@@ -118,7 +120,7 @@ tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
 if series.height == 0:
     st.info(t("no_data_any", name=f"{ind_label(ind_id)} — {names[loc]}"))
 else:
-    fig = figures.progress_chart(series, item, tg, synthetic=item.synthetic, lang=lang())
+    fig = progress_chart(series, item, tg, synthetic=item.synthetic, lang=lang())
     table = series.select("year", "total", "recognized", "rate_pct").rename(
         {"year": "Năm", "total": "Tổng số", "recognized": "Được công nhận", "rate_pct": "Tỷ lệ (%)"}
     )
@@ -134,7 +136,7 @@ if children.height:
     with left:
         st.subheader(t("status_heading", children=child_word))
         counts = data.status_counts(children, ind_id)
-        sfig = figures.status_bar(counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
+        sfig = status_bar(counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
         stable = pl.DataFrame(
             {
                 "Mức độ": [Status(s).label(lang(), symbol=True) for s in counts],
@@ -144,7 +146,7 @@ if children.height:
         ui.chart(sfig, stable, f"trang_thai_{ind_id}_{loc}_{year}", key="ov_status")
     with right:
         st.subheader(t("map_heading_country") if is_country else t("map_heading"))
-        mfig = figures.status_map(
+        mfig = status_map(
             children, indicator=ind_id, locality_name=names[loc], synthetic=synthetic, lang=lang()
         )
         mtable = (

@@ -8,7 +8,8 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, scope_text, status_badge, t
-from metrics import figures
+from metrics.figures.counts import level_bar
+from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 from metrics.progress import Status
@@ -248,7 +249,7 @@ left, right = st.columns([3, 2])
 with left:
     s = series_by_ind[ind_id]
     tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
-    fig = figures.progress_chart(s, item, tg, synthetic=item.synthetic, lang=lang())
+    fig = progress_chart(s, item, tg, synthetic=item.synthetic, lang=lang())
     table = s.select("year", "total", "recognized", "rate_pct").rename(
         {"year": "Năm", "total": "Tổng số", "recognized": "Được công nhận", "rate_pct": "Tỷ lệ (%)"}
     )
@@ -294,7 +295,7 @@ if lv_inds:
     for i, li in enumerate(lv_inds):
         lv = data.levels(key, loc, li)
         with cols[i % len(cols)]:
-            lfig = figures.level_bar(
+            lfig = level_bar(
                 lv,
                 title=f"{ind_label(li)} — {rec['name']}",
                 synthetic=bool(data.series(key, loc, li)["synthetic"].any()),

@@ -29,8 +29,8 @@ def add_db(p: argparse.ArgumentParser) -> None:
 
 def location(text: str | None):
     """The store --db names (else $XHHT_DB, else the default file), or Refused saying why not."""
-    from metrics.backend import parse_location
     from metrics.store import StoreError
+    from metrics.store_location import parse_location
 
     try:
         return parse_location(text)
@@ -80,8 +80,9 @@ def new_store(
 ) -> tuple[object, str]:
     """Build a new store with `build`: a file appears whole or not at all (built beside it, then
     renamed over it); a PostgreSQL database must hold no store yet and gets it in transactions."""
-    from metrics.backend import StoreLocation, creating
+    from metrics.backend import creating
     from metrics.store import StoreError
+    from metrics.store_location import StoreLocation
 
     loc = location(args.db)
     try:

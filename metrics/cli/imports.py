@@ -107,7 +107,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     from metrics.register_queries import batch_provinces
-    from metrics.store import StoreError, rollback_batch
+    from metrics.store import StoreError
+    from metrics.store_writes import rollback_batch
 
     who = acting_account(args.user)
     try:

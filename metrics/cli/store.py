@@ -104,7 +104,8 @@ def cmd_store_copy(args: argparse.Namespace) -> int:
 def cmd_store_upgrade(args: argparse.Namespace) -> int:
     from metrics.backend import writing
     from metrics.integrity import upgrade
-    from metrics.store import SCHEMA_VERSION, StoreError, schema_version
+    from metrics.store import StoreError, schema_version
+    from metrics.store_schema import SCHEMA_VERSION
 
     loc = location(args.db)
     try:

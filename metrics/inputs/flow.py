@@ -1,5 +1,5 @@
 """Importing a file: check it against a store and say what it would change (new, changed,
-unchanged), then write it as one batch, all or nothing, through store.write_batch."""
+unchanged), then write it as one batch, all or nothing, through store_writes.write_batch."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from metrics.inputs.problems import ImportRefused, Problem
 from metrics.inputs.reading import read_workbook
 from metrics.inputs.rules import outside_allowed_provinces
 from metrics.resolve import LocalityIndex
-from metrics.store import BatchInfo, file_sha256, transaction, write_batch
+from metrics.store import transaction
+from metrics.store_writes import BatchInfo, file_sha256, write_batch
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from metrics.store import LEVEL_COLUMNS
+from metrics.store_schema import LEVEL_COLUMNS
 
 # Column id → header spellings (compared with metrics.text.key).
 RESULT_HEADERS: dict[str, tuple[str, ...]] = {

@@ -14,7 +14,7 @@ from metrics.inputs.forms import COUNT_COLUMNS, HEADER_LABEL, Form
 from metrics.inputs.layouts import SheetRow
 from metrics.inputs.problems import Problem
 from metrics.resolve import Candidate, LocalityIndex, Resolution
-from metrics.store import LEVEL_COLUMNS
+from metrics.store_schema import LEVEL_COLUMNS
 
 MAX_COUNT = 999_999_999  # no count of families, people or units comes near this
 

@@ -8,9 +8,10 @@ import duckdb
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics import figures
 from metrics import queries as q
 from metrics import register_queries as rq
+from metrics.figures.comparison import ranked_bar
+from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_pct
 from metrics.locality_progress import (
     IndicatorProgress,
@@ -68,7 +69,7 @@ def indicator_chart(
     targets = q.resolved_targets(con, ctx.locality["id"]).filter(
         pl.col("indicator") == item.indicator
     )
-    fig = figures.progress_chart(series, item, targets, synthetic=False)
+    fig = progress_chart(series, item, targets, synthetic=False)
     scope = f" · mục tiêu cấp {item.target_scope}" if item.target_scope else ""
     subtitle = f"{ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{scope}"
     return for_print(fig, source=_sources_text(item), synthetic=ctx.synthetic, subtitle=subtitle)
@@ -85,7 +86,7 @@ def ranking_chart(ctx: Context, indicator: str) -> go.Figure:
             f" · {RANK_SHOWN} đơn vị cao nhất và {RANK_SHOWN} đơn vị thấp nhất trong {sub.height}"
         )
         sub = keep
-    fig = figures.ranked_bar(sub, indicator=indicator, locality_name=ctx.name, synthetic=False)
+    fig = ranked_bar(sub, indicator=indicator, locality_name=ctx.name, synthetic=False)
     return for_print(
         fig,
         source=_children_source(ctx),

@@ -1,0 +1,289 @@
+"""Comparison charts: the children of a locality (communes or provinces) side by side — ranked by
+rate, as a children × indicators heatmap, and as a status map."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+from metrics.figures.style import TARGET, base_layout, finish, no_data_note
+from metrics.fmt import fmt_int, fmt_num, fmt_pct
+from metrics.indicators import registry
+from metrics.progress import STATUS_STYLE, Status
+from metrics.texts import text
+
+
+def ranked_bar(
+    children: pl.DataFrame,
+    *,
+    indicator: str,
+    locality_name: str = "",
+    highlight_id: str | None = None,
+    synthetic: bool = False,
+    lang: str = "vi",
+) -> go.Figure:
+    """Children (communes or provinces) sorted by rate, coloured by status with the status symbol
+    in the text, each child's target marked, and one child highlighted.
+
+    `children` is metrics.locality_progress.children_progress (any indicators; this one is kept).
+    """
+    ind = registry().by_id(indicator)
+    sub = children.filter(
+        (pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null()
+    ).sort("rate_pct", descending=False)
+    used = ("locality_id", "short_name", "status", "rate_pct", "target_pct", "plan_pct", "year")
+    rows = list(sub.select(used).iter_rows(named=True))
+    names = [r["short_name"] for r in rows]
+    colours = [STATUS_STYLE[Status(r["status"])].colour for r in rows]
+    lines = [
+        {"width": 3 if r["locality_id"] == highlight_id else 0, "color": "#000000"} for r in rows
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=[r["rate_pct"] for r in rows],
+            y=names,
+            orientation="h",
+            marker={
+                "color": colours,
+                "line": {"width": [ln["width"] for ln in lines], "color": "#000000"},
+            },
+            text=[
+                f"{fmt_pct(r['rate_pct'])} {STATUS_STYLE[Status(r['status'])].symbol}" for r in rows
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                [
+                    r["locality_id"],
+                    Status(r["status"]).label(lang, symbol=True),
+                    fmt_pct(r["target_pct"]),
+                    fmt_pct(r["plan_pct"], 0),
+                ]
+                for r in rows
+            ],
+            hovertemplate="<b>%{y}</b><br>%{text}<br>%{customdata[1]}<br>"
+            + text("fig_target", lang)
+            + ": %{customdata[2]} · %{customdata[3]}<extra></extra>",
+            name=ind.label(lang),
+            showlegend=False,
+        )
+    )
+    targets = [r["target_pct"] for r in rows]
+    if rows and any(t is not None for t in targets):
+        fig.add_trace(
+            go.Scatter(
+                x=targets,
+                y=names,
+                mode="markers",
+                marker={"symbol": "line-ns", "size": 14, "line": {"width": 2.5, "color": TARGET}},
+                name=text("fig_target", lang),
+                text=[fmt_pct(t) for t in targets],
+                hovertemplate="%{y}: " + text("fig_target", lang) + " %{text}<extra></extra>",
+            )
+        )
+    # One legend entry per status present, so the colours are explained in words.
+    present = {Status(r["status"]) for r in rows}
+    for st in (s for s in Status.ordered() if s in present):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"color": STATUS_STYLE[st].colour, "size": 12, "symbol": "square"},
+                name=st.label(lang, symbol=True),
+                hoverinfo="skip",
+            )
+        )
+    if highlight_id is not None:
+        hl = [r for r in rows if r["locality_id"] == highlight_id]
+        if hl:
+            fig.add_annotation(
+                x=0,
+                y=hl[0]["short_name"],
+                text="▶",
+                showarrow=False,
+                xanchor="right",
+                xshift=-2,
+                font={"size": 14},
+            )
+    title = f"{ind.label(lang)} — {locality_name}".strip(" —")
+    year = rows[0]["year"] if rows else ""
+    subtitle = f"{year} · {text('fig_rate', lang)}"
+    fig.update_xaxes(range=[0, 112], ticksuffix="%", title=text("fig_rate", lang))
+    fig.update_yaxes(type="category", automargin=True, tickfont={"size": 11})
+    base_layout(fig, title, subtitle, synthetic, lang)
+    fig.update_layout(
+        height=max(360, 22 * len(rows) + 220),
+        bargap=0.25,
+        margin={"t": 150},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "entrywidth": 0},
+    )
+    if not rows:
+        no_data_note(fig, lang)
+    return finish(fig)
+
+
+def heatmap(
+    children: pl.DataFrame,
+    *,
+    indicators: Sequence[str] | None = None,
+    locality_name: str = "",
+    highlight_id: str | None = None,
+    synthetic: bool = False,
+    lang: str = "vi",
+) -> go.Figure:
+    """Children × indicators coloured by the share of the target reached ("Đạt N% kế hoạch"),
+    with the value as text. Rows ordered by the mean share, weakest at the top."""
+    reg = registry()
+    ids = [
+        i for i in (indicators or reg.ids()) if i in set(children["indicator"].unique().to_list())
+    ]
+    sub = children.filter(pl.col("indicator").is_in(ids) & pl.col("plan_pct").is_not_null())
+    ids = [i for i in ids if i in set(sub["indicator"].unique().to_list())]
+    order = (
+        sub.group_by("locality_id", "short_name")
+        .agg(pl.col("plan_pct").mean().alias("_m"))
+        .sort("_m", descending=False)
+    )
+    child_ids = order["locality_id"].to_list()
+    names = order["short_name"].to_list()
+    # Only the columns used: iterating all ~50 columns of the children frame cost more than the rest.
+    lookup = {
+        (r["locality_id"], r["indicator"]): r
+        for r in sub.select("locality_id", "indicator", "plan_pct").iter_rows(named=True)
+    }
+    z: list[list[float | None]] = []
+    cells: list[list[str]] = []
+    for cid in child_ids:
+        zr: list[float | None] = []
+        tr: list[str] = []
+        for i in ids:
+            r = lookup.get((cid, i))
+            zr.append(None if r is None else min(float(r["plan_pct"]), 120.0))
+            tr.append("" if r is None else fmt_num(r["plan_pct"], 0))
+        z.append(zr)
+        cells.append(tr)
+    xlabels = [reg.by_id(i).label(lang, short=True) for i in ids]
+    ylabels = [
+        f"▶ {n}" if cid == highlight_id else n for cid, n in zip(child_ids, names, strict=True)
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=xlabels,
+            y=ylabels,
+            text=cells,
+            texttemplate="%{text}",
+            textfont={"size": 10},
+            zmin=0,
+            zmax=120,
+            colorscale=[[0, "#D55E00"], [0.5, "#F0E442"], [100 / 120, "#56B4E9"], [1, "#0072B2"]],
+            colorbar={
+                "title": {"text": text("fig_plan_short", lang), "font": {"size": 12}},
+                "ticksuffix": "%",
+            },
+            hovertemplate="%{y} · %{x}<br>"
+            + text("fig_of_target", lang, pct="%{text}%")
+            + "<extra></extra>",
+            xgap=1,
+            ygap=1,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category", tickfont={"size": 11})
+    fig.update_xaxes(side="top", type="category", tickangle=-30)
+    title = f"{text('fig_plan', lang)} — {locality_name}".strip(" —")
+    base_layout(fig, title, None, synthetic, lang)
+    fig.update_layout(height=max(320, 20 * len(child_ids) + 200), margin={"t": 160})
+    return finish(fig)
+
+
+def status_map(
+    children: pl.DataFrame,
+    *,
+    indicator: str,
+    size_col: str = "total",
+    locality_name: str = "",
+    highlight_id: str | None = None,
+    synthetic: bool = False,
+    lang: str = "vi",
+) -> go.Figure:
+    """Points at each child's lat/lon coloured (and shaped) by status, sized by `size_col`.
+
+    A plain scatter with equal aspect (longitude scaled by cos(latitude)): no tiles, no
+    topojson, so it draws with no network."""
+    ind = registry().by_id(indicator)
+    sub = children.filter(
+        (pl.col("indicator") == indicator)
+        & pl.col("lat").is_not_null()
+        & pl.col("lon").is_not_null()
+    )
+    fig = go.Figure()
+    sizes = [v for v in sub[size_col].to_list() if v is not None] if size_col in sub.columns else []
+    biggest = max(sizes, default=1) or 1
+    marker_symbol = {
+        Status.TARGET_MET: "circle",
+        Status.ON_TRACK: "triangle-up",
+        Status.TOO_SLOW: "triangle-right",
+        Status.LIMITED: "square",
+        Status.FALLING: "triangle-down",
+        Status.NOT_ASSESSABLE: "circle-open",
+    }
+    for st in Status.ordered():
+        part = sub.filter(pl.col("status") == st.value)
+        if part.height == 0:
+            continue
+        rows = list(part.iter_rows(named=True))
+        fig.add_trace(
+            go.Scatter(
+                x=[r["lon"] for r in rows],
+                y=[r["lat"] for r in rows],
+                mode="markers",
+                name=st.label(lang, symbol=True),
+                marker={
+                    "color": STATUS_STYLE[st].colour,
+                    "symbol": marker_symbol[st],
+                    "size": [7 + 18 * math.sqrt((r.get(size_col) or 0) / biggest) for r in rows],
+                    "line": {
+                        "width": [2.5 if r["locality_id"] == highlight_id else 0.5 for r in rows],
+                        "color": [
+                            "#000000" if r["locality_id"] == highlight_id else "#FFFFFF"
+                            for r in rows
+                        ],
+                    },
+                    "opacity": 0.9,
+                },
+                text=[r["short_name"] for r in rows],
+                customdata=[
+                    [r["locality_id"], fmt_pct(r["rate_pct"]), fmt_int(r.get(size_col))]
+                    for r in rows
+                ],
+                hovertemplate="<b>%{text}</b><br>%{customdata[1]} · "
+                + text("fig_households", lang)
+                + " %{customdata[2]}<extra>"
+                + st.label(lang, symbol=True)
+                + "</extra>",
+            )
+        )
+    lats = [v for v in sub["lat"].to_list() if v is not None]
+    mean_lat = sum(lats) / len(lats) if lats else 16.0
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(
+        visible=False,
+        scaleanchor="x",
+        scaleratio=1 / math.cos(math.radians(mean_lat)),
+        constrain="domain",
+    )
+    title = f"{ind.label(lang)} — {locality_name}".strip(" —")
+    year = sub["year"][0] if sub.height else ""
+    base_layout(
+        fig,
+        title,
+        f"{year} · {'vị trí trung tâm xã, cỡ điểm theo tổng số' if lang == 'vi' else 'centroids, size by total'}",
+        synthetic,
+        lang,
+    )
+    fig.update_layout(height=560, plot_bgcolor="#F4F6F8", legend={"y": -0.02})
+    return finish(fig)

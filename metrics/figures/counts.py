@@ -1,0 +1,79 @@
+"""Small count bars: units by level or rating over the years, and children per status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import plotly.graph_objects as go
+import polars as pl
+
+from metrics.figures.style import base_layout, finish
+from metrics.fmt import fmt_int
+from metrics.indicators import registry
+from metrics.progress import STATUS_STYLE, Status
+from metrics.texts import text
+
+
+def level_bar(
+    levels: pl.DataFrame,
+    *,
+    title: str = "",
+    synthetic: bool = False,
+    lang: str = "vi",
+) -> go.Figure:
+    """Counts by level or rating (Tốt/Khá/…, Mức độ 1/2), stacked by year.
+
+    `levels` has columns year, level (e.g. "tot", "muc_do_1") and count."""
+    reg = registry()
+    fig = go.Figure()
+    colours = {
+        "tot": "#009E73",
+        "kha": "#56B4E9",
+        "trung_binh": "#E69F00",
+        "muc_do_1": "#56B4E9",
+        "muc_do_2": "#0072B2",
+    }
+    for lv in reg.level:
+        part = levels.filter(pl.col("level") == lv.id).sort("year")
+        if part.height == 0:
+            continue
+        counts = part["count"].to_list()
+        fig.add_trace(
+            go.Bar(
+                x=[str(y) for y in part["year"].to_list()],
+                y=counts,
+                name=lv.label(lang),
+                marker={"color": colours.get(lv.id, "#999999")},
+                text=[fmt_int(c) for c in counts],
+                textposition="inside",
+                hovertemplate="%{x}: %{text}<extra>" + lv.label(lang) + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", title=text("year", lang))
+    fig.update_yaxes(title=text("fig_count", lang))
+    base_layout(fig, title, None, synthetic, lang)
+    fig.update_layout(height=360)
+    return finish(fig)
+
+
+def status_bar(counts: Mapping[str, int], *, title: str = "", lang: str = "vi") -> go.Figure:
+    """How many children are in each status (metrics.locality_progress.status_counts), symbol in the text."""
+    order = Status.ordered()
+    fig = go.Figure(
+        go.Bar(
+            x=[int(counts.get(s.value, 0)) for s in order],
+            y=[s.label(lang, symbol=True) for s in order],
+            orientation="h",
+            marker={"color": [STATUS_STYLE[s].colour for s in order]},
+            text=[fmt_int(counts.get(s.value, 0)) for s in order],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(title=text("fig_count", lang))
+    base_layout(fig, title, None, False, lang)
+    fig.update_layout(height=300, showlegend=False, margin={"t": 50})
+    return fig

@@ -1,0 +1,160 @@
+"""The progress chart: one indicator of one locality over time — actual rates, the trajectory to
+the targets, the targets and the projection."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import plotly.graph_objects as go
+import polars as pl
+
+from metrics import progress_values as pv
+from metrics.figures.style import (
+    ACTUAL,
+    PROJECTION,
+    TARGET,
+    TRAJECTORY,
+    base_layout,
+    finish,
+    no_data_note,
+)
+from metrics.fmt import fmt_pct
+from metrics.indicators import registry
+from metrics.locality_progress import IndicatorProgress
+from metrics.texts import text
+
+
+def _targets_map(targets: pl.DataFrame | Mapping[int, float] | None) -> dict[int, float]:
+    if targets is None:
+        return {}
+    if isinstance(targets, pl.DataFrame):
+        return {int(r["target_year"]): float(r["percent"]) for r in targets.iter_rows(named=True)}
+    return {int(k): float(v) for k, v in targets.items()}
+
+
+def progress_chart(
+    series: pl.DataFrame,
+    item: IndicatorProgress,
+    targets: pl.DataFrame | Mapping[int, float] | None = None,
+    *,
+    synthetic: bool = False,
+    lang: str = "vi",
+) -> go.Figure:
+    """Actual rates by year, the straight trajectory from the baseline to the targets, the targets
+    (2025/2026/2030) marked, and the projection from the recent trend (dashed).
+
+    `series` has columns year and rate_pct (metrics.locality_progress.series_frame); `targets` the
+    resolved targets of the indicator (target_year, percent), or {year: percent}.
+    """
+    ind = registry().by_id(item.indicator)
+    label = ind.label(lang)
+    tmap = _targets_map(targets)
+    if item.target_year is not None and item.target_pct is not None:
+        tmap.setdefault(item.target_year, item.target_pct)
+    pts = [
+        (int(r["year"]), float(r["rate_pct"]))
+        for r in series.sort("year").iter_rows(named=True)
+        if r.get("rate_pct") is not None and int(r["year"]) <= item.year
+    ]
+    fig = go.Figure()
+    if pts:
+        fig.add_trace(
+            go.Scatter(
+                x=[y for y, _ in pts],
+                y=[v for _, v in pts],
+                mode="lines+markers+text",
+                name=text("fig_actual", lang),
+                line={"color": ACTUAL, "width": 3},
+                marker={"size": 8},
+                text=[fmt_pct(v) for _, v in pts],
+                textposition="bottom center",
+                textfont={"size": 11, "color": ACTUAL},
+                hovertemplate="%{x}: %{text}<extra></extra>",
+            )
+        )
+    # The trajectory: baseline → each later target, in order (docs/method.md).
+    if item.base_year is not None and item.base_pct is not None:
+        later = sorted((y, v) for y, v in tmap.items() if y > item.base_year)
+        if later:
+            xs = [item.base_year, *[y for y, _ in later]]
+            ys = [item.base_pct, *[v for _, v in later]]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    name=text("fig_trajectory", lang),
+                    line={"color": TRAJECTORY, "width": 1.5, "dash": "dot"},
+                    text=[fmt_pct(v) for v in ys],
+                    hovertemplate="%{x}: %{text}<extra>"
+                    + text("fig_trajectory", lang)
+                    + "</extra>",
+                )
+            )
+    # Projection from the last actual point to each later target year.
+    if pts:
+        last_year, last_val = pts[-1]
+        proj_years = sorted(y for y in tmap if y > last_year)
+        proj = [(y, pv.project(pts, item.year, y)) for y in proj_years]
+        proj_pts = [(y, v) for y, v in proj if v is not None]
+        if proj_pts:
+            xs = [last_year, *[y for y, _ in proj_pts]]
+            ys = [last_val, *[v for _, v in proj_pts]]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines+markers",
+                    name=text("fig_projection", lang),
+                    line={"color": PROJECTION, "width": 2, "dash": "dash"},
+                    marker={"size": 6, "symbol": "circle-open"},
+                    text=[fmt_pct(v) for v in ys],
+                    hovertemplate="%{x}: %{text}<extra>"
+                    + text("fig_projection", lang)
+                    + "</extra>",
+                )
+            )
+    if tmap:
+        ty = sorted(tmap)
+        fig.add_trace(
+            go.Scatter(
+                x=ty,
+                y=[tmap[y] for y in ty],
+                mode="markers+text",
+                name=text("fig_target", lang),
+                marker={
+                    "symbol": "star",
+                    "size": 15,
+                    "color": TARGET,
+                    "line": {"width": 1, "color": "white"},
+                },
+                text=[text("fig_target_of", lang, year=y, pct=fmt_pct(tmap[y])) for y in ty],
+                textposition="top center",
+                textfont={"color": TARGET, "size": 11},
+                cliponaxis=False,
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    years = [y for y, _ in pts] + list(tmap)
+    if years:
+        fig.update_xaxes(
+            range=[min(years) - 0.5, max(years) + 0.9], dtick=1, title=text("year", lang)
+        )
+    values = [v for _, v in pts] + list(tmap.values())
+    top = max(values, default=100.0)
+    fig.update_yaxes(
+        range=[0, max(10.0, math.ceil(top / 10) * 10 + 10)],
+        ticksuffix="%",
+        title=text("fig_rate", lang),
+    )
+    sources = "; ".join(item.sources) if item.sources else "–"
+    subtitle = f"{text('fig_source', lang)}: {_short(sources, 140)}"
+    title = f"{label} — {item.locality_name}"
+    if not pts:
+        no_data_note(fig, lang)
+    return finish(base_layout(fig, title, subtitle, synthetic, lang))
+
+
+def _short(s: str, n: int) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"

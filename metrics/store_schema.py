@@ -1,0 +1,203 @@
+"""The store's schema: its tables, the lists of them that copies and readers use, the queries
+behind the figures in force, and the columns that writes fill.
+
+The same SQL runs on a DuckDB file and, through DuckDB's postgres extension, on PostgreSQL
+(metrics.backend opens either); so the schema uses no sequence and no DuckDB-only DDL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import duckdb
+
+SCHEMA_VERSION = 2
+
+LEVEL_COLUMNS = ("level_tot", "level_kha", "level_trung_binh", "level_muc_do_1", "level_muc_do_2")
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- Every administrative unit, current (from 1 July 2025) and pre-2025, with a stable id that
+-- carries its era and level: official codes repeat across eras (the new xã Đăk Long has the
+-- code of the old xã Đắk Long of huyện Đắk Glei).
+CREATE TABLE IF NOT EXISTS localities (
+    id TEXT PRIMARY KEY,
+    level TEXT NOT NULL,            -- country | province | commune | old_province | old_district | old_commune
+    era TEXT NOT NULL,              -- current | legacy
+    code TEXT,                      -- official code (mã đơn vị hành chính)
+    name TEXT NOT NULL,             -- full name: "Xã Đăk Long"
+    short_name TEXT NOT NULL,       -- "Đăk Long"
+    unit_type TEXT NOT NULL,        -- Xã, Phường, Đặc khu, Tỉnh, Thành phố, Huyện, Quận, Thị xã, Thị trấn
+    parent_id TEXT,
+    province_id TEXT,               -- the current province this unit lies in or rolls into
+    old_province_id TEXT,           -- for legacy units: their old province
+    lat DOUBLE,
+    lon DOUBLE,
+    area_km2 DOUBLE,
+    name_key TEXT NOT NULL          -- metrics.text.key(short_name)
+);
+
+-- Old unit → new unit. relation: 'merged' (the whole old unit went into the new one) or
+-- 'split' (the old unit was divided; its figures cannot be placed in one new unit).
+CREATE TABLE IF NOT EXISTS lineage (
+    old_id TEXT NOT NULL,
+    new_id TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    is_default BOOLEAN NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (old_id, new_id)
+);
+
+CREATE TABLE IF NOT EXISTS indicators (
+    id TEXT PRIMARY KEY,
+    ord INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    label_vi TEXT NOT NULL,
+    label_en TEXT NOT NULL,
+    short_vi TEXT NOT NULL,
+    level_scope TEXT NOT NULL
+);
+
+-- Batch ids are max(id) + 1, taken while the writer holds the store's write lock (a DuckDB
+-- file admits one writer; on PostgreSQL the writer locks this table), so they are consecutive.
+CREATE TABLE IF NOT EXISTS batches (
+    id INTEGER PRIMARY KEY,
+    created_at TIMESTAMP NOT NULL,
+    created_by TEXT NOT NULL,
+    kind TEXT NOT NULL,              -- registers | demo | seed | import
+    file_name TEXT,
+    file_sha256 TEXT,
+    rows INTEGER NOT NULL,
+    synthetic BOOLEAN NOT NULL,      -- demo data: every page and export says "dữ liệu minh họa"
+    status TEXT NOT NULL DEFAULT 'active',   -- active | rolled_back
+    rolled_back_at TIMESTAMP,
+    note TEXT
+);
+
+CREATE TABLE IF NOT EXISTS observations (
+    locality_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    indicator TEXT NOT NULL,
+    total BIGINT,
+    registered BIGINT,
+    recognized BIGINT,
+    {", ".join(f"{c} BIGINT" for c in LEVEL_COLUMNS)},
+    total_from_register BOOLEAN NOT NULL DEFAULT FALSE,
+    source TEXT,
+    batch_id INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, locality_id, year, indicator)
+);
+
+CREATE TABLE IF NOT EXISTS targets (
+    locality_id TEXT NOT NULL,       -- 'VN' for the national targets
+    indicator TEXT NOT NULL,
+    target_year INTEGER NOT NULL,
+    percent DOUBLE NOT NULL,
+    source TEXT NOT NULL,
+    confirmed BOOLEAN NOT NULL DEFAULT TRUE,
+    batch_id INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, locality_id, indicator, target_year)
+);
+
+-- The figures in force: for each key, the row of the newest active batch. Materialised (and
+-- rebuilt by refresh_current inside every write and rollback) because every page reads it.
+CREATE TABLE IF NOT EXISTS observations_current (
+    locality_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    indicator TEXT NOT NULL,
+    total BIGINT,
+    registered BIGINT,
+    recognized BIGINT,
+    {", ".join(f"{c} BIGINT" for c in LEVEL_COLUMNS)},
+    total_from_register BOOLEAN NOT NULL,
+    source TEXT,
+    batch_id INTEGER NOT NULL,
+    synthetic BOOLEAN NOT NULL,
+    PRIMARY KEY (locality_id, year, indicator)
+);
+
+CREATE TABLE IF NOT EXISTS targets_current (
+    locality_id TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    target_year INTEGER NOT NULL,
+    percent DOUBLE NOT NULL,
+    source TEXT NOT NULL,
+    confirmed BOOLEAN NOT NULL,
+    batch_id INTEGER NOT NULL,
+    synthetic BOOLEAN NOT NULL,
+    PRIMARY KEY (locality_id, indicator, target_year)
+);
+"""
+
+# Every table, in the order a copy writes them (registers before figures).
+TABLES = (
+    "meta",
+    "localities",
+    "lineage",
+    "indicators",
+    "batches",
+    "observations",
+    "targets",
+    "observations_current",
+    "targets_current",
+)
+# What readers need: the raw observations/targets (superseded figures) stay in the store.
+READ_TABLES = (
+    "meta",
+    "localities",
+    "lineage",
+    "indicators",
+    "batches",
+    "observations_current",
+    "targets_current",
+)
+
+COUNTRY_ID = "VN"
+
+# The query behind each *_current table (also what `xhht check` recomputes to compare).
+CURRENT_QUERIES = {
+    "observations_current": """
+        SELECT o.*, b.synthetic
+        FROM observations o JOIN batches b ON b.id = o.batch_id AND b.status = 'active'
+        QUALIFY row_number() OVER (PARTITION BY o.locality_id, o.year, o.indicator ORDER BY o.batch_id DESC) = 1""",
+    "targets_current": """
+        SELECT t.*, b.synthetic
+        FROM targets t JOIN batches b ON b.id = t.batch_id AND b.status = 'active'
+        QUALIFY row_number() OVER (PARTITION BY t.locality_id, t.indicator, t.target_year ORDER BY t.batch_id DESC) = 1""",
+}
+
+
+OBSERVATION_COLUMNS: Sequence[str] = (
+    "locality_id",
+    "year",
+    "indicator",
+    "total",
+    "registered",
+    "recognized",
+    *LEVEL_COLUMNS,
+    "total_from_register",
+    "source",
+    "batch_id",
+)
+TARGET_COLUMNS: Sequence[str] = (
+    "locality_id",
+    "indicator",
+    "target_year",
+    "percent",
+    "source",
+    "confirmed",
+    "batch_id",
+)
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA)
+    con.execute("DELETE FROM meta WHERE key IN ('schema_version', 'data_version', 'store_id')")
+    con.execute(
+        "INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '0'), ('store_id', ?)",
+        [str(SCHEMA_VERSION), uuid.uuid4().hex],
+    )

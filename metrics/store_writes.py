@@ -1,0 +1,159 @@
+"""The store's writes: import batches, the figures in force, rollback.
+
+Every figure belongs to an import batch. A newer batch supersedes older figures for the same
+(locality, year, indicator) without deleting them, and rolling a batch back brings the older
+figures back: the `*_current` tables hold, for each key, the row of the newest active batch.
+Every write bumps `meta.data_version`, which readers watch to reload their copy.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from metrics.store import StoreError, first_row
+from metrics.store_schema import CURRENT_QUERIES, OBSERVATION_COLUMNS, TARGET_COLUMNS
+
+
+def refresh_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the figures in force and bump the data version; call inside the writer's transaction.
+
+    DELETE + INSERT rather than CREATE OR REPLACE: no DDL after the schema is made, so readers
+    (and PostgreSQL's catalogue caches) never see a table vanish."""
+    for table, query in CURRENT_QUERIES.items():
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} {query} ORDER BY 1, 2, 3")
+    con.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
+    )
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    kind: str
+    synthetic: bool
+    created_by: str | None = None
+    file_name: str | None = None
+    file_sha256: str | None = None
+    note: str | None = None
+
+
+def new_batch(con: duckdb.DuckDBPyConnection, info: BatchInfo, rows: int) -> int:
+    """Record a batch (inside the caller's transaction) and return its id."""
+    row = first_row(con, "SELECT coalesce(max(id), 0) + 1 FROM batches")
+    assert row is not None
+    batch_id = int(row[0])
+    con.execute(
+        """INSERT INTO batches (id, created_at, created_by, kind, file_name, file_sha256, rows,
+                                synthetic, status, note)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)""",
+        [
+            batch_id,
+            datetime.now(UTC).replace(tzinfo=None),
+            info.created_by or current_user(),
+            info.kind,
+            info.file_name,
+            info.file_sha256,
+            rows,
+            info.synthetic,
+            info.note,
+        ],
+    )
+    return batch_id
+
+
+def insert_frame(
+    con: duckdb.DuckDBPyConnection, table: str, frame: object, columns: Sequence[str]
+) -> None:
+    """Bulk insert a polars frame whose columns are exactly `columns` (names are ours, not user input)."""
+    con.register("_incoming", frame)
+    try:
+        cols = ", ".join(columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def replace_registers(
+    con: duckdb.DuckDBPyConnection,
+    localities: pl.DataFrame,
+    lineage: pl.DataFrame,
+    indicators: pl.DataFrame,
+) -> None:
+    """Inside the writer's transaction: the registers (units of both eras, the old → new
+    lineage, the indicators) replaced by these frames, whose columns are the tables' own."""
+    for table in ("lineage", "localities", "indicators"):
+        con.execute(f"DELETE FROM {table}")
+    insert_frame(con, "localities", localities, localities.columns)
+    insert_frame(con, "lineage", lineage, lineage.columns)
+    insert_frame(con, "indicators", indicators, indicators.columns)
+
+
+def write_batch(
+    con: duckdb.DuckDBPyConnection,
+    info: BatchInfo,
+    *,
+    observations: pl.DataFrame | None = None,
+    targets: pl.DataFrame | None = None,
+    refresh: bool = True,
+) -> int:
+    """The one way figures enter the store: inside the writer's transaction, record a batch,
+    insert its observations and targets (frames with the store's columns, batch_id aside) and
+    rebuild the figures in force. Returns the batch id. `refresh=False` lets a writer that adds
+    several batches in one transaction rebuild once, at the end."""
+    obs = observations if observations is not None and observations.height else None
+    tgt = targets if targets is not None and targets.height else None
+    rows = (obs.height if obs is not None else 0) + (tgt.height if tgt is not None else 0)
+    batch_id = new_batch(con, info, rows)
+    if obs is not None:
+        frame = obs.with_columns(pl.lit(batch_id, dtype=pl.Int32).alias("batch_id")).select(
+            OBSERVATION_COLUMNS
+        )
+        insert_frame(con, "observations", frame, OBSERVATION_COLUMNS)
+    if tgt is not None:
+        frame = tgt.with_columns(pl.lit(batch_id, dtype=pl.Int32).alias("batch_id")).select(
+            TARGET_COLUMNS
+        )
+        insert_frame(con, "targets", frame, TARGET_COLUMNS)
+    if refresh:
+        refresh_current(con)
+    return batch_id
+
+
+def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+    """Inside the writer's transaction: the batch stops counting and the figures it superseded
+    come back."""
+    row = first_row(con, "SELECT status, kind FROM batches WHERE id = ?", [batch_id])
+    if row is None:
+        raise StoreError(f"Không có lô nhập số {batch_id}.")
+    if row[0] != "active":
+        raise StoreError(f"Lô nhập số {batch_id} đã được hoàn tác trước đó.")
+    if row[1] == "registers":
+        raise StoreError("Không thể hoàn tác danh mục địa bàn và chỉ tiêu.")
+    con.execute(
+        "UPDATE batches SET status = 'rolled_back', rolled_back_at = ? WHERE id = ?",
+        [datetime.now(UTC).replace(tzinfo=None), batch_id],
+    )
+    refresh_current(con)
