@@ -18,7 +18,9 @@ import streamlit as st  # noqa: E402
 from dashboard import access, ui  # noqa: E402
 from dashboard.i18n import LANGS, t  # noqa: E402
 
-st.set_page_config(page_title="Xã hội học tập", page_icon=":material/school:", layout="wide")
+# An emoji, not a ":material/…" icon: Streamlit fetches those favicons from Google's font
+# servers, and the dashboard must show nothing from outside the office network.
+st.set_page_config(page_title="Xã hội học tập", page_icon="🎓", layout="wide")
 
 # Vietnamese by default; ?lang=en opens the English interface.
 st.sidebar.radio(

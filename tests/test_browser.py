@@ -53,6 +53,16 @@ def test_every_page_renders_in_chromium(server: str) -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            # Offices run it without the internet: nothing a page shows may come from outside.
+            outside: list[str] = []
+            page.on(
+                "request",
+                lambda r: (
+                    outside.append(r.url)
+                    if not r.url.startswith((server, "data:", "blob:", "about:"))
+                    else None
+                ),
+            )
             for path, name, texts in PAGES:
                 page.goto(f"{server}/{path}")
                 page.wait_for_selector(IDLE, timeout=60_000)
@@ -72,6 +82,7 @@ def test_every_page_renders_in_chromium(server: str) -> None:
                     f"{name}: the URL path is not a page"
                 )
                 page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            assert outside == []
 
             # Drill down: from the ranking of Quảng Ngãi to the profile of xã Đăk Long.
             page.goto(f"{server}/compare?loc=P51&ind=gia_dinh&year=2025")
