@@ -44,7 +44,10 @@ class Status(StrEnum):
     TOO_SLOW = "too_slow"
     LIMITED = "limited"
     FALLING = "falling"
-    NOT_ASSESSABLE = "not_assessable"
+    # Three different reasons for no verdict, said apart (a reader acts differently on each):
+    NOT_ASSESSABLE = "not_assessable"  # a figure and a target, but no trend to judge yet
+    NO_TARGET = "no_target"  # no target applies to this indicator here
+    NOT_REPORTED = "not_reported"  # no figure for the year
 
     @classmethod
     def ordered(cls) -> list[Status]:
@@ -74,6 +77,8 @@ STATUS_STYLE: dict[Status, StatusStyle] = {
     Status.LIMITED: StatusStyle("■", "#CC79A7", 3),
     Status.FALLING: StatusStyle("▼", "#D55E00", 4),
     Status.NOT_ASSESSABLE: StatusStyle("○", "#999999", 5),
+    Status.NO_TARGET: StatusStyle("–", "#BBBBBB", 6),
+    Status.NOT_REPORTED: StatusStyle("∅", "#666666", 7),
 }
 
 
@@ -243,6 +248,10 @@ def with_status(frame: pl.DataFrame, year: int) -> pl.DataFrame:
         pl.when(pl.col("_assessable")).then(bv).alias("base_pct"),
         pl.when(met)
         .then(pl.lit(Status.TARGET_MET.value))
+        .when(rate.is_null())
+        .then(pl.lit(Status.NOT_REPORTED.value))
+        .when(target.is_null() | ty.is_null())
+        .then(pl.lit(Status.NO_TARGET.value))
         .when(~enough)
         .then(pl.lit(Status.NOT_ASSESSABLE.value))
         # The baseline was already at the target and the value has dropped below it since.

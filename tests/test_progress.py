@@ -106,12 +106,20 @@ def test_single_year_not_assessable():
     assert a.ratio is None
 
 
-def test_no_figure_for_the_year_or_no_target_not_assessable():
+def test_no_figure_for_the_year_and_no_target_are_said_apart():
     series = [(2021, 50.0), (2022, 55.0)]
-    # No figure for 2023 itself.
-    assert pv.assess(series, 2023, 70.0, 2025).status is Status.NOT_ASSESSABLE
-    # No target at all.
-    assert pv.assess(series, 2022, None, None).status is Status.NOT_ASSESSABLE
+    # No figure for 2023 itself: not reported (with or without a target).
+    assert pv.assess(series, 2023, 70.0, 2025).status is Status.NOT_REPORTED
+    assert pv.assess(series, 2023, None, None).status is Status.NOT_REPORTED
+    # A figure, two years, but no target applies.
+    assert pv.assess(series, 2022, None, None).status is Status.NO_TARGET
+    # A figure and a target but one year only: no trend yet.
+    assert pv.assess([(2022, 55.0)], 2022, 70.0, 2025).status is Status.NOT_ASSESSABLE
+    assert [s.label() for s in Status.ordered()[-3:]] == [
+        "Chưa đủ dữ liệu để đánh giá",
+        "Không có mục tiêu",
+        "Chưa báo cáo",
+    ]
 
 
 def test_baseline_is_first_year_from_2021():
@@ -162,7 +170,9 @@ def test_status_labels_vietnamese_and_english():
     assert Status.ON_TRACK.label() == "Đúng tiến độ"
     assert Status("too_slow").label("en") == "Progress too slow"
     # Every status has a symbol: status is never colour alone.
-    assert {s.symbol for s in STATUS_STYLE.values()} == {"✔", "▲", "►", "■", "▼", "○"}
+    symbols = [s.symbol for s in STATUS_STYLE.values()]
+    assert symbols == ["✔", "▲", "►", "■", "▼", "○", "–", "∅"]
+    assert len(set(symbols)) == len(symbols)
 
 
 # --- rate, projection, pace, plan, change ---------------------------------------------------

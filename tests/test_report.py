@@ -130,7 +130,7 @@ def test_no_data_for_the_year(con, communes):
     p = single(con, communes[0], 2024, "gia_dinh")
     assert p.has_data is False
     assert (p.total, p.recognized, p.rate_pct) == (None, None, None)
-    assert p.status == "not_assessable"
+    assert (p.status, p.status_label) == ("not_reported", "Chưa báo cáo")
     # The target is still shown.
     assert (p.target_pct, p.target_year) == (70.0, 2025)
 
@@ -275,7 +275,9 @@ def test_children_ranks_and_status_counts(con, communes):
         "too_slow": 1,
         "limited": 0,
         "falling": 1,
-        "not_assessable": 93,
+        "not_assessable": 0,
+        "no_target": 0,
+        "not_reported": 93,  # the communes that sent no figure: named as such, not "no trend"
     }
     # The province as a whole: 2021 150/300 = 50%, 2023 163/300 = 54.33% →
     # (54.333/50)^(1/2) − 1 = 0.042433 / 0.087757 = 0.4835 → limited.

@@ -81,6 +81,8 @@ thresholds = {
     Status.LIMITED: t("method_rule_limited", **ratios),
     Status.FALLING: t("method_rule_falling"),
     Status.NOT_ASSESSABLE: t("method_rule_not_assessable"),
+    Status.NO_TARGET: t("method_rule_no_target"),
+    Status.NOT_REPORTED: t("method_rule_not_reported"),
 }
 for s in Status.ordered():
     style = STATUS_STYLE[s]

@@ -230,6 +230,8 @@ def status_map(
         Status.LIMITED: "square",
         Status.FALLING: "triangle-down",
         Status.NOT_ASSESSABLE: "circle-open",
+        Status.NO_TARGET: "line-ew-open",
+        Status.NOT_REPORTED: "x-thin-open",
     }
     for st in Status.ordered():
         part = sub.filter(pl.col("status") == st.value)
