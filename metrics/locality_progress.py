@@ -79,6 +79,11 @@ class IndicatorProgress:
     sources: list[str] = field(default_factory=list)
     levels: dict[str, int] = field(default_factory=dict)
     has_data: bool = False
+    # The farthest later target (after target_year) that the rate already reaches: a commune
+    # behind the national 2025 target may already be past its own 2026 target; both are said.
+    later_target_met_year: int | None = None
+    later_target_met_pct: float | None = None
+    later_target_met_scope: str | None = None
 
     def public(self) -> dict:
         """The documented JSON keys (and the extra detail after them). A shallow copy:
@@ -174,6 +179,24 @@ def progress_table(
     for part in (current, previous, nearest, t2030, meta):
         f = f.join(part, on=KEYS, how="left", maintain_order="left")
     f = pm.judge(f, upto.select(*KEYS, "year", "rate_pct"), year, KEYS)
+    later_met = (
+        f.select(*KEYS, "rate_pct", pl.col("target_year").alias("_judged_year"))
+        .join(targets, on=KEYS)
+        .filter(
+            (pl.col("target_year") > pl.col("_judged_year"))
+            & (pl.col("rate_pct") >= pl.col("percent"))
+        )
+        .sort("target_year")
+        .group_by(KEYS, maintain_order=True)
+        .last()
+        .select(
+            *KEYS,
+            pl.col("target_year").cast(pl.Int64).alias("later_target_met_year"),
+            pl.col("percent").alias("later_target_met_pct"),
+            labels.alias("later_target_met_scope"),
+        )
+    )
+    f = f.join(later_met, on=KEYS, how="left", maintain_order="left")
     labels_of = {i.id: i.label_vi for i in registry().indicator}
     status_labels = {s.value: s.label() for s in pm.Status}
     return f.with_columns(

@@ -457,3 +457,25 @@ def test_children_rows_equal_progress_for(demo_con, parent: str, year: int, step
                     f"{child} {row['indicator']} {field}: {a!r} != {b!r}"
                 )
             assert row["sources"] == "; ".join(exp["sources"])
+
+
+def test_behind_the_national_target_yet_past_its_own_later_one(con, communes):
+    a, b = communes[:2]
+    # a: 2023 120/200 = 60%, 2025 130/200 = 65% — behind the nation's 70% for 2025, but past its
+    # own 2026 target of 62%; not past the nation's 80% for 2030.  b: the same figures, no target
+    # of its own: nothing later is reached.
+    add_batch(
+        con,
+        [obs(c, y, "gia_dinh", 200, r) for c in (a, b) for y, r in ((2023, 120), (2025, 130))],
+        [target(a, "gia_dinh", 2026, 62.0, "Kế hoạch của UBND xã")],
+    )
+    pa = single(con, a, 2025, "gia_dinh")
+    # ((65/60)^½ − 1) / ((70/60)^½ − 1) = 0.0408 / 0.0801 = 0.51 → limited.
+    assert (pa.target_year, pa.target_pct, pa.status) == (2025, 70.0, "limited")
+    assert (pa.later_target_met_year, pa.later_target_met_pct, pa.later_target_met_scope) == (
+        2026,
+        62.0,
+        "xã",
+    )
+    pb = single(con, b, 2025, "gia_dinh")
+    assert pb.later_target_met_year is None and pb.later_target_met_pct is None
