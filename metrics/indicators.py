@@ -27,9 +27,17 @@ class NationalTarget(Strict):
 
 
 class Model(Strict):
+    """A group of indicators. Most are the "mô hình học tập" the decisions name (gia đình học tập,
+    dòng họ học tập, …); `is_model = false` groups an indicator that is not one (cán bộ khuyến
+    học), so no heading calls it "Xây dựng mô hình …"."""
+
     id: str
     label_vi: str = Field(min_length=1)
     label_en: str = Field(min_length=1)
+    is_model: bool = True
+
+    def heading_vi(self) -> str:
+        return f"Xây dựng mô hình “{self.label_vi}”" if self.is_model else self.label_vi
 
 
 class Level(Strict):

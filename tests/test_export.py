@@ -151,6 +151,11 @@ def test_report_draft_sentences_style_and_footer(demo_con, tmp_path: Path) -> No
     assert "Dữ liệu minh họa" in section.footer.paragraphs[0].text
     assert len(doc.tables) == 1 and doc.tables[0].rows[1].cells[1].text == "Gia đình học tập"
     assert len(doc.inline_shapes) >= 9  # the charts
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading 3")]
+    assert "1. Xây dựng mô hình “Gia đình học tập”" in headings
+    # Cán bộ khuyến học is an indicator of the programme, not a learning model.
+    assert not any("mô hình “Cán bộ khuyến học”" in h for h in headings)
+    assert any(h.endswith(". Đội ngũ cán bộ khuyến học") for h in headings)
 
 
 @pytest.mark.chromium

@@ -137,12 +137,18 @@ def test_national_targets_match_the_design(
     assert t2025 is not None and t2030 is not None
     assert (t2025.percent, t2030.percent) == (pct_2025, pct_2030)
     assert [t.year for t in ind.national_target] == [2025, 2030]
-    # The 2025 figures are the decisions' own; the 2030 ones were read from provincial plans.
+    # The 2025 figures are the decisions' own. QĐ 387's 2030 figures were read from provincial
+    # plans; QĐ 677 (the Chương trình on learning citizens) states its 2030 targets itself.
     assert t2025.confirmed is True
-    assert t2030.confirmed is False
     assert f"{decision}/QĐ-TTg" in t2025.source
     assert f"{decision}/QĐ-TTg" in t2030.source
-    assert "kế hoạch thực hiện của các tỉnh" in t2030.source
+    if decision == "677":
+        assert t2030.confirmed is True
+        assert "Xây dựng mô hình Công dân học tập giai đoạn 2021–2030" in t2030.source
+        assert "chưa đối chiếu" not in t2030.source
+    else:
+        assert t2030.confirmed is False
+        assert "kế hoạch thực hiện của các tỉnh" in t2030.source
     assert ind.national_target_for(2026) is None
 
 

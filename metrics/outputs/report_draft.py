@@ -96,7 +96,7 @@ def build_report(
         by_model.setdefault(reg.by_id(it.indicator).model, []).append(it)
     models = {m.id: m for m in reg.model}
     for n, (model_id, its) in enumerate(by_model.items(), start=1):
-        doc.add_heading(f"{n}. Xây dựng mô hình “{models[model_id].label_vi}”", level=3)
+        doc.add_heading(f"{n}. {models[model_id].heading_vi()}", level=3)
         doc.add_paragraph(" ".join(indicator_sentence(it, year) for it in its))
 
     doc.add_heading("II. BẢNG TỔNG HỢP", level=2)
