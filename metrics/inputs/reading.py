@@ -169,8 +169,10 @@ def _csv_rows(name: str, text: str) -> list[list[object]]:
     rows: list[list[object]] = []
     cells = width = 0
     reader = csv.reader(lines(), delimiter=delimiter)
+    started = 1  # the line the row being read starts on
     try:
         for row in reader:
+            started = reader.line_num + 1
             rows.append(row)  # type: ignore[arg-type]  # list[str] is a list of cells
             cells += len(row)
             width = max(width, len(row))
@@ -187,6 +189,6 @@ def _csv_rows(name: str, text: str) -> list[list[object]]:
             'Thường do một dấu ngoặc kép (") mở mà không đóng, khiến phần sau của tệp bị đọc '
             "thành một ô. Sửa dấu ngoặc kép ở dòng này (hoặc mở tệp bằng Excel và lưu lại dạng "
             "CSV UTF-8) rồi thử lại.",
-            reader.line_num,
+            started,
         ) from exc
     return rows
