@@ -8,6 +8,8 @@ asserted in tests. Steps:
   import    a 10,000-row workbook, validated and written
   deck      a 20-slide deck with a warm export server (when exports exist)
   memory    the app process's peak memory with the national store loaded and every page opened
+  inputs    peak memory of `xhht import`: the largest file the limits accept, a zip bomb and a
+            huge CSV refused (bench/inputs.py)
   load      two app servers, 8 Chromium sessions reloading pages while `xhht import`/`rollback`
             write, on the DuckDB file and on PostgreSQL (bench/load.py)
 """
@@ -82,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-load", action="store_true", help="skip the concurrent-readers-and-writers step"
     )
-    parser.add_argument("--only", choices=["load"], help="build the store, then run only this step")
+    parser.add_argument(
+        "--only", choices=["load", "inputs"], help="build the store, then run only this step"
+    )
     args = parser.parse_args(argv)
 
     from bench.national import build_national
@@ -109,9 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         ms < BUDGETS_MS["store"],
     )
 
-    if args.only == "load":
+    if args.only is not None:
         try:
-            run_load(db, work)
+            (run_load if args.only == "load" else run_inputs)(db, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return 0
@@ -150,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         ms < BUDGETS_MS["import"],
     )
 
+    run_inputs(db, work)
+
     deck = bench_deck(db, work)
     line(
         "deck: 20 trang chiếu, máy xuất ảnh đã khởi động",
@@ -172,6 +178,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def run_inputs(db: Path, work: Path) -> None:
+    """Peak memory of importing at and past the input limits (bench/inputs.py)."""
+    from bench.inputs import bench_inputs
+
+    for row in bench_inputs(db, work):
+        line(*row)
 
 
 def run_load(db: Path, work: Path) -> None:

@@ -11,6 +11,8 @@ Every read takes its own cursor, so sessions and reruns never share a half-read 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -208,38 +210,49 @@ def is_country(locality_id: str) -> bool:
 # officer sees the write on the next run; other processes see it within their next probe.
 
 
+# An upload is read and checked once: the result is kept in the session, keyed by the file's
+# content hash, the sheet, the account's provinces and the store state, and reused by every rerun
+# and by the write (which counts the changes again against the store under the write lock).
+_CHECKED = "import__checked"
+_CHECKED_KEPT = 2  # the file checked with the first sheet that holds a table, and a chosen sheet
+
+
 def preview_import(
     key: StoreKey, name: str, content: bytes, sheet: str | None, allowed_provinces: list[str] | None
 ) -> inputs.ImportResult:
-    """What the file would change (nothing is written)."""
-    return inputs.check_file(
-        _cur(key),
-        Path(name),
-        data=content,
-        sheet=sheet,
-        index=locality_index(key),
-        allowed_provinces=allowed_provinces,
-    )
+    """What the file would change (nothing is written); read and checked once per content."""
+    allowed = None if allowed_provinces is None else tuple(sorted(allowed_provinces))
+    cache_key = (key, name, hashlib.sha256(content).hexdigest(), sheet, allowed)
+    kept: dict[tuple, inputs.ImportResult] = st.session_state.setdefault(_CHECKED, {})
+    if cache_key not in kept:
+        while len(kept) >= _CHECKED_KEPT:
+            kept.pop(next(iter(kept)))
+        kept[cache_key] = inputs.check_file(
+            _cur(key),
+            Path(name),
+            data=content,
+            sheet=sheet,
+            index=locality_index(key),
+            allowed_provinces=allowed_provinces,
+        )
+    return kept[cache_key]
 
 
-def commit_import(
-    key: StoreKey,
-    name: str,
-    content: bytes,
-    sheet: str | None,
-    user: str,
-    allowed_provinces: list[str] | None,
-) -> inputs.ImportResult:
-    checked = preview_import(key, name, content, sheet, allowed_provinces)
-    if checked.status == "refused":
+def commit_import(key: StoreKey, checked: inputs.ImportResult, user: str) -> inputs.ImportResult:
+    """Write a file preview_import checked (not read again): the changes are counted again
+    against the store under its write lock, so a file another writer just landed is not written
+    twice."""
+    if checked.status != "dry_run":
         return checked
+    st.session_state.pop(_CHECKED, None)  # written or not, the next run checks afresh
+    result = dataclasses.replace(checked, notes=list(checked.notes))
     try:
-        with writing(_snapshots(key[0]).loc, role=f"nhập {name}") as con:
-            inputs.write_checked(con, checked, user=user)
+        with writing(_snapshots(key[0]).loc, role=f"nhập {checked.file_name}") as con:
+            inputs.write_checked(con, result, user=user)
     except StoreError as exc:
         return inputs.ImportResult("refused", problems=[inputs.Problem("", None, None, str(exc))])
     _reload(key)
-    return checked
+    return result
 
 
 def rollback(key: StoreKey, batch_id: int, who: auth.Principal) -> str | None:
@@ -265,13 +278,6 @@ def _reload(key: StoreKey) -> None:
 @st.cache_data(show_spinner=False)
 def batches(key: StoreKey) -> pl.DataFrame:
     return rq.batches(_cur(key))
-
-
-def sheet_names(name: str, content: bytes) -> list[str]:
-    try:
-        return [s for s, _ in inputs.read_workbook(Path(name), content)]
-    except inputs.ImportRefused:
-        return []
 
 
 @st.cache_data(show_spinner=False)

@@ -325,6 +325,11 @@ def test_targets_file(con: duckdb.DuckDBPyConnection, index: LocalityIndex) -> N
 
 RANGE_FIX = "số công nhận không thể vượt số đăng ký, số đăng ký không thể vượt tổng số; kiểm tra lại các cột này"
 NOT_A_TABLE = "Tệp không phải bảng tính (Excel hoặc CSV). Chọn tệp .xlsx hoặc .csv."
+LONG_FIELD = (
+    'Có một ô dài hơn 131.072 ký tự, quá giới hạn của một ô CSV. Thường do một dấu ngoặc kép (") '
+    "mở mà không đóng, khiến phần sau của tệp bị đọc thành một ô. Sửa dấu ngoặc kép ở dòng này "
+    "(hoặc mở tệp bằng Excel và lưu lại dạng CSV UTF-8) rồi thử lại."
+)
 BROKEN: dict[str, list[tuple[str, int | None, str | None, str]]] = {
     "bad_unknown_commune.csv": [
         (
@@ -481,20 +486,24 @@ def test_all_or_nothing_three_good_rows_one_bad(
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "row", "message"),
     [
-        (b"\xff\xfea", NOT_A_TABLE),  # UTF-16 mark, then a cut-off character
-        (b"a" * 200_000, NOT_A_TABLE),  # one "field" longer than any CSV cell
+        (b"\xff\xfea", None, NOT_A_TABLE),  # UTF-16 mark, then a cut-off character
+        (b"a" * 200_000, 1, LONG_FIELD),  # one "field" longer than any CSV cell: said so
     ],
     ids=["truncated-utf16", "one-huge-field"],
 )
 def test_text_that_is_no_table_is_refused_not_crashed(
-    con: duckdb.DuckDBPyConnection, index: LocalityIndex, data: bytes, message: str
+    con: duckdb.DuckDBPyConnection,
+    index: LocalityIndex,
+    data: bytes,
+    row: int | None,
+    message: str,
 ) -> None:
     before = fingerprint(con)
     result = import_file(con, Path("bao_cao.csv"), data=data, index=index)
     assert problems(result) == [
-        {"sheet": "bao_cao.csv", "row": None, "column": None, "message": message}
+        {"sheet": "bao_cao.csv", "row": row, "column": None, "message": message}
     ]
     assert fingerprint(con) == before
 

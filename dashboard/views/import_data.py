@@ -13,6 +13,7 @@ from metrics.indicators import registry
 from metrics.inputs import MAX_FILE_BYTES, TEMPLATE_FILE_NAMES
 
 PAGE = "import"
+PREVIEW_ROWS = 1000  # rows of a checked file shown (all are written)
 key = ui.store_key()
 ui.banner(key)
 st.title(t("import_title"))
@@ -71,13 +72,16 @@ upload = st.file_uploader(
 )
 if upload is not None:
     content = upload.getvalue()
-    sheets = data.sheet_names(upload.name, content)
+    # Read and checked once; reruns and the write reuse it (data.preview_import).
+    result = data.preview_import(key, upload.name, content, None, allowed)
+    sheets = result.sheet_names
     auto = "(tự tìm trang có bảng)"
     sheet = (
         st.selectbox("Trang", [auto, *sheets], key=f"{PAGE}__sheet") if len(sheets) > 1 else auto
     )
     chosen = None if sheet == auto else sheet
-    result = data.preview_import(key, upload.name, content, chosen, allowed)
+    if chosen is not None:
+        result = data.preview_import(key, upload.name, content, chosen, allowed)
     for note in result.notes:
         st.caption(f"· {note}")
     if result.status == "refused":
@@ -140,6 +144,20 @@ if upload is not None:
                     pl.col("percent").alias("Mục tiêu (%)"),
                     pl.col("percent_old").alias("Mục tiêu (đang có)"),
                 )
+            if table.height > PREVIEW_ROWS:
+                # Formatting every cell (pandas Styler) stops at 262.144 cells: a large file shows
+                # its first rows, and says how many there are.
+                st.caption(
+                    f"Hiển thị {fmt_int(PREVIEW_ROWS)} dòng đầu trong tổng số {fmt_int(table.height)} dòng "
+                    "(các dòng thay đổi hoặc mới trước)."
+                )
+                order = pl.col("change").replace_strict({"changed": 0, "new": 1, "unchanged": 2})
+                table = (
+                    table.with_columns(shown["change"])
+                    .sort(order, maintain_order=True)
+                    .head(PREVIEW_ROWS)
+                    .drop("change")
+                )
             st.dataframe(ui.to_pandas_vi(table), hide_index=True, width="stretch")
         if result.new == 0 and result.changed == 0:
             st.info("Mọi số liệu trong tệp đã có trong kho: không có gì để ghi.")
@@ -152,7 +170,7 @@ if upload is not None:
             type="primary",
             key=f"{PAGE}__write",
         ):
-            done = data.commit_import(key, upload.name, content, chosen, account.name, allowed)
+            done = data.commit_import(key, result, account.name)
             if done.status == "imported" and done.batch:
                 st.session_state[f"{PAGE}__uploads"] = (
                     st.session_state.get(f"{PAGE}__uploads", 0) + 1

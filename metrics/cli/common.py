@@ -101,18 +101,38 @@ def new_store(
                 f"Tệp {path} đã có. Dùng --force để thay bằng kho mới (dữ liệu cũ trong tệp sẽ mất)."
             )
         tmp = path.with_name(path.name + ".building")
-        tmp.unlink(missing_ok=True)
         try:
-            with creating(StoreLocation(str(tmp), path=tmp, is_default=loc.is_default)) as con:
-                out = build(con)
-        except BaseException:
             tmp.unlink(missing_ok=True)
-            raise
-        remove_file_store(path, force=True)
-        tmp.replace(path)  # the store appears whole or not at all
+            try:
+                with creating(StoreLocation(str(tmp), path=tmp, is_default=loc.is_default)) as con:
+                    out = build(con)
+            except BaseException:
+                if not tmp.is_dir():
+                    tmp.unlink(missing_ok=True)
+                raise
+            remove_file_store(path, force=True)
+            tmp.replace(path)  # the store appears whole or not at all
+        except (OSError, duckdb.IOException) as exc:
+            raise Refused(cannot_create(path, tmp, exc)) from exc
         return out, str(path)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
+
+
+def cannot_create(path: Path, tmp: Path, exc: BaseException) -> str:
+    """Why a store file could not be made there, in words, and what to do."""
+    fix = "Chọn đường dẫn tới một tệp trong thư mục có quyền ghi, ví dụ `.xhht/xhht.duckdb`."
+    if isinstance(exc, NotADirectoryError):
+        parent = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
+        why = f"{parent} là một tệp, không phải thư mục"
+    elif isinstance(exc, IsADirectoryError):
+        what = tmp if tmp.is_dir() else path
+        why = f"{what} là một thư mục (kho được dựng ở {tmp.name} rồi đổi tên); xóa hoặc đổi tên thư mục đó"
+    elif isinstance(exc, PermissionError):
+        why = f"không có quyền ghi vào {path.parent}"
+    else:
+        why = f"không ghi được tệp ở {path.parent} ({exc.__class__.__name__})"
+    return f"Không tạo được kho {path}: {why}. {fix}"
 
 
 def year(text: str) -> int:

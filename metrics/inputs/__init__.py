@@ -15,9 +15,10 @@ from metrics.inputs.legacy_encodings import (
     tcvn3_to_unicode,
     vni_to_unicode,
 )
+from metrics.inputs.limits import MAX_CELLS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS
 from metrics.inputs.lookups import previously_imported
 from metrics.inputs.problems import ImportRefused, Problem
-from metrics.inputs.reading import MAX_FILE_BYTES, read_workbook
+from metrics.inputs.reading import read_workbook
 from metrics.inputs.rules import DEFAULT_RULES, Rule
 from metrics.inputs.templates import TEMPLATE_FILE_NAMES, build_template
 
@@ -25,7 +26,10 @@ __all__ = [
     "CONVERTERS",
     "DEFAULT_RULES",
     "ENCODING_LABEL",
+    "MAX_CELLS",
+    "MAX_COLUMNS",
     "MAX_FILE_BYTES",
+    "MAX_ROWS",
     "NOTHING_NEW",
     "TEMPLATE_FILE_NAMES",
     "CheckedSheet",

@@ -6,6 +6,19 @@ import re
 import unicodedata
 
 
+class FormulaWithoutValue(str):
+    """A cell whose file holds a formula but not its value (files written by programs, never
+    saved by Excel): it reads as blank, and the rules say why."""
+
+    ref: str  # "G2"
+    formula: str  # "=500*2", or "" for a shared formula's copies
+
+    def __new__(cls, ref: str, formula: str) -> FormulaWithoutValue:
+        cell = super().__new__(cls, "")
+        cell.ref, cell.formula = ref, formula
+        return cell
+
+
 def cell_text(value: object) -> str:
     if value is None:
         return ""

@@ -8,16 +8,16 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from metrics.fmt import fmt_int
 from metrics.inputs.cells import cell_text
 from metrics.inputs.forms import COUNT_COLUMNS, FORMS, RESULTS, TARGETS, column_list
 from metrics.inputs.layouts import detect_encoding, rows_to_check
 from metrics.inputs.legacy_encodings import CONVERTERS, ENCODING_LABEL
+from metrics.inputs.limits import EMPTY_ROWS_FIX, MAX_ROWS, SPLIT_FIX
 from metrics.inputs.lookups import communes_in
 from metrics.inputs.problems import Problem
 from metrics.inputs.rules import RowCheck, SheetCheck, check_row, empty_table, rules_for
 from metrics.resolve import LocalityIndex
-
-MAX_ROWS = 200_000
 
 
 @dataclass
@@ -63,7 +63,8 @@ def check_sheet(
                     sheet,
                     None,
                     None,
-                    f"Trang có {len(body)} dòng, quá giới hạn {MAX_ROWS}. Tách thành nhiều tệp.",
+                    f"Trang có {fmt_int(len(body))} dòng dưới dòng tiêu đề, quá giới hạn "
+                    f"{fmt_int(MAX_ROWS)} dòng số liệu. {SPLIT_FIX}. {EMPTY_ROWS_FIX}.",
                 )
             ],
             [],

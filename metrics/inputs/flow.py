@@ -39,6 +39,7 @@ class ImportResult:
     parsed: CheckedSheet | None = None
     file_name: str | None = None
     file_sha256: str | None = None
+    sheet_names: list[str] = field(default_factory=list)  # every sheet of the file, for a chooser
 
     def as_dict(self) -> dict:
         return {
@@ -94,8 +95,8 @@ def check_file(
         sheets = read_workbook(path, data)
     except ImportRefused as exc:
         return ImportResult("refused", problems=exc.problems)
+    names = [s for s, _ in sheets]
     if sheet is not None:
-        names = [s for s, _ in sheets]
         chosen = [s for s in sheets if s[0] == sheet]
         if not chosen:
             return ImportResult(
@@ -108,6 +109,7 @@ def check_file(
                         f"Không có trang “{sheet}” trong tệp. Các trang: {', '.join(names)}.",
                     )
                 ],
+                sheet_names=names,
             )
         sheets = chosen
     index = index or LocalityIndex.from_store(con)
@@ -120,8 +122,9 @@ def check_file(
             parsed = attempt
             break
         first_problems = first_problems or attempt.problems
+    del sheets  # the cells: only the checked rows are kept
     if parsed is None:
-        return ImportResult("refused", problems=first_problems)
+        return ImportResult("refused", problems=first_problems, sheet_names=names)
     if allowed_provinces is not None and parsed.frame.height:
         province_of = provinces_of(con, parsed.frame["locality_id"].unique().to_list())
         parsed.problems.extend(
@@ -137,6 +140,7 @@ def check_file(
             rows=parsed.frame.height + len(parsed.problems),
             problems=parsed.problems,
             notes=parsed.notes,
+            sheet_names=names,
         )
     result = ImportResult(
         "dry_run",
@@ -146,6 +150,7 @@ def check_file(
         parsed=parsed,
         file_name=path.name,
         file_sha256=file_sha256(path) if data is None else hashlib.sha256(data).hexdigest(),
+        sheet_names=names,
     )
     _count_changes(con, result)
     assert result.file_sha256 is not None

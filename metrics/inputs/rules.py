@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from metrics.indicators import Indicator, registry
-from metrics.inputs.cells import parse_count, parse_percent
+from metrics.inputs.cells import FormulaWithoutValue, parse_count, parse_percent
 from metrics.inputs.forms import COUNT_COLUMNS, HEADER_LABEL, Form
 from metrics.inputs.layouts import SheetRow
 from metrics.inputs.problems import Problem
@@ -96,6 +96,22 @@ def _count_or_none(text: str) -> int | None:
         return parse_count(text)
     except ValueError:
         return None
+
+
+def formulas_saved(row: RowCheck) -> Iterator[Fault]:
+    """A cell the row uses holds a value, not a formula saved without its result (a file written
+    by a program and never opened in Excel): such a cell would read as blank."""
+    for cid, idx in row.row.cols.items():
+        cell = row.row.cells[idx] if idx < len(row.row.cells) else None
+        if isinstance(cell, FormulaWithoutValue):
+            formula = f" “{cell.formula}”" if cell.formula else ""
+            yield Fault(
+                cid,
+                f"Ô {cell.ref} chứa công thức{formula} nhưng tệp không lưu kết quả của công thức "
+                "(tệp do phần mềm khác tạo, chưa mở bằng Excel), nên không đọc được giá trị. "
+                "Mở tệp bằng Excel rồi lưu lại (Excel tính và lưu kết quả), hoặc sao chép các ô "
+                "này rồi dán giá trị (Dán đặc biệt → Giá trị).",
+            )
 
 
 def year_in_range(row: RowCheck) -> Iterator[Fault]:
@@ -289,6 +305,7 @@ _TARGETS = frozenset({"targets"})
 
 # In the order they run (and problems are listed); each form takes the rules that name it.
 DEFAULT_RULES: tuple[Rule, ...] = (
+    Rule("formulas_saved", _BOTH, formulas_saved),
     Rule("year_in_range", _BOTH, year_in_range),
     Rule("indicator_known", _BOTH, indicator_known),
     Rule("counts_whole_and_in_range", _RESULTS, counts_whole_and_in_range),
@@ -320,11 +337,14 @@ def rules_for(form: Form) -> tuple[Rule, ...]:
 
 
 def check_row(row: SheetRow, sheet: SheetCheck) -> RowCheck:
+    """The row through each rule; a column is told its first fault only (a formula without its
+    value is not also "not a number")."""
     checked = RowCheck(row, sheet)
     for rule in sheet.rules:
         if rule.clean_rows_only and checked.faults:
             continue
-        checked.faults.extend(rule.check(checked))
+        seen = {f.column for f in checked.faults}
+        checked.faults.extend(f for f in rule.check(checked) if f.column not in seen)
     return checked
 
 
