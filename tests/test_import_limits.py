@@ -416,29 +416,8 @@ def test_import_page_previews_30000_rows_reads_the_file_once_and_writes_it(
 
     import metrics.inputs.flow as flow
 
-    accounts = tmp_path / "accounts.toml"
-    added = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "metrics.cli",
-            "accounts",
-            "add",
-            "quantri",
-            "--role",
-            "admin",
-            "--file",
-            str(accounts),
-        ],
-        input="mat-khau-rat-dai\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert added.returncode == 0, added.stderr
+    monkeypatch.setenv("XHHT_ACCOUNTS", str(tmp_path / "no-accounts.toml"))  # nobody by password
     monkeypatch.setenv("XHHT_DB", str(store))
-    monkeypatch.setenv("XHHT_ACCOUNTS", str(accounts))
     reads: list[str] = []
     real_read = flow.read_workbook
 
@@ -454,13 +433,22 @@ def test_import_page_previews_30000_rows_reads_the_file_once_and_writes_it(
     at.switch_page("views/import_data.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    [name_box] = [w for w in at.text_input if w.label == "Tên đăng nhập"]
-    [password_box] = [w for w in at.text_input if w.label == "Mật khẩu"]
-    name_box.input("quantri")
-    password_box.input("mat-khau-rat-dai")
-    [sign_in] = [b for b in at.button if b.label == "Đăng nhập"]
-    sign_in.click().run()
+    # Signed in as the identity provider would sign in an administrator (AppTest seeds st.user;
+    # the browser tests sign in through real password and OpenID Connect pages).
+    at.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "khoa-thu",
+        "client_id": "xhht",
+        "client_secret": "bi-mat",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+    at.user = {"is_logged_in": True, "email": "quantri@tinh.gov.vn", "xhht_role": "admin"}
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
+    assert any(
+        "Đã đăng nhập: quantri@tinh.gov.vn (quản trị viên)" in str(c.value)
+        for c in at.sidebar.caption
+    )
 
     at.file_uploader[0].upload("so_lieu_30000.csv", results_csv(demo_db, 30_000), "text/csv")
     at.run()
