@@ -106,7 +106,7 @@ def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
         "Tỷ lệ %",
         "Mục tiêu",
         "Đạt % kế hoạch",
-        "Trạng thái",
+        "Đánh giá tiến độ",
     ]
     assert ws.freeze_panes == "C5"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4

@@ -140,7 +140,7 @@ rank_table = (
             "rate_pct": "Tỷ lệ (%)",
             "target_pct": "Mục tiêu (%)",
             "plan_pct": "Đạt % kế hoạch",
-            "status_label": "Mức độ",
+            "status_label": "Đánh giá tiến độ",
         }
     )
 )
@@ -206,7 +206,7 @@ table = (
             "target_year": "Năm mục tiêu",
             "target_pct": "Mục tiêu (%)",
             "plan_pct": "Đạt % kế hoạch",
-            "status_label": "Mức độ",
+            "status_label": "Đánh giá tiến độ",
         }
     )
 )

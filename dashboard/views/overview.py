@@ -148,7 +148,7 @@ if children.height:
         sfig = status_bar(counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
         stable = pl.DataFrame(
             {
-                "Mức độ": [Status(s).label(lang(), symbol=True) for s in counts],
+                "Đánh giá tiến độ": [Status(s).label(lang(), symbol=True) for s in counts],
                 "Số lượng": list(counts.values()),
             }
         )
@@ -166,7 +166,7 @@ if children.height:
                     "locality_code": "Mã",
                     "short_name": "Tên",
                     "rate_pct": "Tỷ lệ (%)",
-                    "status_label": "Mức độ",
+                    "status_label": "Đánh giá tiến độ",
                     "lat": "Vĩ độ",
                     "lon": "Kinh độ",
                 }

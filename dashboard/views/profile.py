@@ -179,7 +179,7 @@ summary = pl.DataFrame(
             "Năm mục tiêu": p.target_year,
             "Cấp đặt mục tiêu": p.target_scope,
             "Đạt % kế hoạch": p.plan_pct,
-            "Mức độ": Status(p.status).label(lang(), symbol=True),
+            "Đánh giá tiến độ": Status(p.status).label(lang(), symbol=True),
             "Dự báo năm mục tiêu (%)": p.projected_pct,
         }
         for p in shown

@@ -92,7 +92,7 @@ def build_deck(
             else f"Chưa có số liệu năm {year}",
             f"Mục tiêu: {target}"
             + (f" — đạt {fmt_pct(it.plan_pct, 0)} kế hoạch" if it.plan_pct is not None else ""),
-            f"Mức độ: {Status(it.status).label(symbol=True)}",
+            f"Đánh giá tiến độ: {Status(it.status).label(symbol=True)}",
         ]
         if it.change_pp is not None:
             key_numbers.append(f"So với năm {year - 1}: {fmt_pp(it.change_pp)}")
@@ -189,7 +189,7 @@ def _summary_table(slide, ctx: Context) -> None:
     for i, w in enumerate([4.3, 1.9, 1.4, 1.6, 1.3, 2.0]):
         table.columns[i].width = Inches(w)
     for c, h in enumerate(
-        ["Chỉ tiêu", "Công nhận / Tổng số", "Tỷ lệ", "Mục tiêu", "Đạt KH", "Mức độ"]
+        ["Chỉ tiêu", "Công nhận / Tổng số", "Tỷ lệ", "Mục tiêu", "Đạt KH", "Đánh giá tiến độ"]
     ):
         table.cell(0, c).text = h
     for r, row in enumerate(rows, start=1):

@@ -22,7 +22,7 @@ WORKBOOK_HEADERS = [
     "Tỷ lệ %",
     "Mục tiêu",
     "Đạt % kế hoạch",
-    "Trạng thái",
+    "Đánh giá tiến độ",
 ]
 
 
