@@ -150,7 +150,15 @@ def _summary_table(doc, ctx: Context) -> None:
     table = doc.add_table(rows=1, cols=7)
     table.style = "Table Grid"
     for c, h in enumerate(
-        ["STT", "Chỉ tiêu", "Công nhận/Tổng số", "Tỷ lệ", "Mục tiêu", "Đạt % KH", "Đánh giá tiến độ"]
+        [
+            "STT",
+            "Chỉ tiêu",
+            "Công nhận/Tổng số",
+            "Tỷ lệ",
+            "Mục tiêu",
+            "Đạt % KH",
+            "Đánh giá tiến độ",
+        ]
     ):
         table.rows[0].cells[c].text = h
     for i, row in enumerate(summary_rows(ctx), start=1):
