@@ -191,17 +191,11 @@ def _frame(
     levels: dict[str, np.ndarray | None] = {c: None for c in LEVEL_COLUMNS}
     years = np.broadcast_to(np.array(DEMO_YEARS), (n, ny))
     if ind == "don_vi":
-        # Thông tư 22/2020 ratings until 2023, Thông tư 24/2023 levels from 2024.
-        tot = np.round(recognized * rng.uniform(0.55, 0.85, (n, ny))).astype(np.int64)
-        kha = np.round((recognized - tot) * rng.uniform(0.6, 0.95, (n, ny))).astype(np.int64)
-        tb = recognized - tot - kha
-        md2 = np.round(recognized * rng.uniform(0.15, 0.4, (n, ny))).astype(np.int64)
-        old = years <= 2023
-        levels["level_tot"] = np.where(old, tot, -1)
-        levels["level_kha"] = np.where(old, kha, -1)
-        levels["level_trung_binh"] = np.where(old, tb, -1)
-        levels["level_muc_do_2"] = np.where(old, -1, md2)
-        levels["level_muc_do_1"] = np.where(old, -1, recognized - md2)
+        # Commune-level units carry no rating (the circulars rate provincial and former
+        # district units: don_vi_cap_tinh). The draws that once made ratings here are still
+        # taken, so that every other demo figure stays as it was.
+        for low, high in ((0.55, 0.85), (0.6, 0.95), (0.15, 0.4)):
+            rng.uniform(low, high, (n, ny))
     if ind == "cong_dong_xa":
         md2 = ((rng.random((n, ny)) < 0.3) & (recognized > 0)).astype(np.int64)
         levels["level_muc_do_2"] = np.where(years >= 2024, md2, -1)

@@ -191,13 +191,21 @@ def test_recognized_within_registered_within_total(demo_con) -> None:
     )
 
 
-def test_levels_add_up_to_the_recognized(demo_con) -> None:
-    # Thông tư 22/2020 ratings until 2023, Mức độ 1/2 from 2024.
+def test_only_rated_titles_carry_ratings(demo_con) -> None:
+    # Commune-level learning units carry no Tốt/Khá/Mức độ: the circulars rate provincial and
+    # former district units (don_vi_cap_tinh) and, by Mức độ, commune learning communities.
+    rated_communes = scalar(
+        demo_con,
+        """SELECT count(*) FROM observations_current WHERE synthetic AND indicator = 'don_vi'
+           AND coalesce(level_tot, level_kha, level_trung_binh, level_muc_do_1, level_muc_do_2) IS NOT NULL""",
+    )
+    assert rated_communes == 0
+    # Thông tư 22/2020 ratings until 2023, Mức độ 1/2 (Thông tư 24/2023) from 2024.
     bad = scalar(
         demo_con,
-        """SELECT count(*) FROM observations_current WHERE synthetic AND indicator = 'don_vi' AND (
-               (year <= 2023 AND (coalesce(level_tot + level_kha + level_trung_binh, -1) <> recognized OR level_muc_do_1 IS NOT NULL))
-            OR (year >= 2024 AND (coalesce(level_muc_do_1 + level_muc_do_2, -1) <> recognized OR level_tot IS NOT NULL)))""",
+        """SELECT count(*) FROM observations_current WHERE synthetic AND indicator = 'don_vi_cap_tinh' AND (
+               (year <= 2023 AND (coalesce(level_tot + level_kha, -1) > recognized OR level_muc_do_1 IS NOT NULL))
+            OR (year >= 2024 AND (coalesce(level_muc_do_1 + level_muc_do_2, -1) > recognized OR level_tot IS NOT NULL)))""",
     )
     assert bad == 0
 

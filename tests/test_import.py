@@ -349,6 +349,20 @@ BROKEN: dict[str, list[tuple[str, int | None, str | None, str]]] = {
             "Xã Đăk Long, Huyện Đắk Glei, Tỉnh Kon Tum (trước 7/2025) — mã 23368.",
         ),
     ],
+    "bad_levels_for_unrated_title.csv": [
+        (
+            "bad_levels_for_unrated_title.csv",
+            2,
+            "Tốt",
+            "“Gia đình học tập” không xếp loại “Tốt” (chỉ tiêu này không có xếp loại): xóa số ở cột này.",
+        ),
+        (
+            "bad_levels_for_unrated_title.csv",
+            3,
+            "Mức độ 1",
+            "“Đơn vị học tập” không xếp loại “Mức độ 1” (chỉ tiêu này không có xếp loại): xóa số ở cột này.",
+        ),
+    ],
     "bad_recognized_over_total.xlsx": [
         ("Số liệu", 2, "Công nhận", f"Số công nhận (9500) lớn hơn tổng số (9120): {RANGE_FIX}."),
     ],
@@ -843,10 +857,8 @@ def test_export_of_a_batch_imports_to_the_same_figures(
         ("P51", 2025, "cong_dong_xa"),
         ("X23368", 2025, "don_vi"),
     ]
-    assert original[1][6:9] == (600, 300, 80) and original[3][9:11] == (
-        20,
-        8,
-    )  # Tốt/Khá/TB, Mức độ 1/2
+    assert original[0][9:11] == (20, 4)  # Mức độ 1/2 of the former district's units
+    assert all(r[6:9] == (None, None, None) for r in original)  # no Tốt/Khá/TB here
 
 
 # -- property-based: nothing crashes, a refusal changes nothing --------------------------------------

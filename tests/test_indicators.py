@@ -115,7 +115,14 @@ def test_legal_basis_of_commune_and_provincial_unit_titles() -> None:
 
 
 def test_levels_of_the_rated_titles() -> None:
-    assert registry().by_id("don_vi").levels == ["tot", "kha", "trung_binh", "muc_do_1", "muc_do_2"]
+    assert registry().by_id("don_vi").levels == []  # commune-level units: no rating
+    assert registry().by_id("don_vi_cap_tinh").levels == [
+        "tot",
+        "kha",
+        "trung_binh",
+        "muc_do_1",
+        "muc_do_2",
+    ]
     assert registry().by_id("cong_dong_xa").levels == ["muc_do_1", "muc_do_2"]
     assert registry().by_id("gia_dinh").levels == []
     assert [

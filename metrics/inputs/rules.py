@@ -213,6 +213,25 @@ def levels_within_recognized(row: RowCheck) -> Iterator[Fault]:
         )
 
 
+def levels_of_the_title(row: RowCheck) -> Iterator[Fault]:
+    """Only a title that the circulars rate carries ratings: Thông tư 22/2020 and 24/2023 rate
+    provincial and former district learning units (Tốt, Khá, Trung bình; Mức độ 1, 2), Thông tư
+    25/2023 commune learning communities (Mức độ 1, 2). Commune-level units carry none."""
+    if row.indicator is None:
+        return
+    allowed = set(row.indicator.levels)
+    for col in LEVEL_COLUMNS:
+        level = col.removeprefix("level_")
+        if row.counts.get(col) is not None and level not in allowed:
+            rated = ", ".join(registry().level_label(lv) for lv in row.indicator.levels)
+            yield Fault(
+                col,
+                f"“{row.indicator.label_vi}” không xếp loại “{registry().level_label(level)}”"
+                + (f" (chỉ {rated})" if rated else " (chỉ tiêu này không có xếp loại)")
+                + ": xóa số ở cột này.",
+            )
+
+
 def _not_found(found: Resolution) -> str:
     candidates = "; ".join(c.label for c in found.candidates[:5])
     return found.message + (f" Có thể là: {candidates}." if candidates else "")
@@ -324,6 +343,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule(
         "recognized_within_total", _RESULTS, _at_most("recognized", "total"), clean_rows_only=True
     ),
+    Rule("levels_of_the_title", _RESULTS, levels_of_the_title, clean_rows_only=True),
     Rule("levels_within_recognized", _RESULTS, levels_within_recognized, clean_rows_only=True),
     Rule("locality_found", _RESULTS, locality_found, clean_rows_only=True),
     # A targets row's place needs no valid year: its problem is listed with the others.

@@ -327,9 +327,44 @@ def ok_change_and_batches() -> None:
     )
 
 
+def bad_levels_for_unrated_title() -> None:
+    """Ratings on titles the circulars do not rate: a family and a commune-level learning unit."""
+    write_csv(
+        "bad_levels_for_unrated_title.csv",
+        [
+            [
+                "Năm",
+                "Tỉnh",
+                "Xã",
+                "Mã xã",
+                "Chỉ tiêu",
+                "Tổng số",
+                "Công nhận",
+                "Tốt",
+                "Mức độ 1",
+                "Nguồn",
+            ],
+            [
+                "2025",
+                "Quảng Ngãi",
+                "Xã Đăk Long",
+                "23368",
+                "gia_dinh",
+                "1.250",
+                "980",
+                "600",
+                "",
+                SOURCE,
+            ],
+            ["2025", "Quảng Ngãi", "Xã Đăk Long", "23368", "don_vi", "32", "28", "", "20", SOURCE],
+        ],
+    )
+
+
 def ok_long_all_columns() -> None:
-    """Every column of the long template: an old commune, an old district, today's commune with
-    Mức độ 1/2, and a province; the input of the export → import round trip."""
+    """Every column of the long template: an old commune, an old district with Mức độ 1/2 (the
+    rated title, Thông tư 24/2023 from 2024), today's commune, and a province; the input of the
+    export → import round trip."""
     write_csv(
         "ok_long_all_columns.csv",
         [
@@ -360,9 +395,9 @@ def ok_long_all_columns() -> None:
                 "1.250",
                 "1.100",
                 "980",
-                "600",
-                "300",
-                "80",
+                "",
+                "",
+                "",
                 "",
                 "",
                 SOURCE,
@@ -377,11 +412,11 @@ def ok_long_all_columns() -> None:
                 "25",
                 "25",
                 "24",
+                "",
+                "",
+                "",
                 "20",
                 "4",
-                "",
-                "",
-                "",
                 "Quyết định số 90/QĐ-UBND ngày 12/02/2025 của UBND huyện Ia H’Drai",
             ],
             [
@@ -397,8 +432,8 @@ def ok_long_all_columns() -> None:
                 "",
                 "",
                 "",
-                "20",
-                "8",
+                "",
+                "",
                 SOURCE,
             ],
             [
@@ -599,6 +634,7 @@ def main() -> None:
     ok_old_names()
     ok_change_and_batches()
     ok_long_all_columns()
+    bad_levels_for_unrated_title()
     ok_multi_sheet()
     ok_targets()
     bad_rows()
