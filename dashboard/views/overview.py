@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.i18n import ind_label, lang, scope_text, status_badge, t
 from metrics import figures
+from metrics.escaping import markdown_literal
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 from metrics.progress import Status
@@ -94,7 +95,7 @@ for i, p in enumerate(items):
                     pct=fmt_pct(p.target_pct),
                     scope=scope_text(p.target_scope),
                 ),
-                help=f"{p.target_source}{unconfirmed}",
+                help=markdown_literal(f"{p.target_source}{unconfirmed}"),
             )
             st.markdown(t("overview_plan", pct=fmt_num(p.plan_pct, 0)))
         else:
