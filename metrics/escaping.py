@@ -37,9 +37,18 @@ def markdown_literal(text: object) -> str:
     return _AT.sub(WORD_JOINER + "\\@", escaped)
 
 
+# Control characters (a CSV can carry them) have no glyph; plotly.js fails on some of them in an
+# exported image, and python-docx refuses them outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_controls(text: object) -> str:
+    """`text` without ASCII control characters (tab and line breaks stay). None → ""."""
+    return "" if text is None else _CONTROL.sub("", str(text))
+
+
 def plotly_literal(text: object) -> str:
     """`text` for a Plotly title, annotation, tick or hover label: <, > and & as entities, which
-    Plotly shows as the characters. None → ""."""
-    if text is None:
-        return ""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    Plotly shows as the characters; control characters left out. None → ""."""
+    plain = without_controls(text)
+    return plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

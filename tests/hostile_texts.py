@@ -21,7 +21,9 @@ SOURCE_2025 = f'![t](http://{TRAP}/t.png) <a href="{EVIL}">a</a> **đậm** :red
 SOURCE_LINK = f'[Bấm vào đây]({EVIL}) <a href="{EVIL}">liên kết</a> $$y$$ # không phải tiêu đề'
 # Sources of xã Đăk Long's own targets (shown in help tooltips and in the targets table).
 FORMULA = f'=HYPERLINK("{EVIL}/?q=1","Bấm")'
-SOURCE_2027 = f"![h](http://{TRAP}/help.png) [Bấm vào đây]({EVIL}) :material/home:"
+# Control characters (a CSV carries them; python-docx refuses them): left out of the report.
+CONTROLS = "\x07\x1b[31m"
+SOURCE_2027 = f"![h](http://{TRAP}/help.png) [Bấm vào đây]({EVIL}) :material/home: {CONTROLS}"
 USER = "**Cán bộ** [x](https://evil.example)"
 
 

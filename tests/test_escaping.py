@@ -13,7 +13,15 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-from hostile_texts import DAK_LONG, EVIL, FORMULA, SOURCE_2025, hostile_store
+from hostile_texts import (
+    CONTROLS,
+    DAK_LONG,
+    EVIL,
+    FORMULA,
+    SOURCE_2025,
+    SOURCE_2027,
+    hostile_store,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -112,6 +120,7 @@ def test_markdown_literal_shows_any_text_as_typed(text: str) -> None:
         ("&amp; &lt;", "&amp;amp; &amp;lt;"),  # shown as typed, not as "& <"
         ("a < b > c", "a &lt; b &gt; c"),
         ("**x** $y$ [a](b)", "**x** $y$ [a](b)"),  # Plotly reads no Markdown
+        ("đỏ\x07\x1b[31m\x00", "đỏ[31m"),  # control characters have no glyph
         (None, ""),
     ],
 )
@@ -351,6 +360,7 @@ def test_deck_and_report_print_imported_sources_as_typed(hostile_con) -> None:
     build_report(hostile_con, DAK_LONG, 2025, report)
     text = "\n".join(p.text for p in Document(io.BytesIO(report.getvalue())).paragraphs)
     assert f"(theo {FORMULA})" in text
+    assert f"(theo {SOURCE_2027.replace(CONTROLS, '[31m')})" in text  # no control characters
     _no_links(report.getvalue())
 
 
@@ -362,3 +372,15 @@ def test_chart_image_draws_imported_source_as_text(hostile_con) -> None:
     assert re.search(r"<a[\s>]", svg) is None  # no link element
     text = html.unescape(svg)
     assert f"Nguồn: {SOURCE_2025}" in text  # the tags and the image address, drawn as text
+
+
+@pytest.mark.chromium
+def test_chart_image_with_control_characters_in_its_source() -> None:
+    """A source carrying control characters made plotly.js fail the whole image (Error 525)."""
+    fig = figures.progress_chart(
+        pl.DataFrame({"year": [2024, 2025], "rate_pct": [50.0, 55.0]}),
+        _item(sources=[f"Báo cáo {CONTROLS}đỏ"]),
+    )
+    out = images.for_print(fig, source=f"Báo cáo {CONTROLS}đỏ", synthetic=False)
+    png = images.export_server().image_bytes(out, "png")
+    assert png.startswith(b"\x89PNG")
