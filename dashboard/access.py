@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard.i18n import lang
 from metrics import auth
+from metrics.escaping import markdown_literal
 
 ROLE_LABELS = {
     "vi": {"viewer": "người xem", "editor": "biên tập viên", "admin": "quản trị viên"},
@@ -77,9 +78,9 @@ def sidebar(principal: auth.Principal | None, accounts_file: auth.AccountsFile |
     with st.sidebar:
         if principal is not None:
             role = ROLE_LABELS[lang()][principal.role]
-            st.caption(
-                ("Đã đăng nhập: " if vi else "Signed in: ") + f"{principal.display_name} ({role})"
-            )
+            # A display name comes from the accounts file or the identity provider: text only.
+            name = markdown_literal(principal.display_name)
+            st.caption(("Đã đăng nhập: " if vi else "Signed in: ") + f"{name} ({role})")
             if principal.via == "oidc":
                 if st.button("Đăng xuất" if vi else "Sign out", key="access__logout"):
                     st.logout()

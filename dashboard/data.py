@@ -29,7 +29,7 @@ from metrics import register_queries as rq
 from metrics.backend import StoreBusy, reading, writing
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
-from metrics.outputs import images
+from metrics.outputs import cell_safety, images
 from metrics.resolve import LocalityIndex
 from metrics.snapshot import SnapshotCache
 from metrics.store import StoreError
@@ -341,7 +341,5 @@ def chart_image(fig: go.Figure, source: str, fmt: str, scale: float = 1.0) -> by
 
 
 def table_xlsx(table: pl.DataFrame, name: str) -> bytes:
-    buffer = io.BytesIO()
     sheet = re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Số liệu"  # Excel's rules for sheet names
-    table.write_excel(buffer, worksheet=sheet, autofit=True)
-    return buffer.getvalue()
+    return cell_safety.xlsx_bytes(table, sheet)

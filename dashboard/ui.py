@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.i18n import t
 from metrics.fmt import fmt_num
+from metrics.outputs.cell_safety import csv_bytes
 
 
 def store_key() -> data.StoreKey:
@@ -130,7 +131,7 @@ def chart(
             st.caption("–")
         slug = _slug(name)
         downloads: list[tuple[str, Callable[[], bytes], str, str]] = [
-            (t("download_csv"), lambda: table.write_csv().encode("utf-8-sig"), "csv", "text/csv"),
+            (t("download_csv"), lambda: csv_bytes(table), "csv", "text/csv"),
             (
                 t("download_xlsx"),
                 lambda: data.table_xlsx(table, name),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from metrics.escaping import WORD_JOINER
 from metrics.fmt import fmt_pct
 from metrics.locality_progress import progress_for
 
@@ -54,7 +55,13 @@ def texts(at: AppTest) -> str:
     ):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [str(m.value) for m in at.metric]
-    return "\n".join(parts)
+    return as_read("\n".join(parts))
+
+
+def as_read(markdown: str) -> str:
+    """Markdown as a reader sees it, as far as these tests look: imported text is escaped
+    (metrics.escaping.markdown_literal), its backslashes and word joiners are not shown."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def metric_values(at: AppTest) -> list[str]:

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t
 from metrics.figures.comparison import heatmap, ranked_bar
+from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
 
 PAGE = "compare"
@@ -213,7 +214,7 @@ table = (
 st.dataframe(ui.to_pandas_vi(table, {"Đạt % kế hoạch": 0}), hide_index=True, height=420)
 st.download_button(
     t("download_csv"),
-    data=lambda: table.write_csv().encode("utf-8-sig"),
+    data=lambda: csv_bytes(table),
     file_name=f"so_sanh_{ind_id}_{loc}_{year}.csv",
     mime="text/csv",
     key=f"{PAGE}__table_csv",

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import access, data, ui
 from dashboard.i18n import t
+from metrics.escaping import markdown_literal
 from metrics.fmt import fmt_int
 from metrics.indicators import registry
 from metrics.inputs import MAX_FILE_BYTES, TEMPLATE_FILE_NAMES
@@ -27,7 +28,7 @@ if account is None:
     accounts = access.accounts()
     if who is not None:
         st.info(
-            f"Tài khoản {who.display_name} chỉ được xem; vẫn kiểm tra được tệp. Cần vai trò biên tập "
+            f"Tài khoản {markdown_literal(who.display_name)} chỉ được xem; vẫn kiểm tra được tệp. Cần vai trò biên tập "
             "viên để ghi dữ liệu.",
             icon=":material/lock:",
         )
@@ -83,10 +84,10 @@ if upload is not None:
     if chosen is not None:
         result = data.preview_import(key, upload.name, content, chosen, allowed)
     for note in result.notes:
-        st.caption(f"· {note}")
+        st.caption(f"· {markdown_literal(note)}")
     if result.status == "refused":
         st.error(
-            f"Không nhập được tệp {upload.name}: {len(result.problems)} lỗi. Kho dữ liệu không thay đổi. "
+            f"Không nhập được tệp {markdown_literal(upload.name)}: {len(result.problems)} lỗi. Kho dữ liệu không thay đổi. "
             "Sửa các dòng dưới đây trong tệp rồi tải lên lại.",
             icon=":material/error:",
         )
@@ -111,7 +112,7 @@ if upload is not None:
     else:
         kind = "số liệu kết quả" if result.kind == "results" else "mục tiêu"
         st.success(
-            f"Tệp hợp lệ: {fmt_int(result.rows)} dòng {kind} (trang “{result.sheet}”) — "
+            f"Tệp hợp lệ: {fmt_int(result.rows)} dòng {kind} (trang “{markdown_literal(result.sheet)}”) — "
             f"**{fmt_int(result.new)} mới, {fmt_int(result.changed)} thay đổi, {fmt_int(result.unchanged)} không đổi**.",
             icon=":material/check_circle:",
         )
@@ -179,7 +180,7 @@ if upload is not None:
                     f"Đã nhập lô {done.batch}: {fmt_int(done.new)} mới, {fmt_int(done.changed)} thay đổi."
                 )
                 st.rerun()
-            st.error("Không ghi được: " + "; ".join(str(p) for p in done.problems))
+            st.error("Không ghi được: " + "; ".join(markdown_literal(p) for p in done.problems))
 if msg := st.session_state.pop(f"{PAGE}__done", None):
     st.success(msg, icon=":material/check_circle:")
 
@@ -229,4 +230,4 @@ if account is not None and undoable.height:
                     f"Đã hoàn tác lô {batch_id}: số liệu trước đó được dùng lại."
                 )
                 st.rerun()
-            st.error(f"Không hoàn tác được lô {batch_id}: {refused}")
+            st.error(f"Không hoàn tác được lô {batch_id}: {markdown_literal(refused)}")

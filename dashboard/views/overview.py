@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, lang, scope_text, status_badge, t
+from metrics.escaping import markdown_literal
 from metrics.figures.comparison import status_map
 from metrics.figures.counts import status_bar
 from metrics.figures.progress_chart import progress_chart
@@ -96,7 +97,7 @@ for i, p in enumerate(items):
                     pct=fmt_pct(p.target_pct),
                     scope=scope_text(p.target_scope),
                 ),
-                help=f"{p.target_source}{unconfirmed}",
+                help=markdown_literal(f"{p.target_source}{unconfirmed}"),
             )
             st.markdown(t("overview_plan", pct=fmt_num(p.plan_pct, 0)))
         else:

@@ -8,10 +8,12 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, scope_text, status_badge, t
+from metrics.escaping import markdown_literal
 from metrics.figures.counts import level_bar
 from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
+from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
 
 PAGE = "profile"
@@ -60,7 +62,7 @@ def _search() -> None:
 st.text_input(t("search"), placeholder=t("search_hint"), key=f"{PAGE}__search", on_change=_search)
 res = st.session_state.get(f"{PAGE}__search_result")
 if res is not None and not res.ok:
-    st.caption(res.message)
+    st.caption(markdown_literal(res.message))
     placeable = [
         c
         for c in res.candidates
@@ -226,7 +228,7 @@ if ahead.height and not legacy:
     )
     st.download_button(
         t("download_csv"),
-        data=lambda: ahead_table.write_csv().encode("utf-8-sig"),
+        data=lambda: csv_bytes(ahead_table),
         file_name=f"muc_tieu_phia_truoc_{loc}_{year}.csv",
         mime="text/csv",
         key=f"{PAGE}__ahead_csv",
@@ -276,7 +278,7 @@ with right, st.container(border=True):
     if item.target_pct is not None:
         st.markdown(
             f"Mục tiêu {item.target_year}: **{fmt_pct(item.target_pct)}** ({scope_text(item.target_scope)})",
-            help=item.target_source,
+            help=markdown_literal(item.target_source),
         )
     # The targets after this year, with the share reached and the pace still needed.
     for r in (
@@ -289,7 +291,7 @@ with right, st.container(border=True):
             line += f" — đạt {fmt_num(r['plan_pct'], 0)}% kế hoạch"
             pace = r["required_pp_per_year"]
             line += "; đã đạt" if pace == 0 else f"; cần tăng **{fmt_num(pace)} điểm %/năm**"
-        st.markdown(line, help=r["source"])
+        st.markdown(line, help=markdown_literal(r["source"]))
     if item.change_since_base_pp is not None:
         st.markdown(f"Từ {item.base_year} đến {year}: {fmt_pp(item.change_since_base_pp)}")
     if item.required_pp_per_year:
@@ -332,7 +334,7 @@ by_doc = (
 )
 for r in by_doc.iter_rows(named=True):
     yrs = ", ".join(str(y) for y in r["Năm"])
-    st.markdown(f"- {r['Nguồn']} — _{yrs}; {len(r['Chỉ tiêu'])} chỉ tiêu_")
+    st.markdown(f"- {markdown_literal(r['Nguồn'])} — _{yrs}; {len(r['Chỉ tiêu'])} chỉ tiêu_")
 
 preds = data.predecessors(key, loc)
 if preds.height:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
+from metrics.escaping import plotly_literal
 from metrics.figures.style import TARGET, base_layout, finish, no_data_note
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import registry
@@ -36,7 +37,7 @@ def ranked_bar(
     ).sort("rate_pct", descending=False)
     used = ("locality_id", "short_name", "status", "rate_pct", "target_pct", "plan_pct", "year")
     rows = list(sub.select(used).iter_rows(named=True))
-    names = [r["short_name"] for r in rows]
+    names = [plotly_literal(r["short_name"]) for r in rows]
     colours = [STATUS_STYLE[Status(r["status"])].colour for r in rows]
     lines = [
         {"width": 3 if r["locality_id"] == highlight_id else 0, "color": "#000000"} for r in rows
@@ -102,7 +103,7 @@ def ranked_bar(
         if hl:
             fig.add_annotation(
                 x=0,
-                y=hl[0]["short_name"],
+                y=plotly_literal(hl[0]["short_name"]),
                 text="▶",
                 showarrow=False,
                 xanchor="right",
@@ -149,7 +150,7 @@ def heatmap(
         .sort("_m", descending=False)
     )
     child_ids = order["locality_id"].to_list()
-    names = order["short_name"].to_list()
+    names = [plotly_literal(n) for n in order["short_name"].to_list()]
     # Only the columns used: iterating all ~50 columns of the children frame cost more than the rest.
     lookup = {
         (r["locality_id"], r["indicator"]): r
@@ -257,7 +258,7 @@ def status_map(
                     },
                     "opacity": 0.9,
                 },
-                text=[r["short_name"] for r in rows],
+                text=[plotly_literal(r["short_name"]) for r in rows],
                 customdata=[
                     [r["locality_id"], fmt_pct(r["rate_pct"]), fmt_int(r.get(size_col))]
                     for r in rows

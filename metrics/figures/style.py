@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from metrics.escaping import plotly_literal
 from metrics.texts import text
 
 SEPARATORS = ",."  # decimal comma, thousands dot
@@ -25,7 +26,13 @@ def base_layout(
     fig.update_layout(
         separators=SEPARATORS,
         font={"family": FONT, "size": 13},
-        title={"text": title, "subtitle": {"text": subtitle or ""}, "x": 0.0, "xanchor": "left"},
+        # Titles carry locality names and sources: text, never Plotly's HTML.
+        title={
+            "text": plotly_literal(title),
+            "subtitle": {"text": plotly_literal(subtitle)},
+            "x": 0.0,
+            "xanchor": "left",
+        },
         # The look of plotly's "plotly_white", set directly: applying a named template copies
         # and validates all of it (~20 ms a figure, most of a page's figure time).
         template="none",

@@ -13,6 +13,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from metrics.escaping import plotly_literal
+
 WIDTH, HEIGHT = 1920, 1080
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 SYNTHETIC_LINE = "Dữ liệu minh họa — số liệu tổng hợp, không phải số liệu thật"
@@ -36,13 +38,13 @@ def for_print(
     image, as Our World in Data's downloads carry them."""
     out = go.Figure(fig)
     if subtitle is not None:
-        out.update_layout(title={"subtitle": {"text": subtitle}})
+        out.update_layout(title={"subtitle": {"text": plotly_literal(subtitle)}})
     out.update_traces(textfont={"size": 17}, selector={"type": "scatter"})
     out.update_traces(textfont={"size": 15}, selector={"type": "bar"})
     out.update_layout(title={"x": 0.01})
     out.update_yaxes(tickfont={"size": 18}, title={"standoff": 18})
     out.update_xaxes(tickfont={"size": 20})
-    footer = f"Nguồn: {source}"
+    footer = f"Nguồn: {plotly_literal(source)}"
     if synthetic:
         footer += f"   ·   {SYNTHETIC_LINE}"
     out.add_annotation(

@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from metrics import queries as q
+from metrics.escaping import without_controls
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
@@ -120,7 +121,7 @@ def build_report(
     for row in targets.sort(["target_year", "indicator"]).iter_rows(named=True):
         label = reg.by_id(row["indicator"]).label_vi
         doc.add_paragraph(
-            f"- Đến năm {row['target_year']}: {label} đạt {fmt_pct(row['percent'], 0)} (theo {row['source']})."
+            f"- Đến năm {row['target_year']}: {label} đạt {fmt_pct(row['percent'], 0)} (theo {without_controls(row['source'])})."
         )
     doc.save(str(out) if isinstance(out, Path) else out)
 

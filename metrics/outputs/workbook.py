@@ -9,6 +9,7 @@ import duckdb
 import polars as pl
 
 from metrics.indicators import registry
+from metrics.outputs.cell_safety import safe_text
 from metrics.outputs.context import context
 from metrics.outputs.images import SYNTHETIC_LINE
 from metrics.progress import Status
@@ -33,7 +34,8 @@ def build_workbook(
 
     ctx = context(con, locality_id, year)
     reg = registry()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True})
+    # Text is written as text: no string becomes a formula, whatever it starts with.
+    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     title = wb.add_format({"bold": True, "font_size": 14, "font_name": "Times New Roman"})
     note = wb.add_format({"italic": True, "font_name": "Times New Roman", "font_color": "#B00020"})
     head = wb.add_format(
@@ -73,7 +75,7 @@ def build_workbook(
 
     def write_line(ws, r: int, stt: int, name: str, d: dict) -> None:
         ws.write_number(r, 0, stt, text)
-        ws.write(r, 1, name, text)
+        ws.write_string(r, 1, safe_text(name), text)
         for c, k in ((2, "total"), (3, "registered"), (4, "recognized")):
             if d.get(k) is None:
                 ws.write_blank(r, c, None, count)
@@ -84,7 +86,7 @@ def build_workbook(
                 ws.write_blank(r, c, None, pct)
             else:
                 ws.write_number(r, c, round(d[k], 1), pct)
-        ws.write(r, 8, Status(d["status"]).label(symbol=True), text)
+        ws.write_string(r, 8, safe_text(Status(d["status"]).label(symbol=True)), text)
 
     ws = wb.add_worksheet("Tổng hợp")
     r = sheet_header(ws, f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {ctx.name.upper()}")

@@ -1,0 +1,53 @@
+"""Spreadsheet cells that cannot run: the one rule for every CSV and XLSX the project writes.
+
+A text cell that begins with =, +, -, @, a tab or a carriage return is read by Excel, LibreOffice
+and Google Sheets as a formula (`=HYPERLINK("http://…")`, `=cmd|…`) when the file is opened or
+the cell edited. Such text gets a leading apostrophe (OWASP, "CSV injection"), so it shows as
+typed and never runs. Only text cells: numbers — negative ones too — stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Text that would start a formula, with an apostrophe in front; other text as is."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def safe_cell(value: object) -> object:
+    """`safe_text` for a text value; numbers, dates and None as they are."""
+    return safe_text(value) if isinstance(value, str) else value
+
+
+def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with `safe_cell` applied to every text column (categorical ones as text)."""
+    text_cols = [
+        c
+        for c, dtype in frame.schema.items()
+        if dtype == pl.String or isinstance(dtype, pl.Categorical | pl.Enum)
+    ]
+
+    def safe(col: pl.Expr) -> pl.Expr:
+        starts = pl.any_horizontal(col.str.starts_with(p) for p in FORMULA_START)
+        return pl.when(starts).then(pl.lit("'") + col).otherwise(col)
+
+    return frame.with_columns(safe(pl.col(c).cast(pl.String)).alias(c) for c in text_cols)
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """The frame as a CSV download: UTF-8 with a byte-order mark (Excel reads Vietnamese), safe cells."""
+    return safe_frame(frame).write_csv().encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
+    """The frame as a one-sheet workbook, safe cells. polars writes through xlsxwriter with
+    strings_to_formulas off, so text is always a text cell."""
+    buffer = io.BytesIO()
+    safe_frame(frame).write_excel(buffer, worksheet=sheet, autofit=True)
+    return buffer.getvalue()
