@@ -39,11 +39,12 @@ def markdown_literal(text: object) -> str:
 
 # Control characters (a CSV can carry them) have no glyph; plotly.js fails on some of them in an
 # exported image, and python-docx refuses them outright.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab and line breaks, DEL, and C1 controls (\x9b opens a terminal escape too).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def without_controls(text: object) -> str:
-    """`text` without ASCII control characters (tab and line breaks stay). None → ""."""
+    """`text` without control characters (tab and line breaks stay). None → ""."""
     return "" if text is None else _CONTROL.sub("", str(text))
 
 

@@ -25,8 +25,10 @@ from hostile_texts import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrics import cli, figures
+from metrics import cli
 from metrics.escaping import WORD_JOINER, markdown_literal, plotly_literal
+from metrics.figures.comparison import heatmap, ranked_bar, status_map
+from metrics.figures.progress_chart import progress_chart
 from metrics.locality_progress import IndicatorProgress
 from metrics.outputs import images
 from metrics.outputs.cell_safety import csv_bytes, safe_cell, safe_frame, xlsx_bytes
@@ -156,7 +158,7 @@ def _item(**kw: object) -> IndicatorProgress:
 
 def test_progress_chart_title_and_source_line_are_text() -> None:
     series = pl.DataFrame({"year": [2024, 2025], "rate_pct": [50.0, 55.0]})
-    fig = figures.progress_chart(series, _item())
+    fig = progress_chart(series, _item())
     assert fig.layout.title.text == "Gia đình học tập — Xã &lt;b&gt;Đăk&lt;/b&gt; Long"
     subtitle = fig.layout.title.subtitle.text
     assert subtitle == f'Nguồn: &lt;a href="{EVIL}"&gt;Bấm&lt;/a&gt; &amp;amp;'
@@ -180,20 +182,18 @@ def test_ranked_bar_names_are_text_on_the_axis_and_in_the_hover() -> None:
             "lon": [108.8, 108.6],
         }
     )
-    bar = figures.ranked_bar(
-        children, indicator="gia_dinh", locality_name="<i>P</i>", highlight_id="X1"
-    )
+    bar = ranked_bar(children, indicator="gia_dinh", locality_name="<i>P</i>", highlight_id="X1")
     assert list(bar.data[0].y) == ["Ba &amp; Tơ", "&lt;b&gt;An&lt;/b&gt; Phú"]
     assert bar.layout.annotations[0].y == "&lt;b&gt;An&lt;/b&gt; Phú"  # the highlight marker
     assert "&lt;i&gt;P&lt;/i&gt;" in bar.layout.title.text
-    heat = figures.heatmap(children, locality_name="P")
+    heat = heatmap(children, locality_name="P")
     assert "&lt;b&gt;An&lt;/b&gt; Phú" in list(heat.data[0].y)
-    scatter = figures.status_map(children, indicator="gia_dinh")
+    scatter = status_map(children, indicator="gia_dinh")
     assert {n for t in scatter.data for n in t.text} == {"&lt;b&gt;An&lt;/b&gt; Phú", "Ba &amp; Tơ"}
 
 
 def test_print_layout_source_line_and_subtitle_are_text() -> None:
-    fig = figures.progress_chart(pl.DataFrame({"year": [2025], "rate_pct": [55.0]}), _item())
+    fig = progress_chart(pl.DataFrame({"year": [2025], "rate_pct": [55.0]}), _item())
     out = images.for_print(
         fig, source=f'<a href="{EVIL}">x</a>', synthetic=False, subtitle="<b>s</b>"
     )
@@ -377,7 +377,7 @@ def test_chart_image_draws_imported_source_as_text(hostile_con) -> None:
 @pytest.mark.chromium
 def test_chart_image_with_control_characters_in_its_source() -> None:
     """A source carrying control characters made plotly.js fail the whole image (Error 525)."""
-    fig = figures.progress_chart(
+    fig = progress_chart(
         pl.DataFrame({"year": [2024, 2025], "rate_pct": [50.0, 55.0]}),
         _item(sources=[f"Báo cáo {CONTROLS}đỏ"]),
     )

@@ -1010,3 +1010,20 @@ def test_random_cell_grids_never_crash_and_refusals_change_nothing(
                 row["registered"],
                 row["recognized"],
             )
+
+
+def test_control_characters_never_enter_the_store(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
+    """A terminal escape or a bell in a cell would reach `xhht history`, pages and exports."""
+    data = (
+        "Năm,Tỉnh,Xã,Mã xã,Chỉ tiêu,Tổng số,Đăng ký,Công nhận,Nguồn\n"
+        "2025,Quảng Ngãi,Xã Đăk Long,23368,gia_dinh,8.645,8.000,7.500,"
+        "Báo cáo \x1b[2J\x07số 45\x9b31m/BC-UBND\n"
+    ).encode()
+    done = import_file(con, Path("dieu_khien.csv"), data=data, index=index)
+    assert done.status == "imported", done.problems
+    [(source,)] = con.execute(
+        "SELECT source FROM observations WHERE batch_id = ?", [done.batch]
+    ).fetchall()
+    assert source == "Báo cáo [2Jsố 4531m/BC-UBND"

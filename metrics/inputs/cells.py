@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from metrics.escaping import without_controls
+
 
 class FormulaWithoutValue(str):
     """A cell whose file holds a formula but not its value (files written by programs, never
@@ -22,7 +24,9 @@ class FormulaWithoutValue(str):
 def cell_text(value: object) -> str:
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value)).strip()  # NFD input (macOS, cp1258) → NFC
+    # NFD input (macOS, cp1258) → NFC; control characters (a terminal escape, a bell) are never
+    # kept: what a file brings in is shown on pages, terminals and exports.
+    text = without_controls(unicodedata.normalize("NFC", str(value))).strip()
     return "" if text.lower() in ("nan", "none") else text
 
 
