@@ -13,8 +13,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import t
-from metrics.fmt import fmt_num
+from dashboard.i18n import scope_text, t
+from metrics.fmt import fmt_num, fmt_pct
+from metrics.locality_progress import IndicatorProgress
 from metrics.outputs.cell_safety import csv_bytes
 
 
@@ -179,3 +180,16 @@ def chart(
 
 # The chart's own subtitle and "Dữ liệu minh họa" mark stay in the image; this line names the store.
 DEFAULT_SOURCE = "Bảng theo dõi chỉ tiêu xây dựng xã hội học tập (tổng hợp từ số liệu trong kho)"
+
+
+def later_target_note(item: IndicatorProgress) -> None:
+    """Under a status short of its target: a later target the rate already passes, if any."""
+    if item.later_target_met_year and item.status != "target_met":
+        st.caption(
+            t(
+                "later_target_met",
+                year=item.later_target_met_year,
+                scope=scope_text(item.later_target_met_scope),
+                pct=fmt_pct(item.later_target_met_pct),
+            )
+        )

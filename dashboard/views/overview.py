@@ -103,15 +103,7 @@ for i, p in enumerate(items):
         else:
             st.caption(t("overview_no_pct_target"))
         st.markdown(status_badge(p.status), unsafe_allow_html=True)
-        if p.later_target_met_year and p.status != "target_met":
-            st.caption(
-                t(
-                    "later_target_met",
-                    year=p.later_target_met_year,
-                    scope=scope_text(p.later_target_met_scope),
-                    pct=fmt_pct(p.later_target_met_pct),
-                )
-            )
+        ui.later_target_note(p)
 
 st.divider()
 st.subheader(t("chart_heading"))

@@ -266,15 +266,7 @@ with right, st.container(border=True):
     else:
         st.markdown(f"_{t('no_data_year', year=year)}_")
     st.markdown(status_badge(item.status), unsafe_allow_html=True)
-    if item.later_target_met_year and item.status != "target_met":
-        st.caption(
-            t(
-                "later_target_met",
-                year=item.later_target_met_year,
-                scope=scope_text(item.later_target_met_scope),
-                pct=fmt_pct(item.later_target_met_pct),
-            )
-        )
+    ui.later_target_note(item)
     if item.target_pct is not None:
         st.markdown(
             f"Mục tiêu {item.target_year}: **{fmt_pct(item.target_pct)}** ({scope_text(item.target_scope)})",
