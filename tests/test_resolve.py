@@ -29,8 +29,8 @@ def test_dak_long_in_2023_is_ambiguous_between_the_two_old_communes(index: Local
     assert [c.id for c in res.candidates] == ["OX23504", "OX23368"]
     labels = [c.label for c in res.candidates]
     assert labels == [
-        "Xã Đăk Long, Huyện Đăk Hà, Tỉnh Kon Tum (trước 7/2025) — mã 23504",
-        "Xã Đăk Long, Huyện Đắk Glei, Tỉnh Kon Tum (trước 7/2025) — mã 23368",
+        "Xã Đăk Long (cũ), huyện Đăk Hà, tỉnh Kon Tum (cũ) — 23504",
+        "Xã Đăk Long (cũ), huyện Đắk Glei, tỉnh Kon Tum (cũ) — 23368",
     ]
     assert "khớp với 2 địa bàn" in res.message
     assert "thêm tên huyện (cũ) hoặc tỉnh" in res.message
@@ -40,7 +40,7 @@ def test_dak_long_in_2025_is_the_new_commune(index: LocalityIndex) -> None:
     res = index.resolve("Xã Đăk Long", year=2025)
     assert ok(res) == "X23368"
     assert res.locality is not None
-    assert res.locality.label == "Xã Đăk Long, Tỉnh Quảng Ngãi — mã 23368"
+    assert res.locality.label == "Xã Đăk Long, tỉnh Quảng Ngãi — 23368"
     assert res.locality.era == "current"
 
 
@@ -93,7 +93,7 @@ def test_ia_hdrai_spellings(index: LocalityIndex, text: str) -> None:
     res = index.resolve(text, year=2023)
     assert ok(res) == "OH618"
     assert res.locality is not None
-    assert res.locality.label == "Huyện Ia H'Drai, Tỉnh Kon Tum (trước 7/2025) — mã 618"
+    assert res.locality.label == "Huyện Ia H'Drai (cũ), tỉnh Kon Tum (cũ) — 618"
 
 
 # -- prefixes and abbreviations ----------------------------------------------------------------
@@ -260,11 +260,11 @@ def test_binh_an_is_a_xa_in_five_provinces(index: LocalityIndex) -> None:
     assert "khớp với 5 địa bàn" in res.message
     provinces = {c.label.split(", ")[1].split(" — ")[0] for c in res.candidates}
     assert provinces == {
-        "Tỉnh Tuyên Quang",
-        "Tỉnh Ninh Bình",
-        "Tỉnh Gia Lai",
-        "Tỉnh Đồng Nai",
-        "Tỉnh An Giang",
+        "tỉnh Tuyên Quang",
+        "tỉnh Ninh Bình",
+        "tỉnh Gia Lai",
+        "tỉnh Đồng Nai",
+        "tỉnh An Giang",
     }
     assert ok(index.resolve("Xã Bình An", province="Gia Lai", year=2025)) == "X21829"
     assert ok(index.resolve("Bình An, tỉnh Đồng Nai", year=2025)) == "X26389"
