@@ -82,14 +82,16 @@ def parse_part(text: str) -> NamePart:
         words, marked = words[:-n_old], marked[:-n_old]
         old = True
     whole = "".join(words)
-    marked_whole = marked_key(" ".join(marked)) if marked else ""
+    # Marks count only where some were typed: "Dak Ha" is the name typed without marks, not
+    # a claim that it is "Ha" rather than "Hà".
+    marked_whole = marked_key(" ".join(marked)) if marked != words else ""
     for prefix, levels in PREFIXES:
         n = len(prefix)
         if tuple(words[:n]) == prefix and len(words) > n:
             if old:
                 levels = frozenset(lv for lv in levels if lv.startswith("old_")) or levels
             typed = _FULL_PREFIX.get("".join(prefix), "".join(prefix)) + "".join(words[n:])
-            rest = marked_key(" ".join(marked[n:])) if marked else ""
+            rest = marked_key(" ".join(marked[n:])) if marked and marked[n:] != words[n:] else ""
             return NamePart("".join(words[n:]), levels, whole, old, typed, rest, marked_whole)
     return NamePart(whole, OLD_LEVELS if old else None, whole, old, "", marked_whole, marked_whole)
 

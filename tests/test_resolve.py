@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from metrics.resolve import LocalityIndex, Resolution, parse_part
+from metrics.resolve import LocalityIndex, Purpose, Resolution, parse_part
 
 
 def ok(res: Resolution) -> str:
@@ -301,3 +301,172 @@ def test_parse_part_reads_prefixes_and_the_old_marker() -> None:
     assert (old.name_key, old.old, old.levels) == ("kontum", True, frozenset({"old_province"}))
     bare = parse_part("Đăk Long")
     assert (bare.name_key, bare.levels) == ("daklong", None)
+
+
+# -- tone marks tell places apart ------------------------------------------------------------------
+
+VIEW = Purpose.VIEW_FIGURES
+
+
+@pytest.mark.parametrize("purpose", [Purpose.IMPORT_ROW, Purpose.VIEW_FIGURES])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Xã Ba Tơ, Quảng Ngãi", "X21484"),
+        ("Xã Ba Tô, Quảng Ngãi", "X21523"),
+        ("XÃ BA TƠ, QUẢNG NGÃI", "X21484"),
+        ("xã ba tô", "X21523"),
+        ("X. Ba  Tơ", "X21484"),
+        ("Ba Tơ, tỉnh Quảng Ngãi", "X21484"),
+        (unicodedata.normalize("NFD", "Xã Ba Tô, Quảng Ngãi"), "X21523"),
+    ],
+)
+def test_the_name_written_with_its_marks_wins(
+    index: LocalityIndex, text: str, expected: str, purpose: Purpose
+) -> None:
+    # Today's tỉnh Quảng Ngãi has a xã Ba Tơ (21484) and a xã Ba Tô (21523).
+    res = index.resolve(text, year=2025, purpose=purpose)
+    assert ok(res) == expected
+
+
+@pytest.mark.parametrize("text", ["Xa Ba To, Quang Ngai", "xa ba to", "Xã Ba To"])
+def test_a_name_without_the_telling_marks_lists_both(index: LocalityIndex, text: str) -> None:
+    res = index.resolve(text, year=2025)
+    assert res.status == "ambiguous"
+    assert [c.label for c in res.candidates] == [
+        "Xã Ba Tô, tỉnh Quảng Ngãi — 21523",
+        "Xã Ba Tơ, tỉnh Quảng Ngãi — 21484",
+    ]
+    assert "khớp với 2 địa bàn" in res.message
+
+
+def test_where_the_tone_sits_and_dak_spellings_do_not_tell_units_apart(
+    index: LocalityIndex,
+) -> None:
+    # "Thuỷ" and "Thủy" are one name (old and new tone placement): the phường and the two xã
+    # stay candidates whichever way it is typed.
+    for text in ("Thanh Thủy", "Thanh Thuỷ"):
+        res = index.resolve(text, year=2025)
+        assert res.status == "ambiguous"
+        assert candidate_ids(res) == {"X19969", "X08674", "X00928"}
+    # Đăk = Đắk = Dak; the other marks still count: xã Đăk Hà (23425) vs xã Đắk Ha (24622).
+    assert ok(index.resolve("Xã Đắk Hà", year=2023)) == "OX23425"
+    assert ok(index.resolve("Xã Dak Hà", year=2023)) == "OX23425"
+    assert ok(index.resolve("Xã Đăk Ha", year=2023)) == "OX24622"
+    assert ok(index.resolve("Xã Đăk Năng", year=2023)) == "OX23327"
+    assert ok(index.resolve("Xã Đắk Nang", year=2023)) == "OX24709"
+    unmarked = index.resolve("Xa Dak Ha", year=2023)
+    assert unmarked.status == "ambiguous"
+    assert candidate_ids(unmarked) == {"OX23425", "OX24622"}
+    # Two units spelled alike stay ambiguous, however the Đăk is written.
+    for text in ("Xã Đắk Long", "Xã Dak Long", unicodedata.normalize("NFD", "Xã Đăk Long")):
+        res = index.resolve(text, year=2023)
+        assert res.status == "ambiguous"
+        assert candidate_ids(res) == {"OX23504", "OX23368"}
+
+
+def test_the_type_and_the_marks_pointing_apart_is_refused(index: LocalityIndex) -> None:
+    # Before 2025 huyện Ba Tơ had thị trấn Ba Tơ and xã Ba Tô: "Xã Ba Tơ" fits the type of
+    # one and the marks of the other.
+    res = index.resolve("Xã Ba Tơ", year=2023)
+    assert res.status == "ambiguous"
+    assert [c.label for c in res.candidates] == [
+        "Thị trấn Ba Tơ (cũ), huyện Ba Tơ, tỉnh Quảng Ngãi (cũ) — 21484",
+        "Xã Ba Tô (cũ), huyện Ba Tơ, tỉnh Quảng Ngãi (cũ) — 21523",
+    ]
+    assert ok(index.resolve("Thị trấn Ba Tơ", year=2023)) == "OX21484"
+    assert ok(index.resolve("Xã Ba Tô", year=2023)) == "OX21523"
+
+
+# -- which era a name means ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [2021, 2023, 2024, 2025, None])
+def test_viewing_figures_an_unmarked_name_is_todays_unit(
+    index: LocalityIndex, year: int | None
+) -> None:
+    res = index.resolve("Xã Ia Tơi, Tỉnh Quảng Ngãi", year=year, purpose=VIEW)
+    assert ok(res) == "X23538"
+    assert res.locality is not None
+    assert res.locality.label == "Xã Ia Tơi, tỉnh Quảng Ngãi — 23538"
+    assert ok(index.resolve("Xã Ia Tơi", year=year, purpose=VIEW)) == "X23538"
+    province = index.resolve("Tỉnh Quảng Ngãi", year=year, purpose=VIEW)
+    assert ok(province) == "P51"
+    assert province.locality is not None and province.locality.label == "Tỉnh Quảng Ngãi — 51"
+    assert ok(index.resolve("Quảng Ngãi", year=year, purpose=VIEW)) == "P51"
+    assert ok(index.resolve("TP. Hà Nội", year=year, purpose=VIEW)) == "P01"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # marked old
+        ("Xã Ia Tơi (cũ)", "OX23538"),
+        ("Xã Ia Tơi cũ", "OX23538"),
+        ("Xã Ia Tơi (trước 7/2025)", "OX23538"),
+        ("Xã Ia Tơi (trước 1/7/2025)", "OX23538"),
+        ("Tỉnh Quảng Ngãi (cũ)", "OP51"),
+        ("Xã Ia Tơi, tỉnh Kon Tum cũ", "OX23538"),
+        # names an old district
+        ("Xã Ia Tơi, huyện Ia H'Drai", "OX23538"),
+        ("Ia Tơi, H. Ia H'Drai, Quảng Ngãi", "OX23538"),
+        ("Huyện Ba Tơ", "OH535"),
+        ("TP. Quảng Ngãi", "OH522"),
+        ("Xã Ba Tô, Ba Tơ", "OX21523"),
+        # only in the old register
+        ("Xã Nghĩa Dũng, tỉnh Quảng Ngãi", "OX21034"),
+        ("Xã Kroong", "OX23314"),
+        ("Thị trấn Ba Tơ", "OX21484"),
+        ("Tỉnh Kon Tum", "OP62"),
+    ],
+)
+def test_viewing_figures_old_units_when_the_text_says_so(
+    index: LocalityIndex, text: str, expected: str
+) -> None:
+    for year in (2023, 2025, None):
+        assert ok(index.resolve(text, year=year, purpose=VIEW)) == expected
+
+
+def test_a_pasted_candidate_label_resolves_to_that_candidate(index: LocalityIndex) -> None:
+    for lid in ("OX23538", "X23538", "OX23504", "OX23368", "OH618", "P51", "OP51", "X21484"):
+        label = index.label(lid)
+        assert ok(index.resolve(label, purpose=VIEW)) == lid, label
+        if "(cũ)" in label:
+            assert ok(index.resolve(label, year=2025)) == lid, label
+    wrong = index.resolve("Xã Ia Tơi, tỉnh Quảng Ngãi — 99999", purpose=VIEW)
+    assert wrong.status == "not_found"
+
+
+def test_importing_a_row_its_year_picks_the_register(index: LocalityIndex) -> None:
+    assert ok(index.resolve("Xã Ia Tơi", year=2023)) == "OX23538"
+    assert ok(index.resolve("Xã Ia Tơi", year=2025)) == "X23538"
+    assert ok(index.resolve("Tỉnh Quảng Ngãi", year=2023)) == "OP51"
+    assert ok(index.resolve("Xã Ia Tơi", province="Kon Tum", year=2023)) == "OX23538"
+    assert ok(index.resolve("Xã Ia Tơi", district="Ia H'Drai", year=2023)) == "OX23538"
+
+
+def test_importing_a_row_a_parent_of_another_era_does_not_match_through_the_lineage(
+    index: LocalityIndex,
+) -> None:
+    # Old xã Ia Tơi lies in today's tỉnh Quảng Ngãi only through the lineage; today's xã Ia Tơi
+    # is in it: "Ia Tơi, Quảng Ngãi" names today's xã, even in a 2023 row.
+    for year in (2023, 2025):
+        assert ok(index.resolve("Xã Ia Tơi, Tỉnh Quảng Ngãi", year=year)) == "X23538"
+        assert ok(index.resolve("Ia Tơi", province="Quảng Ngãi", year=year)) == "X23538"
+        assert ok(index.resolve("Xã Đăk Long", province="Quảng Ngãi", year=year)) == "X23368"
+    # When nothing else matches, the lineage still places an old unit in today's province.
+    assert ok(index.resolve("Huyện Ia H'Drai, tỉnh Quảng Ngãi", year=2023)) == "OH618"
+    assert ok(index.resolve("Xã Kroong, tỉnh Quảng Ngãi", year=2025)) == "OX23314"
+
+
+def test_candidates_mark_old_units_and_show_their_parents(index: LocalityIndex) -> None:
+    res = index.resolve("Xã Ia Tơi")
+    assert res.status == "ambiguous"
+    assert [c.label for c in res.candidates] == [
+        "Xã Ia Tơi, tỉnh Quảng Ngãi — 23538",
+        "Xã Ia Tơi (cũ), huyện Ia H'Drai, tỉnh Kon Tum (cũ) — 23538",
+    ]
+    labels = " ".join(c.label for c in index.resolve("Ia Dom").candidates)
+    assert "Xã Ia Dom (cũ), huyện Ia H'Drai, tỉnh Kon Tum (cũ) — 23537" in labels
+    for level in ("old_district", "old_commune", "old_province", "legacy", "OX", "OH"):
+        assert level not in labels
