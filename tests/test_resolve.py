@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 
 from metrics.resolve import LocalityIndex, Purpose, Resolution, parse_part
+from metrics.store import connect
 
 
 def ok(res: Resolution) -> str:
@@ -470,3 +477,177 @@ def test_candidates_mark_old_units_and_show_their_parents(index: LocalityIndex) 
     assert "Xã Ia Dom (cũ), huyện Ia H'Drai, tỉnh Kon Tum (cũ) — 23537" in labels
     for level in ("old_district", "old_commune", "old_province", "legacy", "OX", "OH"):
         assert level not in labels
+
+
+# -- what a user sees on the command line ----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER = "Năm,Tỉnh,Huyện,Xã,Chỉ tiêu,Tổng số,Đăng ký,Công nhận,Nguồn"
+# A 2023 report in the units of 2023: old xã Ia Dom and old xã Ia Tơi (huyện Ia H'Drai, tỉnh
+# Kon Tum cũ), both merged whole into today's xã Ia Tơi; old xã Ba Tô of tỉnh Quảng Ngãi cũ.
+REPORT_2023 = [
+    "2023,Kon Tum,Ia H'Drai,Xã Ia Dom,gia_dinh,600,,300,Báo cáo thử",
+    "2023,Tỉnh Kon Tum,,Xã Ia Tơi,gia_dinh,900,,450,Báo cáo thử",
+    "2023,Quảng Ngãi,,Xã Ba Tô,gia_dinh,400,,100,Báo cáo thử",
+]
+
+
+def xhht(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "XHHT_DB"}
+    return subprocess.run(
+        [sys.executable, "-m", "metrics.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def write_csv(path: Path, rows: list[str]) -> Path:
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def reported_2023(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty store (`xhht init`) with the 2023 report imported (`xhht import`)."""
+    folder = tmp_path_factory.mktemp("names")
+    db = folder / "store.duckdb"
+    init = xhht("init", "--db", str(db))
+    assert init.returncode == 0, init.stderr
+    imported = xhht(
+        "import", str(write_csv(folder / "bc2023.csv", REPORT_2023)), "--json", "--db", str(db)
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert json.loads(imported.stdout)["new"] == 3
+    return db
+
+
+def progress_json(db: Path, locality: str, year: int = 2023) -> dict:
+    res = xhht(
+        "progress", "--locality", locality, "--year", str(year), "--indicator", "gia_dinh",
+        "--json", "--db", str(db),
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    [obj] = json.loads(res.stdout)
+    return obj
+
+
+def test_progress_of_a_name_is_todays_unit_with_its_history(reported_2023: Path) -> None:
+    res = xhht(
+        "progress", "--locality", "Xã Ia Tơi, Tỉnh Quảng Ngãi", "--year", "2023",
+        "--indicator", "gia_dinh", "--db", str(reported_2023),
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[0] == "Xã Ia Tơi, tỉnh Quảng Ngãi — 23538 — năm 2023"
+    assert "750/1.500" in res.stdout  # old Ia Dom 600 + old Ia Tơi 900
+    by_id = xhht(
+        "progress", "--locality", "X23538", "--year", "2023", "--indicator", "gia_dinh",
+        "--db", str(reported_2023),
+    )  # fmt: skip
+    assert by_id.stdout == res.stdout
+    for text in ("Xã Ia Tơi", "ia toi, quang ngai", "Ia Tơi"):
+        obj = progress_json(reported_2023, text)
+        assert (obj["locality_name"], obj["total"], obj["recognized"]) == ("Xã Ia Tơi", 1500, 750)
+
+
+def test_progress_of_a_name_marked_old_is_the_old_unit(reported_2023: Path) -> None:
+    for text in ("Xã Ia Tơi (cũ)", "Xã Ia Tơi, huyện Ia H'Drai", "Ia Tơi, tỉnh Kon Tum cũ"):
+        res = xhht(
+            "progress", "--locality", text, "--year", "2023", "--indicator", "gia_dinh",
+            "--db", str(reported_2023),
+        )  # fmt: skip
+        assert res.returncode == 0, res.stderr
+        assert res.stdout.splitlines()[0] == (
+            "Xã Ia Tơi (cũ), huyện Ia H'Drai, tỉnh Kon Tum (cũ) — 23538 — năm 2023"
+        )
+        assert "450/900" in res.stdout
+
+
+def test_progress_of_a_province_name_is_todays_province(reported_2023: Path) -> None:
+    # Today's tỉnh Quảng Ngãi in 2023: its old communes, Kon Tum cũ's included (600 + 900 + 400).
+    today = progress_json(reported_2023, "Tỉnh Quảng Ngãi")
+    assert (today["locality_name"], today["total"], today["recognized"]) == (
+        "Tỉnh Quảng Ngãi",
+        1900,
+        850,
+    )
+    assert progress_json(reported_2023, "Quảng Ngãi") == today
+    res = xhht("progress", "--locality", "Tỉnh Quảng Ngãi (cũ)", "--year", "2023",
+               "--indicator", "gia_dinh", "--db", str(reported_2023))  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[0] == "Tỉnh Quảng Ngãi (cũ) — 51 — năm 2023"
+
+
+def test_refused_candidates_are_listed_as_users_read_them(reported_2023: Path) -> None:
+    res = xhht("progress", "--locality", "Xã Ia Dom (cũ)", "--year", "2023",
+               "--db", str(reported_2023))  # fmt: skip
+    assert res.returncode == 1
+    assert res.stdout == ""
+    lines = res.stderr.splitlines()
+    assert "khớp với 2 địa bàn" in lines[0]
+    assert lines[1:3] == [
+        "Các địa bàn có thể là:",
+        "  - Xã Ia Dom (cũ), huyện Ia H'Drai, tỉnh Kon Tum (cũ) — 23537",
+    ]
+    assert lines[3].startswith("  - Xã Ia Dom (cũ), huyện ")
+    assert lines[3].endswith(" (cũ) — 23872")
+    for internal in ("OX23537", "OX23872", "old_commune", "old_district", "legacy", "["):
+        assert internal not in res.stderr
+
+
+def test_localities_find_tone_marks(reported_2023: Path) -> None:
+    marked = xhht("localities", "find", "Xã Ba Tơ, Quảng Ngãi", "--year", "2025",
+                  "--db", str(reported_2023))  # fmt: skip
+    assert marked.returncode == 0, marked.stdout
+    assert marked.stdout.splitlines() == [
+        "Xã Ba Tơ, tỉnh Quảng Ngãi — 21484",
+        "  cấp: xã, phường, đặc khu; từ 1/7/2025",
+    ]
+    unmarked = xhht("localities", "find", "Xa Ba To, Quang Ngai", "--year", "2025",
+                    "--db", str(reported_2023))  # fmt: skip
+    assert unmarked.returncode == 1
+    assert unmarked.stdout.splitlines()[1:] == [
+        "Các địa bàn có thể là:",
+        "  - Xã Ba Tô, tỉnh Quảng Ngãi — 21523",
+        "  - Xã Ba Tơ, tỉnh Quảng Ngãi — 21484",
+    ]
+
+
+def test_export_names_todays_unit(reported_2023: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ia_toi.xlsx"
+    res = xhht("export", "xlsx", "--locality", "Xã Ia Tơi, Tỉnh Quảng Ngãi", "--year", "2023",
+               "-o", str(out), "--db", str(reported_2023))  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == f"Đã xuất {out} (Xã Ia Tơi, tỉnh Quảng Ngãi — 23538, năm 2023)."
+
+
+def test_an_imported_row_names_the_unit_of_its_year(reported_2023: Path, tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    shutil.copy(reported_2023, db)
+    rows = [
+        # A 2023 row naming today's xã Ia Tơi by its province: old xã Ia Tơi was in tỉnh Kon Tum.
+        "2023,Tỉnh Quảng Ngãi,,Xã Ia Tơi,dong_ho,20,,10,Báo cáo thử",
+        # The same row without the province: the 2023 register's xã Ia Tơi.
+        "2023,,,Xã Ia Tơi,cong_dong_thon,8,,4,Báo cáo thử",
+        # Tone marks in a row: xã Ba Tô, not thị trấn Ba Tơ.
+        "2023,Quảng Ngãi,Ba Tơ,Xã Ba Tô,dong_ho,30,,15,Báo cáo thử",
+    ]
+    res = xhht("import", str(write_csv(tmp_path / "more.csv", rows)), "--json", "--db", str(db))
+    assert res.returncode == 0, res.stdout + res.stderr
+    con = connect(db, read_only=True)
+    try:
+        placed = con.execute(
+            "SELECT indicator, locality_id FROM observations_current "
+            "WHERE indicator <> 'gia_dinh' ORDER BY indicator, locality_id"
+        ).fetchall()
+    finally:
+        con.close()
+    assert placed == [
+        ("cong_dong_thon", "OX23538"),
+        ("dong_ho", "OX21523"),
+        ("dong_ho", "X23538"),
+    ]
