@@ -1,15 +1,32 @@
 """Name resolution: what a user typed (a name, parent names, a year, maybe a code) → one locality.
 
-Used by every import and by the CLI. The rules, in order:
+Used by every import, by the CLI and by the pages' search. Every call says its purpose:
+Purpose.VIEW_FIGURES (progress, export, localities find, the pages) or Purpose.IMPORT_ROW (a
+row of a report; the default). The rules, in order:
 1. An official code (or one of our ids) wins over names; the year says which era's code it is.
 2. The text may carry its parents after commas ("Xã Đăk Long, huyện Đăk Hà, Kon Tum"); explicit
    parent arguments add to them. Each part may start with a type prefix or its abbreviation
-   (Xã, xa, P., TP., H., TX., TT., Q., Tỉnh, Đặc khu); "(cũ)" or "cũ" marks an old unit.
-3. Names are compared without tone marks, case, spaces or apostrophes, so Đăk/Đắk/Dak and
+   (Xã, xa, P., TP., H., TX., TT., Q., Tỉnh, Đặc khu); "cũ", "(cũ)" or "(trước 7/2025)" marks an
+   old unit. A candidate's label pasted back ("…, tỉnh Kon Tum (cũ) — 23538") names it.
+3. Names are matched without tone marks, case, spaces or apostrophes, so Đăk/Đắk/Dak and
    Ia H'Drai/Ia H' Drai meet, in NFC or NFD.
-4. The year picks the register: figures of 2024 and before name pre-reorganisation units; from
-   2025 today's. If nothing matches in that era, the other era is tried.
-5. More than one match is refused with the list of candidates, never guessed.
+4. A parent matches a unit of its own era ("Ia Tơi, huyện Ia H'Drai, tỉnh Kon Tum") or, through
+   the lineage, the current province an old unit now lies in; the lineage counts only when no
+   candidate has that parent in its own era.
+5. Which era: viewing figures, a name means today's unit, which carries its history across the
+   reorganisation, unless it is marked old, names an old district (as itself, its parent or by
+   its type: "TP. Quảng Ngãi"), or exists only in the old register. Importing a row, the row's
+   year picks the register (2024 and before: pre-reorganisation units; from 2025 today's); if
+   nothing matches in that era, the other era is tried.
+6. Ties among what is left: the type written ("Thị trấn Mường Tè" against xã Mường Tè), then
+   the name written with its tone marks (compared in NFC, any case, the same prefix and spacing
+   rules; where the tone sits, Hoà/Hòa, and Đăk/Đắk/Dak do not count): "Xã Ba Tơ" is xã Ba Tơ,
+   not xã Ba Tô. Text typed without marks ("Xa Ba To") breaks no tie; the type pointing to one
+   unit and the marks to another ("Xã Ba Tơ" where there are thị trấn Ba Tơ and xã Ba Tô) is a
+   tie too. A bare name that is also a province's means the province.
+7. More than one match is refused with the list of candidates, never guessed. Every candidate
+   reads as a user writes it: name, "(cũ)" for an old unit, its parents, its code ("Xã Ia Tơi
+   (cũ), huyện Ia H'Drai, tỉnh Kon Tum (cũ) — 23538"); no store ids or level codes.
 """
 
 from __future__ import annotations
