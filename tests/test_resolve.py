@@ -651,3 +651,31 @@ def test_an_imported_row_names_the_unit_of_its_year(reported_2023: Path, tmp_pat
         ("dong_ho", "OX21523"),
         ("dong_ho", "X23538"),
     ]
+
+
+# -- the search of the "Hồ sơ địa bàn" page ---------------------------------------------------------
+
+
+def test_the_profile_search_looks_at_figures(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("XHHT_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at.query_params["loc"] = "P51"
+    at.switch_page("views/profile.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.text_input(key="profile__search").set_value("Xã Ia Tơi, Tỉnh Quảng Ngãi").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="profile__com").value == "X23538"
+    assert [str(h.value) for h in at.header][0] == "Xã Ia Tơi, Tỉnh Quảng Ngãi"
+
+    at.text_input(key="profile__search").set_value("Xa Ba To").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("khớp với" in str(c.value) for c in at.caption)
+    buttons = [str(b.label) for b in at.button]
+    assert "Xã Ba Tô, tỉnh Quảng Ngãi — 21523" in buttons
+    assert "Xã Ba Tơ, tỉnh Quảng Ngãi — 21484" in buttons
+    assert not any("[" in b or "OX" in b for b in buttons)
