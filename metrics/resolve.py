@@ -1,62 +1,66 @@
 """Name resolution: what a user typed (a name, parent names, a year, maybe a code) → one locality.
 
-Used by every import and by the CLI. The rules, in order:
+Used by every import, by the CLI and by the pages' search. Every call says its purpose:
+Purpose.VIEW_FIGURES (progress, export, localities find, the pages) or Purpose.IMPORT_ROW (a
+row of a report; the default). The rules, in order:
 1. An official code (or one of our ids) wins over names; the year says which era's code it is.
 2. The text may carry its parents after commas ("Xã Đăk Long, huyện Đăk Hà, Kon Tum"); explicit
    parent arguments add to them. Each part may start with a type prefix or its abbreviation
-   (Xã, xa, P., TP., H., TX., TT., Q., Tỉnh, Đặc khu); "(cũ)" or "cũ" marks an old unit.
-3. Names are compared without tone marks, case, spaces or apostrophes, so Đăk/Đắk/Dak and
+   (Xã, xa, P., TP., H., TX., TT., Q., Tỉnh, Đặc khu); "cũ", "(cũ)" or "(trước 7/2025)" marks an
+   old unit. A candidate's label pasted back ("…, tỉnh Kon Tum (cũ) — 23538") names it.
+3. Names are matched without tone marks, case, spaces or apostrophes, so Đăk/Đắk/Dak and
    Ia H'Drai/Ia H' Drai meet, in NFC or NFD.
-4. The year picks the register: figures of 2024 and before name pre-reorganisation units; from
-   2025 today's. If nothing matches in that era, the other era is tried.
-5. More than one match is refused with the list of candidates, never guessed.
+4. A parent matches a unit of its own era ("Ia Tơi, huyện Ia H'Drai, tỉnh Kon Tum") or, through
+   the lineage, the current province an old unit now lies in; the lineage counts only when no
+   candidate has that parent in its own era.
+5. Which era: viewing figures, a name means today's unit, which carries its history across the
+   reorganisation, unless it is marked old, names an old district (as itself, its parent or by
+   its type: "TP. Quảng Ngãi"), or exists only in the old register. Importing a row, the row's
+   year picks the register (2024 and before: pre-reorganisation units; from 2025 today's); if
+   nothing matches in that era, the other era is tried.
+6. Ties among what is left: the type written ("Thị trấn Mường Tè" against xã Mường Tè), then
+   the name written with its tone marks (compared in NFC, any case, the same prefix and spacing
+   rules; where the tone sits, Hoà/Hòa, and Đăk/Đắk/Dak do not count): "Xã Ba Tơ" is xã Ba Tơ,
+   not xã Ba Tô. Text typed without marks ("Xa Ba To") breaks no tie; the type pointing to one
+   unit and the marks to another ("Xã Ba Tơ" where there are thị trấn Ba Tơ and xã Ba Tô) is a
+   tie too. A bare name that is also a province's means the province.
+7. More than one match is refused with the list of candidates, never guessed. Every candidate
+   reads as a user writes it: name, "(cũ)" for an old unit, its parents, its code ("Xã Ia Tơi
+   (cũ), huyện Ia H'Drai, tỉnh Kon Tum (cũ) — 23538"); no store ids or level codes.
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Literal
 
 import duckdb
 
+from metrics.name_parts import (
+    COUNTRY_WORDS,
+    NamePart,
+    lower_type,
+    marked_rest,
+    parse_part,
+    split_code_suffix,
+)
 from metrics.store_schema import COUNTRY_ID
-from metrics.text import fold, key
+from metrics.text import key, marked_key
+
+__all__ = ["Candidate", "LocalityIndex", "Purpose", "Resolution", "parse_part"]
 
 REORGANISATION_YEAR = 2025  # figures for 2025 onwards are reported by today's units
 
-# Prefixes as folded words → the levels they can name.
-_PREFIXES: list[tuple[tuple[str, ...], frozenset[str]]] = [
-    (("thanh", "pho"), frozenset({"province", "old_province", "old_district"})),
-    (("thi", "tran"), frozenset({"old_commune"})),
-    (("thi", "xa"), frozenset({"old_district"})),
-    (("dac", "khu"), frozenset({"commune"})),
-    (("tp",), frozenset({"province", "old_province", "old_district"})),
-    (("tt",), frozenset({"old_commune"})),
-    (("tx",), frozenset({"old_district"})),
-    (("tinh",), frozenset({"province", "old_province"})),
-    (("t",), frozenset({"province", "old_province"})),
-    (("huyen",), frozenset({"old_district"})),
-    (("h",), frozenset({"old_district"})),
-    (("quan",), frozenset({"old_district"})),
-    (("q",), frozenset({"old_district"})),
-    (("xa",), frozenset({"commune", "old_commune"})),
-    (("x",), frozenset({"commune", "old_commune"})),
-    (("phuong",), frozenset({"commune", "old_commune"})),
-    (("p",), frozenset({"commune", "old_commune"})),
-]
-_COUNTRY_WORDS = {"toanquoc", "canuoc", "quocgia", "vietnam", "vn"}
-# Abbreviated prefixes written out, to compare "TT. Mường Tè" with the name "Thị trấn Mường Tè".
-_FULL_PREFIX = {
-    "tp": "thanhpho",
-    "tt": "thitran",
-    "tx": "thixa",
-    "t": "tinh",
-    "h": "huyen",
-    "q": "quan",
-    "x": "xa",
-    "p": "phuong",
-}
+
+class Purpose(Enum):
+    """Why a text is resolved: the same words mean a different unit to someone looking at
+    figures and in a row of a report."""
+
+    VIEW_FIGURES = "view_figures"  # progress, export, the pages: today's unit and its history
+    IMPORT_ROW = "import_row"  # a report's row: the row's year picks the register
+
 
 _CODE_WIDTH = {"province": 2, "old_province": 2, "old_district": 3, "commune": 5, "old_commune": 5}
 
@@ -70,33 +74,6 @@ LEVEL_LABEL_VI = {
 }
 
 
-@dataclass(frozen=True)
-class NamePart:
-    name_key: str
-    levels: frozenset[str] | None  # None: no prefix, any level
-    whole_key: str  # key of the part with its prefix, in case the "prefix" is part of the name
-    old: bool = False
-    typed_key: str = ""  # the full name as written, prefix spelled out ("thitranmuongte")
-
-
-def parse_part(text: str) -> NamePart:
-    words = fold(text).split()
-    old = False
-    if words and words[-1] == "cu":  # "tỉnh Kon Tum cũ", "(cũ)"
-        words = words[:-1]
-        old = True
-    whole = "".join(words)
-    for prefix, levels in _PREFIXES:
-        n = len(prefix)
-        if tuple(words[:n]) == prefix and len(words) > n:
-            if old:
-                levels = frozenset(lv for lv in levels if lv.startswith("old_")) or levels
-            typed = _FULL_PREFIX.get("".join(prefix), "".join(prefix)) + "".join(words[n:])
-            return NamePart("".join(words[n:]), levels, whole, old, typed)
-    levels_any = frozenset({"old_province", "old_district", "old_commune"}) if old else None
-    return NamePart(whole, levels_any, whole, old)
-
-
 @dataclass
 class Candidate:
     id: str
@@ -104,7 +81,7 @@ class Candidate:
     era: str
     code: str | None
     name: str
-    label: str  # "Xã Đăk Long, Huyện Đăk Hà, Tỉnh Kon Tum (trước 7/2025)"
+    label: str  # "Xã Đăk Long (cũ), huyện Đăk Hà, tỉnh Kon Tum (cũ) — 23504"
 
     def as_dict(self) -> dict:
         return {
@@ -202,15 +179,45 @@ class LocalityIndex:
         return result
 
     def label(self, lid: str) -> str:
+        """What a user reads for a unit: its name, then its parents up to the province, old units
+        marked "(cũ)", then its official code. "Xã Ia Tơi (cũ), huyện Ia H'Drai, tỉnh Kon Tum
+        (cũ) — 23538"; "Xã Ia Tơi, tỉnh Quảng Ngãi — 23538". Old districts are marked only when
+        they are the unit itself: every huyện is an old one."""
         rec = self.by_id[lid]
-        names = [rec["name"]]
+        names = [rec["name"] + (" (cũ)" if rec["era"] == "legacy" else "")]
         parent = rec["parent_id"]
         while parent and parent != COUNTRY_ID:
-            names.append(self.by_id[parent]["name"])
+            up = self.by_id[parent]
+            old = up["era"] == "legacy" and up["level"] != "old_district"
+            names.append(lower_type(up["name"]) + (" (cũ)" if old else ""))
+            parent = up["parent_id"]
+        code = f" — {rec['code']}" if rec["code"] else ""
+        return ", ".join(names) + code
+
+    def chain(self, lid: str) -> frozenset[str]:
+        """The unit's parents in its own era (xã cũ → huyện cũ → tỉnh cũ; xã → tỉnh → VN),
+        without the current province an old unit rolls into through the lineage."""
+        out: set[str] = set()
+        parent = self.by_id[lid]["parent_id"]
+        while parent:
+            out.add(parent)
             parent = self.by_id[parent]["parent_id"]
-        suffix = " (trước 7/2025)" if rec["era"] == "legacy" else ""
-        code = f" — mã {rec['code']}" if rec["code"] else ""
-        return ", ".join(names) + suffix + code
+        return frozenset(out)
+
+    def marks_match(self, lid: str, part: NamePart) -> bool:
+        """The unit's name is the typed one with its tone marks too (NFC, any case, the same
+        prefix and spacing rules; Hoà = Hòa and Đăk = Đắk = Dak still meet)."""
+        if not part.marked:
+            return False
+        rec = self.by_id[lid]
+        names = {marked_key(rec["short_name"]), marked_rest(rec["name"])}
+        return part.marked in names or part.marked_whole == marked_key(rec["name"])
+
+    def marked_exactly(self, lid: str, part: NamePart) -> bool:
+        """The typed name with its marks and, if a type was written, that type too."""
+        name = self.by_id[lid]["name"]
+        typed_ok = not part.typed_key or key(name) == part.typed_key
+        return self.marks_match(lid, part) and typed_ok
 
     def candidate(self, lid: str) -> Candidate:
         rec = self.by_id[lid]
@@ -244,7 +251,13 @@ class LocalityIndex:
         district: str | None = None,
         code: str | None = None,
         levels: frozenset[str] | None = None,
+        purpose: Purpose = Purpose.IMPORT_ROW,
     ) -> Resolution:
+        """The unit `text` names (with optional parent names and code), or the candidates.
+
+        `purpose` says which era an unmarked name means: Purpose.VIEW_FIGURES (progress, export,
+        the pages) takes today's unit, which carries its history across the reorganisation;
+        Purpose.IMPORT_ROW (a row of a report, the default) takes the register of `year`."""
         query = ", ".join(p for p in [text, district, province] if p)
         if code and str(code).strip():
             return self._resolve_code(str(code).strip(), year, query or str(code), levels)
@@ -255,6 +268,8 @@ class LocalityIndex:
             return Resolution("ok", query, self.candidate(stripped))
         if stripped.isdigit():
             return self._resolve_code(stripped, year, query, levels)
+        # A candidate's label pasted back ("…, tỉnh Kon Tum (cũ) — 23538"): the code narrows.
+        stripped, code_shown = split_code_suffix(stripped)
 
         parts = [p for p in (s.strip() for s in stripped.split(",")) if p]
         if district:
@@ -262,7 +277,7 @@ class LocalityIndex:
         if province:
             parts.append(province)
         target = parse_part(parts[0])
-        if target.name_key in _COUNTRY_WORDS and len(parts) == 1:
+        if target.name_key in COUNTRY_WORDS and len(parts) == 1:
             return Resolution("ok", query, self.candidate(COUNTRY_ID))
 
         found = self._match_part(target, levels)
@@ -275,19 +290,29 @@ class LocalityIndex:
                     candidates=[self.candidate(c) for c in found[:10]],
                     message=f"Không tìm thấy địa bàn cấp trên “{parent_text}” trong danh mục.",
                 )
-            found = [lid for lid in found if self.ancestors(lid) & parent_ids]
+            inside = [lid for lid in found if self.ancestors(lid) & parent_ids]
+            # A parent of the unit's own era beats one reached through the lineage: in 2023
+            # xã Ia Tơi of huyện Ia H'Drai was in tỉnh Kon Tum, not in tỉnh Quảng Ngãi, which
+            # today's xã Ia Tơi is in.
+            found = [lid for lid in inside if self.chain(lid) & parent_ids] or inside
+        if code_shown is not None:
+            found = [lid for lid in found if self.by_id[lid]["code"] == code_shown]
 
-        if year is not None:
-            preferred_era = "current" if year >= REORGANISATION_YEAR else "legacy"
-            in_era = [lid for lid in found if self.by_id[lid]["era"] == preferred_era]
-            if in_era:
-                found = in_era
-
+        found = self._pick_era(found, target, year, purpose)
         if len(found) > 1 and target.typed_key:
-            # "Thị trấn Mường Tè" where a thị trấn and a xã share the name: the type written decides.
+            # "Thị trấn Mường Tè" where a thị trấn and a xã share the name: the type written
+            # decides, unless it points to one unit and the tone marks to another ("Xã Ba Tơ"
+            # where there are thị trấn Ba Tơ and xã Ba Tô): then both stay candidates.
             typed = [lid for lid in found if key(self.by_id[lid]["name"]) == target.typed_key]
+            if typed and not any(self.marks_match(lid, target) for lid in typed):
+                typed += [lid for lid in found if self.marks_match(lid, target)]
             if typed:
-                found = typed
+                found = list(dict.fromkeys(typed))
+        if len(found) > 1:
+            # "Ba Tơ" where xã Ba Tơ and xã Ba Tô are both candidates: the marks decide.
+            exact = [lid for lid in found if self.marked_exactly(lid, target)]
+            if exact:
+                found = exact
         if len(found) > 1 and target.levels is None and len(parts) == 1:
             # A bare name that is also a province's ("Quảng Ngãi") means the province; a city or
             # commune of the same name is written with its prefix ("TP. Quảng Ngãi", "Xã …").
@@ -309,6 +334,37 @@ class LocalityIndex:
                 candidates=cands,
                 message=f"Tên “{query}” khớp với {len(cands)} địa bàn; {hint}.",
             )
+        return self._not_found(target, parts, query, year, levels)
+
+    def _pick_era(
+        self, found: list[str], target: NamePart, year: int | None, purpose: Purpose
+    ) -> list[str]:
+        """Viewing figures, an unmarked name means today's unit (old ones remain when the text
+        is marked old, names an old district, or nothing current matches). Importing a row, the
+        row's year picks the register, the other era when nothing matches in it."""
+        preferred: str | None = None
+        if purpose is Purpose.VIEW_FIGURES:
+            # "TP. Quảng Ngãi" is the old city (a huyện-level unit), not today's province.
+            typed_eras = {
+                self.by_id[lid]["era"]
+                for lid in found
+                if target.typed_key and key(self.by_id[lid]["name"]) == target.typed_key
+            }
+            if not target.old and typed_eras != {"legacy"}:
+                preferred = "current"
+        elif year is not None:
+            preferred = "current" if year >= REORGANISATION_YEAR else "legacy"
+        in_era = [lid for lid in found if self.by_id[lid]["era"] == preferred]
+        return in_era or found
+
+    def _not_found(
+        self,
+        target: NamePart,
+        parts: list[str],
+        query: str,
+        year: int | None,
+        levels: frozenset[str] | None,
+    ) -> Resolution:
         close = difflib.get_close_matches(target.name_key, self._all_keys, n=12, cutoff=0.75)
         near = [lid for k in close for lid in self.by_key[k]]
         if len(parts) > 1:

@@ -34,3 +34,31 @@ def fold(text: str) -> str:
 def key(text: str) -> str:
     """Compact comparison key: fold() without spaces ("Ia H' Drai" → "iahdrai")."""
     return fold(text).replace(" ", "")
+
+
+# The five tone marks (huyền, sắc, ngã, hỏi, nặng), as combining characters. The other marks
+# (ă, â, ê, ô, ơ, ư, đ) make a different letter and stay where they are.
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _marked_word(word: str) -> str:
+    if fold(word) == "dak":  # Đăk, Đắk, Đak, Dak: one name, spelled all four ways in the registers
+        return "dak"
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = "".join(sorted(ch for ch in decomposed if ch in _TONE_MARKS))
+    rest = "".join(ch for ch in decomposed if ch not in _TONE_MARKS)
+    # The tone goes to the end of the syllable: "Hoà" (old placement) = "Hòa" (new placement).
+    return unicodedata.normalize("NFC", rest) + tones
+
+
+def marked_words(text: str) -> list[str]:
+    """The words of `text` with their marks kept: NFC, lower-case, punctuation and apostrophes
+    removed. Splits where fold() splits, so the two lists line up word for word."""
+    t = re.sub(r"[’'`´‘]", "", nfc(text).lower())
+    return [w for w in re.split(r"[\W_]+", t) if w]
+
+
+def marked_key(text: str) -> str:
+    """Compact comparison key that keeps the marks: "Ba Tơ" ≠ "Ba Tô", while "Hoà" = "Hòa"
+    (where the tone sits) and Đăk = Đắk = Dak (as key() has them) still meet."""
+    return "".join(_marked_word(w) for w in marked_words(text))

@@ -126,18 +126,39 @@ def test_init_creates_an_empty_store_with_registers_and_national_targets(tmp_pat
 
 
 def test_find_ambiguous_name_lists_both_candidates(demo_db: Path, tmp_path: Path) -> None:
+    # Marked old, xã Đăk Long names the two old communes of tỉnh Kon Tum cũ.
     res = xhht(
-        "localities", "find", "Xã Đăk Long", "--year", "2023", "--db", str(demo_db), cwd=tmp_path
+        "localities",
+        "find",
+        "Xã Đăk Long (cũ)",
+        "--year",
+        "2023",
+        "--db",
+        str(demo_db),
+        cwd=tmp_path,
     )
     assert res.returncode == 1
     lines = res.stdout.splitlines()
     assert lines[0] == (
-        "Tên “Xã Đăk Long” khớp với 2 địa bàn; thêm tên huyện (cũ) hoặc tỉnh, hoặc ghi mã đơn vị hành chính."
+        "Tên “Xã Đăk Long (cũ)” khớp với 2 địa bàn; thêm tên huyện (cũ) hoặc tỉnh, hoặc ghi mã đơn vị hành chính."
     )
     assert lines[1] == "Các địa bàn có thể là:"
     assert lines[2:] == [
-        "  - Xã Đăk Long, Huyện Đăk Hà, Tỉnh Kon Tum (trước 7/2025) — mã 23504  [OX23504]",
-        "  - Xã Đăk Long, Huyện Đắk Glei, Tỉnh Kon Tum (trước 7/2025) — mã 23368  [OX23368]",
+        "  - Xã Đăk Long (cũ), huyện Đăk Hà, tỉnh Kon Tum (cũ) — 23504",
+        "  - Xã Đăk Long (cũ), huyện Đắk Glei, tỉnh Kon Tum (cũ) — 23368",
+    ]
+
+
+def test_find_an_unmarked_name_is_todays_unit_whatever_the_year(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    res = xhht(
+        "localities", "find", "Xã Đăk Long", "--year", "2023", "--db", str(demo_db), cwd=tmp_path
+    )
+    assert res.returncode == 0, res.stdout
+    assert res.stdout.splitlines() == [
+        "Xã Đăk Long, tỉnh Quảng Ngãi — 23368",
+        "  cấp: xã, phường, đặc khu; từ 1/7/2025",
     ]
 
 
@@ -158,7 +179,7 @@ def test_find_json_in_2025(demo_db: Path, tmp_path: Path) -> None:
     assert data["status"] == "ok"
     assert data["locality"]["id"] == "X23368"
     assert data["locality"]["code"] == "23368"
-    assert data["locality"]["label"] == "Xã Đăk Long, Tỉnh Quảng Ngãi — mã 23368"
+    assert data["locality"]["label"] == "Xã Đăk Long, tỉnh Quảng Ngãi — 23368"
     assert data["candidates"] == []
 
 
@@ -166,7 +187,7 @@ def test_find_json_when_ambiguous(demo_db: Path, tmp_path: Path) -> None:
     res = xhht(
         "localities",
         "find",
-        "Xã Đăk Long",
+        "Xã Đăk Long (cũ)",
         "--year",
         "2023",
         "--json",
@@ -196,8 +217,8 @@ def test_find_with_district_and_province_options(demo_db: Path, tmp_path: Path) 
     )
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines() == [
-        "Xã Đăk Long, Huyện Đăk Hà, Tỉnh Kon Tum (trước 7/2025) — mã 23504",
-        "  mã trong kho: OX23504; cấp: old_commune; trước 7/2025",
+        "Xã Đăk Long (cũ), huyện Đăk Hà, tỉnh Kon Tum (cũ) — 23504",
+        "  cấp: xã cũ; trước 7/2025",
     ]
 
 

@@ -90,7 +90,7 @@ def test_readable_table(demo_db):
     res = xhht("progress", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2025")
     assert res.returncode == 0, res.stderr
     out = res.stdout
-    assert out.splitlines()[0] == "Tỉnh Quảng Ngãi — mã 51 — năm 2025"
+    assert out.splitlines()[0] == "Tỉnh Quảng Ngãi — 51 — năm 2025"
     assert "Gia đình học tập" in out
     assert "Dữ liệu minh họa" in out
     # Percentages the Vietnamese way: a comma for decimals ("65,2%").
@@ -131,12 +131,14 @@ def test_one_indicator_by_name(demo_db, demo_con):
 
 
 def test_ambiguous_locality_exits_1_with_the_candidates(demo_db):
-    res = xhht("progress", "--db", str(demo_db), "--locality", "Đăk Long", "--year", "2023")
+    res = xhht("progress", "--db", str(demo_db), "--locality", "Đăk Long cũ", "--year", "2023")
     assert res.returncode == 1
     assert res.stdout == ""
     assert "khớp với 2 địa bàn" in res.stderr
-    assert "[OX23368]" in res.stderr and "[OX23504]" in res.stderr
-    assert "Huyện Đắk Glei" in res.stderr and "Huyện Đăk Hà" in res.stderr
+    # What a user reads: names, parents, "(cũ)" and codes; no store ids, no level codes.
+    assert "  - Xã Đăk Long (cũ), huyện Đắk Glei, tỉnh Kon Tum (cũ) — 23368" in res.stderr
+    assert "  - Xã Đăk Long (cũ), huyện Đăk Hà, tỉnh Kon Tum (cũ) — 23504" in res.stderr
+    assert "OX23368" not in res.stderr and "old_commune" not in res.stderr
 
 
 def test_unknown_indicator_exits_1(demo_db):

@@ -345,8 +345,8 @@ BROKEN: dict[str, list[tuple[str, int | None, str | None, str]]] = {
             2,
             "Xã",
             "Tên “Xã Đăk Long” khớp với 2 địa bàn; thêm tên huyện (cũ) hoặc tỉnh, hoặc ghi mã đơn vị hành chính. Có thể là: "
-            "Xã Đăk Long, Huyện Đăk Hà, Tỉnh Kon Tum (trước 7/2025) — mã 23504; "
-            "Xã Đăk Long, Huyện Đắk Glei, Tỉnh Kon Tum (trước 7/2025) — mã 23368.",
+            "Xã Đăk Long (cũ), huyện Đăk Hà, tỉnh Kon Tum (cũ) — 23504; "
+            "Xã Đăk Long (cũ), huyện Đắk Glei, tỉnh Kon Tum (cũ) — 23368.",
         ),
     ],
     "bad_levels_for_unrated_title.csv": [
@@ -467,8 +467,8 @@ def test_ambiguous_commune_names_both_old_communes(
 ) -> None:
     [problem] = run(con, index, "bad_ambiguous_commune.csv").problems
     assert "khớp với 2 địa bàn" in problem.message
-    assert "Huyện Đăk Hà" in problem.message and "mã 23504" in problem.message
-    assert "Huyện Đắk Glei" in problem.message and "mã 23368" in problem.message
+    assert "Xã Đăk Long (cũ), huyện Đăk Hà, tỉnh Kon Tum (cũ) — 23504" in problem.message
+    assert "Xã Đăk Long (cũ), huyện Đắk Glei, tỉnh Kon Tum (cũ) — 23368" in problem.message
 
 
 def test_missing_sheet_lists_the_sheets(

@@ -15,6 +15,7 @@ from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
+from metrics.resolve import Purpose
 
 PAGE = "profile"
 K_PROV, K_COM, K_OD = f"{PAGE}__prov", f"{PAGE}__com", f"{PAGE}__od"
@@ -53,7 +54,7 @@ def _search() -> None:
     text = st.session_state.get(f"{PAGE}__search", "")
     if not text.strip():
         return
-    res = index.resolve(text)
+    res = index.resolve(text, purpose=Purpose.VIEW_FIGURES)  # today's unit unless marked old
     st.session_state[f"{PAGE}__search_result"] = res
     if res.ok and res.locality is not None:
         _place(res.locality.id)

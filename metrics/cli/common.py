@@ -6,10 +6,14 @@ import argparse
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from metrics.config import ENV_DB
+
+if TYPE_CHECKING:
+    from metrics.resolve import Candidate, Resolution
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -133,6 +137,26 @@ def cannot_create(path: Path, tmp: Path, exc: BaseException) -> str:
     else:
         why = f"không ghi được tệp ở {path.parent} ({exc.__class__.__name__})"
     return f"Không tạo được kho {path}: {why}. {fix}"
+
+
+def locality_for_figures(con: duckdb.DuckDBPyConnection, text: str, year: int | None) -> Candidate:
+    """The unit `text` names for looking at figures (today's unit and its history unless the
+    text marks it old; metrics.resolve.Purpose.VIEW_FIGURES), or Refused with the candidates as
+    users read them."""
+    from metrics.resolve import LocalityIndex, Purpose
+
+    res = LocalityIndex.from_store(con).resolve(text, year=year, purpose=Purpose.VIEW_FIGURES)
+    if not res.ok or res.locality is None:
+        raise Refused("\n".join([res.message, *candidate_lines(res)]))
+    return res.locality
+
+
+def candidate_lines(res: Resolution) -> list[str]:
+    """A refused resolution's candidates, one a line: name, parents, "(cũ)", code; no store ids."""
+    if not res.candidates:
+        return []
+    head = "Các địa bàn có thể là:" if res.status == "ambiguous" else "Có phải là:"
+    return [head, *(f"  - {c.label}" for c in res.candidates)]
 
 
 def year(text: str) -> int:

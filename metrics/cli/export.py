@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from metrics.cli.common import EXIT_OK, Refused, add_db, open_copy, year
+from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, open_copy, year
 from metrics.indicators import registry
 
 SUFFIX = {"png": ".png", "svg": ".svg", "pptx": ".pptx", "xlsx": ".xlsx", "docx": ".docx"}
@@ -18,7 +18,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     from metrics.outputs.images import ExportError
     from metrics.outputs.report_draft import build_report
     from metrics.outputs.workbook import build_workbook
-    from metrics.resolve import LocalityIndex
 
     out = Path(args.output)
     if out.suffix.lower() != SUFFIX[args.kind]:
@@ -35,31 +34,25 @@ def cmd_export(args: argparse.Namespace) -> int:
         indicator = ind.id
     con = open_copy(args.db)
     try:
-        res = LocalityIndex.from_store(con).resolve(args.locality, year=args.year)
-        if not res.ok or res.locality is None:
-            raise Refused(
-                "\n".join([res.message] + [f"  - {c.label}  [{c.id}]" for c in res.candidates])
-            )
+        loc = locality_for_figures(con, args.locality, args.year)
         try:
             if args.kind in ("png", "svg"):
                 assert indicator is not None
                 out.write_bytes(
-                    chart_export(
-                        con, res.locality.id, args.year, indicator, args.kind, scale=args.scale
-                    )
+                    chart_export(con, loc.id, args.year, indicator, args.kind, scale=args.scale)
                 )
             elif args.kind == "pptx":
-                n = build_deck(con, res.locality.id, args.year, out)
+                n = build_deck(con, loc.id, args.year, out)
                 print(f"{n} trang chiếu.")
             elif args.kind == "xlsx":
-                build_workbook(con, res.locality.id, args.year, out)
+                build_workbook(con, loc.id, args.year, out)
             else:
-                build_report(con, res.locality.id, args.year, out)
+                build_report(con, loc.id, args.year, out)
         except ExportError as exc:
             raise Refused(str(exc)) from exc
     finally:
         con.close()
-    print(f"Đã xuất {out} ({res.locality.label}, năm {args.year}).")
+    print(f"Đã xuất {out} ({loc.label}, năm {args.year}).")
     return EXIT_OK
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from metrics.cli.common import EXIT_OK, EXIT_REFUSED, add_db, open_copy, year
+from metrics.cli.common import EXIT_OK, EXIT_REFUSED, add_db, candidate_lines, open_copy, year
 
 
 def cmd_localities_find(args: argparse.Namespace) -> int:
-    from metrics.resolve import LocalityIndex
+    from metrics.resolve import LEVEL_LABEL_VI, LocalityIndex, Purpose
 
     con = open_copy(args.db)
     try:
@@ -17,22 +17,22 @@ def cmd_localities_find(args: argparse.Namespace) -> int:
     finally:
         con.close()
     res = index.resolve(
-        args.text, year=args.year, province=args.province, district=args.district, code=args.code
+        args.text,
+        year=args.year,
+        province=args.province,
+        district=args.district,
+        code=args.code,
+        purpose=Purpose.VIEW_FIGURES,
     )
     if args.json:
         print(json.dumps(res.as_dict(), ensure_ascii=False, indent=2))
     elif res.ok and res.locality:
         loc = res.locality
         print(f"{loc.label}")
-        print(
-            f"  mã trong kho: {loc.id}; cấp: {loc.level}; {'trước 7/2025' if loc.era == 'legacy' else 'hiện nay'}"
-        )
+        era = "trước 7/2025" if loc.era == "legacy" else "từ 1/7/2025"
+        print(f"  cấp: {LEVEL_LABEL_VI[loc.level]}; {era}")
     else:
-        print(res.message)
-        if res.candidates:
-            print("Các địa bàn có thể là:" if res.status == "ambiguous" else "Có phải là:")
-            for c in res.candidates:
-                print(f"  - {c.label}  [{c.id}]")
+        print("\n".join([res.message, *candidate_lines(res)]))
     return EXIT_OK if res.ok else EXIT_REFUSED
 
 
@@ -47,7 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="TEXT",
         help='tên địa bàn, có thể kèm cấp trên: "Xã Đăk Long, huyện Đăk Hà, Kon Tum"',
     )
-    f.add_argument("--year", type=year, help="năm của số liệu (trước 2025: đơn vị hành chính cũ)")
+    f.add_argument(
+        "--year",
+        type=year,
+        help="năm của số liệu: một mã trước 2025 là mã cũ (tên chỉ đơn vị hiện nay, trừ khi ghi “cũ”)",
+    )
     f.add_argument("--province", help="tên tỉnh (cấp trên)")
     f.add_argument("--district", help="tên huyện cũ (cấp trên, cho số liệu trước 2025)")
     f.add_argument("--code", help="mã đơn vị hành chính (ưu tiên hơn tên)")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from metrics.cli.common import EXIT_OK, Refused, add_db, open_copy, year
+from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, open_copy, year
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
     from metrics.locality_progress import progress_for
-    from metrics.resolve import LocalityIndex
 
     reg = registry()
     indicators = None
@@ -25,17 +24,13 @@ def cmd_progress(args: argparse.Namespace) -> int:
         indicators = [ind.id]
     con = open_copy(args.db)
     try:
-        res = LocalityIndex.from_store(con).resolve(args.locality, year=args.year)
-        if not res.ok or res.locality is None:
-            lines = [res.message] + [f"  - {c.label}  [{c.id}]" for c in res.candidates]
-            raise Refused("\n".join(lines))
-        items = progress_for(con, res.locality.id, args.year, indicators)
+        loc = locality_for_figures(con, args.locality, args.year)
+        items = progress_for(con, loc.id, args.year, indicators)
     finally:
         con.close()
     if args.json:
         print(json.dumps([it.public() for it in items], ensure_ascii=False, indent=2))
         return EXIT_OK
-    loc = res.locality
     synthetic = any(it.synthetic for it in items)
     print(f"{loc.label} — năm {args.year}")
     if synthetic:
