@@ -25,7 +25,9 @@ from metrics.store import transaction
 from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS, create_schema
 from metrics.store_writes import BatchInfo, refresh_current, write_batch
 
-DEMO_SOURCE = "Dữ liệu minh họa (tổng hợp ngẫu nhiên có kiểm soát, không phải số liệu thật)"
+DEMO_SOURCE = (
+    "Dữ liệu minh họa (số liệu giả định, sinh ngẫu nhiên có kiểm soát, không phải số liệu thật)"
+)
 
 # A few provinces set their own targets (synthetic, labelled as such).
 DEMO_PROVINCE_TARGETS = {

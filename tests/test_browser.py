@@ -95,7 +95,7 @@ def test_every_page_renders_in_chromium(server: str) -> None:
             page.get_by_role("button", name="Mở hồ sơ").click()
             page.wait_for_url("**/profile?*loc=X23368*", timeout=60_000)
             page.wait_for_selector(IDLE, timeout=60_000)
-            page.get_by_text("Xã Đăk Long, Tỉnh Quảng Ngãi").first.wait_for(timeout=30_000)
+            page.get_by_text("Xã Đăk Long, tỉnh Quảng Ngãi").first.wait_for(timeout=30_000)
             assert page.locator("[data-testid='stException']").count() == 0
             page.screenshot(path=str(ARTIFACTS / "drill_down_dak_long.png"))
 

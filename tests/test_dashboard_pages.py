@@ -78,7 +78,7 @@ def metric_values(at: AppTest) -> list[str]:
             "So sánh các xã — Quảng Ngãi",
         ),
         ("views/compare.py", {"loc": "VN", "ind": "don_vi", "year": "2024"}, "So sánh các tỉnh"),
-        ("views/profile.py", {"loc": "X23368", "year": "2025"}, "Xã Đăk Long, Tỉnh Quảng Ngãi"),
+        ("views/profile.py", {"loc": "X23368", "year": "2025"}, "Xã Đăk Long, tỉnh Quảng Ngãi"),
         ("views/profile.py", {"loc": "P51"}, "Tỉnh Quảng Ngãi"),
         ("views/profile.py", {"loc": "OH618"}, "Huyện Ia H'Drai"),
         ("views/method.py", {}, "Phương pháp tính"),
@@ -88,7 +88,7 @@ def test_each_page_renders(page: str | None, params: dict[str, str], expected: s
     at = open_page(page, **params)
     body = texts(at)
     assert expected in body
-    assert "Dữ liệu minh họa — số liệu tổng hợp, không phải số liệu thật" in body
+    assert "Dữ liệu minh họa — số liệu giả định, không phải số liệu thật" in body
 
 
 def test_overview_card_shows_the_reports_rate(demo_con) -> None:

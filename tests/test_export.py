@@ -147,6 +147,8 @@ def test_report_draft_sentences_style_and_footer(demo_con, tmp_path: Path) -> No
     # The commune's own targets for the next period come from its plan.
     assert "Đến năm 2026: Gia đình học tập đạt 50%" in text
     assert "Đến năm 2030: Gia đình học tập đạt 85%" in text
+    assert report_draft.REORGANISATION_NOTE in text  # the 2025 reorganisation, said once
+    assert text.count("34 tỉnh, thành phố và 3.321 xã") == 1
     assert "Bản dự thảo" in section.footer.paragraphs[0].text
     assert "Dữ liệu minh họa" in section.footer.paragraphs[0].text
     assert len(doc.tables) == 1 and doc.tables[0].rows[1].cells[1].text == "Gia đình học tập"

@@ -670,7 +670,9 @@ def test_the_profile_search_looks_at_figures(
     at.text_input(key="profile__search").set_value("Xã Ia Tơi, Tỉnh Quảng Ngãi").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="profile__com").value == "X23538"
-    assert [str(h.value) for h in at.header][0] == "Xã Ia Tơi, Tỉnh Quảng Ngãi"
+    assert [str(h.value) for h in at.header][
+        0
+    ] == "Xã Ia Tơi, tỉnh Quảng Ngãi"  # administrative style
 
     at.text_input(key="profile__search").set_value("Xa Ba To").run()
     assert not at.exception, [e.value for e in at.exception]

@@ -129,7 +129,7 @@ else:
     ui.chart(fig, table, f"{ind_id}_{loc}", key="ov_progress")
     if item.required_pp_per_year:
         st.caption(
-            f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm %/năm để đạt mục tiêu {item.target_year}."
+            f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm phần trăm mỗi năm để đạt mục tiêu {item.target_year}."
         )
 
 children = data.children(key, loc, year)

@@ -13,6 +13,7 @@ from metrics.figures.counts import level_bar
 from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
+from metrics.name_parts import lower_type
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
 from metrics.resolve import Purpose
@@ -131,9 +132,9 @@ st.session_state["keep_loc"] = loc if loc in prov_names else st.session_state.ge
 rec = data.locality(key, loc)
 assert rec is not None
 legacy = rec["era"] == "legacy"
-where = ", ".join(
-    x for x in [rec["name"], rec.get("parent_name") if rec["level"] != "province" else None] if x
-)
+# Administrative style: "Xã Đăk Long, tỉnh Quảng Ngãi" (a parent's type word in lower case).
+parent = rec.get("parent_name") if rec["level"] != "province" else None
+where = rec["name"] + (f", {lower_type(parent)}" if parent else "")
 st.header(where + (t("profile_legacy_suffix") if legacy else ""))
 if rec.get("code"):
     st.caption(t("profile_code", code=rec["code"], unit_type=rec["unit_type"]))
@@ -283,13 +284,17 @@ with right, st.container(border=True):
         if r["rate_pct"] is not None:
             line += f" — đạt {fmt_num(r['plan_pct'], 0)}% kế hoạch"
             pace = r["required_pp_per_year"]
-            line += "; đã đạt" if pace == 0 else f"; cần tăng **{fmt_num(pace)} điểm %/năm**"
+            line += (
+                "; đã đạt"
+                if pace == 0
+                else f"; cần tăng **{fmt_num(pace)} điểm phần trăm mỗi năm**"
+            )
         st.markdown(line, help=markdown_literal(r["source"]))
     if item.change_since_base_pp is not None:
         st.markdown(f"Từ {item.base_year} đến {year}: {fmt_pp(item.change_since_base_pp)}")
     if item.required_pp_per_year:
         st.markdown(
-            f"Cần tăng **{fmt_num(item.required_pp_per_year)} điểm %/năm** để đạt mục tiêu {item.target_year}."
+            f"Cần tăng **{fmt_num(item.required_pp_per_year)} điểm phần trăm mỗi năm** để đạt mục tiêu {item.target_year}."
         )
 
 lv_inds = [p.indicator for p in items if data.levels(key, loc, p.indicator).height]

@@ -35,7 +35,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     print(f"{loc.label} — năm {args.year}")
     if synthetic:
         print(
-            "Dữ liệu minh họa: các số liệu dưới đây là số liệu tổng hợp ngẫu nhiên, không phải số liệu thật."
+            "Dữ liệu minh họa: các số liệu dưới đây là số liệu giả định, không phải số liệu thật."
         )
     header = f"{'Chỉ tiêu':<44} {'Công nhận/Tổng số':>22} {'Tỷ lệ':>8} {'Mục tiêu':>16} {'Đạt KH':>8}  Đánh giá tiến độ"
     print(header)

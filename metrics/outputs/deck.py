@@ -97,7 +97,9 @@ def build_deck(
         if it.change_pp is not None:
             key_numbers.append(f"So với năm {year - 1}: {fmt_pp(it.change_pp)}")
         if it.required_pp_per_year:
-            key_numbers.append(f"Cần tăng {fmt_num(it.required_pp_per_year)} điểm %/năm")
+            key_numbers.append(
+                f"Cần tăng {fmt_num(it.required_pp_per_year)} điểm phần trăm mỗi năm"
+            )
         _textbox(s, 10.6, 1.5, 2.6, 5.0, key_numbers, size=16)
         _footer(s, ctx)
 

@@ -17,7 +17,8 @@ from metrics.escaping import plotly_literal
 
 WIDTH, HEIGHT = 1920, 1080
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-SYNTHETIC_LINE = "Dữ liệu minh họa — số liệu tổng hợp, không phải số liệu thật"
+# "giả định" (invented), never "tổng hợp", which reads as "aggregated".
+SYNTHETIC_LINE = "Dữ liệu minh họa — số liệu giả định, không phải số liệu thật"
 
 
 class ExportError(Exception):

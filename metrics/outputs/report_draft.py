@@ -27,7 +27,7 @@ FOOTER_DRAFT = "Bản dự thảo do Bảng theo dõi xã hội học tập tạ
 
 def indicator_sentence(it: IndicatorProgress, year: int) -> str:
     """A report sentence: "Tỷ lệ gia đình được công nhận danh hiệu “Gia đình học tập” đạt 62,3%,
-    bằng 89% kế hoạch năm 2025, tăng 4,1 điểm % so với năm 2024…"."""
+    bằng 89% kế hoạch năm 2025, tăng 4,1 điểm phần trăm so với năm 2024…"."""
     ind = registry().by_id(it.indicator)
     counted = ind.numerator_vi[0].lower() + ind.numerator_vi[1:]
     subject = f"Tỷ lệ {counted.removeprefix('số ')}"  # "Số hộ gia đình …" → "Tỷ lệ hộ gia đình …"
@@ -46,10 +46,10 @@ def indicator_sentence(it: IndicatorProgress, year: int) -> str:
             text += f", bằng năm {year - 1}"
         else:
             verb = "tăng" if it.change_pp > 0 else "giảm"
-            text += f", {verb} {fmt_num(abs(it.change_pp))} điểm % so với năm {year - 1}"
+            text += f", {verb} {fmt_num(abs(it.change_pp))} điểm phần trăm so với năm {year - 1}"
     text += f"; {Status(it.status).label().lower()}"
     if it.required_pp_per_year:
-        text += f", cần tăng bình quân {fmt_num(it.required_pp_per_year)} điểm %/năm để đạt mục tiêu {fmt_pct(it.target_pct, 0)} năm {it.target_year}"
+        text += f", cần tăng bình quân {fmt_num(it.required_pp_per_year)} điểm phần trăm mỗi năm để đạt mục tiêu {fmt_pct(it.target_pct, 0)} năm {it.target_year}"
     if (
         it.reporting_communes is not None
         and it.communes_in_area
@@ -57,6 +57,14 @@ def indicator_sentence(it: IndicatorProgress, year: int) -> str:
     ):
         text += f" (số liệu của {it.reporting_communes}/{it.communes_in_area} xã đã báo cáo)"
     return text + "."
+
+
+# Once, where a reader compares years across the 2025 reorganisation.
+REORGANISATION_NOTE = (
+    "Ghi chú: từ ngày 01/7/2025, cả nước có 34 tỉnh, thành phố và 3.321 xã, phường, đặc khu; "
+    "không còn cấp huyện. Số liệu các năm trước được tính theo địa bàn hiện nay: số liệu của các "
+    "xã cũ hợp thành một xã mới được cộng lại; xã cũ bị chia tách không được gán cho xã nào."
+)
 
 
 def build_report(
@@ -92,6 +100,7 @@ def build_report(
         r.italic = True
 
     doc.add_heading("I. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU", level=2)
+    doc.add_paragraph(REORGANISATION_NOTE).runs[0].italic = True
     by_model: dict[str, list[IndicatorProgress]] = {}
     for it in ctx.items:
         by_model.setdefault(reg.by_id(it.indicator).model, []).append(it)
