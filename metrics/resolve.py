@@ -32,9 +32,6 @@ row of a report; the default). The rules, in order:
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
-from enum import Enum
-from typing import Literal
 
 import duckdb
 
@@ -46,74 +43,20 @@ from metrics.name_parts import (
     parse_part,
     split_code_suffix,
 )
+from metrics.resolution import CODE_WIDTH, LEVEL_LABEL_VI, Candidate, Purpose, Resolution
 from metrics.store_schema import COUNTRY_ID
 from metrics.text import key, marked_key
 
-__all__ = ["Candidate", "LocalityIndex", "Purpose", "Resolution", "parse_part"]
+__all__ = [
+    "LEVEL_LABEL_VI",
+    "Candidate",
+    "LocalityIndex",
+    "Purpose",
+    "Resolution",
+    "parse_part",
+]
 
 REORGANISATION_YEAR = 2025  # figures for 2025 onwards are reported by today's units
-
-
-class Purpose(Enum):
-    """Why a text is resolved: the same words mean a different unit to someone looking at
-    figures and in a row of a report."""
-
-    VIEW_FIGURES = "view_figures"  # progress, export, the pages: today's unit and its history
-    IMPORT_ROW = "import_row"  # a report's row: the row's year picks the register
-
-
-_CODE_WIDTH = {"province": 2, "old_province": 2, "old_district": 3, "commune": 5, "old_commune": 5}
-
-LEVEL_LABEL_VI = {
-    "country": "toàn quốc",
-    "province": "tỉnh, thành phố",
-    "commune": "xã, phường, đặc khu",
-    "old_province": "tỉnh cũ",
-    "old_district": "huyện cũ",
-    "old_commune": "xã cũ",
-}
-
-
-@dataclass
-class Candidate:
-    id: str
-    level: str
-    era: str
-    code: str | None
-    name: str
-    label: str  # "Xã Đăk Long (cũ), huyện Đăk Hà, tỉnh Kon Tum (cũ) — 23504"
-
-    def as_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "level": self.level,
-            "era": self.era,
-            "code": self.code,
-            "name": self.name,
-            "label": self.label,
-        }
-
-
-@dataclass
-class Resolution:
-    status: Literal["ok", "ambiguous", "not_found"]
-    query: str
-    locality: Candidate | None = None
-    candidates: list[Candidate] = field(default_factory=list)
-    message: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    def as_dict(self) -> dict:
-        return {
-            "status": self.status,
-            "query": self.query,
-            "locality": self.locality.as_dict() if self.locality else None,
-            "candidates": [c.as_dict() for c in self.candidates],
-            "message": self.message,
-        }
 
 
 class LocalityIndex:
@@ -398,7 +341,7 @@ class LocalityIndex:
         # 00097 → 97): pad it to the width of the levels asked for, else guess from its length
         # and then try it as a commune code.
         if levels:
-            widths = sorted({_CODE_WIDTH[lv] for lv in levels if lv in _CODE_WIDTH}) or [5]
+            widths = sorted({CODE_WIDTH[lv] for lv in levels if lv in CODE_WIDTH}) or [5]
         else:
             guess = 2 if len(code) <= 2 else (3 if len(code) == 3 else 5)
             widths = [guess] if guess == 5 else [guess, 5]
