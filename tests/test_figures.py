@@ -131,6 +131,21 @@ def test_heatmap_shows_share_of_target_as_text() -> None:
     assert hm.zmin == 0 and hm.zmax == 120
 
 
+def test_heatmap_colours_change_at_the_target() -> None:
+    """90 %, 100 % and 105 % of the target are three different colours, the hue turning at 100 %."""
+    from plotly.colors import sample_colorscale, unlabel_rgb
+
+    scale = [[pos, colour] for pos, colour in heatmap(CHILDREN).data[0].colorscale]
+    shown = {
+        pct: unlabel_rgb(sample_colorscale(scale, [pct / 120])[0]) for pct in (60, 90, 99, 100, 105)
+    }
+    behind = [shown[p] for p in (60, 90, 99)]
+    reached = [shown[p] for p in (100, 105)]
+    assert all(r > b for r, _, b in behind)  # orange: behind the target
+    assert all(b > r for r, _, b in reached)  # blue: the target reached
+    assert len({shown[p] for p in (90, 100, 105)}) == 3
+
+
 def test_status_map_is_offline_and_groups_by_status() -> None:
     fig = status_map(CHILDREN, indicator="gia_dinh")
     assert all(t.type == "scatter" for t in fig.data)  # no tiles, no geo topojson

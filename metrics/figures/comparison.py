@@ -127,6 +127,19 @@ def ranked_bar(
     return finish(fig)
 
 
+# Share of the target reached, 0–120 % (capped): oranges below the target, darker the further
+# behind; blues from the target on. The hue changes at exactly 100 %, so 90 %, 100 % and 105 %
+# never look alike (a smooth scale drew them in one colour). Orange/blue read with colour-blindness.
+PLAN_CAP = 120.0
+PLAN_COLOURS = [
+    [0.0, "#B35806"],
+    [60 / PLAN_CAP, "#F1A340"],
+    [99.99 / PLAN_CAP, "#FEE0B6"],
+    [100 / PLAN_CAP, "#D1E5F0"],
+    [1.0, "#2166AC"],
+]
+
+
 def heatmap(
     children: pl.DataFrame,
     *,
@@ -163,7 +176,7 @@ def heatmap(
         tr: list[str] = []
         for i in ids:
             r = lookup.get((cid, i))
-            zr.append(None if r is None else min(float(r["plan_pct"]), 120.0))
+            zr.append(None if r is None else min(float(r["plan_pct"]), PLAN_CAP))
             tr.append("" if r is None else fmt_num(r["plan_pct"], 0))
         z.append(zr)
         cells.append(tr)
@@ -180,8 +193,8 @@ def heatmap(
             texttemplate="%{text}",
             textfont={"size": 10},
             zmin=0,
-            zmax=120,
-            colorscale=[[0, "#D55E00"], [0.5, "#F0E442"], [100 / 120, "#56B4E9"], [1, "#0072B2"]],
+            zmax=PLAN_CAP,
+            colorscale=PLAN_COLOURS,
             colorbar={
                 "title": {"text": text("fig_plan_short", lang), "font": {"size": 12}},
                 "ticksuffix": "%",
