@@ -198,3 +198,14 @@ def test_core_does_not_import_streamlit() -> None:
     for path in (ROOT / "metrics").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import|from)\s+streamlit", text, re.M), path.name
+
+
+def test_highlighting_a_commune_also_picks_it_for_its_profile() -> None:
+    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    assert at.selectbox(key="compare__goto").value is None
+    at.selectbox(key="compare__hl").set_value("X23368").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="compare__goto").value == "X23368"  # one step: "Mở hồ sơ"
+    assert not [w for w in at.warning if "Session State" in str(w.value)]
+    at.selectbox(key="compare__hl").set_value("").run()
+    assert at.selectbox(key="compare__goto").value is None

@@ -88,12 +88,15 @@ with h1:
 hl_id = hl or None
 if not is_country:
     with h2:
+        # Highlighting a commune (bar click or "Đánh dấu") also picks it here: one step to its
+        # profile. The widget keeps its own state, so a new highlight is written into it.
+        if st.session_state.get(f"{PAGE}__goto_synced") != hl_id:
+            st.session_state[f"{PAGE}__goto_synced"] = hl_id
+            st.session_state[f"{PAGE}__goto"] = hl_id
         target_id = st.selectbox(
             t("open_profile"),
             one.sort("short_name")["locality_id"].to_list(),
-            index=None
-            if hl_id is None
-            else one.sort("short_name")["locality_id"].to_list().index(hl_id),
+            index=None,
             format_func=child_names.__getitem__,
             placeholder="…",
             key=f"{PAGE}__goto",
