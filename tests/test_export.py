@@ -298,3 +298,24 @@ def test_cli_export(demo_db: Path, tmp_path: Path) -> None:
         "x.gif",
     )
     assert usage.returncode == 2
+
+
+@pytest.mark.chromium
+def test_a_ranking_of_every_commune_names_every_commune_in_its_image(demo_con) -> None:
+    import re
+
+    from metrics.figures.comparison import ranked_bar
+    from metrics.locality_progress import children_progress
+
+    kids = children_progress(demo_con, "P51", 2025, ["gia_dinh"])
+    ranked = kids.filter(kids["rate_pct"].is_not_null())
+    assert ranked.height > 90
+    fig = images.for_print(
+        ranked_bar(kids, indicator="gia_dinh", locality_name="Quảng Ngãi"),
+        source="Bảng theo dõi",
+        synthetic=True,
+    )
+    assert fig.layout.height >= 28 * ranked.height  # taller than a slide, not squeezed
+    svg = images.export_server().image_bytes(fig, "svg").decode()
+    assert len(re.findall(r'class="ytick"', svg)) == ranked.height  # every commune named
+    assert "Đặng Thùy Trâm" in svg and "Đăk Long" in svg

@@ -173,6 +173,15 @@ def test_level_bar_stacks_levels_by_year() -> None:
     assert fig.layout.barmode == "stack"
     assert [t.name for t in fig.data] == ["Tốt", "Mức độ 1", "Mức độ 2"]
     assert list(fig.data[2].text) == ["1.200"]
+    every = pl.DataFrame(
+        {
+            "year": [2023] * 3 + [2024] * 2,
+            "level": ["tot", "kha", "trung_binh", "muc_do_1", "muc_do_2"],
+            "count": [1, 2, 3, 4, 5],
+        }
+    )
+    colours = [t.marker.color for t in level_bar(every, title="x").data]
+    assert len(set(colours)) == 5  # Khá and Mức độ 1 no longer alike
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -153,15 +153,13 @@ if children.height:
         )
         mtable = (
             children.filter(pl.col("indicator") == ind_id)
-            .select("locality_code", "short_name", "rate_pct", "status_label", "lat", "lon")
+            .select("locality_code", "short_name", "rate_pct", "status_label")
             .rename(
                 {
                     "locality_code": "Mã",
                     "short_name": "Tên",
                     "rate_pct": "Tỷ lệ (%)",
                     "status_label": "Đánh giá tiến độ",
-                    "lat": "Vĩ độ",
-                    "lon": "Kinh độ",
                 }
             )
         )

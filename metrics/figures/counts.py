@@ -26,11 +26,13 @@ def level_bar(
     `levels` has columns year, level (e.g. "tot", "muc_do_1") and count."""
     reg = registry()
     fig = go.Figure()
+    # Each level its own colour (Okabe–Ito): a series that changes from Thông tư 22 ratings to
+    # Thông tư 24 levels in 2024 shows both on one chart, so Khá and Mức độ 1 must not match.
     colours = {
         "tot": "#009E73",
         "kha": "#56B4E9",
         "trung_binh": "#E69F00",
-        "muc_do_1": "#56B4E9",
+        "muc_do_1": "#CC79A7",
         "muc_do_2": "#0072B2",
     }
     for lv in reg.level:

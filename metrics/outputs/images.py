@@ -61,6 +61,12 @@ def for_print(
         font={"size": 18, "color": "#B00020" if synthetic else "#444444"},
         align="left",
     )
+    rows = _category_rows(out)
+    if rows:
+        # A ranking of 96 communes names every one: the image grows to 28 px a row (type 18 px)
+        # instead of squeezing rows until plotly drops every other label.
+        height = max(height, 28 * rows + 330)
+        out.update_yaxes(tickmode="linear", dtick=1, automargin=True)
     out.update_layout(
         width=width,
         height=height,
@@ -75,6 +81,15 @@ def for_print(
         legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "font": {"size": 20}},
     )
     return out
+
+
+def _category_rows(fig: go.Figure) -> int:
+    """How many names a figure lists down its y axis (horizontal bars, heat maps); 0 for others."""
+    names: set[object] = set()
+    for trace in fig.data:
+        if trace.type == "heatmap" or (trace.type == "bar" and trace.orientation == "h"):
+            names.update(trace.y or ())
+    return len(names)
 
 
 class ExportServer:
