@@ -62,6 +62,8 @@ def test_progress_chart_has_actuals_trajectory_projection_and_targets() -> None:
     targets = by_name["Mục tiêu"]
     assert list(targets.x) == [2025, 2026, 2030]
     assert "Mục tiêu 2026: 50%" in list(targets.text)
+    # 2025 and 2026 a year apart: labels on opposite sides of their stars, never on each other.
+    assert list(targets.textposition) == ["top left", "bottom right", "top center"]
     assert fig.layout.separators == ",."
     assert "Gia đình học tập — Xã Đăk Long" in fig.layout.title.text
     assert "Nguồn: Báo cáo xã Đăk Long 2025" in fig.layout.title.subtitle.text

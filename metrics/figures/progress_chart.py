@@ -130,7 +130,7 @@ def progress_chart(
                     "line": {"width": 1, "color": "white"},
                 },
                 text=[text("fig_target_of", lang, year=y, pct=fmt_pct(tmap[y])) for y in ty],
-                textposition="top center",
+                textposition=_label_positions(ty),
                 textfont={"color": TARGET, "size": 11},
                 cliponaxis=False,
                 hovertemplate="%{text}<extra></extra>",
@@ -154,6 +154,19 @@ def progress_chart(
     if not pts:
         no_data_note(fig, lang)
     return finish(base_layout(fig, title, subtitle, synthetic, lang))
+
+
+def _label_positions(years: list[int]) -> list[str]:
+    """Where each target's label sits: above its star, unless targets a year or two apart
+    (2025 and 2026) would print their labels over each other; those alternate above-left and
+    below-right of their stars."""
+    positions = ["top center"] * len(years)
+    for i in range(1, len(years)):
+        if years[i] - years[i - 1] <= 2:
+            if positions[i - 1] == "top center":
+                positions[i - 1] = "top left"
+            positions[i] = "bottom right" if positions[i - 1] == "top left" else "top left"
+    return positions
 
 
 def _short(s: str, n: int) -> str:
