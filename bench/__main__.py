@@ -85,7 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         "--skip-load", action="store_true", help="skip the concurrent-readers-and-writers step"
     )
     parser.add_argument(
-        "--only", choices=["load", "inputs"], help="build the store, then run only this step"
+        "--only",
+        choices=["load", "inputs", "browser"],
+        help="build the store, then run only this step",
+    )
+    parser.add_argument(
+        "--skip-browser", action="store_true", help="skip the first-view timings in Chromium"
     )
     args = parser.parse_args(argv)
 
@@ -114,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     if args.only is not None:
+        steps = {"load": run_load, "inputs": run_inputs, "browser": run_browser}
         try:
-            (run_load if args.only == "load" else run_inputs)(db, work)
+            steps[args.only](db, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return 0
@@ -172,12 +178,28 @@ def main(argv: list[str] | None = None) -> int:
             f"< {BUDGET_MEMORY_MB} MB",
             peak < BUDGET_MEMORY_MB,
         )
+    if not args.skip_browser:
+        run_browser(db, work)
     try:
         if not args.skip_load:
             run_load(db, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def run_browser(db: Path, work: Path) -> None:
+    """First views and a change of province in Chromium, beside a bare page (bench/browser_views.py)."""
+    from bench.browser_views import bench_browser_views
+    from metrics.store import connect
+
+    con = connect(db, read_only=True)
+    try:
+        prov = largest_province(con)
+    finally:
+        con.close()
+    for row in bench_browser_views(db, prov):
+        line(*row)
 
 
 def run_inputs(db: Path, work: Path) -> None:

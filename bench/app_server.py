@@ -49,7 +49,9 @@ class AppServer:
             return ""
 
 
-def _launch(store: str, log: Path, env_extra: dict[str, str], port: int | None) -> AppServer:
+def _launch(
+    store: str, log: Path, env_extra: dict[str, str], port: int | None, script: Path
+) -> AppServer:
     port = port or free_port()
     env = {
         **os.environ,
@@ -66,7 +68,7 @@ def _launch(store: str, log: Path, env_extra: dict[str, str], port: int | None) 
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "dashboard" / "server.py"),
+                str(script),
                 "--server.headless",
                 "true",
                 "--server.port",
@@ -113,9 +115,10 @@ def app_servers(
     log_dir: Path | None = None,
     env_extra: dict[str, str] | None = None,
     ports: list[int] | None = None,
+    script: Path = ROOT / "dashboard" / "server.py",
 ) -> Iterator[list[AppServer]]:
     """`count` dashboard processes on one store (started together, then waited for), through
-    dashboard/server.py as a deployment runs them; stopped after. Their logs go to log_dir, or to a temporary folder removed afterwards."""
+    dashboard/server.py as a deployment runs them (or another `script`); stopped after. Their logs go to log_dir, or to a temporary folder removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="xhht-app-") as tmp:
         folder = log_dir or Path(tmp)
         servers: list[AppServer] = []
@@ -127,6 +130,7 @@ def app_servers(
                         folder / f"app-server-{i}.log",
                         env_extra or {},
                         ports[i] if ports else None,
+                        script,
                     )
                 )
             deadline = time.monotonic() + START_WAIT_S

@@ -1,0 +1,129 @@
+"""What a person waits for in a real browser: each page's first view (fresh visits, median) beside
+a bare Streamlit page measured in the same run, and a change of province on a page already open.
+
+A view is done when the script has finished (the app's `data-test-script-state` is notRunning)
+and every chart on the page has drawn its SVG; the clock starts with the navigation (or the
+click) and stops there. Debian's Chromium through Playwright, on the loopback."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from bench.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE, app_servers
+
+FIRST_VIEW_MARGIN_MS = 600  # a page's first view: at most this much after a bare page's
+CHANGE_BUDGET_MS = 600  # a change of province on an open page
+VISITS = 5
+BARE_PAGE = """import streamlit as st
+
+st.set_page_config(layout="wide")
+st.title("Trang trống")
+st.write("Một trang Streamlit không có gì khác: thước đo cho các trang của bảng điều khiển.")
+"""
+
+
+def _views(province_id: str) -> dict[str, str]:
+    return {
+        "Tổng quan — toàn quốc": "?loc=VN&year=2025",
+        f"Tổng quan — {province_id}": f"?loc={province_id}&year=2025",
+        "So sánh xã": f"compare?loc={province_id}&ind=gia_dinh&year=2025",
+        "Hồ sơ địa bàn — xã Đăk Long": "profile?loc=X23368&year=2025",
+        "Phương pháp": "method",
+    }
+
+
+def _done(page) -> None:  # noqa: ANN001
+    page.wait_for_selector(IDLE, timeout=120_000)
+    # Every chart drawn: plotly puts its main SVG into the container once it has rendered.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+               .every(c => c.querySelector('svg.main-svg'))""",
+        timeout=120_000,
+    )
+
+
+def _first_view_ms(browser, url: str) -> float:  # noqa: ANN001
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        t0 = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        page.wait_for_selector("[data-testid='stApp']", timeout=120_000)
+        _done(page)
+        return (time.perf_counter() - t0) * 1000
+    finally:
+        context.close()
+
+
+def _change_province_ms(browser, url: str, to_name: str, to_id: str) -> float:  # noqa: ANN001
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        _done(page)
+        box = page.locator("[data-testid='stSelectbox']").filter(has_text="Địa bàn").first
+        box.locator("input").click()
+        box.locator("input").fill(to_name)
+        option = page.get_by_role("option", name=to_name, exact=True).first
+        option.wait_for(timeout=30_000)
+        t0 = time.perf_counter()
+        option.click()
+        # The run writes the new place into the address while it runs; then it must finish.
+        page.wait_for_url(f"**loc={to_id}**", timeout=120_000)
+        _done(page)
+        return (time.perf_counter() - t0) * 1000
+    finally:
+        context.close()
+
+
+def bench_browser_views(db: Path, province_id: str) -> Iterator[tuple[str, str, str, bool | None]]:
+    """Rows for bench's table: the bare page, each view with its margin over the bare page, and
+    a change of province."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="xhht-bare-") as tmp:
+        bare_script = Path(tmp) / "bare.py"
+        bare_script.write_text(BARE_PAGE, encoding="utf-8")
+        with (
+            app_servers(db) as ours,
+            app_servers(db, script=bare_script) as bare,
+            sync_playwright() as pw,
+        ):
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                _first_view_ms(browser, bare[0].url)  # warm both servers and the browser
+                for path in _views(province_id).values():
+                    _first_view_ms(browser, f"{ours[0].url}/{path}")
+                bare_ms = statistics.median(
+                    _first_view_ms(browser, bare[0].url) for _ in range(VISITS)
+                )
+                yield ("browser: trang Streamlit trống", f"{bare_ms:.0f} ms", "–", None)
+                for name, path in _views(province_id).items():
+                    ms = statistics.median(
+                        _first_view_ms(browser, f"{ours[0].url}/{path}") for _ in range(VISITS)
+                    )
+                    extra = ms - bare_ms
+                    yield (
+                        f"browser: {name}",
+                        f"{ms:.0f} ms (+{extra:.0f})",
+                        f"+{FIRST_VIEW_MARGIN_MS} ms",
+                        extra <= FIRST_VIEW_MARGIN_MS,
+                    )
+                change = statistics.median(
+                    _change_province_ms(
+                        browser, f"{ours[0].url}/?loc=VN&year=2025", "Hà Nội", "P01"
+                    )
+                    for _ in range(VISITS)
+                )
+                yield (
+                    "browser: đổi tỉnh trên Tổng quan",
+                    f"{change:.0f} ms",
+                    f"< {CHANGE_BUDGET_MS} ms",
+                    change < CHANGE_BUDGET_MS,
+                )
+            finally:
+                browser.close()
