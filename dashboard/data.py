@@ -36,6 +36,7 @@ from metrics.store import StoreError
 from metrics.store_location import parse_location
 from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
 from metrics.store_writes import rollback_batch
+from metrics.targets_ahead import targets_ahead as targets_ahead_of
 
 # (the store as XHHT_DB names it — password included for PostgreSQL, so never shown — and
 # metrics.store.store_identity of the copy)
@@ -187,7 +188,7 @@ def levels(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def targets_ahead(key: StoreKey, locality_id: str, year: int) -> pl.DataFrame:
-    return locality_progress.targets_ahead(
+    return targets_ahead_of(
         _cur(key),
         locality_id,
         year,
