@@ -26,6 +26,7 @@ import streamlit as st
 from metrics import auth, inputs, locality_progress
 from metrics import queries as q
 from metrics import register_queries as rq
+from metrics import target_queries as tq
 from metrics.backend import StoreBusy, reading, writing
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
@@ -154,7 +155,7 @@ def series(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def targets(key: StoreKey, locality_id: str) -> pl.DataFrame:
-    return q.resolved_targets(_cur(key), locality_id)
+    return tq.resolved_targets(_cur(key), locality_id)
 
 
 def locality_index(key: StoreKey) -> LocalityIndex:

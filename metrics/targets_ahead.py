@@ -7,7 +7,7 @@ import duckdb
 import polars as pl
 
 from metrics import progress as pm
-from metrics import queries as q
+from metrics import target_queries as tq
 from metrics.indicators import registry
 from metrics.locality_progress import SCOPE_LABEL_VI, series_all
 
@@ -40,7 +40,7 @@ def targets_ahead(
     still needed and where the recent trend leads. `series` (series_all) and `targets`
     (resolved_targets) may be passed when the caller has them."""
     series = series if series is not None else series_all(con, locality_id)
-    tg = targets if targets is not None else q.resolved_targets(con, locality_id)
+    tg = targets if targets is not None else tq.resolved_targets(con, locality_id)
     ids = registry().ids()
     now = series.filter(pl.col("year") == year).select("indicator", "rate_pct")
     trend = pm.trajectory(series.select("indicator", "year", "rate_pct"), year, ["indicator"])

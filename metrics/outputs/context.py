@@ -10,6 +10,7 @@ import polars as pl
 
 from metrics import queries as q
 from metrics import register_queries as rq
+from metrics import target_queries as tq
 from metrics.figures.comparison import ranked_bar
 from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_pct
@@ -66,7 +67,7 @@ def indicator_chart(
     con: duckdb.DuckDBPyConnection, ctx: Context, item: IndicatorProgress
 ) -> go.Figure:
     series = series_frame(con, ctx.locality["id"], item.indicator)
-    targets = q.resolved_targets(con, ctx.locality["id"]).filter(
+    targets = tq.resolved_targets(con, ctx.locality["id"]).filter(
         pl.col("indicator") == item.indicator
     )
     fig = progress_chart(series, item, targets, synthetic=False)

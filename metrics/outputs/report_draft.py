@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from metrics import queries as q
+from metrics import target_queries as tq
 from metrics.escaping import without_controls
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import registry
@@ -115,7 +115,7 @@ def build_report(
         cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     doc.add_heading("IV. MỤC TIÊU GIAI ĐOẠN TIẾP THEO", level=2)
-    targets = q.resolved_targets(con, ctx.locality["id"]).filter(pl.col("target_year") > year)
+    targets = tq.resolved_targets(con, ctx.locality["id"]).filter(pl.col("target_year") > year)
     if targets.height == 0:
         doc.add_paragraph("Chưa có mục tiêu cho các năm sau trong kho dữ liệu.")
     for row in targets.sort(["target_year", "indicator"]).iter_rows(named=True):
