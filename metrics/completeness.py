@@ -31,11 +31,17 @@ def is_partial(reporting: int | None, in_area: int | None) -> bool:
     return reporting is not None and in_area is not None and reporting < in_area
 
 
-def completeness_text(reporting: int | None, in_area: int | None, level: str | None) -> str:
-    """ "1/23 huyện cũ báo cáo"; "" when nothing is known."""
+def units_text(reporting: int | None, in_area: int | None, level: str | None) -> str:
+    """ "1/23 huyện cũ"; "" when nothing is known."""
     if reporting is None or not in_area or level is None:
         return ""
-    return f"{fmt_int(reporting)}/{fmt_int(in_area)} {UNIT_WORDS_VI[level]} báo cáo"
+    return f"{fmt_int(reporting)}/{fmt_int(in_area)} {UNIT_WORDS_VI[level]}"
+
+
+def completeness_text(reporting: int | None, in_area: int | None, level: str | None) -> str:
+    """ "1/23 huyện cũ báo cáo"; "" when nothing is known."""
+    units = units_text(reporting, in_area, level)
+    return f"{units} báo cáo" if units else ""
 
 
 def partial_text(reporting: int | None, in_area: int | None, level: str | None) -> str:
@@ -86,4 +92,22 @@ def country_units(provinces: pl.DataFrame, units_per_level: dict[str, int]) -> p
         .otherwise(pl.lit(units_per_level.get("province", 0)))
         .cast(pl.Int64)
         .alias("units_in_area"),
+    )
+
+
+def in_ranking_order(children: pl.DataFrame) -> pl.DataFrame:
+    """Children (locality_progress.children_progress) as a ranking lists them: the whole
+    figures by rank, then the partial ones (unranked) by rate, then those without a rate."""
+    group = (
+        pl.when(pl.col("rank").is_not_null())
+        .then(0)
+        .when(pl.col("rate_pct").is_not_null())
+        .then(1)
+        .otherwise(2)
+    )
+    return children.sort(
+        [group, "rank", "rate_pct", "locality_name"],
+        descending=[False, False, True, False],
+        nulls_last=True,
+        maintain_order=True,
     )
