@@ -26,6 +26,7 @@ import streamlit as st
 from metrics import auth, inputs, locality_progress
 from metrics import queries as q
 from metrics import register_queries as rq
+from metrics import target_queries as tq
 from metrics.backend import StoreBusy, reading, writing
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
@@ -36,6 +37,7 @@ from metrics.store import StoreError
 from metrics.store_location import parse_location
 from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
 from metrics.store_writes import rollback_batch
+from metrics.targets_ahead import targets_ahead as targets_ahead_of
 
 # (the store as XHHT_DB names it — password included for PostgreSQL, so never shown — and
 # metrics.store.store_identity of the copy)
@@ -153,7 +155,7 @@ def series(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def targets(key: StoreKey, locality_id: str) -> pl.DataFrame:
-    return q.resolved_targets(_cur(key), locality_id)
+    return tq.resolved_targets(_cur(key), locality_id)
 
 
 def locality_index(key: StoreKey) -> LocalityIndex:
@@ -187,7 +189,7 @@ def levels(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def targets_ahead(key: StoreKey, locality_id: str, year: int) -> pl.DataFrame:
-    return locality_progress.targets_ahead(
+    return targets_ahead_of(
         _cur(key),
         locality_id,
         year,

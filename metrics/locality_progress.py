@@ -19,6 +19,8 @@ import polars as pl
 from metrics import progress as pm
 from metrics import queries as q
 from metrics import register_queries as rq
+from metrics import target_queries as tq
+from metrics.completeness import complete_expr, completeness_text, partial_text, text_column
 from metrics.indicators import registry
 from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
 
@@ -54,6 +56,10 @@ class IndicatorProgress:
     required_pp_per_year: float | None
     reporting_communes: int | None
     communes_in_area: int | None
+    # How complete the figure is, whatever its units (metrics.completeness): "1/23 huyện cũ".
+    reporting_units: int | None = None
+    units_in_area: int | None = None
+    unit_level: str | None = None  # commune | old_commune | old_district | old_province | province
     # Further detail for pages and exports.
     locality_id: str = ""
     indicator_label: str = ""
@@ -79,6 +85,7 @@ class IndicatorProgress:
     sources: list[str] = field(default_factory=list)
     levels: dict[str, int] = field(default_factory=dict)
     has_data: bool = False
+    complete: bool | None = None  # every unit of the area reported (None without a figure)
     # The farthest later target (after target_year) that the rate already reaches: a commune
     # behind the national 2025 target may already be past its own 2026 target; both are said.
     later_target_met_year: int | None = None
@@ -101,6 +108,16 @@ class IndicatorProgress:
         }
         sources = list(row["sources"] or [])
         return cls(**{f: row[f] for f in _ROW_FIELDS}, sources=sources, levels=levels)
+
+    @property
+    def completeness(self) -> str:
+        """ "1/23 huyện cũ báo cáo" ("" without a figure)."""
+        return completeness_text(self.reporting_units, self.units_in_area, self.unit_level)
+
+    @property
+    def partial_note(self) -> str:
+        """ "chưa đủ: 1/23 huyện cũ báo cáo" when some units did not report, else ""."""
+        return partial_text(self.reporting_units, self.units_in_area, self.unit_level)
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(IndicatorProgress))
@@ -153,6 +170,9 @@ def progress_table(
         "rate_registered_pct",
         "reporting_communes",
         "communes_in_area",
+        "unit_level",
+        "reporting_units",
+        "units_in_area",
         "basis",
         "unplaceable",
         "total_from_register",
@@ -205,6 +225,7 @@ def progress_table(
         .then(pl.col("communes_in_area"))
         .otherwise(pl.col("_last_communes"))
         .alias("communes_in_area"),
+        pl.when(pl.col("has_data")).then(complete_expr()).alias("complete"),
         pl.col("has_data").fill_null(False),
         pl.col("synthetic").fill_null(False),
         pl.col("unplaceable").fill_null(0),
@@ -250,7 +271,7 @@ def progress_for(
     table = progress_table(
         grid,
         figures.with_columns(pl.lit(locality_id).alias("locality_id")),
-        q.applicable_targets(con, [locality_id]),
+        tq.applicable_targets(con, [locality_id]),
         year,
     )
     return [IndicatorProgress.from_row(row) for row in table.iter_rows(named=True)]
@@ -283,18 +304,22 @@ def children_progress(
         "lat",
         "lon",
     ).join(pl.DataFrame({"indicator": ids}), how="cross")
-    targets = q.applicable_targets(con, children["id"].to_list())
+    targets = tq.applicable_targets(con, children["id"].to_list())
     f = progress_table(
         grid, with_rates(figures.filter(pl.col("indicator").is_in(ids))), targets, year
     )
     rate, base = pl.col("rate_pct"), pl.col("base_pct")
+    # Only whole figures are ranked: a partial one (1/23 huyện cũ) comes after them, unranked.
+    ranked = pl.when(pl.col("complete")).then(rate)
     f = f.with_columns(
         pl.when(pl.col("has_data"))
         .then(pm.change_rel_expr(rate, base))
         .alias("change_since_base_rel_pct"),
         pl.col("sources").list.join("; ").fill_null(""),
-        rate.rank(method="min", descending=True).over("indicator").cast(pl.Int64).alias("rank"),
-        rate.is_not_null().sum().over("indicator").alias("ranked_of"),
+        ranked.rank(method="min", descending=True).over("indicator").cast(pl.Int64).alias("rank"),
+        ranked.is_not_null().sum().over("indicator").alias("ranked_of"),
+        text_column(f).alias("completeness"),
+        text_column(f, partial_only=True).alias("partial_note"),
     )
     public = [n for n in _FIELD_NAMES if n != "levels"]
     extra = [
@@ -305,6 +330,8 @@ def children_progress(
         "lon",
         "rank",
         "ranked_of",
+        "completeness",
+        "partial_note",
     ]
     order = {i: n for n, i in enumerate(ids)}
     return (
@@ -342,70 +369,3 @@ def series_all(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame
 def series_frame(con: duckdb.DuckDBPyConnection, locality_id: str, indicator: str) -> pl.DataFrame:
     """Yearly figures of one indicator for one locality, with rates."""
     return series_all(con, locality_id).filter(pl.col("indicator") == indicator)
-
-
-TARGETS_AHEAD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "indicator": pl.String,
-    "target_year": pl.Int64,
-    "target_pct": pl.Float64,
-    "scope_level": pl.String,
-    "scope_name": pl.String,
-    "source": pl.String,
-    "confirmed": pl.Boolean,
-    "rate_pct": pl.Float64,
-    "plan_pct": pl.Float64,
-    "gap_pp": pl.Float64,
-    "required_pp_per_year": pl.Float64,
-    "projected_pct": pl.Float64,
-    "projected_gap_pp": pl.Float64,
-}
-
-
-def targets_ahead(
-    con: duckdb.DuckDBPyConnection,
-    locality_id: str,
-    year: int,
-    series: pl.DataFrame | None = None,
-    targets: pl.DataFrame | None = None,
-) -> pl.DataFrame:
-    """For each indicator and each target year after `year` (a commune's own 2026 and 2030
-    targets, say): the target and where it comes from, the share reached now, the gap, the pace
-    still needed and where the recent trend leads. `series` (series_all) and `targets`
-    (resolved_targets) may be passed when the caller has them."""
-    series = series if series is not None else series_all(con, locality_id)
-    tg = targets if targets is not None else q.resolved_targets(con, locality_id)
-    ids = registry().ids()
-    now = series.filter(pl.col("year") == year).select("indicator", "rate_pct")
-    trend = pm.trajectory(series.select("indicator", "year", "rate_pct"), year, ["indicator"])
-    rate, target, ty = pl.col("rate_pct"), pl.col("target_pct"), pl.col("target_year")
-    f = (
-        tg.filter(pl.col("target_year") > year)
-        .join(
-            pl.DataFrame({"indicator": ids, "_ord": list(range(len(ids)))}),
-            on="indicator",
-            how="inner",
-        )
-        .join(now, on="indicator", how="left")
-        .join(trend, on="indicator", how="left")
-        .with_columns(pl.col("target_year").cast(pl.Int64), pl.col("percent").alias("target_pct"))
-        .with_columns(pm.projection_expr(ty).alias("projected_pct"))
-    )
-    return (
-        f.sort("_ord", "target_year")
-        .select(
-            "indicator",
-            "target_year",
-            "target_pct",
-            pl.col("scope_level").replace_strict(SCOPE_LABEL_VI, default=pl.col("scope_level")),
-            "scope_name",
-            "source",
-            "confirmed",
-            "rate_pct",
-            pm.plan_pct_expr(rate, target).alias("plan_pct"),
-            pm.change_pp_expr(target, rate).alias("gap_pp"),
-            pm.required_pace_expr(rate, year, target, ty).alias("required_pp_per_year"),
-            "projected_pct",
-            pm.change_pp_expr(pl.col("projected_pct"), target).alias("projected_gap_pp"),
-        )
-        .cast(TARGETS_AHEAD_SCHEMA)  # type: ignore[arg-type]
-    )

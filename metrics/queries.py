@@ -1,5 +1,6 @@
-"""Named queries of figures and targets: a connection and typed arguments in, a polars frame out.
-With register_queries and the store layer, the only modules that hold SQL (tests/test_layers.py).
+"""Named queries of figures: a connection and typed arguments in, a polars frame out. With
+target_queries, register_queries and the store layer, the only modules that hold SQL
+(tests/test_layers.py).
 
 Aggregation rules (docs/method.md, "Cách tính tỷ lệ"):
 - A rate is Σ recognized / Σ total over the area, never an average of percentages. A sum whose
@@ -12,6 +13,8 @@ Aggregation rules (docs/method.md, "Cách tính tỷ lệ"):
   provinces'); else the sum of its old districts'. One source per figure: never counted twice.
 - The country: the sum of the provinces.
 - An old district: its own figure, else the sum of its old communes; it also shows on its own.
+Every figure says how complete it is: unit_level, reporting_units, units_in_area
+(metrics.completeness).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from collections.abc import Sequence
 import duckdb
 import polars as pl
 
-from metrics.register_queries import locality
+from metrics import completeness
+from metrics.register_queries import locality, units_by_province, units_under
 from metrics.store import query_frame
 from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
 
@@ -53,6 +57,9 @@ AREA_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "reporting_communes": pl.Int64,
     "communes_in_area": pl.Int64,
     "unplaceable": pl.Int64,
+    "unit_level": pl.String,
+    "reporting_units": pl.Int64,
+    "units_in_area": pl.Int64,
 }
 
 
@@ -116,8 +123,21 @@ def commune_figures(
             GROUP BY ALL""",
         [*params, *yparams, *iparams],
     )
+    # Every old commune that lies in a new commune, whole or in part, is one of its units.
+    old_units = query_frame(
+        con,
+        f"""SELECT g.new_id AS locality_id, count(*) AS units_in_area
+            FROM lineage g JOIN localities c ON c.id = g.new_id JOIN localities u ON u.id = g.old_id
+            WHERE c.level = 'commune' AND u.level = 'old_commune' {where}
+            GROUP BY 1""",
+        params,
+    )
     own = own.with_columns(
-        pl.lit("own").alias("basis"), pl.lit(0, dtype=pl.Int64).alias("unplaceable")
+        pl.lit("own").alias("basis"),
+        pl.lit(0, dtype=pl.Int64).alias("unplaceable"),
+        pl.lit("commune").alias("unit_level"),
+        pl.lit(1, dtype=pl.Int64).alias("reporting_units"),
+        pl.lit(1, dtype=pl.Int64).alias("units_in_area"),
     )
     lineage_rows = (
         lineage_keys.join(merged_whole, on=["locality_id", "year", "indicator"], how="left")
@@ -129,7 +149,10 @@ def commune_figures(
             .otherwise(pl.lit("merged"))
             .alias("basis"),
             pl.col("units").fill_null(0),
+            pl.lit("old_commune").alias("unit_level"),
+            pl.col("units").fill_null(0).alias("reporting_units"),
         )
+        .join(old_units, on="locality_id", how="left")
         .join(
             own.select("locality_id", "year", "indicator"),
             on=["locality_id", "year", "indicator"],
@@ -192,14 +215,14 @@ def province_figures(
             GROUP BY ALL""",
         [*pparams, *yparams],
     )
-    sizes = query_frame(
-        con,
-        f"""SELECT l.province_id AS locality_id,
-                   count(*) FILTER (WHERE l.level = 'commune') AS communes_now,
-                   count(*) FILTER (WHERE l.level = 'old_commune') AS communes_old
-            FROM localities l WHERE l.province_id IS NOT NULL {pf}
-            GROUP BY 1""",
-        pparams,
+    units = units_by_province(con, province_ids)
+    sizes = units.pivot(on="unit_level", index="locality_id", values="units_in_area")
+    sizes = sizes.select(
+        "locality_id",
+        *(
+            (pl.col(lv) if lv in sizes.columns else pl.lit(0, dtype=pl.Int64)).alias(name)
+            for lv, name in (("commune", "communes_now"), ("old_commune", "communes_old"))
+        ),
     )
     if by_level.height == 0:
         return _empty_area()
@@ -230,7 +253,10 @@ def province_figures(
             .otherwise(None)
             .alias("reporting_communes"),
             pl.lit(0, dtype=pl.Int64).alias("unplaceable"),
+            pl.col("level").alias("unit_level"),
+            pl.col("reporting").alias("reporting_units"),
         )
+        .join(units, on=["locality_id", "unit_level"], how="left")
     )
     return chosen.select(list(AREA_SCHEMA)).cast(AREA_SCHEMA)  # type: ignore[arg-type]
 
@@ -244,17 +270,21 @@ def country_figures(
     out = _sum_areas(prov, COUNTRY_ID, "provinces")
     # Completeness is out of every commune of the country: a province with no figure at all
     # for that year and indicator has no row above, but its communes still did not report.
-    sizes = query_frame(
-        con,
-        "SELECT province_id AS locality_id, count(*) AS _n FROM localities WHERE level = 'commune' GROUP BY 1",
+    units = units_by_province(con)
+    sizes = units.filter(pl.col("unit_level") == "commune").select(
+        "locality_id", pl.col("units_in_area").alias("_n")
     )
+    per_level = units.group_by("unit_level").agg(pl.col("units_in_area").sum())
+    whole = completeness.country_units(prov, dict(per_level.iter_rows()))
     present = (
         prov.join(sizes, on="locality_id", how="left")
         .group_by(["year", "indicator"])
         .agg(pl.col("_n").sum())
     )
     return (
-        out.join(present, on=["year", "indicator"], how="left")
+        out.drop("unit_level", "reporting_units", "units_in_area")
+        .join(whole, on=["year", "indicator"], how="left")
+        .join(present, on=["year", "indicator"], how="left")
         .with_columns(
             (pl.col("communes_in_area") + int(sizes["_n"].sum()) - pl.col("_n")).alias(
                 "communes_in_area"
@@ -288,6 +318,9 @@ def _sum_areas(frame: pl.DataFrame, locality_id: str, basis: str) -> pl.DataFram
         pl.col("reporting_communes").sum(),
         pl.col("communes_in_area").sum(),
         pl.col("unplaceable").sum(),
+        pl.lit(None, dtype=pl.String).alias("unit_level"),
+        pl.lit(None, dtype=pl.Int64).alias("reporting_units"),
+        pl.lit(None, dtype=pl.Int64).alias("units_in_area"),
     )
     return (
         out.with_columns(pl.lit(locality_id).alias("locality_id"), pl.lit(basis).alias("basis"))
@@ -303,18 +336,29 @@ def old_unit_figures(con: duckdb.DuckDBPyConnection, locality_id: str, level: st
         f"""SELECT o.locality_id, o.year, o.indicator, {_AGG}
             FROM observations_current o WHERE o.locality_id = ? GROUP BY ALL""",
         [locality_id],
-    ).with_columns(pl.lit("own").alias("basis"))
+    ).with_columns(
+        pl.lit("own").alias("basis"),
+        pl.lit(level).alias("unit_level"),
+        pl.col("units").alias("reporting_units"),
+        pl.lit(1, dtype=pl.Int64).alias("units_in_area"),
+    )
     if level == "old_commune":
         children = own.clear()
     else:
         child_level = "old_commune" if level == "old_district" else "old_district"
+        in_area = units_under(con, locality_id, child_level)
         children = query_frame(
             con,
             f"""SELECT ? AS locality_id, o.year, o.indicator, {_AGG}
                 FROM observations_current o JOIN localities c ON c.id = o.locality_id
                 WHERE c.parent_id = ? AND c.level = ? GROUP BY ALL""",
             [locality_id, locality_id, child_level],
-        ).with_columns(pl.lit("children").alias("basis"))
+        ).with_columns(
+            pl.lit("children").alias("basis"),
+            pl.lit(child_level).alias("unit_level"),
+            pl.col("units").alias("reporting_units"),
+            pl.lit(in_area, dtype=pl.Int64).alias("units_in_area"),
+        )
     children = children.join(
         own.select("locality_id", "year", "indicator"),
         on=["locality_id", "year", "indicator"],
@@ -348,49 +392,6 @@ def area_figures(
         return commune_figures(con, commune_ids=[locality_id], years=years)
     frame = old_unit_figures(con, locality_id, level)
     return frame.filter(pl.col("year").is_in(list(years))) if years else frame
-
-
-TARGET_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "locality_id": pl.String,
-    "indicator": pl.String,
-    "target_year": pl.Int32,
-    "percent": pl.Float64,
-    "source": pl.String,
-    "confirmed": pl.Boolean,
-    "scope_id": pl.String,
-    "scope_name": pl.String,
-    "scope_level": pl.String,
-    "synthetic": pl.Boolean,
-}
-
-
-def applicable_targets(con: duckdb.DuckDBPyConnection, locality_ids: Sequence[str]) -> pl.DataFrame:
-    """For each locality, indicator and target year, the target that applies: the locality's own,
-    else its province's, else the nation's. The one statement of that rule."""
-    chain = query_frame(
-        con,
-        """SELECT id AS locality_id, unnest([id, province_id, ?]) AS scope_id, unnest([0, 1, 2]) AS rank
-           FROM localities WHERE id IN (SELECT unnest(?::TEXT[]))""",
-        [COUNTRY_ID, list(locality_ids)],
-    ).drop_nulls("scope_id")
-    set_by = query_frame(
-        con,
-        """SELECT t.locality_id AS scope_id, t.indicator, t.target_year, t.percent, t.source, t.confirmed,
-                  l.name AS scope_name, l.level AS scope_level, t.synthetic
-           FROM targets_current t JOIN localities l ON l.id = t.locality_id
-           WHERE t.locality_id IN (SELECT unnest(?::TEXT[]))""",
-        [chain["scope_id"].unique().to_list()],
-    )
-    keys = ["locality_id", "indicator", "target_year"]
-    ranked = (
-        chain.join(set_by, on="scope_id").sort("rank").group_by(keys, maintain_order=True).first()
-    )
-    return ranked.sort(keys).select(list(TARGET_SCHEMA)).cast(TARGET_SCHEMA)  # type: ignore[arg-type]
-
-
-def resolved_targets(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
-    """For each indicator and target year, the target that applies to one locality (applicable_targets)."""
-    return applicable_targets(con, [locality_id]).drop("locality_id")
 
 
 def store_years(con: duckdb.DuckDBPyConnection) -> list[int]:

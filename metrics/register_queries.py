@@ -1,6 +1,6 @@
 """Named queries about units and batches: localities, their lineage, the register lookups of
-the demo, name resolution and imports, and the import history. With queries.py (figures and
-targets) and the store layer, the only modules that hold SQL (tests/test_layers.py)."""
+the demo, name resolution and imports, the units in an area (how complete a sum is), and the
+import history. With queries.py (figures), target_queries.py and the store layer, the only modules that hold SQL (tests/test_layers.py)."""
 
 from __future__ import annotations
 
@@ -130,6 +130,31 @@ def locality_index_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 def communes_in_area(con: duckdb.DuckDBPyConnection, level: str, locality_id: str) -> int:
     """How many communes the register has in a province, an old province or an old district."""
     row = first_row(con, _COMMUNE_COUNTS[level], [locality_id])
+    return int(row[0]) if row else 0
+
+
+def units_by_province(
+    con: duckdb.DuckDBPyConnection, province_ids: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """How many units of each level lie in each current province (the province counts itself):
+    locality_id (the province), unit_level, units_in_area."""
+    where, params = "", list[object]()
+    if province_ids is not None:
+        where, params = " AND province_id IN (SELECT unnest(?::TEXT[]))", [list(province_ids)]
+    return query_frame(
+        con,
+        f"""SELECT province_id AS locality_id, level AS unit_level, count(*) AS units_in_area
+            FROM localities WHERE province_id IS NOT NULL AND level <> 'country'{where}
+            GROUP BY ALL""",
+        params,
+    )
+
+
+def units_under(con: duckdb.DuckDBPyConnection, parent_id: str, level: str) -> int:
+    """How many units of a level have this parent (the old communes of an old district…)."""
+    row = first_row(
+        con, "SELECT count(*) FROM localities WHERE parent_id = ? AND level = ?", [parent_id, level]
+    )
     return int(row[0]) if row else 0
 
 

@@ -173,7 +173,13 @@ def test_chart_downloads_png_and_xlsx(app, tmp_path: Path) -> None:
             browser.close()
     assert Image.open(png).size == (1920, 1080)
     sheet = openpyxl.load_workbook(xlsx).active
-    assert [c.value for c in sheet[1]] == ["Năm", "Tổng số", "Được công nhận", "Tỷ lệ (%)"]
+    assert [c.value for c in sheet[1]] == [
+        "Năm",
+        "Tổng số",
+        "Được công nhận",
+        "Tỷ lệ (%)",
+        "Đơn vị báo cáo",
+    ]
     assert [sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)] == [
         2021,
         2022,
@@ -187,3 +193,4 @@ def test_chart_downloads_png_and_xlsx(app, tmp_path: Path) -> None:
         if p.indicator == "gia_dinh"
     )
     assert sheet.cell(6, 3).value == gd.recognized
+    assert sheet.cell(6, 5).value == "92/96 xã báo cáo" == gd.completeness

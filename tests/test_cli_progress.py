@@ -33,6 +33,9 @@ DOCUMENTED_KEYS = [
     "required_pp_per_year",
     "reporting_communes",
     "communes_in_area",
+    "reporting_units",
+    "units_in_area",
+    "unit_level",
 ]
 
 
@@ -162,3 +165,30 @@ def test_missing_year_exits_2(demo_db):
     res = xhht("progress", "--db", str(demo_db), "--locality", "Quảng Ngãi")
     assert res.returncode == 2
     assert "--year" in res.stderr
+
+
+def test_a_province_summed_from_one_old_district_says_so(demo_db):
+    # Demo store: tỉnh Quảng Ngãi's "Đơn vị học tập cấp tỉnh, cấp huyện (cũ)" for 2023 is
+    # huyện Ia H'Drai's 23/23 alone, one of the province's 23 old districts.
+    args = ["progress", "--db", str(demo_db), "--locality", "Quảng Ngãi", "--year", "2023"]
+    res = xhht(*args, "--indicator", "don_vi_cap_tinh", "--json")
+    assert res.returncode == 0, res.stderr
+    [obj] = json.loads(res.stdout)
+    assert (obj["recognized"], obj["total"], obj["rate_pct"]) == (23, 23, 100.0)
+    assert (obj["reporting_units"], obj["units_in_area"], obj["unit_level"]) == (
+        1,
+        23,
+        "old_district",
+    )
+    assert obj["complete"] is False
+    assert (obj["reporting_communes"], obj["communes_in_area"]) == (None, 96)
+    res = xhht(*args, "--indicator", "don_vi_cap_tinh")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[-1].strip() == "chưa đủ: 1/23 huyện cũ báo cáo"
+    # Commune figures say the same in their own units.
+    [gia_dinh] = json.loads(xhht(*args, "--indicator", "gia_dinh", "--json").stdout)
+    assert gia_dinh["unit_level"] == "commune"
+    assert (gia_dinh["reporting_units"], gia_dinh["units_in_area"]) == (
+        gia_dinh["reporting_communes"],
+        gia_dinh["communes_in_area"],
+    )

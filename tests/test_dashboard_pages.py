@@ -209,3 +209,24 @@ def test_highlighting_a_commune_also_picks_it_for_its_profile() -> None:
     assert not [w for w in at.warning if "Session State" in str(w.value)]
     at.selectbox(key="compare__hl").set_value("").run()
     assert at.selectbox(key="compare__goto").value is None
+
+
+def test_a_partial_figure_says_so_and_is_not_ranked() -> None:
+    # Demo store: tỉnh Quảng Ngãi's "Đơn vị học tập cấp tỉnh" 2023 is huyện Ia H'Drai's alone.
+    cmp = open_page("views/compare.py", loc="VN", ind="don_vi_cap_tinh", year="2023")
+    body = texts(cmp)
+    assert (
+        "1 tỉnh chưa đủ số liệu năm 2023, không xếp hạng, đứng sau các tỉnh được xếp hạng: "
+        "Quảng Ngãi (1/23 huyện cũ báo cáo)"
+    ) in body
+    table = cmp.dataframe[-1].value
+    last = table[table["Tên"] == "Quảng Ngãi"].iloc[0]
+    assert last["Mức đầy đủ"] == "chưa đủ: 1/23 huyện cũ báo cáo"
+    assert list(table["Tên"])[33] == "Quảng Ngãi"  # after the 33 ranked provinces
+    overview = open_page(None, loc="P51", year="2023")
+    assert "⚠ chưa đủ: 1/23 huyện cũ báo cáo" in texts(overview)
+    profile = open_page("views/profile.py", loc="P51", year="2023")
+    assert (
+        "chưa đủ: 1/23 huyện cũ báo cáo năm 2023: Đơn vị học tập cấp tỉnh, cấp huyện (cũ)."
+        in texts(profile)
+    )

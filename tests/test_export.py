@@ -58,7 +58,10 @@ def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> Non
     items = {it.indicator: it for it in progress_for(demo_con, "P51", 2025)}
     gd = items["gia_dinh"]
     summary = "\n".join(_slide_texts(slides[1]))
-    expected_row = f"Gia đình học tập | {fmt_int(gd.recognized)}/{fmt_int(gd.total)} | {fmt_pct(gd.rate_pct)} | 70% (2025)"
+    # 92 of the 96 communes reported in 2025: the counts say the figure is partial.
+    assert gd.partial_note == "chưa đủ: 92/96 xã báo cáo"
+    counts = f"{fmt_int(gd.recognized)}/{fmt_int(gd.total)} (chưa đủ: 92/96 xã báo cáo)"
+    expected_row = f"Gia đình học tập | {counts} | {fmt_pct(gd.rate_pct)} | 70% (2025)"
     assert expected_row in summary
     key_numbers = "\n".join(_slide_texts(slides[2]))
     assert f"Tỷ lệ năm 2025: {fmt_pct(gd.rate_pct)}" in key_numbers
@@ -107,6 +110,7 @@ def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
         "Mục tiêu",
         "Đạt % kế hoạch",
         "Đánh giá tiến độ",
+        "Đơn vị báo cáo",
     ]
     assert ws.freeze_panes == "C5"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
@@ -117,6 +121,7 @@ def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
     assert row[5] == round(gd.rate_pct, 1)
     assert row[6] == 70
     assert row[8] == "► Có tiến bộ nhưng chậm"
+    assert row[9] == "chưa đủ: 92/96 xã báo cáo"
     assert ws["C5"].number_format == "#,##0"
     assert ws.column_dimensions["B"].width > 30
     # One sheet per indicator lists every commune, ranked, with a total row.

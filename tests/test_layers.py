@@ -165,6 +165,7 @@ SQL_MODULES = {
     "snapshot.py",
     "integrity.py",
     "queries.py",
+    "target_queries.py",
     "register_queries.py",
 }
 # registers.py reads the SQLite file that the PyPI register ships (not our store).

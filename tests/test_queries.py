@@ -25,6 +25,7 @@ from small_store import (
 
 from metrics import queries as q
 from metrics import register_queries as rq
+from metrics import target_queries as tq
 from metrics.store_writes import rollback_batch
 
 
@@ -294,7 +295,7 @@ def test_newer_batch_supersedes_and_rollback_restores(con):
 def test_unknown_locality_has_no_figures(con):
     assert q.area_figures(con, "NOPE").height == 0
     assert rq.locality(con, "NOPE") is None
-    assert q.resolved_targets(con, "NOPE").height == 0
+    assert tq.resolved_targets(con, "NOPE").height == 0
 
 
 # --- targets ------------------------------------------------------------------------------------
@@ -312,7 +313,7 @@ def test_resolved_targets_own_then_province_then_nation(con):
     )
     own = {
         r["target_year"]: r
-        for r in q.resolved_targets(con, a).filter(indicator="gia_dinh").iter_rows(named=True)
+        for r in tq.resolved_targets(con, a).filter(indicator="gia_dinh").iter_rows(named=True)
     }
     assert (own[2026]["percent"], own[2026]["scope_level"], own[2026]["source"]) == (
         55.0,
@@ -323,12 +324,12 @@ def test_resolved_targets_own_then_province_then_nation(con):
     assert (own[2030]["percent"], own[2030]["scope_level"]) == (80.0, "country")
     inherited = {
         r["target_year"]: r
-        for r in q.resolved_targets(con, b).filter(indicator="gia_dinh").iter_rows(named=True)
+        for r in tq.resolved_targets(con, b).filter(indicator="gia_dinh").iter_rows(named=True)
     }
     assert (inherited[2026]["percent"], inherited[2026]["scope_level"]) == (68.0, "province")
     assert inherited[2026]["scope_name"] == "Tỉnh Quảng Ngãi"
     # One row per indicator and target year.
-    assert q.resolved_targets(con, b).group_by("indicator", "target_year").len()["len"].max() == 1
+    assert tq.resolved_targets(con, b).group_by("indicator", "target_year").len()["len"].max() == 1
 
 
 # --- properties ---------------------------------------------------------------------------------

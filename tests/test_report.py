@@ -289,7 +289,13 @@ def test_children_ranks_and_status_counts(con, communes):
     provinces = children_progress(con, COUNTRY_ID, 2023, ["gia_dinh"])
     assert provinces.height == 34
     row = provinces.filter(locality_id=QUANG_NGAI).row(0, named=True)
-    assert (row["recognized"], row["total"], row["status"], row["rank"]) == (163, 300, "limited", 1)
+    assert (row["recognized"], row["total"], row["status"]) == (163, 300, "limited")
+    # 3 of its 96 communes reported: a partial sum, not ranked as a whole province.
+    assert (row["rank"], row["ranked_of"], row["partial_note"]) == (
+        None,
+        0,
+        "chưa đủ: 3/96 xã báo cáo",
+    )
 
 
 def test_series_frame(con, communes):

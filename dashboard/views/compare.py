@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t
+from metrics.completeness import PARTIAL_VI, in_ranking_order
 from metrics.figures.comparison import heatmap, ranked_bar
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
@@ -123,6 +124,14 @@ if missing.height:
         f"{missing.height} {what} chưa có số liệu năm {year}, không xếp hạng: "
         + ", ".join(missing["short_name"].to_list())
     )
+partial = keep.filter(pl.col("rate_pct").is_not_null() & pl.col("rank").is_null())
+if partial.height:
+    what = "tỉnh" if is_country else "xã"
+    st.caption(
+        f"{partial.height} {what} {PARTIAL_VI} số liệu năm {year}, không xếp hạng, đứng sau các "
+        f"{what} được xếp hạng: "
+        + ", ".join(f"{n} ({c})" for n, c in partial.select("short_name", "completeness").rows())
+    )
 fig = ranked_bar(
     keep,
     indicator=ind_id,
@@ -132,9 +141,16 @@ fig = ranked_bar(
     lang=lang(),
 )
 rank_table = (
-    keep.sort("rank", nulls_last=True)
+    in_ranking_order(keep)
     .select(
-        "rank", "locality_code", "short_name", "rate_pct", "target_pct", "plan_pct", "status_label"
+        "rank",
+        "locality_code",
+        "short_name",
+        "rate_pct",
+        "target_pct",
+        "plan_pct",
+        "status_label",
+        "partial_note",
     )
     .rename(
         {
@@ -145,6 +161,7 @@ rank_table = (
             "target_pct": "Mục tiêu (%)",
             "plan_pct": "Đạt % kế hoạch",
             "status_label": "Đánh giá tiến độ",
+            "partial_note": "Mức đầy đủ",
         }
     )
 )
@@ -178,7 +195,7 @@ st.caption(t("compare_heatmap_caption"))
 
 st.subheader(f"{t('table_heading')}: {ind_label(ind_id)}")
 table = (
-    keep.sort("rank", nulls_last=True)
+    in_ranking_order(keep)
     .select(
         "rank",
         "locality_code",
@@ -194,6 +211,7 @@ table = (
         "target_pct",
         "plan_pct",
         "status_label",
+        "partial_note",
     )
     .rename(
         {
@@ -211,6 +229,7 @@ table = (
             "target_pct": "Mục tiêu (%)",
             "plan_pct": "Đạt % kế hoạch",
             "status_label": "Đánh giá tiến độ",
+            "partial_note": "Mức đầy đủ",
         }
     )
 )

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, lang, scope_text, status_badge, t
+from metrics.completeness import text_column as completeness_texts
 from metrics.escaping import markdown_literal
 from metrics.figures.comparison import status_map
 from metrics.figures.counts import status_bar
@@ -88,6 +89,8 @@ for i, p in enumerate(items):
             ind_label(p.indicator), fmt_pct(p.rate_pct), delta=delta, label_visibility="collapsed"
         )
         st.caption(f"{fmt_int(p.recognized)}/{fmt_int(p.total)} {ind.count_unit_vi}")
+        if p.partial_note:  # "chưa đủ: 1/23 huyện cũ báo cáo"
+            st.caption(f"⚠ {p.partial_note}")
         if p.target_pct is not None:
             unconfirmed = "" if p.target_confirmed else " (chưa đối chiếu nguyên văn)"
             st.markdown(
@@ -123,8 +126,16 @@ if series.height == 0:
     st.info(t("no_data_any", name=f"{ind_label(ind_id)} — {names[loc]}"))
 else:
     fig = progress_chart(series, item, tg, synthetic=item.synthetic, lang=lang())
-    table = series.select("year", "total", "recognized", "rate_pct").rename(
-        {"year": "Năm", "total": "Tổng số", "recognized": "Được công nhận", "rate_pct": "Tỷ lệ (%)"}
+    table = series.select(
+        "year", "total", "recognized", "rate_pct", completeness_texts(series).alias("reported")
+    ).rename(
+        {
+            "year": "Năm",
+            "total": "Tổng số",
+            "recognized": "Được công nhận",
+            "rate_pct": "Tỷ lệ (%)",
+            "reported": "Đơn vị báo cáo",
+        }
     )
     ui.chart(fig, table, f"{ind_id}_{loc}", key="ov_progress")
     if item.required_pp_per_year:
@@ -153,13 +164,20 @@ if children.height:
         )
         mtable = (
             children.filter(pl.col("indicator") == ind_id)
-            .select("locality_code", "short_name", "rate_pct", "status_label")
+            .select(
+                "locality_code",
+                "short_name",
+                "rate_pct",
+                "status_label",
+                "partial_note",
+            )
             .rename(
                 {
                     "locality_code": "Mã",
                     "short_name": "Tên",
                     "rate_pct": "Tỷ lệ (%)",
                     "status_label": "Đánh giá tiến độ",
+                    "partial_note": "Mức đầy đủ",
                 }
             )
         )
@@ -168,5 +186,4 @@ if children.height:
             mtable,
             f"ban_do_{ind_id}_{loc}_{year}",
             key="ov_map",
-            decimals={"Vĩ độ": 4, "Kinh độ": 4},
         )

@@ -160,6 +160,12 @@ if ref and rec["level"] == "province" and ref.communes_in_area:
     lines.append(
         f"{fmt_int(ref.communes_in_area - (ref.reporting_communes or 0))}/{fmt_int(ref.communes_in_area)} xã chưa báo cáo năm {year}."
     )
+# Any figure summed from units not all of which reported: "chưa đủ: 1/23 huyện cũ báo cáo".
+partial: dict[str, list[str]] = {}
+for p in have:
+    if p.partial_note:
+        partial.setdefault(p.partial_note, []).append(ind_label(p.indicator))
+lines += [f"{note} năm {year}: {', '.join(labels)}." for note, labels in partial.items()]
 if any(p.unplaceable for p in items):
     lines.append(
         "Một phần lịch sử đến từ xã cũ bị chia tách: không gán được vào một xã mới, nên tổng số để trống thay vì đoán."
@@ -178,6 +184,7 @@ summary = pl.DataFrame(
             f"Tỷ lệ {year} (%)": p.rate_pct,
             "Số được công nhận": p.recognized,
             "Tổng số": p.total,
+            "Đơn vị báo cáo": p.completeness,
             "So với năm trước (điểm %)": p.change_pp,
             "Mục tiêu áp dụng (%)": p.target_pct,
             "Năm mục tiêu": p.target_year,

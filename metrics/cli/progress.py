@@ -55,14 +55,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
         notes = []
         if it.rate_pct is None and it.rate_registered_pct is not None:
             notes.append(f"tỷ lệ trên số đăng ký: {fmt_pct(it.rate_registered_pct)}")
-        if (
-            it.reporting_communes is not None
-            and it.communes_in_area
-            and it.reporting_communes < it.communes_in_area
-        ):
-            notes.append(
-                f"{it.communes_in_area - it.reporting_communes}/{it.communes_in_area} xã chưa báo cáo"
-            )
+        if it.partial_note:  # "chưa đủ: 1/23 huyện cũ báo cáo", "chưa đủ: 92/96 xã báo cáo"
+            notes.append(it.partial_note)
         if it.required_pp_per_year:
             notes.append(
                 f"cần tăng {fmt_num(it.required_pp_per_year)} điểm %/năm đến {it.target_year}"

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import polars as pl
 
+from metrics.completeness import PARTIAL_VI
 from metrics.escaping import plotly_literal
 from metrics.figures.style import TARGET, base_layout, finish, no_data_note
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
@@ -30,12 +31,26 @@ def ranked_bar(
     in the text, each child's target marked, and one child highlighted.
 
     `children` is metrics.locality_progress.children_progress (any indicators; this one is kept).
+    A partial figure (its `partial_note`, "chưa đủ: 1/23 huyện cũ báo cáo") is not ranked with
+    the whole ones: its bar comes below them, hatched, with the note in its text.
     """
     ind = registry().by_id(indicator)
-    sub = children.filter(
-        (pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null()
-    ).sort("rate_pct", descending=False)
-    used = ("locality_id", "short_name", "status", "rate_pct", "target_pct", "plan_pct", "year")
+    note = pl.col("partial_note") if "partial_note" in children.columns else pl.lit("")
+    sub = (
+        children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null())
+        .with_columns(note.fill_null("").alias("partial_note"))
+        .sort([pl.col("partial_note") != "", "rate_pct"], descending=[True, False])
+    )
+    used = (
+        "locality_id",
+        "short_name",
+        "status",
+        "rate_pct",
+        "target_pct",
+        "plan_pct",
+        "year",
+        "partial_note",
+    )
     rows = list(sub.select(used).iter_rows(named=True))
     names = [plotly_literal(r["short_name"]) for r in rows]
     colours = [STATUS_STYLE[Status(r["status"])].colour for r in rows]
@@ -50,9 +65,13 @@ def ranked_bar(
             marker={
                 "color": colours,
                 "line": {"width": [ln["width"] for ln in lines], "color": "#000000"},
+                "pattern": {"shape": ["/" if r["partial_note"] else "" for r in rows]},
+                "opacity": [0.55 if r["partial_note"] else 1.0 for r in rows],
             },
             text=[
-                f"{fmt_pct(r['rate_pct'])} {STATUS_STYLE[Status(r['status'])].symbol}" for r in rows
+                f"{fmt_pct(r['rate_pct'])} {STATUS_STYLE[Status(r['status'])].symbol}"
+                + (f" · {r['partial_note']}" if r["partial_note"] else "")
+                for r in rows
             ],
             textposition="outside",
             cliponaxis=False,
@@ -150,36 +169,49 @@ def heatmap(
     lang: str = "vi",
 ) -> go.Figure:
     """Children × indicators coloured by the share of the target reached ("Đạt N% kế hoạch"),
-    with the value as text. Rows ordered by the mean share, weakest at the top."""
+    with the value as text. Rows ordered by the mean share of their whole figures, weakest at
+    the top; a partial figure ("chưa đủ: 1/23 huyện cũ báo cáo") is marked "*" and left out of
+    that order, and a row with only partial figures comes last."""
     reg = registry()
     ids = [
         i for i in (indicators or reg.ids()) if i in set(children["indicator"].unique().to_list())
     ]
-    sub = children.filter(pl.col("indicator").is_in(ids) & pl.col("plan_pct").is_not_null())
+    note = pl.col("partial_note") if "partial_note" in children.columns else pl.lit("")
+    sub = children.filter(
+        pl.col("indicator").is_in(ids) & pl.col("plan_pct").is_not_null()
+    ).with_columns(note.fill_null("").alias("partial_note"))
     ids = [i for i in ids if i in set(sub["indicator"].unique().to_list())]
+    whole = pl.col("plan_pct").filter(pl.col("partial_note") == "")
     order = (
         sub.group_by("locality_id", "short_name")
-        .agg(pl.col("plan_pct").mean().alias("_m"))
-        .sort("_m", descending=False)
+        .agg(whole.mean().alias("_m"))
+        .sort("_m", descending=False, nulls_last=True, maintain_order=True)
     )
     child_ids = order["locality_id"].to_list()
     names = [plotly_literal(n) for n in order["short_name"].to_list()]
     # Only the columns used: iterating all ~50 columns of the children frame cost more than the rest.
     lookup = {
         (r["locality_id"], r["indicator"]): r
-        for r in sub.select("locality_id", "indicator", "plan_pct").iter_rows(named=True)
+        for r in sub.select("locality_id", "indicator", "plan_pct", "partial_note").iter_rows(
+            named=True
+        )
     }
     z: list[list[float | None]] = []
     cells: list[list[str]] = []
+    notes: list[list[str]] = []
     for cid in child_ids:
         zr: list[float | None] = []
         tr: list[str] = []
+        nr: list[str] = []
         for i in ids:
             r = lookup.get((cid, i))
             zr.append(None if r is None else min(float(r["plan_pct"]), PLAN_CAP))
-            tr.append("" if r is None else fmt_num(r["plan_pct"], 0))
+            mark = "*" if r is not None and r["partial_note"] else ""
+            tr.append("" if r is None else fmt_num(r["plan_pct"], 0) + mark)
+            nr.append("" if r is None or not mark else f"<br>{r['partial_note']}")
         z.append(zr)
         cells.append(tr)
+        notes.append(nr)
     xlabels = [reg.by_id(i).label(lang, short=True) for i in ids]
     ylabels = [
         f"▶ {n}" if cid == highlight_id else n for cid, n in zip(child_ids, names, strict=True)
@@ -190,6 +222,7 @@ def heatmap(
             x=xlabels,
             y=ylabels,
             text=cells,
+            customdata=notes,
             texttemplate="%{text}",
             textfont={"size": 10},
             zmin=0,
@@ -201,7 +234,7 @@ def heatmap(
             },
             hovertemplate="%{y} · %{x}<br>"
             + text("fig_of_target", lang, pct="%{text}%")
-            + "<extra></extra>",
+            + "%{customdata}<extra></extra>",
             xgap=1,
             ygap=1,
         )
@@ -209,7 +242,9 @@ def heatmap(
     fig.update_yaxes(autorange="reversed", type="category", tickfont={"size": 11})
     fig.update_xaxes(side="top", type="category", tickangle=-30)
     title = f"{text('fig_plan', lang)} — {locality_name}".strip(" —")
-    base_layout(fig, title, None, synthetic, lang)
+    partial = any(r["partial_note"] for r in lookup.values())
+    subtitle = f"* {PARTIAL_VI}: không đủ đơn vị báo cáo, không xếp thứ tự" if partial else None
+    base_layout(fig, title, subtitle, synthetic, lang)
     fig.update_layout(height=max(320, 20 * len(child_ids) + 200), margin={"t": 160})
     return finish(fig)
 

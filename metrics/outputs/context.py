@@ -10,6 +10,8 @@ import polars as pl
 
 from metrics import queries as q
 from metrics import register_queries as rq
+from metrics import target_queries as tq
+from metrics.completeness import PARTIAL_VI, in_ranking_order
 from metrics.figures.comparison import ranked_bar
 from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_pct
@@ -66,7 +68,7 @@ def indicator_chart(
     con: duckdb.DuckDBPyConnection, ctx: Context, item: IndicatorProgress
 ) -> go.Figure:
     series = series_frame(con, ctx.locality["id"], item.indicator)
-    targets = q.resolved_targets(con, ctx.locality["id"]).filter(
+    targets = tq.resolved_targets(con, ctx.locality["id"]).filter(
         pl.col("indicator") == item.indicator
     )
     fig = progress_chart(series, item, targets, synthetic=False)
@@ -78,14 +80,19 @@ def indicator_chart(
 def ranking_chart(ctx: Context, indicator: str) -> go.Figure:
     assert ctx.children is not None
     sub = ctx.children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null())
+    ordered = in_ranking_order(sub)
+    whole = ordered.filter(pl.col("rank").is_not_null())
+    partial = ordered.filter(pl.col("rank").is_null())
     note = ""
-    if sub.height > 2 * RANK_SHOWN:
-        ordered = sub.sort("rate_pct", descending=True)
-        keep = pl.concat([ordered.head(RANK_SHOWN), ordered.tail(RANK_SHOWN)])
+    if whole.height > 2 * RANK_SHOWN:
         note = (
-            f" · {RANK_SHOWN} đơn vị cao nhất và {RANK_SHOWN} đơn vị thấp nhất trong {sub.height}"
+            f" · {RANK_SHOWN} đơn vị cao nhất và {RANK_SHOWN} đơn vị thấp nhất trong {whole.height}"
         )
-        sub = keep
+        whole = pl.concat([whole.head(RANK_SHOWN), whole.tail(RANK_SHOWN)])
+    if partial.height:  # shown after the ranked ones, never ranked with them
+        note += f" · {partial.height} đơn vị {PARTIAL_VI} số liệu, không xếp hạng"
+        partial = partial.head(RANK_SHOWN)
+    sub = pl.concat([whole, partial])
     fig = ranked_bar(sub, indicator=indicator, locality_name=ctx.name, synthetic=False)
     return for_print(
         fig,
@@ -143,6 +150,7 @@ def summary_rows(ctx: Context) -> list[SummaryRow]:
         SummaryRow(
             label=it.indicator_label,
             counts=f"{fmt_int(it.recognized)}/{fmt_int(it.total)}"
+            + (f" ({it.partial_note})" if it.partial_note else "")
             if it.has_data
             else "chưa có số liệu",
             rate=fmt_pct(it.rate_pct),

@@ -94,6 +94,8 @@ def build_deck(
             + (f" — đạt {fmt_pct(it.plan_pct, 0)} kế hoạch" if it.plan_pct is not None else ""),
             f"Đánh giá tiến độ: {Status(it.status).label(symbol=True)}",
         ]
+        if it.partial_note:
+            key_numbers.append(f"Số liệu {it.partial_note}")
         if it.change_pp is not None:
             key_numbers.append(f"So với năm {year - 1}: {fmt_pp(it.change_pp)}")
         if it.required_pp_per_year:

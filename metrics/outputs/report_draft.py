@@ -12,7 +12,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from metrics import queries as q
+from metrics import target_queries as tq
+from metrics.completeness import PARTIAL_VI, units_text
 from metrics.escaping import without_controls
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import registry
@@ -50,12 +51,9 @@ def indicator_sentence(it: IndicatorProgress, year: int) -> str:
     text += f"; {Status(it.status).label().lower()}"
     if it.required_pp_per_year:
         text += f", cần tăng bình quân {fmt_num(it.required_pp_per_year)} điểm phần trăm mỗi năm để đạt mục tiêu {fmt_pct(it.target_pct, 0)} năm {it.target_year}"
-    if (
-        it.reporting_communes is not None
-        and it.communes_in_area
-        and it.reporting_communes < it.communes_in_area
-    ):
-        text += f" (số liệu của {it.reporting_communes}/{it.communes_in_area} xã đã báo cáo)"
+    if it.partial_note:  # "(chưa đủ: số liệu của 1/23 huyện cũ đã báo cáo)"
+        reported = units_text(it.reporting_units, it.units_in_area, it.unit_level)
+        text += f" ({PARTIAL_VI}: số liệu của {reported} đã báo cáo)"
     return text + "."
 
 
@@ -124,7 +122,7 @@ def build_report(
         cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     doc.add_heading("IV. MỤC TIÊU GIAI ĐOẠN TIẾP THEO", level=2)
-    targets = q.resolved_targets(con, ctx.locality["id"]).filter(pl.col("target_year") > year)
+    targets = tq.resolved_targets(con, ctx.locality["id"]).filter(pl.col("target_year") > year)
     if targets.height == 0:
         doc.add_paragraph("Chưa có mục tiêu cho các năm sau trong kho dữ liệu.")
     for row in targets.sort(["target_year", "indicator"]).iter_rows(named=True):

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from metrics.completeness import completeness_text, in_ranking_order, partial_text
 from metrics.indicators import registry
 from metrics.outputs.cell_safety import safe_text
 from metrics.outputs.context import context
@@ -24,6 +25,7 @@ WORKBOOK_HEADERS = [
     "Mục tiêu",
     "Đạt % kế hoạch",
     "Đánh giá tiến độ",
+    "Đơn vị báo cáo",  # "96/96 xã báo cáo"; a partial figure: "chưa đủ: 1/23 huyện cũ báo cáo"
 ]
 
 
@@ -71,6 +73,7 @@ def build_workbook(
         ws.set_column(2, 4, 13)
         ws.set_column(5, 7, 12)
         ws.set_column(8, 8, 30)
+        ws.set_column(9, 9, 34)
         return row + 2
 
     def write_line(ws, r: int, stt: int, name: str, d: dict) -> None:
@@ -87,6 +90,8 @@ def build_workbook(
             else:
                 ws.write_number(r, c, round(d[k], 1), pct)
         ws.write_string(r, 8, safe_text(Status(d["status"]).label(symbol=True)), text)
+        reported = (d["reporting_units"], d["units_in_area"], d["unit_level"])
+        ws.write_string(r, 9, partial_text(*reported) or completeness_text(*reported), text)
 
     ws = wb.add_worksheet("Tổng hợp")
     r = sheet_header(ws, f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {ctx.name.upper()}")
@@ -100,9 +105,8 @@ def build_workbook(
         ind = reg.by_id(it.indicator)
         ws = wb.add_worksheet(ind.short_vi[:31].replace("/", "-"))
         r = sheet_header(ws, f"{ind.label_vi.upper()} NĂM {year} — {ctx.name.upper()}")
-        sub = ctx.children.filter(pl.col("indicator") == it.indicator).sort(
-            ["rank", "locality_name"], nulls_last=True
-        )
+        # Ranked whole figures first, then the partial ones (unranked), then those without.
+        sub = in_ranking_order(ctx.children.filter(pl.col("indicator") == it.indicator))
         for i, d in enumerate(sub.iter_rows(named=True), start=1):
             write_line(ws, r, i, d["locality_name"], d)
             r += 1

@@ -1,0 +1,113 @@
+"""How complete a sum is: how many of an area's units reported, at the level of the units whose
+reports were summed, and how that is said ("1/23 huyện cũ báo cáo"; docs/method.md, "Mức đầy đủ").
+
+Every figure of an area carries `unit_level`, `reporting_units` and `units_in_area`
+(metrics.queries): a commune's own report is 1/1 xã; a new commune summed from its old communes
+is out of every old commune that lies in it (a split one too: its figures never reach the sum);
+a province is out of all its units of the level used (communes, old communes, old districts, old
+provinces, or itself). A figure is whole when every unit of the area reported; a partial one is
+never ranked as if it were whole.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from metrics.fmt import fmt_int
+
+# The units whose reports make up a figure, as users name them.
+UNIT_WORDS_VI = {
+    "commune": "xã",
+    "old_commune": "xã cũ",
+    "old_district": "huyện cũ",
+    "old_province": "tỉnh cũ",
+    "province": "tỉnh",
+}
+PARTIAL_VI = "chưa đủ"
+
+
+def is_partial(reporting: int | None, in_area: int | None) -> bool:
+    """Some units of the area did not report (or their figures could not be placed)."""
+    return reporting is not None and in_area is not None and reporting < in_area
+
+
+def units_text(reporting: int | None, in_area: int | None, level: str | None) -> str:
+    """ "1/23 huyện cũ"; "" when nothing is known."""
+    if reporting is None or not in_area or level is None:
+        return ""
+    return f"{fmt_int(reporting)}/{fmt_int(in_area)} {UNIT_WORDS_VI[level]}"
+
+
+def completeness_text(reporting: int | None, in_area: int | None, level: str | None) -> str:
+    """ "1/23 huyện cũ báo cáo"; "" when nothing is known."""
+    units = units_text(reporting, in_area, level)
+    return f"{units} báo cáo" if units else ""
+
+
+def partial_text(reporting: int | None, in_area: int | None, level: str | None) -> str:
+    """ "chưa đủ: 1/23 huyện cũ báo cáo" for a partial figure; "" for a whole one."""
+    if not is_partial(reporting, in_area):
+        return ""
+    return f"{PARTIAL_VI}: {completeness_text(reporting, in_area, level)}"
+
+
+def complete_expr() -> pl.Expr:
+    """True when every unit of the area reported; null without a figure."""
+    return pl.col("reporting_units") >= pl.col("units_in_area")
+
+
+def text_column(frame: pl.DataFrame, partial_only: bool = False) -> pl.Series:
+    """completeness_text (or partial_text) of each row of a frame with the three columns."""
+    say = partial_text if partial_only else completeness_text
+    rows = frame.select("reporting_units", "units_in_area", "unit_level").iter_rows()
+    return pl.Series([say(r, n, lv) for r, n, lv in rows], dtype=pl.String)
+
+
+def country_units(provinces: pl.DataFrame, units_per_level: dict[str, int]) -> pl.DataFrame:
+    """The country's completeness per year and indicator, from its provinces' figures.
+
+    When every province's figure is made of units of one level, the country's is too: the units
+    that reported, out of all the country's units of that level (a province with no figure
+    still has units that did not report). When the levels differ, the units are the provinces:
+    those whose figure is whole, out of all provinces."""
+    g = provinces.group_by(["year", "indicator"]).agg(
+        pl.col("unit_level").n_unique().alias("_levels"),
+        pl.col("unit_level").first().alias("_level"),
+        pl.col("reporting_units").sum().alias("_reported"),
+        (pl.col("reporting_units") >= pl.col("units_in_area")).sum().alias("_whole"),
+    )
+    one_level = pl.col("_levels") == 1
+    in_country = pl.col("_level").replace_strict(units_per_level, default=0, return_dtype=pl.Int64)
+    return g.select(
+        "year",
+        "indicator",
+        pl.when(one_level).then(pl.col("_level")).otherwise(pl.lit("province")).alias("unit_level"),
+        pl.when(one_level)
+        .then(pl.col("_reported"))
+        .otherwise(pl.col("_whole"))
+        .cast(pl.Int64)
+        .alias("reporting_units"),
+        pl.when(one_level)
+        .then(in_country)
+        .otherwise(pl.lit(units_per_level.get("province", 0)))
+        .cast(pl.Int64)
+        .alias("units_in_area"),
+    )
+
+
+def in_ranking_order(children: pl.DataFrame) -> pl.DataFrame:
+    """Children (locality_progress.children_progress) as a ranking lists them: the whole
+    figures by rank, then the partial ones (unranked) by rate, then those without a rate."""
+    group = (
+        pl.when(pl.col("rank").is_not_null())
+        .then(0)
+        .when(pl.col("rate_pct").is_not_null())
+        .then(1)
+        .otherwise(2)
+    )
+    return children.sort(
+        [group, "rank", "rate_pct", "locality_name"],
+        descending=[False, False, True, False],
+        nulls_last=True,
+        maintain_order=True,
+    )
