@@ -127,18 +127,23 @@ def test_nothing_is_shown_before_sign_in_then_the_sign_in_lasts(
 def test_a_sign_in_ends_when_its_time_is_up(store: Path, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    accounts = _accounts(tmp_path, require_login_to_view=True, session_hours=0.001)  # 3,6 s
+    accounts = _accounts(
+        tmp_path, require_login_to_view=True, session_hours=0.01
+    )  # 36 s: long enough to see it hold on a busy machine
     with streamlit_server(store, XHHT_ACCOUNTS=str(accounts)) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             page.goto(f"{url}/dang-nhap?next=/method")
-            assert "kéo dài 0,001 giờ" in page.inner_text("body")
+            assert "kéo dài 0,01 giờ" in page.inner_text("body")
             _sign_in(page)
             page.wait_for_url("**/method**", timeout=30_000)
             _settle(page)
             assert page.get_by_role("heading", name=GATE).count() == 0
-            time.sleep(5)
+            expires = next(
+                c["expires"] for c in page.context.cookies() if c["name"] == "xhht_session"
+            )
+            time.sleep(max(0.0, expires - time.time()) + 1)
             page.reload()  # the cookie is past its max-age (and the token past its own, see test_auth)
             _settle(page)
             assert page.get_by_role("heading", name=GATE).count() == 1
