@@ -3,7 +3,6 @@ charts with their data and downloads one click away."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -17,6 +16,7 @@ from dashboard.i18n import scope_text, t
 from metrics.fmt import fmt_num, fmt_pct
 from metrics.locality_progress import IndicatorProgress
 from metrics.outputs.cell_safety import csv_bytes
+from metrics.text import file_stem
 
 
 def store_key() -> data.StoreKey:
@@ -75,10 +75,6 @@ def pick(
     return value
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or "bieu_do"
-
-
 def to_pandas_vi(frame: pl.DataFrame, decimals: dict[str, int] | None = None) -> Any:
     """A pandas Styler that shows numbers the Vietnamese way but sorts on the values; a missing
     value shows as "–", never "None"."""
@@ -130,7 +126,7 @@ def chart(
             st.dataframe(to_pandas_vi(table, decimals), hide_index=True)
         else:
             st.caption("–")
-        slug = _slug(name)
+        slug = file_stem(name)
         downloads: list[tuple[str, Callable[[], bytes], str, str]] = [
             (t("download_csv"), lambda: csv_bytes(table), "csv", "text/csv"),
             (

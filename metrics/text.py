@@ -62,3 +62,10 @@ def marked_key(text: str) -> str:
     """Compact comparison key that keeps the marks: "Ba Tơ" ≠ "Ba Tô", while "Hoà" = "Hòa"
     (where the tone sits) and Đăk = Đắk = Dak (as key() has them) still meet."""
     return "".join(_marked_word(w) for w in marked_words(text))
+
+
+def file_stem(*parts: object) -> str:
+    """A file name people can read and every system accepts: the parts in ASCII without tone
+    marks, joined by "_" ("XHHT", "Quảng Ngãi", 2025 → "XHHT_Quang_Ngai_2025"). Names, not ids."""
+    words = [re.sub(r"[^A-Za-z0-9]+", "_", strip_marks(nfc(str(p)))).strip("_") for p in parts]
+    return "_".join(w for w in words if w) or "xhht"

@@ -138,6 +138,7 @@ def test_export_page_makes_a_workbook(app, tmp_path: Path) -> None:
             with page.expect_download() as info:
                 button.click()
             path = tmp_path / "qn.xlsx"
+            assert info.value.suggested_filename == "XHHT_Quang_Ngai_2025.xlsx"  # place and year
             info.value.save_as(path)
             page.screenshot(path=str(ARTIFACTS / "xuat_bao_cao.png"), full_page=True)
         finally:
@@ -164,6 +165,7 @@ def test_chart_downloads_png_and_xlsx(app, tmp_path: Path) -> None:
             with page.expect_download(timeout=60_000) as png_info:
                 page.get_by_role("button", name="Ảnh PNG", exact=True).first.click()
             png = tmp_path / "chart.png"
+            assert png_info.value.suggested_filename == "gia_dinh_Quang_Ngai_2025.png"
             png_info.value.save_as(png)
             with page.expect_download(timeout=60_000) as xlsx_info:
                 page.get_by_role("button", name="Số liệu (XLSX)").first.click()

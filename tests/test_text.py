@@ -79,3 +79,12 @@ def test_different_names_keep_different_keys() -> None:
     # The "dac" → "dak" variant applies to the whole word only.
     assert fold("Đắc Sơn") == "dak son"
     assert fold("Dacson") == "dacson"
+
+
+def test_file_stem_names_files_by_place_and_year_in_plain_ascii() -> None:
+    from metrics.text import file_stem
+
+    assert file_stem("XHHT", "Quảng Ngãi", 2025) == "XHHT_Quang_Ngai_2025"
+    assert file_stem("gia_dinh", "Xã Đăk Long", 2025) == "gia_dinh_Xa_Dak_Long_2025"
+    assert file_stem("xep_hang", "Ia H'Drai (cũ)", 2023) == "xep_hang_Ia_H_Drai_cu_2023"
+    assert file_stem("", "///") == "xhht"

@@ -12,6 +12,7 @@ from metrics.completeness import PARTIAL_VI, in_ranking_order
 from metrics.figures.comparison import heatmap, ranked_bar
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
+from metrics.text import file_stem
 
 PAGE = "compare"
 key = ui.store_key()
@@ -170,7 +171,11 @@ rank_table = (
     )
 )
 ui.chart(
-    fig, rank_table, f"xep_hang_{ind_id}_{loc}_{year}", key=f"{PAGE}__rank_chart", on_select="rerun"
+    fig,
+    rank_table,
+    file_stem("xep_hang", ind_id, names[loc], year),
+    key=f"{PAGE}__rank_chart",
+    on_select="rerun",
 )
 if not is_country:
     st.caption(t("compare_bar_hint"))
@@ -191,7 +196,7 @@ hm_table = (
 ui.chart(
     hfig,
     hm_table,
-    f"ban_do_nhiet_{loc}_{year}",
+    file_stem("ban_do_nhiet", names[loc], year),
     key=f"{PAGE}__heatmap",
     decimals=dict.fromkeys(hm_table.columns[1:], 0),
 )
@@ -241,7 +246,7 @@ st.dataframe(ui.to_pandas_vi(table, {"Đạt % kế hoạch": 0}), hide_index=Tr
 st.download_button(
     t("download_csv"),
     data=lambda: csv_bytes(table),
-    file_name=f"so_sanh_{ind_id}_{loc}_{year}.csv",
+    file_name=file_stem("so_sanh", ind_id, names[loc], year) + ".csv",
     mime="text/csv",
     key=f"{PAGE}__table_csv",
     on_click="ignore",

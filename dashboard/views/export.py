@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import t
+from metrics.text import file_stem
 
 PAGE = "export"
 key = ui.store_key()
@@ -49,7 +50,7 @@ st.caption(
 )
 if not data.export_available():
     st.warning(data.export_unavailable_reason(), icon=":material/warning:")
-slug = f"xhht_{target}_{year}"
+slug = file_stem("XHHT", label, year)  # XHHT_Quang_Ngai_2025.pptx
 docs = {
     "pptx": (
         "Bộ trình chiếu (.pptx)",

@@ -16,6 +16,7 @@ from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 from metrics.progress import Status
+from metrics.text import file_stem
 
 PAGE = "overview"
 key = ui.store_key()
@@ -137,7 +138,7 @@ else:
             "reported": "Đơn vị báo cáo",
         }
     )
-    ui.chart(fig, table, f"{ind_id}_{loc}", key="ov_progress")
+    ui.chart(fig, table, file_stem(ind_id, names[loc], year), key="ov_progress")
     if item.required_pp_per_year:
         st.caption(
             f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm phần trăm mỗi năm để đạt mục tiêu {item.target_year}."
@@ -156,7 +157,7 @@ if children.height:
                 "Số lượng": list(counts.values()),
             }
         )
-        ui.chart(sfig, stable, f"trang_thai_{ind_id}_{loc}_{year}", key="ov_status")
+        ui.chart(sfig, stable, file_stem("trang_thai", ind_id, names[loc], year), key="ov_status")
     with right:
         st.subheader(t("map_heading_country") if is_country else t("map_heading"))
         mfig = status_map(
@@ -184,6 +185,6 @@ if children.height:
         ui.chart(
             mfig,
             mtable,
-            f"ban_do_{ind_id}_{loc}_{year}",
+            file_stem("ban_do", ind_id, names[loc], year),
             key="ov_map",
         )

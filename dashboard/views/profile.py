@@ -17,6 +17,7 @@ from metrics.name_parts import lower_type
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
 from metrics.resolve import Purpose
+from metrics.text import file_stem
 
 PAGE = "profile"
 K_PROV, K_COM, K_OD = f"{PAGE}__prov", f"{PAGE}__com", f"{PAGE}__od"
@@ -238,7 +239,7 @@ if ahead.height and not legacy:
     st.download_button(
         t("download_csv"),
         data=lambda: csv_bytes(ahead_table),
-        file_name=f"muc_tieu_phia_truoc_{loc}_{year}.csv",
+        file_name=file_stem("muc_tieu_phia_truoc", rec["name"], year) + ".csv",
         mime="text/csv",
         key=f"{PAGE}__ahead_csv",
         on_click="ignore",
@@ -264,7 +265,7 @@ with left:
     table = s.select("year", "total", "recognized", "rate_pct").rename(
         {"year": "Năm", "total": "Tổng số", "recognized": "Được công nhận", "rate_pct": "Tỷ lệ (%)"}
     )
-    ui.chart(fig, table, f"{ind_id}_{loc}", key=f"{PAGE}__progress")
+    ui.chart(fig, table, file_stem(ind_id, rec["name"], year), key=f"{PAGE}__progress")
 with right, st.container(border=True):
     st.markdown(f"**{ind_label(ind_id)} — {year}**")
     if item.has_data:
@@ -322,7 +323,7 @@ if lv_inds:
                     {lv.id: lv.label_vi for lv in reg.level}, return_dtype=pl.String
                 )
             ).rename({"year": "Năm", "level": "Mức", "count": "Số lượng"})
-            ui.chart(lfig, lt, f"xep_loai_{li}_{loc}", key=f"{PAGE}__levels_{li}")
+            ui.chart(lfig, lt, file_stem("xep_loai", li, rec["name"]), key=f"{PAGE}__levels_{li}")
 
 st.subheader(t("sources_heading"))
 src_rows = [
