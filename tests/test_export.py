@@ -45,14 +45,22 @@ def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> Non
     prs = Presentation(str(deck_qn))
     assert prs.slide_width / prs.slide_height == pytest.approx(16 / 9, rel=1e-3)
     slides = list(prs.slides)
-    # title, summary, 11 indicators, status counts, 5 rankings, sources
-    assert len(slides) == 20
+    # title, summary, the 10 indicators with a 2025 figure, status counts, 5 rankings, sources:
+    # Đơn vị học tập cấp tỉnh, cấp huyện (cũ) has no 2025 figure here, so no slide.
+    shown = [it for it in progress_for(demo_con, "P51", 2025) if it.has_data]
+    assert [it.indicator for it in progress_for(demo_con, "P51", 2025) if not it.has_data] == [
+        "don_vi_cap_tinh"
+    ]
+    assert len(slides) == 2 + len(shown) + 1 + 5 + 1 == 19
     titles = [_slide_texts(s)[0] for s in slides]
     assert titles[0] == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025"
     assert titles[1] == "Tổng hợp các chỉ tiêu năm 2025 — Tỉnh Quảng Ngãi"
     assert titles[2] == "Gia đình học tập"
-    assert titles[13] == "Số xã, phường theo mức độ đạt mục tiêu, năm 2025"
-    assert titles[14] == "Xếp hạng các xã, phường: Gia đình học tập"
+    assert titles[2 : 2 + len(shown)] == [it.indicator_label for it in shown]
+    assert titles[12] == "Số xã, phường theo đánh giá tiến độ, năm 2025"
+    # Titles are the layouts' title placeholders: PowerPoint's outline lists every slide.
+    assert all(s.shapes.title is not None and s.shapes.title.text == t for s, t in zip(slides, titles))
+    assert titles[13] == "Xếp hạng các xã, phường: Gia đình học tập"
     assert titles[-1] == "Nguồn số liệu và căn cứ"
 
     items = {it.indicator: it for it in progress_for(demo_con, "P51", 2025)}
@@ -69,7 +77,7 @@ def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> Non
     # Every slide says the data is illustrative; every chart slide carries a picture.
     for slide in slides:
         assert any("Dữ liệu minh họa" in t for t in _slide_texts(slide))
-    assert sum(1 for s in slides[2:13] for sh in s.shapes if sh.shape_type == 13) == 11  # PICTURE
+    assert sum(1 for s in slides[2:12] for sh in s.shapes if sh.shape_type == 13) == 10  # PICTURE
     runs = [
         r
         for s in slides
@@ -86,7 +94,8 @@ def test_commune_deck_has_no_ranking(demo_con, tmp_path: Path) -> None:
     out = tmp_path / "dl.pptx"
     n = deck.build_deck(demo_con, "X23368", 2025, out)
     prs = Presentation(str(out))
-    assert n == len(prs.slides) == 14  # title, summary, 11 indicators, sources
+    with_figures = [it for it in progress_for(demo_con, "X23368", 2025) if it.has_data]
+    assert n == len(prs.slides) == 2 + len(with_figures) + 1  # title, summary, indicators, sources
     assert _slide_texts(prs.slides[0])[1] == "Xã Đăk Long"
 
 

@@ -21,7 +21,7 @@ from metrics.locality_progress import (
     progress_for,
     series_frame,
 )
-from metrics.outputs.images import ExportError, export_server, for_print
+from metrics.outputs.images import HEIGHT, WIDTH, ExportError, export_server, for_print
 
 RANK_SHOWN = 15  # on a slide: the 15 highest and the 15 lowest; the workbook has them all
 
@@ -65,8 +65,13 @@ def _children_source(ctx: Context) -> str:
 
 
 def indicator_chart(
-    con: duckdb.DuckDBPyConnection, ctx: Context, item: IndicatorProgress
+    con: duckdb.DuckDBPyConnection,
+    ctx: Context,
+    item: IndicatorProgress,
+    size: tuple[int, int] = (WIDTH, HEIGHT),
 ) -> go.Figure:
+    """The indicator's chart laid out for print at `size` pixels; the type stays the same size,
+    so a smaller canvas (the deck's 1280×720) shows it larger on the page."""
     series = series_frame(con, ctx.locality["id"], item.indicator)
     targets = tq.resolved_targets(con, ctx.locality["id"]).filter(
         pl.col("indicator") == item.indicator
@@ -74,7 +79,14 @@ def indicator_chart(
     fig = progress_chart(series, item, targets, synthetic=False)
     scope = f" · mục tiêu cấp {item.target_scope}" if item.target_scope else ""
     subtitle = f"{ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{scope}"
-    return for_print(fig, source=_sources_text(item), synthetic=ctx.synthetic, subtitle=subtitle)
+    return for_print(
+        fig,
+        source=_sources_text(item),
+        synthetic=ctx.synthetic,
+        subtitle=subtitle,
+        width=size[0],
+        height=size[1],
+    )
 
 
 def ranking_chart(ctx: Context, indicator: str) -> go.Figure:

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
@@ -20,6 +21,8 @@ from metrics.outputs.images import HEIGHT, SYNTHETIC_LINE, export_server
 from metrics.progress import Status
 
 SLIDE_FONT = "Arial"  # present on the users' machines; Liberation Sans stands in for it here
+TITLE_ONLY = 5  # python-pptx's default template: "Title Only"
+SLIDE_CHART = (1280, 720)
 MAIN_RANKED = ("gia_dinh", "dong_ho", "cong_dong_thon", "don_vi", "cong_dan_nguoi_lon")
 
 
@@ -32,19 +35,13 @@ def build_deck(
     server.start()  # before any slide: without a browser the user learns it at once
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
-    blank = prs.slide_layouts[6]
-
     # 1. Title
-    s = prs.slides.add_slide(blank)
-    _textbox(
-        s,
-        0.8,
-        2.0,
-        11.7,
-        1.5,
-        [f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year}"],
+    s = _titled(
+        prs,
+        f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year}",
+        top=2.0,
+        height=1.5,
         size=36,
-        bold=True,
         colour="1F5FA8",
     )
     _textbox(s, 0.8, 3.4, 11.7, 1.0, [ctx.name], size=28)
@@ -61,25 +58,17 @@ def build_deck(
     _footer(s, ctx)
 
     # 2. Summary table
-    s = prs.slides.add_slide(blank)
-    _textbox(
-        s,
-        0.4,
-        0.25,
-        12.5,
-        0.8,
-        [f"Tổng hợp các chỉ tiêu năm {year} — {ctx.name}"],
-        size=26,
-        bold=True,
-    )
+    s = _titled(prs, f"Tổng hợp các chỉ tiêu năm {year} — {ctx.name}")
     _summary_table(s, ctx)
     _footer(s, ctx)
 
     # 3. One slide per indicator
     for it in ctx.items:
-        s = prs.slides.add_slide(blank)
-        _textbox(s, 0.4, 0.25, 12.5, 0.8, [it.indicator_label], size=26, bold=True)
-        png = server.image_bytes(indicator_chart(con, ctx, it), "png")
+        if not it.has_data:
+            continue  # no figure that year: nothing to show a conference (the summary says so)
+        s = _titled(prs, it.indicator_label)
+        # A 1280×720 canvas with the print layout's type: text half as large again on the slide.
+        png = server.image_bytes(indicator_chart(con, ctx, it, size=SLIDE_CHART), "png")
         s.shapes.add_picture(io.BytesIO(png), Inches(0.3), Inches(1.25), width=Inches(10.2))
         target = (
             f"{fmt_pct(it.target_pct, 0)} ({it.target_year})"
@@ -107,28 +96,17 @@ def build_deck(
 
     # 4. How many communes (or provinces) are in each status, per indicator
     if ctx.children is not None:
-        s = prs.slides.add_slide(blank)
         who = "xã, phường" if ctx.locality["level"] == "province" else "tỉnh, thành phố"
-        _textbox(
-            s,
-            0.4,
-            0.25,
-            12.5,
-            0.8,
-            [f"Số {who} theo mức độ đạt mục tiêu, năm {year}"],
-            size=26,
-            bold=True,
-        )
+        s = _titled(prs, f"Số {who} theo đánh giá tiến độ, năm {year}")
         _status_table(s, ctx)
         _footer(s, ctx)
 
     # 5. Rankings of the communes (or provinces)
     if ctx.children is not None:
         for ind in MAIN_RANKED:
-            s = prs.slides.add_slide(blank)
             label = registry().by_id(ind).label_vi
             who = "các xã, phường" if ctx.locality["level"] == "province" else "các tỉnh, thành phố"
-            _textbox(s, 0.4, 0.25, 12.5, 0.8, [f"Xếp hạng {who}: {label}"], size=26, bold=True)
+            s = _titled(prs, f"Xếp hạng {who}: {label}")
             fig = ranking_chart(ctx, ind)
             fig.update_layout(height=max(HEIGHT, fig.layout.height or HEIGHT))
             png = server.image_bytes(fig, "png")
@@ -136,14 +114,42 @@ def build_deck(
             _footer(s, ctx)
 
     # 6. Sources
-    s = prs.slides.add_slide(blank)
-    _textbox(s, 0.4, 0.25, 12.5, 0.8, ["Nguồn số liệu và căn cứ"], size=26, bold=True)
+    s = _titled(prs, "Nguồn số liệu và căn cứ")
     lines = sorted({src for it in ctx.items for src in it.sources})
     lines += sorted({f"Mục tiêu: {it.target_source}" for it in ctx.items if it.target_source})
     _textbox(s, 0.5, 1.2, 12.3, 5.6, [f"• {x}" for x in lines[:18]] or ["• Chưa có nguồn"], size=13)
     _footer(s, ctx)
     prs.save(str(out) if isinstance(out, Path) else out)
     return len(prs.slides)
+
+
+def _titled(
+    prs,
+    title: str,
+    *,
+    top: float = 0.25,
+    height: float = 0.8,
+    size: int = 26,
+    colour: str | None = None,
+):
+    """A slide whose title is the layout's title placeholder (so it shows in PowerPoint's
+    outline and navigation), placed and set in the deck's type."""
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
+    ph = slide.shapes.title
+    ph.left, ph.top = Inches(0.4), Inches(top)
+    ph.width, ph.height = Inches(12.5), Inches(height)
+    tf = ph.text_frame
+    tf.word_wrap = True
+    tf.text = title
+    for p in tf.paragraphs:
+        p.alignment = PP_ALIGN.LEFT
+        for run in p.runs:
+            run.font.size = Pt(size)
+            run.font.name = SLIDE_FONT
+            run.font.bold = True
+            if colour:
+                run.font.color.rgb = RGBColor.from_string(colour)
+    return slide
 
 
 def _textbox(
