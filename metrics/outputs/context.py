@@ -52,8 +52,10 @@ def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Cont
 
 
 def _sources_text(item: IndicatorProgress) -> str:
-    text = "; ".join(item.sources) if item.sources else "số liệu trong kho"
-    return text if len(text) < 160 else text[:157] + "…"
+    """The reports behind a figure; the demo's own source line is left out, since the image
+    carries the demo mark once already (for_print)."""
+    real = [s for s in item.sources if not s.startswith("Dữ liệu minh họa")]
+    return "; ".join(real) if real else "số liệu trong kho"
 
 
 def _children_source(ctx: Context) -> str:
@@ -69,9 +71,11 @@ def indicator_chart(
     ctx: Context,
     item: IndicatorProgress,
     size: tuple[int, int] = (WIDTH, HEIGHT),
+    demo_mark: bool = True,
 ) -> go.Figure:
     """The indicator's chart laid out for print at `size` pixels; the type stays the same size,
-    so a smaller canvas (the deck's 1280×720) shows it larger on the page."""
+    so a smaller canvas (the deck's 1280×720) shows it larger on the page. `demo_mark=False`
+    where the page around it (a slide's footer) already says the data is illustrative."""
     series = series_frame(con, ctx.locality["id"], item.indicator)
     targets = tq.resolved_targets(con, ctx.locality["id"]).filter(
         pl.col("indicator") == item.indicator
@@ -82,14 +86,15 @@ def indicator_chart(
     return for_print(
         fig,
         source=_sources_text(item),
-        synthetic=ctx.synthetic,
+        synthetic=ctx.synthetic and demo_mark,
         subtitle=subtitle,
         width=size[0],
         height=size[1],
     )
 
 
-def ranking_chart(ctx: Context, indicator: str) -> go.Figure:
+def ranking_chart(ctx: Context, indicator: str, demo_mark: bool = True) -> go.Figure:
+    """The 15 highest and 15 lowest (of many) for a slide; partial figures after, unranked."""
     assert ctx.children is not None
     sub = ctx.children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null())
     ordered = in_ranking_order(sub)
@@ -109,7 +114,7 @@ def ranking_chart(ctx: Context, indicator: str) -> go.Figure:
     return for_print(
         fig,
         source=_children_source(ctx),
-        synthetic=ctx.synthetic,
+        synthetic=ctx.synthetic and demo_mark,
         subtitle=f"{ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{note}",
     )
 

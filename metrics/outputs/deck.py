@@ -39,6 +39,7 @@ def build_deck(
     s = _titled(
         prs,
         f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year}",
+        left=0.8,
         top=2.0,
         height=1.5,
         size=36,
@@ -67,8 +68,11 @@ def build_deck(
         if not it.has_data:
             continue  # no figure that year: nothing to show a conference (the summary says so)
         s = _titled(prs, it.indicator_label)
-        # A 1280×720 canvas with the print layout's type: text half as large again on the slide.
-        png = server.image_bytes(indicator_chart(con, ctx, it, size=SLIDE_CHART), "png")
+        # A 1280×720 canvas with the print layout's type: text half as large again on the slide;
+        # the demo mark once, in the slide's footer.
+        png = server.image_bytes(
+            indicator_chart(con, ctx, it, size=SLIDE_CHART, demo_mark=False), "png"
+        )
         s.shapes.add_picture(io.BytesIO(png), Inches(0.3), Inches(1.25), width=Inches(10.2))
         target = (
             f"{fmt_pct(it.target_pct, 0)} ({it.target_year})"
@@ -107,7 +111,7 @@ def build_deck(
             label = registry().by_id(ind).label_vi
             who = "các xã, phường" if ctx.locality["level"] == "province" else "các tỉnh, thành phố"
             s = _titled(prs, f"Xếp hạng {who}: {label}")
-            fig = ranking_chart(ctx, ind)
+            fig = ranking_chart(ctx, ind, demo_mark=False)  # the slide footer says it
             fig.update_layout(height=max(HEIGHT, fig.layout.height or HEIGHT))
             png = server.image_bytes(fig, "png")
             s.shapes.add_picture(io.BytesIO(png), Inches(0.3), Inches(1.2), height=Inches(5.8))
@@ -127,6 +131,7 @@ def _titled(
     prs,
     title: str,
     *,
+    left: float = 0.4,
     top: float = 0.25,
     height: float = 0.8,
     size: int = 26,
@@ -136,7 +141,7 @@ def _titled(
     outline and navigation), placed and set in the deck's type."""
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
     ph = slide.shapes.title
-    ph.left, ph.top = Inches(0.4), Inches(top)
+    ph.left, ph.top = Inches(left), Inches(top)
     ph.width, ph.height = Inches(12.5), Inches(height)
     tf = ph.text_frame
     tf.word_wrap = True

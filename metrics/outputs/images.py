@@ -45,9 +45,13 @@ def for_print(
     out.update_layout(title={"x": 0.01})
     out.update_yaxes(tickfont={"size": 18}, title={"standoff": 18})
     out.update_xaxes(tickfont={"size": 20})
-    footer = f"Nguồn: {plotly_literal(source)}"
+    # One line of source, cut to what the canvas holds at 18 px type (≈11 px a character), and
+    # the demo mark on a line of its own: nothing runs past the image's edge.
+    room = max(20, width // 11 - len("Nguồn: "))
+    shown = source if len(source) <= room else source[: room - 1] + "…"
+    footer = f"Nguồn: {plotly_literal(shown)}"
     if synthetic:
-        footer += f"   ·   {SYNTHETIC_LINE}"
+        footer += f"<br>{SYNTHETIC_LINE}"
     out.add_annotation(
         text=footer,
         xref="paper",
