@@ -15,6 +15,7 @@ from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 from metrics.progress import Status
+from metrics.table_columns import shown_table
 
 PAGE = "overview"
 key = ui.store_key()
@@ -123,9 +124,7 @@ if series.height == 0:
     st.info(t("no_data_any", name=f"{ind_label(ind_id)} — {names[loc]}"))
 else:
     fig = progress_chart(series, item, tg, synthetic=item.synthetic, lang=lang())
-    table = series.select("year", "total", "recognized", "rate_pct").rename(
-        {"year": "Năm", "total": "Tổng số", "recognized": "Được công nhận", "rate_pct": "Tỷ lệ (%)"}
-    )
+    table = shown_table(series, ["year", "total", "recognized", "rate_pct"], lang())
     ui.chart(fig, table, f"{ind_id}_{loc}", key="ov_progress")
     if item.required_pp_per_year:
         st.caption(
@@ -139,11 +138,15 @@ if children.height:
         st.subheader(t("status_heading", children=child_word))
         counts = data.status_counts(children, ind_id)
         sfig = status_bar(counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
-        stable = pl.DataFrame(
-            {
-                "Đánh giá tiến độ": [Status(s).label(lang(), symbol=True) for s in counts],
-                "Số lượng": list(counts.values()),
-            }
+        stable = shown_table(
+            pl.DataFrame(
+                {
+                    "status_label": [Status(s).label(lang(), symbol=True) for s in counts],
+                    "count": list(counts.values()),
+                }
+            ),
+            ["status_label", "count"],
+            lang(),
         )
         ui.chart(sfig, stable, f"trang_thai_{ind_id}_{loc}_{year}", key="ov_status")
     with right:
@@ -151,24 +154,13 @@ if children.height:
         mfig = status_map(
             children, indicator=ind_id, locality_name=names[loc], synthetic=synthetic, lang=lang()
         )
-        mtable = (
-            children.filter(pl.col("indicator") == ind_id)
-            .select("locality_code", "short_name", "rate_pct", "status_label", "lat", "lon")
-            .rename(
-                {
-                    "locality_code": "Mã",
-                    "short_name": "Tên",
-                    "rate_pct": "Tỷ lệ (%)",
-                    "status_label": "Đánh giá tiến độ",
-                    "lat": "Vĩ độ",
-                    "lon": "Kinh độ",
-                }
-            )
+        mtable = shown_table(
+            children.filter(pl.col("indicator") == ind_id).with_columns(
+                pl.col("status")
+                .replace_strict({s.value: s.label(lang(), symbol=True) for s in Status})
+                .alias("status_label")
+            ),
+            ["locality_code", "short_name", "rate_pct", "status_label", "lat", "lon"],
+            lang(),
         )
-        ui.chart(
-            mfig,
-            mtable,
-            f"ban_do_{ind_id}_{loc}_{year}",
-            key="ov_map",
-            decimals={"Vĩ độ": 4, "Kinh độ": 4},
-        )
+        ui.chart(mfig, mtable, f"ban_do_{ind_id}_{loc}_{year}", key="ov_map")
