@@ -265,7 +265,7 @@ def rollback(key: StoreKey, batch_id: int, who: auth.Principal) -> str | None:
             refusal = auth.rollback_refusal(who, batch_id, rq.batch_provinces(con, batch_id))
             if refusal:
                 return refusal
-            rollback_batch(con, batch_id)
+            rollback_batch(con, batch_id, user=who.name)
     except StoreError as exc:
         return str(exc)
     _reload(key)

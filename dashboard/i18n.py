@@ -53,6 +53,11 @@ SCOPE_EN = {
 }
 
 
+def scope_names() -> dict[str, str]:
+    """Who set a target, as a table column says it: "quốc gia" / "national"."""
+    return {k: (v if lang() == "en" else k) for k, v in SCOPE_EN.items()}
+
+
 def scope_text(scope: str | None) -> str:
     """ "mục tiêu quốc gia" / "national target"."""
     if scope is None:

@@ -13,9 +13,11 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import scope_text, t
-from metrics.fmt import fmt_num, fmt_pct
+from metrics.escaping import markdown_literal
+from metrics.fmt import DASH, fmt_int, fmt_pct
 from metrics.locality_progress import IndicatorProgress
 from metrics.outputs.cell_safety import csv_bytes
+from metrics.table_columns import Kind, ShownTable, cell_text
 from metrics.text import file_stem
 
 
@@ -75,41 +77,52 @@ def pick(
     return value
 
 
-def to_pandas_vi(frame: pl.DataFrame, decimals: dict[str, int] | None = None) -> Any:
-    """A pandas Styler that shows numbers the Vietnamese way but sorts on the values; a missing
-    value shows as "–", never "None"."""
-    frame = frame.with_columns(
-        pl.col(c).cast(pl.String).fill_null("–")
-        for c, dtype in zip(frame.columns, frame.dtypes, strict=True)
-        if dtype in (pl.Null, pl.String)
+def styled(shown: ShownTable) -> Any:
+    """A pandas Styler that shows each cell as its column's kind reads (metrics.table_columns)
+    but sorts on the values."""
+    shows = {c: _shows(k) for c, k in shown.kinds.items()}
+    return shown.frame.to_pandas().style.format(shows)
+
+
+def _shows(kind: Kind) -> Callable[[Any], str]:
+    return lambda value: cell_text(None if pd.isna(value) else value, kind)
+
+
+def table(
+    shown: ShownTable, *, height: int | Literal["auto"] = "auto", pin: str | None = None
+) -> None:
+    """A sortable table: numbers the Vietnamese way, years as years, "–" for a missing value
+    (the grid's placeholder; it would say "None"). The grid sorts a missing value first, so a
+    page keeps rows without figures out of it and names them below (`left_out`)."""
+    st.dataframe(
+        styled(shown),
+        hide_index=True,
+        height=height,
+        placeholder=DASH,
+        column_config={pin: st.column_config.Column(pinned=True)} if pin else None,
     )
-    pdf = frame.to_pandas()
-    decimals = decimals or {}
-    fmts: dict[str, Callable[[Any], str]] = {}
-    for col, dtype in zip(frame.columns, frame.dtypes, strict=True):
-        if dtype.is_numeric() and not col.lower().startswith(("năm", "year", "mã", "code")):
-            d = decimals.get(col, 0 if dtype.is_integer() else 1)
-            fmts[col] = _vi_number(d)
-    return pdf.style.format(fmts, na_rep="–").format(
-        na_rep="–", subset=[c for c in pdf.columns if c not in fmts]
-    )
 
 
-def _vi_number(decimals: int) -> Callable[[Any], str]:
-    def show(value: Any) -> str:
-        return "–" if value is None or pd.isna(value) else fmt_num(value, decimals)
-
-    return show
+def left_out(names: Sequence[str], year: int) -> None:
+    """Below a table: the units or indicators without figures that year, which it leaves out."""
+    if names:
+        st.caption(
+            t(
+                "left_out",
+                n=fmt_int(len(names)),
+                year=year,
+                names=", ".join(map(markdown_literal, names)),
+            )
+        )
 
 
 def chart(
     fig: go.Figure,
-    table: pl.DataFrame,
+    shown: ShownTable,
     name: str,
     *,
     key: str,
     on_select: Literal["ignore", "rerun"] = "ignore",
-    decimals: dict[str, int] | None = None,
     source: str | None = None,
 ) -> Any:
     """The chart, its data in an expander, and downloads (CSV of the data, HTML of the chart
@@ -121,9 +134,10 @@ def chart(
         selection_mode="points",
         config={"displaylogo": False},
     )
+    table = shown.frame
     with st.expander(t("see_data")):
         if table.height:
-            st.dataframe(to_pandas_vi(table, decimals), hide_index=True)
+            st.dataframe(styled(shown), hide_index=True, placeholder=DASH)
         else:
             st.caption("–")
         slug = file_stem(name)
@@ -188,4 +202,46 @@ def later_target_note(item: IndicatorProgress) -> None:
                 scope=scope_text(item.later_target_met_scope),
                 pct=fmt_pct(item.later_target_met_pct),
             )
+        )
+
+
+PROBLEMS_SHOWN = 200  # a refused file with thousands of problems shows the first ones and a count
+
+
+def problems_table(
+    rows: Sequence[tuple[str | None, int | None, str | None, str]], *, name: str, key: str
+) -> None:
+    """An import's problems (sheet, row, column, what to fix) in a table whose text wraps:
+    st.table, whose cells are Markdown, so each is escaped. Past PROBLEMS_SHOWN, a count and
+    every problem in a CSV."""
+    frame = pl.DataFrame(
+        list(rows),
+        schema={
+            "Trang": pl.String,
+            "Dòng": pl.Int64,
+            "Cột": pl.String,
+            "Lỗi và cách sửa": pl.String,
+        },
+        orient="row",
+    )
+    kinds = {"Trang": Kind.TEXT, "Dòng": Kind.COUNT, "Cột": Kind.TEXT, "Lỗi và cách sửa": Kind.TEXT}
+    cells = ShownTable.of(frame.head(PROBLEMS_SHOWN), kinds).cells()
+    st.table(
+        cells.with_columns(
+            pl.all().map_elements(markdown_literal, return_dtype=pl.String)
+        ).to_pandas(),
+        hide_index=True,
+    )
+    if frame.height > PROBLEMS_SHOWN:
+        st.caption(
+            f"Hiển thị {fmt_int(PROBLEMS_SHOWN)} lỗi đầu trong tổng số {fmt_int(frame.height)} lỗi; "
+            "tải về danh sách đầy đủ:"
+        )
+        st.download_button(
+            "Tải danh sách lỗi (CSV)",
+            data=lambda: csv_bytes(frame),
+            file_name=file_stem("loi", name) + ".csv",
+            mime="text/csv",
+            key=key,
+            on_click="ignore",
         )

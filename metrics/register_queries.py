@@ -11,6 +11,7 @@ import polars as pl
 
 from metrics.store import first_row, query_frame
 from metrics.store_schema import LEVEL_COLUMNS
+from metrics.store_writes import rolled_back_by
 
 _COMMUNE_COUNTS = {
     "province": "SELECT count(*) FROM localities WHERE level = 'commune' AND province_id = ?",
@@ -91,10 +92,14 @@ def successors(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame
 
 
 def batches(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return query_frame(
+    """Every batch, newest first, with who rolled it back (kept at the end of its note)."""
+    frame = query_frame(
         con,
         """SELECT id, created_at, created_by, kind, file_name, file_sha256, rows, synthetic, status,
                   rolled_back_at, note FROM batches ORDER BY id DESC""",
+    )
+    return frame.with_columns(
+        pl.Series("rolled_back_by", [rolled_back_by(n) for n in frame["note"]], dtype=pl.String)
     )
 
 

@@ -142,9 +142,21 @@ def write_batch(
     return batch_id
 
 
-def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+# Who rolled a batch back goes at the end of its note (the time is in rolled_back_at): a remark
+# about that batch, so stores of schema version 2 keep working without an upgrade.
+ROLLED_BACK_BY = "Hoàn tác bởi: "
+
+
+def rolled_back_by(note: str | None) -> str | None:
+    """The user a batch's note says rolled it back, if any."""
+    if not note or ROLLED_BACK_BY not in note:
+        return None
+    return note.rsplit(ROLLED_BACK_BY, 1)[1].strip() or None
+
+
+def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None = None) -> None:
     """Inside the writer's transaction: the batch stops counting and the figures it superseded
-    come back."""
+    come back; `user` (who did it) is added to the batch's note."""
     row = first_row(con, "SELECT status, kind FROM batches WHERE id = ?", [batch_id])
     if row is None:
         raise StoreError(f"Không có lô nhập số {batch_id}.")
@@ -152,8 +164,10 @@ def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
         raise StoreError(f"Lô nhập số {batch_id} đã được hoàn tác trước đó.")
     if row[1] == "registers":
         raise StoreError("Không thể hoàn tác danh mục địa bàn và chỉ tiêu.")
+    by = f"{ROLLED_BACK_BY}{user or current_user()}"
     con.execute(
-        "UPDATE batches SET status = 'rolled_back', rolled_back_at = ? WHERE id = ?",
-        [datetime.now(UTC).replace(tzinfo=None), batch_id],
+        "UPDATE batches SET status = 'rolled_back', rolled_back_at = ?, "
+        "note = CASE WHEN note IS NULL OR note = '' THEN ? ELSE note || ' · ' || ? END WHERE id = ?",
+        [datetime.now(UTC).replace(tzinfo=None), by, by, batch_id],
     )
     refresh_current(con)

@@ -83,6 +83,12 @@ def test_import_page_refuses_then_writes_then_rolls_back(app, tmp_path: Path) ->
             page.wait_for_selector(IDLE, timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "nhap_du_lieu_loi.png"), full_page=True)
             assert page.locator("[data-testid='stException']").count() == 0
+            # The problems are a table whose text wraps (not a grid that cuts it off).
+            problems = page.locator("[data-testid='stTable']").filter(has_text="Lỗi và cách sửa")
+            assert problems.count() == 1
+            assert problems.get_by_text("Công nhận").count() >= 1
+            box = problems.bounding_box()
+            assert box is not None and box["width"] <= 1400
             # A good file: previewed; writing asks for a sign-in first.
             page.set_input_files(
                 "[data-testid='stFileUploaderDropzoneInput']",
@@ -94,6 +100,11 @@ def test_import_page_refuses_then_writes_then_rolls_back(app, tmp_path: Path) ->
                 "Đăng nhập bằng tài khoản biên tập để ghi tệp này vào kho"
             ).first.wait_for(timeout=60_000)
             page.wait_for_selector(IDLE, timeout=60_000)
+            # The changed row shows its rate in force → the file's (4.777 → 7.500 of 8.645).
+            # (The grid draws on a canvas; its cells are also in a hidden table for screen readers.)
+            grid = page.locator("[data-testid='stDataFrame']").filter(has_text="đang có → mới")
+            grid.first.wait_for(state="attached", timeout=30_000)
+            assert "55,3% → 86,8%" in (grid.first.text_content() or "")
             sign_in(page)
             # Back from the sign-in page, a new page session: the file is uploaded again.
             page.set_input_files(
@@ -114,9 +125,23 @@ def test_import_page_refuses_then_writes_then_rolls_back(app, tmp_path: Path) ->
             page.goto(f"{url}/import")
             page.wait_for_selector(IDLE, timeout=60_000)
             page.get_by_text("Đã đăng nhập: Cán bộ Quảng Ngãi").first.wait_for(timeout=60_000)
-            page.get_by_role("button", name="Hoàn tác", exact=True).click()
+            page.get_by_role("button", name="Hoàn tác…", exact=True).click()
+            # A second step names what goes, and nothing is undone until it is confirmed.
+            ask = page.locator("[data-testid='stAlert']").filter(has_text="Hoàn tác lô")
+            ask.first.wait_for(timeout=60_000)
+            text = ask.first.inner_text()
+            assert "ok_change_dak_long_2025.csv" in text and "canbo.qn" in text
+            assert "1 dòng" in text and "/20" in text  # the date the batch was imported
+            assert _gia_dinh_dak_long(store) == after
+            page.screenshot(path=str(ARTIFACTS / "nhap_du_lieu_hoan_tac.png"), full_page=True)
+            page.get_by_role("button", name="Xác nhận hoàn tác").click()
             page.get_by_text("Đã hoàn tác lô").first.wait_for(timeout=60_000)
             assert _gia_dinh_dak_long(store) == before
+            # The history says who rolled it back.
+            page.wait_for_selector(IDLE, timeout=60_000)
+            history = page.locator("[data-testid='stDataFrame']").filter(has_text="Hoàn tác lúc")
+            history.first.wait_for(state="attached", timeout=30_000)
+            assert "canbo.qn" in (history.first.text_content() or "")
         finally:
             browser.close()
 

@@ -59,7 +59,10 @@ def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> Non
     assert titles[2 : 2 + len(shown)] == [it.indicator_label for it in shown]
     assert titles[12] == "Số xã, phường theo đánh giá tiến độ, năm 2025"
     # Titles are the layouts' title placeholders: PowerPoint's outline lists every slide.
-    assert all(s.shapes.title is not None and s.shapes.title.text == t for s, t in zip(slides, titles))
+    assert all(
+        s.shapes.title is not None and s.shapes.title.text == t
+        for s, t in zip(slides, titles, strict=True)
+    )
     assert titles[13] == "Xếp hạng các xã, phường: Gia đình học tập"
     assert titles[-1] == "Nguồn số liệu và căn cứ"
 

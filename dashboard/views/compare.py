@@ -9,9 +9,11 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t
 from metrics.completeness import PARTIAL_VI, in_ranking_order
+from metrics.escaping import markdown_literal
 from metrics.figures.comparison import heatmap, ranked_bar
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
+from metrics.table_columns import FIELDS, Kind, shown_table
 from metrics.text import file_stem
 
 PAGE = "compare"
@@ -127,7 +129,7 @@ if missing.height:
     what = "tỉnh" if is_country else "xã"
     st.caption(
         f"{missing.height} {what} chưa có số liệu năm {year}, không xếp hạng: "
-        + ", ".join(missing["short_name"].to_list())
+        + ", ".join(map(markdown_literal, missing["short_name"].to_list()))
     )
 partial = keep.filter(pl.col("rate_pct").is_not_null() & pl.col("rank").is_null())
 if partial.height:
@@ -145,9 +147,14 @@ fig = ranked_bar(
     synthetic=synthetic,
     lang=lang(),
 )
-rank_table = (
-    in_ranking_order(keep)
-    .select(
+status_labels = {s.value: s.label(lang(), symbol=True) for s in Status}
+# Ranked first, then partial figures (unranked), as metrics.completeness orders them.
+ranked = in_ranking_order(keep.filter(pl.col("rate_pct").is_not_null())).with_columns(
+    pl.col("status").replace_strict(status_labels).alias("status_label")
+)
+rank_table = shown_table(
+    ranked,
+    [
         "rank",
         "locality_code",
         "short_name",
@@ -156,19 +163,8 @@ rank_table = (
         "plan_pct",
         "status_label",
         "partial_note",
-    )
-    .rename(
-        {
-            "rank": "Hạng",
-            "locality_code": "Mã",
-            "short_name": "Tên",
-            "rate_pct": "Tỷ lệ (%)",
-            "target_pct": "Mục tiêu (%)",
-            "plan_pct": "Đạt % kế hoạch",
-            "status_label": "Đánh giá tiến độ",
-            "partial_note": "Mức đầy đủ",
-        }
-    )
+    ],
+    lang(),
 )
 ui.chart(
     fig,
@@ -185,67 +181,49 @@ hm_children = children.filter(pl.col("locality_id").is_in(keep_ids))
 hfig = heatmap(
     hm_children, locality_name=names[loc], highlight_id=hl_id, synthetic=synthetic, lang=lang()
 )
-hm_table = (
+hm_pivot = (
     hm_children.select("short_name", "indicator", "plan_pct")
     .with_columns(
         pl.col("indicator").replace_strict(ind_labels(short=True), return_dtype=pl.String)
     )
     .pivot(on="indicator", index="short_name", values="plan_pct")
-    .rename({"short_name": "Tên"})
 )
-ui.chart(
-    hfig,
-    hm_table,
-    file_stem("ban_do_nhiet", names[loc], year),
-    key=f"{PAGE}__heatmap",
-    decimals=dict.fromkeys(hm_table.columns[1:], 0),
+hm_table = shown_table(
+    hm_pivot, ["short_name"], lang(), extra=dict.fromkeys(hm_pivot.columns[1:], Kind.PLAN)
 )
+ui.chart(hfig, hm_table, file_stem("ban_do_nhiet", names[loc], year), key=f"{PAGE}__heatmap")
 st.caption(t("compare_heatmap_caption"))
 
 st.subheader(f"{t('table_heading')}: {ind_label(ind_id)}")
-table = (
-    in_ranking_order(keep)
-    .select(
+# What a leader looks for first — the rate, the target, the share of plan and the status — stays
+# in view at 1440 px; the details follow. Units without figures are named below, not sorted.
+table = shown_table(
+    ranked,
+    [
         "rank",
-        "locality_code",
         "short_name",
+        "rate_pct",
+        "target_pct",
+        "target_year",
+        "plan_pct",
+        "status_label",
+        "locality_code",
         "unit_type",
         "base_year",
         "base_pct",
-        "rate_pct",
         "change_since_base_pp",
         "change_since_base_rel_pct",
         "change_pp",
-        "target_year",
-        "target_pct",
-        "plan_pct",
-        "status_label",
         "partial_note",
-    )
-    .rename(
-        {
-            "rank": "Hạng",
-            "locality_code": "Mã",
-            "short_name": "Tên",
-            "unit_type": "Loại",
-            "base_year": "Năm gốc",
-            "base_pct": "Đầu kỳ (%)",
-            "rate_pct": f"Năm {year} (%)",
-            "change_since_base_pp": "Thay đổi (điểm %)",
-            "change_since_base_rel_pct": "Thay đổi tương đối (%)",
-            "change_pp": "So với năm trước (điểm %)",
-            "target_year": "Năm mục tiêu",
-            "target_pct": "Mục tiêu (%)",
-            "plan_pct": "Đạt % kế hoạch",
-            "status_label": "Đánh giá tiến độ",
-            "partial_note": "Mức đầy đủ",
-        }
-    )
+    ],
+    lang(),
+    year=year,
 )
-st.dataframe(ui.to_pandas_vi(table, {"Đạt % kế hoạch": 0}), hide_index=True, height=420)
+ui.table(table, height=420, pin=FIELDS["short_name"].header(lang()))  # a phone scrolls sideways
+ui.left_out(missing["short_name"].to_list(), year)
 st.download_button(
     t("download_csv"),
-    data=lambda: csv_bytes(table),
+    data=lambda: csv_bytes(table.frame),
     file_name=file_stem("so_sanh", ind_id, names[loc], year) + ".csv",
     mime="text/csv",
     key=f"{PAGE}__table_csv",

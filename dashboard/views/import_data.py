@@ -12,6 +12,8 @@ from metrics.escaping import markdown_literal
 from metrics.fmt import fmt_int
 from metrics.indicators import registry
 from metrics.inputs import MAX_FILE_BYTES, TEMPLATE_FILE_NAMES
+from metrics.inputs.flow import preview_changes
+from metrics.table_columns import Kind, ShownTable
 
 PAGE = "import"
 PREVIEW_ROWS = 1000  # rows of a checked file shown (all are written)
@@ -91,24 +93,11 @@ if upload is not None:
             "Sửa các dòng dưới đây trong tệp rồi tải lên lại.",
             icon=":material/error:",
         )
-        problems = pl.DataFrame(
-            [
-                {
-                    "Trang": p.sheet,
-                    "Dòng": p.row,
-                    "Cột": p.column or "",
-                    "Lỗi và cách sửa": p.message,
-                }
-                for p in result.problems
-            ],
-            schema={
-                "Trang": pl.String,
-                "Dòng": pl.Int64,
-                "Cột": pl.String,
-                "Lỗi và cách sửa": pl.String,
-            },
+        ui.problems_table(
+            [(p.sheet, p.row, p.column, p.message) for p in result.problems],
+            name=upload.name.rsplit(".", 1)[0],
+            key=f"{PAGE}__problems_csv",
         )
-        st.dataframe(problems.to_pandas(), hide_index=True, width="stretch")
     else:
         kind = "số liệu kết quả" if result.kind == "results" else "mục tiêu"
         st.success(
@@ -119,31 +108,51 @@ if upload is not None:
         if result.preview is not None and result.preview.height:
             change_vi = {"new": "mới", "changed": "thay đổi", "unchanged": "không đổi"}
             short = {i.id: i.short_vi for i in registry().indicator}
-            shown = result.preview.with_columns(
+            shown = preview_changes(result.preview, result.kind).with_columns(
                 pl.col("change").replace_strict(change_vi).alias("Thay đổi"),
                 pl.col("indicator").replace_strict(short, default=pl.col("indicator")),
             )
             if result.kind == "results":
+                col_kinds = {
+                    "Thay đổi": Kind.TEXT,
+                    "Dòng": Kind.COUNT,
+                    "Địa bàn": Kind.TEXT,
+                    "Năm": Kind.YEAR,
+                    "Chỉ tiêu": Kind.TEXT,
+                    "Tỷ lệ (%): đang có → mới": Kind.TEXT,
+                    "Tổng số": Kind.COUNT,
+                    "Đăng ký": Kind.COUNT,
+                    "Công nhận": Kind.COUNT,
+                    "Công nhận (đang có)": Kind.COUNT,
+                }
                 table = shown.select(
                     "Thay đổi",
                     pl.col("_row").alias("Dòng"),
                     pl.col("_locality").alias("Địa bàn"),
                     pl.col("year").alias("Năm"),
                     pl.col("indicator").alias("Chỉ tiêu"),
+                    pl.col("rate_change").alias("Tỷ lệ (%): đang có → mới"),
                     pl.col("total").alias("Tổng số"),
                     pl.col("registered").alias("Đăng ký"),
                     pl.col("recognized").alias("Công nhận"),
                     pl.col("recognized_old").alias("Công nhận (đang có)"),
                 )
             else:
+                col_kinds = {
+                    "Thay đổi": Kind.TEXT,
+                    "Dòng": Kind.COUNT,
+                    "Địa bàn": Kind.TEXT,
+                    "Chỉ tiêu": Kind.TEXT,
+                    "Năm": Kind.YEAR,
+                    "Mục tiêu (%): đang có → mới": Kind.TEXT,
+                }
                 table = shown.select(
                     "Thay đổi",
                     pl.col("_row").alias("Dòng"),
                     pl.col("_locality").alias("Địa bàn"),
                     pl.col("indicator").alias("Chỉ tiêu"),
                     pl.col("target_year").alias("Năm"),
-                    pl.col("percent").alias("Mục tiêu (%)"),
-                    pl.col("percent_old").alias("Mục tiêu (đang có)"),
+                    pl.col("rate_change").alias("Mục tiêu (%): đang có → mới"),
                 )
             if table.height > PREVIEW_ROWS:
                 # Formatting every cell (pandas Styler) stops at 262.144 cells: a large file shows
@@ -159,7 +168,7 @@ if upload is not None:
                     .head(PREVIEW_ROWS)
                     .drop("change")
                 )
-            st.dataframe(ui.to_pandas_vi(table), hide_index=True, width="stretch")
+            ui.table(ShownTable.of(table, col_kinds))
         if result.new == 0 and result.changed == 0:
             st.info("Mọi số liệu trong tệp đã có trong kho: không có gì để ghi.")
         elif account is None:
@@ -189,21 +198,27 @@ st.subheader("Lịch sử nhập")
 history = data.batches(key)
 kinds = {"registers": "danh mục", "demo": "minh họa", "seed": "báo cáo mẫu", "import": "nhập tệp"}
 states = {"active": "đang dùng", "rolled_back": "đã hoàn tác"}
-st.dataframe(
-    ui.to_pandas_vi(
-        history.select(
-            pl.col("id").alias("Lô"),
-            pl.col("created_at").dt.strftime("%d/%m/%Y %H:%M").alias("Thời gian"),
-            pl.col("created_by").alias("Người nhập"),
-            pl.col("kind").replace_strict(kinds, default="khác").alias("Loại"),
-            pl.col("file_name").alias("Tệp"),
-            pl.col("rows").alias("Số dòng"),
-            pl.col("status").replace_strict(states, default="").alias("Trạng thái"),
-            pl.col("file_sha256").str.slice(0, 12).alias("Mã băm tệp"),
-        ).fill_null("–")
-    ),
-    hide_index=True,
-    width="stretch",
+undone = pl.concat_str(
+    pl.col("rolled_back_at").dt.strftime("%d/%m/%Y %H:%M"),
+    pl.col("rolled_back_by").fill_null("–"),
+    separator=", ",
+)
+history_table = history.select(
+    pl.col("id").alias("Lô"),
+    pl.col("created_at").dt.strftime("%d/%m/%Y %H:%M").alias("Thời gian"),
+    pl.col("created_by").alias("Người nhập"),
+    pl.col("kind").replace_strict(kinds, default="khác").alias("Loại"),
+    pl.col("file_name").alias("Tệp"),
+    pl.col("rows").alias("Số dòng"),
+    pl.col("status").replace_strict(states, default="").alias("Trạng thái"),
+    undone.alias("Hoàn tác lúc, bởi"),
+    pl.col("file_sha256").str.slice(0, 12).alias("Mã băm tệp"),
+)
+ui.table(
+    ShownTable.of(
+        history_table,
+        {c: Kind.TEXT for c in history_table.columns} | {"Lô": Kind.CODE, "Số dòng": Kind.COUNT},
+    )
 )
 undoable = history.filter((pl.col("kind") == "import") & (pl.col("status") == "active"))
 if account is not None and undoable.height:
@@ -216,18 +231,38 @@ if account is not None and undoable.height:
     mine_ids = [b for b in undoable["id"].to_list() if account.may_roll_back(touched.get(b, []))]
     mine = undoable.filter(pl.col("id").is_in(mine_ids))
     if mine.height:
-        c1, c2 = st.columns([3, 1])
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         batch_id = c1.selectbox(
             "Hoàn tác lô",
             mine["id"].to_list(),
             key=f"{PAGE}__undo",
             format_func=lambda b: f"Lô {b}",
         )
-        if c2.button("Hoàn tác", key=f"{PAGE}__undo_btn"):
-            refused = data.rollback(key, int(batch_id), account)
-            if refused is None:
-                st.session_state[f"{PAGE}__done"] = (
-                    f"Đã hoàn tác lô {batch_id}: số liệu trước đó được dùng lại."
+        asking = st.session_state.get(f"{PAGE}__undo_ask")
+        if c2.button("Hoàn tác…", key=f"{PAGE}__undo_btn"):
+            st.session_state[f"{PAGE}__undo_ask"] = asking = int(batch_id)
+        if asking is not None and asking == batch_id:
+            # A second step that names what goes: a rollback cannot itself be undone.
+            b = mine.filter(pl.col("id") == asking).row(0, named=True)
+            with st.container(border=True):
+                st.warning(
+                    f"Hoàn tác lô {asking}: tệp **{markdown_literal(b['file_name'] or '–')}**, "
+                    f"nhập bởi **{markdown_literal(b['created_by'])}** lúc "
+                    f"{b['created_at']:%d/%m/%Y %H:%M}, {fmt_int(b['rows'])} dòng. Các số liệu "
+                    "của lô thôi được dùng; số liệu trước đó (nếu có) được dùng lại. Việc hoàn tác "
+                    f"được ghi vào lịch sử với tên {markdown_literal(account.name)}.",
+                    icon=":material/warning:",
                 )
-                st.rerun()
-            st.error(f"Không hoàn tác được lô {batch_id}: {markdown_literal(refused)}")
+                y, n = st.columns(2)
+                if y.button("Xác nhận hoàn tác", type="primary", key=f"{PAGE}__undo_yes"):
+                    st.session_state[f"{PAGE}__undo_ask"] = None
+                    refused = data.rollback(key, asking, account)
+                    if refused is None:
+                        st.session_state[f"{PAGE}__done"] = (
+                            f"Đã hoàn tác lô {asking}: số liệu trước đó được dùng lại."
+                        )
+                        st.rerun()
+                    st.error(f"Không hoàn tác được lô {asking}: {markdown_literal(refused)}")
+                if n.button("Thôi, giữ lô này", key=f"{PAGE}__undo_no"):
+                    st.session_state[f"{PAGE}__undo_ask"] = None
+                    st.rerun()

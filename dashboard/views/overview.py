@@ -16,6 +16,7 @@ from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 from metrics.progress import Status
+from metrics.table_columns import shown_table
 from metrics.text import file_stem
 
 PAGE = "overview"
@@ -127,16 +128,10 @@ if series.height == 0:
     st.info(t("no_data_any", name=f"{ind_label(ind_id)} — {names[loc]}"))
 else:
     fig = progress_chart(series, item, tg, synthetic=item.synthetic, lang=lang())
-    table = series.select(
-        "year", "total", "recognized", "rate_pct", completeness_texts(series).alias("reported")
-    ).rename(
-        {
-            "year": "Năm",
-            "total": "Tổng số",
-            "recognized": "Được công nhận",
-            "rate_pct": "Tỷ lệ (%)",
-            "reported": "Đơn vị báo cáo",
-        }
+    table = shown_table(
+        series.with_columns(completeness_texts(series).alias("completeness")),
+        ["year", "total", "recognized", "rate_pct", "completeness"],
+        lang(),
     )
     ui.chart(fig, table, file_stem(ind_id, names[loc], year), key="ov_progress")
     if item.required_pp_per_year:
@@ -151,11 +146,15 @@ if children.height:
         st.subheader(t("status_heading", children=child_word))
         counts = data.status_counts(children, ind_id)
         sfig = status_bar(counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
-        stable = pl.DataFrame(
-            {
-                "Đánh giá tiến độ": [Status(s).label(lang(), symbol=True) for s in counts],
-                "Số lượng": list(counts.values()),
-            }
+        stable = shown_table(
+            pl.DataFrame(
+                {
+                    "status_label": [Status(s).label(lang(), symbol=True) for s in counts],
+                    "count": list(counts.values()),
+                }
+            ),
+            ["status_label", "count"],
+            lang(),
         )
         ui.chart(sfig, stable, file_stem("trang_thai", ind_id, names[loc], year), key="ov_status")
     with right:
@@ -163,28 +162,13 @@ if children.height:
         mfig = status_map(
             children, indicator=ind_id, locality_name=names[loc], synthetic=synthetic, lang=lang()
         )
-        mtable = (
-            children.filter(pl.col("indicator") == ind_id)
-            .select(
-                "locality_code",
-                "short_name",
-                "rate_pct",
-                "status_label",
-                "partial_note",
-            )
-            .rename(
-                {
-                    "locality_code": "Mã",
-                    "short_name": "Tên",
-                    "rate_pct": "Tỷ lệ (%)",
-                    "status_label": "Đánh giá tiến độ",
-                    "partial_note": "Mức đầy đủ",
-                }
-            )
+        mtable = shown_table(
+            children.filter(pl.col("indicator") == ind_id).with_columns(
+                pl.col("status")
+                .replace_strict({s.value: s.label(lang(), symbol=True) for s in Status})
+                .alias("status_label")
+            ),
+            ["locality_code", "short_name", "rate_pct", "status_label", "partial_note"],
+            lang(),
         )
-        ui.chart(
-            mfig,
-            mtable,
-            file_stem("ban_do", ind_id, names[loc], year),
-            key="ov_map",
-        )
+        ui.chart(mfig, mtable, file_stem("ban_do", ind_id, names[loc], year), key="ov_map")

@@ -7,7 +7,15 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.i18n import ind_label, ind_labels, lang, scope_text, status_badge, t
+from dashboard.i18n import (
+    ind_label,
+    ind_labels,
+    lang,
+    scope_names,
+    scope_text,
+    status_badge,
+    t,
+)
 from metrics.escaping import markdown_literal
 from metrics.figures.counts import level_bar
 from metrics.figures.progress_chart import progress_chart
@@ -17,6 +25,7 @@ from metrics.name_parts import lower_type
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
 from metrics.resolve import Purpose
+from metrics.table_columns import shown_table
 from metrics.text import file_stem
 
 PAGE = "profile"
@@ -181,28 +190,42 @@ shown = [
 summary = pl.DataFrame(
     [
         {
-            "Chỉ tiêu": ind_label(p.indicator),
-            f"Tỷ lệ {year} (%)": p.rate_pct,
-            "Số được công nhận": p.recognized,
-            "Tổng số": p.total,
-            "Đơn vị báo cáo": p.completeness,
-            "So với năm trước (điểm %)": p.change_pp,
-            "Mục tiêu áp dụng (%)": p.target_pct,
-            "Năm mục tiêu": p.target_year,
-            "Cấp đặt mục tiêu": p.target_scope,
-            "Đạt % kế hoạch": p.plan_pct,
-            "Đánh giá tiến độ": Status(p.status).label(lang(), symbol=True),
-            "Dự báo năm mục tiêu (%)": p.projected_pct,
+            "indicator_label": ind_label(p.indicator),
+            "rate_pct": p.rate_pct,
+            "target_pct": p.target_pct,
+            "target_year": p.target_year,
+            "plan_pct": p.plan_pct,
+            "status_label": Status(p.status).label(lang(), symbol=True),
+            "recognized": p.recognized,
+            "total": p.total,
+            "change_pp": p.change_pp,
+            "target_scope": scope_names().get(p.target_scope or "", p.target_scope),
+            "projected_pct": p.projected_pct,
+            "completeness": p.completeness,
         }
         for p in shown
+        if p.has_data
     ],
-    infer_schema_length=None,
+    schema={
+        "indicator_label": pl.String,
+        "rate_pct": pl.Float64,
+        "target_pct": pl.Float64,
+        "target_year": pl.Int64,
+        "plan_pct": pl.Float64,
+        "status_label": pl.String,
+        "recognized": pl.Int64,
+        "total": pl.Int64,
+        "change_pp": pl.Float64,
+        "target_scope": pl.String,
+        "projected_pct": pl.Float64,
+        "completeness": pl.String,
+    },
 )
-st.dataframe(
-    ui.to_pandas_vi(summary, {"Đạt % kế hoạch": 0}),
-    hide_index=True,
+ui.table(
+    shown_table(summary, summary.columns, lang(), year=year),
     height=36 * (summary.height + 1) + 4,
 )
+ui.left_out([ind_label(p.indicator) for p in shown if not p.has_data], year)
 st.caption(t("profile_status_caption", year=year))
 
 ahead = data.targets_ahead(key, loc, year).filter(pl.col("rate_pct").is_not_null())
@@ -218,27 +241,36 @@ if ahead.height and not legacy:
                 year=year,
             )
         )
-    ahead_table = ahead.select(
-        pl.col("indicator").replace_strict(ind_labels(), return_dtype=pl.String).alias("Chỉ tiêu"),
-        pl.col("target_year").alias("Năm mục tiêu"),
-        pl.col("target_pct").alias("Mục tiêu (%)"),
-        pl.col("scope_level").alias("Cấp đặt mục tiêu"),
-        pl.col("rate_pct").alias(f"Hiện tại {year} (%)"),
-        pl.col("plan_pct").alias("Đạt % kế hoạch"),
-        pl.col("gap_pp").alias("Còn thiếu (điểm %)"),
-        pl.col("required_pp_per_year").alias("Cần tăng (điểm %/năm)"),
-        pl.col("projected_pct").alias("Dự báo theo xu hướng (%)"),
-        pl.col("projected_gap_pp").alias("Dự báo so với mục tiêu (điểm %)"),
-        pl.col("source").alias("Nguồn mục tiêu"),
+    ahead_table = shown_table(
+        ahead.with_columns(
+            pl.col("indicator")
+            .replace_strict(ind_labels(), return_dtype=pl.String)
+            .alias("indicator_label"),
+            pl.col("scope_level")
+            .replace_strict(scope_names(), default=pl.col("scope_level"))
+            .alias("target_scope"),
+            pl.col("source").alias("target_source"),
+        ),
+        [
+            "indicator_label",
+            "target_year",
+            "target_pct",
+            "rate_pct",
+            "plan_pct",
+            "gap_pp",
+            "required_pp_per_year",
+            "projected_pct",
+            "projected_gap_pp",
+            "target_scope",
+            "target_source",
+        ],
+        lang(),
+        year=year,
     )
-    st.dataframe(
-        ui.to_pandas_vi(ahead_table, {"Đạt % kế hoạch": 0}),
-        hide_index=True,
-        height=min(36 * (ahead_table.height + 1) + 4, 760),
-    )
+    ui.table(ahead_table, height=min(36 * (ahead_table.frame.height + 1) + 4, 760))
     st.download_button(
         t("download_csv"),
-        data=lambda: csv_bytes(ahead_table),
+        data=lambda: csv_bytes(ahead_table.frame),
         file_name=file_stem("muc_tieu_phia_truoc", rec["name"], year) + ".csv",
         mime="text/csv",
         key=f"{PAGE}__ahead_csv",
@@ -262,9 +294,7 @@ with left:
     s = series_by_ind[ind_id]
     tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
     fig = progress_chart(s, item, tg, synthetic=item.synthetic, lang=lang())
-    table = s.select("year", "total", "recognized", "rate_pct").rename(
-        {"year": "Năm", "total": "Tổng số", "recognized": "Được công nhận", "rate_pct": "Tỷ lệ (%)"}
-    )
+    table = shown_table(s, ["year", "total", "recognized", "rate_pct"], lang())
     ui.chart(fig, table, file_stem(ind_id, rec["name"], year), key=f"{PAGE}__progress")
 with right, st.container(border=True):
     st.markdown(f"**{ind_label(ind_id)} — {year}**")
@@ -318,11 +348,15 @@ if lv_inds:
                 synthetic=bool(data.series(key, loc, li)["synthetic"].any()),
                 lang=lang(),
             )
-            lt = lv.with_columns(
-                pl.col("level").replace_strict(
-                    {lv.id: lv.label_vi for lv in reg.level}, return_dtype=pl.String
-                )
-            ).rename({"year": "Năm", "level": "Mức", "count": "Số lượng"})
+            lt = shown_table(
+                lv.with_columns(
+                    pl.col("level").replace_strict(
+                        {lv.id: lv.label_vi for lv in reg.level}, return_dtype=pl.String
+                    )
+                ),
+                ["year", "level", "count"],
+                lang(),
+            )
             ui.chart(lfig, lt, file_stem("xep_loai", li, rec["name"]), key=f"{PAGE}__levels_{li}")
 
 st.subheader(t("sources_heading"))

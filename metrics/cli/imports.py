@@ -117,7 +117,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
                 refusal = rollback_refusal(who, args.batch, batch_provinces(con, args.batch))
                 if refusal:
                     raise Refused(refusal)
-            rollback_batch(con, args.batch)
+            rollback_batch(con, args.batch, user=args.user)
     except StoreError as exc:
         raise Refused(str(exc)) from exc
     print(f"Đã hoàn tác lô {args.batch}: các số liệu trước đó (nếu có) được dùng lại.")

@@ -11,12 +11,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from metrics.fmt import fmt_pct
 from metrics.inputs.checking import CheckedSheet, check_sheet
 from metrics.inputs.forms import FORMS
 from metrics.inputs.lookups import figures_in_force, previously_imported, provinces_of
 from metrics.inputs.problems import ImportRefused, Problem
 from metrics.inputs.reading import read_workbook
 from metrics.inputs.rules import outside_allowed_provinces
+from metrics.progress import rate_expr
 from metrics.resolve import LocalityIndex
 from metrics.store import transaction
 from metrics.store_writes import BatchInfo, file_sha256, write_batch
@@ -173,6 +175,27 @@ def _count_changes(con: duckdb.DuckDBPyConnection, result: ImportResult) -> None
         counts["new"],
         counts["changed"],
         counts["unchanged"],
+    )
+
+
+def preview_changes(preview: pl.DataFrame, kind: str | None) -> pl.DataFrame:
+    """The checked rows with what a changed row changes as a reader checks it: the rate (or the
+    target) in force → the file's, "52,1% → 55,3%"; a new or unchanged row shows the file's."""
+    if kind == "results":
+        new = rate_expr(pl.col("recognized"), pl.col("total"))
+        old = rate_expr(pl.col("recognized_old"), pl.col("total_old"))
+    else:
+        new, old = pl.col("percent"), pl.col("percent_old")
+    pairs = preview.select(pl.col("change"), new.alias("new"), old.alias("old")).iter_rows()
+    return preview.with_columns(
+        pl.Series(
+            "rate_change",
+            [
+                f"{fmt_pct(o)} → {fmt_pct(n)}" if change == "changed" else fmt_pct(n)
+                for change, n, o in pairs
+            ],
+            dtype=pl.String,
+        )
     )
 
 

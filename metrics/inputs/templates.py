@@ -39,6 +39,10 @@ SAMPLE_WIDE = {  # one commune's figures, as a commune would report them (sample
     "don_vi": (32, 28, 24),
 }
 
+CHOICES_HEADING = "Danh sách chọn của cột Chỉ tiêu:"
+MAX_TEMPLATE_ROW = 20_000  # the drop-down reaches this row
+FIRST_DATA_ROW = {"long": 3, "targets": 3}
+
 _COMMON_NOTES = [
     "Giữ nguyên dòng tiêu đề; có thể thêm dòng tên bảng phía trên và dòng “Tổng cộng” ở cuối (sẽ được bỏ qua).",
     "Số đếm ghi số nguyên, có thể có dấu chấm hàng nghìn (1.234). Tỷ lệ ghi dạng 85,5.",
@@ -128,28 +132,11 @@ def build_template(kind: TemplateKind) -> bytes:
             "Nguồn",
         ]
         data.write_row(2, 0, headers, head)
-        data.write_row(
-            3,
-            0,
-            [
-                2023,
-                "Kon Tum",
-                "Ia H'Drai",
-                "",
-                "",
-                "Đơn vị học tập cấp huyện",
-                23,
-                23,
-                23,
-                23,
-                "",
-                "",
-                "",
-                "",
-                "Quyết định số 87/QĐ-UBND ngày 10/02/2024 của UBND huyện Ia H’Drai",
-            ],
-            cell,
-        )
+        data.write_row(3, 0, [2025, "Quảng Ngãi", "", "Xã Đăk Long", "23368"], cell)
+        data.write(3, 5, reg.by_id("gia_dinh").label_vi, cell)
+        data.write_row(3, 6, list(SAMPLE_WIDE["gia_dinh"]), count)
+        data.write_row(3, 9, ["", "", "", "", ""], cell)
+        data.write(3, 14, "Báo cáo số …/BC-UBND ngày … của UBND xã Đăk Long", cell)
         data.freeze_panes(3, 0)
         data.set_column(0, 0, 7)
         data.set_column(1, 5, 18)
@@ -186,6 +173,9 @@ def build_template(kind: TemplateKind) -> bytes:
         ]
 
     guide.set_column(0, 0, 110)
+    # The "Chỉ tiêu" column offers the indicators' names as a drop-down (what the importer
+    # accepts: metrics.indicators resolve_alias); the list lives at the end of the guide.
+    choice_col = {"long": 5, "targets": 2}.get(kind)
     guide.write(0, 0, "HƯỚNG DẪN ĐIỀN BIỂU MẪU", title)
     r = 2
     for line in [*notes, *_COMMON_NOTES]:
@@ -199,5 +189,26 @@ def build_template(kind: TemplateKind) -> bytes:
             r, 0, f"{ind.id} — {ind.label_vi}: {ind.numerator_vi} / {ind.denominator_vi}", text
         )
         r += 1
+    if choice_col is not None:
+        r += 1
+        guide.write(r, 0, CHOICES_HEADING, title)
+        first = r + 1
+        for ind in reg.ordered():
+            r += 1
+            guide.write(r, 0, ind.label_vi, text)
+        data.data_validation(
+            FIRST_DATA_ROW[kind],
+            choice_col,
+            MAX_TEMPLATE_ROW,
+            choice_col,
+            {
+                "validate": "list",
+                "source": f"='Hướng dẫn'!$A${first + 1}:$A${r + 1}",
+                # A warning, not a stop: a typed id (gia_dinh) imports too.
+                "error_type": "warning",
+                "error_title": "Chỉ tiêu",
+                "error_message": "Nên chọn một chỉ tiêu trong danh sách (xem trang Hướng dẫn).",
+            },
+        )
     wb.close()
     return buffer.getvalue()
