@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -51,6 +52,14 @@ class Level(Strict):
         return self.label_vi if lang == "vi" else self.label_en
 
 
+class Document(Strict):
+    """A decision that sets national targets, named in full as reports cite it ("Quyết định số
+    387/QĐ-TTg ngày 25/3/2022 của Thủ tướng Chính phủ …"), found in a source by its number."""
+
+    number: str = Field(min_length=3)  # "387/QĐ-TTg"
+    name_vi: str = Field(min_length=10)
+
+
 class Indicator(Strict):
     id: str = Field(pattern=r"^[a-z_]+$")
     model: str
@@ -96,6 +105,7 @@ class Registry(Strict):
     model: list[Model]
     indicator: list[Indicator]
     level: list[Level]
+    document: list[Document] = Field(default_factory=list)
     _by_key: dict[str, Indicator] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -130,6 +140,22 @@ class Registry(Strict):
 
     def ordered(self) -> list[Indicator]:
         return sorted(self.indicator, key=lambda i: i.order)
+
+    def in_model_order(self) -> list[Indicator]:
+        """As reports list them: by model, models as the registry lists them (gia đình, dòng họ,
+        cộng đồng thôn, đơn vị, công dân, cộng đồng xã, then cán bộ khuyến học), each model's
+        indicators by `order`."""
+        rank = {m.id: n for n, m in enumerate(self.model)}
+        return sorted(self.indicator, key=lambda i: (rank[i.model], i.order))
+
+    def documents_cited(self, text: str) -> list[Document]:
+        """The registered documents a source text cites by number, in the order it cites them."""
+        found = []
+        for doc in self.document:
+            m = re.search(rf"(?<![\d/]){re.escape(doc.number)}", text)
+            if m is not None:
+                found.append((m.start(), doc))
+        return [doc for _, doc in sorted(found, key=lambda pair: pair[0])]
 
     def resolve_alias(self, text: str) -> Indicator | None:
         """An indicator id or any alias users write for it (case, marks and spacing ignored)."""

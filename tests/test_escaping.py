@@ -359,8 +359,8 @@ def test_deck_and_report_print_imported_sources_as_typed(hostile_con) -> None:
     report = io.BytesIO()
     build_report(hostile_con, DAK_LONG, 2025, report)
     text = "\n".join(p.text for p in Document(io.BytesIO(report.getvalue())).paragraphs)
-    assert f"(theo {FORMULA})" in text
-    assert f"(theo {SOURCE_2027.replace(CONTROLS, '[31m')})" in text  # no control characters
+    assert f"Theo {FORMULA}:" in text
+    assert f"Theo {SOURCE_2027.replace(CONTROLS, '[31m')}:" in text  # no control characters
     _no_links(report.getvalue())
 
 

@@ -162,8 +162,8 @@ def test_report_draft_sentences_style_and_footer(demo_con, tmp_path: Path) -> No
     )
     assert "bằng" in sentence and "kế hoạch năm 2025" in sentence
     # The commune's own targets for the next period come from its plan.
-    assert "Đến năm 2026: Gia đình học tập đạt 50%" in text
-    assert "Đến năm 2030: Gia đình học tập đạt 85%" in text
+    assert "- Đến năm 2026: 50% hộ gia đình được công nhận danh hiệu “Gia đình học tập”;" in text
+    assert "- Đến năm 2030: 85% hộ gia đình được công nhận danh hiệu “Gia đình học tập”;" in text
     assert report_draft.REORGANISATION_NOTE in text  # the 2025 reorganisation, said once
     assert text.count("34 tỉnh, thành phố và 3.321 xã") == 1
     assert "Bản dự thảo" in section.footer.paragraphs[0].text

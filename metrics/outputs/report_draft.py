@@ -6,55 +6,26 @@ import io
 from pathlib import Path
 
 import duckdb
-import polars as pl
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from metrics import target_queries as tq
-from metrics.completeness import PARTIAL_VI, units_text
-from metrics.escaping import without_controls
-from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
 from metrics.outputs.context import Context, context, indicator_chart, summary_rows
 from metrics.outputs.images import SYNTHETIC_LINE, export_server
+from metrics.outputs.report_text import (
+    indicator_sentence,
+    place_name,
+    target_groups,
+    where_text,
+)
 from metrics.progress import Status
 
 REPORT_FONT = "Times New Roman"
 FOOTER_DRAFT = "Bản dự thảo do Bảng theo dõi xã hội học tập tạo ra — cần được cán bộ kiểm tra, hoàn thiện trước khi ban hành."
-
-
-def indicator_sentence(it: IndicatorProgress, year: int) -> str:
-    """A report sentence: "Tỷ lệ gia đình được công nhận danh hiệu “Gia đình học tập” đạt 62,3%,
-    bằng 89% kế hoạch năm 2025, tăng 4,1 điểm phần trăm so với năm 2024…"."""
-    ind = registry().by_id(it.indicator)
-    counted = ind.numerator_vi[0].lower() + ind.numerator_vi[1:]
-    subject = f"Tỷ lệ {counted.removeprefix('số ')}"  # "Số hộ gia đình …" → "Tỷ lệ hộ gia đình …"
-    if not it.has_data:
-        return f"{ind.label_vi}: chưa có số liệu năm {year}."
-    if it.rate_pct is None:
-        base = f"{ind.label_vi}: có {fmt_int(it.recognized)} {ind.count_unit_vi} được công nhận"
-        if it.rate_registered_pct is not None:
-            base += f" trên {fmt_int(it.registered)} {ind.count_unit_vi} đăng ký ({fmt_pct(it.rate_registered_pct)} số đăng ký)"
-        return base + " (chưa có tổng số để tính tỷ lệ)."
-    text = f"{subject} đạt {fmt_pct(it.rate_pct)} ({fmt_int(it.recognized)}/{fmt_int(it.total)} {ind.count_unit_vi})"
-    if it.plan_pct is not None and it.target_year is not None:
-        text += f", bằng {fmt_pct(it.plan_pct, 0)} kế hoạch năm {it.target_year}"
-    if it.change_pp is not None:
-        if abs(it.change_pp) < 0.05:
-            text += f", bằng năm {year - 1}"
-        else:
-            verb = "tăng" if it.change_pp > 0 else "giảm"
-            text += f", {verb} {fmt_num(abs(it.change_pp))} điểm phần trăm so với năm {year - 1}"
-    text += f"; {Status(it.status).label().lower()}"
-    if it.required_pp_per_year:
-        text += f", cần tăng bình quân {fmt_num(it.required_pp_per_year)} điểm phần trăm mỗi năm để đạt mục tiêu {fmt_pct(it.target_pct, 0)} năm {it.target_year}"
-    if it.partial_note:  # "(chưa đủ: số liệu của 1/23 huyện cũ đã báo cáo)"
-        reported = units_text(it.reporting_units, it.units_in_area, it.unit_level)
-        text += f" ({PARTIAL_VI}: số liệu của {reported} đã báo cáo)"
-    return text + "."
 
 
 # Once, where a reader compares years across the 2025 reorganisation.
@@ -70,6 +41,10 @@ def build_report(
 ) -> None:
     ctx = context(con, locality_id, year)
     reg = registry()
+    rank = {ind.id: n for n, ind in enumerate(reg.in_model_order())}
+    ctx.items.sort(key=lambda it: rank[it.indicator])  # sections, table and charts alike
+    place = place_name(con, locality_id)
+    unit_name = place.split(", ")[0]  # "Xã Ia Tơi (cũ)"
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4
@@ -90,7 +65,7 @@ def build_report(
     run.bold = True
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    sub.add_run(f"({ctx.name})").italic = True
+    sub.add_run(f"({place})").italic = True
     if ctx.synthetic:
         warn = doc.add_paragraph()
         warn.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -98,6 +73,10 @@ def build_report(
         r.italic = True
 
     doc.add_heading("I. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU", level=2)
+    doc.add_paragraph(
+        f"Kết quả thực hiện các mục tiêu xây dựng xã hội học tập năm {year} "
+        f"{where_text(locality_id, place)} như sau:"
+    )
     doc.add_paragraph(REORGANISATION_NOTE).runs[0].italic = True
     by_model: dict[str, list[IndicatorProgress]] = {}
     for it in ctx.items:
@@ -105,7 +84,13 @@ def build_report(
     models = {m.id: m for m in reg.model}
     for n, (model_id, its) in enumerate(by_model.items(), start=1):
         doc.add_heading(f"{n}. {models[model_id].heading_vi()}", level=3)
-        doc.add_paragraph(" ".join(indicator_sentence(it, year) for it in its))
+        said = [indicator_sentence(it, year, unit_name) for it in its if it.has_data]
+        missing = [reg.by_id(it.indicator).label_vi for it in its if not it.has_data]
+        if missing and not said:
+            said.append(f"Chưa có số liệu năm {year}.")
+        elif missing:
+            said.append(f"Chưa có số liệu năm {year} về: {'; '.join(missing)}.")
+        doc.add_paragraph(" ".join(said))
 
     doc.add_heading("II. BẢNG TỔNG HỢP", level=2)
     _summary_table(doc, ctx)
@@ -122,14 +107,13 @@ def build_report(
         cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     doc.add_heading("IV. MỤC TIÊU GIAI ĐOẠN TIẾP THEO", level=2)
-    targets = tq.resolved_targets(con, ctx.locality["id"]).filter(pl.col("target_year") > year)
-    if targets.height == 0:
+    groups = target_groups(tq.resolved_targets(con, ctx.locality["id"]), after=year)
+    if not groups:
         doc.add_paragraph("Chưa có mục tiêu cho các năm sau trong kho dữ liệu.")
-    for row in targets.sort(["target_year", "indicator"]).iter_rows(named=True):
-        label = reg.by_id(row["indicator"]).label_vi
-        doc.add_paragraph(
-            f"- Đến năm {row['target_year']}: {label} đạt {fmt_pct(row['percent'], 0)} (theo {without_controls(row['source'])})."
-        )
+    for source, lines in groups:  # each source named once, its targets under it
+        doc.add_paragraph(f"Theo {source}:")
+        for line in lines:
+            doc.add_paragraph(f"- {line}")
     doc.save(str(out) if isinstance(out, Path) else out)
 
 
