@@ -106,3 +106,31 @@ def test_every_page_renders_in_chromium(server: str) -> None:
             page.get_by_role("heading", name="Locality profile").first.wait_for(timeout=30_000)
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_a_status_bar_opens_compare_filtered_to_that_status(server: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            page.goto(f"{server}/?loc=P51&year=2025&ind=gia_dinh")
+            page.wait_for_selector(IDLE, timeout=60_000)
+            chart = page.locator(".st-key-ov_status [data-testid='stPlotlyChart']")
+            chart.scroll_into_view_if_needed()
+            bars = chart.locator("g.point path")
+            bars.first.wait_for(timeout=60_000)
+            # Click the longest bar where a person would: plotly's drag layer lies over the bars.
+            boxes = [bars.nth(i).bounding_box() for i in range(bars.count())]
+            box = max((b for b in boxes if b), key=lambda b: b["width"])
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_url("**/compare**", timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
+            chips = page.get_by_role("group", name="Selected values").locator("[data-tag]")
+            chips.first.wait_for(timeout=30_000)
+            assert chips.count() == 1
+            page.screenshot(path=str(ARTIFACTS / "tong_quan_den_so_sanh.png"))
+        finally:
+            browser.close()

@@ -230,3 +230,33 @@ def test_a_partial_figure_says_so_and_is_not_ranked() -> None:
         "chưa đủ: 1/23 huyện cũ báo cáo năm 2023: Đơn vị học tập cấp tỉnh, cấp huyện (cũ)."
         in texts(profile)
     )
+
+
+def test_overview_names_the_units_that_lag_and_skips_empty_cards(demo_db: Path) -> None:
+    from metrics.locality_progress import children_progress
+    from metrics.store import connect
+
+    at = open_page(None, loc="P51", year="2025", ind="gia_dinh")
+    assert not at.exception, [e.value for e in at.exception]
+    body = texts(at).replace("**", "")  # bold marks are not read
+    con = connect(demo_db, read_only=True)
+    try:
+        one = children_progress(con, "P51", 2025, ["gia_dinh"])
+        items = progress_for(con, "P51", 2025)
+    finally:
+        con.close()
+    weakest = one.filter(one["plan_pct"].is_not_null()).sort("plan_pct").head(5)
+    assert "Những xã cần quan tâm — Gia đình học tập" in body
+    first = weakest.row(0, named=True)
+    assert (
+        f"5 thấp nhất so với mục tiêu: {first['short_name']} ({fmt_pct(first['rate_pct'])}" in body
+    )
+    silent = one.filter(one["rate_pct"].is_null())["short_name"].to_list()
+    assert f"Chưa báo cáo năm 2025 ({len(silent)}): " + ", ".join(silent) in body
+    falling = one.filter(one["status"] == "falling")["short_name"].to_list()
+    assert f"Đang đi lùi ({len(falling)}): " in body
+    # No card for an indicator without a 2025 figure; it is named once, below the cards.
+    without = [it.indicator_label for it in items if not it.has_data]
+    assert without == ["Đơn vị học tập cấp tỉnh, cấp huyện (cũ)"]
+    assert "Chưa có số liệu năm 2025: Đơn vị học tập cấp tỉnh, cấp huyện (cũ)." in body
+    assert "Bấm vào một thanh để mở trang So sánh" in body

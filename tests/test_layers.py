@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from source_ast import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 METRICS_FILES = sorted((ROOT / "metrics").rglob("*.py"))
@@ -26,7 +27,7 @@ SQL_CALLS = {"execute", "executemany", "sql", "query", "query_frame", "first_row
 def streamlit_imports(source: str) -> list[str]:
     """Every way a module names streamlit in an import, static or dynamic."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parse(source)):
         if isinstance(node, ast.Import):
             found += [a.name for a in node.names if a.name.split(".")[0] == "streamlit"]
         elif isinstance(node, ast.ImportFrom):
@@ -52,7 +53,7 @@ def streamlit_imports(source: str) -> list[str]:
 def sql_in_source(source: str) -> list[str]:
     """SQL keywords in the source text and calls that run SQL on a connection."""
     found = [m.group(0).strip() for m in SQL.finditer(source)]
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parse(source)):
         if isinstance(node, ast.Call):
             name = (
                 node.func.attr

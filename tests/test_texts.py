@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from source_ast import parse
 
 from metrics import texts
 from metrics.progress import Status
@@ -26,7 +27,7 @@ def raw_catalogue() -> dict[str, object]:
 def keys_used(source: str) -> set[str]:
     """Keys named as a literal first argument of t(...) / text(...) / texts.text(...)."""
     found = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parse(source)):
         if not isinstance(node, ast.Call) or not node.args:
             continue
         func = node.func

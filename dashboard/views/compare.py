@@ -51,6 +51,10 @@ if children.height == 0:
 one = children.filter(pl.col("indicator") == ind_id)
 f1, f2 = st.columns(2)
 statuses = [s.value for s in Status.ordered()]
+# Arriving from a status bar on Tổng quan (?status=…): that status is the filter, once.
+if (wanted := st.query_params.get("status")) in statuses:
+    st.session_state[f"{PAGE}__status"] = [wanted]
+    del st.query_params["status"]
 chosen_status = f1.multiselect(
     t("status_filter"),
     statuses,

@@ -20,6 +20,7 @@ from metrics.table_columns import shown_table
 from metrics.text import file_stem
 
 PAGE = "overview"
+LAGGING_SHOWN = 5
 key = ui.store_key()
 ui.banner(key)
 st.title(t("overview_title"))
@@ -72,16 +73,14 @@ else:
 st.subheader(t("cards_heading", year=year))
 reg = registry()
 cols = st.columns(3)
-for i, p in enumerate(items):
+# A card for each indicator with a figure that year; the others are named once, below.
+for i, p in enumerate(p for p in items if p.has_data):
     ind = reg.by_id(p.indicator)
     with cols[i % 3].container(border=True):
         st.markdown(
             f"**{ind_label(p.indicator)}**",
             help=f"{ind.numerator(lang())} / {ind.denominator(lang())}",
         )
-        if not p.has_data:
-            st.markdown(f"_{t('no_data_year', year=year)}_")
-            continue
         delta = None
         if p.change_pp is not None:
             pp = fmt_pp(p.change_pp)
@@ -109,6 +108,8 @@ for i, p in enumerate(items):
             st.caption(t("overview_no_pct_target"))
         st.markdown(status_badge(p.status), unsafe_allow_html=True)
         ui.later_target_note(p)
+if without := [ind_label(p.indicator) for p in items if not p.has_data]:
+    st.caption(t("cards_left_out", year=year, names=", ".join(without)))
 
 st.divider()
 st.subheader(t("chart_heading"))
@@ -141,6 +142,31 @@ else:
 
 children = data.children(key, loc, year)
 if children.height:
+    # Which units lag on the chosen indicator: the weakest against their target, those falling
+    # back, and those that sent no figure — named, so a leader knows whom to call.
+    one = children.filter(pl.col("indicator") == ind_id)
+    reported = one.filter(pl.col("rate_pct").is_not_null())
+    weakest = reported.filter(pl.col("plan_pct").is_not_null()).sort("plan_pct").head(LAGGING_SHOWN)
+    falling = reported.filter(pl.col("status") == "falling").sort("rate_pct")
+    silent = one.filter(pl.col("rate_pct").is_null())["short_name"].to_list()
+    st.subheader(t("lagging_heading", children=child_word, indicator=ind_label(ind_id)))
+    if weakest.height:
+        st.markdown(
+            t("lagging_weakest", n=weakest.height)
+            + ", ".join(
+                f"{markdown_literal(r['short_name'])} ({fmt_pct(r['rate_pct'])}, "
+                f"{fmt_num(r['plan_pct'], 0)}% KH)"
+                for r in weakest.iter_rows(named=True)
+            )
+        )
+    st.markdown(
+        t("lagging_falling", n=falling.height)
+        + (", ".join(map(markdown_literal, falling["short_name"].to_list())) or "–")
+    )
+    st.markdown(
+        t("lagging_silent", n=len(silent), year=year)
+        + (", ".join(map(markdown_literal, silent)) or "–")
+    )
     left, right = st.columns([2, 3])
     with left:
         st.subheader(t("status_heading", children=child_word))
@@ -156,7 +182,26 @@ if children.height:
             ["status_label", "count"],
             lang(),
         )
-        ui.chart(sfig, stable, file_stem("trang_thai", ind_id, names[loc], year), key="ov_status")
+        picked = ui.chart(
+            sfig,
+            stable,
+            file_stem("trang_thai", ind_id, names[loc], year),
+            key="ov_status",
+            on_select="rerun",
+        )
+        # A bar opens So sánh with that status filtered: the units behind the count.
+        points = (picked or {}).get("selection", {}).get("points", [])
+        if points and points[0].get("customdata"):
+            st.switch_page(
+                "views/compare.py",
+                query_params={
+                    "loc": loc,
+                    "year": str(year),
+                    "ind": ind_id,
+                    "status": points[0]["customdata"][0],
+                },
+            )
+        st.caption(t("status_bar_hint"))
     with right:
         st.subheader(t("map_heading_country") if is_country else t("map_heading"))
         mfig = status_map(

@@ -66,6 +66,7 @@ def status_bar(counts: Mapping[str, int], *, title: str = "", lang: str = "vi") 
         go.Bar(
             x=[int(counts.get(s.value, 0)) for s in order],
             y=[s.label(lang, symbol=True) for s in order],
+            customdata=[[s.value] for s in order],  # a click names the status, in any language
             orientation="h",
             marker={"color": [STATUS_STYLE[s].colour for s in order]},
             text=[fmt_int(counts.get(s.value, 0)) for s in order],
