@@ -260,3 +260,16 @@ def test_overview_names_the_units_that_lag_and_skips_empty_cards(demo_db: Path) 
     assert without == ["Đơn vị học tập cấp tỉnh, cấp huyện (cũ)"]
     assert "Chưa có số liệu năm 2025: Đơn vị học tập cấp tỉnh, cấp huyện (cũ)." in body
     assert "Bấm vào một thanh để mở trang So sánh" in body
+
+
+def test_export_page_in_english() -> None:
+    at = open_page("views/export.py", loc="P51", year="2025")
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [b.label for b in at.button]
+    assert {"Make slide deck (.pptx)", "Make workbook (.xlsx)", "Make report draft (.docx)"} <= set(
+        labels
+    )
+    assert at.selectbox(key="export__commune").label == "Commune (empty: the whole province)"
+    assert "The documents themselves are in Vietnamese." in texts(at)

@@ -29,39 +29,37 @@ with c2:
         dict(zip(communes["id"], communes["name"], strict=True)) if communes is not None else {}
     )
     commune = st.selectbox(
-        "Xã, phường (để trống: cả tỉnh)",
+        t("export_commune"),
         options,
         key=f"{PAGE}__commune",
-        format_func=lambda c: commune_names.get(c, "(cả tỉnh)" if prov != "VN" else "(toàn quốc)"),
+        format_func=lambda c: commune_names.get(
+            c, t("export_whole_province") if prov != "VN" else t("export_whole_country")
+        ),
         disabled=communes is None,
     )
 with c3:
     year = ui.pick("year", t("year"), years, default=years[0] if years else None, page=PAGE)
 if year is None:
-    st.info("Kho chưa có số liệu.")
+    st.info(t("export_no_figures"))
     st.stop()
 target = commune or prov
 label = commune_names.get(commune) or names[prov]
 
-st.caption(
-    "Bộ trình chiếu 16:9 (trang tiêu đề, tổng hợp, mỗi chỉ tiêu một trang có biểu đồ, xếp hạng, nguồn), "
-    "bảng tính theo mẫu báo cáo của tỉnh (mỗi chỉ tiêu một trang), và dự thảo phần “Kết quả thực hiện” "
-    "của báo cáo sơ kết (A4, Times New Roman) để cán bộ hoàn thiện."
-)
+st.caption(t("export_caption"))
 if not data.export_available():
     st.warning(data.export_unavailable_reason(), icon=":material/warning:")
 slug = file_stem("XHHT", label, year)  # XHHT_Quang_Ngai_2025.pptx
 docs = {
     "pptx": (
-        "Bộ trình chiếu (.pptx)",
+        t("export_deck"),
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ),
     "xlsx": (
-        "Bảng tính (.xlsx)",
+        t("export_workbook"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
     "docx": (
-        "Dự thảo báo cáo (.docx)",
+        t("export_report"),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
 }
@@ -71,7 +69,7 @@ for col, (kind, (title, mime)) in zip(cols, docs.items(), strict=True):
         made = st.session_state.get(f"{PAGE}__{kind}")
         if made and made[0] == (target, year):
             st.download_button(
-                f"Tải {title}",
+                t("export_download", what=title),
                 data=made[1],
                 file_name=f"{slug}.{kind}",
                 mime=mime,
@@ -80,11 +78,11 @@ for col, (kind, (title, mime)) in zip(cols, docs.items(), strict=True):
                 on_click="ignore",
             )
         elif st.button(
-            f"Tạo {title}",
+            t("export_make", what=title),
             key=f"{PAGE}__make_{kind}",
             disabled=kind != "xlsx" and not data.export_available(),
         ):
-            with st.spinner(f"Đang tạo {title.lower()} cho {label}, năm {year}…"):
+            with st.spinner(t("export_making", what=title.lower(), name=label, year=year)):
                 try:
                     content = data.make_document(key, kind, target, year)
                 except data.ExportError as exc:
