@@ -236,11 +236,6 @@ def add_account(account: Account, path: Path | None = None) -> Path:
     )
 
 
-def account_toml(account: Account) -> str:
-    """One account as TOML text (tests and documentation build files with it)."""
-    return tomli_w.dumps({"account": [account.model_dump(mode="json")]})
-
-
 # --- passwords --------------------------------------------------------------------------------
 
 

@@ -25,8 +25,9 @@ from metrics.store import transaction
 from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS, create_schema
 from metrics.store_writes import BatchInfo, refresh_current, write_batch
 
+DEMO_SOURCE_MARK = "Dữ liệu minh họa"  # how every demo source line begins
 DEMO_SOURCE = (
-    "Dữ liệu minh họa (số liệu giả định, sinh ngẫu nhiên có kiểm soát, không phải số liệu thật)"
+    f"{DEMO_SOURCE_MARK} (số liệu giả định, sinh ngẫu nhiên có kiểm soát, không phải số liệu thật)"
 )
 
 # A few provinces set their own targets (synthetic, labelled as such).

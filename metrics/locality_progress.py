@@ -21,6 +21,7 @@ from metrics import queries as q
 from metrics import register_queries as rq
 from metrics import target_queries as tq
 from metrics.completeness import complete_expr, completeness_text, partial_text, text_column
+from metrics.demo import DEMO_SOURCE_MARK
 from metrics.indicators import registry
 from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
 
@@ -99,6 +100,12 @@ class IndicatorProgress:
         out["sources"] = list(self.sources)
         out["levels"] = dict(self.levels)
         return out
+
+    @property
+    def report_sources(self) -> list[str]:
+        """The reports behind the figure, without the demo's own source line: a chart or slide
+        says "Dữ liệu minh họa" once, in its own mark."""
+        return [s for s in self.sources if not s.startswith(DEMO_SOURCE_MARK)]
 
     @classmethod
     def from_row(cls, row: dict) -> IndicatorProgress:

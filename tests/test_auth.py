@@ -267,8 +267,7 @@ def test_claims_from_the_identity_provider_give_role_and_provinces() -> None:
         },
         mapping,
     )
-    assert editor is not None
-    assert (editor.name, editor.display_name, editor.role, editor.provinces) == (
+    assert editor and (editor.name, editor.display_name, editor.role, editor.provinces) == (
         "an@qn.gov.vn",
         "Nguyễn An",
         "editor",

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, streamlit_server
 
-from metrics.auth import Account, account_toml, hash_password
+from metrics.auth import Account, AccountsFile, hash_password, save_accounts
 from metrics.locality_progress import progress_for
 from metrics.store import connect
 
@@ -23,17 +23,19 @@ def app(demo_db: Path, tmp_path: Path):
     store = tmp_path / "store.duckdb"
     shutil.copy(demo_db, store)
     accounts = tmp_path / "accounts.toml"
-    accounts.write_text(
-        account_toml(
-            Account(
-                name="canbo.qn",
-                display_name="Cán bộ Quảng Ngãi",
-                role="editor",
-                provinces=["51"],
-                password=hash_password("mat-khau-qn", iterations=1000),
-            )
+    save_accounts(
+        AccountsFile(
+            account=[
+                Account(
+                    name="canbo.qn",
+                    display_name="Cán bộ Quảng Ngãi",
+                    role="editor",
+                    provinces=["51"],
+                    password=hash_password("mat-khau-qn", iterations=1000),
+                )
+            ]
         ),
-        encoding="utf-8",
+        accounts,
     )
     with streamlit_server(store, XHHT_ACCOUNTS=str(accounts)) as url:
         yield url, store

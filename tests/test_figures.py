@@ -194,3 +194,15 @@ def test_status_bar_counts(lang: str) -> None:
     assert bar.x[0] == 3
     assert bar.y[0].startswith("✔")
     assert ("Target met" in bar.y[0]) == (lang == "en")
+
+
+def test_demo_data_is_marked_once_per_chart() -> None:
+    from metrics.demo import DEMO_SOURCE
+
+    item = _item(sources=[DEMO_SOURCE, "Báo cáo xã Đăk Long 2025"])
+    fig = progress_chart(SERIES, item, TARGETS, synthetic=True)
+    shown = [fig.layout.title.text, fig.layout.title.subtitle.text] + [
+        a.text for a in fig.layout.annotations
+    ]
+    assert sum("Dữ liệu minh họa" in s for s in shown) == 1  # the mark, not the source line too
+    assert fig.layout.title.subtitle.text == "Nguồn: Báo cáo xã Đăk Long 2025"

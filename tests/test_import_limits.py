@@ -70,7 +70,6 @@ def xlsx(rows: list[list[object]], *, at: dict[str, object] | None = None) -> by
     """A workbook as openpyxl writes it (formulas saved without their values)."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    assert ws is not None
     ws.title = "Số liệu"
     for row in rows:
         ws.append(row)
@@ -319,7 +318,6 @@ def test_rows_are_numbered_from_the_first_row_even_when_it_is_empty(
     """A table that starts on row 3, column B: the refused row is row 4, as Excel shows it."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    assert ws is not None
     ws.title = "Số liệu"
     for j, value in enumerate(LONG_HEADERS[:9], start=2):
         ws.cell(row=3, column=j, value=value)

@@ -148,7 +148,7 @@ def progress_chart(
         ticksuffix="%",
         title=text("fig_rate", lang),
     )
-    sources = "; ".join(item.sources) if item.sources else "–"
+    sources = "; ".join(item.report_sources) or "–"
     subtitle = f"{text('fig_source', lang)}: {_short(sources, 140)}"
     title = f"{label} — {item.locality_name}"
     if not pts:

@@ -52,10 +52,8 @@ def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Cont
 
 
 def _sources_text(item: IndicatorProgress) -> str:
-    """The reports behind a figure; the demo's own source line is left out, since the image
-    carries the demo mark once already (for_print)."""
-    real = [s for s in item.sources if not s.startswith("Dữ liệu minh họa")]
-    return "; ".join(real) if real else "số liệu trong kho"
+    """The reports behind a figure (the demo's own line left out: for_print marks demo data)."""
+    return "; ".join(item.report_sources) or "số liệu trong kho"
 
 
 def _children_source(ctx: Context) -> str:
