@@ -84,6 +84,19 @@ _ROW_CHECKS = (
         "SELECT count(*) FROM targets t WHERE t.indicator NOT IN (SELECT id FROM indicators)",
     ),
     (
+        "mục công nhận thuộc lô không có trong bảng batches",
+        "SELECT count(*) FROM recognitions r WHERE r.batch_id NOT IN (SELECT id FROM batches)",
+    ),
+    (
+        "mục công nhận của địa bàn không có trong danh mục",
+        "SELECT count(*) FROM recognitions r WHERE r.locality_id NOT IN (SELECT id FROM localities)",
+    ),
+    (
+        "mục công nhận đang dùng thuộc lô không còn hiệu lực hoặc không có",
+        "SELECT count(*) FROM recognitions_current c LEFT JOIN batches b ON b.id = c.batch_id "
+        "WHERE b.id IS NULL OR b.status <> 'active'",
+    ),
+    (
         "dòng phả hệ trỏ tới địa bàn không có",
         "SELECT count(*) FROM lineage g WHERE g.old_id NOT IN (SELECT id FROM localities) "
         "OR g.new_id NOT IN (SELECT id FROM localities)",
@@ -96,11 +109,12 @@ _ROW_CHECKS = (
 
 
 _WRONG_ROW_COUNTS = """
-    SELECT b.id, b.rows, coalesce(o.n, 0) + coalesce(t.n, 0) AS actual
+    SELECT b.id, b.rows, coalesce(o.n, 0) + coalesce(t.n, 0) + coalesce(r.n, 0) AS actual
     FROM batches b
     LEFT JOIN (SELECT batch_id, count(*) AS n FROM observations GROUP BY 1) o ON o.batch_id = b.id
     LEFT JOIN (SELECT batch_id, count(*) AS n FROM targets GROUP BY 1) t ON t.batch_id = b.id
-    WHERE b.rows <> coalesce(o.n, 0) + coalesce(t.n, 0) ORDER BY b.id"""
+    LEFT JOIN (SELECT batch_id, count(*) AS n FROM recognitions GROUP BY 1) r ON r.batch_id = b.id
+    WHERE b.rows <> coalesce(o.n, 0) + coalesce(t.n, 0) + coalesce(r.n, 0) ORDER BY b.id"""
 
 
 def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
@@ -131,7 +145,7 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
     wrong = con.execute(_WRONG_ROW_COUNTS).fetchall()
     for batch_id, said, actual in wrong:
         report.problems.append(
-            f"Lô {batch_id} ghi {said} dòng nhưng có {actual} dòng số liệu và mục tiêu."
+            f"Lô {batch_id} ghi {said} dòng nhưng có {actual} dòng số liệu, mục tiêu và danh sách công nhận."
         )
     for table, query in CURRENT_QUERIES.items():
         extra = _count(con, f"SELECT count(*) FROM (SELECT * FROM {table} EXCEPT ALL ({query}))")
@@ -186,7 +200,7 @@ def copy_store(src: duckdb.DuckDBPyConnection, dst: duckdb.DuckDBPyConnection) -
 def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Inside the writer's transaction, bring an older store to this schema version; returns
     what was done. Version 1 (DuckDB files only) had a batch sequence, current tables made by
-    CREATE … AS without keys, and no data version."""
+    CREATE … AS without keys, and no data version; version 2 had no register of recognitions."""
     version = schema_version(con)
     done: list[str] = []
     if version == 1:
@@ -194,12 +208,12 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute(f"DROP TABLE IF EXISTS {table}")
         con.execute("DROP SEQUENCE IF EXISTS batch_seq")
         con.execute(SCHEMA)
-        for table, query in CURRENT_QUERIES.items():
-            con.execute(f"INSERT INTO {table} {query} ORDER BY 1, 2, 3")
+        for table in ("observations_current", "targets_current"):
+            con.execute(f"INSERT INTO {table} {CURRENT_QUERIES[table]} ORDER BY 1, 2, 3")
         con.execute("DELETE FROM meta WHERE key IN ('schema_version', 'data_version', 'store_id')")
         con.execute(
-            "INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '1'), ('store_id', ?)",
-            [str(SCHEMA_VERSION), uuid.uuid4().hex],
+            "INSERT INTO meta VALUES ('schema_version', '2'), ('data_version', '1'), ('store_id', ?)",
+            [uuid.uuid4().hex],
         )
         done.append(
             "phiên bản 1 → 2: bảng số liệu đang dùng có khóa chính, bỏ sequence batch_seq, thêm phiên bản dữ liệu"
@@ -212,4 +226,12 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
             done.append(
                 f"số dòng của lô {batch_id} sửa từ {said} thành {actual} (số liệu và mục tiêu của lô)"
             )
+        version = 2
+    if version == 2:
+        con.execute(SCHEMA)  # adds the register of recognitions; every other table is kept
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
+        )
+        done.append("phiên bản 2 → 3: thêm sổ công nhận (danh sách đơn vị được công nhận)")
     return done

@@ -24,6 +24,9 @@ _IN_FORCE = {
     + ", ".join(LEVEL_COLUMNS)
     + " FROM observations_current",
     "targets_current": "SELECT locality_id, indicator, target_year, percent FROM targets_current",
+    "recognitions_current": "SELECT locality_id, year, indicator, decision_number, name_key, name, "
+    "kind, result, decision_date, issuer, criteria_met, criteria_failed, source "
+    "FROM recognitions_current",
 }
 
 
@@ -184,11 +187,12 @@ def batch_provinces(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[str |
         """SELECT DISTINCT p.code FROM (
                SELECT locality_id FROM observations WHERE batch_id = ?
                UNION SELECT locality_id FROM targets WHERE batch_id = ?
+               UNION SELECT locality_id FROM recognitions WHERE batch_id = ?
            ) r
            LEFT JOIN localities l ON l.id = r.locality_id
            LEFT JOIN localities p ON p.id = l.province_id
            ORDER BY p.code NULLS LAST""",
-        [batch_id, batch_id],
+        [batch_id, batch_id, batch_id],
     )
     return frame["code"].to_list()
 
@@ -200,6 +204,7 @@ def provinces_of_active_imports(con: duckdb.DuckDBPyConnection) -> dict[int, lis
         """SELECT DISTINCT r.batch_id, p.code FROM (
                SELECT batch_id, locality_id FROM observations
                UNION SELECT batch_id, locality_id FROM targets
+               UNION SELECT batch_id, locality_id FROM recognitions
            ) r
            JOIN batches b ON b.id = r.batch_id AND b.kind = 'import' AND b.status = 'active'
            LEFT JOIN localities l ON l.id = r.locality_id

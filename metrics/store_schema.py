@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 LEVEL_COLUMNS = ("level_tot", "level_kha", "level_trung_binh", "level_muc_do_1", "level_muc_do_2")
 
@@ -120,6 +120,52 @@ CREATE TABLE IF NOT EXISTS observations_current (
     PRIMARY KEY (locality_id, year, indicator)
 );
 
+-- The register of recognitions (schema 3): the units recognised one by one, as a decision lists
+-- them. A list is (locality, year, title, decision): a newer batch with the same list replaces
+-- its entries; rolling it back brings the older entries back.
+CREATE TABLE IF NOT EXISTS recognitions (
+    batch_id INTEGER NOT NULL,
+    entry INTEGER NOT NULL,          -- the entry's place in its batch (the spreadsheet row)
+    locality_id TEXT NOT NULL,       -- the commune, old district or province the unit belongs to
+    year INTEGER NOT NULL,
+    indicator TEXT NOT NULL,         -- the title: don_vi_cap_tinh, don_vi, cong_dong_thon, cong_dong_xa, dong_ho
+    name TEXT NOT NULL,              -- "Trường MN Hoa Mai"
+    name_key TEXT NOT NULL,          -- metrics.text.key(name): one unit once per list
+    kind TEXT NOT NULL,              -- Cơ quan, đơn vị | Trường học | Doanh nghiệp | Thôn, tổ dân phố | Dòng họ | Xã, phường
+    result TEXT NOT NULL,            -- tot | kha | trung_binh | muc_do_1 | muc_do_2 | dat | khong_dat
+    circular TEXT NOT NULL,          -- metrics.circulars id
+    decision_number TEXT NOT NULL DEFAULT '',
+    decision_date DATE,
+    issuer TEXT,
+    criteria_met TEXT,               -- "1,2,4" (criterion numbers)
+    criteria_failed TEXT,
+    valid_until DATE,
+    source TEXT,
+    PRIMARY KEY (batch_id, entry)
+);
+
+CREATE TABLE IF NOT EXISTS recognitions_current (
+    batch_id INTEGER NOT NULL,
+    entry INTEGER NOT NULL,
+    locality_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    indicator TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    result TEXT NOT NULL,
+    circular TEXT NOT NULL,
+    decision_number TEXT NOT NULL,
+    decision_date DATE,
+    issuer TEXT,
+    criteria_met TEXT,
+    criteria_failed TEXT,
+    valid_until DATE,
+    source TEXT,
+    synthetic BOOLEAN NOT NULL,
+    PRIMARY KEY (batch_id, entry)
+);
+
 CREATE TABLE IF NOT EXISTS targets_current (
     locality_id TEXT NOT NULL,
     indicator TEXT NOT NULL,
@@ -144,6 +190,8 @@ TABLES = (
     "targets",
     "observations_current",
     "targets_current",
+    "recognitions",
+    "recognitions_current",
 )
 # What readers need: the raw observations/targets (superseded figures) stay in the store.
 READ_TABLES = (
@@ -154,6 +202,7 @@ READ_TABLES = (
     "batches",
     "observations_current",
     "targets_current",
+    "recognitions_current",
 )
 
 COUNTRY_ID = "VN"
@@ -168,6 +217,11 @@ CURRENT_QUERIES = {
         SELECT t.*, b.synthetic
         FROM targets t JOIN batches b ON b.id = t.batch_id AND b.status = 'active'
         QUALIFY row_number() OVER (PARTITION BY t.locality_id, t.indicator, t.target_year ORDER BY t.batch_id DESC) = 1""",
+    # A list is replaced whole: the entries of the newest active batch holding that list.
+    "recognitions_current": """
+        SELECT r.*, b.synthetic
+        FROM recognitions r JOIN batches b ON b.id = r.batch_id AND b.status = 'active'
+        QUALIFY r.batch_id = max(r.batch_id) OVER (PARTITION BY r.locality_id, r.year, r.indicator, r.decision_number)""",
 }
 
 
@@ -191,6 +245,27 @@ TARGET_COLUMNS: Sequence[str] = (
     "source",
     "confirmed",
     "batch_id",
+)
+
+
+RECOGNITION_COLUMNS: Sequence[str] = (
+    "batch_id",
+    "entry",
+    "locality_id",
+    "year",
+    "indicator",
+    "name",
+    "name_key",
+    "kind",
+    "result",
+    "circular",
+    "decision_number",
+    "decision_date",
+    "issuer",
+    "criteria_met",
+    "criteria_failed",
+    "valid_until",
+    "source",
 )
 
 

@@ -19,7 +19,12 @@ import duckdb
 import polars as pl
 
 from metrics.store import StoreError, first_row
-from metrics.store_schema import CURRENT_QUERIES, OBSERVATION_COLUMNS, TARGET_COLUMNS
+from metrics.store_schema import (
+    CURRENT_QUERIES,
+    OBSERVATION_COLUMNS,
+    RECOGNITION_COLUMNS,
+    TARGET_COLUMNS,
+)
 
 
 def refresh_current(con: duckdb.DuckDBPyConnection) -> None:
@@ -117,15 +122,18 @@ def write_batch(
     *,
     observations: pl.DataFrame | None = None,
     targets: pl.DataFrame | None = None,
+    recognitions: pl.DataFrame | None = None,
     refresh: bool = True,
 ) -> int:
     """The one way figures enter the store: inside the writer's transaction, record a batch,
-    insert its observations and targets (frames with the store's columns, batch_id aside) and
-    rebuild the figures in force. Returns the batch id. `refresh=False` lets a writer that adds
-    several batches in one transaction rebuild once, at the end."""
+    insert its observations, targets and recognitions (frames with the store's columns, batch_id
+    aside; a recognition's `entry` is its `_row`) and rebuild the figures in force. Returns the
+    batch id. `refresh=False` lets a writer that adds several batches in one transaction
+    rebuild once, at the end."""
     obs = observations if observations is not None and observations.height else None
     tgt = targets if targets is not None and targets.height else None
-    rows = (obs.height if obs is not None else 0) + (tgt.height if tgt is not None else 0)
+    rec = recognitions if recognitions is not None and recognitions.height else None
+    rows = sum(f.height for f in (obs, tgt, rec) if f is not None)
     batch_id = new_batch(con, info, rows)
     if obs is not None:
         frame = obs.with_columns(pl.lit(batch_id, dtype=pl.Int32).alias("batch_id")).select(
@@ -137,6 +145,12 @@ def write_batch(
             TARGET_COLUMNS
         )
         insert_frame(con, "targets", frame, TARGET_COLUMNS)
+    if rec is not None:
+        frame = rec.with_columns(
+            pl.lit(batch_id, dtype=pl.Int32).alias("batch_id"),
+            pl.col("_row").cast(pl.Int32).alias("entry"),
+        ).select(RECOGNITION_COLUMNS)
+        insert_frame(con, "recognitions", frame, RECOGNITION_COLUMNS)
     if refresh:
         refresh_current(con)
     return batch_id

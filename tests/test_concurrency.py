@@ -439,19 +439,42 @@ def test_a_store_of_the_older_schema_is_refused_until_upgraded(store: Path) -> N
     done = xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--db", str(store))
     assert done.returncode == 1
     assert done.stderr.strip() == (
-        f"Lỗi: Kho dữ liệu {store} có phiên bản 1, ứng dụng cần phiên bản 2. "
+        f"Lỗi: Kho dữ liệu {store} có phiên bản 1, ứng dụng cần phiên bản 3. "
         "Nâng cấp kho (giữ nguyên số liệu) bằng `xhht store upgrade --db …`."
     )
     check = xhht("check", "--db", str(store))
     assert check.returncode == 1
-    assert "Lược đồ phiên bản 1, ứng dụng cần 2" in check.stdout
+    assert "Lược đồ phiên bản 1, ứng dụng cần 3" in check.stdout
     up = xhht("store", "upgrade", "--db", str(store))
     assert up.returncode == 0, up.stderr
     assert up.stdout.startswith(f"Đã nâng cấp kho {store}: phiên bản 1 → 2")
+    assert f"Đã nâng cấp kho {store}: phiên bản 2 → 3: thêm sổ công nhận" in up.stdout
     assert check_json(store)["ok"]
     assert xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--db", str(store)).returncode == 0
     again = xhht("store", "upgrade", "--db", str(store))
-    assert again.stdout.strip() == f"Kho {store} đã ở phiên bản 2, không cần nâng cấp."
+    assert again.stdout.strip() == f"Kho {store} đã ở phiên bản 3, không cần nâng cấp."
+
+
+def test_a_store_of_schema_2_gains_the_register_of_recognitions_on_upgrade(store: Path) -> None:
+    con = connect(store)
+    con.execute("DROP TABLE recognitions_current")
+    con.execute("DROP TABLE recognitions")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    figures_before = con.execute("SELECT count(*) FROM observations_current").fetchone()
+    con.close()
+    done = xhht("history", "--db", str(store))
+    assert done.returncode == 1
+    assert "có phiên bản 2, ứng dụng cần phiên bản 3" in done.stderr
+    up = xhht("store", "upgrade", "--db", str(store))
+    assert up.returncode == 0, up.stderr
+    assert up.stdout.strip() == (
+        f"Đã nâng cấp kho {store}: phiên bản 2 → 3: thêm sổ công nhận (danh sách đơn vị được công nhận)."
+    )
+    assert check_json(store)["ok"]
+    con = connect(store, read_only=True)
+    assert con.execute("SELECT count(*) FROM observations_current").fetchone() == figures_before
+    assert con.execute("SELECT count(*) FROM recognitions_current").fetchone() == (0,)
+    con.close()
 
 
 def test_check_lists_what_is_wrong_and_exits_1(store: Path) -> None:

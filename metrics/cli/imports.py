@@ -9,6 +9,7 @@ from pathlib import Path
 from metrics.auth import Principal, rollback_refusal
 from metrics.cli.common import EXIT_OK, EXIT_REFUSED, Refused, add_db, open_copy, writer
 from metrics.fmt import fmt_int
+from metrics.inputs.forms import ROWS_OF
 
 
 def acting_account(user: str | None) -> Principal | None:
@@ -56,7 +57,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  - {p}")
         else:
             what = "Sẽ nhập" if result.status == "dry_run" else "Đã nhập"
-            kind = "số liệu kết quả" if result.kind == "results" else "mục tiêu"
+            kind = ROWS_OF[result.kind or "results"]
             batch = f" (lô {result.batch})" if result.batch else ""
             print(
                 f"{what} {fmt_int(result.rows)} dòng {kind} từ trang “{result.sheet}”{batch}: "

@@ -1,9 +1,11 @@
-"""Cell values as text, and the counts and percentages users type as text ("1.234", "85,5")."""
+"""Cell values as text, and the counts, percentages and dates users type as text ("1.234",
+"85,5", "10/02/2024")."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 
 from metrics.escaping import without_controls
 
@@ -54,3 +56,27 @@ def parse_percent(text: str) -> float | None:
     elif re.fullmatch(r"\d{1,3}(\.\d{3})+,\d+", t):
         t = t.replace(".", "").replace(",", ".")
     return float(t)
+
+
+_DAY_FIRST = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
+_WORDS = re.compile(r"(?:ngày\s*)?(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.IGNORECASE)
+
+
+def parse_date(value: object) -> date | None:
+    """A date as lists write it: a spreadsheet date, "10/02/2024" (day first, as Vietnamese
+    documents write it), "2024-02-10" or "ngày 10 tháng 02 năm 2024". None when blank; raises
+    ValueError for anything else, a day that does not exist included."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    if not text:
+        return None
+    for pattern, order in ((_DAY_FIRST, (2, 1, 0)), (_WORDS, (2, 1, 0)), (_ISO, (0, 1, 2))):
+        found = pattern.fullmatch(text)
+        if found:
+            parts = [int(g) for g in found.groups()]
+            return date(parts[order[0]], parts[order[1]], parts[order[2]])
+    raise ValueError(text)

@@ -10,19 +10,28 @@ import polars as pl
 
 from metrics.fmt import fmt_int
 from metrics.inputs.cells import cell_text
-from metrics.inputs.forms import COUNT_COLUMNS, FORMS, RESULTS, TARGETS, column_list
+from metrics.inputs.forms import (
+    COUNT_COLUMNS,
+    FORMS,
+    RECOGNITIONS,
+    RESULTS,
+    TARGETS,
+    column_list,
+)
 from metrics.inputs.layouts import detect_encoding, rows_to_check
 from metrics.inputs.legacy_encodings import CONVERTERS, ENCODING_LABEL
 from metrics.inputs.limits import EMPTY_ROWS_FIX, MAX_ROWS, SPLIT_FIX
 from metrics.inputs.lookups import communes_in
 from metrics.inputs.problems import Problem
+from metrics.inputs.recognition_rules import RECOGNITION_RULES, entry_of
 from metrics.inputs.rules import RowCheck, SheetCheck, check_row, empty_table, rules_for
+from metrics.text import key
 from metrics.resolve import LocalityIndex
 
 
 @dataclass
 class CheckedSheet:
-    kind: str  # results | targets; "" when the sheet holds no table (a refusal for too many rows: the layout)
+    kind: str  # results | targets | recognitions; "" when the sheet holds no table (a refusal for too many rows: the layout)
     sheet: str
     frame: (
         pl.DataFrame
@@ -40,7 +49,8 @@ def check_sheet(
     if detected is None:
         message = (
             f"Không tìm thấy dòng tiêu đề. Bảng kết quả cần các cột: {column_list(RESULTS)}; "
-            f"bảng mục tiêu cần: {column_list(TARGETS)}."
+            f"bảng mục tiêu cần: {column_list(TARGETS)}; danh sách công nhận cần: "
+            f"{column_list(RECOGNITIONS)}."
         )
         return CheckedSheet("", sheet, pl.DataFrame(), [Problem(sheet, None, None, message)], [])
     encoding, table = detected
@@ -70,7 +80,8 @@ def check_sheet(
             [],
         )
     form = FORMS[table.form]
-    sheet_check = SheetCheck(sheet, form, index, rules_for(form))
+    rules = RECOGNITION_RULES if form is RECOGNITIONS else rules_for(form)
+    sheet_check = SheetCheck(sheet, form, index, rules)
     problems: list[Problem] = []
     records: list[dict] = []
     communes: dict[str, int] = {}  # place id → its communes in the register, counted once
@@ -80,6 +91,8 @@ def check_sheet(
             problems.extend(checked.problems())
         elif form is RESULTS:
             records.append(_result_record(con, checked, communes, notes))
+        elif form is RECOGNITIONS:
+            records.append(_recognition_record(checked))
         else:
             records.append(_target_record(checked))
     if not records and not problems:
@@ -133,3 +146,42 @@ def _target_record(checked: RowCheck) -> dict:
         "_row": checked.row.excel_row,
         "_locality": checked.locality.label,
     }
+
+
+def _recognition_record(checked: RowCheck) -> dict:
+    assert checked.locality is not None and checked.indicator is not None
+    assert checked.year is not None
+    entry = entry_of(checked)
+    assert entry.circular is not None
+    return {
+        "locality_id": checked.locality.id,
+        "year": checked.year,
+        "indicator": checked.indicator.id,
+        "name": entry.name,
+        "name_key": key(entry.name),
+        "kind": entry.kind,
+        "result": entry.result,
+        "circular": entry.circular.id,
+        "decision_number": entry.decision_number,
+        "decision_date": entry.decision_date,
+        "issuer": checked.text("issuer") or None,
+        "criteria_met": entry.criteria_met,
+        "criteria_failed": entry.criteria_failed,
+        "valid_until": entry.valid_until(checked.year),
+        "source": checked.text("source") or _decision_source(checked) or None,
+        "_row": checked.row.excel_row,
+        "_locality": checked.locality.label,
+    }
+
+
+def _decision_source(checked: RowCheck) -> str:
+    """A list's source, when it names none: its decision ("Quyết định số 87/QĐ-UBND ngày
+    10/02/2024 của UBND huyện Ia H'Drai")."""
+    entry = entry_of(checked)
+    if not entry.decision_number:
+        return ""
+    text = f"Quyết định số {entry.decision_number}"
+    if entry.decision_date:
+        text += f" ngày {entry.decision_date:%d/%m/%Y}"
+    issuer = checked.text("issuer")
+    return text + (f" của {issuer}" if issuer else "")

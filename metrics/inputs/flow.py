@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from metrics.circulars import RESULT_LABEL
 from metrics.fmt import fmt_pct
 from metrics.inputs.checking import CheckedSheet, check_sheet
 from metrics.inputs.forms import FORMS
@@ -27,7 +28,7 @@ from metrics.store_writes import BatchInfo, file_sha256, write_batch
 @dataclass
 class ImportResult:
     status: str  # imported | dry_run | refused
-    kind: str | None = None  # results | targets
+    kind: str | None = None  # results | targets | recognitions
     sheet: str | None = None
     batch: int | None = None
     rows: int = 0
@@ -181,6 +182,17 @@ def _count_changes(con: duckdb.DuckDBPyConnection, result: ImportResult) -> None
 def preview_changes(preview: pl.DataFrame, kind: str | None) -> pl.DataFrame:
     """The checked rows with what a changed row changes as a reader checks it: the rate (or the
     target) in force → the file's, "52,1% → 55,3%"; a new or unchanged row shows the file's."""
+    if kind == "recognitions":
+        return preview.with_columns(
+            pl.when(pl.col("change") == "changed")
+            .then(
+                pl.col("result_old").replace_strict(RESULT_LABEL, default="")
+                + " → "
+                + pl.col("result").replace_strict(RESULT_LABEL, default="")
+            )
+            .otherwise(pl.col("result").replace_strict(RESULT_LABEL, default=""))
+            .alias("rate_change")
+        )
     if kind == "results":
         new = rate_expr(pl.col("recognized"), pl.col("total"))
         old = rate_expr(pl.col("recognized_old"), pl.col("total_old"))
@@ -228,6 +240,8 @@ def write_checked(
     )
     if parsed.kind == "results":
         result.batch = write_batch(con, info, observations=parsed.frame)
+    elif parsed.kind == "recognitions":
+        result.batch = write_batch(con, info, recognitions=parsed.frame)
     else:
         result.batch = write_batch(con, info, targets=parsed.frame)
     return result

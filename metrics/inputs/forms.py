@@ -1,5 +1,6 @@
-"""The two forms a file can hold, results and targets: their columns, how users spell the
-headers, the labels messages give columns, the words their messages differ in, their keys."""
+"""The three forms a file can hold, results, targets and lists of recognitions: their columns,
+how users spell the headers, the labels messages give columns, the words their messages differ
+in, their keys."""
 
 from __future__ import annotations
 
@@ -35,10 +36,50 @@ TARGET_HEADERS: dict[str, tuple[str, ...]] = {
     "percent": ("Mục tiêu (%)", "Mục tiêu", "Mục tiêu %", "Tỷ lệ mục tiêu", "Target (%)"),
     "source": ("Nguồn", "Văn bản", "Source"),
 }
+# A list of recognised units: one table whose columns carry everything, or a title and the
+# decision above a table "STT, Tên đơn vị, Xếp loại" (metrics.inputs.list_heading reads those).
+# Criterion columns ("Tiêu chí 1" …) are found by metrics.circulars.criterion_number.
+RECOGNITION_HEADERS: dict[str, tuple[str, ...]] = {
+    "year": ("Năm", "Năm công nhận", "Năm đánh giá", "Year"),
+    "province": RESULT_HEADERS["province"],
+    "district": RESULT_HEADERS["district"],
+    "commune": ("Xã", "Xã/Phường", "Xã, phường", "Xã/Phường/Đặc khu", "Commune"),
+    "code": ("Mã xã", "Mã ĐVHC", "Code"),
+    "indicator": ("Danh hiệu", "Chỉ tiêu", "Mô hình", "Loại danh hiệu", "Title"),
+    "name": (
+        "Tên đơn vị",
+        "Tên cơ quan, đơn vị",
+        "Cơ quan, đơn vị",
+        "Đơn vị",
+        "Tên",
+        "Tên dòng họ",
+        "Tên thôn, tổ dân phố",
+        "Tên thôn",
+        "Tên xã",
+        "Name",
+    ),
+    "kind": ("Loại đơn vị", "Loại hình", "Loại hình đơn vị", "Kind"),
+    "result": (
+        "Xếp loại",
+        "Kết quả",
+        "Mức độ",
+        "Kết quả xếp loại",
+        "Kết quả đánh giá",
+        "Mức độ công nhận",
+        "Result",
+    ),
+    "decision_number": ("Số quyết định", "Số QĐ", "Quyết định số", "Decision"),
+    "decision_date": ("Ngày quyết định", "Ngày QĐ", "Ngày ký", "Decision date"),
+    "issuer": ("Cơ quan quyết định", "Cơ quan ban hành", "Cấp quyết định", "Issuer"),
+    "source": ("Nguồn", "Văn bản", "Source"),
+}
 # Column id → the label every message gives that column: its first spelling, the one the
-# templates use. The columns both forms have (year, province, indicator, source) are spelled
-# first alike in both, so one label serves both.
-HEADER_LABEL = {cid: names[0] for cid, names in {**RESULT_HEADERS, **TARGET_HEADERS}.items()}
+# templates use. The columns the forms share (year, province, indicator, source) are spelled
+# first alike in all, so one label serves all.
+HEADER_LABEL = {
+    cid: names[0]
+    for cid, names in {**RECOGNITION_HEADERS, **RESULT_HEADERS, **TARGET_HEADERS}.items()
+}
 
 # The counts of a results row, in the order their columns are checked (and problems listed).
 COUNT_COLUMNS = ("total", "registered", "recognized", *LEVEL_COLUMNS)
@@ -125,7 +166,60 @@ TARGETS = Form(
     },
     batch_note="Mục tiêu",
 )
-FORMS = {form.name: form for form in (RESULTS, TARGETS)}
+# What a re-imported list compares to tell a changed entry from an unchanged one.
+RECOGNITION_VALUES = (
+    "name",
+    "kind",
+    "result",
+    "decision_date",
+    "issuer",
+    "criteria_met",
+    "criteria_failed",
+    "source",
+)
+RECOGNITIONS = Form(
+    name="recognitions",
+    headers=RECOGNITION_HEADERS,
+    identifying_columns=frozenset({"name", "result"}),
+    listed_columns=("name", "result"),
+    years=(2015, 2030),
+    year_noun="Năm",
+    indicator_examples="ví dụ: don_vi_cap_tinh, “Đơn vị học tập cấp huyện”, “Dòng họ học tập”.",
+    row_noun="đơn vị",
+    duplicate_same="quyết định",
+    duplicate_column="name",
+    key_columns=("locality_id", "year", "indicator", "decision_number", "name_key"),
+    value_columns=RECOGNITION_VALUES,
+    current_table="recognitions_current",
+    frame_schema={
+        "locality_id": pl.String,
+        "year": pl.Int32,
+        "indicator": pl.String,
+        "name": pl.String,
+        "name_key": pl.String,
+        "kind": pl.String,
+        "result": pl.String,
+        "circular": pl.String,
+        "decision_number": pl.String,
+        "decision_date": pl.Date,
+        "issuer": pl.String,
+        "criteria_met": pl.String,
+        "criteria_failed": pl.String,
+        "valid_until": pl.Date,
+        "source": pl.String,
+        "_row": pl.Int64,
+        "_locality": pl.String,
+    },
+    batch_note="Danh sách công nhận",
+)
+FORMS = {form.name: form for form in (RESULTS, TARGETS, RECOGNITIONS)}
+
+# What a checked file's rows are, as "Sẽ nhập 23 dòng …" says it.
+ROWS_OF = {
+    "results": "số liệu kết quả",
+    "targets": "mục tiêu",
+    "recognitions": "danh sách công nhận (mỗi dòng một đơn vị)",
+}
 
 
 def column_list(form: Form) -> str:

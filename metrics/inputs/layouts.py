@@ -1,6 +1,6 @@
-"""Where the table sits in a sheet: the header row under any title rows, in the long, wide or
-targets layout (merged model headers included), typed in Unicode or a legacy encoding; and the
-rows under it that hold figures (empty and totals rows left out)."""
+"""Where the table sits in a sheet: the header row under any title rows, in the long, wide,
+targets or list layout (merged model headers included), typed in Unicode or a legacy encoding;
+and the rows under it that hold figures (empty and totals rows left out)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from metrics.circulars import criterion_number
 from metrics.indicators import registry
 from metrics.inputs.cells import cell_text
 from metrics.inputs.forms import (
     COUNT_COLUMNS,
     HEADER_LABEL,
+    RECOGNITIONS,
     RESULT_HEADERS,
     RESULTS,
     TARGETS,
 )
+from metrics.inputs.list_heading import HeadingValue, read_heading
 from metrics.inputs.legacy_encodings import CONVERTERS
 from metrics.text import key
 
@@ -27,16 +30,19 @@ TOTALS_WORDS = {"tongcong", "cong", "tong", "tongso", "toantinh", "total"}
 
 @dataclass
 class Table:
-    kind: str  # results (long) | wide | targets
+    kind: str  # results (long) | wide | targets | recognitions
     header_idx: int  # the last header row (0-based); figures start below it
     cols: dict[str, int]
     # wide layout: indicator id → measure (total, registered …) → (column index, header label)
     wide_columns: dict[str, dict[str, tuple[int, str]]] = field(default_factory=dict)
+    # list layout: the headers as the file writes them, and what the title rows above say
+    labels: dict[str, str] = field(default_factory=dict)
+    heading: dict[str, HeadingValue] = field(default_factory=dict)
 
     @property
     def form(self) -> str:
         """The form the table holds: the wide layout holds results too."""
-        return "targets" if self.kind == "targets" else "results"
+        return "results" if self.kind == "wide" else self.kind
 
 
 def _header_map(row: Sequence[object], spec: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -99,9 +105,27 @@ def _wide_table(rows: list[list[object]], i: int) -> Table | None:
     return None
 
 
+def _list_table(rows: list[list[object]], i: int) -> Table | None:
+    """Row i as the header of a list of recognised units (a unit's name and its result), with
+    its criterion columns and what the title rows above it say."""
+    cols = _header_map(rows[i], RECOGNITIONS.headers)
+    if not RECOGNITIONS.identifying_columns <= cols.keys():
+        return None
+    labels = {cid: cell_text(rows[i][j]) for cid, j in cols.items()}
+    for j, cell in enumerate(rows[i]):
+        number = criterion_number(cell_text(cell))
+        if number is not None and f"criterion_{number}" not in cols:
+            cols[f"criterion_{number}"] = j
+            labels[f"criterion_{number}"] = cell_text(cell)
+    return Table("recognitions", i, cols, labels=labels, heading=read_heading(rows[:i]))
+
+
 def find_table(rows: list[list[object]]) -> Table | None:
     """The first row that looks like the headers of one of our layouts."""
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        listed = _list_table(rows, i)
+        if listed is not None:
+            return listed
         for form in (RESULTS, TARGETS):
             cols = _header_map(row, form.headers)
             if form.identifying_columns <= cols.keys():
@@ -125,10 +149,12 @@ def detect_encoding(rows: list[list[object]]) -> tuple[str, Table] | None:
     return None
 
 
-def _is_totals_row(row: list[object]) -> bool:
+def _is_totals_row(row: list[object], *, names_units: bool = False) -> bool:
+    """A "Tổng cộng" row. In a list, whose cells name units, only the bare words count: "Tổng
+    công ty Điện lực" is a unit."""
     for cell in row[:4]:
         k = key(cell_text(cell))
-        if k in TOTALS_WORDS or k.startswith("tongcong"):
+        if k in TOTALS_WORDS or (k.startswith("tongcong") and not names_units):
             return True
     return False
 
@@ -143,13 +169,29 @@ class SheetRow:
     cols: dict[str, int]
     labels: dict[str, str] = field(default_factory=dict)
     indicator: str | None = None
+    heading: dict[str, HeadingValue] = field(default_factory=dict)
 
     def text(self, cid: str) -> str:
+        """The row's value for a field: its column's cell, else what the title rows say."""
         idx = self.cols.get(cid)
-        return cell_text(self.cells[idx]) if idx is not None and idx < len(self.cells) else ""
+        if idx is not None:
+            return cell_text(self.cells[idx]) if idx < len(self.cells) else ""
+        given = self.heading.get(cid)
+        return given.text if given else ""
+
+    def cell(self, cid: str) -> object:
+        """The raw cell of a field (a date stays a date), else the title rows' text."""
+        idx = self.cols.get(cid)
+        if idx is not None:
+            return self.cells[idx] if idx < len(self.cells) else None
+        given = self.heading.get(cid)
+        return given.text if given else None
 
     def label(self, cid: str) -> str:
-        """The column as a message names it (a wide column by its model and measure)."""
+        """The column as a message names it (a wide column by its model and measure; a value
+        from the title rows by the row it is written on)."""
+        if cid not in self.cols and cid in self.heading:
+            return f"Tiêu đề trang (dòng {self.heading[cid].excel_row})"
         return self.labels.get(cid) or HEADER_LABEL.get(cid, cid)
 
 
@@ -162,12 +204,12 @@ def rows_to_check(table: Table, body: list[list[object]], notes: list[str]) -> l
         excel_row = table.header_idx + offset + 2  # 1-based, below the header
         if all(cell_text(c) == "" for c in cells):
             continue
-        if _is_totals_row(cells):
+        if _is_totals_row(cells, names_units=table.form == "recognitions"):
             if table.form == "results":
                 notes.append(f"Bỏ qua dòng tổng cộng (dòng {excel_row}).")
             continue
         if table.kind != "wide":
-            out.append(SheetRow(excel_row, cells, table.cols))
+            out.append(SheetRow(excel_row, cells, table.cols, table.labels, heading=table.heading))
             continue
         for indicator, fields in table.wide_columns.items():
             if all(cell_text(cells[i]) == "" for i, _ in fields.values() if i < len(cells)):

@@ -54,6 +54,7 @@ class RowCheck:
     source: str = ""
     locality: Candidate | None = None
     faults: list[Fault] = field(default_factory=list)
+    extra: dict[str, object] = field(default_factory=dict)  # what a form's own rules read
 
     @property
     def form(self) -> Form:
@@ -232,12 +233,12 @@ def levels_of_the_title(row: RowCheck) -> Iterator[Fault]:
             )
 
 
-def _not_found(found: Resolution) -> str:
+def not_found_message(found: Resolution) -> str:
     candidates = "; ".join(c.label for c in found.candidates[:5])
     return found.message + (f" Có thể là: {candidates}." if candidates else "")
 
 
-def _look_up_locality(
+def look_up_locality(
     index: LocalityIndex, year: int, code: str, commune: str, district: str, province: str
 ) -> tuple[Resolution, str]:
     """The most precise place the row names (commune by code or name, else old district, else
@@ -279,12 +280,12 @@ def locality_found(row: RowCheck) -> Iterator[Fault]:
     looked_up = row.sheet.looked_up
     lookup_key = (code, commune, district, province, row.year)
     if lookup_key not in looked_up:
-        looked_up[lookup_key] = _look_up_locality(
+        looked_up[lookup_key] = look_up_locality(
             row.sheet.index, row.year, code, commune, district, province
         )
     found, column = looked_up[lookup_key]
     if not found.ok or found.locality is None:
-        yield Fault(column, _not_found(found))
+        yield Fault(column, not_found_message(found))
         return
     row.locality = found.locality
 
@@ -299,7 +300,7 @@ def place_found(row: RowCheck) -> Iterator[Fault]:
         levels=frozenset({"country", "province", "commune"}),
     )
     if not found.ok or found.locality is None:
-        yield Fault("place", _not_found(found))
+        yield Fault("place", not_found_message(found))
         return
     row.locality = found.locality
 

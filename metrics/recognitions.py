@@ -1,0 +1,138 @@
+"""The register of recognitions in words and counts: what kind of unit a name is, how a
+register's entries add up to the counts reports give, and how the register agrees with them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from metrics.circulars import NOT_PASSED, RESULT_LABEL
+from metrics.text import fold
+
+# The kinds of unit a list names; a list may say the kind itself (column "Loại đơn vị").
+KIND_AGENCY = "Cơ quan, đơn vị"
+KIND_SCHOOL = "Trường học"
+KIND_BUSINESS = "Doanh nghiệp"
+KIND_VILLAGE = "Thôn, tổ dân phố"
+KIND_CLAN = "Dòng họ"
+KIND_COMMUNE = "Xã, phường"
+KINDS = (KIND_AGENCY, KIND_SCHOOL, KIND_BUSINESS, KIND_VILLAGE, KIND_CLAN, KIND_COMMUNE)
+
+# The first words of a name → its kind (folded; the longest match wins).
+_NAME_STARTS: dict[str, str] = {
+    "truong": KIND_SCHOOL,
+    "mam non": KIND_SCHOOL,
+    "mn": KIND_SCHOOL,
+    "th": KIND_SCHOOL,
+    "thcs": KIND_SCHOOL,
+    "thpt": KIND_SCHOOL,
+    "cong ty": KIND_BUSINESS,
+    "tong cong ty": KIND_BUSINESS,
+    "doanh nghiep": KIND_BUSINESS,
+    "htx": KIND_BUSINESS,
+    "hop tac xa": KIND_BUSINESS,
+    "ngan hang": KIND_BUSINESS,
+    "thon": KIND_VILLAGE,
+    "ban": KIND_VILLAGE,
+    "lang": KIND_VILLAGE,
+    "buon": KIND_VILLAGE,
+    "plei": KIND_VILLAGE,
+    "ap": KIND_VILLAGE,
+    "khom": KIND_VILLAGE,
+    "to dan pho": KIND_VILLAGE,
+    "khu pho": KIND_VILLAGE,
+    "xom": KIND_VILLAGE,
+    "dong ho": KIND_CLAN,
+    "ho": KIND_CLAN,
+    "xa": KIND_COMMUNE,
+    "phuong": KIND_COMMUNE,
+    "dac khu": KIND_COMMUNE,
+    "thi tran": KIND_COMMUNE,
+}
+# What a title's units are when the name does not say.
+_TITLE_KIND = {
+    "don_vi_cap_tinh": KIND_AGENCY,
+    "don_vi": KIND_AGENCY,
+    "cong_dong_thon": KIND_VILLAGE,
+    "cong_dong_xa": KIND_COMMUNE,
+    "dong_ho": KIND_CLAN,
+}
+# Which kinds each title's units may be.
+TITLE_KINDS = {
+    "don_vi_cap_tinh": (KIND_AGENCY, KIND_SCHOOL, KIND_BUSINESS),
+    "don_vi": (KIND_AGENCY, KIND_SCHOOL, KIND_BUSINESS),
+    "cong_dong_thon": (KIND_VILLAGE,),
+    "cong_dong_xa": (KIND_COMMUNE,),
+    "dong_ho": (KIND_CLAN,),
+}
+
+
+def kind_given(text: str) -> str | None:
+    """A kind as a list writes it ("trường học", "Cơ quan") → one of KINDS, else None."""
+    folded = fold(text)
+    for kind in KINDS:
+        if folded and (folded == fold(kind) or fold(kind).startswith(folded)):
+            return kind
+    return None
+
+
+def unit_kind(title: str, name: str) -> str:
+    """The kind of a unit by its name within its title: "Trường MN Hoa Mai" is a school, "UBND
+    xã Ia Tơi" an agency (a commune's office, not the commune)."""
+    allowed = TITLE_KINDS[title]
+    words = fold(name).split()
+    best: tuple[int, str] | None = None
+    for start, kind in _NAME_STARTS.items():
+        n = len(start.split())
+        if words[:n] == start.split() and kind in allowed and (best is None or n > best[0]):
+            best = (n, kind)
+    return best[1] if best else _TITLE_KIND[title]
+
+
+@dataclass(frozen=True)
+class RegisterCount:
+    """What a register implies for one area, title and year, beside what was reported."""
+
+    listed: int  # entries in the register (assessed)
+    recognized: int  # entries whose result recognises the unit
+    by_result: dict[str, int]  # result id → entries
+    reported: int | None  # the recognised count the figures give (None: no figure)
+
+    @property
+    def agrees(self) -> bool | None:
+        return None if self.reported is None else self.reported == self.recognized
+
+    def sentence(self, unit: str) -> str:
+        """"Danh sách: 23 đơn vị được công nhận (23 Tốt) — khớp số báo cáo (23)."."""
+        results = ", ".join(
+            f"{n} {RESULT_LABEL[r]}" for r, n in self.by_result.items() if r != NOT_PASSED
+        )
+        failed = self.by_result.get(NOT_PASSED, 0)
+        text = f"Danh sách: {self.recognized} {unit} được công nhận"
+        if results:
+            text += f" ({results})"
+        if failed:
+            text += f", {failed} không đạt"
+        if self.reported is None:
+            return text + "; chưa có số báo cáo để đối chiếu."
+        if self.agrees:
+            return text + f" — khớp số báo cáo ({self.reported})."
+        diff = self.recognized - self.reported
+        more = "nhiều hơn" if diff > 0 else "ít hơn"
+        return (
+            text + f" — số báo cáo là {self.reported}: danh sách {more} {abs(diff)} {unit}. "
+            "Số báo cáo vẫn được dùng để tính tỷ lệ; đối chiếu lại danh sách và báo cáo."
+        )
+
+
+def register_count(entries: pl.DataFrame, reported: int | None) -> RegisterCount:
+    """The counts a register's entries (of one area, title and year) imply."""
+    results = entries["result"].to_list() if entries.height else []
+    by_result: dict[str, int] = {}
+    for r in results:
+        by_result[r] = by_result.get(r, 0) + 1
+    order = list(RESULT_LABEL)
+    by_result = dict(sorted(by_result.items(), key=lambda kv: order.index(kv[0])))
+    recognized = sum(n for r, n in by_result.items() if r != NOT_PASSED)
+    return RegisterCount(len(results), recognized, by_result, reported)
