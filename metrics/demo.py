@@ -18,6 +18,7 @@ import polars as pl
 from metrics import register_queries as rq
 from metrics.config import DATA_DIR
 from metrics.demo_figures import DEMO_SEED, generate_observations, generate_province_units
+from metrics.demo_lists import DEMO_LIST_PROVINCE, demo_lists, seed_lists
 from metrics.indicators import registry
 from metrics.registers import load_registers
 from metrics.resolve import LocalityIndex
@@ -131,6 +132,7 @@ def load_seed_figures(
         ),
         observations=obs,
         targets=pl.DataFrame(target_rows),
+        recognitions=seed_lists(con, index, seed),
         refresh=False,
     )
     return len(obs_rows), len(target_rows)
@@ -179,6 +181,9 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
             BatchInfo(kind="demo", synthetic=True, created_by="xhht demo", note=DEMO_SOURCE),
             observations=_with_source(obs, DEMO_SOURCE),
             targets=pl.DataFrame(prov_targets),
+            recognitions=demo_lists(
+                obs, rq.communes_of(con, DEMO_LIST_PROVINCE), seed
+            ).with_columns(pl.lit(DEMO_SOURCE).alias("source")),
             refresh=False,
         )
         n_seed_obs, n_seed_targets = load_seed_figures(con, index)

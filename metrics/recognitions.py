@@ -104,7 +104,7 @@ class RegisterCount:
         return None if self.reported is None else self.reported == self.recognized
 
     def sentence(self, unit: str) -> str:
-        """"Danh sách: 23 đơn vị được công nhận (23 Tốt) — khớp số báo cáo (23)."."""
+        """ "Danh sách: 23 đơn vị được công nhận (23 Tốt) — khớp số báo cáo (23)."."""
         results = ", ".join(
             f"{n} {RESULT_LABEL[r]}" for r, n in self.by_result.items() if r != NOT_PASSED
         )
@@ -136,3 +136,56 @@ def register_count(entries: pl.DataFrame, reported: int | None) -> RegisterCount
     by_result = dict(sorted(by_result.items(), key=lambda kv: order.index(kv[0])))
     recognized = sum(n for r, n in by_result.items() if r != NOT_PASSED)
     return RegisterCount(len(results), recognized, by_result, reported)
+
+
+# -- the register as readers see it ------------------------------------------------------------
+
+
+def public_entries(frame: pl.DataFrame) -> list[dict]:
+    """Entries as `xhht recognitions … --json` gives them (keys documented in the README)."""
+    out = []
+    for r in frame.iter_rows(named=True):
+        out.append(
+            {
+                "name": r["name"],
+                "kind": r["kind"],
+                "locality_code": r["locality_code"],
+                "locality": r["locality_name"],
+                "year": r["year"],
+                "title": r["title"],
+                "result": r["result"],
+                "result_label": RESULT_LABEL.get(r["result"], r["result"]),
+                "decision_number": r["decision_number"] or None,
+                "decision_date": r["decision_date"].isoformat() if r["decision_date"] else None,
+                "issuer": r["issuer"],
+                "valid_until": r["valid_until"].isoformat() if r["valid_until"] else None,
+                "circular": r["circular"],
+                "criteria_failed": _numbers(r["criteria_failed"]),
+                "criteria_met": _numbers(r["criteria_met"]),
+                "synthetic": r["synthetic"],
+                "source": r["source"],
+            }
+        )
+    return out
+
+
+def _numbers(text: str | None) -> list[int]:
+    return [int(n) for n in text.split(",")] if text else []
+
+
+def criteria_not_met(frame: pl.DataFrame) -> pl.DataFrame:
+    """Per criterion, how many assessed entries did not meet it (most often first): what the
+    units and communes of an area need help with. Entries without criteria are left out."""
+    counts: dict[int, list[int]] = {}
+    for met, failed in frame.select("criteria_met", "criteria_failed").iter_rows():
+        for n in _numbers(met):
+            counts.setdefault(n, [0, 0])[0] += 1
+        for n in _numbers(failed):
+            counts.setdefault(n, [0, 0])[1] += 1
+    rows = [
+        {"criterion": n, "not_met": f, "assessed": m + f} for n, (m, f) in sorted(counts.items())
+    ]
+    schema = {"criterion": pl.Int64, "not_met": pl.Int64, "assessed": pl.Int64}
+    return pl.DataFrame(rows, schema=schema).sort(
+        ["not_met", "criterion"], descending=[True, False]
+    )

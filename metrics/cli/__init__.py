@@ -11,7 +11,16 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from metrics.cli import accounts, export, imports, localities, progress, store, templates
+from metrics.cli import (
+    accounts,
+    export,
+    imports,
+    localities,
+    progress,
+    recognitions,
+    store,
+    templates,
+)
 from metrics.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Refused
 
 __all__ = ["COMMANDS", "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "Refused", "build_parser", "main"]
@@ -20,6 +29,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     store.register,  # init, demo, check, store copy/upgrade
     localities.register,  # localities find
     progress.register,  # progress
+    recognitions.register,  # recognitions list/expiring
     imports.register,  # import, history, rollback
     accounts.register,  # accounts add
     templates.register,  # template

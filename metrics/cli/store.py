@@ -52,7 +52,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(
             f"Kho {loc} hợp lệ: lược đồ phiên bản {report.schema_version}, phiên bản dữ liệu {report.data_version}, "
             f"{fmt_int(report.counts['batches'])} lô, {fmt_int(report.counts['observations'])} số liệu "
-            f"({fmt_int(report.counts['observations_current'])} đang dùng), {fmt_int(report.counts['targets'])} mục tiêu."
+            f"({fmt_int(report.counts['observations_current'])} đang dùng), {fmt_int(report.counts['targets'])} mục tiêu, "
+            f"{fmt_int(report.counts['recognitions_current'])} đơn vị trong sổ công nhận."
         )
         print(f"  Mã băm nội dung: {report.digest}")
     else:
@@ -84,7 +85,7 @@ def cmd_store_copy(args: argparse.Namespace) -> int:
         raise Refused(str(exc)) from exc
     print(
         f"Đã sao chép {src} → {dst}: {fmt_int(counts['batches'])} lô, {fmt_int(counts['observations'])} số liệu, "
-        f"{fmt_int(counts['targets'])} mục tiêu."
+        f"{fmt_int(counts['targets'])} mục tiêu, {fmt_int(counts['recognitions'])} mục sổ công nhận."
     )
     print(f"  Mã băm nội dung nguồn: {before.digest}")
     print(f"  Mã băm nội dung đích:  {after.digest}")

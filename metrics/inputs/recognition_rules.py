@@ -99,9 +99,7 @@ def name_given(row: RowCheck) -> Iterator[Fault]:
     if not entry.name:
         yield Fault("name", "Chưa ghi tên đơn vị: điền tên cơ quan, trường, thôn, dòng họ hoặc xã.")
     elif len(entry.name) > MAX_NAME:
-        yield Fault(
-            "name", f"Tên dài {len(entry.name)} ký tự, quá {MAX_NAME}: chỉ ghi tên đơn vị."
-        )
+        yield Fault("name", f"Tên dài {len(entry.name)} ký tự, quá {MAX_NAME}: chỉ ghi tên đơn vị.")
 
 
 def result_of_the_circular(row: RowCheck) -> Iterator[Fault]:
@@ -287,6 +285,7 @@ def unit_once_per_decision(row: RowCheck) -> Iterator[Fault]:
 
 _LISTS = frozenset({"recognitions"})
 
+
 def year_given(row: RowCheck) -> Iterator[Fault]:
     """The list's year, from its column or its title; within the form's years."""
     if not row.text("year"):
@@ -312,4 +311,3 @@ RECOGNITION_RULES: tuple[Rule, ...] = (
     Rule("unit_place_found", _LISTS, unit_place_found, clean_rows_only=True),
     Rule("unit_once_per_decision", _LISTS, unit_once_per_decision, clean_rows_only=True),
 )
-

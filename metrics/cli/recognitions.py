@@ -1,0 +1,133 @@
+"""`xhht recognitions list` and `expiring`: who was recognised in an area, and whose
+recognition lapses the year after."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, open_copy, year
+from metrics.indicators import registry
+
+
+def _title(text: str | None) -> str | None:
+    from metrics.circulars import REGISTER_TITLES
+
+    if text is None:
+        return None
+    ind = registry().resolve_alias(text)
+    titles = ", ".join(REGISTER_TITLES)
+    if ind is None or ind.id not in REGISTER_TITLES:
+        raise Refused(f"Danh hiệu “{text}” không có sổ công nhận. Các danh hiệu có sổ: {titles}.")
+    return ind.id
+
+
+def _print_entries(entries: list[dict], demo: bool) -> None:
+    if demo:
+        print("Dữ liệu minh họa: danh sách dưới đây có mục giả định, không phải số liệu thật.")
+    reg = registry()
+    for e in entries:
+        decision = e["decision_number"] or "không ghi số quyết định"
+        if e["decision_date"]:
+            y, m, d = e["decision_date"].split("-")
+            decision += f" ngày {d}/{m}/{y}"
+        valid = ""
+        if (
+            e["valid_until"]
+            and e["valid_until"].endswith("-12-31")
+            and int(e["valid_until"][:4]) == e["year"]
+        ):
+            valid = f"; công nhận cho năm {e['year']}"
+        elif e["valid_until"]:
+            y, m, d = e["valid_until"].split("-")
+            valid = f"; hiệu lực đến {d}/{m}/{y}"
+        failed = (
+            f"; không đạt tiêu chí {', '.join(map(str, e['criteria_failed']))}"
+            if e["criteria_failed"]
+            else ""
+        )
+        print(
+            f"{e['year']}  {reg.by_id(e['title']).short_vi:<20} {e['name']} ({e['kind']}, "
+            f"{e['locality']}) — {e['result_label']}; QĐ {decision}{valid}{failed}"
+        )
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from metrics.recognition_queries import entries_in
+    from metrics.recognitions import public_entries
+
+    title = _title(args.title)
+    con = open_copy(args.db)
+    try:
+        loc = locality_for_figures(con, args.locality, args.year)
+        frame = entries_in(con, loc.level, loc.id, year=args.year, title=title)
+    finally:
+        con.close()
+    entries = public_entries(frame)
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{loc.label} — danh sách công nhận năm {args.year}: {len(entries)} đơn vị")
+    if not entries:
+        print("Chưa có danh sách công nhận nào cho địa bàn và năm này.")
+    _print_entries(entries, any(e["synthetic"] for e in entries))
+    return EXIT_OK
+
+
+def cmd_expiring(args: argparse.Namespace) -> int:
+    from metrics.recognition_queries import lapsing_in
+    from metrics.recognitions import public_entries
+
+    con = open_copy(args.db)
+    try:
+        loc = locality_for_figures(con, args.locality, args.year)
+        frame = lapsing_in(con, loc.level, loc.id, args.year + 1)
+    finally:
+        con.close()
+    entries = public_entries(frame.sort(["valid_until", "locality_name", "name"]))
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{loc.label} — công nhận hết hiệu lực trong năm {args.year + 1}: {len(entries)} đơn vị")
+    if not entries:
+        print(f"Không có công nhận nào hết hiệu lực trong năm {args.year + 1}.")
+    _print_entries(entries, any(e["synthetic"] for e in entries))
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "recognitions", help="sổ công nhận: đơn vị được công nhận và thời hạn công nhận"
+    )
+    rec = p.add_subparsers(dest="subcommand", metavar="LỆNH", required=True)
+    for name, func, help_text, year_help in (
+        (
+            "list",
+            cmd_list,
+            "danh sách đơn vị được đánh giá, công nhận của một địa bàn trong một năm",
+            "năm của kết quả công nhận",
+        ),
+        (
+            "expiring",
+            cmd_expiring,
+            "công nhận hết hiệu lực trong năm sau năm đã chọn (theo từng xã)",
+            "năm hiện tại: liệt kê công nhận hết hiệu lực trong năm sau",
+        ),
+    ):
+        c = rec.add_parser(name, help=help_text)
+        c.add_argument(
+            "--locality",
+            required=True,
+            metavar="TEXT",
+            help='mã hoặc tên địa bàn ("Quảng Ngãi", "Huyện Ia H\'Drai, Kon Tum", 23368)',
+        )
+        c.add_argument("--year", required=True, type=year, help=year_help)
+        if name == "list":
+            c.add_argument(
+                "--title",
+                metavar="ID",
+                help="chỉ một danh hiệu (mã hoặc tên, ví dụ don_vi_cap_tinh, “Dòng họ học tập”)",
+            )
+        c.add_argument("--json", action="store_true", help="in mảng JSON (xem README)")
+        add_db(c)
+        c.set_defaults(func=func)
