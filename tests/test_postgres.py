@@ -668,13 +668,13 @@ def test_store_copy_file_to_postgresql_and_back_keeps_the_content(
     there = ok(xhht("store", "copy", str(demo_db), target.url, cwd=tmp_path))
     assert (
         there.stdout.splitlines()[0]
-        == f"Đã sao chép {demo_db} → {target.shown}: 3 lô, 162.959 số liệu, 54 mục tiêu, 455 mục sổ công nhận."
+        == f"Đã sao chép {demo_db} → {target.shown}: 3 lô, 162.959 số liệu, 54 mục tiêu, 430 mục sổ công nhận."
     )
     back_file = tmp_path / "tro_ve.duckdb"
     back = ok(xhht("store", "copy", target.url, str(back_file), cwd=tmp_path))
     assert (
         back.stdout.splitlines()[0]
-        == f"Đã sao chép {target.shown} → {back_file}: 3 lô, 162.959 số liệu, 54 mục tiêu, 455 mục sổ công nhận."
+        == f"Đã sao chép {target.shown} → {back_file}: 3 lô, 162.959 số liệu, 54 mục tiêu, 430 mục sổ công nhận."
     )
 
     again = xhht("store", "copy", str(demo_db), target.url, cwd=tmp_path)
