@@ -25,6 +25,7 @@ import streamlit as st
 
 from metrics import auth, inputs, locality_progress
 from metrics import queries as q
+from metrics import recognition_queries as recq
 from metrics import register_queries as rq
 from metrics import target_queries as tq
 from metrics.backend import StoreBusy, reading, writing
@@ -151,6 +152,18 @@ def series_all(key: StoreKey, locality_id: str) -> pl.DataFrame:
 
 def series(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
     return series_all(key, locality_id).filter(pl.col("indicator") == indicator)
+
+
+@st.cache_data(show_spinner=False)
+def recognitions(key: StoreKey, level: str, locality_id: str, year: int) -> pl.DataFrame:
+    """The register's entries in force of an area (its old units included) for a year."""
+    return recq.entries_in(_cur(key), level, locality_id, year=year)
+
+
+@st.cache_data(show_spinner=False)
+def lapsing(key: StoreKey, level: str, locality_id: str, lapse_year: int) -> pl.DataFrame:
+    """The register's entries of an area whose recognition stands until a day of `lapse_year`."""
+    return recq.lapsing_in(_cur(key), level, locality_id, lapse_year)
 
 
 @st.cache_data(show_spinner=False)

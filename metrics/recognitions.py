@@ -189,3 +189,46 @@ def criteria_not_met(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema).sort(
         ["not_met", "criterion"], descending=[True, False]
     )
+
+
+def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
+    """Entries as a page lists them: the unit, its kind and place, the title, the result, the
+    decision in one phrase, the last day it stands and the criteria it missed."""
+    from metrics.indicators import registry
+
+    reg = registry()
+    rows = []
+    for r in frame.iter_rows(named=True):
+        decision = r["decision_number"] or ""
+        if r["decision_date"]:
+            decision += (
+                f" ({r['decision_date']:%d/%m/%Y})"
+                if decision
+                else f"{r['decision_date']:%d/%m/%Y}"
+            )
+        failed = _numbers(r["criteria_failed"])
+        rows.append(
+            {
+                "unit_name": r["name"],
+                "unit_kind": r["kind"],
+                "locality_name": r["locality_name"],
+                "title_label": reg.by_id(r["title"]).label(lang, short=True),
+                "result_label": RESULT_LABEL.get(r["result"], r["result"]),
+                "decision": decision or None,
+                "valid_until_text": f"{r['valid_until']:%d/%m/%Y}" if r["valid_until"] else None,
+                "criteria_failed_text": ", ".join(map(str, failed)) or None,
+            }
+        )
+    return pl.DataFrame(rows, schema=dict.fromkeys(SHOWN_ENTRY_FIELDS, pl.String))
+
+
+SHOWN_ENTRY_FIELDS = (
+    "unit_name",
+    "unit_kind",
+    "locality_name",
+    "title_label",
+    "result_label",
+    "decision",
+    "valid_until_text",
+    "criteria_failed_text",
+)

@@ -85,6 +85,18 @@ FIELDS: dict[str, Field] = {
     # How complete a sum is ("chưa đủ: 1/23 huyện cũ báo cáo"; metrics.completeness).
     "partial_note": Field("Mức đầy đủ", "Completeness", Kind.TEXT),
     "completeness": Field("Đơn vị báo cáo", "Units reporting", Kind.TEXT),
+    # The register of recognitions (metrics.recognitions.shown_entries, criteria_not_met).
+    "unit_name": Field("Tên đơn vị", "Unit", Kind.TEXT),
+    "unit_kind": Field("Loại đơn vị", "Kind of unit", Kind.TEXT),
+    "locality_name": Field("Địa bàn", "Locality", Kind.TEXT),
+    "title_label": Field("Danh hiệu", "Title", Kind.TEXT),
+    "result_label": Field("Kết quả", "Result", Kind.TEXT),
+    "decision": Field("Quyết định", "Decision", Kind.TEXT),
+    "valid_until_text": Field("Hiệu lực đến", "Valid until", Kind.TEXT),
+    "criteria_failed_text": Field("Tiêu chí không đạt", "Criteria not met", Kind.TEXT),
+    "criterion": Field("Tiêu chí", "Criterion", Kind.CODE),
+    "not_met": Field("Số không đạt", "Not met", Kind.COUNT),
+    "assessed": Field("Số được đánh giá", "Assessed", Kind.COUNT),
     "lat": Field("Vĩ độ", "Latitude", Kind.COORD),
     "lon": Field("Kinh độ", "Longitude", Kind.COORD),
 }

@@ -273,3 +273,58 @@ def test_export_page_in_english() -> None:
     )
     assert at.selectbox(key="export__commune").label == "Commune (empty: the whole province)"
     assert "The documents themselves are in Vietnamese." in texts(at)
+
+
+def _grid(at: AppTest, n: int):
+    """The n-th data grid of the page as pandas (cells as values)."""
+    grid = at.dataframe[n].value
+    return grid.data if hasattr(grid, "data") else grid
+
+
+def test_profile_lists_who_was_recognised_and_checks_the_count() -> None:
+    at = open_page("views/profile.py", loc="OH618", year="2023")
+    body = texts(at)
+    assert "Danh sách công nhận — 2023" in body
+    assert (
+        "**Đơn vị học tập cấp tỉnh, cấp huyện (cũ)** — Danh sách: 23 đơn vị được công nhận (23 Tốt) "
+        "— khớp số báo cáo (23)." in body
+    )
+    assert "23/23 đơn vị trong danh sách" in body
+    names = next(
+        _grid(at, i) for i in range(len(at.dataframe)) if "Tên đơn vị" in _grid(at, i).columns
+    )
+    assert names["Tên đơn vị"].tolist()[-1] == "Trường MN Hoa Mai"
+    assert set(names["Kết quả"]) == {"Tốt"}
+    assert set(names["Quyết định"]) == {"87/QĐ-UBND (10/02/2024)"}
+    # Filtering by result: no unit was rated Khá, so the filter offers only what the list has.
+    assert at.selectbox(key="profile__reg_result").options == ["Tất cả", "Tốt"]
+
+
+def test_profile_of_a_province_shows_criteria_missed_and_what_lapses(demo_con) -> None:
+    at = open_page("views/profile.py", loc="P51", year="2024")
+    body = texts(at)
+    assert "Tiêu chí chưa đạt nhiều nhất (Cộng đồng học tập cấp xã, Thông tư 25/2023)" in body
+    failed = demo_con.execute(
+        "SELECT criteria_failed FROM recognitions_current r JOIN localities l ON l.id = r.locality_id "
+        "WHERE l.province_id = 'P51' AND r.year = 2024 AND r.indicator = 'cong_dong_xa'"
+    ).fetchall()
+    counts: dict[int, int] = {}
+    for (text,) in failed:
+        for n in (text or "").split(","):
+            if n:
+                counts[int(n)] = counts.get(int(n), 0) + 1
+    worst = max(sorted(counts), key=lambda n: counts[n])
+    assert (
+        f"Tiêu chí {worst} chưa đạt nhiều nhất: {counts[worst]}/{len(failed)} xã được đánh giá."
+        in body
+    )
+    at.selectbox(key="profile__lapse_year").set_value(2027).run()
+    lapsing = demo_con.execute(
+        "SELECT count(*), count(DISTINCT r.locality_id) FROM recognitions_current r "
+        "JOIN localities l ON l.id = r.locality_id WHERE l.province_id = 'P51' "
+        "AND year(r.valid_until) = 2027"
+    ).fetchone()
+    assert lapsing[0] > 0
+    assert f"{lapsing[0]} công nhận hết hiệu lực trong năm 2027, ở {lapsing[1]} địa bàn" in texts(
+        at
+    )

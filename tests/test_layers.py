@@ -168,6 +168,7 @@ SQL_MODULES = {
     "queries.py",
     "target_queries.py",
     "register_queries.py",
+    "recognition_queries.py",
 }
 # registers.py reads the SQLite file that the PyPI register ships (not our store).
 SQL_EXEMPT = {"registers.py": ["SELECT", "execute()"]}

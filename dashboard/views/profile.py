@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, recognition_panel, ui
 from dashboard.i18n import (
     ind_label,
     ind_labels,
@@ -358,6 +358,8 @@ if lv_inds:
                 lang(),
             )
             ui.chart(lfig, lt, file_stem("xep_loai", li, rec["name"]), key=f"{PAGE}__levels_{li}")
+
+recognition_panel.show(key, rec, loc, year, items)
 
 st.subheader(t("sources_heading"))
 src_rows = [

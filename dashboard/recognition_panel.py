@@ -1,0 +1,162 @@
+"""The register of recognitions on Hồ sơ địa bàn: who was recognised in the place that year
+(filtered by title, result and decision), whether the list agrees with the reported count, the
+criteria most often not met, and the recognitions that lapse next year, by commune."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.i18n import ind_label, lang, t
+from metrics.circulars import RESULT_LABEL
+from metrics.escaping import markdown_literal
+from metrics.indicators import registry
+from metrics.locality_progress import IndicatorProgress
+from metrics.outputs.cell_safety import csv_bytes
+from metrics.recognitions import (
+    SHOWN_ENTRY_FIELDS,
+    criteria_not_met,
+    register_count,
+    shown_entries,
+)
+from metrics.table_columns import shown_table
+from metrics.text import file_stem
+
+PAGE = "profile"
+
+
+def _entries_table(frame: pl.DataFrame, fields: tuple[str, ...], name: str, key: str) -> None:
+    shown = shown_table(shown_entries(frame, lang()), list(fields), lang())
+    ui.table(shown, height=min(36 * (shown.frame.height + 1) + 4, 560))
+    st.download_button(
+        t("download_csv"),
+        data=lambda: csv_bytes(shown.frame),
+        file_name=file_stem(name) + ".csv",
+        mime="text/csv",
+        key=f"{PAGE}__{key}_csv",
+        on_click="ignore",
+    )
+
+
+def _count_lines(entries: pl.DataFrame, loc: str, items: list[IndicatorProgress]) -> list[str]:
+    """Per title listed for exactly this place: the count the list implies beside the reported
+    one ("Danh sách: 23 đơn vị được công nhận (23 Tốt) — khớp số báo cáo (23).")."""
+    reported = {p.indicator: p.recognized for p in items}
+    lines = []
+    own = entries.filter(pl.col("locality_id") == loc)
+    for title in own["title"].unique(maintain_order=True).to_list():
+        count = register_count(own.filter(pl.col("title") == title), reported.get(title))
+        unit = registry().by_id(title).count_unit_vi
+        lines.append(f"**{ind_label(title)}** — {count.sentence(unit)}")
+    return lines
+
+
+def show(
+    key: data.StoreKey, rec: dict, loc: str, year: int, items: list[IndicatorProgress]
+) -> None:
+    st.subheader(t("register_heading", year=year))
+    entries = data.recognitions(key, rec["level"], loc, year)
+    if not entries.height:
+        st.caption(t("register_none", name=rec["name"], year=year))
+    else:
+        if entries["synthetic"].any():
+            st.caption(t("register_demo"))
+        for line in _count_lines(entries, loc, items):
+            st.markdown(line)
+        c1, c2, c3 = st.columns(3)
+        everything = t("register_all")
+        titles = entries["title"].unique(maintain_order=True).to_list()
+        title = c1.selectbox(
+            t("register_title"),
+            ["", *titles],
+            format_func=lambda v: everything if not v else ind_label(v),
+            key=f"{PAGE}__reg_title",
+        )
+        results = [r for r in RESULT_LABEL if r in set(entries["result"])]
+        result = c2.selectbox(
+            t("register_result"),
+            ["", *results],
+            format_func=lambda v: everything if not v else RESULT_LABEL[v],
+            key=f"{PAGE}__reg_result",
+        )
+        decisions = sorted(set(entries["decision_number"]))
+        decision = c3.selectbox(
+            t("register_decision"),
+            ["", *decisions],
+            format_func=lambda v: everything if v == "" else v,
+            key=f"{PAGE}__reg_decision",
+        )
+        chosen = entries
+        if title:
+            chosen = chosen.filter(pl.col("title") == title)
+        if result:
+            chosen = chosen.filter(pl.col("result") == result)
+        if decision:
+            chosen = chosen.filter(pl.col("decision_number") == decision)
+        st.caption(t("register_count", n=chosen.height, total=entries.height))
+        _entries_table(chosen, SHOWN_ENTRY_FIELDS, f"danh_sach_{rec['name']}_{year}", "reg")
+        _criteria(entries)
+    _lapsing(key, rec, loc)
+
+
+def _criteria(entries: pl.DataFrame) -> None:
+    """Communes under Thông tư 25/2023: which criteria were most often not met."""
+    assessed = entries.filter(pl.col("circular") == "tt25_2023")
+    missed = criteria_not_met(assessed)
+    if not missed.height or not missed["not_met"].sum():
+        return
+    st.markdown(f"**{t('register_criteria_heading')}**")
+    worst = missed.row(0, named=True)
+    st.markdown(
+        t("register_criteria_worst", n=worst["criterion"], k=worst["not_met"], of=worst["assessed"])
+    )
+    ui.table(
+        shown_table(missed, ["criterion", "not_met", "assessed"], lang()),
+        height=36 * (missed.height + 1) + 4,
+    )
+
+
+def _lapsing(key: data.StoreKey, rec: dict, loc: str) -> None:
+    """Recognitions that lapse in a coming year (next year by default), by commune."""
+    st.subheader(t("register_lapsing_heading"))
+    this_year = date.today().year
+    lapse_year = st.selectbox(
+        t("register_lapsing_year"),
+        [this_year, this_year + 1, this_year + 2],
+        index=1,
+        key=f"{PAGE}__lapse_year",
+    )
+    lapsing = data.lapsing(key, rec["level"], loc, lapse_year)
+    if not lapsing.height:
+        st.caption(t("register_lapsing_none", name=rec["name"], year=lapse_year))
+        return
+    by_place = (
+        lapsing.group_by("locality_name")
+        .agg(pl.len().alias("n"), pl.col("valid_until").min().alias("first"))
+        .sort(["first", "locality_name"])
+    )
+    st.markdown(
+        t("register_lapsing_summary", n=lapsing.height, places=by_place.height, year=lapse_year)
+    )
+    st.markdown(
+        "\n".join(
+            f"- {markdown_literal(r['locality_name'])}: {r['n']} ({r['first']:%d/%m/%Y})"
+            for r in by_place.head(30).iter_rows(named=True)
+        )
+    )
+    _entries_table(
+        lapsing.sort(["locality_name", "valid_until", "name"]),
+        (
+            "locality_name",
+            "unit_name",
+            "title_label",
+            "result_label",
+            "decision",
+            "valid_until_text",
+        ),
+        f"het_hieu_luc_{rec['name']}_{lapse_year}",
+        "lapse",
+    )
