@@ -215,11 +215,21 @@ def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
                 "title_label": reg.by_id(r["title"]).label(lang, short=True),
                 "result_label": RESULT_LABEL.get(r["result"], r["result"]),
                 "decision": decision or None,
-                "valid_until_text": f"{r['valid_until']:%d/%m/%Y}" if r["valid_until"] else None,
+                "valid_until_text": _valid_text(r),
                 "criteria_failed_text": ", ".join(map(str, failed)) or None,
             }
         )
     return pl.DataFrame(rows, schema=dict.fromkeys(SHOWN_ENTRY_FIELDS, pl.String))
+
+
+def _valid_text(entry: dict) -> str | None:
+    """"19/12/2027" under Thông tư 24/25; a yearly title stands for its year: "năm 2023"."""
+    until = entry["valid_until"]
+    if until is None:
+        return None
+    if until.year == entry["year"] and (until.month, until.day) == (12, 31):
+        return f"năm {entry['year']}"
+    return f"{until:%d/%m/%Y}"
 
 
 SHOWN_ENTRY_FIELDS = (
