@@ -19,8 +19,8 @@ from metrics.inputs.forms import (
     RESULTS,
     TARGETS,
 )
-from metrics.inputs.list_heading import HeadingValue, read_heading
 from metrics.inputs.legacy_encodings import CONVERTERS
+from metrics.inputs.list_heading import HeadingValue, read_heading
 from metrics.text import key
 
 # Title rows above the header are few; a header further down is not looked for.

@@ -24,8 +24,8 @@ from metrics.indicators import registry
 from metrics.inputs.cells import parse_date
 from metrics.inputs.rules import (
     Fault,
-    Rule,
     RowCheck,
+    Rule,
     formulas_saved,
     look_up_locality,
     not_found_message,
