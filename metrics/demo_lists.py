@@ -13,6 +13,7 @@ import polars as pl
 from metrics.circulars import NOT_PASSED, PASSED, circular_for, valid_until
 from metrics.inputs.checking import check_sheet
 from metrics.inputs.forms import RECOGNITIONS
+from metrics.name_parts import lower_type
 from metrics.resolve import LocalityIndex
 from metrics.text import key
 
@@ -121,7 +122,8 @@ def demo_lists(observations: pl.DataFrame, communes: pl.DataFrame, seed: int) ->
     listed = sorted(in_province)[:: max(1, len(in_province) // DEMO_LIST_COMMUNES)]
     for place in listed[:DEMO_LIST_COMMUNES]:
         xa = names[place]
-        decision = (f"{rng.randint(20, 300)}/QĐ-UBND", date(2025, 12, 10), f"UBND {xa}")
+        # "UBND xã An Phú": the type word in lower case inside a sentence, as documents write it.
+        decision = (f"{rng.randint(20, 300)}/QĐ-UBND", date(2025, 12, 10), f"UBND {lower_type(xa)}")
         for title in ("cong_dong_thon", "don_vi"):
             found = figures.filter(
                 (pl.col("locality_id") == place)

@@ -1,13 +1,16 @@
 """The register of recognitions in words and counts: what kind of unit a name is, how a
-register's entries add up to the counts reports give, and how the register agrees with them."""
+register's entries add up to the counts reports give, how the register agrees with them, and
+the lists (one per title, year and decision) its entries came in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import polars as pl
 
 from metrics.circulars import NOT_PASSED, RESULT_LABEL
+from metrics.indicators import registry
 from metrics.text import fold
 
 # The kinds of unit a list names; a list may say the kind itself (column "Loại đơn vị").
@@ -223,7 +226,7 @@ def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
 
 
 def _valid_text(entry: dict) -> str | None:
-    """"19/12/2027" under Thông tư 24/25; a yearly title stands for its year: "năm 2023"."""
+    """ "19/12/2027" under Thông tư 24/25; a yearly title stands for its year: "năm 2023"."""
     until = entry["valid_until"]
     if until is None:
         return None
@@ -242,3 +245,105 @@ SHOWN_ENTRY_FIELDS = (
     "valid_until_text",
     "criteria_failed_text",
 )
+# -- the lists the register holds, as decisions attach them -----------------------------------
+
+# The order lists are shown in: the titles assessed across a province or a former district
+# first (its units, its communes), then each commune's own lists together (units, villages,
+# clans). So when an area has many lists and only the first keep a sheet or a place in the
+# report's appendix, those are the area-wide ones, not one commune's villages.
+LIST_ORDER = ("don_vi_cap_tinh", "cong_dong_xa", "don_vi", "cong_dong_thon", "dong_ho")
+_AREA_WIDE = frozenset({"don_vi_cap_tinh", "cong_dong_xa"})
+# How many lists an export shows one by one; the rest are grouped (workbook) or named by count
+# (report). A province's communes each decide their own lists: 96 sheets would be unreadable.
+MAX_LISTS_SHOWN = 10
+
+
+def decision_text(number: str | None, decided: date | None, issuer: str | None) -> str:
+    """A decision as documents cite it: "Quyết định số 87/QĐ-UBND ngày 10/02/2024 của UBND
+    huyện Ia H'Drai, tỉnh Kon Tum"; the parts a list did not give left out ("" for none)."""
+    if not (number or decided or issuer):
+        return ""
+    text = "Quyết định" + (f" số {number}" if number else "")
+    if decided:
+        text += f" ngày {decided:%d/%m/%Y}"
+    return text + (f" của {issuer}" if issuer else "")
+
+
+@dataclass(frozen=True)
+class RecognitionList:
+    """One list of the register: the units one decision recognised (or assessed) for a title
+    and a year, in the list's own order."""
+
+    title: str
+    year: int
+    decision_number: str
+    decision_date: date | None
+    issuer: str | None
+    entries: pl.DataFrame  # rows of recognition_queries.entries_in
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.entries["synthetic"].any())
+
+    @property
+    def recognized(self) -> int:
+        return self.entries.filter(pl.col("result") != NOT_PASSED).height
+
+    @property
+    def decision(self) -> str:
+        return decision_text(self.decision_number, self.decision_date, self.issuer)
+
+    @property
+    def heading(self) -> str:
+        """ "Danh sách Đơn vị học tập cấp tỉnh, cấp huyện (cũ) năm 2023 — Quyết định số
+        87/QĐ-UBND ngày 10/02/2024 của UBND huyện Ia H'Drai, tỉnh Kon Tum"."""
+        label = registry().by_id(self.title).label_vi
+        return f"Danh sách {label} năm {self.year} — {self.decision or 'chưa ghi quyết định'}"
+
+    @property
+    def sources(self) -> list[str]:
+        """The documents the list's real entries were read from, each once (a demo entry's
+        source is the demo's own line: the export marks demo data in its own words)."""
+        real = self.entries.filter(~pl.col("synthetic"))["source"].to_list()
+        return list(dict.fromkeys(s for s in real if s))
+
+
+def recognition_lists(entries: pl.DataFrame) -> list[RecognitionList]:
+    """The register's entries (recognition_queries.entries_in) as the lists they came in: one
+    per year, title and decision (number, date, issuer: two communes may both number a
+    decision 23/QĐ-UBND): the area-wide lists first, then each place's lists in LIST_ORDER."""
+    keys = ["year", "title", "decision_number", "decision_date", "issuer"]
+    lists = [
+        RecognitionList(
+            title=title,
+            year=year,
+            decision_number=number or "",
+            decision_date=decided,
+            issuer=issuer,
+            entries=group,
+        )
+        for (year, title, number, decided, issuer), group in entries.group_by(
+            keys, maintain_order=True
+        )
+    ]
+    return sorted(
+        lists,
+        key=lambda r: (
+            r.year,
+            r.title not in _AREA_WIDE,
+            fold(r.entries["locality_name"][0]),  # a commune's own lists side by side
+            LIST_ORDER.index(r.title),
+            r.decision_date or date.min,
+            fold(r.decision_number),
+        ),
+    )
+
+
+def lists_shown(
+    lists: list[RecognitionList],
+) -> tuple[list[RecognitionList], list[RecognitionList]]:
+    """The lists an export shows one by one and the rest: all of them up to MAX_LISTS_SHOWN;
+    beyond, the first MAX_LISTS_SHOWN − 1, the place of the last taken by the rest together."""
+    if len(lists) <= MAX_LISTS_SHOWN:
+        return lists, []
+    return lists[: MAX_LISTS_SHOWN - 1], lists[MAX_LISTS_SHOWN - 1 :]

@@ -774,7 +774,12 @@ def test_cli_template_then_import(store: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "rows", "sheet"),
-    [("wide", 4, "Số liệu"), ("long", 1, "Số liệu"), ("targets", 1, "Mục tiêu")],
+    [
+        ("wide", 4, "Số liệu"),
+        ("long", 1, "Số liệu"),
+        ("targets", 1, "Mục tiêu"),
+        ("list", 1, "Danh sách"),
+    ],
 )
 def test_each_template_imports_unchanged(
     con: duckdb.DuckDBPyConnection,

@@ -16,7 +16,7 @@ from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import registry
 from metrics.locality_progress import progress_for
 from metrics.outputs import report_draft
-from metrics.outputs.report_text import counted
+from metrics.outputs.report_text import APPENDIX_HEADING, counted
 
 CASES = {"VN": 2025, "P51": 2025, "X23368": 2025, "OH618": 2023}
 TARGETS_HEADING = "IV. MỤC TIÊU GIAI ĐOẠN TIẾP THEO"
@@ -33,8 +33,16 @@ def reports(demo_con, tmp_path_factory) -> dict[str, list[str]]:
     return out
 
 
+def _body(paragraphs: list[str]) -> list[str]:
+    """The report without its appendix of lists (tests/test_recognition_exports.py reads that)."""
+    if APPENDIX_HEADING in paragraphs:
+        return paragraphs[: paragraphs.index(APPENDIX_HEADING)]
+    return paragraphs
+
+
 def _targets_part(paragraphs: list[str]) -> list[str]:
-    return paragraphs[paragraphs.index(TARGETS_HEADING) + 1 :]
+    body = _body(paragraphs)
+    return body[body.index(TARGETS_HEADING) + 1 :]
 
 
 def _item(demo_con, locality_id: str, indicator: str):
@@ -48,7 +56,7 @@ def test_models_and_targets_follow_the_registry_order(reports, locality_id: str)
     reg = registry()
     models = {m.id: m for m in reg.model}
     listed = [m.id for m in reg.model]
-    headings = [p for p in reports[locality_id] if re.match(r"^\d+\. ", p)]
+    headings = [p for p in _body(reports[locality_id]) if re.match(r"^\d+\. ", p)]
     shown = [next(m for m in listed if h.endswith(models[m].heading_vi())) for h in headings]
     assert shown == listed  # gia đình … cộng đồng xã, then cán bộ khuyến học
     assert headings[-1] == "7. Đội ngũ cán bộ khuyến học"

@@ -23,8 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="ghi biểu mẫu nhập liệu .xlsx (có hướng dẫn và dòng mẫu)")
     p.add_argument(
         "kind",
-        choices=["wide", "long", "targets"],
-        help="wide: kết quả dạng ngang; long: dạng dọc; targets: mục tiêu",
+        choices=["wide", "long", "targets", "list"],
+        help="wide: kết quả dạng ngang; long: dạng dọc; targets: mục tiêu; "
+        "list: danh sách đơn vị được công nhận (mỗi đơn vị một dòng)",
     )
     p.add_argument("-o", "--output", metavar="OUT", help="tệp ghi ra (mặc định: tên biểu mẫu)")
     p.add_argument("--force", action="store_true", help="ghi đè tệp đã có")

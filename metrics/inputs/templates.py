@@ -1,4 +1,4 @@
-"""Downloadable import templates (.xlsx): an instructions sheet and a table with a sample row.
+"""Downloadable import templates (.xlsx): a table with a sample row and an instructions sheet.
 
 What is offered here must import unchanged (tests/test_import.py imports each template).
 """
@@ -12,12 +12,14 @@ from typing import Literal
 import xlsxwriter
 
 from metrics.indicators import registry
+from metrics.inputs.list_template import build_list_template
 
-TemplateKind = Literal["wide", "long", "targets"]
+TemplateKind = Literal["wide", "long", "targets", "list"]
 TEMPLATE_FILE_NAMES: dict[str, str] = {
     "wide": "mau_ket_qua_dang_ngang.xlsx",
     "long": "mau_ket_qua_dang_doc.xlsx",
     "targets": "mau_muc_tieu.xlsx",
+    "list": "mau_danh_sach_cong_nhan.xlsx",  # metrics.inputs.list_template
 }
 # Models shown as column groups of the wide template, in the order of provincial summary tables.
 WIDE_INDICATORS = (
@@ -59,6 +61,10 @@ def build_template(kind: TemplateKind) -> bytes:
     # A fixed creation date: the same template is the same bytes whenever it is made (its hash
     # then tells an untouched template from a filled one).
     wb.set_properties({"created": datetime(2025, 7, 1, tzinfo=UTC)})
+    if kind == "list":
+        build_list_template(wb)
+        wb.close()
+        return buffer.getvalue()
     head = wb.add_format(
         {
             "bold": True,

@@ -22,6 +22,8 @@ from metrics.locality_progress import (
     series_frame,
 )
 from metrics.outputs.images import HEIGHT, WIDTH, ExportError, export_server, for_print
+from metrics.recognition_queries import entries_in
+from metrics.recognitions import RecognitionList, recognition_lists
 
 RANK_SHOWN = 15  # on a slide: the 15 highest and the 15 lowest; the workbook has them all
 
@@ -49,6 +51,12 @@ def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Cont
         children = children_progress(con, locality_id, year)
     synthetic = any(it.synthetic for it in items) or q.store_has_synthetic(con)
     return Context(loc, year, items, children, synthetic)
+
+
+def lists_of(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[RecognitionList]:
+    """The register's lists for the area (its old units included) and the year; [] for none."""
+    entries = entries_in(con, ctx.locality["level"], ctx.locality["id"], year=ctx.year)
+    return recognition_lists(entries) if entries.height else []
 
 
 def _sources_text(item: IndicatorProgress) -> str:

@@ -1,4 +1,5 @@
-"""The report draft (.docx): the "Kết quả thực hiện" part of a sơ kết report, in administrative style."""
+"""The report draft (.docx): the "Kết quả thực hiện" part of a sơ kết report, in administrative
+style, with the register's lists of recognised units as its appendix."""
 
 from __future__ import annotations
 
@@ -6,23 +7,32 @@ import io
 from pathlib import Path
 
 import duckdb
+import polars as pl
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from metrics import target_queries as tq
+from metrics.circulars import NOT_PASSED, RESULT_LABEL
+from metrics.escaping import without_controls
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
-from metrics.outputs.context import Context, context, indicator_chart, summary_rows
+from metrics.outputs.context import Context, context, indicator_chart, lists_of, summary_rows
 from metrics.outputs.images import SYNTHETIC_LINE, export_server
 from metrics.outputs.report_text import (
+    APPENDIX_HEADING,
     indicator_sentence,
+    listed_line,
+    not_recognised_text,
+    other_lists_text,
     place_name,
     target_groups,
     where_text,
 )
 from metrics.progress import Status
+from metrics.recognitions import RecognitionList, lists_shown
 
 REPORT_FONT = "Times New Roman"
 FOOTER_DRAFT = "Bản dự thảo do Bảng theo dõi xã hội học tập tạo ra — cần được cán bộ kiểm tra, hoàn thiện trước khi ban hành."
@@ -49,7 +59,10 @@ def build_report(
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4
     section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
-    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    # Within Nghị định 30/2020's margins (top and bottom 20–25 mm): the two-line footer sits
+    # 1 cm from the edge, so a table running over a page stops clear of it.
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.5)
+    section.footer_distance = Cm(1.0)
     _set_styles(doc)
 
     foot = section.footer.paragraphs[0]
@@ -114,7 +127,60 @@ def build_report(
         doc.add_paragraph(f"Theo {source}:")
         for line in lines:
             doc.add_paragraph(f"- {line}")
+    lists = lists_of(con, ctx)
+    if lists:
+        add_appendix(doc, lists)
     doc.save(str(out) if isinstance(out, Path) else out)
+
+
+def add_appendix(doc, lists: list[RecognitionList]) -> None:
+    """The lists as reports attach them, on a new page: per list a heading naming its title,
+    year and decision, then its recognised units (STT, Tên đơn vị, Kết quả). Past the cap the
+    other lists are named, one line each, not printed."""
+    doc.add_page_break()
+    doc.add_heading(APPENDIX_HEADING, level=2).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    shown, rest = lists_shown(lists)
+    for n, lst in enumerate(shown, start=1):
+        doc.add_heading(f"{n}. {without_controls(lst.heading)}", level=3)
+        if lst.synthetic:
+            doc.add_paragraph(f"[{SYNTHETIC_LINE}]").runs[0].italic = True
+        for source in lst.sources:
+            doc.add_paragraph(f"Nguồn: {without_controls(source)}").runs[0].italic = True
+        recognised = lst.entries.filter(pl.col("result") != NOT_PASSED)
+        if recognised.height:
+            rows = [
+                (without_controls(r["name"]), RESULT_LABEL.get(r["result"], r["result"]))
+                for r in recognised.iter_rows(named=True)
+            ]
+            _list_table(doc, rows)
+        said = not_recognised_text(lst)
+        if said:
+            doc.add_paragraph(said)
+    if rest:
+        doc.add_paragraph(other_lists_text(rest))
+        for lst in rest:
+            doc.add_paragraph(f"- {without_controls(listed_line(lst))}")
+
+
+def _list_table(doc, rows: list[tuple[str, str]]) -> None:
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for c, h in enumerate(("STT", "Tên đơn vị", "Kết quả")):
+        table.rows[0].cells[c].text = h
+    for i, (name, result) in enumerate(rows, start=1):
+        cells = table.add_row().cells
+        for c, v in enumerate((str(i), name, result)):
+            cells[c].text = v
+    _fit(table, [Cm(1.3), Cm(11.7), Cm(3.0)])
+    for row in table.rows:  # numbers and results centred, as attachments print them
+        for c in (0, 2):
+            row.cells[c].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # A long list runs over pages: its header row repeats on each (Word's "Repeat as header row").
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+    doc.add_paragraph()  # a table's last row would touch the next list's heading
 
 
 def _set_styles(doc) -> None:
@@ -175,6 +241,12 @@ def _summary_table(doc, ctx: Context) -> None:
         Cm(1.4),
         Cm(2.1),
     ]  # 16 cm of A4 text width
+    _fit(table, widths)
+
+
+def _fit(table, widths: list) -> None:
+    """Column widths (16 cm of A4 text width), 12-point text without the body's first-line
+    indent, the header row bold."""
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width

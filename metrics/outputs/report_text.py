@@ -1,6 +1,6 @@
 """The words of the report draft: each indicator's sentence, the place as running text names it,
-and the next period's targets with each source named once (metrics.outputs.report_draft lays
-them out)."""
+the next period's targets with each source named once, and the appendix's lists of recognised
+units (metrics.outputs.report_draft lays them out)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from metrics.indicators import Indicator, registry
 from metrics.locality_progress import IndicatorProgress
 from metrics.name_parts import lower_type, split_code_suffix
 from metrics.progress import Status, required_pace_expr
+from metrics.recognitions import RecognitionList
 from metrics.resolve import LocalityIndex
 from metrics.store_schema import COUNTRY_ID
 
@@ -149,3 +150,44 @@ def target_groups(targets: pl.DataFrame, after: int) -> list[tuple[str, list[str
         (source, [f"Đến năm {y}: {'; '.join(phrases)}." for y, phrases in by_year.items()])
         for source, by_year in groups.items()
     ]
+
+
+APPENDIX_HEADING = "Phụ lục: Danh sách đơn vị được công nhận"
+
+
+def not_recognised_text(lst: RecognitionList) -> str:
+    """What the appendix says of a list's units assessed and not recognised (its table holds
+    the recognised only, as a decision's attachment does); "" when there are none."""
+    failed = lst.entries.height - lst.recognized
+    if not failed:
+        return ""
+    unit = registry().by_id(lst.title).count_unit_vi
+    if lst.recognized:
+        text = (
+            f"Ngoài {fmt_int(lst.recognized)} {unit} được công nhận nêu trên, "
+            f"{fmt_int(failed)} {unit} được đánh giá nhưng không đạt"
+        )
+    else:
+        text = (
+            f"Không có {unit} nào được công nhận: {fmt_int(failed)} {unit} được đánh giá nhưng "
+            "không đạt"
+        )
+    if lst.entries["criteria_failed"].is_not_null().any():
+        text += " (tiêu chí không đạt của từng đơn vị: xem bảng tính xuất cùng địa bàn, năm)"
+    return text + "."
+
+
+def other_lists_text(rest: list[RecognitionList]) -> str:
+    """The lead-in to the lists the appendix names without printing them."""
+    units = sum(lst.entries.height for lst in rest)
+    return (
+        f"Còn {len(rest)} danh sách khác ({fmt_int(units)} đơn vị) không in trong phụ lục này; toàn bộ "
+        "danh sách có trong bảng tính (.xlsx) xuất cùng địa bàn, năm (trang “Danh sách khác”):"
+    )
+
+
+def listed_line(lst: RecognitionList) -> str:
+    """ "Danh sách Cộng đồng học tập cấp thôn năm 2025 — Quyết định số … (12 thôn, tổ dân
+    phố được công nhận)"."""
+    unit = registry().by_id(lst.title).count_unit_vi
+    return f"{lst.heading} ({fmt_int(lst.recognized)} {unit} được công nhận)"

@@ -1,19 +1,24 @@
-"""The workbook (.xlsx) in the layout of provincial reports: a summary sheet and one sheet per indicator."""
+"""The workbook (.xlsx) in the layout of provincial reports: a summary sheet, one sheet per
+indicator and one per list of recognised units the register holds for the area and year."""
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from metrics.circulars import RESULT_LABEL
 from metrics.completeness import completeness_text, in_ranking_order, partial_text
 from metrics.indicators import registry
+from metrics.name_parts import OLD_LEVELS
 from metrics.outputs.cell_safety import safe_text
-from metrics.outputs.context import context
+from metrics.outputs.context import Context, context, lists_of
 from metrics.outputs.images import SYNTHETIC_LINE
 from metrics.progress import Status
+from metrics.recognitions import RecognitionList, lists_shown
 
 WORKBOOK_HEADERS = [
     "STT",
@@ -27,6 +32,73 @@ WORKBOOK_HEADERS = [
     "Đánh giá tiến độ",
     "Đơn vị báo cáo",  # "96/96 xã báo cáo"; a partial figure: "chưa đủ: 1/23 huyện cũ báo cáo"
 ]
+LIST_HEADERS = [
+    "STT",
+    "Tên đơn vị",
+    "Loại đơn vị",
+    "Địa bàn",
+    "Kết quả",
+    "Tiêu chí không đạt",
+    "Hiệu lực đến",  # the last day the recognition stands; blank: not recognised
+]
+OTHER_LISTS_SHEET = "Danh sách khác"
+# A title in a sheet name (31 characters at most, "Danh sách " and the decision's number
+# around it): the register's short names have a "/" Excel refuses, and are too long.
+SHEET_TITLE = {
+    "don_vi_cap_tinh": "ĐVHT tỉnh-huyện",
+    "don_vi": "ĐVHT",
+    "cong_dong_thon": "CĐHT thôn",
+    "cong_dong_xa": "CĐHT xã",
+    "dong_ho": "Dòng họ",
+}
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_NAME = 31
+
+
+def sheet_name(wanted: str, taken: set[str]) -> str:
+    """A sheet name Excel accepts: no []:*?/\\, no apostrophe at either end, 31 characters at
+    most, and unlike every name in `taken` (Excel compares them case-blind); added to it."""
+    base = _NOT_IN_SHEET_NAME.sub("-", wanted).strip("' ")[:MAX_SHEET_NAME].strip("' ")
+    name, n = base, 1
+    while name.casefold() in taken:
+        n += 1
+        tail = f" ({n})"
+        name = base[: MAX_SHEET_NAME - len(tail)].rstrip() + tail
+    taken.add(name.casefold())
+    return name
+
+
+def list_sheet_name(lst: RecognitionList, taken: set[str]) -> str:
+    """ "Danh sách ĐVHT tỉnh-huyện 87": the title and the decision's number (87/QĐ-UBND)."""
+    number = lst.decision_number.split("/")[0].strip()
+    return sheet_name(f"Danh sách {SHEET_TITLE[lst.title]} {number}".strip(), taken)
+
+
+def place_cell(row: dict) -> str:
+    """The unit's place as the register names it, an old unit marked so: "Huyện Ia H'Drai (cũ)"."""
+    name = str(row["locality_name"])
+    return f"{name} (cũ)" if row["locality_level"] in OLD_LEVELS else name
+
+
+def criteria_cell(text: str | None) -> str:
+    """ "1,3" (as stored) → "1, 3"."""
+    return ", ".join(text.split(",")) if text else ""
+
+
+def lists_note(lists: list[RecognitionList], year: int) -> str:
+    """What the summary sheet says of the list sheets that follow it."""
+    units = sum(lst.entries.height for lst in lists)
+    text = (
+        f"Danh sách công nhận năm {year}: {len(lists)} danh sách, {units} đơn vị — "
+        "mỗi danh sách một trang “Danh sách …”"
+    )
+    shown, rest = lists_shown(lists)
+    if rest:
+        text += (
+            f"; {len(shown)} danh sách đầu có trang riêng, {len(rest)} danh sách còn lại "
+            f"ghép chung trang “{OTHER_LISTS_SHEET}” (cột Danh sách ghi danh sách của từng đơn vị)"
+        )
+    return text + "."
 
 
 def build_workbook(
@@ -93,12 +165,13 @@ def build_workbook(
         reported = (d["reporting_units"], d["units_in_area"], d["unit_level"])
         ws.write_string(r, 9, partial_text(*reported) or completeness_text(*reported), text)
 
-    ws = wb.add_worksheet("Tổng hợp")
+    ws = summary = wb.add_worksheet("Tổng hợp")
     r = sheet_header(ws, f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {ctx.name.upper()}")
     ws.write(r - 1, 1, "Chỉ tiêu", head)
     for i, it in enumerate(ctx.items, start=1):
         write_line(ws, r, i, it.indicator_label, it.public())
         r += 1
+    summary_end = r
     for it in ctx.items:
         if ctx.children is None:
             break
@@ -113,4 +186,109 @@ def build_workbook(
         ws.write(r, 1, "Tổng cộng", head)
         write_line(ws, r, len(sub) + 1, f"Tổng cộng {ctx.name}", it.public())
         ws.write(r, 0, "", text)
+    lists = lists_of(con, ctx)
+    if lists:
+        summary.write_string(summary_end + 1, 0, lists_note(lists, year), wb.add_format(NOTE))
+        _list_sheets(wb, ctx, lists, {name.casefold() for name in wb.sheetnames})
     wb.close()
+
+
+FONT = {"font_name": "Times New Roman"}
+NOTE = {"italic": True, **FONT}
+
+
+def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]) -> None:
+    """One sheet per list (its title, year and decision above the table); past the cap, the
+    rest in one table whose "Danh sách" column names each unit's list."""
+    title = wb.add_format(
+        {"bold": True, "font_size": 13, "text_wrap": True, "valign": "top", **FONT}
+    )
+    demo = wb.add_format({"italic": True, "font_color": "#B00020", **FONT})
+    note = wb.add_format({"text_wrap": True, "valign": "top", **NOTE})
+    head = wb.add_format(
+        {
+            "bold": True,
+            "border": 1,
+            "bg_color": "#DCE6F1",
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+            **FONT,
+        }
+    )
+    text = wb.add_format({"border": 1, "valign": "top", "text_wrap": True, **FONT})
+    number = wb.add_format({"border": 1, "valign": "top", **FONT})
+    day = wb.add_format({"border": 1, "valign": "top", "num_format": "dd/mm/yyyy", **FONT})
+
+    def table(ws, heading: str, group: list[RecognitionList], with_list: bool) -> None:
+        headers = list(LIST_HEADERS)
+        widths = [6, 48, 18, 28, 12, 14, 13]
+        if with_list:
+            headers.insert(1, "Danh sách")
+            widths.insert(1, 60)
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, width)
+
+        def wide_line(r: int, line: str, fmt, chars_per_width: float, line_height: int) -> None:
+            # Across the table and wrapped, so it prints within the page: a decision's issuer
+            # and a report's name make these lines longer than any one column.
+            ws.merge_range(r, 0, r, len(headers) - 1, safe_text(line), fmt)
+            lines = -(-len(line) // int(sum(widths) * chars_per_width))
+            ws.set_row(r, line_height * max(lines, 1))
+
+        wide_line(0, heading, title, 0.8, 18)
+        r = 1
+        if any(lst.synthetic for lst in group):
+            ws.write_string(r, 0, SYNTHETIC_LINE, demo)
+            r += 1
+        sources = list(dict.fromkeys(s for lst in group for s in lst.sources))
+        if sources:
+            wide_line(r, "Nguồn: " + "; ".join(sources), note, 1.0, 15)
+            r += 1
+        header_row = r + 1
+        ws.write_row(header_row, 0, headers, head)
+        r = header_row + 1
+        stt = 0
+        for lst in group:
+            for row in lst.entries.iter_rows(named=True):
+                stt += 1
+                cells = [
+                    row["name"],
+                    row["kind"] or "",
+                    place_cell(row),
+                    RESULT_LABEL.get(row["result"], row["result"]),
+                    criteria_cell(row["criteria_failed"]),
+                ]
+                if with_list:
+                    cells.insert(0, lst.heading.removeprefix("Danh sách "))
+                ws.write_number(r, 0, stt, number)
+                for c, value in enumerate(cells, start=1):
+                    if value:
+                        ws.write_string(r, c, safe_text(value), text)
+                    else:
+                        ws.write_blank(r, c, None, text)
+                last = len(cells) + 1
+                if row["valid_until"] is None:
+                    ws.write_blank(r, last, None, day)
+                else:
+                    ws.write_datetime(r, last, row["valid_until"], day)
+                r += 1
+        ws.autofilter(header_row, 0, max(r - 1, header_row), len(headers) - 1)
+        # The names stay in view as the row scrolls; the wide "Danh sách" column would hide them.
+        ws.freeze_panes(header_row + 1, 0 if with_list else 2)
+        # Printed as the decisions attach them: A4, one page wide, the header on every page.
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(header_row)
+
+    shown, rest = lists_shown(lists)
+    for lst in shown:
+        table(wb.add_worksheet(list_sheet_name(lst, taken)), lst.heading, [lst], False)
+    if rest:
+        units = sum(lst.entries.height for lst in rest)
+        heading = (
+            f"Các danh sách khác năm {ctx.year} — {ctx.name}: {len(rest)} danh sách, "
+            f"{units} đơn vị (cột Danh sách ghi danh hiệu và quyết định của từng đơn vị)"
+        )
+        table(wb.add_worksheet(sheet_name(OTHER_LISTS_SHEET, taken)), heading, rest, True)

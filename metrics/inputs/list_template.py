@@ -1,0 +1,182 @@
+"""The list template (.xlsx): one table of recognised units, one unit a row, with drop-downs of
+the register's titles, the results, the kinds of unit and the criteria, and a sample row that
+imports as it is (metrics.inputs.templates offers it beside the other forms)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import xlsxwriter
+
+from metrics.circulars import CIRCULARS, REGISTER_TITLES, RESULT_LABEL
+from metrics.indicators import registry
+from metrics.recognitions import KINDS
+
+LIST_SHEET = "Danh sách"
+GUIDE_SHEET = "Hướng dẫn"
+CRITERIA = 5  # Thông tư 24/2023 and 25/2023 (and 22/2020) have five criteria each
+LIST_HEADERS = [
+    "Năm",
+    "Tỉnh",
+    "Huyện",
+    "Xã",
+    "Danh hiệu",
+    "Tên đơn vị",
+    "Loại đơn vị",
+    "Xếp loại",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Cơ quan quyết định",
+    *(f"Tiêu chí {n}" for n in range(1, CRITERIA + 1)),
+    "Nguồn",
+]
+HEADER_ROW = 2  # 0-based: the title, a blank row, then the headers
+FIRST_DATA_ROW = HEADER_ROW + 1
+MAX_TEMPLATE_ROW = 20_000  # the drop-downs reach this row
+# A commune's recognition as a learning community in 2025 (Thông tư 25/2023: a level and its
+# five criteria), decided by the province. The decision's number is left for the user to
+# write; the row imports as it is, like the other templates' samples.
+SAMPLE_DECISION = ("…/QĐ-UBND", date(2025, 12, 15), "UBND tỉnh Quảng Ngãi")
+SAMPLE_ROW: dict[str, object] = {
+    "Năm": 2025,
+    "Tỉnh": "Quảng Ngãi",
+    "Huyện": "",
+    "Xã": "Xã Đăk Long",
+    "Danh hiệu": "Cộng đồng học tập cấp xã",
+    "Tên đơn vị": "Xã Đăk Long",
+    "Loại đơn vị": "Xã, phường",
+    "Xếp loại": "Mức độ 1",
+    "Số quyết định": SAMPLE_DECISION[0],
+    "Ngày quyết định": SAMPLE_DECISION[1],
+    "Cơ quan quyết định": SAMPLE_DECISION[2],
+    **{f"Tiêu chí {n}": "Đạt" for n in range(1, CRITERIA + 1)},
+    "Nguồn": "Quyết định số …/QĐ-UBND ngày 15/12/2025 của UBND tỉnh Quảng Ngãi",
+}
+CRITERION_WORDS = ("Đạt", "Không đạt")
+
+
+def _choices() -> dict[str, list[str]]:
+    """Column → what its drop-down offers (each as the importer reads it)."""
+    reg = registry()
+    return {
+        "Danh hiệu": [reg.by_id(t).label_vi for t in REGISTER_TITLES],
+        "Xếp loại": list(RESULT_LABEL.values()),
+        "Loại đơn vị": list(KINDS),
+        **{f"Tiêu chí {n}": list(CRITERION_WORDS) for n in range(1, CRITERIA + 1)},
+    }
+
+
+def _rules_lines() -> list[str]:
+    """Each circular's titles, years, results and criteria, as the guide lists them."""
+    reg = registry()
+    lines = []
+    for c in CIRCULARS:
+        titles = "; ".join(reg.by_id(t).label_vi for t in REGISTER_TITLES if t in c.titles)
+        years = f"từ năm {c.years[0]}" if c.years[1] >= 2100 else f"đến năm {c.years[1]}"
+        criteria = f"; {c.criteria} tiêu chí" if c.criteria else "; không ghi tiêu chí"
+        lines.append(f"{titles} — {years}, theo {c.name}: {c.results_text}{criteria}.")
+    return lines
+
+
+NOTES = [
+    "Mỗi dòng là một đơn vị (cơ quan, trường học, thôn, dòng họ hoặc xã) trong danh sách kèm "
+    "theo một quyết định công nhận của một năm. Giữ nguyên dòng tiêu đề.",
+    "Danh hiệu: chọn trong danh sách. Đơn vị học tập cấp tỉnh, cấp huyện (cũ) ghi Tỉnh (và "
+    "Huyện với năm 2024 trở về trước), để trống cột Xã; các danh hiệu khác ghi Xã nơi đơn vị "
+    "thuộc về. Với Cộng đồng học tập cấp xã, đơn vị là chính xã đó.",
+    "Xếp loại theo thông tư của năm (danh sách bên dưới). Một tiêu chí “Không đạt” thì xếp "
+    "loại là “Không đạt”. Các cột Tiêu chí để trống với danh hiệu không chấm theo tiêu chí.",
+    "Số quyết định, Ngày quyết định (ngày/tháng/năm, ví dụ 15/12/2025), Cơ quan quyết định: "
+    "của quyết định công nhận; ngày quyết định thuộc năm của danh sách hoặc năm sau.",
+    "Loại đơn vị có thể để trống: được nhận biết theo tên (Trường …, Thôn …, Dòng họ …).",
+    "Nhập lại danh sách của cùng quyết định (cùng địa bàn, năm, danh hiệu) thì danh sách mới "
+    "thay cả danh sách cũ.",
+    "Tên địa bàn ghi như thường dùng (Xã Đăk Long, H. Ba Tơ). Danh sách năm 2024 trở về trước "
+    "ghi theo đơn vị hành chính cũ (có cột Huyện); từ năm 2025 ghi theo xã, tỉnh hiện nay.",
+    "Tệp có một dòng sai sẽ không được nhập, kho dữ liệu giữ nguyên.",
+    "Dòng mẫu (dòng đầu tiên dưới tiêu đề) là ví dụ: thay bằng danh sách của đơn vị trước khi "
+    "nhập (nhập nguyên dòng mẫu sẽ ghi vào kho một danh sách có số quyết định “…”).",
+]
+
+
+def build_list_template(wb: xlsxwriter.Workbook) -> None:
+    """The list's sheets in `wb` (made by metrics.inputs.templates.build_template)."""
+    head = wb.add_format(
+        {
+            "bold": True,
+            "bg_color": "#DCE6F1",
+            "border": 1,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+        }
+    )
+    title = wb.add_format({"bold": True, "font_size": 13})
+    text = wb.add_format({"text_wrap": True, "valign": "top"})
+    cell = wb.add_format({"border": 1})
+    day = wb.add_format({"border": 1, "num_format": "dd/mm/yyyy"})
+    data = wb.add_worksheet(LIST_SHEET)
+    guide = wb.add_worksheet(GUIDE_SHEET)
+
+    data.write(0, 0, "DANH SÁCH ĐƠN VỊ ĐƯỢC CÔNG NHẬN (MỖI ĐƠN VỊ MỘT DÒNG)", title)
+    data.write_row(HEADER_ROW, 0, LIST_HEADERS, head)
+    for c, header in enumerate(LIST_HEADERS):
+        value = SAMPLE_ROW[header]
+        if isinstance(value, date):
+            data.write_datetime(FIRST_DATA_ROW, c, value, day)
+        else:
+            data.write(FIRST_DATA_ROW, c, value, cell)
+    # Dates typed below the sample show as dates, day first.
+    date_col = LIST_HEADERS.index("Ngày quyết định")
+    data.set_column(date_col, date_col, 14, wb.add_format({"num_format": "dd/mm/yyyy"}))
+    data.freeze_panes(FIRST_DATA_ROW, 0)
+    data.set_column(0, 0, 7)
+    data.set_column(1, 3, 16)
+    data.set_column(4, 5, 30)
+    data.set_column(6, 7, 15)
+    data.set_column(8, 8, 15)
+    data.set_column(10, 10, 24)
+    data.set_column(11, 10 + CRITERIA, 10)
+    data.set_column(11 + CRITERIA, 11 + CRITERIA, 50)
+
+    guide.set_column(0, 0, 110)
+    guide.write(0, 0, "HƯỚNG DẪN ĐIỀN DANH SÁCH CÔNG NHẬN", title)
+    r = 2
+    for line in NOTES:
+        guide.write(r, 0, f"• {line}", text)
+        r += 1
+    r += 1
+    guide.write(r, 0, "Xếp loại theo từng danh hiệu và năm:", title)
+    for line in _rules_lines():
+        r += 1
+        guide.write(r, 0, f"• {line}", text)
+    # Each drop-down's choices, listed at the end of the guide (a list with commas in its
+    # words, as the titles have, cannot be written into the rule itself).
+    written: dict[tuple[str, ...], str] = {}  # the criteria columns share one list
+    for header, choices in _choices().items():
+        source = written.get(tuple(choices))
+        if source is None:
+            named = f"Tiêu chí 1 … {CRITERIA}" if header.startswith("Tiêu chí") else header
+            r += 2
+            guide.write(r, 0, f"Danh sách chọn của cột {named}:", title)
+            first = r + 1
+            for choice in choices:
+                r += 1
+                guide.write(r, 0, choice, text)
+            source = written[tuple(choices)] = f"='{GUIDE_SHEET}'!$A${first + 1}:$A${r + 1}"
+        col = LIST_HEADERS.index(header)
+        data.data_validation(
+            FIRST_DATA_ROW,
+            col,
+            MAX_TEMPLATE_ROW,
+            col,
+            {
+                "validate": "list",
+                "source": source,
+                # A warning, not a stop: the importer reads other spellings too ("Loại tốt",
+                # "x" for a criterion met, a title's code).
+                "error_type": "warning",
+                "error_title": header,
+                "error_message": "Nên chọn trong danh sách (xem trang Hướng dẫn).",
+            },
+        )
