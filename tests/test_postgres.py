@@ -297,7 +297,7 @@ def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(
     assert (report["ok"], report["problems"], report["schema_version"], report["data_version"]) == (
         True,
         [],
-        2,
+        3,
         2,
     )
     assert report["counts"] == {
