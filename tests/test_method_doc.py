@@ -16,8 +16,28 @@ def headings(text: str) -> list[str]:
 
 def test_both_languages_have_the_same_sections() -> None:
     vi, en = headings(method_text("vi")), headings(method_text("en"))
-    assert vi == ["Mục tiêu áp dụng", "Cách tính tỷ lệ", "Cách đánh giá tiến độ"]
-    assert en == ["Which target applies", "How rates are computed", "How progress is judged"]
+    assert vi == ["Mục tiêu áp dụng", "Cách tính tỷ lệ", "Cách đánh giá tiến độ", "Sổ công nhận"]
+    assert en == [
+        "Which target applies",
+        "How rates are computed",
+        "How progress is judged",
+        "The register of recognitions",
+    ]
+
+
+def test_the_register_s_rules_are_the_code_s() -> None:
+    from metrics.circulars import CIRCULARS, RESULT_LABEL
+
+    text = method_text("vi")
+    for circular in CIRCULARS:
+        if circular.id == "chuong_trinh":
+            continue
+        assert circular.name in text
+        assert f"{RESULT_LABEL[circular.results[0]]}, {RESULT_LABEL[circular.results[1]]}" in text
+        if circular.valid_years > 1:
+            assert f"hiệu lực {circular.valid_years} năm" in text
+        if circular.criteria and circular.id == "tt25_2023":
+            assert f"{circular.criteria} tiêu chí" in text
 
 
 def test_the_vietnamese_method_states_the_codes_thresholds() -> None:
