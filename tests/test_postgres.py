@@ -326,6 +326,66 @@ def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(
 # -- import, history, rollback ---------------------------------------------------------------------------
 
 
+def test_a_list_of_recognised_units_on_postgresql(init_store: Store, tmp_path: Path) -> None:
+    """A list imports, lists and rolls back on PostgreSQL as on a file: the register is part of
+    the store wherever it lives."""
+    import openpyxl
+
+    path = tmp_path / "danh_sach.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (
+        ["DANH SÁCH ĐƠN VỊ HỌC TẬP CẤP HUYỆN NĂM 2023"],
+        [
+            "(Kèm theo Quyết định số 87/QĐ-UBND ngày 10/02/2024 của UBND huyện Ia H'Drai, tỉnh Kon Tum)"
+        ],
+        ["STT", "Tên đơn vị", "Xếp loại"],
+        [1, "Phòng Tư pháp", "Tốt"],
+        [2, "Trường MN Hoa Mai", "Khá"],
+    ):
+        ws.append(row)
+    wb.save(path)
+    done = ok(xhht("import", str(path), "--json", "--db", init_store.url, cwd=tmp_path))
+    assert json.loads(done.stdout)["new"] == 2
+    listed = ok(
+        xhht(
+            "recognitions",
+            "list",
+            "--locality",
+            "Huyện Ia H'Drai, Kon Tum",
+            "--year",
+            "2023",
+            "--json",
+            "--db",
+            init_store.url,
+            cwd=tmp_path,
+        )
+    )
+    entries = json.loads(listed.stdout)
+    assert [(e["name"], e["result"], e["decision_date"]) for e in entries] == [
+        ("Phòng Tư pháp", "tot", "2024-02-10"),
+        ("Trường MN Hoa Mai", "kha", "2024-02-10"),
+    ]
+    assert check_json(init_store, tmp_path)["ok"]
+    batch = history(init_store, tmp_path)[0]["id"]
+    ok(xhht("rollback", str(batch), "--db", init_store.url, cwd=tmp_path))
+    again = ok(
+        xhht(
+            "recognitions",
+            "list",
+            "--locality",
+            "Huyện Ia H'Drai, Kon Tum",
+            "--year",
+            "2023",
+            "--json",
+            "--db",
+            init_store.url,
+            cwd=tmp_path,
+        )
+    )
+    assert json.loads(again.stdout) == []
+
+
 def test_import_history_and_rollback(init_store: Store, tmp_path: Path) -> None:
     url = init_store.url
     report = IMPORTS / "ok_long_title_totals.xlsx"  # three communes of Quảng Ngãi, 2025
