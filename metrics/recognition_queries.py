@@ -90,3 +90,18 @@ def register_keys(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         con,
         "SELECT DISTINCT locality_id, year, indicator FROM recognitions_current ORDER BY 1, 2, 3",
     )
+
+
+def reported_recognized(
+    con: duckdb.DuckDBPyConnection, locality_id: str, year: int, title: str
+) -> int | None:
+    """The recognised count the figures in force give for exactly this place, year and title."""
+    frame = query_frame(
+        con,
+        "SELECT recognized FROM observations_current "
+        "WHERE locality_id = ? AND year = ? AND indicator = ?",
+        [locality_id, year, title],
+    )
+    return (
+        int(frame["recognized"][0]) if frame.height and frame["recognized"][0] is not None else None
+    )

@@ -260,6 +260,10 @@ def test_cli_lists_and_expiring(store: Path) -> None:
     }
     text = xhht("recognitions", "list", "--locality", "Huyện Ia H'Drai, Kon Tum", "--year", "2023")
     assert text.stdout.splitlines()[0].endswith("danh sách công nhận năm 2023: 23 đơn vị")
+    assert text.stdout.splitlines()[1] == (
+        "  Đơn vị học tập cấp tỉnh, cấp huyện (cũ): Danh sách: 23 đơn vị được công nhận (23 Tốt) "
+        "— khớp số báo cáo (23)."
+    )
     assert (
         "Trường MN Hoa Mai (Trường học, Huyện Ia H'Drai) — Tốt; QĐ 87/QĐ-UBND ngày 10/02/2024"
         in text.stdout

@@ -53,14 +53,27 @@ def _print_entries(entries: list[dict], demo: bool) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from metrics.recognition_queries import entries_in
-    from metrics.recognitions import public_entries
+    import polars as pl
+
+    from metrics.recognition_queries import entries_in, reported_recognized
+    from metrics.recognitions import public_entries, register_count
 
     title = _title(args.title)
     con = open_copy(args.db)
     try:
         loc = locality_for_figures(con, args.locality, args.year)
         frame = entries_in(con, loc.level, loc.id, year=args.year, title=title)
+        own = frame.filter(pl.col("locality_id") == loc.id)
+        # The list of exactly this place beside the count its figures report, per title.
+        counts = [
+            (
+                t,
+                register_count(
+                    own.filter(pl.col("title") == t), reported_recognized(con, loc.id, args.year, t)
+                ),
+            )
+            for t in own["title"].unique(maintain_order=True).to_list()
+        ]
     finally:
         con.close()
     entries = public_entries(frame)
@@ -68,6 +81,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"{loc.label} — danh sách công nhận năm {args.year}: {len(entries)} đơn vị")
+    for t, count in counts:
+        ind = registry().by_id(t)
+        print(f"  {ind.label_vi}: {count.sentence(ind.count_unit_vi)}")
     if not entries:
         print("Chưa có danh sách công nhận nào cho địa bàn và năm này.")
     _print_entries(entries, any(e["synthetic"] for e in entries))
