@@ -12,12 +12,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import scope_text, t
+from dashboard.i18n import lang, scope_text, t
 from metrics.escaping import markdown_literal
 from metrics.fmt import DASH, fmt_int, fmt_pct
 from metrics.locality_progress import IndicatorProgress
 from metrics.outputs.cell_safety import csv_bytes
-from metrics.table_columns import Kind, ShownTable, cell_text
+from metrics.table_columns import Kind, ShownTable, cell_text, shown_table
 from metrics.text import file_stem
 
 
@@ -216,16 +216,12 @@ def problems_table(
     every problem in a CSV."""
     frame = pl.DataFrame(
         list(rows),
-        schema={
-            "Trang": pl.String,
-            "Dòng": pl.Int64,
-            "Cột": pl.String,
-            "Lỗi và cách sửa": pl.String,
-        },
+        schema={"sheet": pl.String, "row": pl.Int64, "column": pl.String, "problem": pl.String},
         orient="row",
     )
-    kinds = {"Trang": Kind.TEXT, "Dòng": Kind.COUNT, "Cột": Kind.TEXT, "Lỗi và cách sửa": Kind.TEXT}
-    cells = ShownTable.of(frame.head(PROBLEMS_SHOWN), kinds).cells()
+    shown = shown_table(frame, frame.columns, lang())
+    frame = shown.frame  # headers in the reader's language, in the CSV too
+    cells = ShownTable(frame.head(PROBLEMS_SHOWN), shown.kinds).cells()
     st.table(
         cells.with_columns(
             pl.all().map_elements(markdown_literal, return_dtype=pl.String)
@@ -233,12 +229,9 @@ def problems_table(
         hide_index=True,
     )
     if frame.height > PROBLEMS_SHOWN:
-        st.caption(
-            f"Hiển thị {fmt_int(PROBLEMS_SHOWN)} lỗi đầu trong tổng số {fmt_int(frame.height)} lỗi; "
-            "tải về danh sách đầy đủ:"
-        )
+        st.caption(t("problems_first", shown=fmt_int(PROBLEMS_SHOWN), total=fmt_int(frame.height)))
         st.download_button(
-            "Tải danh sách lỗi (CSV)",
+            t("problems_csv"),
             data=lambda: csv_bytes(frame),
             file_name=file_stem("loi", name) + ".csv",
             mime="text/csv",
