@@ -6,7 +6,7 @@ asserted in tests. Steps:
   progress  one province × all indicators (metrics.locality_progress.progress_for)
   pages     each page's server-side work for its heaviest choice, median and p95
   import    a 10,000-row workbook, validated and written
-  deck      a 20-slide deck with a warm export server (when exports exist)
+  deck      a province's deck: the first (Chromium starting), then with the export server running
   memory    the app process's peak memory with the national store loaded and every page opened
   inputs    peak memory of `xhht import`: the largest file the limits accept, a zip bomb and a
             huge CSV refused (bench/inputs.py)
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BUDGETS_MS = {"store": 5000, "progress": 50, "pages": 300, "import": 5000, "deck": 15000}
+BUDGETS_MS = {"store": 5000, "progress": 50, "pages": 300, "import": 5000, "deck": 4000}
 BUDGET_MEMORY_MB = 600
 
 
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["load", "inputs", "browser"],
+        choices=["load", "inputs", "browser", "deck"],
         help="build the store, then run only this step",
     )
     parser.add_argument(
@@ -119,7 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     if args.only is not None:
-        steps = {"load": run_load, "inputs": run_inputs, "browser": run_browser}
+        steps = {
+            "load": run_load,
+            "inputs": run_inputs,
+            "browser": run_browser,
+            "deck": lambda db, work: run_deck(db, work, min(args.runs, 5)),
+        }
         try:
             steps[args.only](db, work)
         finally:
@@ -162,13 +167,7 @@ def main(argv: list[str] | None = None) -> int:
 
     run_inputs(db, work)
 
-    deck = bench_deck(db, work)
-    line(
-        "deck: 20 trang chiếu, máy xuất ảnh đã khởi động",
-        f"{fmt_int(deck)} ms",
-        f"< {BUDGETS_MS['deck']} ms",
-        deck < BUDGETS_MS["deck"],
-    )
+    run_deck(db, work, min(args.runs, 5))
 
     if not args.skip_memory:
         peak = bench_memory(db)
@@ -186,6 +185,23 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def run_deck(db: Path, work: Path, runs: int) -> None:
+    """The province deck: the first one (Chromium starting), then the budget's warm ones."""
+    cold, warm, slides = bench_deck(db, work, runs)
+    line(
+        f"deck: {slides} trang chiếu, lần đầu (khởi động Chromium)",
+        f"{fmt_int(cold)} ms",
+        "–",
+        None,
+    )
+    line(
+        f"deck: {slides} trang chiếu, máy xuất ảnh đã chạy",
+        f"{fmt_int(statistics.median(warm))} / tối đa {fmt_int(max(warm))} ms",
+        f"< {BUDGETS_MS['deck']} ms",
+        max(warm) < BUDGETS_MS["deck"],
+    )
 
 
 def run_browser(db: Path, work: Path) -> None:
@@ -275,18 +291,24 @@ def bench_import(db: Path, work: Path) -> tuple[float, int]:
     return ms, result.rows
 
 
-def bench_deck(db: Path, work: Path) -> float:
+def bench_deck(db: Path, work: Path, runs: int) -> tuple[float, list[float], int]:
+    """The province deck of tỉnh Quảng Ngãi: once with the export server not yet started (a
+    user's first export after the app starts), then `runs` times with it running (the budget)."""
     from metrics.outputs.deck import build_deck
-    from metrics.outputs.images import export_server
     from metrics.store import connect
 
     con = connect(db, read_only=True)
-    export_server().start()  # the budget is for a warm server
-    t0 = time.perf_counter()
-    build_deck(con, "P51", 2025, work / "deck.pptx")
-    ms = (time.perf_counter() - t0) * 1000
-    con.close()
-    return ms
+    try:
+        slides = 0
+
+        def deck() -> None:
+            nonlocal slides
+            slides = build_deck(con, "P51", 2025, work / "deck.pptx")
+
+        cold = timed(deck, 1)[0]
+        return cold, timed(deck, runs), slides
+    finally:
+        con.close()
 
 
 def bench_memory(db: Path) -> float:

@@ -38,6 +38,8 @@ if st.session_state["lang"] != "vi":
 elif "lang" in st.query_params:
     del st.query_params["lang"]
 
+ui.widget_texts()  # Streamlit's own widget words ("Upload", "Select all") in that language
+
 access.gate()  # before any page: when viewing needs a sign-in, nobody unsigned gets further
 
 PAGES = Path(__file__).resolve().parent / "views"

@@ -327,11 +327,46 @@ def export_unavailable_reason() -> str:
     )
 
 
-def make_document(key: StoreKey, kind: str, locality_id: str, year: int) -> bytes:
+class DocumentJob:
+    """One document a download button offers, made when the button is clicked: the button's
+    `data`. Streamlit calls it on a thread of its own, where nothing can be written to the page,
+    so it records here how it went (`state`, `error`) for the page's next run to say."""
+
+    def __init__(self, key: StoreKey, kind: str, locality_id: str, year: int, failed: str) -> None:
+        # The process's copy of the store, resolved now: the thread that makes the document runs
+        # no script, so it cannot reach Streamlit's caches.
+        self._snapshots = _snapshots(key[0])
+        self._version = key[1]
+        self.kind, self.locality_id, self.year = kind, locality_id, year
+        self._failed = failed  # "… {error} …" in the session's language
+        self.state: str = "ready"  # → "making" → "made" or "failed"
+        self.error = ""
+
+    @property
+    def busy(self) -> bool:
+        return self.state in ("ready", "making")
+
+    def __call__(self) -> bytes:
+        self.state = "making"
+        try:
+            content = make_document(
+                self._snapshots.at(self._version).cursor(), self.kind, self.locality_id, self.year
+            )
+        except ExportError as exc:  # says itself what to do
+            self.error, self.state = str(exc), "failed"
+            raise
+        except Exception as exc:
+            self.error = self._failed.format(error=f"{type(exc).__name__}: {exc}")
+            self.state = "failed"
+            raise
+        self.state = "made"
+        return content
+
+
+def make_document(cur: duckdb.DuckDBPyConnection, kind: str, locality_id: str, year: int) -> bytes:
     # The format modules load python-pptx, python-docx or xlsxwriter: imported here, when a
     # document is asked for, so that page starts do not pay for them.
     buffer = io.BytesIO()
-    cur = _cur(key)
     if kind == "pptx":
         from metrics.outputs.deck import build_deck
 

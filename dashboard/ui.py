@@ -12,12 +12,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import scope_text, t
+from dashboard.i18n import lang, scope_text, t
 from metrics.escaping import markdown_literal
 from metrics.fmt import DASH, fmt_int, fmt_pct
 from metrics.locality_progress import IndicatorProgress
 from metrics.outputs.cell_safety import csv_bytes
-from metrics.table_columns import Kind, ShownTable, cell_text
+from metrics.table_columns import Kind, ShownTable, cell_text, shown_table
 from metrics.text import file_stem
 
 
@@ -29,6 +29,80 @@ def store_key() -> data.StoreKey:
         st.stop()
     assert state.key is not None
     return state.key
+
+
+# Streamlit's own words inside its widgets, by where they sit in its page (1.67). Streamlit
+# 1.67 has no way to set or translate them: st.multiselect takes a `placeholder` (the pages pass
+# theirs) but no "Select all" label, st.file_uploader takes neither its button's nor its size
+# limit's words, and there is no locale setting. So each is swapped by CSS, scoped to that one
+# element: the element holding Streamlit's words is not displayed, and its parent shows the
+# catalogue's words instead (::before; Streamlit draws the line under "Select all" with
+# ::after). Hidden so, not merely invisible, the English words leave what a screen reader reads
+# too, and the button or option is named by the new words. st.html (a style-only one takes no
+# room on the page) loads its own code on first use, so on a session's first view Streamlit's
+# words can show for a moment before the style arrives.
+# Each is (the parent, the child holding Streamlit's words, how the new words look there).
+UPLOAD_BUTTON = (  # "Upload"
+    "[data-testid='stFileUploaderDropzone'] [data-testid^='stBaseButton']"
+    " [data-testid='stMarkdownContainer']",
+    "p",
+    "",
+)
+UPLOAD_LIMIT = (  # "20MB per file", as Streamlit sets it: small, faded, on one line
+    "[data-testid='stFileUploaderDropzoneInstructions'] > div",
+    "span",
+    "font-size: 0.875rem; opacity: 0.7; white-space: nowrap; overflow: hidden;"
+    " text-overflow: ellipsis;",
+)
+UPLOAD_DROP = (  # "Drag and drop a file here", while a file is dragged over: small, bold
+    # (the overlay holds only those words; the box of chosen files is a div too, holding divs)
+    "[data-testid='stFileUploaderDropzone'] > div:not([data-testid]):has(> span:only-child)",
+    "span",
+    "font-size: 0.875rem; font-weight: 800; color: {primary};",
+)
+SELECT_ALL = (  # a multiselect's first option
+    "[data-testid='stMultiSelectDropdown'] [data-key='__select_all__']",
+    "div",
+    "padding: 0 8px; white-space: nowrap;",
+)
+SELECT_MATCHES = (  # the same while searching: "Select 4 matches"
+    "[data-testid='stMultiSelectDropdown'] [data-key='__select_matches__']",
+    "div",
+    "padding: 0 8px; white-space: nowrap;",
+)
+NO_RESULTS = (  # nothing matches the search: "No results", small, faded, centred
+    "[data-testid='stMultiSelectDropdown'] [data-empty='true'] > [role='option']",
+    "span",
+    "display: flex; justify-content: center; padding: 8px; font-size: 0.875rem; opacity: 0.7;",
+)
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal of `text`: quotes, backslashes, line ends and < > escaped."""
+    escaped = "".join(f"\\{ord(c):X} " if c in '"\\<>\n' else c for c in text)
+    return f'"{escaped}"'
+
+
+def widget_texts() -> None:
+    """Streamlit's own widget words in the session's language (see UPLOAD_BUTTON); once per
+    run, before the page, so every page's uploaders and multiselects read in that language."""
+    words = [
+        (UPLOAD_BUTTON, t("st_upload_button")),
+        (UPLOAD_LIMIT, t("st_upload_limit", mb=st.get_option("server.maxUploadSize"))),
+        (UPLOAD_DROP, t("st_upload_drop")),
+        (SELECT_ALL, t("st_select_all")),
+        (SELECT_MATCHES, t("st_select_matches")),
+        (NO_RESULTS, t("st_no_results")),
+    ]
+    primary = st.get_option("theme.primaryColor") or "currentColor"
+    rules = [
+        f"{parent} > {child} {{ display: none !important; }}\n"
+        f"{parent}::before {{ content: {css_string(text)}; "
+        + look.replace("{primary}", primary)
+        + " }"
+        for (parent, child, look), text in words
+    ]
+    st.html("<style>\n" + "\n".join(rules) + "\n</style>")
 
 
 def banner(key: data.StoreKey) -> None:
@@ -216,16 +290,12 @@ def problems_table(
     every problem in a CSV."""
     frame = pl.DataFrame(
         list(rows),
-        schema={
-            "Trang": pl.String,
-            "Dòng": pl.Int64,
-            "Cột": pl.String,
-            "Lỗi và cách sửa": pl.String,
-        },
+        schema={"sheet": pl.String, "row": pl.Int64, "column": pl.String, "problem": pl.String},
         orient="row",
     )
-    kinds = {"Trang": Kind.TEXT, "Dòng": Kind.COUNT, "Cột": Kind.TEXT, "Lỗi và cách sửa": Kind.TEXT}
-    cells = ShownTable.of(frame.head(PROBLEMS_SHOWN), kinds).cells()
+    shown = shown_table(frame, frame.columns, lang())
+    frame = shown.frame  # headers in the reader's language, in the CSV too
+    cells = ShownTable(frame.head(PROBLEMS_SHOWN), shown.kinds).cells()
     st.table(
         cells.with_columns(
             pl.all().map_elements(markdown_literal, return_dtype=pl.String)
@@ -233,12 +303,9 @@ def problems_table(
         hide_index=True,
     )
     if frame.height > PROBLEMS_SHOWN:
-        st.caption(
-            f"Hiển thị {fmt_int(PROBLEMS_SHOWN)} lỗi đầu trong tổng số {fmt_int(frame.height)} lỗi; "
-            "tải về danh sách đầy đủ:"
-        )
+        st.caption(t("problems_first", shown=fmt_int(PROBLEMS_SHOWN), total=fmt_int(frame.height)))
         st.download_button(
-            "Tải danh sách lỗi (CSV)",
+            t("problems_csv"),
             data=lambda: csv_bytes(frame),
             file_name=file_stem("loi", name) + ".csv",
             mime="text/csv",

@@ -99,6 +99,27 @@ FIELDS: dict[str, Field] = {
     "assessed": Field("Số được đánh giá", "Assessed", Kind.COUNT),
     "lat": Field("Vĩ độ", "Latitude", Kind.COORD),
     "lon": Field("Kinh độ", "Longitude", Kind.COORD),
+    # Nhập dữ liệu: a checked file's rows, beside the figures the store holds now …
+    "change": Field("Thay đổi", "Change", Kind.TEXT),
+    "row": Field("Dòng", "Row", Kind.COUNT),
+    "locality": Field("Địa bàn", "Area", Kind.TEXT),
+    "rate_change": Field("Tỷ lệ (%): đang có → mới", "Rate (%): now → new", Kind.TEXT),
+    "target_change": Field("Mục tiêu (%): đang có → mới", "Target (%): now → new", Kind.TEXT),
+    "recognized_old": Field("Được công nhận (đang có)", "Recognized (now)", Kind.COUNT),
+    # … the problems that refuse one …
+    "sheet": Field("Trang", "Sheet", Kind.TEXT),
+    "column": Field("Cột", "Column", Kind.TEXT),
+    "problem": Field("Lỗi và cách sửa", "Problem and how to fix it", Kind.TEXT),
+    # … and the history of imports.
+    "batch": Field("Lô", "Batch", Kind.CODE),
+    "created_at": Field("Thời gian", "Time", Kind.TEXT),
+    "created_by": Field("Người nhập", "Imported by", Kind.TEXT),
+    "batch_kind": Field("Loại", "Kind", Kind.TEXT),
+    "file_name": Field("Tệp", "File", Kind.TEXT),
+    "rows": Field("Số dòng", "Rows", Kind.COUNT),
+    "batch_status": Field("Trạng thái", "State", Kind.TEXT),
+    "rolled_back": Field("Hoàn tác lúc, bởi", "Rolled back (when, by)", Kind.TEXT),
+    "file_sha256": Field("Mã băm tệp", "File hash", Kind.TEXT),
 }
 
 

@@ -159,14 +159,12 @@ def test_export_page_makes_a_workbook(app, tmp_path: Path) -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
             page.goto(f"{url}/export?loc=P51&year=2025")
             page.wait_for_selector(IDLE, timeout=60_000)
-            page.get_by_role("button", name="Tạo Bảng tính (.xlsx)").click()
-            button = page.get_by_role("button", name="Tải Bảng tính (.xlsx)")
-            button.wait_for(timeout=60_000)
-            with page.expect_download() as info:
-                button.click()
+            with page.expect_download(timeout=60_000) as info:  # one click: made, then saved
+                page.get_by_role("button", name="Tải Bảng tính (.xlsx)").click()
             path = tmp_path / "qn.xlsx"
             assert info.value.suggested_filename == "XHHT_Quang_Ngai_2025.xlsx"  # place and year
             info.value.save_as(path)
+            page.get_by_text("Đã tạo tệp XHHT_Quang_Ngai_2025.xlsx").wait_for(timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "xuat_bao_cao.png"), full_page=True)
         finally:
             browser.close()
@@ -174,6 +172,39 @@ def test_export_page_makes_a_workbook(app, tmp_path: Path) -> None:
     assert (
         wb["Tổng hợp"]["A1"].value == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025 — TỈNH QUẢNG NGÃI"
     )
+
+
+@pytest.mark.browser
+@pytest.mark.chromium
+def test_one_click_downloads_the_province_deck(app, tmp_path: Path) -> None:
+    """The deck in one click, as a conference officer gets it: a real .pptx named for the place
+    and year, made while the button turns, opened with python-pptx."""
+    from playwright.sync_api import sync_playwright
+    from pptx import Presentation
+
+    url, _ = app
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+            page.goto(f"{url}/export?loc=P51&year=2025")
+            page.wait_for_selector(IDLE, timeout=60_000)
+            with page.expect_download(timeout=180_000) as info:
+                page.get_by_role("button", name="Tải Bộ trình chiếu (.pptx)").click()
+            assert info.value.suggested_filename == "XHHT_Quang_Ngai_2025.pptx"
+            path = tmp_path / info.value.suggested_filename
+            info.value.save_as(path)
+            page.get_by_text("Đã tạo tệp XHHT_Quang_Ngai_2025.pptx").wait_for(timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "xuat_bao_cao_pptx.png"), full_page=True)
+        finally:
+            browser.close()
+    prs = Presentation(str(path))
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert len(titles) == 19
+    assert titles[0] == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025"
+    assert titles[1] == "Tổng hợp các chỉ tiêu năm 2025 — Tỉnh Quảng Ngãi"
+    pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
+    assert len(pictures) == 15 and all(len(p.image.blob) > 20_000 for p in pictures)
 
 
 @pytest.mark.browser

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -267,10 +268,11 @@ def test_export_page_in_english() -> None:
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    labels = [b.label for b in at.button]
-    assert {"Make slide deck (.pptx)", "Make workbook (.xlsx)", "Make report draft (.docx)"} <= set(
-        labels
-    )
+    assert [b.label for b in at.download_button] == [
+        "Download slide deck (.pptx)",
+        "Download workbook (.xlsx)",
+        "Download report draft (.docx)",
+    ]
     assert at.selectbox(key="export__commune").label == "Commune (empty: the whole province)"
     assert "The documents themselves are in Vietnamese." in texts(at)
 
@@ -328,3 +330,42 @@ def test_profile_of_a_province_shows_criteria_missed_and_what_lapses(demo_con) -
     assert f"{lapsing[0]} công nhận hết hiệu lực trong năm 2027, ở {lapsing[1]} địa bàn" in texts(
         at
     )
+
+
+def test_export_is_one_click_that_says_what_it_makes_then_that_it_made_it() -> None:
+    """One button per document: the click reruns the page, which says what is being made while
+    the job runs (Streamlit runs it on its own thread in a real session: here the test calls the
+    job the button offered, as Streamlit would), then that it was made."""
+    import openpyxl
+
+    at = open_page("views/export.py", loc="P51", year="2025")
+    assert [b.label for b in at.download_button] == [
+        "Tải Bộ trình chiếu (.pptx)",
+        "Tải Bảng tính (.xlsx)",
+        "Tải Dự thảo báo cáo (.docx)",
+    ]
+    assert not at.button  # no separate "Tạo …" step any more
+    at.download_button(key="export__dl_xlsx").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Đang tạo bảng tính (.xlsx) cho Quảng Ngãi, năm 2025…" in texts(at)
+    job = at.session_state["export__asked"]["xlsx"]["job"]
+    content = job()
+    assert job.state == "made"
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Tổng hợp"]
+    assert sheet["A1"].value == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025 — TỈNH QUẢNG NGÃI"
+    at.run()
+    assert "Đã tạo tệp XHHT_Quang_Ngai_2025.xlsx; trình duyệt đang tải tệp về." in texts(at)
+    assert "Đang tạo" not in texts(at)
+    at.run()  # said once
+    assert "Đã tạo tệp" not in texts(at)
+
+
+def test_a_document_that_cannot_be_made_says_why_in_vietnamese(demo_db: Path) -> None:
+    from dashboard import data
+
+    state = data.store_state()
+    assert state.key is not None
+    job = data.DocumentJob(state.key, "xlsx", "KHONG_CO", 2025, failed="lỗi: {error}")
+    with pytest.raises(data.ExportError):
+        job()
+    assert (job.state, job.error) == ("failed", "Không có địa bàn KHONG_CO.")

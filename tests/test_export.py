@@ -254,6 +254,63 @@ def test_a_browser_that_died_is_started_again() -> None:
         server.close()
 
 
+@pytest.mark.chromium
+def test_a_batch_of_images_comes_back_in_order_across_page_reloads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A deck's charts go to the browser together (ExportServer.images), two pages drawing at
+    once, each reloaded after RELOAD_EVERY images: every image is its own figure's, in order."""
+    import plotly.graph_objects as go
+
+    monkeypatch.setattr(images, "RELOAD_EVERY", 3)  # several reloads in a short test
+    server = images.ExportServer()
+    figs = [
+        go.Figure(go.Bar(x=["A", "B"], y=[i, 20 - i]), layout={"title": f"Xã số {i}"})
+        for i in range(14)
+    ]
+    try:
+        batch = server.images(iter(figs), "png", scale=0.25)
+        assert len(batch) == len(figs) and len(set(batch)) == len(figs)
+        assert batch == [server.image_bytes(f, "png", scale=0.25) for f in figs]
+        svgs = server.images(figs[:4], "svg")
+        assert [f"Xã số {i}".encode() in svg for i, svg in enumerate(svgs)] == [True] * 4
+    finally:
+        server.close()
+
+
+@pytest.mark.chromium
+def test_a_batch_survives_a_browser_that_died() -> None:
+    import plotly.graph_objects as go
+
+    server = images.ExportServer()
+    figs = [go.Figure(go.Bar(x=["A"], y=[i + 1]), layout={"title": f"Lô {i}"}) for i in range(5)]
+    try:
+        server.start()
+        os.kill(server._kaleido.subprocess.pid, signal.SIGKILL)
+        svgs = server.images(figs, "svg")
+        assert [f"Lô {i}".encode() in svg for i, svg in enumerate(svgs)] == [True] * 5
+    finally:
+        server.close()
+
+
+def test_kaleido_still_has_the_page_reload_step_the_server_spaces_out() -> None:
+    """images._kaleido_class overrides kaleido's private `_return_kaleido_tab` (reload a page,
+    put it back among the free ones). A kaleido without it would reload after every image again,
+    three times slower and silently: this test says so at the upgrade instead."""
+    import inspect
+
+    import kaleido
+
+    step = getattr(kaleido.Kaleido, "_return_kaleido_tab", None)
+    assert step is not None and inspect.iscoroutinefunction(step)
+    assert list(inspect.signature(step).parameters) == ["self", "tab"]
+    source = inspect.getsource(step)
+    assert "tab.reload()" in source and "self.tabs_ready.put(tab)" in source
+    ours = images._kaleido_class()
+    assert issubclass(ours, kaleido.Kaleido)
+    assert "_return_kaleido_tab" in vars(ours)
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "metrics.cli", *args], capture_output=True, text=True, check=False

@@ -3,10 +3,13 @@ commune and a year — the same documents as `xhht export`."""
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import t
+from metrics.escaping import markdown_literal
 from metrics.text import file_stem
 
 PAGE = "export"
@@ -63,30 +66,72 @@ docs = {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
 }
+# One click makes and downloads a document: the button's `data` is a DocumentJob, which Streamlit
+# calls when the button is clicked (the button shows a spinner meanwhile) and whose bytes the
+# browser then saves. The click also reruns the page, which says what is being made and, if it
+# fails, why — in the session's language, which the job's own thread cannot write.
+offered = st.session_state.setdefault(f"{PAGE}__offered", {})  # kind → the job a button offers
+asked = st.session_state.setdefault(f"{PAGE}__asked", {})  # kind → a clicked job and its words
 cols = st.columns(3)
 for col, (kind, (title, mime)) in zip(cols, docs.items(), strict=True):
+    name = f"{slug}.{kind}"
+    job = data.DocumentJob(
+        key, kind, target, year, failed=t("export_failed", what=title.lower(), error="{error}")
+    )
     with col:
-        made = st.session_state.get(f"{PAGE}__{kind}")
-        if made and made[0] == (target, year):
-            st.download_button(
-                t("export_download", what=title),
-                data=made[1],
-                file_name=f"{slug}.{kind}",
-                mime=mime,
-                key=f"{PAGE}__dl_{kind}",
-                type="primary",
-                on_click="ignore",
-            )
-        elif st.button(
-            t("export_make", what=title),
-            key=f"{PAGE}__make_{kind}",
+        clicked = st.download_button(
+            t("export_download", what=title),
+            data=job,
+            file_name=name,
+            mime=mime,
+            key=f"{PAGE}__dl_{kind}",
+            type="primary",
+            icon=":material/download:",
+            help=t("export_download_help", file=name),
             disabled=kind != "xlsx" and not data.export_available(),
-        ):
-            with st.spinner(t("export_making", what=title.lower(), name=label, year=year)):
-                try:
-                    content = data.make_document(key, kind, target, year)
-                except data.ExportError as exc:
-                    st.error(str(exc))
-                else:
-                    st.session_state[f"{PAGE}__{kind}"] = ((target, year), content)
-                    st.rerun()
+        )
+    if clicked and kind in offered:
+        # This run follows the click, and the browser asked the job the previous run offered.
+        asked[kind] = {
+            "job": offered[kind],
+            "since": time.monotonic(),
+            "making": t(
+                "export_making", what=title.lower(), name=markdown_literal(label), year=year
+            ),
+            "file": name,
+        }
+    offered[kind] = job
+
+REQUEST_WAIT_S = 30.0  # a click whose request never reached the server is forgotten after this
+
+
+def busy() -> bool:
+    now = time.monotonic()
+    return any(
+        a["job"].state == "making"
+        or (a["job"].state == "ready" and now - a["since"] < REQUEST_WAIT_S)
+        for a in asked.values()
+    )
+
+
+@st.fragment(run_every=1.0)
+def making() -> None:
+    """While a document is made: what, for whom. When none is: the whole page again, which says
+    how it went and no longer asks every second."""
+    if not busy():
+        st.rerun()
+    for a in asked.values():
+        if a["job"].busy:
+            st.caption(f":material/hourglass_top: {a['making']}")
+
+
+if busy():
+    making()
+else:
+    for kind, a in list(asked.items()):
+        job = a["job"]
+        if job.state == "failed":
+            st.error(job.error, icon=":material/error:")
+        elif job.state == "made":
+            st.success(t("export_made", file=a["file"]), icon=":material/check_circle:")
+        del asked[kind]  # said once

@@ -19,6 +19,7 @@ from metrics.locality_progress import (
     IndicatorProgress,
     children_progress,
     progress_for,
+    series_all,
     series_frame,
 )
 from metrics.outputs.images import HEIGHT, WIDTH, ExportError, export_server, for_print
@@ -35,6 +36,10 @@ class Context:
     items: list[IndicatorProgress]
     children: pl.DataFrame | None
     synthetic: bool
+    # Read once for all of a document's charts: every indicator's yearly figures (one roll-up)
+    # and the targets that apply, rather than both again for each chart.
+    series: pl.DataFrame
+    targets: pl.DataFrame
 
     @property
     def name(self) -> str:
@@ -45,12 +50,14 @@ def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Cont
     loc = rq.locality(con, locality_id)
     if loc is None:
         raise ExportError(f"Không có địa bàn {locality_id}.")
-    items = progress_for(con, locality_id, year)
+    series = series_all(con, locality_id)
+    items = progress_for(con, locality_id, year, series=series)
     children = None
     if loc["level"] in ("province", "country"):
         children = children_progress(con, locality_id, year)
     synthetic = any(it.synthetic for it in items) or q.store_has_synthetic(con)
-    return Context(loc, year, items, children, synthetic)
+    targets = tq.resolved_targets(con, locality_id)
+    return Context(loc, year, items, children, synthetic, series, targets)
 
 
 def lists_of(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[RecognitionList]:
@@ -73,7 +80,6 @@ def _children_source(ctx: Context) -> str:
 
 
 def indicator_chart(
-    con: duckdb.DuckDBPyConnection,
     ctx: Context,
     item: IndicatorProgress,
     size: tuple[int, int] = (WIDTH, HEIGHT),
@@ -82,10 +88,8 @@ def indicator_chart(
     """The indicator's chart laid out for print at `size` pixels; the type stays the same size,
     so a smaller canvas (the deck's 1280×720) shows it larger on the page. `demo_mark=False`
     where the page around it (a slide's footer) already says the data is illustrative."""
-    series = series_frame(con, ctx.locality["id"], item.indicator)
-    targets = tq.resolved_targets(con, ctx.locality["id"]).filter(
-        pl.col("indicator") == item.indicator
-    )
+    series = ctx.series.filter(pl.col("indicator") == item.indicator)
+    targets = ctx.targets.filter(pl.col("indicator") == item.indicator)
     fig = progress_chart(series, item, targets, synthetic=False)
     scope = f" · mục tiêu cấp {item.target_scope}" if item.target_scope else ""
     subtitle = f"{ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{scope}"
@@ -138,7 +142,7 @@ def chart_export(
     item = next((it for it in ctx.items if it.indicator == indicator), None)
     if item is None:
         raise ExportError(f"Không có chỉ tiêu {indicator}.")
-    return export_server().image_bytes(indicator_chart(con, ctx, item), fmt, scale)
+    return export_server().image_bytes(indicator_chart(ctx, item), fmt, scale)
 
 
 def chart_data(con: duckdb.DuckDBPyConnection, locality_id: str, indicator: str) -> pl.DataFrame:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
@@ -15,7 +16,7 @@ from pptx.util import Emu, Inches, Pt
 
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
-from metrics.locality_progress import status_counts
+from metrics.locality_progress import IndicatorProgress, status_counts
 from metrics.outputs.context import Context, context, indicator_chart, ranking_chart, summary_rows
 from metrics.outputs.images import HEIGHT, SYNTHETIC_LINE, export_server
 from metrics.progress import Status
@@ -31,8 +32,11 @@ def build_deck(
 ) -> int:
     """Title, summary, one slide per indicator, rankings, sources. Returns the slide count."""
     ctx = context(con, locality_id, year)
-    server = export_server()
-    server.start()  # before any slide: without a browser the user learns it at once
+    charted = [it for it in ctx.items if it.has_data]  # no figure that year: nothing to show
+    ranked = MAIN_RANKED if ctx.children is not None else ()
+    # Every chart first, in one batch: each is built while Chromium draws the ones before it
+    # (ExportServer.images); without a browser the user learns it before any slide is made.
+    pngs = iter(export_server().images(_charts(ctx, charted, ranked), "png"))
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
     # 1. Title
@@ -64,16 +68,9 @@ def build_deck(
     _footer(s, ctx)
 
     # 3. One slide per indicator
-    for it in ctx.items:
-        if not it.has_data:
-            continue  # no figure that year: nothing to show a conference (the summary says so)
+    for it in charted:  # an indicator without a figure that year: the summary says so
         s = _titled(prs, it.indicator_label)
-        # A 1280×720 canvas with the print layout's type: text half as large again on the slide;
-        # the demo mark once, in the slide's footer.
-        png = server.image_bytes(
-            indicator_chart(con, ctx, it, size=SLIDE_CHART, demo_mark=False), "png"
-        )
-        s.shapes.add_picture(io.BytesIO(png), Inches(0.3), Inches(1.25), width=Inches(10.2))
+        s.shapes.add_picture(io.BytesIO(next(pngs)), Inches(0.3), Inches(1.25), width=Inches(10.2))
         target = (
             f"{fmt_pct(it.target_pct, 0)} ({it.target_year})"
             if it.target_pct is not None
@@ -106,16 +103,12 @@ def build_deck(
         _footer(s, ctx)
 
     # 5. Rankings of the communes (or provinces)
-    if ctx.children is not None:
-        for ind in MAIN_RANKED:
-            label = registry().by_id(ind).label_vi
-            who = "các xã, phường" if ctx.locality["level"] == "province" else "các tỉnh, thành phố"
-            s = _titled(prs, f"Xếp hạng {who}: {label}")
-            fig = ranking_chart(ctx, ind, demo_mark=False)  # the slide footer says it
-            fig.update_layout(height=max(HEIGHT, fig.layout.height or HEIGHT))
-            png = server.image_bytes(fig, "png")
-            s.shapes.add_picture(io.BytesIO(png), Inches(0.3), Inches(1.2), height=Inches(5.8))
-            _footer(s, ctx)
+    for ind in ranked:
+        label = registry().by_id(ind).label_vi
+        who = "các xã, phường" if ctx.locality["level"] == "province" else "các tỉnh, thành phố"
+        s = _titled(prs, f"Xếp hạng {who}: {label}")
+        s.shapes.add_picture(io.BytesIO(next(pngs)), Inches(0.3), Inches(1.2), height=Inches(5.8))
+        _footer(s, ctx)
 
     # 6. Sources
     s = _titled(prs, "Nguồn số liệu và căn cứ")
@@ -125,6 +118,20 @@ def build_deck(
     _footer(s, ctx)
     prs.save(str(out) if isinstance(out, Path) else out)
     return len(prs.slides)
+
+
+def _charts(
+    ctx: Context, charted: Sequence[IndicatorProgress], ranked: Sequence[str]
+) -> Iterator[go.Figure]:
+    """The deck's charts in slide order, built one at a time as the export server asks."""
+    for it in charted:
+        # A 1280×720 canvas with the print layout's type: text half as large again on the slide;
+        # the demo mark once, in the slide's footer.
+        yield indicator_chart(ctx, it, size=SLIDE_CHART, demo_mark=False)
+    for ind in ranked:
+        fig = ranking_chart(ctx, ind, demo_mark=False)  # the slide footer says it
+        fig.update_layout(height=max(HEIGHT, fig.layout.height or HEIGHT))
+        yield fig
 
 
 def _titled(

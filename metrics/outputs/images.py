@@ -8,6 +8,7 @@ import concurrent.futures
 import os
 import shutil
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +98,8 @@ def _category_rows(fig: go.Figure) -> int:
 
 
 class ExportServer:
-    """Chart images from one headless Chromium that kaleido drives: starting it costs ≈2 s, each
-    image after ≈0.2 s, so a process keeps one (export_server()).
+    """Chart images from one headless Chromium that kaleido drives: starting it costs ≈2–3 s, each
+    image after ≈0.05–0.1 s, so a process keeps one (export_server()).
 
     kaleido's own sync server is not used: it hands results back through one queue shared by all
     callers, so two Streamlit sessions exporting at once can get each other's image, and a caller
@@ -106,6 +107,9 @@ class ExportServer:
     each call gets its own future, waits at most IMAGE_WAIT_S, and a browser that died or hung is
     started again once before the user is told."""
 
+    # Pages of the one browser that draw at once: two images of a deck are drawn together. More
+    # gain nothing on two cores and cost a renderer process each.
+    TABS = 2
     START_WAIT_S = 90.0  # a cold Chromium on a busy two-core machine: 2–20 s
     IMAGE_WAIT_S = 90.0  # one 4K image on a busy machine: well under 10 s
 
@@ -136,7 +140,7 @@ class ExportServer:
                     "Không tìm thấy trình duyệt Chromium để xuất ảnh biểu đồ. Cài bằng lệnh "
                     "`apt-get install chromium fonts-dejavu-core` rồi thử lại. (Nút tải biểu đồ HTML trên trang vẫn dùng được.)"
                 )
-            import kaleido  # ≈50 ms, paid only by the first export rather than by every page start
+            kaleido_class = _kaleido_class()  # ≈50 ms, paid by the first export, not page starts
 
             loop = asyncio.new_event_loop()
             thread = threading.Thread(
@@ -145,9 +149,10 @@ class ExportServer:
             thread.start()
 
             async def open_browser() -> Any:
-                k = kaleido.Kaleido(
-                    path=browser, mathjax=False, timeout=self.IMAGE_WAIT_S
-                )  # no MathJax: it would come from the network
+                # no MathJax: it would come from the network
+                k = kaleido_class(
+                    path=browser, mathjax=False, timeout=self.IMAGE_WAIT_S, n=self.TABS
+                )
                 await k.open()
                 return k
 
@@ -186,37 +191,105 @@ class ExportServer:
         self.start()
 
     def image_bytes(self, fig: go.Figure, fmt: str = "png", scale: float = 1.0) -> bytes:
-        spec = fig.to_dict()
-        opts = {
-            "format": fmt,
-            "width": fig.layout.width or WIDTH,
-            "height": fig.layout.height or HEIGHT,
-            "scale": scale,
-        }
+        return self.images([fig], fmt, scale)[0]
+
+    def images(
+        self, figs: Iterable[go.Figure], fmt: str = "png", scale: float = 1.0
+    ) -> list[bytes]:
+        """Each figure's image, in order. A figure goes to the browser as soon as `figs` yields
+        it, and up to TABS are drawn at once: a deck's next figure is built (in Python) while
+        Chromium draws the ones before it. A browser that died or hung is started again once and
+        the images not yet made are asked for again."""
+        specs: list[tuple[dict, dict]] = []
+        done: dict[int, bytes] = {}
+
+        def first_pass() -> Iterator[int]:
+            for fig in figs:
+                specs.append(_spec(fig, fmt, scale))
+                yield len(specs) - 1
+
+        todo: Iterable[int] = first_pass()
         for attempt in (1, 2):
             self.start()
             with self._lock:
                 k, loop = self._kaleido, self._loop
             if k is None or loop is None:
                 continue  # closed in between by another thread: start again
-            call = asyncio.run_coroutine_threadsafe(k.calc_fig(spec, opts=opts), loop)
-            try:
-                return bytes(call.result(timeout=self.IMAGE_WAIT_S + 5))
-            except Exception as exc:
-                call.cancel()
-                hung = isinstance(exc, (concurrent.futures.TimeoutError, TimeoutError))
-                # kaleido cancels its renders when the browser dies under them
-                died = isinstance(exc, concurrent.futures.CancelledError) or _browser_gone(k)
-                if not (hung or died):
-                    raise  # the figure itself could not be drawn: starting again would not help
-                if attempt == 2:
-                    raise ExportError(
-                        "Chromium không trả về ảnh biểu đồ sau hai lần thử "
-                        f"({type(exc).__name__}). Thử lại sau ít phút; nếu vẫn lỗi, báo quản trị "
-                        "hệ thống khởi động lại ứng dụng."
-                    ) from exc
-                self._restart(k)
+            # Sent one by one as `todo` yields: the first figures draw while later ones are built.
+            calls = [
+                (
+                    i,
+                    asyncio.run_coroutine_threadsafe(
+                        k.calc_fig(specs[i][0], opts=specs[i][1]), loop
+                    ),
+                )
+                for i in todo
+            ]
+            failure: Exception | None = None
+            for i, call in calls:
+                try:
+                    done[i] = bytes(call.result(timeout=self.IMAGE_WAIT_S + 5))
+                except Exception as exc:
+                    call.cancel()
+                    hung = isinstance(exc, (concurrent.futures.TimeoutError, TimeoutError))
+                    # kaleido cancels its renders when the browser dies under them
+                    died = isinstance(exc, concurrent.futures.CancelledError) or _browser_gone(k)
+                    for _, rest in calls:
+                        rest.cancel()  # the rest wait behind the same browser: sent again below
+                    if not (hung or died):
+                        raise  # the figure itself could not be drawn: starting again would not help
+                    failure = exc
+                    break
+            todo = [i for i in range(len(specs)) if i not in done]
+            if failure is None:
+                return [done[i] for i in range(len(specs))]
+            if attempt == 2:
+                raise ExportError(
+                    "Chromium không trả về ảnh biểu đồ sau hai lần thử "
+                    f"({type(failure).__name__}). Thử lại sau ít phút; nếu vẫn lỗi, báo quản trị "
+                    "hệ thống khởi động lại ứng dụng."
+                ) from failure
+            self._restart(k)
         raise ExportError("Không xuất được ảnh biểu đồ.")
+
+
+# Images a page draws before it is reloaded. kaleido reloads a page after every image, to start
+# each from a clean page; that reload (plotly.js parsed again, ≈0.12 s) took longer than drawing
+# a slide's chart and was three quarters of a deck's export time. A PNG export leaves nothing
+# behind on the page (plotly.js draws into a div it then purges), so a page is reloaded after
+# this many images instead: kaleido's clean start is kept, its cost shared by a deck's charts.
+RELOAD_EVERY = 20
+
+
+def _kaleido_class() -> Any:
+    """kaleido.Kaleido, reloading each page every RELOAD_EVERY images rather than after each.
+
+    `_return_kaleido_tab` is kaleido's (pinned, 1.5.0) step that reloads a page and puts it
+    back in the queue of free pages; tests/test_export.py checks it is still there, since a
+    kaleido that renamed it would silently reload after every image again."""
+    import kaleido
+
+    class Kaleido(kaleido.Kaleido):
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            drawn = self.__dict__.setdefault("_xhht_drawn", {})
+            drawn[id(tab)] = drawn.get(id(tab), 0) + 1
+            if drawn[id(tab)] < RELOAD_EVERY:
+                await self.tabs_ready.put(tab)
+                return
+            drawn[id(tab)] = 0
+            await super()._return_kaleido_tab(tab)
+
+    return Kaleido
+
+
+def _spec(fig: go.Figure, fmt: str, scale: float) -> tuple[dict, dict]:
+    opts = {
+        "format": fmt,
+        "width": fig.layout.width or WIDTH,
+        "height": fig.layout.height or HEIGHT,
+        "scale": scale,
+    }
+    return fig.to_dict(), opts
 
 
 def _browser_gone(k: Any) -> bool:

@@ -14,7 +14,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from metrics import target_queries as tq
 from metrics.circulars import NOT_PASSED, RESULT_LABEL
 from metrics.escaping import without_controls
 from metrics.indicators import registry
@@ -109,18 +108,16 @@ def build_report(
     _summary_table(doc, ctx)
 
     doc.add_heading("III. BIỂU ĐỒ", level=2)
-    server = export_server()
-    server.start()
-    for it in ctx.items:
-        if not it.has_data or it.rate_pct is None:
-            continue
-        png = server.image_bytes(indicator_chart(con, ctx, it), "png")
+    charted = [it for it in ctx.items if it.has_data and it.rate_pct is not None]
+    # All the charts at once (ExportServer.images): each is built while the one before is drawn.
+    pngs = export_server().images(indicator_chart(ctx, it) for it in charted)
+    for it, png in zip(charted, pngs, strict=True):
         doc.add_picture(io.BytesIO(png), width=Cm(16))
         cap = doc.add_paragraph(f"Biểu đồ: {it.indicator_label} — {ctx.name}")
         cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     doc.add_heading("IV. MỤC TIÊU GIAI ĐOẠN TIẾP THEO", level=2)
-    groups = target_groups(tq.resolved_targets(con, ctx.locality["id"]), after=year)
+    groups = target_groups(ctx.targets, after=year)
     if not groups:
         doc.add_paragraph("Chưa có mục tiêu cho các năm sau trong kho dữ liệu.")
     for source, lines in groups:  # each source named once, its targets under it
