@@ -105,6 +105,7 @@ FIELDS: dict[str, Field] = {
     "locality": Field("Địa bàn", "Area", Kind.TEXT),
     "rate_change": Field("Tỷ lệ (%): đang có → mới", "Rate (%): now → new", Kind.TEXT),
     "target_change": Field("Mục tiêu (%): đang có → mới", "Target (%): now → new", Kind.TEXT),
+    "result_change": Field("Kết quả: đang có → mới", "Result: now → new", Kind.TEXT),
     "recognized_old": Field("Được công nhận (đang có)", "Recognized (now)", Kind.COUNT),
     # … the problems that refuse one …
     "sheet": Field("Trang", "Sheet", Kind.TEXT),

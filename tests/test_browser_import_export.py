@@ -149,6 +149,59 @@ def test_import_page_refuses_then_writes_then_rolls_back(app, tmp_path: Path) ->
 
 
 @pytest.mark.browser
+def test_a_list_of_recognised_units_is_previewed_written_and_shown(app, tmp_path: Path) -> None:
+    """An officer of Quảng Ngãi brings a commune's list of clans as the decision attaches it: the
+    preview names each unit and its result, the write lands, Hồ sơ địa bàn lists the clans."""
+    from playwright.sync_api import sync_playwright
+
+    url, store = app
+    path = tmp_path / "dong_ho_dak_long.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (
+        ["DANH SÁCH DÒNG HỌ HỌC TẬP NĂM 2025"],
+        [
+            "(Kèm theo Quyết định số 41/QĐ-UBND ngày 12/12/2025 của UBND xã Đăk Long, tỉnh Quảng Ngãi)"
+        ],
+        ["STT", "Tên dòng họ", "Kết quả"],
+        [1, "Dòng họ A Lăng", "Đạt"],
+        [2, "Dòng họ Y Brơ", "Đạt"],
+        [3, "Dòng họ Đinh <b>Văn</b>", "Không đạt"],
+    ):
+        ws.append(row)
+    wb.save(path)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/import")
+            page.wait_for_selector(IDLE, timeout=60_000)
+            sign_in(page)
+            page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(path))
+            page.get_by_text("Tệp hợp lệ: 3 dòng danh sách công nhận").first.wait_for(
+                timeout=60_000
+            )
+            page.wait_for_selector(IDLE, timeout=60_000)
+            grid = page.locator("[data-testid='stDataFrame']").filter(has_text="Tên đơn vị")
+            grid.first.wait_for(state="attached", timeout=30_000)
+            preview = grid.first.text_content() or ""
+            assert "Dòng họ A Lăng" in preview and "Không đạt" in preview
+            assert "41/QĐ-UBND" in preview
+            page.get_by_role("button", name="Ghi").filter(has_text="vào kho").click()
+            page.get_by_text("Đã nhập lô").first.wait_for(timeout=60_000)
+            page.goto(f"{url}/profile?loc=X23368&year=2025")
+            page.wait_for_selector(IDLE, timeout=60_000)
+            page.get_by_text("Danh sách công nhận — 2025").first.wait_for(timeout=60_000)
+            listed = page.locator("[data-testid='stDataFrame']").filter(has_text="Dòng họ Y Brơ")
+            listed.first.wait_for(state="attached", timeout=30_000)
+            # Imported text is text: the tag shows as typed, nothing is drawn bold.
+            assert "Dòng họ Đinh <b>Văn</b>" in (listed.first.text_content() or "")
+            page.screenshot(path=str(ARTIFACTS / "ho_so_danh_sach.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
 def test_export_page_makes_a_workbook(app, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 

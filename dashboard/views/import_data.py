@@ -45,8 +45,9 @@ labels = {
     "wide": t("import_template_wide"),
     "long": t("import_template_long"),
     "targets": t("import_template_targets"),
+    "list": t("import_template_list"),
 }
-cols = st.columns(3)
+cols = st.columns(len(labels))
 for col, (kind, label) in zip(cols, labels.items(), strict=True):
     col.download_button(
         label,
@@ -98,9 +99,11 @@ if upload is not None:
             t(
                 "import_valid",
                 rows=fmt_int(result.rows),
-                kind=t("import_kind_results")
-                if result.kind == "results"
-                else t("import_kind_targets"),
+                kind={
+                    "results": t("import_kind_results"),
+                    "targets": t("import_kind_targets"),
+                    "recognitions": t("import_kind_recognitions"),
+                }[result.kind or "results"],
                 sheet=markdown_literal(result.sheet),
                 new=fmt_int(result.new),
                 changed=fmt_int(result.changed),
@@ -126,6 +129,16 @@ if upload is not None:
             if result.kind == "results":
                 fields = ["change", "row", "locality", "year", "indicator_label", "rate_change"]
                 fields += ["total", "registered", "recognized", "recognized_old"]
+            elif result.kind == "recognitions":
+                shown = shown.rename(
+                    {
+                        "rate_change": "result_change",
+                        "name": "unit_name",
+                        "decision_number": "decision",
+                    }
+                )
+                fields = ["change", "row", "locality", "year", "indicator_label", "unit_name"]
+                fields += ["result_change", "decision"]
             else:
                 shown = shown.rename({"rate_change": "target_change"})
                 fields = ["change", "row", "locality", "indicator_label", "target_year"]
