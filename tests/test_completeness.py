@@ -159,7 +159,15 @@ def test_report_sentence_and_summary_row_say_the_figure_is_partial(con):
     p = single(con, QUANG_NGAI, 2023, "don_vi_cap_tinh")
     sentence = report_draft.indicator_sentence(p, 2023)
     assert sentence.endswith(" (chưa đủ: số liệu của 1/23 huyện cũ đã báo cáo).")
-    ctx = Context({"id": QUANG_NGAI, "name": "Tỉnh Quảng Ngãi"}, 2023, [p], None, False)
+    ctx = Context(
+        {"id": QUANG_NGAI, "name": "Tỉnh Quảng Ngãi"},
+        2023,
+        [p],
+        None,
+        False,
+        series=pl.DataFrame(),
+        targets=pl.DataFrame(),
+    )
     [row] = summary_rows(ctx)
     assert row.counts == "23/23 (chưa đủ: 1/23 huyện cũ báo cáo)"
 
