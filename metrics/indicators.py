@@ -74,6 +74,7 @@ class Indicator(Strict):
     denominator_en: str = Field(min_length=1)
     unit: Literal["%"]
     count_unit_vi: str = Field(min_length=1)
+    count_unit_en: str = Field(min_length=1)
     levels: list[LevelId]
     aliases: list[str] = Field(min_length=1)
     legal_basis: str = Field(min_length=5)
@@ -87,6 +88,10 @@ class Indicator(Strict):
         if lang == "vi":
             return self.short_vi if short else self.label_vi
         return self.short_en if short else self.label_en
+
+    def count_unit(self, lang: str = "vi") -> str:
+        """What the indicator counts, as a count reads: "4.777/8.645 hộ" (households)."""
+        return self.count_unit_en if lang == "en" else self.count_unit_vi
 
     def numerator(self, lang: str = "vi") -> str:
         return self.numerator_vi if lang == "vi" else self.numerator_en

@@ -172,6 +172,9 @@ def test_language_switch_changes_titles_and_status_labels() -> None:
     assert "Progress towards a learning society" in body
     assert "Progress too slow" in body
     assert "Tổng quan tiến độ" not in body
+    # Counts name what they count in the reader's language: "… households", not "… hộ".
+    assert re.search(r"\d/[\d,.]+ households", body)
+    assert not re.search(r"\d/[\d,.]+ hộ\b", body)
 
 
 def test_missing_store_gives_instructions(tmp_path: Path) -> None:

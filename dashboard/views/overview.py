@@ -89,7 +89,7 @@ for i, p in enumerate(p for p in items if p.has_data):
         st.metric(
             ind_label(p.indicator), fmt_pct(p.rate_pct), delta=delta, label_visibility="collapsed"
         )
-        st.caption(f"{fmt_int(p.recognized)}/{fmt_int(p.total)} {ind.count_unit_vi}")
+        st.caption(f"{fmt_int(p.recognized)}/{fmt_int(p.total)} {ind.count_unit(lang())}")
         if p.partial_note:  # "chưa đủ: 1/23 huyện cũ báo cáo"
             st.caption(f"⚠ {p.partial_note}")
         if p.target_pct is not None:

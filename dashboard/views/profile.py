@@ -301,7 +301,7 @@ with right, st.container(border=True):
     if item.has_data:
         st.metric(ind_label(ind_id), fmt_pct(item.rate_pct), label_visibility="collapsed")
         st.caption(
-            f"{fmt_int(item.recognized)}/{fmt_int(item.total)} {reg.by_id(ind_id).count_unit_vi}"
+            f"{fmt_int(item.recognized)}/{fmt_int(item.total)} {reg.by_id(ind_id).count_unit(lang())}"
         )
     else:
         st.markdown(f"_{t('no_data_year', year=year)}_")
