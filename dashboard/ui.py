@@ -3,7 +3,7 @@ charts with their data and downloads one click away."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -144,6 +144,10 @@ def pick(
         value = st.radio(
             label, options, format_func=format_func, key=wkey, horizontal=True, help=help
         )
+    elif widget == "segmented":
+        value = st.segmented_control(
+            label, options, format_func=format_func, key=wkey, required=True, help=help
+        )
     else:
         value = st.selectbox(label, options, format_func=format_func, key=wkey, help=help)
     st.query_params[name] = str(value)
@@ -177,6 +181,29 @@ def table(
     )
 
 
+def text_table(rows: Sequence[Mapping[str, object]]) -> None:
+    """A short table of words (every row's keys are the headers), drawn as a Markdown table:
+    its text wraps to the page instead of being cut at a grid column's edge, and it needs none
+    of the data grid's code (1,6 MB the browser loads, then draws on a canvas). Each cell is
+    escaped, so it shows what it holds (a `|` in a source stays a `|`)."""
+    if not rows:
+        return
+    headers = list(rows[0])
+
+    def line(cells: Sequence[object]) -> str:
+        return "| " + " | ".join(markdown_literal(c) or DASH for c in cells) + " |"
+
+    st.markdown(
+        "\n".join(
+            [
+                line(headers),
+                "|" + "---|" * len(headers),
+                *(line([r[h] for h in headers]) for r in rows),
+            ]
+        )
+    )
+
+
 def left_out(names: Sequence[str], year: int) -> None:
     """Below a table: the units or indicators without figures that year, which it leaves out."""
     if names:
@@ -206,10 +233,25 @@ def chart(
         key=key,
         on_select=on_select,
         selection_mode="points",
-        config={"displaylogo": False},
+        config=PLOTLY_CONFIG,
     )
+    _chart_data(fig, shown, name, key=key, source=source)
+    return event
+
+
+@st.fragment
+def _chart_data(
+    fig: go.Figure, shown: ShownTable, name: str, *, key: str, source: str | None
+) -> None:
+    """The expander under a chart. Its table and downloads are made only while it is open: a
+    closed expander's content was still sent, laid out and drawn by the browser on every view
+    (a data grid, six buttons), about a third of a chart page's time. Opening it reruns only
+    this fragment, not the page."""
+    box = st.expander(t("see_data"), key=f"{key}__data", on_change="rerun")
+    if not box.open:
+        return
     table = shown.frame
-    with st.expander(t("see_data")):
+    with box:
         if table.height:
             st.dataframe(styled(shown), hide_index=True, placeholder=DASH)
         else:
@@ -259,7 +301,9 @@ def chart(
             )
         if not data.export_available():
             st.caption(data.export_unavailable_reason())
-    return event
+
+
+PLOTLY_CONFIG = {"displaylogo": False}
 
 
 # The chart's own subtitle and "Dữ liệu minh họa" mark stay in the image; this line names the store.

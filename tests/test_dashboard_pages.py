@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics.escaping import WORD_JOINER
+from metrics.escaping import WORD_JOINER, markdown_literal
 from metrics.fmt import fmt_pct
+from metrics.indicators import registry
 from metrics.locality_progress import progress_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -372,3 +373,56 @@ def test_a_document_that_cannot_be_made_says_why_in_vietnamese(demo_db: Path) ->
     with pytest.raises(data.ExportError):
         job()
     assert (job.state, job.error) == ("failed", "Không có địa bàn KHONG_CO.")
+
+
+def test_a_charts_data_is_sent_only_once_its_expander_opens() -> None:
+    # A closed "Xem bảng số liệu" held a data grid and six download buttons the browser laid out
+    # on every view; they are made when a reader opens it, and stay while it is open.
+    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    assert [e.label for e in at.expander] == ["Xem bảng số liệu của biểu đồ"]
+    assert len(at.dataframe) == 1  # the comparison table itself
+    downloads = at.get("download_button")
+    assert [d.proto.label for d in downloads] == ["Tải số liệu (CSV)"]  # the table's own
+    at.session_state["compare__rank_chart__data"] = True  # what a click on the expander sets
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    ranked = at.expander[0]
+    assert len(ranked.dataframe) == 1
+    assert "Hạng" in ranked.dataframe[0].value.columns
+    labels = [d.proto.label for d in ranked.get("download_button")]
+    assert labels[:3] == ["Tải số liệu (CSV)", "Số liệu (XLSX)", "Tải biểu đồ (HTML)"]
+    at.segmented_control(key="compare__view").set_value("heatmap").run()
+    assert len(at.expander[0].dataframe) == 0  # the heat map's own stays closed
+
+
+def test_compare_draws_the_ranking_or_the_heat_map() -> None:
+    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    assert '"type":"bar"' in charts[0].proto.spec.replace(" ", "")
+    assert "Xếp hạng: Gia đình học tập, 2025" in texts(at)
+    at.segmented_control(key="compare__view").set_value("heatmap").run()
+    assert not at.exception, [e.value for e in at.exception]
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    assert '"type":"heatmap"' in charts[0].proto.spec.replace(" ", "")
+    assert at.query_params["view"] in ("heatmap", ["heatmap"])
+    assert "Mức đạt kế hoạch theo chỉ tiêu" in texts(at)
+    assert "Bảng so sánh: Gia đình học tập" in texts(at)  # the table stays under either
+    # A link with ?view=heatmap opens the heat map.
+    linked = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025", view="heatmap")
+    assert '"type":"heatmap"' in linked.get("plotly_chart")[0].proto.spec.replace(" ", "")
+
+
+def test_method_tables_are_text_naming_every_indicator_and_source() -> None:
+    at = open_page("views/method.py")
+    assert len(at.dataframe) == 0  # words read whole, not cut at a grid column's edge
+    body = texts(at)
+    markdown = "\n".join(str(m.value) for m in at.markdown)
+    for ind in registry().ordered():
+        row = next(
+            r for r in markdown.splitlines() if r.endswith(f"| {markdown_literal(ind.id)} |")
+        )
+        assert row.startswith(f"| {markdown_literal(ind.label('vi'))} | ")
+        for target in ind.national_target:
+            assert as_read(target.source) in body
