@@ -273,7 +273,7 @@ def _chart_data(
             ),
         ]
         if data.export_available():
-            src = source or DEFAULT_SOURCE
+            src = source or t("chart_source_default")
             downloads += [
                 (t("download_png"), lambda: data.chart_image(fig, src, "png"), "png", "image/png"),
                 (
@@ -307,7 +307,6 @@ PLOTLY_CONFIG = {"displaylogo": False}
 
 
 # The chart's own subtitle and "Dữ liệu minh họa" mark stay in the image; this line names the store.
-DEFAULT_SOURCE = "Bảng theo dõi chỉ tiêu xây dựng xã hội học tập (tổng hợp từ số liệu trong kho)"
 
 
 def later_target_note(item: IndicatorProgress) -> None:
