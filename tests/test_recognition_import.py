@@ -147,6 +147,11 @@ def test_a_list_under_its_decision_replaces_that_decision_s_list_and_rolls_back(
     assert (result.kind, result.rows) == ("recognitions", 3)
     # Phòng Tư pháp keeps its result but the list names another source: changed, as is Hoa Mai.
     assert (result.new, result.changed, result.unchanged) == (1, 2, 0)
+    # Before anything is written, the officer is told which units the new list leaves out.
+    assert result.notes[0].startswith(
+        "21 đơn vị đang có trong danh sách của cùng quyết định không có trong tệp "
+        "(Ban quản lý Đầu tư và Xây dựng, Phòng Giáo dục và Đào tạo, "
+    )
     entries = entries_of_place(con, IA_HDRAI, 2023, "don_vi_cap_tinh")
     assert entries["name"].to_list() == ["Phòng Tư pháp", "Trường MN Hoa Mai", "Trường MN Sơn Ca"]
     assert entries["result"].to_list() == ["tot", "kha", "tot"]

@@ -156,6 +156,8 @@ def check_file(
         sheet_names=names,
     )
     _count_changes(con, result)
+    if parsed.kind == "recognitions":
+        result.notes.extend(_entries_left_out(con, parsed))
     assert result.file_sha256 is not None
     earlier = previously_imported(con, result.file_sha256)
     if earlier:
@@ -163,6 +165,25 @@ def check_file(
             f"Tệp có nội dung giống hệt tệp đã nhập ở lô {', '.join(map(str, earlier))}."
         )
     return result
+
+
+def _entries_left_out(con: duckdb.DuckDBPyConnection, parsed: CheckedSheet) -> list[str]:
+    """A list replaces its decision's list whole: the units in force that the file leaves out
+    would leave the list. Said before anything is written."""
+    form = FORMS["recognitions"]
+    lists = ["locality_id", "year", "indicator", "decision_number"]
+    current = figures_in_force(con, form)
+    incoming = parsed.frame.select([*lists, "name_key"]).cast({"year": current.schema["year"]})
+    touched = current.join(incoming.select(lists).unique(), on=lists, how="semi")
+    gone = touched.join(incoming, on=[*lists, "name_key"], how="anti")
+    if not gone.height:
+        return []
+    names = ", ".join(sorted(gone["name"].to_list())[:5]) + (", …" if gone.height > 5 else "")
+    return [
+        f"{gone.height} đơn vị đang có trong danh sách của cùng quyết định không có trong tệp "
+        f"({names}): khi ghi, danh sách của tệp thay cả danh sách cũ, các đơn vị này không còn "
+        "trong danh sách. Nếu tệp chỉ bổ sung, thêm các đơn vị này vào tệp."
+    ]
 
 
 def _count_changes(con: duckdb.DuckDBPyConnection, result: ImportResult) -> None:
