@@ -132,10 +132,25 @@ def chart(
         key=key,
         on_select=on_select,
         selection_mode="points",
-        config={"displaylogo": False},
+        config=PLOTLY_CONFIG,
     )
+    _chart_data(fig, shown, name, key=key, source=source)
+    return event
+
+
+@st.fragment
+def _chart_data(
+    fig: go.Figure, shown: ShownTable, name: str, *, key: str, source: str | None
+) -> None:
+    """The expander under a chart. Its table and downloads are made only while it is open: a
+    closed expander's content was still sent, laid out and drawn by the browser on every view
+    (a data grid, six buttons), about a third of a chart page's time. Opening it reruns only
+    this fragment, not the page."""
+    box = st.expander(t("see_data"), key=f"{key}__data", on_change="rerun")
+    if not box.open:
+        return
     table = shown.frame
-    with st.expander(t("see_data")):
+    with box:
         if table.height:
             st.dataframe(styled(shown), hide_index=True, placeholder=DASH)
         else:
@@ -185,7 +200,9 @@ def chart(
             )
         if not data.export_available():
             st.caption(data.export_unavailable_reason())
-    return event
+
+
+PLOTLY_CONFIG = {"displaylogo": False}
 
 
 # The chart's own subtitle and "Dữ liệu minh họa" mark stay in the image; this line names the store.

@@ -273,3 +273,22 @@ def test_export_page_in_english() -> None:
     )
     assert at.selectbox(key="export__commune").label == "Commune (empty: the whole province)"
     assert "The documents themselves are in Vietnamese." in texts(at)
+
+
+def test_a_charts_data_is_sent_only_once_its_expander_opens() -> None:
+    # A closed "Xem bảng số liệu" held a data grid and six download buttons the browser laid out
+    # on every view; they are made when a reader opens it, and stay while it is open.
+    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    assert [e.label for e in at.expander] == ["Xem bảng số liệu của biểu đồ"] * 2
+    assert len(at.dataframe) == 1  # the comparison table itself
+    downloads = at.get("download_button")
+    assert [d.proto.label for d in downloads] == ["Tải số liệu (CSV)"]  # the table's own
+    at.session_state["compare__rank_chart__data"] = True  # what a click on the expander sets
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    ranked = at.expander[0]
+    assert len(ranked.dataframe) == 1
+    assert "Hạng" in ranked.dataframe[0].value.columns
+    labels = [d.proto.label for d in ranked.get("download_button")]
+    assert labels[:3] == ["Tải số liệu (CSV)", "Số liệu (XLSX)", "Tải biểu đồ (HTML)"]
+    assert len(at.expander[1].dataframe) == 0  # the heat map's stays closed
