@@ -70,6 +70,10 @@ def pick(
         value = st.radio(
             label, options, format_func=format_func, key=wkey, horizontal=True, help=help
         )
+    elif widget == "segmented":
+        value = st.segmented_control(
+            label, options, format_func=format_func, key=wkey, required=True, help=help
+        )
     else:
         value = st.selectbox(label, options, format_func=format_func, key=wkey, help=help)
     st.query_params[name] = str(value)

@@ -279,7 +279,7 @@ def test_a_charts_data_is_sent_only_once_its_expander_opens() -> None:
     # A closed "Xem bảng số liệu" held a data grid and six download buttons the browser laid out
     # on every view; they are made when a reader opens it, and stay while it is open.
     at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
-    assert [e.label for e in at.expander] == ["Xem bảng số liệu của biểu đồ"] * 2
+    assert [e.label for e in at.expander] == ["Xem bảng số liệu của biểu đồ"]
     assert len(at.dataframe) == 1  # the comparison table itself
     downloads = at.get("download_button")
     assert [d.proto.label for d in downloads] == ["Tải số liệu (CSV)"]  # the table's own
@@ -291,4 +291,24 @@ def test_a_charts_data_is_sent_only_once_its_expander_opens() -> None:
     assert "Hạng" in ranked.dataframe[0].value.columns
     labels = [d.proto.label for d in ranked.get("download_button")]
     assert labels[:3] == ["Tải số liệu (CSV)", "Số liệu (XLSX)", "Tải biểu đồ (HTML)"]
-    assert len(at.expander[1].dataframe) == 0  # the heat map's stays closed
+    at.segmented_control(key="compare__view").set_value("heatmap").run()
+    assert len(at.expander[0].dataframe) == 0  # the heat map's own stays closed
+
+
+def test_compare_draws_the_ranking_or_the_heat_map() -> None:
+    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    assert '"type":"bar"' in charts[0].proto.spec.replace(" ", "")
+    assert "Xếp hạng: Gia đình học tập, 2025" in texts(at)
+    at.segmented_control(key="compare__view").set_value("heatmap").run()
+    assert not at.exception, [e.value for e in at.exception]
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    assert '"type":"heatmap"' in charts[0].proto.spec.replace(" ", "")
+    assert at.query_params["view"] in ("heatmap", ["heatmap"])
+    assert "Mức đạt kế hoạch theo chỉ tiêu" in texts(at)
+    assert "Bảng so sánh: Gia đình học tập" in texts(at)  # the table stays under either
+    # A link with ?view=heatmap opens the heat map.
+    linked = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025", view="heatmap")
+    assert '"type":"heatmap"' in linked.get("plotly_chart")[0].proto.spec.replace(" ", "")

@@ -127,76 +127,94 @@ if not keep_ids:
     st.info(t("empty_filter"))
     st.stop()
 
-st.subheader(f"{t('ranked_heading')}: {ind_label(ind_id)}, {year}")
-missing = keep.filter(pl.col("rate_pct").is_null())
-if missing.height:
-    what = "tỉnh" if is_country else "xã"
-    st.caption(
-        f"{missing.height} {what} chưa có số liệu năm {year}, không xếp hạng: "
-        + ", ".join(map(markdown_literal, missing["short_name"].to_list()))
-    )
-partial = keep.filter(pl.col("rate_pct").is_not_null() & pl.col("rank").is_null())
-if partial.height:
-    what = "tỉnh" if is_country else "xã"
-    st.caption(
-        f"{partial.height} {what} {PARTIAL_VI} số liệu năm {year}, không xếp hạng, đứng sau các "
-        f"{what} được xếp hạng: "
-        + ", ".join(f"{n} ({c})" for n, c in partial.select("short_name", "completeness").rows())
-    )
-fig = ranked_bar(
-    keep,
-    indicator=ind_id,
-    locality_name=names[loc],
-    highlight_id=hl_id,
-    synthetic=synthetic,
-    lang=lang(),
-)
 status_labels = {s.value: s.label(lang(), symbol=True) for s in Status}
 # Ranked first, then partial figures (unranked), as metrics.completeness orders them.
 ranked = in_ranking_order(keep.filter(pl.col("rate_pct").is_not_null())).with_columns(
     pl.col("status").replace_strict(status_labels).alias("status_label")
 )
-rank_table = shown_table(
-    ranked,
-    [
-        "rank",
-        "locality_code",
-        "short_name",
-        "rate_pct",
-        "target_pct",
-        "plan_pct",
-        "status_label",
-        "partial_note",
-    ],
-    lang(),
-)
-ui.chart(
-    fig,
-    rank_table,
-    file_stem("xep_hang", ind_id, names[loc], year),
-    key=f"{PAGE}__rank_chart",
-    on_select="rerun",
-)
-if not is_country:
-    st.caption(t("compare_bar_hint"))
+missing = keep.filter(pl.col("rate_pct").is_null())
 
-st.subheader(t("heatmap_heading"))
-hm_children = children.filter(pl.col("locality_id").is_in(keep_ids))
-hfig = heatmap(
-    hm_children, locality_name=names[loc], highlight_id=hl_id, synthetic=synthetic, lang=lang()
+# The ranking on one indicator or the heat map of every indicator: one chart at a time (in the
+# URL, ?view=heatmap). Both used to be drawn on every view; for a large province the heat map
+# is ~1.500 labelled cells, the slowest thing Chromium drew on the page, and a phone scrolled
+# past one chart to reach the other.
+views = {"rank": t("compare_view_rank"), "heatmap": t("compare_view_heatmap")}
+view = ui.pick(
+    "view",
+    t("compare_view"),
+    list(views),
+    format_func=views.__getitem__,
+    default="rank",
+    page=PAGE,
+    widget="segmented",
 )
-hm_pivot = (
-    hm_children.select("short_name", "indicator", "plan_pct")
-    .with_columns(
-        pl.col("indicator").replace_strict(ind_labels(short=True), return_dtype=pl.String)
+if view == "rank":
+    st.subheader(f"{t('ranked_heading')}: {ind_label(ind_id)}, {year}")
+    if missing.height:
+        what = "tỉnh" if is_country else "xã"
+        st.caption(
+            f"{missing.height} {what} chưa có số liệu năm {year}, không xếp hạng: "
+            + ", ".join(map(markdown_literal, missing["short_name"].to_list()))
+        )
+    partial = keep.filter(pl.col("rate_pct").is_not_null() & pl.col("rank").is_null())
+    if partial.height:
+        what = "tỉnh" if is_country else "xã"
+        st.caption(
+            f"{partial.height} {what} {PARTIAL_VI} số liệu năm {year}, không xếp hạng, đứng sau "
+            f"các {what} được xếp hạng: "
+            + ", ".join(
+                f"{n} ({c})" for n, c in partial.select("short_name", "completeness").rows()
+            )
+        )
+    fig = ranked_bar(
+        keep,
+        indicator=ind_id,
+        locality_name=names[loc],
+        highlight_id=hl_id,
+        synthetic=synthetic,
+        lang=lang(),
     )
-    .pivot(on="indicator", index="short_name", values="plan_pct")
-)
-hm_table = shown_table(
-    hm_pivot, ["short_name"], lang(), extra=dict.fromkeys(hm_pivot.columns[1:], Kind.PLAN)
-)
-ui.chart(hfig, hm_table, file_stem("ban_do_nhiet", names[loc], year), key=f"{PAGE}__heatmap")
-st.caption(t("compare_heatmap_caption"))
+    rank_table = shown_table(
+        ranked,
+        [
+            "rank",
+            "locality_code",
+            "short_name",
+            "rate_pct",
+            "target_pct",
+            "plan_pct",
+            "status_label",
+            "partial_note",
+        ],
+        lang(),
+    )
+    ui.chart(
+        fig,
+        rank_table,
+        file_stem("xep_hang", ind_id, names[loc], year),
+        key=f"{PAGE}__rank_chart",
+        on_select="rerun",
+    )
+    if not is_country:
+        st.caption(t("compare_bar_hint"))
+else:
+    st.subheader(t("heatmap_heading"))
+    hm_children = children.filter(pl.col("locality_id").is_in(keep_ids))
+    hfig = heatmap(
+        hm_children, locality_name=names[loc], highlight_id=hl_id, synthetic=synthetic, lang=lang()
+    )
+    hm_pivot = (
+        hm_children.select("short_name", "indicator", "plan_pct")
+        .with_columns(
+            pl.col("indicator").replace_strict(ind_labels(short=True), return_dtype=pl.String)
+        )
+        .pivot(on="indicator", index="short_name", values="plan_pct")
+    )
+    hm_table = shown_table(
+        hm_pivot, ["short_name"], lang(), extra=dict.fromkeys(hm_pivot.columns[1:], Kind.PLAN)
+    )
+    ui.chart(hfig, hm_table, file_stem("ban_do_nhiet", names[loc], year), key=f"{PAGE}__heatmap")
+    st.caption(t("compare_heatmap_caption"))
 
 st.subheader(f"{t('table_heading')}: {ind_label(ind_id)}")
 # What a leader looks for first — the rate, the target, the share of plan and the status — stays
