@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics.escaping import WORD_JOINER
+from metrics.escaping import WORD_JOINER, markdown_literal
 from metrics.fmt import fmt_pct
+from metrics.indicators import registry
 from metrics.locality_progress import progress_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -312,3 +313,17 @@ def test_compare_draws_the_ranking_or_the_heat_map() -> None:
     # A link with ?view=heatmap opens the heat map.
     linked = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025", view="heatmap")
     assert '"type":"heatmap"' in linked.get("plotly_chart")[0].proto.spec.replace(" ", "")
+
+
+def test_method_tables_are_text_naming_every_indicator_and_source() -> None:
+    at = open_page("views/method.py")
+    assert len(at.dataframe) == 0  # words read whole, not cut at a grid column's edge
+    body = texts(at)
+    markdown = "\n".join(str(m.value) for m in at.markdown)
+    for ind in registry().ordered():
+        row = next(
+            r for r in markdown.splitlines() if r.endswith(f"| {markdown_literal(ind.id)} |")
+        )
+        assert row.startswith(f"| {markdown_literal(ind.label('vi'))} | ")
+        for target in ind.national_target:
+            assert as_read(target.source) in body

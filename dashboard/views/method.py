@@ -3,7 +3,6 @@ rates are aggregated and how progress is judged."""
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from dashboard import ui
@@ -20,48 +19,34 @@ st.title(t("method_title"))
 reg = registry()
 
 st.header(t("method_indicators_heading"))
-st.dataframe(
-    pl.DataFrame(
-        [
-            {
-                "Mã": i.id,
-                "Chỉ tiêu": i.label(lang()),
-                "Tử số": i.numerator(lang()),
-                "Mẫu số": i.denominator(lang()),
-                "Căn cứ": i.legal_basis,
-                "Xếp loại / mức độ": ", ".join(reg.level_label(x) for x in i.levels) or "–",
-            }
-            for i in reg.ordered()
-        ]
-    ).to_pandas(),
-    hide_index=True,
+# Tables of words, drawn as text (ui.text_table): the legal sources are read whole.
+ui.text_table(
+    [
+        {
+            "Chỉ tiêu": i.label(lang()),
+            "Tử số": i.numerator(lang()),
+            "Mẫu số": i.denominator(lang()),
+            "Căn cứ": i.legal_basis,
+            "Xếp loại / mức độ": ", ".join(reg.level_label(x) for x in i.levels) or "–",
+            "Mã": i.id,  # for files and the command line; last, so a phone shows the words first
+        }
+        for i in reg.ordered()
+    ]
 )
 
 st.header(t("method_national_targets_heading"))
-st.dataframe(
-    pl.DataFrame(
-        [
-            {
-                "Chỉ tiêu": i.label(lang()),
-                "Năm": str(nt.year),
-                "Mục tiêu": fmt_pct(nt.percent),
-                "Đã đối chiếu văn bản": "✔ có"
-                if nt.confirmed
-                else "○ chưa (đọc từ kế hoạch của tỉnh)",
-                "Nguồn": nt.source,
-            }
-            for i in reg.ordered()
-            for nt in i.national_target
-        ],
-        schema={
-            "Chỉ tiêu": pl.String,
-            "Năm": pl.String,
-            "Mục tiêu": pl.String,
-            "Đã đối chiếu văn bản": pl.String,
-            "Nguồn": pl.String,
-        },
-    ).to_pandas(),
-    hide_index=True,
+ui.text_table(
+    [
+        {
+            "Chỉ tiêu": i.label(lang()),
+            "Năm": str(nt.year),
+            "Mục tiêu": fmt_pct(nt.percent),
+            "Đã đối chiếu văn bản": "✔ có" if nt.confirmed else "○ chưa (đọc từ kế hoạch của tỉnh)",
+            "Nguồn": nt.source,
+        }
+        for i in reg.ordered()
+        for nt in i.national_target
+    ]
 )
 # The method itself is written once, in docs/method.md (and its English twin), and shown here.
 st.markdown(method_text(lang()))
