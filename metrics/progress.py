@@ -82,6 +82,11 @@ STATUS_STYLE: dict[Status, StatusStyle] = {
 }
 
 
+# Behind the pace their target needs, stalled or going back: the units a leader calls first
+# (Tổng quan's map names them).
+LAGGING: tuple[Status, ...] = (Status.TOO_SLOW, Status.LIMITED, Status.FALLING)
+
+
 # --- the formulas, as expressions (the definition) ----------------------------------------------
 
 Num = pl.Expr | int

@@ -62,8 +62,9 @@ def test_progress_chart_has_actuals_trajectory_projection_and_targets() -> None:
     targets = by_name["Mục tiêu"]
     assert list(targets.x) == [2025, 2026, 2030]
     assert "Mục tiêu 2026: 50%" in list(targets.text)
-    # 2025 and 2026 a year apart: labels on opposite sides of their stars, never on each other.
-    assert list(targets.textposition) == ["top left", "bottom right", "top center"]
+    # 2025 and 2026 a year apart: labels on opposite sides of their stars, never on each other;
+    # 2030 at the axis' right end reads leftwards, so a phone does not cut it off.
+    assert list(targets.textposition) == ["top left", "bottom right", "top left"]
     assert fig.layout.separators == ",."
     assert "Gia đình học tập — Xã Đăk Long" in fig.layout.title.text
     assert "Nguồn: Báo cáo xã Đăk Long 2025" in fig.layout.title.subtitle.text
@@ -206,3 +207,80 @@ def test_demo_data_is_marked_once_per_chart() -> None:
     ]
     assert sum("Dữ liệu minh họa" in s for s in shown) == 1  # the mark, not the source line too
     assert fig.layout.title.subtitle.text == "Nguồn: Báo cáo xã Đăk Long 2025"
+
+
+# --- on a phone (390 px) as at 1440 px: what the layout itself promises --------------------------
+
+
+def _every_figure(synthetic: bool = True) -> list:
+    return [
+        progress_chart(SERIES, _item(), TARGETS, synthetic=synthetic),
+        ranked_bar(CHILDREN, indicator="gia_dinh", synthetic=synthetic),
+        heatmap(CHILDREN, synthetic=synthetic),
+        status_map(CHILDREN, indicator="gia_dinh", synthetic=synthetic),
+        status_bar({"target_met": 3}),
+        level_bar(pl.DataFrame({"year": [2024], "level": ["tot"], "count": [3]}), title="x"),
+    ]
+
+
+def test_the_mode_bar_stands_down_the_right_edge_beside_the_plot() -> None:
+    for fig in _every_figure():
+        assert fig.layout.modebar.orientation == "v"  # across the top it covered the title
+        assert {"select2d", "lasso2d"} <= set(fig.layout.modebar.remove)
+        assert fig.layout.margin.r >= 30  # its column, clear of the plot and the demo mark
+
+
+def test_titles_stay_at_the_top_and_axes_make_room_for_their_ticks() -> None:
+    for fig in _every_figure():
+        title = fig.layout.title
+        assert (title.yref, title.y, title.yanchor) == ("container", 1, "top")
+        assert title.pad.t > 24  # the demo mark's row (12 px type) above it
+        # On a phone plotly stands ten years on end; a fixed margin cut them to "2C".
+        assert fig.layout.xaxis.automargin is True and fig.layout.yaxis.automargin is True
+
+
+def test_the_progress_legend_sits_at_the_foot_clear_of_the_years() -> None:
+    fig = progress_chart(SERIES, _item(), TARGETS)
+    legend = fig.layout.legend
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
+    # Every year from the first figure to the last target is a tick.
+    assert fig.layout.xaxis.dtick == 1
+    assert fig.layout.xaxis.range[0] < 2021 and fig.layout.xaxis.range[1] > 2030
+    # The printed chart puts its legend back under the plot on the image's own scale.
+    from metrics.outputs.images import for_print
+
+    assert for_print(fig, source="x", synthetic=False).layout.legend.yref == "paper"
+
+
+def test_the_ranking_has_no_empty_rows_and_its_legend_sits_under_the_title() -> None:
+    fig = ranked_bar(CHILDREN, indicator="gia_dinh")
+    assert list(fig.layout.yaxis.range) == [-0.5, 2.5]  # three names, three rows
+    assert all(None not in (t.y or ()) for t in fig.data)  # legend entries add no row
+    legend = fig.layout.legend
+    top_px = (1 - legend.y) * fig.layout.height
+    assert legend.yref == "container" and legend.yanchor == "top"
+    assert top_px >= 80 and fig.layout.margin.t >= top_px + 6 * 20  # six lines fit
+
+
+def test_the_map_names_the_units_that_lag() -> None:
+    fig = status_map(CHILDREN, indicator="gia_dinh")
+    named = {t.name: list(t.text) for t in fig.data if "text" in t.mode}
+    # too slow (Ba Tơ) and falling (Cà Đam) are named; met and not assessable are only points.
+    assert named == {"► Có tiến bộ nhưng chậm": ["Ba Tơ"], "▼ Đang đi lùi": ["Cà Đam"]}
+    assert {t.name for t in fig.data if t.mode == "markers"} == {
+        "✔ Đã đạt mục tiêu",
+        "○ Chưa đủ dữ liệu để đánh giá",
+    }
+
+
+def test_the_map_subtitle_says_what_a_point_is() -> None:
+    communes = status_map(CHILDREN, indicator="gia_dinh").layout.title.subtitle.text
+    assert communes.startswith("2025 · vị trí trung tâm xã, cỡ điểm theo tổng số<br>")
+    assert "xã tiến bộ chậm, hạn chế hoặc đi lùi" in communes
+    provinces = status_map(
+        CHILDREN, indicator="gia_dinh", children_are="provinces"
+    ).layout.title.subtitle.text
+    assert provinces.startswith("2025 · mỗi điểm là một tỉnh, cỡ điểm theo tổng số<br>")
+    assert "xã" not in provinces  # at the national level no point is a commune
+    english = status_map(CHILDREN, indicator="gia_dinh", children_are="provinces", lang="en")
+    assert "one point per province" in english.layout.title.subtitle.text

@@ -205,7 +205,12 @@ if children.height:
     with right:
         st.subheader(t("map_heading_country") if is_country else t("map_heading"))
         mfig = status_map(
-            children, indicator=ind_id, locality_name=names[loc], synthetic=synthetic, lang=lang()
+            children,
+            indicator=ind_id,
+            locality_name=names[loc],
+            synthetic=synthetic,
+            lang=lang(),
+            children_are="provinces" if is_country else "communes",
         )
         mtable = shown_table(
             children.filter(pl.col("indicator") == ind_id).with_columns(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Literal
 
 import plotly.graph_objects as go
 import polars as pl
@@ -14,8 +15,10 @@ from metrics.escaping import plotly_literal
 from metrics.figures.style import TARGET, base_layout, finish, no_data_note
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import registry
-from metrics.progress import STATUS_STYLE, Status
+from metrics.progress import LAGGING, STATUS_STYLE, Status
 from metrics.texts import text
+
+LEGEND_TOP = 88  # px: the ranked bars' legend, below the title and the subtitle
 
 
 def ranked_bar(
@@ -104,13 +107,15 @@ def ranked_bar(
                 hovertemplate="%{y}: " + text("fig_target", lang) + " %{text}<extra></extra>",
             )
         )
-    # One legend entry per status present, so the colours are explained in words.
+    # One legend entry per status present, so the colours are explained in words. Their one
+    # point has no x and an existing name for y: a y of None added an empty row per status at
+    # the top of the ranking.
     present = {Status(r["status"]) for r in rows}
     for st in (s for s in Status.ordered() if s in present):
         fig.add_trace(
             go.Scatter(
                 x=[None],
-                y=[None],
+                y=names[:1],
                 mode="markers",
                 marker={"color": STATUS_STYLE[st].colour, "size": 12, "symbol": "square"},
                 name=st.label(lang, symbol=True),
@@ -135,11 +140,26 @@ def ranked_bar(
     fig.update_xaxes(range=[0, 112], ticksuffix="%", title=text("fig_rate", lang))
     fig.update_yaxes(type="category", automargin=True, tickfont={"size": 11})
     base_layout(fig, title, subtitle, synthetic, lang)
+    # One row per name, exactly: plotly pads an axis for the target marks' size, which left
+    # four or five empty rows above the first name.
+    fig.update_yaxes(range=[-0.5, len(rows) - 0.5], autorange=False)
+    height = max(360, 22 * len(rows) + 300)
     fig.update_layout(
-        height=max(360, 22 * len(rows) + 220),
+        height=height,
         bargap=0.25,
-        margin={"t": 150},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "entrywidth": 0},
+        # The legend under the subtitle, its top LEGEND_TOP px from the figure's top, with room
+        # below for its six entries one under another, as on a phone: a legend standing on the
+        # plot grew upwards over the title when it wrapped. (Were it to need more, the plot,
+        # not the title, moves down.)
+        margin={"t": LEGEND_TOP + 6 * 22 + 6},
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 1 - LEGEND_TOP / height,
+            "yanchor": "top",
+            "x": 0,
+            "entrywidth": 0,
+        },
     )
     if not rows:
         no_data_note(fig, lang)
@@ -245,7 +265,7 @@ def heatmap(
     partial = any(r["partial_note"] for r in lookup.values())
     subtitle = f"* {PARTIAL_VI}: không đủ đơn vị báo cáo, không xếp thứ tự" if partial else None
     base_layout(fig, title, subtitle, synthetic, lang)
-    fig.update_layout(height=max(320, 20 * len(child_ids) + 200), margin={"t": 160})
+    fig.update_layout(height=max(320, 20 * len(child_ids) + 210), margin={"t": 170})
     return finish(fig)
 
 
@@ -258,8 +278,11 @@ def status_map(
     highlight_id: str | None = None,
     synthetic: bool = False,
     lang: str = "vi",
+    children_are: Literal["communes", "provinces"] = "communes",
 ) -> go.Figure:
-    """Points at each child's lat/lon coloured (and shaped) by status, sized by `size_col`.
+    """Points at each child's lat/lon coloured (and shaped) by status, sized by `size_col`; the
+    children that lag (metrics.progress.LAGGING) carry their names, so a leader sees where they
+    are without pointing at each. `children_are` says what the points are, for the subtitle.
 
     A plain scatter with equal aspect (longitude scaled by cos(latitude)): no tiles, no
     topojson, so it draws with no network."""
@@ -287,11 +310,14 @@ def status_map(
         if part.height == 0:
             continue
         rows = list(part.iter_rows(named=True))
+        named = st in LAGGING
         fig.add_trace(
             go.Scatter(
                 x=[r["lon"] for r in rows],
                 y=[r["lat"] for r in rows],
-                mode="markers",
+                mode="markers+text" if named else "markers",
+                textposition="top center",
+                textfont={"size": 10, "color": "#333333"},
                 name=st.label(lang, symbol=True),
                 marker={
                     "color": STATUS_STYLE[st].colour,
@@ -329,12 +355,11 @@ def status_map(
     )
     title = f"{ind.label(lang)} — {locality_name}".strip(" —")
     year = sub["year"][0] if sub.height else ""
-    base_layout(
-        fig,
-        title,
-        f"{year} · {'vị trí trung tâm xã, cỡ điểm theo tổng số' if lang == 'vi' else 'centroids, size by total'}",
-        synthetic,
-        lang,
-    )
-    fig.update_layout(height=560, plot_bgcolor="#F4F6F8", legend={"y": -0.02})
+    if children_are == "provinces":  # a province's point is where the register places it
+        subtitle = text("fig_map_subtitle_provinces", lang, year=year)
+    else:
+        subtitle = text("fig_map_subtitle_communes", lang, year=year)
+    base_layout(fig, title, subtitle, synthetic, lang)
+    # Top margin for the title and the subtitle's two lines.
+    fig.update_layout(height=560, plot_bgcolor="#F4F6F8", legend={"y": -0.02}, margin={"t": 108})
     return finish(fig)

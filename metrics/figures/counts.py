@@ -78,5 +78,5 @@ def status_bar(counts: Mapping[str, int], *, title: str = "", lang: str = "vi") 
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(title=text("fig_count", lang))
     base_layout(fig, title, None, False, lang)
-    fig.update_layout(height=300, showlegend=False, margin={"t": 50})
+    fig.update_layout(height=300, showlegend=False, margin={"t": 66})
     return fig

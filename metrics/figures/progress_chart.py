@@ -70,6 +70,7 @@ def progress_chart(
                 text=[fmt_pct(v) for _, v in pts],
                 textposition="bottom center",
                 textfont={"size": 11, "color": ACTUAL},
+                cliponaxis=False,  # the first year's label reaches past the axis on a phone
                 hovertemplate="%{x}: %{text}<extra></extra>",
             )
         )
@@ -153,19 +154,28 @@ def progress_chart(
     title = f"{label} — {item.locality_name}"
     if not pts:
         no_data_note(fig, lang)
-    return finish(base_layout(fig, title, subtitle, synthetic, lang))
+    base_layout(fig, title, subtitle, synthetic, lang)
+    # The legend at the foot of the figure, not at a share of the plot's height below it: on a
+    # phone the years stand on end and the legend (four lines there) sat over them and "Năm".
+    fig.update_layout(legend={"yref": "container", "y": 0, "yanchor": "bottom"})
+    return finish(fig)
 
 
 def _label_positions(years: list[int]) -> list[str]:
     """Where each target's label sits: above its star, unless targets a year or two apart
     (2025 and 2026) would print their labels over each other; those alternate above-left and
-    below-right of their stars."""
+    below-right of their stars. The last one reads leftwards."""
     positions = ["top center"] * len(years)
     for i in range(1, len(years)):
         if years[i] - years[i - 1] <= 2:
             if positions[i - 1] == "top center":
                 positions[i - 1] = "top left"
             positions[i] = "bottom right" if positions[i - 1] == "top left" else "top left"
+    # The last target stands at the right end of the axis: its label reads leftwards, or on a
+    # phone "Mục tiêu 2030: 80%" runs off the chart.
+    if positions:
+        above = positions[-1].startswith("top")
+        positions[-1] = "top left" if above else "bottom left"
     return positions
 
 

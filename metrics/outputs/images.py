@@ -82,7 +82,16 @@ def for_print(
             "t": 150,
             "b": 180,
         },  # room for the y-axis title beside its ticks
-        legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "font": {"size": 20}},
+        # Below the plot on the image's own scale (a page chart's legend may sit at the foot of
+        # the figure instead: yref "container").
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": -0.1,
+            "yref": "paper",
+            "yanchor": "top",
+            "font": {"size": 20},
+        },
     )
     return out
 
