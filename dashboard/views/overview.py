@@ -21,6 +21,7 @@ from metrics.text import file_stem
 
 PAGE = "overview"
 LAGGING_SHOWN = 5
+CARDS_PER_ROW = 3
 key = ui.store_key()
 ui.banner(key)
 st.title(t("overview_title"))
@@ -72,11 +73,15 @@ else:
 
 st.subheader(t("cards_heading", year=year))
 reg = registry()
-cols = st.columns(3)
-# A card for each indicator with a figure that year; the others are named once, below.
-for i, p in enumerate(p for p in items if p.has_data):
+# A card for each indicator with a figure that year; the others are named once, below. A row of
+# three columns for each three cards: on a phone Streamlit stacks columns one under another, so
+# a single row of three columns filled in turn read 1, 4, 7, 2, 5, 8 … down the screen.
+cards = [p for p in items if p.has_data]
+for i, p in enumerate(cards):
+    if i % CARDS_PER_ROW == 0:
+        cols = st.columns(CARDS_PER_ROW)
     ind = reg.by_id(p.indicator)
-    with cols[i % 3].container(border=True):
+    with cols[i % CARDS_PER_ROW].container(border=True):
         st.markdown(
             f"**{ind_label(p.indicator)}**",
             help=f"{ind.numerator(lang())} / {ind.denominator(lang())}",

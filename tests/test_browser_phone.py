@@ -1,0 +1,187 @@
+"""Tổng quan, So sánh xã and Hồ sơ địa bàn at a phone's width (390 px) and at 1440 px in a real
+Chromium: the indicator cards in the registry's order down the screen, every year of the
+progress chart whole and clear of its legend, plotly's mode bar clear of every chart's title,
+subtitle and "Dữ liệu minh họa" mark, and the map naming the units that lag. Positions are read
+from what Chromium laid out (getBoundingClientRect), not from the figures' settings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_server
+
+from metrics.locality_progress import children_progress, progress_for
+from metrics.progress import LAGGING
+from metrics.store import connect
+
+WIDTHS = (390, 1440)
+
+# Each chart's parts as boxes [left, top, right, bottom] in page pixels (null when absent).
+CHART_BOXES = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => {
+    const box = e => { if (!e) return null; const b = e.getBoundingClientRect();
+                       return [b.left, b.top, b.right, b.bottom]; };
+    const note = [...c.querySelectorAll('.annotation-text')]
+        .find(a => a.textContent.includes('minh họa'));
+    return {
+        chart: box(c.querySelector('.main-svg')),
+        title: box(c.querySelector('.gtitle')),
+        subtitle: box(c.querySelector('.gtitle-subtitle')),
+        subtitleText: (c.querySelector('.gtitle-subtitle') || {}).textContent || '',
+        note: box(note),
+        modebar: box(c.querySelector('.modebar')),
+        legend: box(c.querySelector('.legend')),
+        xtitle: box(c.querySelector('.g-xtitle text')),
+        xticks: [...c.querySelectorAll('.xtick text')].map(t => [t.textContent, box(t)]),
+        labels: [...c.querySelectorAll('.textpoint text')].map(t => t.textContent),
+    };
+})"""
+# Drawn: no skeleton left (a chart's code arrives after the script ends) and every chart's SVG.
+DRAWN = """() => !document.querySelector('[data-testid="stSkeleton"]')
+    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .every(c => c.querySelector('svg.main-svg'))"""
+
+
+@pytest.fixture(scope="module")
+def server(demo_db: Path) -> Iterator[str]:
+    with streamlit_server(demo_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _open(browser, url: str, width: int):  # noqa: ANN001, ANN202
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_function(DRAWN, timeout=60_000)
+    page.wait_for_timeout(300)  # plotly's second layout pass (automargin)
+    return page
+
+
+def _overlap(a: list[float] | None, b: list[float] | None) -> bool:
+    if a is None or b is None:
+        return False
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _inside(inner: list[float], outer: list[float]) -> bool:
+    return (
+        inner[0] >= outer[0] - 1
+        and inner[2] <= outer[2] + 1
+        and inner[1] >= outer[1] - 1
+        and inner[3] <= outer[3] + 1
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_cards_read_in_the_registrys_order(
+    server: str, browser, demo_db: Path, width: int
+) -> None:  # noqa: ANN001
+    con = connect(demo_db, read_only=True)
+    try:
+        expected = [p.indicator_label for p in progress_for(con, "P51", 2025) if p.has_data]
+    finally:
+        con.close()
+    page = _open(browser, f"{server}/?loc=P51&year=2025", width)
+    try:
+        found = page.evaluate(
+            """(labels) => [...document.querySelectorAll('[data-testid="stMarkdown"] strong')]
+                .filter(s => labels.includes(s.textContent))
+                .map(s => { const b = s.getBoundingClientRect(); return [s.textContent, b.top, b.left]; })""",
+            expected,
+        )
+        # Reading order: down the screen, then across a row (cards of a row share their top).
+        read = [name for name, _, _ in sorted(found, key=lambda f: (round(f[1] / 40), f[2]))]
+        assert read == expected
+        if width == 390:  # one card under another
+            tops = [top for _, top, _ in found]
+            assert tops == sorted(tops) and len(set(tops)) == len(tops)
+        page.screenshot(path=str(ARTIFACTS / f"tong_quan_the_{width}.png"))
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "?loc=P51&year=2025&ind=gia_dinh",
+        "?loc=VN&year=2025&ind=gia_dinh",
+        "compare?loc=P51&year=2025&ind=gia_dinh",
+        "compare?loc=P51&year=2025&ind=gia_dinh&view=heatmap",
+        "profile?loc=X23368&year=2025",
+    ],
+)
+def test_the_mode_bar_and_the_years_leave_every_title_readable(
+    server: str,
+    browser,  # noqa: ANN001
+    path: str,
+    width: int,
+) -> None:
+    page = _open(browser, f"{server}/{path}", width)
+    try:
+        charts = page.evaluate(CHART_BOXES)
+    finally:
+        page.close()
+    assert charts
+    for c in charts:
+        words = [c["title"], c["subtitle"], c["note"]]
+        assert c["modebar"] is not None
+        assert not any(_overlap(c["modebar"], w) for w in words), (path, width, c)
+        assert not _overlap(c["note"], c["title"]), (path, width, c)
+        assert not _overlap(c["legend"], c["title"]) and not _overlap(c["legend"], c["subtitle"])
+    progress = [c for c in charts if c["xticks"] and c["xticks"][0][0] == "2021"]
+    for c in progress:
+        years = [text for text, _ in c["xticks"]]
+        assert years == [str(y) for y in range(2021, int(years[-1]) + 1)]
+        for text, box in c["xticks"]:
+            # Whole ("2021", never cut to "2C") and clear of the legend and of "Năm".
+            assert _inside(box, c["chart"]), (text, box, c["chart"])
+            assert not _overlap(box, c["legend"]) and not _overlap(box, c["xtitle"]), text
+        assert not _overlap(c["xtitle"], c["legend"])
+
+
+@pytest.mark.browser
+def test_the_map_names_the_communes_that_lag(server: str, browser, demo_db: Path) -> None:  # noqa: ANN001
+    con = connect(demo_db, read_only=True)
+    try:
+        kids = children_progress(con, "P51", 2025, ["gia_dinh"])
+    finally:
+        con.close()
+    lagging = {
+        r["short_name"]
+        for r in kids.iter_rows(named=True)
+        if r["status"] in {s.value for s in LAGGING} and r["lat"] is not None
+    }
+    assert len(lagging) > 10  # the demo store has communes too slow, limited and falling
+    page = _open(browser, f"{server}/?loc=P51&year=2025&ind=gia_dinh", 1440)
+    try:
+        charts = page.evaluate(CHART_BOXES)
+    finally:
+        page.close()
+    (the_map,) = [c for c in charts if "trung tâm xã" in c["subtitleText"]]
+    assert set(the_map["labels"]) == lagging
+    assert "Có tên: xã tiến bộ chậm, hạn chế hoặc đi lùi" in the_map["subtitleText"]
+
+    page = _open(browser, f"{server}/?loc=VN&year=2025&ind=gia_dinh", 1440)
+    try:
+        charts = page.evaluate(CHART_BOXES)
+    finally:
+        page.close()
+    (country,) = [c for c in charts if "mỗi điểm là một tỉnh" in c["subtitleText"]]
+    assert not re.search(r"\bxã\b", country["subtitleText"])  # its points are provinces
