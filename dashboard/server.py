@@ -15,6 +15,7 @@ if str(ROOT) not in sys.path:
 
 from streamlit.starlette import App  # noqa: E402
 
+from dashboard import page_shell  # noqa: E402
 from dashboard.signin_routes import ROUTES  # noqa: E402
 from metrics import auth  # noqa: E402
 
@@ -45,4 +46,8 @@ def oidc_secrets() -> dict | None:
     }
 
 
-app = App(Path(__file__).with_name("app.py"), routes=ROUTES, secrets=oidc_secrets())
+app = App(
+    Path(__file__).with_name("app.py"),
+    routes=[*ROUTES, *page_shell.ROUTES],
+    secrets=oidc_secrets(),
+)

@@ -327,3 +327,27 @@ def test_method_tables_are_text_naming_every_indicator_and_source() -> None:
         assert row.startswith(f"| {markdown_literal(ind.label('vi'))} | ")
         for target in ind.national_target:
             assert as_read(target.source) in body
+
+
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("/", None),
+        ("/compare", "views/compare.py"),
+        ("/profile", "views/profile.py"),
+        ("/export", "views/export.py"),
+        # /import (views/import_data.py, its history a data grid) has a url_path of its own,
+        # which AppTest's switch_page does not find; the browser tests open it.
+        ("/method", "views/method.py"),
+    ],
+)
+def test_each_pages_shell_preloads_the_elements_its_first_view_shows(
+    path: str, page: str | None
+) -> None:
+    # dashboard/page_shell.py names, per page, the large elements whose code the browser starts
+    # loading with the page: what a page shows and what its shell preloads stay the same list.
+    from dashboard.page_shell import PAGE_ELEMENTS
+
+    at = open_page(page)
+    shown = {"PlotlyChart": bool(at.get("plotly_chart")), "DataFrame": bool(at.dataframe)}
+    assert {e for e, present in shown.items() if present} == set(PAGE_ELEMENTS[path])

@@ -1,0 +1,91 @@
+"""The page shell (Streamlit's index.html) served for the dashboard's pages with the code of its
+charts and tables asked for at once, so it arrives while the page's script runs.
+
+Streamlit loads an element's code only when the script first sends one: plotly's (4,7 MB) after
+the first chart, the data grid's (1,6 MB with its parts) after the first table. On a two-core
+server that came 1–3 s after the script had finished (bench/browser_views.py), and every page
+of this dashboard shows a chart or a table. A `<link rel="modulepreload">` for those files and
+the modules they import starts the download and the compilation with the page itself; the
+browser runs them when Streamlit asks for them, as before. The files keep their hashed names
+and long cache lifetimes; if a Streamlit upgrade renames or drops one, nothing is preloaded
+and pages load as Streamlit alone loads them."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import streamlit
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+STATIC = Path(streamlit.__file__).resolve().parent / "static"
+# Each page's URL path (dashboard/app.py; Tổng quan is the root) and the large elements its
+# first view shows, by the name of their module in Streamlit's build: plotly charts and data
+# grids. (Small widgets' modules, tens of KB each, load fast enough as Streamlit asks for them.)
+PAGE_ELEMENTS: dict[str, tuple[str, ...]] = {
+    "/": ("PlotlyChart",),
+    "/compare": ("PlotlyChart", "DataFrame"),
+    "/profile": ("PlotlyChart", "DataFrame"),
+    "/export": (),
+    "/import": ("DataFrame",),
+    "/method": (),
+}
+
+_IMPORT = re.compile(r'(?:\bfrom|\bimport)\s*"\./([\w.\-]+\.js)"')
+_IN_SHELL = re.compile(r'(?:href|src)="\./static/js/([\w.\-]+\.js)"')
+
+
+def static_imports(js_dir: Path, name: str) -> list[str]:
+    """The modules `name` imports statically (`import … from "./x.js"`), in order."""
+    text = (js_dir / name).read_text(encoding="utf-8", errors="replace")
+    return list(dict.fromkeys(_IMPORT.findall(text)))
+
+
+def preloads(index_html: str, js_dir: Path, elements: tuple[str, ...]) -> list[str]:
+    """The files to preload: each element's module and every module it imports, however
+    deeply, less those the shell already loads."""
+    loaded = set(_IN_SHELL.findall(index_html))
+    wanted: list[str] = []
+    todo = sorted(
+        p.name
+        for element in elements
+        for p in js_dir.glob(f"{element}.*.js")
+        if re.fullmatch(rf"{element}\.[\w\-]+\.js", p.name)
+    )
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop(0)
+        if name in seen or not (js_dir / name).is_file():
+            continue
+        seen.add(name)
+        if name not in loaded:
+            wanted.append(name)
+        todo.extend(static_imports(js_dir, name))
+    return wanted
+
+
+def with_preloads(index_html: str, files: list[str]) -> str:
+    links = "".join(
+        f'\n    <link rel="modulepreload" crossorigin href="./static/js/{f}">' for f in files
+    )
+    return index_html.replace("</head>", f"{links}\n  </head>", 1)
+
+
+@functools.cache
+def shell_html(path: str) -> str:
+    index = (STATIC / "index.html").read_text(encoding="utf-8")
+    return with_preloads(index, preloads(index, STATIC / "static" / "js", PAGE_ELEMENTS[path]))
+
+
+async def shell(request: Request) -> HTMLResponse:
+    # As Streamlit serves its shell: never cached, so an upgrade's new file names reach people.
+    html = shell_html(request.url.path.rstrip("/") or "/")
+    return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
+
+
+ROUTES = [
+    Route(path, shell, methods=["GET"]) for path, elements in PAGE_ELEMENTS.items() if elements
+]
