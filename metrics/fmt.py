@@ -46,11 +46,18 @@ def fmt_pct(value: float | int | None, decimals: int = 1) -> str:
     return DASH if _missing(value) else f"{fmt_num(value, decimals)}%"
 
 
+def fmt_points(value: float | int | None, decimals: int = 1, signed: bool = True) -> str:
+    """A change as a signed number, its unit left to the sentence: "+4,1", "−0,3", "0"."""
+    if _missing(value):
+        return DASH
+    assert value is not None
+    rounded = _half_up(value, decimals)  # the sign of what is shown: −0,04 is "0"
+    sign = "+" if signed and rounded > 0 else ("−" if rounded < 0 else "")
+    return f"{sign}{fmt_num(abs(float(rounded)), decimals)}"
+
+
 def fmt_pp(value: float | int | None, decimals: int = 1, signed: bool = True) -> str:
     """Percentage points: "+4,1 điểm %"."""
     if _missing(value):
         return DASH
-    assert value is not None
-    rounded = _half_up(value, decimals)  # the sign of what is shown: −0,04 is "0 điểm %"
-    sign = "+" if signed and rounded > 0 else ("−" if rounded < 0 else "")
-    return f"{sign}{fmt_num(abs(float(rounded)), decimals)} điểm %"
+    return f"{fmt_points(value, decimals, signed)} điểm %"

@@ -450,3 +450,14 @@ def test_each_pages_shell_preloads_the_elements_its_first_view_shows(
     at = open_page(page)
     shown = {"PlotlyChart": bool(at.get("plotly_chart")), "DataFrame": bool(at.dataframe)}
     assert {e for e, present in shown.items() if present} == set(PAGE_ELEMENTS[path])
+
+
+def test_profile_in_english_has_no_vietnamese_sentences_of_its_own() -> None:
+    at = open_page("views/profile.py", loc="P51", year="2024", lang="en")
+    body = texts(at)
+    assert "Target 2025: **70%** (national target)" in body
+    assert "percentage points a year" in body
+    assert re.search(r"From 2021 to 2024: [+−]?[\d,]+ pp", body)
+    assert "communes have not reported for 2024" in body
+    for vietnamese in ("Mục tiêu 2025", "cần tăng", "Cần tăng", "xã chưa báo cáo", "Từ 2021 đến"):
+        assert vietnamese not in body, vietnamese

@@ -19,7 +19,7 @@ from dashboard.i18n import (
 from metrics.escaping import markdown_literal
 from metrics.figures.counts import level_bar
 from metrics.figures.progress_chart import progress_chart
-from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
+from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_points
 from metrics.indicators import registry
 from metrics.name_parts import lower_type
 from metrics.outputs.cell_safety import csv_bytes
@@ -153,9 +153,7 @@ items = data.progress(key, loc, year)
 if not years_with:
     st.info(t("no_data_any", name=rec["name"]))
     if legacy:
-        st.caption(
-            "Số liệu của đơn vị cũ được cộng vào đơn vị mới; xem trang của tỉnh hoặc xã hiện nay."
-        )
+        st.caption(t("profile_legacy_see_new"))
     st.stop()
 
 # Completeness: the years with figures, and for a province the communes that reported.
@@ -168,18 +166,24 @@ lines = [
 ref = max(have, key=lambda p: p.reporting_communes or 0) if have else None
 if ref and rec["level"] == "province" and ref.communes_in_area:
     lines.append(
-        f"{fmt_int(ref.communes_in_area - (ref.reporting_communes or 0))}/{fmt_int(ref.communes_in_area)} xã chưa báo cáo năm {year}."
+        t(
+            "profile_communes_missing",
+            missing=fmt_int(ref.communes_in_area - (ref.reporting_communes or 0)),
+            total=fmt_int(ref.communes_in_area),
+            year=year,
+        )
     )
 # Any figure summed from units not all of which reported: "chưa đủ: 1/23 huyện cũ báo cáo".
 partial: dict[str, list[str]] = {}
 for p in have:
     if p.partial_note:
         partial.setdefault(p.partial_note, []).append(ind_label(p.indicator))
-lines += [f"{note} năm {year}: {', '.join(labels)}." for note, labels in partial.items()]
+lines += [
+    t("profile_partial", note=note, year=year, labels=", ".join(labels))
+    for note, labels in partial.items()
+]
 if any(p.unplaceable for p in items):
-    lines.append(
-        "Một phần lịch sử đến từ xã cũ bị chia tách: không gán được vào một xã mới, nên tổng số để trống thay vì đoán."
-    )
+    lines.append(t("profile_split_history"))
 st.markdown("\n".join(f"- {x}" for x in lines))
 
 st.subheader(t("all_indicators_heading") + f" — {year}")
@@ -309,7 +313,12 @@ with right, st.container(border=True):
     ui.later_target_note(item)
     if item.target_pct is not None:
         st.markdown(
-            f"Mục tiêu {item.target_year}: **{fmt_pct(item.target_pct)}** ({scope_text(item.target_scope)})",
+            t(
+                "profile_target_line",
+                year=item.target_year,
+                pct=fmt_pct(item.target_pct),
+                scope=scope_text(item.target_scope),
+            ),
             help=markdown_literal(item.target_source),
         )
     # The targets after this year, with the share reached and the pace still needed.
@@ -318,21 +327,35 @@ with right, st.container(border=True):
         .filter(pl.col("indicator") == ind_id)
         .iter_rows(named=True)
     ):
-        line = f"Mục tiêu {r['target_year']}: **{fmt_pct(r['target_pct'])}** ({scope_text(r['scope_level'])})"
+        line = t(
+            "profile_target_line",
+            year=r["target_year"],
+            pct=fmt_pct(r["target_pct"]),
+            scope=scope_text(r["scope_level"]),
+        )
         if r["rate_pct"] is not None:
-            line += f" — đạt {fmt_num(r['plan_pct'], 0)}% kế hoạch"
+            line += t("profile_plan_reached", plan=fmt_num(r["plan_pct"], 0))
             pace = r["required_pp_per_year"]
             line += (
-                "; đã đạt"
-                if pace == 0
-                else f"; cần tăng **{fmt_num(pace)} điểm phần trăm mỗi năm**"
+                t("profile_reached") if pace == 0 else t("profile_pace_needed", pace=fmt_num(pace))
             )
         st.markdown(line, help=markdown_literal(r["source"]))
     if item.change_since_base_pp is not None:
-        st.markdown(f"Từ {item.base_year} đến {year}: {fmt_pp(item.change_since_base_pp)}")
+        st.markdown(
+            t(
+                "profile_change_since_base",
+                base=item.base_year,
+                year=year,
+                pp=fmt_points(item.change_since_base_pp),
+            )
+        )
     if item.required_pp_per_year:
         st.markdown(
-            f"Cần tăng **{fmt_num(item.required_pp_per_year)} điểm phần trăm mỗi năm** để đạt mục tiêu {item.target_year}."
+            t(
+                "profile_pace_to_target",
+                pace=fmt_num(item.required_pp_per_year),
+                year=item.target_year,
+            )
         )
 
 lv_inds = [p.indicator for p in items if data.levels(key, loc, p.indicator).height]
@@ -382,20 +405,20 @@ preds = data.predecessors(key, loc)
 if preds.height:
     st.subheader(t("lineage_heading"))
     rel = {
-        "merged": "Gộp toàn bộ",
-        "split": "⚠ Bị chia tách — số liệu không gán được vào một xã mới",
+        "merged": t("lineage_merged"),
+        "split": t("lineage_split"),
     }
     pt = preds.select(
-        pl.col("code").alias("Mã"),
-        pl.col("name").alias("Đơn vị cũ"),
-        pl.col("parent_name").alias("Thuộc"),
-        pl.col("relation").replace_strict(rel, default=pl.col("relation")).alias("Cách hình thành"),
+        pl.col("code").alias(t("lineage_code")),
+        pl.col("name").alias(t("lineage_old_unit")),
+        pl.col("parent_name").alias(t("lineage_parent")),
+        pl.col("relation")
+        .replace_strict(rel, default=pl.col("relation"))
+        .alias(t("lineage_relation")),
     )
     if rec["level"] == "province":
         st.caption(t("profile_former_units", n=preds.height))
     st.dataframe(pt, hide_index=True)
     n_split = preds.filter(pl.col("relation") == "split").height
     if n_split:
-        st.warning(
-            f"{n_split} đơn vị cũ bị chia tách: số liệu của chúng không được cộng vào {rec['name']}."
-        )
+        st.warning(t("lineage_split_warning", n=n_split, name=rec["name"]))
