@@ -24,6 +24,13 @@ UNIT_WORDS_VI = {
     "province": "tỉnh",
 }
 PARTIAL_VI = "chưa đủ"
+UNIT_WORDS_EN = {
+    "commune": "communes",
+    "old_commune": "former communes",
+    "old_district": "former districts",
+    "old_province": "former provinces",
+    "province": "provinces",
+}
 
 
 def is_partial(reporting: int | None, in_area: int | None) -> bool:
@@ -44,10 +51,15 @@ def completeness_text(reporting: int | None, in_area: int | None, level: str | N
     return f"{units} báo cáo" if units else ""
 
 
-def partial_text(reporting: int | None, in_area: int | None, level: str | None) -> str:
-    """ "chưa đủ: 1/23 huyện cũ báo cáo" for a partial figure; "" for a whole one."""
-    if not is_partial(reporting, in_area):
+def partial_text(
+    reporting: int | None, in_area: int | None, level: str | None, lang: str = "vi"
+) -> str:
+    """ "chưa đủ: 1/23 huyện cũ báo cáo" for a partial figure ("incomplete: 1 of 23 former
+    districts reported" in English); "" for a whole one."""
+    if not is_partial(reporting, in_area) or level is None or not in_area:
         return ""
+    if lang == "en":
+        return f"incomplete: {fmt_int(reporting)} of {fmt_int(in_area)} {UNIT_WORDS_EN[level]} reported"
     return f"{PARTIAL_VI}: {completeness_text(reporting, in_area, level)}"
 
 

@@ -461,3 +461,16 @@ def test_profile_in_english_has_no_vietnamese_sentences_of_its_own() -> None:
     assert "communes have not reported for 2024" in body
     for vietnamese in ("Mục tiêu 2025", "cần tăng", "Cần tăng", "xã chưa báo cáo", "Từ 2021 đến"):
         assert vietnamese not in body, vietnamese
+
+
+def test_overview_compare_and_method_in_english() -> None:
+    overview = texts(open_page(None, loc="P51", year="2025", lang="en"))
+    assert re.search(r"\(\d+[\d,]*%, \d+% of plan\)", overview)
+    assert "% KH" not in overview
+    assert "⚠ incomplete: 92 of 96 communes reported" in overview
+    assert "chưa đủ" not in overview
+    compare = texts(open_page("views/compare.py", loc="P51", year="2025", lang="en"))
+    assert "chưa có số liệu" not in compare  # named once, under the table, in English
+    method = texts(open_page("views/method.py", lang="en"))
+    assert "| Indicator | Numerator | Denominator | Legal basis | Ratings / levels | Id |" in method
+    assert "○ not yet (read from a provincial plan)" in method

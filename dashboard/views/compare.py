@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t
-from metrics.completeness import PARTIAL_VI, in_ranking_order
+from metrics.completeness import in_ranking_order
 from metrics.escaping import markdown_literal
 from metrics.figures.comparison import heatmap, ranked_bar
 from metrics.outputs.cell_safety import csv_bytes
@@ -150,20 +150,19 @@ view = ui.pick(
 )
 if view == "rank":
     st.subheader(f"{t('ranked_heading')}: {ind_label(ind_id)}, {year}")
-    if missing.height:
-        what = "tỉnh" if is_country else "xã"
-        st.caption(
-            f"{missing.height} {what} chưa có số liệu năm {year}, không xếp hạng: "
-            + ", ".join(map(markdown_literal, missing["short_name"].to_list()))
-        )
+    # Those without figures are named once, under the table (ui.left_out).
     partial = keep.filter(pl.col("rate_pct").is_not_null() & pl.col("rank").is_null())
     if partial.height:
-        what = "tỉnh" if is_country else "xã"
         st.caption(
-            f"{partial.height} {what} {PARTIAL_VI} số liệu năm {year}, không xếp hạng, đứng sau "
-            f"các {what} được xếp hạng: "
-            + ", ".join(
-                f"{n} ({c})" for n, c in partial.select("short_name", "completeness").rows()
+            t(
+                "compare_partial_unranked",
+                n=partial.height,
+                what=t("word_provinces") if is_country else t("word_communes"),
+                year=year,
+                names=", ".join(
+                    f"{markdown_literal(n)} ({c})"
+                    for n, c in partial.select("short_name", "completeness").rows()
+                ),
             )
         )
     fig = ranked_bar(

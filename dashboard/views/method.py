@@ -23,12 +23,14 @@ st.header(t("method_indicators_heading"))
 ui.text_table(
     [
         {
-            "Chỉ tiêu": i.label(lang()),
-            "Tử số": i.numerator(lang()),
-            "Mẫu số": i.denominator(lang()),
-            "Căn cứ": i.legal_basis,
-            "Xếp loại / mức độ": ", ".join(reg.level_label(x) for x in i.levels) or "–",
-            "Mã": i.id,  # for files and the command line; last, so a phone shows the words first
+            t("method_col_indicator"): i.label(lang()),
+            t("method_col_numerator"): i.numerator(lang()),
+            t("method_col_denominator"): i.denominator(lang()),
+            t("method_col_basis"): i.legal_basis,
+            t("method_col_levels"): ", ".join(reg.level_label(x) for x in i.levels) or "–",
+            t(
+                "method_col_id"
+            ): i.id,  # for files and the command line; last, so a phone shows the words first
         }
         for i in reg.ordered()
     ]
@@ -38,11 +40,13 @@ st.header(t("method_national_targets_heading"))
 ui.text_table(
     [
         {
-            "Chỉ tiêu": i.label(lang()),
-            "Năm": str(nt.year),
-            "Mục tiêu": fmt_pct(nt.percent),
-            "Đã đối chiếu văn bản": "✔ có" if nt.confirmed else "○ chưa (đọc từ kế hoạch của tỉnh)",
-            "Nguồn": nt.source,
+            t("method_col_indicator"): i.label(lang()),
+            t("method_col_year"): str(nt.year),
+            t("method_col_target"): fmt_pct(nt.percent),
+            t("method_col_confirmed"): t("method_confirmed_yes")
+            if nt.confirmed
+            else t("method_confirmed_no"),
+            t("method_col_source"): nt.source,
         }
         for i in reg.ordered()
         for nt in i.national_target

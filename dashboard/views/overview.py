@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, lang, scope_text, status_badge, t
+from metrics.completeness import partial_text
 from metrics.completeness import text_column as completeness_texts
 from metrics.escaping import markdown_literal
 from metrics.figures.comparison import status_map
@@ -96,7 +97,9 @@ for i, p in enumerate(cards):
         )
         st.caption(f"{fmt_int(p.recognized)}/{fmt_int(p.total)} {ind.count_unit(lang())}")
         if p.partial_note:  # "chưa đủ: 1/23 huyện cũ báo cáo"
-            st.caption(f"⚠ {p.partial_note}")
+            st.caption(
+                f"⚠ {partial_text(p.reporting_units, p.units_in_area, p.unit_level, lang())}"
+            )
         if p.target_pct is not None:
             unconfirmed = "" if p.target_confirmed else " (chưa đối chiếu nguyên văn)"
             st.markdown(
@@ -160,7 +163,7 @@ if children.height:
             t("lagging_weakest", n=weakest.height)
             + ", ".join(
                 f"{markdown_literal(r['short_name'])} ({fmt_pct(r['rate_pct'])}, "
-                f"{fmt_num(r['plan_pct'], 0)}% KH)"
+                f"{t('plan_short', plan=fmt_num(r['plan_pct'], 0))})"
                 for r in weakest.iter_rows(named=True)
             )
         )
