@@ -341,10 +341,10 @@ class DocumentJob:
         self._failed = failed  # "… {error} …" in the session's language
         self.state: str = "ready"  # → "making" → "made" or "failed"
         self.error = ""
-
-    @property
-    def busy(self) -> bool:
-        return self.state in ("ready", "making")
+        # What the page offered it for, and its words for "being made" and "made" (export.py).
+        self.offer: tuple = ()
+        self.making = ""
+        self.made = ""
 
     def __call__(self) -> bytes:
         self.state = "making"

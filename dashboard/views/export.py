@@ -3,12 +3,10 @@ commune and a year — the same documents as `xhht export`."""
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
 from metrics.escaping import markdown_literal
 from metrics.text import file_stem
 
@@ -68,18 +66,27 @@ docs = {
 }
 # One click makes and downloads a document: the button's `data` is a DocumentJob, which Streamlit
 # calls when the button is clicked (the button shows a spinner meanwhile) and whose bytes the
-# browser then saves. The click also reruns the page, which says what is being made and, if it
-# fails, why — in the session's language, which the job's own thread cannot write.
-offered = st.session_state.setdefault(f"{PAGE}__offered", {})  # kind → the job a button offers
-asked = st.session_state.setdefault(f"{PAGE}__asked", {})  # kind → a clicked job and its words
+# browser then saves. The click does not rerun the page (on_click="ignore"): a rerun registers
+# the button's callable again under a new id and drops the one the browser is fetching, so on a
+# busy server the click could lose the race and download nothing. A job is kept for as long as
+# the page offers the same document; a small fragment, rerun every second and a half, says what
+# is being made and how it went, in the session's language (the job's thread cannot write).
+jobs = st.session_state.setdefault(f"{PAGE}__jobs", {})  # kind → the job its button offers
 cols = st.columns(3)
 for col, (kind, (title, mime)) in zip(cols, docs.items(), strict=True):
     name = f"{slug}.{kind}"
-    job = data.DocumentJob(
-        key, kind, target, year, failed=t("export_failed", what=title.lower(), error="{error}")
-    )
+    offer = (key, kind, target, year, lang())
+    job = jobs.get(kind)
+    if job is None or job.offer != offer:
+        job = data.DocumentJob(
+            key, kind, target, year, failed=t("export_failed", what=title.lower(), error="{error}")
+        )
+        job.offer = offer
+        job.making = t("export_making", what=title.lower(), name=markdown_literal(label), year=year)
+        job.made = t("export_made", file=name)
+        jobs[kind] = job
     with col:
-        clicked = st.download_button(
+        st.download_button(
             t("export_download", what=title),
             data=job,
             file_name=name,
@@ -89,49 +96,20 @@ for col, (kind, (title, mime)) in zip(cols, docs.items(), strict=True):
             icon=":material/download:",
             help=t("export_download_help", file=name),
             disabled=kind != "xlsx" and not data.export_available(),
+            on_click="ignore",
         )
-    if clicked and kind in offered:
-        # This run follows the click, and the browser asked the job the previous run offered.
-        asked[kind] = {
-            "job": offered[kind],
-            "since": time.monotonic(),
-            "making": t(
-                "export_making", what=title.lower(), name=markdown_literal(label), year=year
-            ),
-            "file": name,
-        }
-    offered[kind] = job
-
-REQUEST_WAIT_S = 30.0  # a click whose request never reached the server is forgotten after this
 
 
-def busy() -> bool:
-    now = time.monotonic()
-    return any(
-        a["job"].state == "making"
-        or (a["job"].state == "ready" and now - a["since"] < REQUEST_WAIT_S)
-        for a in asked.values()
-    )
-
-
-@st.fragment(run_every=1.0)
-def making() -> None:
-    """While a document is made: what, for whom. When none is: the whole page again, which says
-    how it went and no longer asks every second."""
-    if not busy():
-        st.rerun()
-    for a in asked.values():
-        if a["job"].busy:
-            st.caption(f":material/hourglass_top: {a['making']}")
-
-
-if busy():
-    making()
-else:
-    for kind, a in list(asked.items()):
-        job = a["job"]
-        if job.state == "failed":
+@st.fragment(run_every=1.5)
+def progress() -> None:
+    """What is being made, for whom; then that it was made, or why it failed."""
+    for job in jobs.values():
+        if job.state == "making":
+            st.caption(f":material/hourglass_top: {job.making}")
+        elif job.state == "failed":
             st.error(job.error, icon=":material/error:")
         elif job.state == "made":
-            st.success(t("export_made", file=a["file"]), icon=":material/check_circle:")
-        del asked[kind]  # said once
+            st.success(job.made, icon=":material/check_circle:")
+
+
+progress()
