@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import polars as pl
 import pytest
 
 from metrics.inputs import ImportResult, import_file
@@ -158,6 +159,26 @@ def test_a_list_under_its_decision_replaces_that_decision_s_list_and_rolls_back(
     assert set(entries["issuer"]) == {"UBND huyện Ia H'Drai, tỉnh Kon Tum"}
     rollback_batch(con, result.batch, user="kiem_tra")
     assert entries_of_place(con, IA_HDRAI, 2023, "don_vi_cap_tinh").height == 23
+
+
+def test_units_a_former_district_lists_as_don_vi_hoc_tap_are_its_own_units(
+    con, index: LocalityIndex, tmp_path: Path
+) -> None:
+    """Reports call a district's units "Đơn vị học tập" (seed report: "đánh giá xếp loại Đơn vị
+    học tập"): listed by a former district, with no commune, they are the district-level title,
+    rated under Thông tư 22/2020 in 2023."""
+    path = heading_list(
+        tmp_path / "dvht.xlsx",
+        "DANH SÁCH ĐƠN VỊ HỌC TẬP NĂM 2023",
+        "(Kèm theo Quyết định số 88/QĐ-UBND ngày 12/02/2024 của UBND huyện Ia H'Drai, tỉnh Kon Tum)",
+        [("Phòng Y tế", "Khá")],
+    )
+    result = imported(con, index, path)
+    assert result.status == "imported", problems(result)
+    added = entries_of_place(con, IA_HDRAI, 2023, "don_vi_cap_tinh").filter(
+        pl.col("decision_number") == "88/QĐ-UBND"
+    )
+    assert added.select("name", "result", "circular").rows() == [("Phòng Y tế", "kha", "tt22_2020")]
 
 
 def test_one_table_with_every_column_and_the_criteria(

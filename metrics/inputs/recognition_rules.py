@@ -255,6 +255,11 @@ def unit_place_found(row: RowCheck) -> Iterator[Fault]:
     if not found.ok or found.locality is None:
         yield Fault(column, not_found_message(found))
         return
+    if title == "don_vi" and found.locality.level in _AREA_LEVELS:
+        # Units a province or a former district lists (no commune named) are its own units:
+        # reports call them "Đơn vị học tập" too.
+        row.indicator = registry().by_id("don_vi_cap_tinh")
+        title = row.indicator.id
     levels = _AREA_LEVELS if title == "don_vi_cap_tinh" else _COMMUNE_LEVELS
     if found.locality.level not in levels:
         where = (
@@ -304,10 +309,12 @@ RECOGNITION_RULES: tuple[Rule, ...] = (
     Rule("year_given", _LISTS, year_given),
     Rule("title_on_register", _LISTS, title_on_register),
     Rule("name_given", _LISTS, name_given),
+    # The place first: "Đơn vị học tập" listed by a province or a former district is the
+    # provincial/district title, whose circular then judges the result.
+    Rule("unit_place_found", _LISTS, unit_place_found, clean_rows_only=True),
     Rule("result_of_the_circular", _LISTS, result_of_the_circular, clean_rows_only=True),
     Rule("decision_fits", _LISTS, decision_fits, clean_rows_only=True),
     Rule("criteria_of_the_circular", _LISTS, criteria_of_the_circular, clean_rows_only=True),
     Rule("kind_known", _LISTS, kind_known, clean_rows_only=True),
-    Rule("unit_place_found", _LISTS, unit_place_found, clean_rows_only=True),
     Rule("unit_once_per_decision", _LISTS, unit_once_per_decision, clean_rows_only=True),
 )
