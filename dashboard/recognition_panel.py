@@ -18,8 +18,8 @@ from metrics.locality_progress import IndicatorProgress
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.recognitions import (
     SHOWN_ENTRY_FIELDS,
+    counts_of_place,
     criteria_not_met,
-    register_count,
     shown_entries,
 )
 from metrics.table_columns import shown_table
@@ -45,13 +45,10 @@ def _count_lines(entries: pl.DataFrame, loc: str, items: list[IndicatorProgress]
     """Per title listed for exactly this place: the count the list implies beside the reported
     one ("Danh sách: 23 đơn vị được công nhận (23 Tốt) — khớp số báo cáo (23).")."""
     reported = {p.indicator: p.recognized for p in items}
-    lines = []
-    own = entries.filter(pl.col("locality_id") == loc)
-    for title in own["title"].unique(maintain_order=True).to_list():
-        count = register_count(own.filter(pl.col("title") == title), reported.get(title))
-        unit = registry().by_id(title).count_unit_vi
-        lines.append(f"**{ind_label(title)}** — {count.sentence(unit)}")
-    return lines
+    return [
+        f"**{ind_label(title)}** — {count.sentence(registry().by_id(title).count_unit_vi)}"
+        for title, count in counts_of_place(entries, loc, reported)
+    ]
 
 
 def show(

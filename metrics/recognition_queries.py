@@ -84,14 +84,6 @@ def entries_of_place(
     )
 
 
-def register_keys(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """(locality, year, title) that have entries in force: where counts are compared."""
-    return query_frame(
-        con,
-        "SELECT DISTINCT locality_id, year, indicator FROM recognitions_current ORDER BY 1, 2, 3",
-    )
-
-
 def reported_recognized(
     con: duckdb.DuckDBPyConnection, locality_id: str, year: int, title: str
 ) -> int | None:

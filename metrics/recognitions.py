@@ -129,6 +129,18 @@ class RegisterCount:
         )
 
 
+def counts_of_place(
+    entries: pl.DataFrame, locality_id: str, reported: dict[str, int | None]
+) -> list[tuple[str, RegisterCount]]:
+    """Per title listed for exactly this place (not its communes' or old units' lists), the
+    count its list implies beside the one reported (`reported`: title → recognised count)."""
+    own = entries.filter(pl.col("locality_id") == locality_id)
+    return [
+        (title, register_count(own.filter(pl.col("title") == title), reported.get(title)))
+        for title in own["title"].unique(maintain_order=True).to_list()
+    ]
+
+
 def register_count(entries: pl.DataFrame, reported: int | None) -> RegisterCount:
     """The counts a register's entries (of one area, title and year) imply."""
     results = entries["result"].to_list() if entries.height else []

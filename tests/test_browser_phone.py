@@ -141,7 +141,10 @@ def test_the_mode_bar_and_the_years_leave_every_title_readable(
     assert charts
     for c in charts:
         words = [c["title"], c["subtitle"], c["note"]]
-        assert c["modebar"] is not None
+        # The mode bar stands down the chart's right edge, taller than wide, in its own margin.
+        left, top, right, bottom = c["modebar"]
+        assert bottom - top > right - left, (path, width, c["modebar"])
+        assert c["chart"][2] - 60 <= left and right <= c["chart"][2] + 1, (path, width, c)
         assert not any(_overlap(c["modebar"], w) for w in words), (path, width, c)
         assert not _overlap(c["note"], c["title"]), (path, width, c)
         assert not _overlap(c["legend"], c["title"]) and not _overlap(c["legend"], c["subtitle"])

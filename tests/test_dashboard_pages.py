@@ -374,7 +374,7 @@ def test_a_document_that_cannot_be_made_says_why_in_vietnamese(demo_db: Path) ->
     from dashboard import data
 
     state = data.store_state()
-    assert state.key is not None
+    assert state.error is None and state.key is not None and state.key[0] == str(demo_db)
     job = data.DocumentJob(state.key, "xlsx", "KHONG_CO", 2025, failed="lỗi: {error}")
     with pytest.raises(data.ExportError):
         job()

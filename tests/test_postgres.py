@@ -347,43 +347,20 @@ def test_a_list_of_recognised_units_on_postgresql(init_store: Store, tmp_path: P
     wb.save(path)
     done = ok(xhht("import", str(path), "--json", "--db", init_store.url, cwd=tmp_path))
     assert json.loads(done.stdout)["new"] == 2
-    listed = ok(
-        xhht(
-            "recognitions",
-            "list",
-            "--locality",
-            "Huyện Ia H'Drai, Kon Tum",
-            "--year",
-            "2023",
-            "--json",
-            "--db",
-            init_store.url,
-            cwd=tmp_path,
-        )
-    )
-    entries = json.loads(listed.stdout)
-    assert [(e["name"], e["result"], e["decision_date"]) for e in entries] == [
+
+    def ia_hdrai_2023() -> list[dict]:
+        args = ("--locality", "Huyện Ia H'Drai, Kon Tum", "--year", "2023", "--json")
+        listed = xhht("recognitions", "list", *args, "--db", init_store.url, cwd=tmp_path)
+        return json.loads(ok(listed).stdout)
+
+    assert [(e["name"], e["result"], e["decision_date"]) for e in ia_hdrai_2023()] == [
         ("Phòng Tư pháp", "tot", "2024-02-10"),
         ("Trường MN Hoa Mai", "kha", "2024-02-10"),
     ]
     assert check_json(init_store, tmp_path)["ok"]
     batch = history(init_store, tmp_path)[0]["id"]
     ok(xhht("rollback", str(batch), "--db", init_store.url, cwd=tmp_path))
-    again = ok(
-        xhht(
-            "recognitions",
-            "list",
-            "--locality",
-            "Huyện Ia H'Drai, Kon Tum",
-            "--year",
-            "2023",
-            "--json",
-            "--db",
-            init_store.url,
-            cwd=tmp_path,
-        )
-    )
-    assert json.loads(again.stdout) == []
+    assert ia_hdrai_2023() == []
 
 
 def test_import_history_and_rollback(init_store: Store, tmp_path: Path) -> None:

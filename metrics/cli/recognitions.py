@@ -56,24 +56,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     import polars as pl
 
     from metrics.recognition_queries import entries_in, reported_recognized
-    from metrics.recognitions import public_entries, register_count
+    from metrics.recognitions import counts_of_place, public_entries
 
     title = _title(args.title)
     con = open_copy(args.db)
     try:
         loc = locality_for_figures(con, args.locality, args.year)
         frame = entries_in(con, loc.level, loc.id, year=args.year, title=title)
-        own = frame.filter(pl.col("locality_id") == loc.id)
         # The list of exactly this place beside the count its figures report, per title.
-        counts = [
-            (
-                t,
-                register_count(
-                    own.filter(pl.col("title") == t), reported_recognized(con, loc.id, args.year, t)
-                ),
-            )
-            for t in own["title"].unique(maintain_order=True).to_list()
-        ]
+        titles = frame.filter(pl.col("locality_id") == loc.id)["title"].unique().to_list()
+        reported = {t: reported_recognized(con, loc.id, args.year, t) for t in titles}
+        counts = counts_of_place(frame, loc.id, reported)
     finally:
         con.close()
     entries = public_entries(frame)
