@@ -233,7 +233,9 @@ def chart(
         key=key,
         on_select=on_select,
         selection_mode="points",
-        config=PLOTLY_CONFIG,
+        # The toolbar's camera saves under the same name as the downloads below
+        # ("gia_dinh_Quang_Ngai_2025.png"), not a name plotly makes from the title.
+        config={**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": file_stem(name)}},
     )
     _chart_data(fig, shown, name, key=key, source=source)
     return event
@@ -304,9 +306,6 @@ def _chart_data(
 
 
 PLOTLY_CONFIG = {"displaylogo": False}
-
-
-# The chart's own subtitle and "Dữ liệu minh họa" mark stay in the image; this line names the store.
 
 
 def later_target_note(item: IndicatorProgress) -> None:

@@ -47,9 +47,10 @@ labels = {
     "targets": t("import_template_targets"),
     "list": t("import_template_list"),
 }
-cols = st.columns(len(labels))
-for col, (kind, label) in zip(cols, labels.items(), strict=True):
-    col.download_button(
+# Two a row: four buttons in one row cut their labels at 1440 px.
+cols = st.columns(2)
+for i, (kind, label) in enumerate(labels.items()):
+    cols[i % 2].download_button(
         label,
         data=data.template(kind),
         file_name=TEMPLATE_FILE_NAMES[kind],
