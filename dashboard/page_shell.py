@@ -1,8 +1,9 @@
 """The page shell (Streamlit's index.html) served for the dashboard's pages with the code of its
 charts and tables asked for at once, so it arrives while the page's script runs.
 
-Streamlit loads an element's code only when the script first sends one: plotly's (4,7 MB) after
-the first chart, the data grid's (1,6 MB with its parts) after the first table. On a two-core
+Streamlit loads an element's code only when the script first sends one: the components' (our
+charts, dashboard/chart_view.py, which then load plotly.js themselves) after the first chart,
+the data grid's (1,6 MB with its parts) after the first table. On a two-core
 server that came 1–3 s after the script had finished (bench/browser_views.py), and every page
 of this dashboard shows a chart or a table. A `<link rel="modulepreload">` for those files and
 the modules they import starts the download and the compilation with the page itself; the
@@ -23,12 +24,12 @@ from starlette.routing import Route
 
 STATIC = Path(streamlit.__file__).resolve().parent / "static"
 # Each page's URL path (dashboard/app.py; Tổng quan is the root) and the large elements its
-# first view shows, by the name of their module in Streamlit's build: plotly charts and data
-# grids. (Small widgets' modules, tens of KB each, load fast enough as Streamlit asks for them.)
+# first view shows, by the name of their module in Streamlit's build: components (our charts)
+# and data grids. (Small widgets' modules, tens of KB each, load fast enough as Streamlit asks for them.)
 PAGE_ELEMENTS: dict[str, tuple[str, ...]] = {
-    "/": ("PlotlyChart",),
-    "/compare": ("PlotlyChart", "DataFrame"),
-    "/profile": ("PlotlyChart", "DataFrame"),
+    "/": ("BidiComponent",),
+    "/compare": ("BidiComponent", "DataFrame"),
+    "/profile": ("BidiComponent", "DataFrame"),
     "/export": (),
     "/import": ("DataFrame",),
     "/method": (),

@@ -13,9 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from starlette.routing import Mount  # noqa: E402
+from starlette.staticfiles import StaticFiles  # noqa: E402
 from streamlit.starlette import App  # noqa: E402
 
-from dashboard import page_shell  # noqa: E402
+from dashboard import chart_view, page_shell  # noqa: E402
 from dashboard.signin_routes import ROUTES  # noqa: E402
 from metrics import auth  # noqa: E402
 
@@ -46,8 +48,12 @@ def oidc_secrets() -> dict | None:
     }
 
 
+# plotly.js for the charts (dashboard/chart_view.py). Its file name carries its version, so a
+# browser may keep it: Starlette answers a repeated request with 304 Not Modified.
+STATIC_FILES = Mount(chart_view.URL_PATH, StaticFiles(directory=chart_view.STATIC))
+
 app = App(
     Path(__file__).with_name("app.py"),
-    routes=[*ROUTES, *page_shell.ROUTES],
+    routes=[*ROUTES, *page_shell.ROUTES, STATIC_FILES],
     secrets=oidc_secrets(),
 )

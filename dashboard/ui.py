@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import data
+from dashboard import chart_view, data
 from dashboard.i18n import lang, scope_text, t
 from metrics.escaping import markdown_literal
 from metrics.fmt import DASH, fmt_int, fmt_pct
@@ -228,11 +228,10 @@ def chart(
 ) -> Any:
     """The chart, its data in an expander, and downloads (CSV of the data, HTML of the chart
     with plotly.js inside — it opens with no internet)."""
-    event = st.plotly_chart(
+    event = chart_view.show(
         fig,
         key=key,
         on_select=on_select,
-        selection_mode="points",
         # The toolbar's camera saves under the same name as the downloads below
         # ("gia_dinh_Quang_Ngai_2025.png"), not a name plotly makes from the title.
         config={**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": file_stem(name)}},

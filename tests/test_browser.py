@@ -118,7 +118,7 @@ def test_a_status_bar_opens_compare_filtered_to_that_status(server: str) -> None
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(f"{server}/?loc=P51&year=2025&ind=gia_dinh")
             page.wait_for_selector(IDLE, timeout=60_000)
-            chart = page.locator(".st-key-ov_status [data-testid='stPlotlyChart']")
+            chart = page.locator(".st-key-chart-ov_status [data-testid='xhht-chart']")
             chart.scroll_into_view_if_needed()
             bars = chart.locator("g.point path")
             bars.first.wait_for(timeout=60_000)

@@ -20,7 +20,7 @@ from metrics.store import connect
 WIDTHS = (390, 1440)
 
 # Each chart's parts as boxes [left, top, right, bottom] in page pixels (null when absent).
-CHART_BOXES = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => {
+CHART_BOXES = """() => [...document.querySelectorAll('[data-testid="xhht-chart"]')].map(c => {
     const box = e => { if (!e) return null; const b = e.getBoundingClientRect();
                        return [b.left, b.top, b.right, b.bottom]; };
     const note = [...c.querySelectorAll('.annotation-text')]
@@ -38,10 +38,16 @@ CHART_BOXES = """() => [...document.querySelectorAll('[data-testid="stPlotlyChar
         labels: [...c.querySelectorAll('.textpoint text')].map(t => t.textContent),
     };
 })"""
-# Drawn: no skeleton left (a chart's code arrives after the script ends) and every chart's SVG.
-DRAWN = """() => !document.querySelector('[data-testid="stSkeleton"]')
-    && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-        .every(c => c.querySelector('svg.main-svg'))"""
+# Drawn: no skeleton left (an element's code arrives after the script ends) and every chart's
+# SVG. A chart is drawn when it comes near the screen (dashboard/chart_view.py), so this scrolls
+# to the first one not drawn yet each time it is polled.
+DRAWN = """() => {
+    if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+    const todo = [...document.querySelectorAll('[data-testid="xhht-chart"]')]
+        .filter(c => !c.querySelector('svg.main-svg'));
+    if (todo.length) todo[0].scrollIntoView({block: "center"});
+    return todo.length === 0;
+}"""
 
 
 @pytest.fixture(scope="module")

@@ -55,12 +55,13 @@ def test_the_real_shell_preloads_existing_files_and_keeps_streamlits_own() -> No
     js = page_shell.STATIC / "static" / "js"
     compare = page_shell.shell_html("/compare")
     preloaded = re.findall(r'rel="modulepreload" crossorigin href="\./static/js/([^"]+)"', compare)
-    assert any(f.startswith("PlotlyChart.") for f in preloaded)
+    assert any(f.startswith("BidiComponent.") for f in preloaded)
     assert any(f.startswith("DataFrame.") for f in preloaded)
     assert all((js / f).is_file() for f in preloaded)
     assert all(line in compare for line in index.splitlines())  # Streamlit's shell, added to
     overview = page_shell.shell_html("/")
-    assert "PlotlyChart." in overview and "DataFrame." not in overview
+    assert "BidiComponent." in overview and "DataFrame." not in overview
+    assert "PlotlyChart." not in overview  # Streamlit's chart element is not used (chart_view.py)
 
 
 def test_the_server_answers_each_page_with_its_shell() -> None:

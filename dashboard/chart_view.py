@@ -1,0 +1,80 @@
+"""Shows a plotly figure on a page: drawn in the browser by plotly.js's cartesian build, served by
+the dashboard itself, when the chart comes near the screen.
+
+Why not `st.plotly_chart`: Streamlit's chart element carries every trace type plotly has (4,7 MB
+of code, with maps, 3-D and WebGL) and the browser spent ~0,6 s of its main thread evaluating it
+on each first view, then drew every chart of the page before the page was usable, the ones far
+below the screen too (bench/browser_views.py). The dashboard's figures use bars, lines, markers
+and a heat map, all in the cartesian build (1,5 MB, the same plotly.js version as the Python
+package, so a chart on the page and its exported PNG are drawn by the same code). A chart on
+screen is drawn at once; one further down when it is scrolled near, plotly.js having been
+loaded while the browser was idle. The figure's own look (fonts, colours, separators) is kept:
+Streamlit's theme no longer repaints it, so the page shows what the exports show.
+
+The browser side is `static/chart_view.js`, a Streamlit component (`st.components.v2`) drawn in
+the page itself, not in a frame."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import plotly.graph_objects as go
+import streamlit as st
+
+STATIC = Path(__file__).resolve().parent / "static"
+URL_PATH = "/xhht-static"  # where dashboard/server.py serves STATIC
+PLOTLY_JS = "plotly-cartesian-4.1.1.min.js"  # plotly.js's own build, MIT licence beside it
+# Relative to the page, as Streamlit's own files are, so a dashboard behind a path prefix works.
+PLOTLY_SRC = f".{URL_PATH}/{PLOTLY_JS}"
+
+_draw = st.components.v2.component(
+    "xhht_chart",
+    js=(STATIC / "chart_view.js").read_text(encoding="utf-8"),
+    # In the page's DOM, not a shadow root: plotly.js puts its styles (mode bar, hover labels)
+    # in the document's head.
+    isolate_styles=False,
+)
+
+
+def plotly_js_version(text: str) -> str | None:
+    """The version in a plotly.js build's header comment ("plotly.js (cartesian - minified)
+    v4.1.1"), or None."""
+    found = re.search(r"plotly\.js[^\n]*?\bv(\d+\.\d+\.\d+)", text[:400])
+    return found.group(1) if found else None
+
+
+def show(
+    fig: go.Figure,
+    *,
+    key: str,
+    config: dict[str, Any],
+    on_select: Literal["ignore", "rerun"] = "ignore",
+) -> dict[str, Any]:
+    """Draw `fig`. With on_select="rerun", a click on a point reruns the page; the return
+    value holds that click's points for this run only (empty otherwise), and
+    `st.session_state[key]` keeps the last click across runs, in the shape `st.plotly_chart`
+    gave (`{"selection": {"points": [{"customdata": […], …}]}}`): a page reads it before the
+    chart is drawn again."""
+    # Streamlit reserves "__" in a component's key.
+    component_key = "chart-" + key.replace("__", "-")
+
+    def keep_click() -> None:
+        value = st.session_state.get(component_key) or {}
+        picked = value.get("select") or {}
+        st.session_state[key] = {"selection": {"points": picked.get("points", [])}}
+
+    selects = on_select == "rerun"
+    result = _draw(
+        key=component_key,
+        data={
+            "figure": fig.to_json(),
+            "config": config,
+            "select": selects,
+            "plotly_src": PLOTLY_SRC,
+        },
+        on_select_change=keep_click if selects else None,
+    )
+    picked = (getattr(result, "select", None) or {}) if selects else {}
+    return {"selection": {"points": picked.get("points", [])}}

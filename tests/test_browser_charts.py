@@ -1,0 +1,134 @@
+"""The charts as a person meets them in Chromium (dashboard/chart_view.py): drawn by plotly.js's
+cartesian build that the dashboard serves itself, a chart below the screen drawn when it is
+scrolled to, a bar click highlighting a commune, and the toolbar's camera saving under the
+download's name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_server
+
+CHARTS = "[data-testid='xhht-chart']"
+DRAWN_COUNT = f"() => [...document.querySelectorAll(\"{CHARTS}\")].filter(c => c.querySelector('svg.main-svg')).length"
+
+
+@pytest.fixture(scope="module")
+def server(demo_db: Path) -> Iterator[str]:
+    with streamlit_server(demo_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.mark.browser
+def test_charts_below_the_screen_are_drawn_when_scrolled_to_with_the_dashboards_plotly(
+    server: str,
+    browser,  # noqa: ANN001
+) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    try:
+        page.goto(f"{server}/?loc=P51&year=2025&ind=gia_dinh")
+        page.wait_for_selector(IDLE, timeout=60_000)
+        charts = page.locator(CHARTS)
+        assert charts.count() == 3  # progress, statuses, map
+        # The indicator cards fill the first screen: no chart is drawn yet, each keeps its room.
+        page.wait_for_timeout(1500)
+        assert page.evaluate(DRAWN_COUNT) == 0
+        held = [charts.nth(i).bounding_box()["height"] for i in range(3)]
+        assert all(h >= 300 for h in held), held
+        for i in range(3):
+            charts.nth(i).scroll_into_view_if_needed()
+            charts.nth(i).locator("svg.main-svg").first.wait_for(timeout=30_000)
+        assert page.evaluate(DRAWN_COUNT) == 3
+        # Drawn in the room each held: nothing below a chart moved when it was drawn.
+        assert [charts.nth(i).bounding_box()["height"] for i in range(3)] == held
+        progress = charts.nth(0)
+        assert "Gia đình học tập — Tỉnh Quảng Ngãi" in progress.locator(".gtitle").text_content()
+        assert [t.text_content() for t in progress.locator(".xtick text").all()][:2] == [
+            "2021",
+            "2022",
+        ]
+        page.screenshot(path=str(ARTIFACTS / "bieu_do_khi_cuon_toi.png"))
+    finally:
+        context.close()
+    plotly = [u for u in asked if "plotly" in u.lower()]
+    # plotly.js once, from the dashboard; Streamlit's 4,7 MB chart element never.
+    assert len(plotly) == 1 and plotly[0] == f"{server}/xhht-static/plotly-cartesian-4.1.1.min.js"
+    assert [u for u in asked if not u.startswith((server, "data:", "blob:"))] == []
+
+
+@pytest.mark.browser
+def test_a_bar_click_highlights_the_commune_and_picks_it_for_its_profile(
+    server: str,
+    browser,  # noqa: ANN001
+) -> None:
+    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    try:
+        page.goto(f"{server}/compare?loc=P51&year=2025&ind=gia_dinh")
+        page.wait_for_selector(IDLE, timeout=60_000)
+        chart = page.locator(f".st-key-chart-compare-rank_chart {CHARTS}")
+        chart.scroll_into_view_if_needed()
+        bars = chart.locator("g.trace.bars g.point path")
+        bars.first.wait_for(timeout=60_000)
+        # A tall chart (a bar per commune): the bar is brought on screen before the click.
+        bars.first.scroll_into_view_if_needed()
+        box = bars.first.bounding_box()
+        named = page.evaluate(
+            """(y) => [...document.querySelectorAll("[data-testid='xhht-chart'] .ytick text")]
+                .map(t => [t.textContent, Math.abs(t.getBoundingClientRect().y
+                    + t.getBoundingClientRect().height / 2 - y)])
+                .sort((a, b) => a[1] - b[1])[0][0]""",
+            box["y"] + box["height"] / 2,
+        )
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_url("**hl=X*", timeout=60_000)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        highlight = page.locator("[data-testid='stSelectbox']").filter(
+            has=page.get_by_text("Đánh dấu một xã", exact=True)
+        )
+        profile = page.locator("[data-testid='stSelectbox']").filter(
+            has=page.get_by_text("Xem hồ sơ xã", exact=True)
+        )
+        shown = [
+            box.locator("input").input_value() or box.text_content() for box in (highlight, profile)
+        ]
+        assert all(named in text for text in shown), (named, shown)
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_the_toolbars_camera_saves_under_the_downloads_name(
+    server: str,
+    browser,  # noqa: ANN001
+) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/?loc=P51&year=2025&ind=gia_dinh")
+        page.wait_for_selector(IDLE, timeout=60_000)
+        chart = page.locator(CHARTS).first
+        chart.scroll_into_view_if_needed()
+        chart.locator("svg.main-svg").first.wait_for(timeout=30_000)
+        chart.hover()
+        with page.expect_download(timeout=60_000) as shot:
+            chart.locator(".modebar-btn[data-title*='PNG' i]").click()
+        assert shot.value.suggested_filename == "gia_dinh_Quang_Ngai_2025.png"
+    finally:
+        context.close()
