@@ -6,7 +6,7 @@ DB ?= .xhht/xhht.duckdb
 PORT ?= 8501
 export XHHT_DB ?= $(abspath $(DB))
 
-.PHONY: run setup demo system-deps test test-fast lint typecheck bench clean
+.PHONY: run setup demo system-deps test test-fast lint typecheck bench clean plotly-js
 
 # Create the environment, build the demo store (if there is none) and start the app.
 run: setup demo
@@ -60,3 +60,7 @@ bench: setup system-deps
 
 clean:
 	rm -rf $(VENV) .xhht test-artifacts .pytest_cache .mypy_cache .ruff_cache
+
+# Rebuild dashboard/static/plotly-xhht-<version>.min.js (needs Node.js and npm; the file is committed).
+plotly-js:
+	tools/plotly/build.sh

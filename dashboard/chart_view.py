@@ -1,14 +1,15 @@
-"""Shows a plotly figure on a page: drawn in the browser by plotly.js's cartesian build, served by
-the dashboard itself, when the chart comes near the screen.
+"""Shows a plotly figure on a page: drawn in the browser by a plotly.js build of the dashboard's own
+(the trace types it draws), served by the dashboard itself, when the chart comes near the screen.
 
 Why not `st.plotly_chart`: Streamlit's chart element carries every trace type plotly has (4,7 MB
 of code, with maps, 3-D and WebGL) and the browser spent ~0,6 s of its main thread evaluating it
 on each first view, then drew every chart of the page before the page was usable, the ones far
-below the screen too (bench/browser_views.py). The dashboard's figures use bars, lines, markers
-and a heat map, all in the cartesian build (1,5 MB, the same plotly.js version as the Python
-package, so a chart on the page and its exported PNG are drawn by the same code). A chart on
-screen is drawn at once; one further down when it is scrolled near, plotly.js having been
-loaded while the browser was idle. The figure's own look (fonts, colours, separators) is kept:
+below the screen too (bench/browser_views.py). The dashboard's figures use lines, markers, bars
+and a heat map: plotly.js built with just those (TRACES; tools/plotly/build.sh), 1,2 MB that a
+browser evaluates in ~0,12 s, and the same plotly.js version as the Python package, so a chart
+on the page and its exported PNG are drawn by the same code. A chart on screen is drawn at
+once; one further down when it is scrolled near, plotly.js having been loaded after the first
+view. The figure's own look (fonts, colours, separators) is kept:
 Streamlit's theme no longer repaints it, so the page shows what the exports show.
 
 The browser side is `static/chart_view.js`, a Streamlit component (`st.components.v2`) drawn in
@@ -25,7 +26,8 @@ import streamlit as st
 
 STATIC = Path(__file__).resolve().parent / "static"
 URL_PATH = "/xhht-static"  # where dashboard/server.py serves STATIC
-PLOTLY_JS = "plotly-cartesian-4.1.1.min.js"  # plotly.js's own build, MIT licence beside it
+PLOTLY_JS = "plotly-xhht-4.1.1.min.js"  # tools/plotly/build.sh; plotly's MIT licence beside it
+TRACES = ("scatter", "bar", "heatmap")  # the trace types that build draws
 # Relative to the page, as Streamlit's own files are, so a dashboard behind a path prefix works.
 PLOTLY_SRC = f".{URL_PATH}/{PLOTLY_JS}"
 
@@ -40,7 +42,7 @@ _draw = st.components.v2.component(
 
 def plotly_js_version(text: str) -> str | None:
     """The version in a plotly.js build's header comment ("plotly.js (cartesian - minified)
-    v4.1.1"), or None."""
+    v4.1.1", or tools/plotly/build.sh's "plotly.js (xhht: scatter, bar, heatmap - minified) v4.1.1"), or None."""
     found = re.search(r"plotly\.js[^\n]*?\bv(\d+\.\d+\.\d+)", text[:400])
     return found.group(1) if found else None
 

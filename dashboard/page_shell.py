@@ -22,6 +22,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from dashboard.chart_view import PLOTLY_SRC
+
 STATIC = Path(streamlit.__file__).resolve().parent / "static"
 # Each page's URL path (dashboard/app.py; Tổng quan is the root) and the large elements its
 # first view shows, by the name of their module in Streamlit's build: components (our charts)
@@ -34,6 +36,11 @@ PAGE_ELEMENTS: dict[str, tuple[str, ...]] = {
     "/import": ("DataFrame",),
     "/method": (),
 }
+
+# Pages whose first screen (1440 px) holds a chart: plotly.js (dashboard/chart_view.py) is
+# fetched with the page. Elsewhere the charts are further down and fetch it after the first view:
+# fetched early, it ran in the middle of drawing that view.
+CHART_ON_FIRST_SCREEN = frozenset({"/compare", "/profile"})
 
 _IMPORT = re.compile(r'(?:\bfrom|\bimport)\s*"\./([\w.\-]+\.js)"')
 _IN_SHELL = re.compile(r'(?:href|src)="\./static/js/([\w.\-]+\.js)"')
@@ -68,17 +75,20 @@ def preloads(index_html: str, js_dir: Path, elements: tuple[str, ...]) -> list[s
     return wanted
 
 
-def with_preloads(index_html: str, files: list[str]) -> str:
+def with_preloads(index_html: str, files: list[str], scripts: tuple[str, ...] = ()) -> str:
+    """The shell with a modulepreload link for each of Streamlit's `files` and a preload link
+    for each classic script in `scripts` (fetched now, run when a chart asks for it)."""
     links = "".join(
         f'\n    <link rel="modulepreload" crossorigin href="./static/js/{f}">' for f in files
-    )
+    ) + "".join(f'\n    <link rel="preload" as="script" href="{src}">' for src in scripts)
     return index_html.replace("</head>", f"{links}\n  </head>", 1)
 
 
 @functools.cache
 def shell_html(path: str) -> str:
     index = (STATIC / "index.html").read_text(encoding="utf-8")
-    return with_preloads(index, preloads(index, STATIC / "static" / "js", PAGE_ELEMENTS[path]))
+    files = preloads(index, STATIC / "static" / "js", PAGE_ELEMENTS[path])
+    return with_preloads(index, files, (PLOTLY_SRC,) if path in CHART_ON_FIRST_SCREEN else ())
 
 
 async def shell(request: Request) -> HTMLResponse:

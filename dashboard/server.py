@@ -17,7 +17,7 @@ from starlette.routing import Mount  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 from streamlit.starlette import App  # noqa: E402
 
-from dashboard import chart_view, page_shell  # noqa: E402
+from dashboard import chart_view, nodelay, page_shell  # noqa: E402
 from dashboard.signin_routes import ROUTES  # noqa: E402
 from metrics import auth  # noqa: E402
 
@@ -47,6 +47,8 @@ def oidc_secrets() -> dict | None:
         }
     }
 
+
+nodelay.enable()  # before uvicorn accepts a connection (dashboard/nodelay.py says why)
 
 # plotly.js for the charts (dashboard/chart_view.py). Its file name carries its version, so a
 # browser may keep it: Starlette answers a repeated request with 304 Not Modified.

@@ -1,5 +1,5 @@
-"""The charts as a person meets them in Chromium (dashboard/chart_view.py): drawn by plotly.js's
-cartesian build that the dashboard serves itself, a chart below the screen drawn when it is
+"""The charts as a person meets them in Chromium (dashboard/chart_view.py): drawn by the plotly.js
+build that the dashboard serves itself, a chart below the screen drawn when it is
 scrolled to, a bar click highlighting a commune, and the toolbar's camera saving under the
 download's name."""
 
@@ -69,7 +69,7 @@ def test_charts_below_the_screen_are_drawn_when_scrolled_to_with_the_dashboards_
         context.close()
     plotly = [u for u in asked if "plotly" in u.lower()]
     # plotly.js once, from the dashboard; Streamlit's 4,7 MB chart element never.
-    assert len(plotly) == 1 and plotly[0] == f"{server}/xhht-static/plotly-cartesian-4.1.1.min.js"
+    assert len(plotly) == 1 and plotly[0] == f"{server}/xhht-static/plotly-xhht-4.1.1.min.js"
     assert [u for u in asked if not u.startswith((server, "data:", "blob:"))] == []
 
 

@@ -15,6 +15,8 @@ def test_the_served_plotly_js_is_the_plotly_packages_version() -> None:
     assert chart_view.plotly_js_version(served) == plotly.offline.get_plotlyjs_version()
     assert chart_view.PLOTLY_JS.endswith(f"-{plotly.offline.get_plotlyjs_version()}.min.js")
     assert (chart_view.STATIC / "plotly-LICENSE.txt").read_text().startswith("MIT License")
+    # The build says which trace types it registered (tools/plotly/build.sh, entry.js).
+    assert f"xhht: {', '.join(chart_view.TRACES)} - minified" in served[:300]
 
 
 def test_plotly_js_version_reads_a_builds_header() -> None:

@@ -490,3 +490,22 @@ def test_overview_compare_and_method_in_english() -> None:
     method = texts(open_page("views/method.py", lang="en"))
     assert "| Indicator | Numerator | Denominator | Legal basis | Ratings / levels | Id |" in method
     assert "○ not yet (read from a provincial plan)" in method
+
+
+def test_every_chart_is_of_a_trace_type_the_served_plotly_js_draws() -> None:
+    # dashboard/chart_view.py serves a plotly.js built with TRACES only (tools/plotly/build.sh):
+    # a figure of another type would draw as an empty frame.
+    from dashboard.chart_view import TRACES
+
+    seen: set[str] = set()
+    for page, params in [
+        (None, {"loc": "VN", "year": "2025"}),
+        (None, {"loc": "P51", "year": "2025"}),
+        ("views/compare.py", {"loc": "P51", "ind": "gia_dinh", "year": "2025"}),
+        ("views/compare.py", {"loc": "P51", "year": "2025", "view": "heatmap"}),
+        ("views/profile.py", {"loc": "X23368", "year": "2025"}),
+        ("views/profile.py", {"loc": "P51", "year": "2025"}),
+    ]:
+        for figure in charts(open_page(page, **params)):
+            seen |= {trace.get("type", "scatter") for trace in figure["data"]}
+    assert seen == set(TRACES)

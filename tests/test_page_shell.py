@@ -78,3 +78,16 @@ def test_the_server_answers_each_page_with_its_shell() -> None:
         assert answer.media_type == "text/html"
         for element in elements:
             assert f'href="./static/js/{element}.'.encode() in answer.body
+
+
+def test_pages_with_a_chart_on_their_first_screen_fetch_plotly_with_the_page() -> None:
+    from dashboard.chart_view import PLOTLY_SRC
+
+    link = f'<link rel="preload" as="script" href="{PLOTLY_SRC}">'
+    for path in page_shell.PAGE_ELEMENTS:
+        if not page_shell.PAGE_ELEMENTS[path]:
+            continue
+        html = page_shell.shell_html(path)
+        assert (link in html) == (path in page_shell.CHART_ON_FIRST_SCREEN), path
+    # Tổng quan's charts stand below its cards: fetched early, plotly ran amid its first view.
+    assert "/" not in page_shell.CHART_ON_FIRST_SCREEN

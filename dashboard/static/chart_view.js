@@ -1,12 +1,13 @@
-// A chart of the dashboard (dashboard/chart_view.py): a plotly figure drawn with plotly.js's
-// cartesian build, when it comes near the screen.
+// A chart of the dashboard (dashboard/chart_view.py): a plotly figure drawn with the dashboard's
+// plotly.js build (tools/plotly/build.sh), when it comes near the screen.
 //
 // The figure arrives as plotly's JSON with plotly.js's address, the config (mode bar, file name of the camera's PNG)
 // and whether a click on a point is sent back ("select": the points' customdata, as plotly's
 // own selection gives them). plotly.js is one classic <script> shared by every chart of the
-// page: asked for at once when a chart is on screen at its first draw, else when the browser
-// is idle, so a chart scrolled to later finds it ready. Each chart keeps the room its figure
-// takes, drawn or not, so nothing below it moves when it is drawn.
+// page: asked for at once when a chart is on screen, else at the first scroll or a moment after
+// the page has come (not while its first view is still being drawn), so a chart scrolled to
+// later finds it ready. A chart is drawn, and redrawn with new data, only near the screen; it
+// keeps the room its figure takes, drawn or not, so nothing below it moves when it is drawn.
 
 const NEAR = "200px"; // drawn when this close to the screen
 const DEFAULT_HEIGHT = 450; // plotly's own, for a figure that sets none
@@ -29,9 +30,18 @@ function loadPlotly(src) {
   return window.__xhhtPlotly;
 }
 
-function whenIdle(fn) {
-  if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 2000 });
-  else setTimeout(fn, 300);
+const LATER_MS = 2500; // after the first view of a page whose charts are all further down
+
+function later(fn) {
+  let started = false;
+  const go = () => {
+    if (started) return;
+    started = true;
+    document.removeEventListener("scroll", go, true);
+    fn();
+  };
+  document.addEventListener("scroll", go, { capture: true, passive: true });
+  setTimeout(go, LATER_MS);
 }
 
 function nearScreen(el) {
@@ -84,8 +94,7 @@ export default function (component) {
       });
 
   let observer = null;
-  if (box.__xhhtDrawnOnce || nearScreen(box)) {
-    box.__xhhtDrawnOnce = true;
+  if (nearScreen(box)) {
     draw();
   } else {
     observer = new IntersectionObserver(
@@ -93,14 +102,13 @@ export default function (component) {
         if (entries.some((e) => e.isIntersecting)) {
           observer.disconnect();
           observer = null;
-          box.__xhhtDrawnOnce = true;
           draw();
         }
       },
       { rootMargin: NEAR },
     );
     observer.observe(box);
-    whenIdle(() => loadPlotly(data.plotly_src).catch(() => {}));
+    later(() => loadPlotly(data.plotly_src).catch(() => {}));
   }
   return () => {
     alive = false;
