@@ -40,7 +40,7 @@ PAGE_ELEMENTS: dict[str, tuple[str, ...]] = {
 # Pages whose first screen (1440 px) holds a chart: plotly.js (dashboard/chart_view.py) is
 # fetched with the page. Elsewhere the charts are further down and fetch it after the first view:
 # fetched early, it ran in the middle of drawing that view.
-CHART_ON_FIRST_SCREEN = frozenset({"/compare", "/profile"})
+CHART_ON_FIRST_SCREEN = frozenset({"/compare"})
 
 _IMPORT = re.compile(r'(?:\bfrom|\bimport)\s*"\./([\w.\-]+\.js)"')
 _IN_SHELL = re.compile(r'(?:href|src)="\./static/js/([\w.\-]+\.js)"')
