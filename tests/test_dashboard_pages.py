@@ -509,3 +509,18 @@ def test_every_chart_is_of_a_trace_type_the_served_plotly_js_draws() -> None:
         for figure in charts(open_page(page, **params)):
             seen |= {trace.get("type", "scatter") for trace in figure["data"]}
     assert seen == set(TRACES)
+
+
+def test_compare_shows_a_long_rankings_ends_until_asked_for_every_bar() -> None:
+    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    bars = charts(at)[0]["data"][0]
+    ranked = [y for y, x in zip(bars["y"], bars["x"], strict=True) if x is not None]
+    assert len(ranked) == 30
+    gap = next(y for y, x in zip(bars["y"], bars["x"], strict=True) if x is None)
+    hidden = int(re.search(r"⋯ (\d+) đơn vị khác ⋯", gap).group(1))
+    toggle = at.toggle(key="compare__all_bars")
+    assert toggle.label == f"Hiện đủ cả {30 + hidden} xã trên biểu đồ"
+    toggle.set_value(True).run()
+    assert not at.exception
+    bars = charts(at)[0]["data"][0]
+    assert len(bars["y"]) == 30 + hidden and None not in bars["x"]

@@ -284,3 +284,41 @@ def test_the_map_subtitle_says_what_a_point_is() -> None:
     assert "xã" not in provinces  # at the national level no point is a commune
     english = status_map(CHILDREN, indicator="gia_dinh", children_are="provinces", lang="en")
     assert "one point per province" in english.layout.title.subtitle.text
+
+
+def _many(n: int) -> pl.DataFrame:
+    """n communes ranked 1 … n by rate (commune 1 the lowest)."""
+    return pl.DataFrame(
+        {
+            "locality_id": [f"X{i}" for i in range(1, n + 1)],
+            "short_name": [f"Xã {i:03d}" for i in range(1, n + 1)],
+            "indicator": ["gia_dinh"] * n,
+            "year": [2025] * n,
+            "rate_pct": [float(i) / 2 for i in range(1, n + 1)],
+            "target_pct": [70.0] * n,
+            "plan_pct": [float(i) / 1.4 for i in range(1, n + 1)],
+            "status": ["too_slow"] * n,
+        }
+    )
+
+
+def test_a_long_ranking_shows_its_ends_the_highlight_and_how_many_it_leaves_out() -> None:
+    fig = ranked_bar(_many(164), indicator="gia_dinh", ends=15, highlight_id="X80")
+    bar = fig.data[0]
+    names = [str(y).replace("\u200b", "") for y in bar.y]
+    assert names[:15] == [f"Xã {i:03d}" for i in range(1, 16)]  # the lowest, at the bottom
+    assert names[15] == "⋯ 64 đơn vị khác ⋯"
+    assert names[16] == "Xã 080"  # the highlighted commune, where it stands
+    assert names[17] == "⋯ 69 đơn vị khác ⋯"
+    assert names[18:] == [f"Xã {i:03d}" for i in range(150, 165)]  # the highest, at the top
+    assert len(set(bar.y)) == len(bar.y)  # each gap a row of its own
+    gaps = [i for i, n in enumerate(names) if n.startswith("⋯")]
+    assert [bar.x[i] for i in gaps] == [None, None] and [bar.text[i] for i in gaps] == ["", ""]
+    assert [bar.customdata[i][0] for i in gaps] == [None, None]  # a click on a gap picks nobody
+    assert fig.layout.yaxis.range == (-0.5, 32.5)
+    assert fig.layout.height == 22 * 33 + 300
+    # English, and every bar when asked (or when the ranking is barely longer than its ends).
+    en = ranked_bar(_many(164), indicator="gia_dinh", ends=15, lang="en").data[0]
+    assert "⋯ 134 others ⋯" in [str(y).replace("\u200b", "") for y in en.y]
+    assert len(ranked_bar(_many(164), indicator="gia_dinh").data[0].y) == 164
+    assert len(ranked_bar(_many(40), indicator="gia_dinh", ends=15).data[0].y) == 40

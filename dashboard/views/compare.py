@@ -10,13 +10,15 @@ from dashboard import data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t
 from metrics.completeness import in_ranking_order
 from metrics.escaping import markdown_literal
-from metrics.figures.comparison import heatmap, ranked_bar
+from metrics.figures.comparison import ENDS_SLACK, heatmap, ranked_bar
+from metrics.fmt import fmt_int
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
 from metrics.table_columns import FIELDS, Kind, shown_table
 from metrics.text import file_stem
 
 PAGE = "compare"
+RANKING_ENDS = 15  # a long ranking's chart shows its 15 highest and 15 lowest
 key = ui.store_key()
 ui.banner(key)
 
@@ -165,6 +167,10 @@ if view == "rank":
                 ),
             )
         )
+    # A long ranking shows its two ends (and the highlighted unit) until asked for every bar.
+    ranked_n = keep.filter(pl.col("rate_pct").is_not_null()).height
+    long_ranking = ranked_n > 2 * RANKING_ENDS + ENDS_SLACK
+    show_all = long_ranking and st.session_state.get(f"{PAGE}__all_bars", False)
     fig = ranked_bar(
         keep,
         indicator=ind_id,
@@ -172,6 +178,7 @@ if view == "rank":
         highlight_id=hl_id,
         synthetic=synthetic,
         lang=lang(),
+        ends=None if show_all else RANKING_ENDS,
     )
     rank_table = shown_table(
         ranked,
@@ -194,6 +201,15 @@ if view == "rank":
         key=f"{PAGE}__rank_chart",
         on_select="rerun",
     )
+    if long_ranking:
+        st.toggle(
+            t(
+                "compare_all_bars",
+                n=fmt_int(ranked_n),
+                what=t("word_provinces") if is_country else t("word_communes"),
+            ),
+            key=f"{PAGE}__all_bars",
+        )
     if not is_country:
         st.caption(t("compare_bar_hint"))
 else:
