@@ -3,13 +3,13 @@ a bare Streamlit page measured in the same run, and a change of province, indica
 page already open.
 
 A view is done when the script has finished (the app's `data-test-script-state` is notRunning),
-no element is still a placeholder (Streamlit draws a skeleton while an element's code — the data
-grid's 1,6 MB — is being loaded), every chart on the screen has drawn its SVG, every table on
-the screen its canvas, and the browser has painted a frame after that. The clock starts with the
-navigation (or the click) and stops there. Charts further down are drawn as they are scrolled
-near (dashboard/chart_view.py): a second figure per page scrolls to each of them at once and
-stops when the last one and every table are drawn, so what that costs is printed too. Debian's Chromium through
-Playwright, on the loopback."""
+no element on the screen is still a placeholder (Streamlit draws a skeleton while an element's
+code — the data grid's 1,6 MB — is being loaded), every chart on the screen has drawn its SVG,
+every table on the screen its canvas, and the browser has painted a frame after that. The clock
+starts with the navigation (or the click) and stops there. Charts further down are drawn as they
+are scrolled near (dashboard/chart_view.py): a second figure per page scrolls to each of them
+at once and stops when the last one and every table are drawn, so what that costs is printed
+too. Debian's Chromium through Playwright, on the loopback."""
 
 from __future__ import annotations
 
@@ -49,12 +49,13 @@ _CHARTS = "[...document.querySelectorAll('[data-testid=\"xhht-chart\"]')]"
 _ON_SCREEN = (
     "(c => { const r = c.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })"
 )
-_DRAWN = f"""() => !document.querySelector('[data-testid="stSkeleton"]')
+_DRAWN = f"""() => ![...document.querySelectorAll('[data-testid="stSkeleton"]')].some({_ON_SCREEN})
     && {_CHARTS}.filter({_ON_SCREEN}).every(c => c.querySelector('svg.main-svg'))
     && [...document.querySelectorAll('[data-testid="stDataFrame"]')]
         .filter(t => t.checkVisibility()).filter({_ON_SCREEN})
         .every(t => t.querySelector("canvas"))"""
-_ALL_DRAWN = f"""() => {_CHARTS}.every(c => c.querySelector('svg.main-svg'))
+_ALL_DRAWN = f"""() => !document.querySelector('[data-testid="stSkeleton"]')
+    && {_CHARTS}.every(c => c.querySelector('svg.main-svg'))
     && [...document.querySelectorAll('[data-testid="stDataFrame"]')]
         .every(t => !t.checkVisibility() || t.querySelector("canvas"))"""
 # Scroll to the next chart not drawn yet; true when every chart is drawn.
