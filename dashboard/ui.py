@@ -181,6 +181,9 @@ def table(
     )
 
 
+TEXT_TABLE_ROWS = 20  # a table of words up to this long is text (text_table), longer a grid
+
+
 def text_table(rows: Sequence[Mapping[str, object]]) -> None:
     """A short table of words (every row's keys are the headers), drawn as a Markdown table:
     its text wraps to the page instead of being cut at a grid column's edge, and it needs none

@@ -524,3 +524,12 @@ def test_compare_shows_a_long_rankings_ends_until_asked_for_every_bar() -> None:
     assert not at.exception
     bars = charts(at)[0]["data"][0]
     assert len(bars["y"]) == 30 + hidden and None not in bars["x"]
+
+
+def test_a_communes_former_units_are_a_table_of_words_and_a_provinces_a_grid() -> None:
+    commune = open_page("views/profile.py", loc="X23368", year="2025")
+    markdown = "\n".join(str(m.value) for m in commune.markdown)
+    assert "| Mã | Đơn vị cũ | Thuộc | Cách hình thành |" in markdown
+    assert not any("Đơn vị cũ" in d.value.columns for d in commune.dataframe)
+    province = open_page("views/profile.py", loc="P51", year="2025")
+    assert any("Đơn vị cũ" in d.value.columns for d in province.dataframe)

@@ -418,7 +418,10 @@ if preds.height:
     )
     if rec["level"] == "province":
         st.caption(t("profile_former_units", n=preds.height))
-    st.dataframe(pt, hide_index=True)
+    if pt.height <= ui.TEXT_TABLE_ROWS:
+        ui.text_table(pt.to_dicts())  # a commune's few former units: words, read whole
+    else:
+        st.dataframe(pt, hide_index=True)  # a province's hundreds: the grid scrolls and sorts
     n_split = preds.filter(pl.col("relation") == "split").height
     if n_split:
         st.warning(t("lineage_split_warning", n=n_split, name=rec["name"]))
