@@ -8,10 +8,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from bench.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, app_servers
 
 ARTIFACTS = ROOT / "test-artifacts"
-__all__ = ["ARTIFACTS", "CHROMIUM", "CHROMIUM_ARGS", "IDLE", "ROOT", "streamlit_server"]
+__all__ = [
+    "ARTIFACTS",
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "IDLE",
+    "ROOT",
+    "module_browser",
+    "module_server",
+    "streamlit_server",
+]
 
 
 @contextmanager
@@ -31,3 +42,23 @@ def streamlit_server(db: Path, port: int | None = None, **env_extra: str) -> Ite
         finally:
             # pytest shows this only for a test that failed: the server's side of the story.
             print(f"--- {servers[0].log} (cuối) ---\n{servers[0].log_tail(3000)}")
+
+
+@pytest.fixture(scope="module", name="server")
+def module_server(demo_db: Path) -> Iterator[str]:
+    """One dashboard on the demo store for a test module (`server`, once imported there)."""
+    with streamlit_server(demo_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", name="browser")
+def module_browser() -> Iterator[object]:
+    """One Chromium for a test module (`browser`, once imported there)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

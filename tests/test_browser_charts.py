@@ -5,32 +5,11 @@ download's name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_server
+from browser_support import ARTIFACTS, IDLE, module_browser, module_server  # noqa: F401 (fixtures)
 
 CHARTS = "[data-testid='xhht-chart']"
 DRAWN_COUNT = f"() => [...document.querySelectorAll(\"{CHARTS}\")].filter(c => c.querySelector('svg.main-svg')).length"
-
-
-@pytest.fixture(scope="module")
-def server(demo_db: Path) -> Iterator[str]:
-    with streamlit_server(demo_db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.mark.browser

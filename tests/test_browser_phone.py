@@ -7,11 +7,10 @@ from what Chromium laid out (getBoundingClientRect), not from the figures' setti
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_server
+from browser_support import ARTIFACTS, IDLE, module_browser, module_server  # noqa: F401 (fixtures)
 
 from metrics.locality_progress import children_progress, progress_for
 from metrics.progress import LAGGING
@@ -48,24 +47,6 @@ DRAWN = """() => {
     if (todo.length) todo[0].scrollIntoView({block: "center"});
     return todo.length === 0;
 }"""
-
-
-@pytest.fixture(scope="module")
-def server(demo_db: Path) -> Iterator[str]:
-    with streamlit_server(demo_db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _open(browser, url: str, width: int):  # noqa: ANN001, ANN202
