@@ -46,7 +46,7 @@ def _count_lines(entries: pl.DataFrame, loc: str, items: list[IndicatorProgress]
     one ("Danh sách: 23 đơn vị được công nhận (23 Tốt) — khớp số báo cáo (23).")."""
     reported = {p.indicator: p.recognized for p in items}
     return [
-        f"**{ind_label(title)}** — {count.sentence(registry().by_id(title).count_unit_vi)}"
+        f"**{ind_label(title)}** — {count.sentence(registry().by_id(title).count_unit(lang()), lang())}"
         for title, count in counts_of_place(entries, loc, reported)
     ]
 

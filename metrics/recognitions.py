@@ -12,6 +12,7 @@ import polars as pl
 from metrics.circulars import NOT_PASSED, RESULT_LABEL
 from metrics.indicators import registry
 from metrics.text import fold
+from metrics.texts import text
 
 # The kinds of unit a list names; a list may say the kind itself (column "Loại đơn vị").
 KIND_AGENCY = "Cơ quan, đơn vị"
@@ -106,26 +107,31 @@ class RegisterCount:
     def agrees(self) -> bool | None:
         return None if self.reported is None else self.reported == self.recognized
 
-    def sentence(self, unit: str) -> str:
-        """ "Danh sách: 23 đơn vị được công nhận (23 Tốt) — khớp số báo cáo (23)."."""
+    def sentence(self, unit: str, lang: str = "vi") -> str:
+        """ "Danh sách: 23 đơn vị được công nhận (23 Tốt) — khớp số báo cáo (23)." (in `lang`;
+        results keep the circulars' own words, "Tốt", "Mức độ 1")."""
         results = ", ".join(
             f"{n} {RESULT_LABEL[r]}" for r, n in self.by_result.items() if r != NOT_PASSED
         )
         failed = self.by_result.get(NOT_PASSED, 0)
-        text = f"Danh sách: {self.recognized} {unit} được công nhận"
+        said = text("register_count_head", lang, n=self.recognized, unit=unit)
         if results:
-            text += f" ({results})"
+            said += f" ({results})"
         if failed:
-            text += f", {failed} không đạt"
+            said += text("register_count_failed", lang, n=failed)
         if self.reported is None:
-            return text + "; chưa có số báo cáo để đối chiếu."
+            return said + text("register_count_no_report", lang)
         if self.agrees:
-            return text + f" — khớp số báo cáo ({self.reported})."
+            return said + text("register_count_agrees", lang, n=self.reported)
         diff = self.recognized - self.reported
-        more = "nhiều hơn" if diff > 0 else "ít hơn"
-        return (
-            text + f" — số báo cáo là {self.reported}: danh sách {more} {abs(diff)} {unit}. "
-            "Số báo cáo vẫn được dùng để tính tỷ lệ; đối chiếu lại danh sách và báo cáo."
+        more = text("register_count_more" if diff > 0 else "register_count_fewer", lang)
+        return said + text(
+            "register_count_differs",
+            lang,
+            reported=self.reported,
+            more=more,
+            diff=abs(diff),
+            unit=unit,
         )
 
 

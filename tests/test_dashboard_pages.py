@@ -306,6 +306,10 @@ def test_profile_lists_who_was_recognised_and_checks_the_count() -> None:
         "— khớp số báo cáo (23)." in body
     )
     assert "23/23 đơn vị trong danh sách" in body
+    english = texts(open_page("views/profile.py", loc="OH618", year="2023", lang="en"))
+    assert "— List: 23 units recognised (23 Tốt) — matches the reported figure (23)." in english
+    assert "Danh sách: 23" not in english
+    assert "; 1 indicator(s)_" in english and "chỉ tiêu_" not in english  # the sources
     names = next(
         _grid(at, i) for i in range(len(at.dataframe)) if "Tên đơn vị" in _grid(at, i).columns
     )

@@ -132,6 +132,19 @@ def test_the_register_agrees_with_the_reported_count(demo_con) -> None:
         "Danh sách: 23 đơn vị được công nhận (23 Tốt) — số báo cáo là 25: danh sách ít hơn 2 "
         "đơn vị. Số báo cáo vẫn được dùng để tính tỷ lệ; đối chiếu lại danh sách và báo cáo."
     )
+    # In English, the results keep the circulars' own words.
+    assert count.sentence("units", "en") == (
+        "List: 23 units recognised (23 Tốt) — matches the reported figure (23)."
+    )
+    assert differs.sentence("units", "en") == (
+        "List: 23 units recognised (23 Tốt) — the report says 25: the list has 2 units fewer. "
+        "Rates still use the reported figure; check the list against the report."
+    )
+    assert (
+        register_count(entries, reported=None)
+        .sentence("units", "en")
+        .endswith("; no reported figure to compare it with.")
+    )
 
 
 def test_a_list_under_its_decision_replaces_that_decision_s_list_and_rolls_back(

@@ -399,7 +399,8 @@ by_doc = (
 )
 for r in by_doc.iter_rows(named=True):
     yrs = ", ".join(str(y) for y in r["Năm"])
-    st.markdown(f"- {markdown_literal(r['Nguồn'])} — _{yrs}; {len(r['Chỉ tiêu'])} chỉ tiêu_")
+    n_ind = t("sources_indicators", n=len(r["Chỉ tiêu"]))
+    st.markdown(f"- {markdown_literal(r['Nguồn'])} — _{yrs}; {n_ind}_")
 
 preds = data.predecessors(key, loc)
 if preds.height:
