@@ -322,3 +322,17 @@ def test_a_long_ranking_shows_its_ends_the_highlight_and_how_many_it_leaves_out(
     assert "⋯ 134 others ⋯" in [str(y).replace("\u200b", "") for y in en.y]
     assert len(ranked_bar(_many(164), indicator="gia_dinh").data[0].y) == 164
     assert len(ranked_bar(_many(40), indicator="gia_dinh", ends=15).data[0].y) == 40
+
+
+def test_a_target_label_stays_off_the_line_that_passes_its_year() -> None:
+    # Below 2025's target and projected below 2026's: both labels above their stars, reading
+    # away from each other; before, 2026's sat below-right, on the dashed projection.
+    fig = progress_chart(SERIES, _item(), {2025: 70.0, 2026: 75.0, 2030: 85.0}, synthetic=False)
+    targets = next(t for t in fig.data if t.name == "Mục tiêu")
+    projection = next(t for t in fig.data if t.name == "Dự báo theo xu hướng")
+    assert dict(zip(projection.x, projection.y, strict=True))[2026] < 75.0
+    assert list(targets.textposition) == ["top left", "top right", "top left"]
+    # Ahead of a low 2026 target: its label goes below, under the line above it.
+    fig = progress_chart(SERIES, _item(), {2025: 70.0, 2026: 40.0}, synthetic=False)
+    targets = next(t for t in fig.data if t.name == "Mục tiêu")
+    assert list(targets.textposition) == ["top left", "bottom left"]

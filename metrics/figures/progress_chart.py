@@ -94,6 +94,7 @@ def progress_chart(
                 )
             )
     # Projection from the last actual point to each later target year.
+    proj_pts: list[tuple[int, float]] = []
     if pts:
         last_year, last_val = pts[-1]
         proj_years = sorted(y for y in tmap if y > last_year)
@@ -116,6 +117,9 @@ def progress_chart(
                     + "</extra>",
                 )
             )
+    # The line a target's label must keep off: the actual figure of that year, else the
+    # projection's.
+    line_at = {**dict(proj_pts), **dict(pts)}
     if tmap:
         ty = sorted(tmap)
         fig.add_trace(
@@ -131,7 +135,7 @@ def progress_chart(
                     "line": {"width": 1, "color": "white"},
                 },
                 text=[text("fig_target_of", lang, year=y, pct=fmt_pct(tmap[y])) for y in ty],
-                textposition=_label_positions(ty),
+                textposition=_label_positions(ty, tmap, line_at),
                 textfont={"color": TARGET, "size": 11},
                 cliponaxis=False,
                 hovertemplate="%{text}<extra></extra>",
@@ -161,22 +165,31 @@ def progress_chart(
     return finish(fig)
 
 
-def _label_positions(years: list[int]) -> list[str]:
-    """Where each target's label sits: above its star, unless targets a year or two apart
-    (2025 and 2026) would print their labels over each other; those alternate above-left and
-    below-right of their stars. The last one reads leftwards."""
-    positions = ["top center"] * len(years)
+def _label_positions(
+    years: list[int], targets: Mapping[int, float], lines: Mapping[int, float]
+) -> list[str]:
+    """Where each target's label sits. Above its star, or below it where the line drawn at that
+    year (the actual figure, else the projection, `lines`) passes above the star, so the label
+    never lies on the line. Targets a year or two apart (2025 and 2026) read away from each
+    other, the earlier leftwards, the later rightwards; the last one reads leftwards (at the
+    axis' right end, on a phone "Mục tiêu 2030: 80%" ran off the chart), and two close labels
+    that would then read the same way on the same side are put on opposite sides."""
+    vertical = [
+        "bottom" if lines.get(y) is not None and lines[y] > targets[y] else "top" for y in years
+    ]
+    horizontal = ["center"] * len(years)
     for i in range(1, len(years)):
         if years[i] - years[i - 1] <= 2:
-            if positions[i - 1] == "top center":
-                positions[i - 1] = "top left"
-            positions[i] = "bottom right" if positions[i - 1] == "top left" else "top left"
-    # The last target stands at the right end of the axis: its label reads leftwards, or on a
-    # phone "Mục tiêu 2030: 80%" runs off the chart.
-    if positions:
-        above = positions[-1].startswith("top")
-        positions[-1] = "top left" if above else "bottom left"
-    return positions
+            if horizontal[i - 1] == "center":
+                horizontal[i - 1] = "left"
+            horizontal[i] = "right"
+    if horizontal:
+        horizontal[-1] = "left"
+    for i in range(1, len(years)):
+        close = years[i] - years[i - 1] <= 2
+        if close and horizontal[i] == horizontal[i - 1] and vertical[i] == vertical[i - 1]:
+            vertical[i] = "bottom" if vertical[i] == "top" else "top"
+    return [f"{v} {h}" for v, h in zip(vertical, horizontal, strict=True)]
 
 
 def _short(s: str, n: int) -> str:
