@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import io
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -318,6 +319,22 @@ ExportError = images.ExportError
 
 def export_available() -> bool:
     return images.ExportServer.find_browser() is not None
+
+
+def warm_export() -> None:
+    """Start the process's chart export server in the background, if it is not running: opened
+    on Xuất báo cáo, so the first deck does not wait the 4–6 s a Chromium start takes while the
+    user picks the area and the year. A failure here says nothing; the export itself will."""
+    server = images.export_server()
+    if server.running or not export_available():
+        return
+
+    def start() -> None:
+        # The export reports its own errors when it runs.
+        with contextlib.suppress(Exception):
+            server.start()
+
+    threading.Thread(target=start, name="xhht-export-warmup", daemon=True).start()
 
 
 def export_unavailable_reason() -> str:

@@ -6,9 +6,11 @@ import io
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -537,3 +539,18 @@ def test_a_communes_former_units_are_a_table_of_words_and_a_provinces_a_grid() -
     assert not any("Đơn vị cũ" in d.value.columns for d in commune.dataframe)
     province = open_page("views/profile.py", loc="P51", year="2025")
     assert any("Đơn vị cũ" in d.value.columns for d in province.dataframe)
+
+
+@pytest.mark.chromium
+def test_opening_the_export_page_starts_chromium_for_the_first_deck() -> None:
+    from metrics.outputs import images
+
+    server = images.export_server()
+    server.close()
+    assert not server.running
+    open_page("views/export.py", loc="P51", year="2025")
+    deadline = time.monotonic() + 90  # a cold start on a busy two-core machine
+    while not server.running and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert server.running  # the first export finds it started
+    assert server.image_bytes(go.Figure(go.Bar(x=[1], y=[2])), "png")[:4] == b"\x89PNG"

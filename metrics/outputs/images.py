@@ -138,6 +138,10 @@ class ExportServer:
                 return cand
         return shutil.which("chromium") or shutil.which("google-chrome")
 
+    @property
+    def running(self) -> bool:
+        return self._kaleido is not None
+
     def start(self) -> None:
         """Start the browser unless it runs; ExportError (saying what to install) without one."""
         with self._lock:
