@@ -27,6 +27,11 @@ CHROMIUM_ARGS = [
 ]
 # A Streamlit page that has finished its run.
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# Each chart's element (dashboard/chart_view.py keys them "chart-…"): there as soon as the page
+# has it, before the chart's own code has made its drawing area (`[data-testid='xhht-chart']`,
+# which holds plotly's svg.main-svg once drawn). Counting drawing areas instead saw no chart at
+# all when a run ended before that code had come, and called the page drawn.
+CHART = ".stElementContainer[class*='st-key-chart-']"
 START_WAIT_S = 90  # a cold start on a busy two-core machine takes 5–20 s
 
 

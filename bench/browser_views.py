@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE, app_servers
+from bench.app_server import CHART, CHROMIUM, CHROMIUM_ARGS, IDLE, app_servers
 
 FIRST_VIEW_MARGIN_MS = 600  # a page's first view: at most this much after a bare page's
 CHANGE_BUDGET_MS = 600  # a change of province on an open page
@@ -45,7 +45,7 @@ def _views(province_id: str) -> dict[str, str]:
 # Charts and tables are loaded on demand: until their code has arrived, Streamlit shows a
 # skeleton in their place, and the script has long finished. Checking only the script state
 # and the charts present (as this bench first did) stopped the clock before any chart existed.
-_CHARTS = "[...document.querySelectorAll('[data-testid=\"xhht-chart\"]')]"
+_CHARTS = f'[...document.querySelectorAll("{CHART}")]'
 _ON_SCREEN = (
     "(c => { const r = c.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })"
 )

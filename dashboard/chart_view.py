@@ -28,6 +28,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 URL_PATH = "/xhht-static"  # where dashboard/server.py serves STATIC
 PLOTLY_JS = "plotly-xhht-4.1.1.min.js"  # tools/plotly/build.sh; plotly's MIT licence beside it
 TRACES = ("scatter", "bar", "heatmap")  # the trace types that build draws
+DEFAULT_HEIGHT = 450  # plotly's own, for a figure that sets none (as static/chart_view.js)
 # Relative to the page, as Streamlit's own files are, so a dashboard behind a path prefix works.
 PLOTLY_SRC = f".{URL_PATH}/{PLOTLY_JS}"
 
@@ -70,6 +71,8 @@ def show(
     selects = on_select == "rerun"
     result = _draw(
         key=component_key,
+        # The page keeps the chart's room from the start, before its code has come.
+        height=int(fig.layout.height or DEFAULT_HEIGHT),
         data={
             "figure": fig.to_json(),
             "config": config,

@@ -124,7 +124,7 @@ class RegisterCount:
         if self.agrees:
             return said + text("register_count_agrees", lang, n=self.reported)
         diff = self.recognized - self.reported
-        more = text("register_count_more" if diff > 0 else "register_count_fewer", lang)
+        more = text("register_count_more", lang) if diff > 0 else text("register_count_fewer", lang)
         return said + text(
             "register_count_differs",
             lang,

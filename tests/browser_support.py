@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bench.app_server import CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, app_servers
+from bench.app_server import CHART, CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, app_servers
 
 ARTIFACTS = ROOT / "test-artifacts"
 __all__ = [
     "ARTIFACTS",
+    "CHART",
     "CHROMIUM",
     "CHROMIUM_ARGS",
     "IDLE",

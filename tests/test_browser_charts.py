@@ -6,10 +6,9 @@ download's name."""
 from __future__ import annotations
 
 import pytest
-from browser_support import ARTIFACTS, IDLE, module_browser, module_server  # noqa: F401 (fixtures)
+from browser_support import ARTIFACTS, CHART, IDLE, module_browser, module_server  # noqa: F401 (fixtures)
 
-CHARTS = "[data-testid='xhht-chart']"
-DRAWN_COUNT = f"() => [...document.querySelectorAll(\"{CHARTS}\")].filter(c => c.querySelector('svg.main-svg')).length"
+DRAWN_COUNT = f"() => [...document.querySelectorAll(\"{CHART}\")].filter(c => c.querySelector('svg.main-svg')).length"
 
 
 @pytest.mark.browser
@@ -24,7 +23,7 @@ def test_charts_below_the_screen_are_drawn_when_scrolled_to_with_the_dashboards_
     try:
         page.goto(f"{server}/?loc=P51&year=2025&ind=gia_dinh")
         page.wait_for_selector(IDLE, timeout=60_000)
-        charts = page.locator(CHARTS)
+        charts = page.locator(CHART)  # the elements, there before the charts' code has run
         assert charts.count() == 3  # progress, statuses, map
         # The indicator cards fill the first screen: no chart is drawn yet, each keeps its room.
         page.wait_for_timeout(1500)
@@ -61,7 +60,7 @@ def test_a_bar_click_highlights_the_commune_and_picks_it_for_its_profile(
     try:
         page.goto(f"{server}/compare?loc=P51&year=2025&ind=gia_dinh")
         page.wait_for_selector(IDLE, timeout=60_000)
-        chart = page.locator(f".st-key-chart-compare-rank_chart {CHARTS}")
+        chart = page.locator(".st-key-chart-compare-rank_chart")
         chart.scroll_into_view_if_needed()
         bars = chart.locator("g.trace.bars g.point path")
         bars.first.wait_for(timeout=60_000)
@@ -102,7 +101,7 @@ def test_the_toolbars_camera_saves_under_the_downloads_name(
     try:
         page.goto(f"{server}/?loc=P51&year=2025&ind=gia_dinh")
         page.wait_for_selector(IDLE, timeout=60_000)
-        chart = page.locator(CHARTS).first
+        chart = page.locator(CHART).first
         chart.scroll_into_view_if_needed()
         chart.locator("svg.main-svg").first.wait_for(timeout=30_000)
         chart.hover()

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, IDLE, module_browser, module_server  # noqa: F401 (fixtures)
+from browser_support import ARTIFACTS, CHART, IDLE, module_browser, module_server  # noqa: F401 (fixtures)
 
 from metrics.locality_progress import children_progress, progress_for
 from metrics.progress import LAGGING
@@ -19,7 +19,7 @@ from metrics.store import connect
 WIDTHS = (390, 1440)
 
 # Each chart's parts as boxes [left, top, right, bottom] in page pixels (null when absent).
-CHART_BOXES = """() => [...document.querySelectorAll('[data-testid="xhht-chart"]')].map(c => {
+CHART_BOXES = """() => [...document.querySelectorAll("%CHART%")].map(c => {
     const box = e => { if (!e) return null; const b = e.getBoundingClientRect();
                        return [b.left, b.top, b.right, b.bottom]; };
     const note = [...c.querySelectorAll('.annotation-text')]
@@ -36,17 +36,18 @@ CHART_BOXES = """() => [...document.querySelectorAll('[data-testid="xhht-chart"]
         xticks: [...c.querySelectorAll('.xtick text')].map(t => [t.textContent, box(t)]),
         labels: [...c.querySelectorAll('.textpoint text')].map(t => t.textContent),
     };
-})"""
+})""".replace("%CHART%", CHART)
 # Drawn: no skeleton left (an element's code arrives after the script ends) and every chart's
 # SVG. A chart is drawn when it comes near the screen (dashboard/chart_view.py), so this scrolls
-# to the first one not drawn yet each time it is polled.
+# to the first one not drawn yet each time it is polled. Charts are found by their element
+# (bench.app_server.CHART), there before the chart's own code has made its drawing area.
 DRAWN = """() => {
     if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-    const todo = [...document.querySelectorAll('[data-testid="xhht-chart"]')]
+    const todo = [...document.querySelectorAll("%CHART%")]
         .filter(c => !c.querySelector('svg.main-svg'));
     if (todo.length) todo[0].scrollIntoView({block: "center"});
     return todo.length === 0;
-}"""
+}""".replace("%CHART%", CHART)
 
 
 def _open(browser, url: str, width: int):  # noqa: ANN001, ANN202

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_server
+from browser_support import ARTIFACTS, CHART, CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_server
 
 from bench.app_server import free_port
 from metrics.auth import Account, AccountsFile, hash_password, save_accounts
@@ -82,7 +82,7 @@ def test_nothing_is_shown_before_sign_in_then_the_sign_in_lasts(
                 page.goto(f"{url}/{path}?loc=P51&year=2025")
                 _settle(page)
                 assert page.get_by_role("heading", name=GATE).count() == 1, path
-                assert page.get_by_test_id("xhht-chart").count() == 0, path
+                assert page.locator(CHART).count() == 0, path
                 assert page.get_by_test_id("stDownloadButton").count() == 0, path
                 assert page.get_by_test_id("stDataFrame").count() == 0, path
                 assert "Quảng Ngãi" not in page.get_by_test_id("stMain").inner_text(), path
