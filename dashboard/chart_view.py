@@ -17,7 +17,6 @@ the page itself, not in a frame."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,13 +38,6 @@ _draw = st.components.v2.component(
     # in the document's head.
     isolate_styles=False,
 )
-
-
-def plotly_js_version(text: str) -> str | None:
-    """The version in a plotly.js build's header comment ("plotly.js (cartesian - minified)
-    v4.1.1", or tools/plotly/build.sh's "plotly.js (xhht: scatter, bar, heatmap - minified) v4.1.1"), or None."""
-    found = re.search(r"plotly\.js[^\n]*?\bv(\d+\.\d+\.\d+)", text[:400])
-    return found.group(1) if found else None
 
 
 def show(

@@ -10,6 +10,7 @@ import xlsxwriter
 
 from metrics.circulars import CIRCULARS, REGISTER_TITLES, RESULT_LABEL
 from metrics.indicators import registry
+from metrics.inputs import template_style as style
 from metrics.recognitions import KINDS
 
 LIST_SHEET = "Danh sách"
@@ -101,19 +102,10 @@ NOTES = [
 
 def build_list_template(wb: xlsxwriter.Workbook) -> None:
     """The list's sheets in `wb` (made by metrics.inputs.templates.build_template)."""
-    head = wb.add_format(
-        {
-            "bold": True,
-            "bg_color": "#DCE6F1",
-            "border": 1,
-            "align": "center",
-            "valign": "vcenter",
-            "text_wrap": True,
-        }
-    )
-    title = wb.add_format({"bold": True, "font_size": 13})
-    text = wb.add_format({"text_wrap": True, "valign": "top"})
-    cell = wb.add_format({"border": 1})
+    head = wb.add_format(style.HEAD)
+    title = wb.add_format(style.TITLE)
+    text = wb.add_format(style.TEXT)
+    cell = wb.add_format(style.CELL)
     day = wb.add_format({"border": 1, "num_format": "dd/mm/yyyy"})
     data = wb.add_worksheet(LIST_SHEET)
     guide = wb.add_worksheet(GUIDE_SHEET)

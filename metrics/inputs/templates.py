@@ -12,6 +12,7 @@ from typing import Literal
 import xlsxwriter
 
 from metrics.indicators import registry
+from metrics.inputs import template_style as style
 from metrics.inputs.list_template import build_list_template
 
 TemplateKind = Literal["wide", "long", "targets", "list"]
@@ -65,20 +66,11 @@ def build_template(kind: TemplateKind) -> bytes:
         build_list_template(wb)
         wb.close()
         return buffer.getvalue()
-    head = wb.add_format(
-        {
-            "bold": True,
-            "bg_color": "#DCE6F1",
-            "border": 1,
-            "align": "center",
-            "valign": "vcenter",
-            "text_wrap": True,
-        }
-    )
-    title = wb.add_format({"bold": True, "font_size": 13})
-    text = wb.add_format({"text_wrap": True, "valign": "top"})
+    head = wb.add_format(style.HEAD)
+    title = wb.add_format(style.TITLE)
+    text = wb.add_format(style.TEXT)
     count = wb.add_format({"num_format": "#,##0", "border": 1})
-    cell = wb.add_format({"border": 1})
+    cell = wb.add_format(style.CELL)
     data = wb.add_worksheet("Số liệu" if kind != "targets" else "Mục tiêu")
     guide = wb.add_worksheet("Hướng dẫn")
     reg = registry()

@@ -112,17 +112,7 @@ def build_workbook(
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
     title = wb.add_format({"bold": True, "font_size": 14, "font_name": "Times New Roman"})
     note = wb.add_format({"italic": True, "font_name": "Times New Roman", "font_color": "#B00020"})
-    head = wb.add_format(
-        {
-            "bold": True,
-            "border": 1,
-            "bg_color": "#DCE6F1",
-            "align": "center",
-            "valign": "vcenter",
-            "text_wrap": True,
-            "font_name": "Times New Roman",
-        }
-    )
+    head = wb.add_format(HEAD)
     text = wb.add_format({"border": 1, "font_name": "Times New Roman"})
     count = wb.add_format({"border": 1, "num_format": "#,##0", "font_name": "Times New Roman"})
     pct = wb.add_format({"border": 1, "num_format": "0.0", "font_name": "Times New Roman"})
@@ -195,6 +185,16 @@ def build_workbook(
 
 FONT = {"font_name": "Times New Roman"}
 NOTE = {"italic": True, **FONT}
+# A table's header row, on every sheet.
+HEAD = {
+    "bold": True,
+    "border": 1,
+    "bg_color": "#DCE6F1",
+    "align": "center",
+    "valign": "vcenter",
+    "text_wrap": True,
+    **FONT,
+}
 
 
 def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]) -> None:
@@ -205,17 +205,7 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
     )
     demo = wb.add_format({"italic": True, "font_color": "#B00020", **FONT})
     note = wb.add_format({"text_wrap": True, "valign": "top", **NOTE})
-    head = wb.add_format(
-        {
-            "bold": True,
-            "border": 1,
-            "bg_color": "#DCE6F1",
-            "align": "center",
-            "valign": "vcenter",
-            "text_wrap": True,
-            **FONT,
-        }
-    )
+    head = wb.add_format(HEAD)
     text = wb.add_format({"border": 1, "valign": "top", "text_wrap": True, **FONT})
     number = wb.add_format({"border": 1, "valign": "top", **FONT})
     day = wb.add_format({"border": 1, "valign": "top", "num_format": "dd/mm/yyyy", **FONT})
