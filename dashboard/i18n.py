@@ -22,12 +22,13 @@ def t(key: str, **kwargs: object) -> str:
     return text(key, lang(), **kwargs)
 
 
-def status_badge(status: str) -> str:
-    """Symbol + words + colour (HTML span); colour is never the only carrier."""
+def status_badge(status: str, target_year: int | None = None) -> str:
+    """Symbol + words + colour (HTML span); colour is never the only carrier. A missed target
+    names its year (Status.label_for)."""
     style = STATUS_STYLE[Status(status)]
     return (
-        f"<span style='color:{style.colour};font-weight:600'>{style.symbol} "
-        f"{Status(status).label(lang())}</span>"
+        f"<span style='color:{style.colour};font-weight:600'>"
+        f"{Status(status).label_for(target_year, lang(), symbol=True)}</span>"
     )
 
 

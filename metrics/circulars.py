@@ -122,20 +122,25 @@ def circular_for(title: str, year: int) -> Circular | None:
 
 
 def valid_until(circular: Circular, year: int, result: str, decided: date | None) -> date | None:
-    """The last day a recognition stands: a failed assessment recognises nothing (None); a
-    yearly title stands to the end of its year; under Thông tư 24/25 it stands 3 years from
-    the decision's date, or (no date given) to the end of the third year, counting its own."""
-    if result == NOT_PASSED:
+    """The last day a recognition stands, for the recognitions that stand for a term: under
+    Thông tư 24/25, 3 years from the decision's date, or (no date given) 3 years counted from
+    the end of the results' year. A yearly result (Thông tư 22/2020, 44/2014, the programme's
+    titles) is the result of its year and has no expiry (None); a failed assessment recognises
+    nothing (None)."""
+    if result == NOT_PASSED or circular.valid_years == 1:
         return None
-    if circular.valid_years == 1:
-        return date(year, 12, 31)
-    if decided is None:
-        return date(year + circular.valid_years - 1, 12, 31)
+    start = decided if decided is not None else date(year + 1, 1, 1)
     try:
-        end = decided.replace(year=decided.year + circular.valid_years)
+        end = start.replace(year=start.year + circular.valid_years)
     except ValueError:  # 29 February: the anniversary is 1 March
-        end = date(decided.year + circular.valid_years, 3, 1)
+        end = date(start.year + circular.valid_years, 3, 1)
     return end - timedelta(days=1)
+
+
+def is_yearly(title: str, year: int) -> bool:
+    """Whether a title's result of `year` is a yearly result (no term to lapse)."""
+    circular = circular_for(title, year)
+    return circular is None or circular.valid_years == 1
 
 
 # A decision for a year's results is signed in that year or early the next (seed reports:

@@ -82,6 +82,18 @@ class Indicator(Strict):
     # (and former district) bodies only.
     level_scope: Literal["commune", "province"]
     national_target: list[NationalTarget]
+    # How the programme's decisions and the plans restating them word a target of this
+    # indicator, its base included ("{pct} người lớn trong gia đình học tập, …"): documents
+    # quote a target in these words, not in the dashboard's own label. None: no national target.
+    target_words_vi: str | None = Field(default=None, pattern=r"\{pct\}")
+
+    def target_phrase(self, pct: str) -> str:
+        """A target as the plans word it: "85% gia đình được công nhận đạt danh hiệu “Gia đình
+        học tập”"; without registered words, the rate's own words after the percentage."""
+        if self.target_words_vi:
+            return self.target_words_vi.format(pct=pct)
+        counted = self.numerator_vi.removeprefix("Số ")
+        return f"{pct} {counted[0].lower()}{counted[1:]}"
 
     # The registry holds each indicator's words in both languages; these pick one.
     def label(self, lang: str = "vi", short: bool = False) -> str:

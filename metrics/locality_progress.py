@@ -226,6 +226,8 @@ def progress_table(
     f = f.join(later_met, on=KEYS, how="left", maintain_order="left")
     labels_of = {i.id: i.label_vi for i in registry().indicator}
     status_labels = {s.value: s.label() for s in pm.Status}
+    # A missed target names its year (Status.label_for), the same words as the scalar path.
+    before, _, after = pm.Status.TARGET_MISSED.label_for(0).partition("0")
     return f.with_columns(
         # Without a figure for the year: the latest number of communes in the area.
         pl.when(pl.col("has_data"))
@@ -239,7 +241,10 @@ def progress_table(
         pl.col("total_from_register").fill_null(False),
         pl.lit(year).alias("year"),
         pl.col("indicator").replace_strict(labels_of).alias("indicator_label"),
-        pl.col("status").replace_strict(status_labels).alias("status_label"),
+        pl.when(pl.col("status") == pm.Status.TARGET_MISSED.value)
+        .then(pl.concat_str(pl.lit(before), pl.col("target_year").cast(pl.String), pl.lit(after)))
+        .otherwise(pl.col("status").replace_strict(status_labels))
+        .alias("status_label"),
     )
 
 

@@ -44,6 +44,9 @@ class Status(StrEnum):
     TOO_SLOW = "too_slow"
     LIMITED = "limited"
     FALLING = "falling"
+    # The target's own year (or later) has come and the figure is below it: a verdict, not a
+    # pace ("Chưa đạt mục tiêu năm 2025"), never "on track" however close the trend was.
+    TARGET_MISSED = "target_missed"
     # Three different reasons for no verdict, said apart (a reader acts differently on each):
     NOT_ASSESSABLE = "not_assessable"  # a figure and a target, but no trend to judge yet
     NO_TARGET = "no_target"  # no target applies to this indicator here
@@ -59,6 +62,14 @@ class Status(StrEnum):
         "▲ Đúng tiến độ", for places where the status has no colour."""
         words = text(f"status_{self.value}", lang)
         return f"{STATUS_STYLE[self].symbol} {words}" if symbol else words
+
+    def label_for(self, target_year: int | None, lang: str = "vi", symbol: bool = False) -> str:
+        """The status as one figure's verdict: a missed target names its year ("Chưa đạt mục
+        tiêu năm 2025"); every other status reads as `label`."""
+        if self is Status.TARGET_MISSED and target_year is not None:
+            words = text("status_target_missed_year", lang, year=target_year)
+            return f"{STATUS_STYLE[self].symbol} {words}" if symbol else words
+        return self.label(lang, symbol)
 
 
 @dataclass(frozen=True)
@@ -76,15 +87,21 @@ STATUS_STYLE: dict[Status, StatusStyle] = {
     Status.TOO_SLOW: StatusStyle("►", "#E69F00", 2),
     Status.LIMITED: StatusStyle("■", "#CC79A7", 3),
     Status.FALLING: StatusStyle("▼", "#D55E00", 4),
-    Status.NOT_ASSESSABLE: StatusStyle("○", "#999999", 5),
-    Status.NO_TARGET: StatusStyle("–", "#BBBBBB", 6),
-    Status.NOT_REPORTED: StatusStyle("∅", "#666666", 7),
+    Status.TARGET_MISSED: StatusStyle("✖", "#8C1C13", 5),
+    Status.NOT_ASSESSABLE: StatusStyle("○", "#999999", 6),
+    Status.NO_TARGET: StatusStyle("–", "#BBBBBB", 7),
+    Status.NOT_REPORTED: StatusStyle("∅", "#666666", 8),
 }
 
 
 # Behind the pace their target needs, stalled or going back: the units a leader calls first
 # (Tổng quan's map names them).
-LAGGING: tuple[Status, ...] = (Status.TOO_SLOW, Status.LIMITED, Status.FALLING)
+LAGGING: tuple[Status, ...] = (
+    Status.TOO_SLOW,
+    Status.LIMITED,
+    Status.FALLING,
+    Status.TARGET_MISSED,
+)
 
 
 # --- the formulas, as expressions (the definition) ----------------------------------------------
@@ -216,6 +233,7 @@ def with_status(frame: pl.DataFrame, year: int) -> pl.DataFrame:
         & pl.lit(year >= BASELINE_FIRST_YEAR)
     )
     met = assessable & (rate >= target)
+    missed = assessable & ~met & (ty <= year)
     f = frame.with_columns(
         # CAGR is undefined from (or to) zero: compare percentage points per year instead.
         pl.when(cagr_ok)
@@ -229,6 +247,7 @@ def with_status(frame: pl.DataFrame, year: int) -> pl.DataFrame:
         cagr_ok.alias("_cagr"),
         assessable.alias("_assessable"),
         met.alias("_met"),
+        missed.alias("_missed"),
         (assessable & ~met & (pl.col("_n_points") >= 2) & (by != year) & (ty > by)).alias(
             "_enough"
         ),
@@ -253,6 +272,8 @@ def with_status(frame: pl.DataFrame, year: int) -> pl.DataFrame:
         pl.when(pl.col("_assessable")).then(bv).alias("base_pct"),
         pl.when(met)
         .then(pl.lit(Status.TARGET_MET.value))
+        .when(pl.col("_missed"))
+        .then(pl.lit(Status.TARGET_MISSED.value))
         .when(rate.is_null())
         .then(pl.lit(Status.NOT_REPORTED.value))
         .when(target.is_null() | ty.is_null())

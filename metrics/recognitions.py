@@ -9,7 +9,7 @@ from datetime import date
 
 import polars as pl
 
-from metrics.circulars import NOT_PASSED, RESULT_LABEL
+from metrics.circulars import NOT_PASSED, RESULT_LABEL, is_yearly
 from metrics.indicators import registry
 from metrics.text import fold
 from metrics.texts import text
@@ -179,7 +179,9 @@ def public_entries(frame: pl.DataFrame) -> list[dict]:
                 "decision_number": r["decision_number"] or None,
                 "decision_date": r["decision_date"].isoformat() if r["decision_date"] else None,
                 "issuer": r["issuer"],
-                "valid_until": r["valid_until"].isoformat() if r["valid_until"] else None,
+                "valid_until": r["valid_until"].isoformat()
+                if r["valid_until"] and not is_yearly(r["title"], r["year"])
+                else None,
                 "circular": r["circular"],
                 "criteria_failed": _numbers(r["criteria_failed"]),
                 "criteria_met": _numbers(r["criteria_met"]),
@@ -236,21 +238,22 @@ def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
                 "title_label": reg.by_id(r["title"]).label(lang, short=True),
                 "result_label": RESULT_LABEL.get(r["result"], r["result"]),
                 "decision": decision or None,
-                "valid_until_text": _valid_text(r),
+                "valid_until_text": _valid_text(r, lang),
                 "criteria_failed_text": ", ".join(map(str, failed)) or None,
             }
         )
     return pl.DataFrame(rows, schema=dict.fromkeys(SHOWN_ENTRY_FIELDS, pl.String))
 
 
-def _valid_text(entry: dict) -> str | None:
-    """ "19/12/2027" under Thông tư 24/25; a yearly title stands for its year: "năm 2023"."""
-    until = entry["valid_until"]
-    if until is None:
+def _valid_text(entry: dict, lang: str = "vi") -> str | None:
+    """ "19/12/2027" under Thông tư 24/25; a yearly result is the result of its year and does
+    not lapse: "kết quả năm 2023" (whatever an older store recorded as its end)."""
+    if entry["result"] == NOT_PASSED:
         return None
-    if until.year == entry["year"] and (until.month, until.day) == (12, 31):
-        return f"năm {entry['year']}"
-    return f"{until:%d/%m/%Y}"
+    if is_yearly(entry["title"], entry["year"]):
+        return text("recognition_yearly_result", lang, year=entry["year"])
+    until = entry["valid_until"]
+    return f"{until:%d/%m/%Y}" if until else None
 
 
 SHOWN_ENTRY_FIELDS = (

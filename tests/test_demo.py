@@ -337,7 +337,7 @@ def test_national_targets_under_vn(demo_con) -> None:
     assert len(national) == 18
     as_dict = {(ind, y): (p, c, s) for ind, y, p, c, s in national}
     assert as_dict[("gia_dinh", 2025)] == (70.0, True, False)
-    assert as_dict[("gia_dinh", 2030)] == (80.0, False, False)
+    assert as_dict[("gia_dinh", 2030)] == (85.0, False, False)
     assert as_dict[("can_bo_khuyen_hoc", 2030)] == (60.0, False, False)
     assert as_dict[("ky_nang_so", 2030)] == (90.0, True, False)  # stated in QĐ 677 itself
     assert {ind for ind, _ in as_dict} == set(COMMUNE_INDICATORS) - {"cong_dong_xa"}

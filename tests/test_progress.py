@@ -171,7 +171,7 @@ def test_status_labels_vietnamese_and_english():
     assert Status("too_slow").label("en") == "Progress too slow"
     # Every status has a symbol: status is never colour alone.
     symbols = [s.symbol for s in STATUS_STYLE.values()]
-    assert symbols == ["✔", "▲", "►", "■", "▼", "○", "–", "∅"]
+    assert symbols == ["✔", "▲", "►", "■", "▼", "✖", "○", "–", "∅"]
     assert len(set(symbols)) == len(symbols)
 
 

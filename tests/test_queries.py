@@ -321,7 +321,7 @@ def test_resolved_targets_own_then_province_then_nation(con):
         "Kế hoạch xã",
     )
     assert (own[2025]["percent"], own[2025]["scope_level"]) == (70.0, "country")
-    assert (own[2030]["percent"], own[2030]["scope_level"]) == (80.0, "country")
+    assert (own[2030]["percent"], own[2030]["scope_level"]) == (85.0, "country")
     inherited = {
         r["target_year"]: r
         for r in tq.resolved_targets(con, b).filter(indicator="gia_dinh").iter_rows(named=True)

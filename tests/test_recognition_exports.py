@@ -95,9 +95,9 @@ def test_workbook_sheet_of_the_ia_hdrai_list(demo_con, tmp_path: Path, locality_
     assert body[0][2:6] == ["Cơ quan, đơn vị", "Huyện Ia H'Drai (cũ)", "Tốt", None]
     assert body[17][1:3] == ["Trường TH-THCS Hùng Vương", "Trường học"]
     assert {r[4] for r in body} == {"Tốt"}
-    # Under Thông tư 22/2020 a rating stands for its year: to 31/12/2023, shown day first.
-    assert {r[6] for r in body} == {datetime(2023, 12, 31)}
-    assert ws["G5"].number_format == "dd/mm/yyyy"
+    # Under Thông tư 22/2020 a rating is the result of its year: it does not lapse (never a
+    # day before the decision of 10/02/2024 that recognised it).
+    assert {r[6] for r in body} == {"Kết quả năm 2023"}
     assert ws.freeze_panes == "C5" and ws.print_title_rows == "$4:$4"
     assert ws.auto_filter.ref == "A4:G27"
     summary = wb["Tổng hợp"]

@@ -294,7 +294,7 @@ def test_cli_lists_and_expiring(store: Path) -> None:
         "decision_number": "87/QĐ-UBND",
         "decision_date": "2024-02-10",
         "issuer": "UBND huyện Ia H'Drai, tỉnh Kon Tum",
-        "valid_until": "2023-12-31",
+        "valid_until": None,  # a yearly result (Thông tư 22/2020): no expiry
         "criteria_failed": [],
     }
     text = xhht("recognitions", "list", "--locality", "Huyện Ia H'Drai, Kon Tum", "--year", "2023")

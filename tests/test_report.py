@@ -70,7 +70,7 @@ def test_commune_on_track_worked_example(con, communes):
         "Toàn quốc",
     )
     assert p.target_source.startswith("Quyết định 387/QĐ-TTg")
-    assert p.target_2030_pct == 80.0
+    assert p.target_2030_pct == 85.0
     assert p.plan_pct == pytest.approx(85.714, abs=1e-3)
     assert p.expected_pct == pytest.approx(60.0)
     assert p.projected_pct == pytest.approx(70.0)
@@ -227,7 +227,7 @@ def test_targets_own_province_nation(con, communes):
     for c in (a, b):
         p = single(con, c, 2025, "gia_dinh")
         assert (p.target_pct, p.target_year, p.target_scope) == (70.0, 2025, "quốc gia")
-        assert p.target_2030_pct == 80.0
+        assert p.target_2030_pct == 85.0
     # children_progress resolves the same targets for each commune.
     kids = children_progress(con, QUANG_NGAI, 2026, ["gia_dinh"])
     by_id = {r["locality_id"]: r for r in kids.iter_rows(named=True)}

@@ -69,6 +69,7 @@ thresholds = {
     Status.TOO_SLOW: t("method_rule_too_slow", **ratios),
     Status.LIMITED: t("method_rule_limited", **ratios),
     Status.FALLING: t("method_rule_falling"),
+    Status.TARGET_MISSED: t("method_rule_target_missed"),
     Status.NOT_ASSESSABLE: t("method_rule_not_assessable"),
     Status.NO_TARGET: t("method_rule_no_target"),
     Status.NOT_REPORTED: t("method_rule_not_reported"),

@@ -114,7 +114,7 @@ for i, p in enumerate(cards):
             st.markdown(t("overview_plan", pct=fmt_num(p.plan_pct, 0)))
         else:
             st.caption(t("overview_no_pct_target"))
-        st.markdown(status_badge(p.status), unsafe_allow_html=True)
+        st.markdown(status_badge(p.status, p.target_year), unsafe_allow_html=True)
         ui.later_target_note(p)
 if without := [ind_label(p.indicator) for p in items if not p.has_data]:
     st.caption(t("cards_left_out", year=year, names=", ".join(without)))

@@ -309,7 +309,7 @@ with right, st.container(border=True):
         )
     else:
         st.markdown(f"_{t('no_data_year', year=year)}_")
-    st.markdown(status_badge(item.status), unsafe_allow_html=True)
+    st.markdown(status_badge(item.status, item.target_year), unsafe_allow_html=True)
     ui.later_target_note(item)
     if item.target_pct is not None:
         st.markdown(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from metrics.circulars import NOT_PASSED, is_yearly
 from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, open_copy, year
 from metrics.indicators import registry
 
@@ -32,12 +33,8 @@ def _print_entries(entries: list[dict], demo: bool) -> None:
             y, m, d = e["decision_date"].split("-")
             decision += f" ngày {d}/{m}/{y}"
         valid = ""
-        if (
-            e["valid_until"]
-            and e["valid_until"].endswith("-12-31")
-            and int(e["valid_until"][:4]) == e["year"]
-        ):
-            valid = f"; công nhận cho năm {e['year']}"
+        if e["result"] != NOT_PASSED and is_yearly(e["title"], e["year"]):
+            valid = f"; kết quả năm {e['year']}"
         elif e["valid_until"]:
             y, m, d = e["valid_until"].split("-")
             valid = f"; hiệu lực đến {d}/{m}/{y}"

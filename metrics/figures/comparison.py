@@ -354,6 +354,7 @@ def status_map(
         Status.TOO_SLOW: "triangle-right",
         Status.LIMITED: "square",
         Status.FALLING: "triangle-down",
+        Status.TARGET_MISSED: "x",
         Status.NOT_ASSESSABLE: "circle-open",
         Status.NO_TARGET: "line-ew-open",
         Status.NOT_REPORTED: "x-thin-open",

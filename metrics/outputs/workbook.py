@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from metrics.circulars import RESULT_LABEL
+from metrics.circulars import NOT_PASSED, RESULT_LABEL, is_yearly
 from metrics.completeness import completeness_text, in_ranking_order, partial_text
 from metrics.indicators import registry
 from metrics.name_parts import OLD_LEVELS
@@ -258,7 +258,10 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
                     else:
                         ws.write_blank(r, c, None, text)
                 last = len(cells) + 1
-                if row["valid_until"] is None:
+                if row["result"] != NOT_PASSED and is_yearly(row["title"], row["year"]):
+                    # A yearly result does not lapse: the cell says whose year it is.
+                    ws.write_string(r, last, f"Kết quả năm {row['year']}", text)
+                elif row["valid_until"] is None:
                     ws.write_blank(r, last, None, day)
                 else:
                     ws.write_datetime(r, last, row["valid_until"], day)
