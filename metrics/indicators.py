@@ -85,6 +85,9 @@ class Indicator(Strict):
     # How the programme's decisions and the plans restating them word a target of this
     # indicator, its base included ("{pct} người lớn trong gia đình học tập, …"): documents
     # quote a target in these words, not in the dashboard's own label. None: no national target.
+    # Decided by the province for every commune of its register (Thông tư 25/2023): a province's
+    # rate has every commune as its base, and a commune without a result was not recognised.
+    register_base: bool = False
     target_words_vi: str | None = Field(default=None, pattern=r"\{pct\}")
 
     def target_phrase(self, pct: str) -> str:
@@ -124,6 +127,10 @@ class Registry(Strict):
     level: list[Level]
     document: list[Document] = Field(default_factory=list)
     _by_key: dict[str, Indicator] | None = PrivateAttr(default=None)
+
+    def register_based(self) -> list[str]:
+        """The indicators whose base is every commune of the register (Indicator.register_base)."""
+        return [i.id for i in self.indicator if i.register_base]
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Registry:

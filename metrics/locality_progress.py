@@ -92,6 +92,9 @@ class IndicatorProgress:
     later_target_met_year: int | None = None
     later_target_met_pct: float | None = None
     later_target_met_scope: str | None = None
+    # A title decided for every commune of the register (cong_dong_xa): how many were assessed
+    # (the total is every commune). None elsewhere.
+    assessed: int | None = None
 
     def public(self) -> dict:
         """The documented JSON keys (and the extra detail after them). A shallow copy:
@@ -183,6 +186,7 @@ def progress_table(
         "basis",
         "unplaceable",
         "total_from_register",
+        "assessed",
         "sources",
         *LEVEL_COLUMNS,
         pl.lit(True).alias("has_data"),
@@ -286,7 +290,21 @@ def progress_for(
         tq.applicable_targets(con, [locality_id]),
         year,
     )
-    return [IndicatorProgress.from_row(row) for row in table.iter_rows(named=True)]
+    items = [IndicatorProgress.from_row(row) for row in table.iter_rows(named=True)]
+    if indicators:
+        return items  # asked for by name: said, whatever it holds
+    # What the place owes: a commune does not report provincial units, so it is never "Chưa
+    # báo cáo" for them; such a figure is shown only where one exists.
+    return [it for it in items if it.has_data or owes(loc["level"], it.indicator)]
+
+
+def owes(level: str, indicator: str) -> bool:
+    """Whether a unit of `level` reports (or has decided for it) `indicator`: communes and old
+    communes only the titles of the commune level (Indicator.level_scope); provinces, old
+    districts and the country every title."""
+    if level in ("commune", "old_commune"):
+        return registry().by_id(indicator).level_scope == "commune"
+    return True
 
 
 def children_progress(
@@ -320,6 +338,10 @@ def children_progress(
     f = progress_table(
         grid, with_rates(figures.filter(pl.col("indicator").is_in(ids))), targets, year
     )
+    if not indicators:  # what each child owes, as progress_for (a commune: no provincial units)
+        level = "province" if parent_id == COUNTRY_ID else "commune"
+        owed = [i for i in ids if owes(level, i)]
+        f = f.filter(pl.col("has_data") | pl.col("indicator").is_in(owed))
     rate, base = pl.col("rate_pct"), pl.col("base_pct")
     # Only whole figures are ranked: a partial one (1/23 huyện cũ) comes after them, unranked.
     ranked = pl.when(pl.col("complete")).then(rate)

@@ -252,6 +252,7 @@ def with_status(frame: pl.DataFrame, year: int) -> pl.DataFrame:
             "_enough"
         ),
     )
+    counted = pl.col("recognized").is_not_null() if "recognized" in frame.columns else pl.lit(False)
     observed, required, enough, met = (
         pl.col("_observed"),
         pl.col("_required"),
@@ -274,6 +275,9 @@ def with_status(frame: pl.DataFrame, year: int) -> pl.DataFrame:
         .then(pl.lit(Status.TARGET_MET.value))
         .when(pl.col("_missed"))
         .then(pl.lit(Status.TARGET_MISSED.value))
+        # A count without a total ("11/– đơn vị") was reported: it has no rate to judge.
+        .when(rate.is_null() & counted)
+        .then(pl.lit(Status.NOT_ASSESSABLE.value))
         .when(rate.is_null())
         .then(pl.lit(Status.NOT_REPORTED.value))
         .when(target.is_null() | ty.is_null())

@@ -25,6 +25,7 @@ import duckdb
 import polars as pl
 
 from metrics import completeness
+from metrics.indicators import registry
 from metrics.register_queries import locality, units_by_province, units_under
 from metrics.store import query_frame
 from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
@@ -60,7 +61,18 @@ AREA_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "unit_level": pl.String,
     "reporting_units": pl.Int64,
     "units_in_area": pl.Int64,
+    # Titles a province decides for every commune of its register (Indicator.register_base):
+    # how many communes were assessed; the total is every commune of the register.
+    "assessed": pl.Int64,
 }
+
+
+def _conform(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame in AREA_SCHEMA's columns and types (a column it lacks is null)."""
+    missing = [
+        pl.lit(None, dtype=t).alias(c) for c, t in AREA_SCHEMA.items() if c not in frame.columns
+    ]
+    return frame.with_columns(missing).select(list(AREA_SCHEMA)).cast(AREA_SCHEMA)  # type: ignore[arg-type]
 
 
 def _empty_area() -> pl.DataFrame:
@@ -181,7 +193,7 @@ def commune_figures(
             pl.lit(1, dtype=pl.Int64).alias("communes_in_area"),
         ]
     )
-    return out.select(list(AREA_SCHEMA)).cast(AREA_SCHEMA)  # type: ignore[arg-type]
+    return _conform(out)
 
 
 def _commune_scope(
@@ -258,7 +270,21 @@ def province_figures(
         )
         .join(units, on=["locality_id", "unit_level"], how="left")
     )
-    return chosen.select(list(AREA_SCHEMA)).cast(AREA_SCHEMA)  # type: ignore[arg-type]
+    # A title the province decides for every commune (cong_dong_xa): its base is every commune
+    # of the register, not those with a result; a commune without one was not recognised. The
+    # figure is then whole, and says how many were assessed.
+    register_base = pl.col("indicator").is_in(registry().register_based()) & pl.col(
+        "unit_level"
+    ).is_in(["commune", "old_commune"])
+    chosen = chosen.with_columns(
+        pl.when(register_base).then(pl.col("reporting_units")).alias("assessed"),
+        pl.when(register_base).then(pl.col("units_in_area")).otherwise("total").alias("total"),
+        pl.when(register_base)
+        .then(pl.col("units_in_area"))
+        .otherwise("reporting_units")
+        .alias("reporting_units"),
+    )
+    return _conform(chosen)
 
 
 def country_figures(
@@ -290,8 +316,7 @@ def country_figures(
                 "communes_in_area"
             )
         )
-        .select(list(AREA_SCHEMA))
-        .cast(AREA_SCHEMA)  # type: ignore[arg-type]
+        .pipe(_conform)
     )
 
 
@@ -318,15 +343,16 @@ def _sum_areas(frame: pl.DataFrame, locality_id: str, basis: str) -> pl.DataFram
         pl.col("reporting_communes").sum(),
         pl.col("communes_in_area").sum(),
         pl.col("unplaceable").sum(),
+        pl.when(pl.col("assessed").is_not_null().any())
+        .then(pl.col("assessed").sum())
+        .alias("assessed"),
         pl.lit(None, dtype=pl.String).alias("unit_level"),
         pl.lit(None, dtype=pl.Int64).alias("reporting_units"),
         pl.lit(None, dtype=pl.Int64).alias("units_in_area"),
     )
-    return (
-        out.with_columns(pl.lit(locality_id).alias("locality_id"), pl.lit(basis).alias("basis"))
-        .select(list(AREA_SCHEMA))
-        .cast(AREA_SCHEMA)  # type: ignore[arg-type]
-    )
+    return out.with_columns(
+        pl.lit(locality_id).alias("locality_id"), pl.lit(basis).alias("basis")
+    ).pipe(_conform)
 
 
 def old_unit_figures(con: duckdb.DuckDBPyConnection, locality_id: str, level: str) -> pl.DataFrame:
@@ -365,15 +391,11 @@ def old_unit_figures(con: duckdb.DuckDBPyConnection, locality_id: str, level: st
         how="anti",
     )
     out = pl.concat([own, children], how="vertical_relaxed")
-    return (
-        out.with_columns(
-            pl.lit(None, dtype=pl.Int64).alias("reporting_communes"),
-            pl.lit(None, dtype=pl.Int64).alias("communes_in_area"),
-            pl.lit(0, dtype=pl.Int64).alias("unplaceable"),
-        )
-        .select(list(AREA_SCHEMA))
-        .cast(AREA_SCHEMA)  # type: ignore[arg-type]
-    )
+    return out.with_columns(
+        pl.lit(None, dtype=pl.Int64).alias("reporting_communes"),
+        pl.lit(None, dtype=pl.Int64).alias("communes_in_area"),
+        pl.lit(0, dtype=pl.Int64).alias("unplaceable"),
+    ).pipe(_conform)
 
 
 def area_figures(

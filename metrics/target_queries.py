@@ -28,10 +28,19 @@ TARGET_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 
 def applicable_targets(con: duckdb.DuckDBPyConnection, locality_ids: Sequence[str]) -> pl.DataFrame:
     """For each locality, indicator and target year, the target that applies: the locality's own,
-    else its province's, else the nation's. The one statement of that rule."""
+    else its province's, else the nation's. The one statement of that rule.
+
+    A unit of before 7/2025 is judged by the plans in force for it then: its own, its old
+    district's (an old commune), its old province's (tỉnh Kon Tum cũ for huyện Ia H'Drai),
+    else the nation's, never today's province's plan, which was not its plan."""
     chain = query_frame(
         con,
-        """SELECT id AS locality_id, unnest([id, province_id, ?]) AS scope_id, unnest([0, 1, 2]) AS rank
+        """SELECT id AS locality_id,
+                  unnest([id,
+                          CASE WHEN level = 'old_commune' THEN parent_id END,
+                          CASE WHEN era = 'legacy' THEN old_province_id ELSE province_id END,
+                          ?]) AS scope_id,
+                  unnest([0, 1, 2, 3]) AS rank
            FROM localities WHERE id IN (SELECT unnest(?::TEXT[]))""",
         [COUNTRY_ID, list(locality_ids)],
     ).drop_nulls("scope_id")

@@ -109,10 +109,18 @@ def test_base_zero_judged_in_percentage_points(con, communes):
     assert p.required_pp_per_year == pytest.approx(30.0)
 
 
-def test_target_met_with_one_year_and_not_assessable_otherwise(con, communes):
-    a, b = communes[:2]
-    # a: 2025 75/100 = 75% ≥ 70% → met with one year.  b: 2025 40/100 = 40% < 70%, one year → not assessable.
-    add_batch(con, [obs(a, 2025, "gia_dinh", 100, 75), obs(b, 2025, "gia_dinh", 100, 40)])
+def test_target_met_missed_and_not_assessable_with_one_year(con, communes):
+    a, b, c = communes[:3]
+    # a: 2025 75/100 = 75% ≥ 70% → met with one year.  b: 2025 40/100 = 40% < 70% in the
+    # target's own year → missed, whatever the trend.  c: 2024 40/100, one year → not assessable.
+    add_batch(
+        con,
+        [
+            obs(a, 2025, "gia_dinh", 100, 75),
+            obs(b, 2025, "gia_dinh", 100, 40),
+            obs(c, 2024, "gia_dinh", 100, 40),
+        ],
+    )
     met = single(con, a, 2025, "gia_dinh")
     assert (met.status, met.status_label, met.required_pp_per_year) == (
         "target_met",
@@ -120,10 +128,22 @@ def test_target_met_with_one_year_and_not_assessable_otherwise(con, communes):
         0.0,
     )
     assert met.plan_pct == pytest.approx(75 / 70 * 100)
-    lone = single(con, b, 2025, "gia_dinh")
-    assert lone.status == "not_assessable"
+    missed = single(con, b, 2025, "gia_dinh")
+    assert (missed.status, missed.status_label) == ("target_missed", "Chưa đạt mục tiêu năm 2025")
     # 2025 is the target year: what is left is a gap, not a pace per year.
-    assert lone.required_pp_per_year is None
+    assert missed.required_pp_per_year is None
+    lone = single(con, c, 2024, "gia_dinh")
+    assert (lone.status, lone.status_label) == ("not_assessable", "Chưa đủ dữ liệu để đánh giá")
+    assert lone.required_pp_per_year == pytest.approx(30.0)
+
+
+def test_a_count_without_a_total_is_reported_not_missing(con, communes):
+    # "11/– đơn vị": a count was reported, with no total to make a rate of. It is not
+    # "Chưa báo cáo" (that is for no figure at all): there is nothing to judge yet.
+    add_batch(con, [obs(communes[0], 2024, "gia_dinh", None, 11)])
+    p = single(con, communes[0], 2024, "gia_dinh")
+    assert (p.has_data, p.recognized, p.rate_pct) == (True, 11, None)
+    assert (p.status, p.status_label) == ("not_assessable", "Chưa đủ dữ liệu để đánh giá")
 
 
 def test_no_data_for_the_year(con, communes):
@@ -271,6 +291,7 @@ def test_children_ranks_and_status_counts(con, communes):
     counts = status_counts(kids, "gia_dinh")
     assert counts == {
         "target_met": 0,
+        "target_missed": 0,
         "on_track": 1,
         "too_slow": 1,
         "limited": 0,
@@ -476,8 +497,8 @@ def test_behind_the_national_target_yet_past_its_own_later_one(con, communes):
         [target(a, "gia_dinh", 2026, 62.0, "Kế hoạch của UBND xã")],
     )
     pa = single(con, a, 2025, "gia_dinh")
-    # ((65/60)^½ − 1) / ((70/60)^½ − 1) = 0.0408 / 0.0801 = 0.51 → limited.
-    assert (pa.target_year, pa.target_pct, pa.status) == (2025, 70.0, "limited")
+    # 2025 is the national target's own year and 65% < 70%: missed (the trend no longer counts).
+    assert (pa.target_year, pa.target_pct, pa.status) == (2025, 70.0, "target_missed")
     assert (pa.later_target_met_year, pa.later_target_met_pct, pa.later_target_met_scope) == (
         2026,
         62.0,

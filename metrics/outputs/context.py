@@ -8,7 +8,6 @@ import duckdb
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics import queries as q
 from metrics import register_queries as rq
 from metrics import target_queries as tq
 from metrics.completeness import PARTIAL_VI, in_ranking_order
@@ -45,6 +44,28 @@ class Context:
     def name(self) -> str:
         return str(self.locality["name"])
 
+    def item_synthetic(self, item: IndicatorProgress) -> bool:
+        """Whether what a figure's chart and row show is invented: its figures up to the year,
+        or a target drawn beside them (the demo's)."""
+        drawn = self.targets.filter(pl.col("indicator") == item.indicator)
+        return item.synthetic or bool(drawn["synthetic"].any())
+
+    @property
+    def synthetic_items(self) -> list[IndicatorProgress]:
+        """The figures with data whose numbers are invented (the demo's)."""
+        return [it for it in self.items if it.has_data and self.item_synthetic(it)]
+
+    @property
+    def real_items(self) -> list[IndicatorProgress]:
+        """The figures with data from real reports only."""
+        return [it for it in self.items if it.has_data and not self.item_synthetic(it)]
+
+    @property
+    def mixed(self) -> bool:
+        """Real and invented figures side by side: each invented one is marked, each real one
+        names its source."""
+        return bool(self.synthetic_items) and bool(self.real_items)
+
 
 def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Context:
     loc = rq.locality(con, locality_id)
@@ -55,9 +76,16 @@ def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Cont
     children = None
     if loc["level"] in ("province", "country"):
         children = children_progress(con, locality_id, year)
-    synthetic = any(it.synthetic for it in items) or q.store_has_synthetic(con)
     targets = tq.resolved_targets(con, locality_id)
-    return Context(loc, year, items, children, synthetic, series, targets)
+    ctx = Context(loc, year, items, children, False, series, targets)
+    # Demo or not is told per figure: a document whose figures all come from real reports
+    # carries no demo mark, whatever else the store holds.
+    ctx.synthetic = bool(ctx.synthetic_items) or bool(
+        children is not None
+        and children.height
+        and children.filter(pl.col("has_data"))["synthetic"].any()
+    )
+    return ctx
 
 
 def lists_of(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[RecognitionList]:
@@ -96,7 +124,7 @@ def indicator_chart(
     return for_print(
         fig,
         source=_sources_text(item),
-        synthetic=ctx.synthetic and demo_mark,
+        synthetic=ctx.item_synthetic(item) and demo_mark,
         subtitle=subtitle,
         width=size[0],
         height=size[1],
