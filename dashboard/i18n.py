@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.locality_progress import SCOPE_EN
 from metrics.progress import STATUS_STYLE, Status
 from metrics.texts import text
 
@@ -44,14 +45,6 @@ def ind_labels(short: bool = False) -> dict[str, str]:
     from metrics.indicators import registry
 
     return {ind.id: ind.label(lang(), short=short) for ind in registry().indicator}
-
-
-SCOPE_EN = {
-    "quốc gia": "national",
-    "tỉnh": "provincial",
-    "xã": "commune",
-    "huyện (cũ)": "former district",
-}
 
 
 def scope_names() -> dict[str, str]:

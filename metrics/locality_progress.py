@@ -33,6 +33,15 @@ SCOPE_LABEL_VI = {
     "old_province": "tỉnh (cũ)",
     "old_commune": "xã (cũ)",
 }
+# The same levels in English, keyed by the Vietnamese words (tables and charts in English).
+SCOPE_EN = {
+    "quốc gia": "national",
+    "tỉnh": "provincial",
+    "xã": "commune",
+    "huyện (cũ)": "former district",
+    "tỉnh (cũ)": "former province",
+    "xã (cũ)": "former commune",
+}
 KEYS = ["locality_id", "indicator"]
 
 

@@ -21,7 +21,7 @@ from metrics.figures.style import (
 )
 from metrics.fmt import fmt_pct
 from metrics.indicators import registry
-from metrics.locality_progress import IndicatorProgress
+from metrics.locality_progress import SCOPE_EN, SCOPE_LABEL_VI, IndicatorProgress
 from metrics.texts import text
 
 
@@ -31,6 +31,22 @@ def _targets_map(targets: pl.DataFrame | Mapping[int, float] | None) -> dict[int
     if isinstance(targets, pl.DataFrame):
         return {int(r["target_year"]): float(r["percent"]) for r in targets.iter_rows(named=True)}
     return {int(k): float(v) for k, v in targets.items()}
+
+
+def _plans(
+    targets: pl.DataFrame | Mapping[int, float] | None, lang: str = "vi"
+) -> dict[int, str | None]:
+    """Whose plan each target year's target is, by the level that set it ("quốc gia", "xã" …;
+    None when the targets do not say)."""
+    if not isinstance(targets, pl.DataFrame) or "scope_level" not in targets.columns:
+        return {}
+    words = {
+        int(r["target_year"]): SCOPE_LABEL_VI.get(r["scope_level"] or "", r["scope_level"])
+        for r in targets.iter_rows(named=True)
+    }
+    if lang == "en":
+        return {y: SCOPE_EN.get(w or "", w) for y, w in words.items()}
+    return words
 
 
 def progress_chart(
@@ -52,6 +68,14 @@ def progress_chart(
     tmap = _targets_map(targets)
     if item.target_year is not None and item.target_pct is not None:
         tmap.setdefault(item.target_year, item.target_pct)
+    # Targets of different plans are never joined into one line (a national 70% for 2025 and a
+    # commune's own 50% for 2026 are not a path that drops 20 points): the trajectory runs to
+    # the targets of the plan the year is judged by; another plan's targets are markers named
+    # with their plan.
+    plan_of = _plans(targets, lang)
+    judged = plan_of.get(item.target_year or 0)
+    own_plan = {y: v for y, v in tmap.items() if plan_of.get(y, judged) == judged}
+    others = {y: v for y, v in tmap.items() if y not in own_plan}
     pts = [
         (int(r["year"]), float(r["rate_pct"]))
         for r in series.sort("year").iter_rows(named=True)
@@ -76,7 +100,7 @@ def progress_chart(
         )
     # The trajectory: baseline → each later target, in order (docs/method.md).
     if item.base_year is not None and item.base_pct is not None:
-        later = sorted((y, v) for y, v in tmap.items() if y > item.base_year)
+        later = sorted((y, v) for y, v in own_plan.items() if y > item.base_year)
         if later:
             xs = [item.base_year, *[y for y, _ in later]]
             ys = [item.base_pct, *[v for _, v in later]]
@@ -120,22 +144,37 @@ def progress_chart(
     # The line a target's label must keep off: the actual figure of that year, else the
     # projection's.
     line_at = {**dict(proj_pts), **dict(pts)}
-    if tmap:
-        ty = sorted(tmap)
+    for group, plan in ((own_plan, judged if others else None), (others, None)):
+        if not group:
+            continue
+        ty = sorted(group)
+        scopes = [plan_of.get(y) if group is others else plan for y in ty]
+        names = {sc for sc in scopes if sc}
+        legend = text("fig_target", lang)
+        if names:
+            legend = text("fig_target_of_plans", lang, plans=", ".join(sorted(names)))
         fig.add_trace(
             go.Scatter(
                 x=ty,
-                y=[tmap[y] for y in ty],
+                y=[group[y] for y in ty],
                 mode="markers+text",
-                name=text("fig_target", lang),
+                name=legend,
                 marker={
-                    "symbol": "star",
+                    "symbol": "star" if group is own_plan else "star-open",
                     "size": 15,
                     "color": TARGET,
-                    "line": {"width": 1, "color": "white"},
+                    "line": {
+                        "width": 1 if group is own_plan else 2,
+                        "color": "white" if group is own_plan else TARGET,
+                    },
                 },
-                text=[text("fig_target_of", lang, year=y, pct=fmt_pct(tmap[y])) for y in ty],
-                textposition=_label_positions(ty, tmap, line_at),
+                text=[
+                    text("fig_target_of_plan", lang, year=y, pct=fmt_pct(group[y]), plan=sc)
+                    if sc
+                    else text("fig_target_of", lang, year=y, pct=fmt_pct(group[y]))
+                    for y, sc in zip(ty, scopes, strict=True)
+                ],
+                textposition=_label_positions(ty, group, line_at),
                 textfont={"color": TARGET, "size": 11},
                 cliponaxis=False,
                 hovertemplate="%{text}<extra></extra>",
