@@ -105,8 +105,10 @@ def widget_texts() -> None:
     st.html("<style>\n" + "\n".join(rules) + "\n</style>")
 
 
-def banner(key: data.StoreKey) -> None:
-    if data.has_synthetic(key):
+def banner(key: data.StoreKey, synthetic: bool | None = None) -> None:
+    """The demo mark: where the page says what it shows (`synthetic`), for that; else for the
+    store as a whole."""
+    if data.has_synthetic(key) if synthetic is None else synthetic:
         st.warning(t("synthetic"), icon=":material/science:")
 
 

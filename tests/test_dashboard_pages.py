@@ -94,7 +94,6 @@ def metric_values(at: AppTest) -> list[str]:
         ("views/compare.py", {"loc": "VN", "ind": "don_vi", "year": "2024"}, "So sánh các tỉnh"),
         ("views/profile.py", {"loc": "X23368", "year": "2025"}, "Xã Đăk Long, tỉnh Quảng Ngãi"),
         ("views/profile.py", {"loc": "P51"}, "Tỉnh Quảng Ngãi"),
-        ("views/profile.py", {"loc": "OH618"}, "Huyện Ia H'Drai"),
         ("views/method.py", {}, "Phương pháp tính"),
     ],
 )
@@ -103,6 +102,18 @@ def test_each_page_renders(page: str | None, params: dict[str, str], expected: s
     body = texts(at)
     assert expected in body
     assert "Dữ liệu minh họa — số liệu giả định, không phải số liệu thật" in body
+
+
+def test_a_place_of_real_figures_only_carries_no_demo_mark() -> None:
+    # Huyện Ia H'Drai (cũ): its figures (11 units in 2022, 23/23 in 2023) and its list are the
+    # seed reports' own; the store holds demo data elsewhere, which this page does not show.
+    body = texts(open_page("views/profile.py", loc="OH618", year="2023"))
+    assert "Huyện Ia H'Drai" in body
+    assert "Dữ liệu minh họa" not in body
+    # A commune of demo figures keeps the mark.
+    assert "Dữ liệu minh họa — số liệu giả định" in texts(
+        open_page("views/profile.py", loc="X23368", year="2025")
+    )
 
 
 def test_overview_card_shows_the_reports_rate(demo_con) -> None:

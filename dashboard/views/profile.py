@@ -31,7 +31,7 @@ from metrics.text import file_stem
 PAGE = "profile"
 K_PROV, K_COM, K_OD = f"{PAGE}__prov", f"{PAGE}__com", f"{PAGE}__od"
 key = ui.store_key()
-ui.banner(key)
+banner_slot = st.container()  # filled once the place is known: demo or not is told per place
 st.title(t("profile_title"))
 
 provs = data.provinces(key)
@@ -150,6 +150,13 @@ if rec.get("code"):
     st.caption(t("profile_code", code=rec["code"], unit_type=rec["unit_type"]))
 
 items = data.progress(key, loc, year)
+with banner_slot:
+    # A place whose figures and targets all come from real reports carries no demo mark.
+    ui.banner(
+        key,
+        synthetic=bool(data.series_all(key, loc)["synthetic"].any())
+        or bool(data.targets(key, loc)["synthetic"].any()),
+    )
 if not years_with:
     st.info(t("no_data_any", name=rec["name"]))
     if legacy:
