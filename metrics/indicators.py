@@ -88,6 +88,9 @@ class Indicator(Strict):
     # Decided by the province for every commune of its register (Thông tư 25/2023): a province's
     # rate has every commune as its base, and a commune without a result was not recognised.
     register_base: bool = False
+    # The label where the unit's level names the title better ("Đơn vị học tập cấp huyện" for
+    # a former district's own units), by locality level.
+    label_at_vi: dict[str, str] = Field(default_factory=dict)
     target_words_vi: str | None = Field(default=None, pattern=r"\{pct\}")
 
     def target_phrase(self, pct: str) -> str:
@@ -103,6 +106,10 @@ class Indicator(Strict):
         if lang == "vi":
             return self.short_vi if short else self.label_vi
         return self.short_en if short else self.label_en
+
+    def label_at(self, level: str) -> str:
+        """The Vietnamese label as a unit of `level` says it (label_at_vi), else label_vi."""
+        return self.label_at_vi.get(level, self.label_vi)
 
     def count_unit(self, lang: str = "vi") -> str:
         """What the indicator counts, as a count reads: "4.777/8.645 hộ" (households)."""

@@ -300,6 +300,8 @@ def progress_for(
         year,
     )
     items = [IndicatorProgress.from_row(row) for row in table.iter_rows(named=True)]
+    for it in items:  # the title as the unit's level says it ("… cấp huyện" for an old district)
+        it.indicator_label = reg.by_id(it.indicator).label_at(loc["level"])
     if indicators:
         return items  # asked for by name: said, whatever it holds
     # What the place owes: a commune does not report provincial units, so it is never "Chưa
