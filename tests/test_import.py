@@ -1032,3 +1032,58 @@ def test_control_characters_never_enter_the_store(
         "SELECT source FROM observations WHERE batch_id = ?", [done.batch]
     ).fetchall()
     assert source == "Báo cáo [2Jsố 4531m/BC-UBND"
+
+
+# -- a row that contradicts itself ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        # The template's sample code (xã Đăk Long) left beside a typed name of another commune.
+        (
+            "2025,Tỉnh Quảng Ngãi,,Xã Dục Nông,23368,gia_dinh,100,,50",
+            "Mã xã",
+            "Mã 23368 là Xã Đăk Long, tỉnh Quảng Ngãi — 23368, nhưng tên ghi “Xã Dục Nông” là "
+            "Xã Dục Nông, tỉnh Quảng Ngãi — ",
+        ),
+        # A province that does not contain the unit the code names.
+        (
+            "2025,Thành phố Hà Nội,,Xã Đăk Long,23368,gia_dinh,100,,50",
+            "Tỉnh",
+            "Xã Đăk Long, tỉnh Quảng Ngãi — 23368 không thuộc Thành phố Hà Nội",
+        ),
+        # A 2023 row: the old commune's code with the old district of another commune.
+        (
+            "2023,Tỉnh Kon Tum,Huyện Đăk Hà,Xã Ia Tơi,23538,gia_dinh,100,,50",
+            "Huyện",
+            "Xã Ia Tơi (cũ), huyện Ia H'Drai, tỉnh Kon Tum (cũ) — 23538 không thuộc Huyện Đăk Hà",
+        ),
+    ],
+    ids=["name-of-another-commune", "province-not-containing", "old-district-not-containing"],
+)
+def test_a_row_whose_code_and_names_disagree_is_refused(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, row: str, column: str, message: str
+) -> None:
+    header = "Năm,Tỉnh,Huyện,Xã,Mã xã,Chỉ tiêu,Tổng số,Đăng ký,Được công nhận\n"
+    before = fingerprint(con)
+    result = import_file(con, Path("bao_cao.csv"), data=(header + row + "\n").encode(), index=index)
+    assert result.status == "refused"
+    [problem] = problems(result)
+    assert (problem["row"], problem["column"]) == (2, column)
+    assert problem["message"].startswith(message), problem["message"]
+    assert "Sửa mã" in problem["message"]
+    assert fingerprint(con) == before
+
+
+def test_a_code_and_its_own_name_agree(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
+    # Written as officials write it (no tone marks, Đắk for Đăk): the same unit, imported.
+    data = (
+        "Năm,Tỉnh,Xã,Mã xã,Chỉ tiêu,Tổng số,Được công nhận\n"
+        "2025,Quang Ngai,Xa Dak Long,23368,gia_dinh,9000,5000\n"
+    ).encode()
+    result = import_file(con, Path("bao_cao.csv"), data=data, index=index)
+    assert result.status == "imported", problems(result)
+    assert figure(con, "X23368", 2025, "gia_dinh") == (9000, None, 5000)

@@ -244,17 +244,18 @@ def look_up_locality(
     """The most precise place the row names (commune by code or name, else old district, else
     province), and the column a problem with it points at."""
     if code or commune:
-        return (
-            index.resolve(
-                commune,
-                year=year,
-                district=district or None,
-                province=province or None,
-                code=code or None,
-                levels=frozenset({"commune", "old_commune"}),
-            ),
-            "code" if code else "commune",
+        levels = frozenset({"commune", "old_commune"})
+        found = index.resolve(
+            commune,
+            year=year,
+            district=district or None,
+            province=province or None,
+            code=code or None,
+            levels=levels,
         )
+        if code and found.ok and found.locality is not None:
+            return code_agrees(index, found, year, commune, district, province, levels)
+        return found, "code" if code else "commune"
     if district:
         return index.resolve(
             district, year=year, province=province or None, levels=frozenset({"old_district"})
@@ -262,6 +263,57 @@ def look_up_locality(
     return index.resolve(
         province, year=year, levels=frozenset({"province", "old_province", "country"})
     ), "province"
+
+
+def code_agrees(
+    index: LocalityIndex,
+    by_code: Resolution,
+    year: int,
+    commune: str,
+    district: str,
+    province: str,
+    levels: frozenset[str],
+) -> tuple[Resolution, str]:
+    """A row whose code names one unit and whose name (or parent) names another contradicts
+    itself (the template's sample code left beside a typed name): refused, naming both, rather
+    than written onto the code's unit. A name or parent that names nothing known is left to the
+    code, which wins over names."""
+    assert by_code.locality is not None
+    unit = by_code.locality
+    if commune:
+        named = index.resolve(commune, year=year, levels=levels)
+        meant = [named.locality] if named.ok and named.locality else named.candidates
+        if meant and unit.id not in {c.id for c in meant}:
+            others = "; ".join(c.label for c in meant[:3])
+            return Resolution(
+                "not_found",
+                by_code.query,
+                message=(
+                    f"Mã {unit.code} là {unit.label}, nhưng tên ghi “{commune}” là {others}. "
+                    "Sửa mã hoặc tên cho khớp (nếu không chắc mã, để trống cột mã: tên và cấp "
+                    "trên sẽ xác định địa bàn)."
+                ),
+            ), "code"
+    ancestors = index.ancestors(unit.id)
+    for column, text, parent_levels in (
+        ("district", district, frozenset({"old_district"})),
+        ("province", province, frozenset({"province", "old_province"})),
+    ):
+        # A current commune has no district: an old one named beside it is history, not a parent.
+        if not text or (column == "district" and unit.era != "legacy"):
+            continue
+        parent = index.resolve(text, year=year, levels=parent_levels)
+        named = [parent.locality] if parent.ok and parent.locality else parent.candidates
+        if named and not any(c.id in ancestors for c in named):
+            return Resolution(
+                "not_found",
+                by_code.query,
+                message=(
+                    f"{unit.label} không thuộc {named[0].label} (ghi ở cột "
+                    f"{HEADER_LABEL[column]}). Sửa mã hoặc {HEADER_LABEL[column]} cho khớp."
+                ),
+            ), column
+    return by_code, "code"
 
 
 def locality_found(row: RowCheck) -> Iterator[Fault]:
