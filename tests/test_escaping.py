@@ -384,3 +384,26 @@ def test_chart_image_with_control_characters_in_its_source() -> None:
     out = images.for_print(fig, source=f"Báo cáo {CONTROLS}đỏ", synthetic=False)
     png = images.export_server().image_bytes(out, "png")
     assert png.startswith(b"\x89PNG")
+
+
+def test_downloads_read_right_in_a_vietnamese_excel(tmp_path) -> None:
+    import openpyxl
+    import polars as pl
+
+    from metrics.outputs.cell_safety import csv_bytes, xlsx_bytes
+
+    frame = pl.DataFrame(
+        {"Năm": [2021, 2025], "Tổng số": [3783, 15500], "Tỷ lệ (%)": [81.47461641437545, 5.06]}
+    )
+    # CSV: fractions as the page shows them, years and counts as they are.
+    assert csv_bytes(frame).decode("utf-8-sig").splitlines() == [
+        "Năm,Tổng số,Tỷ lệ (%)",
+        "2021,3783,81.5",
+        "2025,15500,5.1",
+    ]
+    path = tmp_path / "t.xlsx"
+    path.write_bytes(xlsx_bytes(frame, "Bảng"))
+    ws = openpyxl.load_workbook(path)["Bảng"]
+    assert [ws["A2"].value, ws["A2"].number_format] == [2021, "0"]  # never "2.021"
+    assert ws["B3"].value == 15500 and ws["B3"].number_format.startswith("#,##0")
+    assert ws["C2"].value == 81.47461641437545 and ws["C2"].number_format == "#,##0.0"

@@ -40,14 +40,35 @@ def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(safe(pl.col(c).cast(pl.String)).alias(c) for c in text_cols)
 
 
+SHOWN_DECIMALS = 1  # rates and points are shown with one decimal (85,5%): so are downloads
+
+
+def year_columns(frame: pl.DataFrame) -> list[str]:
+    """Integer columns that hold years ("Năm", "year", "Năm mục tiêu"): written as 2021, never
+    with a thousands separator ("2.021")."""
+    return [
+        c
+        for c, dtype in frame.schema.items()
+        if dtype.is_integer() and ("năm" in c.lower() or "year" in c.lower())
+    ]
+
+
 def csv_bytes(frame: pl.DataFrame) -> bytes:
-    """The frame as a CSV download: UTF-8 with a byte-order mark (Excel reads Vietnamese), safe cells."""
-    return safe_frame(frame).write_csv().encode("utf-8-sig")
+    """The frame as a CSV download: UTF-8 with a byte-order mark (Excel reads Vietnamese), safe
+    cells, fractions rounded as the page shows them (81,5, never 81.47461641437545)."""
+    shown = frame.with_columns(
+        pl.col(c).round(SHOWN_DECIMALS) for c, t in frame.schema.items() if t.is_float()
+    )
+    return safe_frame(shown).write_csv().encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
     """The frame as a one-sheet workbook, safe cells. polars writes through xlsxwriter with
-    strings_to_formulas off, so text is always a text cell."""
+    strings_to_formulas off, so text is always a text cell. Counts read 3.783 in a Vietnamese
+    Excel, fractions one decimal as shown (the full value kept in the cell), years as years."""
     buffer = io.BytesIO()
-    safe_frame(frame).write_excel(buffer, worksheet=sheet, autofit=True)
+    formats = {c: "0" for c in year_columns(frame)} | {
+        c: "#,##0.0" for c, t in frame.schema.items() if t.is_float()
+    }
+    safe_frame(frame).write_excel(buffer, worksheet=sheet, autofit=True, column_formats=formats)
     return buffer.getvalue()
