@@ -126,6 +126,8 @@ def test_overview_card_shows_the_reports_rate(demo_con) -> None:
     assert "4/96 xã chưa báo cáo" in body
     assert "Chưa có số liệu năm 2025" in body  # don_vi_cap_tinh: said in words, not a zero
     assert "mục tiêu quốc gia" in body
+    # Each card answers "where are we against 2026 and 2030": the targets ahead and the gap.
+    assert re.search(r"2030: \d+% \(còn \d+(,\d)? điểm %\)", body)
 
 
 def test_changing_province_year_and_indicator_changes_values() -> None:

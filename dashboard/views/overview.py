@@ -14,7 +14,7 @@ from metrics.escaping import markdown_literal
 from metrics.figures.comparison import status_map
 from metrics.figures.counts import status_bar
 from metrics.figures.progress_chart import progress_chart
-from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
+from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_points, fmt_pp
 from metrics.indicators import registry
 from metrics.progress import Status
 from metrics.table_columns import shown_table
@@ -78,6 +78,8 @@ reg = registry()
 # three columns for each three cards: on a phone Streamlit stacks columns one under another, so
 # a single row of three columns filled in turn read 1, 4, 7, 2, 5, 8 … down the screen.
 cards = [p for p in items if p.has_data]
+# The leader's question on the card itself: the targets still ahead (2026, 2030) and the gap.
+ahead = data.targets_ahead(key, loc, year)
 for i, p in enumerate(cards):
     if i % CARDS_PER_ROW == 0:
         cols = st.columns(CARDS_PER_ROW)
@@ -116,6 +118,21 @@ for i, p in enumerate(cards):
             st.caption(t("overview_no_pct_target"))
         st.markdown(status_badge(p.status, p.target_year), unsafe_allow_html=True)
         ui.later_target_note(p)
+        later = ahead.filter(pl.col("indicator") == p.indicator)
+        if later.height:
+            st.caption(
+                " · ".join(
+                    t("overview_ahead_met", year=r["target_year"], pct=fmt_pct(r["target_pct"]))
+                    if (r["gap_pp"] or 0) <= 0
+                    else t(
+                        "overview_ahead_gap",
+                        year=r["target_year"],
+                        pct=fmt_pct(r["target_pct"]),
+                        gap=fmt_points(r["gap_pp"], signed=False),
+                    )
+                    for r in later.iter_rows(named=True)
+                )
+            )
 if without := [ind_label(p.indicator) for p in items if not p.has_data]:
     st.caption(t("cards_left_out", year=year, names=", ".join(without)))
 
