@@ -23,10 +23,9 @@ from metrics.indicators import registry
 from metrics.registers import load_registers
 from metrics.resolve import LocalityIndex
 from metrics.store import transaction
-from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS, create_schema
+from metrics.store_schema import COUNTRY_ID, DEMO_SOURCE_MARK, LEVEL_COLUMNS, create_schema
 from metrics.store_writes import BatchInfo, refresh_current, write_batch
 
-DEMO_SOURCE_MARK = "Dữ liệu minh họa"  # how every demo source line begins
 DEMO_SOURCE = (
     f"{DEMO_SOURCE_MARK} (số liệu giả định, sinh ngẫu nhiên có kiểm soát, không phải số liệu thật)"
 )

@@ -21,9 +21,8 @@ from metrics import queries as q
 from metrics import register_queries as rq
 from metrics import target_queries as tq
 from metrics.completeness import complete_expr, completeness_text, partial_text, text_column
-from metrics.demo import DEMO_SOURCE_MARK
 from metrics.indicators import registry
-from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
+from metrics.store_schema import COUNTRY_ID, DEMO_SOURCE_MARK, LEVEL_COLUMNS
 
 SCOPE_LABEL_VI = {
     "country": "quốc gia",

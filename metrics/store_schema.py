@@ -276,3 +276,8 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO meta VALUES ('schema_version', ?), ('data_version', '0'), ('store_id', ?)",
         [str(SCHEMA_VERSION), uuid.uuid4().hex],
     )
+
+
+# How the source line of every demo figure begins (metrics.demo writes it): readers leave it out
+# of a figure's reports, since a chart or slide says "Dữ liệu minh họa" once, in its own mark.
+DEMO_SOURCE_MARK = "Dữ liệu minh họa"
