@@ -323,6 +323,9 @@ def read_session(token: str | None, accounts: AccountsFile, state: SigninState) 
         return None
     acc = accounts.by_name(session.name)
     if acc is None or not hmac.compare_digest(session.password_mark, password_mark(acc)):
+        # The account went or its password changed: the session ends for good, even if the
+        # old password comes back.
+        state.end_session(token)
         return None
     return acc
 
