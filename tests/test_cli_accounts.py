@@ -82,8 +82,9 @@ def test_an_editor_named_by_user_imports_only_their_provinces(setup) -> None:  #
 
 
 def test_a_user_that_names_no_account_is_refused_and_the_store_unchanged(
-    setup, tmp_path: Path
-) -> None:  # noqa: ANN001
+    setup,  # noqa: ANN001
+    tmp_path: Path,
+) -> None:
     store, env, mixed = setup
     accounts = env["XHHT_ACCOUNTS"]
     before = store.read_bytes()
