@@ -145,7 +145,14 @@ def _open_file(
 ) -> duckdb.DuckDBPyConnection:
     assert loc.path is not None
     path = loc.path
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as exc:
+        raise StoreError(
+            f"Không vào được thư mục của kho dữ liệu {path}: tiến trình này không có quyền "
+            f"({exc.strerror}). Cấp quyền đọc thư mục {path.parent} rồi thử lại."
+        ) from exc
+    if not exists:
         raise StoreError(
             f"Không tìm thấy kho dữ liệu {path}. Tạo kho bằng `xhht demo --db {path}` hoặc `xhht init --db {path}`."
         )
