@@ -134,10 +134,10 @@ class SigninState:
     def failures(self, name: str, address: str, since: float) -> Failures:
         rows = self._db.run(
             "SELECT "
-            "  count(*) FILTER (WHERE name = ?), "
-            "  count(*) FILTER (WHERE name = ? AND address = ?), "
-            "  count(*) FILTER (WHERE address = ?), "
-            "  max(at) FILTER (WHERE name = ? AND address = ?) "
+            "  count(*) FILTER (WHERE name = ?) AS name_total, "
+            "  count(*) FILTER (WHERE name = ? AND address = ?) AS name_here, "
+            "  count(*) FILTER (WHERE address = ?) AS address_total, "
+            "  max(at) FILTER (WHERE name = ? AND address = ?) AS last_here "
             "FROM signin_failures WHERE at >= ? AND (name = ? OR address = ?)",
             [name, name, address, address, name, address, since, name, address],
         )
@@ -253,8 +253,9 @@ class _Postgres:
             for ddl in TABLES:
                 sql = ddl.replace("'", "''")
                 self._con.execute(f"CALL postgres_execute('{PG_CATALOG}', '{sql}')")
-            # The catalogue was read when attached, before these tables may have existed.
-            self._con.execute("CALL pg_clear_cache()")
+            self._con.execute(
+                f"CALL postgres_execute('{PG_CATALOG}', 'SET standard_conforming_strings = on')"
+            )
         except (StoreError, duckdb.Error) as exc:
             raise SigninStateError(self._message(exc)) from exc
 
@@ -264,37 +265,45 @@ class _Postgres:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return f"Không đọc hoặc ghi được trạng thái đăng nhập trong kho {self.loc}: {first}"
 
-    def _cursor(self):  # noqa: ANN202 — a DuckDB cursor in the store's catalogue
-        cur = self._con.cursor()
-        cur.execute(f"USE {self._catalog}")  # a cursor starts in the in-memory catalogue
-        return cur
+    def _literal(self, value: object) -> str:
+        # The extension's writes cannot bind parameters: values are written as PostgreSQL
+        # literals (standard_conforming_strings is on, set below: a quote is doubled, nothing else).
+        if value is None:
+            return "NULL"
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, (int, float)):
+            return repr(float(value)) if isinstance(value, float) else str(int(value))
+        text = str(value).replace("\x00", "")
+        return "'" + text.replace("'", "''") + "'"
+
+    def _sql(self, sql: str, params: Sequence[object]) -> str:
+        parts = sql.split("?")
+        assert len(parts) == len(params) + 1
+        out = parts[0]
+        for value, rest in zip(params, parts[1:], strict=True):
+            out += self._literal(value) + rest
+        return out.replace("'", "''")  # inside the DuckDB string that carries it
 
     def run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        text = self._sql(sql, params)
         with self._lock:
             try:
-                cur = self._cursor()
-                try:
-                    return cur.execute(sql, list(params)).fetchall()
-                finally:
-                    cur.close()
+                if sql.lstrip().upper().startswith("SELECT"):
+                    return self._con.execute(
+                        f"SELECT * FROM postgres_query('{self._catalog}', '{text}')"
+                    ).fetchall()
+                self._con.execute(f"CALL postgres_execute('{self._catalog}', '{text}')")
+                return []
             except self._error as exc:
                 raise SigninStateError(self._message(exc)) from exc
 
     def run_many(self, statements: Sequence[tuple[str, Sequence[object]]]) -> None:
+        # One string of statements: PostgreSQL runs it as one transaction.
+        text = "; ".join(self._sql(sql, params) for sql, params in statements)
         with self._lock:
             try:
-                cur = self._cursor()
-                try:
-                    cur.execute("BEGIN TRANSACTION")
-                    try:
-                        for sql, params in statements:
-                            cur.execute(sql, list(params))
-                    except BaseException:
-                        cur.execute("ROLLBACK")
-                        raise
-                    cur.execute("COMMIT")
-                finally:
-                    cur.close()
+                self._con.execute(f"CALL postgres_execute('{self._catalog}', '{text}')")
             except self._error as exc:
                 raise SigninStateError(self._message(exc)) from exc
 

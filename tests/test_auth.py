@@ -303,3 +303,39 @@ def test_an_editor_rolls_back_only_batches_wholly_in_their_provinces() -> None:
     )
     admin = Principal(name="a", display_name="a", role="admin")
     assert admin.may_roll_back(["01", None]) and rollback_refusal(admin, 7, ["01"]) is None
+
+
+def test_the_sign_in_state_on_postgresql_is_one_for_every_process(pg_cluster) -> None:  # noqa: ANN001
+    """A store on PostgreSQL keeps the sign-in state in its own database: a session opened by
+    one process is ended by another, and wrong passwords count across them."""
+    from metrics.signin_state import _Postgres
+    from metrics.store_location import parse_location
+
+    pg_cluster.psql("CREATE DATABASE dang_nhap OWNER xhht")
+    url = pg_cluster.url("dang_nhap")
+    accounts = _file()
+    here = SigninState(_Postgres(parse_location(url)), "pg")
+    token = issue_session(accounts.account[0], here)
+    assert read_session(token, accounts, here) is not None
+    here.record_failure("canbo.qn", "10.0.0.1")
+    elsewhere = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from metrics.signin_state import SigninState, _Postgres\n"
+            "from metrics.store_location import parse_location\n"
+            "s = SigninState(_Postgres(parse_location(sys.argv[1])), 'pg')\n"
+            "s.record_failure('canbo.qn', '10.0.0.2')\n"
+            "s.end_session(sys.argv[2])\n",
+            url,
+            token,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert read_session(token, accounts, here) is None
+    seen = here.failures("canbo.qn", "10.0.0.1", time.time() - 60)
+    assert (seen.name_total, seen.name_here, seen.address_total) == (2, 1, 1)
