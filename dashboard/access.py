@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.i18n import lang
 from metrics import auth
 from metrics.escaping import markdown_literal
+from metrics.signin_state import SigninStateError
 
 ROLE_LABELS = {
     "vi": {"viewer": "người xem", "editor": "biên tập viên", "admin": "quản trị viên"},
@@ -40,7 +41,14 @@ def current_principal(accounts_file: auth.AccountsFile | None) -> auth.Principal
     provider's sign-in (st.user), else None."""
     if accounts_file is not None:
         token = st.context.cookies.get(auth.SESSION_COOKIE)
-        account = auth.read_session(token, accounts_file, auth.session_secret())
+        try:
+            # Looked up on every run: a sign-out or a new password ends it on the next one.
+            account = (
+                auth.read_session(token, accounts_file, auth.signin_state()) if token else None
+            )
+        except SigninStateError as exc:
+            st.error(str(exc), icon=":material/error:")
+            account = None
         if account is not None:
             return account.principal()
     if oidc_configured() and st.user.is_logged_in:

@@ -13,11 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from starlette.middleware import Middleware  # noqa: E402
 from starlette.routing import Mount  # noqa: E402
 from starlette.staticfiles import StaticFiles  # noqa: E402
 from streamlit.starlette import App  # noqa: E402
 
-from dashboard import chart_view, nodelay, page_shell  # noqa: E402
+from dashboard import chart_view, guard, nodelay, page_shell  # noqa: E402
 from dashboard.signin_routes import ROUTES  # noqa: E402
 from metrics import auth  # noqa: E402
 
@@ -49,6 +50,7 @@ def oidc_secrets() -> dict | None:
 
 
 nodelay.enable()  # before uvicorn accepts a connection (dashboard/nodelay.py says why)
+guard.bind_deferred_downloads()  # before the first session is made
 
 # plotly.js for the charts (dashboard/chart_view.py). Its file name carries its version, so a
 # browser may keep it: Starlette answers a repeated request with 304 Not Modified.
@@ -57,5 +59,7 @@ STATIC_FILES = Mount(chart_view.URL_PATH, StaticFiles(directory=chart_view.STATI
 app = App(
     Path(__file__).with_name("app.py"),
     routes=[*ROUTES, *page_shell.ROUTES, STATIC_FILES],
+    # Files, metrics and unknown paths are judged before Streamlit sees them (dashboard/guard.py).
+    middleware=[Middleware(guard.Guard)],
     secrets=oidc_secrets(),
 )

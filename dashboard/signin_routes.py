@@ -1,30 +1,39 @@
 """The password sign-in and sign-out pages, served beside the dashboard (dashboard/server.py):
-a plain HTML form whose answer sets a signed, HttpOnly session cookie that every page reads.
+a plain HTML form whose answer sets an HttpOnly cookie holding an opaque session id that every
+page and file request looks up in the shared sign-in state (metrics/signin_state.py); signing
+out ends that session on the server, for every process.
 
 Streamlit cannot set a cookie from a script run, and a sign-in kept in the session state is lost
-on reload or when a link is opened; a cookie set here lasts `session_hours` (accounts file)."""
+on reload or when a link is opened; a cookie set here lasts `session_hours` (accounts file).
+Wrong passwords are counted in the shared state, per name and per client address, and logged
+(logger `xhht.signin`); metrics.auth.signin_wait says how long an attempt waits."""
 
 from __future__ import annotations
 
 import html
+import logging
 import secrets
-import threading
-import time
-from collections import deque
 from urllib.parse import quote
 
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from metrics import auth
+from metrics.signin_state import SigninStateError
 
 CSRF_COOKIE = "xhht_signin_csrf"
-FAILURES_ALLOWED = 5  # per account name and process, in FAILURE_WINDOW_S; then a pause
-FAILURE_WINDOW_S = 15 * 60
+FORM_SALT = "xhht-signin-form"  # the form tokens' own namespace under the service's key
+FORM_MAX_AGE_S = 3600
 
-_failures: dict[str, deque[float]] = {}
-_failures_lock = threading.Lock()
+log = logging.getLogger("xhht.signin")
+if not log.handlers:  # Streamlit configures only its own loggers: say it on the server's output
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
 
 TEXTS = {
     "vi": {
@@ -37,6 +46,8 @@ TEXTS = {
         "back": "Quay lại bảng theo dõi",
         "wrong": "Tên đăng nhập hoặc mật khẩu không đúng.",
         "paused": "Đã sai mật khẩu nhiều lần; thử lại sau {minutes} phút.",
+        "slow": "Đã sai mật khẩu nhiều lần; đợi {seconds} giây rồi thử lại.",
+        "state": "Không kiểm tra được đăng nhập lúc này: {error}",
         "stale": "Trang đăng nhập đã cũ; nhập lại tên và mật khẩu.",
         "no_accounts": "Chưa có tài khoản nào. Quản trị viên tạo tài khoản bằng lệnh "
         "`xhht accounts add TÊN --province MÃ_TỈNH`.",
@@ -53,6 +64,8 @@ TEXTS = {
         "back": "Back to the dashboard",
         "wrong": "Wrong user name or password.",
         "paused": "Too many wrong passwords; try again in {minutes} minutes.",
+        "slow": "Too many wrong passwords; wait {seconds} seconds, then try again.",
+        "state": "Sign-in cannot be checked just now: {error}",
         "stale": "The sign-in page had expired; enter your name and password again.",
         "no_accounts": "There are no accounts yet. An administrator creates them with "
         "`xhht accounts add NAME --province CODE`.",
@@ -79,11 +92,42 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "") == "https"
 
 
+def _forms() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(auth.session_secret(), salt=FORM_SALT)
+
+
+def form_token(nonce: str, nxt: str) -> str:
+    """The hidden field of one sign-in form: signed, naming this form (the page, where it leads
+    next) and the browser's nonce cookie, so a token is good for the form it came with only."""
+    return _forms().dumps({"form": "dang-nhap", "next": nxt, "nonce": nonce})
+
+
+def form_token_holds(token: str, nonce: str, nxt: str) -> bool:
+    try:
+        data = _forms().loads(token, max_age=FORM_MAX_AGE_S)
+    except BadSignature:  # also too old
+        return False
+    return (
+        isinstance(data, dict)
+        and data.get("form") == "dang-nhap"
+        and data.get("next") == nxt
+        and bool(nonce)
+        and secrets.compare_digest(str(data.get("nonce", "")), nonce)
+    )
+
+
+def client_address(request: Request) -> str:
+    # uvicorn gives the address a trusted proxy forwarded (X-Forwarded-For from the addresses in
+    # $FORWARDED_ALLOW_IPS, 127.0.0.1 by default), else the peer's own.
+    return request.client.host if request.client else "?"
+
+
 def _page(request: Request, message: str = "", status: int = 200, name: str = "") -> Response:
     lang = _lang(request)
     tx = TEXTS[lang]
-    token = secrets.token_urlsafe(24)
+    nonce = secrets.token_urlsafe(24)
     nxt = safe_next(request.query_params.get("next"))
+    token = form_token(nonce, nxt)
     try:
         accounts = auth.load_accounts()
         hours = (
@@ -133,8 +177,8 @@ button {{ margin-top: 1.3rem; width: 100%; padding: .7rem; font-size: 1rem; bord
     response = HTMLResponse(body, status_code=status)
     response.set_cookie(
         CSRF_COOKIE,
-        token,
-        max_age=3600,
+        nonce,
+        max_age=FORM_MAX_AGE_S,
         httponly=True,
         samesite="strict",
         secure=_secure(request),
@@ -143,23 +187,10 @@ button {{ margin-top: 1.3rem; width: 100%; padding: .7rem; font-size: 1rem; bord
     return response
 
 
-def _paused_for(name: str) -> float:
-    """Seconds until `name` may try again (0: now)."""
-    now = time.monotonic()
-    with _failures_lock:
-        recent = _failures.get(name)
-        if not recent:
-            return 0.0
-        while recent and now - recent[0] > FAILURE_WINDOW_S:
-            recent.popleft()
-        if len(recent) < FAILURES_ALLOWED:
-            return 0.0
-        return FAILURE_WINDOW_S - (now - recent[0])
-
-
-def _failed(name: str) -> None:
-    with _failures_lock:
-        _failures.setdefault(name, deque(maxlen=FAILURES_ALLOWED)).append(time.monotonic())
+def _wait_message(tx: dict[str, str], wait: auth.Wait) -> str:
+    if wait.why == "slow":
+        return tx["slow"].format(seconds=int(wait.seconds) + 1)
+    return tx["paused"].format(minutes=int(wait.seconds // 60) + 1)
 
 
 async def sign_in(request: Request) -> Response:
@@ -169,24 +200,44 @@ async def sign_in(request: Request) -> Response:
     form = await request.form()
     name = str(form.get("name", "")).strip()[:64]
     password = str(form.get("password", ""))[:1024]
-    sent, kept = str(form.get("csrf", "")), request.cookies.get(CSRF_COOKIE, "")
-    if not kept or not secrets.compare_digest(sent, kept):
+    nxt = safe_next(request.query_params.get("next"))
+    sent, nonce = str(form.get("csrf", "")), request.cookies.get(CSRF_COOKIE, "")
+    if not form_token_holds(sent, nonce, nxt):
         return _page(request, tx["stale"], status=400, name=name)
-    paused = _paused_for(name)
-    if paused > 0:
-        return _page(request, tx["paused"].format(minutes=int(paused // 60) + 1), 429, name)
+    address = client_address(request)
     try:
         accounts = auth.load_accounts()
     except auth.AccountsError as exc:
         return _page(request, tx["broken"].format(error=str(exc)), status=500, name=name)
-    account = auth.authenticate(accounts, name, password)
-    if account is None:
-        _failed(name)
-        return _page(request, tx["wrong"], status=401, name=name)
-    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    try:
+        state = auth.signin_state()
+        wait = auth.signin_wait(state, name, address)
+        if wait.seconds > 0:
+            log.warning(
+                "Từ chối đăng nhập “%s” từ %s: chờ thêm %.0f giây (%s).",
+                name,
+                address,
+                wait.seconds,
+                {"slow": "chậm lại", "name": "tên bị đoán", "address": "địa chỉ đoán nhiều tên"}[
+                    wait.why
+                ],
+            )
+            return _page(request, _wait_message(tx, wait), 429, name)
+        account = auth.authenticate(accounts, name, password)
+        if account is None:
+            state.record_failure(name, address)
+            log.warning("Sai tên hoặc mật khẩu cho “%s” từ %s.", name, address)
+            return _page(request, tx["wrong"], status=401, name=name)
+        state.record_success(name, address)
+        session = auth.issue_session(account, state)
+    except SigninStateError as exc:
+        log.error("Trạng thái đăng nhập: %s", exc)
+        return _page(request, tx["state"].format(error=str(exc)), status=503, name=name)
+    log.info("Đăng nhập “%s” từ %s.", name, address)
+    response = RedirectResponse(nxt, status_code=303)
     response.set_cookie(
         auth.SESSION_COOKIE,
-        auth.issue_session(account, auth.session_secret()),
+        session,
         max_age=int(accounts.session_hours * 3600),
         httponly=True,
         samesite="lax",
@@ -198,6 +249,15 @@ async def sign_in(request: Request) -> Response:
 
 
 async def sign_out(request: Request) -> Response:
+    """End the session on the server (every process then refuses its id), then forget the cookie."""
+    token = request.cookies.get(auth.SESSION_COOKIE)
+    if token:
+        try:
+            auth.end_session(token, auth.signin_state())
+        except SigninStateError as exc:
+            log.error("Không kết thúc được phiên đăng nhập: %s", exc)
+            tx = TEXTS[_lang(request)]
+            return _page(request, tx["state"].format(error=str(exc)), status=503)
     response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     response.delete_cookie(auth.SESSION_COOKIE, path="/")
     return response

@@ -29,15 +29,19 @@ import hmac
 import os
 import re
 import secrets
+import time
 import tomllib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from metrics import signin_state as signin_state_module
 from metrics.config import PROJECT_ROOT
+from metrics.signin_state import SigninState
 
 ENV_ACCOUNTS = "XHHT_ACCOUNTS"
 ENV_SESSION_SECRET = "XHHT_SESSION_SECRET"
@@ -45,7 +49,6 @@ DEFAULT_ACCOUNTS = PROJECT_ROOT / ".xhht" / "accounts.toml"
 ITERATIONS = 600_000
 SCHEME = "pbkdf2_sha256"
 SESSION_COOKIE = "xhht_session"
-SESSION_SALT = "xhht-session-v1"  # itsdangerous' namespace for our tokens
 
 Role = Literal["viewer", "editor", "admin"]
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$"
@@ -271,8 +274,8 @@ def authenticate(accounts: AccountsFile, name: str, password: str) -> Account | 
 
 
 def session_secret(accounts_file: Path | None = None) -> str:
-    """The key that signs session cookies: $XHHT_SESSION_SECRET (the same on every machine of a
-    service), else a random key kept beside the accounts file (mode 600), made on first use."""
+    """The key that signs the sign-in form's tokens and the identity provider's cookie:
+    $XHHT_SESSION_SECRET (the same on every machine of a service), else a random key kept beside the accounts file (mode 600), made on first use."""
     env = os.environ.get(ENV_SESSION_SECRET)
     if env:
         return env
@@ -291,38 +294,91 @@ def session_secret(accounts_file: Path | None = None) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
-def _password_mark(account: Account) -> str:
-    # A new password (or a removed account) ends the sessions signed with the old one.
+def password_mark(account: Account) -> str:
+    """A short digest of the account's password hash: a new password (or a removed account)
+    ends the sessions opened with the old one, on every process, without any of them told."""
     return hashlib.sha256(account.password.encode()).hexdigest()[:16]
 
 
-def issue_session(account: Account, secret: str) -> str:
-    from itsdangerous import URLSafeTimedSerializer
+def signin_state(accounts_file: Path | None = None) -> SigninState:
+    """The sign-in state this process shares with every other of the service (the store named
+    by $XHHT_DB, or the default file: metrics/signin_state.py says where it is kept)."""
+    from metrics.store_location import parse_location
 
-    return URLSafeTimedSerializer(secret, salt=SESSION_SALT).dumps(
-        {"n": account.name, "p": _password_mark(account)}
-    )
+    return signin_state_module.shared(parse_location(None), accounts_file or accounts_path())
 
 
-def read_session(token: str | None, accounts: AccountsFile, secret: str) -> Account | None:
-    """The account a session cookie was issued to, while it is younger than session_hours, its
-    signature holds, and the account still exists with the same password."""
-    if not token:
+def issue_session(account: Account, state: SigninState) -> str:
+    """A new session for the account: the cookie carries only its opaque id."""
+    return state.open_session(account.name, password_mark(account))
+
+
+def read_session(token: str | None, accounts: AccountsFile, state: SigninState) -> Account | None:
+    """The account a session cookie belongs to, while the session is younger than session_hours,
+    has not been ended (sign-out), and the account still exists with the same password."""
+    if not token or len(token) > 200:
         return None
-    from itsdangerous import BadSignature, URLSafeTimedSerializer
-
-    try:
-        data = URLSafeTimedSerializer(secret, salt=SESSION_SALT).loads(
-            token, max_age=int(accounts.session_hours * 3600)
-        )
-    except BadSignature:  # also SignatureExpired
+    session = state.session(token, accounts.session_hours * 3600)
+    if session is None:
         return None
-    if not isinstance(data, dict):
-        return None
-    acc = accounts.by_name(str(data.get("n", "")))
-    if acc is None or not hmac.compare_digest(str(data.get("p", "")), _password_mark(acc)):
+    acc = accounts.by_name(session.name)
+    if acc is None or not hmac.compare_digest(session.password_mark, password_mark(acc)):
+        # The account went or its password changed: the session ends for good, even if the
+        # old password comes back.
+        state.end_session(token)
         return None
     return acc
+
+
+def end_session(token: str | None, state: SigninState) -> None:
+    if token and len(token) <= 200:
+        state.end_session(token)
+
+
+# --- wrong passwords --------------------------------------------------------------------------
+
+FAILURE_WINDOW_S = 15 * 60
+FAILURES_PER_NAME = 5  # in the window, from addresses the name never signed in from: a pause
+FAILURES_PER_ADDRESS = 20  # in the window, from one address over any names: a pause
+SLOW_DOWN_MAX_S = 60.0
+
+
+@dataclass(frozen=True)
+class Wait:
+    """How long a sign-in attempt must wait (0: none) and why: "name" (that name is being
+    guessed from elsewhere), "address" (this address guesses many names), "slow" (the name's
+    own known address, slowed down, never shut out)."""
+
+    seconds: float
+    why: str = ""
+
+
+def signin_wait(state: SigninState, name: str, address: str) -> Wait:
+    """Whether an attempt for `name` from `address` may be checked now. From an address the name
+    has signed in from before, its owner is only slowed down (a doubling wait after five wrong
+    passwords from there, at most a minute): guesses from elsewhere never lock them out. From
+    any other address, five wrong passwords for the name, or twenty for any names from the
+    address, pause it for the rest of the 15 minutes."""
+    now = time.time()
+    seen = state.failures(name, address, now - FAILURE_WINDOW_S)
+    if state.is_known(name, address):
+        extra = seen.name_here - FAILURES_PER_NAME
+        if extra < 0 or seen.last_here is None:
+            return Wait(0.0)
+        delay = min(SLOW_DOWN_MAX_S, 2.0**extra)
+        left = seen.last_here + delay - now
+        return Wait(left, "slow") if left > 0 else Wait(0.0)
+    if seen.address_total >= FAILURES_PER_ADDRESS:
+        return Wait(_pause_left(state, "address", address, now), "address")
+    if seen.name_total >= FAILURES_PER_NAME:
+        return Wait(_pause_left(state, "name", name, now), "name")
+    return Wait(0.0)
+
+
+def _pause_left(state: SigninState, column: str, value: str, now: float) -> float:
+    # The pause lasts until the newest failure is a window old: guessing on extends it.
+    last = state.newest_failure(column, value)
+    return max(1.0, (last or now) + FAILURE_WINDOW_S - now)
 
 
 # --- identity provider ------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from metrics.store import StoreError, check_store, open_duckdb
+from metrics.store import StoreError, check_store, not_a_store_file, open_duckdb, opening_error
 from metrics.store_location import StoreLocation, libpq_quote
 from metrics.text import strip_marks
 
@@ -145,10 +145,20 @@ def _open_file(
 ) -> duckdb.DuckDBPyConnection:
     assert loc.path is not None
     path = loc.path
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except OSError as exc:
+        raise StoreError(
+            f"Không vào được thư mục của kho dữ liệu {path}: tiến trình này không có quyền "
+            f"({exc.strerror}). Cấp quyền đọc thư mục {path.parent} rồi thử lại."
+        ) from exc
+    if not exists:
         raise StoreError(
             f"Không tìm thấy kho dữ liệu {path}. Tạo kho bằng `xhht demo --db {path}` hoặc `xhht init --db {path}`."
         )
+    wrong = not_a_store_file(path)
+    if wrong:
+        raise StoreError(wrong)
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
@@ -156,9 +166,7 @@ def _open_file(
             return open_duckdb(path, read_only=read_only)
         except duckdb.Error as exc:
             if not _is_lock_conflict(exc):
-                raise StoreError(
-                    f"Không mở được kho dữ liệu {path}: {str(exc).splitlines()[0]}"
-                ) from exc
+                raise StoreError(opening_error(path, exc, read_only=read_only)) from exc
             if time.monotonic() >= deadline:
                 raise StoreBusy(
                     f"Kho dữ liệu {path} đang được {_holder(str(exc))} ghi hoặc giữ, đã chờ {wait:g} giây. "
@@ -279,7 +287,13 @@ def creating(loc: StoreLocation) -> Iterator[duckdb.DuckDBPyConnection]:
                 raise StoreError(
                     f"Không tạo được thư mục {loc.path.parent}: {exc.strerror}."
                 ) from exc
-            con = open_duckdb(loc.path)
+            wrong = not_a_store_file(loc.path) if loc.path.exists() else None
+            if wrong:
+                raise StoreError(wrong)
+            try:
+                con = open_duckdb(loc.path)
+            except duckdb.Error as exc:
+                raise StoreError(opening_error(loc.path, exc, read_only=False)) from exc
         try:
             yield con
         finally:

@@ -55,6 +55,67 @@ def open_duckdb(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyCon
     return con
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+DUCKDB_MAGIC = b"DUCK"  # at byte 8 of every DuckDB database file
+
+
+def not_a_store_file(path: Path) -> str | None:
+    """Why an existing file cannot be a store, read from its first bytes (None: it may be one).
+    DuckDB's own answer is English and, for a SQLite file, names an extension's path."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return None  # DuckDB's open says what is wrong (opening_error)
+    if not head:
+        return None  # an empty file: DuckDB makes a new database in it
+    if head.startswith(SQLITE_MAGIC):
+        return (
+            f"Tệp {path} là cơ sở dữ liệu SQLite, không phải tệp kho dữ liệu (DuckDB). "
+            "Kiểm tra --db hoặc biến môi trường XHHT_DB."
+        )
+    if head[8:12] != DUCKDB_MAGIC:
+        return (
+            f"Tệp {path} không phải tệp kho dữ liệu (không phải tệp DuckDB). "
+            "Kiểm tra --db hoặc biến môi trường XHHT_DB; tạo kho mới bằng `xhht init --db …`."
+        )
+    return None
+
+
+def opening_error(path: Path, exc: Exception, *, read_only: bool) -> str:
+    """What went wrong opening a store file, in Vietnamese, without DuckDB's own words."""
+    text = str(exc)
+    wrong = not_a_store_file(path)
+    if wrong:
+        return wrong
+    if "not a valid DuckDB database file" in text:
+        return f"Tệp {path} không phải tệp kho dữ liệu (không phải tệp DuckDB)."
+    if "Permission denied" in text or "Read-only file system" in text:
+        target = path.parent if f"{path.name}.wal" in text else path
+        what = "thư mục" if target != path else "tệp"
+        if read_only:
+            return (
+                f"Không đọc được kho dữ liệu {path}: tiến trình này không có quyền đọc {what} "
+                f"{target}. Cấp quyền đọc rồi thử lại."
+            )
+        return (
+            f"Kho dữ liệu {path} chỉ đọc với tiến trình này: không ghi được {what} {target}. "
+            "Kho không thay đổi. Cấp quyền ghi (chown/chmod) hoặc chạy lệnh bằng tài khoản sở hữu "
+            "kho; đọc và xuất báo cáo vẫn dùng được."
+        )
+    if "No space left" in text:
+        return f"Ổ đĩa chứa kho dữ liệu {path} đã đầy. Giải phóng chỗ trống rồi thử lại."
+    if "Corrupt" in text or "checksum" in text.lower():
+        return (
+            f"Kho dữ liệu {path} bị hỏng (DuckDB không đọc được nội dung). Khôi phục từ bản sao "
+            "lưu (xem mục sao lưu trong README)."
+        )
+    return (
+        f"Không mở được kho dữ liệu {path} (lỗi {type(exc).__name__} của DuckDB). Kiểm tra tệp "
+        "còn nguyên vẹn và tiến trình có quyền đọc, ghi nó."
+    )
+
+
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A DuckDB store file opened directly, for one-process work (tests, building the benchmark's
     store). Processes that share a store open it through metrics.backend instead."""
@@ -66,10 +127,12 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and (wrong := not_a_store_file(path)):
+        raise StoreError(wrong)
     try:
         return open_duckdb(path, read_only=read_only)
     except duckdb.Error as exc:
-        raise StoreError(f"Không mở được kho dữ liệu {path}: {exc}") from exc
+        raise StoreError(opening_error(path, exc, read_only=read_only)) from exc
 
 
 def schema_version(con: duckdb.DuckDBPyConnection, where: str = "") -> int | None:

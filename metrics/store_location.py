@@ -54,7 +54,11 @@ def parse_location(text: str | os.PathLike[str] | None) -> StoreLocation:
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", raw):
         return _parse_url(raw)
     path = Path(raw).expanduser()
-    if path.is_dir():
+    try:
+        is_dir = path.is_dir()
+    except OSError:  # a folder on the way this process may not enter: opening it says so
+        is_dir = False
+    if is_dir:
         raise StoreError(
             f"{path} là một thư mục, không phải tệp kho. Chỉ tên tệp, ví dụ `{path / 'xhht.duckdb'}`."
         )

@@ -6,8 +6,6 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
@@ -21,6 +19,7 @@ from metrics.auth import (
     OidcMapping,
     Principal,
     authenticate,
+    end_session,
     hash_password,
     issue_session,
     load_accounts,
@@ -30,13 +29,7 @@ from metrics.auth import (
     session_secret,
     verify_password,
 )
-
-
-@contextmanager
-def mock_time(at: float) -> Iterator[None]:
-    """The clock itsdangerous reads, set forward (the only thing here not real: waiting an hour)."""
-    with mock.patch("itsdangerous.timed.time.time", return_value=at):
-        yield
+from metrics.signin_state import SigninState, _Sqlite
 
 
 def test_hash_is_salted_and_verifies() -> None:
@@ -214,22 +207,34 @@ def _file(**settings: object) -> AccountsFile:
     )
 
 
-def test_a_session_token_names_its_account_until_it_expires() -> None:
+def _state(tmp_path: Path) -> SigninState:
+    return SigninState(_Sqlite(tmp_path / "signin.sqlite"), "test")
+
+
+def test_a_session_names_its_account_until_it_expires_or_ends(tmp_path: Path) -> None:
     accounts = _file(session_hours=1)
-    token = issue_session(accounts.account[0], "khoa-bi-mat")
-    found = read_session(token, accounts, "khoa-bi-mat")
+    state = _state(tmp_path)
+    token = issue_session(accounts.account[0], state)
+    found = read_session(token, accounts, state)
     assert found is not None and found.name == "canbo.qn"
-    assert read_session(token, accounts, "khoa-khac") is None  # forged with another key
-    assert read_session(token[:-2] + "xx", accounts, "khoa-bi-mat") is None  # altered
-    assert read_session(None, accounts, "khoa-bi-mat") is None
-    later = time.time() + 3601
-    with mock_time(later):
-        assert read_session(token, accounts, "khoa-bi-mat") is None  # past session_hours
+    assert read_session(token[:-2] + "xx", accounts, state) is None  # altered
+    assert read_session(None, accounts, state) is None
+    assert read_session(token, accounts, _state(tmp_path / "khac")) is None  # another service's
+    with mock.patch("metrics.signin_state.time.time", return_value=time.time() + 3601):
+        assert read_session(token, accounts, state) is None  # past session_hours
+    assert read_session(token, accounts, state) is not None
+    end_session(token, state)
+    assert read_session(token, accounts, state) is None  # signed out
+    # The cookie is an opaque id; the state keeps only its digest, never the id itself.
+    assert "canbo" not in token and token not in (tmp_path / "signin.sqlite").read_bytes().decode(
+        "latin-1"
+    )
 
 
-def test_a_new_password_or_a_removed_account_ends_its_sessions() -> None:
+def test_a_new_password_or_a_removed_account_ends_its_sessions(tmp_path: Path) -> None:
     accounts = _file()
-    token = issue_session(accounts.account[0], "k")
+    state = _state(tmp_path)
+    token = issue_session(accounts.account[0], state)
     renewed = accounts.model_copy(
         update={
             "account": [
@@ -239,8 +244,11 @@ def test_a_new_password_or_a_removed_account_ends_its_sessions() -> None:
             ]
         }
     )
-    assert read_session(token, renewed, "k") is None
-    assert read_session(token, AccountsFile(), "k") is None
+    assert read_session(token, renewed, state) is None
+    assert read_session(token, accounts, state) is None  # the old password back: still ended
+    other = issue_session(accounts.account[0], state)
+    assert read_session(other, AccountsFile(), state) is None
+    assert read_session(other, accounts, state) is None
 
 
 def test_the_session_key_is_made_once_and_kept_private(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
@@ -295,3 +303,39 @@ def test_an_editor_rolls_back_only_batches_wholly_in_their_provinces() -> None:
     )
     admin = Principal(name="a", display_name="a", role="admin")
     assert admin.may_roll_back(["01", None]) and rollback_refusal(admin, 7, ["01"]) is None
+
+
+def test_the_sign_in_state_on_postgresql_is_one_for_every_process(pg_cluster) -> None:  # noqa: ANN001
+    """A store on PostgreSQL keeps the sign-in state in its own database: a session opened by
+    one process is ended by another, and wrong passwords count across them."""
+    from metrics.signin_state import _Postgres
+    from metrics.store_location import parse_location
+
+    pg_cluster.psql("CREATE DATABASE dang_nhap OWNER xhht")
+    url = pg_cluster.url("dang_nhap")
+    accounts = _file()
+    here = SigninState(_Postgres(parse_location(url)), "pg")
+    token = issue_session(accounts.account[0], here)
+    assert read_session(token, accounts, here) is not None
+    here.record_failure("canbo.qn", "10.0.0.1")
+    elsewhere = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from metrics.signin_state import SigninState, _Postgres\n"
+            "from metrics.store_location import parse_location\n"
+            "s = SigninState(_Postgres(parse_location(sys.argv[1])), 'pg')\n"
+            "s.record_failure('canbo.qn', '10.0.0.2')\n"
+            "s.end_session(sys.argv[2])\n",
+            url,
+            token,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert read_session(token, accounts, here) is None
+    seen = here.failures("canbo.qn", "10.0.0.1", time.time() - 60)
+    assert (seen.name_total, seen.name_here, seen.address_total) == (2, 1, 1)

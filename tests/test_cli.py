@@ -307,6 +307,73 @@ def test_foreign_duckdb_file_is_refused(tmp_path: Path) -> None:
     assert "không phải kho dữ liệu của ứng dụng" in res.stderr
 
 
+def test_files_that_are_no_store_are_named_so_in_vietnamese(tmp_path: Path) -> None:
+    import sqlite3
+
+    text = tmp_path / "ghi_chu.duckdb"
+    text.write_text("không phải kho\n", encoding="utf-8")
+    lite = tmp_path / "cu.duckdb"
+    con = sqlite3.connect(lite)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    expected = {
+        text: f"Lỗi: Tệp {text} không phải tệp kho dữ liệu (không phải tệp DuckDB).",
+        lite: f"Lỗi: Tệp {lite} là cơ sở dữ liệu SQLite, không phải tệp kho dữ liệu (DuckDB).",
+    }
+    for path, message in expected.items():
+        before = path.read_bytes()
+        for command in (("history",), ("check",), ("rollback", "1")):
+            res = xhht(*command, "--db", str(path), cwd=tmp_path)
+            assert res.returncode == 1, command
+            assert res.stderr.startswith(message), res.stderr
+            for english in ("IO Error", "valid DuckDB", "extension", "Traceback"):
+                assert english not in res.stderr
+        assert path.read_bytes() == before
+
+
+def test_a_store_this_process_cannot_write_is_read_only(demo_db: Path) -> None:
+    """Run as an account that may read the store but not write it (root writes anything, so
+    a root test runs the command as `nobody`)."""
+    import shutil
+    import tempfile
+
+    # A folder every account may enter (pytest's own are its owner's only).
+    folder = Path(tempfile.mkdtemp(prefix="xhht-chi-doc-"))
+    folder.chmod(0o755)
+    store = folder / "xhht.duckdb"
+    shutil.copy(demo_db, store)
+    store.chmod(0o444)
+    prefix = (
+        ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"]
+        if os.geteuid() == 0
+        else []
+    )
+    before = store.read_bytes()
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, *COMMAND, *args, "--db", str(store)],
+            cwd=folder,
+            env={k: v for k, v in os.environ.items() if k != "XHHT_DB"},
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=300,
+        )
+
+    res = run("rollback", "2")
+    assert res.returncode == 1
+    assert res.stderr.startswith(
+        f"Lỗi: Kho dữ liệu {store} chỉ đọc với tiến trình này: không ghi được tệp {store}. "
+        "Kho không thay đổi."
+    ), res.stderr
+    assert "Permission denied" not in res.stderr and "IO Error" not in res.stderr
+    assert store.read_bytes() == before
+    assert run("history").returncode == 0  # reading still works
+    shutil.rmtree(folder)
+
+
 @pytest.mark.parametrize("path", command_paths(), ids=lambda p: " ".join(p) or "xhht")
 def test_help_of_every_command(path: list[str], tmp_path: Path) -> None:
     res = xhht(*path, "--help", cwd=tmp_path)

@@ -80,14 +80,51 @@ def test_an_editor_named_by_user_imports_only_their_provinces(setup) -> None:  #
     )
     assert store.read_bytes() == before
 
-    # A name that is no account: the operator at the server's console, recorded as typed.
-    done = xhht(env, "import", str(mixed), "--db", str(store), "--user", "Nguyễn Văn A")
+
+def test_a_user_that_names_no_account_is_refused_and_the_store_unchanged(
+    setup,  # noqa: ANN001
+    tmp_path: Path,
+) -> None:
+    store, env, mixed = setup
+    accounts = env["XHHT_ACCOUNTS"]
+    before = store.read_bytes()
+    batches_before = _batch_ids(store)
+    for command in (
+        ("import", str(mixed)),
+        ("import", str(mixed), "--dry-run"),
+        ("rollback", str(max(batches_before))),
+    ):
+        refused = xhht(env, *command, "--db", str(store), "--user", "ed5")
+        assert refused.returncode == 1, command
+        assert refused.stderr.strip().endswith(
+            f"--user “ed5” không phải tài khoản nào trong tệp tài khoản {accounts}: các tài "
+            "khoản có trong tệp: ed51, quantri. Kho dữ liệu không thay đổi. Ghi đúng tên tài "
+            "khoản, tạo tài khoản bằng `xhht accounts add`, hoặc bỏ --user để ghi với quyền "
+            "người vận hành máy chủ."
+        ), refused.stderr
+        assert "Traceback" not in refused.stderr
+    # No accounts file where the command looked: it says which file it read.
+    missing = tmp_path / "khong-co" / "accounts.toml"
+    alone = xhht(
+        {**env, "XHHT_ACCOUNTS": str(missing)},
+        *("import", str(mixed), "--db", str(store), "--user", "ed51"),
+    )
+    assert alone.returncode == 1
+    assert (
+        f"--user “ed51” không phải tài khoản nào trong tệp tài khoản {missing}: tệp này không "
+        "tồn tại (đặt biến môi trường XHHT_ACCOUNTS nếu tệp ở nơi khác)."
+    ) in alone.stderr
+    assert store.read_bytes() == before
+    assert _batch_ids(store) == batches_before
+
+    # Without --user: the operator at the server's console, who writes anywhere.
+    done = xhht(env, "import", str(mixed), "--db", str(store))
     assert done.returncode == 0, done.stderr
 
 
 def test_an_editor_cannot_roll_back_a_batch_that_holds_another_provinces_row(setup) -> None:  # noqa: ANN001
     store, env, mixed = setup
-    assert xhht(env, "import", str(mixed), "--db", str(store), "--user", "ed51x").returncode == 0
+    assert xhht(env, "import", str(mixed), "--db", str(store), "--user", "quantri").returncode == 0
     batch = max(_batch_ids(store))
     refused = xhht(env, "rollback", str(batch), "--db", str(store), "--user", "ed51")
     assert refused.returncode == 1

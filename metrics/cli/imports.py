@@ -14,17 +14,36 @@ from metrics.inputs.forms import ROWS_OF
 
 def acting_account(user: str | None) -> Principal | None:
     """The account `--user` names, whose province rules then apply to this write as in the app;
-    None for a name that is no account (the operator at the server's console writes anywhere,
-    recorded under that name)."""
-    from metrics.auth import AccountsError, load_accounts
+    None without `--user` (the operator at the server's console, recorded under their login
+    name, writes anywhere). A name that is no account is refused, naming the accounts file
+    read: a mistyped name must never write without its rules."""
+    from metrics.auth import AccountsError, accounts_path, load_accounts
 
-    if not user:
+    if user is None:
         return None
+    path = accounts_path()
     try:
-        account = load_accounts().by_name(user)
+        accounts = load_accounts(path)
     except AccountsError as exc:
         raise Refused(str(exc)) from exc
-    return account.principal() if account is not None else None
+    account = accounts.by_name(user)
+    if account is not None:
+        return account.principal()
+    if not path.exists():
+        found = "tệp này không tồn tại (đặt biến môi trường XHHT_ACCOUNTS nếu tệp ở nơi khác)"
+    elif not accounts.account:
+        found = "tệp này chưa có tài khoản nào"
+    else:
+        names = ", ".join(a.name for a in accounts.account[:10])
+        more = (
+            f" và {len(accounts.account) - 10} tài khoản khác" if len(accounts.account) > 10 else ""
+        )
+        found = f"các tài khoản có trong tệp: {names}{more}"
+    raise Refused(
+        f"--user “{user}” không phải tài khoản nào trong tệp tài khoản {path}: {found}. "
+        "Kho dữ liệu không thay đổi. Ghi đúng tên tài khoản, tạo tài khoản bằng "
+        "`xhht accounts add`, hoặc bỏ --user để ghi với quyền người vận hành máy chủ."
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -137,7 +156,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.add_argument(
         "--user",
-        help="người nhập (mặc định: tên đăng nhập); nếu là một tài khoản thì chỉ nhập được tỉnh của tài khoản đó",
+        help="tài khoản nhập (trong tệp tài khoản; quy tắc tỉnh của tài khoản được áp dụng như "
+        "trong ứng dụng). Bỏ trống: người vận hành máy chủ, ghi theo tên đăng nhập hệ thống",
     )
     add_db(p)
     p.set_defaults(func=cmd_import)
@@ -153,7 +173,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("batch", type=int, metavar="BATCH", help="số lô (xem `xhht history`)")
     p.add_argument(
         "--user",
-        help="tài khoản hoàn tác (quy tắc tỉnh của tài khoản được áp dụng như trong ứng dụng)",
+        help="tài khoản hoàn tác (trong tệp tài khoản; quy tắc tỉnh của tài khoản được áp dụng "
+        "như trong ứng dụng). Bỏ trống: người vận hành máy chủ",
     )
     add_db(p)
     p.set_defaults(func=cmd_rollback)
