@@ -69,7 +69,7 @@ CHART_ASPECT = 0.75  # height ÷ width: the print layout's fixed title and foote
 
 # Once, where a reader compares years across the 2025 reorganisation.
 REORGANISATION_NOTE = (
-    "Ghi chú: từ ngày 01/7/2025, cả nước có 34 tỉnh, thành phố và 3.321 xã, phường, đặc khu; "
+    "Ghi chú: từ ngày 01/07/2025, cả nước có 34 tỉnh, thành phố và 3.321 xã, phường, đặc khu; "
     "không còn cấp huyện. Số liệu các năm trước được tính theo địa bàn hiện nay: số liệu của các "
     "xã cũ hợp thành một xã mới được cộng lại; xã cũ bị chia tách không được gán cho xã nào."
 )
