@@ -200,7 +200,9 @@ def test_print_form(docs, locality_id: str) -> None:
     doc = docs[locality_id]
     section = doc.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
-    cm = {k: round(getattr(section, f"{k}_margin").cm, 2) for k in ("top", "bottom", "left", "right")}
+    cm = {
+        k: round(getattr(section, f"{k}_margin").cm, 2) for k in ("top", "bottom", "left", "right")
+    }
     assert 2.0 <= cm["top"] <= 2.5 and 2.0 <= cm["bottom"] <= 2.5
     assert 3.0 <= cm["left"] <= 3.5 and 1.5 <= cm["right"] <= 2.0
     assert doc.styles["Normal"].font.name == "Times New Roman"

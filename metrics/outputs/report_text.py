@@ -544,8 +544,9 @@ def target_groups(
         ind = reg.by_id(row["indicator"])
         phrase = place.counted(ind) if place else counted(ind)
         line = f"Đến năm {row['target_year']}: {fmt_pct(row['percent'], 0)} {phrase}"
-        if rates.get(ind.id) is not None:
-            line += f" ({pace_text(rates[ind.id], after, row['percent'], row['target_year'])})"
+        rate = rates.get(ind.id)
+        if rate is not None:
+            line += f" ({pace_text(rate, after, row['percent'], row['target_year'])})"
         groups.setdefault(source_short(row["source"]), []).append(line + ";")
     for lines in groups.values():
         lines[-1] = lines[-1][:-1] + "."
