@@ -452,6 +452,12 @@ def _summary_table(doc, ctx: Context, place: Place) -> None:
         if it.target_pct is not None:
             target += f"\n{plan_ref(it.target_source, it.target_scope_name)}"
         counts = row.counts if it.has_data else "Chưa có số liệu"
+        # A narrow column: the counts break after the slash and before a completeness note,
+        # never inside a number.
+        figure, _, note = counts.partition(" (")
+        if len(figure) > 9:
+            figure = figure.replace("/", "/\n", 1)
+        counts = figure + (f"\n({note}" if note else "")
         if it.has_data and not it.recognized and it.total is None:
             counts = "0"
         if it.has_data and it.total == 1 and place.level == "commune":  # the commune itself
