@@ -158,22 +158,23 @@ def test_report_draft_sentences_style_and_footer(demo_con, tmp_path: Path) -> No
     text = "\n".join(p.text for p in doc.paragraphs)
     gd = next(it for it in progress_for(demo_con, "X23368", 2025) if it.indicator == "gia_dinh")
     sentence = report_draft.indicator_sentence(gd, 2025)
-    assert sentence in text
+    assert sentence.removesuffix(".") in text  # the draft adds the later target it passes
     assert sentence.startswith(
         f"Tỷ lệ hộ gia đình được công nhận danh hiệu “Gia đình học tập” đạt {fmt_pct(gd.rate_pct)}"
     )
     assert "bằng" in sentence and "kế hoạch năm 2025" in sentence
-    # The commune's own targets for the next period come from its plan.
-    assert "- Đến năm 2026: 50% hộ gia đình được công nhận danh hiệu “Gia đình học tập”;" in text
-    assert "- Đến năm 2030: 85% hộ gia đình được công nhận danh hiệu “Gia đình học tập”;" in text
+    # The commune's own targets for the next period come from its plan, with the pace each needs.
+    assert "- Đến năm 2026: 50% hộ gia đình được công nhận danh hiệu “Gia đình học tập” (" in text
+    assert "- Đến năm 2030: 85% hộ gia đình được công nhận danh hiệu “Gia đình học tập” (" in text
     assert report_draft.REORGANISATION_NOTE in text  # the 2025 reorganisation, said once
     assert text.count("34 tỉnh, thành phố và 3.321 xã") == 1
     assert "Bản dự thảo" in section.footer.paragraphs[0].text
     assert "Dữ liệu minh họa" in section.footer.paragraphs[0].text
-    assert len(doc.tables) == 1 and doc.tables[0].rows[1].cells[1].text == "Gia đình học tập"
+    summary = next(t for t in doc.tables if t.rows[0].cells[1].text == "Chỉ tiêu")
+    assert summary.rows[1].cells[1].text == "Gia đình học tập"
     assert len(doc.inline_shapes) >= 9  # the charts
-    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading 3")]
-    assert "1. Xây dựng mô hình “Gia đình học tập”" in headings
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert "2.1. Xây dựng mô hình “Gia đình học tập”" in headings
     # Cán bộ khuyến học is an indicator of the programme, not a learning model.
     assert not any("mô hình “Cán bộ khuyến học”" in h for h in headings)
     assert any(h.endswith(". Đội ngũ cán bộ khuyến học") for h in headings)

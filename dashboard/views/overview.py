@@ -16,12 +16,12 @@ from metrics.figures.counts import status_bar
 from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_points, fmt_pp
 from metrics.indicators import registry
+from metrics.lagging import lagging_children
 from metrics.progress import Status
 from metrics.table_columns import shown_table
 from metrics.text import file_stem
 
 PAGE = "overview"
-LAGGING_SHOWN = 5
 CARDS_PER_ROW = 3
 key = ui.store_key()
 ui.banner(key)
@@ -167,13 +167,9 @@ else:
 
 children = data.children(key, loc, year)
 if children.height:
-    # Which units lag on the chosen indicator: the weakest against their target, those falling
-    # back, and those that sent no figure — named, so a leader knows whom to call.
-    one = children.filter(pl.col("indicator") == ind_id)
-    reported = one.filter(pl.col("rate_pct").is_not_null())
-    weakest = reported.filter(pl.col("plan_pct").is_not_null()).sort("plan_pct").head(LAGGING_SHOWN)
-    falling = reported.filter(pl.col("status") == "falling").sort("rate_pct")
-    silent = one.filter(pl.col("rate_pct").is_null())["short_name"].to_list()
+    # Which units lag on the chosen indicator (the report draft names the same ones).
+    lag = lagging_children(children, ind_id)
+    weakest, falling, silent = lag.weakest, lag.falling, lag.silent
     st.subheader(t("lagging_heading", children=child_word, indicator=ind_label(ind_id)))
     if weakest.height:
         st.markdown(

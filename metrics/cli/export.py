@@ -47,7 +47,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             elif args.kind == "xlsx":
                 build_workbook(con, loc.id, args.year, out)
             else:
-                build_report(con, loc.id, args.year, out)
+                build_report(
+                    con, loc.id, args.year, out, kind=args.report_kind, recipient=args.recipient
+                )
         except ExportError as exc:
             raise Refused(str(exc)) from exc
     finally:
@@ -66,6 +68,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--indicator", metavar="ID", help="chỉ tiêu của biểu đồ (png, svg)")
     p.add_argument(
         "--scale", type=float, default=1.0, help="hệ số phóng ảnh PNG (2 cho ảnh 3840×2160)"
+    )
+    p.add_argument(
+        "--kind",
+        dest="report_kind",
+        choices=["so-ket", "nam"],
+        help="dự thảo báo cáo (docx): sơ kết giai đoạn hoặc kết quả năm (mặc định: sơ kết khi "
+        "năm kết thúc giai đoạn 5 năm, như 2025, 2030; kết quả năm với các năm khác)",
+    )
+    p.add_argument(
+        "--recipient",
+        metavar="TEXT",
+        help="dự thảo báo cáo (docx): cơ quan nhận báo cáo, ví dụ “Sở Giáo dục và Đào tạo”",
     )
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="tệp ghi ra")
     add_db(p)

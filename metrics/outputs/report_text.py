@@ -1,24 +1,90 @@
-"""The words of the report draft: each indicator's sentence, the place as running text names it,
-the next period's targets with each source named once, and the appendix's lists of recognised
-units (metrics.outputs.report_draft lays them out)."""
+"""The words of the report draft: the issuing body and place as the form of Nghị định 30/2020
+writes them, the căn cứ, each indicator's sentence, the strengths and shortfalls read from the
+figures, the targets ahead with the pace each needs, the placeholders an official fills in, and
+the appendix's lists (metrics.outputs.report_draft lays them out)."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
-from metrics.completeness import PARTIAL_VI, units_text
+from metrics.completeness import PARTIAL_VI, UNIT_WORDS_VI
 from metrics.escaping import without_controls
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import Indicator, registry
+from metrics.lagging import owed_by_communes
 from metrics.locality_progress import IndicatorProgress
-from metrics.name_parts import lower_type, split_code_suffix
-from metrics.progress import Status, required_pace_expr
+from metrics.name_parts import OLD_LEVELS, lower_type, split_code_suffix
+from metrics.progress import BASELINE_FIRST_YEAR, Status, required_pace_expr
 from metrics.recognitions import RecognitionList
 from metrics.resolve import LocalityIndex
 from metrics.store_schema import COUNTRY_ID
 
 HORIZON = 2030  # the end of the programme: every report says what is left to reach it
+
+# --- placeholders: what the official writes, never invented here ------------------------------
+
+FILL_LEAD = "Đề nghị cán bộ bổ sung: "
+BODY_TO_FILL = "[TÊN CƠ QUAN BÁO CÁO]"
+PLACE_TO_FILL = "[Địa danh]"
+SIGNER_TO_FILL = "[QUYỀN HẠN, CHỨC VỤ NGƯỜI KÝ]"
+NAME_TO_FILL = "[Họ và tên]"
+# Every placeholder the draft writes (the layout highlights each; the tests find them).
+PLACEHOLDER_RE = re.compile(
+    r"\[(?:"
+    + re.escape(FILL_LEAD)
+    + r"[^\]]*|"
+    + "|".join(
+        re.escape(p[1:-1]) for p in (BODY_TO_FILL, PLACE_TO_FILL, SIGNER_TO_FILL, NAME_TO_FILL)
+    )
+    + r")\]"
+)
+
+
+def to_fill(what: str) -> str:
+    """ "[Đề nghị cán bộ bổ sung: nguyên nhân của các hạn chế]"."""
+    return f"[{FILL_LEAD}{what}]"
+
+
+# --- words as officials write them --------------------------------------------------------------
+
+_APOSTROPHES = re.compile(r"(?<=\w)[’‘ʼ](?=\w)")
+_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+
+
+def as_written(text: str) -> str:
+    """The one form the draft prints: the straight apostrophe in names ("Ia H'Drai", whether
+    typed ’ or '), dates as dd/mm/yyyy ("24/2/2023" → "24/02/2023"), no control characters."""
+    text = _APOSTROPHES.sub("'", without_controls(text))
+    return _DATE.sub(lambda m: f"{int(m[1]):02d}/{int(m[2]):02d}/{m[3]}", text)
+
+
+KINDS = {"so-ket": "sơ kết giai đoạn", "nam": "kết quả năm"}
+
+
+def default_kind(year: int) -> str:
+    """A five-year stage ends (2025, 2030): the sơ kết of the stage; any other year: its result."""
+    return "so-ket" if year % 5 == 0 else "nam"
+
+
+def period_start(year: int) -> int:
+    """The first year of the stage a sơ kết covers: the programme's start (2021)."""
+    return min(BASELINE_FIRST_YEAR, year)
+
+
+def summary_line(kind: str, year: int, where: str = "") -> str:
+    """The document's summary under "BÁO CÁO" (Nghị định 30/2020: trích yếu), with the area
+    (`where`: "trên địa bàn xã Đăk Long, tỉnh Quảng Ngãi") when given."""
+    at = f" {where}" if where else ""
+    if kind == "so-ket":
+        return (
+            f"Sơ kết giai đoạn {period_start(year)}–{year} thực hiện xây dựng xã hội học tập{at} "
+            f"và phương hướng, nhiệm vụ giai đoạn {year + 1}–{max(HORIZON, year + 1)}"
+        )
+    return f"Kết quả thực hiện xây dựng xã hội học tập năm {year}{at} và nhiệm vụ năm {year + 1}"
 
 
 def counted(ind: Indicator) -> str:
@@ -26,6 +92,111 @@ def counted(ind: Indicator) -> str:
     được công nhận …"."""
     text = ind.numerator_vi[0].lower() + ind.numerator_vi[1:]
     return text.removeprefix("số ")
+
+
+@dataclass(frozen=True)
+class Place:
+    """The place a draft reports on, and the words its era and level use."""
+
+    id: str
+    level: str  # country | province | commune | old_province | old_district | old_commune
+    unit_type: str  # "Xã", "Tỉnh", "Huyện", "Thị xã" …
+    name: str  # as a report heads it: "Xã Đăk Long, tỉnh Quảng Ngãi"; "Toàn quốc"
+    own_name: str  # "Xã Đăk Long", "Huyện Ia H'Drai"
+    short_name: str  # "Đăk Long"
+
+    @property
+    def old(self) -> bool:
+        return self.level in OLD_LEVELS
+
+    @property
+    def has_ubnd(self) -> bool:
+        """A body of today that issues the report: the UBND of a province or a commune. The
+        country's report and an old unit's (whose UBND is gone) name theirs as a placeholder."""
+        return self.level in ("province", "commune")
+
+    def issuer_lines(self) -> list[str]:
+        """The issuing body, top left: ["ỦY BAN NHÂN DÂN", "XÃ ĐĂK LONG"]."""
+        if not self.has_ubnd:
+            return [BODY_TO_FILL]
+        return ["ỦY BAN NHÂN DÂN", self.own_name.upper()]
+
+    def body(self) -> str:
+        """The body in running text: "Ủy ban nhân dân xã Đăk Long"."""
+        if not self.has_ubnd:
+            return to_fill("tên cơ quan báo cáo")
+        return f"Ủy ban nhân dân {lower_type(self.own_name)}"
+
+    def number_line(self) -> str:
+        return "Số: …/BC-UBND" if self.has_ubnd else "Số: …/BC-…"
+
+    def date_line(self) -> str:
+        """Place and date (Nghị định 30/2020): "Đăk Long, ngày … tháng … năm 20…"."""
+        where = self.short_name if self.has_ubnd else PLACE_TO_FILL
+        return f"{where}, ngày … tháng … năm 20…"
+
+    def signer_lines(self) -> list[str]:
+        if not self.has_ubnd:
+            return [SIGNER_TO_FILL]
+        return ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+
+    def where(self) -> str:
+        """ "trên địa bàn xã Đăk Long, tỉnh Quảng Ngãi"; "trên phạm vi toàn quốc"."""
+        return where_text(self.id, self.name)
+
+    def communes_word(self) -> str:
+        """The communes of the area as its era names them: after 1/7/2025 "xã, phường, đặc khu";
+        before, a district's "xã, thị trấn", a town's "xã, phường", a province's "xã, phường,
+        thị trấn"."""
+        if not self.old:
+            return "xã, phường, đặc khu"
+        return {"Huyện": "xã, thị trấn", "Quận": "phường", "Thị xã": "xã, phường"}.get(
+            self.unit_type, "xã, phường, thị trấn" if self.level == "old_province" else "xã"
+        )
+
+    def era(self, text: str) -> str:
+        """An indicator's words as the place's era writes them: an old district's own units are
+        "cấp huyện" (not "cấp tỉnh (và cấp huyện cũ)"); before 1/7/2025 a district is a
+        "huyện", not a "huyện cũ", and communes are what communes_word says."""
+        if not self.old:
+            return text
+        if self.level == "old_district":
+            text = text.replace("cấp tỉnh (và cấp huyện cũ)", "cấp huyện")
+            text = text.replace("cấp tỉnh, cấp huyện (cũ)", "cấp huyện")
+        text = text.replace("cấp tỉnh (và cấp huyện cũ)", "cấp tỉnh, cấp huyện")
+        text = text.replace("cấp huyện (cũ)", "cấp huyện")
+        text = text.replace("xã, phường, đặc khu", self.communes_word())
+        for level in ("huyện", "xã", "tỉnh"):
+            text = text.replace(f"{level} cũ", level)
+        return text
+
+    def label(self, ind: Indicator) -> str:
+        return self.era(ind.label_vi)
+
+    def counted(self, ind: Indicator) -> str:
+        return self.era(counted(ind))
+
+    def unit(self, ind: Indicator) -> str:
+        """The count unit; an old area's communes in its era's words."""
+        if ind.count_unit_vi == UNIT_WORDS_VI["commune"]:
+            return self.communes_word() if self.old else ind.count_unit_vi
+        return ind.count_unit_vi
+
+    def owes(self, ind: Indicator) -> bool:
+        """Whether the place reports the indicator (a commune does not report the province's
+        units, nor recognise itself: metrics.lagging)."""
+        return self.level != "commune" or owed_by_communes(ind)
+
+
+def place_of(con: duckdb.DuckDBPyConnection, loc: dict) -> Place:
+    return Place(
+        id=loc["id"],
+        level=loc["level"],
+        unit_type=loc.get("unit_type") or "",
+        name=place_name(con, loc["id"]),
+        own_name=loc["name"],
+        short_name=loc.get("short_name") or loc["name"],
+    )
 
 
 def place_name(con: duckdb.DuckDBPyConnection, locality_id: str) -> str:
@@ -41,7 +212,68 @@ def where_text(locality_id: str, name: str) -> str:
     return f"trên địa bàn {lower_type(name)}"
 
 
-def levels_text(it: IndicatorProgress, ind: Indicator) -> str:
+# --- documents -----------------------------------------------------------------------------------
+
+
+def source_name(source: str) -> str:
+    """How a target's source is named in full: the registered decision it cites first (its notes
+    on how the figure was read stay in the store); any other text as typed."""
+    cited = registry().documents_cited(source)
+    return cited[0].name_vi if cited else without_controls(source).strip()
+
+
+def source_short(source: str) -> str:
+    """A source named again after the căn cứ named it in full: "Quyết định số 387/QĐ-TTg"; a
+    source that cites no registered document, as typed."""
+    cited = registry().documents_cited(source)
+    return cited[0].name_vi.split(" ngày ")[0] if cited else without_controls(source).strip()
+
+
+def plan_ref(source: str | None, scope_name: str | None) -> str:
+    """Which plan a target comes from, inside a sentence: "Quyết định số 387/QĐ-TTg"; a plan not
+    registered by its owner ("kế hoạch của xã Đăk Long")."""
+    cited = registry().documents_cited(source or "")
+    if cited:
+        return cited[0].name_vi.split(" ngày ")[0]
+    if scope_name and scope_name != "Toàn quốc":
+        return f"kế hoạch của {lower_type(scope_name)}"
+    return source_short(source or "") or "kế hoạch"
+
+
+_SCOPE_ORDER = {"country": 0, "province": 1, "old_province": 1, "commune": 2}
+
+
+def basis_documents(targets: pl.DataFrame) -> list[str]:
+    """The plans and decisions whose targets are in force for the place, each once, in full:
+    the nation's first, then the province's, then the place's own; a source citing several
+    registered decisions gives each of them."""
+    rows = sorted(
+        targets.iter_rows(named=True),
+        key=lambda r: (_SCOPE_ORDER.get(r["scope_level"], 3), r["target_year"]),
+    )
+    names: list[str] = []
+    for row in rows:
+        cited = registry().documents_cited(row["source"])
+        for name in [d.name_vi for d in cited] or [without_controls(row["source"]).strip()]:
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+# --- one indicator's sentence --------------------------------------------------------------------
+
+_VERB = re.compile(r" (được|có|tham gia|thành thạo) ")
+
+
+def none_text(phrase: str, unit: str) -> str:
+    """ "Không có hộ gia đình nào được công nhận …" (never "có 0 hộ")."""
+    m = _VERB.search(phrase)
+    if m is None:
+        return f"Không có {unit} nào: {phrase}"
+    return f"Không có {phrase[: m.start()]} nào {phrase[m.start() + 1 :]}"
+
+
+def levels_text(it: IndicatorProgress, ind: Indicator, unit: str | None = None) -> str:
     """ "trong đó 20 đơn vị xếp loại Tốt, 3 Khá"; "trong đó 560 xã đạt Mức độ 1, 265 Mức độ 2";
     "" when no level is known."""
     parts: list[str] = []
@@ -54,103 +286,274 @@ def levels_text(it: IndicatorProgress, ind: Indicator) -> str:
         if verb == verb_said:
             parts.append(f"{fmt_int(n)} {level.label_vi}")
         else:
-            parts.append(f"{fmt_int(n)} {ind.count_unit_vi} {verb} {level.label_vi}")
+            parts.append(f"{fmt_int(n)} {unit or ind.count_unit_vi} {verb} {level.label_vi}")
             verb_said = verb
     return "trong đó " + ", ".join(parts) if parts else ""
 
 
-def horizon_text(it: IndicatorProgress, year: int) -> str:
-    """The pace still needed for the 2030 target ((target − rate) / (2030 − year)), or that it
-    is reached; "" without a 2030 target."""
-    if it.rate_pct is None or it.target_2030_pct is None:
+def passed_targets(it: IndicatorProgress, targets: pl.DataFrame | None, year: int) -> list[dict]:
+    """The targets after the one judged (or after the year, without one) that the rate already
+    reaches, earliest first: a commune behind the national 2025 target may be past its own 2026
+    target, and the sentence says both."""
+    if targets is None or it.rate_pct is None or not targets.height:
+        return []
+    after = it.target_year if it.target_year is not None else year
+    rows = targets.filter(
+        (pl.col("indicator") == it.indicator)
+        & (pl.col("target_year") > after)
+        & (pl.col("percent") <= it.rate_pct)
+    ).sort("target_year")
+    return list(rows.iter_rows(named=True))
+
+
+def passed_text(rows: list[dict]) -> str:
+    """ "đã vượt mục tiêu năm 2026 (50%, kế hoạch của xã Đăk Long)"."""
+    said = [
+        f"năm {r['target_year']} ({fmt_pct(r['percent'], 0)}, {plan_ref(r['source'], r['scope_name'])})"
+        for r in rows
+    ]
+    return "đã vượt mục tiêu " + " và ".join(said) if said else ""
+
+
+def target_text(it: IndicatorProgress) -> str:
+    """ "bằng 79% kế hoạch năm 2025 (mục tiêu 70% theo Quyết định số 387/QĐ-TTg)"; "" without one."""
+    if it.plan_pct is None or it.target_year is None or it.target_pct is None:
         return ""
-    target = fmt_pct(it.target_2030_pct, 0)
-    pace = pl.select(
-        required_pace_expr(
-            pl.lit(it.rate_pct, pl.Float64), year, pl.lit(it.target_2030_pct), pl.lit(HORIZON)
-        )
-    ).item()
-    if pace == 0:
-        if it.status == Status.TARGET_MET and it.target_year == HORIZON:
-            return ""  # the verdict has said it
-        return f"đã đạt mục tiêu năm {HORIZON} ({target})"
-    if pace is None:
-        return f"chưa đạt mục tiêu {target} năm {HORIZON}"
+    ref = plan_ref(it.target_source, it.target_scope_name)
     return (
-        f"để đạt mục tiêu {target} vào năm {HORIZON}, "
-        f"cần tăng bình quân {fmt_num(pace)} điểm phần trăm mỗi năm"
+        f"bằng {fmt_pct(it.plan_pct, 0)} kế hoạch năm {it.target_year} "
+        f"(mục tiêu {fmt_pct(it.target_pct, 0)} theo {ref})"
     )
 
 
-def indicator_sentence(it: IndicatorProgress, year: int, unit_name: str | None = None) -> str:
+# Statuses that say nothing of the pace: a sentence leaves them out (its figure says the rest).
+_SILENT_STATUSES = {Status.NO_TARGET.value, Status.NOT_REPORTED.value}
+
+
+def indicator_sentence(
+    it: IndicatorProgress,
+    year: int,
+    unit_name: str | None = None,
+    place: Place | None = None,
+    targets: pl.DataFrame | None = None,
+) -> str:
     """A report sentence: "Tỷ lệ hộ gia đình được công nhận danh hiệu “Gia đình học tập” đạt
-    62,3% (…), bằng 89% kế hoạch năm 2025, tăng 4,1 điểm phần trăm so với năm 2024; …". When the
-    area is itself the one commune counted, whether it is recognised ("Xã Đăk Long chưa được công
-    nhận …"), never "0/1 xã"; `unit_name` names it (its own name by default)."""
+    62,3% (…), bằng 89% kế hoạch năm 2025 (mục tiêu 70% theo …), tăng 4,1 điểm phần trăm so với
+    năm 2024; đúng tiến độ; đã vượt mục tiêu năm 2026 (…)". None recognised: "Không có … nào
+    được công nhận …". When the area is itself the one commune counted, whether it is
+    recognised ("Xã Đăk Long chưa được công nhận …"), never "0/1 xã"; `unit_name` names it.
+    `place` gives the era's words (an old district's units are "cấp huyện"); `targets` the
+    later targets the figure already passes."""
     ind = registry().by_id(it.indicator)
+    label = place.label(ind) if place else ind.label_vi
     if not it.has_data:
-        return f"{ind.label_vi}: chưa có số liệu năm {year}."
-    if it.rate_pct is None:
-        base = f"{ind.label_vi}: có {fmt_int(it.recognized)} {ind.count_unit_vi} được công nhận"
-        if it.rate_registered_pct is not None:
-            base += f" trên {fmt_int(it.registered)} {ind.count_unit_vi} đăng ký ({fmt_pct(it.rate_registered_pct)} số đăng ký)"
-        return base + " (chưa có tổng số để tính tỷ lệ)."
-    recognised = counted(ind).partition("được công nhận")
+        return f"{label}: chưa có số liệu năm {year}."
+    phrase = place.counted(ind) if place else counted(ind)
+    unit = place.unit(ind) if place else ind.count_unit_vi
+    recognised = phrase.partition("được công nhận")
     if it.total == 1 and ind.count_unit_vi == "xã" and recognised[1]:
         done = "đã" if it.recognized else "chưa"
         text = f"{unit_name or it.locality_name} {done} được công nhận{recognised[2]}"
         rated = [lv.label_vi for lv in registry().level if it.levels.get(lv.id)]
         return text + (f", {' và '.join(rated)}" if rated else "") + "."
-    levels = levels_text(it, ind)
-    counts = f"{fmt_int(it.recognized)}/{fmt_int(it.total)} {ind.count_unit_vi}"
-    counts += f", {levels}" if levels else ""
-    text = f"Tỷ lệ {counted(ind)} đạt {fmt_pct(it.rate_pct)} ({counts})"
-    if it.plan_pct is not None and it.target_year is not None:
-        text += f", bằng {fmt_pct(it.plan_pct, 0)} kế hoạch năm {it.target_year}"
-    if it.change_pp is not None:
-        if abs(it.change_pp) < 0.05:
-            text += f", bằng năm {year - 1}"
-        else:
-            verb = "tăng" if it.change_pp > 0 else "giảm"
-            text += f", {verb} {fmt_num(abs(it.change_pp))} điểm phần trăm so với năm {year - 1}"
-    text += f"; {Status(it.status).label().lower()}"
-    horizon = horizon_text(it, year)
-    if horizon:
-        text += f"; {horizon}"
+    levels = levels_text(it, ind, unit)
+    if not it.recognized:
+        text = none_text(phrase, unit)
+        if it.total:
+            text += f" (tổng số {fmt_int(it.total)} {unit})"
+    elif it.rate_pct is None:
+        text = f"Có {fmt_int(it.recognized)} {phrase}" + (f", {levels}" if levels else "")
+        if it.rate_registered_pct is not None:
+            text += (
+                f", trên {fmt_int(it.registered)} {unit} đăng ký "
+                f"({fmt_pct(it.rate_registered_pct)} số đăng ký)"
+            )
+        text += " (chưa có tổng số để tính tỷ lệ)"
+    else:
+        counts = f"{fmt_int(it.recognized)}/{fmt_int(it.total)} {unit}"
+        counts += f", {levels}" if levels else ""
+        text = f"Tỷ lệ {phrase} đạt {fmt_pct(it.rate_pct)} ({counts})"
+    clauses: list[str] = []
+    if it.rate_pct is not None:
+        target = target_text(it)
+        if target:
+            text += f", {target}"
+        if it.change_pp is not None:
+            if abs(it.change_pp) < 0.05:
+                text += f", bằng năm {year - 1}"
+            else:
+                verb = "tăng" if it.change_pp > 0 else "giảm"
+                text += (
+                    f", {verb} {fmt_num(abs(it.change_pp))} điểm phần trăm so với năm {year - 1}"
+                )
+        if it.status not in _SILENT_STATUSES:
+            clauses.append(Status(it.status).label().lower())
+        passed = passed_text(passed_targets(it, targets, year))
+        if passed:
+            clauses.append(passed)
+    if clauses:
+        text += "; " + "; ".join(clauses)
     if it.partial_note:  # "(chưa đủ: số liệu của 1/23 huyện cũ đã báo cáo)": several units only
-        reported = units_text(it.reporting_units, it.units_in_area, it.unit_level)
+        reported = it.partial_note.removeprefix(f"{PARTIAL_VI}: ").removesuffix(" báo cáo")
+        reported = place.era(reported) if place else reported
         text += f" ({PARTIAL_VI}: số liệu của {reported} đã báo cáo)"
     return text + "."
 
 
-def source_name(source: str) -> str:
-    """How a target's source is named in the report: the registered decision it cites first, in
-    full (its notes on how the figure was read stay in the store); any other text as typed."""
-    cited = registry().documents_cited(source)
-    return cited[0].name_vi if cited else without_controls(source).strip()
+def status_text(it: IndicatorProgress) -> str:
+    """The status in a table cell; a figure without a total is not "Chưa báo cáo"."""
+    if it.has_data and it.status == Status.NOT_REPORTED.value:
+        return "Chưa có tổng số để đánh giá"
+    return Status(it.status).label()
 
 
-def target_groups(targets: pl.DataFrame, after: int) -> list[tuple[str, list[str]]]:
-    """The targets of the years after `after`, grouped by source, each source once:
-    [("Quyết định số 387/QĐ-TTg …", ["Đến năm 2030: 85% hộ gia đình được công nhận …; 75% dòng
-    họ …"]), …]. Years in order, indicators in the models' order (Registry.in_model_order)."""
+# --- the assessment, read from the figures -----------------------------------------------------
+
+GOOD = {Status.TARGET_MET.value, Status.ON_TRACK.value}
+# No verdict either way: not a strength, not a shortfall.
+NEUTRAL = {Status.NOT_ASSESSABLE.value, Status.NO_TARGET.value, Status.NOT_REPORTED.value}
+
+
+def _figure(it: IndicatorProgress, place: Place) -> str:
+    ind = registry().by_id(it.indicator)
+    if it.rate_pct is None:
+        return f"{fmt_int(it.recognized)} {place.unit(ind)}"
+    return fmt_pct(it.rate_pct)
+
+
+def strengths(
+    items: list[IndicatorProgress], place: Place, targets: pl.DataFrame, year: int
+) -> list[str]:
+    """One line per indicator that met its target, keeps pace with it, or already passes a later
+    one: "Gia đình học tập: 72,0%; đã đạt mục tiêu (mục tiêu năm 2025: 70% theo …)."."""
+    lines = []
+    for it in items:
+        if not it.has_data or it.rate_pct is None:
+            continue
+        ind = registry().by_id(it.indicator)
+        said = []
+        if it.status in GOOD and it.target_pct is not None:
+            ref = plan_ref(it.target_source, it.target_scope_name)
+            said.append(
+                f"{Status(it.status).label().lower()} (mục tiêu năm {it.target_year}: "
+                f"{fmt_pct(it.target_pct, 0)} theo {ref})"
+            )
+        passed = passed_text(passed_targets(it, targets, year))
+        if passed:
+            said.append(passed)
+        if not said and it.target_pct is None and it.total and it.recognized == it.total:
+            said.append(f"tất cả {fmt_int(it.total)} {place.unit(ind)} đều được công nhận")
+        if said:
+            lines.append(f"{place.label(ind)}: {_figure(it, place)}; {'; '.join(said)}.")
+    return lines
+
+
+def shortfalls(items: list[IndicatorProgress], place: Place, year: int) -> list[str]:
+    """One line per indicator behind its target or going back (every status that is neither
+    good nor without a verdict), then the indicators the place owes and did not report."""
+    lines = []
+    for it in items:
+        if not it.has_data or it.status in GOOD or it.status in NEUTRAL:
+            continue
+        ind = registry().by_id(it.indicator)
+        text = f"{place.label(ind)}: {_figure(it, place)}"
+        target = target_text(it)
+        text += f", {target}" if target else ""
+        lines.append(f"{text}; {Status(it.status).label().lower()}.")
+    missing = missing_names(items, place)
+    if missing:
+        lines.append(f"Chưa có số liệu năm {year} về: {'; '.join(missing)}.")
+    return lines
+
+
+def missing_names(
+    items: list[IndicatorProgress], place: Place, among: list[IndicatorProgress] | None = None
+) -> list[str]:
+    """The indicators of `among` (all `items` by default) the place reports and has no figure
+    for, by label; by what they count where a label could be read as a figure just reported
+    ("Đơn vị học tập" beside "Đơn vị học tập cấp huyện")."""
+    reg = registry()
+    reported = [place.label(reg.by_id(it.indicator)) for it in items if it.has_data]
+    names = []
+    for it in among if among is not None else items:
+        ind = reg.by_id(it.indicator)
+        if it.has_data or not place.owes(ind):
+            continue
+        label = place.label(ind)
+        names.append(place.counted(ind) if any(r.startswith(label) for r in reported) else label)
+    return names
+
+
+def lagging_line(label: str, weakest: pl.DataFrame, falling: pl.DataFrame) -> str:
+    """ "Gia đình học tập — thấp nhất so với mục tiêu: An Phú (52,2%, đạt 75% kế hoạch), …;
+    đang đi lùi (3): Ba Động, …" ("" when none lags)."""
+    parts = []
+    if weakest.height:
+        parts.append(
+            "thấp nhất so với mục tiêu: "
+            + ", ".join(
+                f"{r['short_name']} ({fmt_pct(r['rate_pct'])}, đạt {fmt_pct(r['plan_pct'], 0)} kế hoạch)"
+                for r in weakest.iter_rows(named=True)
+            )
+        )
+    if falling.height:
+        parts.append(
+            f"{Status.FALLING.label().lower()} ({fmt_int(falling.height)}): "
+            + ", ".join(falling["short_name"].to_list())
+        )
+    return f"{label} — {'; '.join(parts)}." if parts else ""
+
+
+# --- the targets ahead -------------------------------------------------------------------------
+
+
+def pace_text(rate: float, year: int, target: float, target_year: int) -> str:
+    """ "năm 2025 đạt 55,3%, cần tăng bình quân 5,9 điểm phần trăm mỗi năm"; "… đã đạt"."""
+    pace = pl.select(
+        required_pace_expr(pl.lit(rate, pl.Float64), year, pl.lit(target), pl.lit(target_year))
+    ).item()
+    now = f"năm {year} đạt {fmt_pct(rate)}"
+    if pace == 0:
+        return f"{now}, đã đạt"
+    if pace is None:
+        return now
+    return f"{now}, cần tăng bình quân {fmt_num(pace)} điểm phần trăm mỗi năm"
+
+
+def target_groups(
+    targets: pl.DataFrame,
+    after: int,
+    items: list[IndicatorProgress] | None = None,
+    place: Place | None = None,
+) -> list[tuple[str, list[str]]]:
+    """The targets of the years after `after`, grouped by source, each source once, each target
+    with the pace it needs from the figure of `after` (given `items`):
+    [("Quyết định số 387/QĐ-TTg", ["Đến năm 2030: 85% hộ gia đình được công nhận … (năm 2025
+    đạt 62,3%, cần tăng bình quân 4,5 điểm phần trăm mỗi năm)."]), …]. Years in order,
+    indicators in the models' order (Registry.in_model_order)."""
     reg = registry()
     rank = {ind.id: n for n, ind in enumerate(reg.in_model_order())}
+    rates = {it.indicator: it.rate_pct for it in items or []}
     rows = (
         targets.filter(pl.col("target_year") > after)
         .with_columns(pl.col("indicator").replace_strict(rank, return_dtype=pl.Int64).alias("_r"))
         .sort("target_year", "_r")
     )
-    groups: dict[str, dict[int, list[str]]] = {}
+    groups: dict[str, list[str]] = {}
     for row in rows.iter_rows(named=True):
-        by_year = groups.setdefault(source_name(row["source"]), {})
-        phrase = f"{fmt_pct(row['percent'], 0)} {counted(reg.by_id(row['indicator']))}"
-        by_year.setdefault(row["target_year"], []).append(phrase)
-    return [
-        (source, [f"Đến năm {y}: {'; '.join(phrases)}." for y, phrases in by_year.items()])
-        for source, by_year in groups.items()
-    ]
+        ind = reg.by_id(row["indicator"])
+        phrase = place.counted(ind) if place else counted(ind)
+        line = f"Đến năm {row['target_year']}: {fmt_pct(row['percent'], 0)} {phrase}"
+        rate = rates.get(ind.id)
+        if rate is not None:
+            line += f" ({pace_text(rate, after, row['percent'], row['target_year'])})"
+        groups.setdefault(source_short(row["source"]), []).append(line + ";")
+    for lines in groups.values():
+        lines[-1] = lines[-1][:-1] + "."
+    return list(groups.items())
 
+
+# --- the appendix ----------------------------------------------------------------------------------
 
 APPENDIX_HEADING = "Phụ lục: Danh sách đơn vị được công nhận"
 
