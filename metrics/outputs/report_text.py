@@ -371,6 +371,8 @@ def indicator_sentence(
         text += " (chưa có tổng số để tính tỷ lệ)"
     else:
         counts = f"{fmt_int(it.recognized)}/{fmt_int(it.total)} {unit}"
+        if it.assessed is not None:  # every commune of the register is the base
+            counts += f" trong danh mục, {fmt_int(it.assessed)} {unit} được đánh giá"
         counts += f", {levels}" if levels else ""
         text = f"Tỷ lệ {phrase} đạt {fmt_pct(it.rate_pct)} ({counts})"
     clauses: list[str] = []
@@ -387,7 +389,7 @@ def indicator_sentence(
                     f", {verb} {fmt_num(abs(it.change_pp))} điểm phần trăm so với năm {year - 1}"
                 )
         if it.status not in _SILENT_STATUSES:
-            clauses.append(Status(it.status).label().lower())
+            clauses.append(Status(it.status).label_for(it.target_year).lower())
         passed = passed_text(passed_targets(it, targets, year))
         if passed:
             clauses.append(passed)
@@ -404,7 +406,7 @@ def status_text(it: IndicatorProgress) -> str:
     """The status in a table cell; a figure without a total is not "Chưa báo cáo"."""
     if it.has_data and it.status == Status.NOT_REPORTED.value:
         return "Chưa có tổng số để đánh giá"
-    return Status(it.status).label()
+    return Status(it.status).label_for(it.target_year)
 
 
 # --- the assessment, read from the figures -----------------------------------------------------
@@ -542,8 +544,13 @@ def target_groups(
     groups: dict[str, list[str]] = {}
     for row in rows.iter_rows(named=True):
         ind = reg.by_id(row["indicator"])
-        phrase = place.counted(ind) if place else counted(ind)
-        line = f"Đến năm {row['target_year']}: {fmt_pct(row['percent'], 0)} {phrase}"
+        pct = fmt_pct(row["percent"], 0)
+        if row.get("scope_level") == "country" and ind.target_words_vi:
+            # The programme's own target, in the words of the decisions and plans restating it.
+            line = f"Đến năm {row['target_year']}: {ind.target_phrase(pct)}"
+        else:
+            phrase = place.counted(ind) if place else counted(ind)
+            line = f"Đến năm {row['target_year']}: {pct} {phrase}"
         rate = rates.get(ind.id)
         if rate is not None:
             line += f" ({pace_text(rate, after, row['percent'], row['target_year'])})"
