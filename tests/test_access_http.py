@@ -22,6 +22,10 @@ from stream_client import StreamClient
 from bench.app_server import AppServer, app_servers
 from metrics.auth import Account, AccountsFile, hash_password, save_accounts
 
+# A busy two-core machine (CI runs the suite two files at a time) can take seconds to answer a
+# sign-in; httpx gives up after 5 s by default. This checks answers, not speed.
+HTTP_TIMEOUT = 60.0
+
 PASSWORD = "mat-khau-qn"
 GATE = "Cần đăng nhập"
 
@@ -86,7 +90,7 @@ def _attempt(
 
 
 def _sign_in(url: str, name: str = "canbo.qn", address: str | None = None) -> str:
-    with httpx.Client(base_url=url) as client:
+    with httpx.Client(base_url=url, timeout=HTTP_TIMEOUT) as client:
         done = _attempt(client, name, PASSWORD, address)
         assert done.status_code == 303, done.text
         return done.cookies["xhht_session"]
@@ -113,14 +117,17 @@ def test_files_and_deferred_downloads_reach_only_a_signed_in_session(
         # a request carrying a valid sign-in.
         csv_url, refusal = mine.deferred_file(profile.deferred_ids[0])
         assert refusal == "" and csv_url.startswith("/media/")
-        assert httpx.get(url + csv_url).status_code == 403
-        mine_csv = httpx.get(url + csv_url, cookies=cookie)
+        assert httpx.get(url + csv_url, timeout=HTTP_TIMEOUT).status_code == 403
+        mine_csv = httpx.get(url + csv_url, cookies=cookie, timeout=HTTP_TIMEOUT)
         assert mine_csv.status_code == 200 and mine_csv.content
         assert "no-store" in mine_csv.headers["cache-control"]
-        wrong = httpx.get(url + csv_url, cookies={"xhht_session": "x" * 43})
+        wrong = httpx.get(url + csv_url, cookies={"xhht_session": "x" * 43}, timeout=HTTP_TIMEOUT)
         assert wrong.status_code == 403
         # The other process shares the sign-in, not the file.
-        assert httpx.get(servers[1].url + csv_url, cookies=cookie).status_code == 404
+        assert (
+            httpx.get(servers[1].url + csv_url, cookies=cookie, timeout=HTTP_TIMEOUT).status_code
+            == 404
+        )
 
         export = mine.run_page("export", "loc=P51&year=2025")
         assert len(export.deferred_ids) == 3
@@ -128,13 +135,16 @@ def test_files_and_deferred_downloads_reach_only_a_signed_in_session(
             assert stranger.deferred_file(file_id) == ("", "Cần đăng nhập / Sign-in required")
         workbooks = [mine.deferred_file(i) for i in export.deferred_ids]
         xlsx = next(u for u, _ in workbooks if u.endswith(".xlsx"))
-        assert httpx.get(url + xlsx).status_code == 403
-        body = httpx.get(url + xlsx, cookies=cookie).content
+        assert httpx.get(url + xlsx, timeout=HTTP_TIMEOUT).status_code == 403
+        body = httpx.get(url + xlsx, cookies=cookie, timeout=HTTP_TIMEOUT).content
         assert body[:2] == b"PK" and len(body) > 10_000
 
         # Signed out: the same cookie opens nothing, and the open page's session gets no file.
-        assert httpx.get(url + "/dang-xuat", cookies=cookie).status_code in (200, 303)
-        assert httpx.get(url + xlsx, cookies=cookie).status_code == 403
+        assert httpx.get(url + "/dang-xuat", cookies=cookie, timeout=HTTP_TIMEOUT).status_code in (
+            200,
+            303,
+        )
+        assert httpx.get(url + xlsx, cookies=cookie, timeout=HTTP_TIMEOUT).status_code == 403
         got, refusal = mine.deferred_file(export.deferred_ids[0])
         assert got == "" and refusal == "Cần đăng nhập / Sign-in required"
         assert GATE in mine.run_page("export", "loc=P51&year=2025").texts
@@ -150,20 +160,36 @@ def test_signing_out_on_one_process_ends_the_session_on_the_other(
     assert "nguoi" not in token
     padded = token + "=" * (-len(token) % 4)
     assert b"nguoi" not in base64.urlsafe_b64decode(padded)
-    assert httpx.get(second + "/_stcore/metrics", cookies=cookie).status_code == 200
+    assert (
+        httpx.get(second + "/_stcore/metrics", cookies=cookie, timeout=HTTP_TIMEOUT).status_code
+        == 200
+    )
     with StreamClient(second, cookie) as page:
         assert GATE not in page.run_page("method").texts
-        out = httpx.get(first + "/dang-xuat", cookies=cookie, follow_redirects=False)
+        out = httpx.get(
+            first + "/dang-xuat", cookies=cookie, follow_redirects=False, timeout=HTTP_TIMEOUT
+        )
         assert out.status_code == 303
         assert 'xhht_session=""' in out.headers["set-cookie"]
         # The page open on the other process shows the sign-in screen on its next run.
         assert GATE in page.run_page("method").texts
-    assert httpx.get(second + "/_stcore/metrics", cookies=cookie).status_code == 403
+    assert (
+        httpx.get(second + "/_stcore/metrics", cookies=cookie, timeout=HTTP_TIMEOUT).status_code
+        == 403
+    )
     # A second sign-in is a new session; the ended one stays ended.
     again = _sign_in(second, "nguoi.a")
     assert again != token
-    assert httpx.get(first + "/_stcore/metrics", cookies={"xhht_session": again}).status_code == 200
-    assert httpx.get(first + "/_stcore/metrics", cookies=cookie).status_code == 403
+    assert (
+        httpx.get(
+            first + "/_stcore/metrics", cookies={"xhht_session": again}, timeout=HTTP_TIMEOUT
+        ).status_code
+        == 200
+    )
+    assert (
+        httpx.get(first + "/_stcore/metrics", cookies=cookie, timeout=HTTP_TIMEOUT).status_code
+        == 403
+    )
 
 
 def test_a_new_password_or_a_removed_account_ends_its_sessions_everywhere(
@@ -173,7 +199,10 @@ def test_a_new_password_or_a_removed_account_ends_its_sessions_everywhere(
 
     first, second = (s.url for s in servers)
     cookie = {"xhht_session": _sign_in(first, "nguoi.b")}
-    assert httpx.get(second + "/_stcore/metrics", cookies=cookie).status_code == 200
+    assert (
+        httpx.get(second + "/_stcore/metrics", cookies=cookie, timeout=HTTP_TIMEOUT).status_code
+        == 200
+    )
     before = load_accounts(accounts_file)
     try:
         renewed = [
@@ -184,10 +213,20 @@ def test_a_new_password_or_a_removed_account_ends_its_sessions_everywhere(
         ]
         save_accounts(before.model_copy(update={"account": renewed}), accounts_file)
         for url in (first, second):
-            assert httpx.get(url + "/_stcore/metrics", cookies=cookie).status_code == 403
+            assert (
+                httpx.get(
+                    url + "/_stcore/metrics", cookies=cookie, timeout=HTTP_TIMEOUT
+                ).status_code
+                == 403
+            )
         save_accounts(before, accounts_file)  # the old password back: the session stays ended
         for url in (first, second):
-            assert httpx.get(url + "/_stcore/metrics", cookies=cookie).status_code == 403
+            assert (
+                httpx.get(
+                    url + "/_stcore/metrics", cookies=cookie, timeout=HTTP_TIMEOUT
+                ).status_code
+                == 403
+            )
     finally:
         save_accounts(before, accounts_file)
 
@@ -196,7 +235,7 @@ def test_wrong_passwords_are_counted_across_processes_per_name(
     servers: list[AppServer],
 ) -> None:
     urls = [s.url for s in servers]
-    clients = [httpx.Client(base_url=u) for u in urls]
+    clients = [httpx.Client(base_url=u, timeout=HTTP_TIMEOUT) for u in urls]
     try:
         # Five wrong passwords, spread over both processes, from an address the owner never
         # signed in from: the sixth attempt pauses there, on either process.
@@ -219,14 +258,14 @@ def test_guessing_from_elsewhere_never_locks_the_owner_out_of_a_known_address(
 ) -> None:
     first, second = (s.url for s in servers)
     _sign_in(first, "chu.tk", address="10.2.0.7")  # the owner's office
-    with httpx.Client(base_url=second) as attacker:
+    with httpx.Client(base_url=second, timeout=HTTP_TIMEOUT) as attacker:
         codes = [
             _attempt(attacker, "chu.tk", f"doan-{i}", "10.2.0.66").status_code for i in range(7)
         ]
         assert codes == [401] * 5 + [429] * 2
         # The right password from the guessing address waits out the pause too.
         assert _attempt(attacker, "chu.tk", PASSWORD, "10.2.0.66").status_code == 429
-    with httpx.Client(base_url=first) as owner:
+    with httpx.Client(base_url=first, timeout=HTTP_TIMEOUT) as owner:
         assert _attempt(owner, "chu.tk", PASSWORD, "10.2.0.7").status_code == 303
 
 
@@ -235,7 +274,7 @@ def test_the_owner_mistyping_at_a_known_address_is_slowed_down_not_shut_out(
 ) -> None:
     url = servers[0].url
     _sign_in(url, "chu.tk2", address="10.3.0.7")
-    with httpx.Client(base_url=url) as owner:
+    with httpx.Client(base_url=url, timeout=HTTP_TIMEOUT) as owner:
         codes = [
             _attempt(owner, "chu.tk2", f"go-nham-{i}", "10.3.0.7").status_code for i in range(5)
         ]
@@ -251,7 +290,7 @@ def test_the_owner_mistyping_at_a_known_address_is_slowed_down_not_shut_out(
 
 def test_an_address_guessing_many_names_is_paused(servers: list[AppServer]) -> None:
     url = servers[1].url
-    with httpx.Client(base_url=url) as sprayer:
+    with httpx.Client(base_url=url, timeout=HTTP_TIMEOUT) as sprayer:
         codes = [
             _attempt(sprayer, f"ten-{i}", "mat-khau-doan", "10.4.0.9").status_code
             for i in range(20)
@@ -265,7 +304,7 @@ def test_an_address_guessing_many_names_is_paused(servers: list[AppServer]) -> N
 
 def test_a_sign_in_form_token_is_good_for_its_own_form_only(servers: list[AppServer]) -> None:
     url = servers[0].url
-    with httpx.Client(base_url=url) as client:
+    with httpx.Client(base_url=url, timeout=HTTP_TIMEOUT) as client:
         token = _form(client, "/method")
         nonce = client.cookies["xhht_signin_csrf"]
         data = {"name": "csrf.qn", "password": PASSWORD}
@@ -279,7 +318,7 @@ def test_a_sign_in_form_token_is_good_for_its_own_form_only(servers: list[AppSer
         echoed = client.post("/dang-nhap?next=/method", data={**data, "csrf": nonce})
         assert echoed.status_code == 400
         # A token from another browser's form (another nonce): refused.
-        with httpx.Client(base_url=url) as other:
+        with httpx.Client(base_url=url, timeout=HTTP_TIMEOUT) as other:
             foreign = _form(other, "/method")
         client.cookies.set("xhht_signin_csrf", nonce)
         stolen = client.post("/dang-nhap?next=/method", data={**data, "csrf": foreign})
@@ -296,12 +335,14 @@ def test_a_sign_in_form_token_is_good_for_its_own_form_only(servers: list[AppSer
 def test_metrics_and_files_are_closed_without_a_sign_in(servers: list[AppServer]) -> None:
     url = servers[0].url
     for path in ("/_stcore/metrics", "/media/abc.csv", "/app/static/x.csv"):
-        answer = httpx.get(url + path)
+        answer = httpx.get(url + path, timeout=HTTP_TIMEOUT)
         assert answer.status_code == 403, path
         assert answer.text == "Cần đăng nhập / Sign-in required"
-    assert httpx.get(url + "/_stcore/health").text == "ok"  # what a load balancer asks stays open
+    assert (
+        httpx.get(url + "/_stcore/health", timeout=HTTP_TIMEOUT).text == "ok"
+    )  # what a load balancer asks stays open
     cookie = {"xhht_session": _sign_in(url)}
-    metrics = httpx.get(url + "/_stcore/metrics", cookies=cookie)
+    metrics = httpx.get(url + "/_stcore/metrics", cookies=cookie, timeout=HTTP_TIMEOUT)
     assert metrics.status_code == 200
 
 
@@ -310,26 +351,26 @@ def test_an_unknown_path_below_a_page_is_a_clear_not_found(
     servers: list[AppServer], path: str
 ) -> None:
     url = servers[0].url
-    page = httpx.get(url + path)
+    page = httpx.get(url + path, timeout=HTTP_TIMEOUT)
     assert page.status_code == 404
     assert "<h1>Không tìm thấy trang</h1>" in page.text
     assert f"Địa chỉ {path} không phải một trang của bảng theo dõi." in page.text
     assert '<a href="/">Về trang Tổng quan</a>' in page.text
     assert "<script" not in page.text
-    english = httpx.get(url + path, params={"lang": "en"})
+    english = httpx.get(url + path, params={"lang": "en"}, timeout=HTTP_TIMEOUT)
     assert "<h1>Page not found</h1>" in english.text
     # The scripts a browser would have asked for there are not found, never HTML.
-    script = httpx.get(url + path.rsplit("/", 1)[0] + "/static/js/index.js")
+    script = httpx.get(url + path.rsplit("/", 1)[0] + "/static/js/index.js", timeout=HTTP_TIMEOUT)
     assert script.status_code == 404 and "html" not in script.headers["content-type"]
 
 
 def test_an_unknown_page_gets_the_app_whose_scripts_load(servers: list[AppServer]) -> None:
     url = servers[0].url
-    shell = httpx.get(url + "/khong-co-trang")
+    shell = httpx.get(url + "/khong-co-trang", timeout=HTTP_TIMEOUT)
     assert shell.status_code == 200 and "text/html" in shell.headers["content-type"]
     scripts = re.findall(r'src="\./(static/js/[^"]+\.js)"', shell.text)
     assert scripts
     for src in scripts:
-        answer = httpx.get(f"{url}/{src}")
+        answer = httpx.get(f"{url}/{src}", timeout=HTTP_TIMEOUT)
         assert answer.status_code == 200
         assert "javascript" in answer.headers["content-type"]
