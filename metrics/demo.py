@@ -17,7 +17,12 @@ import polars as pl
 
 from metrics import register_queries as rq
 from metrics.config import DATA_DIR
-from metrics.demo_figures import DEMO_SEED, generate_observations, generate_province_units
+from metrics.demo_figures import (
+    DEMO_SEED,
+    generate_observations,
+    generate_province_units,
+    old_commune_communities,
+)
 from metrics.demo_lists import DEMO_LIST_PROVINCE, demo_lists, seed_lists
 from metrics.indicators import registry
 from metrics.registers import load_registers
@@ -70,12 +75,15 @@ def national_targets() -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def load_seed_figures(
-    con: duckdb.DuckDBPyConnection, index: LocalityIndex, path: Path | None = None
-) -> tuple[int, int]:
-    """Insert the seed reports' real figures and targets (not synthetic). Returns (obs, targets)."""
+def read_seed(path: Path | None = None) -> dict:
     with open(path or DATA_DIR / "seed_figures.toml", "rb") as fh:
-        seed = tomllib.load(fh)
+        return tomllib.load(fh)
+
+
+def seed_observations(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, seed: dict
+) -> pl.DataFrame:
+    """The seed reports' real figures as the store's rows (not yet written)."""
     obs_rows = []
     for item in seed["observation"]:
         res = index.resolve(item["locality"], year=item["year"])
@@ -99,6 +107,20 @@ def load_seed_figures(
                 "source": item["source"],
             }
         )
+    return pl.DataFrame(
+        obs_rows,
+        schema_overrides={
+            c: pl.Int64 for c in ("total", "registered", "recognized", *LEVEL_COLUMNS)
+        },
+    )
+
+
+def load_seed_figures(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, path: Path | None = None
+) -> tuple[int, int]:
+    """Insert the seed reports' real figures and targets (not synthetic). Returns (obs, targets)."""
+    seed = read_seed(path)
+    obs = seed_observations(con, index, seed)
     tgt = seed["targets"]
     res = index.resolve(tgt["locality"], year=2025)
     if not res.ok or res.locality is None:
@@ -115,12 +137,6 @@ def load_seed_figures(
         for ind, pair in tgt["values"].items()
         for year, pct in zip((2026, 2030), pair, strict=True)
     ]
-    obs = pl.DataFrame(
-        obs_rows,
-        schema_overrides={
-            c: pl.Int64 for c in ("total", "registered", "recognized", *LEVEL_COLUMNS)
-        },
-    )
     write_batch(
         con,
         BatchInfo(
@@ -135,7 +151,7 @@ def load_seed_figures(
         recognitions=seed_lists(con, index, seed),
         refresh=False,
     )
-    return len(obs_rows), len(target_rows)
+    return obs.height, len(target_rows)
 
 
 def init_store(con: duckdb.DuckDBPyConnection) -> None:
@@ -160,8 +176,26 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
     init_store(con)
     index = LocalityIndex.from_store(con)
     communes = rq.commune_register(con)
+    # Where a real report counts an old district's recognised communes (huyện Ba Tơ 2024: none),
+    # its synthetic old communes recognise as many.
+    real = seed_observations(con, index, read_seed())
+    reported = {
+        (place, year): n
+        for place, year, n in real.filter(
+            (pl.col("indicator") == "cong_dong_xa") & pl.col("locality_id").str.starts_with("OH")
+        )
+        .select("locality_id", "year", "recognized")
+        .iter_rows()
+    }
     with transaction(con):
-        obs = pl.concat([generate_observations(communes, seed), generate_province_units(con, seed)])
+        obs = pl.concat(
+            [
+                generate_observations(communes, seed),
+                old_commune_communities(rq.old_commune_register(con), seed, reported),
+                generate_province_units(con, seed),
+            ],
+            how="vertical_relaxed",
+        )
         code_to_id = rq.province_ids_by_code(con)
         prov_targets = [
             {
@@ -182,7 +216,10 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
             observations=_with_source(obs, DEMO_SOURCE),
             targets=pl.DataFrame(prov_targets),
             recognitions=demo_lists(
-                obs, rq.communes_of(con, DEMO_LIST_PROVINCE), seed
+                obs,
+                rq.communes_of(con, DEMO_LIST_PROVINCE),
+                rq.old_commune_register(con, DEMO_LIST_PROVINCE),
+                seed,
             ).with_columns(pl.lit(DEMO_SOURCE).alias("source")),
             refresh=False,
         )
