@@ -103,7 +103,8 @@ def complete_expr() -> pl.Expr:
 
 
 def text_column(
-    frame: pl.DataFrame, say: Callable[[int | None, int | None, str | None], str] = completeness_text
+    frame: pl.DataFrame,
+    say: Callable[[int | None, int | None, str | None], str] = completeness_text,
 ) -> pl.Series:
     """`say` (completeness_text, ranking_note …) of each row of a frame with the three columns."""
     rows = frame.select("reporting_units", "units_in_area", "unit_level").iter_rows()

@@ -330,7 +330,9 @@ def children_progress(
     # Figures with at least RANK_MIN_PCT % of their units are ranked ("92/96 xã" said beside
     # them); one further from whole (1/23 huyện cũ) comes after them, unranked.
     f = f.with_columns(
-        (pl.col("has_data") & rate.is_not_null() & rankable_expr()).fill_null(False).alias("rankable")
+        (pl.col("has_data") & rate.is_not_null() & rankable_expr())
+        .fill_null(False)
+        .alias("rankable")
     )
     ranked = pl.when(pl.col("rankable")).then(rate)
     f = f.with_columns(

@@ -370,7 +370,9 @@ def heatmap(
     title = f"{text('fig_plan', lang)} — {locality_name}".strip(" —")
     partial = any(r["partial_note"] for r in lookup.values())
     subtitle = (
-        f"* {PARTIAL_VI}: dưới {RANK_MIN_PCT}% đơn vị báo cáo, không xếp thứ tự" if partial else None
+        f"* {PARTIAL_VI}: dưới {RANK_MIN_PCT}% đơn vị báo cáo, không xếp thứ tự"
+        if partial
+        else None
     )
     base_layout(fig, title, subtitle, synthetic, lang)
     fig.update_layout(height=max(320, 20 * len(child_ids) + 210), margin={"t": 170})
