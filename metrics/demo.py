@@ -176,22 +176,18 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
     init_store(con)
     index = LocalityIndex.from_store(con)
     communes = rq.commune_register(con)
-    # Where a real report counts an old district's recognised communes (huyện Ba Tơ 2024: none),
-    # its synthetic old communes recognise as many.
+    # The old districts a real report speaks for: the demo invents nothing inside them.
     real = seed_observations(con, index, read_seed())
-    reported = {
-        (place, year): n
-        for place, year, n in real.filter(
-            (pl.col("indicator") == "cong_dong_xa") & pl.col("locality_id").str.starts_with("OH")
-        )
-        .select("locality_id", "year", "recognized")
-        .iter_rows()
+    real_districts = {
+        place
+        for place in real["locality_id"]
+        if (rq.locality(con, place) or {}).get("level") == "old_district"
     }
     with transaction(con):
         obs = pl.concat(
             [
                 generate_observations(communes, seed),
-                old_commune_communities(rq.old_commune_register(con), seed, reported),
+                old_commune_communities(rq.old_commune_register(con), seed, real_districts),
                 generate_province_units(con, seed),
             ],
             how="vertical_relaxed",

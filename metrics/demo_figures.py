@@ -11,6 +11,8 @@ synthetic.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 import numpy as np
 import polars as pl
@@ -247,17 +249,16 @@ def _assessed(communities: pl.DataFrame, seed: int) -> pl.DataFrame:
 
 
 def old_commune_communities(
-    old_communes: pl.DataFrame,
-    seed: int = DEMO_SEED,
-    reported: dict[tuple[str, int], int] | None = None,
+    old_communes: pl.DataFrame, seed: int = DEMO_SEED, real_districts: Iterable[str] = ()
 ) -> pl.DataFrame:
     """Learning communities of the old communes (`old_communes`: id, district_id, province_code)
     for the demo years before the reorganisation: 1 of 1 when recognised, once recognised
     staying so; Mức độ 1 or 2 from 2024 (Thông tư 25/2023).
 
-    `reported`: (old district, year) → how many of its communes a real report recognised that
-    year (huyện Ba Tơ 2024: none); exactly that many of its old communes are, that year."""
+    Nothing is invented inside `real_districts`, the old districts a real report speaks for
+    (huyện Ia H'Drai, huyện Ba Tơ): their figures stay the report's alone."""
     rng = np.random.default_rng(seed + 2)
+    old_communes = old_communes.filter(~pl.col("district_id").is_in(list(real_districts)))
     n = old_communes.height
     years = np.array([y for y in DEMO_YEARS if y < FIRST_NEW_YEAR])
     codes = old_communes["province_code"].to_numpy()
@@ -265,13 +266,6 @@ def old_commune_communities(
     effect = rng.normal(0, 6, len(uniq))[[uniq[c] for c in codes]] + rng.normal(0, 5, n)
     p_recognised = np.clip(0.22 + effect / 40.0, 0.02, 0.9)
     first_year = np.where(rng.random(n) < p_recognised, rng.choice(years, n), 9999)
-    districts = old_communes["district_id"].to_numpy()
-    for (district, year), count in (reported or {}).items():
-        # The earliest recognised of the district's old communes are the ones the report counts.
-        where = np.flatnonzero(districts == district)
-        order = where[np.argsort(first_year[where], kind="stable")]
-        first_year[order[:count]] = np.minimum(first_year[order[:count]], year)
-        first_year[order[count:]] = np.maximum(first_year[order[count:]], year + 1)
     recognized = (years[None, :] >= first_year[:, None]).astype(np.int64)
     registered = np.maximum(recognized, (rng.random((n, len(years))) < 0.6).astype(np.int64))
     md2 = ((rng.random((n, len(years))) < 0.3) & (recognized > 0)).astype(np.int64)
