@@ -211,7 +211,8 @@ def demo_lists(
     figures = {
         (r["locality_id"], r["year"], r["indicator"]): r
         for r in observations.filter(
-            pl.col("locality_id").is_in([*communes["id"], *old_communes["id"]])
+            pl.col("indicator").is_in(["cong_dong_xa", "cong_dong_thon", "don_vi"])
+            & pl.col("locality_id").is_in([*communes["id"], *old_communes["id"]])
         ).iter_rows(named=True)
     }
     rows: list[dict] = []
