@@ -277,7 +277,7 @@ def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(
     store = server.new_store("minh_hoa")
     made = ok(xhht("demo", "--db", store.url, cwd=tmp_path))
     assert re.fullmatch(
-        rf"Đã tạo kho minh họa {re.escape(store.shown)}: 3\.321 xã, 162\.955 số liệu minh họa, 4 số liệu thật "
+        rf"Đã tạo kho minh họa {re.escape(store.shown)}: 3\.321 xã, 192\.163 số liệu minh họa, 4 số liệu thật "
         r"từ báo cáo mẫu, 36 mục tiêu địa phương \(\d+(,\d+)? giây\)\.\n",
         made.stdout,
     ), made.stdout
