@@ -15,6 +15,7 @@ from metrics.circulars import RESULT_LABEL
 from metrics.escaping import markdown_literal
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
+from metrics.name_parts import lower_type
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.recognitions import (
     SHOWN_ENTRY_FIELDS,
@@ -130,9 +131,29 @@ def _lapsing(key: data.StoreKey, rec: dict, loc: str) -> None:
     if not lapsing.height:
         st.caption(t("register_lapsing_none", name=rec["name"], year=lapse_year))
         return
+    # By place, not by name: two old communes may share a name ("Xã Đăk Long" of huyện Đăk Hà
+    # and of huyện Đắk Glei), so an old one is named with its old district.
     by_place = (
-        lapsing.group_by("locality_name")
-        .agg(pl.len().alias("n"), pl.col("valid_until").min().alias("first"))
+        lapsing.group_by("locality_id")
+        .agg(
+            pl.col("locality_name").first(),
+            pl.col("locality_level").first(),
+            pl.col("parent_name").first(),
+            pl.len().alias("n"),
+            pl.col("valid_until").min().alias("first"),
+        )
+        .with_columns(
+            pl.when(pl.col("locality_level") == "old_commune")
+            .then(
+                pl.format(
+                    "{} ({})",
+                    "locality_name",
+                    pl.col("parent_name").map_elements(lower_type, return_dtype=pl.String),
+                )
+            )
+            .otherwise(pl.col("locality_name"))
+            .alias("locality_name")
+        )
         .sort(["first", "locality_name"])
     )
     st.markdown(

@@ -1,15 +1,19 @@
 """How complete a sum is: how many of an area's units reported, at the level of the units whose
-reports were summed, and how that is said ("1/23 huyện cũ báo cáo"; docs/method.md, "Mức đầy đủ").
+reports were summed, how that is said ("1/23 huyện cũ báo cáo"), and which figures a ranking ranks
+(docs/method.md, "Mức đầy đủ").
 
 Every figure of an area carries `unit_level`, `reporting_units` and `units_in_area`
 (metrics.queries): a commune's own report is 1/1 xã; a new commune summed from its old communes
 is out of every old commune that lies in it (a split one too: its figures never reach the sum);
 a province is out of all its units of the level used (communes, old communes, old districts, old
-provinces, or itself). A figure is whole when every unit of the area reported; a partial one is
-never ranked as if it were whole.
+provinces, or itself). A figure is whole when every unit of the area reported. A ranking ranks a
+figure when at least RANK_MIN_PCT % of its units reported, saying how many ("92/96 xã"); one
+further from whole is kept apart, unranked ("chưa đủ: 50/102 xã báo cáo").
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import polars as pl
 
@@ -24,6 +28,9 @@ UNIT_WORDS_VI = {
     "province": "tỉnh",
 }
 PARTIAL_VI = "chưa đủ"
+# A rate is ranked when at least this share (%) of its area's units reported: a province whose
+# 92 of 96 communes reported stands among the others, one with 50 of 102 does not.
+RANK_MIN_PCT = 90
 UNIT_WORDS_EN = {
     "commune": "communes",
     "old_commune": "former communes",
@@ -38,11 +45,26 @@ def is_partial(reporting: int | None, in_area: int | None) -> bool:
     return reporting is not None and in_area is not None and reporting < in_area
 
 
-def units_text(reporting: int | None, in_area: int | None, level: str | None) -> str:
-    """ "1/23 huyện cũ"; "" when nothing is known."""
+def is_rankable(reporting: int | None, in_area: int | None) -> bool:
+    """At least RANK_MIN_PCT % of the area's units reported: the figure is ranked."""
+    if reporting is None or not in_area:
+        return False
+    return reporting * 100 >= in_area * RANK_MIN_PCT
+
+
+def rankable_expr() -> pl.Expr:
+    """is_rankable over a frame's `reporting_units` and `units_in_area` (null without them)."""
+    return pl.col("reporting_units") * 100 >= pl.col("units_in_area") * RANK_MIN_PCT
+
+
+def units_text(
+    reporting: int | None, in_area: int | None, level: str | None, lang: str = "vi"
+) -> str:
+    """ "1/23 huyện cũ" ("1/23 former districts"); "" when nothing is known."""
     if reporting is None or not in_area or level is None:
         return ""
-    return f"{fmt_int(reporting)}/{fmt_int(in_area)} {UNIT_WORDS_VI[level]}"
+    words = UNIT_WORDS_EN if lang == "en" else UNIT_WORDS_VI
+    return f"{fmt_int(reporting)}/{fmt_int(in_area)} {words[level]}"
 
 
 def completeness_text(reporting: int | None, in_area: int | None, level: str | None) -> str:
@@ -63,14 +85,28 @@ def partial_text(
     return f"{PARTIAL_VI}: {completeness_text(reporting, in_area, level)}"
 
 
+def ranking_note(
+    reporting: int | None, in_area: int | None, level: str | None, lang: str = "vi"
+) -> str:
+    """What a ranking says beside a figure: nothing when whole; how many units reported when it
+    is ranked though a few did not ("92/96 xã"); partial_text when it is kept apart."""
+    if not is_partial(reporting, in_area):
+        return ""
+    if is_rankable(reporting, in_area):
+        return units_text(reporting, in_area, level, lang)
+    return partial_text(reporting, in_area, level, lang)
+
+
 def complete_expr() -> pl.Expr:
     """True when every unit of the area reported; null without a figure."""
     return pl.col("reporting_units") >= pl.col("units_in_area")
 
 
-def text_column(frame: pl.DataFrame, partial_only: bool = False) -> pl.Series:
-    """completeness_text (or partial_text) of each row of a frame with the three columns."""
-    say = partial_text if partial_only else completeness_text
+def text_column(
+    frame: pl.DataFrame,
+    say: Callable[[int | None, int | None, str | None], str] = completeness_text,
+) -> pl.Series:
+    """`say` (completeness_text, ranking_note …) of each row of a frame with the three columns."""
     rows = frame.select("reporting_units", "units_in_area", "unit_level").iter_rows()
     return pl.Series([say(r, n, lv) for r, n, lv in rows], dtype=pl.String)
 
@@ -108,8 +144,8 @@ def country_units(provinces: pl.DataFrame, units_per_level: dict[str, int]) -> p
 
 
 def in_ranking_order(children: pl.DataFrame) -> pl.DataFrame:
-    """Children (locality_progress.children_progress) as a ranking lists them: the whole
-    figures by rank, then the partial ones (unranked) by rate, then those without a rate."""
+    """Children (locality_progress.children_progress) as a ranking lists them: the ranked
+    figures by rank, then those kept apart (unranked) by rate, then those without a rate."""
     group = (
         pl.when(pl.col("rank").is_not_null())
         .then(0)

@@ -17,7 +17,12 @@ import polars as pl
 
 from metrics import register_queries as rq
 from metrics.config import DATA_DIR
-from metrics.demo_figures import DEMO_SEED, generate_observations, generate_province_units
+from metrics.demo_figures import (
+    DEMO_SEED,
+    generate_observations,
+    generate_province_units,
+    old_commune_communities,
+)
 from metrics.demo_lists import DEMO_LIST_PROVINCE, demo_lists, seed_lists
 from metrics.indicators import registry
 from metrics.registers import load_registers
@@ -69,12 +74,15 @@ def national_targets() -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def load_seed_figures(
-    con: duckdb.DuckDBPyConnection, index: LocalityIndex, path: Path | None = None
-) -> tuple[int, int]:
-    """Insert the seed reports' real figures and targets (not synthetic). Returns (obs, targets)."""
+def read_seed(path: Path | None = None) -> dict:
     with open(path or DATA_DIR / "seed_figures.toml", "rb") as fh:
-        seed = tomllib.load(fh)
+        return tomllib.load(fh)
+
+
+def seed_observations(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, seed: dict
+) -> pl.DataFrame:
+    """The seed reports' real figures as the store's rows (not yet written)."""
     obs_rows = []
     for item in seed["observation"]:
         res = index.resolve(item["locality"], year=item["year"])
@@ -98,6 +106,20 @@ def load_seed_figures(
                 "source": item["source"],
             }
         )
+    return pl.DataFrame(
+        obs_rows,
+        schema_overrides={
+            c: pl.Int64 for c in ("total", "registered", "recognized", *LEVEL_COLUMNS)
+        },
+    )
+
+
+def load_seed_figures(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex, path: Path | None = None
+) -> tuple[int, int]:
+    """Insert the seed reports' real figures and targets (not synthetic). Returns (obs, targets)."""
+    seed = read_seed(path)
+    obs = seed_observations(con, index, seed)
     tgt = seed["targets"]
     res = index.resolve(tgt["locality"], year=2025)
     if not res.ok or res.locality is None:
@@ -114,12 +136,6 @@ def load_seed_figures(
         for ind, pair in tgt["values"].items()
         for year, pct in zip((2026, 2030), pair, strict=True)
     ]
-    obs = pl.DataFrame(
-        obs_rows,
-        schema_overrides={
-            c: pl.Int64 for c in ("total", "registered", "recognized", *LEVEL_COLUMNS)
-        },
-    )
     write_batch(
         con,
         BatchInfo(
@@ -134,7 +150,7 @@ def load_seed_figures(
         recognitions=seed_lists(con, index, seed),
         refresh=False,
     )
-    return len(obs_rows), len(target_rows)
+    return obs.height, len(target_rows)
 
 
 def init_store(con: duckdb.DuckDBPyConnection) -> None:
@@ -159,8 +175,22 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
     init_store(con)
     index = LocalityIndex.from_store(con)
     communes = rq.commune_register(con)
+    # The old districts a real report speaks for: the demo invents nothing inside them.
+    real = seed_observations(con, index, read_seed())
+    real_districts = {
+        place
+        for place in real["locality_id"]
+        if (rq.locality(con, place) or {}).get("level") == "old_district"
+    }
     with transaction(con):
-        obs = pl.concat([generate_observations(communes, seed), generate_province_units(con, seed)])
+        obs = pl.concat(
+            [
+                generate_observations(communes, seed),
+                old_commune_communities(rq.old_commune_register(con), seed, real_districts),
+                generate_province_units(con, seed),
+            ],
+            how="vertical_relaxed",
+        )
         code_to_id = rq.province_ids_by_code(con)
         prov_targets = [
             {
@@ -181,7 +211,10 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
             observations=_with_source(obs, DEMO_SOURCE),
             targets=pl.DataFrame(prov_targets),
             recognitions=demo_lists(
-                obs, rq.communes_of(con, DEMO_LIST_PROVINCE), seed
+                obs,
+                rq.communes_of(con, DEMO_LIST_PROVINCE),
+                rq.old_commune_register(con, DEMO_LIST_PROVINCE),
+                seed,
             ).with_columns(pl.lit(DEMO_SOURCE).alias("source")),
             refresh=False,
         )

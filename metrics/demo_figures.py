@@ -1,12 +1,17 @@
-"""The demo's synthetic figures, deterministic for a seed: every commune's for 2021–2025, and
-the provinces' own learning units.
+"""The demo's synthetic figures, deterministic for a seed: every commune's for 2021–2025, the
+old communes' learning communities before the reorganisation, and the provinces' own learning
+units.
 
 Stories: each commune gets one trajectory type, so every chart has something to show —
-on track, too slow, stalled, falling back, already met — and some communes miss a year.
-metrics.demo writes these figures into the store, in a batch marked synthetic.
+on track, too slow, stalled, falling back, already met. Communes of a few provinces miss a
+year (LATE_PROVINCES); in all the others every commune reports, so a national ranking ranks
+most provinces whole. metrics.demo writes these figures into the store, in a batch marked
+synthetic.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import duckdb
 import numpy as np
@@ -51,8 +56,15 @@ STORIES = (
     ("falling", 0.10, (-0.6, -0.15)),
     ("erratic", 0.06, (0.3, 1.1)),
 )
-# Province where half the communes have not reported 2025 yet (completeness story).
+# Province where half the communes have not reported 2025 yet (completeness story: kept apart
+# from rankings).
 HALF_REPORTED_PROVINCE = "66"  # Đắk Lắk
+# Provinces where a few communes report late (a year skipped, 2025 not in yet): partial
+# figures that still rank (at least 90 % of the communes reported). Quảng Ngãi: 92/96 xã in 2025.
+LATE_PROVINCES = ("51", "38", "79", HALF_REPORTED_PROVINCE)
+# A commune learning community (Thông tư 25/2023, and Thông tư 44/2014 before it) is a commune
+# of its year's register: before the reorganisation the old communes, from 2025 today's.
+FIRST_NEW_YEAR = 2025
 
 
 def generate_observations(communes: pl.DataFrame, seed: int = DEMO_SEED) -> pl.DataFrame:
@@ -105,8 +117,9 @@ def generate_observations(communes: pl.DataFrame, seed: int = DEMO_SEED) -> pl.D
     prov_pace = rng.normal(1.0, 0.3, len(uniq))[prov_idx]
     commune_effect = rng.normal(0, 5, n)
     # Communes that skip one year (2022 or 2023), and those not yet reporting 2025.
-    skip_year = np.where(rng.random(n) < 0.05, rng.choice([2022, 2023], n), 0)
-    missing_2025 = rng.random(n) < 0.03
+    late = np.isin(province_codes, LATE_PROVINCES)
+    skip_year = np.where((rng.random(n) < 0.05) & late, rng.choice([2022, 2023], n), 0)
+    missing_2025 = (rng.random(n) < 0.03) & late
     missing_2025 |= (province_codes == HALF_REPORTED_PROVINCE) & (rng.random(n) < 0.5)
 
     frames: list[pl.DataFrame] = []
@@ -153,14 +166,17 @@ def generate_observations(communes: pl.DataFrame, seed: int = DEMO_SEED) -> pl.D
         total = np.maximum(recognized_citizens, 1)
         recognized = np.minimum(np.round(total * rates_by_ind[ind] / 100.0).astype(np.int64), total)
         frames.append(_frame(communes, ind, total, recognized, rng))
-    # Commune learning community (Thông tư 25/2023 from 2024): 1 of 1 when recognised.
+    # Commune learning community: 1 of 1 when recognised; today's communes from 2025 (the years
+    # before are the old communes', old_commune_communities). The draws for the earlier years
+    # are still taken, so that every other demo figure stays as it was.
     p_recognised = np.clip(0.25 + (prov_effect + commune_effect) / 40.0, 0.02, 0.9)
     first_year = np.where(
         rng.random(n) < p_recognised, rng.choice([2021, 2022, 2023, 2024, 2025], n), 9999
     )
     one = np.ones((n, len(DEMO_YEARS)), dtype=np.int64)
     recognised_xa = (np.array(DEMO_YEARS)[None, :] >= first_year[:, None]).astype(np.int64)
-    frames.append(_frame(communes, "cong_dong_xa", one, recognised_xa, rng))
+    communities = _frame(communes, "cong_dong_xa", one, recognised_xa, rng)
+    frames.append(_assessed(communities.filter(pl.col("year") >= FIRST_NEW_YEAR), seed))
 
     obs = pl.concat(frames)
     skip = pl.DataFrame(
@@ -217,6 +233,65 @@ def _frame(
                 pl.Series(col, arr.reshape(-1)).cast(pl.Int64).replace(-1, None)
             )
     return frame
+
+
+def _assessed(communities: pl.DataFrame, seed: int) -> pl.DataFrame:
+    """Commune communities as registered for assessment: every recognised one, and about 60 %
+    of the others (assessed, not recognised; the rest did not apply). A draw of its own, so the
+    other figures keep theirs."""
+    rng = np.random.default_rng(seed + 3)
+    applied = rng.random(communities.height) < 0.6
+    return communities.with_columns(
+        pl.max_horizontal(pl.col("recognized"), pl.Series(applied.astype(np.int64))).alias(
+            "registered"
+        )
+    )
+
+
+def old_commune_communities(
+    old_communes: pl.DataFrame, seed: int = DEMO_SEED, real_districts: Iterable[str] = ()
+) -> pl.DataFrame:
+    """Learning communities of the old communes (`old_communes`: id, district_id, province_code)
+    for the demo years before the reorganisation: 1 of 1 when recognised, once recognised
+    staying so; Mức độ 1 or 2 from 2024 (Thông tư 25/2023).
+
+    Nothing is invented inside `real_districts`, the old districts a real report speaks for
+    (huyện Ia H'Drai, huyện Ba Tơ): their figures stay the report's alone."""
+    rng = np.random.default_rng(seed + 2)
+    old_communes = old_communes.filter(~pl.col("district_id").is_in(list(real_districts)))
+    n = old_communes.height
+    years = np.array([y for y in DEMO_YEARS if y < FIRST_NEW_YEAR])
+    codes = old_communes["province_code"].to_numpy()
+    uniq = {c: i for i, c in enumerate(sorted(set(codes)))}
+    effect = rng.normal(0, 6, len(uniq))[[uniq[c] for c in codes]] + rng.normal(0, 5, n)
+    p_recognised = np.clip(0.22 + effect / 40.0, 0.02, 0.9)
+    first_year = np.where(rng.random(n) < p_recognised, rng.choice(years, n), 9999)
+    recognized = (years[None, :] >= first_year[:, None]).astype(np.int64)
+    registered = np.maximum(recognized, (rng.random((n, len(years))) < 0.6).astype(np.int64))
+    md2 = ((rng.random((n, len(years))) < 0.3) & (recognized > 0)).astype(np.int64)
+    rated = np.broadcast_to(years >= 2024, (n, len(years)))
+    frame = pl.DataFrame(
+        {
+            "locality_id": np.repeat(old_communes["id"].to_numpy(), len(years)),
+            "year": np.tile(years, n).astype(np.int32),
+            "indicator": "cong_dong_xa",
+            "total": np.ones(n * len(years), dtype=np.int64),
+            "registered": registered.reshape(-1),
+            "recognized": recognized.reshape(-1),
+        }
+    )
+    levels = {c: pl.lit(None, dtype=pl.Int64).alias(c) for c in LEVEL_COLUMNS}
+    levels["level_muc_do_2"] = (
+        pl.when(pl.Series(rated.reshape(-1)))
+        .then(pl.Series(md2.reshape(-1)))
+        .alias("level_muc_do_2")
+    )
+    levels["level_muc_do_1"] = (
+        pl.when(pl.Series(rated.reshape(-1)))
+        .then(pl.Series((recognized - md2).reshape(-1)))
+        .alias("level_muc_do_1")
+    )
+    return frame.with_columns(list(levels.values()))
 
 
 def generate_province_units(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> pl.DataFrame:

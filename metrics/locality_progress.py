@@ -20,7 +20,14 @@ from metrics import progress as pm
 from metrics import queries as q
 from metrics import register_queries as rq
 from metrics import target_queries as tq
-from metrics.completeness import complete_expr, completeness_text, partial_text, text_column
+from metrics.completeness import (
+    complete_expr,
+    completeness_text,
+    partial_text,
+    rankable_expr,
+    ranking_note,
+    text_column,
+)
 from metrics.indicators import registry
 from metrics.store_schema import COUNTRY_ID, DEMO_SOURCE_MARK, LEVEL_COLUMNS
 
@@ -325,7 +332,11 @@ def children_progress(
 ) -> pl.DataFrame:
     """Each commune of a province (or each province of the country), per indicator, with its
     status, change and rank within the parent (1 = highest rate): progress_table for all the
-    children at once (a province has up to ~170 communes × 11 indicators)."""
+    children at once (a province has up to ~170 communes × 11 indicators).
+
+    `rankable`: the figure is ranked (metrics.completeness.is_rankable); `partial_note` says
+    what a ranking says beside it (completeness.ranking_note: "", "92/96 xã", or "chưa đủ:
+    50/102 xã báo cáo" for one kept apart)."""
     if parent_id == COUNTRY_ID:
         children = rq.provinces(con).with_columns(pl.lit("Tỉnh").alias("unit_type"))
         figures = q.province_figures(con)
@@ -353,8 +364,14 @@ def children_progress(
         owed = [i for i in ids if owes(level, i)]
         f = f.filter(pl.col("has_data") | pl.col("indicator").is_in(owed))
     rate, base = pl.col("rate_pct"), pl.col("base_pct")
-    # Only whole figures are ranked: a partial one (1/23 huyện cũ) comes after them, unranked.
-    ranked = pl.when(pl.col("complete")).then(rate)
+    # Figures with at least RANK_MIN_PCT % of their units are ranked ("92/96 xã" said beside
+    # them); one further from whole (1/23 huyện cũ) comes after them, unranked.
+    f = f.with_columns(
+        (pl.col("has_data") & rate.is_not_null() & rankable_expr())
+        .fill_null(False)
+        .alias("rankable")
+    )
+    ranked = pl.when(pl.col("rankable")).then(rate)
     f = f.with_columns(
         pl.when(pl.col("has_data"))
         .then(pm.change_rel_expr(rate, base))
@@ -363,7 +380,7 @@ def children_progress(
         ranked.rank(method="min", descending=True).over("indicator").cast(pl.Int64).alias("rank"),
         ranked.is_not_null().sum().over("indicator").alias("ranked_of"),
         text_column(f).alias("completeness"),
-        text_column(f, partial_only=True).alias("partial_note"),
+        text_column(f, ranking_note).alias("partial_note"),
     )
     public = [n for n in _FIELD_NAMES if n != "levels"]
     extra = [
@@ -372,6 +389,7 @@ def children_progress(
         "unit_type",
         "lat",
         "lon",
+        "rankable",
         "rank",
         "ranked_of",
         "completeness",

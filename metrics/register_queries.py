@@ -116,6 +116,24 @@ def commune_register(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
+def old_commune_register(
+    con: duckdb.DuckDBPyConnection, province_id: str | None = None
+) -> pl.DataFrame:
+    """Every old commune (of one current province), with its old district and old province
+    (their names as documents write them) and its current province's code (the demo)."""
+    where, params = ("AND c.province_id = ?", [province_id]) if province_id else ("", [])
+    return query_frame(
+        con,
+        f"""SELECT c.id, c.code, c.name, c.parent_id AS district_id, d.name AS district_name,
+                   op.name AS old_province_name, p.code AS province_code
+            FROM localities c JOIN localities d ON d.id = c.parent_id
+            JOIN localities op ON op.id = c.old_province_id
+            JOIN localities p ON p.id = c.province_id
+            WHERE c.level = 'old_commune' {where} ORDER BY c.code""",
+        params,
+    )
+
+
 def province_ids_by_code(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Official province code → store id, for the current provinces."""
     frame = query_frame(

@@ -19,6 +19,7 @@ from small_store import (
 )
 
 from metrics import register_queries as rq
+from metrics.completeness import RANK_MIN_PCT, in_ranking_order, is_rankable, ranking_note
 from metrics.figures.comparison import heatmap, ranked_bar
 from metrics.locality_progress import children_progress, progress_for
 from metrics.outputs import report_draft, workbook
@@ -191,3 +192,89 @@ def test_country_workbook_lists_the_partial_province_after_the_ranked_ones(
     assert rows[0][9] == "1/1 tỉnh báo cáo"
     assert rows[-1][1] == "Tổng cộng Toàn quốc"
     assert rows[-1][9] == "chưa đủ: 33/34 tỉnh báo cáo"
+
+
+# -- which figures a ranking ranks ---------------------------------------------------------------
+
+CAN_THO, DAK_LAK, LAI_CHAU = "P92", "P66", "P12"  # 103, 102 and 38 communes
+
+
+def test_ranking_rule_worked_examples():
+    # At least RANK_MIN_PCT = 90 % of the area's units reported: ranked, saying how many did.
+    assert RANK_MIN_PCT == 90
+    assert ranking_note(101, 103, "commune") == "101/103 xã"
+    assert ranking_note(92, 96, "commune") == "92/96 xã"
+    assert ranking_note(9, 10, "old_commune") == "9/10 xã cũ"  # exactly 90 %
+    assert ranking_note(101, 103, "commune", "en") == "101/103 communes"
+    assert (is_rankable(101, 103), is_rankable(92, 96), is_rankable(9, 10)) == (True, True, True)
+    # Further from whole: kept apart, unranked.
+    assert ranking_note(50, 102, "commune") == "chưa đủ: 50/102 xã báo cáo"
+    assert ranking_note(86, 96, "commune") == "chưa đủ: 86/96 xã báo cáo"  # 89,6 %
+    assert ranking_note(1, 2, "old_commune") == "chưa đủ: 1/2 xã cũ báo cáo"
+    assert (is_rankable(50, 102), is_rankable(86, 96), is_rankable(1, 2)) == (False, False, False)
+    # Whole: nothing to say.
+    assert (ranking_note(103, 103, "commune"), is_rankable(103, 103)) == ("", True)
+    assert (is_rankable(None, 10), is_rankable(0, 0)) == (False, False)
+
+
+def _report_communes(con, province: str, reported: int, rate_pct: float) -> list[dict]:
+    """Figures for the first `reported` communes of a province, each at `rate_pct` of 1.000."""
+    ids = rq.communes_of(con, province).sort("id")["id"].to_list()[:reported]
+    return [obs(c, 2025, "gia_dinh", 1000, round(10 * rate_pct)) for c in ids]
+
+
+def test_a_nearly_whole_province_is_ranked_and_a_half_reported_one_is_not(con, tmp_path: Path):
+    add_batch(
+        con,
+        _report_communes(con, CAN_THO, 101, 75.9)  # 101/103 xã: ranked, says so
+        + _report_communes(con, DAK_LAK, 50, 90.0)  # 50/102 xã: kept apart
+        + _report_communes(con, LAI_CHAU, 38, 64.9),  # 38/38 xã: whole
+    )
+    kids = children_progress(con, COUNTRY_ID, 2025, ["gia_dinh"])
+    rows = {r["locality_id"]: r for r in kids.iter_rows(named=True)}
+    can_tho, dak_lak, lai_chau = rows[CAN_THO], rows[DAK_LAK], rows[LAI_CHAU]
+    assert (can_tho["rate_pct"], can_tho["rank"], can_tho["ranked_of"]) == (75.9, 1, 2)
+    assert (can_tho["complete"], can_tho["rankable"]) == (False, True)
+    assert can_tho["partial_note"] == "101/103 xã"
+    assert (lai_chau["rate_pct"], lai_chau["rank"], lai_chau["partial_note"]) == (64.9, 2, "")
+    # Đắk Lắk's 90 % is the highest rate, but half its communes are missing: not ranked.
+    assert (dak_lak["rate_pct"], dak_lak["rank"], dak_lak["rankable"]) == (90.0, None, False)
+    assert dak_lak["partial_note"] == "chưa đủ: 50/102 xã báo cáo"
+    assert in_ranking_order(kids.filter(pl.col("rate_pct").is_not_null()))[
+        "locality_id"
+    ].to_list() == [CAN_THO, LAI_CHAU, DAK_LAK]
+
+    # The chart: Đắk Lắk below the ranked ones, hatched, the hatch in the legend; Cần Thơ's
+    # text says how many of its communes reported.
+    fig = ranked_bar(kids, indicator="gia_dinh", locality_name="Toàn quốc")
+    bar = fig.data[0]
+    assert list(bar.y) == ["Đắk Lắk", "Lai Châu", "Cần Thơ"]  # drawn bottom-up
+    assert list(bar.marker.pattern.shape) == ["/", "", ""]
+    assert list(bar.text) == [
+        "90% ✔ · chưa đủ: 50/102 xã báo cáo",
+        "64,9% ○",  # one year only: not assessable
+        "75,9% ✔ · 101/103 xã",
+    ]
+    legend = [t for t in fig.data if t.type == "bar" and t.showlegend is not False]
+    assert [(t.name, t.marker.pattern.shape) for t in legend] == [
+        ("Chưa đủ số liệu (dưới 90% đơn vị báo cáo), không xếp hạng", "/")
+    ]
+    # Each value stands right of its bar and of its target mark (70 %), never on the line.
+    values = next(t for t in fig.data if t.type == "scatter" and t.mode == "text")
+    target = next(t for t in fig.data if t.name == "Mục tiêu")
+    for x, rate, goal in zip(values.x, bar.x, target.x, strict=True):
+        assert x > max(rate, goal)
+    assert list(values.text) == list(bar.text)
+
+    # The workbook: ranked rows say how many reported, the one kept apart says it is partial.
+    out = tmp_path / "vn.xlsx"
+    workbook.build_workbook(con, COUNTRY_ID, 2025, out)
+    sheet = next(
+        s for s in openpyxl.load_workbook(out) if s["A1"].value.startswith("GIA ĐÌNH HỌC TẬP")
+    )
+    lines = [[c.value for c in r] for r in sheet.iter_rows(min_row=4, max_row=6)]
+    assert [(r[1], r[9]) for r in lines] == [
+        ("Thành phố Cần Thơ", "101/103 xã báo cáo"),
+        ("Tỉnh Lai Châu", "38/38 xã báo cáo"),
+        ("Tỉnh Đắk Lắk", "chưa đủ: 50/102 xã báo cáo"),
+    ]

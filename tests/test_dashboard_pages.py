@@ -151,8 +151,8 @@ def test_changing_province_year_and_indicator_changes_values() -> None:
 
 
 def test_locality_without_data_says_so() -> None:
-    at = open_page("views/profile.py", loc="OH610")  # huyện Đắk Glei (cũ): no figures of its own
-    assert "Chưa có số liệu nào cho Huyện Đắk Glei" in texts(at)
+    at = open_page("views/profile.py", loc="OH536")  # huyện Lý Sơn (cũ): no communes, no figures
+    assert "Chưa có số liệu nào cho Huyện Lý Sơn" in texts(at)
 
 
 def test_profile_shows_the_communes_own_targets_ahead() -> None:
@@ -246,8 +246,8 @@ def test_a_partial_figure_says_so_and_is_not_ranked() -> None:
     cmp = open_page("views/compare.py", loc="VN", ind="don_vi_cap_tinh", year="2023")
     body = texts(cmp)
     assert (
-        "1 tỉnh chưa đủ số liệu năm 2023, không xếp hạng, đứng sau các tỉnh được xếp hạng: "
-        "Quảng Ngãi (1/23 huyện cũ báo cáo)"
+        "1 tỉnh chưa đủ số liệu năm 2023 (dưới 90% đơn vị báo cáo), không xếp hạng, đứng sau "
+        "các tỉnh được xếp hạng: Quảng Ngãi (1/23 huyện cũ báo cáo)"
     ) in body
     table = cmp.dataframe[-1].value
     last = table[table["Tên"] == "Quảng Ngãi"].iloc[0]

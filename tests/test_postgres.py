@@ -277,7 +277,7 @@ def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(
     store = server.new_store("minh_hoa")
     made = ok(xhht("demo", "--db", store.url, cwd=tmp_path))
     assert re.fullmatch(
-        rf"Đã tạo kho minh họa {re.escape(store.shown)}: 3\.321 xã, 162\.955 số liệu minh họa, 4 số liệu thật "
+        rf"Đã tạo kho minh họa {re.escape(store.shown)}: 3\.321 xã, 192\.163 số liệu minh họa, 4 số liệu thật "
         r"từ báo cáo mẫu, 36 mục tiêu địa phương \(\d+(,\d+)? giây\)\.\n",
         made.stdout,
     ), made.stdout
@@ -306,12 +306,12 @@ def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(
         "lineage": 11_361,
         "indicators": 11,
         "batches": 3,
-        "observations": 162_959,
+        "observations": 192_167,
         "targets": 54,
-        "observations_current": 162_959,
+        "observations_current": 192_167,
         "targets_current": 54,
-        "recognitions": 430,  # the seed list's 23 real units and the demo's lists
-        "recognitions_current": 430,
+        "recognitions": 554,  # the seed list's 23 real units and the demo's lists
+        "recognitions_current": 554,
     }
     for place, (on_postgres, on_file) in zip(
         places, zip(figures[0::2], figures[1::2], strict=True), strict=True
@@ -707,13 +707,13 @@ def test_store_copy_file_to_postgresql_and_back_keeps_the_content(
     there = ok(xhht("store", "copy", str(demo_db), target.url, cwd=tmp_path))
     assert (
         there.stdout.splitlines()[0]
-        == f"Đã sao chép {demo_db} → {target.shown}: 3 lô, 162.959 số liệu, 54 mục tiêu, 430 mục sổ công nhận."
+        == f"Đã sao chép {demo_db} → {target.shown}: 3 lô, 192.167 số liệu, 54 mục tiêu, 554 mục sổ công nhận."
     )
     back_file = tmp_path / "tro_ve.duckdb"
     back = ok(xhht("store", "copy", target.url, str(back_file), cwd=tmp_path))
     assert (
         back.stdout.splitlines()[0]
-        == f"Đã sao chép {target.shown} → {back_file}: 3 lô, 162.959 số liệu, 54 mục tiêu, 430 mục sổ công nhận."
+        == f"Đã sao chép {target.shown} → {back_file}: 3 lô, 192.167 số liệu, 54 mục tiêu, 554 mục sổ công nhận."
     )
 
     again = xhht("store", "copy", str(demo_db), target.url, cwd=tmp_path)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t
-from metrics.completeness import in_ranking_order
+from metrics.completeness import RANK_MIN_PCT, in_ranking_order, units_text
 from metrics.escaping import markdown_literal
 from metrics.figures.comparison import ENDS_SLACK, heatmap, ranked_bar
 from metrics.fmt import fmt_int
@@ -153,17 +153,35 @@ view = ui.pick(
 if view == "rank":
     st.subheader(f"{t('ranked_heading')}: {ind_label(ind_id)}, {year}")
     # Those without figures are named once, under the table (ui.left_out).
+    what = t("word_provinces") if is_country else t("word_communes")
     partial = keep.filter(pl.col("rate_pct").is_not_null() & pl.col("rank").is_null())
     if partial.height:
         st.caption(
             t(
                 "compare_partial_unranked",
                 n=partial.height,
-                what=t("word_provinces") if is_country else t("word_communes"),
+                what=what,
                 year=year,
+                pct=RANK_MIN_PCT,
                 names=", ".join(
                     f"{markdown_literal(n)} ({c})"
                     for n, c in partial.select("short_name", "completeness").rows()
+                ),
+            )
+        )
+    nearly = keep.filter(pl.col("rank").is_not_null() & (pl.col("partial_note") != ""))
+    if nearly.height:
+        st.caption(
+            t(
+                "compare_nearly_whole_ranked",
+                n=nearly.height,
+                what=what,
+                pct=RANK_MIN_PCT,
+                names=", ".join(
+                    f"{markdown_literal(n)} ({units_text(r, u, lv, lang())})"
+                    for n, r, u, lv in nearly.sort("rank")
+                    .select("short_name", "reporting_units", "units_in_area", "unit_level")
+                    .rows()
                 ),
             )
         )

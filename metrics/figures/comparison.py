@@ -10,7 +10,7 @@ from typing import Literal
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.completeness import PARTIAL_VI
+from metrics.completeness import PARTIAL_VI, RANK_MIN_PCT
 from metrics.escaping import plotly_literal
 from metrics.figures.style import TARGET, base_layout, finish, no_data_note
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
@@ -21,6 +21,11 @@ from metrics.texts import text
 LEGEND_TOP = 88  # px: the ranked bars' legend, below the title and the subtitle
 ENDS_SLACK = 10  # a ranking at most this much longer than its two ends is shown whole
 GAP = "rgba(0,0,0,0)"  # the "⋯ N xã khác ⋯" row has no bar
+LABEL_GAP = 1.2  # x units (of 0–112 %) between a bar's end or target mark and its value
+# A figure kept apart from the ranking: hatched and faded, in its bar and in the legend.
+PARTIAL_HATCH = "/"
+PARTIAL_OPACITY = 0.55
+PARTIAL_LEGEND_COLOUR = "#9E9E9E"
 
 
 def _ends_of(rows: list[dict], ends: int, highlight_id: str | None, lang: str) -> list[dict]:
@@ -54,6 +59,7 @@ def _gap_row(skipped: int, position: int, lang: str) -> dict:
         "plan_pct": None,
         "year": None,
         "partial_note": "",
+        "apart": False,
     }
 
 
@@ -76,15 +82,21 @@ def ranked_bar(
     ~0,3 s to draw, when a reader looks at who leads and who lags.
 
     `children` is metrics.locality_progress.children_progress (any indicators; this one is kept).
-    A partial figure (its `partial_note`, "chưa đủ: 1/23 huyện cũ báo cáo") is not ranked with
-    the whole ones: its bar comes below them, hatched, with the note in its text.
+    A figure kept apart from the ranking (`rankable` false: fewer than RANK_MIN_PCT % of its
+    units reported) comes below the ranked ones, hatched, with its `partial_note` ("chưa đủ:
+    1/23 huyện cũ báo cáo") in its text and the hatch explained in the legend; a ranked figure
+    of which a few units did not report says how many did ("92/96 xã").
+
+    Each value is written to the right of its bar and of its target mark, whichever ends
+    further right, so the target line never runs through a label.
     """
     ind = registry().by_id(indicator)
     note = pl.col("partial_note") if "partial_note" in children.columns else pl.lit("")
+    apart = ~pl.col("rankable") if "rankable" in children.columns else pl.lit(False)
     sub = (
         children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null())
-        .with_columns(note.fill_null("").alias("partial_note"))
-        .sort([pl.col("partial_note") != "", "rate_pct"], descending=[True, False])
+        .with_columns(note.fill_null("").alias("partial_note"), apart.alias("apart"))
+        .sort(["apart", "rate_pct"], descending=[True, False])
     )
     used = (
         "locality_id",
@@ -95,6 +107,7 @@ def ranked_bar(
         "plan_pct",
         "year",
         "partial_note",
+        "apart",
     )
     rows: list[dict] = list(sub.select(used).iter_rows(named=True))
     if ends is not None and len(rows) > 2 * ends + ENDS_SLACK:
@@ -104,6 +117,15 @@ def ranked_bar(
     lines = [
         {"width": 3 if r["locality_id"] == highlight_id else 0, "color": "#000000"} for r in rows
     ]
+    values = [
+        (
+            f"{fmt_pct(r['rate_pct'])} {STATUS_STYLE[Status(r['status'])].symbol}"
+            + (f" · {r['partial_note']}" if r["partial_note"] else "")
+        )
+        if r["status"]
+        else ""
+        for r in rows
+    ]
     fig = go.Figure(
         go.Bar(
             x=[r["rate_pct"] for r in rows],
@@ -112,20 +134,13 @@ def ranked_bar(
             marker={
                 "color": colours,
                 "line": {"width": [ln["width"] for ln in lines], "color": "#000000"},
-                "pattern": {"shape": ["/" if r["partial_note"] else "" for r in rows]},
-                "opacity": [0.55 if r["partial_note"] else 1.0 for r in rows],
+                "pattern": {"shape": [PARTIAL_HATCH if r["apart"] else "" for r in rows]},
+                "opacity": [PARTIAL_OPACITY if r["apart"] else 1.0 for r in rows],
             },
-            text=[
-                (
-                    f"{fmt_pct(r['rate_pct'])} {STATUS_STYLE[Status(r['status'])].symbol}"
-                    + (f" · {r['partial_note']}" if r["partial_note"] else "")
-                )
-                if r["status"]
-                else ""
-                for r in rows
-            ],
-            textposition="outside",
-            cliponaxis=False,
+            # The value is written by the text trace below, clear of the target mark; the bar
+            # keeps it for its hover.
+            text=values,
+            textposition="none",
             customdata=[
                 [
                     r["locality_id"],
@@ -160,6 +175,22 @@ def ranked_bar(
                 hovertemplate="%{y}: " + text("fig_target", lang) + " %{text}<extra></extra>",
             )
         )
+    # The values, each just right of whichever ends further right: its bar or its target mark.
+    fig.add_trace(
+        go.Scatter(
+            x=[
+                max(r["rate_pct"], r["target_pct"] or 0) + LABEL_GAP if r["status"] else None
+                for r in rows
+            ],
+            y=names,
+            mode="text",
+            text=values,
+            textposition="middle right",
+            cliponaxis=False,
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     # One legend entry per status present, so the colours are explained in words. Their one
     # point has no x and an existing name for y: a y of None added an empty row per status at
     # the top of the ranking.
@@ -172,6 +203,23 @@ def ranked_bar(
                 mode="markers",
                 marker={"color": STATUS_STYLE[st].colour, "size": 12, "symbol": "square"},
                 name=st.label(lang, symbol=True),
+                hoverinfo="skip",
+            )
+        )
+    if any(r["apart"] for r in rows):
+        # The hatch of a figure kept apart, explained: a bar of its own with no value, drawn
+        # over (barmode "overlay") rather than beside the ranked bars.
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=names[:1],
+                orientation="h",
+                marker={
+                    "color": PARTIAL_LEGEND_COLOUR,
+                    "pattern": {"shape": PARTIAL_HATCH},
+                    "opacity": PARTIAL_OPACITY,
+                },
+                name=text("fig_partial_legend", lang, pct=RANK_MIN_PCT),
                 hoverinfo="skip",
             )
         )
@@ -200,6 +248,7 @@ def ranked_bar(
     fig.update_layout(
         height=height,
         bargap=0.25,
+        barmode="overlay",
         # The legend under the subtitle, its top LEGEND_TOP px from the figure's top, with room
         # below for its six entries one under another, as on a phone: a legend standing on the
         # plot grew upwards over the title when it wrapped. (Were it to need more, the plot,
@@ -242,17 +291,21 @@ def heatmap(
     lang: str = "vi",
 ) -> go.Figure:
     """Children × indicators coloured by the share of the target reached ("Đạt N% kế hoạch"),
-    with the value as text. Rows ordered by the mean share of their whole figures, weakest at
-    the top; a partial figure ("chưa đủ: 1/23 huyện cũ báo cáo") is marked "*" and left out of
-    that order, and a row with only partial figures comes last."""
+    with the value as text. Rows ordered by the mean share of their ranked figures, weakest at
+    the top; a figure kept apart from rankings (`rankable` false, "chưa đủ: 1/23 huyện cũ báo
+    cáo") is marked "*" and left out of that order, and a row with only such figures comes
+    last."""
     reg = registry()
     ids = [
         i for i in (indicators or reg.ids()) if i in set(children["indicator"].unique().to_list())
     ]
     note = pl.col("partial_note") if "partial_note" in children.columns else pl.lit("")
+    apart = ~pl.col("rankable") if "rankable" in children.columns else pl.lit(False)
     sub = children.filter(
         pl.col("indicator").is_in(ids) & pl.col("plan_pct").is_not_null()
-    ).with_columns(note.fill_null("").alias("partial_note"))
+    ).with_columns(
+        pl.when(apart).then(note).otherwise(pl.lit("")).fill_null("").alias("partial_note")
+    )
     ids = [i for i in ids if i in set(sub["indicator"].unique().to_list())]
     whole = pl.col("plan_pct").filter(pl.col("partial_note") == "")
     order = (
@@ -316,7 +369,11 @@ def heatmap(
     fig.update_xaxes(side="top", type="category", tickangle=-30)
     title = f"{text('fig_plan', lang)} — {locality_name}".strip(" —")
     partial = any(r["partial_note"] for r in lookup.values())
-    subtitle = f"* {PARTIAL_VI}: không đủ đơn vị báo cáo, không xếp thứ tự" if partial else None
+    subtitle = (
+        f"* {PARTIAL_VI}: dưới {RANK_MIN_PCT}% đơn vị báo cáo, không xếp thứ tự"
+        if partial
+        else None
+    )
     base_layout(fig, title, subtitle, synthetic, lang)
     fig.update_layout(height=max(320, 20 * len(child_ids) + 210), margin={"t": 170})
     return finish(fig)

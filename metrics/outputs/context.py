@@ -10,7 +10,7 @@ import polars as pl
 
 from metrics import register_queries as rq
 from metrics import target_queries as tq
-from metrics.completeness import PARTIAL_VI, in_ranking_order
+from metrics.completeness import PARTIAL_VI, RANK_MIN_PCT, in_ranking_order
 from metrics.figures.comparison import ranked_bar
 from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_pct
@@ -132,7 +132,8 @@ def indicator_chart(
 
 
 def ranking_chart(ctx: Context, indicator: str, demo_mark: bool = True) -> go.Figure:
-    """The 15 highest and 15 lowest (of many) for a slide; partial figures after, unranked."""
+    """The 15 highest and 15 lowest (of many) for a slide; figures kept apart (under
+    RANK_MIN_PCT % of units reported) after, unranked."""
     assert ctx.children is not None
     sub = ctx.children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null())
     ordered = in_ranking_order(sub)
@@ -145,7 +146,10 @@ def ranking_chart(ctx: Context, indicator: str, demo_mark: bool = True) -> go.Fi
         )
         whole = pl.concat([whole.head(RANK_SHOWN), whole.tail(RANK_SHOWN)])
     if partial.height:  # shown after the ranked ones, never ranked with them
-        note += f" · {partial.height} đơn vị {PARTIAL_VI} số liệu, không xếp hạng"
+        note += (
+            f" · {partial.height} đơn vị {PARTIAL_VI} số liệu (dưới {RANK_MIN_PCT}% đơn vị"
+            " báo cáo), không xếp hạng"
+        )
         partial = partial.head(RANK_SHOWN)
     sub = pl.concat([whole, partial])
     fig = ranked_bar(sub, indicator=indicator, locality_name=ctx.name, synthetic=False)

@@ -11,7 +11,12 @@ import duckdb
 import polars as pl
 
 from metrics.circulars import NOT_PASSED, RESULT_LABEL, is_yearly
-from metrics.completeness import completeness_text, in_ranking_order, partial_text
+from metrics.completeness import (
+    completeness_text,
+    in_ranking_order,
+    is_rankable,
+    partial_text,
+)
 from metrics.indicators import registry
 from metrics.name_parts import OLD_LEVELS
 from metrics.outputs.cell_safety import safe_text
@@ -138,7 +143,8 @@ def build_workbook(
         ws.set_column(9, 9, 34)
         return row + 2
 
-    def write_line(ws, r: int, stt: int, name: str, d: dict) -> None:
+    def write_line(ws, r: int, stt: int, name: str, d: dict, ranked: bool = False) -> None:
+        """One row; a unit of a ranking (`ranked`) says what the ranking says beside it."""
         ws.write_number(r, 0, stt, text)
         ws.write_string(r, 1, safe_text(name), text)
         for c, k in ((2, "total"), (3, "registered"), (4, "recognized")):
@@ -153,7 +159,10 @@ def build_workbook(
                 ws.write_number(r, c, round(d[k], 1), pct)
         ws.write_string(r, 8, safe_text(Status(d["status"]).label(symbol=True)), text)
         reported = (d["reporting_units"], d["units_in_area"], d["unit_level"])
-        ws.write_string(r, 9, partial_text(*reported) or completeness_text(*reported), text)
+        note = partial_text(*reported)
+        if ranked and is_rankable(*reported[:2]):
+            note = ""  # ranked, whole or nearly: "92/96 xã báo cáo"
+        ws.write_string(r, 9, note or completeness_text(*reported), text)
 
     ws = summary = wb.add_worksheet("Tổng hợp")
     r = sheet_header(ws, f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {ctx.name.upper()}")
@@ -168,10 +177,10 @@ def build_workbook(
         ind = reg.by_id(it.indicator)
         ws = wb.add_worksheet(ind.short_vi[:31].replace("/", "-"))
         r = sheet_header(ws, f"{ind.label_vi.upper()} NĂM {year} — {ctx.name.upper()}")
-        # Ranked whole figures first, then the partial ones (unranked), then those without.
+        # Ranked figures first, then those kept apart (unranked), then those without.
         sub = in_ranking_order(ctx.children.filter(pl.col("indicator") == it.indicator))
         for i, d in enumerate(sub.iter_rows(named=True), start=1):
-            write_line(ws, r, i, d["locality_name"], d)
+            write_line(ws, r, i, d["locality_name"], d, ranked=True)
             r += 1
         ws.write(r, 1, "Tổng cộng", head)
         write_line(ws, r, len(sub) + 1, f"Tổng cộng {ctx.name}", it.public())
