@@ -8,18 +8,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from metrics.completeness import UNIT_WORDS_VI
 from metrics.indicators import Indicator, registry
+from metrics.locality_progress import owes
 from metrics.progress import Status
 
 SHOWN = 5  # the weakest named on the page and in the report; the workbook ranks them all
 
 
 def owed_by_communes(ind: Indicator) -> bool:
-    """Whether a commune reports the indicator itself. Not the province's own units
-    (level_scope "province"), nor the communes counted as units (a commune does not recognise
-    itself as a "Cộng đồng học tập" cấp xã: the province decides, Thông tư 25/2023)."""
-    return ind.level_scope == "commune" and ind.count_unit_vi != UNIT_WORDS_VI["commune"]
+    """Whether a commune reports the indicator itself (metrics.locality_progress.owes)."""
+    return owes("commune", ind.id)
 
 
 def owed(children: pl.DataFrame, indicator: str) -> bool:

@@ -316,11 +316,14 @@ def progress_for(
 
 
 def owes(level: str, indicator: str) -> bool:
-    """Whether a unit of `level` reports (or has decided for it) `indicator`: communes and old
-    communes only the titles of the commune level (Indicator.level_scope); provinces, old
-    districts and the country every title."""
+    """Whether a unit of `level` reports `indicator`, so that no figure is "Chưa báo cáo".
+    Communes and old communes report the titles of the commune level (Indicator.level_scope),
+    not the province's own units, nor their own "Cộng đồng học tập" cấp xã, which the province
+    decides (Indicator.register_base, Thông tư 25/2023); provinces, old districts and the
+    country owe every title."""
     if level in ("commune", "old_commune"):
-        return registry().by_id(indicator).level_scope == "commune"
+        ind = registry().by_id(indicator)
+        return ind.level_scope == "commune" and not ind.register_base
     return True
 
 

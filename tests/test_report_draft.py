@@ -239,7 +239,9 @@ def test_summary_table_in_the_models_order(docs, demo_con, locality_id: str) -> 
     place = Place(locality_id, _level(demo_con, locality_id), "", "", "", "")
     items = {it.indicator: it for it in progress_for(demo_con, locality_id, CASES[locality_id])}
     expected = [
-        ind for ind in registry().in_model_order() if items[ind.id].has_data or place.owes(ind)
+        ind
+        for ind in registry().in_model_order()
+        if ind.id in items and (items[ind.id].has_data or place.owes(ind))
     ]
     assert [r[0] for r in rows[1:]] == [str(n) for n in range(1, len(expected) + 1)]
     assert len(rows) - 1 == len(expected)
@@ -314,8 +316,10 @@ def test_a_commune_past_its_own_later_target(docs, demo_con) -> None:
 def test_levels_said_are_the_figures(docs, demo_con, locality_id: str) -> None:
     it = _item(demo_con, locality_id, "cong_dong_xa")
     m1, m2 = it.levels["muc_do_1"], it.levels["muc_do_2"]
+    # The base is every commune of the register; how many were assessed is said beside it.
     said = (
-        f"({fmt_int(it.recognized)}/{fmt_int(it.total)} xã, trong đó {fmt_int(m1)} xã đạt "
+        f"({fmt_int(it.recognized)}/{fmt_int(it.total)} xã trong danh mục, "
+        f"{fmt_int(it.assessed)} xã được đánh giá, trong đó {fmt_int(m1)} xã đạt "
         f"Mức độ 1, {fmt_int(m2)} Mức độ 2)"
     )
     assert said in "\n".join(_body(docs[locality_id]))
@@ -355,7 +359,13 @@ def test_the_targets_ahead_and_the_pace_each_needs(docs, demo_con, locality_id: 
     later = tq.resolved_targets(demo_con, locality_id).filter(pl.col("target_year") > year)
     for row in later.iter_rows(named=True):
         ind = registry().by_id(row["indicator"])
-        line = f"- Đến năm {row['target_year']}: {fmt_pct(row['percent'], 0)} {counted(ind)}"
+        pct = fmt_pct(row["percent"], 0)
+        # The programme's targets in the decisions' own words; a local plan's in the rate's.
+        line = f"- Đến năm {row['target_year']}: " + (
+            ind.target_phrase(pct)
+            if row["scope_level"] == "country" and ind.target_words_vi
+            else f"{pct} {counted(ind)}"
+        )
         [said] = [p for p in part if p.startswith(line)]
         rate = items[ind.id].rate_pct
         if rate is not None and rate < row["percent"]:

@@ -15,8 +15,7 @@ from metrics.completeness import PARTIAL_VI, UNIT_WORDS_VI
 from metrics.escaping import without_controls
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import Indicator, registry
-from metrics.lagging import owed_by_communes
-from metrics.locality_progress import IndicatorProgress
+from metrics.locality_progress import IndicatorProgress, owes
 from metrics.name_parts import OLD_LEVELS, lower_type, split_code_suffix
 from metrics.progress import BASELINE_FIRST_YEAR, Status, required_pace_expr
 from metrics.recognitions import RecognitionList
@@ -185,7 +184,7 @@ class Place:
     def owes(self, ind: Indicator) -> bool:
         """Whether the place reports the indicator (a commune does not report the province's
         units, nor recognise itself: metrics.lagging)."""
-        return self.level != "commune" or owed_by_communes(ind)
+        return owes(self.level, ind.id)
 
 
 def place_of(con: duckdb.DuckDBPyConnection, loc: dict) -> Place:
