@@ -7,6 +7,7 @@ import atexit
 import concurrent.futures
 import os
 import shutil
+import textwrap
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -39,18 +40,24 @@ def for_print(
     year under the title, and the source line and (for demo data) "Dữ liệu minh họa" inside the
     image, as Our World in Data's downloads carry them."""
     out = go.Figure(fig)
+    # Type of 22 px (subtitle) and 18 px (source) runs ≈11–12 px a character: each line is cut to
+    # what the canvas holds, so nothing runs past the image's edge.
+    extra_top = 0
     if subtitle is not None:
-        out.update_layout(title={"subtitle": {"text": plotly_literal(subtitle)}})
+        lines = [ln for part in subtitle.split("\n") for ln in _wrapped(part, width // 12 - 4, 1)]
+        extra_top = 28 * (len(lines) - 1)
+        text = "<br>".join(plotly_literal(ln) for ln in lines)
+        out.update_layout(title={"subtitle": {"text": text}})
     out.update_traces(textfont={"size": 17}, selector={"type": "scatter"})
     out.update_traces(textfont={"size": 15}, selector={"type": "bar"})
     out.update_layout(title={"x": 0.01})
     out.update_yaxes(tickfont={"size": 18}, title={"standoff": 18})
     out.update_xaxes(tickfont={"size": 20})
-    # One line of source, cut to what the canvas holds at 18 px type (≈11 px a character), and
-    # the demo mark on a line of its own: nothing runs past the image's edge.
-    room = max(20, width // 11 - len("Nguồn: "))
-    shown = source if len(source) <= room else source[: room - 1] + "…"
-    footer = f"Nguồn: {plotly_literal(shown)}"
+    # The source on at most two lines, then the demo mark on a line of its own.
+    shown = _wrapped(source, width // 11 - len("Nguồn: "), 2)
+    footer = "<br>".join(plotly_literal(ln) for ln in shown)
+    footer = f"Nguồn: {footer}"
+    extra_bottom = 24 * (len(shown) - 1)
     if synthetic:
         footer += f"<br>{SYNTHETIC_LINE}"
     out.add_annotation(
@@ -80,8 +87,8 @@ def for_print(
         margin={
             "l": 130,
             "r": 60,
-            "t": 150,
-            "b": 180,
+            "t": 150 + extra_top,
+            "b": 180 + extra_bottom,
         },  # room for the y-axis title beside its ticks
         # Below the plot on the image's own scale (a page chart's legend may sit at the foot of
         # the figure instead: yref "container").
@@ -95,6 +102,17 @@ def for_print(
         },
     )
     return out
+
+
+def _wrapped(text: str, room: int, most: int) -> list[str]:
+    """`text` in lines of at most `room` characters, broken between words, at most `most` lines;
+    what does not fit ends the last line with "…"."""
+    room = max(room, 20)
+    lines = textwrap.wrap(text, room, break_long_words=True) or [""]
+    if len(lines) > most:
+        rest = " ".join(lines[most - 1 :])
+        lines = [*lines[: most - 1], rest[: room - 1].rstrip() + "…"]
+    return lines
 
 
 def _category_rows(fig: go.Figure) -> int:
