@@ -122,6 +122,30 @@ def series_source(ctx: Context, indicator: str) -> str:
     )
 
 
+def series_synthetic(ctx: Context, indicator: str) -> bool:
+    """Whether any figure a progress chart draws is invented (the demo's)."""
+    rows = ctx.series.filter((pl.col("indicator") == indicator) & (pl.col("year") <= ctx.year))
+    return bool(rows["synthetic"].any()) if rows.height else False
+
+
+def children_synthetic(ctx: Context, indicator: str | None = None) -> bool:
+    """Whether any child's figure (of one indicator, or of any) is invented."""
+    if ctx.children is None:
+        return False
+    rows = ctx.children
+    if indicator is not None:
+        rows = rows.filter(pl.col("indicator") == indicator)
+    return bool(rows["synthetic"].fill_null(False).any())
+
+
+def figures_synthetic(ctx: Context) -> bool:
+    """Whether any figure a document shows for the place and year is invented: its own
+    figures and, for a province or the country, its children's. A document of real figures
+    only carries no demo mark, whatever else the store holds."""
+    own = any(it.synthetic for it in ctx.items if it.has_data)
+    return own or children_synthetic(ctx)
+
+
 def children_source(ctx: Context, indicator: str) -> str:
     """The sources of the children's figures a ranking draws: "Số liệu các xã, phường: …"."""
     assert ctx.children is not None
@@ -195,7 +219,7 @@ def indicator_chart(
     return for_print(
         fig,
         source=series_source(ctx, item.indicator) or "chưa có số liệu",
-        synthetic=ctx.synthetic and demo_mark,
+        synthetic=demo_mark and series_synthetic(ctx, item.indicator),
         subtitle=subtitle,
         width=size[0],
         height=size[1],
@@ -227,7 +251,7 @@ def ranking_chart(ctx: Context, indicator: str, demo_mark: bool = True) -> go.Fi
     return for_print(
         fig,
         source=children_source(ctx, indicator),
-        synthetic=ctx.synthetic and demo_mark,
+        synthetic=demo_mark and children_synthetic(ctx, indicator),
         subtitle=subtitle,
     )
 

@@ -22,12 +22,15 @@ from metrics.locality_progress import IndicatorProgress, status_counts
 from metrics.outputs.context import (
     Context,
     chart_targets,
+    children_synthetic,
     context,
     documents_named,
     figures_source,
+    figures_synthetic,
     indicator_chart,
     plan_name,
     ranking_chart,
+    series_synthetic,
     summary_rows,
     years_text,
 )
@@ -115,7 +118,7 @@ def build_deck(
             (z for z in (16, 14, 12) if _text_height(lines, width, z) <= BOTTOM - TOP - 0.2), 11
         )
         _textbox(s, left, TOP + 0.2, width, BOTTOM - TOP - 0.2, lines, size=size)
-        _footer(s, ctx)
+        _footer(s, ctx, series_synthetic(ctx, it.indicator))
 
     # 4. How many communes (or provinces) are in each status, per indicator
     if ctx.children is not None:
@@ -133,7 +136,7 @@ def build_deck(
             ratio = pic.height / pic.width
             pic.width = Inches(SLIDE_W - 0.6)
             pic.height = int(pic.width * ratio)
-        _footer(s, ctx)
+        _footer(s, ctx, children_synthetic(ctx, ind))
 
     # 6. Sources: every document once, the plans whose targets are drawn included
     _source_slides(prs, ctx, charted, ranked)
@@ -246,9 +249,10 @@ def _textbox(
                 run.font.color.rgb = RGBColor.from_string(colour)
 
 
-def _footer(slide, ctx: Context) -> None:
-    """The place and year on every slide's foot (right), the demo mark (left) for demo data."""
-    if ctx.synthetic:
+def _footer(slide, ctx: Context, demo: bool | None = None) -> None:
+    """The place and year on every slide's foot (right), the demo mark (left) when the slide
+    shows invented figures (`demo`; by default, when the document does)."""
+    if figures_synthetic(ctx) if demo is None else demo:
         _textbox(slide, SIDE, FOOTER_TOP, 6.6, 0.35, [SYNTHETIC_LINE], size=12, colour="B00020")
     _textbox(
         slide,
@@ -456,8 +460,10 @@ def _source_slides(
         kids = ctx.children.filter(
             pl.col("indicator").is_in(list(ranked)) & pl.col("target_source").is_not_null()
         )
-        for r in kids.select("target_source", "target_year", "target_confirmed").unique().rows():
-            shown.append((r[0], r[1], bool(r[2])))
+        for source, target_year, confirmed in (
+            kids.select("target_source", "target_year", "target_confirmed").unique().rows()
+        ):
+            shown.append((source, target_year, bool(confirmed)))
     documents: dict[str, tuple[set[int], set[int]]] = {}  # name → (years, unconfirmed years)
     for source, target_year, confirmed in shown:
         for name in documents_named(source):

@@ -17,9 +17,11 @@ from metrics.name_parts import OLD_LEVELS
 from metrics.outputs.cell_safety import safe_text
 from metrics.outputs.context import (
     Context,
+    children_synthetic,
     context,
     documents_named,
     figures_source,
+    figures_synthetic,
     lists_of,
     plan_name,
     years_text,
@@ -142,12 +144,12 @@ def build_workbook(
     pct = wb.add_format({**cell, "num_format": "0.0"})
     whole = wb.add_format({**cell, "num_format": "0"})  # STT and years: 2025, never 2.025
 
-    def sheet_header(ws, heading: str, notes: list[str]) -> int:
+    def sheet_header(ws, heading: str, notes: list[str], demo_figures: bool) -> int:
         """The heading, the demo mark, the notes said once for the whole sheet (sources, what
         a column means), then the header row; its row number + 1, where the table starts."""
         ws.write(0, 0, heading, title)
         row = 1
-        if ctx.synthetic:
+        if demo_figures:
             ws.write(row, 0, SYNTHETIC_LINE, demo)
             row += 1
         for line in notes:
@@ -213,6 +215,7 @@ def build_workbook(
         ws,
         f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {place.upper()}",
         [f"Nguồn số liệu: {figures or 'chưa có số liệu năm ' + str(year)}.", targets_note(rows)],
+        figures_synthetic(ctx),
     )
     ws.write(r - 1, 1, "Chỉ tiêu", head)
     for i, it in enumerate(ctx.items, start=1):
@@ -235,6 +238,7 @@ def build_workbook(
                 f"Nguồn số liệu: {said or 'chưa có số liệu năm ' + str(year)}.",
                 targets_note([*kids, it.public()]),
             ],
+            children_synthetic(ctx, it.indicator),
         )
         for i, d in enumerate(kids, start=1):
             write_line(ws, r, i, d["locality_name"], d, child=True)
