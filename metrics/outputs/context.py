@@ -185,13 +185,13 @@ def target_plans(targets: pl.DataFrame) -> list[tuple[str, list[int]]]:
 
 
 def plans_line(targets: pl.DataFrame) -> str:
-    """A chart's subtitle line naming the plans whose targets it draws: "Mục tiêu năm 2025:
-    Quyết định số 387/QĐ-TTg; năm 2026, 2030: Kế hoạch …"; "" without a target."""
-    plans = target_plans(targets)
-    if not plans:
-        return ""
-    said = [f"năm {', '.join(map(str, years))}: {plan}" for plan, years in plans]
-    return "Mục tiêu " + "; ".join(said)
+    """A chart's subtitle lines naming the plans whose targets it draws, one line a plan:
+    "Mục tiêu năm 2025: Quyết định số 387/QĐ-TTg\nMục tiêu năm 2026, 2030: Kế hoạch …"; ""
+    without a target."""
+    return "\n".join(
+        f"Mục tiêu năm {', '.join(map(str, years))}: {plan}"
+        for plan, years in target_plans(targets)
+    )
 
 
 def chart_targets(ctx: Context, indicator: str) -> pl.DataFrame:

@@ -302,10 +302,21 @@ def _table_slides(
     first title) so none runs into the footer; `notes` said once under the table, in smaller
     type, on every slide of it."""
     widths = [WIDTH * w / sum(weights) for w in weights]
-    head_h = _row_height(header, widths, size)
-    heights = [_row_height(r, widths, size) for r in rows]
-    note_h = _text_height(notes, WIDTH, size - 1) if notes else 0.0
-    room = BOTTOM - TOP - head_h - (note_h + 0.1 if notes else 0.0)
+
+    def measure(z: int) -> tuple[float, list[float], float, float]:
+        head_h = _row_height(header, widths, z)
+        note_h = _text_height(notes, WIDTH, z - 1) if notes else 0.0
+        room = BOTTOM - TOP - head_h - (note_h + 0.1 if notes else 0.0)
+        return head_h, [_row_height(r, widths, z) for r in rows], note_h, room
+
+    # Type a point or two smaller rather than a slide more, down to 10 points.
+    for z in range(size, max(size - 2, 10) - 1, -1):
+        head_h, heights, note_h, room = measure(z)
+        if sum(heights) <= room:
+            size = z
+            break
+    else:
+        head_h, heights, note_h, room = measure(size)
     pages: list[list[int]] = [[]]
     used = 0.0
     for i, h in enumerate(heights):
@@ -394,7 +405,7 @@ def _summary_slides(prs, ctx: Context) -> None:
             "Đánh giá tiến độ",
         ],
         rows,
-        [3.1, 2.4, 0.9, 1.2, 2.3, 0.9, 1.9],
+        [3.0, 2.3, 0.9, 1.2, 2.2, 0.9, 2.2],
         size=12,
         notes=notes,
     )

@@ -6,6 +6,7 @@ import asyncio
 import atexit
 import concurrent.futures
 import os
+import re
 import shutil
 import textwrap
 import threading
@@ -83,7 +84,7 @@ def for_print(
         width=width,
         height=height,
         font={"size": 22},
-        title={"font": {"size": 34}, "subtitle": {"font": {"size": 22}}},
+        title={"font": {"size": _title_size(out, width)}, "subtitle": {"font": {"size": 22}}},
         margin={
             "l": 130,
             "r": 60,
@@ -104,11 +105,18 @@ def for_print(
     return out
 
 
+def _title_size(fig: go.Figure, width: int) -> int:
+    """34 px, or less for a long title, so it stays within the canvas (plotly does not wrap
+    it): a character of this type is about 0,6 of its size wide."""
+    title = re.sub(r"<[^>]*>|&[a-z]+;", "x", fig.layout.title.text or "")
+    return max(20, min(34, int((width - 40) / (0.6 * max(len(title), 1)))))
+
+
 def _wrapped(text: str, room: int, most: int) -> list[str]:
     """`text` in lines of at most `room` characters, broken between words, at most `most` lines;
     what does not fit ends the last line with "…"."""
     room = max(room, 20)
-    lines = textwrap.wrap(text, room, break_long_words=True) or [""]
+    lines = textwrap.wrap(text, room, break_on_hyphens=False) or [""]
     if len(lines) > most:
         rest = " ".join(lines[most - 1 :])
         lines = [*lines[: most - 1], rest[: room - 1].rstrip() + "…"]
