@@ -81,7 +81,8 @@ def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> Non
     assert "¹ Số liệu chưa đủ: 92/96 xã báo cáo." in summary
     key_numbers = "\n".join(_slide_texts(slides[2]))
     assert f"Tỷ lệ năm 2025: {fmt_pct(gd.rate_pct)}" in key_numbers
-    assert f"đạt {fmt_pct(gd.plan_pct, 0)} kế hoạch" in key_numbers
+    assert f"Đạt {fmt_pct(gd.plan_pct, 0)} kế hoạch" in key_numbers
+    assert "Mục tiêu năm 2025: 70% (Quyết định số 387/QĐ-TTg)" in key_numbers
     # Every slide says the data is illustrative; every chart slide carries a picture.
     for slide in slides:
         assert any("Dữ liệu minh họa" in t for t in _slide_texts(slide))

@@ -158,7 +158,13 @@ def test_figures_source_names_real_reports_and_marks_the_invented_with_their_yea
     mixed = ctx_mod.figures_source(
         [(2021, [demo]), (2022, [demo]), (2023, [demo]), (2024, [real]), (2025, [real, demo])]
     )
-    assert mixed == f"Dữ liệu minh họa, số liệu giả định (năm 2021–2023, 2025); {real}"
+    assert mixed == f"{real}; Dữ liệu minh họa, số liệu giả định (năm 2021–2023, 2025)"
+    # A source is named whole, whatever it holds.
+    odd = "Báo cáo số 5; phụ lục &amp; bảng"
+    assert ctx_mod.figures_sources([(2025, [odd, demo])]) == [
+        odd,
+        "Dữ liệu minh họa, số liệu giả định (năm 2025)",
+    ]
     assert ctx_mod.figures_source([(2025, [demo]), (2024, [demo])]) == demo
     assert ctx_mod.figures_source([(2023, [real]), (2024, [real])]) == real
     assert ctx_mod.figures_source([]) == ""
@@ -195,7 +201,8 @@ def test_the_workbook_says_each_targets_year_and_source(
             assert ws.cell(r, col["Tổng số"]).number_format == "#,##0"
     # Printable: A4 landscape, one page wide, the header row on every page.
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == f"${h}:${h}"
 
 

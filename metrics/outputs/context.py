@@ -89,11 +89,11 @@ def years_text(years: Iterable[int]) -> str:
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
-def figures_source(figures: Iterable[tuple[int, Sequence[str]]]) -> str:
-    """What "Nguồn:" says of figures, given each one's year and sources: the reports each once,
-    the invented figures named as such — with their years, and first, when some are real: "Dữ
-    liệu minh họa, số liệu giả định (năm 2021–2022); Quyết định số 87/QĐ-UBND …"; "Dữ liệu minh
-    họa (số liệu giả định, …)" when all are; "" without a figure."""
+def figures_sources(figures: Iterable[tuple[int, Sequence[str]]]) -> list[str]:
+    """What "Nguồn:" names for figures, given each one's year and sources: the reports each
+    once, then the invented figures named as such — with their years when some figures are
+    real ("Dữ liệu minh họa, số liệu giả định (năm 2021–2022)"), the demo's own line when all
+    are; [] without a figure."""
     real: dict[str, None] = {}
     demo: dict[str, None] = {}
     demo_years: set[int] = set()
@@ -107,10 +107,14 @@ def figures_source(figures: Iterable[tuple[int, Sequence[str]]]) -> str:
                 demo_years.add(year)
             else:
                 real[text] = None
-    if demo and real:  # the invented first: a line cut short still says so
-        said = f"Dữ liệu minh họa, số liệu giả định (năm {years_text(demo_years)})"
-        return "; ".join([said, *real])
-    return "; ".join(list(real) or list(demo))
+    if demo and real:
+        return [*real, f"Dữ liệu minh họa, số liệu giả định (năm {years_text(demo_years)})"]
+    return list(real) or list(demo)
+
+
+def figures_source(figures: Iterable[tuple[int, Sequence[str]]]) -> str:
+    """figures_sources as one line: "Quyết định số 87/QĐ-UBND …; Dữ liệu minh họa, …"."""
+    return "; ".join(figures_sources(figures))
 
 
 def series_source(ctx: Context, indicator: str) -> str:

@@ -26,6 +26,7 @@ from metrics.outputs.context import (
     context,
     documents_named,
     figures_source,
+    figures_sources,
     figures_synthetic,
     indicator_chart,
     plan_name,
@@ -456,7 +457,7 @@ def _source_slides(
         kids = ctx.children.filter(pl.col("indicator").is_in(list(ranked)))
         figures += [(ctx.year, (s or "").split("; ")) for s in kids["sources"].to_list()]
     # Each figure source is named whole; the demo's invented figures once, as such.
-    figure_lines = [s[:1].upper() + s[1:] for s in figures_source(figures).split("; ") if s]
+    figure_lines = figures_sources(figures)
 
     # (source, year, confirmed) of every target shown: the summary's, the charts', the rankings'.
     shown: list[tuple[str, int, bool]] = [
