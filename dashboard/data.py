@@ -383,6 +383,10 @@ class DocumentJob:
 def make_document(cur: duckdb.DuckDBPyConnection, kind: str, locality_id: str, year: int) -> bytes:
     # The format modules load python-pptx, python-docx or xlsxwriter: imported here, when a
     # document is asked for, so that page starts do not pay for them.
+    if kind == "zip":
+        from metrics.outputs.pack import build_pack, pack_zip
+
+        return pack_zip(build_pack(cur, locality_id, year))
     buffer = io.BytesIO()
     if kind == "pptx":
         from metrics.outputs.deck import build_deck

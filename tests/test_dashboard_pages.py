@@ -301,8 +301,12 @@ def test_export_page_in_english() -> None:
         "Download slide deck (.pptx)",
         "Download workbook (.xlsx)",
         "Download report draft (.docx)",
+        "Download whole pack (.zip)",
     ]
-    assert at.selectbox(key="export__commune").label == "Commune (empty: the whole province)"
+    assert (
+        at.selectbox(key="export__commune").label
+        == "Commune or former district (empty: the whole province)"
+    )
     assert "The documents themselves are in Vietnamese." in texts(at)
 
 
@@ -377,8 +381,13 @@ def test_export_is_one_click_that_says_what_it_makes_then_that_it_made_it() -> N
         "Tải Bộ trình chiếu (.pptx)",
         "Tải Bảng tính (.xlsx)",
         "Tải Dự thảo báo cáo (.docx)",
+        "Tải Trọn bộ tài liệu (.zip)",
     ]
     assert not at.button  # no separate "Tạo …" step any more
+    # The whole pack, named by place and year as the other files.
+    assert at.session_state["export__jobs"]["zip"].made.startswith(
+        "Đã tạo tệp XHHT_Quang_Ngai_2025.zip;"
+    )
     job = at.session_state["export__jobs"]["xlsx"]
     at.run()
     assert at.session_state["export__jobs"]["xlsx"] is job  # the same offer keeps its job
@@ -397,6 +406,10 @@ def test_export_is_one_click_that_says_what_it_makes_then_that_it_made_it() -> N
     at.selectbox(key="export__commune").set_value("X23368").run()
     assert at.session_state["export__jobs"]["xlsx"] is not job
     assert "Đã tạo tệp" not in texts(at)
+    # A former district is offered too, named as an old unit in its files.
+    at.selectbox(key="export__commune").set_value("OH618").run()
+    made = at.session_state["export__jobs"]["zip"].made
+    assert made.startswith("Đã tạo tệp XHHT_Huyen_Ia_H_Drai_cu_2025.zip;")
 
 
 def test_a_document_that_cannot_be_made_says_why_in_vietnamese(demo_db: Path) -> None:

@@ -71,12 +71,18 @@ def test_province_deck_slides_titles_and_figures(deck_qn: Path, demo_con) -> Non
     summary = "\n".join(_slide_texts(slides[1]))
     # 92 of the 96 communes reported in 2025: the counts say the figure is partial.
     assert gd.partial_note == "chưa đủ: 92/96 xã báo cáo"
-    counts = f"{fmt_int(gd.recognized)}/{fmt_int(gd.total)} (chưa đủ: 92/96 xã báo cáo)"
-    expected_row = f"Gia đình học tập | {counts} | {fmt_pct(gd.rate_pct)} | 70% (2025)"
+    # The partial note is said once, under the table; the row points to it.
+    counts = f"{fmt_int(gd.recognized)}/{fmt_int(gd.total)}¹"
+    expected_row = (
+        f"Gia đình học tập | {counts} | {fmt_pct(gd.rate_pct)} | 70% (2025) | "
+        "Quyết định số 387/QĐ-TTg"
+    )
     assert expected_row in summary
+    assert "¹ Số liệu chưa đủ: 92/96 xã báo cáo." in summary
     key_numbers = "\n".join(_slide_texts(slides[2]))
     assert f"Tỷ lệ năm 2025: {fmt_pct(gd.rate_pct)}" in key_numbers
-    assert f"đạt {fmt_pct(gd.plan_pct, 0)} kế hoạch" in key_numbers
+    assert f"Đạt {fmt_pct(gd.plan_pct, 0)} kế hoạch" in key_numbers
+    assert "Mục tiêu năm 2025: 70% (Quyết định số 387/QĐ-TTg)" in key_numbers
     # Every slide says the data is illustrative; every chart slide carries a picture.
     for slide in slides:
         assert any("Dữ liệu minh họa" in t for t in _slide_texts(slide))
@@ -99,7 +105,7 @@ def test_commune_deck_has_no_ranking(demo_con, tmp_path: Path) -> None:
     prs = Presentation(str(out))
     with_figures = [it for it in progress_for(demo_con, "X23368", 2025) if it.has_data]
     assert n == len(prs.slides) == 2 + len(with_figures) + 1  # title, summary, indicators, sources
-    assert _slide_texts(prs.slides[0])[1] == "Xã Đăk Long"
+    assert _slide_texts(prs.slides[0])[1] == "Xã Đăk Long, tỉnh Quảng Ngãi"
 
 
 def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
@@ -113,7 +119,13 @@ def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
     ws = wb["Tổng hợp"]
     assert ws["A1"].value == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025 — TỈNH QUẢNG NGÃI"
     assert ws["A2"].value.startswith("Dữ liệu minh họa")
-    header = [c.value for c in ws[4]]
+    # Said once above the table: where the figures and the targets come from.
+    assert ws["A3"].value.startswith("Nguồn số liệu: Dữ liệu minh họa")
+    assert (
+        ws["A4"].value.startswith("Mục tiêu: ")
+        and "Quyết định số 387/QĐ-TTg ngày" in ws["A4"].value
+    )
+    header = [c.value for c in ws[6]]
     assert header == [
         "STT",
         "Chỉ tiêu",
@@ -121,29 +133,34 @@ def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
         "Đăng ký",
         "Công nhận",
         "Tỷ lệ %",
-        "Mục tiêu",
+        "Mục tiêu %",
+        "Năm mục tiêu",
+        "Nguồn mục tiêu",
         "Đạt % kế hoạch",
         "Đánh giá tiến độ",
         "Đơn vị báo cáo",
     ]
-    assert ws.freeze_panes == "C5"
+    assert ws.freeze_panes == "C7"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
-    assert ws.print_title_rows == "$4:$4"  # the header row repeats on every printed page
+    assert ws.print_title_rows == "$6:$6"  # the header row repeats on every printed page
     gd = next(it for it in progress_for(demo_con, "P51", 2025) if it.indicator == "gia_dinh")
-    row = [c.value for c in ws[5]]
+    row = [c.value for c in ws[7]]
     assert row[:5] == [1, "Gia đình học tập", gd.total, gd.registered, gd.recognized]
     assert row[5] == round(gd.rate_pct, 1)
-    assert row[6] == 70
-    assert row[8] == "► Có tiến bộ nhưng chậm"
-    assert row[9] == "chưa đủ: 92/96 xã báo cáo"
-    assert ws["C5"].number_format == "#,##0"
+    assert row[6:9] == [70, 2025, "Quyết định số 387/QĐ-TTg"]
+    assert row[10] == "► Có tiến bộ nhưng chậm"
+    assert row[11] == "chưa đủ: 92/96 xã báo cáo"
+    assert ws["C7"].number_format == "#,##0" and ws["H7"].number_format == "0"
     assert ws.column_dimensions["B"].width > 30
     # One sheet per indicator lists every commune, ranked, with a total row.
     sheet = wb["Gia đình HT"]
-    names = [sheet.cell(r, 2).value for r in range(5, sheet.max_row + 1)]
+    assert [c.value for c in sheet[6]] == header[:1] + ["Đơn vị"] + header[2:]
+    names = [sheet.cell(r, 2).value for r in range(7, sheet.max_row + 1)]
     assert len(names) == 96 + 1
     assert names[-1] == "Tổng cộng Tỉnh Quảng Ngãi"
     assert sheet.cell(sheet.max_row, 5).value == gd.recognized
+    # A commune is its own one report: no "1/1 xã báo cáo" down the column.
+    assert {sheet.cell(r, 12).value for r in range(7, sheet.max_row)} <= {None, ""}
 
 
 @pytest.mark.chromium

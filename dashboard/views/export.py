@@ -1,5 +1,6 @@
-"""Xuất báo cáo: the deck, the workbook and the report draft for a province, the country or a
-commune and a year — the same documents as `xhht export`."""
+"""Xuất báo cáo: the deck, the workbook, the report draft and the whole pack (.zip) for the
+country, a province, a commune or a former district and a year — the same documents as `xhht
+export`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.i18n import lang, t
 from metrics.escaping import markdown_literal
-from metrics.text import file_stem
+from metrics.name_parts import lower_type
+from metrics.outputs.pack import document_stem
 
 PAGE = "export"
 data.warm_export()  # Chromium starts while the user chooses (the first deck waited 4–6 s more)
@@ -25,11 +27,19 @@ with c1:
         "loc", t("area"), list(names), format_func=names.__getitem__, default="P51", page=PAGE
     )
 communes = data.communes(key, prov) if prov != "VN" else None
+olds = data.old_districts(key, prov) if prov != "VN" else None
 with c2:
-    options = ["", *(communes["id"].to_list() if communes is not None else [])]
+    # Today's communes, then the former districts (before 7/2025), each marked "(cũ)" with its
+    # old province, as every document made for it names it.
     commune_names = (
         dict(zip(communes["id"], communes["name"], strict=True)) if communes is not None else {}
     )
+    if olds is not None:
+        commune_names |= {
+            r["id"]: f"{r['name']} (cũ), {lower_type(r['old_province_name'])} (cũ)"
+            for r in olds.iter_rows(named=True)
+        }
+    options = ["", *commune_names]
     commune = st.selectbox(
         t("export_commune"),
         options,
@@ -48,9 +58,11 @@ target = commune or prov
 label = commune_names.get(commune) or names[prov]
 
 st.caption(t("export_caption"))
+st.caption(t("export_pack_caption"))
 if not data.export_available():
     st.warning(data.export_unavailable_reason(), icon=":material/warning:")
-slug = file_stem("XHHT", label, year)  # XHHT_Quang_Ngai_2025.pptx
+place = data.locality(key, target)
+slug = document_stem(place, year) if place else "XHHT"  # XHHT_Quang_Ngai_2025.pptx
 docs = {
     "pptx": (
         t("export_deck"),
@@ -64,6 +76,7 @@ docs = {
         t("export_report"),
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
+    "zip": (t("export_pack"), "application/zip"),
 }
 # One click makes and downloads a document: the button's `data` is a DocumentJob, which Streamlit
 # calls when the button is clicked (the button shows a spinner meanwhile) and whose bytes the
@@ -73,7 +86,7 @@ docs = {
 # the page offers the same document; a small fragment, rerun every second and a half, says what
 # is being made and how it went, in the session's language (the job's thread cannot write).
 jobs = st.session_state.setdefault(f"{PAGE}__jobs", {})  # kind → the job its button offers
-cols = st.columns(3)
+cols = st.columns(len(docs))
 for col, (kind, (title, mime)) in zip(cols, docs.items(), strict=True):
     name = f"{slug}.{kind}"
     offer = (key, kind, target, year, lang())

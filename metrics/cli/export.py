@@ -1,4 +1,4 @@
-"""`xhht export {png,svg,pptx,xlsx,docx}`: the conference documents from the command line."""
+"""`xhht export {png,svg,pptx,xlsx,docx,pack}`: the conference documents from the command line."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, o
 from metrics.indicators import registry
 
 SUFFIX = {"png": ".png", "svg": ".svg", "pptx": ".pptx", "xlsx": ".xlsx", "docx": ".docx"}
+KINDS = [*SUFFIX, "pack"]
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -20,6 +21,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from metrics.outputs.workbook import build_workbook
 
     out = Path(args.output)
+    if args.kind == "pack":
+        return _export_pack(args, out)
     if out.suffix.lower() != SUFFIX[args.kind]:
         raise Refused(
             f"Tệp ra của định dạng {args.kind} phải có đuôi {SUFFIX[args.kind]} (đang là “{out.name}”)."
@@ -58,11 +61,42 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_pack(args: argparse.Namespace, out: Path) -> int:
+    """The whole pack into the folder OUT (made if missing), the same files as the page's .zip."""
+    from metrics.outputs.images import ExportError
+    from metrics.outputs.pack import build_pack
+
+    if out.exists() and not out.is_dir():
+        raise Refused(f"“{out}” là một tệp; bộ tài liệu cần một thư mục (-o THƯ_MỤC).")
+    if not out.parent.exists():
+        raise Refused(f"Không có thư mục {out.parent}.")
+    con = open_copy(args.db)
+    try:
+        loc = locality_for_figures(con, args.locality, args.year)
+        try:
+            files = build_pack(con, loc.id, args.year)
+        except ExportError as exc:
+            raise Refused(str(exc)) from exc
+    finally:
+        con.close()
+    out.mkdir(exist_ok=True)
+    for name, content in files:
+        (out / name).write_bytes(content)
+        print(name)
+    print(f"Đã xuất {len(files)} tệp vào {out} ({loc.label}, năm {args.year}).")
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export", help="xuất ảnh biểu đồ, bộ trình chiếu, bảng tính hoặc dự thảo báo cáo"
     )
-    p.add_argument("kind", choices=list(SUFFIX), help="png, svg (một biểu đồ), pptx, xlsx, docx")
+    p.add_argument(
+        "kind",
+        choices=KINDS,
+        help="png, svg (một biểu đồ), pptx, xlsx, docx, pack (trọn bộ: docx, pptx, xlsx và ảnh "
+        "PNG từng biểu đồ, ghi vào thư mục OUT)",
+    )
     p.add_argument("--locality", required=True, metavar="TEXT", help="mã hoặc tên địa bàn")
     p.add_argument("--year", required=True, type=year, help="năm")
     p.add_argument("--indicator", metavar="ID", help="chỉ tiêu của biểu đồ (png, svg)")
@@ -81,6 +115,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="TEXT",
         help="dự thảo báo cáo (docx): cơ quan nhận báo cáo, ví dụ “Sở Giáo dục và Đào tạo”",
     )
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="tệp ghi ra")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="tệp ghi ra (pack: thư mục)"
+    )
     add_db(p)
     p.set_defaults(func=cmd_export)

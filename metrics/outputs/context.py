@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -11,9 +12,11 @@ import polars as pl
 from metrics import register_queries as rq
 from metrics import target_queries as tq
 from metrics.completeness import PARTIAL_VI, RANK_MIN_PCT, in_ranking_order
+from metrics.escaping import plotly_literal, without_controls
 from metrics.figures.comparison import ranked_bar
 from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_pct
+from metrics.indicators import registry
 from metrics.locality_progress import (
     IndicatorProgress,
     children_progress,
@@ -21,9 +24,12 @@ from metrics.locality_progress import (
     series_all,
     series_frame,
 )
+from metrics.name_parts import OLD_LEVELS, split_code_suffix
 from metrics.outputs.images import HEIGHT, WIDTH, ExportError, export_server, for_print
 from metrics.recognition_queries import entries_in
 from metrics.recognitions import RecognitionList, recognition_lists
+from metrics.resolve import LocalityIndex
+from metrics.store_schema import DEMO_SOURCE_MARK
 
 RANK_SHOWN = 15  # on a slide: the 15 highest and the 15 lowest; the workbook has them all
 
@@ -39,32 +45,15 @@ class Context:
     # and the targets that apply, rather than both again for each chart.
     series: pl.DataFrame
     targets: pl.DataFrame
+    # The unit as a document heads it, old units with "(cũ)" and their old province:
+    # "Huyện Ia H'Drai (cũ), tỉnh Kon Tum (cũ)"; "" where only the name is known.
+    place: str = ""
 
     @property
     def name(self) -> str:
-        return str(self.locality["name"])
-
-    def item_synthetic(self, item: IndicatorProgress) -> bool:
-        """Whether what a figure's chart and row show is invented: its figures up to the year,
-        or a target drawn beside them (the demo's)."""
-        drawn = self.targets.filter(pl.col("indicator") == item.indicator)
-        return item.synthetic or bool(drawn["synthetic"].any())
-
-    @property
-    def synthetic_items(self) -> list[IndicatorProgress]:
-        """The figures with data whose numbers are invented (the demo's)."""
-        return [it for it in self.items if it.has_data and self.item_synthetic(it)]
-
-    @property
-    def real_items(self) -> list[IndicatorProgress]:
-        """The figures with data from real reports only."""
-        return [it for it in self.items if it.has_data and not self.item_synthetic(it)]
-
-    @property
-    def mixed(self) -> bool:
-        """Real and invented figures side by side: each invented one is marked, each real one
-        names its source."""
-        return bool(self.synthetic_items) and bool(self.real_items)
+        """The unit's name, an old one marked so: "Huyện Ia H'Drai (cũ)"."""
+        old = self.locality.get("level") in OLD_LEVELS
+        return str(self.locality["name"]) + (" (cũ)" if old else "")
 
 
 def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Context:
@@ -77,14 +66,11 @@ def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Cont
     if loc["level"] in ("province", "country"):
         children = children_progress(con, locality_id, year)
     targets = tq.resolved_targets(con, locality_id)
-    ctx = Context(loc, year, items, children, False, series, targets)
+    place = split_code_suffix(LocalityIndex.from_store(con).label(locality_id))[0]
+    ctx = Context(loc, year, items, children, False, series, targets, place)
     # Demo or not is told per figure: a document whose figures all come from real reports
     # carries no demo mark, whatever else the store holds.
-    ctx.synthetic = bool(ctx.synthetic_items) or bool(
-        children is not None
-        and children.height
-        and children.filter(pl.col("has_data"))["synthetic"].any()
-    )
+    ctx.synthetic = figures_synthetic(ctx)
     return ctx
 
 
@@ -94,17 +80,129 @@ def lists_of(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[RecognitionLi
     return recognition_lists(entries) if entries.height else []
 
 
-def _sources_text(item: IndicatorProgress) -> str:
-    """The reports behind a figure (the demo's own line left out: for_print marks demo data)."""
-    return "; ".join(item.report_sources) or "số liệu trong kho"
+def years_text(years: Iterable[int]) -> str:
+    """ "2021–2023, 2025": years in order, a run of three or more as a range."""
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
-def _children_source(ctx: Context) -> str:
-    return (
-        "Tổng hợp từ số liệu các xã, phường"
-        if ctx.locality["level"] == "province"
-        else "Tổng hợp từ số liệu các tỉnh, thành phố"
+def figures_sources(figures: Iterable[tuple[int, Sequence[str]]]) -> list[str]:
+    """What "Nguồn:" names for figures, given each one's year and sources: the reports each
+    once, then the invented figures named as such — with their years when some figures are
+    real ("Dữ liệu minh họa, số liệu giả định (năm 2021–2022)"), the demo's own line when all
+    are; [] without a figure."""
+    real: dict[str, None] = {}
+    demo: dict[str, None] = {}
+    demo_years: set[int] = set()
+    for year, sources in figures:
+        for source in sources:
+            text = without_controls(source).strip()
+            if not text:
+                continue
+            if text.startswith(DEMO_SOURCE_MARK):
+                demo[text] = None
+                demo_years.add(year)
+            else:
+                real[text] = None
+    if demo and real:
+        return [*real, f"Dữ liệu minh họa, số liệu giả định (năm {years_text(demo_years)})"]
+    return list(real) or list(demo)
+
+
+def figures_source(figures: Iterable[tuple[int, Sequence[str]]]) -> str:
+    """figures_sources as one line: "Quyết định số 87/QĐ-UBND …; Dữ liệu minh họa, …"."""
+    return "; ".join(figures_sources(figures))
+
+
+def series_source(ctx: Context, indicator: str) -> str:
+    """The sources of the figures a progress chart draws (every year up to the context's)."""
+    rows = ctx.series.filter((pl.col("indicator") == indicator) & (pl.col("year") <= ctx.year))
+    return figures_source(
+        (r["year"], r["sources"] or [])
+        for r in rows.select("year", "sources").iter_rows(named=True)
     )
+
+
+def series_synthetic(ctx: Context, indicator: str) -> bool:
+    """Whether any figure a progress chart draws is invented (the demo's)."""
+    rows = ctx.series.filter((pl.col("indicator") == indicator) & (pl.col("year") <= ctx.year))
+    return bool(rows["synthetic"].any()) if rows.height else False
+
+
+def children_synthetic(ctx: Context, indicator: str | None = None) -> bool:
+    """Whether any child's figure (of one indicator, or of any) is invented."""
+    if ctx.children is None:
+        return False
+    rows = ctx.children
+    if indicator is not None:
+        rows = rows.filter(pl.col("indicator") == indicator)
+    return bool(rows["synthetic"].fill_null(False).any())
+
+
+def figures_synthetic(ctx: Context) -> bool:
+    """Whether any figure a document shows for the place and year is invented: its own
+    figures and, for a province or the country, its children's. A document of real figures
+    only carries no demo mark, whatever else the store holds."""
+    own = any(it.synthetic for it in ctx.items if it.has_data)
+    return own or children_synthetic(ctx)
+
+
+def children_source(ctx: Context, indicator: str) -> str:
+    """The sources of the children's figures a ranking draws: "Số liệu các xã, phường: …"."""
+    assert ctx.children is not None
+    rows = ctx.children.filter(pl.col("indicator") == indicator).select("sources")
+    said = figures_source((ctx.year, (r or "").split("; ")) for r in rows["sources"].to_list())
+    who = "các xã, phường" if ctx.locality["level"] == "province" else "các tỉnh, thành phố"
+    return f"Số liệu {who}" + (f": {said}" if said else "")
+
+
+def plan_name(source: str) -> str:
+    """The plan or decision that sets a target, as a chart or a table cell names it: the first
+    registered decision its source cites, by number ("Quyết định số 387/QĐ-TTg"); any other
+    source as typed."""
+    cited = registry().documents_cited(source)
+    if not cited:
+        return without_controls(source).strip()
+    doc = cited[0]
+    end = doc.name_vi.find(doc.number)
+    return doc.name_vi[: end + len(doc.number)] if end >= 0 else doc.name_vi
+
+
+def documents_named(source: str) -> list[str]:
+    """Every document a source names, in full, as a list of sources prints them: the registered
+    decisions it cites ("Quyết định số 387/QĐ-TTg ngày 25/3/2022 …"), else the text as typed."""
+    cited = registry().documents_cited(source)
+    return [d.name_vi for d in cited] or [without_controls(source).strip()]
+
+
+def target_plans(targets: pl.DataFrame) -> list[tuple[str, list[int]]]:
+    """The plans that set these targets (rows with `source` and `target_year`), each once with
+    the years it sets: [("Quyết định số 387/QĐ-TTg", [2025, 2030]), ("Kế hoạch …", [2026])],
+    in the order of their first year."""
+    plans: dict[str, set[int]] = {}
+    for row in targets.select("source", "target_year").drop_nulls().iter_rows(named=True):
+        plans.setdefault(plan_name(row["source"]), set()).add(int(row["target_year"]))
+    return sorted(((p, sorted(ys)) for p, ys in plans.items()), key=lambda py: (py[1][0], py[0]))
+
+
+def plans_line(targets: pl.DataFrame) -> str:
+    """A chart's subtitle lines naming the plans whose targets it draws, one line a plan:
+    "Mục tiêu năm 2025: Quyết định số 387/QĐ-TTg\nMục tiêu năm 2026, 2030: Kế hoạch …"; ""
+    without a target."""
+    return "\n".join(
+        f"Mục tiêu năm {', '.join(map(str, years))}: {plan}"
+        for plan, years in target_plans(targets)
+    )
+
+
+def chart_targets(ctx: Context, indicator: str) -> pl.DataFrame:
+    """The targets a progress chart draws: every target year that applies to the place."""
+    return ctx.targets.filter(pl.col("indicator") == indicator)
 
 
 def indicator_chart(
@@ -119,12 +217,15 @@ def indicator_chart(
     series = ctx.series.filter(pl.col("indicator") == item.indicator)
     targets = ctx.targets.filter(pl.col("indicator") == item.indicator)
     fig = progress_chart(series, item, targets, synthetic=False)
-    scope = f" · mục tiêu cấp {item.target_scope}" if item.target_scope else ""
-    subtitle = f"{ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{scope}"
+    fig.update_layout(title={"text": plotly_literal(f"{item.indicator_label} — {ctx.name}")})
+    subtitle = f"{ctx.place or ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số"
+    drawn = plans_line(chart_targets(ctx, item.indicator))
+    if drawn:
+        subtitle += "\n" + drawn
     return for_print(
         fig,
-        source=_sources_text(item),
-        synthetic=ctx.item_synthetic(item) and demo_mark,
+        source=series_source(ctx, item.indicator) or "chưa có số liệu",
+        synthetic=demo_mark and series_synthetic(ctx, item.indicator),
         subtitle=subtitle,
         width=size[0],
         height=size[1],
@@ -153,11 +254,15 @@ def ranking_chart(ctx: Context, indicator: str, demo_mark: bool = True) -> go.Fi
         partial = partial.head(RANK_SHOWN)
     sub = pl.concat([whole, partial])
     fig = ranked_bar(sub, indicator=indicator, locality_name=ctx.name, synthetic=False)
+    subtitle = f"{ctx.place or ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{note}"
+    drawn = plans_line(sub.select(pl.col("target_source").alias("source"), "target_year"))
+    if drawn:
+        subtitle += "\n" + drawn
     return for_print(
         fig,
-        source=_children_source(ctx),
-        synthetic=ctx.synthetic and demo_mark,
-        subtitle=f"{ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{note}",
+        source=children_source(ctx, indicator),
+        synthetic=demo_mark and children_synthetic(ctx, indicator),
+        subtitle=subtitle,
     )
 
 

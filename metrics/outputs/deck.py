@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import plotly.graph_objects as go
+import polars as pl
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
@@ -17,7 +19,22 @@ from pptx.util import Emu, Inches, Pt
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress, status_counts
-from metrics.outputs.context import Context, context, indicator_chart, ranking_chart, summary_rows
+from metrics.outputs.context import (
+    Context,
+    chart_targets,
+    children_synthetic,
+    context,
+    documents_named,
+    figures_source,
+    figures_sources,
+    figures_synthetic,
+    indicator_chart,
+    plan_name,
+    ranking_chart,
+    series_synthetic,
+    summary_rows,
+    years_text,
+)
 from metrics.outputs.images import HEIGHT, SYNTHETIC_LINE, export_server
 from metrics.progress import Status
 
@@ -26,36 +43,59 @@ TITLE_ONLY = 5  # python-pptx's default template: "Title Only"
 SLIDE_CHART = (1280, 720)
 MAIN_RANKED = ("gia_dinh", "dong_ho", "cong_dong_thon", "don_vi", "cong_dan_nguoi_lon")
 
+# The slide's geometry, in inches. Everything but the footer lies between TOP and BOTTOM and
+# within the side margins: a shape past the slide's edge is cut in every viewer.
+SLIDE_W, SLIDE_H = 13.333, 7.5
+SIDE = 0.4
+WIDTH = SLIDE_W - 2 * SIDE
+TOP = 1.15
+FOOTER_TOP = 7.05
+BOTTOM = FOOTER_TOP - 0.1
+# Arial's mean advance is about half its size; a little more, so a cell is never shorter than
+# its wrapped text (PowerPoint and LibreOffice grow a row to its text, past the slide's foot).
+CHAR_EM = 0.5
+LINE = 1.2  # line height, in sizes
+CELL_MARGIN_H, CELL_MARGIN_V = 0.2, 0.1  # python-pptx's cells: 0.1 in each side, 0.05 top and foot
+MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
+
 
 def build_deck(
-    con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out: Path | io.BytesIO
+    con: duckdb.DuckDBPyConnection,
+    locality_id: str,
+    year: int,
+    out: Path | io.BytesIO,
+    *,
+    ctx: Context | None = None,
+    pngs: Sequence[bytes] | None = None,
 ) -> int:
-    """Title, summary, one slide per indicator, rankings, sources. Returns the slide count."""
-    ctx = context(con, locality_id, year)
-    charted = [it for it in ctx.items if it.has_data]  # no figure that year: nothing to show
-    ranked = MAIN_RANKED if ctx.children is not None else ()
+    """Title, summary, one slide per indicator, rankings, sources. Returns the slide count.
+    `ctx` and `pngs` (the images of slide_charts(ctx), in order) come from a caller that has
+    made them already (the pack draws all its charts in one batch)."""
+    ctx = ctx or context(con, locality_id, year)
+    charted, ranked = slide_content(ctx)
     # Every chart first, in one batch: each is built while Chromium draws the ones before it
     # (ExportServer.images); without a browser the user learns it before any slide is made.
-    pngs = iter(export_server().images(_charts(ctx, charted, ranked), "png"))
+    images = iter(pngs if pngs is not None else export_server().images(slide_charts(ctx), "png"))
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
+    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9, 13,33 × 7,5 in
     # 1. Title
     s = _titled(
         prs,
         f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year}",
-        left=0.8,
         top=2.0,
-        height=1.5,
+        height=1.3,
         size=36,
         colour="1F5FA8",
     )
-    _textbox(s, 0.8, 3.4, 11.7, 1.0, [ctx.name], size=28)
+    place = ctx.place or ctx.name
+    place_size = 28 if _lines(place, WIDTH, 28) == 1 else 22
+    _textbox(s, SIDE, 3.4, WIDTH, 1.0, [place], size=place_size)
     _textbox(
         s,
-        0.8,
-        4.4,
-        11.7,
-        1.0,
+        SIDE,
+        4.5,
+        WIDTH,
+        0.6,
         [f"Tài liệu phục vụ hội nghị sơ kết, tổng kết — ngày {date.today():%d/%m/%Y}"],
         size=18,
         colour="444444",
@@ -63,67 +103,58 @@ def build_deck(
     _footer(s, ctx)
 
     # 2. Summary table
-    s = _titled(prs, f"Tổng hợp các chỉ tiêu năm {year} — {ctx.name}")
-    _summary_table(s, ctx)
-    _footer(s, ctx)
+    _summary_slides(prs, ctx)
 
     # 3. One slide per indicator
     for it in charted:  # an indicator without a figure that year: the summary says so
         s = _titled(prs, it.indicator_label)
-        s.shapes.add_picture(io.BytesIO(next(pngs)), Inches(0.3), Inches(1.25), width=Inches(10.2))
-        target = (
-            f"{fmt_pct(it.target_pct, 0)} ({it.target_year})"
-            if it.target_pct is not None
-            else "chưa có mục tiêu"
+        chart_w = 9.9
+        s.shapes.add_picture(
+            io.BytesIO(next(images)), Inches(0.3), Inches(TOP), width=Inches(chart_w)
         )
-        key_numbers = [
-            f"Tỷ lệ năm {year}: {fmt_pct(it.rate_pct)}"
-            if it.has_data
-            else f"Chưa có số liệu năm {year}",
-            f"Mục tiêu: {target}"
-            + (f" — đạt {fmt_pct(it.plan_pct, 0)} kế hoạch" if it.plan_pct is not None else ""),
-            f"Đánh giá tiến độ: {Status(it.status).label(symbol=True)}",
-        ]
-        if it.partial_note:
-            key_numbers.append(f"Số liệu {it.partial_note}")
-        if it.change_pp is not None:
-            key_numbers.append(f"So với năm {year - 1}: {fmt_pp(it.change_pp)}")
-        if it.required_pp_per_year:
-            key_numbers.append(
-                f"Cần tăng {fmt_num(it.required_pp_per_year)} điểm phần trăm mỗi năm"
-            )
-        _textbox(s, 10.6, 1.5, 2.6, 5.0, key_numbers, size=16)
-        _footer(s, ctx)
+        left = 0.3 + chart_w + 0.15
+        lines = _key_numbers(ctx, it)
+        width = SLIDE_W - SIDE - left
+        size = next(
+            (z for z in (16, 14, 12) if _text_height(lines, width, z) <= BOTTOM - TOP - 0.2), 11
+        )
+        _textbox(s, left, TOP + 0.2, width, BOTTOM - TOP - 0.2, lines, size=size)
+        _footer(s, ctx, series_synthetic(ctx, it.indicator))
 
     # 4. How many communes (or provinces) are in each status, per indicator
     if ctx.children is not None:
-        who = "xã, phường" if ctx.locality["level"] == "province" else "tỉnh, thành phố"
-        s = _titled(prs, f"Số {who} theo đánh giá tiến độ, năm {year}")
-        _status_table(s, ctx)
-        _footer(s, ctx)
+        _status_slides(prs, ctx)
 
     # 5. Rankings of the communes (or provinces)
     for ind in ranked:
         label = registry().by_id(ind).label_vi
         who = "các xã, phường" if ctx.locality["level"] == "province" else "các tỉnh, thành phố"
         s = _titled(prs, f"Xếp hạng {who}: {label}")
-        s.shapes.add_picture(io.BytesIO(next(pngs)), Inches(0.3), Inches(1.2), height=Inches(5.8))
-        _footer(s, ctx)
+        pic = s.shapes.add_picture(
+            io.BytesIO(next(images)), Inches(0.3), Inches(TOP), height=Inches(BOTTOM - TOP)
+        )
+        if pic.width > Inches(SLIDE_W - 0.6):  # a wide image: its width decides
+            ratio = pic.height / pic.width
+            pic.width = Inches(SLIDE_W - 0.6)
+            pic.height = int(pic.width * ratio)
+        _footer(s, ctx, children_synthetic(ctx, ind))
 
-    # 6. Sources
-    s = _titled(prs, "Nguồn số liệu và căn cứ")
-    lines = sorted({src for it in ctx.items for src in it.sources})
-    lines += sorted({f"Mục tiêu: {it.target_source}" for it in ctx.items if it.target_source})
-    _textbox(s, 0.5, 1.2, 12.3, 5.6, [f"• {x}" for x in lines[:18]] or ["• Chưa có nguồn"], size=13)
-    _footer(s, ctx)
+    # 6. Sources: every document once, the plans whose targets are drawn included
+    _source_slides(prs, ctx, charted, ranked)
     prs.save(str(out) if isinstance(out, Path) else out)
     return len(prs.slides)
 
 
-def _charts(
-    ctx: Context, charted: Sequence[IndicatorProgress], ranked: Sequence[str]
-) -> Iterator[go.Figure]:
+def slide_content(ctx: Context) -> tuple[list[IndicatorProgress], tuple[str, ...]]:
+    """The indicators that get a chart slide (those with a figure that year) and those whose
+    children are ranked (a province's communes, the country's provinces)."""
+    charted = [it for it in ctx.items if it.has_data]
+    return charted, (MAIN_RANKED if ctx.children is not None else ())
+
+
+def slide_charts(ctx: Context) -> Iterator[go.Figure]:
     """The deck's charts in slide order, built one at a time as the export server asks."""
+    charted, ranked = slide_content(ctx)
     for it in charted:
         # A 1280×720 canvas with the print layout's type: text half as large again on the slide;
         # the demo mark once, in the slide's footer.
@@ -134,22 +165,49 @@ def _charts(
         yield fig
 
 
+def _key_numbers(ctx: Context, it: IndicatorProgress) -> list[str]:
+    year = ctx.year
+    lines = [
+        f"Tỷ lệ năm {year}: {fmt_pct(it.rate_pct)}"
+        if it.rate_pct is not None
+        else f"Năm {year}: {fmt_int(it.recognized)} {registry().by_id(it.indicator).count_unit_vi}"
+        " được công nhận (chưa có tổng số để tính tỷ lệ)"
+    ]
+    if it.target_pct is not None and it.target_year is not None:
+        plan = f" ({plan_name(it.target_source)})" if it.target_source else ""
+        lines.append(f"Mục tiêu năm {it.target_year}: {fmt_pct(it.target_pct, 0)}{plan}")
+        if it.plan_pct is not None:
+            lines.append(f"Đạt {fmt_pct(it.plan_pct, 0)} kế hoạch")
+    else:
+        lines.append("Chưa có mục tiêu")
+    lines.append(f"Đánh giá tiến độ: {Status(it.status).label_for(it.target_year, symbol=True)}")
+    if it.partial_note:
+        lines.append(f"Số liệu {it.partial_note}")
+    if it.change_pp is not None:
+        lines.append(f"So với năm {year - 1}: {fmt_pp(it.change_pp)}")
+    if it.required_pp_per_year:
+        lines.append(f"Cần tăng {fmt_num(it.required_pp_per_year)} điểm phần trăm mỗi năm")
+    return lines
+
+
 def _titled(
     prs,
     title: str,
     *,
-    left: float = 0.4,
     top: float = 0.25,
     height: float = 0.8,
     size: int = 26,
     colour: str | None = None,
 ):
     """A slide whose title is the layout's title placeholder (so it shows in PowerPoint's
-    outline and navigation), placed and set in the deck's type."""
+    outline and navigation), placed and set in the deck's type; a long title in smaller type,
+    so it stays on its lines above the content."""
+    while size > 18 and _lines(title, WIDTH, size) * size * LINE / 72 > height - 0.1:
+        size -= 2
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
     ph = slide.shapes.title
-    ph.left, ph.top = Inches(left), Inches(top)
-    ph.width, ph.height = Inches(12.5), Inches(height)
+    ph.left, ph.top = Inches(SIDE), Inches(top)
+    ph.width, ph.height = Inches(WIDTH), Inches(height)
     tf = ph.text_frame
     tf.word_wrap = True
     tf.text = title
@@ -174,6 +232,7 @@ def _textbox(
     size: int = 20,
     bold: bool = False,
     colour: str | None = None,
+    align: PP_ALIGN | None = None,
 ) -> None:
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     tf = box.text_frame
@@ -181,6 +240,8 @@ def _textbox(
     for i, line in enumerate(lines):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         p.text = line
+        if align is not None:
+            p.alignment = align
         for run in p.runs:
             run.font.size = Pt(size)
             run.font.name = SLIDE_FONT
@@ -189,9 +250,109 @@ def _textbox(
                 run.font.color.rgb = RGBColor.from_string(colour)
 
 
-def _footer(slide, ctx: Context) -> None:
-    if ctx.synthetic:
-        _textbox(slide, 0.4, 7.05, 12.5, 0.4, [SYNTHETIC_LINE], size=12, colour="B00020")
+def _footer(slide, ctx: Context, demo: bool | None = None) -> None:
+    """The place and year on every slide's foot (right), the demo mark (left) when the slide
+    shows invented figures (`demo`; by default, when the document does)."""
+    if figures_synthetic(ctx) if demo is None else demo:
+        _textbox(slide, SIDE, FOOTER_TOP, 6.6, 0.35, [SYNTHETIC_LINE], size=12, colour="B00020")
+    _textbox(
+        slide,
+        SIDE + 6.7,
+        FOOTER_TOP,
+        WIDTH - 6.7,
+        0.35,
+        [f"{ctx.place or ctx.name} · năm {ctx.year}"],
+        size=11,
+        colour="666666",
+        align=PP_ALIGN.RIGHT,
+    )
+
+
+# -- Measuring text: a table is split over slides before it reaches the footer ------------------
+
+
+def _lines(text: str, width: float, size: float) -> int:
+    """How many lines `text` wraps to in a box `width` inches wide at `size` points."""
+    per_line = max(4, int(width * 72 / (size * CHAR_EM)))
+    return sum(len(textwrap.wrap(par, per_line)) or 1 for par in text.split("\n"))
+
+
+def _text_height(lines: Sequence[str], width: float, size: float) -> float:
+    """A text box's height in inches: its wrapped lines and the box's insets."""
+    return sum(_lines(ln, width - 0.2, size) for ln in lines) * size * LINE / 72 + 0.1
+
+
+def _row_height(cells: Sequence[str], widths: Sequence[float], size: float) -> float:
+    most = max(_lines(text, w - CELL_MARGIN_H, size) for text, w in zip(cells, widths, strict=True))
+    return most * size * LINE / 72 + CELL_MARGIN_V + 0.02
+
+
+def _table_slides(
+    prs,
+    ctx: Context,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    weights: Sequence[float],
+    *,
+    size: int = 12,
+    notes: Sequence[str] = (),
+) -> None:
+    """A table as wide as the slide's text area (column widths in the ratio of `weights`), its
+    rows split over as many slides as they need (the header row on each, "(tiếp)" after the
+    first title) so none runs into the footer; `notes` said once under the table, in smaller
+    type, on every slide of it."""
+    widths = [WIDTH * w / sum(weights) for w in weights]
+
+    def measure(z: int) -> tuple[float, list[float], float, float]:
+        head_h = _row_height(header, widths, z)
+        note_h = _text_height(notes, WIDTH, z - 1) if notes else 0.0
+        room = BOTTOM - TOP - head_h - (note_h + 0.1 if notes else 0.0)
+        return head_h, [_row_height(r, widths, z) for r in rows], note_h, room
+
+    # Type a point or two smaller rather than a slide more, down to 10 points.
+    for z in range(size, max(size - 2, 10) - 1, -1):
+        head_h, heights, note_h, room = measure(z)
+        if sum(heights) <= room:
+            size = z
+            break
+    else:
+        head_h, heights, note_h, room = measure(size)
+    pages: list[list[int]] = [[]]
+    used = 0.0
+    for i, h in enumerate(heights):
+        if pages[-1] and used + h > room:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(i)
+        used += h
+    for n, page in enumerate(pages):
+        s = _titled(prs, title if n == 0 else f"{title} (tiếp)")
+        row_h = [head_h, *(heights[i] for i in page)]
+        shape = s.shapes.add_table(
+            len(row_h),
+            len(widths),
+            Inches(SIDE),
+            Inches(TOP),
+            Inches(WIDTH),
+            Inches(sum(row_h)),
+        )
+        table = shape.table
+        for c, w in enumerate(widths):
+            table.columns[c].width = Inches(w)
+        for r, h in enumerate(row_h):
+            table.rows[r].height = Inches(h)
+        for c, text in enumerate(header):
+            table.cell(0, c).text = text
+        for r, i in enumerate(page, start=1):
+            for c, text in enumerate(rows[i]):
+                table.cell(r, c).text = text
+        _set_table_font(table, size)
+        shape.height = sum(table.rows[r].height for r in range(len(row_h)))
+        if notes:
+            top = TOP + sum(row_h) + 0.1
+            _textbox(s, SIDE, top, WIDTH, note_h, notes, size=size - 1, colour="444444")
+        _footer(s, ctx)
 
 
 def _set_table_font(table, size: int) -> None:
@@ -203,48 +364,159 @@ def _set_table_font(table, size: int) -> None:
                     run.font.name = SLIDE_FONT
 
 
-def _summary_table(slide, ctx: Context) -> None:
-    rows = summary_rows(ctx)
-    table = slide.shapes.add_table(
-        len(rows) + 1, 6, Inches(0.4), Inches(1.1), Inches(12.5), Inches(0.4 * (len(rows) + 1))
-    ).table
-    for i, w in enumerate([4.3, 1.9, 1.4, 1.6, 1.3, 2.0]):
-        table.columns[i].width = Inches(w)
-    for c, h in enumerate(
-        ["Chỉ tiêu", "Công nhận / Tổng số", "Tỷ lệ", "Mục tiêu", "Đạt KH", "Đánh giá tiến độ"]
-    ):
-        table.cell(0, c).text = h
-    for r, row in enumerate(rows, start=1):
-        for c, v in enumerate(
+def _summary_slides(prs, ctx: Context) -> None:
+    """One row per indicator; what is said of many rows (a figure not every unit reported, the
+    figures' source) is said once under the table, a row pointing to it by a mark."""
+    marks: dict[str, str] = {}  # partial note → its mark
+    rows = []
+    for it, row in zip(ctx.items, summary_rows(ctx), strict=True):
+        counts = row.counts
+        if it.partial_note:
+            mark = marks.setdefault(it.partial_note, MARKS[len(marks) % len(MARKS)])
+            counts = counts.replace(f" ({it.partial_note})", "") + mark
+        rows.append(
             [
                 row.label,
-                row.counts,
+                counts,
                 row.rate,
                 row.target,
+                plan_name(it.target_source) if it.target_source else "–",
                 row.plan,
-                Status(row.status).label(symbol=True),
+                Status(row.status).label_for(it.target_year, symbol=True),
             ]
-        ):
-            table.cell(r, c).text = v
-    _set_table_font(table, 12)
+        )
+    notes = [f"{mark} Số liệu {note}." for note, mark in marks.items()]
+    said = figures_source((ctx.year, it.sources) for it in ctx.items if it.has_data)
+    notes.append(f"Nguồn số liệu: {said or 'chưa có số liệu năm ' + str(ctx.year)}.")
+    notes.append(
+        "Mục tiêu: mục tiêu của năm gần nhất từ năm báo cáo trở đi (năm ghi trong ngoặc), "
+        "theo văn bản ghi ở cột Căn cứ mục tiêu."
+    )
+    _table_slides(
+        prs,
+        ctx,
+        f"Tổng hợp các chỉ tiêu năm {ctx.year} — {ctx.name}",
+        [
+            "Chỉ tiêu",
+            "Công nhận / Tổng số",
+            "Tỷ lệ",
+            "Mục tiêu (năm)",
+            "Căn cứ mục tiêu",
+            "Đạt KH",
+            "Đánh giá tiến độ",
+        ],
+        rows,
+        [3.0, 2.3, 0.9, 1.2, 2.2, 0.9, 2.2],
+        size=12,
+        notes=notes,
+    )
 
 
-def _status_table(slide, ctx: Context) -> None:
+def _status_slides(prs, ctx: Context) -> None:
     assert ctx.children is not None
     order = Status.ordered()
-    rows = len(ctx.items) + 1
-    table = slide.shapes.add_table(
-        rows, len(order) + 1, Inches(0.4), Inches(1.1), Inches(12.5), Inches(0.4 * rows)
-    ).table
-    table.columns[0].width = Inches(4.1)
-    for c in range(1, len(order) + 1):
-        table.columns[c].width = Inches(1.4)
-    table.cell(0, 0).text = "Chỉ tiêu"
-    for c, st in enumerate(order, start=1):
-        table.cell(0, c).text = st.label(symbol=True)
-    for r, it in enumerate(ctx.items, start=1):
+    level = ctx.locality["level"]
+    who = "xã, phường" if level == "province" else "tỉnh, thành phố"
+    rows = []
+    for it in ctx.items:
         counts = status_counts(ctx.children, it.indicator)
-        table.cell(r, 0).text = it.indicator_label
-        for c, st in enumerate(order, start=1):
-            table.cell(r, c).text = fmt_int(counts.get(st.value, 0))
-    _set_table_font(table, 11)
+        rows.append([it.indicator_label, *(fmt_int(counts.get(st.value, 0)) for st in order)])
+    said = figures_source(
+        (ctx.year, (s or "").split("; ")) for s in ctx.children["sources"].to_list()
+    )
+    notes = [
+        f"Mỗi ô: số {who} có đánh giá tiến độ ở cột đó, năm {ctx.year}.",
+        f"Nguồn số liệu: số liệu các {who}" + (f": {said}." if said else "."),
+    ]
+    _table_slides(
+        prs,
+        ctx,
+        f"Số {who} theo đánh giá tiến độ, năm {ctx.year}",
+        ["Chỉ tiêu", *(st.label(symbol=True) for st in order)],
+        rows,
+        [3.4, *([1.25] * len(order))],
+        size=11,
+        notes=notes,
+    )
+
+
+def _source_slides(
+    prs, ctx: Context, charted: Sequence[IndicatorProgress], ranked: Sequence[str]
+) -> None:
+    """The documents behind the deck, each once: the reports its figures come from, then the
+    plans and decisions that set the targets its tables and charts show, with those years."""
+    figures: list[tuple[int, list[str]]] = [
+        (ctx.year, list(it.sources)) for it in ctx.items if it.has_data
+    ]
+    for it in charted:
+        rows = ctx.series.filter(
+            (pl.col("indicator") == it.indicator) & (pl.col("year") <= ctx.year)
+        )
+        figures += [(r["year"], r["sources"] or []) for r in rows.iter_rows(named=True)]
+    if ctx.children is not None:
+        kids = ctx.children.filter(pl.col("indicator").is_in(list(ranked)))
+        figures += [(ctx.year, (s or "").split("; ")) for s in kids["sources"].to_list()]
+    # Each figure source is named whole; the demo's invented figures once, as such.
+    figure_lines = figures_sources(figures)
+
+    # (source, year, confirmed) of every target shown: the summary's, the charts', the rankings'.
+    shown: list[tuple[str, int, bool]] = [
+        (it.target_source, it.target_year, bool(it.target_confirmed))
+        for it in ctx.items
+        if it.target_source and it.target_year is not None
+    ]
+    for it in charted:
+        for r in chart_targets(ctx, it.indicator).iter_rows(named=True):
+            shown.append((r["source"], r["target_year"], bool(r["confirmed"])))
+    if ctx.children is not None and ranked:
+        kids = ctx.children.filter(
+            pl.col("indicator").is_in(list(ranked)) & pl.col("target_source").is_not_null()
+        )
+        for source, target_year, confirmed in (
+            kids.select("target_source", "target_year", "target_confirmed").unique().rows()
+        ):
+            shown.append((source, target_year, bool(confirmed)))
+    documents: dict[str, tuple[set[int], set[int]]] = {}  # name → (years, unconfirmed years)
+    for source, target_year, confirmed in shown:
+        for name in documents_named(source):
+            years, unconfirmed = documents.setdefault(name, (set(), set()))
+            years.add(int(target_year))
+            if not confirmed:
+                unconfirmed.add(int(target_year))
+    target_lines = []
+    for name, (years, unconfirmed) in documents.items():
+        line = f"{name} — mục tiêu năm {years_text(years)}"
+        if unconfirmed:
+            line += (
+                f" (mục tiêu năm {years_text(unconfirmed)} theo kế hoạch thực hiện của các tỉnh, "
+                "chưa đối chiếu nguyên văn văn bản)"
+            )
+        target_lines.append(line)
+
+    blocks: list[tuple[str, bool]] = [("Số liệu", True)]
+    blocks += [(f"• {x}", False) for x in figure_lines] or [("• Chưa có số liệu", False)]
+    blocks.append(("Mục tiêu", True))
+    blocks += [(f"• {x}", False) for x in target_lines] or [("• Chưa có mục tiêu", False)]
+    size = 13
+    pages: list[list[tuple[str, bool]]] = [[]]
+    used = 0.0
+    for text, heading in blocks:
+        h = _text_height([text], WIDTH, size) - 0.1
+        if pages[-1] and used + h > BOTTOM - TOP - 0.2:
+            pages.append([])
+            used = 0.0
+        pages[-1].append((text, heading))
+        used += h
+    for n, page in enumerate(pages):
+        s = _titled(prs, "Nguồn số liệu và căn cứ" + (" (tiếp)" if n else ""))
+        box = s.shapes.add_textbox(Inches(SIDE), Inches(TOP), Inches(WIDTH), Inches(BOTTOM - TOP))
+        tf = box.text_frame
+        tf.word_wrap = True
+        for i, (text, heading) in enumerate(page):
+            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            p.text = text
+            for run in p.runs:
+                run.font.size = Pt(size)
+                run.font.name = SLIDE_FONT
+                run.font.bold = heading
+        _footer(s, ctx)

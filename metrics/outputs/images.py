@@ -6,7 +6,9 @@ import asyncio
 import atexit
 import concurrent.futures
 import os
+import re
 import shutil
+import textwrap
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -39,18 +41,24 @@ def for_print(
     year under the title, and the source line and (for demo data) "Dữ liệu minh họa" inside the
     image, as Our World in Data's downloads carry them."""
     out = go.Figure(fig)
+    # Type of 22 px (subtitle) and 18 px (source) runs ≈11–12 px a character: each line is cut to
+    # what the canvas holds, so nothing runs past the image's edge.
+    extra_top = 0
     if subtitle is not None:
-        out.update_layout(title={"subtitle": {"text": plotly_literal(subtitle)}})
+        lines = [ln for part in subtitle.split("\n") for ln in _wrapped(part, width // 12 - 4, 1)]
+        extra_top = 28 * (len(lines) - 1)
+        text = "<br>".join(plotly_literal(ln) for ln in lines)
+        out.update_layout(title={"subtitle": {"text": text}})
     out.update_traces(textfont={"size": 17}, selector={"type": "scatter"})
     out.update_traces(textfont={"size": 15}, selector={"type": "bar"})
     out.update_layout(title={"x": 0.01})
     out.update_yaxes(tickfont={"size": 18}, title={"standoff": 18})
     out.update_xaxes(tickfont={"size": 20})
-    # One line of source, cut to what the canvas holds at 18 px type (≈11 px a character), and
-    # the demo mark on a line of its own: nothing runs past the image's edge.
-    room = max(20, width // 11 - len("Nguồn: "))
-    shown = source if len(source) <= room else source[: room - 1] + "…"
-    footer = f"Nguồn: {plotly_literal(shown)}"
+    # The source on at most two lines, then the demo mark on a line of its own.
+    shown = _wrapped(source, width // 11 - len("Nguồn: "), 2)
+    footer = "<br>".join(plotly_literal(ln) for ln in shown)
+    footer = f"Nguồn: {footer}"
+    extra_bottom = 24 * (len(shown) - 1)
     if synthetic:
         footer += f"<br>{SYNTHETIC_LINE}"
     out.add_annotation(
@@ -76,12 +84,12 @@ def for_print(
         width=width,
         height=height,
         font={"size": 22},
-        title={"font": {"size": 34}, "subtitle": {"font": {"size": 22}}},
+        title={"font": {"size": _title_size(out, width)}, "subtitle": {"font": {"size": 22}}},
         margin={
             "l": 130,
             "r": 60,
-            "t": 150,
-            "b": 180,
+            "t": 150 + extra_top,
+            "b": 180 + extra_bottom,
         },  # room for the y-axis title beside its ticks
         # Below the plot on the image's own scale (a page chart's legend may sit at the foot of
         # the figure instead: yref "container").
@@ -95,6 +103,24 @@ def for_print(
         },
     )
     return out
+
+
+def _title_size(fig: go.Figure, width: int) -> int:
+    """34 px, or less for a long title, so it stays within the canvas (plotly does not wrap
+    it): a character of this type is about 0,6 of its size wide."""
+    title = re.sub(r"<[^>]*>|&[a-z]+;", "x", fig.layout.title.text or "")
+    return max(20, min(34, int((width - 40) / (0.6 * max(len(title), 1)))))
+
+
+def _wrapped(text: str, room: int, most: int) -> list[str]:
+    """`text` in lines of at most `room` characters, broken between words, at most `most` lines;
+    what does not fit ends the last line with "…"."""
+    room = max(room, 20)
+    lines = textwrap.wrap(text, room, break_on_hyphens=False) or [""]
+    if len(lines) > most:
+        rest = " ".join(lines[most - 1 :])
+        lines = [*lines[: most - 1], rest[: room - 1].rstrip() + "…"]
+    return lines
 
 
 def _category_rows(fig: go.Figure) -> int:

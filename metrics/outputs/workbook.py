@@ -20,7 +20,17 @@ from metrics.completeness import (
 from metrics.indicators import registry
 from metrics.name_parts import OLD_LEVELS
 from metrics.outputs.cell_safety import safe_text
-from metrics.outputs.context import Context, context, lists_of
+from metrics.outputs.context import (
+    Context,
+    children_synthetic,
+    context,
+    documents_named,
+    figures_source,
+    figures_synthetic,
+    lists_of,
+    plan_name,
+    years_text,
+)
 from metrics.outputs.images import SYNTHETIC_LINE
 from metrics.progress import Status
 from metrics.recognitions import RecognitionList, lists_shown
@@ -32,11 +42,15 @@ WORKBOOK_HEADERS = [
     "Đăng ký",
     "Công nhận",
     "Tỷ lệ %",
-    "Mục tiêu",
+    "Mục tiêu %",
+    "Năm mục tiêu",
+    "Nguồn mục tiêu",  # the plan or decision that sets it: "Quyết định số 387/QĐ-TTg"
     "Đạt % kế hoạch",
     "Đánh giá tiến độ",
     "Đơn vị báo cáo",  # "96/96 xã báo cáo"; a partial figure: "chưa đủ: 1/23 huyện cũ báo cáo"
 ]
+# Widths in Excel's characters; the sheet prints one page wide (A4 landscape).
+WORKBOOK_WIDTHS = [5, 34, 11, 11, 11, 8, 9, 9, 22, 9, 22, 22]
 LIST_HEADERS = [
     "STT",
     "Tên đơn vị",
@@ -107,68 +121,123 @@ def lists_note(lists: list[RecognitionList], year: int) -> str:
 
 
 def build_workbook(
-    con: duckdb.DuckDBPyConnection, locality_id: str, year: int, out: Path | io.BytesIO
+    con: duckdb.DuckDBPyConnection,
+    locality_id: str,
+    year: int,
+    out: Path | io.BytesIO,
+    *,
+    ctx: Context | None = None,
 ) -> None:
+    """The summary sheet, one sheet per indicator (a province's communes, the country's
+    provinces) and the register's lists. `ctx` from a caller that has read it already."""
     import xlsxwriter  # loaded when a workbook is made, not at every page start
 
-    ctx = context(con, locality_id, year)
+    ctx = ctx or context(con, locality_id, year)
     reg = registry()
+    place = ctx.place or ctx.name
     # Text is written as text: no string becomes a formula, whatever it starts with.
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
-    title = wb.add_format({"bold": True, "font_size": 14, "font_name": "Times New Roman"})
-    note = wb.add_format({"italic": True, "font_name": "Times New Roman", "font_color": "#B00020"})
+    title = wb.add_format({"bold": True, "font_size": 14, **FONT})
+    demo = wb.add_format({"italic": True, "font_color": "#B00020", **FONT})
+    note = wb.add_format({"text_wrap": True, "valign": "top", **NOTE})
     head = wb.add_format(HEAD)
-    text = wb.add_format({"border": 1, "font_name": "Times New Roman"})
-    count = wb.add_format({"border": 1, "num_format": "#,##0", "font_name": "Times New Roman"})
-    pct = wb.add_format({"border": 1, "num_format": "0.0", "font_name": "Times New Roman"})
+    cell = {"border": 1, "valign": "top", **FONT}
+    wrapped = wb.add_format({**cell, "text_wrap": True})
+    # Format codes are the same in every language: Excel shows "#,##0" as 3.783 and "0.0" as
+    # 85,5 where the system writes numbers the Vietnamese way.
+    count = wb.add_format({**cell, "num_format": "#,##0"})
+    pct = wb.add_format({**cell, "num_format": "0.0"})
+    whole = wb.add_format({**cell, "num_format": "0"})  # STT and years: 2025, never 2.025
 
-    def sheet_header(ws, heading: str) -> int:
+    def sheet_header(ws, heading: str, notes: list[str], demo_figures: bool) -> int:
+        """The heading, the demo mark, the notes said once for the whole sheet (sources, what
+        a column means), then the header row; its row number + 1, where the table starts."""
         ws.write(0, 0, heading, title)
         row = 1
-        if ctx.synthetic:
-            ws.write(row, 0, SYNTHETIC_LINE, note)
+        if demo_figures:
+            ws.write(row, 0, SYNTHETIC_LINE, demo)
             row += 1
-        ws.write_row(row + 1, 0, WORKBOOK_HEADERS, head)
-        ws.freeze_panes(row + 2, 2)
-        # Printed as reports are: A4 landscape, one page wide, the header row on every page.
-        ws.set_paper(9)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(row + 1)
-        ws.set_column(0, 0, 6)
-        ws.set_column(1, 1, 42)
-        ws.set_column(2, 4, 13)
-        ws.set_column(5, 7, 12)
-        ws.set_column(8, 8, 30)
-        ws.set_column(9, 9, 34)
-        return row + 2
+        for line in notes:
+            _wide_line(ws, row, line, note, WORKBOOK_WIDTHS)
+            row += 1
+        header_row = row + 1
+        ws.write_row(header_row, 0, WORKBOOK_HEADERS, head)
+        ws.set_row(header_row, _row_height(WORKBOOK_HEADERS, WORKBOOK_WIDTHS))
+        ws.freeze_panes(header_row + 1, 2)
+        for c, width in enumerate(WORKBOOK_WIDTHS):
+            ws.set_column(c, c, width)
+        _print_setup(ws, header_row, place, year)
+        return header_row + 1
 
-    def write_line(ws, r: int, stt: int, name: str, d: dict, ranked: bool = False) -> None:
-        """One row; a unit of a ranking (`ranked`) says what the ranking says beside it."""
-        ws.write_number(r, 0, stt, text)
-        ws.write_string(r, 1, safe_text(name), text)
-        for c, k in ((2, "total"), (3, "registered"), (4, "recognized")):
-            if d.get(k) is None:
-                ws.write_blank(r, c, None, count)
+    def write_line(ws, r: int, stt: int | None, name: str, d: dict, child: bool) -> None:
+        if stt is None:
+            ws.write_blank(r, 0, None, whole)
+        else:
+            ws.write_number(r, 0, stt, whole)
+        ws.write_string(r, 1, safe_text(name), wrapped)
+        for c, k, fmt in (
+            (2, "total", count),
+            (3, "registered", count),
+            (4, "recognized", count),
+            (5, "rate_pct", pct),
+            (6, "target_pct", pct),
+            (7, "target_year", whole),
+            (9, "plan_pct", pct),
+        ):
+            value = d.get(k)
+            if value is None:
+                ws.write_blank(r, c, None, fmt)
             else:
-                ws.write_number(r, c, d[k], count)
-        for c, k in ((5, "rate_pct"), (6, "target_pct"), (7, "plan_pct")):
-            if d.get(k) is None:
-                ws.write_blank(r, c, None, pct)
-            else:
-                ws.write_number(r, c, round(d[k], 1), pct)
-        ws.write_string(r, 8, safe_text(Status(d["status"]).label(symbol=True)), text)
+                ws.write_number(r, c, round(value, 1) if fmt is pct else value, fmt)
+        source = d.get("target_source")
+        ws.write_string(r, 8, safe_text(plan_name(source)) if source else "", wrapped)
+        ws.write_string(
+            r,
+            10,
+            safe_text(Status(d["status"]).label_for(d.get("target_year"), symbol=True)),
+            wrapped,
+        )
         reported = (d["reporting_units"], d["units_in_area"], d["unit_level"])
         note = partial_text(*reported)
-        if ranked and is_rankable(*reported[:2]):
+        if child and is_rankable(*reported[:2]):
             note = ""  # ranked, whole or nearly: "92/96 xã báo cáo"
-        ws.write_string(r, 9, note or completeness_text(*reported), text)
+        said = note or completeness_text(*reported)
+        if child and d["units_in_area"] == 1 and not note:
+            said = ""  # a unit that is its own one report: "1/1 xã báo cáo" says nothing
+        ws.write_string(r, 11, said, wrapped)
+        words = [
+            name,
+            plan_name(source) if source else "",
+            Status(d["status"]).label_for(d.get("target_year")),
+            said,
+        ]
+        ws.set_row(r, _row_height(words, [WORKBOOK_WIDTHS[c] for c in (1, 8, 10, 11)]))
+
+    def targets_note(rows: list[dict]) -> str:
+        """ "Mục tiêu: … theo Quyết định số 387/QĐ-TTg ngày … (năm 2025); …": each document
+        behind the targets of these rows once, in full, with the years it sets here."""
+        years: dict[str, set[int]] = {}
+        for d in rows:
+            if d.get("target_source") and d.get("target_year") is not None:
+                for name in documents_named(d["target_source"]):
+                    years.setdefault(name, set()).add(int(d["target_year"]))
+        if not years:
+            return "Mục tiêu: chưa có mục tiêu cho năm này trong kho dữ liệu."
+        said = "; ".join(f"{name} (năm {years_text(ys)})" for name, ys in years.items())
+        return f"Mục tiêu: của năm gần nhất từ năm báo cáo trở đi (cột Năm mục tiêu), theo {said}."
 
     ws = summary = wb.add_worksheet("Tổng hợp")
-    r = sheet_header(ws, f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {ctx.name.upper()}")
+    rows = [it.public() for it in ctx.items]
+    figures = figures_source((year, it.sources) for it in ctx.items if it.has_data)
+    r = sheet_header(
+        ws,
+        f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {place.upper()}",
+        [f"Nguồn số liệu: {figures or 'chưa có số liệu năm ' + str(year)}.", targets_note(rows)],
+        figures_synthetic(ctx),
+    )
     ws.write(r - 1, 1, "Chỉ tiêu", head)
     for i, it in enumerate(ctx.items, start=1):
-        write_line(ws, r, i, it.indicator_label, it.public())
+        write_line(ws, r, i, it.indicator_label, it.public(), child=False)
         r += 1
     summary_end = r
     for it in ctx.items:
@@ -176,20 +245,56 @@ def build_workbook(
             break
         ind = reg.by_id(it.indicator)
         ws = wb.add_worksheet(ind.short_vi[:31].replace("/", "-"))
-        r = sheet_header(ws, f"{ind.label_vi.upper()} NĂM {year} — {ctx.name.upper()}")
-        # Ranked figures first, then those kept apart (unranked), then those without.
+        # Ranked whole figures first, then the partial ones (unranked), then those without.
         sub = in_ranking_order(ctx.children.filter(pl.col("indicator") == it.indicator))
-        for i, d in enumerate(sub.iter_rows(named=True), start=1):
-            write_line(ws, r, i, d["locality_name"], d, ranked=True)
+        kids = list(sub.iter_rows(named=True))
+        said = figures_source((year, (d["sources"] or "").split("; ")) for d in kids)
+        r = sheet_header(
+            ws,
+            f"{ind.label_vi.upper()} NĂM {year} — {place.upper()}",
+            [
+                f"Nguồn số liệu: {said or 'chưa có số liệu năm ' + str(year)}.",
+                targets_note([*kids, it.public()]),
+            ],
+            children_synthetic(ctx, it.indicator),
+        )
+        for i, d in enumerate(kids, start=1):
+            write_line(ws, r, i, d["locality_name"], d, child=True)
             r += 1
-        ws.write(r, 1, "Tổng cộng", head)
-        write_line(ws, r, len(sub) + 1, f"Tổng cộng {ctx.name}", it.public())
-        ws.write(r, 0, "", text)
+        write_line(ws, r, None, f"Tổng cộng {ctx.name}", it.public(), child=False)
     lists = lists_of(con, ctx)
     if lists:
         summary.write_string(summary_end + 1, 0, lists_note(lists, year), wb.add_format(NOTE))
         _list_sheets(wb, ctx, lists, {name.casefold() for name in wb.sheetnames})
     wb.close()
+
+
+def _wide_line(ws, r: int, line: str, fmt, widths: list[int]) -> None:
+    """A note across the table, wrapped, its row as tall as its lines: it prints within the
+    page, where one cell's text would run past the sheet's last column."""
+    ws.merge_range(r, 0, r, len(widths) - 1, safe_text(line), fmt)
+    lines = -(-len(line) // int(sum(widths) * 1.0))
+    ws.set_row(r, 15 * max(lines, 1))
+
+
+def _row_height(texts: list[str], widths: list[int]) -> float:
+    """A row tall enough for its wrapped cells (Excel does not grow a row written with wrapped
+    text; LibreOffice draws the lines over the next row): 15 points a line. Times New Roman
+    sets about 1,15 characters in each unit of Excel's column width."""
+    lines = max(-(-len(t) // int(w * 1.15)) for t, w in zip(texts, widths, strict=True))
+    return 15 * max(lines, 1)
+
+
+def _print_setup(ws, header_row: int, place: str, year: int) -> None:
+    """Printed as reports are: A4 landscape, one page wide, the header row on every page, the
+    place, year and page number in the footer."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    footer = f"{place} · năm {year}".replace("&", "&&")
+    ws.set_footer(f"&L{footer}&RTrang &P/&N")
 
 
 FONT = {"font_name": "Times New Roman"}
@@ -279,10 +384,7 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
         # The names stay in view as the row scrolls; the wide "Danh sách" column would hide them.
         ws.freeze_panes(header_row + 1, 0 if with_list else 2)
         # Printed as the decisions attach them: A4, one page wide, the header on every page.
-        ws.set_paper(9)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(header_row)
+        _print_setup(ws, header_row, ctx.place or ctx.name, ctx.year)
 
     shown, rest = lists_shown(lists)
     for lst in shown:
