@@ -303,13 +303,13 @@ def code_agrees(
         if not text or (column == "district" and unit.era != "legacy"):
             continue
         parent = index.resolve(text, year=year, levels=parent_levels)
-        named = [parent.locality] if parent.ok and parent.locality else parent.candidates
-        if named and not any(c.id in ancestors for c in named):
+        parents = [parent.locality] if parent.ok and parent.locality else parent.candidates
+        if parents and not any(c.id in ancestors for c in parents):
             return Resolution(
                 "not_found",
                 by_code.query,
                 message=(
-                    f"{unit.label} không thuộc {named[0].label} (ghi ở cột "
+                    f"{unit.label} không thuộc {parents[0].label} (ghi ở cột "
                     f"{HEADER_LABEL[column]}). Sửa mã hoặc {HEADER_LABEL[column]} cho khớp."
                 ),
             ), column

@@ -67,7 +67,7 @@ def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
     strings_to_formulas off, so text is always a text cell. Counts read 3.783 in a Vietnamese
     Excel, fractions one decimal as shown (the full value kept in the cell), years as years."""
     buffer = io.BytesIO()
-    formats = {c: "0" for c in year_columns(frame)} | {
+    formats: dict = {c: "0" for c in year_columns(frame)} | {
         c: "#,##0.0" for c, t in frame.schema.items() if t.is_float()
     }
     safe_frame(frame).write_excel(buffer, worksheet=sheet, autofit=True, column_formats=formats)
