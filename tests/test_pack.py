@@ -119,8 +119,8 @@ def test_the_sources_slide_names_each_document_once_with_the_plans_drawn(
     }
     for name in documents:
         assert sum(line.startswith(f"• {name} — mục tiêu năm") for line in lines) == 1, name
-    assert text.count("Quyết định số 387/QĐ-TTg ngày 25/3/2022") <= 1
-    assert text.count("Quyết định số 677/QĐ-TTg ngày 03/6/2022") <= 1
+    assert text.count("Quyết định số 387/QĐ-TTg ngày 25/03/2022") <= 1
+    assert text.count("Quyết định số 677/QĐ-TTg ngày 03/06/2022") <= 1
     if lid == DAK_LONG:  # the commune's own plan, whose 2026 and 2030 targets its charts draw
         assert any("UBND xã Đăk Long" in line and "2026" in line for line in lines)
     if lid == IA_HDRAI:  # the real decision its figure comes from
