@@ -44,7 +44,9 @@ def current_principal(accounts_file: auth.AccountsFile | None) -> auth.Principal
         try:
             # Looked up on every run: a sign-out or a new password ends it on the next one.
             account = (
-                auth.read_session(token, accounts_file, auth.signin_state()) if token else None
+                auth.read_session(token, accounts_file, auth.signin_state())
+                if isinstance(token, str) and token
+                else None
             )
         except SigninStateError as exc:
             st.error(str(exc), icon=":material/error:")

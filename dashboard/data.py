@@ -349,12 +349,21 @@ class DocumentJob:
     `data`. Streamlit calls it on a thread of its own, where nothing can be written to the page,
     so it records here how it went (`state`, `error`) for the page's next run to say."""
 
-    def __init__(self, key: StoreKey, kind: str, locality_id: str, year: int, failed: str) -> None:
+    def __init__(
+        self,
+        key: StoreKey,
+        kind: str,
+        locality_id: str,
+        year: int,
+        failed: str,
+        report: dict[str, str | None] | None = None,
+    ) -> None:
         # The process's copy of the store, resolved now: the thread that makes the document runs
         # no script, so it cannot reach Streamlit's caches.
         self._snapshots = _snapshots(key[0])
         self._version = key[1]
         self.kind, self.locality_id, self.year = kind, locality_id, year
+        self.report = dict(report or {})  # the draft's kind and recipient (build_report)
         self._failed = failed  # "… {error} …" in the session's language
         self.state: str = "ready"  # → "making" → "made" or "failed"
         self.error = ""
@@ -367,7 +376,11 @@ class DocumentJob:
         self.state = "making"
         try:
             content = make_document(
-                self._snapshots.at(self._version).cursor(), self.kind, self.locality_id, self.year
+                self._snapshots.at(self._version).cursor(),
+                self.kind,
+                self.locality_id,
+                self.year,
+                **self.report,
             )
         except ExportError as exc:  # says itself what to do
             self.error, self.state = str(exc), "failed"
@@ -380,13 +393,20 @@ class DocumentJob:
         return content
 
 
-def make_document(cur: duckdb.DuckDBPyConnection, kind: str, locality_id: str, year: int) -> bytes:
+def make_document(
+    cur: duckdb.DuckDBPyConnection,
+    kind: str,
+    locality_id: str,
+    year: int,
+    report_kind: str | None = None,
+    recipient: str | None = None,
+) -> bytes:
     # The format modules load python-pptx, python-docx or xlsxwriter: imported here, when a
     # document is asked for, so that page starts do not pay for them.
     if kind == "zip":
         from metrics.outputs.pack import build_pack, pack_zip
 
-        return pack_zip(build_pack(cur, locality_id, year))
+        return pack_zip(build_pack(cur, locality_id, year, kind=report_kind, recipient=recipient))
     buffer = io.BytesIO()
     if kind == "pptx":
         from metrics.outputs.deck import build_deck
@@ -399,7 +419,7 @@ def make_document(cur: duckdb.DuckDBPyConnection, kind: str, locality_id: str, y
     else:
         from metrics.outputs.report_draft import build_report
 
-        build_report(cur, locality_id, year, buffer)
+        build_report(cur, locality_id, year, buffer, kind=report_kind, recipient=recipient)
     return buffer.getvalue()
 
 

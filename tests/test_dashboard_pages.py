@@ -580,3 +580,27 @@ def test_opening_the_export_page_starts_chromium_for_the_first_deck() -> None:
         time.sleep(0.2)
     assert server.running  # the first export finds it started
     assert server.image_bytes(go.Figure(go.Bar(x=[1], y=[2])), "png")[:4] == b"\x89PNG"
+
+
+@pytest.mark.chromium
+def test_export_page_makes_the_draft_of_the_kind_and_for_the_recipient_chosen() -> None:
+    import io
+
+    from docx import Document
+
+    at = open_page("views/export.py", loc="X23368", year="2024")
+    kind = at.radio(key="export__report_kind_2024")
+    assert kind.value == "nam"  # 2024 ends no stage: the year's result by default
+    assert kind.options == ["Sơ kết giai đoạn", "Kết quả năm"]
+    kind.set_value("so-ket")
+    at.text_input(key="export__recipient").input("Sở Giáo dục và Đào tạo")
+    at.run()
+    assert not at.exception
+    job = at.session_state["export__jobs"]["docx"]
+    assert job.report == {"report_kind": "so-ket", "recipient": "Sở Giáo dục và Đào tạo"}
+    doc = Document(io.BytesIO(job()))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "Sơ kết giai đoạn 2021–2024" in body
+    assert "Sở Giáo dục và Đào tạo" in body
+    # The deck and the workbook hold no draft: their offer does not change with these.
+    assert at.session_state["export__jobs"]["xlsx"].report == {}

@@ -11,6 +11,7 @@ from dashboard.i18n import lang, t
 from metrics.escaping import markdown_literal
 from metrics.name_parts import lower_type
 from metrics.outputs.pack import document_stem
+from metrics.outputs.report_text import KINDS, default_kind
 
 PAGE = "export"
 data.warm_export()  # Chromium starts while the user chooses (the first deck waited 4–6 s more)
@@ -57,6 +58,27 @@ if year is None:
 target = commune or prov
 label = commune_names.get(commune) or names[prov]
 
+# The report draft's kind and recipient (the draft and the pack's draft): a sơ kết when a
+# five-year stage ends, else the year's result; the body it goes to, or a placeholder.
+k1, k2 = st.columns([2, 3])
+with k1:
+    report_kind = st.radio(
+        t("export_report_kind"),
+        list(KINDS),
+        index=list(KINDS).index(default_kind(year)),
+        format_func=lambda k: t(f"export_report_kind_{k.replace('-', '_')}"),
+        key=f"{PAGE}__report_kind_{year}",
+        horizontal=True,
+    )
+with k2:
+    recipient = st.text_input(
+        t("export_recipient"),
+        key=f"{PAGE}__recipient",
+        placeholder=t("export_recipient_hint"),
+        max_chars=200,
+    ).strip()
+report = {"report_kind": report_kind, "recipient": recipient or None}
+
 st.caption(t("export_caption"))
 st.caption(t("export_pack_caption"))
 if not data.export_available():
@@ -89,11 +111,17 @@ jobs = st.session_state.setdefault(f"{PAGE}__jobs", {})  # kind → the job its 
 cols = st.columns(len(docs))
 for col, (kind, (title, mime)) in zip(cols, docs.items(), strict=True):
     name = f"{slug}.{kind}"
-    offer = (key, kind, target, year, lang())
+    drafted = kind in ("docx", "zip")  # the documents that hold the report draft
+    offer = (key, kind, target, year, lang(), tuple(report.values()) if drafted else ())
     job = jobs.get(kind)
     if job is None or job.offer != offer:
         job = data.DocumentJob(
-            key, kind, target, year, failed=t("export_failed", what=title.lower(), error="{error}")
+            key,
+            kind,
+            target,
+            year,
+            failed=t("export_failed", what=title.lower(), error="{error}"),
+            report=report if drafted else None,
         )
         job.offer = offer
         job.making = t("export_making", what=title.lower(), name=markdown_literal(label), year=year)

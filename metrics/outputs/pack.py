@@ -32,11 +32,16 @@ def document_stem(locality: dict, year: int) -> str:
 
 
 def build_pack(
-    con: duckdb.DuckDBPyConnection, locality_id: str, year: int
+    con: duckdb.DuckDBPyConnection,
+    locality_id: str,
+    year: int,
+    *,
+    kind: str | None = None,
+    recipient: str | None = None,
 ) -> list[tuple[str, bytes]]:
     """The pack's files, in order: (name, content). Chromium draws every chart of the deck and
     every PNG in one batch; the report draft, made by its own module, draws its charts next
-    with the same browser."""
+    with the same browser. `kind` and `recipient` are the draft's (report_draft.build_report)."""
     # The format modules load python-pptx, python-docx and xlsxwriter: only when a pack is made.
     from metrics.outputs.context import context
     from metrics.outputs.deck import build_deck, slide_charts
@@ -52,7 +57,7 @@ def build_pack(
     files: list[tuple[str, bytes]] = []
 
     report = io.BytesIO()
-    build_report(con, locality_id, year, report)
+    build_report(con, locality_id, year, report, kind=kind, recipient=recipient)
     files.append((f"{stem}.docx", report.getvalue()))
     deck = io.BytesIO()
     build_deck(con, locality_id, year, deck, ctx=ctx, pngs=images[: len(slides)])
