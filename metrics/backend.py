@@ -253,6 +253,19 @@ def writing(
             con.close()
 
 
+def run_in_store(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run a statement (no parameters) by the store's own engine, inside the caller's
+    transaction: PostgreSQL's when the store is a PostgreSQL database (its indexes answer and
+    no rows cross to DuckDB), DuckDB's for a file. The SQL must be valid in both."""
+    rows = con.execute(
+        "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    if rows and rows[0][0] == "postgres":
+        con.execute(f"CALL postgres_execute({_sql_text(PG_CATALOG)}, {_sql_text(sql)})")
+    else:
+        con.execute(sql)
+
+
 @contextmanager
 def creating(loc: StoreLocation) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a new, empty store (`xhht init`, `store copy`): a new file, or an
