@@ -34,7 +34,7 @@ from metrics.backend import (
     run_in_postgres,
     run_outside_transaction,
 )
-from metrics.store import StoreError, open_duckdb
+from metrics.store import StoreError
 from metrics.store_location import StoreLocation
 from metrics.store_schema import TABLES
 
