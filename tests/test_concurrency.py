@@ -141,7 +141,7 @@ def test_a_reader_copy_leaves_the_store_free_for_a_writer(store: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Đã nhập 1 dòng" in done.stdout
-    # The old copy still answers with the old figures; the next probe sees the new state.
+    # The old copy still answers with the old figures; the next call sees the new state.
     old = (
         before.cursor()
         .execute(
@@ -149,7 +149,6 @@ def test_a_reader_copy_leaves_the_store_free_for_a_writer(store: Path) -> None:
         )
         .fetchall()
     )
-    time.sleep(cache.probe_interval_s)
     after = cache.current()
     assert after.version != before.version
     new = (
@@ -167,7 +166,7 @@ READER_SCRIPT = textwrap.dedent("""
     import os, sys, time
     from metrics.snapshot import SnapshotCache
     from metrics.store_location import parse_location
-    cache = SnapshotCache(parse_location(sys.argv[1]), probe_interval_s=0.05)
+    cache = SnapshotCache(parse_location(sys.argv[1]))
     end = time.monotonic() + 300  # bounded, whatever happens to the test
     while time.monotonic() < end and not os.path.exists(sys.argv[2]):
         try:
