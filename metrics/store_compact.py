@@ -71,7 +71,8 @@ def _compact_file(loc: StoreLocation, wait: float) -> Compacted:
             if _wal(path).exists():
                 continue  # a writer came between the checkpoint and this read: again
             before = path.stat().st_size
-            tmp = path.with_name(f".{path.name}.thu-gon-{os.getpid()}")
+            _remove_stale_copies(path)
+            tmp = path.with_name(f"{_copy_prefix(path)}{os.getpid()}")
             try:
                 _copy_to(con, tmp)
                 original = path.stat()
@@ -89,6 +90,18 @@ def _compact_file(loc: StoreLocation, wait: float) -> Compacted:
     raise StoreBusy(
         f"Kho dữ liệu {loc} liên tục được ghi trong lúc chuẩn bị thu gọn; chạy lại lệnh sau ít phút."
     )
+
+
+def _copy_prefix(path: Path) -> str:
+    return f".{path.name}.thu-gon-"
+
+
+def _remove_stale_copies(path: Path) -> None:
+    """Copies left by a compaction that was killed (its process is gone)."""
+    for old in path.parent.glob(f"{_copy_prefix(path)}*"):
+        pid = old.name.removeprefix(_copy_prefix(path)).removesuffix(".wal")
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            old.unlink(missing_ok=True)
 
 
 def _copy_to(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
