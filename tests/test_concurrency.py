@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from page_runs import profile_rates
 
 from metrics.backend import writing
 from metrics.integrity import CheckReport, check
@@ -587,20 +588,6 @@ def test_a_page_run_after_an_import_shows_the_imported_figure(
     done = xhht("rollback", str(history(store)[0]["id"]), "--db", str(store))
     assert done.returncode == 0, done.stderr
     assert "86,8%" not in profile_rates()
-
-
-def profile_rates() -> list[str]:
-    """The rates the profile of xã Đăk Long, 2025, shows in its cards (one page run)."""
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
-    at.query_params["loc"] = "X23368"
-    at.query_params["year"] = "2025"
-    at.query_params["ind"] = "gia_dinh"
-    at.switch_page("views/profile.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return [str(m.value) for m in at.metric if m.label == "Gia đình học tập"]
 
 
 # --- a write costs its rows; compaction gives the rest back -------------------------------------
