@@ -81,9 +81,19 @@ def _compact_file(loc: StoreLocation, wait: float) -> Compacted:
                 os.chmod(tmp, original.st_mode & 0o7777)
                 os.replace(tmp, path)
                 _fsync_dir(path.parent)
-            except BaseException:
+            except BaseException as exc:
                 tmp.unlink(missing_ok=True)
                 _wal(tmp).unlink(missing_ok=True)
+                if isinstance(exc, OSError):
+                    raise StoreError(
+                        f"Không ghi được bản thu gọn bên cạnh kho {path} "
+                        f"({exc.strerror or exc}): thư mục {path.parent} cần quyền ghi và đủ chỗ "
+                        "cho một bản sao của kho. Kho giữ nguyên."
+                    ) from exc
+                if isinstance(exc, duckdb.Error):
+                    raise StoreError(
+                        f"Không thu gọn được kho {path}: {str(exc).splitlines()[0]}. Kho giữ nguyên."
+                    ) from exc
                 raise
             time.sleep(HOLD_AFTER_SWAP_S)
         return Compacted(before, path.stat().st_size)
