@@ -10,6 +10,9 @@ asserted in tests. Steps:
   memory    the app process's peak memory with the national store loaded and every page opened
   inputs    peak memory of `xhht import`: the largest file the limits accept, a zip bomb and a
             huge CSV refused (bench/inputs.py)
+  writes    100 one-row imports and rollbacks: their time, a page's wait for the new copy, the
+            store's size before, after and after `xhht store compact`, on the DuckDB file and on
+            PostgreSQL (bench/writes.py)
   load      two app servers, 8 Chromium sessions reloading pages while `xhht import`/`rollback`
             write, on the DuckDB file and on PostgreSQL (bench/load.py)
 """
@@ -85,8 +88,14 @@ def main(argv: list[str] | None = None) -> int:
         "--skip-load", action="store_true", help="skip the concurrent-readers-and-writers step"
     )
     parser.add_argument(
+        "--skip-writes", action="store_true", help="skip the many-small-writes step"
+    )
+    parser.add_argument(
+        "--writes", type=int, default=100, help="one-row imports and rollbacks in the writes step"
+    )
+    parser.add_argument(
         "--only",
-        choices=["load", "inputs", "browser", "deck"],
+        choices=["load", "inputs", "browser", "deck", "writes"],
         help="build the store, then run only this step",
     )
     parser.add_argument(
@@ -124,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
             "inputs": run_inputs,
             "browser": run_browser,
             "deck": lambda db, work: run_deck(db, work, min(args.runs, 5)),
+            "writes": lambda db, work: run_writes(db, work, args.writes),
         }
         try:
             steps[args.only](db, work)
@@ -179,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not args.skip_browser:
         run_browser(db, work)
+    if not args.skip_writes:
+        run_writes(db, work, args.writes)
     try:
         if not args.skip_load:
             run_load(db, work)
@@ -224,6 +236,15 @@ def run_inputs(db: Path, work: Path) -> None:
 
     for row in bench_inputs(db, work):
         line(*row)
+
+
+def run_writes(db: Path, work: Path, writes: int) -> None:
+    """Many small writes and rollbacks, then compaction, for each backend (bench/writes.py)."""
+    from bench.writes import bench_writes, report_rows
+
+    for result in bench_writes(db, work, writes):
+        for row in report_rows(result):
+            line(*row)
 
 
 def run_load(db: Path, work: Path) -> None:

@@ -4,7 +4,7 @@ No SQL and no progress maths here or in the pages: this module calls metrics.que
 metrics.locality_progress and metrics.progress, and caches the answers. Pages read a copy of the store in
 memory (metrics.snapshot), never the store itself, so imports from the CLI, other processes or
 this app write while pages are served. Every cache key starts with (store, version): a write
-anywhere makes the next page run (at most half a second later) load and key the new figures.
+anywhere makes the next page run load and key the new figures.
 Every read takes its own cursor, so sessions and reruns never share a half-read result.
 """
 
@@ -223,7 +223,7 @@ def is_country(locality_id: str) -> bool:
 # --- Writing: imports and rollbacks ---------------------------------------------------------
 # A file is checked on this process's copy; only the write itself takes the store's write lock
 # (metrics.backend.writing), briefly. Then this process loads the new state at once, so the
-# officer sees the write on the next run; other processes see it within their next probe.
+# officer sees the write on the next run; other processes on their next page run.
 
 
 # An upload is read and checked once: the result is kept in the session, keyed by the file's
@@ -287,7 +287,7 @@ def rollback(key: StoreKey, batch_id: int, who: auth.Principal) -> str | None:
 
 
 def _reload(key: StoreKey) -> None:
-    with contextlib.suppress(StoreError):  # busy again: the next page run's probe loads it
+    with contextlib.suppress(StoreError):  # busy again: the next page run loads it
         _snapshots(key[0]).refresh(wait=5.0)
 
 

@@ -69,8 +69,9 @@ def _postgres_extension() -> str:
 
 
 def _attach_postgres(
-    loc: StoreLocation, *, role: str, read_only: bool
+    loc: StoreLocation, *, role: str, read_only: bool, settings: dict[str, str] | None = None
 ) -> duckdb.DuckDBPyConnection:
+    """`settings`: server settings for this session (after the URL's own `options`)."""
     assert loc.dsn is not None
     con = open_duckdb(":memory:")
     try:
@@ -79,6 +80,11 @@ def _attach_postgres(
         # at most 63 bytes: the role is written without marks.
         app = ascii_text(f"xhht {role} (may {socket.gethostname()}, PID {os.getpid()})")[:63]
         dsn = f"{loc.dsn} application_name={libpq_quote(app)}"
+        options = " ".join(
+            [loc.pg_options, *(f"-c {k}={v}" for k, v in (settings or {}).items())]
+        ).strip()
+        if options:
+            dsn += f" options={libpq_quote(options)}"
         mode = ", READ_ONLY" if read_only else ""
         con.execute(f"ATTACH {_sql_text(dsn)} AS {PG_CATALOG} (TYPE postgres{mode})")
         con.execute(f"USE {PG_CATALOG}")
@@ -261,6 +267,66 @@ def writing(
             con.close()
 
 
+def checkpoint_file(loc: StoreLocation, *, wait: float | None = None, role: str = "ghi") -> None:
+    """Write a DuckDB file's log (left by a writer killed after its commit) into the file, as
+    a writer would: waits for the write lock like any writer."""
+    wait = lock_wait_s() if wait is None else wait
+    with _in_process(wait, loc, role):
+        con = _open_file(loc, read_only=False, wait=wait, role=role)
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+
+
+@contextmanager
+def postgres_maintenance(
+    loc: StoreLocation, *, wait: float | None = None, role: str = "bảo trì kho"
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A PostgreSQL store attached for statements that run outside any transaction (VACUUM);
+    each waits at most `wait` seconds for a lock another session holds."""
+    wait = lock_wait_s() if wait is None else wait
+    ms = max(1, int(wait * 1000))
+    with _in_process(wait, loc, role):
+        con = _attach_postgres(loc, role=role, read_only=False, settings={"lock_timeout": str(ms)})
+        try:
+            check_store(con, str(loc))
+            yield con
+        finally:
+            con.close()
+
+
+def run_outside_transaction(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """A PostgreSQL statement that may not run in a transaction block (VACUUM)."""
+    con.execute(
+        f"CALL postgres_execute({_sql_text(PG_CATALOG)}, {_sql_text(sql)}, use_transaction := false)"
+    )
+
+
+def run_in_postgres(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    """The rows of a query PostgreSQL itself answers (its own functions and catalogue)."""
+    return con.execute(
+        f"SELECT * FROM postgres_query({_sql_text(PG_CATALOG)}, {_sql_text(sql)})"
+    ).fetchall()
+
+
+def is_lock_timeout(exc: Exception) -> bool:
+    return "lock timeout" in str(exc)
+
+
+def run_in_store(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run a statement (no parameters) by the store's own engine, inside the caller's
+    transaction: PostgreSQL's when the store is a PostgreSQL database (its indexes answer and
+    no rows cross to DuckDB), DuckDB's for a file. The SQL must be valid in both."""
+    rows = con.execute(
+        "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    if rows and rows[0][0] == "postgres":
+        con.execute(f"CALL postgres_execute({_sql_text(PG_CATALOG)}, {_sql_text(sql)})")
+    else:
+        con.execute(sql)
+
+
 @contextmanager
 def creating(loc: StoreLocation) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a new, empty store (`xhht init`, `store copy`): a new file, or an
@@ -332,7 +398,7 @@ def _lock_postgres(
             f"CALL postgres_execute('{PG_CATALOG}', 'LOCK TABLE batches IN EXCLUSIVE MODE')"
         )
     except duckdb.Error as exc:
-        if "lock timeout" not in str(exc):
+        if not is_lock_timeout(exc):
             raise StoreError(_postgres_message(loc, exc)) from exc
         raise StoreBusy(
             f"Kho dữ liệu {loc} đang được {_postgres_writer(loc)} ghi, đã chờ {wait:g} giây. "

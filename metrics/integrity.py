@@ -174,22 +174,26 @@ def digest(con: duckdb.DuckDBPyConnection) -> str:
     return h.hexdigest()
 
 
-def copy_store(src: duckdb.DuckDBPyConnection, dst: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def copy_store(
+    src: duckdb.DuckDBPyConnection, dst: duckdb.DuckDBPyConnection, *, same_store: bool = False
+) -> dict[str, int]:
     """Copy every table of `src` into the empty store `dst` in one transaction. The copy is
-    another store (its own store_id), holding the same content."""
+    another store (its own store_id), holding the same content; with `same_store` it keeps the
+    store_id (a compacted file that replaces its original: readers keep their copies)."""
     counts: dict[str, int] = {}
     dst.execute("BEGIN TRANSACTION")
     try:
         dst.execute(SCHEMA)
         for table in TABLES:
             frame = src.execute(f"SELECT * FROM {table}").to_arrow_table()
-            if table == "meta":
+            if table == "meta" and not same_store:
                 frame = frame.filter([k != "store_id" for k in frame.column("key").to_pylist()])
             dst.register("_copy", frame)
             dst.execute(f"INSERT INTO {table} SELECT * FROM _copy")
             dst.unregister("_copy")
             counts[table] = frame.num_rows
-        dst.execute("INSERT INTO meta VALUES ('store_id', ?)", [uuid.uuid4().hex])
+        if not same_store:
+            dst.execute("INSERT INTO meta VALUES ('store_id', ?)", [uuid.uuid4().hex])
     except BaseException:
         dst.execute("ROLLBACK")
         raise

@@ -7,11 +7,15 @@ force, not the superseded ones: ~50 MB nationally, ~0,2 s) into an in-memory Duc
 lets the store go, and serves every page from the copy. A copy is whole: it is taken from one
 committed state, checked by reading the data version before and after.
 
-`SnapshotCache.current()` is what a page calls: at most every PROBE_INTERVAL_S it looks whether
-the store changed (for a file, its size and time first, then the data version; for PostgreSQL,
-the data version) and, if so, loads a new copy; a reader never waits for a writer when it has
-a copy: it serves the one it has until the write commits, and the new figures from the next
-page run after that.
+`SnapshotCache.current()` is what a page calls, and what it returns holds every write released
+before the call: each call looks whether the store changed (a DuckDB file: its size, times and
+inode first, then the data version; PostgreSQL: the data version) and, if so, loads the new
+copy before answering. Calls that arrive while another looks wait for that look and reuse it
+when it began after they did, so a burst of page runs costs one look. "Released" is when a
+DuckDB file's writer closes it (its command exits; readers cannot open the file before) or a
+PostgreSQL writer commits. A writer still holding the file, or a server that cannot be
+reached, leaves the copy in place: pages keep serving it, and an unreachable server is tried
+again after RETRY_AFTER_FAILURE_S, not by every page run.
 """
 
 from __future__ import annotations
@@ -27,7 +31,10 @@ from metrics.store import StoreError, open_duckdb, store_identity
 from metrics.store_location import StoreLocation
 from metrics.store_schema import READ_TABLES
 
-PROBE_INTERVAL_S = 0.5
+RETRY_AFTER_FAILURE_S = 2.0
+# A page waits at most this long for another thread's look (a large copy on a loaded machine),
+# then serves the copy it has.
+LOOK_WAIT_S = 30.0
 KEEP_VERSIONS = 2  # the newest, and the one a page that started just before it may still read
 
 
@@ -65,11 +72,11 @@ def load(loc: StoreLocation, *, wait: float | None = None, role: str = "đọc")
 
 def _file_signature(loc: StoreLocation) -> tuple:
     assert loc.path is not None
-    sig: list[tuple[int, int, int] | None] = []
+    sig: list[tuple[int, int, int, int] | None] = []
     for p in (loc.path, loc.path.with_name(loc.path.name + ".wal")):
         try:
             st = p.stat()
-            sig.append((st.st_mtime_ns, st.st_size, st.st_ino))
+            sig.append((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
         except OSError:
             sig.append(None)
     return tuple(sig)
@@ -78,42 +85,46 @@ def _file_signature(loc: StoreLocation) -> tuple:
 class SnapshotCache:
     """The current copy of one store for a long-running process (the app): thread-safe."""
 
-    def __init__(self, loc: StoreLocation, probe_interval_s: float = PROBE_INTERVAL_S) -> None:
+    def __init__(self, loc: StoreLocation) -> None:
         self.loc = loc
-        self.probe_interval_s = probe_interval_s
         self._lock = threading.Lock()
         self._latest: Snapshot | None = None
         self._by_version: dict[str, Snapshot] = {}
         self._signature: tuple | None = None
-        self._probed_at = 0.0
+        self._looked_at = float("-inf")  # when the last look that saw the store began
+        self._failed_at: float | None = None  # when the last look, if it could not read it, ended
 
     def current(self, *, wait: float | None = None) -> Snapshot:
-        """The newest copy; loads the first one (waiting up to `wait` for a writer), then at
-        most every probe interval looks for a newer state without ever waiting for a writer."""
+        """The copy that holds every write released before this call; the first one loads
+        waiting up to `wait` for a writer, later ones never wait for a writer."""
+        asked = time.monotonic()
         latest = self._latest
-        if latest is not None and time.monotonic() - self._probed_at < self.probe_interval_s:
+        if latest is not None and self._failed_at is not None:
+            # The store could not be read at the last look: serve the copy, and let one call
+            # try again now and then without the others waiting for it (a server that does not
+            # answer holds a look until its connect timeout).
+            if asked - self._failed_at < RETRY_AFTER_FAILURE_S:
+                return latest
+            if not self._lock.acquire(blocking=False):
+                return latest
+        elif not self._lock.acquire(timeout=LOOK_WAIT_S):
+            if latest is None:
+                raise StoreBusy("Kho dữ liệu đang được nạp lần đầu; thử lại sau giây lát.")
             return latest
-        if latest is None:
-            with self._lock:
-                if self._latest is None:
-                    signature = self._signature_now()
-                    self._install(load(self.loc, wait=wait), signature)
-                assert self._latest is not None
-                return self._latest
-        if not self._lock.acquire(blocking=False):
-            return latest  # another thread is probing or loading: serve what we have
         try:
-            self._probe()
+            if self._latest is None:
+                self._load(wait)
+            elif self._looked_at < asked:  # no look began after this call: look now
+                self._look()
+            assert self._latest is not None
+            return self._latest
         finally:
             self._lock.release()
-        assert self._latest is not None
-        return self._latest
 
     def refresh(self, *, wait: float | None = None) -> Snapshot:
         """Load now (after this process wrote): the writer sees its own write at once."""
         with self._lock:
-            signature = self._signature_now()
-            self._install(load(self.loc, wait=wait), signature)
+            self._load(wait)
             assert self._latest is not None
             return self._latest
 
@@ -121,31 +132,43 @@ class SnapshotCache:
         """The copy of a given version if still kept, else the newest (never older)."""
         return self._by_version.get(version) or self.current()
 
-    def _probe(self) -> None:
-        self._probed_at = time.monotonic()
+    def _load(self, wait: float | None) -> None:
+        began = time.monotonic()
+        # The signature is taken before the load, so a write landing during it is seen by the
+        # next look.
+        signature = None if self.loc.is_postgres else _file_signature(self.loc)
+        self._install(load(self.loc, wait=wait), signature, began)
+
+    def _look(self) -> None:
+        began = time.monotonic()
         signature = None
         if not self.loc.is_postgres:
             signature = _file_signature(self.loc)
             if signature == self._signature:
+                self._looked_at = began
+                self._failed_at = None
                 return
         try:
             with reading(self.loc, wait=0.0) as con:
                 assert self._latest is not None
                 if store_identity(con) == self._latest.version:
                     self._signature = signature
+                    self._looked_at = began
+                    self._failed_at = None
                     return
                 snapshot = copy_into_memory(con)
         except StoreBusy:
-            return  # a writer holds the store: keep serving this copy, look again next time
+            # A writer holds the file: its write is not released yet, so the copy is still the
+            # newest state a reader can see. The signature is kept, so the next call looks again.
+            self._looked_at = began
+            self._failed_at = None
+            return
         except StoreError:
-            return  # e.g. the server is briefly unreachable: the copy still answers
-        self._install(snapshot, signature)
+            self._failed_at = time.monotonic()  # e.g. the server is unreachable: the copy answers
+            return
+        self._install(snapshot, signature, began)
 
-    def _signature_now(self) -> tuple | None:
-        """Taken before a load, so a write that lands during it is seen by the next probe."""
-        return None if self.loc.is_postgres else _file_signature(self.loc)
-
-    def _install(self, snapshot: Snapshot, signature: tuple | None) -> None:
+    def _install(self, snapshot: Snapshot, signature: tuple | None, began: float) -> None:
         self._by_version[snapshot.version] = snapshot
         while len(self._by_version) > KEEP_VERSIONS:
             del self._by_version[
@@ -153,4 +176,5 @@ class SnapshotCache:
             ]  # not closed: a page still reading it keeps it alive
         self._latest = snapshot
         self._signature = signature
-        self._probed_at = time.monotonic()
+        self._looked_at = began
+        self._failed_at = None

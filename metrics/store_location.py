@@ -29,6 +29,7 @@ class StoreLocation:
     dsn: str | None = None
     is_default: bool = False
     spec: str = ""  # as the user wrote it, password included: parse_location(spec) gives it back
+    pg_options: str = ""  # the URL's `options` (server settings, "-c name=value ..."), if any
 
     @property
     def reopen(self) -> str:
@@ -100,8 +101,12 @@ def _parse_url(raw: str) -> StoreLocation:
         options[key] = value
     options.setdefault("connect_timeout", "10")
     shown = f"postgresql://{options['user']}@{host}:{port}/{dbname}"
+    user_options = options.pop("options", "")
     return StoreLocation(
-        shown, dsn=" ".join(f"{k}={libpq_quote(v)}" for k, v in options.items()), spec=raw
+        shown,
+        dsn=" ".join(f"{k}={libpq_quote(v)}" for k, v in options.items()),
+        spec=raw,
+        pg_options=user_options,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import duckdb
 
@@ -104,7 +105,8 @@ CREATE TABLE IF NOT EXISTS targets (
 );
 
 -- The figures in force: for each key, the row of the newest active batch. Materialised (and
--- rebuilt by refresh_current inside every write and rollback) because every page reads it.
+-- kept up to date, for the keys a batch holds, inside every write and rollback) because every
+-- page reads it.
 CREATE TABLE IF NOT EXISTS observations_current (
     locality_id TEXT NOT NULL,
     year INTEGER NOT NULL,
@@ -207,24 +209,6 @@ READ_TABLES = (
 
 COUNTRY_ID = "VN"
 
-# The query behind each *_current table (also what `xhht check` recomputes to compare).
-CURRENT_QUERIES = {
-    "observations_current": """
-        SELECT o.*, b.synthetic
-        FROM observations o JOIN batches b ON b.id = o.batch_id AND b.status = 'active'
-        QUALIFY row_number() OVER (PARTITION BY o.locality_id, o.year, o.indicator ORDER BY o.batch_id DESC) = 1""",
-    "targets_current": """
-        SELECT t.*, b.synthetic
-        FROM targets t JOIN batches b ON b.id = t.batch_id AND b.status = 'active'
-        QUALIFY row_number() OVER (PARTITION BY t.locality_id, t.indicator, t.target_year ORDER BY t.batch_id DESC) = 1""",
-    # A list is replaced whole: the entries of the newest active batch holding that list.
-    "recognitions_current": """
-        SELECT r.*, b.synthetic
-        FROM recognitions r JOIN batches b ON b.id = r.batch_id AND b.status = 'active'
-        QUALIFY r.batch_id = max(r.batch_id) OVER (PARTITION BY r.locality_id, r.year, r.indicator, r.decision_number)""",
-}
-
-
 OBSERVATION_COLUMNS: Sequence[str] = (
     "locality_id",
     "year",
@@ -267,6 +251,92 @@ RECOGNITION_COLUMNS: Sequence[str] = (
     "valid_until",
     "source",
 )
+
+
+@dataclass(frozen=True)
+class CurrentTable:
+    """A table of figures in force: for each `keys` value, the rows of the newest active batch
+    that holds it. `rank` (a window over one key's active rows) and `keep` choose them.
+
+    Its SQL is plain enough for PostgreSQL itself as well as DuckDB (no QUALIFY), so on
+    PostgreSQL a write's refresh runs inside the database instead of through DuckDB."""
+
+    name: str
+    source: str
+    columns: Sequence[str]
+    keys: tuple[str, ...]
+    rank: str
+    keep: str
+
+    def query(self, touched_by: int | None = None) -> str:
+        """The rows in force (the source's columns, then `synthetic`). With `touched_by`, only
+        those of the keys that batch holds: what writing or rolling it back can change."""
+        where = ""
+        if touched_by is not None:
+            match = " AND ".join(f"t.{k} = s.{k}" for k in self.keys)
+            where = (
+                f" WHERE EXISTS (SELECT 1 FROM {self.source} t "
+                f"WHERE t.batch_id = {int(touched_by)} AND {match})"
+            )
+        cols = ", ".join(self.columns)
+        source_cols = ", ".join(f"s.{c}" for c in self.columns)
+        rank = self.rank.format(partition=", ".join(f"s.{k}" for k in self.keys))
+        return (
+            f"SELECT {cols}, synthetic FROM (SELECT {source_cols}, b.synthetic, {rank} AS pick "
+            f"FROM {self.source} s JOIN batches b ON b.id = s.batch_id AND b.status = 'active'"
+            f"{where}) ranked WHERE {self.keep}"
+        )
+
+    def insert(self, touched_by: int | None = None) -> str:
+        return f"INSERT INTO {self.name} ({', '.join(self.columns)}, synthetic) {self.query(touched_by)}"
+
+    def delete_touched(self, batch_id: int) -> str:
+        """Delete the rows in force of the keys the batch holds."""
+        match = " AND ".join(f"t.{k} = c.{k}" for k in self.keys)
+        return (
+            f"DELETE FROM {self.name} c WHERE EXISTS (SELECT 1 FROM {self.source} t "
+            f"WHERE t.batch_id = {int(batch_id)} AND {match})"
+        )
+
+    def holds(self, batch_id: int) -> str:
+        """One row when the batch has rows in the source table, none otherwise."""
+        return f"SELECT 1 FROM {self.source} WHERE batch_id = {int(batch_id)} LIMIT 1"
+
+
+NEWEST_ROW = "row_number() OVER (PARTITION BY {partition} ORDER BY s.batch_id DESC)"
+NEWEST_BATCH = "max(s.batch_id) OVER (PARTITION BY {partition})"
+
+CURRENT_TABLES = (
+    CurrentTable(
+        "observations_current",
+        "observations",
+        OBSERVATION_COLUMNS,
+        ("locality_id", "year", "indicator"),
+        NEWEST_ROW,
+        "pick = 1",
+    ),
+    CurrentTable(
+        "targets_current",
+        "targets",
+        TARGET_COLUMNS,
+        ("locality_id", "indicator", "target_year"),
+        NEWEST_ROW,
+        "pick = 1",
+    ),
+    # A list is replaced whole: the entries of the newest active batch holding that list.
+    CurrentTable(
+        "recognitions_current",
+        "recognitions",
+        RECOGNITION_COLUMNS,
+        ("locality_id", "year", "indicator", "decision_number"),
+        NEWEST_BATCH,
+        "pick = batch_id",
+    ),
+)
+
+
+# The whole recompute of each *_current table: what `xhht check` compares it with.
+CURRENT_QUERIES = {t.name: t.query() for t in CURRENT_TABLES}
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:

@@ -3,7 +3,9 @@
 Every figure belongs to an import batch. A newer batch supersedes older figures for the same
 (locality, year, indicator) without deleting them, and rolling a batch back brings the older
 figures back: the `*_current` tables hold, for each key, the row of the newest active batch.
-Every write bumps `meta.data_version`, which readers watch to reload their copy.
+A write or rollback recomputes only the figures in force of the keys its batch holds
+(refresh_batch); `xhht check` compares them with a recompute of the whole store. Every write
+bumps `meta.data_version`, which readers watch to reload their copy.
 """
 
 from __future__ import annotations
@@ -18,26 +20,47 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from metrics.backend import run_in_store
 from metrics.store import StoreError, first_row
 from metrics.store_schema import (
-    CURRENT_QUERIES,
+    CURRENT_TABLES,
     OBSERVATION_COLUMNS,
     RECOGNITION_COLUMNS,
     TARGET_COLUMNS,
 )
 
 
-def refresh_current(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the figures in force and bump the data version; call inside the writer's transaction.
-
-    DELETE + INSERT rather than CREATE OR REPLACE: no DDL after the schema is made, so readers
-    (and PostgreSQL's catalogue caches) never see a table vanish."""
-    for table, query in CURRENT_QUERIES.items():
-        con.execute(f"DELETE FROM {table}")
-        con.execute(f"INSERT INTO {table} {query} ORDER BY 1, 2, 3")
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
+    """Tell readers the store changed (inside the writer's transaction)."""
     con.execute(
         "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
     )
+
+
+def refresh_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every table of figures in force and bump the data version; for building a store
+    (several batches in one transaction). A write or rollback of one batch calls refresh_batch.
+
+    DELETE + INSERT rather than CREATE OR REPLACE: no DDL after the schema is made, so readers
+    (and PostgreSQL's catalogue caches) never see a table vanish."""
+    for table in CURRENT_TABLES:
+        con.execute(f"DELETE FROM {table.name}")
+        con.execute(f"{table.insert()} ORDER BY 1, 2, 3")
+    bump_data_version(con)
+
+
+def refresh_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+    """Inside the writer's transaction, after a batch was written or its status changed: the
+    figures in force of the keys that batch holds recomputed from every batch, the rest of the
+    store untouched, and the data version bumped. So a write costs what its batch holds, not
+    the store's size: rewriting whole tables grew a DuckDB file by megabytes and left
+    PostgreSQL as many dead rows for each one-row import. On PostgreSQL the statements run in
+    the database itself (same transaction), so no table crosses to DuckDB and back."""
+    for table in CURRENT_TABLES:
+        if first_row(con, table.holds(batch_id)):
+            run_in_store(con, table.delete_touched(batch_id))
+            run_in_store(con, table.insert(touched_by=batch_id))
+    bump_data_version(con)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -127,9 +150,9 @@ def write_batch(
 ) -> int:
     """The one way figures enter the store: inside the writer's transaction, record a batch,
     insert its observations, targets and recognitions (frames with the store's columns, batch_id
-    aside; a recognition's `entry` is its `_row`) and rebuild the figures in force. Returns the
-    batch id. `refresh=False` lets a writer that adds several batches in one transaction
-    rebuild once, at the end."""
+    aside; a recognition's `entry` is its `_row`) and bring the figures in force of the keys it
+    holds up to date. Returns the batch id. `refresh=False` lets a writer that builds a store
+    from several batches in one transaction rebuild once, at the end (refresh_current)."""
     obs = observations if observations is not None and observations.height else None
     tgt = targets if targets is not None and targets.height else None
     rec = recognitions if recognitions is not None and recognitions.height else None
@@ -152,7 +175,7 @@ def write_batch(
         ).select(RECOGNITION_COLUMNS)
         insert_frame(con, "recognitions", frame, RECOGNITION_COLUMNS)
     if refresh:
-        refresh_current(con)
+        refresh_batch(con, batch_id)
     return batch_id
 
 
@@ -184,4 +207,4 @@ def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str | No
         "note = CASE WHEN note IS NULL OR note = '' THEN ? ELSE note || ' · ' || ? END WHERE id = ?",
         [datetime.now(UTC).replace(tzinfo=None), by, by, batch_id],
     )
-    refresh_current(con)
+    refresh_batch(con, batch_id)

@@ -12,11 +12,14 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
+from page_runs import profile_rates
 
 from metrics.backend import writing
 from metrics.integrity import CheckReport, check
@@ -24,6 +27,8 @@ from metrics.register_queries import batches
 from metrics.snapshot import SnapshotCache
 from metrics.store import StoreError, connect, query_frame
 from metrics.store_location import parse_location
+from metrics.store_schema import LEVEL_COLUMNS
+from metrics.store_writes import BatchInfo, rollback_batch, write_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORTS = ROOT / "tests" / "data" / "imports"
@@ -141,7 +146,7 @@ def test_a_reader_copy_leaves_the_store_free_for_a_writer(store: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Đã nhập 1 dòng" in done.stdout
-    # The old copy still answers with the old figures; the next probe sees the new state.
+    # The old copy still answers with the old figures; the next call sees the new state.
     old = (
         before.cursor()
         .execute(
@@ -149,7 +154,6 @@ def test_a_reader_copy_leaves_the_store_free_for_a_writer(store: Path) -> None:
         )
         .fetchall()
     )
-    time.sleep(cache.probe_interval_s)
     after = cache.current()
     assert after.version != before.version
     new = (
@@ -167,7 +171,7 @@ READER_SCRIPT = textwrap.dedent("""
     import os, sys, time
     from metrics.snapshot import SnapshotCache
     from metrics.store_location import parse_location
-    cache = SnapshotCache(parse_location(sys.argv[1]), probe_interval_s=0.05)
+    cache = SnapshotCache(parse_location(sys.argv[1]))
     end = time.monotonic() + 300  # bounded, whatever happens to the test
     while time.monotonic() < end and not os.path.exists(sys.argv[2]):
         try:
@@ -500,3 +504,212 @@ def test_check_lists_what_is_wrong_and_exits_1(store: Path) -> None:
         line.startswith("  - Bảng observations_current khác với tính lại từ các lô: 0 dòng thừa, ")
         for line in lines
     )
+
+
+# --- readers see each write as soon as its writer has let the store go ----------------------------
+
+DAK_LONG_SQL = (
+    "SELECT recognized FROM observations_current "
+    "WHERE locality_id = 'X23368' AND year = 2025 AND indicator = 'gia_dinh'"
+)
+
+
+def dak_long_file(tmp_path: Path, recognized: str) -> Path:
+    """The one-row change of xã Đăk Long 2025 with another recognised count."""
+    text = (IMPORTS / "ok_change_dak_long_2025.csv").read_text(encoding="utf-8")
+    path = tmp_path / f"dak_long_{recognized.replace('.', '')}.csv"
+    path.write_text(text.replace("7.500", recognized), encoding="utf-8")
+    return path
+
+
+def test_every_read_that_starts_after_a_writer_exits_shows_its_write(
+    store: Path, tmp_path: Path
+) -> None:
+    """Page runs of one app process (threads on one SnapshotCache) read while writers in other
+    processes import and roll back: a read that began after a writer's process exited shows
+    that write (or the next one, which may land before its own process has exited), never the
+    state before it."""
+    cache = SnapshotCache(parse_location(str(store)))
+    original = cache.current().cursor().execute(DAK_LONG_SQL).fetchall()[0][0]
+    seen: list[tuple[float, int]] = []
+    errors: list[str] = []
+    stop = threading.Event()
+
+    def page_runs() -> None:
+        while not stop.is_set():
+            asked = time.monotonic()
+            try:
+                value = cache.current().cursor().execute(DAK_LONG_SQL).fetchall()[0][0]
+            except Exception as exc:  # noqa: BLE001 - what a page would show
+                errors.append(f"{type(exc).__name__}: {exc}")
+                continue
+            seen.append((asked, value))
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=page_runs) for _ in range(3)]
+    for t in threads:
+        t.start()
+    released: list[tuple[float, int]] = [(time.monotonic(), original)]
+    try:
+        first = xhht("import", str(dak_long_file(tmp_path, "7.500")), "--db", str(store))
+        assert first.returncode == 0, first.stderr
+        released.append((time.monotonic(), 7500))
+        second = xhht("import", str(dak_long_file(tmp_path, "7.600")), "--db", str(store))
+        assert second.returncode == 0, second.stderr
+        released.append((time.monotonic(), 7600))
+        batches_now = [r["id"] for r in history(store)[:2]]
+        for batch, value in zip(batches_now, (7500, original), strict=True):
+            done = xhht("rollback", str(batch), "--db", str(store))
+            assert done.returncode == 0, done.stderr
+            released.append((time.monotonic(), value))
+        time.sleep(0.3)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+    assert errors == []
+    bounds = [*released[1:], (float("inf"), None)]
+    for (since, value), (until, following) in zip(released, bounds, strict=True):
+        between = {v for asked, v in seen if since < asked < until}
+        assert value in between
+        assert between <= {value, following}, (since, value, between)
+
+
+def test_a_page_run_after_an_import_shows_the_imported_figure(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Hồ sơ địa bàn page (Streamlit's own runner on the real store file): its first run
+    after `xhht import` exits shows the imported rate, and after `xhht rollback` the old one."""
+    monkeypatch.setenv("XHHT_DB", str(store))
+    assert "86,8%" not in profile_rates()
+    done = xhht("import", str(IMPORTS / "ok_change_dak_long_2025.csv"), "--db", str(store))
+    assert done.returncode == 0, done.stderr
+    assert profile_rates()[0] == "86,8%"  # 7.500 / 8.645 households
+    done = xhht("rollback", str(history(store)[0]["id"]), "--db", str(store))
+    assert done.returncode == 0, done.stderr
+    assert "86,8%" not in profile_rates()
+
+
+# --- a write costs its rows; compaction gives the rest back -------------------------------------
+
+
+def test_small_writes_and_rollbacks_leave_the_file_about_its_size(store: Path) -> None:
+    """Each import and rollback of one row changes the rows it touches: twenty of each leave the
+    file within a few megabytes of its size (rebuilding the figures in force grew it by
+    1,8–3,3 MB each)."""
+    size = store.stat().st_size
+    loc = parse_location(str(store))
+    for recognized in range(20):
+        with writing(loc) as con:
+            batch = write_batch(
+                con,
+                BatchInfo(kind="import", synthetic=False),
+                observations=one_observation(700 + recognized),
+            )
+        with writing(loc) as con:
+            rollback_batch(con, batch)
+    assert check_here(store).ok
+    assert store.stat().st_size < size + 8 * 1024 * 1024
+
+
+def one_observation(recognized: int) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "locality_id": "X23368",
+                "year": 2025,
+                "indicator": "gia_dinh",
+                "total": 8645,
+                "registered": 8000,
+                "recognized": recognized,
+                **dict.fromkeys(LEVEL_COLUMNS),
+                "total_from_register": False,
+                "source": "thử",
+            }
+        ],
+        schema_overrides={
+            "year": pl.Int32,
+            **{c: pl.Int64 for c in ("total", "registered", "recognized", *LEVEL_COLUMNS)},
+        },
+    )
+
+
+def leftovers(store: Path) -> list[str]:
+    """Files a compaction may leave beside the store: its copy, a log."""
+    return sorted(
+        p.name
+        for p in store.parent.iterdir()
+        if p.name.startswith(f".{store.name}") or p.name == f"{store.name}.wal"
+    )
+
+
+def test_compact_while_a_reader_reads_and_a_writer_waits_then_lands(
+    store: Path, tmp_path: Path
+) -> None:
+    for _ in range(2):
+        done = xhht("import", str(IMPORTS / "ok_change_dak_long_2025.csv"), "--db", str(store))
+        assert done.returncode == 0, done.stderr
+        done = xhht("rollback", str(history(store)[0]["id"]), "--db", str(store))
+        assert done.returncode == 0, done.stderr
+    size = store.stat().st_size
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER_SCRIPT, str(store), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    compactor = start("store", "compact", "--db", str(store), env={"XHHT_LOCK_WAIT": "60"})
+    # Once the compaction has the store (its copy appears), a writer comes: it waits, then lands.
+    deadline = time.monotonic() + 120
+    while compactor.poll() is None and time.monotonic() < deadline:
+        if any(".thu-gon-" in name for name in leftovers(store)):
+            break
+        time.sleep(0.02)
+    writer = start(
+        "import",
+        str(IMPORTS / "ok_batch_first.csv"),
+        "--db",
+        str(store),
+        "--user",
+        "an",
+        env={"XHHT_LOCK_WAIT": "60"},
+    )
+    compacted = compactor.communicate(timeout=180)
+    written = writer.communicate(timeout=180)
+    stop.touch()
+    lines = reader.communicate(timeout=120)[0].splitlines()
+    assert compactor.returncode == 0, compacted
+    assert f"Đã thu gọn kho {store}" in compacted[0]
+    assert writer.returncode == 0, written
+    assert [line for line in lines if not line.startswith("ok ")] == []
+    report = check_json(store)
+    assert report["ok"], report["problems"]
+    top = history(store)[0]
+    assert (top["file_name"], top["created_by"], top["status"]) == (
+        "ok_batch_first.csv",
+        "an",
+        "active",
+    )
+    assert store.stat().st_size < size
+    assert leftovers(store) == []
+
+
+def test_compact_killed_at_any_moment_leaves_the_store_whole_and_its_leftovers_go(
+    store: Path,
+) -> None:
+    digest = check_json(store)["digest"]
+    rng = random.Random(26)
+    for _trial in range(3):
+        proc = start("store", "compact", "--db", str(store))
+        time.sleep(rng.uniform(0.2, 3.0))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.communicate(timeout=60)
+        report = check_here(store)
+        assert report.ok, report.problems
+        assert report.digest == digest
+    done = xhht("store", "compact", "--db", str(store))
+    assert done.returncode == 0, done.stderr
+    assert check_json(store)["digest"] == digest
+    assert leftovers(store) == []

@@ -165,6 +165,7 @@ SQL_MODULES = {
     "backend.py",
     "snapshot.py",
     "integrity.py",
+    "store_compact.py",
     "queries.py",
     "target_queries.py",
     "register_queries.py",

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pytest
+from page_runs import profile_rates
 
 XHHT = Path(sys.executable).parent / "xhht"
 COMMAND = [str(XHHT)] if XHHT.exists() else [sys.executable, "-m", "metrics.cli"]
@@ -904,11 +905,13 @@ from metrics.store_location import parse_location
 cache = SnapshotCache(parse_location(sys.argv[1]))
 while True:
     try:
+        asked = time.monotonic()  # the system's clock: the test compares it with its own
         cur = cache.current().cursor()
         version = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0]
         rows = cur.execute("SELECT recognized FROM observations_current WHERE locality_id = ? AND year = 2025 "
                            "AND indicator = 'gia_dinh'", [sys.argv[2]]).fetchall()
-        print(json.dumps({"data_version": int(version), "recognized": rows[0][0] if rows else None}), flush=True)
+        print(json.dumps({"data_version": int(version), "recognized": rows[0][0] if rows else None,
+                          "asked": asked}), flush=True)
     except Exception as exc:
         print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}, ensure_ascii=False), flush=True)
     time.sleep(0.2)
@@ -929,6 +932,7 @@ class Reader:
             encoding="utf-8",
         )
         self.lines: list[tuple[float, dict]] = []
+        self.asked: list[float | None] = []  # when each line's read began (the reader's clock)
         self.stderr = ""
         self._threads = [
             threading.Thread(target=self._read, daemon=True),
@@ -939,7 +943,9 @@ class Reader:
 
     def _read(self) -> None:
         for line in cast(IO[str], self.proc.stdout):  # opened with stdout=PIPE
-            self.lines.append((time.monotonic(), json.loads(line)))
+            shown = json.loads(line)
+            self.asked.append(shown.pop("asked", None))
+            self.lines.append((time.monotonic(), shown))
 
     def _read_err(self) -> None:
         self.stderr = cast(IO[str], self.proc.stderr).read()  # opened with stderr=PIPE
@@ -954,7 +960,7 @@ class Reader:
             t.join(timeout=30)
 
 
-def test_two_reader_processes_see_an_import_within_seconds(
+def test_two_reader_processes_see_an_import_from_their_next_read_on(
     init_store: Store, tmp_path: Path
 ) -> None:
     readers = [Reader(init_store), Reader(init_store)]
@@ -993,6 +999,11 @@ def test_two_reader_processes_see_an_import_within_seconds(
         assert set(map(json.dumps, shown)) == {json.dumps(old), json.dumps(new)}
         first_new = shown.index(new)
         assert shown[first_new:] == [new] * (len(shown) - first_new)  # never back to the old figure
+        # Every read that began after the import's process exited shows the import.
+        after = [
+            line for line, asked in zip(shown, r.asked, strict=True) if (asked or 0) > imported
+        ]
+        assert after and all(line == new for line in after)
         assert "Traceback" not in r.stderr, r.stderr
 
 
@@ -1028,3 +1039,76 @@ def test_the_app_serves_a_postgresql_store_whose_address_holds_the_password(
     assert "Không mở được kho dữ liệu" not in shown
     assert init_store.password not in shown
     assert "Xã Đăk Long" in shown
+
+
+def test_a_page_run_after_an_import_on_postgresql_shows_it(
+    init_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hồ sơ địa bàn on a PostgreSQL store: its first run after `xhht import` exits shows the
+    imported rate, after `xhht rollback` no longer."""
+    # Figures of another commune first: a store with no figure at all is another page.
+    ok(xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--db", init_store.url, cwd=tmp_path))
+    monkeypatch.setenv("XHHT_DB", init_store.url)
+    assert "86,8%" not in profile_rates()
+    ok(
+        xhht(
+            "import",
+            str(IMPORTS / "ok_change_dak_long_2025.csv"),
+            "--db",
+            init_store.url,
+            cwd=tmp_path,
+        )
+    )
+    assert profile_rates()[0] == "86,8%"  # 7.500 / 8.645 households
+    ok(
+        xhht(
+            "rollback",
+            str(history(init_store, tmp_path)[0]["id"]),
+            "--db",
+            init_store.url,
+            cwd=tmp_path,
+        )
+    )
+    assert "86,8%" not in profile_rates()
+
+
+def test_compact_on_postgresql_while_a_writer_imports(
+    init_store: Store, server: Server, tmp_path: Path
+) -> None:
+    change = IMPORTS / "ok_change_dak_long_2025.csv"
+    for _ in range(2):
+        ok(xhht("import", str(change), "--db", init_store.url, cwd=tmp_path))
+        ok(
+            xhht(
+                "rollback",
+                str(history(init_store, tmp_path)[0]["id"]),
+                "--db",
+                init_store.url,
+                cwd=tmp_path,
+            )
+        )
+    digest = check_json(init_store, tmp_path)["digest"]
+    done = ok(xhht("store", "compact", "--db", init_store.url, cwd=tmp_path))
+    assert f"Đã thu gọn kho {init_store.shown}" in done.stdout
+    assert check_json(init_store, tmp_path)["digest"] == digest
+    # Again, with a writer coming while the tables are rewritten: both finish, the write lands.
+    compactor = start("store", "compact", "--db", init_store.url, cwd=tmp_path)
+    writer = start(
+        "import",
+        str(IMPORTS / "ok_batch_first.csv"),
+        "--db",
+        init_store.url,
+        "--user",
+        "an",
+        cwd=tmp_path,
+    )
+    ok(finish(compactor))
+    ok(finish(writer))
+    check_json(init_store, tmp_path)
+    top = history(init_store, tmp_path)[0]
+    assert (top["file_name"], top["created_by"], top["status"]) == (
+        "ok_batch_first.csv",
+        "an",
+        "active",
+    )
+    server.wait_until_idle(init_store.name)

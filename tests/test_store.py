@@ -4,6 +4,7 @@ These tests need only the schema, so each builds a small empty store in a tempor
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import duckdb
@@ -12,6 +13,7 @@ import pytest
 
 from metrics.store import StoreError, check_store, connect, transaction
 from metrics.store_schema import (
+    CURRENT_QUERIES,
     LEVEL_COLUMNS,
     OBSERVATION_COLUMNS,
     SCHEMA_VERSION,
@@ -19,6 +21,7 @@ from metrics.store_schema import (
     create_schema,
 )
 from metrics.store_writes import BatchInfo, insert_frame, new_batch, refresh_current, rollback_batch
+from metrics.store_writes import write_batch as store_write_batch
 
 KEY = ("X23368", 2024, "gia_dinh")
 
@@ -303,3 +306,157 @@ def test_connect_creates_the_folder_for_a_new_store(tmp_path: Path) -> None:
     con = connect(path)
     con.close()
     assert path.exists()
+
+
+# -- the figures in force follow each write, for the keys it holds -----------------------------
+
+LOCALITIES = ("X23368", "X23371", "P51")
+OBS_KEYS = [
+    (loc, year, ind)
+    for loc in LOCALITIES
+    for year in (2024, 2025)
+    for ind in ("gia_dinh", "dong_ho")
+]
+TARGET_KEYS = [
+    (loc, ind, year) for loc in LOCALITIES for ind in ("gia_dinh",) for year in (2026, 2030)
+]
+LISTS = [
+    (loc, 2025, "cong_dong_thon", decision) for loc in LOCALITIES[:2] for decision in ("", "12/QĐ")
+]
+
+
+def random_batch(rng: random.Random) -> dict[str, pl.DataFrame | None]:
+    """Observations, targets and lists of recognised units over a few shared keys."""
+    obs = [
+        dict(observation(rng.randint(0, 900)), locality_id=loc, year=year, indicator=ind)
+        for loc, year, ind in rng.sample(OBS_KEYS, rng.randint(0, 4))
+    ]
+    tgt = [
+        {
+            "locality_id": loc,
+            "indicator": ind,
+            "target_year": year,
+            "percent": float(rng.randint(50, 95)),
+            "source": "Kế hoạch",
+            "confirmed": True,
+        }
+        for loc, ind, year in rng.sample(TARGET_KEYS, rng.randint(0, 2))
+    ]
+    rec = [
+        {
+            "locality_id": loc,
+            "year": year,
+            "indicator": ind,
+            "name": f"Thôn {n}",
+            "name_key": f"thon {n}",
+            "kind": "Thôn, tổ dân phố",
+            "result": "dat",
+            "circular": "ct",
+            "decision_number": decision,
+            "decision_date": None,
+            "issuer": None,
+            "criteria_met": None,
+            "criteria_failed": None,
+            "valid_until": None,
+            "source": "Danh sách",
+        }
+        for loc, year, ind, decision in rng.sample(LISTS, rng.randint(0, 2))
+        for n in range(1, rng.randint(1, 3) + 1)
+    ]
+    for row, entry in enumerate(rec, start=1):
+        entry["_row"] = row  # the entry's place in its batch
+    return {
+        "observations": frame_of(obs) if obs else None,
+        "targets": pl.DataFrame(tgt) if tgt else None,
+        "recognitions": pl.DataFrame(
+            rec, schema_overrides={"decision_date": pl.Date, "valid_until": pl.Date}
+        )
+        if rec
+        else None,
+    }
+
+
+def frame_of(rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(
+        rows,
+        schema_overrides={
+            "year": pl.Int32,
+            **{c: pl.Int64 for c in ("total", "registered", "recognized", *LEVEL_COLUMNS)},
+        },
+    )
+
+
+def differences_from_recompute(con) -> dict[str, tuple[int, int]]:
+    """Per table of figures in force: rows it has that a recompute from the batches has not,
+    and the reverse (what `xhht check` compares)."""
+    out = {}
+    for table, query in CURRENT_QUERIES.items():
+        extra = count_rows(con, f"SELECT * FROM {table} EXCEPT ALL ({query})")
+        missing = count_rows(con, f"({query}) EXCEPT ALL SELECT * FROM {table}")
+        if extra or missing:
+            out[table] = (extra, missing)
+    return out
+
+
+def count_rows(con, sql: str) -> int:
+    return con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_writes_and_rollbacks_keep_the_figures_in_force_equal_to_a_recompute(
+    con, seed: int
+) -> None:
+    rng = random.Random(seed)
+    active: list[int] = []
+    for step in range(30):
+        version = int(
+            con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0]
+        )
+        with transaction(con):
+            if active and rng.random() < 0.35:
+                batch = active.pop(rng.randrange(len(active)))
+                rollback_batch(con, batch)
+            else:
+                active.append(
+                    store_write_batch(
+                        con,
+                        BatchInfo(kind="import", synthetic=rng.random() < 0.3),
+                        **random_batch(rng),
+                    )
+                )
+        assert differences_from_recompute(con) == {}, f"step {step}"
+        after = int(
+            con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0]
+        )
+        assert after == version + 1  # every write tells readers
+    assert count(con, "observations_current") > 0
+
+
+def test_a_write_leaves_the_rows_in_force_of_other_keys_where_they_are(con) -> None:
+    """A write rewrites the figures in force of its own keys only: every other row keeps its
+    place (rowid), where a rebuild of the table would have written all of them again."""
+    many = [
+        dict(observation(i), locality_id=f"X{i:05d}", year=2025, indicator="gia_dinh")
+        for i in range(300)
+    ]
+    with transaction(con):
+        store_write_batch(
+            con, BatchInfo(kind="import", synthetic=False), observations=frame_of(many)
+        )
+    where = "SELECT rowid, locality_id, recognized, batch_id FROM observations_current"
+    before = con.execute(f"{where} WHERE locality_id <> 'X00007' ORDER BY 2").fetchall()
+    one = [dict(observation(999), locality_id="X00007", year=2025)]
+    with transaction(con):
+        batch = store_write_batch(
+            con, BatchInfo(kind="import", synthetic=False), observations=frame_of(one)
+        )
+    assert con.execute(f"{where} WHERE locality_id <> 'X00007' ORDER BY 2").fetchall() == before
+    assert con.execute(
+        "SELECT recognized, batch_id FROM observations_current WHERE locality_id = 'X00007'"
+    ).fetchall() == [(999, batch)]
+    with transaction(con):
+        rollback_batch(con, batch)
+    assert con.execute(f"{where} WHERE locality_id <> 'X00007' ORDER BY 2").fetchall() == before
+    assert con.execute(
+        "SELECT recognized FROM observations_current WHERE locality_id = 'X00007'"
+    ).fetchall() == [(7,)]

@@ -1,4 +1,5 @@
-"""`xhht init`, `demo`, `check`, `store copy`, `store upgrade`: making a store, its health and its moves."""
+"""`xhht init`, `demo`, `check`, `store copy`, `store upgrade`, `store compact`: making a store, its
+health, its moves and its upkeep."""
 
 from __future__ import annotations
 
@@ -128,6 +129,24 @@ def cmd_store_upgrade(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_store_compact(args: argparse.Namespace) -> int:
+    from metrics.store import StoreError
+    from metrics.store_compact import compact
+
+    loc = location(args.db)
+    started = time.perf_counter()
+    try:
+        done = compact(loc)
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+    mb = 1024 * 1024
+    print(
+        f"Đã thu gọn kho {loc}: {fmt_num(done.before_bytes / mb, 1)} MB → "
+        f"{fmt_num(done.after_bytes / mb, 1)} MB ({fmt_num(time.perf_counter() - started)} giây)."
+    )
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "init", help="tạo kho trống với danh mục địa bàn, chỉ tiêu và mục tiêu quốc gia"
@@ -149,7 +168,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db(p)
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("store", help="sao chép hoặc nâng cấp kho")
+    p = sub.add_parser("store", help="sao chép, nâng cấp hoặc thu gọn kho")
     store_sub = p.add_subparsers(dest="subcommand", metavar="LỆNH", required=True)
     c = store_sub.add_parser(
         "copy", help="sao chép toàn bộ kho (tệp DuckDB ↔ PostgreSQL); đích phải trống"
@@ -164,3 +183,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_db(u)
     u.set_defaults(func=cmd_store_upgrade)
+    k = store_sub.add_parser(
+        "compact",
+        help="thu gọn kho (trả lại chỗ trống sau nhiều lần nhập và hoàn tác) trong lúc ứng dụng "
+        "vẫn phục vụ; lệnh ghi khác chờ tới khi xong",
+    )
+    add_db(k)
+    k.set_defaults(func=cmd_store_compact)

@@ -1,0 +1,23 @@
+"""A page as Streamlit's own runner shows it (one run of the real script on the store XHHT_DB
+names), for the tests that follow writes from other processes onto the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+
+
+def profile_rates(
+    locality: str = "X23368", year: int = 2025, label: str = "Gia đình học tập"
+) -> list[str]:
+    """The rates the cards of Hồ sơ địa bàn show for an indicator (one page run)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params["loc"] = locality
+    at.query_params["year"] = str(year)
+    at.switch_page("views/profile.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return [str(m.value) for m in at.metric if m.label == label]
