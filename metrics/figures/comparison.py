@@ -110,8 +110,15 @@ def ranked_bar(
         "apart",
     )
     rows: list[dict] = list(sub.select(used).iter_rows(named=True))
-    if ends is not None and len(rows) > 2 * ends + ENDS_SLACK:
-        rows = _ends_of(rows, ends, highlight_id, lang)
+    # The ends are those of the ranking; figures kept apart stay below it, the `ends` highest
+    # of them at most (the table, the workbook and the note name them all).
+    apart_rows = [r for r in rows if r["apart"]]
+    ranked_rows = rows[len(apart_rows) :]
+    if ends is not None and len(ranked_rows) > 2 * ends + ENDS_SLACK:
+        ranked_rows = _ends_of(ranked_rows, ends, highlight_id, lang)
+    if ends is not None and len(apart_rows) > ends:
+        apart_rows = apart_rows[-ends:]
+    rows = apart_rows + ranked_rows
     names = [plotly_literal(r["short_name"]) for r in rows]
     colours = [STATUS_STYLE[Status(r["status"])].colour if r["status"] else GAP for r in rows]
     lines = [

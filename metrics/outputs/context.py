@@ -13,7 +13,7 @@ from metrics import register_queries as rq
 from metrics import target_queries as tq
 from metrics.completeness import PARTIAL_VI, RANK_MIN_PCT, in_ranking_order
 from metrics.escaping import plotly_literal, without_controls
-from metrics.figures.comparison import ranked_bar
+from metrics.figures.comparison import ENDS_SLACK, ranked_bar
 from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_pct
 from metrics.indicators import registry
@@ -31,7 +31,9 @@ from metrics.recognitions import RecognitionList, recognition_lists
 from metrics.resolve import LocalityIndex
 from metrics.store_schema import DEMO_SOURCE_MARK
 
-RANK_SHOWN = 15  # on a slide: the 15 highest and the 15 lowest; the workbook has them all
+# On a slide: the 10 highest and the 10 lowest, large enough to read when projected; the
+# workbook has them all.
+RANK_SHOWN = 10
 
 
 @dataclass
@@ -233,28 +235,30 @@ def indicator_chart(
 
 
 def ranking_chart(ctx: Context, indicator: str, demo_mark: bool = True) -> go.Figure:
-    """The 15 highest and 15 lowest (of many) for a slide; figures kept apart (under
-    RANK_MIN_PCT % of units reported) after, unranked."""
+    """The RANK_SHOWN highest and lowest (of many) for a slide, the units between them one row
+    "⋯ N đơn vị khác ⋯" as on So sánh xã; figures kept apart (under RANK_MIN_PCT % of units
+    reported) after, unranked."""
     assert ctx.children is not None
     sub = ctx.children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null())
     ordered = in_ranking_order(sub)
     whole = ordered.filter(pl.col("rank").is_not_null())
     partial = ordered.filter(pl.col("rank").is_null())
     note = ""
-    if whole.height > 2 * RANK_SHOWN:
+    if whole.height > 2 * RANK_SHOWN + ENDS_SLACK:
         note = (
             f" · {RANK_SHOWN} đơn vị cao nhất và {RANK_SHOWN} đơn vị thấp nhất trong {whole.height}"
         )
-        whole = pl.concat([whole.head(RANK_SHOWN), whole.tail(RANK_SHOWN)])
     if partial.height:  # shown after the ranked ones, never ranked with them
         note += (
             f" · {partial.height} đơn vị {PARTIAL_VI} số liệu (dưới {RANK_MIN_PCT}% đơn vị"
             " báo cáo), không xếp hạng"
         )
-        partial = partial.head(RANK_SHOWN)
-    sub = pl.concat([whole, partial])
-    fig = ranked_bar(sub, indicator=indicator, locality_name=ctx.name, synthetic=False)
-    subtitle = f"{ctx.place or ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số{note}"
+    fig = ranked_bar(
+        sub, indicator=indicator, locality_name=ctx.name, synthetic=False, ends=RANK_SHOWN
+    )
+    subtitle = f"{ctx.place or ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số"
+    if note:  # what the ranking leaves out, on a line of its own
+        subtitle += "\n" + note.removeprefix(" · ")
     drawn = plans_line(sub.select(pl.col("target_source").alias("source"), "target_year"))
     if drawn:
         subtitle += "\n" + drawn

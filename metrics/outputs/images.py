@@ -28,6 +28,12 @@ class ExportError(Exception):
     """An export that cannot be made here; the message says what to install or choose."""
 
 
+# Below the plot: the x axis's ticks and title take ~95 px at print size, then the legend
+# (one row of 20 px type), then the source line.
+LEGEND_BELOW_PX = 100
+FOOTER_BELOW_PX = 140
+
+
 def for_print(
     fig: go.Figure,
     *,
@@ -69,7 +75,7 @@ def for_print(
         y=0,
         xanchor="left",
         yanchor="top",
-        yshift=-128,
+        yshift=-FOOTER_BELOW_PX,
         showarrow=False,
         font={"size": 18, "color": "#B00020" if synthetic else "#444444"},
         align="left",
@@ -80,23 +86,20 @@ def for_print(
         # instead of squeezing rows until plotly drops every other label.
         height = max(height, 28 * rows + 330)
         out.update_yaxes(tickmode="linear", dtick=1, automargin=True)
+    margin = {"l": 130, "r": 60, "t": 150 + extra_top, "b": 180 + 12 + extra_bottom}
+    plot_px = max(height - margin["t"] - margin["b"], 1)
     out.update_layout(
         width=width,
         height=height,
         font={"size": 22},
         title={"font": {"size": _title_size(out, width)}, "subtitle": {"font": {"size": 22}}},
-        margin={
-            "l": 130,
-            "r": 60,
-            "t": 150 + extra_top,
-            "b": 180 + extra_bottom,
-        },  # room for the y-axis title beside its ticks
-        # Below the plot on the image's own scale (a page chart's legend may sit at the foot of
-        # the figure instead: yref "container").
+        margin=margin,  # room for the y-axis title beside its ticks
+        # Below the x axis's ticks and title, in pixels of this canvas (a share of the plot's
+        # height put it on the axis title "Năm"), above the source line.
         legend={
             "orientation": "h",
             "x": 0,
-            "y": -0.1,
+            "y": -LEGEND_BELOW_PX / plot_px,
             "yref": "paper",
             "yanchor": "top",
             "font": {"size": 20},
