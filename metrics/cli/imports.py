@@ -9,7 +9,6 @@ from pathlib import Path
 from metrics.auth import Principal, rollback_refusal
 from metrics.cli.common import EXIT_OK, EXIT_REFUSED, Refused, add_db, open_copy, writer
 from metrics.fmt import fmt_int
-from metrics.inputs.forms import ROWS_OF
 
 
 def acting_account(user: str | None) -> Principal | None:
@@ -76,6 +75,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 print(f"  - {p}")
         else:
             what = "Sẽ nhập" if result.status == "dry_run" else "Đã nhập"
+            from metrics.inputs.forms import ROWS_OF  # the import pipeline loads on use only
+
             kind = ROWS_OF[result.kind or "results"]
             batch = f" (lô {result.batch})" if result.batch else ""
             print(
