@@ -15,8 +15,20 @@ from metrics.escaping import markdown_literal
 from metrics.signin_state import SigninStateError
 
 ROLE_LABELS = {
-    "vi": {"viewer": "người xem", "editor": "biên tập viên", "admin": "quản trị viên"},
-    "en": {"viewer": "viewer", "editor": "editor", "admin": "administrator"},
+    "vi": {
+        "viewer": "người xem",
+        "reporter": "người báo cáo của xã",
+        "reviewer": "người duyệt",
+        "editor": "biên tập viên",
+        "admin": "quản trị viên",
+    },
+    "en": {
+        "viewer": "viewer",
+        "reporter": "commune reporter",
+        "reviewer": "reviewer",
+        "editor": "editor",
+        "admin": "administrator",
+    },
 }
 
 

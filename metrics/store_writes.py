@@ -185,3 +185,11 @@ def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str | No
         [datetime.now(UTC).replace(tzinfo=None), by, by, batch_id],
     )
     refresh_current(con)
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
+    """Inside the writer's transaction, for a write that changes what readers copy but not the
+    figures in force (a commune's report in a round): readers reload on their next probe."""
+    con.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
+    )
