@@ -53,6 +53,8 @@ def current_principal(accounts_file: auth.AccountsFile | None) -> auth.Principal
     provider's sign-in (st.user), else None."""
     if accounts_file is not None:
         token = st.context.cookies.get(auth.SESSION_COOKIE)
+        if not isinstance(token, str):  # a cookie is text; a test harness's stand-in is not
+            token = None
         try:
             # Looked up on every run: a sign-out or a new password ends it on the next one.
             account = (
