@@ -504,9 +504,13 @@ def status_records(states: pl.DataFrame) -> list[dict]:
     ]
 
 
-def asked(con: duckdb.DuckDBPyConnection, commune_code: str, year: int) -> tuple[dict, list[str]]:
-    """The commune and the indicators its province's round of the year asks."""
+def asked(
+    con: duckdb.DuckDBPyConnection, who: Principal, commune_code: str, year: int
+) -> tuple[dict, list[str]]:
+    """The commune and the indicators its province's round of the year asks, when `who` may
+    report for it (checked again when the report is written)."""
     place = commune(con, commune_code)
+    _may_report(who, place)
     found = _round(con, province(con, place["province_code"]), year)
     return place, round_indicators(found)
 

@@ -136,7 +136,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
         raise Refused(f"Không tìm thấy tệp {path}.")
     who = _who(args.user)
     with reading(location(args.db), role="nộp báo cáo") as con:
-        place, indicators = asked(con, args.unit, args.year)
+        place, indicators = asked(con, who, args.unit, args.year)
     entered, problems = read_round_file(path, args.year, place["code"], indicators)
     if problems:
         print(f"Không nộp tệp {path.name}: có {len(problems)} lỗi. Kho dữ liệu không thay đổi.")
