@@ -10,6 +10,8 @@ asserted in tests. Steps:
   memory    the app process's peak memory with the national store loaded and every page opened
   inputs    peak memory of `xhht import`: the largest file the limits accept, a zip bomb and a
             huge CSV refused (bench/inputs.py)
+  rounds    every commune of the largest province submits its report at once, each from its
+            own `xhht rounds submit` process: the last one's time and the p95 (bench/rounds.py)
   load      two app servers, 8 Chromium sessions reloading pages while `xhht import`/`rollback`
             write, on the DuckDB file and on PostgreSQL (bench/load.py)
 """
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["load", "inputs", "browser", "deck"],
+        choices=["load", "inputs", "browser", "deck", "rounds"],
         help="build the store, then run only this step",
     )
     parser.add_argument(
@@ -123,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             "load": run_load,
             "inputs": run_inputs,
             "browser": run_browser,
+            "rounds": run_rounds,
             "deck": lambda db, work: run_deck(db, work, min(args.runs, 5)),
         }
         try:
@@ -168,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     run_inputs(db, work)
 
     run_deck(db, work, min(args.runs, 5))
+
+    run_rounds(db, work)
 
     if not args.skip_memory:
         peak = bench_memory(db)
@@ -215,6 +220,20 @@ def run_browser(db: Path, work: Path) -> None:
     finally:
         con.close()
     for row in bench_browser_views(db, prov):
+        line(*row)
+
+
+def run_rounds(db: Path, work: Path) -> None:
+    """Every commune of the largest province submitting at once (bench/rounds.py)."""
+    from bench.rounds import bench_rounds
+    from metrics.store import connect
+
+    con = connect(db, read_only=True)
+    try:
+        prov = largest_province(con)
+    finally:
+        con.close()
+    for row in bench_rounds(db, work, prov):
         line(*row)
 
 

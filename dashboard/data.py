@@ -448,7 +448,9 @@ def report_events(key: StoreKey, locality_id: str, year: int | None = None) -> p
     return round_store.events(_cur(key), locality_id, year)
 
 
-def round_write(key: StoreKey, role: str, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T | str:
+def round_write(
+    key: StoreKey, role: str, action: Callable[[duckdb.DuckDBPyConnection], T]
+) -> T | str:
     """Run a round's write under the store's write lock: its result, or why it was refused
     (Vietnamese; nothing written)."""
     try:

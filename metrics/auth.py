@@ -75,14 +75,16 @@ def unit_code(text: str | None) -> str | None:
     raw = (text or "").strip().upper()
     if raw == COUNTRY_UNIT:
         return COUNTRY_UNIT
-    raw = raw.removeprefix("X") if len(raw) == 6 else raw.removeprefix("P") if len(raw) == 3 else raw
+    raw = (
+        raw.removeprefix("X") if len(raw) == 6 else raw.removeprefix("P") if len(raw) == 3 else raw
+    )
     if re.fullmatch(COMMUNE_PATTERN, raw) or re.fullmatch(PROVINCE_PATTERN, raw):
         return raw
     return None
 
 
 def unit_level(code: str | None) -> str | None:
-    """"commune", "province" or "country" for an official code unit_code gave; None for none."""
+    """ "commune", "province" or "country" for an official code unit_code gave; None for none."""
     if code is None:
         return None
     if code == COUNTRY_UNIT:
@@ -99,6 +101,8 @@ def unit_refusal(role: str, unit: str | None) -> str | None:
     if role == "reviewer" and level not in ("province", "country"):
         return "tài khoản duyệt (reviewer) cần đơn vị là một tỉnh (mã 2 chữ số, ví dụ 51) hoặc VN"
     return None
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -69,9 +69,13 @@ def report_figures(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) 
     )
 
 
-def events(con: duckdb.DuckDBPyConnection, locality_id: str, year: int | None = None) -> pl.DataFrame:
+def events(
+    con: duckdb.DuckDBPyConnection, locality_id: str, year: int | None = None
+) -> pl.DataFrame:
     """What was done to a commune's reports (or a province's rounds), the newest first."""
-    where, params = ("AND year = ?", [locality_id, year]) if year is not None else ("", [locality_id])
+    where, params = (
+        ("AND year = ?", [locality_id, year]) if year is not None else ("", [locality_id])
+    )
     return query_frame(
         con,
         f"""SELECT year, seq, happened_at, actor, action, revision, detail FROM round_events
@@ -157,9 +161,7 @@ def put_figures(
     con: duckdb.DuckDBPyConnection, locality_id: str, year: int, figures: dict[str, dict]
 ) -> None:
     """Replace a report's working figures: indicator → {column: count or None}."""
-    con.execute(
-        "DELETE FROM round_figures WHERE locality_id = ? AND year = ?", [locality_id, year]
-    )
+    con.execute("DELETE FROM round_figures WHERE locality_id = ? AND year = ?", [locality_id, year])
     marks = ", ".join("?" for _ in range(3 + len(FIGURE_COLUMNS)))
     for indicator, counts in figures.items():
         con.execute(

@@ -240,7 +240,9 @@ def _changes(old: Mapping[str, Mapping], new: Mapping[str, Mapping]) -> list[str
             before, after = old.get(ind, {}).get(col), new.get(ind, {}).get(col)
             if before != after:
                 shown = [("–" if v is None else fmt_int(v)) for v in (before, after)]
-                out.append(f"{reg.by_id(ind).short_vi} – {HEADER_LABEL[col]}: {shown[0]} → {shown[1]}")
+                out.append(
+                    f"{reg.by_id(ind).short_vi} – {HEADER_LABEL[col]}: {shown[0]} → {shown[1]}"
+                )
     return out
 
 
@@ -289,7 +291,8 @@ def save_report(
     check = check_report(asked, entered, complete=submit)
     if not check.ok:
         raise RoundRefused(
-            "Báo cáo chưa hợp lệ, chưa được lưu:\n" + "\n".join(f"  - {m}" for m in check.messages())
+            "Báo cáo chưa hợp lệ, chưa được lưu:\n"
+            + "\n".join(f"  - {m}" for m in check.messages())
         )
     old = _stored_figures(con, place["id"], year)
     new = {ind: check.figures[ind] for ind in asked if ind in check.figures}
@@ -322,7 +325,9 @@ def save_report(
     rs.put_report(con, row)
     rs.put_figures(con, place["id"], year, new)
     detail = "; ".join(changes) or "không đổi số liệu"
-    rs.add_event(con, place["id"], year, at, who.name, "submit" if submit else "save", have + 1, detail)
+    rs.add_event(
+        con, place["id"], year, at, who.name, "submit" if submit else "save", have + 1, detail
+    )
     bump_data_version(con)
     return Saved(state, have + 1, changes, check)
 
@@ -395,8 +400,14 @@ def review(
         if approve and reason:
             detail += f"; ghi chú: {reason}"
         rs.add_event(
-            con, place["id"], year, at, who.name, "approve" if approve else "return",
-            row["revision"], detail,
+            con,
+            place["id"],
+            year,
+            at,
+            who.name,
+            "approve" if approve else "return",
+            row["revision"],
+            detail,
         )
         done.append(Reviewed(place["code"], place["name"], batch))
     if approve:
@@ -458,7 +469,9 @@ def _approve(
 # --- what pages and `rounds status` show ------------------------------------------------------
 
 
-def status(con: duckdb.DuckDBPyConnection, province_code: str, year: int) -> tuple[dict, pl.DataFrame]:
+def status(
+    con: duckdb.DuckDBPyConnection, province_code: str, year: int
+) -> tuple[dict, pl.DataFrame]:
     """The round and one row per commune of the province: code, name, state and who did what when."""
     prov = province(con, province_code)
     found = _round(con, prov, year)
@@ -471,7 +484,7 @@ def state_counts(states: pl.DataFrame) -> dict[str, int]:
 
 
 def completeness_line(counts: Mapping[str, int]) -> str:
-    """"78/96 xã đã được duyệt, 9 đã nộp chờ duyệt, 9 chưa nộp"."""
+    """ "78/96 xã đã được duyệt, 9 đã nộp chờ duyệt, 9 chưa nộp"."""
     total = sum(counts.values())
     waiting = counts.get("submitted", 0)
     not_in = total - counts.get("approved", 0) - waiting
@@ -499,7 +512,10 @@ def status_records(states: pl.DataFrame) -> list[dict]:
         "reason",
     )
     return [
-        {k: (r[k].isoformat(timespec="seconds") if isinstance(r[k], datetime) else r[k]) for k in keys}
+        {
+            k: (r[k].isoformat(timespec="seconds") if isinstance(r[k], datetime) else r[k])
+            for k in keys
+        }
         for r in states.iter_rows(named=True)
     ]
 
@@ -532,7 +548,9 @@ def report_view(con: duckdb.DuckDBPyConnection, commune_code: str, year: int) ->
     }
 
 
-def round_template(con: duckdb.DuckDBPyConnection, commune_code: str, year: int) -> tuple[str, bytes]:
+def round_template(
+    con: duckdb.DuckDBPyConnection, commune_code: str, year: int
+) -> tuple[str, bytes]:
     """The round's form of one commune as a spreadsheet, and its file name."""
     from metrics.inputs.round_form import FormPlace, build_round_template
     from metrics.text import file_stem
@@ -585,7 +603,9 @@ def comparison(view: Mapping) -> pl.DataFrame:
         change = 100.0 * (t_now - t_before) / t_before if t_now is not None and t_before else None
         flags = []
         if move is not None and abs(move) > RATE_FLAG_PP:
-            flags.append(f"tỷ lệ {'tăng' if move > 0 else 'giảm'} {fmt_pct(abs(move)).rstrip('%')} điểm %")
+            flags.append(
+                f"tỷ lệ {'tăng' if move > 0 else 'giảm'} {fmt_pct(abs(move)).rstrip('%')} điểm %"
+            )
         if change is not None and abs(change) > TOTAL_FLAG_PCT:
             flags.append(f"tổng số {'tăng' if change > 0 else 'giảm'} {fmt_pct(abs(change))}")
         rows.append(

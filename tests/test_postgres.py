@@ -31,6 +31,8 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
+from metrics.store_schema import SCHEMA_VERSION
+
 XHHT = Path(sys.executable).parent / "xhht"
 COMMAND = [str(XHHT)] if XHHT.exists() else [sys.executable, "-m", "metrics.cli"]
 IMPORTS = Path(__file__).parent / "data" / "imports"
@@ -297,7 +299,7 @@ def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(
     assert (report["ok"], report["problems"], report["schema_version"], report["data_version"]) == (
         True,
         [],
-        3,
+        SCHEMA_VERSION,
         2,
     )
     assert report["counts"] == {

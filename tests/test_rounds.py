@@ -94,7 +94,21 @@ def open_round(capsys, user: str = "duyet.qn") -> tuple[int, str, str]:
 def filled_form(capsys, tmp_path: Path, code: str, figures: dict[int, list]) -> Path:
     """The round's form from `xhht template round`, filled as a commune officer would."""
     form = tmp_path / f"form_{code}.xlsx"
-    assert run(capsys, "template", "round", "--unit", code, "--year", "2025", "-o", str(form), "--force")[0] == 0
+    assert (
+        run(
+            capsys,
+            "template",
+            "round",
+            "--unit",
+            code,
+            "--year",
+            "2025",
+            "-o",
+            str(form),
+            "--force",
+        )[0]
+        == 0
+    )
     wb = openpyxl.load_workbook(form)
     ws = wb["Báo cáo"]
     for row, values in figures.items():
@@ -191,7 +205,9 @@ def test_a_round_from_opening_to_approval_on_the_command_line(capsys, store, tmp
     code, _, _ = run(capsys, "rounds", "return", "--province", "51", "--year", "2025", "--unit",
                      DAK_LONG, "--reason", "Tổng số hộ lệch với điều tra", "--user", "duyet.qn")  # fmt: skip
     assert code == 0
-    rows = json.loads(run(capsys, "rounds", "status", "--province", "51", "--year", "2025", "--json")[1])
+    rows = json.loads(
+        run(capsys, "rounds", "status", "--province", "51", "--year", "2025", "--json")[1]
+    )
     [mine] = [r for r in rows if r["code"] == DAK_LONG]
     assert (mine["state"], mine["reason"], mine["reviewed_by"]) == (
         "returned",
@@ -303,7 +319,9 @@ def test_reporter_fills_the_form_and_the_reviewer_approves_it(capsys, store) -> 
     at.button[1].click().run()
     assert not at.exception and [e.value for e in at.error] == []
     assert at.markdown[0].value.startswith("**Đã nộp, chờ duyệt**")
-    assert all(ti.disabled for ti in at.text_input) and "Nộp báo cáo" not in [b.label for b in at.button]
+    assert all(ti.disabled for ti in at.text_input) and "Nộp báo cáo" not in [
+        b.label for b in at.button
+    ]
 
     # Another commune's reporter sees only its own commune.
     other = page("views/report_form.py", email="bc@anphu.vn", xhht_role="reporter",
@@ -322,7 +340,10 @@ def test_reporter_fills_the_form_and_the_reviewer_approves_it(capsys, store) -> 
         ("Đã duyệt", "0"),
     ]
     # Beside last year: a total that fell by over 10 % is flagged.
-    assert "| Gia đình học tập | 4.793/8.578 (55,9%) | 800/1.000 (80%) | ⚠ tỷ lệ tăng 24,1 điểm %; tổng số giảm 88,3% |" in plain(rv.markdown[1].value)
+    assert (
+        "| Gia đình học tập | 4.793/8.578 (55,9%) | 800/1.000 (80%) | ⚠ tỷ lệ tăng 24,1 điểm %; tổng số giảm 88,3% |"
+        in plain(rv.markdown[1].value)
+    )
     [pick] = [m for m in rv.multiselect if m.label == "Chọn các xã để duyệt cùng lúc"]
     pick.select(DAK_LONG).run()
     [approve] = [b for b in rv.button if b.label == "Duyệt 1 xã đã chọn"]
@@ -333,6 +354,8 @@ def test_reporter_fills_the_form_and_the_reviewer_approves_it(capsys, store) -> 
 
     # A reviewer of another province is shown no round of Quảng Ngãi; a viewer nothing.
     hn = page("views/review.py", email="duyet@hn.vn", xhht_role="reviewer", xhht_unit="01")
-    assert hn.selectbox == [] or "Tỉnh Quảng Ngãi" not in [o for s in hn.selectbox for o in s.options]
+    assert hn.selectbox == [] or "Tỉnh Quảng Ngãi" not in [
+        o for s in hn.selectbox for o in s.options
+    ]
     viewer = page("views/review.py", email="xem@vn", xhht_role="viewer")
     assert viewer.info[0].value.startswith("Trang này dành cho người duyệt của tỉnh")

@@ -29,7 +29,9 @@ def env(accounts: Path) -> dict[str, str]:
 
 
 def xhht(*args: str, e: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    res = subprocess.run([*COMMAND, *args], env=e, cwd=cwd, capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [*COMMAND, *args], env=e, cwd=cwd, capture_output=True, text=True, timeout=600
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     return res
 
@@ -79,9 +81,25 @@ def run_round(db: str, codes: list[str], tmp_path: Path) -> None:
         forms[code] = form
     procs = [
         subprocess.Popen(
-            [*COMMAND, "rounds", "submit", str(forms[c]), "--unit", c, "--year", "2025",
-             "--user", f"xa.{c}", "--db", db],
-            env=e, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                *COMMAND,
+                "rounds",
+                "submit",
+                str(forms[c]),
+                "--unit",
+                c,
+                "--year",
+                "2025",
+                "--user",
+                f"xa.{c}",
+                "--db",
+                db,
+            ],
+            env=e,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )  # fmt: skip
         for c in codes
     ]
@@ -102,7 +120,11 @@ def run_round(db: str, codes: list[str], tmp_path: Path) -> None:
         out = xhht("progress", "--locality", code, "--year", "2025", "--indicator", "gia_dinh",
                    "--json", "--db", db, e=e, cwd=tmp_path).stdout  # fmt: skip
         [item] = json.loads(out)
-        assert (item["total"], item["registered"], item["recognized"]) == (5000 + i, 4000 + i, 3000 + i)
+        assert (item["total"], item["registered"], item["recognized"]) == (
+            5000 + i,
+            4000 + i,
+            3000 + i,
+        )
     check = json.loads(xhht("check", "--json", "--db", db, e=e, cwd=tmp_path).stdout)
     assert check["problems"] == []
 
@@ -113,7 +135,9 @@ def test_communes_submitting_together_on_the_duckdb_file(demo_db: Path, tmp_path
     run_round(str(store), communes(demo_db), tmp_path)
 
 
-def test_communes_submitting_together_on_postgresql(demo_db: Path, pg_cluster, tmp_path: Path) -> None:
+def test_communes_submitting_together_on_postgresql(
+    demo_db: Path, pg_cluster, tmp_path: Path
+) -> None:
     url = pg_cluster.create_database("vong_bao_cao")
     e = {k: v for k, v in os.environ.items() if k != "XHHT_DB"}
     subprocess.run([*COMMAND, "store", "copy", str(demo_db), url], env=e, check=True,

@@ -26,6 +26,8 @@ if who is None or who.role not in ("reporter", "admin"):
     if who is None:
         access.sign_in_choices(access.accounts())
     st.stop()
+assert who is not None  # st.stop() ended the run otherwise
+me = who  # narrowed, for the writes below (closures do not keep the narrowing)
 
 # --- Which commune and round --------------------------------------------------------------------
 if who.role == "reporter":
@@ -34,7 +36,9 @@ else:
     provinces = data.provinces(key)
     p_ids = provinces["id"].to_list()
     p_names = dict(zip(p_ids, provinces["name"].to_list(), strict=True))
-    pid = st.selectbox(t("round_province"), p_ids, format_func=p_names.__getitem__, key=f"{PAGE}__p")
+    pid = st.selectbox(
+        t("round_province"), p_ids, format_func=p_names.__getitem__, key=f"{PAGE}__p"
+    )
     communes = data.communes(key, pid)
     c_names = dict(zip(communes["code"].to_list(), communes["name"].to_list(), strict=True))
     code = st.selectbox(
@@ -158,7 +162,7 @@ if editable:
             key,
             "nộp báo cáo" if submit else "lưu báo cáo",
             lambda con: save_report(
-                con, who, code, year, entered, submit=bool(submit), revision=opened_at
+                con, me, code, year, entered, submit=bool(submit), revision=opened_at
             ),
         )
         if isinstance(result, Saved):

@@ -21,8 +21,8 @@ from metrics.rounds import (
     completeness_line,
     days_left,
     open_round,
-    reviewable_provinces,
     review,
+    reviewable_provinces,
     state_counts,
 )
 
@@ -38,6 +38,8 @@ if who is None or allowed == []:
     if who is None:
         access.sign_in_choices(access.accounts())
     st.stop()
+assert who is not None  # st.stop() ended the run otherwise
+me = who  # narrowed, for the writes below (closures do not keep the narrowing)
 
 provinces = data.provinces(key)
 if allowed is not None:
@@ -80,7 +82,7 @@ def round_settings(year: int | None, current: dict | None) -> None:
                 key,
                 "mở vòng báo cáo",
                 lambda con: open_round(
-                    con, who, pcode, int(new_year), deadline, asked or None, note
+                    con, me, pcode, int(new_year), deadline, asked or None, note
                 ),
             )
             if isinstance(result, str):
@@ -165,7 +167,7 @@ def act(codes: list[str], approve: bool, reason: str | None = None) -> None:
     result = data.round_write(
         key,
         "duyệt báo cáo" if approve else "trả lại báo cáo",
-        lambda con: review(con, who, pcode, year, codes, approve=approve, reason=reason),
+        lambda con: review(con, me, pcode, year, codes, approve=approve, reason=reason),
     )
     if isinstance(result, str):
         st.session_state[f"{PAGE}__error"] = result

@@ -104,7 +104,7 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
     if not rows:
         print(f"Chưa có tài khoản nào trong {path}.")
     for r in rows:
-        where = r["unit"] or ", ".join(r["provinces"]) or "mọi tỉnh"
+        where = str(r["unit"] or ", ".join(list(r["provinces"] or [])) or "mọi tỉnh")
         print(f"{r['name']:<24} {r['role']:<8} {where:<12} {r['display_name']}")
     return EXIT_OK
 

@@ -186,7 +186,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(func=cmd_status)
 
     for name, func, text in (
-        ("approve", cmd_approve, "duyệt báo cáo đã nộp: số liệu thành số liệu đang dùng (một lô mỗi xã)"),
+        (
+            "approve",
+            cmd_approve,
+            "duyệt báo cáo đã nộp: số liệu thành số liệu đang dùng (một lô mỗi xã)",
+        ),
         ("return", cmd_return, "trả lại báo cáo đã nộp kèm lý do, để xã sửa và nộp lại"),
     ):
         a = r_sub.add_parser(name, help=text)

@@ -94,8 +94,10 @@ def check_row_figures(
     faults: dict[str, str] = {}
     for f in checked.faults:
         # The sum of levels is told at the first level field the form has (Mức độ 1, say).
-        column = f.column if f.column in shown else next(
-            (c for c in shown if c.startswith("level_")), "recognized"
+        column = (
+            f.column
+            if f.column in shown
+            else next((c for c in shown if c.startswith("level_")), "recognized")
         )
         faults.setdefault(column, f.message)
     return {c: checked.counts.get(c) for c in COUNT_COLUMNS}, faults
@@ -154,7 +156,13 @@ def build_round_template(
     figures if any), last year's figures beside in grey, an instructions sheet. It imports
     unchanged with `xhht import` too (the long results form)."""
     levels = [c for c in COUNT_COLUMNS[3:] if any(c in form_columns(i) for i in indicators)]
-    columns = [*ROUND_HEADERS, "Tổng số", "Đăng ký", "Công nhận", *(HEADER_LABEL[c] for c in levels)]
+    columns = [
+        *ROUND_HEADERS,
+        "Tổng số",
+        "Đăng ký",
+        "Công nhận",
+        *(HEADER_LABEL[c] for c in levels),
+    ]
     before = [f"Năm {place.year - 1}: {w}" for w in ("tổng số", "đăng ký", "công nhận")]
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
@@ -259,13 +267,17 @@ def _row_problems(
     text = row.text("indicator")
     ind = reg.resolve_alias(text) if text else None
     if ind is None:
-        return problem("indicator", f"Không có chỉ tiêu “{text}”. Giữ nguyên cột Chỉ tiêu của biểu mẫu.")
+        return problem(
+            "indicator", f"Không có chỉ tiêu “{text}”. Giữ nguyên cột Chỉ tiêu của biểu mẫu."
+        )
     if ind.id not in indicators:
         return problem(
             "indicator", f"Vòng báo cáo này không hỏi chỉ tiêu “{ind.label_vi}”: xóa dòng này."
         )
     if ind.id in first_row:
-        return problem("indicator", f"Trùng với dòng {first_row[ind.id]} (cùng chỉ tiêu). Xóa một dòng.")
+        return problem(
+            "indicator", f"Trùng với dòng {first_row[ind.id]} (cùng chỉ tiêu). Xóa một dòng."
+        )
     first_row[ind.id] = row.excel_row
     texts = {c: cell_text(row.cell(c)) if c in row.cols else "" for c in COUNT_COLUMNS}
     entered[ind.id] = {c: texts[c] for c in form_columns(ind.id)}
