@@ -124,7 +124,6 @@ for ind in view["indicators"]:
                 value=stored.get(ind, {}).get(col, ""),
                 key=f"{PAGE}__{code}_{year}_{state if not editable else 'edit'}_{ind}_{col}",
                 disabled=not editable,
-                placeholder="0",
             )
         entered[ind] = values
         # The rules of an imported row, on what is typed now: each fault at its field.
