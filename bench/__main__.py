@@ -13,6 +13,8 @@ asserted in tests. Steps:
   writes    100 one-row imports and rollbacks: their time, a page's wait for the new copy, the
             store's size before, after and after `xhht store compact`, on the DuckDB file and on
             PostgreSQL (bench/writes.py)
+  rounds    every commune of the largest province submits its report at once, each from its
+            own `xhht rounds submit` process: the last one's time and the p95 (bench/rounds.py)
   load      two app servers, 8 Chromium sessions reloading pages while `xhht import`/`rollback`
             write, on the DuckDB file and on PostgreSQL (bench/load.py)
 """
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["load", "inputs", "browser", "deck", "writes"],
+        choices=["load", "inputs", "browser", "deck", "writes", "rounds"],
         help="build the store, then run only this step",
     )
     parser.add_argument(
@@ -132,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             "load": run_load,
             "inputs": run_inputs,
             "browser": run_browser,
+            "rounds": run_rounds,
             "deck": lambda db, work: run_deck(db, work, min(args.runs, 5)),
             "writes": lambda db, work: run_writes(db, work, args.writes),
         }
@@ -178,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     run_inputs(db, work)
 
     run_deck(db, work, min(args.runs, 5))
+
+    run_rounds(db, work)
 
     if not args.skip_memory:
         peak = bench_memory(db)
@@ -227,6 +232,20 @@ def run_browser(db: Path, work: Path) -> None:
     finally:
         con.close()
     for row in bench_browser_views(db, prov):
+        line(*row)
+
+
+def run_rounds(db: Path, work: Path) -> None:
+    """Every commune of the largest province submitting at once (bench/rounds.py)."""
+    from bench.rounds import bench_rounds
+    from metrics.store import connect
+
+    con = connect(db, read_only=True)
+    try:
+        prov = largest_province(con)
+    finally:
+        con.close()
+    for row in bench_rounds(db, work, prov):
         line(*row)
 
 

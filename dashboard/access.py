@@ -15,8 +15,20 @@ from metrics.escaping import markdown_literal
 from metrics.signin_state import SigninStateError
 
 ROLE_LABELS = {
-    "vi": {"viewer": "người xem", "editor": "biên tập viên", "admin": "quản trị viên"},
-    "en": {"viewer": "viewer", "editor": "editor", "admin": "administrator"},
+    "vi": {
+        "viewer": "người xem",
+        "reporter": "người báo cáo của xã",
+        "reviewer": "người duyệt",
+        "editor": "biên tập viên",
+        "admin": "quản trị viên",
+    },
+    "en": {
+        "viewer": "viewer",
+        "reporter": "commune reporter",
+        "reviewer": "reviewer",
+        "editor": "editor",
+        "admin": "administrator",
+    },
 }
 
 
@@ -41,12 +53,12 @@ def current_principal(accounts_file: auth.AccountsFile | None) -> auth.Principal
     provider's sign-in (st.user), else None."""
     if accounts_file is not None:
         token = st.context.cookies.get(auth.SESSION_COOKIE)
+        if not isinstance(token, str):  # a cookie is text; a test harness's stand-in is not
+            token = None
         try:
             # Looked up on every run: a sign-out or a new password ends it on the next one.
             account = (
-                auth.read_session(token, accounts_file, auth.signin_state())
-                if isinstance(token, str) and token
-                else None
+                auth.read_session(token, accounts_file, auth.signin_state()) if token else None
             )
         except SigninStateError as exc:
             st.error(str(exc), icon=":material/error:")

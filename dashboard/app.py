@@ -60,6 +60,18 @@ nav = st.navigation(
             icon=":material/upload_file:",
             url_path="import",
         ),
+        st.Page(
+            PAGES / "report_form.py",
+            title=t("nav_report"),
+            icon=":material/edit_note:",
+            url_path="bao-cao-xa",
+        ),
+        st.Page(
+            PAGES / "review.py",
+            title=t("nav_review"),
+            icon=":material/fact_check:",
+            url_path="duyet-bao-cao",
+        ),
         st.Page(PAGES / "method.py", title=t("nav_method"), icon=":material/menu_book:"),
     ]
 )

@@ -16,15 +16,17 @@ import hashlib
 import io
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from metrics import auth, inputs, locality_progress
+from metrics import auth, inputs, locality_progress, round_store, rounds
 from metrics import queries as q
 from metrics import recognition_queries as recq
 from metrics import register_queries as rq
@@ -44,6 +46,7 @@ from metrics.targets_ahead import targets_ahead as targets_ahead_of
 # (the store as XHHT_DB names it — password included for PostgreSQL, so never shown — and
 # metrics.store.store_identity of the copy)
 StoreKey = tuple[str, str]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -434,3 +437,54 @@ def chart_image(fig: go.Figure, source: str, fmt: str, scale: float = 1.0) -> by
 def table_xlsx(table: pl.DataFrame, name: str) -> bytes:
     sheet = re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Số liệu"  # Excel's rules for sheet names
     return cell_safety.xlsx_bytes(table, sheet)
+
+
+# --- Reporting rounds ------------------------------------------------------------------------
+# Read from this process's copy (the round tables are copied with the figures); each write takes
+# the store's write lock briefly, checks its rule against the store as it is, and reloads.
+
+
+@st.cache_data(show_spinner=False)
+def round_years(key: StoreKey, province_id: str) -> list[int]:
+    return [int(y) for y in round_store.rounds_of(_cur(key), province_id)["year"].to_list()]
+
+
+@st.cache_data(show_spinner=False)
+def round_status(key: StoreKey, province_code: str, year: int) -> tuple[dict, pl.DataFrame]:
+    return rounds.status(_cur(key), province_code, year)
+
+
+@st.cache_data(show_spinner=False)
+def report_view(key: StoreKey, commune_code: str, year: int) -> dict:
+    return rounds.report_view(_cur(key), commune_code, year)
+
+
+@st.cache_data(show_spinner=False)
+def report_review(key: StoreKey, commune_code: str, year: int) -> tuple[pl.DataFrame, str | None]:
+    """A submission beside last year (large changes flagged) and how it stands against the
+    figures in force."""
+    view = report_view(key, commune_code, year)
+    return rounds.comparison(view), rounds.in_force_note(_cur(key), view, year)
+
+
+@st.cache_data(show_spinner=False)
+def report_events(key: StoreKey, locality_id: str, year: int | None = None) -> pl.DataFrame:
+    return round_store.events(_cur(key), locality_id, year)
+
+
+def round_write(
+    key: StoreKey, role: str, action: Callable[[duckdb.DuckDBPyConnection], T]
+) -> T | str:
+    """Run a round's write under the store's write lock: its result, or why it was refused
+    (Vietnamese; nothing written)."""
+    try:
+        with writing(_snapshots(key[0]).loc, role=role) as con:
+            out = action(con)
+    except (rounds.RoundRefused, StoreError) as exc:
+        return str(exc)
+    _reload(key)
+    return out
+
+
+def round_template(key: StoreKey, commune_code: str, year: int) -> tuple[str, bytes]:
+    return rounds.round_template(_cur(key), commune_code, year)

@@ -10,16 +10,20 @@ salted PBKDF2-SHA256 password hashes, never the passwords:
     [[account]]
     name = "canbo.quangngai"
     display_name = "Cán bộ Sở GD&ĐT Quảng Ngãi"
-    role = "editor"            # editor | admin
-    provinces = ["51"]         # official province codes
+    role = "editor"            # reporter | reviewer | editor | admin | viewer
+    provinces = ["51"]         # official province codes (an editor's)
+    unit = "51"                # the unit the account belongs to: a commune (23368), a province (51), VN
     password = "pbkdf2_sha256$600000$<salt hex>$<hash hex>"
 
     [oidc]                     # sign-in through the province's identity provider (optional)
-    role_claim = "xhht_role"            # claim holding "viewer" | "editor" | "admin"
+    role_claim = "xhht_role"            # claim holding one of the roles
     provinces_claim = "xhht_provinces"  # claim holding the official province codes
+    unit_claim = "xhht_unit"            # claim holding the official code of the person's unit
 
-Roles: a viewer reads; an editor also writes (imports, rolls back) within their provinces; an
-admin writes anywhere and manages accounts.
+Roles: a viewer reads; a reporter enters and submits its own commune's figures in a reporting
+round; a reviewer opens rounds and approves or returns the submissions of the communes of its
+province (its unit; a reviewer of VN, any province); an editor also imports and rolls back
+within their provinces; an admin does all of it anywhere and manages accounts.
 """
 
 from __future__ import annotations
@@ -37,7 +41,14 @@ from pathlib import Path
 from typing import Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from metrics import signin_state as signin_state_module
 from metrics.config import PROJECT_ROOT
@@ -50,9 +61,48 @@ ITERATIONS = 600_000
 SCHEME = "pbkdf2_sha256"
 SESSION_COOKIE = "xhht_session"
 
-Role = Literal["viewer", "editor", "admin"]
+Role = Literal["reporter", "reviewer", "editor", "admin", "viewer"]
+ROLES: tuple[str, ...] = ("reporter", "reviewer", "editor", "admin", "viewer")
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$"
 PROVINCE_PATTERN = r"^\d{2}$"
+COMMUNE_PATTERN = r"^\d{5}$"
+COUNTRY_UNIT = "VN"
+
+
+def unit_code(text: str | None) -> str | None:
+    """The official code a unit is written with: "23368", "X23368" (the store's id) → "23368";
+    "51", "P51" → "51"; "VN" (the country); None when it is none of those."""
+    raw = (text or "").strip().upper()
+    if raw == COUNTRY_UNIT:
+        return COUNTRY_UNIT
+    raw = (
+        raw.removeprefix("X") if len(raw) == 6 else raw.removeprefix("P") if len(raw) == 3 else raw
+    )
+    if re.fullmatch(COMMUNE_PATTERN, raw) or re.fullmatch(PROVINCE_PATTERN, raw):
+        return raw
+    return None
+
+
+def unit_level(code: str | None) -> str | None:
+    """ "commune", "province" or "country" for an official code unit_code gave; None for none."""
+    if code is None:
+        return None
+    if code == COUNTRY_UNIT:
+        return "country"
+    return "commune" if len(code) == 5 else "province"
+
+
+def unit_refusal(role: str, unit: str | None) -> str | None:
+    """Why a role cannot have that unit (Vietnamese), or None: a reporter belongs to a commune,
+    a reviewer to a province or the country."""
+    level = unit_level(unit)
+    if role == "reporter" and level != "commune":
+        return "tài khoản báo cáo (reporter) cần đơn vị là một xã: mã xã 5 chữ số, ví dụ 23368"
+    if role == "reviewer" and level not in ("province", "country"):
+        return "tài khoản duyệt (reviewer) cần đơn vị là một tỉnh (mã 2 chữ số, ví dụ 51) hoặc VN"
+    return None
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -72,9 +122,29 @@ class Account(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = Field(pattern=NAME_PATTERN)
     display_name: str = ""
-    role: Literal["editor", "admin"]
+    role: Role
     provinces: list[str] = Field(default_factory=list)
+    unit: str | None = None
     password: str = Field(pattern=r"^pbkdf2_sha256\$\d+\$[0-9a-f]+\$[0-9a-f]+$")
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = unit_code(value)
+        if code is None:
+            raise ValueError(
+                f"đơn vị “{value}” phải là mã xã (5 chữ số), mã tỉnh (2 chữ số) hoặc VN"
+            )
+        return code
+
+    @model_validator(mode="after")
+    def _unit_of_role(self) -> Account:
+        why = unit_refusal(self.role, self.unit)
+        if why:
+            raise ValueError(why)
+        return self
 
     @field_validator("display_name")
     @classmethod
@@ -95,6 +165,7 @@ class Account(BaseModel):
             display_name=self.display_name or self.name,
             role=self.role,
             provinces=tuple(self.provinces),
+            unit=self.unit,
             via="password",
         )
 
@@ -110,6 +181,7 @@ class OidcMapping(BaseModel):
     display_claim: str = "name"
     role_claim: str = "xhht_role"
     provinces_claim: str = "xhht_provinces"
+    unit_claim: str = "xhht_unit"
 
 
 class AccountsFile(BaseModel):
@@ -131,7 +203,23 @@ class Principal(BaseModel):
     display_name: str
     role: Role
     provinces: tuple[str, ...] = ()
+    unit: str | None = None  # official code: a commune, a province, or VN
     via: Literal["password", "oidc", "cli"] = "password"
+
+    @property
+    def unit_level(self) -> str | None:
+        return unit_level(self.unit)
+
+    def may_report(self, commune_code: str) -> bool:
+        """Enter and submit a commune's figures: its own reporter, or an admin."""
+        return self.role == "admin" or (self.role == "reporter" and self.unit == commune_code)
+
+    def may_review(self, province_code: str) -> bool:
+        """Open a round and approve or return its submissions: a reviewer of the province (or
+        of the country), or an admin."""
+        if self.role == "admin":
+            return True
+        return self.role == "reviewer" and self.unit in (province_code, COUNTRY_UNIT)
 
     @property
     def may_write_any(self) -> bool:
@@ -392,7 +480,11 @@ def principal_from_claims(claims: Mapping[str, object], mapping: OidcMapping) ->
         return None
     display = claims.get(mapping.display_claim) or name
     role_raw = str(claims.get(mapping.role_claim) or "viewer").strip().lower()
-    role: Role = role_raw if role_raw in ("viewer", "editor", "admin") else "viewer"  # type: ignore[assignment]
+    role: Role = role_raw if role_raw in ROLES else "viewer"  # type: ignore[assignment]
+    unit = unit_code(str(claims.get(mapping.unit_claim) or ""))
+    if unit_refusal(role, unit):
+        # A reporter or reviewer without a unit of their kind could act nowhere: they may look.
+        role = "viewer"
     raw = claims.get(mapping.provinces_claim) or []
     if isinstance(raw, str):
         raw = re.split(r"[,\s]+", raw)
@@ -410,5 +502,6 @@ def principal_from_claims(claims: Mapping[str, object], mapping: OidcMapping) ->
         display_name=_CONTROL.sub(" ", str(display))[:120],
         role=role,
         provinces=provinces,
+        unit=unit,
         via="oidc",
     )

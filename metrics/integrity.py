@@ -204,7 +204,8 @@ def copy_store(
 def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Inside the writer's transaction, bring an older store to this schema version; returns
     what was done. Version 1 (DuckDB files only) had a batch sequence, current tables made by
-    CREATE … AS without keys, and no data version; version 2 had no register of recognitions."""
+    CREATE … AS without keys, and no data version; version 2 had no register of recognitions;
+    version 3 no reporting rounds."""
     version = schema_version(con)
     done: list[str] = []
     if version == 1:
@@ -233,9 +234,17 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
         version = 2
     if version == 2:
         con.execute(SCHEMA)  # adds the register of recognitions; every other table is kept
-        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", ["3"])
         con.execute(
             "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
         )
         done.append("phiên bản 2 → 3: thêm sổ công nhận (danh sách đơn vị được công nhận)")
+        version = 3
+    if version == 3:
+        con.execute(SCHEMA)  # adds the reporting rounds' tables; every other table is kept
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
+        )
+        done.append("phiên bản 3 → 4: thêm vòng báo cáo của các xã (báo cáo, số liệu, nhật ký)")
     return done

@@ -216,7 +216,7 @@ def batch_provinces(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[str |
 
 
 def provinces_of_active_imports(con: duckdb.DuckDBPyConnection) -> dict[int, list[str | None]]:
-    """batch_provinces for every active import batch at once (the rollback list)."""
+    """batch_provinces for every active import batch (and round approval) at once (the rollback list)."""
     frame = query_frame(
         con,
         """SELECT DISTINCT r.batch_id, p.code FROM (
@@ -224,7 +224,7 @@ def provinces_of_active_imports(con: duckdb.DuckDBPyConnection) -> dict[int, lis
                UNION SELECT batch_id, locality_id FROM targets
                UNION SELECT batch_id, locality_id FROM recognitions
            ) r
-           JOIN batches b ON b.id = r.batch_id AND b.kind = 'import' AND b.status = 'active'
+           JOIN batches b ON b.id = r.batch_id AND b.kind IN ('import', 'round') AND b.status = 'active'
            LEFT JOIN localities l ON l.id = r.locality_id
            LEFT JOIN localities p ON p.id = l.province_id""",
     )

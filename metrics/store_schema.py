@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 LEVEL_COLUMNS = ("level_tot", "level_kha", "level_trung_binh", "level_muc_do_1", "level_muc_do_2")
 
@@ -168,6 +168,60 @@ CREATE TABLE IF NOT EXISTS recognitions_current (
     PRIMARY KEY (batch_id, entry)
 );
 
+-- Reporting rounds (schema 4): a province asks its communes for one year's figures. A commune's
+-- report (no row: not started) is a draft, submitted, returned or approved; its figures are the
+-- working copy until an approval writes them as one batch; every change is an event.
+CREATE TABLE IF NOT EXISTS rounds (
+    province_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    indicators TEXT NOT NULL,        -- "gia_dinh,dong_ho": the indicators asked, registry order
+    deadline DATE NOT NULL,
+    note TEXT,
+    opened_at TIMESTAMP NOT NULL,
+    opened_by TEXT NOT NULL,
+    PRIMARY KEY (province_id, year)
+);
+
+CREATE TABLE IF NOT EXISTS round_reports (
+    locality_id TEXT NOT NULL,       -- the commune (X…)
+    year INTEGER NOT NULL,
+    province_id TEXT NOT NULL,
+    state TEXT NOT NULL,             -- draft | submitted | returned | approved
+    revision INTEGER NOT NULL,       -- raised by every change: a form saved from an older one is refused
+    updated_at TIMESTAMP NOT NULL,
+    updated_by TEXT NOT NULL,
+    submitted_at TIMESTAMP,
+    submitted_by TEXT,
+    reviewed_at TIMESTAMP,
+    reviewed_by TEXT,
+    reason TEXT,                     -- why the reviewer returned it
+    batch_id INTEGER,                -- the batch its approval wrote
+    PRIMARY KEY (locality_id, year)
+);
+
+CREATE TABLE IF NOT EXISTS round_figures (
+    locality_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    indicator TEXT NOT NULL,
+    total BIGINT,
+    registered BIGINT,
+    recognized BIGINT,
+    {", ".join(f"{c} BIGINT" for c in LEVEL_COLUMNS)},
+    PRIMARY KEY (locality_id, year, indicator)
+);
+
+CREATE TABLE IF NOT EXISTS round_events (
+    locality_id TEXT NOT NULL,       -- the commune; the province for the round's own events
+    year INTEGER NOT NULL,
+    seq INTEGER NOT NULL,            -- 1, 2 … per (locality, year)
+    happened_at TIMESTAMP NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,            -- open | save | submit | return | approve
+    revision INTEGER,
+    detail TEXT,                     -- what changed, the reason, the batch
+    PRIMARY KEY (locality_id, year, seq)
+);
+
 CREATE TABLE IF NOT EXISTS targets_current (
     locality_id TEXT NOT NULL,
     indicator TEXT NOT NULL,
@@ -194,7 +248,12 @@ TABLES = (
     "targets_current",
     "recognitions",
     "recognitions_current",
+    "rounds",
+    "round_reports",
+    "round_figures",
+    "round_events",
 )
+ROUND_TABLES = ("rounds", "round_reports", "round_figures", "round_events")
 # What readers need: the raw observations/targets (superseded figures) stay in the store.
 READ_TABLES = (
     "meta",
@@ -205,6 +264,7 @@ READ_TABLES = (
     "observations_current",
     "targets_current",
     "recognitions_current",
+    *ROUND_TABLES,
 )
 
 COUNTRY_ID = "VN"

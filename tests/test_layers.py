@@ -170,6 +170,7 @@ SQL_MODULES = {
     "target_queries.py",
     "register_queries.py",
     "recognition_queries.py",
+    "round_store.py",
     "signin_state.py",  # the sign-in state's own tables (SQLite beside the accounts, or the store's PostgreSQL)
 }
 # registers.py reads the SQLite file that the PyPI register ships (not our store).

@@ -32,6 +32,8 @@ import duckdb
 import pytest
 from page_runs import profile_rates
 
+from metrics.store_schema import SCHEMA_VERSION
+
 XHHT = Path(sys.executable).parent / "xhht"
 COMMAND = [str(XHHT)] if XHHT.exists() else [sys.executable, "-m", "metrics.cli"]
 IMPORTS = Path(__file__).parent / "data" / "imports"
@@ -298,7 +300,7 @@ def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(
     assert (report["ok"], report["problems"], report["schema_version"], report["data_version"]) == (
         True,
         [],
-        3,
+        SCHEMA_VERSION,
         2,
     )
     assert report["counts"] == {

@@ -192,6 +192,7 @@ kinds = {
     "demo": t("import_batch_demo"),
     "seed": t("import_batch_seed"),
     "import": t("import_batch_import"),
+    "round": t("import_batch_round"),
 }
 states = {"active": t("import_batch_active"), "rolled_back": t("import_batch_rolled_back")}
 undone = pl.concat_str(
@@ -211,7 +212,9 @@ history_table = history.select(
     pl.col("file_sha256").str.slice(0, 12),
 )
 ui.table(shown_table(history_table, history_table.columns, lang()))
-undoable = history.filter((pl.col("kind") == "import") & (pl.col("status") == "active"))
+undoable = history.filter(
+    pl.col("kind").is_in(["import", "round"]) & (pl.col("status") == "active")
+)
 if account is not None and undoable.height:
     # A batch is rolled back whole: an editor sees only the batches lying wholly in their
     # provinces, whoever imported them (the recorded user name proves nothing).

@@ -18,6 +18,7 @@ from metrics.cli import (
     localities,
     progress,
     recognitions,
+    rounds,
     store,
     templates,
 )
@@ -32,6 +33,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     recognitions.register,  # recognitions list/expiring
     imports.register,  # import, history, rollback
     accounts.register,  # accounts add
+    rounds.register,  # rounds open/status/approve/return/submit
     templates.register,  # template
     export.register,  # export
 )

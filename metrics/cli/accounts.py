@@ -20,20 +20,41 @@ def cmd_accounts_add(args: argparse.Namespace) -> int:
 
     from pydantic import ValidationError
 
-    from metrics.auth import Account, AccountsError, add_account, hash_password
+    from metrics.auth import (
+        Account,
+        AccountsError,
+        add_account,
+        hash_password,
+        unit_code,
+        unit_level,
+        unit_refusal,
+    )
 
     path = _path(args)
     password = sys.stdin.readline().rstrip("\n")
     if len(password) < 8:
         raise Refused("Mật khẩu cần ít nhất 8 ký tự (đọc từ đầu vào chuẩn, một dòng).")
-    if args.role == "editor" and not args.province:
+    unit = unit_code(args.unit) if args.unit else None
+    if args.unit and unit is None:
+        raise Refused(
+            f"--unit “{args.unit}” không hợp lệ: ghi mã xã (5 chữ số, ví dụ 23368), mã tỉnh "
+            "(2 chữ số, ví dụ 51) hoặc VN (cả nước)."
+        )
+    why = unit_refusal(args.role, unit)
+    if why:
+        raise Refused(f"Thiếu hoặc sai --unit: {why}.")
+    provinces = list(args.province or [])
+    if args.role == "editor" and not provinces and unit_level(unit) == "province":
+        provinces = [str(unit)]  # an editor of a province writes there
+    if args.role == "editor" and not provinces:
         raise Refused("Biên tập viên cần ít nhất một --province (mã tỉnh, ví dụ 51).")
     try:
         account = Account(
             name=args.name,
             display_name=args.display_name or args.name,
             role=args.role,
-            provinces=list(args.province or []),
+            provinces=provinces,
+            unit=unit,
             password=hash_password(password),
         )
     except ValidationError as exc:
@@ -42,6 +63,7 @@ def cmd_accounts_add(args: argparse.Namespace) -> int:
             "name": "Tên đăng nhập",
             "display_name": "--display-name",
             "provinces": "--province",
+            "unit": "--unit",
         }
         where = field.get(str(err["loc"][0]), str(err["loc"][0])) if err["loc"] else ""
         hint = (
@@ -72,6 +94,7 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
             "display_name": a.display_name,
             "role": a.role,
             "provinces": a.provinces,
+            "unit": a.unit,
         }
         for a in accounts.account
     ]
@@ -81,8 +104,8 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
     if not rows:
         print(f"Chưa có tài khoản nào trong {path}.")
     for r in rows:
-        where = ", ".join(r["provinces"]) or "mọi tỉnh"
-        print(f"{r['name']:<24} {r['role']:<7} {where:<12} {r['display_name']}")
+        where = str(r["unit"] or ", ".join(list(r["provinces"] or [])) or "mọi tỉnh")
+        print(f"{r['name']:<24} {r['role']:<8} {where:<12} {r['display_name']}")
     return EXIT_OK
 
 
@@ -93,7 +116,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     acc_sub = p.add_subparsers(dest="subcommand", metavar="LỆNH", required=True)
     a = acc_sub.add_parser("add", help="thêm tài khoản; mật khẩu đọc từ đầu vào chuẩn")
     a.add_argument("name", metavar="NAME")
-    a.add_argument("--role", choices=["editor", "admin"], default="editor")
+    a.add_argument(
+        "--role",
+        choices=["reporter", "reviewer", "editor", "admin", "viewer"],
+        default="editor",
+        help="reporter: báo cáo số liệu của xã mình; reviewer: mở vòng báo cáo, duyệt hoặc trả "
+        "lại báo cáo của các xã trong tỉnh; editor: nhập tệp, hoàn tác trong tỉnh; admin: mọi "
+        "việc; viewer: chỉ xem",
+    )
+    a.add_argument(
+        "--unit",
+        metavar="MÃ",
+        help="đơn vị của tài khoản: mã xã (reporter, ví dụ 23368 hoặc X23368), mã tỉnh "
+        "(reviewer, editor, ví dụ 51) hoặc VN",
+    )
     a.add_argument(
         "--province",
         action="append",

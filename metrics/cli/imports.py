@@ -112,6 +112,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         "demo": "minh họa",
         "seed": "báo cáo mẫu",
         "import": "nhập tệp",
+        "round": "vòng báo cáo",
     }
     for b in frame.iter_rows(named=True):
         state = (

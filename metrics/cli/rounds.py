@@ -1,0 +1,214 @@
+"""`xhht rounds open|status|approve|return|submit`: a province's reporting round from the
+command line, with `--user` applying that account's unit and role exactly as the pages do."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+
+from metrics.cli.common import EXIT_OK, EXIT_REFUSED, Refused, add_db, location, writer, year
+
+
+def _who(user: str | None):
+    from metrics.cli.imports import acting_account
+    from metrics.rounds import operator
+
+    return acting_account(user) or operator()
+
+
+def _deadline(text: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            from datetime import datetime
+
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(
+        f"hạn nộp “{text}” không phải ngày: ghi YYYY-MM-DD (2026-01-15) hoặc 15/01/2026"
+    )
+
+
+def _refusing(func):
+    """RoundRefused (and a store that cannot be opened) → the CLI's refusal, exit 1."""
+
+    def run(args: argparse.Namespace) -> int:
+        from metrics.rounds import RoundRefused
+        from metrics.store import StoreError
+
+        try:
+            return func(args)
+        except (RoundRefused, StoreError) as exc:
+            raise Refused(str(exc)) from exc
+
+    return run
+
+
+@_refusing
+def cmd_open(args: argparse.Namespace) -> int:
+    from metrics.rounds import open_round
+
+    who = _who(args.user)
+    indicators = [i.strip() for part in args.indicators or [] for i in part.split(",") if i.strip()]
+    with writer(args.db, role="mở vòng báo cáo") as con:
+        found, new = open_round(
+            con, who, args.province, args.year, args.deadline, indicators or None, args.note
+        )
+    what = "Đã mở" if new else "Đã sửa"
+    asked = found["indicators"].count(",") + 1
+    print(
+        f"{what} vòng báo cáo năm {args.year} của tỉnh mã {args.province}: hạn nộp "
+        f"{found['deadline']:%d/%m/%Y}, {asked} chỉ tiêu."
+    )
+    return EXIT_OK
+
+
+@_refusing
+def cmd_status(args: argparse.Namespace) -> int:
+    from metrics.backend import reading
+    from metrics.rounds import (
+        STATE_LABELS,
+        completeness_line,
+        days_left,
+        state_counts,
+        status,
+        status_records,
+    )
+
+    with reading(location(args.db), role="xem vòng báo cáo") as con:
+        found, states = status(con, args.province, args.year)
+    if args.json:
+        print(json.dumps(status_records(states), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    counts = state_counts(states)
+    left = days_left(found["deadline"])
+    when = f"còn {left} ngày" if left >= 0 else f"đã quá hạn {-left} ngày"
+    print(
+        f"Vòng báo cáo năm {args.year} — {found['province']['name']}: hạn nộp "
+        f"{found['deadline']:%d/%m/%Y} ({when})."
+    )
+    print(completeness_line(counts) + ".")
+    print(", ".join(f"{STATE_LABELS['vi'][s]}: {n}" for s, n in counts.items()))
+    for r in states.iter_rows(named=True):
+        extra = f" — {r['reason']}" if r["reason"] and r["state"] == "returned" else ""
+        print(f"  {r['code']}  {r['name']:<28} {STATE_LABELS['vi'][r['state']]}{extra}")
+    return EXIT_OK
+
+
+def _review(args: argparse.Namespace, approve: bool) -> int:
+    from metrics.rounds import review
+
+    who = _who(args.user)
+    codes = [c.strip() for part in args.unit for c in part.split(",") if c.strip()]
+    with writer(args.db, role="duyệt báo cáo" if approve else "trả lại báo cáo") as con:
+        done = review(
+            con, who, args.province, args.year, codes, approve=approve, reason=args.reason
+        )
+    for r in done:
+        if approve:
+            print(f"Đã duyệt báo cáo năm {args.year} của {r.name} (mã {r.code}): lô {r.batch}.")
+        else:
+            print(f"Đã trả lại báo cáo năm {args.year} của {r.name} (mã {r.code}).")
+    return EXIT_OK
+
+
+@_refusing
+def cmd_approve(args: argparse.Namespace) -> int:
+    return _review(args, approve=True)
+
+
+@_refusing
+def cmd_return(args: argparse.Namespace) -> int:
+    return _review(args, approve=False)
+
+
+@_refusing
+def cmd_submit(args: argparse.Namespace) -> int:
+    """Read the filled form first (nothing held), then take the write lock to save it."""
+    from metrics.backend import reading
+    from metrics.inputs.round_form import read_round_file
+    from metrics.rounds import asked, save_report
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise Refused(f"Không tìm thấy tệp {path}.")
+    who = _who(args.user)
+    with reading(location(args.db), role="nộp báo cáo") as con:
+        place, indicators = asked(con, who, args.unit, args.year)
+    entered, problems = read_round_file(path, args.year, place["code"], indicators)
+    if problems:
+        print(f"Không nộp tệp {path.name}: có {len(problems)} lỗi. Kho dữ liệu không thay đổi.")
+        for p in problems:
+            print(f"  - {p}")
+        return EXIT_REFUSED
+    with writer(args.db, role=f"nộp báo cáo {path.name}") as con:
+        saved = save_report(con, who, args.unit, args.year, entered, submit=not args.draft)
+    what = "Đã lưu nháp" if args.draft else "Đã nộp"
+    print(
+        f"{what} báo cáo năm {args.year} của {place['name']} (lần lưu {saved.revision}, "
+        f"{len(saved.changes)} ô thay đổi)."
+    )
+    return EXIT_OK
+
+
+USER_HELP = (
+    "tài khoản thực hiện (trong tệp tài khoản; đơn vị và vai trò của tài khoản được áp dụng như "
+    "trong ứng dụng). Bỏ trống: người vận hành máy chủ"
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("rounds", help="vòng báo cáo: các xã nộp số liệu, tỉnh duyệt")
+    r_sub = p.add_subparsers(dest="subcommand", metavar="LỆNH", required=True)
+
+    o = r_sub.add_parser("open", help="mở (hoặc sửa) vòng báo cáo của một tỉnh cho một năm")
+    o.add_argument("--province", required=True, metavar="MÃ", help="mã tỉnh, ví dụ 51")
+    o.add_argument("--year", required=True, type=year, metavar="NĂM")
+    o.add_argument("--deadline", required=True, type=_deadline, metavar="NGÀY", help="2026-01-15")
+    o.add_argument(
+        "--indicators",
+        nargs="+",
+        metavar="CHỈ_TIÊU",
+        help="các chỉ tiêu hỏi (mã hoặc tên; mặc định: mọi chỉ tiêu cấp xã)",
+    )
+    o.add_argument("--note", help="ghi chú cho các xã")
+    o.add_argument("--user", help=USER_HELP)
+    add_db(o)
+    o.set_defaults(func=cmd_open)
+
+    s = r_sub.add_parser("status", help="trạng thái báo cáo của từng xã")
+    s.add_argument("--province", required=True, metavar="MÃ")
+    s.add_argument("--year", required=True, type=year, metavar="NĂM")
+    s.add_argument("--json", action="store_true", help="in dạng JSON (mỗi xã một đối tượng)")
+    add_db(s)
+    s.set_defaults(func=cmd_status)
+
+    for name, func, text in (
+        (
+            "approve",
+            cmd_approve,
+            "duyệt báo cáo đã nộp: số liệu thành số liệu đang dùng (một lô mỗi xã)",
+        ),
+        ("return", cmd_return, "trả lại báo cáo đã nộp kèm lý do, để xã sửa và nộp lại"),
+    ):
+        a = r_sub.add_parser(name, help=text)
+        a.add_argument("--province", required=True, metavar="MÃ")
+        a.add_argument("--year", required=True, type=year, metavar="NĂM")
+        a.add_argument(
+            "--unit", required=True, nargs="+", metavar="MÃ_XÃ", help="mã xã (một hoặc nhiều)"
+        )
+        a.add_argument("--reason", help="lý do trả lại, bắt buộc khi trả lại (xã thấy lý do này)")
+        a.add_argument("--user", help=USER_HELP)
+        add_db(a)
+        a.set_defaults(func=func)
+
+    b = r_sub.add_parser("submit", help="nộp báo cáo của một xã từ biểu mẫu đã điền")
+    b.add_argument("file", metavar="FILE", help="biểu mẫu từ `xhht template round` đã điền")
+    b.add_argument("--unit", required=True, metavar="MÃ_XÃ")
+    b.add_argument("--year", required=True, type=year, metavar="NĂM")
+    b.add_argument("--draft", action="store_true", help="chỉ lưu nháp, chưa nộp")
+    b.add_argument("--user", help=USER_HELP)
+    add_db(b)
+    b.set_defaults(func=cmd_submit)

@@ -1,0 +1,192 @@
+"""The reporting rounds' SQL: the rounds, each commune's report (state, who, when), its working
+figures and its events, read from a store or a reader's copy and written inside the writer's
+transaction. The rules (who may do what, which state follows which) are metrics.rounds'."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import duckdb
+import polars as pl
+
+from metrics.store import first_row, query_frame
+from metrics.store_schema import LEVEL_COLUMNS
+
+FIGURE_COLUMNS: Sequence[str] = ("total", "registered", "recognized", *LEVEL_COLUMNS)
+_FIGURES = ", ".join(FIGURE_COLUMNS)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def round_of(con: duckdb.DuckDBPyConnection, province_id: str, year: int) -> dict | None:
+    frame = query_frame(
+        con, "SELECT * FROM rounds WHERE province_id = ? AND year = ?", [province_id, year]
+    )
+    return frame.row(0, named=True) if frame.height else None
+
+
+def rounds_of(con: duckdb.DuckDBPyConnection, province_id: str) -> pl.DataFrame:
+    """The province's rounds, the newest year first."""
+    return query_frame(
+        con, "SELECT * FROM rounds WHERE province_id = ? ORDER BY year DESC", [province_id]
+    )
+
+
+def report_states(con: duckdb.DuckDBPyConnection, province_id: str, year: int) -> pl.DataFrame:
+    """Every commune of the province with its report of the year (state not_started without
+    one), in the order communes are listed."""
+    return query_frame(
+        con,
+        """SELECT l.id AS locality_id, l.code, l.name, coalesce(r.state, 'not_started') AS state,
+                  coalesce(r.revision, 0) AS revision, r.updated_at, r.updated_by,
+                  r.submitted_at, r.submitted_by, r.reviewed_at, r.reviewed_by, r.reason,
+                  r.batch_id
+           FROM localities l
+           LEFT JOIN round_reports r ON r.locality_id = l.id AND r.year = ?
+           WHERE l.level = 'commune' AND l.province_id = ?
+           ORDER BY l.short_name COLLATE vi, l.code""",
+        [year, province_id],
+    )
+
+
+def report(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> dict | None:
+    frame = query_frame(
+        con,
+        "SELECT * FROM round_reports WHERE locality_id = ? AND year = ?",
+        [locality_id, year],
+    )
+    return frame.row(0, named=True) if frame.height else None
+
+
+def report_figures(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> pl.DataFrame:
+    return query_frame(
+        con,
+        f"SELECT indicator, {_FIGURES} FROM round_figures WHERE locality_id = ? AND year = ? "
+        "ORDER BY indicator",
+        [locality_id, year],
+    )
+
+
+def events(
+    con: duckdb.DuckDBPyConnection, locality_id: str, year: int | None = None
+) -> pl.DataFrame:
+    """What was done to a commune's reports (or a province's rounds), the newest first."""
+    where, params = (
+        ("AND year = ?", [locality_id, year]) if year is not None else ("", [locality_id])
+    )
+    return query_frame(
+        con,
+        f"""SELECT year, seq, happened_at, actor, action, revision, detail FROM round_events
+            WHERE locality_id = ? {where} ORDER BY year DESC, seq DESC""",
+        params,
+    )
+
+
+def figures_in_force(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> pl.DataFrame:
+    """A commune's own figures in force for a year, with the batch each comes from (an import
+    or a round's approval) and when it was written."""
+    return query_frame(
+        con,
+        f"""SELECT o.indicator, {", ".join(f"o.{c}" for c in FIGURE_COLUMNS)}, o.batch_id,
+                   b.kind AS batch_kind, b.created_at AS batch_at, b.created_by AS batch_by
+            FROM observations_current o JOIN batches b ON b.id = o.batch_id
+            WHERE o.locality_id = ? AND o.year = ? ORDER BY o.indicator""",
+        [locality_id, year],
+    )
+
+
+# --- writing (inside metrics.backend.writing) -------------------------------------------------
+
+
+def insert_round(
+    con: duckdb.DuckDBPyConnection,
+    province_id: str,
+    year: int,
+    indicators: Sequence[str],
+    deadline: date,
+    note: str | None,
+    at: datetime,
+    by: str,
+) -> None:
+    con.execute(
+        "INSERT INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [province_id, year, ",".join(indicators), deadline, note, at, by],
+    )
+
+
+def update_round(
+    con: duckdb.DuckDBPyConnection,
+    province_id: str,
+    year: int,
+    indicators: Sequence[str],
+    deadline: date,
+    note: str | None,
+) -> None:
+    con.execute(
+        "UPDATE rounds SET indicators = ?, deadline = ?, note = ? WHERE province_id = ? AND year = ?",
+        [",".join(indicators), deadline, note, province_id, year],
+    )
+
+
+def put_report(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+    """Write a commune's report row whole (its key: locality_id, year)."""
+    con.execute(
+        "DELETE FROM round_reports WHERE locality_id = ? AND year = ?",
+        [row["locality_id"], row["year"]],
+    )
+    columns = (
+        "locality_id",
+        "year",
+        "province_id",
+        "state",
+        "revision",
+        "updated_at",
+        "updated_by",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "reason",
+        "batch_id",
+    )
+    con.execute(
+        f"INSERT INTO round_reports ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        [row.get(c) for c in columns],
+    )
+
+
+def put_figures(
+    con: duckdb.DuckDBPyConnection, locality_id: str, year: int, figures: dict[str, dict]
+) -> None:
+    """Replace a report's working figures: indicator → {column: count or None}."""
+    con.execute("DELETE FROM round_figures WHERE locality_id = ? AND year = ?", [locality_id, year])
+    marks = ", ".join("?" for _ in range(3 + len(FIGURE_COLUMNS)))
+    for indicator, counts in figures.items():
+        con.execute(
+            f"INSERT INTO round_figures (locality_id, year, indicator, {_FIGURES}) VALUES ({marks})",
+            [locality_id, year, indicator, *(counts.get(c) for c in FIGURE_COLUMNS)],
+        )
+
+
+def add_event(
+    con: duckdb.DuckDBPyConnection,
+    locality_id: str,
+    year: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    revision: int | None,
+    detail: str | None,
+) -> None:
+    row = first_row(
+        con,
+        "SELECT coalesce(max(seq), 0) + 1 FROM round_events WHERE locality_id = ? AND year = ?",
+        [locality_id, year],
+    )
+    assert row is not None
+    con.execute(
+        "INSERT INTO round_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [locality_id, year, int(row[0]), at, actor, action, revision, detail],
+    )

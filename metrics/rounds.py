@@ -1,0 +1,666 @@
+"""Reporting rounds: a province asks its communes for a year's figures; each commune's report
+goes not_started → draft → submitted → approved, or back to returned (with the reviewer's
+reason) and submitted again. An approval writes the figures as one batch (history, rollback),
+and every save, submission, return and approval is an event (who, when, what changed).
+
+Who may do what is metrics.auth's (Principal.may_report, may_review); the SQL is
+metrics.round_store's; the figures go through the rules of an imported row
+(metrics.inputs.round_form). The writes run inside the writer's transaction
+(metrics.backend.writing), so each rule is checked against the store as it is, under the lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import duckdb
+import polars as pl
+
+from metrics import round_store as rs
+from metrics.auth import Principal
+from metrics.fmt import fmt_int, fmt_pct
+from metrics.indicators import registry
+from metrics.inputs.forms import HEADER_LABEL, RESULTS
+from metrics.inputs.round_form import ReportCheck, check_report, form_columns, texts_of
+from metrics.locality_progress import series_all
+from metrics.register_queries import locality
+from metrics.store_writes import (
+    BatchInfo,
+    bump_data_version,
+    current_user,
+    refresh_batch,
+    write_batch,
+)
+
+STATES = ("not_started", "draft", "submitted", "returned", "approved")
+STATE_LABELS = {
+    "vi": {
+        "not_started": "Chưa bắt đầu",
+        "draft": "Đang nhập (nháp)",
+        "submitted": "Đã nộp, chờ duyệt",
+        "returned": "Bị trả lại",
+        "approved": "Đã duyệt",
+    },
+    "en": {
+        "not_started": "Not started",
+        "draft": "Draft",
+        "submitted": "Submitted",
+        "returned": "Returned",
+        "approved": "Approved",
+    },
+}
+EDITABLE = frozenset({"not_started", "draft", "returned"})
+# A submission beside last year's figures is flagged when its rate moves more than this many
+# percentage points, or its total by more than this share.
+RATE_FLAG_PP = 20.0
+TOTAL_FLAG_PCT = 10.0
+MAX_NOTE = 500
+
+
+class RoundRefused(Exception):
+    """What was asked cannot be done (wrong hands, wrong state, bad figures); the message says
+    why in Vietnamese. Nothing was written."""
+
+
+def operator() -> Principal:
+    """Whoever runs a command at the server's console without --user: writes anywhere,
+    recorded under their login name (as imports)."""
+    name = current_user()
+    return Principal(name=name, display_name=name, role="admin", via="cli")
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _when(at: datetime | None) -> str:
+    return f"{at:%d/%m/%Y %H:%M}" if at else ""
+
+
+# --- units ------------------------------------------------------------------------------------
+
+
+def commune(con: duckdb.DuckDBPyConnection, code: str) -> dict:
+    """Today's commune with this official code ("23368" or "X23368"), with its province."""
+    raw = code.strip().upper().removeprefix("X")
+    loc = locality(con, f"X{raw}") if raw.isdigit() else None
+    if loc is None or loc["level"] != "commune":
+        raise RoundRefused(
+            f"Không có xã nào mã “{code}” trong danh mục hiện nay. Ghi mã xã 5 chữ số (ví dụ "
+            "23368); tra mã bằng `xhht localities find TÊN_XÃ`."
+        )
+    province = locality(con, loc["province_id"])
+    assert province is not None
+    return {**loc, "province_code": province["code"]}
+
+
+def province(con: duckdb.DuckDBPyConnection, code: str) -> dict:
+    raw = code.strip().upper().removeprefix("P")
+    loc = locality(con, f"P{raw}") if raw.isdigit() else None
+    if loc is None or loc["level"] != "province":
+        raise RoundRefused(
+            f"Không có tỉnh nào mã “{code}” trong danh mục hiện nay. Ghi mã tỉnh 2 chữ số (ví dụ 51)."
+        )
+    return loc
+
+
+def _round(con: duckdb.DuckDBPyConnection, prov: dict, year: int) -> dict:
+    found = rs.round_of(con, prov["id"], year)
+    if found is None:
+        raise RoundRefused(
+            f"{prov['name']} chưa mở vòng báo cáo năm {year}. Người duyệt của tỉnh mở vòng trên "
+            f"trang “Duyệt báo cáo” hoặc bằng `xhht rounds open --province {prov['code']} "
+            f"--year {year} --deadline NGÀY`."
+        )
+    return found
+
+
+def round_indicators(found: Mapping) -> list[str]:
+    return [i for i in str(found["indicators"]).split(",") if i]
+
+
+def reviewable_provinces(who: Principal | None) -> list[str] | None:
+    """Official codes of the provinces whose rounds `who` reviews; None: every province."""
+    if who is None:
+        return []
+    if who.role == "admin" or (who.role == "reviewer" and who.unit == "VN"):
+        return None
+    return [who.unit] if who.role == "reviewer" and who.unit else []
+
+
+def _may_review(who: Principal, prov: dict) -> None:
+    if who.may_review(prov["code"]):
+        return
+    if who.role == "reviewer":
+        raise RoundRefused(
+            f"Tài khoản {who.name} duyệt báo cáo của tỉnh mã {who.unit}, không được mở vòng hay "
+            f"duyệt báo cáo của {prov['name']} (mã {prov['code']}). Kho dữ liệu không thay đổi."
+        )
+    raise RoundRefused(
+        f"Tài khoản {who.name} ({who.role}) không được mở vòng hay duyệt báo cáo: cần tài khoản "
+        f"duyệt (reviewer) của {prov['name']} hoặc quản trị viên. Kho dữ liệu không thay đổi."
+    )
+
+
+def _may_report(who: Principal, place: dict) -> None:
+    if who.may_report(place["code"]):
+        return
+    if who.role == "reporter":
+        raise RoundRefused(
+            f"Tài khoản {who.name} báo cáo cho xã mã {who.unit}, không được báo cáo cho "
+            f"{place['name']} (mã {place['code']}). Kho dữ liệu không thay đổi."
+        )
+    raise RoundRefused(
+        f"Tài khoản {who.name} ({who.role}) không được nhập báo cáo của xã: cần tài khoản báo "
+        f"cáo (reporter) của {place['name']}. Kho dữ liệu không thay đổi."
+    )
+
+
+# --- opening a round --------------------------------------------------------------------------
+
+
+def commune_indicators() -> list[str]:
+    """What a round asks by default: every title a commune reports, in the registry's order."""
+    reg = registry()
+    return [i for i in reg.ids() if reg.by_id(i).level_scope == "commune"]
+
+
+def open_round(
+    con: duckdb.DuckDBPyConnection,
+    who: Principal,
+    province_code: str,
+    year: int,
+    deadline: date,
+    indicators: Sequence[str] | None = None,
+    note: str | None = None,
+) -> tuple[dict, bool]:
+    """Open (or, when open, change the indicators, deadline and note of) a province's round.
+    Returns the round and whether it was new."""
+    prov = province(con, province_code)
+    _may_review(who, prov)
+    first, last = RESULTS.years
+    if not first <= year <= last:
+        raise RoundRefused(f"Năm {year} không hợp lệ; vòng báo cáo cho năm từ {first} đến {last}.")
+    reg = registry()
+    asked: list[str] = []
+    for text in indicators or commune_indicators():
+        ind = reg.resolve_alias(text)
+        if ind is None:
+            raise RoundRefused(
+                f"Không có chỉ tiêu “{text}”. Dùng mã hoặc tên chỉ tiêu, ví dụ gia_dinh, dong_ho."
+            )
+        if ind.level_scope != "commune":
+            raise RoundRefused(f"“{ind.label_vi}” không do xã báo cáo: bỏ chỉ tiêu này khỏi vòng.")
+        if ind.id not in asked:
+            asked.append(ind.id)
+    asked.sort(key=reg.ids().index)
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_NOTE:
+        raise RoundRefused(f"Ghi chú dài quá {MAX_NOTE} ký tự.")
+    at = now()
+    existing = rs.round_of(con, prov["id"], year)
+    if existing is None:
+        rs.insert_round(con, prov["id"], year, asked, deadline, note, at, who.name)
+        detail = f"Mở vòng năm {year}: hạn {deadline:%d/%m/%Y}, {len(asked)} chỉ tiêu"
+    else:
+        rs.update_round(con, prov["id"], year, asked, deadline, note)
+        detail = f"Sửa vòng năm {year}: hạn {deadline:%d/%m/%Y}, {len(asked)} chỉ tiêu"
+    rs.add_event(con, prov["id"], year, at, who.name, "open", None, detail)
+    bump_data_version(con)
+    found = rs.round_of(con, prov["id"], year)
+    assert found is not None
+    return found, existing is None
+
+
+# --- a commune's report -----------------------------------------------------------------------
+
+
+@dataclass
+class Saved:
+    state: str
+    revision: int
+    changes: list[str] = field(default_factory=list)
+    check: ReportCheck = field(default_factory=ReportCheck)
+
+
+def _stored_figures(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> dict:
+    frame = rs.report_figures(con, locality_id, year)
+    return {
+        r["indicator"]: {c: r[c] for c in rs.FIGURE_COLUMNS} for r in frame.iter_rows(named=True)
+    }
+
+
+def _changes(old: Mapping[str, Mapping], new: Mapping[str, Mapping]) -> list[str]:
+    reg = registry()
+    out = []
+    for ind in sorted(set(old) | set(new), key=reg.ids().index):
+        for col in form_columns(ind):
+            before, after = old.get(ind, {}).get(col), new.get(ind, {}).get(col)
+            if before != after:
+                shown = [("–" if v is None else fmt_int(v)) for v in (before, after)]
+                out.append(
+                    f"{reg.by_id(ind).short_vi} – {HEADER_LABEL[col]}: {shown[0]} → {shown[1]}"
+                )
+    return out
+
+
+def state_refusal(report: Mapping | None, place: Mapping, year: int) -> str | None:
+    """Why a report cannot be changed now (submitted, approved), or None."""
+    state = report["state"] if report else "not_started"
+    if state == "submitted":
+        assert report is not None
+        return (
+            f"Báo cáo năm {year} của {place['name']} đã nộp lúc {_when(report['submitted_at'])} "
+            f"bởi {report['submitted_by']} và đang chờ duyệt: không sửa được cho tới khi tỉnh "
+            "trả lại."
+        )
+    if state == "approved":
+        assert report is not None
+        return (
+            f"Báo cáo năm {year} của {place['name']} đã được duyệt lúc "
+            f"{_when(report['reviewed_at'])} bởi {report['reviewed_by']}: không nộp lại được. "
+            "Cần sửa thì liên hệ người duyệt của tỉnh."
+        )
+    return None
+
+
+def save_report(
+    con: duckdb.DuckDBPyConnection,
+    who: Principal,
+    commune_code: str,
+    year: int,
+    entered: Mapping[str, Mapping[str, str]],
+    *,
+    submit: bool,
+    revision: int | None = None,
+) -> Saved:
+    """Save a commune's figures as a draft, or submit them. `revision` is the one the form was
+    opened at: when the report changed since (another tab, a form posted twice), the save is
+    refused, unless it repeats exactly what is stored. Raises RoundRefused; nothing written."""
+    place = commune(con, commune_code)
+    _may_report(who, place)
+    prov = province(con, place["province_code"])
+    found = _round(con, prov, year)
+    asked = round_indicators(found)
+    current = rs.report(con, place["id"], year)
+    refusal = state_refusal(current, place, year)
+    if refusal:
+        raise RoundRefused(refusal + " Kho dữ liệu không thay đổi.")
+    check = check_report(asked, entered, complete=submit)
+    if not check.ok:
+        raise RoundRefused(
+            "Báo cáo chưa hợp lệ, chưa được lưu:\n"
+            + "\n".join(f"  - {m}" for m in check.messages())
+        )
+    old = _stored_figures(con, place["id"], year)
+    new = {ind: check.figures[ind] for ind in asked if ind in check.figures}
+    changes = _changes(old, new)
+    have = int(current["revision"]) if current else 0
+    if revision is not None and revision != have:
+        if not changes and not submit:
+            return Saved(current["state"] if current else "not_started", have, [], check)
+        assert current is not None
+        raise RoundRefused(
+            f"Báo cáo của {place['name']} đã được lưu lần {have} lúc {_when(current['updated_at'])} "
+            f"bởi {current['updated_by']}, sau khi biểu mẫu này được mở (lần {revision}; có thể "
+            "do bấm hai lần hoặc mở ở nơi khác). Tải lại trang để xem bản mới nhất rồi nhập lại. "
+            "Kho dữ liệu không thay đổi."
+        )
+    at = now()
+    state = "submitted" if submit else "draft"
+    row = dict(current or {})
+    row.update(
+        locality_id=place["id"],
+        year=year,
+        province_id=prov["id"],
+        state=state,
+        revision=have + 1,
+        updated_at=at,
+        updated_by=who.name,
+    )
+    if submit:
+        row.update(submitted_at=at, submitted_by=who.name)
+    rs.put_report(con, row)
+    rs.put_figures(con, place["id"], year, new)
+    detail = "; ".join(changes) or "không đổi số liệu"
+    rs.add_event(
+        con, place["id"], year, at, who.name, "submit" if submit else "save", have + 1, detail
+    )
+    bump_data_version(con)
+    return Saved(state, have + 1, changes, check)
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    code: str
+    name: str
+    batch: int | None
+
+
+def review(
+    con: duckdb.DuckDBPyConnection,
+    who: Principal,
+    province_code: str,
+    year: int,
+    commune_codes: Sequence[str],
+    *,
+    approve: bool,
+    reason: str | None = None,
+) -> list[Reviewed]:
+    """Approve the submissions of these communes (each written as one batch of figures in
+    force), or return them with a reason the commune sees. All or nothing: one commune that
+    cannot be reviewed refuses them all."""
+    prov = province(con, province_code)
+    _may_review(who, prov)
+    _round(con, prov, year)
+    reason = (reason or "").strip() or None
+    if not approve and not reason:
+        raise RoundRefused("Cần ghi lý do trả lại (--reason) để xã biết cần sửa gì.")
+    if reason and len(reason) > MAX_NOTE:
+        raise RoundRefused(f"Lý do dài quá {MAX_NOTE} ký tự.")
+    if not commune_codes:
+        raise RoundRefused("Chưa chọn xã nào.")
+    at = now()
+    done: list[Reviewed] = []
+    for code in dict.fromkeys(commune_codes):
+        place = commune(con, code)
+        if place["province_id"] != prov["id"]:
+            raise RoundRefused(
+                f"{place['name']} (mã {place['code']}) không thuộc {prov['name']}. Kho dữ liệu "
+                "không thay đổi."
+            )
+        current = rs.report(con, place["id"], year)
+        state = current["state"] if current else "not_started"
+        if state != "submitted":
+            label = STATE_LABELS["vi"][state].lower()
+            raise RoundRefused(
+                f"Báo cáo năm {year} của {place['name']} không ở trạng thái chờ duyệt (hiện: "
+                f"{label}): chỉ duyệt hoặc trả lại báo cáo đã nộp. Kho dữ liệu không thay đổi."
+            )
+        assert current is not None
+        batch = _approve(con, who, place, year, current, at) if approve else None
+        row = dict(current)
+        row.update(
+            state="approved" if approve else "returned",
+            revision=int(current["revision"]) + 1,
+            updated_at=at,
+            updated_by=who.name,
+            reviewed_at=at,
+            reviewed_by=who.name,
+            reason=None if approve else reason,
+            batch_id=batch,
+        )
+        rs.put_report(con, row)
+        detail = f"Ghi thành lô {batch}" if approve else f"Lý do: {reason}"
+        if approve and reason:
+            detail += f"; ghi chú: {reason}"
+        rs.add_event(
+            con,
+            place["id"],
+            year,
+            at,
+            who.name,
+            "approve" if approve else "return",
+            row["revision"],
+            detail,
+        )
+        done.append(Reviewed(place["code"], place["name"], batch))
+    if approve:
+        for reviewed in done:  # the figures in force of each commune approved, nothing else
+            if reviewed.batch is not None:
+                refresh_batch(con, reviewed.batch)
+    else:
+        bump_data_version(con)
+    return done
+
+
+def _approve(
+    con: duckdb.DuckDBPyConnection,
+    who: Principal,
+    place: dict,
+    year: int,
+    report: Mapping,
+    at: datetime,
+) -> int:
+    figures = _stored_figures(con, place["id"], year)
+    prov = province(con, place["province_code"])
+    asked = round_indicators(_round(con, prov, year))
+    check = check_report(asked, texts_of(figures), complete=True)
+    if not check.ok:  # checked when submitted; the rules may have changed since
+        raise RoundRefused(
+            f"Số liệu đã nộp của {place['name']} không còn hợp lệ:\n"
+            + "\n".join(f"  - {m}" for m in check.messages())
+        )
+    submitted = f"nộp {_when(report['submitted_at'])} bởi {report['submitted_by']}"
+    source = (
+        f"Báo cáo của {place['name']} qua ứng dụng (vòng báo cáo năm {year}, {submitted}, "
+        f"duyệt bởi {who.name})"
+    )
+    frame = pl.DataFrame(
+        [
+            {
+                "locality_id": place["id"],
+                "year": year,
+                "indicator": ind,
+                **{c: counts.get(c) for c in rs.FIGURE_COLUMNS},
+                "total_from_register": False,
+                "source": source,
+            }
+            for ind, counts in check.figures.items()
+        ],
+        schema={k: v for k, v in RESULTS.frame_schema.items() if not k.startswith("_")},
+    )
+    info = BatchInfo(
+        kind="round",
+        synthetic=False,
+        created_by=who.name,
+        file_name=f"Báo cáo {place['name']} năm {year}",
+        note=(
+            f"Vòng báo cáo năm {year} — {place['name']} (mã {place['code']}): {submitted} "
+            f"(lần lưu {report['revision']}), duyệt lúc {_when(at)} bởi {who.name}"
+        ),
+    )
+    return write_batch(con, info, observations=frame, refresh=False)
+
+
+# --- what pages and `rounds status` show ------------------------------------------------------
+
+
+def status(
+    con: duckdb.DuckDBPyConnection, province_code: str, year: int
+) -> tuple[dict, pl.DataFrame]:
+    """The round and one row per commune of the province: code, name, state and who did what when."""
+    prov = province(con, province_code)
+    found = _round(con, prov, year)
+    return {**found, "province": prov}, rs.report_states(con, prov["id"], year)
+
+
+def state_counts(states: pl.DataFrame) -> dict[str, int]:
+    counts = dict(states.group_by("state").len().iter_rows())
+    return {s: int(counts.get(s, 0)) for s in STATES}
+
+
+def completeness_line(counts: Mapping[str, int]) -> str:
+    """ "78/96 xã đã được duyệt, 9 đã nộp chờ duyệt, 9 chưa nộp"."""
+    total = sum(counts.values())
+    waiting = counts.get("submitted", 0)
+    not_in = total - counts.get("approved", 0) - waiting
+    return (
+        f"{fmt_int(counts.get('approved', 0))}/{fmt_int(total)} xã đã được duyệt, "
+        f"{fmt_int(waiting)} đã nộp chờ duyệt, {fmt_int(not_in)} chưa nộp"
+    )
+
+
+def days_left(deadline: date, today: date | None = None) -> int:
+    return (deadline - (today or date.today())).days
+
+
+def status_records(states: pl.DataFrame) -> list[dict]:
+    """`rounds status --json`: one object per commune, times in ISO."""
+    keys = (
+        "code",
+        "name",
+        "state",
+        "updated_at",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "reason",
+    )
+    return [
+        {
+            k: (r[k].isoformat(timespec="seconds") if isinstance(r[k], datetime) else r[k])
+            for k in keys
+        }
+        for r in states.iter_rows(named=True)
+    ]
+
+
+def asked(
+    con: duckdb.DuckDBPyConnection, who: Principal, commune_code: str, year: int
+) -> tuple[dict, list[str]]:
+    """The commune and the indicators its province's round of the year asks, when `who` may
+    report for it (checked again when the report is written)."""
+    place = commune(con, commune_code)
+    _may_report(who, place)
+    found = _round(con, province(con, place["province_code"]), year)
+    return place, round_indicators(found)
+
+
+def report_view(con: duckdb.DuckDBPyConnection, commune_code: str, year: int) -> dict:
+    """What a commune's form shows: the round, the report (state, reason), its working figures,
+    last year's figures by indicator."""
+    place = commune(con, commune_code)
+    prov = province(con, place["province_code"])
+    found = _round(con, prov, year)
+    return {
+        "commune": place,
+        "province": prov,
+        "round": found,
+        "indicators": round_indicators(found),
+        "report": rs.report(con, place["id"], year),
+        "figures": _stored_figures(con, place["id"], year),
+        "last_year": last_year_figures(con, place["id"], year),
+    }
+
+
+def round_template(
+    con: duckdb.DuckDBPyConnection, commune_code: str, year: int
+) -> tuple[str, bytes]:
+    """The round's form of one commune as a spreadsheet, and its file name."""
+    from metrics.inputs.round_form import FormPlace, build_round_template
+    from metrics.text import file_stem
+
+    view = report_view(con, commune_code, year)
+    place = view["commune"]
+    form = FormPlace(
+        year=year,
+        province=view["province"]["name"],
+        commune=place["name"],
+        code=place["code"],
+        deadline=f"{view['round']['deadline']:%d/%m/%Y}",
+        note=view["round"]["note"],
+    )
+    content = build_round_template(form, view["indicators"], view["last_year"], view["figures"])
+    return file_stem("Bao cao", place["name"], place["code"], year) + ".xlsx", content
+
+
+def last_year_figures(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> dict:
+    """The commune's figures of the year before (rolled up from its old communes where it had
+    none of its own): indicator → counts."""
+    frame = series_all(con, locality_id).filter(pl.col("year") == year - 1)
+    return {
+        r["indicator"]: {c: r[c] for c in rs.FIGURE_COLUMNS} for r in frame.iter_rows(named=True)
+    }
+
+
+def _rate(counts: Mapping | None) -> float | None:
+    if not counts or not counts.get("total") or counts.get("recognized") is None:
+        return None
+    return 100.0 * counts["recognized"] / counts["total"]
+
+
+def rate(counts: Mapping | None) -> float | None:
+    """Recognised / total × 100 (None without a total): the rate the form shows as one types."""
+    return _rate(counts)
+
+
+def comparison(view: Mapping) -> pl.DataFrame:
+    """A submission beside last year, per indicator asked: totals, recognised, rates, the rate's
+    move in points and the total's change in %, and whether the change is large."""
+    reg = registry()
+    rows = []
+    for ind in view["indicators"]:
+        now_c, before = view["figures"].get(ind), view["last_year"].get(ind)
+        r_now, r_before = _rate(now_c), _rate(before)
+        move = None if r_now is None or r_before is None else r_now - r_before
+        t_now = (now_c or {}).get("total")
+        t_before = (before or {}).get("total")
+        change = 100.0 * (t_now - t_before) / t_before if t_now is not None and t_before else None
+        flags = []
+        if move is not None and abs(move) > RATE_FLAG_PP:
+            flags.append(
+                f"tỷ lệ {'tăng' if move > 0 else 'giảm'} {fmt_pct(abs(move)).rstrip('%')} điểm %"
+            )
+        if change is not None and abs(change) > TOTAL_FLAG_PCT:
+            flags.append(f"tổng số {'tăng' if change > 0 else 'giảm'} {fmt_pct(abs(change))}")
+        rows.append(
+            {
+                "indicator": ind,
+                "label": reg.by_id(ind).label_vi,
+                "total_before": t_before,
+                "recognized_before": (before or {}).get("recognized"),
+                "rate_before": r_before,
+                "total": t_now,
+                "recognized": (now_c or {}).get("recognized"),
+                "rate": r_now,
+                "rate_move_pp": move,
+                "total_change_pct": change,
+                "flag": "; ".join(flags),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "indicator": pl.String,
+            "label": pl.String,
+            "total_before": pl.Int64,
+            "recognized_before": pl.Int64,
+            "rate_before": pl.Float64,
+            "total": pl.Int64,
+            "recognized": pl.Int64,
+            "rate": pl.Float64,
+            "rate_move_pp": pl.Float64,
+            "total_change_pct": pl.Float64,
+            "flag": pl.String,
+        },
+    )
+
+
+def in_force_note(con: duckdb.DuckDBPyConnection, view: Mapping, year: int) -> str | None:
+    """How the figures in force for the commune and year relate to its report: an imported file
+    and a submission are told apart, and the newer wins."""
+    place, report = view["commune"], view["report"]
+    frame = rs.figures_in_force(con, place["id"], year)
+    if not frame.height:
+        return None
+    newest = frame.sort("batch_id").row(-1, named=True)
+    what = "lần duyệt báo cáo" if newest["batch_kind"] == "round" else "lô nhập"
+    source = f"{what} {newest['batch_id']} ({_when(newest['batch_at'])}, {newest['batch_by']})"
+    if report and report.get("batch_id") == newest["batch_id"]:
+        return f"Số liệu đang dùng là báo cáo này, đã duyệt (lô {newest['batch_id']})."
+    if report and report.get("batch_id") and newest["batch_id"] > report["batch_id"]:
+        return (
+            f"Số liệu đang dùng năm {year} của xã đến từ {source}, mới hơn lần duyệt báo cáo "
+            f"(lô {report['batch_id']}): số mới hơn được dùng."
+        )
+    return (
+        f"Số liệu đang dùng năm {year} của xã đến từ {source}. Khi duyệt, báo cáo này (mới hơn) "
+        "thay các số đó; lô cũ vẫn giữ trong lịch sử."
+    )
