@@ -23,6 +23,23 @@ def t(key: str, **kwargs: object) -> str:
     return text(key, lang(), **kwargs)
 
 
+def unit_type(word: str) -> str:
+    """A unit's type word ("Xã", "Tỉnh") in the session's language; a word the catalogue lacks, as is."""
+    from metrics.text import fold
+    from metrics.texts import catalogue
+
+    key = "unit_type_" + fold(word).replace(" ", "_")
+    return t(key) if key in catalogue() else word
+
+
+def unit_types() -> dict[str, str]:
+    """Every unit type word → its word in the session's language, for `pl.col(...).replace`
+    (polars' worker threads do not see the session)."""
+    from metrics.name_parts import UNIT_TYPES
+
+    return {word: unit_type(word) for word in UNIT_TYPES}
+
+
 def status_badge(status: str, target_year: int | None = None) -> str:
     """Symbol + words + colour (HTML span); colour is never the only carrier. A missed target
     names its year (Status.label_for)."""

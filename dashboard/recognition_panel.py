@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, lang, t
-from metrics.circulars import RESULT_LABEL
+from metrics.circulars import RESULT_LABEL, result_label
 from metrics.escaping import markdown_literal
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
@@ -77,7 +77,7 @@ def show(
         result = c2.selectbox(
             t("register_result"),
             ["", *results],
-            format_func=lambda v: everything if not v else RESULT_LABEL[v],
+            format_func=lambda v: everything if not v else result_label(v, lang()),
             key=f"{PAGE}__reg_result",
         )
         decisions = sorted(set(entries["decision_number"]))

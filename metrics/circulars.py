@@ -36,7 +36,23 @@ RESULT_WORDS: dict[str, tuple[str, ...]] = {
     NOT_PASSED: ("Không đạt", "Chưa đạt", "Không công nhận", "Chưa công nhận", "KĐ"),
 }
 RESULT_LABEL = {rid: words[0] for rid, words in RESULT_WORDS.items()}
+# The same results as an English reader is told them (the lists themselves stay in Vietnamese).
+RESULT_LABEL_EN = {
+    "tot": "Good",
+    "kha": "Fair",
+    "trung_binh": "Average",
+    "muc_do_1": "Level 1",
+    "muc_do_2": "Level 2",
+    PASSED: "Passed",
+    NOT_PASSED: "Not passed",
+}
 _RESULT_BY_WORD = {fold(w): rid for rid, words in RESULT_WORDS.items() for w in words}
+
+
+def result_label(result: str, lang: str = "vi") -> str:
+    """A result id as a reader of `lang` reads it ("tot" → "Tốt" / "Good"); an unknown id as is."""
+    labels = RESULT_LABEL_EN if lang == "en" else RESULT_LABEL
+    return labels.get(result, result)
 
 
 def parse_result(text: str) -> str | None:

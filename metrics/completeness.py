@@ -67,10 +67,14 @@ def units_text(
     return f"{fmt_int(reporting)}/{fmt_int(in_area)} {words[level]}"
 
 
-def completeness_text(reporting: int | None, in_area: int | None, level: str | None) -> str:
-    """ "1/23 huyện cũ báo cáo"; "" when nothing is known."""
-    units = units_text(reporting, in_area, level)
-    return f"{units} báo cáo" if units else ""
+def completeness_text(
+    reporting: int | None, in_area: int | None, level: str | None, lang: str = "vi"
+) -> str:
+    """ "1/23 huyện cũ báo cáo" ("1/23 former districts reported"); "" when nothing is known."""
+    units = units_text(reporting, in_area, level, lang)
+    if not units:
+        return ""
+    return f"{units} reported" if lang == "en" else f"{units} báo cáo"
 
 
 def partial_text(

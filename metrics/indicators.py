@@ -78,6 +78,9 @@ class Indicator(Strict):
     levels: list[LevelId]
     aliases: list[str] = Field(min_length=1)
     legal_basis: str = Field(min_length=5)
+    legal_basis_en: str = Field(
+        min_length=5
+    )  # the documents keep their names; the words between them are English
     # "commune": reported by communes and summed upwards; "province": reported by provincial
     # (and former district) bodies only.
     level_scope: Literal["commune", "province"]
@@ -120,6 +123,9 @@ class Indicator(Strict):
 
     def denominator(self, lang: str = "vi") -> str:
         return self.denominator_vi if lang == "vi" else self.denominator_en
+
+    def basis(self, lang: str = "vi") -> str:
+        return self.legal_basis if lang == "vi" else self.legal_basis_en
 
     def national_target_for(self, year: int) -> NationalTarget | None:
         for t in self.national_target:
@@ -200,10 +206,10 @@ class Registry(Strict):
             self._by_key = by_key
         return self._by_key.get(key(text))
 
-    def level_label(self, level_id: str) -> str:
+    def level_label(self, level_id: str, lang: str = "vi") -> str:
         for lv in self.level:
             if lv.id == level_id:
-                return lv.label_vi
+                return lv.label(lang)
         raise KeyError(level_id)
 
 

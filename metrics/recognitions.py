@@ -9,7 +9,7 @@ from datetime import date
 
 import polars as pl
 
-from metrics.circulars import NOT_PASSED, RESULT_LABEL, is_yearly
+from metrics.circulars import NOT_PASSED, RESULT_LABEL, is_yearly, result_label
 from metrics.indicators import registry
 from metrics.text import fold
 from metrics.texts import text
@@ -21,6 +21,14 @@ KIND_BUSINESS = "Doanh nghiệp"
 KIND_VILLAGE = "Thôn, tổ dân phố"
 KIND_CLAN = "Dòng họ"
 KIND_COMMUNE = "Xã, phường"
+KIND_EN = {
+    KIND_AGENCY: "Agency or unit",
+    KIND_SCHOOL: "School",
+    KIND_BUSINESS: "Business",
+    KIND_VILLAGE: "Village or residential group",
+    KIND_CLAN: "Clan",
+    KIND_COMMUNE: "Commune or ward",
+}
 KINDS = (KIND_AGENCY, KIND_SCHOOL, KIND_BUSINESS, KIND_VILLAGE, KIND_CLAN, KIND_COMMUNE)
 
 # The first words of a name → its kind (folded; the longest match wins).
@@ -109,9 +117,9 @@ class RegisterCount:
 
     def sentence(self, unit: str, lang: str = "vi") -> str:
         """ "Danh sách: 23 đơn vị được công nhận (23 Tốt) — khớp số báo cáo (23)." (in `lang`;
-        results keep the circulars' own words, "Tốt", "Mức độ 1")."""
+        results in the circulars' own words, "Tốt", "Mức độ 1", or in English, "Good")."""
         results = ", ".join(
-            f"{n} {RESULT_LABEL[r]}" for r, n in self.by_result.items() if r != NOT_PASSED
+            f"{n} {result_label(r, lang)}" for r, n in self.by_result.items() if r != NOT_PASSED
         )
         failed = self.by_result.get(NOT_PASSED, 0)
         said = text("register_count_head", lang, n=self.recognized, unit=unit)
@@ -233,10 +241,10 @@ def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
         rows.append(
             {
                 "unit_name": r["name"],
-                "unit_kind": r["kind"],
+                "unit_kind": KIND_EN.get(r["kind"], r["kind"]) if lang == "en" else r["kind"],
                 "locality_name": r["locality_name"],
                 "title_label": reg.by_id(r["title"]).label(lang, short=True),
-                "result_label": RESULT_LABEL.get(r["result"], r["result"]),
+                "result_label": result_label(r["result"], lang),
                 "decision": decision or None,
                 "valid_until_text": _valid_text(r, lang),
                 "criteria_failed_text": ", ".join(map(str, failed)) or None,

@@ -326,7 +326,7 @@ def test_profile_lists_who_was_recognised_and_checks_the_count() -> None:
     )
     assert "23/23 đơn vị trong danh sách" in body
     english = texts(open_page("views/profile.py", loc="OH618", year="2023", lang="en"))
-    assert "— List: 23 units recognised (23 Tốt) — matches the reported figure (23)." in english
+    assert "— List: 23 units recognised (23 Good) — matches the reported figure (23)." in english
     assert "Danh sách: 23" not in english
     assert "; 1 indicator(s)_" in english and "chỉ tiêu_" not in english  # the sources
     names = next(
@@ -469,9 +469,12 @@ def test_method_tables_are_text_naming_every_indicator_and_source() -> None:
     markdown = "\n".join(str(m.value) for m in at.markdown)
     for ind in registry().ordered():
         row = next(
-            r for r in markdown.splitlines() if r.endswith(f"| {markdown_literal(ind.id)} |")
+            r
+            for r in markdown.splitlines()
+            if r.startswith(f"| {markdown_literal(ind.label('vi'))} | ")
         )
-        assert row.startswith(f"| {markdown_literal(ind.label('vi'))} | ")
+        assert markdown_literal(ind.basis("vi")) in row
+        assert markdown_literal(ind.id) not in row  # ids are for files, not readers
         for target in ind.national_target:
             assert as_read(target.source) in body
 
@@ -520,7 +523,8 @@ def test_overview_compare_and_method_in_english() -> None:
     compare = texts(open_page("views/compare.py", loc="P51", year="2025", lang="en"))
     assert "chưa có số liệu" not in compare  # named once, under the table, in English
     method = texts(open_page("views/method.py", lang="en"))
-    assert "| Indicator | Numerator | Denominator | Legal basis | Ratings / levels | Id |" in method
+    assert "| Indicator | Numerator | Denominator | Legal basis | Ratings / levels |" in method
+    assert "gia_dinh" not in method and "gia\\_dinh" not in method  # ids are for files, not readers
     assert "○ not yet (read from a provincial plan)" in method
 
 
@@ -604,3 +608,77 @@ def test_export_page_makes_the_draft_of_the_kind_and_for_the_recipient_chosen() 
     assert "Sở Giáo dục và Đào tạo" in body
     # The deck and the workbook hold no draft: their offer does not change with these.
     assert at.session_state["export__jobs"]["xlsx"].report == {}
+
+
+# Letters only Vietnamese writes: an English page showing one has a Vietnamese word left over.
+VIETNAMESE_ONLY = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
+# Names that stay Vietnamese in English, besides the register's places and the store's sources:
+# the documents' own names and the office a draft is addressed to.
+VIETNAMESE_BY_NATURE = (
+    re.compile(r"(?:Quyết định|Thông tư|QĐ)[^;|\n)]*"),
+    re.compile(r"[\w/]+/(?:TT|QĐ)-\w+"),  # a document's number: 25/2023/TT-BGDĐT
+    re.compile(r"“[^”]*”"),  # a document's or a section's title, or a word the lists write, quoted
+    re.compile(r"Sở Giáo dục và Đào tạo"),
+)
+
+
+def _vietnamese_names(con) -> list[str]:
+    """What may stay Vietnamese on an English page: places (as registered, and as a sentence
+    writes a parent, "huyện Đắk Glei") and the documents figures and lists cite."""
+    from metrics.name_parts import lower_type
+
+    places = [n for (n,) in con.sql("SELECT name FROM localities").fetchall()]
+    places += [n for (n,) in con.sql("SELECT short_name FROM localities").fetchall() if n]
+    docs = [
+        s
+        for (s,) in con.sql(
+            "SELECT DISTINCT source FROM observations UNION SELECT DISTINCT source FROM "
+            "targets UNION SELECT DISTINCT decision_number FROM recognitions UNION "
+            "SELECT DISTINCT issuer FROM recognitions UNION SELECT DISTINCT name FROM recognitions"
+        ).fetchall()
+        if s
+    ]
+    docs += [nt.source for i in registry().indicator for nt in i.national_target]
+    names = {*places, *(lower_type(p) for p in places), *docs}
+    return sorted(names, key=len, reverse=True)  # longest first: "Xã Đăk Long" before "Đăk Long"
+
+
+def _everything_shown(at: AppTest) -> str:
+    """Every word the page shows: texts, widgets' labels and options, tables' headers and cells."""
+    parts = [texts(at)]
+    for kind in ("selectbox", "multiselect", "radio", "text_input", "button", "expander", "tabs"):
+        for w in getattr(at, kind, []):
+            if getattr(w, "key", None) == "lang":  # the switch names each language in its own
+                continue
+            parts.append(str(getattr(w, "label", "")))
+            parts.append(str(getattr(w, "placeholder", "") or ""))
+            parts += [str(option) for option in getattr(w, "options", []) or []]  # as shown
+    for grid in at.dataframe:
+        frame = grid.value.data if hasattr(grid.value, "data") else grid.value
+        parts.append(" | ".join(map(str, frame.columns)))
+        for column in frame.columns:
+            parts += [str(v) for v in frame[column].tolist()]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        (None, {"loc": "P51", "year": "2025"}),
+        ("views/compare.py", {"loc": "P51", "year": "2025"}),
+        ("views/profile.py", {"loc": "X23368", "year": "2025"}),
+        ("views/profile.py", {"loc": "OH618", "year": "2023"}),
+        ("views/method.py", {}),
+        ("views/export.py", {"loc": "P51", "year": "2025"}),
+    ],
+)
+def test_english_pages_are_english_but_for_names(
+    page: str | None, params: dict[str, str], demo_con
+) -> None:
+    shown = _everything_shown(open_page(page, lang="en", **params))
+    for name in _vietnamese_names(demo_con):
+        shown = shown.replace(name, "‹name›")
+    for pattern in VIETNAMESE_BY_NATURE:
+        shown = pattern.sub("‹name›", shown)
+    left = [line for line in shown.splitlines() if VIETNAMESE_ONLY.search(line)]
+    assert not left, left[:10]

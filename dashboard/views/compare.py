@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data, ui
-from dashboard.i18n import ind_label, ind_labels, lang, t
+from dashboard.i18n import ind_label, ind_labels, lang, t, unit_type, unit_types
 from metrics.completeness import RANK_MIN_PCT, in_ranking_order, units_text
 from metrics.escaping import markdown_literal
 from metrics.figures.comparison import ENDS_SLACK, heatmap, ranked_bar
@@ -65,7 +65,9 @@ chosen_status = f1.multiselect(
     placeholder=t("all"),
 )
 types = sorted(set(one["unit_type"].drop_nulls().to_list()))
-chosen_types = f2.multiselect(t("type_filter"), types, key=f"{PAGE}__types", placeholder=t("all"))
+chosen_types = f2.multiselect(
+    t("type_filter"), types, format_func=unit_type, key=f"{PAGE}__types", placeholder=t("all")
+)
 keep = one
 if chosen_status:
     keep = keep.filter(pl.col("status").is_in(chosen_status))
@@ -253,7 +255,7 @@ st.subheader(f"{t('table_heading')}: {ind_label(ind_id)}")
 # What a leader looks for first — the rate, the target, the share of plan and the status — stays
 # in view at 1440 px; the details follow. Units without figures are named below, not sorted.
 table = shown_table(
-    ranked,
+    ranked.with_columns(pl.col("unit_type").replace(unit_types())),
     [
         "rank",
         "short_name",

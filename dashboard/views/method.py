@@ -26,11 +26,8 @@ ui.text_table(
             t("method_col_indicator"): i.label(lang()),
             t("method_col_numerator"): i.numerator(lang()),
             t("method_col_denominator"): i.denominator(lang()),
-            t("method_col_basis"): i.legal_basis,
-            t("method_col_levels"): ", ".join(reg.level_label(x) for x in i.levels) or "–",
-            t(
-                "method_col_id"
-            ): i.id,  # for files and the command line; last, so a phone shows the words first
+            t("method_col_basis"): i.basis(lang()),
+            t("method_col_levels"): ", ".join(reg.level_label(x, lang()) for x in i.levels) or "–",
         }
         for i in reg.ordered()
     ]
@@ -81,9 +78,7 @@ for s in Status.ordered():
         f"<span style='color:{style.colour};font-weight:600'>{style.symbol} {label}</span> — {thresholds[s]}",
         unsafe_allow_html=True,
     )
-st.caption(
-    "Màu theo bảng Okabe–Ito, dễ đọc với người mù màu; mỗi mức độ luôn có kèm ký hiệu và chữ."
-)
+st.caption(t("method_colours_note"))
 
 st.header(t("method_synthetic_heading"))
 st.markdown(t("method_synthetic_body"))

@@ -15,7 +15,9 @@ from dashboard.i18n import (
     scope_text,
     status_badge,
     t,
+    unit_type,
 )
+from metrics.completeness import completeness_text
 from metrics.escaping import markdown_literal
 from metrics.figures.counts import level_bar
 from metrics.figures.progress_chart import progress_chart
@@ -25,6 +27,7 @@ from metrics.name_parts import lower_type
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
 from metrics.resolve import Purpose
+from metrics.store_schema import DEMO_SOURCE_MARK
 from metrics.table_columns import shown_table
 from metrics.text import file_stem
 
@@ -102,7 +105,12 @@ com_names = {"": t("whole_province"), **dict(zip(coms["id"], coms["name"], stric
 ods = data.old_districts(key, prov)
 od_names = {
     "": t("old_district_none"),
-    **{r["id"]: f"{r['name']} ({r['old_province_name']} cũ)" for r in ods.iter_rows(named=True)},
+    **{
+        r["id"]: t(
+            "profile_old_district_option", name=r["name"], old_province=r["old_province_name"]
+        )
+        for r in ods.iter_rows(named=True)
+    },
 }
 if st.session_state.get(K_COM) not in com_names:
     st.session_state[K_COM] = ""
@@ -144,10 +152,11 @@ assert rec is not None
 legacy = rec["era"] == "legacy"
 # Administrative style: "Xã Đăk Long, tỉnh Quảng Ngãi" (a parent's type word in lower case).
 parent = rec.get("parent_name") if rec["level"] != "province" else None
-where = rec["name"] + (f", {lower_type(parent)}" if parent else "")
+# In English the parent keeps its registered name ("Xã Đăk Long, Tỉnh Quảng Ngãi").
+where = rec["name"] + (f", {lower_type(parent) if lang() == 'vi' else parent}" if parent else "")
 st.header(where + (t("profile_legacy_suffix") if legacy else ""))
 if rec.get("code"):
-    st.caption(t("profile_code", code=rec["code"], unit_type=rec["unit_type"]))
+    st.caption(t("profile_code", code=rec["code"], unit_type=unit_type(rec["unit_type"])))
 
 items = data.progress(key, loc, year)
 with banner_slot:
@@ -212,7 +221,9 @@ summary = pl.DataFrame(
             "change_pp": p.change_pp,
             "target_scope": scope_names().get(p.target_scope or "", p.target_scope),
             "projected_pct": p.projected_pct,
-            "completeness": p.completeness,
+            "completeness": completeness_text(
+                p.reporting_units, p.units_in_area, p.unit_level, lang()
+            ),
         }
         for p in shown
         if p.has_data
@@ -407,7 +418,9 @@ by_doc = (
 for r in by_doc.iter_rows(named=True):
     yrs = ", ".join(str(y) for y in r["Năm"])
     n_ind = t("sources_indicators", n=len(r["Chỉ tiêu"]))
-    st.markdown(f"- {markdown_literal(r['Nguồn'])} — _{yrs}; {n_ind}_")
+    # The demo store's own source is a sentence of ours, said in the reader's language.
+    doc = t("sources_demo") if r["Nguồn"].startswith(DEMO_SOURCE_MARK) else r["Nguồn"]
+    st.markdown(f"- {markdown_literal(doc)} — _{yrs}; {n_ind}_")
 
 preds = data.predecessors(key, loc)
 if preds.height:

@@ -180,12 +180,10 @@ def build_template(kind: TemplateKind) -> bytes:
         guide.write(r, 0, f"• {line}", text)
         r += 1
     r += 1
-    guide.write(r, 0, "Mã và tên các chỉ tiêu:", title)
+    guide.write(r, 0, "Các chỉ tiêu (tử số / mẫu số):", title)
     r += 1
     for ind in reg.ordered():
-        guide.write(
-            r, 0, f"{ind.id} — {ind.label_vi}: {ind.numerator_vi} / {ind.denominator_vi}", text
-        )
+        guide.write(r, 0, f"{ind.label_vi}: {ind.numerator_vi} / {ind.denominator_vi}", text)
         r += 1
     if choice_col is not None:
         r += 1
