@@ -47,8 +47,14 @@ def keys_used(source: str) -> set[str]:
 
 
 def dynamic_keys() -> set[str]:
-    """Keys built from a value, not written out: Status.label reads status_<value>."""
-    return {f"status_{s.value}" for s in Status}
+    """Keys built from a value, not written out: Status.label reads status_<value>,
+    dashboard.i18n.unit_type reads unit_type_<the folded type word>."""
+    from metrics.name_parts import UNIT_TYPES
+    from metrics.text import fold
+
+    return {f"status_{s.value}" for s in Status} | {
+        "unit_type_" + fold(word).replace(" ", "_") for word in UNIT_TYPES
+    }
 
 
 def all_keys_used() -> set[str]:
