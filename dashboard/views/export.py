@@ -62,11 +62,12 @@ label = commune_names.get(commune) or names[prov]
 # five-year stage ends, else the year's result; the body it goes to, or a placeholder.
 k1, k2 = st.columns([2, 3])
 with k1:
+    kind_words = {"so-ket": t("export_report_kind_so_ket"), "nam": t("export_report_kind_nam")}
     report_kind = st.radio(
         t("export_report_kind"),
         list(KINDS),
         index=list(KINDS).index(default_kind(year)),
-        format_func=lambda k: t(f"export_report_kind_{k.replace('-', '_')}"),
+        format_func=kind_words.__getitem__,
         key=f"{PAGE}__report_kind_{year}",
         horizontal=True,
     )
