@@ -578,6 +578,17 @@ def state_from_events(events: pl.DataFrame) -> str:
     return "not_started"
 
 
+def action_label(action: str, lang: str = "vi") -> str:
+    """ "nộp", "trả lại", "duyệt": what an event did, in words."""
+    return {
+        "open": texts.text("round_action_open", lang),
+        "save": texts.text("round_action_save", lang),
+        "submit": texts.text("round_action_submit", lang),
+        "return": texts.text("round_action_return", lang),
+        "approve": texts.text("round_action_approve", lang),
+    }.get(action, action)
+
+
 def history_rows(events: pl.DataFrame, lang: str = "vi") -> list[dict[str, str]]:
     """A commune's round events as rows of words, the newest first: when, who, what was done
     and its detail (the figures changed, the reason returned, the batch an approval wrote)."""
@@ -585,7 +596,7 @@ def history_rows(events: pl.DataFrame, lang: str = "vi") -> list[dict[str, str]]
         {
             texts.text("round_col_when", lang): f"{e['happened_at']:%d/%m/%Y %H:%M}",
             texts.text("round_col_who", lang): e["actor"],
-            texts.text("round_col_action", lang): texts.text(f"round_action_{e['action']}", lang),
+            texts.text("round_col_action", lang): action_label(e["action"], lang),
             texts.text("round_col_detail", lang): e["detail"] or "",
         }
         for e in events.iter_rows(named=True)
