@@ -455,6 +455,14 @@ def round_status(key: StoreKey, province_code: str, year: int) -> tuple[dict, pl
 
 
 @st.cache_data(show_spinner=False)
+def round_standing(key: StoreKey, locality_id: str, year: int) -> rounds.RoundStanding | None:
+    """Where the province's round of the year stands (None: no round, or not a province)."""
+    if not locality_id.startswith("P"):
+        return None
+    return rounds.round_standing(_cur(key), locality_id, year)
+
+
+@st.cache_data(show_spinner=False)
 def report_view(key: StoreKey, commune_code: str, year: int) -> dict:
     return rounds.report_view(_cur(key), commune_code, year)
 

@@ -51,6 +51,24 @@ def report_states(con: duckdb.DuckDBPyConnection, province_id: str, year: int) -
     )
 
 
+def state_tally(con: duckdb.DuckDBPyConnection, province_id: str, year: int) -> pl.DataFrame:
+    """How many communes of the province stand in each state of the year's reports, split by
+    whether the commune already has figures of its own in force for the year (imported, or
+    approved): state, has_figures, communes."""
+    return query_frame(
+        con,
+        """SELECT coalesce(r.state, 'not_started') AS state,
+                  EXISTS (SELECT 1 FROM observations_current o
+                          WHERE o.locality_id = l.id AND o.year = ?) AS has_figures,
+                  count(*) AS communes
+           FROM localities l
+           LEFT JOIN round_reports r ON r.locality_id = l.id AND r.year = ?
+           WHERE l.level = 'commune' AND l.province_id = ?
+           GROUP BY 1, 2 ORDER BY 1, 2""",
+        [year, year, province_id],
+    )
+
+
 def report(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> dict | None:
     frame = query_frame(
         con,

@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 from metrics import round_store as rs
+from metrics import texts
 from metrics.auth import Principal
 from metrics.fmt import fmt_int, fmt_pct
 from metrics.indicators import registry
@@ -485,15 +486,121 @@ def state_counts(states: pl.DataFrame) -> dict[str, int]:
     return {s: int(counts.get(s, 0)) for s in STATES}
 
 
-def completeness_line(counts: Mapping[str, int]) -> str:
-    """ "78/96 xã đã được duyệt, 9 đã nộp chờ duyệt, 9 chưa nộp"."""
+def completeness_line(counts: Mapping[str, int], lang: str = "vi") -> str:
+    """ "78/96 xã đã được duyệt, 9 đã nộp chờ duyệt, 9 chưa nộp": a draft, a returned report
+    and one not started are all not yet submitted."""
     total = sum(counts.values())
     waiting = counts.get("submitted", 0)
-    not_in = total - counts.get("approved", 0) - waiting
-    return (
-        f"{fmt_int(counts.get('approved', 0))}/{fmt_int(total)} xã đã được duyệt, "
-        f"{fmt_int(waiting)} đã nộp chờ duyệt, {fmt_int(not_in)} chưa nộp"
+    approved = counts.get("approved", 0)
+    return texts.text(
+        "round_completeness",
+        lang,
+        approved=fmt_int(approved),
+        total=fmt_int(total),
+        waiting=fmt_int(waiting),
+        missing=fmt_int(total - approved - waiting),
     )
+
+
+@dataclass(frozen=True)
+class RoundStanding:
+    """Where a province's round of a year stands: its deadline, the communes per state, and how
+    many of those not yet submitted have figures in force all the same (from an imported file)."""
+
+    province_id: str
+    year: int
+    deadline: date
+    counts: Mapping[str, int]
+    imported: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def waiting(self) -> int:
+        return self.counts.get("submitted", 0)
+
+    @property
+    def not_submitted(self) -> int:
+        return self.total - self.counts.get("approved", 0) - self.waiting
+
+    @property
+    def complete(self) -> bool:
+        return self.counts.get("approved", 0) == self.total
+
+    def line(self, lang: str = "vi") -> str:
+        return completeness_line(self.counts, lang)
+
+    def sentence(self, lang: str = "vi") -> str:
+        """ "Vòng báo cáo năm 2025 (hạn nộp 15/01/2026): 78/96 xã đã được duyệt, …", and how
+        many of the communes not submitted have imported figures."""
+        said = texts.text(
+            "round_standing",
+            lang,
+            year=self.year,
+            deadline=f"{self.deadline:%d/%m/%Y}",
+            line=self.line(lang),
+        )
+        if self.imported:
+            said += " " + texts.text("round_standing_imported", lang, n=fmt_int(self.imported))
+        return said
+
+
+def round_standing(
+    con: duckdb.DuckDBPyConnection, locality_id: str, year: int
+) -> RoundStanding | None:
+    """The round of the year of this province (a province's id, "P51"), or None when the
+    province has opened none for the year (or the place is not a province): what the
+    completeness lines say in place of "4/96 xã chưa báo cáo". One query for the counts."""
+    found = rs.round_of(con, locality_id, year)
+    if found is None:
+        return None
+    tally = rs.state_tally(con, locality_id, year)
+    counts = {s: 0 for s in STATES}
+    imported = 0
+    for r in tally.iter_rows(named=True):
+        counts[r["state"]] += int(r["communes"])
+        if r["has_figures"] and r["state"] not in ("submitted", "approved"):
+            imported += int(r["communes"])
+    return RoundStanding(locality_id, year, found["deadline"], counts, imported)
+
+
+# The state a report is left in by each event recorded for a commune.
+STATE_AFTER = {"save": "draft", "submit": "submitted", "return": "returned", "approve": "approved"}
+
+
+def state_from_events(events: pl.DataFrame) -> str:
+    """A commune's report state as its events (the newest first) leave it."""
+    for action in events["action"].to_list():
+        if action in STATE_AFTER:
+            return STATE_AFTER[action]
+    return "not_started"
+
+
+def action_label(action: str, lang: str = "vi") -> str:
+    """ "nộp", "trả lại", "duyệt": what an event did, in words."""
+    return {
+        "open": texts.text("round_action_open", lang),
+        "save": texts.text("round_action_save", lang),
+        "submit": texts.text("round_action_submit", lang),
+        "return": texts.text("round_action_return", lang),
+        "approve": texts.text("round_action_approve", lang),
+    }.get(action, action)
+
+
+def history_rows(events: pl.DataFrame, lang: str = "vi") -> list[dict[str, str]]:
+    """A commune's round events as rows of words, the newest first: when, who, what was done
+    and its detail (the figures changed, the reason returned, the batch an approval wrote)."""
+    return [
+        {
+            texts.text("round_col_when", lang): f"{e['happened_at']:%d/%m/%Y %H:%M}",
+            texts.text("round_col_who", lang): e["actor"],
+            texts.text("round_col_action", lang): action_label(e["action"], lang),
+            texts.text("round_col_detail", lang): e["detail"] or "",
+        }
+        for e in events.iter_rows(named=True)
+    ]
 
 
 def days_left(deadline: date, today: date | None = None) -> int:

@@ -15,9 +15,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics import cli
+from metrics import round_store as rs
 from metrics.auth import Account, AccountsFile, hash_password, save_accounts
+from metrics.cli.common import writer
+from metrics.inputs.round_form import form_columns
 from metrics.integrity import digest
 from metrics.locality_progress import progress_for
+from metrics.rounds import operator, review, round_standing, save_report
 from metrics.store import connect
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -359,3 +363,124 @@ def test_reporter_fills_the_form_and_the_reviewer_approves_it(capsys, store) -> 
     ]
     viewer = page("views/review.py", email="xem@vn", xhht_role="viewer")
     assert viewer.info[0].value.startswith("Trang này dành cho người duyệt của tỉnh")
+
+
+def a_round_under_way(capsys, tmp_path: Path) -> None:
+    """Quảng Ngãi's 2025 round with Đăk Long approved, An Phú returned, Bình Sơn submitted and
+    Vạn Tường's draft saved; the 92 other communes have not started."""
+    assert open_round(capsys)[0] == 0
+    for code, user, draft in (
+        (DAK_LONG, "xa.daklong", False),
+        (DAK_LONG_OTHER, "xa.anphu", False),
+        ("21040", None, False),
+        ("21061", None, True),
+    ):
+        form = filled_form(capsys, tmp_path, code, GOOD)
+        args = ["rounds", "submit", str(form), "--unit", code, "--year", "2025"]
+        args += ["--draft"] * draft + (["--user", user] if user else [])
+        assert run(capsys, *args)[0] == 0
+    review_args = ("--province", "51", "--year", "2025", "--user", "duyet.qn")
+    assert run(capsys, "rounds", "approve", "--unit", DAK_LONG, *review_args)[0] == 0
+    assert (
+        run(
+            capsys,
+            *("rounds", "return", "--unit", DAK_LONG_OTHER, *review_args),
+            *("--reason", "Tổng số hộ gia đình thấp bất thường, kiểm tra lại"),
+        )[0]
+        == 0
+    )
+
+
+def warnings(at: AppTest) -> list[str]:
+    """The page's warnings but the demo data's banner."""
+    banner = ("Dữ liệu minh họa", "Illustrative data")
+    return [plain(w.value) for w in at.warning if not w.value.startswith(banner)]
+
+
+def public_page(path: str | None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    if path:
+        at.switch_page(path)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_completeness_lines_say_where_the_round_stands(capsys, store, tmp_path) -> None:
+    # Before any round: the communes with figures, as always.
+    before = public_page(None, loc="P51", year="2025")
+    assert warnings(before) == [
+        "4/96 xã chưa báo cáo số liệu năm 2025; tỷ lệ dưới đây tính trên các xã đã báo cáo."
+    ]
+    a_round_under_way(capsys, tmp_path)
+    # A draft and a returned report are not submitted; of the 94 not submitted, 90 have the
+    # figures the province imported (92 communes of Quảng Ngãi have 2025 figures in the demo).
+    line = (
+        "Vòng báo cáo năm 2025 (hạn nộp 15/01/2026): 1/96 xã đã được duyệt, 1 đã nộp chờ "
+        "duyệt, 94 chưa nộp. Trong số xã chưa nộp, 90 xã đã có số liệu từ tệp nhập."
+    )
+    at = public_page(None, loc="P51", year="2025")
+    assert warnings(at) == [line + " 1 báo cáo chờ duyệt chưa được tính vào các tỷ lệ dưới đây."]
+    profile = public_page("views/profile.py", loc="P51", year="2025")
+    assert f"- {line}" in [plain(m.value) for m in profile.markdown][0].splitlines()
+    english = public_page(None, loc="P51", year="2025", lang="en")
+    assert warnings(english) == [
+        "Reporting round 2025 (deadline 15/01/2026): 1/96 communes approved, 1 submitted "
+        "awaiting review, 94 not submitted. Of the communes not submitted, 90 have figures from "
+        "an imported file. Reports awaiting review (1) are not yet in the rates below."
+    ]
+    # Another province, and another year of this one, have no round: the old line stays.
+    other_year = public_page(None, loc="P51", year="2024")
+    assert all("Vòng báo cáo" not in plain(w.value) for w in other_year.warning)
+
+    con = connect(store, read_only=True)
+    try:
+        standing = round_standing(con, "P51", 2025)
+    finally:
+        con.close()
+    assert standing is not None
+    assert (standing.counts["draft"], standing.counts["returned"], standing.imported) == (1, 1, 90)
+
+    # Once every commune is approved the line is a quiet caption.
+    entered = {
+        ind: dict(zip(form_columns(ind), map(str, GOOD[row]), strict=False))
+        for ind, row in (("gia_dinh", 5), ("dong_ho", 6), ("cong_dong_xa", 7))
+    }
+    with writer(str(store), role="thử") as con:
+        codes = [(r["code"], r["state"]) for r in rs.report_states(con, "P51", 2025).iter_rows(named=True)
+                 if r["state"] != "approved"]  # fmt: skip
+        for code, state in codes:
+            if state != "submitted":
+                save_report(con, operator(), code, 2025, entered, submit=True)
+        codes = [code for code, _ in codes]
+        review(con, operator(), "51", 2025, codes, approve=True)
+    done = public_page(None, loc="P51", year="2025")
+    assert not any("Vòng báo cáo" in plain(w.value) for w in done.warning)
+    assert (
+        "Vòng báo cáo năm 2025 (hạn nộp 15/01/2026): 96/96 xã đã được duyệt, 0 đã nộp chờ "
+        "duyệt, 0 chưa nộp." in [plain(c.value) for c in done.caption]
+    )
+
+
+def test_a_communes_profile_shows_its_report_history(capsys, store, tmp_path) -> None:
+    a_round_under_way(capsys, tmp_path)
+    at = public_page("views/profile.py", loc=f"X{DAK_LONG}", year="2025")
+    [history] = [e for e in at.expander if e.label.startswith("Lịch sử báo cáo")]
+    assert history.label == "Lịch sử báo cáo năm 2025 — Đã duyệt"
+    rows = [r.split(" | ") for r in plain(history.markdown[0].value).splitlines()[2:]]
+    assert [r[1:3] for r in rows] == [["duyet.qn", "duyệt"], ["xa.daklong", "nộp"]]
+    assert rows[0][3].startswith("Ghi thành lô ")
+    assert "Gia đình HT – Tổng số: – → 9.000" in rows[1][3]
+    returned = public_page("views/profile.py", loc=f"X{DAK_LONG_OTHER}", year="2025")
+    [history] = [e for e in returned.expander if e.label.startswith("Lịch sử báo cáo")]
+    assert history.label == "Lịch sử báo cáo năm 2025 — Bị trả lại"
+    assert "Lý do: Tổng số hộ gia đình thấp bất thường, kiểm tra lại" in plain(
+        history.markdown[0].value
+    )
+    # A commune that has not started shows no history; a province none either.
+    quiet = public_page("views/profile.py", loc="X21085", year="2025")
+    assert not [e for e in quiet.expander if e.label.startswith("Lịch sử báo cáo")]
+    province = public_page("views/profile.py", loc="P51", year="2025")
+    assert not [e for e in province.expander if e.label.startswith("Lịch sử báo cáo")]

@@ -46,11 +46,21 @@ is_country = data.is_country(loc)
 child_word = t("children_provinces") if is_country else t("children_communes")
 synthetic = data.has_synthetic(key)
 
-# Completeness: how many communes reported this year ("4/96 xã chưa báo cáo").
+# Completeness: how many communes reported this year ("4/96 xã chưa báo cáo"); while the
+# province runs a reporting round, where its communes' reports stand.
 with_data = [p for p in items if p.has_data]
+standing = data.round_standing(key, loc, year)
+if standing is not None:
+    msg = standing.sentence(lang())
+    if standing.waiting:
+        msg += " " + t("overview_round_waiting", waiting=fmt_int(standing.waiting))
+    if standing.complete:
+        st.caption(msg)
+    else:
+        st.warning(msg, icon=":material/assignment_late:")
 if not with_data:
     st.info(t("no_data_year", year=year) + f" — {names[loc]}.")
-else:
+elif standing is None:
     ref = max(with_data, key=lambda p: p.reporting_communes or 0)
     if ref.communes_in_area and ref.reporting_communes is not None:
         missing = ref.communes_in_area - ref.reporting_communes

@@ -27,6 +27,7 @@ from metrics.name_parts import lower_type
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
 from metrics.resolve import Purpose
+from metrics.rounds import STATE_LABELS, history_rows, state_from_events
 from metrics.store_schema import DEMO_SOURCE_MARK
 from metrics.table_columns import shown_table
 from metrics.text import file_stem
@@ -180,7 +181,10 @@ lines = [
     t("profile_year_coverage", year=year, have=len(have), total=len(items)),
 ]
 ref = max(have, key=lambda p: p.reporting_communes or 0) if have else None
-if ref and rec["level"] == "province" and ref.communes_in_area:
+standing = data.round_standing(key, loc, year) if rec["level"] == "province" else None
+if standing is not None:  # the province's round of the year: where its communes' reports stand
+    lines.append(standing.sentence(lang()))
+elif ref and rec["level"] == "province" and ref.communes_in_area:
     lines.append(
         t(
             "profile_communes_missing",
@@ -421,6 +425,13 @@ for r in by_doc.iter_rows(named=True):
     # The demo store's own source is a sentence of ours, said in the reader's language.
     doc = t("sources_demo") if r["Nguồn"].startswith(DEMO_SOURCE_MARK) else r["Nguồn"]
     st.markdown(f"- {markdown_literal(doc)} — _{yrs}; {n_ind}_")
+
+if rec["level"] == "commune":  # who entered, submitted, returned and approved its figures
+    events = data.report_events(key, loc, year)
+    if events.height:
+        state = STATE_LABELS[lang()][state_from_events(events)]
+        with st.expander(t("profile_history", year=year, state=state)):
+            ui.text_table(history_rows(events, lang()))
 
 preds = data.predecessors(key, loc)
 if preds.height:

@@ -13,7 +13,15 @@ from metrics.escaping import markdown_literal
 from metrics.fmt import fmt_int, fmt_pct
 from metrics.inputs.forms import HEADER_LABEL
 from metrics.inputs.round_form import check_report, form_columns, texts_of
-from metrics.rounds import EDITABLE, STATE_LABELS, Saved, days_left, rate, save_report
+from metrics.rounds import (
+    EDITABLE,
+    STATE_LABELS,
+    Saved,
+    days_left,
+    history_rows,
+    rate,
+    save_report,
+)
 
 PAGE = "report"
 key = ui.store_key()
@@ -186,24 +194,7 @@ st.download_button(
     key=f"{PAGE}__tpl",
     on_click="ignore",
 )
-ACTIONS = {
-    "save": t("round_action_save"),
-    "submit": t("round_action_submit"),
-    "return": t("round_action_return"),
-    "approve": t("round_action_approve"),
-    "open": t("round_action_open"),
-}
 events = data.report_events(key, place["id"], year)
 if events.height:
     with st.expander(t("report_history")):
-        ui.text_table(
-            [
-                {
-                    t("round_col_when"): f"{e['happened_at']:%d/%m/%Y %H:%M}",
-                    t("round_col_who"): e["actor"],
-                    t("round_col_action"): ACTIONS.get(e["action"], e["action"]),
-                    t("round_col_detail"): e["detail"] or "",
-                }
-                for e in events.iter_rows(named=True)
-            ]
-        )
+        ui.text_table(history_rows(events, lang()))

@@ -20,6 +20,7 @@ from metrics.rounds import (
     commune_indicators,
     completeness_line,
     days_left,
+    history_rows,
     open_round,
     review,
     reviewable_provinces,
@@ -111,7 +112,7 @@ deadline_text = (
     if left >= 0
     else t("round_overdue", date=f"{found['deadline']:%d/%m/%Y}", days=-left)
 )
-st.markdown(f"**{markdown_literal(completeness_line(counts))}** · {deadline_text}")
+st.markdown(f"**{markdown_literal(completeness_line(counts, lang()))}** · {deadline_text}")
 cells = st.columns(len(STATES))
 for cell, s in zip(cells, STATES, strict=True):
     cell.metric(labels[s], fmt_int(counts[s]))
@@ -244,13 +245,4 @@ if report.get("state") == "submitted":
 events = data.report_events(key, f"X{code}", year)
 if events.height:
     with st.expander(t("report_history")):
-        ui.text_table(
-            [
-                {
-                    t("round_col_when"): f"{e['happened_at']:%d/%m/%Y %H:%M}",
-                    t("round_col_who"): e["actor"],
-                    t("round_col_detail"): e["detail"] or "",
-                }
-                for e in events.iter_rows(named=True)
-            ]
-        )
+        ui.text_table(history_rows(events, lang()))
