@@ -45,3 +45,29 @@ def demo_con(demo_db: Path):
 @pytest.fixture(scope="session")
 def index(demo_con) -> LocalityIndex:
     return LocalityIndex.from_store(demo_con)
+
+
+# The people the tests import and roll back as: `--user NAME` must name a known account (an
+# unknown one is refused), so these tests read an accounts file where each is an admin (every
+# province). One password hash for all: hashing is slow on purpose.
+OPERATORS = ("an", "binh", "ngat", "ed51", "can_bo_xa", "kiem.thu", "nguyen.van.a")
+OPERATORS += ("tran.van.nam", "nguyen.thi.hoa")
+
+
+@pytest.fixture(scope="session")
+def operators_file(tmp_path_factory) -> Path:
+    from metrics.auth import Account, AccountsFile, hash_password, save_accounts
+
+    digest = hash_password("mat-khau-van-hanh")
+    accounts = AccountsFile(
+        account=[Account(name=n, role="admin", password=digest) for n in OPERATORS]
+    )
+    return save_accounts(accounts, tmp_path_factory.mktemp("operators") / "accounts.toml")
+
+
+@pytest.fixture
+def operators(operators_file: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """XHHT_ACCOUNTS set to the operators' accounts file, for this test and the processes it
+    starts."""
+    monkeypatch.setenv("XHHT_ACCOUNTS", str(operators_file))
+    return operators_file

@@ -32,7 +32,7 @@ PAGES = [
     (
         "profile?loc=OH618&year=2023",
         "ho_so_ia_hdrai",
-        ["Huyện Ia H'Drai", "Xếp loại", "Dữ liệu minh họa"],
+        ["Huyện Ia H'Drai", "Xếp loại", "87/QĐ-UBND"],  # real figures only: no demo mark
     ),
     ("method", "phuong_phap", ["Phương pháp tính", "Mục tiêu quốc gia", "Dữ liệu minh họa"]),
 ]

@@ -31,6 +31,7 @@ def xhht(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.usefixtures("operators")
 @pytest.mark.browser
 def test_cli_import_and_rollback_while_two_app_processes_serve(
     demo_db: Path, tmp_path: Path

@@ -27,7 +27,7 @@ from metrics.register_queries import batches
 from metrics.snapshot import SnapshotCache
 from metrics.store import StoreError, connect, query_frame
 from metrics.store_location import parse_location
-from metrics.store_schema import LEVEL_COLUMNS
+from metrics.store_schema import LEVEL_COLUMNS, SCHEMA_VERSION
 from metrics.store_writes import BatchInfo, rollback_batch, write_batch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,6 +186,7 @@ READER_SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.usefixtures("operators")
 def test_readers_never_see_an_error_or_half_a_batch_while_writers_import_and_roll_back(
     store: Path, tmp_path: Path
 ) -> None:
@@ -227,6 +228,7 @@ def test_readers_never_see_an_error_or_half_a_batch_while_writers_import_and_rol
 # --- writers at once ---------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("operators")
 def test_two_imports_at_once_both_land_with_consecutive_batches(store: Path) -> None:
     first_id = history(store)[0]["id"]
     a = start("import", str(IMPORTS / "ok_batch_first.csv"), "--db", str(store), "--user", "an")
@@ -443,7 +445,7 @@ def test_a_store_of_the_older_schema_is_refused_until_upgraded(store: Path) -> N
     done = xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--db", str(store))
     assert done.returncode == 1
     assert done.stderr.strip() == (
-        f"Lỗi: Kho dữ liệu {store} có phiên bản 1, ứng dụng cần phiên bản 3. "
+        f"Lỗi: Kho dữ liệu {store} có phiên bản 1, ứng dụng cần phiên bản {SCHEMA_VERSION}. "
         "Nâng cấp kho (giữ nguyên số liệu) bằng `xhht store upgrade --db …`."
     )
     check = xhht("check", "--db", str(store))
@@ -456,7 +458,9 @@ def test_a_store_of_the_older_schema_is_refused_until_upgraded(store: Path) -> N
     assert check_json(store)["ok"]
     assert xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--db", str(store)).returncode == 0
     again = xhht("store", "upgrade", "--db", str(store))
-    assert again.stdout.strip() == f"Kho {store} đã ở phiên bản 3, không cần nâng cấp."
+    assert (
+        again.stdout.strip() == f"Kho {store} đã ở phiên bản {SCHEMA_VERSION}, không cần nâng cấp."
+    )
 
 
 def test_a_store_of_schema_2_gains_the_register_of_recognitions_on_upgrade(store: Path) -> None:
@@ -472,7 +476,7 @@ def test_a_store_of_schema_2_gains_the_register_of_recognitions_on_upgrade(store
     con.close()
     done = xhht("history", "--db", str(store))
     assert done.returncode == 1
-    assert "có phiên bản 2, ứng dụng cần phiên bản 3" in done.stderr
+    assert f"có phiên bản 2, ứng dụng cần phiên bản {SCHEMA_VERSION}" in done.stderr
     up = xhht("store", "upgrade", "--db", str(store))
     assert up.returncode == 0, up.stderr
     assert up.stdout.strip() == (
@@ -643,6 +647,7 @@ def leftovers(store: Path) -> list[str]:
     )
 
 
+@pytest.mark.usefixtures("operators")
 def test_compact_while_a_reader_reads_and_a_writer_waits_then_lands(
     store: Path, tmp_path: Path
 ) -> None:

@@ -269,12 +269,10 @@ def test_the_cli_and_the_page_give_the_same_pack(packs, demo_db: Path, demo_con,
             f"{stem}.docx",
             f"{stem}.pptx",
             f"{stem}.xlsx",
-            f"{stem}_bieu_do_01_Don_vi_hoc_tap_cap_tinh_cap_huyen_cu.png",
+            f"{stem}_bieu_do_01_Don_vi_hoc_tap_cap_huyen.png",
         ]
     )
-    assert archive.read(f"{stem}_bieu_do_01_Don_vi_hoc_tap_cap_tinh_cap_huyen_cu.png").startswith(
-        b"\x89PNG"
-    )
+    assert archive.read(f"{stem}_bieu_do_01_Don_vi_hoc_tap_cap_huyen.png").startswith(b"\x89PNG")
     # One PNG per chart of the deck, in its order; a province's rankings too.
     names = sorted(packs["P51"])
     pngs = [n for n in names if n.endswith(".png")]

@@ -308,6 +308,8 @@ def test_assess_ignores_the_order_of_the_series(values, target, target_year, rnd
     )
     if values[current_year] >= target:
         assert a.status is Status.TARGET_MET
+    elif current_year >= target_year:  # the target's year has come: a result, not a pace
+        assert a.status is Status.TARGET_MISSED
     elif len(values) == 1:
         assert a.status is Status.NOT_ASSESSABLE
 

@@ -8,7 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -134,10 +134,10 @@ def test_the_register_agrees_with_the_reported_count(demo_con) -> None:
     )
     # In English, the results keep the circulars' own words.
     assert count.sentence("units", "en") == (
-        "List: 23 units recognised (23 Tốt) — matches the reported figure (23)."
+        "List: 23 units recognised (23 Good) — matches the reported figure (23)."
     )
     assert differs.sentence("units", "en") == (
-        "List: 23 units recognised (23 Tốt) — the report says 25: the list has 2 units fewer. "
+        "List: 23 units recognised (23 Good) — the report says 25: the list has 2 units fewer. "
         "Rates still use the reported figure; check the list against the report."
     )
     assert (
@@ -307,14 +307,18 @@ def test_cli_lists_and_expiring(store: Path) -> None:
         "Trường MN Hoa Mai (Trường học, Huyện Ia H'Drai) — Tốt; QĐ 87/QĐ-UBND ngày 10/02/2024"
         in text.stdout
     )
-    # Quảng Ngãi's demo communes assessed for 2024 under Thông tư 25 (decision of 20/12/2024)
-    # stand to 19/12/2027: looking from 2026, they lapse next year.
+    # Quảng Ngãi's demo communes assessed for 2024 under Thông tư 25 (each old district's
+    # decision of December 2024) stand 3 years from it: looking from 2026, they lapse next year.
     lapsing = json.loads(
         xhht(
             "recognitions", "expiring", "--locality", "Quảng Ngãi", "--year", "2026", "--json"
         ).stdout
     )
-    assert lapsing and {e["valid_until"] for e in lapsing} == {"2027-12-19"}
+    assert lapsing
+    for e in lapsing:
+        decided = date.fromisoformat(e["decision_date"])
+        assert e["valid_until"] == (decided.replace(year=2027) - timedelta(days=1)).isoformat()
+        assert decided.year == 2024 and e["valid_until"].startswith("2027-")
     assert {e["title"] for e in lapsing} == {"cong_dong_xa"}
     assert all(e["synthetic"] and e["result"] in ("muc_do_1", "muc_do_2") for e in lapsing)
     none = xhht("recognitions", "expiring", "--locality", "Quảng Ngãi", "--year", "2025")

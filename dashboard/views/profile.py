@@ -389,7 +389,7 @@ if lv_inds:
         with cols[i % len(cols)]:
             lfig = level_bar(
                 lv,
-                title=f"{ind_label(li)} — {rec['name']}",
+                title=f"{ind_label(li, short=True)} — {rec['name']}",  # fits a phone's width
                 synthetic=bool(data.series(key, loc, li)["synthetic"].any()),
                 lang=lang(),
             )

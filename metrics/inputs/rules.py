@@ -265,6 +265,15 @@ def look_up_locality(
     ), "province"
 
 
+def _named(found: Resolution) -> list[Candidate]:
+    """The units a name names: the one it resolves to, or the several it fits equally; none
+    when it names nothing known (a not-found look-up's near misses are suggestions, not what
+    the name names)."""
+    if found.ok and found.locality is not None:
+        return [found.locality]
+    return list(found.candidates) if found.status == "ambiguous" else []
+
+
 def code_agrees(
     index: LocalityIndex,
     by_code: Resolution,
@@ -282,7 +291,7 @@ def code_agrees(
     unit = by_code.locality
     if commune:
         named = index.resolve(commune, year=year, levels=levels)
-        meant = [named.locality] if named.ok and named.locality else named.candidates
+        meant = _named(named)
         if meant and unit.id not in {c.id for c in meant}:
             others = "; ".join(c.label for c in meant[:3])
             return Resolution(
@@ -302,8 +311,10 @@ def code_agrees(
         # A current commune has no district: an old one named beside it is history, not a parent.
         if not text or (column == "district" and unit.era != "legacy"):
             continue
-        parent = index.resolve(text, year=year, levels=parent_levels)
-        parents = [parent.locality] if parent.ok and parent.locality else parent.candidates
+        # Any era: a 2024 row may name the province its old commune lies in today
+        # ("Tuyên Quang" for a commune of tỉnh Hà Giang cũ); both are its parents.
+        parent = index.resolve(text, levels=parent_levels)
+        parents = _named(parent)
         if parents and not any(c.id in ancestors for c in parents):
             return Resolution(
                 "not_found",
