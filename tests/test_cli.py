@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from metrics import cli
 
+ROOT = Path(__file__).resolve().parent.parent
 XHHT = Path(sys.executable).parent / "xhht"
 COMMAND = [str(XHHT)] if XHHT.exists() else [sys.executable, "-m", "metrics.cli"]
 
@@ -350,6 +352,7 @@ def test_a_store_this_process_cannot_write_is_read_only(demo_db: Path) -> None:
         else []
     )
     before = store.read_bytes()
+    opened = _let_everyone_reach(Path(sys.executable).resolve()) if prefix else []
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -372,6 +375,21 @@ def test_a_store_this_process_cannot_write_is_read_only(demo_db: Path) -> None:
     assert store.read_bytes() == before
     assert run("history").returncode == 0  # reading still works
     shutil.rmtree(folder)
+    for path, mode in opened:
+        path.chmod(mode)
+
+
+def _let_everyone_reach(target: Path) -> list[tuple[Path, int]]:
+    """`nobody` must reach the interpreter and the project: a checkout under a folder only its
+    owner may enter (/root/…) gets o+x on those folders for the test; their modes are given
+    back to restore."""
+    opened = []
+    for folder in [*reversed(target.parents), *reversed(ROOT.parents), ROOT]:
+        mode = folder.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            folder.chmod(mode | stat.S_IXOTH)
+            opened.append((folder, mode))
+    return opened
 
 
 @pytest.mark.parametrize("path", command_paths(), ids=lambda p: " ".join(p) or "xhht")
