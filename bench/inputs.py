@@ -8,33 +8,50 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+# A process's peak memory as the kernel keeps it (ru_maxrss) starts from the high-water mark of
+# the process that forked it: a command started straight from a pytest worker of 1 GB reported
+# 1 GB before doing anything. A small launcher forks the command instead and reports its child's
+# figure, so the number is the command's own.
+_LAUNCHER = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as fh:
+    fh.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
 
 def run_measured(
     cmd: Sequence[str], *, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 600
 ) -> tuple[int, str, str, float]:
     """Run a command: exit code, stdout, stderr and the process's peak resident memory (MB,
-    getrusage ru_maxrss of that one child, from os.wait4)."""
-    out_path, err_path = Path(os.devnull), Path(os.devnull)
+    getrusage ru_maxrss of that one process, taken by a small launcher that forked it)."""
+    import sys
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="xhht-measured-") as tmp:
         out_path, err_path = Path(tmp) / "out", Path(tmp) / "err"
+        peak_path = Path(tmp) / "peak"
         with out_path.open("wb") as out, err_path.open("wb") as err:
             proc = subprocess.Popen(
-                list(cmd), cwd=cwd, env=dict(env or os.environ), stdout=out, stderr=err
+                [sys.executable, "-c", _LAUNCHER, str(peak_path), *cmd],
+                cwd=cwd,
+                env=dict(env or os.environ),
+                stdout=out,
+                stderr=err,
             )
             try:
-                _, status, usage = os.wait4(proc.pid, 0)
+                code = proc.wait(timeout=timeout)
             except BaseException:
                 proc.kill()
                 proc.wait()
                 raise
-            proc.returncode = os.waitstatus_to_exitcode(status)
         return (
-            proc.returncode,
+            code,
             out_path.read_text(encoding="utf-8"),
             err_path.read_text(encoding="utf-8"),
-            usage.ru_maxrss / 1024,
+            int(peak_path.read_text()) / 1024,
         )
 
 
