@@ -440,8 +440,11 @@ def test_the_completeness_lines_say_where_the_round_stands(capsys, store, tmp_pa
         standing = round_standing(con, "P51", 2025)
     finally:
         con.close()
-    assert standing is not None
-    assert (standing.counts["draft"], standing.counts["returned"], standing.imported) == (1, 1, 90)
+    assert standing and (
+        standing.counts["draft"],
+        standing.counts["returned"],
+        standing.imported,
+    ) == (1, 1, 90)
 
     # Once every commune is approved the line is a quiet caption.
     entered = {

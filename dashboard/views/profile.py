@@ -219,7 +219,7 @@ summary = pl.DataFrame(
             "target_pct": p.target_pct,
             "target_year": p.target_year,
             "plan_pct": p.plan_pct,
-            "status_label": Status(p.status).label(lang(), symbol=True),
+            "status_label": Status(p.status).label_for(p.target_year, lang(), symbol=True),
             "recognized": p.recognized,
             "total": p.total,
             "change_pp": p.change_pp,
