@@ -11,10 +11,10 @@ import numpy as np
 import polars as pl
 
 from metrics.demo import build_demo
-from metrics.demo_figures import DEMO_SEED
+from metrics.demo.figures import DEMO_SEED
 from metrics.store import query_frame, transaction
-from metrics.store_schema import LEVEL_COLUMNS
-from metrics.store_writes import BatchInfo, refresh_current, write_batch
+from metrics.store.schema import LEVEL_COLUMNS
+from metrics.store.writes import BatchInfo, refresh_current, write_batch
 
 COMMUNE_INDICATORS = (
     "gia_dinh",

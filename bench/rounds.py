@@ -27,7 +27,7 @@ def bench_rounds(db: Path, work: Path, province_id: str) -> list[tuple[str, str,
     import openpyxl
 
     from metrics.auth import Account, AccountsFile, hash_password, save_accounts
-    from metrics.register_queries import communes_of
+    from metrics.queries.registers import communes_of
     from metrics.store import connect
 
     folder = work / "rounds"

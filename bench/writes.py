@@ -2,11 +2,11 @@
 PostgreSQL (a throwaway cluster holding a copy made by `xhht store copy`).
 
 WRITES times, one after the other as officers do: a one-row import of xã Đăk Long's 2025 figure
-(one batch through metrics.backend.writing, as `xhht import` writes it), then its rollback.
+(one batch through metrics.store.backend.writing, as `xhht import` writes it), then its rollback.
 Measured: each write's and rollback's time from asking for the write lock to the store let go;
 the store's size before, after, and after `xhht store compact` (the file's bytes; on PostgreSQL
 the tables' with their indexes); and how long a page run waits, after a write, for the app's
-copy of the new state (metrics.snapshot: the first page run after a write loads it).
+copy of the new state (metrics.store.snapshot: the first page run after a write loads it).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class WritesResult:
 
 
 def _one_row(recognized: int) -> pl.DataFrame:
-    from metrics.store_schema import LEVEL_COLUMNS
+    from metrics.store.schema import LEVEL_COLUMNS
 
     row: dict[str, object] = dict.fromkeys(LEVEL_COLUMNS)
     row.update(
@@ -63,9 +63,9 @@ def _one_row(recognized: int) -> pl.DataFrame:
 
 
 def _size(spec: str) -> int:
-    from metrics.backend import reading, run_in_postgres
-    from metrics.store_location import parse_location
-    from metrics.store_schema import TABLES
+    from metrics.store.backend import reading, run_in_postgres
+    from metrics.store.location import parse_location
+    from metrics.store.schema import TABLES
 
     loc = parse_location(spec)
     if loc.path is not None:
@@ -82,10 +82,10 @@ def _size(spec: str) -> int:
 
 
 def run_writes(spec: str, backend: str, writes: int = WRITES) -> WritesResult:
-    from metrics.backend import writing
-    from metrics.snapshot import SnapshotCache
-    from metrics.store_location import parse_location
-    from metrics.store_writes import BatchInfo, rollback_batch, write_batch
+    from metrics.store.backend import writing
+    from metrics.store.location import parse_location
+    from metrics.store.snapshot import SnapshotCache
+    from metrics.store.writes import BatchInfo, rollback_batch, write_batch
 
     loc = parse_location(spec)
     cache = SnapshotCache(loc)

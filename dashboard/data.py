@@ -2,7 +2,7 @@
 
 No SQL and no progress maths here or in the pages: this module calls metrics.queries,
 metrics.locality_progress and metrics.progress, and caches the answers. Pages read a copy of the store in
-memory (metrics.snapshot), never the store itself, so imports from the CLI, other processes or
+memory (metrics.store.snapshot), never the store itself, so imports from the CLI, other processes or
 this app write while pages are served. Every cache key starts with (store, version): a write
 anywhere makes the next page run load and key the new figures.
 Every read takes its own cursor, so sessions and reruns never share a half-read result.
@@ -26,21 +26,22 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from metrics import auth, inputs, locality_progress, round_store, rounds
+from metrics import auth, inputs, locality_progress, rounds
 from metrics import queries as q
-from metrics import recognition_queries as recq
-from metrics import register_queries as rq
-from metrics import target_queries as tq
-from metrics.backend import StoreBusy, reading, writing
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
+from metrics.name_lookup import LocalityIndex
 from metrics.outputs import cell_safety, images
-from metrics.resolve import LocalityIndex
-from metrics.snapshot import SnapshotCache
+from metrics.queries import recognitions as recq
+from metrics.queries import registers as rq
+from metrics.queries import targets as tq
 from metrics.store import StoreError
-from metrics.store_location import parse_location
-from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
-from metrics.store_writes import rollback_batch
+from metrics.store import rounds as round_store
+from metrics.store.backend import StoreBusy, reading, writing
+from metrics.store.location import parse_location
+from metrics.store.schema import COUNTRY_ID, LEVEL_COLUMNS
+from metrics.store.snapshot import SnapshotCache
+from metrics.store.writes import rollback_batch
 from metrics.targets_ahead import targets_ahead as targets_ahead_of
 
 # (the store as XHHT_DB names it — password included for PostgreSQL, so never shown — and
@@ -225,7 +226,7 @@ def is_country(locality_id: str) -> bool:
 
 # --- Writing: imports and rollbacks ---------------------------------------------------------
 # A file is checked on this process's copy; only the write itself takes the store's write lock
-# (metrics.backend.writing), briefly. Then this process loads the new state at once, so the
+# (metrics.store.backend.writing), briefly. Then this process loads the new state at once, so the
 # officer sees the write on the next run; other processes on their next page run.
 
 

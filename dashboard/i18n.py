@@ -25,7 +25,7 @@ def t(key: str, **kwargs: object) -> str:
 
 def unit_type(word: str) -> str:
     """A unit's type word ("Xã", "Tỉnh") in the session's language; a word the catalogue lacks, as is."""
-    from metrics.text import fold
+    from metrics.normalise import fold
     from metrics.texts import catalogue
 
     key = "unit_type_" + fold(word).replace(" ", "_")

@@ -16,6 +16,7 @@ from metrics.escaping import markdown_literal
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
 from metrics.name_parts import lower_type
+from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.recognitions import (
     SHOWN_ENTRY_FIELDS,
@@ -24,7 +25,6 @@ from metrics.recognitions import (
     shown_entries,
 )
 from metrics.table_columns import shown_table
-from metrics.text import file_stem
 
 PAGE = "profile"
 

@@ -16,9 +16,9 @@ from dashboard.i18n import lang, scope_text, t
 from metrics.escaping import markdown_literal
 from metrics.fmt import DASH, fmt_int, fmt_pct
 from metrics.locality_progress import IndicatorProgress
+from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.table_columns import Kind, ShownTable, cell_text, shown_table
-from metrics.text import file_stem
 
 
 def store_key() -> data.StoreKey:

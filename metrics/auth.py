@@ -391,7 +391,7 @@ def password_mark(account: Account) -> str:
 def signin_state(accounts_file: Path | None = None) -> SigninState:
     """The sign-in state this process shares with every other of the service (the store named
     by $XHHT_DB, or the default file: metrics/signin_state.py says where it is kept)."""
-    from metrics.store_location import parse_location
+    from metrics.store.location import parse_location
 
     return signin_state_module.shared(parse_location(None), accounts_file or accounts_path())
 

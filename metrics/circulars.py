@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from metrics.text import fold
+from metrics.normalise import fold
 
 # The titles recognised one by one, which the register of recognitions holds (families are
 # too many to list: they stay counted).

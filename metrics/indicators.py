@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from metrics.config import DATA_DIR
-from metrics.text import key
+from metrics.normalise import key
 
 LevelId = Literal["tot", "kha", "trung_binh", "muc_do_1", "muc_do_2"]
 

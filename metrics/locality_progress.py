@@ -18,8 +18,6 @@ import polars as pl
 
 from metrics import progress as pm
 from metrics import queries as q
-from metrics import register_queries as rq
-from metrics import target_queries as tq
 from metrics.completeness import (
     complete_expr,
     completeness_text,
@@ -29,7 +27,9 @@ from metrics.completeness import (
     text_column,
 )
 from metrics.indicators import registry
-from metrics.store_schema import COUNTRY_ID, DEMO_SOURCE_MARK, LEVEL_COLUMNS
+from metrics.queries import registers as rq
+from metrics.queries import targets as tq
+from metrics.store.schema import COUNTRY_ID, DEMO_SOURCE_MARK, LEVEL_COLUMNS
 
 SCOPE_LABEL_VI = {
     "country": "quốc gia",

@@ -1,5 +1,5 @@
 """One comma-separated part of a typed place name ("TP. Hà Nội", "tỉnh Kon Tum cũ") read into
-the name, the levels its type prefix allows, and whether it is marked old. Used by metrics.resolve.
+the name, the levels its type prefix allows, and whether it is marked old. Used by metrics.name_lookup.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from metrics.text import fold, marked_key, marked_words
+from metrics.normalise import fold, marked_key, marked_words
 
 # Prefixes as folded words → the levels they can name.
 PREFIXES: list[tuple[tuple[str, ...], frozenset[str]]] = [
@@ -55,7 +55,7 @@ class NamePart:
     whole_key: str  # key of the part with its prefix, in case the "prefix" is part of the name
     old: bool = False
     typed_key: str = ""  # the full name as written, prefix spelled out ("thitranmuongte")
-    marked: str = ""  # the name without its prefix, tone marks kept (metrics.text.marked_key)
+    marked: str = ""  # the name without its prefix, tone marks kept (metrics.normalise.marked_key)
     marked_whole: str = ""  # the whole part, tone marks kept
 
 

@@ -11,7 +11,7 @@ import polars as pl
 
 from metrics.circulars import NOT_PASSED, RESULT_LABEL, is_yearly, result_label
 from metrics.indicators import registry
-from metrics.text import fold
+from metrics.normalise import fold
 from metrics.texts import text
 
 # The kinds of unit a list names; a list may say the kind itself (column "Loại đơn vị").

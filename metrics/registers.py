@@ -18,9 +18,9 @@ import duckdb
 import polars as pl
 
 from metrics.indicators import registry
-from metrics.store_schema import COUNTRY_ID
-from metrics.store_writes import replace_registers
-from metrics.text import key
+from metrics.normalise import key
+from metrics.store.schema import COUNTRY_ID
+from metrics.store.writes import replace_registers
 
 LOCALITY_SCHEMA = {
     "id": pl.String,

@@ -4,9 +4,9 @@ reason) and submitted again. An approval writes the figures as one batch (histor
 and every save, submission, return and approval is an event (who, when, what changed).
 
 Who may do what is metrics.auth's (Principal.may_report, may_review); the SQL is
-metrics.round_store's; the figures go through the rules of an imported row
+metrics.store.rounds's; the figures go through the rules of an imported row
 (metrics.inputs.round_form). The writes run inside the writer's transaction
-(metrics.backend.writing), so each rule is checked against the store as it is, under the lock.
+(metrics.store.backend.writing), so each rule is checked against the store as it is, under the lock.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime
 import duckdb
 import polars as pl
 
-from metrics import round_store as rs
 from metrics import texts
 from metrics.auth import Principal
 from metrics.fmt import fmt_int, fmt_pct
@@ -26,8 +25,9 @@ from metrics.indicators import registry
 from metrics.inputs.forms import HEADER_LABEL, RESULTS
 from metrics.inputs.round_form import ReportCheck, check_report, form_columns, texts_of
 from metrics.locality_progress import series_all
-from metrics.register_queries import locality
-from metrics.store_writes import (
+from metrics.queries.registers import locality
+from metrics.store import rounds as rs
+from metrics.store.writes import (
     BatchInfo,
     bump_data_version,
     current_user,
@@ -662,7 +662,7 @@ def round_template(
 ) -> tuple[str, bytes]:
     """The round's form of one commune as a spreadsheet, and its file name."""
     from metrics.inputs.round_form import FormPlace, build_round_template
-    from metrics.text import file_stem
+    from metrics.normalise import file_stem
 
     view = report_view(con, commune_code, year)
     place = view["commune"]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from metrics.store import StoreError
-from metrics.store_location import StoreLocation
+from metrics.store.location import StoreLocation
 
 SESSION_DAYS_KEPT = 31  # longer than the longest session_hours the accounts file allows
 FAILURES_KEPT_S = 24 * 3600
@@ -242,7 +242,7 @@ class _Postgres:
     def __init__(self, loc: StoreLocation) -> None:
         import duckdb
 
-        from metrics.backend import PG_CATALOG, _attach_postgres
+        from metrics.store.backend import PG_CATALOG, _attach_postgres
 
         self.loc = loc
         self._catalog = PG_CATALOG
@@ -315,7 +315,7 @@ def state_path(accounts_file: Path) -> Path:
 @functools.cache
 def _shared(kind: str, where: str, spec: str) -> SigninState:
     if kind == "postgres":
-        from metrics.store_location import parse_location
+        from metrics.store.location import parse_location
 
         loc = parse_location(spec)
         return SigninState(_Postgres(loc), str(loc))

@@ -7,9 +7,9 @@ import duckdb
 import polars as pl
 
 from metrics import progress as pm
-from metrics import target_queries as tq
 from metrics.indicators import registry
 from metrics.locality_progress import SCOPE_LABEL_VI, series_all
+from metrics.queries import targets as tq
 
 TARGETS_AHEAD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "indicator": pl.String,

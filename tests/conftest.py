@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from metrics.demo import build_demo
-from metrics.resolve import LocalityIndex
+from metrics.name_lookup import LocalityIndex
 from metrics.store import connect
 
 # The small in-memory `store` / `con` fixtures of tests/small_store.py; a module that defines

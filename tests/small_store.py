@@ -1,4 +1,4 @@
-"""Small real stores for the tests of metrics/queries.py and metrics/locality_progress.py: observations and
+"""Small real stores for the tests of metrics/queries/__init__.py and metrics/locality_progress.py: observations and
 targets written as import batches (store_writes.write_batch inside store.transaction), rolled back
 after each test."""
 
@@ -13,8 +13,8 @@ import pytest
 
 from metrics.demo import init_store
 from metrics.store import transaction
-from metrics.store_schema import LEVEL_COLUMNS
-from metrics.store_writes import BatchInfo, rollback_batch, write_batch
+from metrics.store.schema import LEVEL_COLUMNS
+from metrics.store.writes import BatchInfo, rollback_batch, write_batch
 
 QUANG_NGAI = "P51"
 IA_HDRAI = "OH618"  # huyện Ia H'Drai, tỉnh Kon Tum cũ (OP62), now in tỉnh Quảng Ngãi

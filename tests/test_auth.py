@@ -309,7 +309,7 @@ def test_the_sign_in_state_on_postgresql_is_one_for_every_process(pg_cluster) ->
     """A store on PostgreSQL keeps the sign-in state in its own database: a session opened by
     one process is ended by another, and wrong passwords count across them."""
     from metrics.signin_state import _Postgres
-    from metrics.store_location import parse_location
+    from metrics.store.location import parse_location
 
     pg_cluster.psql("CREATE DATABASE dang_nhap OWNER xhht")
     url = pg_cluster.url("dang_nhap")
@@ -324,7 +324,7 @@ def test_the_sign_in_state_on_postgresql_is_one_for_every_process(pg_cluster) ->
             "-c",
             "import sys\n"
             "from metrics.signin_state import SigninState, _Postgres\n"
-            "from metrics.store_location import parse_location\n"
+            "from metrics.store.location import parse_location\n"
             "s = SigninState(_Postgres(parse_location(sys.argv[1])), 'pg')\n"
             "s.record_failure('canbo.qn', '10.0.0.2')\n"
             "s.end_session(sys.argv[2])\n",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from metrics.auth import Account, AccountsFile, hash_password, save_accounts
-from metrics.register_queries import batches
+from metrics.queries.registers import batches
 from metrics.store import connect
 
 MIXED = (

@@ -18,13 +18,13 @@ from small_store import (
     obs,
 )
 
-from metrics import register_queries as rq
 from metrics.completeness import RANK_MIN_PCT, in_ranking_order, is_rankable, ranking_note
 from metrics.figures.comparison import heatmap, ranked_bar
 from metrics.locality_progress import children_progress, progress_for
 from metrics.outputs import report_draft, workbook
 from metrics.outputs.context import Context, summary_rows
-from metrics.store_schema import COUNTRY_ID
+from metrics.queries import registers as rq
+from metrics.store.schema import COUNTRY_ID
 
 HA_NOI = "P01"
 KON_TUM_OLD = "OP62"  # tỉnh Kon Tum (cũ), now in tỉnh Quảng Ngãi with tỉnh Quảng Ngãi (cũ)

@@ -22,14 +22,14 @@ import polars as pl
 import pytest
 from page_runs import profile_rates
 
-from metrics.backend import writing
-from metrics.integrity import CheckReport, check
-from metrics.register_queries import batches
-from metrics.snapshot import SnapshotCache
+from metrics.queries.registers import batches
 from metrics.store import StoreError, connect, query_frame
-from metrics.store_location import parse_location
-from metrics.store_schema import LEVEL_COLUMNS, SCHEMA_VERSION
-from metrics.store_writes import BatchInfo, rollback_batch, write_batch
+from metrics.store.backend import writing
+from metrics.store.integrity import CheckReport, check
+from metrics.store.location import parse_location
+from metrics.store.schema import LEVEL_COLUMNS, SCHEMA_VERSION
+from metrics.store.snapshot import SnapshotCache
+from metrics.store.writes import BatchInfo, rollback_batch, write_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORTS = ROOT / "tests" / "data" / "imports"
@@ -170,8 +170,8 @@ def test_a_reader_copy_leaves_the_store_free_for_a_writer(store: Path) -> None:
 
 READER_SCRIPT = textwrap.dedent("""
     import os, sys, time
-    from metrics.snapshot import SnapshotCache
-    from metrics.store_location import parse_location
+    from metrics.store.snapshot import SnapshotCache
+    from metrics.store.location import parse_location
     cache = SnapshotCache(parse_location(sys.argv[1]))
     end = time.monotonic() + 300  # bounded, whatever happens to the test
     while time.monotonic() < end and not os.path.exists(sys.argv[2]):

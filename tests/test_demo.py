@@ -13,14 +13,14 @@ import pytest
 
 from metrics.circulars import NOT_PASSED, PASSED
 from metrics.demo import build_demo
-from metrics.demo_figures import DEMO_YEARS
+from metrics.demo.figures import DEMO_YEARS
 from metrics.indicators import registry
 from metrics.locality_progress import children_progress, progress_for
 from metrics.name_parts import lower_type
-from metrics.recognition_queries import entries_in, entries_of_place
+from metrics.queries.recognitions import entries_in, entries_of_place
 from metrics.recognitions import register_count
 from metrics.store import connect
-from metrics.store_schema import COUNTRY_ID
+from metrics.store.schema import COUNTRY_ID
 
 COMMUNE_INDICATORS = sorted(i.id for i in registry().indicator if i.level_scope == "commune")
 

@@ -34,9 +34,9 @@ from metrics.inputs import (
     parse_percent,
 )
 from metrics.locality_progress import progress_for
-from metrics.resolve import LocalityIndex
+from metrics.name_lookup import LocalityIndex
 from metrics.store import connect
-from metrics.store_writes import rollback_batch
+from metrics.store.writes import rollback_batch
 
 DATA = Path(__file__).parent / "data" / "imports"
 ROOT = Path(__file__).resolve().parents[1]

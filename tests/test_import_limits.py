@@ -23,7 +23,7 @@ import pytest
 from test_import import LONG_HEADERS, fingerprint, problems
 
 from metrics.inputs import ImportResult, import_file
-from metrics.resolve import LocalityIndex
+from metrics.name_lookup import LocalityIndex
 from metrics.store import connect, query_frame
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,9 +15,9 @@ import pytest
 from metrics.indicators import registry
 from metrics.inputs import build_template, import_file
 from metrics.inputs.flow import preview_changes
-from metrics.register_queries import batches
+from metrics.queries.registers import batches
 from metrics.store import connect, transaction
-from metrics.store_writes import rollback_batch
+from metrics.store.writes import rollback_batch
 
 IMPORTS = Path(__file__).resolve().parent / "data" / "imports"
 

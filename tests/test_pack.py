@@ -19,7 +19,7 @@ from pptx.util import Inches
 from metrics.locality_progress import progress_for
 from metrics.outputs import context as ctx_mod
 from metrics.outputs import deck, pack
-from metrics.target_queries import resolved_targets
+from metrics.queries.targets import resolved_targets
 
 IA_HDRAI = "OH618"  # huyện Ia H'Drai (cũ), tỉnh Kon Tum (cũ): real figures only, 2023
 DAK_LONG = "X23368"  # xã Đăk Long: its own 2026/2030 targets beside the national 2025 ones
@@ -223,7 +223,7 @@ def test_an_old_unit_is_named_old_in_every_file(packs) -> None:
 
 
 def test_file_names_by_place_and_year(demo_con) -> None:
-    from metrics import register_queries as rq
+    from metrics.queries import registers as rq
 
     def stem(lid: str, year: int) -> str:
         return pack.document_stem(rq.locality(demo_con, lid), year)

@@ -32,7 +32,7 @@ import duckdb
 import pytest
 from page_runs import profile_rates
 
-from metrics.store_schema import SCHEMA_VERSION
+from metrics.store.schema import SCHEMA_VERSION
 
 XHHT = Path(sys.executable).parent / "xhht"
 COMMAND = [str(XHHT)] if XHHT.exists() else [sys.executable, "-m", "metrics.cli"]
@@ -514,8 +514,8 @@ def test_two_imports_started_at_the_same_moment(init_store: Store, tmp_path: Pat
 
 HOLDER = """
 import sys
-from metrics.backend import writing
-from metrics.store_location import parse_location
+from metrics.store.backend import writing
+from metrics.store.location import parse_location
 with writing(parse_location(sys.argv[1]), role=sys.argv[2]):
     print("held", flush=True)
     sys.stdin.readline()
@@ -909,8 +909,8 @@ def test_malformed_store_addresses_are_refused_before_anything_is_opened(
 
 READER = """
 import json, sys, time
-from metrics.snapshot import SnapshotCache
-from metrics.store_location import parse_location
+from metrics.store.snapshot import SnapshotCache
+from metrics.store.location import parse_location
 cache = SnapshotCache(parse_location(sys.argv[1]))
 while True:
     try:

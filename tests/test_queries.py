@@ -1,4 +1,4 @@
-"""Area aggregation through the lineage (metrics/queries.py), on a small real DuckDB store: the
+"""Area aggregation through the lineage (metrics/queries/__init__.py), on a small real DuckDB store: the
 registers and national targets of `init_store`, plus observations written by each test."""
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from small_store import (
 )
 
 from metrics import queries as q
-from metrics import register_queries as rq
-from metrics import target_queries as tq
-from metrics.store_writes import rollback_batch
+from metrics.queries import registers as rq
+from metrics.queries import targets as tq
+from metrics.store.writes import rollback_batch
 
 
 def one(frame: pl.DataFrame, **where) -> dict:

@@ -29,7 +29,7 @@ from metrics.outputs import report_draft, workbook
 from metrics.outputs.context import context, lists_of
 from metrics.outputs.images import SYNTHETIC_LINE
 from metrics.outputs.report_text import APPENDIX_HEADING
-from metrics.recognition_queries import entries_in, entries_of_place
+from metrics.queries.recognitions import entries_in, entries_of_place
 from metrics.recognitions import MAX_LISTS_SHOWN
 from metrics.store import connect
 

@@ -17,11 +17,11 @@ import polars as pl
 import pytest
 
 from metrics.inputs import ImportResult, import_file
-from metrics.recognition_queries import entries_of_place
+from metrics.name_lookup import LocalityIndex
+from metrics.queries.recognitions import entries_of_place
 from metrics.recognitions import register_count
-from metrics.resolve import LocalityIndex
 from metrics.store import connect
-from metrics.store_writes import rollback_batch
+from metrics.store.writes import rollback_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 IA_HDRAI = "OH618"  # huyện Ia H'Drai (cũ), tỉnh Kon Tum (cũ)

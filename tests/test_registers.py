@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from vietnam_provinces import Province, Ward
 
-from metrics.text import key
+from metrics.normalise import key
 
 
 def rows(con, sql: str, params: list | None = None) -> list[tuple]:

@@ -21,12 +21,12 @@ from small_store import (
 )
 
 from metrics import locality_progress
-from metrics import register_queries as rq
 from metrics.indicators import registry
 from metrics.locality_progress import children_progress, progress_for, series_frame, status_counts
 from metrics.progress import Status
-from metrics.store_schema import COUNTRY_ID
-from metrics.store_writes import rollback_batch
+from metrics.queries import registers as rq
+from metrics.store.schema import COUNTRY_ID
+from metrics.store.writes import rollback_batch
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import pytest
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 
-from metrics import target_queries as tq
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import registry
 from metrics.lagging import lagging_children, owed_by_communes, silent_children
@@ -34,6 +33,7 @@ from metrics.outputs.report_text import (
     none_text,
     summary_line,
 )
+from metrics.queries import targets as tq
 
 CASES = {"VN": 2025, "P51": 2025, "X23368": 2025, "OH618": 2023, "OH535": 2024}
 UBND = {"P51": "TỈNH QUẢNG NGÃI", "X23368": "XÃ ĐĂK LONG"}

@@ -15,14 +15,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics import cli
-from metrics import round_store as rs
 from metrics.auth import Account, AccountsFile, hash_password, save_accounts
 from metrics.cli.common import writer
 from metrics.inputs.round_form import form_columns
-from metrics.integrity import digest
 from metrics.locality_progress import progress_for
 from metrics.rounds import operator, review, round_standing, save_report
 from metrics.store import connect
+from metrics.store import rounds as rs
+from metrics.store.integrity import digest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")

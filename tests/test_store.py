@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from metrics.store import StoreError, check_store, connect, transaction
-from metrics.store_schema import (
+from metrics.store.schema import (
     CURRENT_QUERIES,
     LEVEL_COLUMNS,
     OBSERVATION_COLUMNS,
@@ -20,8 +20,8 @@ from metrics.store_schema import (
     TARGET_COLUMNS,
     create_schema,
 )
-from metrics.store_writes import BatchInfo, insert_frame, new_batch, refresh_current, rollback_batch
-from metrics.store_writes import write_batch as store_write_batch
+from metrics.store.writes import BatchInfo, insert_frame, new_batch, refresh_current, rollback_batch
+from metrics.store.writes import write_batch as store_write_batch
 
 KEY = ("X23368", 2024, "gia_dinh")
 

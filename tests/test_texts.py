@@ -50,7 +50,7 @@ def dynamic_keys() -> set[str]:
     """Keys built from a value, not written out: Status.label reads status_<value>,
     dashboard.i18n.unit_type reads unit_type_<the folded type word>."""
     from metrics.name_parts import UNIT_TYPES
-    from metrics.text import fold
+    from metrics.normalise import fold
 
     return {f"status_{s.value}" for s in Status} | {
         "unit_type_" + fold(word).replace(" ", "_") for word in UNIT_TYPES

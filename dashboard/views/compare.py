@@ -12,10 +12,10 @@ from metrics.completeness import RANK_MIN_PCT, in_ranking_order, units_text
 from metrics.escaping import markdown_literal
 from metrics.figures.comparison import ENDS_SLACK, heatmap, ranked_bar
 from metrics.fmt import fmt_int
+from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
 from metrics.table_columns import FIELDS, Kind, shown_table
-from metrics.text import file_stem
 
 PAGE = "compare"
 RANKING_ENDS = 15  # a long ranking's chart shows its 15 highest and 15 lowest

@@ -17,9 +17,9 @@ from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_points, fmt_pp
 from metrics.indicators import registry
 from metrics.lagging import lagging_children
+from metrics.normalise import file_stem
 from metrics.progress import Status
 from metrics.table_columns import shown_table
-from metrics.text import file_stem
 
 PAGE = "overview"
 CARDS_PER_ROW = 3

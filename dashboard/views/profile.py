@@ -23,14 +23,14 @@ from metrics.figures.counts import level_bar
 from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_points
 from metrics.indicators import registry
+from metrics.name_lookup import Purpose
 from metrics.name_parts import lower_type
+from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
-from metrics.resolve import Purpose
 from metrics.rounds import STATE_LABELS, history_rows, state_from_events
-from metrics.store_schema import DEMO_SOURCE_MARK
+from metrics.store.schema import DEMO_SOURCE_MARK
 from metrics.table_columns import shown_table
-from metrics.text import file_stem
 
 PAGE = "profile"
 K_PROV, K_COM, K_OD = f"{PAGE}__prov", f"{PAGE}__com", f"{PAGE}__od"

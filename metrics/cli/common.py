@@ -13,7 +13,7 @@ import duckdb
 from metrics.config import ENV_DB
 
 if TYPE_CHECKING:
-    from metrics.resolve import Candidate, Resolution
+    from metrics.name_lookup import Candidate, Resolution
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -34,7 +34,7 @@ def add_db(p: argparse.ArgumentParser) -> None:
 def location(text: str | None):
     """The store --db names (else $XHHT_DB, else the default file), or Refused saying why not."""
     from metrics.store import StoreError
-    from metrics.store_location import parse_location
+    from metrics.store.location import parse_location
 
     try:
         return parse_location(text)
@@ -45,8 +45,8 @@ def location(text: str | None):
 def open_copy(text: str | None, role: str = "đọc"):
     """A copy of the store in memory for a command that reads: the store itself is held only
     while the copy is taken, so imports and the app go on meanwhile."""
-    from metrics.snapshot import load
     from metrics.store import StoreError
+    from metrics.store.snapshot import load
 
     try:
         return load(location(text), role=role).con
@@ -56,9 +56,9 @@ def open_copy(text: str | None, role: str = "đọc"):
 
 @contextmanager
 def writer(text: str | None, role: str):
-    """The store's write lock and one transaction (see metrics.backend.writing)."""
-    from metrics.backend import writing
+    """The store's write lock and one transaction (see metrics.store.backend.writing)."""
     from metrics.store import StoreError
+    from metrics.store.backend import writing
 
     try:
         with writing(location(text), role=role) as con:
@@ -84,9 +84,9 @@ def new_store(
 ) -> tuple[object, str]:
     """Build a new store with `build`: a file appears whole or not at all (built beside it, then
     renamed over it); a PostgreSQL database must hold no store yet and gets it in transactions."""
-    from metrics.backend import creating
     from metrics.store import StoreError
-    from metrics.store_location import StoreLocation
+    from metrics.store.backend import creating
+    from metrics.store.location import StoreLocation
 
     loc = location(args.db)
     try:
@@ -141,9 +141,9 @@ def cannot_create(path: Path, tmp: Path, exc: BaseException) -> str:
 
 def locality_for_figures(con: duckdb.DuckDBPyConnection, text: str, year: int | None) -> Candidate:
     """The unit `text` names for looking at figures (today's unit and its history unless the
-    text marks it old; metrics.resolve.Purpose.VIEW_FIGURES), or Refused with the candidates as
+    text marks it old; metrics.name_lookup.Purpose.VIEW_FIGURES), or Refused with the candidates as
     users read them."""
-    from metrics.resolve import LocalityIndex, Purpose
+    from metrics.name_lookup import LocalityIndex, Purpose
 
     res = LocalityIndex.from_store(con).resolve(text, year=year, purpose=Purpose.VIEW_FIGURES)
     if not res.ok or res.locality is None:

@@ -89,7 +89,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from metrics.register_queries import batches
+    from metrics.queries.registers import batches
 
     con = open_copy(args.db)
     try:
@@ -128,9 +128,9 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from metrics.register_queries import batch_provinces
+    from metrics.queries.registers import batch_provinces
     from metrics.store import StoreError
-    from metrics.store_writes import rollback_batch
+    from metrics.store.writes import rollback_batch
 
     who = acting_account(args.user)
     try:

@@ -9,7 +9,7 @@ from metrics.cli.common import EXIT_OK, EXIT_REFUSED, add_db, candidate_lines, o
 
 
 def cmd_localities_find(args: argparse.Namespace) -> int:
-    from metrics.resolve import LEVEL_LABEL_VI, LocalityIndex, Purpose
+    from metrics.name_lookup import LEVEL_LABEL_VI, LocalityIndex, Purpose
 
     con = open_copy(args.db)
     try:

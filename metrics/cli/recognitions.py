@@ -52,7 +52,7 @@ def _print_entries(entries: list[dict], demo: bool) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from metrics.recognition_queries import entries_in, reported_recognized
+    from metrics.queries.recognitions import entries_in, reported_recognized
     from metrics.recognitions import counts_of_place, public_entries
 
     title = _title(args.title)
@@ -81,7 +81,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_expiring(args: argparse.Namespace) -> int:
-    from metrics.recognition_queries import lapsing_in
+    from metrics.queries.recognitions import lapsing_in
     from metrics.recognitions import public_entries
 
     con = open_copy(args.db)

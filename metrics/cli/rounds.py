@@ -67,7 +67,6 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 @_refusing
 def cmd_status(args: argparse.Namespace) -> int:
-    from metrics.backend import reading
     from metrics.rounds import (
         STATE_LABELS,
         completeness_line,
@@ -76,6 +75,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         status,
         status_records,
     )
+    from metrics.store.backend import reading
 
     with reading(location(args.db), role="xem vòng báo cáo") as con:
         found, states = status(con, args.province, args.year)
@@ -127,9 +127,9 @@ def cmd_return(args: argparse.Namespace) -> int:
 @_refusing
 def cmd_submit(args: argparse.Namespace) -> int:
     """Read the filled form first (nothing held), then take the write lock to save it."""
-    from metrics.backend import reading
     from metrics.inputs.round_form import read_round_file
     from metrics.rounds import asked, save_report
+    from metrics.store.backend import reading
 
     path = Path(args.file)
     if not path.is_file():

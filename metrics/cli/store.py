@@ -37,9 +37,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from metrics.backend import reading
-    from metrics.integrity import check
     from metrics.store import StoreError
+    from metrics.store.backend import reading
+    from metrics.store.integrity import check
 
     loc = location(args.db)
     try:
@@ -65,9 +65,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_store_copy(args: argparse.Namespace) -> int:
-    from metrics.backend import creating, reading
-    from metrics.integrity import check, copy_store
     from metrics.store import StoreError
+    from metrics.store.backend import creating, reading
+    from metrics.store.integrity import check, copy_store
 
     src, dst = location(args.source), location(args.target)
     if str(src) == str(dst):
@@ -104,10 +104,10 @@ def cmd_store_copy(args: argparse.Namespace) -> int:
 
 
 def cmd_store_upgrade(args: argparse.Namespace) -> int:
-    from metrics.backend import writing
-    from metrics.integrity import upgrade
     from metrics.store import StoreError, schema_version
-    from metrics.store_schema import SCHEMA_VERSION
+    from metrics.store.backend import writing
+    from metrics.store.integrity import upgrade
+    from metrics.store.schema import SCHEMA_VERSION
 
     loc = location(args.db)
     try:
@@ -131,7 +131,7 @@ def cmd_store_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_store_compact(args: argparse.Namespace) -> int:
     from metrics.store import StoreError
-    from metrics.store_compact import compact
+    from metrics.store.compact import compact
 
     loc = location(args.db)
     started = time.perf_counter()

@@ -24,9 +24,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 def _round_template(args: argparse.Namespace) -> int:
     """The round's form for one commune, from the store: the indicators asked, its working
     figures, last year's beside."""
-    from metrics.backend import reading
     from metrics.rounds import RoundRefused, round_template
     from metrics.store import StoreError
+    from metrics.store.backend import reading
 
     if not args.unit or not args.year:
         raise Refused("Biểu mẫu vòng báo cáo cần --unit MÃ_XÃ và --year NĂM.")

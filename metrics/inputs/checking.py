@@ -25,8 +25,8 @@ from metrics.inputs.lookups import communes_in
 from metrics.inputs.problems import Problem
 from metrics.inputs.recognition_rules import RECOGNITION_RULES, entry_of
 from metrics.inputs.rules import RowCheck, SheetCheck, check_row, empty_table, rules_for
-from metrics.resolve import LocalityIndex
-from metrics.text import key
+from metrics.name_lookup import LocalityIndex
+from metrics.normalise import key
 
 
 @dataclass

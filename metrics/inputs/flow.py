@@ -19,10 +19,10 @@ from metrics.inputs.lookups import figures_in_force, previously_imported, provin
 from metrics.inputs.problems import ImportRefused, Problem
 from metrics.inputs.reading import read_workbook
 from metrics.inputs.rules import outside_allowed_provinces
+from metrics.name_lookup import LocalityIndex
 from metrics.progress import rate_expr
-from metrics.resolve import LocalityIndex
 from metrics.store import transaction
-from metrics.store_writes import BatchInfo, file_sha256, write_batch
+from metrics.store.writes import BatchInfo, file_sha256, write_batch
 
 
 @dataclass
@@ -238,7 +238,7 @@ NOTHING_NEW = "Mọi số liệu trong tệp đã có trong kho, không có gì 
 def write_checked(
     con: duckdb.DuckDBPyConnection, result: ImportResult, *, user: str | None = None
 ) -> ImportResult:
-    """Write a checked file as one batch, inside the writer's transaction (metrics.backend.writing).
+    """Write a checked file as one batch, inside the writer's transaction (metrics.store.backend.writing).
 
     The changes are counted again against the store as it is now, under the write lock: a file
     another writer landed meanwhile is not written twice."""
@@ -281,7 +281,7 @@ def import_file(
 ) -> ImportResult:
     """Check a file and (unless dry_run) write it as one batch through one read-write connection
     (tests, one-process tools). A refused file writes nothing. Processes that share a store use
-    check_file on their copy, then write_checked under metrics.backend.writing."""
+    check_file on their copy, then write_checked under metrics.store.backend.writing."""
     result = check_file(
         con, path, sheet=sheet, data=data, index=index, allowed_provinces=allowed_provinces
     )

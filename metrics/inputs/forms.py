@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from metrics.store_schema import LEVEL_COLUMNS
+from metrics.store.schema import LEVEL_COLUMNS
 
-# Column id → header spellings (compared with metrics.text.key).
+# Column id → header spellings (compared with metrics.normalise.key).
 RESULT_HEADERS: dict[str, tuple[str, ...]] = {
     "year": ("Năm", "Năm báo cáo", "Year"),
     "province": ("Tỉnh", "Tỉnh/Thành phố", "Tỉnh, thành phố", "Province"),

@@ -21,7 +21,7 @@ from metrics.inputs.forms import (
 )
 from metrics.inputs.legacy_encodings import CONVERTERS
 from metrics.inputs.list_heading import HeadingValue, read_heading
-from metrics.text import key
+from metrics.normalise import key
 
 # Title rows above the header are few; a header further down is not looked for.
 HEADER_SCAN_ROWS = 30

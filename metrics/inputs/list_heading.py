@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from metrics.indicators import registry
 from metrics.inputs.cells import cell_text
-from metrics.text import fold
+from metrics.normalise import fold
 
 _DECISION_NUMBER = re.compile(
     r"(?:quyết\s*định|qđ)\s*(?:số)?\s*[:.]?\s*(\d+[^\s,;()]*)", re.IGNORECASE

@@ -6,9 +6,9 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from metrics import register_queries as rq
 from metrics.inputs.forms import Form
-from metrics.resolve import Candidate
+from metrics.name_lookup import Candidate
+from metrics.queries import registers as rq
 
 
 def communes_in(con: duckdb.DuckDBPyConnection, locality: Candidate) -> int:

@@ -31,8 +31,8 @@ from metrics.inputs.rules import (
     not_found_message,
     year_in_range,
 )
+from metrics.normalise import key
 from metrics.recognitions import TITLE_KINDS, kind_given, unit_kind
-from metrics.text import key
 
 MAX_NAME = 300  # the longest unit names ("Trung tâm Văn hóa, Thể thao, …") are under 150
 

@@ -20,7 +20,7 @@ from metrics.inputs.layouts import SheetRow, detect_encoding, rows_to_check
 from metrics.inputs.problems import ImportRefused, Problem
 from metrics.inputs.reading import read_workbook
 from metrics.inputs.rules import DEFAULT_RULES, Rule, SheetCheck, check_row
-from metrics.resolve import LocalityIndex
+from metrics.name_lookup import LocalityIndex
 
 # The rules of an imported results row that concern its figures (the place, year and indicator
 # are the round's): the same rules, the same messages.

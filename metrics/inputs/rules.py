@@ -13,8 +13,8 @@ from metrics.inputs.cells import FormulaWithoutValue, parse_count, parse_percent
 from metrics.inputs.forms import COUNT_COLUMNS, HEADER_LABEL, Form
 from metrics.inputs.layouts import SheetRow
 from metrics.inputs.problems import Problem
-from metrics.resolve import Candidate, LocalityIndex, Resolution
-from metrics.store_schema import LEVEL_COLUMNS
+from metrics.name_lookup import Candidate, LocalityIndex, Resolution
+from metrics.store.schema import LEVEL_COLUMNS
 
 MAX_COUNT = 999_999_999  # no count of families, people or units comes near this
 

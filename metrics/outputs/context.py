@@ -9,8 +9,6 @@ import duckdb
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics import register_queries as rq
-from metrics import target_queries as tq
 from metrics.completeness import PARTIAL_VI, RANK_MIN_PCT, in_ranking_order
 from metrics.escaping import plotly_literal, without_controls
 from metrics.figures.comparison import ENDS_SLACK, ranked_bar
@@ -24,12 +22,14 @@ from metrics.locality_progress import (
     series_all,
     series_frame,
 )
+from metrics.name_lookup import LocalityIndex
 from metrics.name_parts import OLD_LEVELS, split_code_suffix
 from metrics.outputs.images import HEIGHT, WIDTH, ExportError, export_server, for_print
-from metrics.recognition_queries import entries_in
+from metrics.queries import registers as rq
+from metrics.queries import targets as tq
+from metrics.queries.recognitions import entries_in
 from metrics.recognitions import RecognitionList, recognition_lists
-from metrics.resolve import LocalityIndex
-from metrics.store_schema import DEMO_SOURCE_MARK
+from metrics.store.schema import DEMO_SOURCE_MARK
 
 # On a slide: the 10 highest and the 10 lowest, large enough to read when projected; the
 # workbook has them all.

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from metrics.name_parts import OLD_LEVELS
-from metrics.text import file_stem
+from metrics.normalise import file_stem
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

@@ -16,11 +16,11 @@ from metrics.escaping import without_controls
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import Indicator, registry
 from metrics.locality_progress import IndicatorProgress, owes
+from metrics.name_lookup import LocalityIndex
 from metrics.name_parts import OLD_LEVELS, lower_type, split_code_suffix
 from metrics.progress import BASELINE_FIRST_YEAR, Status, required_pace_expr
 from metrics.recognitions import RecognitionList
-from metrics.resolve import LocalityIndex
-from metrics.store_schema import COUNTRY_ID
+from metrics.store.schema import COUNTRY_ID
 
 HORIZON = 2030  # the end of the programme: every report says what is left to reach it
 

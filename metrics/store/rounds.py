@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 
 from metrics.store import first_row, query_frame
-from metrics.store_schema import LEVEL_COLUMNS
+from metrics.store.schema import LEVEL_COLUMNS
 
 FIGURE_COLUMNS: Sequence[str] = ("total", "registered", "recognized", *LEVEL_COLUMNS)
 _FIGURES = ", ".join(FIGURE_COLUMNS)
@@ -115,7 +115,7 @@ def figures_in_force(con: duckdb.DuckDBPyConnection, locality_id: str, year: int
     )
 
 
-# --- writing (inside metrics.backend.writing) -------------------------------------------------
+# --- writing (inside metrics.store.backend.writing) -------------------------------------------------
 
 
 def insert_round(

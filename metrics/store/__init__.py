@@ -2,8 +2,8 @@
 transaction, query_frame.
 
 The same SQL runs on a DuckDB file and, through DuckDB's postgres extension, on PostgreSQL.
-Processes that share a store open it through metrics.backend (either kind); `connect` opens a
-DuckDB file directly. The schema is in metrics.store_schema, the writes in metrics.store_writes.
+Processes that share a store open it through metrics.store.backend (either kind); `connect` opens a
+DuckDB file directly. The schema is in metrics.store.schema, the writes in metrics.store.writes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from metrics.store_schema import SCHEMA_VERSION
+from metrics.store.schema import SCHEMA_VERSION
 
 
 class StoreError(Exception):
@@ -118,7 +118,7 @@ def opening_error(path: Path, exc: Exception, *, read_only: bool) -> str:
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A DuckDB store file opened directly, for one-process work (tests, building the benchmark's
-    store). Processes that share a store open it through metrics.backend instead."""
+    store). Processes that share a store open it through metrics.store.backend instead."""
     path = Path(path)
     if read_only and not path.exists():
         raise StoreError(

@@ -19,11 +19,11 @@ import polars as pl
 from metrics.circulars import NOT_PASSED, PASSED, circular_for, valid_until
 from metrics.inputs.checking import check_sheet
 from metrics.inputs.forms import RECOGNITIONS
+from metrics.name_lookup import LocalityIndex
 from metrics.name_parts import lower_type
+from metrics.normalise import key
 from metrics.recognitions import unit_kind
-from metrics.resolve import LocalityIndex
-from metrics.store_schema import LEVEL_COLUMNS
-from metrics.text import key
+from metrics.store.schema import LEVEL_COLUMNS
 
 # The province whose communes get demo lists (Quảng Ngãi, where the seed reports come from),
 # and how many of its communes list their villages and units.
@@ -203,7 +203,7 @@ def demo_lists(
 
     - each commune that registered as a learning community (cong_dong_xa) in COMMUNITY_YEARS,
       recognised at its figure's level or Không đạt: the old communes (`old_communes`:
-      metrics.register_queries.old_commune_register) by their old district's decision for 2024,
+      metrics.queries.registers.old_commune_register) by their old district's decision for 2024,
       today's `communes` (id, name, short_name) by the province's for 2025;
     - for DEMO_LIST_COMMUNES communes, their villages and units recognised in UNIT_LIST_YEAR,
       as many as the figures count, by the commune's decision."""

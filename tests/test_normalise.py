@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from metrics.text import fold, key, nfc, strip_marks
+from metrics.normalise import fold, key, nfc, strip_marks
 
 
 def nfd(text: str) -> str:
@@ -82,7 +82,7 @@ def test_different_names_keep_different_keys() -> None:
 
 
 def test_file_stem_names_files_by_place_and_year_in_plain_ascii() -> None:
-    from metrics.text import file_stem
+    from metrics.normalise import file_stem
 
     assert file_stem("XHHT", "Quảng Ngãi", 2025) == "XHHT_Quang_Ngai_2025"
     assert file_stem("gia_dinh", "Xã Đăk Long", 2025) == "gia_dinh_Xa_Dak_Long_2025"

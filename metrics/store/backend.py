@@ -3,11 +3,11 @@ write lock), creating.
 
 Either way the caller gets a DuckDB connection whose default catalogue is the store, so one SQL
 dialect serves both: PostgreSQL is attached through DuckDB's postgres extension, loaded offline
-from its PyPI wheel. Where the store is (`--db`) is parsed by metrics.store_location.
+from its PyPI wheel. Where the store is (`--db`) is parsed by metrics.store.location.
 
 Two ways in:
 - `reading(loc)`: a short read. A DuckDB file admits many readers or one writer, never both, so
-  readers hold it only while they copy what they need (metrics.snapshot) and let go.
+  readers hold it only while they copy what they need (metrics.store.snapshot) and let go.
 - `writing(loc)`: one writer at a time, in one transaction. A DuckDB file is locked by the
   writing process; on PostgreSQL the writer locks the `batches` table, so writers from any
   machine are ordered by the database's own transactions. A writer that finds the store busy
@@ -29,9 +29,9 @@ from pathlib import Path
 
 import duckdb
 
+from metrics.normalise import strip_marks
 from metrics.store import StoreError, check_store, not_a_store_file, open_duckdb, opening_error
-from metrics.store_location import StoreLocation, libpq_quote
-from metrics.text import strip_marks
+from metrics.store.location import StoreLocation, libpq_quote
 
 ENV_LOCK_WAIT = "XHHT_LOCK_WAIT"
 DEFAULT_LOCK_WAIT_S = 30.0

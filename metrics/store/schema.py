@@ -2,7 +2,7 @@
 behind the figures in force, and the columns that writes fill.
 
 The same SQL runs on a DuckDB file and, through DuckDB's postgres extension, on PostgreSQL
-(metrics.backend opens either); so the schema uses no sequence and no DuckDB-only DDL.
+(metrics.store.backend opens either); so the schema uses no sequence and no DuckDB-only DDL.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS localities (
     lat DOUBLE,
     lon DOUBLE,
     area_km2 DOUBLE,
-    name_key TEXT NOT NULL          -- metrics.text.key(short_name)
+    name_key TEXT NOT NULL          -- metrics.normalise.key(short_name)
 );
 
 -- Old unit → new unit. relation: 'merged' (the whole old unit went into the new one) or
@@ -132,7 +132,7 @@ CREATE TABLE IF NOT EXISTS recognitions (
     year INTEGER NOT NULL,
     indicator TEXT NOT NULL,         -- the title: don_vi_cap_tinh, don_vi, cong_dong_thon, cong_dong_xa, dong_ho
     name TEXT NOT NULL,              -- "Trường MN Hoa Mai"
-    name_key TEXT NOT NULL,          -- metrics.text.key(name): one unit once per list
+    name_key TEXT NOT NULL,          -- metrics.normalise.key(name): one unit once per list
     kind TEXT NOT NULL,              -- Cơ quan, đơn vị | Trường học | Doanh nghiệp | Thôn, tổ dân phố | Dòng họ | Xã, phường
     result TEXT NOT NULL,            -- tot | kha | trung_binh | muc_do_1 | muc_do_2 | dat | khong_dat
     circular TEXT NOT NULL,          -- metrics.circulars id

@@ -35,6 +35,7 @@ import difflib
 
 import duckdb
 
+from metrics.lookup_result import CODE_WIDTH, LEVEL_LABEL_VI, Candidate, Purpose, Resolution
 from metrics.name_parts import (
     COUNTRY_WORDS,
     NamePart,
@@ -43,9 +44,8 @@ from metrics.name_parts import (
     parse_part,
     split_code_suffix,
 )
-from metrics.resolution import CODE_WIDTH, LEVEL_LABEL_VI, Candidate, Purpose, Resolution
-from metrics.store_schema import COUNTRY_ID
-from metrics.text import key, marked_key
+from metrics.normalise import key, marked_key
+from metrics.store.schema import COUNTRY_ID
 
 __all__ = [
     "LEVEL_LABEL_VI",
@@ -99,7 +99,7 @@ class LocalityIndex:
 
     @classmethod
     def from_store(cls, con: duckdb.DuckDBPyConnection) -> LocalityIndex:
-        from metrics.register_queries import locality_index_rows  # it imports nothing of resolve
+        from metrics.queries.registers import locality_index_rows  # it imports nothing of resolve
 
         return cls(locality_index_rows(con))
 

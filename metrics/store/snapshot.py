@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from metrics.backend import StoreBusy, reading
 from metrics.store import StoreError, open_duckdb, store_identity
-from metrics.store_location import StoreLocation
-from metrics.store_schema import READ_TABLES
+from metrics.store.backend import StoreBusy, reading
+from metrics.store.location import StoreLocation
+from metrics.store.schema import READ_TABLES
 
 RETRY_AFTER_FAILURE_S = 2.0
 # A page waits at most this long for another thread's look (a large copy on a loaded machine),

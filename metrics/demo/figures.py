@@ -17,8 +17,8 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from metrics import register_queries as rq
-from metrics.store_schema import LEVEL_COLUMNS
+from metrics.queries import registers as rq
+from metrics.store.schema import LEVEL_COLUMNS
 
 DEMO_SEED = 20251
 DEMO_YEARS = (2021, 2022, 2023, 2024, 2025)

@@ -1,5 +1,5 @@
 """The embedded demo store: the registers, the national targets, synthetic figures for every
-commune (metrics.demo_figures) and the seed reports' real figures, each in its own batch.
+commune (metrics.demo.figures) and the seed reports' real figures, each in its own batch.
 
 Everything generated sits in a batch marked `synthetic`, so pages and exports can say
 "Dữ liệu minh họa". The real figures of the seed reports and the real national and commune
@@ -15,21 +15,21 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from metrics import register_queries as rq
 from metrics.config import DATA_DIR
-from metrics.demo_figures import (
+from metrics.demo.figures import (
     DEMO_SEED,
     generate_observations,
     generate_province_units,
     old_commune_communities,
 )
-from metrics.demo_lists import DEMO_LIST_PROVINCE, demo_lists, seed_lists
+from metrics.demo.lists import DEMO_LIST_PROVINCE, demo_lists, seed_lists
 from metrics.indicators import registry
+from metrics.name_lookup import LocalityIndex
+from metrics.queries import registers as rq
 from metrics.registers import load_registers
-from metrics.resolve import LocalityIndex
 from metrics.store import transaction
-from metrics.store_schema import COUNTRY_ID, DEMO_SOURCE_MARK, LEVEL_COLUMNS, create_schema
-from metrics.store_writes import BatchInfo, refresh_current, write_batch
+from metrics.store.schema import COUNTRY_ID, DEMO_SOURCE_MARK, LEVEL_COLUMNS, create_schema
+from metrics.store.writes import BatchInfo, refresh_current, write_batch
 
 DEMO_SOURCE = (
     f"{DEMO_SOURCE_MARK} (số liệu giả định, sinh ngẫu nhiên có kiểm soát, không phải số liệu thật)"

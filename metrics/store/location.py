@@ -1,7 +1,7 @@
 """Where the store lives: `--db` (else $XHHT_DB, else .xhht/xhht.duckdb) parsed into a DuckDB file
 path or a PostgreSQL address, its password kept out of every message.
 
-A `postgresql://` URL becomes a libpq key=value string (metrics.backend attaches it); anything
+A `postgresql://` URL becomes a libpq key=value string (metrics.store.backend attaches it); anything
 that cannot be a store is refused here, saying why.
 """
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from metrics.backend import run_in_store
 from metrics.store import StoreError, first_row
-from metrics.store_schema import (
+from metrics.store.backend import run_in_store
+from metrics.store.schema import (
     CURRENT_TABLES,
     OBSERVATION_COLUMNS,
     RECOGNITION_COLUMNS,

@@ -26,9 +26,9 @@ import polars as pl
 
 from metrics import completeness
 from metrics.indicators import registry
-from metrics.register_queries import locality, units_by_province, units_under
+from metrics.queries.registers import locality, units_by_province, units_under
 from metrics.store import query_frame
-from metrics.store_schema import COUNTRY_ID, LEVEL_COLUMNS
+from metrics.store.schema import COUNTRY_ID, LEVEL_COLUMNS
 
 VALUE_COLUMNS = ("total", "registered", "recognized", *LEVEL_COLUMNS)
 

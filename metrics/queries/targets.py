@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from metrics.store import query_frame
-from metrics.store_schema import COUNTRY_ID
+from metrics.store.schema import COUNTRY_ID
 
 TARGET_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "locality_id": pl.String,

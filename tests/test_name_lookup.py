@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.resolve import LocalityIndex, Purpose, Resolution, parse_part
+from metrics.name_lookup import LocalityIndex, Purpose, Resolution, parse_part
 from metrics.store import connect
 
 

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import duckdb
 
-from metrics.backend import (
+from metrics.store import StoreError
+from metrics.store.backend import (
     StoreBusy,
     checkpoint_file,
     is_lock_timeout,
@@ -34,9 +35,8 @@ from metrics.backend import (
     run_in_postgres,
     run_outside_transaction,
 )
-from metrics.store import StoreError
-from metrics.store_location import StoreLocation
-from metrics.store_schema import TABLES
+from metrics.store.location import StoreLocation
+from metrics.store.schema import TABLES
 
 # After the swap the old file stays held a moment: a writer that opened the old file's name
 # just before the rename then finds it locked, retries, and opens the new one.

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from metrics.store import first_row, schema_version
-from metrics.store_schema import CURRENT_QUERIES, SCHEMA, SCHEMA_VERSION, TABLES
+from metrics.store.schema import CURRENT_QUERIES, SCHEMA, SCHEMA_VERSION, TABLES
 
 
 @dataclass

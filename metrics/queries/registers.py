@@ -10,8 +10,8 @@ import duckdb
 import polars as pl
 
 from metrics.store import first_row, query_frame
-from metrics.store_schema import LEVEL_COLUMNS
-from metrics.store_writes import rolled_back_by
+from metrics.store.schema import LEVEL_COLUMNS
+from metrics.store.writes import rolled_back_by
 
 _COMMUNE_COUNTS = {
     "province": "SELECT count(*) FROM localities WHERE level = 'commune' AND province_id = ?",
@@ -143,7 +143,7 @@ def province_ids_by_code(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def locality_index_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """What metrics.resolve.LocalityIndex is built from: every unit of both eras."""
+    """What metrics.name_lookup.LocalityIndex is built from: every unit of both eras."""
     return con.execute(
         """SELECT id, level, era, code, name, short_name, parent_id, province_id,
                   old_province_id, name_key FROM localities"""

@@ -1,4 +1,4 @@
-"""What a name look-up answers (metrics/resolve.py): the purpose it was asked for, the candidate
+"""What a name look-up answers (metrics/name_lookup.py): the purpose it was asked for, the candidate
 units as users read them, and the resolution (one unit, several, or none)."""
 
 from __future__ import annotations
