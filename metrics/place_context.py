@@ -285,7 +285,7 @@ class HouseholdsGap:
         where = f"Dòng {self.row}: " if self.row is not None else ""
         when = f"tính đến {self.as_of:%d/%m/%Y}" if self.as_of else f"năm {self.context_year}"
         return (
-            f"{where}{imported_what} của {self.place} năm {self.year} là {fmt_int(self.imported)} "
+            f"{where}{imported_what} của {self.place}, năm {self.year}, là {fmt_int(self.imported)} "
             f"hộ, {held_what} ghi {fmt_int(self.households)} hộ ({when}): lệch "
             f"{fmt_num(self.share * 100)}%, quá {fmt_num(HOUSEHOLDS_TOLERANCE * 100, 0)}%. "
             "Kiểm tra lại số hộ; nếu cả hai đều đúng, vẫn có thể ghi."

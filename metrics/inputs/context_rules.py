@@ -172,8 +172,9 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     Rule("context_counts_whole", _CONTEXT, context_counts_whole),
     Rule("levels_in_range", _EDUCATION, levels_in_range),
     Rule("source_named", _BOTH, source_named),
-    Rule("as_of_a_date", _BOTH, as_of_a_date, clean_rows_only=True),
-    Rule("context_parts_within_whole", _CONTEXT, context_parts_within_whole, clean_rows_only=True),
+    # Each on the values it reads itself: told with the row's other faults.
+    Rule("as_of_a_date", _BOTH, as_of_a_date),
+    Rule("context_parts_within_whole", _CONTEXT, context_parts_within_whole),
     Rule("locality_found", _BOTH, locality_found, clean_rows_only=True),
     Rule("one_row_per_place_and_year", _BOTH, one_row_per_place_and_year, clean_rows_only=True),
 )
