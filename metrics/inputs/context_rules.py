@@ -83,11 +83,13 @@ def as_of_a_date(row: RowCheck) -> Iterator[Fault]:
             f"“{row.text('as_of')}” không phải ngày; ghi ngày/tháng/năm, ví dụ 31/12/2023.",
         )
         return
-    if as_of is not None and row.year is not None and not row.year <= as_of.year <= row.year + 1:
+    first, last = row.form.years
+    year = row.year if row.year is not None and first <= row.year <= last else None
+    if as_of is not None and year is not None and not year <= as_of.year <= year + 1:
         yield Fault(
             "as_of",
-            f"Ngày {as_of:%d/%m/%Y} không thuộc năm {row.year} hoặc năm {row.year + 1}: số liệu "
-            f"của năm {row.year} tính đến một ngày trong năm đó (thường là 31/12/{row.year}).",
+            f"Ngày {as_of:%d/%m/%Y} không thuộc năm {year} hoặc năm {year + 1}: số liệu "
+            f"của năm {year} tính đến một ngày trong năm đó (thường là 31/12/{year}).",
         )
         return
     row.extra["as_of"] = as_of
