@@ -461,6 +461,162 @@ def test_imported_households_far_from_the_context_are_a_warning_not_a_refusal(
     ]
 
 
+# -- hostile uploads: wrong, empty, mis-encoded, huge -----------------------------------------------
+
+CSV_HEADER = "Năm,Tỉnh,Xã,Mã xã,Số hộ,Số nhân khẩu,Số hộ DTTS,Số nhân khẩu DTTS,Tính đến ngày,Nguồn"
+CSV_ROW = "2025,Quảng Ngãi,Xã Đăk Long,23368,5000,21000,1200,5200,31/12/2025,Báo cáo số 12/BC-UBND"
+NOT_A_TABLE = "Tệp không phải bảng tính (Excel hoặc CSV). Chọn tệp .xlsx hoặc .csv."
+NO_HEADER = (
+    "Không tìm thấy dòng tiêu đề. Bảng kết quả cần các cột: Năm, Tỉnh, Xã, Chỉ tiêu, Tổng số, "
+    "Đăng ký, Công nhận; bảng mục tiêu cần: Địa bàn, Chỉ tiêu, Năm, Mục tiêu (%); danh sách công "
+    "nhận cần: Tên đơn vị, Xếp loại; đặc điểm địa bàn cần: Năm, Tỉnh, Xã, Số hộ, Số nhân khẩu, "
+    "Nguồn; phổ cập giáo dục cần: Năm, Tỉnh, Xã, Mầm non 5 tuổi, Tiểu học, THCS, Xóa mù chữ, "
+    "Nguồn."
+)
+LONG_FIELD = (
+    'Có một ô dài hơn 131.072 ký tự, quá giới hạn của một ô CSV. Thường do một dấu ngoặc kép (") '
+    "mở mà không đóng, khiến phần sau của tệp bị đọc thành một ô. Sửa dấu ngoặc kép ở dòng này "
+    "(hoặc mở tệp bằng Excel và lưu lại dạng CSV UTF-8) rồi thử lại."
+)
+PAST_ROW_LIMIT = (
+    "Trang có 300.000 dòng, quá giới hạn 200.000 dòng số liệu (cộng 30 dòng tiêu đề). Tách thành "
+    "nhiều tệp (ví dụ theo tỉnh hoặc theo năm). Nếu bảng thật ít dòng hơn, trang còn nhiều dòng "
+    "trống đã được định dạng: chọn các dòng trống dưới bảng (Ctrl+Shift+↓), bấm chuột phải → Xóa, "
+    "lưu lại rồi tải lên lại."
+)
+
+
+def a_sheet_with_a_stray_cell_far_below() -> bytes:
+    """The context form's table, and one formatted cell 300.000 rows down (as Excel keeps)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Số liệu"
+    ws.append(CSV_HEADER.split(","))
+    ws.append(CSV_ROW.split(","))
+    ws["A300000"] = " "
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+HOSTILE = {
+    "empty": (
+        "dac_diem.csv",
+        b"",
+        [("dac_diem.csv", None, None, "Tệp rỗng: không có dòng nào. Chọn đúng tệp số liệu.")],
+    ),
+    "header-only": (
+        "dac_diem.csv",
+        (CSV_HEADER + "\n").encode(),
+        [
+            (
+                "dac_diem.csv",
+                None,
+                None,
+                "Bảng không có dòng đặc điểm địa bàn nào dưới dòng tiêu đề.",
+            )
+        ],
+    ),
+    # A context table without its population column is no form the importer knows: it says
+    # which columns each form needs.
+    "wrong-columns": (
+        "dac_diem.csv",
+        "Năm,Tỉnh,Xã,Số hộ,Nguồn\n2025,Quảng Ngãi,Xã Đăk Long,5000,BC\n".encode(),
+        [("dac_diem.csv", None, None, NO_HEADER)],
+    ),
+    "picture-renamed": (
+        "dac_diem.xlsx",
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
+        [("dac_diem.xlsx", None, None, NOT_A_TABLE)],
+    ),
+    "utf16-cut-off": ("dac_diem.csv", b"\xff\xfea", [("dac_diem.csv", None, None, NOT_A_TABLE)]),
+    "unclosed-quote": (
+        "dac_diem.csv",
+        (
+            f'{CSV_HEADER}\n{CSV_ROW}\n2025,"Quảng Ngãi,Xã Trà Bồng,,1,1,,,,x\n'
+            + "\n".join([CSV_ROW] * 3000)
+            + "\n"
+        ).encode(),
+        [("dac_diem.csv", 3, None, LONG_FIELD)],
+    ),
+    "past-the-row-limit": (
+        "dac_diem.xlsx",
+        a_sheet_with_a_stray_cell_far_below(),
+        [("Số liệu", None, None, PAST_ROW_LIMIT)],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_uploads_are_refused_saying_what_and_where(con, case: str) -> None:
+    name, data, expected = HOSTILE[case]
+    digest = check(con).digest
+    for dry_run in (True, False):
+        done = import_file(con, Path(name), data=data, dry_run=dry_run)
+        assert done.status == "refused" and done.batch is None
+        assert [(p.sheet, p.row, p.column, p.message) for p in done.problems] == expected
+    assert check(con).digest == digest  # the store exactly as it was
+
+
+def legacy_encoder(name: str):  # noqa: ANN201
+    """tests/data/imports/make_files.py's Unicode → TCVN3 / VNI converters (one source of both)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_files", Path(__file__).parent / "data" / "imports" / "make_files.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+@pytest.mark.parametrize(
+    ("encoder", "label"), [("to_tcvn3", "TCVN3 (ABC)"), ("to_vni", "VNI-Windows")]
+)
+def test_a_context_typed_in_a_legacy_encoding_is_read_as_unicode(
+    con, encoder: str, label: str
+) -> None:
+    typed = legacy_encoder(encoder)(f"{CSV_HEADER}\n{CSV_ROW}\n").encode("cp1252")
+    done = import_file(con, Path("dac_diem.csv"), data=typed)
+    assert (done.status, done.kind, problems(done)) == ("imported", "context", [])
+    assert done.notes == [f"Trang “dac_diem.csv” gõ bằng bảng mã {label}; đã chuyển sang Unicode."]
+    ctx = context_for(con, DAK_LONG, 2025)
+    assert ctx is not None and ctx.source == "Báo cáo số 12/BC-UBND"
+    assert context_sentences(ctx, "xã") == [
+        "Tổng số hộ dân trên địa bàn xã là 5.000 hộ/21.000 nhân khẩu (tính đến 31/12/2025), "
+        "trong đó có 1.200 hộ DTTS/5.200 nhân khẩu, chiếm tỷ lệ 24,76% dân số."
+    ]
+
+
+def test_a_source_holding_markup_or_a_formula_stays_text_in_the_draft_and_workbook(
+    con, tmp_path: Path
+) -> None:
+    source = '=HYPERLINK("http://x.example","bấm") <b>**đậm**</b> [liên kết](http://x.example)'
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(CONTEXT_HEADER)
+    ws.append(context_row())
+    ws.cell(2, CONTEXT_HEADER.index("Nguồn") + 1).value = source
+    ws.cell(2, CONTEXT_HEADER.index("Nguồn") + 1).data_type = "s"  # typed text, not a formula
+    wb.save(tmp_path / "c.xlsx")
+    done = import_file(con, tmp_path / "c.xlsx")
+    assert (done.status, problems(done)) == ("imported", [])
+    ctx = context_for(con, DAK_LONG, 2025)
+    assert ctx is not None and ctx.source == source
+    out = tmp_path / "dl.docx"
+    build_report(con, DAK_LONG, 2025, out)
+    paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert f"Nguồn số liệu: {source}." in paragraphs
+    book = tmp_path / "dl.xlsx"
+    build_workbook(con, DAK_LONG, 2025, book)
+    cells = [c for row in openpyxl.load_workbook(book)[CONTEXT_SHEET].iter_rows() for c in row]
+    notes = [c for c in cells if isinstance(c.value, str) and source in c.value]
+    assert [(c.value, c.data_type) for c in notes] == [
+        (f"Số liệu tính đến 31/12/2025. Nguồn: {source}.", "s")
+    ]
+
+
 # -- the CLI ------------------------------------------------------------------------------------
 
 
