@@ -362,7 +362,7 @@ def test_wrong_rows_are_refused_row_by_row_and_nothing_is_written(con, tmp_path:
         (
             3,
             "Số hộ DTTS",
-            "Số hộ DTTS (6000) lớn hơn tổng số hộ (5000). Kiểm tra lại hai cột Số hộ DTTS và Số hộ.",
+            "Số hộ DTTS (6.000) lớn hơn tổng số hộ (5.000). Kiểm tra lại hai cột Số hộ DTTS và Số hộ.",
         ),
         (
             4,
@@ -372,7 +372,7 @@ def test_wrong_rows_are_refused_row_by_row_and_nothing_is_written(con, tmp_path:
         (
             4,
             "Số hộ",
-            "Số hộ (30000) lớn hơn số nhân khẩu (mỗi hộ có ít nhất một người) (20000). Kiểm tra "
+            "Số hộ (30.000) lớn hơn số nhân khẩu (mỗi hộ có ít nhất một người) (20.000). Kiểm tra "
             "lại hai cột Số hộ và Số nhân khẩu.",
         ),
         (

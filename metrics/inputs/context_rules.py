@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from metrics.fmt import fmt_int
 from metrics.inputs.cells import parse_count, parse_date
 from metrics.inputs.forms import HEADER_LABEL
 from metrics.inputs.rules import (
@@ -66,8 +67,8 @@ def context_parts_within_whole(row: RowCheck) -> Iterator[Fault]:
         if small is not None and large is not None and small > large:
             yield Fault(
                 part,
-                f"{part_words} ({small}) lớn hơn {whole_words} ({large}). Kiểm tra lại hai cột "
-                f"{HEADER_LABEL[part]} và {HEADER_LABEL[whole]}.",
+                f"{part_words} ({fmt_int(small)}) lớn hơn {whole_words} ({fmt_int(large)}). "
+                f"Kiểm tra lại hai cột {HEADER_LABEL[part]} và {HEADER_LABEL[whole]}.",
             )
 
 
