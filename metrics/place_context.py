@@ -187,14 +187,15 @@ def context_sentences(ctx: PlaceContext, area: str, lang: str = "vi") -> list[st
             if share is not None:
                 sentence += text("context_minority_share", lang, share=fmt_pct(share, 2))
         out.append(sentence + ".")
+    said = {
+        "villages": lambda n: text("context_villages", lang, n=n),
+        "residential_groups": lambda n: text("context_residential_groups", lang, n=n),
+        "agencies": lambda n: text("context_agencies", lang, n=n),
+        "schools": lambda n: text("context_schools", lang, n=n),
+    }
     units = [
-        text(key, lang, n=fmt_int(ctx.count(field)))
-        for field, key in (
-            ("villages", "context_villages"),
-            ("residential_groups", "context_residential_groups"),
-            ("agencies", "context_agencies"),
-            ("schools", "context_schools"),
-        )
+        say(fmt_int(ctx.count(field)))
+        for field, say in said.items()
         if ctx.count(field) is not None
     ]
     if units:
@@ -208,12 +209,14 @@ def context_sentences(ctx: PlaceContext, area: str, lang: str = "vi") -> list[st
     return out
 
 
-_EDUCATION_KEYS = {
-    "preschool_5": "education_preschool_5",
-    "primary_school": "education_primary",
-    "lower_secondary": "education_lower_secondary",
-    "literacy": "education_literacy",
-}
+def _standard(field: str, lang: str) -> str:
+    """What a field's standard is called mid-sentence: "phổ cập giáo dục tiểu học"."""
+    return {
+        "preschool_5": lambda: text("education_preschool_5", lang),
+        "primary_school": lambda: text("education_primary", lang),
+        "lower_secondary": lambda: text("education_lower_secondary", lang),
+        "literacy": lambda: text("education_literacy", lang),
+    }[field]()
 
 
 def education_parts(levels: EducationLevels, lang: str = "vi") -> list[str]:
@@ -224,10 +227,11 @@ def education_parts(levels: EducationLevels, lang: str = "vi") -> list[str]:
         code = levels.levels.get(field)
         if code is None:
             continue
-        what = text(_EDUCATION_KEYS[field], lang)
-        if field == "preschool_5":
-            key = "education_reached" if code == "dat" else "education_not_reached"
-            parts.append(text(key, lang, what=what))
+        what = _standard(field, lang)
+        if field == "preschool_5" and code == "dat":
+            parts.append(text("education_reached", lang, what=what))
+        elif field == "preschool_5":
+            parts.append(text("education_not_reached", lang, what=what))
         elif code == "chua_dat":
             parts.append(text("education_level_not_reached", lang, what=what))
         else:
@@ -250,15 +254,6 @@ def education_sentence(levels: EducationLevels, name: str, lang: str = "vi") -> 
         name=name,
         parts="; ".join(parts),
     )
-
-
-def level_label(code: str | None, lang: str = "vi") -> str:
-    """A code as a page shows it: "Mức độ 3", "Đạt"; "–" for none."""
-    if code is None:
-        return "–"
-    if code.startswith("muc_do_"):
-        return text("education_level_short", lang, level=code.removeprefix("muc_do_"))
-    return text("education_dat" if code == "dat" else "education_chua_dat", lang)
 
 
 # --- the check of an imported total of households ------------------------------------------------
