@@ -55,14 +55,15 @@ def _note(ws, r: int, line: str, fmt) -> None:
 
 def write_context_sheet(
     wb, con: duckdb.DuckDBPyConnection, locality_id: str, year: int, place: str, formats: dict
-) -> bool:
+) -> tuple[object, int] | None:
     """The sheet in `wb` (xlsxwriter) when the store holds the place's context or education
-    levels up to `year`; False (no sheet) otherwise. `formats`: title, demo, note, head, text,
-    count, pct of the workbook."""
+    levels up to `year`, and its first header row (the workbook prints it as its other
+    sheets); None (no sheet) otherwise. `formats`: title, demo, note, head, text, count, pct of
+    the workbook."""
     about = context_for(con, locality_id, year)
     education = education_for(con, locality_id, year)
     if about is None and education is None:
-        return False
+        return None
     ws = wb.add_worksheet(CONTEXT_SHEET)
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
@@ -74,6 +75,7 @@ def write_context_sheet(
         ws.write(r, 0, SYNTHETIC_LINE, formats["demo"])
         r += 1
     r += 1
+    header_row = r
     if about is not None:
         ws.write_row(r, 0, HEADERS, formats["head"])
         r += 1
@@ -106,7 +108,4 @@ def write_context_sheet(
             ws.write_string(r, 2, "" if code else "chưa có kết quả", formats["text"])
             r += 1
         _note(ws, r, f"Kết quả {_when(education)}. Nguồn: {_source(education)}.", formats["note"])
-    ws.set_paper(9)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    return True
+    return ws, header_row

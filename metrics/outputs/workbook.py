@@ -243,7 +243,7 @@ def build_workbook(
         r += 1
     summary_end = r
     # The place as its reports describe it, beside the summary (metrics.outputs.context_sheet).
-    write_context_sheet(
+    about = write_context_sheet(
         wb,
         con,
         ctx.locality["id"],
@@ -259,6 +259,8 @@ def build_workbook(
             "pct": wb.add_format({**cell, "num_format": "0.00"}),
         },
     )
+    if about is not None:
+        _print_setup(*about, place, year)
     for it in ctx.items:
         if ctx.children is None:
             break
