@@ -182,9 +182,14 @@ def _source_caption(source: str) -> None:
 # the universal-education standards it holds (metrics.place_context).
 st.subheader(t("context_heading"))
 area = area_word(rec["name"]) if lang() == "vi" else rec["name"]
+# One report usually gives both: its source is then said once, under both.
+same_source = (
+    place_ctx is not None and education is not None and place_ctx.source == education.source
+)
 if place_ctx is not None:
     st.markdown(markdown_literal(" ".join(context_sentences(place_ctx, area, lang()))))
-    _source_caption(place_ctx.source)
+    if not same_source:
+        _source_caption(place_ctx.source)
 elif year:
     st.caption(t("context_none", year=year))
 if education is not None:
