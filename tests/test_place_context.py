@@ -755,5 +755,59 @@ def test_the_workbook_has_the_context_sheet(demo_con, tmp_path: Path) -> None:
     assert CONTEXT_SHEET not in openpyxl.load_workbook(out2).sheetnames
 
 
+# -- the profile page ---------------------------------------------------------------------------
+
+
+def profile_page(demo_db: Path, monkeypatch: pytest.MonkeyPatch, **params: str):  # noqa: ANN201
+    """Hồ sơ địa bàn as Streamlit's runner shows it, on the demo store."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("XHHT_DB", str(demo_db))
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py"), default_timeout=120
+    )
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page("views/profile.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_profile_states_the_context_as_the_report_does(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from metrics.escaping import markdown_literal
+
+    at = profile_page(demo_db, monkeypatch, loc="OH618", year="2023")
+    assert "Đặc điểm địa bàn" in [h.value for h in at.subheader]
+    said = [m.value for m in at.markdown]
+    assert markdown_literal(" ".join(IA_HDRAI_SENTENCES)) in said
+    assert markdown_literal(IA_HDRAI_EDUCATION) in said
+    # One report gives both: its source is said once.
+    sources = [c.value for c in at.caption if c.value.startswith("Nguồn: ")]
+    assert sources.count(f"Nguồn: {markdown_literal(SOURCE)}") == 1
+
+    english = profile_page(demo_db, monkeypatch, loc="OH618", year="2023", lang="en")
+    said = [m.value for m in english.markdown]
+    assert "About the area" in [h.value for h in english.subheader]
+    assert (
+        markdown_literal(
+            "Huyện Ia H'Drai has 3.783 households / 15.500 people (as of 31/12/2023), of which "
+            "2.497 ethnic-minority households / 9.608 people, 61,99% of the population. Counts "
+            "in Huyện Ia H'Drai: villages 21."
+        )
+        in said
+    )
+    assert any(markdown_literal("universal primary education: level 3") in m for m in said)
+
+    none = profile_page(demo_db, monkeypatch, loc="X23368", year="2024")
+    captions = [c.value for c in none.caption]
+    assert (
+        "Chưa có số hộ, nhân khẩu, thôn, tổ dân phố, cơ quan, trường học của địa bàn này đến năm "
+        "2024 (nhập bằng biểu mẫu “Đặc điểm địa bàn”)." in captions
+    )
+
+
 def test_read_only_demo_store_is_untouched(demo_con: duckdb.DuckDBPyConnection) -> None:
     assert check(demo_con).problems == []
