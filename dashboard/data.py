@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from metrics import auth, inputs, locality_progress, rounds
+from metrics import auth, inputs, locality_progress, place_context, rounds
 from metrics import queries as q
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
@@ -169,6 +169,18 @@ def recognitions(key: StoreKey, level: str, locality_id: str, year: int) -> pl.D
 def lapsing(key: StoreKey, level: str, locality_id: str, lapse_year: int) -> pl.DataFrame:
     """The register's entries of an area whose recognition stands until a day of `lapse_year`."""
     return recq.lapsing_in(_cur(key), level, locality_id, lapse_year)
+
+
+@st.cache_data(show_spinner=False)
+def place_context_of(
+    key: StoreKey, locality_id: str, year: int
+) -> tuple[place_context.PlaceContext | None, place_context.EducationLevels | None]:
+    """The place's context and universal-education levels for the year (else the latest before)."""
+    cur = _cur(key)
+    return (
+        place_context.context_for(cur, locality_id, year),
+        place_context.education_for(cur, locality_id, year),
+    )
 
 
 @st.cache_data(show_spinner=False)

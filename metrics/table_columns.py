@@ -106,6 +106,14 @@ FIELDS: dict[str, Field] = {
     "rate_change": Field("Tỷ lệ (%): đang có → mới", "Rate (%): now → new", Kind.TEXT),
     "target_change": Field("Mục tiêu (%): đang có → mới", "Target (%): now → new", Kind.TEXT),
     "result_change": Field("Kết quả: đang có → mới", "Result: now → new", Kind.TEXT),
+    "context_change": Field(
+        "Số hộ/nhân khẩu: đang có → mới", "Households/people: now → new", Kind.TEXT
+    ),
+    "education_change": Field(
+        "Mầm non 5 tuổi · Tiểu học · THCS · Xóa mù chữ: đang có → mới",
+        "Preschool (5) · Primary · Lower secondary · Literacy: now → new",
+        Kind.TEXT,
+    ),
     "recognized_old": Field("Được công nhận (đang có)", "Recognized (now)", Kind.COUNT),
     # … the problems that refuse one …
     "sheet": Field("Trang", "Sheet", Kind.TEXT),

@@ -113,9 +113,11 @@ def test_workbook_layout_and_values(demo_con, tmp_path: Path) -> None:
     workbook.build_workbook(demo_con, "P51", 2025, out)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "Tổng hợp"
-    # The summary, one sheet per indicator, then the register's lists (tests/test_recognition_exports.py).
-    indicator_sheets = [n for n in wb.sheetnames if not n.startswith("Danh sách")]
-    assert len(indicator_sheets) == 12 and wb.sheetnames[:12] == indicator_sheets
+    # The summary, the place's context (tests/test_place_context.py), one sheet per indicator,
+    # then the register's lists (tests/test_recognition_exports.py).
+    assert wb.sheetnames[1] == "Đặc điểm địa bàn"
+    indicator_sheets = [n for n in wb.sheetnames[2:] if not n.startswith("Danh sách")]
+    assert len(indicator_sheets) == 11 and wb.sheetnames[2:13] == indicator_sheets
     ws = wb["Tổng hợp"]
     assert ws["A1"].value == "KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM 2025 — TỈNH QUẢNG NGÃI"
     assert ws["A2"].value.startswith("Dữ liệu minh họa")

@@ -320,6 +320,12 @@ def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(
         "round_reports": 0,
         "round_figures": 0,
         "round_events": 0,
+        # Each commune's, old district's and province's context and education levels that the
+        # demo holds (Ia H'Drai 2023 real, the others invented).
+        "place_context": 98,
+        "place_context_current": 98,
+        "education_levels": 98,
+        "education_levels_current": 98,
     }
     for place, (on_postgres, on_file) in zip(
         places, zip(figures[0::2], figures[1::2], strict=True), strict=True
@@ -371,6 +377,44 @@ def test_a_list_of_recognised_units_on_postgresql(init_store: Store, tmp_path: P
     assert ia_hdrai_2023() == []
 
 
+def test_place_context_and_education_levels_on_postgresql(
+    init_store: Store, tmp_path: Path
+) -> None:
+    """The context and universal-education forms import, print and roll back on PostgreSQL as on
+    a DuckDB file: `xhht context --json` prints the same object from either store."""
+    file_store = tmp_path / "kho.duckdb"
+    ok(xhht("init", "--db", str(file_store), cwd=tmp_path))
+    forms = [tmp_path / "dac_diem.xlsx", tmp_path / "pho_cap.xlsx"]
+    for kind, path in zip(("context", "pcgd"), forms, strict=True):
+        ok(xhht("template", kind, "-o", str(path), cwd=tmp_path))
+    for db in (init_store.url, str(file_store)):
+        for path, kind in zip(forms, ("context", "education"), strict=True):
+            done = json.loads(
+                ok(xhht("import", str(path), "--json", "--db", db, cwd=tmp_path)).stdout
+            )
+            assert (done["kind"], done["new"], done["problems"], done["warnings"]) == (
+                kind,
+                1,
+                [],
+                [],
+            )
+    args = ("context", "--locality", "Huyện Ia H'Drai (cũ)", "--year", "2023", "--json")
+    on_postgres, on_file = xhht_together(
+        (*args, "--db", init_store.url), (*args, "--db", str(file_store)), cwd=tmp_path
+    )
+    assert ok(on_postgres).stdout == ok(on_file).stdout
+    held = json.loads(on_postgres.stdout)
+    assert held["context"]["households"] == 3783 and held["context"]["population"] == 15500
+    assert held["education"]["primary_school"] == "muc_do_3"
+    counts = check_json(init_store, tmp_path)["counts"]
+    assert (counts["place_context_current"], counts["education_levels_current"]) == (1, 1)
+
+    ok(xhht("rollback", "2", "--db", init_store.url, cwd=tmp_path))  # the context's batch
+    after = json.loads(ok(xhht(*args, "--db", init_store.url, cwd=tmp_path)).stdout)
+    assert after["context"] is None and after["education"] == held["education"]
+    assert check_json(init_store, tmp_path)["counts"]["place_context_current"] == 0
+
+
 @pytest.mark.usefixtures("operators")
 def test_import_history_and_rollback(init_store: Store, tmp_path: Path) -> None:
     url = init_store.url
@@ -401,6 +445,7 @@ def test_import_history_and_rollback(init_store: Store, tmp_path: Path) -> None:
         "unchanged": 0,
         "problems": [],
         "notes": [],
+        "warnings": [],
     }
 
     listed, after = xhht_together(

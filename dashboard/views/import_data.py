@@ -46,6 +46,8 @@ labels = {
     "long": t("import_template_long"),
     "targets": t("import_template_targets"),
     "list": t("import_template_list"),
+    "context": t("import_template_context"),
+    "education": t("import_template_education"),
 }
 # Two a row: four buttons in one row cut their labels at 1440 px.
 cols = st.columns(2)
@@ -104,6 +106,8 @@ if upload is not None:
                     "results": t("import_kind_results"),
                     "targets": t("import_kind_targets"),
                     "recognitions": t("import_kind_recognitions"),
+                    "context": t("import_kind_context"),
+                    "education": t("import_kind_education"),
                 }[result.kind or "results"],
                 sheet=markdown_literal(result.sheet),
                 new=fmt_int(result.new),
@@ -112,6 +116,8 @@ if upload is not None:
             ),
             icon=":material/check_circle:",
         )
+        for warning in result.warnings:  # written all the same, once the officer has looked
+            st.warning(markdown_literal(warning), icon=":material/warning:")
         if result.preview is not None and result.preview.height:
             changes = {
                 "new": t("import_change_new"),
@@ -123,9 +129,13 @@ if upload is not None:
                 pl.col("change").replace_strict(changes),
                 pl.col("_row").alias("row"),
                 pl.col("_locality").alias("locality"),
-                pl.col("indicator")
-                .replace_strict(ind_labels(short=True), default=pl.col("indicator"))
-                .alias("indicator_label"),
+                (
+                    pl.col("indicator").replace_strict(
+                        ind_labels(short=True), default=pl.col("indicator")
+                    )
+                    if "indicator" in result.preview.columns
+                    else pl.lit(None, dtype=pl.String)  # a context or education row has none
+                ).alias("indicator_label"),
             )
             if result.kind == "results":
                 fields = ["change", "row", "locality", "year", "indicator_label", "rate_change"]
@@ -140,6 +150,10 @@ if upload is not None:
                 )
                 fields = ["change", "row", "locality", "year", "indicator_label", "unit_name"]
                 fields += ["result_change", "decision"]
+            elif result.kind in ("context", "education"):
+                said = f"{result.kind}_change"
+                shown = shown.rename({"rate_change": said})
+                fields = ["change", "row", "locality", "year", said]
             else:
                 shown = shown.rename({"rate_change": "target_change"})
                 fields = ["change", "row", "locality", "indicator_label", "target_year"]

@@ -27,6 +27,7 @@ from metrics.name_lookup import Purpose
 from metrics.name_parts import lower_type
 from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
+from metrics.place_context import area_word, context_sentences, education_sentence
 from metrics.progress import Status
 from metrics.rounds import STATE_LABELS, history_rows, state_from_events
 from metrics.store.schema import DEMO_SOURCE_MARK
@@ -160,13 +161,42 @@ if rec.get("code"):
     st.caption(t("profile_code", code=rec["code"], unit_type=unit_type(rec["unit_type"])))
 
 items = data.progress(key, loc, year)
+place_ctx, education = data.place_context_of(key, loc, year) if year else (None, None)
 with banner_slot:
     # A place whose figures and targets all come from real reports carries no demo mark.
     ui.banner(
         key,
         synthetic=bool(data.series_all(key, loc)["synthetic"].any())
-        or bool(data.targets(key, loc)["synthetic"].any()),
+        or bool(data.targets(key, loc)["synthetic"].any())
+        or any(c is not None and c.synthetic for c in (place_ctx, education)),
     )
+
+
+def _source_caption(source: str) -> None:
+    # The demo store's own source is a sentence of ours, said in the reader's language.
+    said = t("sources_demo") if source.startswith(DEMO_SOURCE_MARK) else source
+    st.caption(t("context_source", source=markdown_literal(said)))
+
+
+# The place as its reports describe it: households, people, villages, agencies, schools, and
+# the universal-education standards it holds (metrics.place_context).
+st.subheader(t("context_heading"))
+area = area_word(rec["name"]) if lang() == "vi" else rec["name"]
+# One report usually gives both: its source is then said once, under both.
+same_source = (
+    place_ctx is not None and education is not None and place_ctx.source == education.source
+)
+if place_ctx is not None:
+    st.markdown(markdown_literal(" ".join(context_sentences(place_ctx, area, lang()))))
+    if not same_source:
+        _source_caption(place_ctx.source)
+elif year:
+    st.caption(t("context_none", year=year))
+if education is not None:
+    st.markdown(markdown_literal(education_sentence(education, rec["name"], lang())))
+    _source_caption(education.source)
+elif year:
+    st.caption(t("education_none", year=year))
 if not years_with:
     st.info(t("no_data_any", name=rec["name"]))
     if legacy:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from metrics.cli import (
     accounts,
+    context,
     export,
     imports,
     localities,
@@ -30,6 +31,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     store.register,  # init, demo, check, store copy/upgrade
     localities.register,  # localities find
     progress.register,  # progress
+    context.register,  # context
     recognitions.register,  # recognitions list/expiring
     imports.register,  # import, history, rollback
     accounts.register,  # accounts add

@@ -85,6 +85,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
         for note in result.notes:
             print(f"  · {note}")
+        for warning in result.warnings:
+            print(f"  ! Cảnh báo: {warning}")
     return EXIT_REFUSED if result.status == "refused" else EXIT_OK
 
 

@@ -13,12 +13,17 @@ def cmd_template(args: argparse.Namespace) -> int:
 
     if args.kind == "round":
         return _round_template(args)
-    out = Path(args.output or TEMPLATE_FILE_NAMES[args.kind])
+    kind = ALIASES.get(args.kind, args.kind)
+    out = Path(args.output or TEMPLATE_FILE_NAMES[kind])
     if out.exists() and not args.force:
         raise Refused(f"Tệp {out} đã có. Dùng --force để ghi đè.")
-    out.write_bytes(build_template(args.kind))
+    out.write_bytes(build_template(kind))
     print(f"Đã ghi biểu mẫu {out}.")
     return EXIT_OK
+
+
+# Other names a template answers to: "pcgd" (phổ cập giáo dục) is the universal-education form.
+ALIASES = {"pcgd": "education"}
 
 
 def _round_template(args: argparse.Namespace) -> int:
@@ -47,9 +52,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="ghi biểu mẫu nhập liệu .xlsx (có hướng dẫn và dòng mẫu)")
     p.add_argument(
         "kind",
-        choices=["wide", "long", "targets", "list", "round"],
+        choices=["wide", "long", "targets", "list", "context", "education", "pcgd", "round"],
         help="wide: kết quả dạng ngang; long: dạng dọc; targets: mục tiêu; "
         "list: danh sách đơn vị được công nhận (mỗi đơn vị một dòng); "
+        "context: đặc điểm địa bàn (số hộ, nhân khẩu, thôn, tổ dân phố, cơ quan, trường học); "
+        "education (hoặc pcgd): mức phổ cập giáo dục, xóa mù chữ; "
         "round: biểu mẫu vòng báo cáo của một xã (cần --unit, --year)",
     )
     p.add_argument("--unit", metavar="MÃ_XÃ", help="xã của biểu mẫu vòng báo cáo")

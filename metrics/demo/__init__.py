@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from metrics.config import DATA_DIR
+from metrics.demo.context import CONTEXT_PROVINCE, demo_contexts
 from metrics.demo.figures import (
     DEMO_SEED,
     generate_observations,
@@ -28,7 +29,14 @@ from metrics.name_lookup import LocalityIndex
 from metrics.queries import registers as rq
 from metrics.registers import load_registers
 from metrics.store import transaction
-from metrics.store.schema import COUNTRY_ID, DEMO_SOURCE_MARK, LEVEL_COLUMNS, create_schema
+from metrics.store.schema import (
+    CONTEXT_COUNTS,
+    COUNTRY_ID,
+    DEMO_SOURCE_MARK,
+    EDUCATION_FIELDS,
+    LEVEL_COLUMNS,
+    create_schema,
+)
 from metrics.store.writes import BatchInfo, refresh_current, write_batch
 
 DEMO_SOURCE = (
@@ -114,6 +122,46 @@ def seed_observations(
     )
 
 
+def _seed_place(index: LocalityIndex, item: dict) -> str:
+    res = index.resolve(item["locality"], year=item["year"])
+    if not res.ok or res.locality is None:
+        raise ValueError(f"seed locality {item['locality']!r}: {res.message}")
+    return res.locality.id
+
+
+def seed_contexts(index: LocalityIndex, seed: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The seed reports' real contexts and universal-education levels as the store's rows."""
+    contexts = [
+        {
+            "locality_id": _seed_place(index, item),
+            "year": item["year"],
+            **{c: item.get(c) for c in CONTEXT_COUNTS},
+            "as_of": item.get("as_of"),
+            "source": item["source"],
+        }
+        for item in seed.get("context", [])
+    ]
+    levels = [
+        {
+            "locality_id": _seed_place(index, item),
+            "year": item["year"],
+            **{f: item.get(f) for f in EDUCATION_FIELDS},
+            "as_of": item.get("as_of"),
+            "source": item["source"],
+        }
+        for item in seed.get("education", [])
+    ]
+    return (
+        pl.DataFrame(
+            contexts,
+            schema_overrides={"year": pl.Int32, **{c: pl.Int64 for c in CONTEXT_COUNTS}},
+        ),
+        pl.DataFrame(
+            levels, schema_overrides={"year": pl.Int32, **{f: pl.String for f in EDUCATION_FIELDS}}
+        ),
+    )
+
+
 def load_seed_figures(
     con: duckdb.DuckDBPyConnection, index: LocalityIndex, path: Path | None = None
 ) -> tuple[int, int]:
@@ -136,6 +184,7 @@ def load_seed_figures(
         for ind, pair in tgt["values"].items()
         for year, pct in zip((2026, 2030), pair, strict=True)
     ]
+    contexts, education = seed_contexts(index, seed)
     write_batch(
         con,
         BatchInfo(
@@ -148,6 +197,8 @@ def load_seed_figures(
         observations=obs,
         targets=pl.DataFrame(target_rows),
         recognitions=seed_lists(con, index, seed),
+        contexts=contexts,
+        education=education,
         refresh=False,
     )
     return obs.height, len(target_rows)
@@ -205,6 +256,7 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
             for ind, pair in inds.items()
             for year, pct in zip((2026, 2030), pair, strict=True)
         ]
+        contexts, education = demo_contexts(obs, rq.communes_of(con, CONTEXT_PROVINCE), seed)
         write_batch(
             con,
             BatchInfo(kind="demo", synthetic=True, created_by="xhht demo", note=DEMO_SOURCE),
@@ -216,6 +268,8 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
                 rq.old_commune_register(con, DEMO_LIST_PROVINCE),
                 seed,
             ).with_columns(pl.lit(DEMO_SOURCE).alias("source")),
+            contexts=contexts.with_columns(pl.lit(DEMO_SOURCE).alias("source")),
+            education=education.with_columns(pl.lit(DEMO_SOURCE).alias("source")),
             refresh=False,
         )
         n_seed_obs, n_seed_targets = load_seed_figures(con, index)

@@ -10,8 +10,11 @@ import polars as pl
 
 from metrics.fmt import fmt_int
 from metrics.inputs.cells import cell_text
+from metrics.inputs.context_rules import context_record, context_rules_for, education_record
 from metrics.inputs.forms import (
+    CONTEXT,
     COUNT_COLUMNS,
+    EDUCATION,
     FORMS,
     RECOGNITIONS,
     RESULTS,
@@ -31,7 +34,7 @@ from metrics.normalise import key
 
 @dataclass
 class CheckedSheet:
-    kind: str  # results | targets | recognitions; "" when the sheet holds no table (a refusal for too many rows: the layout)
+    kind: str  # results | targets | recognitions | context | education; "" when the sheet holds no table (a refusal for too many rows: the layout)
     sheet: str
     frame: (
         pl.DataFrame
@@ -50,7 +53,8 @@ def check_sheet(
         message = (
             f"Không tìm thấy dòng tiêu đề. Bảng kết quả cần các cột: {column_list(RESULTS)}; "
             f"bảng mục tiêu cần: {column_list(TARGETS)}; danh sách công nhận cần: "
-            f"{column_list(RECOGNITIONS)}."
+            f"{column_list(RECOGNITIONS)}; đặc điểm địa bàn cần: {column_list(CONTEXT)}; phổ cập "
+            f"giáo dục cần: {column_list(EDUCATION)}."
         )
         return CheckedSheet("", sheet, pl.DataFrame(), [Problem(sheet, None, None, message)], [])
     encoding, table = detected
@@ -80,7 +84,12 @@ def check_sheet(
             [],
         )
     form = FORMS[table.form]
-    rules = RECOGNITION_RULES if form is RECOGNITIONS else rules_for(form)
+    if form is RECOGNITIONS:
+        rules = RECOGNITION_RULES
+    elif form in (CONTEXT, EDUCATION):
+        rules = context_rules_for(form.name)
+    else:
+        rules = rules_for(form)
     sheet_check = SheetCheck(sheet, form, index, rules)
     problems: list[Problem] = []
     records: list[dict] = []
@@ -93,6 +102,10 @@ def check_sheet(
             records.append(_result_record(con, checked, communes, notes))
         elif form is RECOGNITIONS:
             records.append(_recognition_record(checked))
+        elif form is CONTEXT:
+            records.append(context_record(checked))
+        elif form is EDUCATION:
+            records.append(education_record(checked))
         else:
             records.append(_target_record(checked))
     if not records and not problems:

@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from metrics.circulars import RESULT_LABEL
-from metrics.fmt import fmt_pct
+from metrics.fmt import fmt_int, fmt_pct
 from metrics.inputs.checking import CheckedSheet, check_sheet
 from metrics.inputs.forms import FORMS
 from metrics.inputs.lookups import figures_in_force, previously_imported, provinces_of
@@ -20,15 +20,17 @@ from metrics.inputs.problems import ImportRefused, Problem
 from metrics.inputs.reading import read_workbook
 from metrics.inputs.rules import outside_allowed_provinces
 from metrics.name_lookup import LocalityIndex
+from metrics.place_context import CODE_LABEL_VI, context_gaps, households_gaps
 from metrics.progress import rate_expr
 from metrics.store import transaction
+from metrics.store.schema import EDUCATION_FIELDS
 from metrics.store.writes import BatchInfo, file_sha256, write_batch
 
 
 @dataclass
 class ImportResult:
     status: str  # imported | dry_run | refused
-    kind: str | None = None  # results | targets | recognitions
+    kind: str | None = None  # results | targets | recognitions | context | education
     sheet: str | None = None
     batch: int | None = None
     rows: int = 0
@@ -37,6 +39,9 @@ class ImportResult:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What the file is written with but a reader should look at first (a total of households
+    # far from the place's context): a warning, never a refusal.
+    warnings: list[str] = field(default_factory=list)
     preview: pl.DataFrame | None = None
     # What a write needs once the file is checked (kept out of as_dict).
     parsed: CheckedSheet | None = None
@@ -56,6 +61,7 @@ class ImportResult:
             "unchanged": self.unchanged,
             "problems": [p.as_dict() for p in self.problems],
             "notes": self.notes,
+            "warnings": self.warnings,
         }
 
 
@@ -158,6 +164,7 @@ def check_file(
     _count_changes(con, result)
     if parsed.kind == "recognitions":
         result.notes.extend(_entries_left_out(con, parsed))
+    result.warnings.extend(_households_far_apart(con, parsed))
     assert result.file_sha256 is not None
     earlier = previously_imported(con, result.file_sha256)
     if earlier:
@@ -184,6 +191,31 @@ def _entries_left_out(con: duckdb.DuckDBPyConnection, parsed: CheckedSheet) -> l
         f"({names}): khi ghi, danh sách của tệp thay cả danh sách cũ, các đơn vị này không còn "
         "trong danh sách. Nếu tệp chỉ bổ sung, thêm các đơn vị này vào tệp."
     ]
+
+
+def _households_far_apart(con: duckdb.DuckDBPyConnection, parsed: CheckedSheet) -> list[str]:
+    """A total of households (Gia đình học tập) far from the place's context, either way: the
+    file's families against the context in the store, or the file's context against the
+    families in force (metrics.place_context.HOUSEHOLDS_TOLERANCE)."""
+    if parsed.kind == "results":
+        rows = parsed.frame.filter(
+            (pl.col("indicator") == "gia_dinh") & pl.col("total").is_not_null()
+        ).to_dicts()
+        return [
+            gap.message(
+                "Tổng số hộ gia đình (Gia đình học tập) trong tệp", "đặc điểm địa bàn trong kho"
+            )
+            for gap in households_gaps(con, rows)
+        ]
+    if parsed.kind == "context":
+        return [
+            gap.message(
+                "Tổng số hộ gia đình (Gia đình học tập) đang dùng trong kho",
+                "đặc điểm địa bàn trong tệp",
+            )
+            for gap in context_gaps(con, parsed.frame.to_dicts())
+        ]
+    return []
 
 
 def _count_changes(con: duckdb.DuckDBPyConnection, result: ImportResult) -> None:
@@ -214,6 +246,10 @@ def preview_changes(preview: pl.DataFrame, kind: str | None) -> pl.DataFrame:
             .otherwise(pl.col("result").replace_strict(RESULT_LABEL, default=""))
             .alias("rate_change")
         )
+    if kind in ("context", "education"):
+        return preview.with_columns(
+            pl.Series("rate_change", [_context_change(r, kind) for r in preview.to_dicts()])
+        )
     if kind == "results":
         new = rate_expr(pl.col("recognized"), pl.col("total"))
         old = rate_expr(pl.col("recognized_old"), pl.col("total_old"))
@@ -230,6 +266,26 @@ def preview_changes(preview: pl.DataFrame, kind: str | None) -> pl.DataFrame:
             dtype=pl.String,
         )
     )
+
+
+def _context_change(row: dict, kind: str) -> str:
+    """What a context row says (households/people; or the four levels), a changed one as
+    "3.700 hộ → 3.783 hộ"."""
+    if kind == "context":
+
+        def said(suffix: str) -> str:
+            hh, people = row.get(f"households{suffix}"), row.get(f"population{suffix}")
+            return f"{fmt_int(hh)} hộ/{fmt_int(people)} nhân khẩu"
+
+    else:
+
+        def said(suffix: str) -> str:
+            codes = [row.get(f"{f}{suffix}") for f in EDUCATION_FIELDS]
+            return " · ".join(CODE_LABEL_VI.get(c or "", "–") for c in codes)
+
+    if row["change"] == "changed":
+        return f"{said('_old')} → {said('')}"
+    return said("")
 
 
 NOTHING_NEW = "Mọi số liệu trong tệp đã có trong kho, không có gì thay đổi: không tạo lô mới."
@@ -263,6 +319,10 @@ def write_checked(
         result.batch = write_batch(con, info, observations=parsed.frame)
     elif parsed.kind == "recognitions":
         result.batch = write_batch(con, info, recognitions=parsed.frame)
+    elif parsed.kind == "context":
+        result.batch = write_batch(con, info, contexts=parsed.frame)
+    elif parsed.kind == "education":
+        result.batch = write_batch(con, info, education=parsed.frame)
     else:
         result.batch = write_batch(con, info, targets=parsed.frame)
     return result

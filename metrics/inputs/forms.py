@@ -1,6 +1,6 @@
-"""The three forms a file can hold, results, targets and lists of recognitions: their columns,
-how users spell the headers, the labels messages give columns, the words their messages differ
-in, their keys."""
+"""The forms a file can hold, results, targets, lists of recognitions, a place's context and its
+universal-education levels: their columns, how users spell the headers, the labels messages give
+columns, the words their messages differ in, their keys."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from metrics.store.schema import LEVEL_COLUMNS
+from metrics.store.schema import CONTEXT_COUNTS, EDUCATION_FIELDS, LEVEL_COLUMNS
 
 # Column id → header spellings (compared with metrics.normalise.key).
 RESULT_HEADERS: dict[str, tuple[str, ...]] = {
@@ -73,12 +73,67 @@ RECOGNITION_HEADERS: dict[str, tuple[str, ...]] = {
     "issuer": ("Cơ quan quyết định", "Cơ quan ban hành", "Cấp quyết định", "Issuer"),
     "source": ("Nguồn", "Văn bản", "Source"),
 }
+# A place's context in a year: one row a place (commune, old district or province).
+_PLACE_HEADERS = {
+    "year": RESULT_HEADERS["year"],
+    "province": RESULT_HEADERS["province"],
+    "district": RESULT_HEADERS["district"],
+    "commune": ("Xã", "Xã/Phường", "Xã, phường", "Xã/Phường/Đặc khu", "Commune"),
+    "code": ("Mã xã", "Mã", "Mã ĐVHC", "Code"),
+}
+_DATED_SOURCE = {
+    "as_of": ("Tính đến ngày", "Tính đến", "Ngày số liệu", "Số liệu tính đến", "As of"),
+    "source": RESULT_HEADERS["source"],
+}
+CONTEXT_HEADERS: dict[str, tuple[str, ...]] = {
+    **_PLACE_HEADERS,
+    "households": ("Số hộ", "Tổng số hộ", "Số hộ dân", "Households"),
+    "population": ("Số nhân khẩu", "Nhân khẩu", "Dân số", "Population"),
+    "minority_households": ("Số hộ DTTS", "Hộ DTTS", "Số hộ dân tộc thiểu số"),
+    "minority_population": ("Số nhân khẩu DTTS", "Nhân khẩu DTTS", "Số nhân khẩu dân tộc thiểu số"),
+    "villages": ("Số thôn (làng)", "Số thôn", "Số thôn, làng", "Thôn (làng)"),
+    "residential_groups": ("Số tổ dân phố", "Tổ dân phố"),
+    "agencies": ("Số cơ quan, đơn vị", "Số cơ quan"),
+    "schools": ("Số trường học", "Số trường", "Trường học"),
+    **_DATED_SOURCE,
+}
+# A place's universal-education and literacy levels in a year (metrics.place_context codes).
+EDUCATION_HEADERS: dict[str, tuple[str, ...]] = {
+    **_PLACE_HEADERS,
+    "preschool_5": (
+        "Mầm non 5 tuổi",
+        "PCGD mầm non 5 tuổi",
+        "Phổ cập GD mầm non 5 tuổi",
+        "Phổ cập giáo dục mầm non cho trẻ em 5 tuổi",
+    ),
+    "primary_school": (
+        "Tiểu học",
+        "PCGD tiểu học",
+        "Phổ cập GD tiểu học",
+        "Phổ cập giáo dục tiểu học",
+    ),
+    "lower_secondary": (
+        "THCS",
+        "Trung học cơ sở",
+        "PCGD THCS",
+        "Phổ cập GD THCS",
+        "Phổ cập giáo dục THCS",
+    ),
+    "literacy": ("Xóa mù chữ", "XMC"),
+    **_DATED_SOURCE,
+}
 # Column id → the label every message gives that column: its first spelling, the one the
 # templates use. The columns the forms share (year, province, indicator, source) are spelled
 # first alike in all, so one label serves all.
 HEADER_LABEL = {
     cid: names[0]
-    for cid, names in {**RECOGNITION_HEADERS, **RESULT_HEADERS, **TARGET_HEADERS}.items()
+    for cid, names in {
+        **EDUCATION_HEADERS,
+        **CONTEXT_HEADERS,
+        **RECOGNITION_HEADERS,
+        **RESULT_HEADERS,
+        **TARGET_HEADERS,
+    }.items()
 }
 
 # The counts of a results row, in the order their columns are checked (and problems listed).
@@ -212,13 +267,73 @@ RECOGNITIONS = Form(
     },
     batch_note="Danh sách công nhận",
 )
-FORMS = {form.name: form for form in (RESULTS, TARGETS, RECOGNITIONS)}
+_PLACE_YEAR_SCHEMA: dict[str, type[pl.DataType]] = {"locality_id": pl.String, "year": pl.Int32}
+CONTEXT = Form(
+    name="context",
+    headers=CONTEXT_HEADERS,
+    identifying_columns=frozenset({"year", "households", "population"}),
+    listed_columns=("year", "province", "commune", "households", "population", "source"),
+    years=(2015, 2030),
+    year_noun="Năm",
+    indicator_examples="",
+    row_noun="đặc điểm địa bàn",
+    duplicate_same="địa bàn, năm",
+    duplicate_column="commune",
+    key_columns=("locality_id", "year"),
+    value_columns=(*CONTEXT_COUNTS, "as_of", "source"),
+    current_table="place_context_current",
+    frame_schema={
+        **_PLACE_YEAR_SCHEMA,
+        **{c: pl.Int64 for c in CONTEXT_COUNTS},
+        "as_of": pl.Date,
+        "source": pl.String,
+        "_row": pl.Int64,
+        "_locality": pl.String,
+    },
+    batch_note="Đặc điểm địa bàn",
+)
+EDUCATION = Form(
+    name="education",
+    headers=EDUCATION_HEADERS,
+    identifying_columns=frozenset({"year", "primary_school", "literacy"}),
+    listed_columns=(
+        "year",
+        "province",
+        "commune",
+        "preschool_5",
+        "primary_school",
+        "lower_secondary",
+        "literacy",
+        "source",
+    ),
+    years=(2015, 2030),
+    year_noun="Năm",
+    indicator_examples="",
+    row_noun="mức phổ cập giáo dục",
+    duplicate_same="địa bàn, năm",
+    duplicate_column="commune",
+    key_columns=("locality_id", "year"),
+    value_columns=(*EDUCATION_FIELDS, "as_of", "source"),
+    current_table="education_levels_current",
+    frame_schema={
+        **_PLACE_YEAR_SCHEMA,
+        **{f: pl.String for f in EDUCATION_FIELDS},
+        "as_of": pl.Date,
+        "source": pl.String,
+        "_row": pl.Int64,
+        "_locality": pl.String,
+    },
+    batch_note="Phổ cập giáo dục, xóa mù chữ",
+)
+FORMS = {form.name: form for form in (RESULTS, TARGETS, RECOGNITIONS, CONTEXT, EDUCATION)}
 
 # What a checked file's rows are, as "Sẽ nhập 23 dòng …" says it.
 ROWS_OF = {
     "results": "số liệu kết quả",
     "targets": "mục tiêu",
     "recognitions": "danh sách công nhận (mỗi dòng một đơn vị)",
+    "context": "đặc điểm địa bàn (số hộ, nhân khẩu, thôn, cơ quan, trường học)",
+    "education": "mức phổ cập giáo dục, xóa mù chữ",
 }
 
 

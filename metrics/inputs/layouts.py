@@ -12,7 +12,9 @@ from metrics.circulars import criterion_number
 from metrics.indicators import registry
 from metrics.inputs.cells import cell_text
 from metrics.inputs.forms import (
+    CONTEXT,
     COUNT_COLUMNS,
+    EDUCATION,
     HEADER_LABEL,
     RECOGNITIONS,
     RESULT_HEADERS,
@@ -30,7 +32,7 @@ TOTALS_WORDS = {"tongcong", "cong", "tong", "tongso", "toantinh", "total"}
 
 @dataclass
 class Table:
-    kind: str  # results (long) | wide | targets | recognitions
+    kind: str  # results (long) | wide | targets | recognitions | context | education
     header_idx: int  # the last header row (0-based); figures start below it
     cols: dict[str, int]
     # wide layout: indicator id → measure (total, registered …) → (column index, header label)
@@ -126,7 +128,7 @@ def find_table(rows: list[list[object]]) -> Table | None:
         listed = _list_table(rows, i)
         if listed is not None:
             return listed
-        for form in (RESULTS, TARGETS):
+        for form in (RESULTS, TARGETS, CONTEXT, EDUCATION):
             cols = _header_map(row, form.headers)
             if form.identifying_columns <= cols.keys():
                 return Table(form.name, i, cols)

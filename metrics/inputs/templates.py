@@ -13,14 +13,17 @@ import xlsxwriter
 
 from metrics.indicators import registry
 from metrics.inputs import template_style as style
+from metrics.inputs.context_template import build_context_template, build_education_template
 from metrics.inputs.list_template import build_list_template
 
-TemplateKind = Literal["wide", "long", "targets", "list"]
+TemplateKind = Literal["wide", "long", "targets", "list", "context", "education"]
 TEMPLATE_FILE_NAMES: dict[str, str] = {
     "wide": "mau_ket_qua_dang_ngang.xlsx",
     "long": "mau_ket_qua_dang_doc.xlsx",
     "targets": "mau_muc_tieu.xlsx",
     "list": "mau_danh_sach_cong_nhan.xlsx",  # metrics.inputs.list_template
+    "context": "mau_dac_diem_dia_ban.xlsx",  # metrics.inputs.context_template
+    "education": "mau_pho_cap_giao_duc.xlsx",
 }
 # Models shown as column groups of the wide template, in the order of provincial summary tables.
 WIDE_INDICATORS = (
@@ -62,8 +65,13 @@ def build_template(kind: TemplateKind) -> bytes:
     # A fixed creation date: the same template is the same bytes whenever it is made (its hash
     # then tells an untouched template from a filled one).
     wb.set_properties({"created": datetime(2025, 7, 1, tzinfo=UTC)})
-    if kind == "list":
-        build_list_template(wb)
+    own = {
+        "list": build_list_template,
+        "context": build_context_template,
+        "education": build_education_template,
+    }.get(kind)
+    if own is not None:
+        own(wb)
         wb.close()
         return buffer.getvalue()
     head = wb.add_format(style.HEAD)

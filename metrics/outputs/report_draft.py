@@ -54,7 +54,17 @@ from metrics.outputs.report_text import (
     target_groups,
     to_fill,
 )
+from metrics.place_context import (
+    EducationLevels,
+    PlaceContext,
+    area_word,
+    context_for,
+    context_sentences,
+    education_for,
+    education_sentence,
+)
 from metrics.recognitions import RecognitionList, lists_shown
+from metrics.store.schema import DEMO_SOURCE_MARK
 
 REPORT_FONT = "Times New Roman"
 BODY_PT = 14  # Nghị định 30/2020: body 13–14 pt
@@ -109,8 +119,10 @@ def build_report(
     shown = [it for it in ctx.items if it.has_data]
     invented = [it for it in shown if it.synthetic]
     all_invented = bool(invented) and len(invented) == len(shown)
+    about = context_for(con, locality_id, year), education_for(con, locality_id, year)
+    about_invented = any(a is not None and a.synthetic for a in about)
     foot = section.footer.paragraphs[0]
-    foot.text = FOOTER_DRAFT + (f" {SYNTHETIC_LINE}." if invented else "")
+    foot.text = FOOTER_DRAFT + (f" {SYNTHETIC_LINE}." if invented or about_invented else "")
     for run in foot.runs:
         run.font.size = Pt(10)
         run.font.italic = True
@@ -124,6 +136,7 @@ def build_report(
     # I. Kết quả thực hiện
     span = f"GIAI ĐOẠN {period_start(year)}–{year}" if kind == "so-ket" else f"NĂM {year}"
     _heading(doc, f"I. KẾT QUẢ THỰC HIỆN {span}", 2)
+    _about(doc, place, *about, mark_each=about_invented and not all_invented)
     _heading(doc, "1. Công tác chỉ đạo, tổ chức triển khai", 3)
     _para(
         doc,
@@ -254,6 +267,46 @@ def _basis(doc, ctx: Context, place: Place, kind: str) -> None:
     _para(doc, f"Thực hiện {to_fill('văn bản yêu cầu báo cáo (số, ngày, cơ quan ban hành)')};")
     what = summary_line(kind, ctx.year, "")
     _para(doc, f"{place.body()} báo cáo {what[0].lower()}{what[1:]} như sau:")
+
+
+def _about(
+    doc,
+    place: Place,
+    about: PlaceContext | None,
+    education: EducationLevels | None,
+    mark_each: bool,
+) -> None:
+    """The results open on the place as its reports describe it: households and people, ethnic
+    minorities, villages, agencies, schools (with their date), then the universal-education
+    standards; a placeholder for what the store does not hold."""
+    said: list[str] = []
+    sources: list[str] = []
+    for held, words in (
+        (about, lambda a: context_sentences(a, area_word(place.own_name))),
+        (education, lambda e: [education_sentence(e, place.own_name)]),
+    ):
+        if held is None:
+            continue
+        sentences = [w for w in words(held) if w]
+        if mark_each and held.synthetic:
+            sentences.append("[Số liệu minh họa, không phải số liệu thật.]")
+        said += sentences
+        demo = held.source.startswith(DEMO_SOURCE_MARK)
+        source = as_written("Dữ liệu minh họa" if demo else held.source)
+        if source not in sources:
+            sources.append(source)
+    if about is None:
+        said.append(
+            to_fill(
+                "đặc điểm tình hình: tổng số hộ, nhân khẩu (tính đến ngày …), số hộ, nhân khẩu "
+                "DTTS, số thôn (làng), tổ dân phố, cơ quan, đơn vị, trường học"
+            )
+        )
+    if education is None:
+        said.append(to_fill("kết quả phổ cập giáo dục, xóa mù chữ (mức độ đạt chuẩn)"))
+    _para(doc, " ".join(said))
+    if sources:
+        _para(doc, f"Nguồn số liệu: {'; '.join(sources)}.", italic=True, size=TABLE_PT)
 
 
 def _results(doc, ctx: Context, place: Place, mark_each: bool) -> None:

@@ -1,5 +1,6 @@
-"""The workbook (.xlsx) in the layout of provincial reports: a summary sheet, one sheet per
-indicator and one per list of recognised units the register holds for the area and year."""
+"""The workbook (.xlsx) in the layout of provincial reports: a summary sheet, the place's context
+and universal-education levels (when the store holds them), one sheet per indicator and one per
+list of recognised units the register holds for the area and year."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from metrics.outputs.context import (
     plan_name,
     years_text,
 )
+from metrics.outputs.context_sheet import write_context_sheet
 from metrics.outputs.images import SYNTHETIC_LINE
 from metrics.progress import Status
 from metrics.recognitions import RecognitionList, lists_shown
@@ -240,6 +242,25 @@ def build_workbook(
         write_line(ws, r, i, it.indicator_label, it.public(), child=False)
         r += 1
     summary_end = r
+    # The place as its reports describe it, beside the summary (metrics.outputs.context_sheet).
+    about = write_context_sheet(
+        wb,
+        con,
+        ctx.locality["id"],
+        year,
+        place,
+        {
+            "title": title,
+            "demo": demo,
+            "note": note,
+            "head": head,
+            "text": wrapped,
+            "count": count,
+            "pct": wb.add_format({**cell, "num_format": "0.00"}),
+        },
+    )
+    if about is not None:
+        _print_setup(*about, place, year)
     for it in ctx.items:
         if ctx.children is None:
             break

@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from metrics.store import first_row, query_frame
-from metrics.store.schema import LEVEL_COLUMNS
+from metrics.store.schema import CONTEXT_COUNTS, EDUCATION_FIELDS, LEVEL_COLUMNS
 from metrics.store.writes import rolled_back_by
 
 _COMMUNE_COUNTS = {
@@ -27,6 +27,12 @@ _IN_FORCE = {
     "recognitions_current": "SELECT locality_id, year, indicator, decision_number, name_key, name, "
     "kind, result, decision_date, issuer, criteria_met, criteria_failed, source "
     "FROM recognitions_current",
+    "place_context_current": "SELECT locality_id, year, "
+    + ", ".join(CONTEXT_COUNTS)
+    + ", as_of, source FROM place_context_current",
+    "education_levels_current": "SELECT locality_id, year, "
+    + ", ".join(EDUCATION_FIELDS)
+    + ", as_of, source FROM education_levels_current",
 }
 
 
@@ -206,11 +212,13 @@ def batch_provinces(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[str |
                SELECT locality_id FROM observations WHERE batch_id = ?
                UNION SELECT locality_id FROM targets WHERE batch_id = ?
                UNION SELECT locality_id FROM recognitions WHERE batch_id = ?
+               UNION SELECT locality_id FROM place_context WHERE batch_id = ?
+               UNION SELECT locality_id FROM education_levels WHERE batch_id = ?
            ) r
            LEFT JOIN localities l ON l.id = r.locality_id
            LEFT JOIN localities p ON p.id = l.province_id
            ORDER BY p.code NULLS LAST""",
-        [batch_id, batch_id, batch_id],
+        [batch_id] * 5,
     )
     return frame["code"].to_list()
 
@@ -223,6 +231,8 @@ def provinces_of_active_imports(con: duckdb.DuckDBPyConnection) -> dict[int, lis
                SELECT batch_id, locality_id FROM observations
                UNION SELECT batch_id, locality_id FROM targets
                UNION SELECT batch_id, locality_id FROM recognitions
+               UNION SELECT batch_id, locality_id FROM place_context
+               UNION SELECT batch_id, locality_id FROM education_levels
            ) r
            JOIN batches b ON b.id = r.batch_id AND b.kind IN ('import', 'round') AND b.status = 'active'
            LEFT JOIN localities l ON l.id = r.locality_id

@@ -97,6 +97,23 @@ _ROW_CHECKS = (
         "WHERE b.id IS NULL OR b.status <> 'active'",
     ),
     (
+        "đặc điểm địa bàn hoặc mức phổ cập giáo dục thuộc lô không có trong bảng batches",
+        "SELECT count(*) FROM (SELECT batch_id FROM place_context UNION ALL "
+        "SELECT batch_id FROM education_levels) c WHERE c.batch_id NOT IN (SELECT id FROM batches)",
+    ),
+    (
+        "đặc điểm địa bàn hoặc mức phổ cập giáo dục của địa bàn không có trong danh mục",
+        "SELECT count(*) FROM (SELECT locality_id FROM place_context UNION ALL "
+        "SELECT locality_id FROM education_levels) c "
+        "WHERE c.locality_id NOT IN (SELECT id FROM localities)",
+    ),
+    (
+        "đặc điểm địa bàn hoặc mức phổ cập giáo dục đang dùng thuộc lô không còn hiệu lực hoặc không có",
+        "SELECT count(*) FROM (SELECT batch_id FROM place_context_current UNION ALL "
+        "SELECT batch_id FROM education_levels_current) c LEFT JOIN batches b ON b.id = c.batch_id "
+        "WHERE b.id IS NULL OR b.status <> 'active'",
+    ),
+    (
         "dòng phả hệ trỏ tới địa bàn không có",
         "SELECT count(*) FROM lineage g WHERE g.old_id NOT IN (SELECT id FROM localities) "
         "OR g.new_id NOT IN (SELECT id FROM localities)",
@@ -108,13 +125,15 @@ _ROW_CHECKS = (
 )
 
 
-_WRONG_ROW_COUNTS = """
-    SELECT b.id, b.rows, coalesce(o.n, 0) + coalesce(t.n, 0) + coalesce(r.n, 0) AS actual
-    FROM batches b
-    LEFT JOIN (SELECT batch_id, count(*) AS n FROM observations GROUP BY 1) o ON o.batch_id = b.id
-    LEFT JOIN (SELECT batch_id, count(*) AS n FROM targets GROUP BY 1) t ON t.batch_id = b.id
-    LEFT JOIN (SELECT batch_id, count(*) AS n FROM recognitions GROUP BY 1) r ON r.batch_id = b.id
-    WHERE b.rows <> coalesce(o.n, 0) + coalesce(t.n, 0) + coalesce(r.n, 0) ORDER BY b.id"""
+# A batch's rows: its figures, targets, list entries, context and education levels.
+_ROWS_OF_BATCHES = """(SELECT batch_id, count(*) AS n FROM (
+        SELECT batch_id FROM observations UNION ALL SELECT batch_id FROM targets
+        UNION ALL SELECT batch_id FROM recognitions UNION ALL SELECT batch_id FROM place_context
+        UNION ALL SELECT batch_id FROM education_levels) a GROUP BY 1)"""
+_WRONG_ROW_COUNTS = f"""
+    SELECT b.id, b.rows, coalesce(n.n, 0) AS actual
+    FROM batches b LEFT JOIN {_ROWS_OF_BATCHES} n ON n.batch_id = b.id
+    WHERE b.rows <> coalesce(n.n, 0) ORDER BY b.id"""
 
 
 def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
@@ -145,7 +164,7 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
     wrong = con.execute(_WRONG_ROW_COUNTS).fetchall()
     for batch_id, said, actual in wrong:
         report.problems.append(
-            f"Lô {batch_id} ghi {said} dòng nhưng có {actual} dòng số liệu, mục tiêu và danh sách công nhận."
+            f"Lô {batch_id} ghi {said} dòng nhưng có {actual} dòng số liệu, mục tiêu, danh sách công nhận, đặc điểm địa bàn và phổ cập giáo dục."
         )
     for table, query in CURRENT_QUERIES.items():
         extra = _count(con, f"SELECT count(*) FROM (SELECT * FROM {table} EXCEPT ALL ({query}))")
@@ -205,7 +224,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Inside the writer's transaction, bring an older store to this schema version; returns
     what was done. Version 1 (DuckDB files only) had a batch sequence, current tables made by
     CREATE … AS without keys, and no data version; version 2 had no register of recognitions;
-    version 3 no reporting rounds."""
+    version 3 no reporting rounds; version 4 no place context or education levels."""
     version = schema_version(con)
     done: list[str] = []
     if version == 1:
@@ -242,9 +261,21 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
         version = 3
     if version == 3:
         con.execute(SCHEMA)  # adds the reporting rounds' tables; every other table is kept
-        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", ["4"])
         con.execute(
             "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
         )
         done.append("phiên bản 3 → 4: thêm vòng báo cáo của các xã (báo cáo, số liệu, nhật ký)")
+        version = 4
+    if version == 4:
+        # Adds a place's context and its universal-education levels; every other table is kept.
+        con.execute(SCHEMA)
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
+        )
+        done.append(
+            "phiên bản 4 → 5: thêm đặc điểm địa bàn (số hộ, nhân khẩu, thôn, tổ dân phố, cơ quan, "
+            "trường học) và mức phổ cập giáo dục, xóa mù chữ"
+        )
     return done

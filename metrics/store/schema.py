@@ -13,9 +13,22 @@ from dataclasses import dataclass
 
 import duckdb
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 LEVEL_COLUMNS = ("level_tot", "level_kha", "level_trung_binh", "level_muc_do_1", "level_muc_do_2")
+# A place's context (schema 5): the counts a report states, each optional.
+CONTEXT_COUNTS = (
+    "households",
+    "population",
+    "minority_households",
+    "minority_population",
+    "villages",
+    "residential_groups",
+    "agencies",
+    "schools",
+)
+# Universal education and literacy (schema 5): one level code each.
+EDUCATION_FIELDS = ("preschool_5", "primary_school", "lower_secondary", "literacy")
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (
@@ -222,6 +235,54 @@ CREATE TABLE IF NOT EXISTS round_events (
     PRIMARY KEY (locality_id, year, seq)
 );
 
+-- A place's context in a year (schema 5), as its reports state it at a date: households and
+-- people, ethnic-minority households and people, villages and residential groups, agencies and
+-- schools. Each count may be unknown. The ethnic-minority share is computed, never stored.
+CREATE TABLE IF NOT EXISTS place_context (
+    locality_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    {", ".join(f"{c} BIGINT" for c in CONTEXT_COUNTS)},
+    as_of DATE,                      -- "tính đến 31/12/2023"
+    source TEXT NOT NULL,
+    batch_id INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, locality_id, year)
+);
+
+CREATE TABLE IF NOT EXISTS place_context_current (
+    locality_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    {", ".join(f"{c} BIGINT" for c in CONTEXT_COUNTS)},
+    as_of DATE,
+    source TEXT NOT NULL,
+    batch_id INTEGER NOT NULL,
+    synthetic BOOLEAN NOT NULL,
+    PRIMARY KEY (locality_id, year)
+);
+
+-- Universal education and literacy (schema 5): the standard a place holds in a year, as codes
+-- (metrics.place_context): preschool for 5-year-olds dat | chua_dat; primary and lower
+-- secondary chua_dat | muc_do_1 | muc_do_2 | muc_do_3; literacy chua_dat | muc_do_1 | muc_do_2.
+CREATE TABLE IF NOT EXISTS education_levels (
+    locality_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    {", ".join(f"{c} TEXT" for c in EDUCATION_FIELDS)},
+    as_of DATE,
+    source TEXT NOT NULL,
+    batch_id INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, locality_id, year)
+);
+
+CREATE TABLE IF NOT EXISTS education_levels_current (
+    locality_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    {", ".join(f"{c} TEXT" for c in EDUCATION_FIELDS)},
+    as_of DATE,
+    source TEXT NOT NULL,
+    batch_id INTEGER NOT NULL,
+    synthetic BOOLEAN NOT NULL,
+    PRIMARY KEY (locality_id, year)
+);
+
 CREATE TABLE IF NOT EXISTS targets_current (
     locality_id TEXT NOT NULL,
     indicator TEXT NOT NULL,
@@ -235,6 +296,13 @@ CREATE TABLE IF NOT EXISTS targets_current (
 );
 """
 
+# A place's context and its education levels (schema 5): raw rows, then those in force.
+CONTEXT_TABLES = (
+    "place_context",
+    "place_context_current",
+    "education_levels",
+    "education_levels_current",
+)
 # Every table, in the order a copy writes them (registers before figures).
 TABLES = (
     "meta",
@@ -252,6 +320,7 @@ TABLES = (
     "round_reports",
     "round_figures",
     "round_events",
+    *CONTEXT_TABLES,
 )
 ROUND_TABLES = ("rounds", "round_reports", "round_figures", "round_events")
 # What readers need: the raw observations/targets (superseded figures) stay in the store.
@@ -265,6 +334,8 @@ READ_TABLES = (
     "targets_current",
     "recognitions_current",
     *ROUND_TABLES,
+    "place_context_current",
+    "education_levels_current",
 )
 
 COUNTRY_ID = "VN"
@@ -310,6 +381,24 @@ RECOGNITION_COLUMNS: Sequence[str] = (
     "criteria_failed",
     "valid_until",
     "source",
+)
+
+
+CONTEXT_COLUMNS: Sequence[str] = (
+    "locality_id",
+    "year",
+    *CONTEXT_COUNTS,
+    "as_of",
+    "source",
+    "batch_id",
+)
+EDUCATION_COLUMNS: Sequence[str] = (
+    "locality_id",
+    "year",
+    *EDUCATION_FIELDS,
+    "as_of",
+    "source",
+    "batch_id",
 )
 
 
@@ -391,6 +480,22 @@ CURRENT_TABLES = (
         ("locality_id", "year", "indicator", "decision_number"),
         NEWEST_BATCH,
         "pick = batch_id",
+    ),
+    CurrentTable(
+        "place_context_current",
+        "place_context",
+        CONTEXT_COLUMNS,
+        ("locality_id", "year"),
+        NEWEST_ROW,
+        "pick = 1",
+    ),
+    CurrentTable(
+        "education_levels_current",
+        "education_levels",
+        EDUCATION_COLUMNS,
+        ("locality_id", "year"),
+        NEWEST_ROW,
+        "pick = 1",
     ),
 )
 

@@ -23,7 +23,9 @@ import polars as pl
 from metrics.store import StoreError, first_row
 from metrics.store.backend import run_in_store
 from metrics.store.schema import (
+    CONTEXT_COLUMNS,
     CURRENT_TABLES,
+    EDUCATION_COLUMNS,
     OBSERVATION_COLUMNS,
     RECOGNITION_COLUMNS,
     TARGET_COLUMNS,
@@ -146,18 +148,30 @@ def write_batch(
     observations: pl.DataFrame | None = None,
     targets: pl.DataFrame | None = None,
     recognitions: pl.DataFrame | None = None,
+    contexts: pl.DataFrame | None = None,
+    education: pl.DataFrame | None = None,
     refresh: bool = True,
 ) -> int:
     """The one way figures enter the store: inside the writer's transaction, record a batch,
-    insert its observations, targets and recognitions (frames with the store's columns, batch_id
-    aside; a recognition's `entry` is its `_row`) and bring the figures in force of the keys it
-    holds up to date. Returns the batch id. `refresh=False` lets a writer that builds a store
-    from several batches in one transaction rebuild once, at the end (refresh_current)."""
+    insert its observations, targets, recognitions, place contexts and education levels (frames
+    with the store's columns, batch_id aside; a recognition's `entry` is its `_row`) and bring
+    the figures in force of the keys it holds up to date. Returns the batch id. `refresh=False`
+    lets a writer that builds a store from several batches in one transaction rebuild once, at
+    the end (refresh_current)."""
     obs = observations if observations is not None and observations.height else None
     tgt = targets if targets is not None and targets.height else None
     rec = recognitions if recognitions is not None and recognitions.height else None
-    rows = sum(f.height for f in (obs, tgt, rec) if f is not None)
+    ctx = contexts if contexts is not None and contexts.height else None
+    edu = education if education is not None and education.height else None
+    rows = sum(f.height for f in (obs, tgt, rec, ctx, edu) if f is not None)
     batch_id = new_batch(con, info, rows)
+    for table, frame, columns in (
+        ("place_context", ctx, CONTEXT_COLUMNS),
+        ("education_levels", edu, EDUCATION_COLUMNS),
+    ):
+        if frame is not None:
+            with_batch = frame.with_columns(pl.lit(batch_id, dtype=pl.Int32).alias("batch_id"))
+            insert_frame(con, table, with_batch.select(columns), columns)
     if obs is not None:
         frame = obs.with_columns(pl.lit(batch_id, dtype=pl.Int32).alias("batch_id")).select(
             OBSERVATION_COLUMNS

@@ -1,0 +1,111 @@
+"""The workbook's sheet of the place's context (households, people, ethnic minorities, villages,
+residential groups, agencies, schools) and its universal-education levels, as the profile and
+the report draft state them (metrics.place_context); written only when the store holds either."""
+
+from __future__ import annotations
+
+import duckdb
+
+from metrics.outputs.cell_safety import safe_text
+from metrics.outputs.images import SYNTHETIC_LINE
+from metrics.place_context import (
+    CODE_LABEL_VI,
+    EducationLevels,
+    PlaceContext,
+    context_for,
+    education_for,
+)
+from metrics.store.schema import DEMO_SOURCE_MARK
+
+CONTEXT_SHEET = "Đặc điểm địa bàn"
+HEADERS = ["Nội dung", "Số liệu", "Ghi chú"]
+WIDTHS = [44, 16, 70]
+CONTEXT_ROWS = (
+    ("households", "Tổng số hộ"),
+    ("population", "Tổng số nhân khẩu"),
+    ("minority_households", "Số hộ dân tộc thiểu số (DTTS)"),
+    ("minority_population", "Số nhân khẩu DTTS"),
+    ("minority_share", "Tỷ lệ nhân khẩu DTTS trong dân số (%)"),
+    ("villages", "Số thôn (làng)"),
+    ("residential_groups", "Số tổ dân phố"),
+    ("agencies", "Số cơ quan, đơn vị"),
+    ("schools", "Số trường học"),
+)
+EDUCATION_ROWS = (
+    ("preschool_5", "Phổ cập giáo dục mầm non cho trẻ em 5 tuổi"),
+    ("primary_school", "Phổ cập giáo dục tiểu học"),
+    ("lower_secondary", "Phổ cập giáo dục trung học cơ sở"),
+    ("literacy", "Xóa mù chữ"),
+)
+
+
+def _when(held: PlaceContext | EducationLevels) -> str:
+    return f"tính đến {held.as_of:%d/%m/%Y}" if held.as_of else f"năm {held.year}"
+
+
+def _source(held: PlaceContext | EducationLevels) -> str:
+    return "Dữ liệu minh họa" if held.source.startswith(DEMO_SOURCE_MARK) else held.source
+
+
+def _note(ws, r: int, line: str, fmt) -> None:
+    """A note across the table, wrapped, its row as tall as its lines (it prints within the page)."""
+    ws.merge_range(r, 0, r, len(WIDTHS) - 1, safe_text(line), fmt)
+    ws.set_row(r, 15 * max(1, -(-len(line) // int(sum(WIDTHS) * 1.1))))
+
+
+def write_context_sheet(
+    wb, con: duckdb.DuckDBPyConnection, locality_id: str, year: int, place: str, formats: dict
+) -> tuple[object, int] | None:
+    """The sheet in `wb` (xlsxwriter) when the store holds the place's context or education
+    levels up to `year`, and its first header row (the workbook prints it as its other
+    sheets); None (no sheet) otherwise. `formats`: title, demo, note, head, text, count, pct of
+    the workbook."""
+    about = context_for(con, locality_id, year)
+    education = education_for(con, locality_id, year)
+    if about is None and education is None:
+        return None
+    ws = wb.add_worksheet(CONTEXT_SHEET)
+    for c, width in enumerate(WIDTHS):
+        ws.set_column(c, c, width)
+    ws.write(
+        0, 0, f"ĐẶC ĐIỂM ĐỊA BÀN, PHỔ CẬP GIÁO DỤC NĂM {year} — {place.upper()}", formats["title"]
+    )
+    r = 1
+    if any(h is not None and h.synthetic for h in (about, education)):
+        ws.write(r, 0, SYNTHETIC_LINE, formats["demo"])
+        r += 1
+    r += 1
+    header_row = r
+    if about is not None:
+        ws.write_row(r, 0, HEADERS, formats["head"])
+        r += 1
+        for field, label in CONTEXT_ROWS:
+            ws.write_string(r, 0, label, formats["text"])
+            value = about.minority_share_pct if field == "minority_share" else about.count(field)
+            fmt = formats["pct"] if field == "minority_share" else formats["count"]
+            if value is None:
+                ws.write_blank(r, 1, None, fmt)
+            else:
+                ws.write_number(r, 1, round(value, 2) if field == "minority_share" else value, fmt)
+            note = (
+                "tính từ số nhân khẩu DTTS và tổng số nhân khẩu"
+                if field == "minority_share"
+                else ""
+            )
+            ws.write_string(
+                r, 2, note or ("" if value is not None else "chưa có số liệu"), formats["text"]
+            )
+            r += 1
+        _note(ws, r, f"Số liệu {_when(about)}. Nguồn: {_source(about)}.", formats["note"])
+        r += 2
+    if education is not None:
+        ws.write_row(r, 0, ["Phổ cập giáo dục, xóa mù chữ", "Kết quả", "Ghi chú"], formats["head"])
+        r += 1
+        for field, label in EDUCATION_ROWS:
+            code = education.levels.get(field)
+            ws.write_string(r, 0, label, formats["text"])
+            ws.write_string(r, 1, CODE_LABEL_VI.get(code or "", ""), formats["text"])
+            ws.write_string(r, 2, "" if code else "chưa có kết quả", formats["text"])
+            r += 1
+        _note(ws, r, f"Kết quả {_when(education)}. Nguồn: {_source(education)}.", formats["note"])
+    return ws, header_row
