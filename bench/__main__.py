@@ -17,6 +17,10 @@ asserted in tests. Steps:
             own `xhht rounds submit` process: the last one's time and the p95 (bench/rounds.py)
   load      two app servers, 8 Chromium sessions reloading pages while `xhht import`/`rollback`
             write, on the DuckDB file and on PostgreSQL (bench/load.py)
+  sessions  one app process, 50–200 sessions at Streamlit's websocket protocol: server CPU per
+            page view, the highest rate with p95 ≤ 2 s and no error, the same while imports and
+            a rollback write (with two Chromium pages on top), and how soon every session shows
+            a write, on the DuckDB file and on PostgreSQL (bench/sessions.py)
 """
 
 from __future__ import annotations
@@ -93,11 +97,17 @@ def main(argv: list[str] | None = None) -> int:
         "--skip-writes", action="store_true", help="skip the many-small-writes step"
     )
     parser.add_argument(
+        "--skip-sessions", action="store_true", help="skip the protocol-level sessions step"
+    )
+    parser.add_argument(
+        "--sessions", type=int, default=100, help="concurrent sessions of the sessions step"
+    )
+    parser.add_argument(
         "--writes", type=int, default=100, help="one-row imports and rollbacks in the writes step"
     )
     parser.add_argument(
         "--only",
-        choices=["load", "inputs", "browser", "deck", "writes", "rounds"],
+        choices=["load", "sessions", "inputs", "browser", "deck", "writes", "rounds"],
         help="build the store, then run only this step",
     )
     parser.add_argument(
@@ -132,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only is not None:
         steps = {
             "load": run_load,
+            "sessions": lambda db, work: run_sessions(db, work, args.sessions),
             "inputs": run_inputs,
             "browser": run_browser,
             "rounds": run_rounds,
@@ -199,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.skip_load:
             run_load(db, work)
+        if not args.skip_sessions:
+            run_sessions(db, work, args.sessions)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
@@ -264,6 +277,18 @@ def run_writes(db: Path, work: Path, writes: int) -> None:
     for result in bench_writes(db, work, writes):
         for row in report_rows(result):
             line(*row)
+
+
+def run_sessions(db: Path, work: Path, sessions: int) -> None:
+    """Many sessions at the protocol level, for each backend (bench/sessions.py)."""
+    from bench.sessions import bench_sessions, report
+
+    for result in bench_sessions(db, work, sessions):
+        rows, details = report(result)
+        for row in rows:
+            line(*row)
+        for text in details:
+            print(text)
 
 
 def run_load(db: Path, work: Path) -> None:

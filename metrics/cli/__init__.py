@@ -2,6 +2,9 @@
 
 Exit codes for every command: 0 success, 1 input refused (with the reason), 2 usage error.
 Each command module has a `register(subparsers)`; COMMANDS lists them in the order `--help` shows.
+A command module imports at its top only what every command's parser needs (argparse, the
+shared options): the libraries a command works with (polars, pydantic, plotly, openpyxl…) are
+imported inside the command's function, so `xhht progress` loads no chart or workbook code.
 """
 
 from __future__ import annotations
@@ -25,7 +28,16 @@ from metrics.cli import (
 )
 from metrics.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Refused
 
-__all__ = ["COMMANDS", "EXIT_OK", "EXIT_REFUSED", "EXIT_USAGE", "Refused", "build_parser", "main"]
+__all__ = [
+    "COMMANDS",
+    "EXIT_OK",
+    "EXIT_REFUSED",
+    "EXIT_USAGE",
+    "Refused",
+    "build_parser",
+    "main",
+    "run",
+]
 
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     store.register,  # init, demo, check, store copy/upgrade
@@ -50,6 +62,34 @@ def build_parser() -> argparse.ArgumentParser:
     for register in COMMANDS:
         register(sub)
     return parser
+
+
+# Commands that use neither pandas nor a library that needs it (plotly, streamlit): DuckDB
+# imports pandas (~1 s) before binding any query parameter, only to recognise pandas objects
+# among the parameters, and the core never passes one.
+WITHOUT_PANDAS = frozenset(
+    {
+        "progress",
+        "localities",
+        "recognitions",
+        "history",
+        "import",
+        "rollback",
+        "init",
+        "demo",
+        "check",
+    }
+)
+
+
+def run() -> int:
+    """The `xhht` console script and `python -m metrics.cli`: main() in a process of its own,
+    where a command in WITHOUT_PANDAS tells DuckDB that pandas is absent (it then skips the
+    import; a library that did need pandas would say "import of pandas halted")."""
+    argv = sys.argv[1:]
+    if argv and argv[0] in WITHOUT_PANDAS and "pandas" not in sys.modules:
+        sys.modules["pandas"] = None  # type: ignore[assignment]
+    return main(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

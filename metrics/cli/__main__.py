@@ -2,6 +2,6 @@
 
 import sys
 
-from metrics.cli import main
+from metrics.cli import run
 
-sys.exit(main())
+sys.exit(run())

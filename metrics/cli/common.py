@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from metrics.config import ENV_DB
 
 if TYPE_CHECKING:
+    import duckdb
+
     from metrics.name_lookup import Candidate, Resolution
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -43,13 +43,38 @@ def location(text: str | None):
 
 
 def open_copy(text: str | None, role: str = "đọc"):
-    """A copy of the store in memory for a command that reads: the store itself is held only
-    while the copy is taken, so imports and the app go on meanwhile."""
+    """A copy of the store in memory for a command that works a while (a check of a large
+    file, an export drawing charts): the store itself is held only while the copy is taken, so
+    imports and the app go on meanwhile."""
     from metrics.store import StoreError
     from metrics.store.snapshot import load
 
     try:
         return load(location(text), role=role).con
+    except StoreError as exc:
+        raise Refused(str(exc)) from exc
+
+
+@contextmanager
+def reader(text: str | None, role: str = "đọc"):
+    """The store for a command that reads a few rows and ends (progress, a look-up, a list):
+    a DuckDB file is read where it is, shared with other readers for the command's fraction of
+    a second (a writer waits that long), and only the rows the command asks for are read;
+    PostgreSQL, which readers never hold up, through a copy taken from one committed state."""
+    from metrics.store import StoreError
+    from metrics.store.backend import reading
+
+    loc = location(text)
+    if loc.is_postgres:
+        con = open_copy(text, role)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    try:
+        with reading(loc, role=role) as con:
+            yield con
     except StoreError as exc:
         raise Refused(str(exc)) from exc
 
@@ -84,6 +109,8 @@ def new_store(
 ) -> tuple[object, str]:
     """Build a new store with `build`: a file appears whole or not at all (built beside it, then
     renamed over it); a PostgreSQL database must hold no store yet and gets it in transactions."""
+    import duckdb
+
     from metrics.store import StoreError
     from metrics.store.backend import creating
     from metrics.store.location import StoreLocation

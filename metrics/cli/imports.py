@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from metrics.auth import Principal, rollback_refusal
-from metrics.cli.common import EXIT_OK, EXIT_REFUSED, Refused, add_db, open_copy, writer
+from metrics.cli.common import EXIT_OK, EXIT_REFUSED, Refused, add_db, open_copy, reader, writer
 from metrics.fmt import fmt_int
+
+if TYPE_CHECKING:
+    from metrics.auth import Principal
 
 
 def acting_account(user: str | None) -> Principal | None:
@@ -93,11 +96,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     from metrics.queries.registers import batches
 
-    con = open_copy(args.db)
-    try:
+    with reader(args.db) as con:
         frame = batches(con)
-    finally:
-        con.close()
     if args.json:
         print(
             json.dumps(
@@ -130,6 +130,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
+    from metrics.auth import rollback_refusal
     from metrics.queries.registers import batch_provinces
     from metrics.store import StoreError
     from metrics.store.writes import rollback_batch

@@ -5,17 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from metrics.cli.common import EXIT_OK, EXIT_REFUSED, add_db, candidate_lines, open_copy, year
+from metrics.cli.common import EXIT_OK, EXIT_REFUSED, add_db, candidate_lines, reader, year
 
 
 def cmd_localities_find(args: argparse.Namespace) -> int:
     from metrics.name_lookup import LEVEL_LABEL_VI, LocalityIndex, Purpose
 
-    con = open_copy(args.db)
-    try:
+    with reader(args.db) as con:
         index = LocalityIndex.from_store(con)
-    finally:
-        con.close()
     res = index.resolve(
         args.text,
         year=args.year,

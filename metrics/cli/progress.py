@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, open_copy, year
-from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
-from metrics.indicators import registry
+from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, reader, year
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
+    from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
+    from metrics.indicators import registry
     from metrics.locality_progress import progress_for
 
     reg = registry()
@@ -22,12 +22,9 @@ def cmd_progress(args: argparse.Namespace) -> int:
                 f"Không có chỉ tiêu “{args.indicator}”. Các mã chỉ tiêu: {', '.join(reg.ids())}."
             )
         indicators = [ind.id]
-    con = open_copy(args.db)
-    try:
+    with reader(args.db) as con:
         loc = locality_for_figures(con, args.locality, args.year)
         items = progress_for(con, loc.id, args.year, indicators)
-    finally:
-        con.close()
     if args.json:
         print(json.dumps([it.public() for it in items], ensure_ascii=False, indent=2))
         return EXIT_OK

@@ -6,13 +6,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from metrics.circulars import NOT_PASSED, is_yearly
-from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, open_copy, year
-from metrics.indicators import registry
+from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, reader, year
 
 
 def _title(text: str | None) -> str | None:
     from metrics.circulars import REGISTER_TITLES
+    from metrics.indicators import registry
 
     if text is None:
         return None
@@ -24,6 +23,9 @@ def _title(text: str | None) -> str | None:
 
 
 def _print_entries(entries: list[dict], demo: bool) -> None:
+    from metrics.circulars import NOT_PASSED, is_yearly
+    from metrics.indicators import registry
+
     if demo:
         print("Dữ liệu minh họa: danh sách dưới đây có mục giả định, không phải số liệu thật.")
     reg = registry()
@@ -52,20 +54,18 @@ def _print_entries(entries: list[dict], demo: bool) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     import polars as pl
 
+    from metrics.indicators import registry
     from metrics.queries.recognitions import entries_in, reported_recognized
     from metrics.recognitions import counts_of_place, public_entries
 
     title = _title(args.title)
-    con = open_copy(args.db)
-    try:
+    with reader(args.db) as con:
         loc = locality_for_figures(con, args.locality, args.year)
         frame = entries_in(con, loc.level, loc.id, year=args.year, title=title)
         # The list of exactly this place beside the count its figures report, per title.
         titles = frame.filter(pl.col("locality_id") == loc.id)["title"].unique().to_list()
         reported = {t: reported_recognized(con, loc.id, args.year, t) for t in titles}
         counts = counts_of_place(frame, loc.id, reported)
-    finally:
-        con.close()
     entries = public_entries(frame)
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
@@ -84,12 +84,9 @@ def cmd_expiring(args: argparse.Namespace) -> int:
     from metrics.queries.recognitions import lapsing_in
     from metrics.recognitions import public_entries
 
-    con = open_copy(args.db)
-    try:
+    with reader(args.db) as con:
         loc = locality_for_figures(con, args.locality, args.year)
         frame = lapsing_in(con, loc.level, loc.id, args.year + 1)
-    finally:
-        con.close()
     entries = public_entries(frame.sort(["valid_until", "locality_name", "name"]))
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))

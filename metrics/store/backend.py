@@ -36,6 +36,7 @@ from metrics.store.location import StoreLocation, libpq_quote
 ENV_LOCK_WAIT = "XHHT_LOCK_WAIT"
 DEFAULT_LOCK_WAIT_S = 30.0
 PG_CATALOG = "store"
+SOURCE_CATALOG = "xhht_source"  # a DuckDB file attached to an in-memory database for a copy
 
 
 class StoreBusy(StoreError):
@@ -147,8 +148,15 @@ def _is_lock_conflict(exc: Exception) -> bool:
 
 
 def _open_file(
-    loc: StoreLocation, *, read_only: bool, wait: float, role: str
+    loc: StoreLocation,
+    *,
+    read_only: bool,
+    wait: float,
+    role: str,
+    into: duckdb.DuckDBPyConnection | None = None,
 ) -> duckdb.DuckDBPyConnection:
+    """The file opened (waiting for a writer up to `wait`); with `into`, attached read-only
+    to that connection as SOURCE_CATALOG instead, and `into` returned."""
     assert loc.path is not None
     path = loc.path
     try:
@@ -169,7 +177,10 @@ def _open_file(
     delay = 0.02
     while True:
         try:
-            return open_duckdb(path, read_only=read_only)
+            if into is None:
+                return open_duckdb(path, read_only=read_only)
+            into.execute(f"ATTACH {_sql_text(str(path))} AS {SOURCE_CATALOG} (READ_ONLY)")
+            return into
         except duckdb.Error as exc:
             if not _is_lock_conflict(exc):
                 raise StoreError(opening_error(path, exc, read_only=read_only)) from exc
@@ -209,6 +220,33 @@ def reading(
             yield con
         finally:
             con.close()
+
+
+@contextmanager
+def reading_into_memory(
+    loc: StoreLocation, *, wait: float | None = None, role: str = "đọc"
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB file store attached read-only to a new in-memory database, and in use (its
+    catalogue is SOURCE_CATALOG, the in-memory one "memory"): the caller copies what it needs
+    into memory with DuckDB's own engine, the file is let go when the block ends, and the
+    connection, back in memory, stays the caller's. The copy runs in DuckDB without Python
+    objects in between (and without its lock held), unlike one through Arrow tables."""
+    assert not loc.is_postgres
+    wait = lock_wait_s() if wait is None else wait
+    con = open_duckdb(":memory:")
+    try:
+        with _in_process(wait, loc, role):
+            _open_file(loc, read_only=True, wait=wait, role=role, into=con)
+            try:
+                con.execute(f"USE {SOURCE_CATALOG}")
+                check_store(con, str(loc))
+                yield con
+            finally:
+                con.execute("USE memory")
+                con.execute(f"DETACH {SOURCE_CATALOG}")
+    except BaseException:
+        con.close()
+        raise
 
 
 _POSTGRES_READERS: dict[str, duckdb.DuckDBPyConnection] = {}

@@ -4,8 +4,10 @@ Why a copy: a DuckDB file admits one writer or many readers, never both, so a pr
 kept the file open would lock every import out, and one that opened it per page would fail
 while an import writes. Instead each process copies the tables readers need (the figures in
 force, not the superseded ones: ~50 MB nationally, ~0,2 s) into an in-memory DuckDB database,
-lets the store go, and serves every page from the copy. A copy is whole: it is taken from one
-committed state, checked by reading the data version before and after.
+lets the store go, and serves every page from the copy. A copy is whole: a DuckDB file is
+attached to the in-memory database and copied by DuckDB itself under the file's shared lock
+(no writer meanwhile); PostgreSQL's tables come through Arrow, checked by reading the data
+version before and after.
 
 `SnapshotCache.current()` is what a page calls, and what it returns holds every write released
 before the call: each call looks whether the store changed (a DuckDB file: its size, times and
@@ -22,12 +24,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
 
 from metrics.store import StoreError, open_duckdb, store_identity
-from metrics.store.backend import StoreBusy, reading
+from metrics.store.backend import SOURCE_CATALOG, StoreBusy, reading, reading_into_memory
 from metrics.store.location import StoreLocation
 from metrics.store.schema import READ_TABLES
 
@@ -50,11 +53,13 @@ class Snapshot:
         return self.con.cursor()
 
 
-def copy_into_memory(source: duckdb.DuckDBPyConnection) -> Snapshot:
-    """Copy the readers' tables of an open store into a new in-memory database."""
+def copy_into_memory(
+    source: duckdb.DuckDBPyConnection, tables: Sequence[str] = READ_TABLES
+) -> Snapshot:
+    """Copy the readers' tables of an open store (PostgreSQL) into a new in-memory database."""
     for _attempt in range(5):
         before = store_identity(source)
-        frames = {t: source.execute(f"SELECT * FROM {t}").to_arrow_table() for t in READ_TABLES}
+        frames = {t: source.execute(f"SELECT * FROM {t}").to_arrow_table() for t in tables}
         if store_identity(source) == before:
             mem = open_duckdb(":memory:")
             for table, arrow in frames.items():
@@ -65,9 +70,31 @@ def copy_into_memory(source: duckdb.DuckDBPyConnection) -> Snapshot:
     raise StoreBusy("Kho dữ liệu thay đổi liên tục trong lúc đọc; thử lại sau giây lát.")
 
 
-def load(loc: StoreLocation, *, wait: float | None = None, role: str = "đọc") -> Snapshot:
-    with reading(loc, wait=wait, role=role) as con:
-        return copy_into_memory(con)
+def copy_attached(con: duckdb.DuckDBPyConnection, tables: Sequence[str] = READ_TABLES) -> Snapshot:
+    """Copy the tables of a DuckDB file attached to `con` (metrics.store.backend.
+    reading_into_memory, in use) into `con`'s in-memory catalogue. The attached file is read
+    under its shared lock, so no writer changes it meanwhile: the copy is whole."""
+    version = store_identity(con)
+    for table in tables:
+        con.execute(
+            f"CREATE TABLE memory.main.{table} AS SELECT * FROM {SOURCE_CATALOG}.main.{table}"
+        )
+    return Snapshot(version, con)
+
+
+def load(
+    loc: StoreLocation,
+    *,
+    wait: float | None = None,
+    role: str = "đọc",
+    tables: Sequence[str] = READ_TABLES,
+) -> Snapshot:
+    """A copy of `tables` of the store (a command that reads only some copies only those)."""
+    if loc.is_postgres:
+        with reading(loc, wait=wait, role=role) as con:
+            return copy_into_memory(con, tables)
+    with reading_into_memory(loc, wait=wait, role=role) as con:
+        return copy_attached(con, tables)
 
 
 def _file_signature(loc: StoreLocation) -> tuple:
@@ -149,14 +176,24 @@ class SnapshotCache:
                 self._failed_at = None
                 return
         try:
-            with reading(self.loc, wait=0.0) as con:
+            opened = (
+                reading(self.loc, wait=0.0)
+                if self.loc.is_postgres
+                else reading_into_memory(self.loc, wait=0.0)
+            )
+            with opened as con:
                 assert self._latest is not None
-                if store_identity(con) == self._latest.version:
-                    self._signature = signature
-                    self._looked_at = began
-                    self._failed_at = None
-                    return
-                snapshot = copy_into_memory(con)
+                same = store_identity(con) == self._latest.version
+                snapshot = None
+                if not same:
+                    snapshot = copy_into_memory(con) if self.loc.is_postgres else copy_attached(con)
+            if snapshot is None:
+                if not self.loc.is_postgres:
+                    con.close()  # the in-memory database made for a copy that was not needed
+                self._signature = signature
+                self._looked_at = began
+                self._failed_at = None
+                return
         except StoreBusy:
             # A writer holds the file: its write is not released yet, so the copy is still the
             # newest state a reader can see. The signature is kept, so the next call looks again.

@@ -1,0 +1,125 @@
+"""A Streamlit session without a browser: the websocket protocol (`/_stcore/stream`) with the
+protobuf messages that ship inside the streamlit package, as the browser's frontend speaks it.
+
+The real server runs the real page scripts; one asyncio loop here holds hundreds of sessions
+(a headless Chromium tab costs a core-second per page view, so eight of them measured the
+browser, not the app). A page view is one `rerun_script` message with the page's name and query
+string, as the frontend sends when a person opens a page or changes a control, answered by the
+page's elements and `script_finished`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import ClientConnection, connect
+
+# Alerts that say the store could not be read (the page's words for it).
+ERROR_WORDS = ("Lỗi", "Không mở được", "đang được")
+
+
+@dataclass
+class View:
+    """One page view: when it was asked for and finished, what it showed, and any error."""
+
+    start: float
+    end: float
+    texts: list[str] = field(default_factory=list)
+    elements: int = 0
+    error: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+
+class ProtocolSession:
+    """One visitor's session on one server: connect(), then view() as often as wanted."""
+
+    def __init__(self, url: str) -> None:
+        self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.ws: ClientConnection | None = None
+
+    async def connect(self, timeout: float = 60) -> None:
+        self.ws = await connect(
+            self.ws_url,
+            subprotocols=["streamlit"],  # type: ignore[list-item]
+            max_size=None,
+            open_timeout=timeout,
+            ping_interval=None,  # a loaded event loop must not close sessions for a late pong
+            compression=None,
+        )
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+            self.ws = None
+
+    async def view(self, page: str, query: str = "", timeout: float = 60) -> View:
+        """Run `page` (its URL path: "", "compare", "profile"…) with `query` to its end."""
+        if self.ws is None:
+            await self.connect(timeout)
+        assert self.ws is not None
+        start = time.monotonic()
+        out = View(start, start)
+        msg = BackMsg(rerun_script=ClientState(query_string=query, page_name=page))
+        try:
+            await self.ws.send(msg.SerializeToString())
+            deadline = start + timeout
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"no script_finished within {timeout:g} s")
+                raw = await _recv(self.ws, left)
+                fwd = ForwardMsg()
+                fwd.ParseFromString(raw)
+                kind = fwd.WhichOneof("type")
+                if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                    out.elements += 1
+                    _element(fwd.delta.new_element, out)
+                elif kind == "script_finished":
+                    break
+        except Exception as exc:  # noqa: BLE001 — a failed view is counted, not raised
+            out.error = out.error or f"{type(exc).__name__}: {str(exc)[:200]}"
+            await self.close()  # the next view starts a new session
+        out.end = time.monotonic()
+        return out
+
+
+async def _recv(ws: ClientConnection, timeout: float) -> bytes:
+    import asyncio
+
+    raw = await asyncio.wait_for(ws.recv(), timeout)
+    return raw if isinstance(raw, bytes) else raw.encode()
+
+
+def _element(element: Any, view: View) -> None:  # noqa: ANN401 — a protobuf Element
+    kind = element.WhichOneof("type")
+    if kind == "exception":
+        view.error = view.error or "exception: " + element.exception.message[:300]
+        return
+    if kind == "alert":
+        body = element.alert.body
+        if element.alert.format == element.alert.ERROR or any(w in body for w in ERROR_WORDS):
+            view.error = view.error or "alert: " + body[:300]
+    view.texts.extend(_strings(element))
+
+
+def _strings(message: Any) -> list[str]:  # noqa: ANN401 — any protobuf message
+    """Every text field of an element (markdown, HTML, a chart's JSON, a metric's label…)."""
+    out: list[str] = []
+    for descriptor, value in message.ListFields():
+        if descriptor.type == descriptor.TYPE_STRING:
+            out.extend(value if _repeated(descriptor) else [value])
+        elif descriptor.type == descriptor.TYPE_MESSAGE:
+            for item in value if _repeated(descriptor) else [value]:
+                out.extend(_strings(item))
+    return out
+
+
+def _repeated(descriptor: Any) -> bool:  # noqa: ANN401
+    return bool(descriptor.is_repeated)

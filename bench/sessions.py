@@ -1,0 +1,430 @@
+"""The "sessions" step: many people at once, measured at the app rather than the browser.
+
+One `streamlit run` process (the unit a deployment multiplies) serves the national store;
+SESSIONS protocol-level sessions (bench/protocol.py: Streamlit's websocket with its protobuf
+messages, the real server and page scripts) view the pages of the load step (Tổng quan of a
+province, So sánh xã, Hồ sơ of a commune), each session its page, at an offered rate of page
+views per second that rises step by step. For each rate: views done, p95, errors, and the server
+process's CPU seconds per page view (from /proc). The highest rate with p95 ≤ P95_GOAL_S and no
+error is the process's sustained rate. Then, at half that rate, `xhht import` writes the load
+step's files and `xhht rollback` undoes the last one, while CHROMIUM_SESSIONS real headless
+Chromium pages reload the watched pages too: page p95 and errors during the writes, and the
+seconds from each write's exit until every watching session has shown its figure. On the DuckDB
+file and on PostgreSQL (a throwaway cluster holding a copy of the same store).
+
+`quick=True` (what tests/test_bench_sessions.py runs) is the same driver on any store: a few
+sessions, one short step, no writes and no browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.app_server import app_server
+from bench.load_plan import IMPORTS, PAGES, SESSION_PAGES, WATCHED, Plan, plan_writes
+from bench.load_results import LoadResult, PageLoad, Write
+from bench.protocol import ProtocolSession
+
+ROOT = Path(__file__).resolve().parent.parent
+SESSIONS = 100  # 50–200 hold on two cores; each is one open websocket and Streamlit session
+RATES = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0, 24.0, 32.0)  # page views/s offered, in turn
+STEP_S = 20.0  # each rate this long (views that end in it are counted)
+P95_GOAL_S = 2.0
+WARMUP_PARALLEL = 4  # first views (new sessions) at once during the warm-up
+GAP_S = 3.0  # between two writes
+CATCH_UP_S = 15.0  # after the last write: every session's chance to show it
+CHROMIUM_SESSIONS = 2
+# During the writes, the first WATCHERS sessions view again WATCH_EVERY_S after each view (the
+# others keep the offered rate): how soon they show a write is then the app's delay, not a
+# pause of the session's own.
+WATCHERS = 8
+WATCH_EVERY_S = 0.5
+VIEW_TIMEOUT_S = 60.0
+
+
+@dataclass
+class Step:
+    rate: float  # offered page views per second
+    views: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    cpu_s: float = 0.0  # the server process's CPU seconds during the step
+    wall_s: float = 0.0
+
+    @property
+    def p95(self) -> float:
+        s = sorted(self.seconds)
+        return s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))] if s else float("nan")
+
+    @property
+    def done_rate(self) -> float:
+        return self.views / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def cpu_per_view_ms(self) -> float:
+        return 1000 * self.cpu_s / self.views if self.views else float("nan")
+
+    @property
+    def sustained(self) -> bool:
+        return self.views > 0 and not self.errors and self.p95 <= P95_GOAL_S
+
+
+@dataclass
+class SessionsResult:
+    backend: str
+    sessions: int
+    steps: list[Step] = field(default_factory=list)
+    writes: LoadResult | None = None  # the watchers' views during the writes, and the writes
+    during: list[tuple[float, str | None]] = field(default_factory=list)  # every view then
+    browser_seconds: list[float] = field(default_factory=list)
+    browser_errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sample: str = ""  # the text of one rendered view (for the correctness test)
+
+    @property
+    def best(self) -> Step | None:
+        ok = [s for s in self.steps if s.sustained]
+        return max(ok, key=lambda s: s.done_rate) if ok else None
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (/proc/PID/stat, clock ticks)."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class _Driver:
+    def __init__(self, url: str, pid: int, sessions: int, plan: Plan | None) -> None:
+        self.url, self.pid, self.plan = url, pid, plan
+        self.sessions = [ProtocolSession(url) for _ in range(sessions)]
+        self.rate = 1.0
+        self.step: Step | None = None
+        self.stop = asyncio.Event()
+        self.loads = LoadResult("", WATCHERS)  # the watchers' views during the writes
+        self.during: list[tuple[float, str | None]] = []  # every view during the writes
+        self.phase = "warmup"
+
+    def page_of(self, i: int) -> tuple[str, str, str]:
+        name = SESSION_PAGES[i % len(SESSION_PAGES)]
+        page, _, query = PAGES[name].partition("?")
+        return name, page, query
+
+    async def view(self, i: int) -> None:
+        name, page, query = self.page_of(i)
+        v = await self.sessions[i].view(page, query, timeout=VIEW_TIMEOUT_S)
+        step = self.step
+        if step is not None and self.phase == "steps":
+            step.views += 1
+            step.seconds.append(v.end - v.start)
+            if v.error:
+                step.errors.append(v.error)
+        if self.phase == "writes":
+            self.during.append((v.end - v.start, v.error))
+        if self.phase == "writes" and i < WATCHERS:
+            states: frozenset[int] = frozenset()
+            if self.plan is not None and name in WATCHED:
+                caps = self.plan.captions[name]
+                states = frozenset(k for k, cap in enumerate(caps) if cap in v.text)
+            self.loads.loads.append(PageLoad(i, name, "writes", v.start, v.end, v.error, states))
+
+    async def session(self, i: int) -> None:
+        rng = random.Random(i)
+        while not self.stop.is_set():
+            # Each session views every len(sessions)/rate seconds on average, so together they
+            # offer `rate` views per second; a view slower than that is followed at once.
+            mean = len(self.sessions) / self.rate
+            if self.phase == "writes" and i < WATCHERS:
+                mean = WATCH_EVERY_S
+            t0 = time.monotonic()
+            await self.view(i)
+            wait = rng.uniform(0.5, 1.5) * mean - (time.monotonic() - t0)
+            if wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stop.wait(), wait)
+
+    async def warm_up(self) -> str:
+        """Every session's first view (its Streamlit session starts), a few at a time."""
+        gate = asyncio.Semaphore(WARMUP_PARALLEL)
+        sample: list[str] = []
+
+        async def first(i: int) -> None:
+            async with gate:
+                _, page, query = self.page_of(i)
+                v = await self.sessions[i].view(page, query, timeout=VIEW_TIMEOUT_S)
+                if not sample and v.error is None:
+                    sample.append(v.text)
+
+        await asyncio.gather(*(first(i) for i in range(len(self.sessions))))
+        return sample[0] if sample else ""
+
+    async def run_step(self, rate: float, seconds: float) -> Step:
+        self.rate = rate
+        step = Step(rate)
+        self.step = step
+        cpu0, t0 = _cpu_seconds(self.pid), time.monotonic()
+        await asyncio.sleep(seconds)
+        step.cpu_s, step.wall_s = _cpu_seconds(self.pid) - cpu0, time.monotonic() - t0
+        self.step = None
+        return step
+
+
+async def _xhht_write(label: str, target: int, *args: str) -> Write:
+    start = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "metrics.cli",
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=120)
+    text = (out.decode(errors="replace") + err.decode(errors="replace")).strip()
+    return Write(label, target, start, time.monotonic(), proc.returncode or 0, text)
+
+
+async def _writes(driver: _Driver, store: str) -> None:
+    assert driver.plan is not None
+    batch = None
+    for k, path in enumerate(driver.plan.files, start=1):
+        w = await _xhht_write(
+            f"nhập {path.name}", k, "import", str(path), "--json", "--user", "bench", "--db", store
+        )
+        driver.loads.writes.append(w)
+        if w.rc == 0:
+            batch = json.loads(w.output[w.output.index("{") : w.output.rindex("}") + 1])["batch"]
+        await asyncio.sleep(GAP_S)
+    if batch is not None:
+        w = await _xhht_write(
+            f"hoàn tác lô {batch}", IMPORTS + 1, "rollback", str(batch), "--db", store
+        )
+        driver.loads.writes.append(w)
+    await asyncio.sleep(CATCH_UP_S)
+
+
+async def _browsers(url: str, result: SessionsResult, stop: asyncio.Event) -> None:
+    """A few real Chromium pages reloading the watched pages: what a person waits for."""
+    from playwright.async_api import async_playwright
+
+    from bench.app_server import CHROMIUM
+    from bench.load import CHROMIUM_ARGS, RUN_DONE_JS, WATCH_RUNS_JS
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+
+            async def reload(n: int) -> None:
+                ctx = await browser.new_context(viewport={"width": 1440, "height": 900})
+                await ctx.add_init_script(WATCH_RUNS_JS)
+                page = await ctx.new_page()
+                name = WATCHED[n % len(WATCHED)]
+                while not stop.is_set():
+                    t0 = time.monotonic()
+                    try:
+                        await page.goto(f"{url}/{PAGES[name]}", wait_until="commit")
+                        await page.wait_for_function(RUN_DONE_JS, timeout=60_000, polling=50)
+                        result.browser_seconds.append(time.monotonic() - t0)
+                        if await page.locator("[data-testid='stException']").count():
+                            result.browser_errors.append(f"stException on {name}")
+                    except Exception as exc:  # noqa: BLE001 — counted, the run goes on
+                        if not stop.is_set():
+                            result.browser_errors.append(f"{type(exc).__name__} on {name}")
+                    await asyncio.sleep(2.0)
+                await ctx.close()
+
+            await asyncio.gather(*(reload(n) for n in range(CHROMIUM_SESSIONS)))
+        finally:
+            await browser.close()
+
+
+async def _drive(
+    result: SessionsResult,
+    url: str,
+    pid: int,
+    store: str,
+    plan: Plan | None,
+    rates: tuple[float, ...],
+    step_s: float,
+    browsers: bool,
+) -> None:
+    driver = _Driver(url, pid, result.sessions, plan)
+    result.sample = await driver.warm_up()
+    driver.phase = "steps"
+    tasks = [asyncio.create_task(driver.session(i)) for i in range(result.sessions)]
+    try:
+        for rate in rates:
+            step = await driver.run_step(rate, step_s)
+            result.steps.append(step)
+            print(_step_line(result.backend, result.sessions, step), flush=True)
+            if not step.sustained:
+                break
+        if plan is not None:
+            best = result.best
+            driver.rate = max(rates[0], (best.done_rate if best else rates[0]) / 2)
+            driver.phase = "writes"
+            stop_browsers = asyncio.Event()
+            shown = asyncio.create_task(_browsers(url, result, stop_browsers)) if browsers else None
+            try:
+                await _writes(driver, store)
+            finally:
+                stop_browsers.set()
+                if shown is not None:
+                    await asyncio.gather(shown, return_exceptions=True)
+            result.writes = driver.loads
+            result.during = driver.during
+            result.notes.append(f"ghi trong lúc xem ở {driver.rate:.1f} lượt/s")
+    finally:
+        driver.stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for s in driver.sessions:
+            with contextlib.suppress(Exception):
+                await s.close()
+
+
+def run_sessions(
+    store: str,
+    backend: str,
+    sessions: int = SESSIONS,
+    *,
+    plan: Plan | None = None,
+    rates: tuple[float, ...] = RATES,
+    step_s: float = STEP_S,
+    browsers: bool = True,
+) -> SessionsResult:
+    """The step on one store served by one app process (see the module's docstring)."""
+    result = SessionsResult(backend, sessions)
+    with app_server(store) as server:
+        asyncio.run(
+            _drive(result, server.url, server.proc.pid, store, plan, rates, step_s, browsers)
+        )
+    return result
+
+
+def quick(store: str, sessions: int = 3) -> SessionsResult:
+    """The driver end to end on `store`, small and short: for the tests (correctness only)."""
+    return run_sessions(store, "quick", sessions, rates=(2.0,), step_s=3.0, browsers=False)
+
+
+def _step_line(backend: str, sessions: int, s: Step) -> str:
+    from metrics.fmt import fmt_int, fmt_num
+
+    return (
+        f"  {backend}, {sessions} phiên, chào {fmt_num(s.rate, 1)} lượt/s: "
+        f"đạt {fmt_num(s.done_rate, 1)} lượt/s, p95 {fmt_num(s.p95, 2)} s, "
+        f"lỗi {fmt_int(len(s.errors))}, CPU máy chủ {fmt_int(s.cpu_per_view_ms)} ms/lượt"
+        + (f" — {s.errors[0][:160]}" if s.errors else "")
+    )
+
+
+def report(r: SessionsResult) -> tuple[list[tuple[str, str, str, bool | None]], list[str]]:
+    """Lines for bench's `line(step, figure, budget, ok)`, and details under them."""
+    from bench.load_results import _p95
+    from metrics.fmt import fmt_int, fmt_num
+
+    tag = f"sessions ({r.backend}, 1 tiến trình)"
+    rows: list[tuple[str, str, str, bool | None]] = []
+    best = r.best
+    cpu = [s.cpu_per_view_ms for s in r.steps if s.views]
+    rows.append(
+        (
+            f"{tag}: CPU máy chủ mỗi lượt xem",
+            f"{fmt_int(min(cpu))}–{fmt_int(max(cpu))} ms" if cpu else "–",
+            "–",
+            None,
+        )
+    )
+    rows.append(
+        (
+            f"{tag}: tốc độ bền, p95 ≤ {fmt_num(P95_GOAL_S, 0)} s, 0 lỗi",
+            f"{fmt_num(best.done_rate, 1)} lượt/s" if best else "không đạt",
+            "–",
+            best is not None,
+        )
+    )
+    details: list[str] = []
+    w = r.writes
+    if w is not None:
+        errors = [e for _, e in r.during if e]
+        rows.append(
+            (
+                f"{tag}: khi ghi: p95, lỗi ({fmt_int(len(r.during))} lượt)",
+                f"{fmt_num(_p95([s for s, e in r.during if not e]), 2)} s, {fmt_int(len(errors))}",
+                "0 lỗi",
+                not errors,
+            )
+        )
+        lags = w.catch_up()
+        seen = [s for _, s, _ in lags if s is not None]
+        missed = sum(m for _, _, m in lags)
+        rows.append(
+            (
+                f"{tag}: {fmt_int(len(lags))} lần ghi → mọi phiên thấy số mới",
+                f"tối đa {fmt_num(max(seen), 1)} s" if seen else "–",
+                "≤ 2 s",
+                bool(seen) and max(seen) <= 2.0 and not missed,
+            )
+        )
+        for write, s, m in lags:
+            details.append(
+                f"    {write.label}: lệnh {fmt_num(write.exit - write.start, 1)} s (mã {write.rc}), "
+                + (
+                    "mọi phiên thấy sau " + fmt_num(s, 1) + " s"
+                    if s is not None
+                    else f"{m} phiên chưa thấy"
+                )
+            )
+        details += [f"    lỗi: {e}" for e in errors[:3]]
+    if r.browser_seconds or r.browser_errors:
+        rows.append(
+            (
+                f"{tag}: {CHROMIUM_SESSIONS} Chromium cùng lúc: trang p95, lỗi",
+                f"{fmt_num(_p95(r.browser_seconds), 2)} s, {fmt_int(len(r.browser_errors))}",
+                "–",
+                None,
+            )
+        )
+    details += [f"    {n}" for n in r.notes]
+    return rows, details
+
+
+def bench_sessions(db: Path, work: Path, sessions: int = SESSIONS) -> Iterator[SessionsResult]:
+    """Both backends, one after the other, on copies of the national store at `db`."""
+    from bench.pg_cluster import bindir, running_cluster
+
+    plan = plan_writes(db, work)
+    local = work / "sessions.duckdb"
+    shutil.copy(db, local)
+    try:
+        yield run_sessions(str(local), "DuckDB", sessions, plan=plan)
+    finally:
+        local.unlink(missing_ok=True)
+    try:
+        bindir()
+    except RuntimeError as exc:
+        print(f"sessions (PostgreSQL): bỏ qua — {exc}")
+        return
+    with running_cluster() as cluster:
+        url = cluster.create_database("xhht_sessions")
+        done = subprocess.run(
+            [sys.executable, "-m", "metrics.cli", "store", "copy", str(db), url],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"store copy failed:\n{done.stdout}\n{done.stderr}")
+        yield run_sessions(url, "PostgreSQL", sessions, plan=plan)
