@@ -94,6 +94,8 @@ FIELDS: dict[str, Field] = {
     "decision": Field("Quyết định", "Decision", Kind.TEXT),
     "valid_until_text": Field("Hiệu lực đến", "Valid until", Kind.TEXT),
     "criteria_failed_text": Field("Tiêu chí không đạt", "Criteria not met", Kind.TEXT),
+    "self_assessed_text": Field("Tự đánh giá", "Self-assessed", Kind.TEXT),
+    "proposal": Field("Tờ trình đề nghị", "Proposal (tờ trình)", Kind.TEXT),
     "criterion": Field("Tiêu chí", "Criterion", Kind.CODE),
     "not_met": Field("Số không đạt", "Not met", Kind.COUNT),
     "assessed": Field("Số được đánh giá", "Assessed", Kind.COUNT),

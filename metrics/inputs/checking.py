@@ -13,6 +13,7 @@ from metrics.inputs.cells import cell_text
 from metrics.inputs.forms import (
     COUNT_COLUMNS,
     FORMS,
+    HEADER_LABEL,
     RECOGNITIONS,
     RESULTS,
     TARGETS,
@@ -95,6 +96,8 @@ def check_sheet(
             records.append(_recognition_record(checked))
         else:
             records.append(_target_record(checked))
+    if form is RECOGNITIONS:
+        problems.extend(_undecided_join_their_list(sheet, records))
     if not records and not problems:
         problems.append(empty_table(form, sheet))
     return CheckedSheet(
@@ -169,9 +172,46 @@ def _recognition_record(checked: RowCheck) -> dict:
         "criteria_failed": entry.criteria_failed,
         "valid_until": entry.valid_until(checked.year),
         "source": checked.text("source") or _decision_source(checked) or None,
+        "self_assessed": entry.self_assessed,
+        "proposal_number": entry.proposal_number or None,
+        "proposal_date": entry.proposal_date,
+        "proposal_issuer": entry.proposal_issuer or None,
         "_row": checked.row.excel_row,
         "_locality": checked.locality.label,
     }
+
+
+def _undecided_join_their_list(sheet: str, records: list[dict]) -> list[Problem]:
+    """A unit that stopped before the decision has no decision on its row: it belongs to the
+    list of its place, title and year that the file decides (when the file decides one), so a
+    later file of that list replaces it too. A unit once per list."""
+    decided: dict[tuple, set[tuple]] = {}
+    for r in records:
+        if r["decision_number"]:
+            place = (r["locality_id"], r["year"], r["indicator"])
+            decided.setdefault(place, set()).add(
+                (r["decision_number"], r["decision_date"], r["issuer"])
+            )
+    problems: list[Problem] = []
+    first: dict[tuple, int] = {}
+    for r in records:
+        place = (r["locality_id"], r["year"], r["indicator"])
+        if not r["decision_number"] and len(decided.get(place, ())) == 1:
+            (number, dated, issuer) = next(iter(decided[place]))
+            r.update(decision_number=number, decision_date=dated, issuer=issuer)
+        unit = (*place, r["decision_number"], r["name_key"])
+        if unit in first:
+            problems.append(
+                Problem(
+                    sheet,
+                    r["_row"],
+                    HEADER_LABEL["name"],
+                    f"“{r['name']}” đã có ở dòng {first[unit]} của cùng danh sách: mỗi đơn vị "
+                    "ghi một lần. Xóa một trong hai dòng.",
+                )
+            )
+        first.setdefault(unit, r["_row"])
+    return problems
 
 
 def _decision_source(checked: RowCheck) -> str:

@@ -71,6 +71,18 @@ RECOGNITION_HEADERS: dict[str, tuple[str, ...]] = {
     "decision_number": ("Số quyết định", "Số QĐ", "Quyết định số", "Decision"),
     "decision_date": ("Ngày quyết định", "Ngày QĐ", "Ngày ký", "Decision date"),
     "issuer": ("Cơ quan quyết định", "Cơ quan ban hành", "Cấp quyết định", "Issuer"),
+    # The way to the decision: the level the unit claimed assessing itself, and the tờ trình
+    # that proposed it (blank: it stopped before that step).
+    "self_assessed": (
+        "Tự đánh giá",
+        "Kết quả tự đánh giá",
+        "Tự xếp loại",
+        "Mức độ tự đánh giá",
+        "Self-assessed",
+    ),
+    "proposal_number": ("Số tờ trình", "Tờ trình số", "Tờ trình", "Proposal"),
+    "proposal_date": ("Ngày tờ trình", "Ngày trình", "Proposal date"),
+    "proposal_issuer": ("Cơ quan trình", "Cơ quan đề nghị", "Đơn vị trình", "Proposed by"),
     "source": ("Nguồn", "Văn bản", "Source"),
 }
 # Column id → the label every message gives that column: its first spelling, the one the
@@ -176,6 +188,10 @@ RECOGNITION_VALUES = (
     "criteria_met",
     "criteria_failed",
     "source",
+    "self_assessed",
+    "proposal_number",
+    "proposal_date",
+    "proposal_issuer",
 )
 RECOGNITIONS = Form(
     name="recognitions",
@@ -207,6 +223,10 @@ RECOGNITIONS = Form(
         "criteria_failed": pl.String,
         "valid_until": pl.Date,
         "source": pl.String,
+        "self_assessed": pl.String,
+        "proposal_number": pl.String,
+        "proposal_date": pl.Date,
+        "proposal_issuer": pl.String,
         "_row": pl.Int64,
         "_locality": pl.String,
     },

@@ -21,13 +21,19 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from metrics.circulars import NOT_PASSED, RESULT_LABEL
+from metrics.circulars import RESULT_LABEL
 from metrics.escaping import without_controls
 from metrics.fmt import fmt_pct
 from metrics.indicators import registry
 from metrics.lagging import lagging_children, silent_children
 from metrics.locality_progress import IndicatorProgress
-from metrics.outputs.context import Context, context, indicator_chart, lists_of, summary_rows
+from metrics.outputs.context import (
+    Context,
+    context,
+    indicator_chart,
+    register_of,
+    summary_rows,
+)
 from metrics.outputs.images import SYNTHETIC_LINE, ExportError, export_server
 from metrics.outputs.report_text import (
     APPENDIX_HEADING,
@@ -47,6 +53,7 @@ from metrics.outputs.report_text import (
     period_start,
     place_of,
     plan_ref,
+    register_lines,
     shortfalls,
     status_text,
     strengths,
@@ -54,7 +61,7 @@ from metrics.outputs.report_text import (
     target_groups,
     to_fill,
 )
-from metrics.recognitions import RecognitionList, lists_shown
+from metrics.recognitions import RecognitionList, is_recognised, lists_shown, recognition_lists
 
 REPORT_FONT = "Times New Roman"
 BODY_PT = 14  # Nghị định 30/2020: body 13–14 pt
@@ -141,6 +148,9 @@ def build_report(
     if not place.old:
         _para(doc, REORGANISATION_NOTE, italic=True)
     _results(doc, ctx, place, mark_each=bool(invented) and not all_invented)
+    entries = register_of(con, ctx)
+    for line in register_lines(entries, ctx.locality["id"]):
+        _para(doc, line)
     _heading(doc, "3. Tổng hợp kết quả", 3)
     _caption(doc, f"Bảng 1. Kết quả thực hiện các chỉ tiêu năm {year}")
     _summary_table(doc, ctx, place)
@@ -189,7 +199,7 @@ def build_report(
     ).paragraph_format.keep_with_next = True
     _signature(doc, place, recipient)
 
-    lists = lists_of(con, ctx)
+    lists = recognition_lists(entries) if entries.height else []
     if lists:
         add_appendix(doc, lists)
     _as_written(doc)
@@ -581,7 +591,9 @@ def add_appendix(doc, lists: list[RecognitionList]) -> None:
             doc.add_paragraph(f"[{SYNTHETIC_LINE}]").runs[0].italic = True
         for source in lst.sources:
             doc.add_paragraph(f"Nguồn: {without_controls(source)}").runs[0].italic = True
-        recognised = lst.entries.filter(pl.col("result") != NOT_PASSED)
+        recognised = lst.entries.filter(
+            pl.col("result").map_elements(is_recognised, return_dtype=pl.Boolean)
+        )
         if recognised.height:
             table = _grid(doc, ["STT", "Tên đơn vị", "Kết quả"], [Cm(1.3), Cm(11.7), Cm(3.0)])
             for i, r in enumerate(recognised.iter_rows(named=True), start=1):

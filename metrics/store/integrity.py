@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 import duckdb
 
 from metrics.store import first_row, schema_version
-from metrics.store.schema import CURRENT_QUERIES, SCHEMA, SCHEMA_VERSION, TABLES
+from metrics.store.backend import run_in_store
+from metrics.store.schema import (
+    CURRENT_QUERIES,
+    SCHEMA,
+    SCHEMA_VERSION,
+    TABLES,
+    UPGRADE_5_COLUMNS,
+)
 
 
 @dataclass
@@ -88,6 +95,14 @@ _ROW_CHECKS = (
         "SELECT count(*) FROM recognitions r WHERE r.batch_id NOT IN (SELECT id FROM batches)",
     ),
     (
+        "mục tiêu, nhiệm vụ của kế hoạch thuộc lô không có trong bảng batches",
+        "SELECT count(*) FROM plan_items p WHERE p.batch_id NOT IN (SELECT id FROM batches)",
+    ),
+    (
+        "mục tiêu, nhiệm vụ của kế hoạch của địa bàn không có trong danh mục",
+        "SELECT count(*) FROM plan_items p WHERE p.locality_id NOT IN (SELECT id FROM localities)",
+    ),
+    (
         "mục công nhận của địa bàn không có trong danh mục",
         "SELECT count(*) FROM recognitions r WHERE r.locality_id NOT IN (SELECT id FROM localities)",
     ),
@@ -109,12 +124,15 @@ _ROW_CHECKS = (
 
 
 _WRONG_ROW_COUNTS = """
-    SELECT b.id, b.rows, coalesce(o.n, 0) + coalesce(t.n, 0) + coalesce(r.n, 0) AS actual
+    SELECT b.id, b.rows, coalesce(o.n, 0) + coalesce(t.n, 0) + coalesce(r.n, 0) + coalesce(p.n, 0)
+        AS actual
     FROM batches b
     LEFT JOIN (SELECT batch_id, count(*) AS n FROM observations GROUP BY 1) o ON o.batch_id = b.id
     LEFT JOIN (SELECT batch_id, count(*) AS n FROM targets GROUP BY 1) t ON t.batch_id = b.id
     LEFT JOIN (SELECT batch_id, count(*) AS n FROM recognitions GROUP BY 1) r ON r.batch_id = b.id
-    WHERE b.rows <> coalesce(o.n, 0) + coalesce(t.n, 0) + coalesce(r.n, 0) ORDER BY b.id"""
+    LEFT JOIN (SELECT batch_id, count(*) AS n FROM plan_items GROUP BY 1) p ON p.batch_id = b.id
+    WHERE b.rows <> coalesce(o.n, 0) + coalesce(t.n, 0) + coalesce(r.n, 0) + coalesce(p.n, 0)
+    ORDER BY b.id"""
 
 
 def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
@@ -242,9 +260,24 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
         version = 3
     if version == 3:
         con.execute(SCHEMA)  # adds the reporting rounds' tables; every other table is kept
-        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", ["4"])
         con.execute(
             "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
         )
         done.append("phiên bản 3 → 4: thêm vòng báo cáo của các xã (báo cáo, số liệu, nhật ký)")
+        version = 4
+    if version == 4:
+        # The new columns by the store's own engine (PostgreSQL's ALTER on PostgreSQL), then
+        # the new tables, which already have them.
+        for statement in UPGRADE_5_COLUMNS:
+            run_in_store(con, statement)
+        con.execute(SCHEMA)
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
+        )
+        done.append(
+            "phiên bản 4 → 5: sổ công nhận ghi các bước đến quyết định (tự đánh giá, tờ trình); "
+            "thêm các mục tiêu, nhiệm vụ của kế hoạch"
+        )
     return done
