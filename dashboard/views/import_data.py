@@ -46,6 +46,7 @@ labels = {
     "long": t("import_template_long"),
     "targets": t("import_template_targets"),
     "list": t("import_template_list"),
+    "plans": t("import_template_plans"),
 }
 # Two a row: four buttons in one row cut their labels at 1440 px.
 cols = st.columns(2)
@@ -104,6 +105,7 @@ if upload is not None:
                     "results": t("import_kind_results"),
                     "targets": t("import_kind_targets"),
                     "recognitions": t("import_kind_recognitions"),
+                    "plans": t("import_kind_plans"),
                 }[result.kind or "results"],
                 sheet=markdown_literal(result.sheet),
                 new=fmt_int(result.new),
@@ -140,6 +142,12 @@ if upload is not None:
                 )
                 fields = ["change", "row", "locality", "year", "indicator_label", "unit_name"]
                 fields += ["result_change", "decision"]
+            elif result.kind == "plans":
+                shown = shown.rename(
+                    {"rate_change": "target_change", "item_text": "plan_item"}
+                ).with_columns(pl.col("source").alias("plan_source"))
+                fields = ["change", "row", "locality", "plan_item", "target_year"]
+                fields += ["target_change", "plan_source"]
             else:
                 shown = shown.rename({"rate_change": "target_change"})
                 fields = ["change", "row", "locality", "indicator_label", "target_year"]

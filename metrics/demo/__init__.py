@@ -23,6 +23,7 @@ from metrics.demo.figures import (
     old_commune_communities,
 )
 from metrics.demo.lists import DEMO_LIST_PROVINCE, demo_lists, seed_lists
+from metrics.demo.plans import demo_plan_items, seed_plan_items
 from metrics.indicators import registry
 from metrics.name_lookup import LocalityIndex
 from metrics.queries import registers as rq
@@ -148,6 +149,7 @@ def load_seed_figures(
         observations=obs,
         targets=pl.DataFrame(target_rows),
         recognitions=seed_lists(con, index, seed),
+        plan_items=seed_plan_items(index, seed),
         refresh=False,
     )
     return obs.height, len(target_rows)
@@ -216,6 +218,15 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
                 rq.old_commune_register(con, DEMO_LIST_PROVINCE),
                 seed,
             ).with_columns(pl.lit(DEMO_SOURCE).alias("source")),
+            plan_items=demo_plan_items(
+                DEMO_LIST_PROVINCE,
+                sorted(rq.communes_of(con, DEMO_LIST_PROVINCE)["id"]),
+                {
+                    found.locality.id
+                    for item in read_seed().get("plan_item", [])
+                    if (found := index.resolve(item["locality"], year=2025)).locality
+                },
+            ),
             refresh=False,
         )
         n_seed_obs, n_seed_targets = load_seed_figures(con, index)

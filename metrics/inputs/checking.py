@@ -14,6 +14,7 @@ from metrics.inputs.forms import (
     COUNT_COLUMNS,
     FORMS,
     HEADER_LABEL,
+    PLANS,
     RECOGNITIONS,
     RESULTS,
     TARGETS,
@@ -23,6 +24,7 @@ from metrics.inputs.layouts import detect_encoding, rows_to_check
 from metrics.inputs.legacy_encodings import CONVERTERS, ENCODING_LABEL
 from metrics.inputs.limits import EMPTY_ROWS_FIX, MAX_ROWS, SPLIT_FIX
 from metrics.inputs.lookups import communes_in
+from metrics.inputs.plan_rules import PLAN_RULES
 from metrics.inputs.problems import Problem
 from metrics.inputs.recognition_rules import RECOGNITION_RULES, entry_of
 from metrics.inputs.rules import RowCheck, SheetCheck, check_row, empty_table, rules_for
@@ -51,7 +53,8 @@ def check_sheet(
         message = (
             f"Không tìm thấy dòng tiêu đề. Bảng kết quả cần các cột: {column_list(RESULTS)}; "
             f"bảng mục tiêu cần: {column_list(TARGETS)}; danh sách công nhận cần: "
-            f"{column_list(RECOGNITIONS)}."
+            f"{column_list(RECOGNITIONS)}; bảng mục tiêu, nhiệm vụ của kế hoạch cần: "
+            f"{column_list(PLANS)}."
         )
         return CheckedSheet("", sheet, pl.DataFrame(), [Problem(sheet, None, None, message)], [])
     encoding, table = detected
@@ -81,7 +84,9 @@ def check_sheet(
             [],
         )
     form = FORMS[table.form]
-    rules = RECOGNITION_RULES if form is RECOGNITIONS else rules_for(form)
+    rules = {RECOGNITIONS.name: RECOGNITION_RULES, PLANS.name: PLAN_RULES}.get(
+        form.name, rules_for(form)
+    )
     sheet_check = SheetCheck(sheet, form, index, rules)
     problems: list[Problem] = []
     records: list[dict] = []
@@ -94,6 +99,8 @@ def check_sheet(
             records.append(_result_record(con, checked, communes, notes))
         elif form is RECOGNITIONS:
             records.append(_recognition_record(checked))
+        elif form is PLANS:
+            records.append(_plan_record(checked))
         else:
             records.append(_target_record(checked))
     if form is RECOGNITIONS:
@@ -146,6 +153,26 @@ def _target_record(checked: RowCheck) -> dict:
         "percent": checked.percent,
         "source": checked.source,
         "confirmed": True,
+        "_row": checked.row.excel_row,
+        "_locality": checked.locality.label,
+    }
+
+
+def _plan_record(checked: RowCheck) -> dict:
+    assert checked.locality is not None
+    extra = checked.extra
+    return {
+        "locality_id": checked.locality.id,
+        "source": checked.source,
+        "section": " ".join(checked.text("section").split()),
+        "item_text": extra["item_text"],
+        "item_key": extra["item_key"],
+        "target_pct": checked.percent,
+        "target_year": checked.year,
+        "indicator": checked.indicator.id if checked.indicator is not None else None,
+        "achieved_pct": extra.get("achieved_pct"),
+        "achieved_year": extra.get("achieved_year"),
+        "achieved_source": extra.get("achieved_source"),
         "_row": checked.row.excel_row,
         "_locality": checked.locality.label,
     }

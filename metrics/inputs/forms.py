@@ -1,4 +1,4 @@
-"""The three forms a file can hold, results, targets and lists of recognitions: their columns,
+"""The four forms a file can hold, results, targets, lists of recognitions and plan items: their columns,
 how users spell the headers, the labels messages give columns, the words their messages differ
 in, their keys."""
 
@@ -85,12 +85,39 @@ RECOGNITION_HEADERS: dict[str, tuple[str, ...]] = {
     "proposal_issuer": ("Cơ quan trình", "Cơ quan đề nghị", "Đơn vị trình", "Proposed by"),
     "source": ("Nguồn", "Văn bản", "Source"),
 }
+# A place's plan commitments that are not rates ("100% thôn duy trì hoạt động Cộng đồng học
+# tập"): one row per item, with an optional target percentage and year, and a later figure.
+PLAN_HEADERS: dict[str, tuple[str, ...]] = {
+    "place": TARGET_HEADERS["place"],
+    "province": TARGET_HEADERS["province"],
+    "section": ("Phần", "Nhóm", "Mục của kế hoạch", "Section"),
+    "item": (
+        "Mục tiêu, nhiệm vụ",
+        "Mục tiêu nhiệm vụ",
+        "Nội dung",
+        "Nội dung mục tiêu",
+        "Nhiệm vụ",
+        "Plan item",
+    ),
+    "percent": TARGET_HEADERS["percent"],
+    "year": ("Năm", "Năm mục tiêu", "Đến năm", "Year"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "achieved_pct": ("Kết quả (%)", "Kết quả đạt được (%)", "Tỷ lệ đạt được", "Achieved (%)"),
+    "achieved_year": ("Năm kết quả", "Năm đạt được", "Achieved year"),
+    "achieved_source": ("Nguồn kết quả", "Văn bản kết quả", "Achieved source"),
+    "source": ("Nguồn", "Văn bản", "Kế hoạch", "Source"),
+}
 # Column id → the label every message gives that column: its first spelling, the one the
 # templates use. The columns the forms share (year, province, indicator, source) are spelled
 # first alike in all, so one label serves all.
 HEADER_LABEL = {
     cid: names[0]
-    for cid, names in {**RECOGNITION_HEADERS, **RESULT_HEADERS, **TARGET_HEADERS}.items()
+    for cid, names in {
+        **PLAN_HEADERS,
+        **RECOGNITION_HEADERS,
+        **RESULT_HEADERS,
+        **TARGET_HEADERS,
+    }.items()
 }
 
 # The counts of a results row, in the order their columns are checked (and problems listed).
@@ -232,13 +259,55 @@ RECOGNITIONS = Form(
     },
     batch_note="Danh sách công nhận",
 )
-FORMS = {form.name: form for form in (RESULTS, TARGETS, RECOGNITIONS)}
+PLAN_VALUES = (
+    "section",
+    "item_text",
+    "target_pct",
+    "target_year",
+    "indicator",
+    "achieved_pct",
+    "achieved_year",
+    "achieved_source",
+)
+PLANS = Form(
+    name="plans",
+    headers=PLAN_HEADERS,
+    identifying_columns=frozenset({"place", "item"}),
+    listed_columns=("place", "item", "source"),
+    years=(2021, 2035),
+    year_noun="Năm mục tiêu",
+    indicator_examples="ví dụ cong_dong_thon, “Cộng đồng học tập cấp thôn” (hoặc để trống).",
+    row_noun="mục tiêu, nhiệm vụ",
+    duplicate_same="địa bàn, kế hoạch, nội dung",
+    duplicate_column="item",
+    key_columns=("locality_id", "source", "item_key"),
+    value_columns=PLAN_VALUES,
+    current_table="plan_items_current",
+    frame_schema={
+        "locality_id": pl.String,
+        "source": pl.String,
+        "section": pl.String,
+        "item_text": pl.String,
+        "item_key": pl.String,
+        "target_pct": pl.Float64,
+        "target_year": pl.Int32,
+        "indicator": pl.String,
+        "achieved_pct": pl.Float64,
+        "achieved_year": pl.Int32,
+        "achieved_source": pl.String,
+        "_row": pl.Int64,
+        "_locality": pl.String,
+    },
+    batch_note="Mục tiêu, nhiệm vụ của kế hoạch",
+)
+FORMS = {form.name: form for form in (RESULTS, TARGETS, RECOGNITIONS, PLANS)}
 
 # What a checked file's rows are, as "Sẽ nhập 23 dòng …" says it.
 ROWS_OF = {
     "results": "số liệu kết quả",
     "targets": "mục tiêu",
     "recognitions": "danh sách công nhận (mỗi dòng một đơn vị)",
+    "plans": "mục tiêu, nhiệm vụ của kế hoạch",
 }
 
 

@@ -14,6 +14,7 @@ from metrics.inputs.cells import cell_text
 from metrics.inputs.forms import (
     COUNT_COLUMNS,
     HEADER_LABEL,
+    PLANS,
     RECOGNITIONS,
     RESULT_HEADERS,
     RESULTS,
@@ -30,7 +31,7 @@ TOTALS_WORDS = {"tongcong", "cong", "tong", "tongso", "toantinh", "total"}
 
 @dataclass
 class Table:
-    kind: str  # results (long) | wide | targets | recognitions
+    kind: str  # results (long) | wide | targets | recognitions | plans
     header_idx: int  # the last header row (0-based); figures start below it
     cols: dict[str, int]
     # wide layout: indicator id → measure (total, registered …) → (column index, header label)
@@ -126,7 +127,8 @@ def find_table(rows: list[list[object]]) -> Table | None:
         listed = _list_table(rows, i)
         if listed is not None:
             return listed
-        for form in (RESULTS, TARGETS):
+        # Plans before targets: a plan's table may also have the targets' columns.
+        for form in (PLANS, RESULTS, TARGETS):
             cols = _header_map(row, form.headers)
             if form.identifying_columns <= cols.keys():
                 return Table(form.name, i, cols)
@@ -204,7 +206,7 @@ def rows_to_check(table: Table, body: list[list[object]], notes: list[str]) -> l
         excel_row = table.header_idx + offset + 2  # 1-based, below the header
         if all(cell_text(c) == "" for c in cells):
             continue
-        if _is_totals_row(cells, names_units=table.form == "recognitions"):
+        if _is_totals_row(cells, names_units=table.form in ("recognitions", "plans")):
             if table.form == "results":
                 notes.append(f"Bỏ qua dòng tổng cộng (dòng {excel_row}).")
             continue

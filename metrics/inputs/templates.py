@@ -14,13 +14,15 @@ import xlsxwriter
 from metrics.indicators import registry
 from metrics.inputs import template_style as style
 from metrics.inputs.list_template import build_list_template
+from metrics.inputs.plan_template import build_plan_template
 
-TemplateKind = Literal["wide", "long", "targets", "list"]
+TemplateKind = Literal["wide", "long", "targets", "list", "plans"]
 TEMPLATE_FILE_NAMES: dict[str, str] = {
     "wide": "mau_ket_qua_dang_ngang.xlsx",
     "long": "mau_ket_qua_dang_doc.xlsx",
     "targets": "mau_muc_tieu.xlsx",
     "list": "mau_danh_sach_cong_nhan.xlsx",  # metrics.inputs.list_template
+    "plans": "mau_ke_hoach.xlsx",  # metrics.inputs.plan_template
 }
 # Models shown as column groups of the wide template, in the order of provincial summary tables.
 WIDE_INDICATORS = (
@@ -62,8 +64,8 @@ def build_template(kind: TemplateKind) -> bytes:
     # A fixed creation date: the same template is the same bytes whenever it is made (its hash
     # then tells an untouched template from a filled one).
     wb.set_properties({"created": datetime(2025, 7, 1, tzinfo=UTC)})
-    if kind == "list":
-        build_list_template(wb)
+    if kind in ("list", "plans"):
+        (build_list_template if kind == "list" else build_plan_template)(wb)
         wb.close()
         return buffer.getvalue()
     head = wb.add_format(style.HEAD)

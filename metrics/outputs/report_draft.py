@@ -61,6 +61,8 @@ from metrics.outputs.report_text import (
     target_groups,
     to_fill,
 )
+from metrics.plans import Latest, plan_groups
+from metrics.queries.targets import plan_items_of
 from metrics.recognitions import RecognitionList, is_recognised, lists_shown, recognition_lists
 
 REPORT_FONT = "Times New Roman"
@@ -187,6 +189,15 @@ def build_report(
         _para(doc, f"Theo {source}:")
         for line in lines:
             _para(doc, f"- {line}")
+    plans = plan_items_of(con, ctx.locality["id"])
+    if plans.height:
+        _para(doc, "Các mục tiêu, nhiệm vụ khác (không phải tỷ lệ của một chỉ tiêu):")
+        if plans["synthetic"].any():
+            _para(doc, f"[{SYNTHETIC_LINE}]", italic=True)
+        for source, lines in plan_groups(plans, latest_rates(ctx)):
+            _para(doc, f"Theo {without_controls(source)}:")
+            for line in lines:
+                _para(doc, f"- {line}")
     _heading(doc, "2. Nhiệm vụ, giải pháp", 3)
     _para(doc, to_fill(f"nhiệm vụ, giải pháp trọng tâm năm {year + 1}"))
 
@@ -204,6 +215,15 @@ def build_report(
         add_appendix(doc, lists)
     _as_written(doc)
     doc.save(str(out) if isinstance(out, Path) else out)
+
+
+def latest_rates(ctx: Context) -> Latest:
+    """Each indicator's latest rate for the place up to the report's year."""
+    known = ctx.series.filter(pl.col("rate_pct").is_not_null() & (pl.col("year") <= ctx.year))
+    return {
+        r["indicator"]: (int(r["year"]), float(r["rate_pct"]))
+        for r in known.sort("year").group_by("indicator").last().iter_rows(named=True)
+    }
 
 
 # --- the form --------------------------------------------------------------------------------------

@@ -635,5 +635,5 @@ def other_lists_text(rest: list[RecognitionList]) -> str:
 def listed_line(lst: RecognitionList) -> str:
     """ "Danh sách Cộng đồng học tập cấp thôn năm 2025 — Quyết định số … (12 thôn, tổ dân
     phố được công nhận)"."""
-    unit = registry().by_id(lst.title).count_unit_vi
+    unit = registry().title_by_id(lst.title).count_unit_vi
     return f"{lst.heading} ({fmt_int(lst.recognized)} {unit} được công nhận)"
