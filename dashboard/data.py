@@ -218,6 +218,12 @@ def levels(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def plan_items(key: StoreKey, locality_id: str) -> pl.DataFrame:
+    """A place's own plan commitments that are not rates."""
+    return tq.plan_items_of(_cur(key), locality_id)
+
+
+@st.cache_data(show_spinner=False)
 def targets_ahead(key: StoreKey, locality_id: str, year: int) -> pl.DataFrame:
     return targets_ahead_of(
         _cur(key),

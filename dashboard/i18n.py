@@ -53,7 +53,7 @@ def status_badge(status: str, target_year: int | None = None) -> str:
 def ind_label(indicator_id: str, short: bool = False) -> str:
     from metrics.indicators import registry
 
-    return registry().by_id(indicator_id).label(lang(), short=short)
+    return registry().title_by_id(indicator_id).label(lang(), short=short)
 
 
 def ind_labels(short: bool = False) -> dict[str, str]:

@@ -20,8 +20,12 @@ from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.recognitions import (
     SHOWN_ENTRY_FIELDS,
+    STEP_FIELDS,
+    above_commune_states,
     counts_of_place,
     criteria_not_met,
+    funnel,
+    recognition_lists,
     shown_entries,
 )
 from metrics.table_columns import shown_table
@@ -47,9 +51,30 @@ def _count_lines(entries: pl.DataFrame, loc: str, items: list[IndicatorProgress]
     one ("Danh sách: 23 đơn vị được công nhận (23 Tốt) — khớp số báo cáo (23).")."""
     reported = {p.indicator: p.recognized for p in items}
     return [
-        f"**{ind_label(title)}** — {count.sentence(registry().by_id(title).count_unit(lang()), lang())}"
+        f"**{ind_label(title)}** — "
+        f"{count.sentence(registry().title_by_id(title).count_unit(lang()), lang())}"
         for title, count in counts_of_place(entries, loc, reported)
+        if count.listed or not count.not_assessed
     ]
+
+
+def _funnels(entries: pl.DataFrame) -> None:
+    """Each list that records the way to its decision: registered, self-assessed, proposed,
+    recognised, the levels claimed, the tờ trình, and where units fell out."""
+    ways = [(lst, way) for lst in recognition_lists(entries) if (way := funnel(lst.entries))]
+    if not ways:
+        return
+    st.markdown(f"**{t('register_funnel_heading')}**")
+    for lst, way in ways:
+        unit = registry().title_by_id(lst.title).count_unit(lang())
+        named = f"{ind_label(lst.title)} {lst.year}" + (
+            f" — {lst.decision}" if lst.decision else ""
+        )
+        lines = [way.sentence(lang()), *way.how(lang()), *way.fell_out(unit, lang())]
+        st.markdown(
+            f"*{markdown_literal(named)}*\n\n"
+            + "\n".join(f"- {markdown_literal(line)}" for line in lines)
+        )
 
 
 def show(
@@ -64,6 +89,9 @@ def show(
             st.caption(t("register_demo"))
         for line in _count_lines(entries, loc, items):
             st.markdown(line)
+        for _, said in above_commune_states(entries, loc, lang()):
+            st.markdown(markdown_literal(said))
+        _funnels(entries)
         c1, c2, c3 = st.columns(3)
         everything = t("register_all")
         titles = entries["title"].unique(maintain_order=True).to_list()
@@ -95,7 +123,9 @@ def show(
         if decision:
             chosen = chosen.filter(pl.col("decision_number") == decision)
         st.caption(t("register_count", n=chosen.height, total=entries.height))
-        _entries_table(chosen, SHOWN_ENTRY_FIELDS, f"danh_sach_{rec['name']}_{year}", "reg")
+        stepped = any(entries[c].drop_nulls().len() for c in ("self_assessed", "proposal_number"))
+        fields = (*SHOWN_ENTRY_FIELDS, *STEP_FIELDS) if stepped else SHOWN_ENTRY_FIELDS
+        _entries_table(chosen, fields, f"danh_sach_{rec['name']}_{year}", "reg")
         _criteria(entries)
     _lapsing(key, rec, loc)
 

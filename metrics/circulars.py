@@ -8,6 +8,13 @@ criteria), the results it gives, its criteria and how long a recognition stands.
   recognise Mức độ 1 or Mức độ 2, or Không đạt; a recognition stands 3 years.
 - Clans, village communities and commune-level units are recognised each year under the
   programme's criteria (QĐ 387/QĐ-TTg, Hội Khuyến học): Đạt or Không đạt, no rating.
+- Thông tư 25/2023 also assesses learning communities of a district (until the districts went,
+  7/2025) and of a province, as a whole: Mức độ 1 or 2, Không đạt, or — reports say it —
+  "chưa triển khai đánh giá" (not yet assessed, which is not "not recognised"). Those titles
+  are data (`[[title]]` in data/indicators.toml); before 2024 no rule assessed them.
+
+A unit on a list may also stop before the decision: registered, self-assessed, proposed by a
+tờ trình, then decided. Its result is then UNDECIDED ("").
 """
 
 from __future__ import annotations
@@ -16,14 +23,23 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from metrics.indicators import registry
 from metrics.normalise import fold
 
 # The titles recognised one by one, which the register of recognitions holds (families are
-# too many to list: they stay counted).
-REGISTER_TITLES = ("don_vi_cap_tinh", "don_vi", "cong_dong_thon", "cong_dong_xa", "dong_ho")
+# too many to list: they stay counted); then the places assessed as a whole above the commune.
+UNIT_TITLES = ("don_vi_cap_tinh", "don_vi", "cong_dong_thon", "cong_dong_xa", "dong_ho")
+ABOVE_COMMUNE_TITLES = tuple(t.id for t in registry().title)
+REGISTER_TITLES = (*UNIT_TITLES, *ABOVE_COMMUNE_TITLES)
 
 NOT_PASSED = "khong_dat"
 PASSED = "dat"
+# Not yet assessed there ("chưa triển khai đánh giá"): no assessment, so neither recognised
+# nor not recognised. Only for the titles above the commune.
+NOT_ASSESSED = "chua_danh_gia"
+# A unit on a list that the decision did not decide (it stopped at registering, assessing
+# itself or being proposed).
+UNDECIDED = ""
 
 # Result id → how lists write it (compared folded: marks, case and punctuation aside).
 RESULT_WORDS: dict[str, tuple[str, ...]] = {
@@ -34,6 +50,12 @@ RESULT_WORDS: dict[str, tuple[str, ...]] = {
     "muc_do_2": ("Mức độ 2", "Mức 2", "MĐ2", "MĐ 2", "Mức độ II", "Đạt mức độ 2"),
     PASSED: ("Đạt", "Công nhận", "Được công nhận", "x"),
     NOT_PASSED: ("Không đạt", "Chưa đạt", "Không công nhận", "Chưa công nhận", "KĐ"),
+    NOT_ASSESSED: (
+        "Chưa triển khai đánh giá",
+        "Chưa đánh giá",
+        "Chưa triển khai",
+        "Chưa tổ chức đánh giá",
+    ),
 }
 RESULT_LABEL = {rid: words[0] for rid, words in RESULT_WORDS.items()}
 # The same results as an English reader is told them (the lists themselves stay in Vietnamese).
@@ -45,6 +67,7 @@ RESULT_LABEL_EN = {
     "muc_do_2": "Level 2",
     PASSED: "Passed",
     NOT_PASSED: "Not passed",
+    NOT_ASSESSED: "Not yet assessed",
 }
 _RESULT_BY_WORD = {fold(w): rid for rid, words in RESULT_WORDS.items() for w in words}
 
@@ -71,15 +94,22 @@ class Circular:
     results: tuple[str, ...]  # result ids it gives, the failing one last
     valid_years: int  # how many years a recognition stands (1: its own year)
     criteria: int  # how many numbered criteria (Tiêu chí 1…N) it has; 0: none to record
+    also: tuple[str, ...] = ()  # states it records beside its results (not yet assessed)
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Every result a list may write under it: its results and `also`."""
+        return (*self.results, *self.also)
 
     @property
     def results_text(self) -> str:
-        words = [RESULT_LABEL[r] for r in self.results]
-        return ", ".join(words[:-1]) + f" hoặc {words[-1]}"
+        words = [RESULT_LABEL[r] for r in self.states]
+        return ", ".join(words[:-1]) + f" hoặc {words[-1]}" if len(words) > 1 else words[0]
 
 
 _UNITS = frozenset({"don_vi_cap_tinh"})
 _COMMUNES = frozenset({"cong_dong_xa"})
+_ABOVE = frozenset(ABOVE_COMMUNE_TITLES)
 CIRCULARS: tuple[Circular, ...] = (
     Circular(
         "tt22_2020",
@@ -126,6 +156,28 @@ CIRCULARS: tuple[Circular, ...] = (
         1,
         0,
     ),
+    Circular(
+        "tt25_2023_cap_tren",
+        "Thông tư 25/2023/TT-BGDĐT",
+        _ABOVE,
+        (2024, 2100),
+        ("muc_do_1", "muc_do_2", NOT_PASSED),
+        3,
+        5,
+        also=(NOT_ASSESSED,),
+    ),
+    # Before Thông tư 25/2023 took effect (12/02/2024) no rule assessed a district or a
+    # province as a learning community: a report can only say it was not assessed.
+    Circular(
+        "chua_co_quy_dinh",
+        "chưa có quy định đánh giá (Thông tư 25/2023/TT-BGDĐT áp dụng từ kết quả năm 2024)",
+        _ABOVE,
+        (2015, 2023),
+        (),
+        1,
+        0,
+        also=(NOT_ASSESSED,),
+    ),
 )
 
 
@@ -143,7 +195,7 @@ def valid_until(circular: Circular, year: int, result: str, decided: date | None
     the end of the results' year. A yearly result (Thông tư 22/2020, 44/2014, the programme's
     titles) is the result of its year and has no expiry (None); a failed assessment recognises
     nothing (None)."""
-    if result == NOT_PASSED or circular.valid_years == 1:
+    if result in (NOT_PASSED, NOT_ASSESSED, UNDECIDED) or circular.valid_years == 1:
         return None
     start = decided if decided is not None else date(year + 1, 1, 1)
     try:

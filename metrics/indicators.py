@@ -134,12 +134,64 @@ class Indicator(Strict):
         return None
 
 
+class Title(Strict):
+    """A title the register of recognitions holds that is no rate: one place assessed as a
+    whole above the commune ("Cộng đồng học tập cấp huyện", "cấp tỉnh", Thông tư 25/2023),
+    recognised at a level, not recognised, or not yet assessed there."""
+
+    id: str = Field(pattern=r"^[a-z_]+$")
+    label_vi: str = Field(min_length=1)
+    label_en: str = Field(min_length=1)
+    short_vi: str = Field(min_length=1)
+    short_en: str = Field(min_length=1)
+    count_unit_vi: str = Field(min_length=1)
+    count_unit_en: str = Field(min_length=1)
+    aliases: list[str] = Field(min_length=1)
+    levels: list[LevelId]
+    # The locality levels the title is assessed at (old_district, province, old_province).
+    places: list[Literal["old_district", "old_province", "province"]] = Field(min_length=1)
+    legal_basis: str = Field(min_length=5)
+    # The last results' year the title is assessed for (districts: 2024, gone from 7/2025).
+    assessed_until: int | None = None
+
+    def label(self, lang: str = "vi", short: bool = False) -> str:
+        if lang == "vi":
+            return self.short_vi if short else self.label_vi
+        return self.short_en if short else self.label_en
+
+    def label_at(self, level: str) -> str:
+        return self.label_vi
+
+    def count_unit(self, lang: str = "vi") -> str:
+        return self.count_unit_en if lang == "en" else self.count_unit_vi
+
+
 class Registry(Strict):
     model: list[Model]
     indicator: list[Indicator]
     level: list[Level]
     document: list[Document] = Field(default_factory=list)
+    title: list[Title] = Field(default_factory=list)
     _by_key: dict[str, Indicator] | None = PrivateAttr(default=None)
+    _titles_by_key: dict[str, Title] | None = PrivateAttr(default=None)
+
+    def title_by_id(self, title_id: str) -> Indicator | Title:
+        """A register title: an indicator's (don_vi, cong_dong_xa …) or one of the titles above
+        the commune (cong_dong_huyen, cong_dong_tinh)."""
+        for t in self.title:
+            if t.id == title_id:
+                return t
+        return self.by_id(title_id)
+
+    def resolve_title(self, text: str) -> Indicator | Title | None:
+        """An indicator or a title above the commune by its id or any alias."""
+        if self._titles_by_key is None:
+            self._titles_by_key = {
+                key(alias): t
+                for t in self.title
+                for alias in (t.id, t.label_vi, t.label_en, t.short_vi, *t.aliases)
+            }
+        return self._titles_by_key.get(key(text)) or self.resolve_alias(text)
 
     def register_based(self) -> list[str]:
         """The indicators whose base is every commune of the register (Indicator.register_base)."""
@@ -152,6 +204,11 @@ class Registry(Strict):
         if len(ids) != len(set(ids)):
             raise ValueError("indicator ids must be unique")
         seen: dict[str, str] = {}
+        for title in self.title:
+            if title.id in ids:
+                raise ValueError(f"title {title.id} is also an indicator")
+            for alias in [title.id, title.label_vi, title.label_en, title.short_vi, *title.aliases]:
+                seen[key(alias)] = title.id
         for ind in self.indicator:
             if ind.model not in model_ids:
                 raise ValueError(f"{ind.id}: unknown model {ind.model!r}")

@@ -9,7 +9,14 @@ from datetime import date
 
 import polars as pl
 
-from metrics.circulars import NOT_PASSED, RESULT_LABEL, is_yearly, result_label
+from metrics.circulars import (
+    NOT_ASSESSED,
+    NOT_PASSED,
+    RESULT_LABEL,
+    UNDECIDED,
+    is_yearly,
+    result_label,
+)
 from metrics.indicators import registry
 from metrics.normalise import fold
 from metrics.texts import text
@@ -21,6 +28,8 @@ KIND_BUSINESS = "Doanh nghiệp"
 KIND_VILLAGE = "Thôn, tổ dân phố"
 KIND_CLAN = "Dòng họ"
 KIND_COMMUNE = "Xã, phường"
+KIND_DISTRICT = "Huyện, quận, thị xã"
+KIND_PROVINCE = "Tỉnh, thành phố"
 KIND_EN = {
     KIND_AGENCY: "Agency or unit",
     KIND_SCHOOL: "School",
@@ -28,8 +37,19 @@ KIND_EN = {
     KIND_VILLAGE: "Village or residential group",
     KIND_CLAN: "Clan",
     KIND_COMMUNE: "Commune or ward",
+    KIND_DISTRICT: "District",
+    KIND_PROVINCE: "Province or city",
 }
-KINDS = (KIND_AGENCY, KIND_SCHOOL, KIND_BUSINESS, KIND_VILLAGE, KIND_CLAN, KIND_COMMUNE)
+KINDS = (
+    KIND_AGENCY,
+    KIND_SCHOOL,
+    KIND_BUSINESS,
+    KIND_VILLAGE,
+    KIND_CLAN,
+    KIND_COMMUNE,
+    KIND_DISTRICT,
+    KIND_PROVINCE,
+)
 
 # The first words of a name → its kind (folded; the longest match wins).
 _NAME_STARTS: dict[str, str] = {
@@ -69,6 +89,8 @@ _TITLE_KIND = {
     "cong_dong_thon": KIND_VILLAGE,
     "cong_dong_xa": KIND_COMMUNE,
     "dong_ho": KIND_CLAN,
+    "cong_dong_huyen": KIND_DISTRICT,
+    "cong_dong_tinh": KIND_PROVINCE,
 }
 # Which kinds each title's units may be.
 TITLE_KINDS = {
@@ -77,6 +99,8 @@ TITLE_KINDS = {
     "cong_dong_thon": (KIND_VILLAGE,),
     "cong_dong_xa": (KIND_COMMUNE,),
     "dong_ho": (KIND_CLAN,),
+    "cong_dong_huyen": (KIND_DISTRICT,),
+    "cong_dong_tinh": (KIND_PROVINCE,),
 }
 
 
@@ -106,10 +130,11 @@ def unit_kind(title: str, name: str) -> str:
 class RegisterCount:
     """What a register implies for one area, title and year, beside what was reported."""
 
-    listed: int  # entries in the register (assessed)
+    listed: int  # entries in the register that were decided (assessed)
     recognized: int  # entries whose result recognises the unit
     by_result: dict[str, int]  # result id → entries
     reported: int | None  # the recognised count the figures give (None: no figure)
+    not_assessed: int = 0  # entries "chưa triển khai đánh giá"
 
     @property
     def agrees(self) -> bool | None:
@@ -157,14 +182,132 @@ def counts_of_place(
 
 def register_count(entries: pl.DataFrame, reported: int | None) -> RegisterCount:
     """The counts a register's entries (of one area, title and year) imply."""
-    results = entries["result"].to_list() if entries.height else []
+    every = entries["result"].to_list() if entries.height else []
+    results = [r for r in every if r not in (UNDECIDED, NOT_ASSESSED)]
     by_result: dict[str, int] = {}
     for r in results:
         by_result[r] = by_result.get(r, 0) + 1
     order = list(RESULT_LABEL)
     by_result = dict(sorted(by_result.items(), key=lambda kv: order.index(kv[0])))
     recognized = sum(n for r, n in by_result.items() if r != NOT_PASSED)
-    return RegisterCount(len(results), recognized, by_result, reported)
+    return RegisterCount(len(results), recognized, by_result, reported, every.count(NOT_ASSESSED))
+
+
+def is_recognised(result: str) -> bool:
+    """Whether a result recognises the unit (not Không đạt, not undecided, not unassessed)."""
+    return result not in (NOT_PASSED, NOT_ASSESSED, UNDECIDED)
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """The way one list came to its decision: how many units registered, assessed themselves,
+    were proposed by a tờ trình and were recognised, and who fell out at each step."""
+
+    registered: int
+    self_assessed: int
+    proposed: int
+    decided: int
+    recognized: int
+    not_self_assessed: list[str]  # registered, no self-assessment
+    not_proposed: list[str]  # assessed themselves, not proposed
+    not_decided: list[str]  # proposed (or assessed), no decision yet
+    not_passed: list[str]  # decided Không đạt
+    claimed: dict[str, int]  # the levels claimed in self-assessment → units
+    proposals: list[str]  # the tờ trình, as documents cite them, each once
+
+    def sentence(self, lang: str = "vi") -> str:
+        """ "Đăng ký 25, tự đánh giá 23, đề nghị 23, công nhận 23." """
+        return text(
+            "funnel_counts",
+            lang,
+            registered=self.registered,
+            assessed=self.self_assessed,
+            proposed=self.proposed,
+            recognized=self.recognized,
+        )
+
+    def fell_out(self, unit: str, lang: str = "vi") -> list[str]:
+        """Where units fell out, one line per step that lost any, naming up to five (`unit`:
+        what the title counts, "đơn vị", "xã")."""
+
+        def named(names: list[str]) -> str:
+            return ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+
+        lines = []
+        if self.not_self_assessed:
+            n, names = len(self.not_self_assessed), named(self.not_self_assessed)
+            lines.append(text("funnel_not_self_assessed", lang, n=n, unit=unit, names=names))
+        if self.not_proposed:
+            n, names = len(self.not_proposed), named(self.not_proposed)
+            lines.append(text("funnel_not_proposed", lang, n=n, unit=unit, names=names))
+        if self.not_decided:
+            n, names = len(self.not_decided), named(self.not_decided)
+            lines.append(text("funnel_not_decided", lang, n=n, unit=unit, names=names))
+        if self.not_passed:
+            n, names = len(self.not_passed), named(self.not_passed)
+            lines.append(text("funnel_not_passed", lang, n=n, unit=unit, names=names))
+        return lines
+
+    def how(self, lang: str = "vi") -> list[str]:
+        """The levels the units claimed and the tờ trình that proposed them, as two lines."""
+        lines = []
+        if self.claimed:
+            levels = ", ".join(f"{result_label(r, lang)} {n}" for r, n in self.claimed.items())
+            lines.append(text("funnel_claimed", lang, levels=levels))
+        if self.proposals:
+            lines.append(text("funnel_proposed_by", lang, proposals="; ".join(self.proposals)))
+        return lines
+
+
+def funnel(entries: pl.DataFrame) -> Funnel | None:
+    """A list's way to its decision, or None when the list records no step before the decision
+    (a list as a decision attaches it says who was recognised, not who registered)."""
+    rows = [r for r in entries.iter_rows(named=True) if r["result"] != NOT_ASSESSED]
+    stepped = any(
+        r.get("self_assessed") or r.get("proposal_number") or r.get("proposal_date") for r in rows
+    )
+    if not rows or not stepped:
+        return None
+    assessed = [r for r in rows if r.get("self_assessed")]
+    proposed = [r for r in rows if r.get("proposal_number") or r.get("proposal_date")]
+    decided = [r for r in rows if r["result"] != UNDECIDED]
+    claimed: dict[str, int] = {}
+    for r in assessed:
+        claimed[r["self_assessed"]] = claimed.get(r["self_assessed"], 0) + 1
+    proposals = [
+        proposal_text(r.get("proposal_number"), r.get("proposal_date"), r.get("proposal_issuer"))
+        for r in proposed
+    ]
+    return Funnel(
+        registered=len(rows),
+        self_assessed=len(assessed),
+        proposed=len(proposed),
+        decided=len(decided),
+        recognized=sum(1 for r in rows if is_recognised(r["result"])),
+        not_self_assessed=[
+            r["name"] for r in rows if not r.get("self_assessed") and r["result"] == UNDECIDED
+        ],
+        not_proposed=[
+            r["name"]
+            for r in assessed
+            if not (r.get("proposal_number") or r.get("proposal_date")) and r["result"] == UNDECIDED
+        ],
+        not_decided=[r["name"] for r in proposed if r["result"] == UNDECIDED],
+        not_passed=[r["name"] for r in rows if r["result"] == NOT_PASSED],
+        claimed=claimed,
+        proposals=list(dict.fromkeys(p for p in proposals if p)),
+    )
+
+
+def proposal_text(number: str | None, dated: date | None, issuer: str | None) -> str:
+    """A tờ trình as documents cite it: "Tờ trình số 32a/TTr-PGDĐT ngày 05/02/2024 của Phòng
+    Giáo dục và Đào tạo huyện"; the parts not given left out ("" for none)."""
+    if not (number or dated or issuer):
+        return ""
+    said = "Tờ trình" + (f" số {number}" if number else "")
+    if dated:
+        said += f" ngày {dated:%d/%m/%Y}"
+    return said + (f" của {issuer}" if issuer else "")
 
 
 # -- the register as readers see it ------------------------------------------------------------
@@ -182,8 +325,8 @@ def public_entries(frame: pl.DataFrame) -> list[dict]:
                 "locality": r["locality_name"],
                 "year": r["year"],
                 "title": r["title"],
-                "result": r["result"],
-                "result_label": RESULT_LABEL.get(r["result"], r["result"]),
+                "result": r["result"] or None,
+                "result_label": RESULT_LABEL.get(r["result"]) if r["result"] else None,
                 "decision_number": r["decision_number"] or None,
                 "decision_date": r["decision_date"].isoformat() if r["decision_date"] else None,
                 "issuer": r["issuer"],
@@ -195,6 +338,10 @@ def public_entries(frame: pl.DataFrame) -> list[dict]:
                 "criteria_met": _numbers(r["criteria_met"]),
                 "synthetic": r["synthetic"],
                 "source": r["source"],
+                "self_assessed": r.get("self_assessed"),
+                "proposal_number": r.get("proposal_number") or None,
+                "proposal_date": r["proposal_date"].isoformat() if r.get("proposal_date") else None,
+                "proposal_issuer": r.get("proposal_issuer"),
             }
         )
     return out
@@ -243,25 +390,39 @@ def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
                 "unit_name": r["name"],
                 "unit_kind": KIND_EN.get(r["kind"], r["kind"]) if lang == "en" else r["kind"],
                 "locality_name": r["locality_name"],
-                "title_label": reg.by_id(r["title"]).label(lang, short=True),
-                "result_label": result_label(r["result"], lang),
+                "title_label": reg.title_by_id(r["title"]).label(lang, short=True),
+                "result_label": result_label(r["result"], lang)
+                if r["result"]
+                else text("recognition_undecided", lang),
                 "decision": decision or None,
                 "valid_until_text": _valid_text(r, lang),
                 "criteria_failed_text": ", ".join(map(str, failed)) or None,
+                "self_assessed_text": result_label(r["self_assessed"], lang)
+                if r.get("self_assessed")
+                else None,
+                "proposal": _proposal_short(r) or None,
             }
         )
-    return pl.DataFrame(rows, schema=dict.fromkeys(SHOWN_ENTRY_FIELDS, pl.String))
+    return pl.DataFrame(rows, schema=dict.fromkeys((*SHOWN_ENTRY_FIELDS, *STEP_FIELDS), pl.String))
 
 
 def _valid_text(entry: dict, lang: str = "vi") -> str | None:
     """ "19/12/2027" under Thông tư 24/25; a yearly result is the result of its year and does
     not lapse: "kết quả năm 2023" (whatever an older store recorded as its end)."""
-    if entry["result"] == NOT_PASSED:
+    if entry["result"] in (NOT_PASSED, NOT_ASSESSED, UNDECIDED):
         return None
     if is_yearly(entry["title"], entry["year"]):
         return text("recognition_yearly_result", lang, year=entry["year"])
     until = entry["valid_until"]
     return f"{until:%d/%m/%Y}" if until else None
+
+
+def _proposal_short(entry: dict) -> str:
+    """ "32a/TTr-PGDĐT (05/02/2024)", as the decision column says its decision."""
+    number, dated = entry.get("proposal_number") or "", entry.get("proposal_date")
+    if dated:
+        return f"{number} ({dated:%d/%m/%Y})" if number else f"{dated:%d/%m/%Y}"
+    return number
 
 
 SHOWN_ENTRY_FIELDS = (
@@ -274,14 +435,24 @@ SHOWN_ENTRY_FIELDS = (
     "valid_until_text",
     "criteria_failed_text",
 )
+# The way to the decision, shown when a list records it.
+STEP_FIELDS = ("self_assessed_text", "proposal")
 # -- the lists the register holds, as decisions attach them -----------------------------------
 
 # The order lists are shown in: the titles assessed across a province or a former district
 # first (its units, its communes), then each commune's own lists together (units, villages,
 # clans). So when an area has many lists and only the first keep a sheet or a place in the
 # report's appendix, those are the area-wide ones, not one commune's villages.
-LIST_ORDER = ("don_vi_cap_tinh", "cong_dong_xa", "don_vi", "cong_dong_thon", "dong_ho")
-_AREA_WIDE = frozenset({"don_vi_cap_tinh", "cong_dong_xa"})
+LIST_ORDER = (
+    "cong_dong_tinh",
+    "cong_dong_huyen",
+    "don_vi_cap_tinh",
+    "cong_dong_xa",
+    "don_vi",
+    "cong_dong_thon",
+    "dong_ho",
+)
+_AREA_WIDE = frozenset({"cong_dong_tinh", "cong_dong_huyen", "don_vi_cap_tinh", "cong_dong_xa"})
 # How many lists an export shows one by one; the rest are grouped (workbook) or named by count
 # (report). A province's communes each decide their own lists: 96 sheets would be unreadable.
 MAX_LISTS_SHOWN = 10
@@ -316,7 +487,7 @@ class RecognitionList:
 
     @property
     def recognized(self) -> int:
-        return self.entries.filter(pl.col("result") != NOT_PASSED).height
+        return sum(1 for r in self.entries["result"].to_list() if is_recognised(r))
 
     @property
     def decision(self) -> str:
@@ -326,7 +497,7 @@ class RecognitionList:
     def heading(self) -> str:
         """ "Danh sách Đơn vị học tập cấp tỉnh, cấp huyện (cũ) năm 2023 — Quyết định số
         87/QĐ-UBND ngày 10/02/2024 của UBND huyện Ia H'Drai, tỉnh Kon Tum"."""
-        label = registry().by_id(self.title).label_vi
+        label = registry().title_by_id(self.title).label_vi
         return f"Danh sách {label} năm {self.year} — {self.decision or 'chưa ghi quyết định'}"
 
     @property
@@ -354,6 +525,8 @@ def recognition_lists(entries: pl.DataFrame) -> list[RecognitionList]:
         for (year, title, number, decided, issuer), group in entries.group_by(
             keys, maintain_order=True
         )
+        # A place "not yet assessed" is no list: its state is said (above_commune_states).
+        if set(group["result"]) != {NOT_ASSESSED}
     ]
     return sorted(
         lists,
@@ -376,3 +549,35 @@ def lists_shown(
     if len(lists) <= MAX_LISTS_SHOWN:
         return lists, []
     return lists[: MAX_LISTS_SHOWN - 1], lists[MAX_LISTS_SHOWN - 1 :]
+
+
+# -- the places assessed as a whole above the commune ------------------------------------------
+
+
+def above_commune_states(
+    entries: pl.DataFrame, locality_id: str, lang: str = "vi"
+) -> list[tuple[str, str]]:
+    """For each title above the commune (Cộng đồng học tập cấp huyện, cấp tỉnh) recorded for
+    exactly this place: (title, "Cộng đồng học tập cấp huyện: chưa triển khai đánh giá"); a
+    decided result wins over an earlier "not yet assessed", and names its decision."""
+    from metrics.circulars import ABOVE_COMMUNE_TITLES
+
+    reg = registry()
+    said = []
+    own = entries.filter(pl.col("locality_id") == locality_id) if entries.height else entries
+    for title in ABOVE_COMMUNE_TITLES:
+        rows = [r for r in own.iter_rows(named=True) if r["title"] == title] if own.height else []
+        if not rows:
+            continue
+        decided = [r for r in rows if r["result"] not in (NOT_ASSESSED, UNDECIDED)]
+        row = decided[-1] if decided else rows[-1]
+        label = reg.title_by_id(title).label(lang)
+        if row["result"] in (NOT_ASSESSED, UNDECIDED):
+            state = text("above_commune_not_assessed", lang)
+        elif row["result"] == NOT_PASSED:
+            state = text("above_commune_not_passed", lang)
+        else:
+            state = text("above_commune_recognised", lang, level=result_label(row["result"], lang))
+        decision = decision_text(row["decision_number"], row["decision_date"], row["issuer"])
+        said.append((title, f"{label}: {state}" + (f" ({decision})" if decision else "")))
+    return said

@@ -266,9 +266,26 @@ def test_cli_lists_and_expiring(store: Path) -> None:
         "recognitions", "list", "--locality", "Huyện Ia H'Drai, Kon Tum", "--year", "2023", "--json"
     )
     assert listed.returncode == 0, listed.stderr
-    entries = json.loads(listed.stdout)
-    assert len(entries) == 23
+    every = json.loads(listed.stdout)
+    # The district as a learning community was not yet assessed for 2023 (Thông tư 25/2023
+    # took effect 12/02/2024): held apart from "not recognised".
+    district = [e for e in every if e["title"] == "cong_dong_huyen"]
+    assert [(e["name"], e["result"], e["result_label"]) for e in district] == [
+        ("Huyện Ia H'Drai", "chua_danh_gia", "Chưa triển khai đánh giá")
+    ]
+    entries = [e for e in every if e["title"] == "don_vi_cap_tinh"]
+    assert len(entries) == 23 == len(every) - 1
     first = entries[0]
+    # The way to decision 87: each unit assessed itself Tốt, proposed by tờ trình 32a.
+    assert {
+        k: first[k]
+        for k in ("self_assessed", "proposal_number", "proposal_date", "proposal_issuer")
+    } == {
+        "self_assessed": "tot",
+        "proposal_number": "32a/TTr-PGDĐT",
+        "proposal_date": "2024-02-05",
+        "proposal_issuer": "Phòng Giáo dục và Đào tạo huyện Ia H'Drai",
+    }
     assert {
         k: first[k]
         for k in (
@@ -299,13 +316,18 @@ def test_cli_lists_and_expiring(store: Path) -> None:
     }
     text = xhht("recognitions", "list", "--locality", "Huyện Ia H'Drai, Kon Tum", "--year", "2023")
     assert text.stdout.splitlines()[0].endswith("danh sách công nhận năm 2023: 23 đơn vị")
-    assert text.stdout.splitlines()[1] == (
+    assert text.stdout.splitlines()[1] == "  Cộng đồng học tập cấp huyện: chưa triển khai đánh giá"
+    assert text.stdout.splitlines()[2] == (
         "  Đơn vị học tập cấp tỉnh, cấp huyện (cũ): Danh sách: 23 đơn vị được công nhận (23 Tốt) "
         "— khớp số báo cáo (23)."
     )
+    assert text.stdout.splitlines()[3].endswith(
+        "Đăng ký 23, tự đánh giá 23, đề nghị 23, công nhận 23."
+    )
     assert (
-        "Trường MN Hoa Mai (Trường học, Huyện Ia H'Drai) — Tốt; QĐ 87/QĐ-UBND ngày 10/02/2024"
-        in text.stdout
+        "Trường MN Hoa Mai (Trường học, Huyện Ia H'Drai); tự đánh giá Tốt; tờ trình số "
+        "32a/TTr-PGDĐT ngày 05/02/2024 của Phòng Giáo dục và Đào tạo huyện Ia H'Drai — Tốt; "
+        "QĐ 87/QĐ-UBND ngày 10/02/2024" in text.stdout
     )
     # Quảng Ngãi's demo communes assessed for 2024 under Thông tư 25 (each old district's
     # decision of December 2024) stand 3 years from it: looking from 2026, they lapse next year.
@@ -495,7 +517,8 @@ BAD_LISTS = {
             "Danh hiệu",
             "“Gia đình học tập” không lập danh sách từng đơn vị (chỉ báo cáo số lượng). Danh hiệu "
             "lập danh sách: Đơn vị học tập cấp tỉnh, cấp huyện (cũ), Đơn vị học tập, Cộng đồng học "
-            "tập cấp thôn, Cộng đồng học tập cấp xã, Dòng họ học tập.",
+            "tập cấp thôn, Cộng đồng học tập cấp xã, Dòng họ học tập, Cộng đồng học tập cấp huyện, "
+            "Cộng đồng học tập cấp tỉnh.",
         ),
     ),
     "a_result_word_nobody_uses": (

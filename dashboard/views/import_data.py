@@ -48,6 +48,7 @@ labels = {
     "list": t("import_template_list"),
     "context": t("import_template_context"),
     "education": t("import_template_education"),
+    "plans": t("import_template_plans"),
 }
 # Two a row: four buttons in one row cut their labels at 1440 px.
 cols = st.columns(2)
@@ -108,6 +109,7 @@ if upload is not None:
                     "recognitions": t("import_kind_recognitions"),
                     "context": t("import_kind_context"),
                     "education": t("import_kind_education"),
+                    "plans": t("import_kind_plans"),
                 }[result.kind or "results"],
                 sheet=markdown_literal(result.sheet),
                 new=fmt_int(result.new),
@@ -154,6 +156,12 @@ if upload is not None:
                 said = f"{result.kind}_change"
                 shown = shown.rename({"rate_change": said})
                 fields = ["change", "row", "locality", "year", said]
+            elif result.kind == "plans":
+                shown = shown.rename(
+                    {"rate_change": "target_change", "item_text": "plan_item"}
+                ).with_columns(pl.col("source").alias("plan_source"))
+                fields = ["change", "row", "locality", "plan_item", "target_year"]
+                fields += ["target_change", "plan_source"]
             else:
                 shown = shown.rename({"rate_change": "target_change"})
                 fields = ["change", "row", "locality", "indicator_label", "target_year"]

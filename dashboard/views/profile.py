@@ -28,6 +28,7 @@ from metrics.name_parts import lower_type
 from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.place_context import area_word, context_sentences, education_sentence
+from metrics.plans import shown_plan_items
 from metrics.progress import Status
 from metrics.rounds import STATE_LABELS, history_rows, state_from_events
 from metrics.store.schema import DEMO_SOURCE_MARK
@@ -330,6 +331,36 @@ if ahead.height and not legacy:
         file_name=file_stem("muc_tieu_phia_truoc", rec["name"], year) + ".csv",
         mime="text/csv",
         key=f"{PAGE}__ahead_csv",
+        on_click="ignore",
+    )
+
+plans = data.plan_items(key, loc)
+if plans.height:
+    st.subheader(t("plan_items_heading"))
+    st.caption(t("plan_items_caption", name=rec["name"]))
+    if plans["synthetic"].any():
+        st.caption(t("plan_items_demo"))
+    # The latest figure of each indicator, beside the items it measures.
+    latest = {
+        i: (int(r["year"]), float(r["rate_pct"]))
+        for i, s in series_by_ind.items()
+        for r in s.filter(pl.col("rate_pct").is_not_null())
+        .sort("year")
+        .tail(1)
+        .iter_rows(named=True)
+    }
+    plan_table = shown_table(
+        shown_plan_items(plans, latest, lang()),
+        ["plan_section", "plan_item", "plan_target", "plan_achieved", "plan_source"],
+        lang(),
+    )
+    ui.table(plan_table, height=min(36 * (plan_table.frame.height + 1) + 4, 560))
+    st.download_button(
+        t("download_csv"),
+        data=lambda: csv_bytes(plan_table.frame),
+        file_name=file_stem("ke_hoach", rec["name"]) + ".csv",
+        mime="text/csv",
+        key=f"{PAGE}__plans_csv",
         on_click="ignore",
     )
 

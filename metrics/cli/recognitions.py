@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
 
 from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, reader, year
 
@@ -15,7 +16,7 @@ def _title(text: str | None) -> str | None:
 
     if text is None:
         return None
-    ind = registry().resolve_alias(text)
+    ind = registry().resolve_title(text)
     titles = ", ".join(REGISTER_TITLES)
     if ind is None or ind.id not in REGISTER_TITLES:
         raise Refused(f"Danh hiệu “{text}” không có sổ công nhận. Các danh hiệu có sổ: {titles}.")
@@ -23,8 +24,9 @@ def _title(text: str | None) -> str | None:
 
 
 def _print_entries(entries: list[dict], demo: bool) -> None:
-    from metrics.circulars import NOT_PASSED, is_yearly
+    from metrics.circulars import NOT_ASSESSED, NOT_PASSED, RESULT_LABEL, is_yearly
     from metrics.indicators import registry
+    from metrics.recognitions import proposal_text
 
     if demo:
         print("Dữ liệu minh họa: danh sách dưới đây có mục giả định, không phải số liệu thật.")
@@ -35,7 +37,9 @@ def _print_entries(entries: list[dict], demo: bool) -> None:
             y, m, d = e["decision_date"].split("-")
             decision += f" ngày {d}/{m}/{y}"
         valid = ""
-        if e["result"] != NOT_PASSED and is_yearly(e["title"], e["year"]):
+        if e["result"] in (None, NOT_ASSESSED):
+            pass
+        elif e["result"] != NOT_PASSED and is_yearly(e["title"], e["year"]):
             valid = f"; kết quả năm {e['year']}"
         elif e["valid_until"]:
             y, m, d = e["valid_until"].split("-")
@@ -45,18 +49,37 @@ def _print_entries(entries: list[dict], demo: bool) -> None:
             if e["criteria_failed"]
             else ""
         )
+        steps = ""
+        if e["self_assessed"]:
+            steps += f"; tự đánh giá {RESULT_LABEL.get(e['self_assessed'], e['self_assessed'])}"
+        if e["proposal_number"] or e["proposal_date"]:
+            dated = e["proposal_date"]
+            proposed = proposal_text(
+                e["proposal_number"],
+                date.fromisoformat(dated) if dated else None,
+                e["proposal_issuer"],
+            )
+            steps += f"; {proposed[0].lower()}{proposed[1:]}"
+        result = e["result_label"] or "chưa có quyết định"
+        if e["result"] == NOT_ASSESSED or not (e["decision_number"] or e["decision_date"]):
+            print(
+                f"{e['year']}  {reg.title_by_id(e['title']).short_vi:<20} {e['name']} "
+                f"({e['kind']}, {e['locality']}){steps} — {result}"
+            )
+            continue
         print(
-            f"{e['year']}  {reg.by_id(e['title']).short_vi:<20} {e['name']} ({e['kind']}, "
-            f"{e['locality']}) — {e['result_label']}; QĐ {decision}{valid}{failed}"
+            f"{e['year']}  {reg.title_by_id(e['title']).short_vi:<20} {e['name']} ({e['kind']}, "
+            f"{e['locality']}){steps} — {result}; QĐ {decision}{valid}{failed}"
         )
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     import polars as pl
 
+    from metrics.circulars import ABOVE_COMMUNE_TITLES
     from metrics.indicators import registry
     from metrics.queries.recognitions import entries_in, reported_recognized
-    from metrics.recognitions import counts_of_place, public_entries
+    from metrics.recognitions import counts_of_place, funnel, public_entries, recognition_lists
 
     title = _title(args.title)
     with reader(args.db) as con:
@@ -70,10 +93,22 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(entries, ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"{loc.label} — danh sách công nhận năm {args.year}: {len(entries)} đơn vị")
+    # The places assessed as a whole (a district's learning community) are no unit of a list.
+    units = sum(1 for e in entries if e["title"] not in ABOVE_COMMUNE_TITLES)
+    print(f"{loc.label} — danh sách công nhận năm {args.year}: {units} đơn vị")
     for t, count in counts:
-        ind = registry().by_id(t)
+        ind = registry().title_by_id(t)
+        if count.not_assessed and not count.listed:
+            print(f"  {ind.label_vi}: chưa triển khai đánh giá")
+            continue
         print(f"  {ind.label_vi}: {count.sentence(ind.count_unit_vi)}")
+    for listed in recognition_lists(frame):
+        way = funnel(listed.entries)
+        if way is not None:
+            print(f"  {listed.heading}: {way.sentence()}")
+            unit = registry().title_by_id(listed.title).count_unit_vi
+            for line in way.fell_out(unit):
+                print(f"    {line}")
     if not entries:
         print("Chưa có danh sách công nhận nào cho địa bàn và năm này.")
     _print_entries(entries, any(e["synthetic"] for e in entries))

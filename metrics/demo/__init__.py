@@ -24,6 +24,7 @@ from metrics.demo.figures import (
     old_commune_communities,
 )
 from metrics.demo.lists import DEMO_LIST_PROVINCE, demo_lists, seed_lists
+from metrics.demo.plans import demo_plan_items, seed_plan_items
 from metrics.indicators import registry
 from metrics.name_lookup import LocalityIndex
 from metrics.queries import registers as rq
@@ -199,6 +200,7 @@ def load_seed_figures(
         recognitions=seed_lists(con, index, seed),
         contexts=contexts,
         education=education,
+        plan_items=seed_plan_items(index, seed),
         refresh=False,
     )
     return obs.height, len(target_rows)
@@ -270,6 +272,15 @@ def build_demo(con: duckdb.DuckDBPyConnection, seed: int = DEMO_SEED) -> DemoSum
             ).with_columns(pl.lit(DEMO_SOURCE).alias("source")),
             contexts=contexts.with_columns(pl.lit(DEMO_SOURCE).alias("source")),
             education=education.with_columns(pl.lit(DEMO_SOURCE).alias("source")),
+            plan_items=demo_plan_items(
+                DEMO_LIST_PROVINCE,
+                sorted(rq.communes_of(con, DEMO_LIST_PROVINCE)["id"]),
+                {
+                    found.locality.id
+                    for item in read_seed().get("plan_item", [])
+                    if (found := index.resolve(item["locality"], year=2025)).locality
+                },
+            ),
             refresh=False,
         )
         n_seed_obs, n_seed_targets = load_seed_figures(con, index)

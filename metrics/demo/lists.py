@@ -11,7 +11,7 @@ Nguyễn Du", "Trạm Y tế xã Đăk Long")."""
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import polars as pl
@@ -40,9 +40,22 @@ def seed_lists(con: duckdb.DuckDBPyConnection, index: LocalityIndex, seed: dict)
     frames = []
     for n, item in enumerate(seed.get("recognition_list", []), 1):
         rows: list[list[object]] = [[line] for line in item["heading"]]
-        rows.append(["STT", "Tên đơn vị", "Xếp loại", "Nguồn"])
+        # The way to the decision, where the report gives it: the level each unit claimed and
+        # the tờ trình that proposed them all.
+        steps = {
+            header: item[field]
+            for header, field in (
+                ("Tự đánh giá", "self_assessed"),
+                ("Số tờ trình", "proposal_number"),
+                ("Ngày tờ trình", "proposal_date"),
+                ("Cơ quan trình", "proposal_issuer"),
+            )
+            if field in item
+        }
+        rows.append(["STT", "Tên đơn vị", "Xếp loại", "Nguồn", *steps])
         rows += [
-            [i, name, item["result"], item["source"]] for i, name in enumerate(item["units"], 1)
+            [i, name, item["result"], item["source"], *steps.values()]
+            for i, name in enumerate(item["units"], 1)
         ]
         checked = check_sheet(con, index, f"danh sách {n}", rows)
         if checked.problems:
@@ -169,6 +182,10 @@ def _entry(place: str, year: int, title: str, name: str, result: str, decision: 
         "criteria_failed": None,
         "valid_until": valid_until(circular, year, result, decided),
         "source": None,
+        "self_assessed": None,
+        "proposal_number": None,
+        "proposal_date": None,
+        "proposal_issuer": None,
     }
 
 
@@ -194,6 +211,60 @@ def _community(place: str, name: str, figure: dict, decision: tuple, rng: random
     entry["criteria_failed"] = ",".join(map(str, missed))
     entry["criteria_met"] = ",".join(str(n) for n in range(1, 6) if n not in missed)
     return entry
+
+
+def _province_steps(entry: dict, decision: tuple, rng: random.Random) -> None:
+    """The way of a commune's assessment to the province's decision: the commune assessed
+    itself (a recognised one at its level, now and then a level higher; one not passed at
+    Mức độ 1), and the Sở proposed those its checks passed, by one tờ trình."""
+    number, decided, _ = decision
+    result = entry["result"]
+    if result == NOT_PASSED:
+        entry["self_assessed"] = "muc_do_1"
+        return
+    entry["self_assessed"] = "muc_do_2" if result == "muc_do_1" and rng.random() < 0.15 else result
+    entry["proposal_number"] = f"{int(number.split('/')[0]) - 40}/TTr-SGDĐT"
+    entry["proposal_date"] = decided - timedelta(days=12)
+    entry["proposal_issuer"] = "Sở Giáo dục và Đào tạo tỉnh Quảng Ngãi"
+
+
+def _unit_steps(
+    rows: list[dict],
+    place: str,
+    names: list[str],
+    chosen: list[int],
+    figure: dict,
+    decision: tuple,
+    rng: random.Random,
+) -> list[dict]:
+    """A commune's units on the way to its decision: those recognised assessed themselves and
+    were proposed by the commune's Phòng Văn hóa - Xã hội; of the others that registered, a
+    third never assessed themselves, a third did and were not proposed, the rest were decided
+    Không đạt. Returns the units that did not reach recognition."""
+    number, decided, issuer = decision
+    proposal = (
+        f"{int(number.split('/')[0]) - 3}/TTr-VHXH",
+        decided - timedelta(days=7),
+        issuer.replace("UBND", "Phòng Văn hóa - Xã hội"),
+    )
+    for row in rows:
+        if row["locality_id"] == place and row["indicator"] == "don_vi":
+            row["self_assessed"] = PASSED
+            row["proposal_number"], row["proposal_date"], row["proposal_issuer"] = proposal
+    others = [i for i in range(len(names)) if i not in set(chosen)]
+    fell = sorted(rng.sample(others, min(len(others), figure["registered"] - figure["recognized"])))
+    out = []
+    for n, i in enumerate(fell):
+        step = n % 3
+        entry = _entry(
+            place, UNIT_LIST_YEAR, "don_vi", names[i], NOT_PASSED if step == 2 else "", decision
+        )
+        if step >= 1:
+            entry["self_assessed"] = PASSED
+        if step == 2:
+            entry["proposal_number"], entry["proposal_date"], entry["proposal_issuer"] = proposal
+        out.append(entry)
+    return out
 
 
 def demo_lists(
@@ -235,7 +306,10 @@ def demo_lists(
                     date(year, 12, 15) if year >= 2025 else date(year, 12, rng.randint(10, 27))
                 )
                 decisions[issuer] = (f"{rng.randint(1200, 1900)}/QĐ-UBND", decided, issuer)
-            rows.append(_community(place, name, figure, decisions[issuer], rng))
+            entry = _community(place, name, figure, decisions[issuer], rng)
+            if year >= 2025:
+                _province_steps(entry, decisions[issuer], rng)
+            rows.append(entry)
     ids = sorted(communes["id"])
     listed = ids[:: max(1, len(ids) // DEMO_LIST_COMMUNES)][:DEMO_LIST_COMMUNES]
     for commune in communes.filter(pl.col("id").is_in(listed)).sort("id").iter_rows(named=True):
@@ -264,6 +338,8 @@ def demo_lists(
             results = _level_results(figure)
             for i, result in zip(chosen, results, strict=True):
                 rows.append(_entry(place, UNIT_LIST_YEAR, title, names[i], result, decision))
+            if title == "don_vi":
+                rows.extend(_unit_steps(rows, place, names, chosen, figure, decision, rng))
     frame = pl.DataFrame(rows, schema={c: RECOGNITIONS.frame_schema[c] for c in _RECORD_COLUMNS})
     return frame.with_columns(
         pl.lit(None, dtype=pl.String).alias("_locality"),

@@ -16,6 +16,8 @@ from metrics.inputs.forms import (
     COUNT_COLUMNS,
     EDUCATION,
     FORMS,
+    HEADER_LABEL,
+    PLANS,
     RECOGNITIONS,
     RESULTS,
     TARGETS,
@@ -25,6 +27,7 @@ from metrics.inputs.layouts import detect_encoding, rows_to_check
 from metrics.inputs.legacy_encodings import CONVERTERS, ENCODING_LABEL
 from metrics.inputs.limits import EMPTY_ROWS_FIX, MAX_ROWS, SPLIT_FIX
 from metrics.inputs.lookups import communes_in
+from metrics.inputs.plan_rules import PLAN_RULES
 from metrics.inputs.problems import Problem
 from metrics.inputs.recognition_rules import RECOGNITION_RULES, entry_of
 from metrics.inputs.rules import RowCheck, SheetCheck, check_row, empty_table, rules_for
@@ -54,7 +57,8 @@ def check_sheet(
             f"Không tìm thấy dòng tiêu đề. Bảng kết quả cần các cột: {column_list(RESULTS)}; "
             f"bảng mục tiêu cần: {column_list(TARGETS)}; danh sách công nhận cần: "
             f"{column_list(RECOGNITIONS)}; đặc điểm địa bàn cần: {column_list(CONTEXT)}; phổ cập "
-            f"giáo dục cần: {column_list(EDUCATION)}."
+            f"giáo dục cần: {column_list(EDUCATION)}; bảng mục tiêu, nhiệm vụ của kế hoạch cần: "
+            f"{column_list(PLANS)}."
         )
         return CheckedSheet("", sheet, pl.DataFrame(), [Problem(sheet, None, None, message)], [])
     encoding, table = detected
@@ -86,6 +90,8 @@ def check_sheet(
     form = FORMS[table.form]
     if form is RECOGNITIONS:
         rules = RECOGNITION_RULES
+    elif form is PLANS:
+        rules = PLAN_RULES
     elif form in (CONTEXT, EDUCATION):
         rules = context_rules_for(form.name)
     else:
@@ -106,8 +112,12 @@ def check_sheet(
             records.append(context_record(checked))
         elif form is EDUCATION:
             records.append(education_record(checked))
+        elif form is PLANS:
+            records.append(_plan_record(checked))
         else:
             records.append(_target_record(checked))
+    if form is RECOGNITIONS:
+        problems.extend(_undecided_join_their_list(sheet, records))
     if not records and not problems:
         problems.append(empty_table(form, sheet))
     return CheckedSheet(
@@ -161,6 +171,26 @@ def _target_record(checked: RowCheck) -> dict:
     }
 
 
+def _plan_record(checked: RowCheck) -> dict:
+    assert checked.locality is not None
+    extra = checked.extra
+    return {
+        "locality_id": checked.locality.id,
+        "source": checked.source,
+        "section": " ".join(checked.text("section").split()),
+        "item_text": extra["item_text"],
+        "item_key": extra["item_key"],
+        "target_pct": checked.percent,
+        "target_year": checked.year,
+        "indicator": checked.indicator.id if checked.indicator is not None else None,
+        "achieved_pct": extra.get("achieved_pct"),
+        "achieved_year": extra.get("achieved_year"),
+        "achieved_source": extra.get("achieved_source"),
+        "_row": checked.row.excel_row,
+        "_locality": checked.locality.label,
+    }
+
+
 def _recognition_record(checked: RowCheck) -> dict:
     assert checked.locality is not None and checked.indicator is not None
     assert checked.year is not None
@@ -182,9 +212,46 @@ def _recognition_record(checked: RowCheck) -> dict:
         "criteria_failed": entry.criteria_failed,
         "valid_until": entry.valid_until(checked.year),
         "source": checked.text("source") or _decision_source(checked) or None,
+        "self_assessed": entry.self_assessed,
+        "proposal_number": entry.proposal_number or None,
+        "proposal_date": entry.proposal_date,
+        "proposal_issuer": entry.proposal_issuer or None,
         "_row": checked.row.excel_row,
         "_locality": checked.locality.label,
     }
+
+
+def _undecided_join_their_list(sheet: str, records: list[dict]) -> list[Problem]:
+    """A unit that stopped before the decision has no decision on its row: it belongs to the
+    list of its place, title and year that the file decides (when the file decides one), so a
+    later file of that list replaces it too. A unit once per list."""
+    decided: dict[tuple, set[tuple]] = {}
+    for r in records:
+        if r["decision_number"]:
+            place = (r["locality_id"], r["year"], r["indicator"])
+            decided.setdefault(place, set()).add(
+                (r["decision_number"], r["decision_date"], r["issuer"])
+            )
+    problems: list[Problem] = []
+    first: dict[tuple, int] = {}
+    for r in records:
+        place = (r["locality_id"], r["year"], r["indicator"])
+        if not r["decision_number"] and len(decided.get(place, ())) == 1:
+            (number, dated, issuer) = next(iter(decided[place]))
+            r.update(decision_number=number, decision_date=dated, issuer=issuer)
+        unit = (*place, r["decision_number"], r["name_key"])
+        if unit in first:
+            problems.append(
+                Problem(
+                    sheet,
+                    r["_row"],
+                    HEADER_LABEL["name"],
+                    f"“{r['name']}” đã có ở dòng {first[unit]} của cùng danh sách: mỗi đơn vị "
+                    "ghi một lần. Xóa một trong hai dòng.",
+                )
+            )
+        first.setdefault(unit, r["_row"])
+    return problems
 
 
 def _decision_source(checked: RowCheck) -> str:

@@ -30,7 +30,7 @@ from metrics.store.writes import BatchInfo, file_sha256, write_batch
 @dataclass
 class ImportResult:
     status: str  # imported | dry_run | refused
-    kind: str | None = None  # results | targets | recognitions | context | education
+    kind: str | None = None  # results | targets | recognitions | context | education | plans
     sheet: str | None = None
     batch: int | None = None
     rows: int = 0
@@ -253,6 +253,8 @@ def preview_changes(preview: pl.DataFrame, kind: str | None) -> pl.DataFrame:
     if kind == "results":
         new = rate_expr(pl.col("recognized"), pl.col("total"))
         old = rate_expr(pl.col("recognized_old"), pl.col("total_old"))
+    elif kind == "plans":
+        new, old = pl.col("target_pct"), pl.col("target_pct_old")
     else:
         new, old = pl.col("percent"), pl.col("percent_old")
     pairs = preview.select(pl.col("change"), new.alias("new"), old.alias("old")).iter_rows()
@@ -323,6 +325,8 @@ def write_checked(
         result.batch = write_batch(con, info, contexts=parsed.frame)
     elif parsed.kind == "education":
         result.batch = write_batch(con, info, education=parsed.frame)
+    elif parsed.kind == "plans":
+        result.batch = write_batch(con, info, plan_items=parsed.frame)
     else:
         result.batch = write_batch(con, info, targets=parsed.frame)
     return result

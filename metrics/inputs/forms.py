@@ -1,6 +1,6 @@
-"""The forms a file can hold, results, targets, lists of recognitions, a place's context and its
-universal-education levels: their columns, how users spell the headers, the labels messages give
-columns, the words their messages differ in, their keys."""
+"""The forms a file can hold, results, targets, lists of recognitions, a place's context, its
+universal-education levels and plan items: their columns, how users spell the headers, the
+labels messages give columns, the words their messages differ in, their keys."""
 
 from __future__ import annotations
 
@@ -71,6 +71,18 @@ RECOGNITION_HEADERS: dict[str, tuple[str, ...]] = {
     "decision_number": ("Số quyết định", "Số QĐ", "Quyết định số", "Decision"),
     "decision_date": ("Ngày quyết định", "Ngày QĐ", "Ngày ký", "Decision date"),
     "issuer": ("Cơ quan quyết định", "Cơ quan ban hành", "Cấp quyết định", "Issuer"),
+    # The way to the decision: the level the unit claimed assessing itself, and the tờ trình
+    # that proposed it (blank: it stopped before that step).
+    "self_assessed": (
+        "Tự đánh giá",
+        "Kết quả tự đánh giá",
+        "Tự xếp loại",
+        "Mức độ tự đánh giá",
+        "Self-assessed",
+    ),
+    "proposal_number": ("Số tờ trình", "Tờ trình số", "Tờ trình", "Proposal"),
+    "proposal_date": ("Ngày tờ trình", "Ngày trình", "Proposal date"),
+    "proposal_issuer": ("Cơ quan trình", "Cơ quan đề nghị", "Đơn vị trình", "Proposed by"),
     "source": ("Nguồn", "Văn bản", "Source"),
 }
 # A place's context in a year: one row a place (commune, old district or province).
@@ -122,6 +134,28 @@ EDUCATION_HEADERS: dict[str, tuple[str, ...]] = {
     "literacy": ("Xóa mù chữ", "XMC"),
     **_DATED_SOURCE,
 }
+# A place's plan commitments that are not rates ("100% thôn duy trì hoạt động Cộng đồng học
+# tập"): one row per item, with an optional target percentage and year, and a later figure.
+PLAN_HEADERS: dict[str, tuple[str, ...]] = {
+    "place": TARGET_HEADERS["place"],
+    "province": TARGET_HEADERS["province"],
+    "section": ("Phần", "Nhóm", "Mục của kế hoạch", "Section"),
+    "item": (
+        "Mục tiêu, nhiệm vụ",
+        "Mục tiêu nhiệm vụ",
+        "Nội dung",
+        "Nội dung mục tiêu",
+        "Nhiệm vụ",
+        "Plan item",
+    ),
+    "percent": TARGET_HEADERS["percent"],
+    "year": ("Năm", "Năm mục tiêu", "Đến năm", "Year"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "achieved_pct": ("Kết quả (%)", "Kết quả đạt được (%)", "Tỷ lệ đạt được", "Achieved (%)"),
+    "achieved_year": ("Năm kết quả", "Năm đạt được", "Achieved year"),
+    "achieved_source": ("Nguồn kết quả", "Văn bản kết quả", "Achieved source"),
+    "source": ("Nguồn", "Văn bản", "Kế hoạch", "Source"),
+}
 # Column id → the label every message gives that column: its first spelling, the one the
 # templates use. The columns the forms share (year, province, indicator, source) are spelled
 # first alike in all, so one label serves all.
@@ -130,6 +164,7 @@ HEADER_LABEL = {
     for cid, names in {
         **EDUCATION_HEADERS,
         **CONTEXT_HEADERS,
+        **PLAN_HEADERS,
         **RECOGNITION_HEADERS,
         **RESULT_HEADERS,
         **TARGET_HEADERS,
@@ -231,6 +266,10 @@ RECOGNITION_VALUES = (
     "criteria_met",
     "criteria_failed",
     "source",
+    "self_assessed",
+    "proposal_number",
+    "proposal_date",
+    "proposal_issuer",
 )
 RECOGNITIONS = Form(
     name="recognitions",
@@ -262,6 +301,10 @@ RECOGNITIONS = Form(
         "criteria_failed": pl.String,
         "valid_until": pl.Date,
         "source": pl.String,
+        "self_assessed": pl.String,
+        "proposal_number": pl.String,
+        "proposal_date": pl.Date,
+        "proposal_issuer": pl.String,
         "_row": pl.Int64,
         "_locality": pl.String,
     },
@@ -325,7 +368,48 @@ EDUCATION = Form(
     },
     batch_note="Phổ cập giáo dục, xóa mù chữ",
 )
-FORMS = {form.name: form for form in (RESULTS, TARGETS, RECOGNITIONS, CONTEXT, EDUCATION)}
+PLAN_VALUES = (
+    "section",
+    "item_text",
+    "target_pct",
+    "target_year",
+    "indicator",
+    "achieved_pct",
+    "achieved_year",
+    "achieved_source",
+)
+PLANS = Form(
+    name="plans",
+    headers=PLAN_HEADERS,
+    identifying_columns=frozenset({"place", "item"}),
+    listed_columns=("place", "item", "source"),
+    years=(2021, 2035),
+    year_noun="Năm mục tiêu",
+    indicator_examples="ví dụ cong_dong_thon, “Cộng đồng học tập cấp thôn” (hoặc để trống).",
+    row_noun="mục tiêu, nhiệm vụ",
+    duplicate_same="địa bàn, kế hoạch, nội dung",
+    duplicate_column="item",
+    key_columns=("locality_id", "source", "item_key"),
+    value_columns=PLAN_VALUES,
+    current_table="plan_items_current",
+    frame_schema={
+        "locality_id": pl.String,
+        "source": pl.String,
+        "section": pl.String,
+        "item_text": pl.String,
+        "item_key": pl.String,
+        "target_pct": pl.Float64,
+        "target_year": pl.Int32,
+        "indicator": pl.String,
+        "achieved_pct": pl.Float64,
+        "achieved_year": pl.Int32,
+        "achieved_source": pl.String,
+        "_row": pl.Int64,
+        "_locality": pl.String,
+    },
+    batch_note="Mục tiêu, nhiệm vụ của kế hoạch",
+)
+FORMS = {form.name: form for form in (RESULTS, TARGETS, RECOGNITIONS, CONTEXT, EDUCATION, PLANS)}
 
 # What a checked file's rows are, as "Sẽ nhập 23 dòng …" says it.
 ROWS_OF = {
@@ -334,6 +418,7 @@ ROWS_OF = {
     "recognitions": "danh sách công nhận (mỗi dòng một đơn vị)",
     "context": "đặc điểm địa bàn (số hộ, nhân khẩu, thôn, cơ quan, trường học)",
     "education": "mức phổ cập giáo dục, xóa mù chữ",
+    "plans": "mục tiêu, nhiệm vụ của kế hoạch",
 }
 
 

@@ -16,6 +16,7 @@ from metrics.inputs.forms import (
     COUNT_COLUMNS,
     EDUCATION,
     HEADER_LABEL,
+    PLANS,
     RECOGNITIONS,
     RESULT_HEADERS,
     RESULTS,
@@ -32,7 +33,7 @@ TOTALS_WORDS = {"tongcong", "cong", "tong", "tongso", "toantinh", "total"}
 
 @dataclass
 class Table:
-    kind: str  # results (long) | wide | targets | recognitions | context | education
+    kind: str  # results (long) | wide | targets | recognitions | context | education | plans
     header_idx: int  # the last header row (0-based); figures start below it
     cols: dict[str, int]
     # wide layout: indicator id → measure (total, registered …) → (column index, header label)
@@ -128,7 +129,8 @@ def find_table(rows: list[list[object]]) -> Table | None:
         listed = _list_table(rows, i)
         if listed is not None:
             return listed
-        for form in (RESULTS, TARGETS, CONTEXT, EDUCATION):
+        # Plans before targets: a plan's table may also have the targets' columns.
+        for form in (PLANS, RESULTS, TARGETS, CONTEXT, EDUCATION):
             cols = _header_map(row, form.headers)
             if form.identifying_columns <= cols.keys():
                 return Table(form.name, i, cols)
@@ -206,7 +208,7 @@ def rows_to_check(table: Table, body: list[list[object]], notes: list[str]) -> l
         excel_row = table.header_idx + offset + 2  # 1-based, below the header
         if all(cell_text(c) == "" for c in cells):
             continue
-        if _is_totals_row(cells, names_units=table.form == "recognitions"):
+        if _is_totals_row(cells, names_units=table.form in ("recognitions", "plans")):
             if table.form == "results":
                 notes.append(f"Bỏ qua dòng tổng cộng (dòng {excel_row}).")
             continue

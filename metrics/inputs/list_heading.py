@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from metrics.indicators import registry
+from metrics.indicators import Indicator, Title, registry
 from metrics.inputs.cells import cell_text
 from metrics.normalise import fold
 
@@ -47,7 +47,9 @@ def _title_in(text: str) -> str | None:
     """The register title a heading names, by its longest alias found in it."""
     folded = f" {fold(text)} "
     best: tuple[int, str] | None = None
-    for ind in registry().ordered():
+    reg = registry()
+    titles: list[Indicator | Title] = [*reg.ordered(), *reg.title]
+    for ind in titles:
         for alias in (ind.label_vi, ind.short_vi, *ind.aliases):
             a = fold(alias)
             if a and f" {a} " in folded and (best is None or len(a) > best[0]):

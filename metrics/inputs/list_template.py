@@ -8,7 +8,7 @@ from datetime import date
 
 import xlsxwriter
 
-from metrics.circulars import CIRCULARS, REGISTER_TITLES, RESULT_LABEL
+from metrics.circulars import CIRCULARS, NOT_ASSESSED, NOT_PASSED, REGISTER_TITLES, RESULT_LABEL
 from metrics.indicators import registry
 from metrics.inputs import template_style as style
 from metrics.recognitions import KINDS
@@ -29,6 +29,10 @@ LIST_HEADERS = [
     "Ngày quyết định",
     "Cơ quan quyết định",
     *(f"Tiêu chí {n}" for n in range(1, CRITERIA + 1)),
+    "Tự đánh giá",
+    "Số tờ trình",
+    "Ngày tờ trình",
+    "Cơ quan trình",
     "Nguồn",
 ]
 HEADER_ROW = 2  # 0-based: the title, a blank row, then the headers
@@ -51,18 +55,26 @@ SAMPLE_ROW: dict[str, object] = {
     "Ngày quyết định": SAMPLE_DECISION[1],
     "Cơ quan quyết định": SAMPLE_DECISION[2],
     **{f"Tiêu chí {n}": "Đạt" for n in range(1, CRITERIA + 1)},
+    # The way to the decision: the level the commune claimed, and the Sở's tờ trình.
+    "Tự đánh giá": "Mức độ 1",
+    "Số tờ trình": "…/TTr-SGDĐT",
+    "Ngày tờ trình": date(2025, 12, 5),
+    "Cơ quan trình": "Sở Giáo dục và Đào tạo tỉnh Quảng Ngãi",
     "Nguồn": "Quyết định số …/QĐ-UBND ngày 15/12/2025 của UBND tỉnh Quảng Ngãi",
 }
 CRITERION_WORDS = ("Đạt", "Không đạt")
+# A unit assessing itself claims a level or Đạt, never these.
+_NOT_CLAIMED = (NOT_PASSED, NOT_ASSESSED)
 
 
 def _choices() -> dict[str, list[str]]:
     """Column → what its drop-down offers (each as the importer reads it)."""
     reg = registry()
     return {
-        "Danh hiệu": [reg.by_id(t).label_vi for t in REGISTER_TITLES],
+        "Danh hiệu": [reg.title_by_id(t).label_vi for t in REGISTER_TITLES],
         "Xếp loại": list(RESULT_LABEL.values()),
         "Loại đơn vị": list(KINDS),
+        "Tự đánh giá": [RESULT_LABEL[r] for r in RESULT_LABEL if r not in _NOT_CLAIMED],
         **{f"Tiêu chí {n}": list(CRITERION_WORDS) for n in range(1, CRITERIA + 1)},
     }
 
@@ -72,7 +84,7 @@ def _rules_lines() -> list[str]:
     reg = registry()
     lines = []
     for c in CIRCULARS:
-        titles = "; ".join(reg.by_id(t).label_vi for t in REGISTER_TITLES if t in c.titles)
+        titles = "; ".join(reg.title_by_id(t).label_vi for t in REGISTER_TITLES if t in c.titles)
         years = f"từ năm {c.years[0]}" if c.years[1] >= 2100 else f"đến năm {c.years[1]}"
         criteria = f"; {c.criteria} tiêu chí" if c.criteria else "; không ghi tiêu chí"
         lines.append(f"{titles} — {years}, theo {c.name}: {c.results_text}{criteria}.")
@@ -90,6 +102,12 @@ NOTES = [
     "Số quyết định, Ngày quyết định (ngày/tháng/năm, ví dụ 15/12/2025), Cơ quan quyết định: "
     "của quyết định công nhận; ngày quyết định thuộc năm của danh sách hoặc năm sau.",
     "Loại đơn vị có thể để trống: được nhận biết theo tên (Trường …, Thôn …, Dòng họ …).",
+    "Các bước trước quyết định (có thể để trống): Tự đánh giá ghi mức đơn vị tự xếp; Số tờ "
+    "trình, Ngày tờ trình, Cơ quan trình ghi tờ trình đề nghị công nhận (ví dụ 32a/TTr-PGDĐT, "
+    "05/02/2024, Phòng Giáo dục và Đào tạo huyện). Đơn vị đăng ký nhưng dừng trước quyết định "
+    "thì để trống cột Xếp loại: danh sách ghi được đơn vị rơi ở bước nào.",
+    "Cộng đồng học tập cấp huyện (đến 7/2025), cấp tỉnh: Tên đơn vị là chính huyện, tỉnh đó; "
+    "chưa được đánh giá thì Xếp loại ghi “Chưa triển khai đánh giá” (khác “Không đạt”).",
     "Nhập lại danh sách của cùng quyết định (cùng địa bàn, năm, danh hiệu) thì danh sách mới "
     "thay cả danh sách cũ.",
     "Tên địa bàn ghi như thường dùng (Xã Đăk Long, H. Ba Tơ). Danh sách năm 2024 trở về trước "
@@ -119,8 +137,9 @@ def build_list_template(wb: xlsxwriter.Workbook) -> None:
         else:
             data.write(FIRST_DATA_ROW, c, value, cell)
     # Dates typed below the sample show as dates, day first.
-    date_col = LIST_HEADERS.index("Ngày quyết định")
-    data.set_column(date_col, date_col, 14, wb.add_format({"num_format": "dd/mm/yyyy"}))
+    for header in ("Ngày quyết định", "Ngày tờ trình"):
+        date_col = LIST_HEADERS.index(header)
+        data.set_column(date_col, date_col, 14, wb.add_format({"num_format": "dd/mm/yyyy"}))
     data.freeze_panes(FIRST_DATA_ROW, 0)
     data.set_column(0, 0, 7)
     data.set_column(1, 3, 16)
@@ -129,7 +148,10 @@ def build_list_template(wb: xlsxwriter.Workbook) -> None:
     data.set_column(8, 8, 15)
     data.set_column(10, 10, 24)
     data.set_column(11, 10 + CRITERIA, 10)
-    data.set_column(11 + CRITERIA, 11 + CRITERIA, 50)
+    data.set_column(11 + CRITERIA, 11 + CRITERIA, 12)
+    data.set_column(12 + CRITERIA, 12 + CRITERIA, 15)
+    data.set_column(14 + CRITERIA, 14 + CRITERIA, 30)
+    data.set_column(15 + CRITERIA, 15 + CRITERIA, 50)
 
     guide.set_column(0, 0, 110)
     guide.write(0, 0, "HƯỚNG DẪN ĐIỀN DANH SÁCH CÔNG NHẬN", title)

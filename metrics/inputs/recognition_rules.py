@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from metrics.circulars import (
+    ABOVE_COMMUNE_TITLES,
     DECISION_YEARS_AFTER,
+    NOT_ASSESSED,
     NOT_PASSED,
     REGISTER_TITLES,
     RESULT_LABEL,
+    UNDECIDED,
     Circular,
     circular_for,
     criterion_value,
@@ -48,6 +51,10 @@ class ListEntry:
     decision_number: str = ""
     decision_date: date | None = None
     criteria: dict[int, bool] = field(default_factory=dict)
+    self_assessed: str | None = None
+    proposal_number: str = ""
+    proposal_date: date | None = None
+    proposal_issuer: str = ""
 
     @property
     def criteria_met(self) -> str | None:
@@ -73,7 +80,7 @@ def entry_of(row: RowCheck) -> ListEntry:
 def title_on_register(row: RowCheck) -> Iterator[Fault]:
     """The title is one the register lists unit by unit (families are counted, not listed)."""
     text = row.text("indicator")
-    titles = ", ".join(registry().by_id(t).label_vi for t in REGISTER_TITLES)
+    titles = ", ".join(registry().title_by_id(t).label_vi for t in REGISTER_TITLES)
     if not text:
         yield Fault(
             "indicator",
@@ -81,7 +88,7 @@ def title_on_register(row: RowCheck) -> Iterator[Fault]:
             f"(ví dụ “Danh sách Đơn vị học tập cấp huyện năm 2023”). Danh hiệu lập danh sách: {titles}.",
         )
         return
-    row.indicator = registry().resolve_alias(text)
+    row.indicator = registry().resolve_title(text)
     if row.indicator is None:
         yield Fault("indicator", f"Không có danh hiệu “{text}”. Dùng một trong: {titles}.")
     elif row.indicator.id not in REGISTER_TITLES:
@@ -112,12 +119,22 @@ def result_of_the_circular(row: RowCheck) -> Iterator[Fault]:
     assert entry.circular is not None  # every register title has rules for every year
     allowed = entry.circular.results_text
     if not text:
+        if _steps_given(row):
+            # On a list of the way to the decision, a unit without a result stopped earlier.
+            entry.result = UNDECIDED
+            return
         yield Fault("result", f"Chưa ghi kết quả: ghi {allowed}.")
         return
     entry.result = parse_result(text)
     if entry.result is None:
         yield Fault("result", f"“{text}” không phải kết quả đánh giá; ghi {allowed}.")
-    elif entry.result not in entry.circular.results:
+    elif entry.result == NOT_ASSESSED and entry.result not in entry.circular.states:
+        yield Fault(
+            "result",
+            f"“{text}” chỉ ghi cho Cộng đồng học tập cấp huyện, cấp tỉnh chưa được đánh giá; "
+            f"“{row.indicator.label_vi}” năm {row.year} ghi {allowed}.",
+        )
+    elif entry.result not in entry.circular.states:
         other = next(
             (
                 c
@@ -190,12 +207,90 @@ def criteria_of_the_circular(row: RowCheck) -> Iterator[Fault]:
         if met is not None:
             entry.criteria[number] = met
     failed = entry.criteria_failed
-    if failed and entry.circular.valid_years > 1 and entry.result not in (None, NOT_PASSED):
+    if (
+        failed
+        and entry.circular.valid_years > 1
+        and entry.result not in (None, NOT_PASSED, NOT_ASSESSED, UNDECIDED)
+    ):
         yield Fault(
             "result",
             f"Được ghi “{RESULT_LABEL[entry.result or NOT_PASSED]}” nhưng không đạt tiêu chí "
             f"{failed}: theo {entry.circular.name}, một tiêu chí không đạt thì không được công "
             "nhận. Sửa kết quả thành “Không đạt” hoặc kiểm tra các tiêu chí.",
+        )
+
+
+_STEP_COLUMNS = ("self_assessed", "proposal_number", "proposal_date", "proposal_issuer")
+
+
+def _steps_given(row: RowCheck) -> bool:
+    """Whether the sheet is a list of the way to the decision (it has a step column)."""
+    return any(c in row.row.cols for c in _STEP_COLUMNS)
+
+
+def steps_to_the_decision(row: RowCheck) -> Iterator[Fault]:
+    """The level a unit claimed assessing itself is one its circular gives; a tờ trình has a
+    real date, before the decision and within the results' year or the next; a unit proposed
+    assessed itself first, and one decided came this way."""
+    assert row.year is not None and row.indicator is not None
+    entry = entry_of(row)
+    assert entry.circular is not None
+    claimed = row.text("self_assessed")
+    if claimed:
+        entry.self_assessed = parse_result(claimed)
+        levels = [r for r in entry.circular.results if r != NOT_PASSED]
+        if entry.self_assessed not in entry.circular.results:
+            words = ", ".join(RESULT_LABEL[r] for r in levels)
+            yield Fault(
+                "self_assessed",
+                f"“{claimed}” không phải mức tự đánh giá của “{row.indicator.label_vi}” năm "
+                f"{row.year} (theo {entry.circular.name}): ghi mức đơn vị tự xếp ({words}), "
+                "hoặc để trống nếu đơn vị chưa tự đánh giá.",
+            )
+            return
+    entry.proposal_number = " ".join(row.text("proposal_number").split())
+    entry.proposal_issuer = " ".join(row.text("proposal_issuer").split())
+    try:
+        entry.proposal_date = parse_date(row.row.cell("proposal_date"))
+    except ValueError:
+        yield Fault(
+            "proposal_date",
+            f"“{row.text('proposal_date')}” không phải ngày; ghi ngày/tháng/năm của tờ trình, "
+            "ví dụ 05/02/2024.",
+        )
+        return
+    proposed = bool(entry.proposal_number or entry.proposal_date)
+    if entry.proposal_date and not decision_date_fits(row.year, entry.proposal_date):
+        yield Fault(
+            "proposal_date",
+            f"Tờ trình ngày {entry.proposal_date:%d/%m/%Y} không thuộc năm {row.year} hoặc "
+            f"{row.year + DECISION_YEARS_AFTER}: tờ trình đề nghị công nhận kết quả năm "
+            f"{row.year} lập trong năm {row.year} hoặc đầu năm {row.year + DECISION_YEARS_AFTER}. "
+            "Kiểm tra năm của danh sách hoặc ngày tờ trình.",
+        )
+    elif entry.proposal_date and entry.decision_date and entry.proposal_date > entry.decision_date:
+        yield Fault(
+            "proposal_date",
+            f"Tờ trình ngày {entry.proposal_date:%d/%m/%Y} sau quyết định ngày "
+            f"{entry.decision_date:%d/%m/%Y}: tờ trình đề nghị trước khi có quyết định. "
+            "Kiểm tra ngày tờ trình hoặc ngày quyết định.",
+        )
+    if (
+        proposed
+        and "self_assessed" in row.row.cols
+        and not claimed
+        and entry.result != NOT_ASSESSED
+    ):
+        yield Fault(
+            "self_assessed",
+            f"“{entry.name}” có tờ trình đề nghị nhưng chưa ghi kết quả tự đánh giá: đơn vị tự "
+            "đánh giá trước khi được đề nghị. Ghi mức đơn vị tự xếp (ví dụ Tốt, Mức độ 1).",
+        )
+    if entry.proposal_issuer and not proposed:
+        yield Fault(
+            "proposal_number",
+            "Có cơ quan trình nhưng chưa ghi số hoặc ngày tờ trình: ghi số tờ trình (ví dụ "
+            "32a/TTr-PGDĐT) và ngày, hoặc xóa cơ quan trình.",
         )
 
 
@@ -236,6 +331,10 @@ def unit_place_found(row: RowCheck) -> Iterator[Fault]:
     title = row.indicator.id
     if title == "cong_dong_xa" and not (code or commune):
         commune = entry.name
+    if title == "cong_dong_huyen" and not (district or commune or code):
+        district = entry.name
+    if title == "cong_dong_tinh" and not (province or district or commune or code):
+        province = entry.name
     if not (code or commune or district or province):
         yield Fault(
             "commune" if title != "don_vi_cap_tinh" else "district",
@@ -260,6 +359,19 @@ def unit_place_found(row: RowCheck) -> Iterator[Fault]:
         # reports call them "Đơn vị học tập" too.
         row.indicator = registry().by_id("don_vi_cap_tinh")
         title = row.indicator.id
+    if title in ABOVE_COMMUNE_TITLES:
+        places = registry().title_by_id(title)
+        allowed_levels = set(getattr(places, "places", ()))
+        if found.locality.level not in allowed_levels:
+            where = "một huyện (cũ)" if title == "cong_dong_huyen" else "một tỉnh"
+            yield Fault(
+                column,
+                f"“{row.indicator.label_vi}” là kết quả của {where}: ghi tên {where} "
+                "(cột Tên đơn vị, hoặc Tỉnh, Huyện), để trống cột Xã.",
+            )
+            return
+        row.locality = found.locality
+        return
     levels = _AREA_LEVELS if title == "don_vi_cap_tinh" else _COMMUNE_LEVELS
     if found.locality.level not in levels:
         where = (
@@ -315,6 +427,7 @@ RECOGNITION_RULES: tuple[Rule, ...] = (
     Rule("result_of_the_circular", _LISTS, result_of_the_circular, clean_rows_only=True),
     Rule("decision_fits", _LISTS, decision_fits, clean_rows_only=True),
     Rule("criteria_of_the_circular", _LISTS, criteria_of_the_circular, clean_rows_only=True),
+    Rule("steps_to_the_decision", _LISTS, steps_to_the_decision, clean_rows_only=True),
     Rule("kind_known", _LISTS, kind_known, clean_rows_only=True),
     Rule("unit_once_per_decision", _LISTS, unit_once_per_decision, clean_rows_only=True),
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from metrics.indicators import Indicator, registry
+from metrics.indicators import Indicator, Title, registry
 from metrics.inputs.cells import FormulaWithoutValue, parse_count, parse_percent
 from metrics.inputs.forms import COUNT_COLUMNS, HEADER_LABEL, Form
 from metrics.inputs.layouts import SheetRow
@@ -48,7 +48,7 @@ class RowCheck:
     row: SheetRow
     sheet: SheetCheck
     year: int | None = None
-    indicator: Indicator | None = None
+    indicator: Indicator | Title | None = None
     counts: dict[str, int | None] = field(default_factory=dict)
     percent: float | None = None
     source: str = ""

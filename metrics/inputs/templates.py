@@ -15,8 +15,9 @@ from metrics.indicators import registry
 from metrics.inputs import template_style as style
 from metrics.inputs.context_template import build_context_template, build_education_template
 from metrics.inputs.list_template import build_list_template
+from metrics.inputs.plan_template import build_plan_template
 
-TemplateKind = Literal["wide", "long", "targets", "list", "context", "education"]
+TemplateKind = Literal["wide", "long", "targets", "list", "context", "education", "plans"]
 TEMPLATE_FILE_NAMES: dict[str, str] = {
     "wide": "mau_ket_qua_dang_ngang.xlsx",
     "long": "mau_ket_qua_dang_doc.xlsx",
@@ -24,6 +25,7 @@ TEMPLATE_FILE_NAMES: dict[str, str] = {
     "list": "mau_danh_sach_cong_nhan.xlsx",  # metrics.inputs.list_template
     "context": "mau_dac_diem_dia_ban.xlsx",  # metrics.inputs.context_template
     "education": "mau_pho_cap_giao_duc.xlsx",
+    "plans": "mau_ke_hoach.xlsx",  # metrics.inputs.plan_template
 }
 # Models shown as column groups of the wide template, in the order of provincial summary tables.
 WIDE_INDICATORS = (
@@ -69,6 +71,7 @@ def build_template(kind: TemplateKind) -> bytes:
         "list": build_list_template,
         "context": build_context_template,
         "education": build_education_template,
+        "plans": build_plan_template,
     }.get(kind)
     if own is not None:
         own(wb)

@@ -76,9 +76,14 @@ def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Cont
     return ctx
 
 
+def register_of(con: duckdb.DuckDBPyConnection, ctx: Context) -> pl.DataFrame:
+    """The register's entries for the area (its old units included) and the year."""
+    return entries_in(con, ctx.locality["level"], ctx.locality["id"], year=ctx.year)
+
+
 def lists_of(con: duckdb.DuckDBPyConnection, ctx: Context) -> list[RecognitionList]:
     """The register's lists for the area (its old units included) and the year; [] for none."""
-    entries = entries_in(con, ctx.locality["level"], ctx.locality["id"], year=ctx.year)
+    entries = register_of(con, ctx)
     return recognition_lists(entries) if entries.height else []
 
 

@@ -21,13 +21,19 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from metrics.circulars import NOT_PASSED, RESULT_LABEL
+from metrics.circulars import RESULT_LABEL
 from metrics.escaping import without_controls
 from metrics.fmt import fmt_pct
 from metrics.indicators import registry
 from metrics.lagging import lagging_children, silent_children
 from metrics.locality_progress import IndicatorProgress
-from metrics.outputs.context import Context, context, indicator_chart, lists_of, summary_rows
+from metrics.outputs.context import (
+    Context,
+    context,
+    indicator_chart,
+    register_of,
+    summary_rows,
+)
 from metrics.outputs.images import SYNTHETIC_LINE, ExportError, export_server
 from metrics.outputs.report_text import (
     APPENDIX_HEADING,
@@ -47,6 +53,7 @@ from metrics.outputs.report_text import (
     period_start,
     place_of,
     plan_ref,
+    register_lines,
     shortfalls,
     status_text,
     strengths,
@@ -63,7 +70,9 @@ from metrics.place_context import (
     education_for,
     education_sentence,
 )
-from metrics.recognitions import RecognitionList, lists_shown
+from metrics.plans import Latest, plan_groups
+from metrics.queries.targets import plan_items_of
+from metrics.recognitions import RecognitionList, is_recognised, lists_shown, recognition_lists
 from metrics.store.schema import DEMO_SOURCE_MARK
 
 REPORT_FONT = "Times New Roman"
@@ -154,6 +163,9 @@ def build_report(
     if not place.old:
         _para(doc, REORGANISATION_NOTE, italic=True)
     _results(doc, ctx, place, mark_each=bool(invented) and not all_invented)
+    entries = register_of(con, ctx)
+    for line in register_lines(entries, ctx.locality["id"]):
+        _para(doc, line)
     _heading(doc, "3. Tổng hợp kết quả", 3)
     _caption(doc, f"Bảng 1. Kết quả thực hiện các chỉ tiêu năm {year}")
     _summary_table(doc, ctx, place)
@@ -190,6 +202,15 @@ def build_report(
         _para(doc, f"Theo {source}:")
         for line in lines:
             _para(doc, f"- {line}")
+    plans = plan_items_of(con, ctx.locality["id"])
+    if plans.height:
+        _para(doc, "Các mục tiêu, nhiệm vụ khác (không phải tỷ lệ của một chỉ tiêu):")
+        if plans["synthetic"].any():
+            _para(doc, f"[{SYNTHETIC_LINE}]", italic=True)
+        for source, lines in plan_groups(plans, latest_rates(ctx)):
+            _para(doc, f"Theo {without_controls(source)}:")
+            for line in lines:
+                _para(doc, f"- {line}")
     _heading(doc, "2. Nhiệm vụ, giải pháp", 3)
     _para(doc, to_fill(f"nhiệm vụ, giải pháp trọng tâm năm {year + 1}"))
 
@@ -202,11 +223,20 @@ def build_report(
     ).paragraph_format.keep_with_next = True
     _signature(doc, place, recipient)
 
-    lists = lists_of(con, ctx)
+    lists = recognition_lists(entries) if entries.height else []
     if lists:
         add_appendix(doc, lists)
     _as_written(doc)
     doc.save(str(out) if isinstance(out, Path) else out)
+
+
+def latest_rates(ctx: Context) -> Latest:
+    """Each indicator's latest rate for the place up to the report's year."""
+    known = ctx.series.filter(pl.col("rate_pct").is_not_null() & (pl.col("year") <= ctx.year))
+    return {
+        r["indicator"]: (int(r["year"]), float(r["rate_pct"]))
+        for r in known.sort("year").group_by("indicator").last().iter_rows(named=True)
+    }
 
 
 # --- the form --------------------------------------------------------------------------------------
@@ -634,7 +664,9 @@ def add_appendix(doc, lists: list[RecognitionList]) -> None:
             doc.add_paragraph(f"[{SYNTHETIC_LINE}]").runs[0].italic = True
         for source in lst.sources:
             doc.add_paragraph(f"Nguồn: {without_controls(source)}").runs[0].italic = True
-        recognised = lst.entries.filter(pl.col("result") != NOT_PASSED)
+        recognised = lst.entries.filter(
+            pl.col("result").map_elements(is_recognised, return_dtype=pl.Boolean)
+        )
         if recognised.height:
             table = _grid(doc, ["STT", "Tên đơn vị", "Kết quả"], [Cm(1.3), Cm(11.7), Cm(3.0)])
             for i, r in enumerate(recognised.iter_rows(named=True), start=1):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from metrics.circulars import NOT_PASSED
 from metrics.completeness import PARTIAL_VI, UNIT_WORDS_VI
 from metrics.escaping import without_controls
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
@@ -19,7 +20,13 @@ from metrics.locality_progress import IndicatorProgress, owes
 from metrics.name_lookup import LocalityIndex
 from metrics.name_parts import OLD_LEVELS, lower_type, split_code_suffix
 from metrics.progress import BASELINE_FIRST_YEAR, Status, required_pace_expr
-from metrics.recognitions import RecognitionList
+from metrics.recognitions import (
+    RecognitionList,
+    above_commune_states,
+    funnel,
+    lists_shown,
+    recognition_lists,
+)
 from metrics.store.schema import COUNTRY_ID
 
 HORIZON = 2030  # the end of the programme: every report says what is left to reach it
@@ -559,6 +566,36 @@ def target_groups(
     return list(groups.items())
 
 
+# --- the register in the results ------------------------------------------------------------------
+
+
+def register_lines(entries: pl.DataFrame, locality_id: str) -> list[str]:
+    """What the results say of the register beside the rates: the learning communities above
+    the commune ("Cộng đồng học tập cấp huyện: chưa triển khai đánh giá."), then each list
+    that records the way to its decision ("Đơn vị học tập … năm 2023: đăng ký 23, tự đánh giá
+    23, đề nghị 23 (Tờ trình số …), công nhận 23 (Quyết định số …).") and where units fell
+    out. [] when the register holds neither."""
+    if not entries.height:
+        return []
+    lines = [f"{without_controls(said)}." for _, said in above_commune_states(entries, locality_id)]
+    shown, _ = lists_shown(recognition_lists(entries))
+    for lst in shown:
+        way = funnel(lst.entries)
+        if way is None:
+            continue
+        title = registry().title_by_id(lst.title)
+        proposed = f" ({'; '.join(way.proposals)})" if way.proposals else ""
+        decided = f" ({lst.decision})" if lst.decision else ""
+        line = (
+            f"{title.label_vi} năm {lst.year}: đăng ký {fmt_int(way.registered)}, tự đánh giá "
+            f"{fmt_int(way.self_assessed)}, đề nghị {fmt_int(way.proposed)}{proposed}, công nhận "
+            f"{fmt_int(way.recognized)}{decided}."
+        )
+        fell = way.fell_out(title.count_unit_vi)
+        lines.append(without_controls(" ".join([line, *fell])))
+    return lines
+
+
 # --- the appendix ----------------------------------------------------------------------------------
 
 APPENDIX_HEADING = "Phụ lục: Danh sách đơn vị được công nhận"
@@ -567,10 +604,10 @@ APPENDIX_HEADING = "Phụ lục: Danh sách đơn vị được công nhận"
 def not_recognised_text(lst: RecognitionList) -> str:
     """What the appendix says of a list's units assessed and not recognised (its table holds
     the recognised only, as a decision's attachment does); "" when there are none."""
-    failed = lst.entries.height - lst.recognized
+    failed = lst.entries.filter(pl.col("result") == NOT_PASSED).height
     if not failed:
         return ""
-    unit = registry().by_id(lst.title).count_unit_vi
+    unit = registry().title_by_id(lst.title).count_unit_vi
     if lst.recognized:
         text = (
             f"Ngoài {fmt_int(lst.recognized)} {unit} được công nhận nêu trên, "
@@ -598,5 +635,5 @@ def other_lists_text(rest: list[RecognitionList]) -> str:
 def listed_line(lst: RecognitionList) -> str:
     """ "Danh sách Cộng đồng học tập cấp thôn năm 2025 — Quyết định số … (12 thôn, tổ dân
     phố được công nhận)"."""
-    unit = registry().by_id(lst.title).count_unit_vi
+    unit = registry().title_by_id(lst.title).count_unit_vi
     return f"{lst.heading} ({fmt_int(lst.recognized)} {unit} được công nhận)"

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from metrics.circulars import NOT_PASSED, RESULT_LABEL, is_yearly
+from metrics.circulars import RESULT_LABEL, is_yearly
 from metrics.completeness import (
     completeness_text,
     in_ranking_order,
@@ -35,7 +35,7 @@ from metrics.outputs.context import (
 from metrics.outputs.context_sheet import write_context_sheet
 from metrics.outputs.images import SYNTHETIC_LINE
 from metrics.progress import Status
-from metrics.recognitions import RecognitionList, lists_shown
+from metrics.recognitions import RecognitionList, is_recognised, lists_shown
 
 WORKBOOK_HEADERS = [
     "STT",
@@ -71,6 +71,8 @@ SHEET_TITLE = {
     "cong_dong_thon": "CĐHT thôn",
     "cong_dong_xa": "CĐHT xã",
     "dong_ho": "Dòng họ",
+    "cong_dong_huyen": "CĐHT huyện",
+    "cong_dong_tinh": "CĐHT tỉnh",
 }
 _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
@@ -381,7 +383,7 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
                     row["name"],
                     row["kind"] or "",
                     place_cell(row),
-                    RESULT_LABEL.get(row["result"], row["result"]),
+                    RESULT_LABEL.get(row["result"], row["result"]) or "Chưa có quyết định",
                     criteria_cell(row["criteria_failed"]),
                 ]
                 if with_list:
@@ -393,7 +395,7 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
                     else:
                         ws.write_blank(r, c, None, text)
                 last = len(cells) + 1
-                if row["result"] != NOT_PASSED and is_yearly(row["title"], row["year"]):
+                if is_recognised(row["result"]) and is_yearly(row["title"], row["year"]):
                     # A yearly result does not lapse: the cell says whose year it is.
                     ws.write_string(r, last, f"Kết quả năm {row['year']}", text)
                 elif row["valid_until"] is None:

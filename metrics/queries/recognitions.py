@@ -28,7 +28,8 @@ _ENTRIES = """
            l.level AS locality_level, par.name AS parent_name, p.name AS province_name,
            r.year, r.indicator AS title, r.result, r.circular, r.decision_number, r.decision_date,
            r.issuer, r.valid_until, r.criteria_met, r.criteria_failed, r.source, r.synthetic,
-           r.batch_id, r.entry
+           r.batch_id, r.entry, r.self_assessed, r.proposal_number, r.proposal_date,
+           r.proposal_issuer
     FROM recognitions_current r
     JOIN localities l ON l.id = r.locality_id
     LEFT JOIN localities par ON par.id = l.parent_id

@@ -25,14 +25,16 @@ _IN_FORCE = {
     + " FROM observations_current",
     "targets_current": "SELECT locality_id, indicator, target_year, percent FROM targets_current",
     "recognitions_current": "SELECT locality_id, year, indicator, decision_number, name_key, name, "
-    "kind, result, decision_date, issuer, criteria_met, criteria_failed, source "
-    "FROM recognitions_current",
+    "kind, result, decision_date, issuer, criteria_met, criteria_failed, source, self_assessed, "
+    "proposal_number, proposal_date, proposal_issuer FROM recognitions_current",
     "place_context_current": "SELECT locality_id, year, "
     + ", ".join(CONTEXT_COUNTS)
     + ", as_of, source FROM place_context_current",
     "education_levels_current": "SELECT locality_id, year, "
     + ", ".join(EDUCATION_FIELDS)
     + ", as_of, source FROM education_levels_current",
+    "plan_items_current": "SELECT locality_id, source, item_key, section, item_text, target_pct, "
+    "target_year, indicator, achieved_pct, achieved_year, achieved_source FROM plan_items_current",
 }
 
 

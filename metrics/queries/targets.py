@@ -62,3 +62,31 @@ def applicable_targets(con: duckdb.DuckDBPyConnection, locality_ids: Sequence[st
 def resolved_targets(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
     """For each indicator and target year, the target that applies to one locality (applicable_targets)."""
     return applicable_targets(con, [locality_id]).drop("locality_id")
+
+
+PLAN_ITEM_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "source": pl.String,
+    "section": pl.String,
+    "item_text": pl.String,
+    "target_pct": pl.Float64,
+    "target_year": pl.Int32,
+    "indicator": pl.String,
+    "achieved_pct": pl.Float64,
+    "achieved_year": pl.Int32,
+    "achieved_source": pl.String,
+    "synthetic": pl.Boolean,
+}
+
+
+def plan_items_of(con: duckdb.DuckDBPyConnection, locality_id: str) -> pl.DataFrame:
+    """A place's own plan commitments in force (plan_items_current), each plan's items in the
+    order its file gave them."""
+    frame = query_frame(
+        con,
+        """SELECT source, section, item_text, target_pct, target_year, indicator, achieved_pct,
+                  achieved_year, achieved_source, synthetic
+           FROM plan_items_current WHERE locality_id = ?
+           ORDER BY synthetic, source, batch_id, entry""",
+        [locality_id],
+    )
+    return frame.select(list(PLAN_ITEM_SCHEMA)).cast(PLAN_ITEM_SCHEMA)  # type: ignore[arg-type]

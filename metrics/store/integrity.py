@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 import duckdb
 
 from metrics.store import first_row, schema_version
-from metrics.store.schema import CURRENT_QUERIES, SCHEMA, SCHEMA_VERSION, TABLES
+from metrics.store.backend import run_in_store
+from metrics.store.schema import (
+    CURRENT_QUERIES,
+    SCHEMA,
+    SCHEMA_VERSION,
+    TABLES,
+    UPGRADE_5_COLUMNS,
+)
 
 
 @dataclass
@@ -88,6 +95,14 @@ _ROW_CHECKS = (
         "SELECT count(*) FROM recognitions r WHERE r.batch_id NOT IN (SELECT id FROM batches)",
     ),
     (
+        "mục tiêu, nhiệm vụ của kế hoạch thuộc lô không có trong bảng batches",
+        "SELECT count(*) FROM plan_items p WHERE p.batch_id NOT IN (SELECT id FROM batches)",
+    ),
+    (
+        "mục tiêu, nhiệm vụ của kế hoạch của địa bàn không có trong danh mục",
+        "SELECT count(*) FROM plan_items p WHERE p.locality_id NOT IN (SELECT id FROM localities)",
+    ),
+    (
         "mục công nhận của địa bàn không có trong danh mục",
         "SELECT count(*) FROM recognitions r WHERE r.locality_id NOT IN (SELECT id FROM localities)",
     ),
@@ -125,11 +140,12 @@ _ROW_CHECKS = (
 )
 
 
-# A batch's rows: its figures, targets, list entries, context and education levels.
+# A batch's rows: its figures, targets, list entries, context, education levels and plan items.
 _ROWS_OF_BATCHES = """(SELECT batch_id, count(*) AS n FROM (
         SELECT batch_id FROM observations UNION ALL SELECT batch_id FROM targets
         UNION ALL SELECT batch_id FROM recognitions UNION ALL SELECT batch_id FROM place_context
-        UNION ALL SELECT batch_id FROM education_levels) a GROUP BY 1)"""
+        UNION ALL SELECT batch_id FROM education_levels UNION ALL SELECT batch_id FROM plan_items
+        ) a GROUP BY 1)"""
 _WRONG_ROW_COUNTS = f"""
     SELECT b.id, b.rows, coalesce(n.n, 0) AS actual
     FROM batches b LEFT JOIN {_ROWS_OF_BATCHES} n ON n.batch_id = b.id
@@ -164,7 +180,7 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
     wrong = con.execute(_WRONG_ROW_COUNTS).fetchall()
     for batch_id, said, actual in wrong:
         report.problems.append(
-            f"Lô {batch_id} ghi {said} dòng nhưng có {actual} dòng số liệu, mục tiêu, danh sách công nhận, đặc điểm địa bàn và phổ cập giáo dục."
+            f"Lô {batch_id} ghi {said} dòng nhưng có {actual} dòng số liệu, mục tiêu, danh sách công nhận, đặc điểm địa bàn, phổ cập giáo dục và nhiệm vụ kế hoạch."
         )
     for table, query in CURRENT_QUERIES.items():
         extra = _count(con, f"SELECT count(*) FROM (SELECT * FROM {table} EXCEPT ALL ({query}))")
@@ -268,7 +284,10 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
         done.append("phiên bản 3 → 4: thêm vòng báo cáo của các xã (báo cáo, số liệu, nhật ký)")
         version = 4
     if version == 4:
-        # Adds a place's context and its universal-education levels; every other table is kept.
+        # The new columns by the store's own engine (PostgreSQL's ALTER on PostgreSQL), then
+        # the new tables, which already have them.
+        for statement in UPGRADE_5_COLUMNS:
+            run_in_store(con, statement)
         con.execute(SCHEMA)
         con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
         con.execute(
@@ -276,6 +295,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
         )
         done.append(
             "phiên bản 4 → 5: thêm đặc điểm địa bàn (số hộ, nhân khẩu, thôn, tổ dân phố, cơ quan, "
-            "trường học) và mức phổ cập giáo dục, xóa mù chữ"
+            "trường học) và mức phổ cập giáo dục, xóa mù chữ; sổ công nhận ghi các bước đến quyết "
+            "định (tự đánh giá, tờ trình); thêm các mục tiêu, nhiệm vụ của kế hoạch"
         )
     return done

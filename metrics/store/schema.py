@@ -156,6 +156,13 @@ CREATE TABLE IF NOT EXISTS recognitions (
     criteria_failed TEXT,
     valid_until DATE,
     source TEXT,
+    -- The way to the decision (schema 5): the level the unit claimed when it assessed itself
+    -- (NULL: it did not), and the tờ trình that proposed it (NULL: not proposed). A unit that
+    -- fell out before the decision has the result '' (undecided).
+    self_assessed TEXT,
+    proposal_number TEXT,
+    proposal_date DATE,
+    proposal_issuer TEXT,
     PRIMARY KEY (batch_id, entry)
 );
 
@@ -177,6 +184,49 @@ CREATE TABLE IF NOT EXISTS recognitions_current (
     criteria_failed TEXT,
     valid_until DATE,
     source TEXT,
+    synthetic BOOLEAN NOT NULL,
+    self_assessed TEXT,
+    proposal_number TEXT,
+    proposal_date DATE,
+    proposal_issuer TEXT,
+    PRIMARY KEY (batch_id, entry)
+);
+
+-- A place's plan commitments (schema 5): what a plan sets beside the rates ("100% thôn duy trì
+-- hoạt động Cộng đồng học tập"), with an optional target percentage and year, an indicator
+-- whose figures track it or a later figure typed with its year and source. A plan is
+-- (locality, source): a newer batch with the same plan replaces its items.
+CREATE TABLE IF NOT EXISTS plan_items (
+    batch_id INTEGER NOT NULL,
+    entry INTEGER NOT NULL,          -- the item's place in its batch (the spreadsheet row)
+    locality_id TEXT NOT NULL,
+    source TEXT NOT NULL,            -- the plan: "Báo cáo số …/BC-UBND ngày … (Phần thứ hai)"
+    section TEXT NOT NULL DEFAULT '',  -- "Mục tiêu giai đoạn 2026-2030", "Nhiệm vụ trọng tâm năm 2026"
+    item_text TEXT NOT NULL,
+    item_key TEXT NOT NULL,          -- metrics.normalise.key(item_text): one item once per plan
+    target_pct DOUBLE,
+    target_year INTEGER,
+    indicator TEXT,                  -- an indicator whose figures measure the item
+    achieved_pct DOUBLE,             -- a later figure typed for it
+    achieved_year INTEGER,
+    achieved_source TEXT,
+    PRIMARY KEY (batch_id, entry)
+);
+
+CREATE TABLE IF NOT EXISTS plan_items_current (
+    batch_id INTEGER NOT NULL,
+    entry INTEGER NOT NULL,
+    locality_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    section TEXT NOT NULL,
+    item_text TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    target_pct DOUBLE,
+    target_year INTEGER,
+    indicator TEXT,
+    achieved_pct DOUBLE,
+    achieved_year INTEGER,
+    achieved_source TEXT,
     synthetic BOOLEAN NOT NULL,
     PRIMARY KEY (batch_id, entry)
 );
@@ -316,6 +366,8 @@ TABLES = (
     "targets_current",
     "recognitions",
     "recognitions_current",
+    "plan_items",
+    "plan_items_current",
     "rounds",
     "round_reports",
     "round_figures",
@@ -333,6 +385,7 @@ READ_TABLES = (
     "observations_current",
     "targets_current",
     "recognitions_current",
+    "plan_items_current",
     *ROUND_TABLES,
     "place_context_current",
     "education_levels_current",
@@ -382,6 +435,41 @@ RECOGNITION_COLUMNS: Sequence[str] = (
     "valid_until",
     "source",
 )
+# Columns schema 5 added to the register: after `synthetic` in recognitions_current, where
+# ALTER TABLE … ADD COLUMN puts them in an upgraded store.
+RECOGNITION_STEP_COLUMNS: Sequence[str] = (
+    "self_assessed",
+    "proposal_number",
+    "proposal_date",
+    "proposal_issuer",
+)
+PLAN_ITEM_COLUMNS: Sequence[str] = (
+    "batch_id",
+    "entry",
+    "locality_id",
+    "source",
+    "section",
+    "item_text",
+    "item_key",
+    "target_pct",
+    "target_year",
+    "indicator",
+    "achieved_pct",
+    "achieved_year",
+    "achieved_source",
+)
+# Version 4 → 5: the columns added to tables a version-4 store already has (idempotent; new
+# tables come from SCHEMA).
+UPGRADE_5_COLUMNS = tuple(
+    f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}"
+    for table in ("recognitions", "recognitions_current")
+    for column, kind in (
+        ("self_assessed", "TEXT"),
+        ("proposal_number", "TEXT"),
+        ("proposal_date", "DATE"),
+        ("proposal_issuer", "TEXT"),
+    )
+)
 
 
 CONTEXT_COLUMNS: Sequence[str] = (
@@ -416,6 +504,8 @@ class CurrentTable:
     keys: tuple[str, ...]
     rank: str
     keep: str
+    # Columns a later schema version added: after `synthetic`, as ALTER … ADD COLUMN placed them.
+    tail: Sequence[str] = ()
 
     def query(self, touched_by: int | None = None) -> str:
         """The rows in force (the source's columns, then `synthetic`). With `touched_by`, only
@@ -427,17 +517,19 @@ class CurrentTable:
                 f" WHERE EXISTS (SELECT 1 FROM {self.source} t "
                 f"WHERE t.batch_id = {int(touched_by)} AND {match})"
             )
-        cols = ", ".join(self.columns)
+        cols = ", ".join([*self.columns, "synthetic", *self.tail])
         source_cols = ", ".join(f"s.{c}" for c in self.columns)
+        tail = "".join(f", s.{c}" for c in self.tail)
         rank = self.rank.format(partition=", ".join(f"s.{k}" for k in self.keys))
         return (
-            f"SELECT {cols}, synthetic FROM (SELECT {source_cols}, b.synthetic, {rank} AS pick "
+            f"SELECT {cols} FROM (SELECT {source_cols}, b.synthetic{tail}, {rank} AS pick "
             f"FROM {self.source} s JOIN batches b ON b.id = s.batch_id AND b.status = 'active'"
             f"{where}) ranked WHERE {self.keep}"
         )
 
     def insert(self, touched_by: int | None = None) -> str:
-        return f"INSERT INTO {self.name} ({', '.join(self.columns)}, synthetic) {self.query(touched_by)}"
+        cols = ", ".join([*self.columns, "synthetic", *self.tail])
+        return f"INSERT INTO {self.name} ({cols}) {self.query(touched_by)}"
 
     def delete_touched(self, batch_id: int) -> str:
         """Delete the rows in force of the keys the batch holds."""
@@ -478,6 +570,16 @@ CURRENT_TABLES = (
         "recognitions",
         RECOGNITION_COLUMNS,
         ("locality_id", "year", "indicator", "decision_number"),
+        NEWEST_BATCH,
+        "pick = batch_id",
+        tail=RECOGNITION_STEP_COLUMNS,
+    ),
+    # A plan is replaced whole, as a list is.
+    CurrentTable(
+        "plan_items_current",
+        "plan_items",
+        PLAN_ITEM_COLUMNS,
+        ("locality_id", "source"),
         NEWEST_BATCH,
         "pick = batch_id",
     ),

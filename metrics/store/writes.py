@@ -27,7 +27,9 @@ from metrics.store.schema import (
     CURRENT_TABLES,
     EDUCATION_COLUMNS,
     OBSERVATION_COLUMNS,
+    PLAN_ITEM_COLUMNS,
     RECOGNITION_COLUMNS,
+    RECOGNITION_STEP_COLUMNS,
     TARGET_COLUMNS,
 )
 
@@ -150,20 +152,23 @@ def write_batch(
     recognitions: pl.DataFrame | None = None,
     contexts: pl.DataFrame | None = None,
     education: pl.DataFrame | None = None,
+    plan_items: pl.DataFrame | None = None,
     refresh: bool = True,
 ) -> int:
     """The one way figures enter the store: inside the writer's transaction, record a batch,
-    insert its observations, targets, recognitions, place contexts and education levels (frames
-    with the store's columns, batch_id aside; a recognition's `entry` is its `_row`) and bring
-    the figures in force of the keys it holds up to date. Returns the batch id. `refresh=False`
-    lets a writer that builds a store from several batches in one transaction rebuild once, at
-    the end (refresh_current)."""
+    insert its observations, targets, recognitions, place contexts, education levels and plan
+    items (frames with the store's columns, batch_id aside; a recognition's or plan item's
+    `entry` is its `_row`; a list's steps to its decision may be left out) and bring the figures
+    in force of the keys it holds up to date. Returns the batch id. `refresh=False` lets a writer
+    that builds a store from several batches in one transaction rebuild once, at the end
+    (refresh_current)."""
     obs = observations if observations is not None and observations.height else None
     tgt = targets if targets is not None and targets.height else None
     rec = recognitions if recognitions is not None and recognitions.height else None
     ctx = contexts if contexts is not None and contexts.height else None
     edu = education if education is not None and education.height else None
-    rows = sum(f.height for f in (obs, tgt, rec, ctx, edu) if f is not None)
+    plan = plan_items if plan_items is not None and plan_items.height else None
+    rows = sum(f.height for f in (obs, tgt, rec, ctx, edu, plan) if f is not None)
     batch_id = new_batch(con, info, rows)
     for table, frame, columns in (
         ("place_context", ctx, CONTEXT_COLUMNS),
@@ -183,11 +188,24 @@ def write_batch(
         )
         insert_frame(con, "targets", frame, TARGET_COLUMNS)
     if rec is not None:
+        columns = [*RECOGNITION_COLUMNS, *RECOGNITION_STEP_COLUMNS]
+        steps = {"proposal_date": pl.Date}
         frame = rec.with_columns(
             pl.lit(batch_id, dtype=pl.Int32).alias("batch_id"),
             pl.col("_row").cast(pl.Int32).alias("entry"),
-        ).select(RECOGNITION_COLUMNS)
-        insert_frame(con, "recognitions", frame, RECOGNITION_COLUMNS)
+            *(
+                pl.lit(None, dtype=steps.get(c, pl.String)).alias(c)
+                for c in RECOGNITION_STEP_COLUMNS
+                if c not in rec.columns
+            ),
+        ).select(columns)
+        insert_frame(con, "recognitions", frame, columns)
+    if plan is not None:
+        frame = plan.with_columns(
+            pl.lit(batch_id, dtype=pl.Int32).alias("batch_id"),
+            pl.col("_row").cast(pl.Int32).alias("entry"),
+        ).select(PLAN_ITEM_COLUMNS)
+        insert_frame(con, "plan_items", frame, PLAN_ITEM_COLUMNS)
     if refresh:
         refresh_batch(con, batch_id)
     return batch_id
