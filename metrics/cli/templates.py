@@ -52,7 +52,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("template", help="ghi biểu mẫu nhập liệu .xlsx (có hướng dẫn và dòng mẫu)")
     p.add_argument(
         "kind",
-        choices=["wide", "long", "targets", "list", "context", "education", "pcgd", "plans", "round"],
+        choices=[
+            "wide",
+            "long",
+            "targets",
+            "list",
+            "context",
+            "education",
+            "pcgd",
+            "plans",
+            "round",
+        ],
         help="wide: kết quả dạng ngang; long: dạng dọc; targets: mục tiêu; "
         "list: danh sách đơn vị được công nhận (mỗi đơn vị một dòng, có tự đánh giá, tờ trình); "
         "context: đặc điểm địa bàn (số hộ, nhân khẩu, thôn, tổ dân phố, cơ quan, trường học); "
