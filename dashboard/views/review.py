@@ -1,7 +1,8 @@
 """Duyệt báo cáo: a province's reviewer opens the year's round, sees every commune's state (counts
 per state, days to the deadline, a filter by state), opens a submission beside last year with
-large changes flagged, approves one or many (each written as one batch) or returns one with a
-reason the commune sees, and downloads the communes not yet submitted for the reminder calls."""
+large changes flagged and its signed report to download, approves one or many (each written as
+one batch) or returns one with a reason the commune sees, and downloads the communes not yet
+submitted for the reminder calls."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from dashboard import access, data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t
 from metrics.escaping import markdown_literal
 from metrics.fmt import fmt_int, fmt_pct
+from metrics.inputs.signed_report import MIME, download_name
 from metrics.rounds import (
     STATE_LABELS,
     STATES,
+    attachment_line,
     commune_indicators,
     completeness_line,
     days_left,
@@ -235,6 +238,19 @@ ui.text_table(
         for r in compared.iter_rows(named=True)
     ]
 )
+attached = view["attachment"]
+line = attachment_line(attached, lang())
+st.caption(markdown_literal(line) if line else t("report_attach_none"))
+if attached:
+    st.download_button(
+        t("report_attach_download"),
+        data=lambda: data.attachment_file(key, me, code, year),
+        file_name=download_name(attached["file_name"], attached["kind"]),
+        mime=MIME[attached["kind"]],
+        key=f"{PAGE}__attachment_{code}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 report = view["report"] or {}
 if report.get("state") == "submitted":
     if st.button(t("review_approve_one", name=names[code]), key=f"{PAGE}__approve", type="primary"):

@@ -158,15 +158,20 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
     return report
 
 
+_DIGEST_ROWS = {
+    "round_attachment_files": "t.locality_id || '|' || t.year || '|' || sha256(t.content)",
+}
+
+
 def digest(con: duckdb.DuckDBPyConnection) -> str:
     """SHA-256 over every table's rows as text, sorted: equal stores give equal digests, on
     either backend. `meta.store_id` (a store's own name) is left out, so a copy matches."""
     h = hashlib.sha256()
     for table in TABLES:
         where = " WHERE t.key <> 'store_id'" if table == "meta" else ""
-        rows = con.execute(
-            f"SELECT CAST(t AS VARCHAR) AS r FROM {table} t{where} ORDER BY r"
-        ).fetchall()
+        # A file's bytes count by their SHA-256 (the row as text would be megabytes long).
+        row = _DIGEST_ROWS.get(table, "CAST(t AS VARCHAR)")
+        rows = con.execute(f"SELECT {row} AS r FROM {table} t{where} ORDER BY r").fetchall()
         h.update(f"{table}\n".encode())
         for (r,) in rows:
             h.update(r.encode())
@@ -205,7 +210,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Inside the writer's transaction, bring an older store to this schema version; returns
     what was done. Version 1 (DuckDB files only) had a batch sequence, current tables made by
     CREATE … AS without keys, and no data version; version 2 had no register of recognitions;
-    version 3 no reporting rounds."""
+    version 3 no reporting rounds; version 4 no signed reports attached to them."""
     version = schema_version(con)
     done: list[str] = []
     if version == 1:
@@ -242,9 +247,17 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
         version = 3
     if version == 3:
         con.execute(SCHEMA)  # adds the reporting rounds' tables; every other table is kept
-        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", ["4"])
         con.execute(
             "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
         )
         done.append("phiên bản 3 → 4: thêm vòng báo cáo của các xã (báo cáo, số liệu, nhật ký)")
+        version = 4
+    if version == 4:
+        con.execute(SCHEMA)  # adds the signed reports attached to round reports
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'data_version'"
+        )
+        done.append("phiên bản 4 → 5: thêm báo cáo có chữ ký đính kèm báo cáo của xã")
     return done

@@ -102,6 +102,39 @@ def events(
     )
 
 
+ATTACHMENT_COLUMNS: Sequence[str] = (
+    "locality_id",
+    "year",
+    "file_name",
+    "kind",
+    "size_bytes",
+    "sha256",
+    "attached_at",
+    "attached_by",
+)
+
+
+def attachment(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> dict | None:
+    """What a commune's report has attached (name, kind, size, who, when), without its bytes."""
+    frame = query_frame(
+        con,
+        f"SELECT {', '.join(ATTACHMENT_COLUMNS)} FROM round_attachments "
+        "WHERE locality_id = ? AND year = ?",
+        [locality_id, year],
+    )
+    return frame.row(0, named=True) if frame.height else None
+
+
+def attachment_content(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> bytes | None:
+    """The attached file's bytes (from the store itself: readers' copies do not hold them)."""
+    row = first_row(
+        con,
+        "SELECT content FROM round_attachment_files WHERE locality_id = ? AND year = ?",
+        [locality_id, year],
+    )
+    return bytes(row[0]) if row else None
+
+
 def figures_in_force(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> pl.DataFrame:
     """A commune's own figures in force for a year, with the batch each comes from (an import
     or a round's approval) and when it was written."""
@@ -180,12 +213,19 @@ def put_figures(
 ) -> None:
     """Replace a report's working figures: indicator → {column: count or None}."""
     con.execute("DELETE FROM round_figures WHERE locality_id = ? AND year = ?", [locality_id, year])
-    marks = ", ".join("?" for _ in range(3 + len(FIGURE_COLUMNS)))
-    for indicator, counts in figures.items():
-        con.execute(
-            f"INSERT INTO round_figures (locality_id, year, indicator, {_FIGURES}) VALUES ({marks})",
-            [locality_id, year, indicator, *(counts.get(c) for c in FIGURE_COLUMNS)],
-        )
+    if not figures:
+        return
+    # One statement for every row: on PostgreSQL each statement is a round trip to the server.
+    marks = "(" + ", ".join("?" for _ in range(3 + len(FIGURE_COLUMNS))) + ")"
+    con.execute(
+        f"INSERT INTO round_figures (locality_id, year, indicator, {_FIGURES}) VALUES "
+        + ", ".join(marks for _ in figures),
+        [
+            v
+            for indicator, counts in figures.items()
+            for v in (locality_id, year, indicator, *(counts.get(c) for c in FIGURE_COLUMNS))
+        ],
+    )
 
 
 def add_event(
@@ -207,4 +247,20 @@ def add_event(
     con.execute(
         "INSERT INTO round_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [locality_id, year, int(row[0]), at, actor, action, revision, detail],
+    )
+
+
+def put_attachment(con: duckdb.DuckDBPyConnection, row: dict, content: bytes) -> None:
+    """Attach a file to a commune's report, replacing the one it had (key: locality_id, year)."""
+    key = [row["locality_id"], row["year"]]
+    for table in ("round_attachments", "round_attachment_files"):
+        con.execute(f"DELETE FROM {table} WHERE locality_id = ? AND year = ?", key)
+    con.execute(
+        f"INSERT INTO round_attachments ({', '.join(ATTACHMENT_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in ATTACHMENT_COLUMNS)})",
+        [row[c] for c in ATTACHMENT_COLUMNS],
+    )
+    con.execute(
+        "INSERT INTO round_attachment_files (locality_id, year, content) VALUES (?, ?, ?)",
+        [*key, content],
     )
