@@ -521,7 +521,12 @@ def review(
             batch_id=batch,
         )
         rs.put_report(con, row)
-        detail = f"Ghi thành lô {batch}" if approve else f"Lý do: {reason}"
+        if not approve:
+            detail = f"Lý do: {reason}"
+        elif batch is None:
+            detail = "Không ghi lô mới: số liệu nhập từ tệp sau khi nộp mới hơn, được giữ"
+        else:
+            detail = f"Ghi thành lô {batch}"
         if approve and reason:
             detail += f"; ghi chú: {reason}"
         rs.add_event(
@@ -535,11 +540,10 @@ def review(
             detail,
         )
         done.append(Reviewed(place["code"], place["name"], batch))
-    if approve:
-        for reviewed in done:  # the figures in force of each commune approved, nothing else
-            if reviewed.batch is not None:
-                refresh_batch(con, reviewed.batch)
-    else:
+    written = [r.batch for r in done if r.batch is not None]
+    for batch_id in written:  # the figures in force of each commune approved, nothing else
+        refresh_batch(con, batch_id)
+    if not written:
         bump_data_version(con)
     return done
 
@@ -551,7 +555,9 @@ def _approve(
     year: int,
     report: Mapping,
     at: datetime,
-) -> int:
+) -> int | None:
+    """Write the approved figures as one batch; those a newer imported file already gives are
+    left as they are (None: every figure was, and no batch is written)."""
     figures = _stored_figures(con, place["id"], year)
     prov = province(con, place["province_code"])
     asked = round_indicators(_round(con, prov, year))
@@ -561,6 +567,15 @@ def _approve(
             f"Số liệu đã nộp của {place['name']} không còn hợp lệ:\n"
             + "\n".join(f"  - {m}" for m in check.messages())
         )
+    # The newer wins: a figure imported from a file after the commune submitted stays in force.
+    imported = rs.imported_in_force(con, place["id"], year)
+    kept = {
+        ind: counts
+        for ind, counts in check.figures.items()
+        if not (ind in imported and imported[ind] > report["submitted_at"])
+    }
+    if not kept:
+        return None
     submitted = f"nộp {_when(report['submitted_at'])} bởi {report['submitted_by']}"
     source = (
         f"Báo cáo của {place['name']} qua ứng dụng (vòng báo cáo năm {year}, {submitted}, "
@@ -576,7 +591,7 @@ def _approve(
                 "total_from_register": False,
                 "source": source,
             }
-            for ind, counts in check.figures.items()
+            for ind, counts in kept.items()
         ],
         schema={k: v for k, v in RESULTS.frame_schema.items() if not k.startswith("_")},
     )
@@ -899,7 +914,37 @@ def in_force_note(con: duckdb.DuckDBPyConnection, view: Mapping, year: int) -> s
             f"Số liệu đang dùng năm {year} của xã đến từ {source}, mới hơn lần duyệt báo cáo "
             f"(lô {report['batch_id']}): số mới hơn được dùng."
         )
+    submitted_at = (report or {}).get("submitted_at")
+    if (
+        newest["batch_kind"] in ("import", "seed")
+        and submitted_at
+        and newest["batch_at"] > submitted_at
+    ):
+        return (
+            f"Số liệu đang dùng năm {year} của xã đến từ {source}, nhập sau bài nộp "
+            f"({_when(submitted_at)}): số mới hơn được giữ, kể cả khi duyệt."
+        )
     return (
         f"Số liệu đang dùng năm {year} của xã đến từ {source}. Khi duyệt, báo cáo này (mới hơn) "
         "thay các số đó; lô cũ vẫn giữ trong lịch sử."
     )
+
+
+def source_note(row: Mapping, lang: str = "vi") -> str:
+    """A commune's row of the round (metrics.store.rounds.report_states): which is newer, the
+    file imported behind its figures in force or its submission ("" when it lacks either)."""
+    imported, submitted = row.get("imported_at"), row.get("submitted_at")
+    if imported is None or submitted is None:
+        return ""
+    dates = {"imported": f"{imported:%d/%m/%Y}", "submitted": f"{submitted:%d/%m/%Y}"}
+    if imported > submitted:
+        return texts.text("round_source_import_newer", lang, **dates)
+    used = row.get("state") == "approved"
+    key = "round_source_submission_used" if used else "round_source_submission_newer"
+    return texts.text(key, lang, **dates)
+
+
+def with_source_notes(states: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
+    """The round's rows with `source`: each one's source_note."""
+    notes = [source_note(r, lang) for r in states.iter_rows(named=True)]
+    return states.with_columns(pl.Series("source", notes, dtype=pl.String))

@@ -107,7 +107,9 @@ elif state == "submitted":
     )
 elif state == "approved":
     st.success(
-        t("report_approved", by=markdown_literal(report["reviewed_by"]), batch=report["batch_id"]),
+        t("report_approved", by=markdown_literal(report["reviewed_by"]), batch=report["batch_id"])
+        if report["batch_id"] is not None
+        else t("report_approved_import_newer", by=markdown_literal(report["reviewed_by"])),
         icon=":material/verified:",
     )
 

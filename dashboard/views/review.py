@@ -28,6 +28,7 @@ from metrics.rounds import (
     review,
     reviewable_provinces,
     state_counts,
+    with_source_notes,
 )
 
 PAGE = "review"
@@ -133,7 +134,7 @@ def when(col: str) -> pl.Expr:
     return pl.col(col).dt.strftime("%d/%m/%Y %H:%M")
 
 
-table = states.filter(pl.col("state").is_in(shown_states)).select(
+table = with_source_notes(states.filter(pl.col("state").is_in(shown_states)), lang()).select(
     pl.col("code").alias(t("round_col_code")),
     pl.col("name").alias(t("round_col_name")),
     pl.col("state").replace_strict(labels).alias(t("round_col_state")),
@@ -142,6 +143,7 @@ table = states.filter(pl.col("state").is_in(shown_states)).select(
     when("reviewed_at").alias(t("round_col_reviewed")),
     pl.col("reviewed_by").alias(t("round_col_reviewed_by")),
     pl.col("reason").alias(t("round_col_reason")),
+    pl.col("source").alias(t("round_col_source")),
 )
 st.dataframe(table, hide_index=True, placeholder="–")
 missing = states.filter(pl.col("state").is_in(["not_started", "draft", "returned"])).select(

@@ -109,7 +109,12 @@ def _review(args: argparse.Namespace, approve: bool) -> int:
         )
     for r in done:
         if approve:
-            print(f"Đã duyệt báo cáo năm {args.year} của {r.name} (mã {r.code}): lô {r.batch}.")
+            written = (
+                f"lô {r.batch}"
+                if r.batch is not None
+                else "không ghi lô mới (số liệu nhập từ tệp sau khi nộp mới hơn, được giữ)"
+            )
+            print(f"Đã duyệt báo cáo năm {args.year} của {r.name} (mã {r.code}): {written}.")
         else:
             print(f"Đã trả lại báo cáo năm {args.year} của {r.name} (mã {r.code}).")
     return EXIT_OK

@@ -15,6 +15,8 @@ from metrics.store.schema import LEVEL_COLUMNS
 
 FIGURE_COLUMNS: Sequence[str] = ("total", "registered", "recognized", *LEVEL_COLUMNS)
 _FIGURES = ", ".join(FIGURE_COLUMNS)
+# The batches of figures read from a file (an import, the sample reports' real figures).
+IMPORTED_KINDS = "('import', 'seed')"
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -36,19 +38,42 @@ def rounds_of(con: duckdb.DuckDBPyConnection, province_id: str) -> pl.DataFrame:
 
 def report_states(con: duckdb.DuckDBPyConnection, province_id: str, year: int) -> pl.DataFrame:
     """Every commune of the province with its report of the year (state not_started without
-    one), in the order communes are listed."""
+    one), in the order communes are listed, and when the newest file imported behind its
+    figures in force for the year was written (imported_at; None when none is)."""
     return query_frame(
         con,
-        """SELECT l.id AS locality_id, l.code, l.name, coalesce(r.state, 'not_started') AS state,
+        f"""WITH imported AS (
+               SELECT o.locality_id, max(b.created_at) AS imported_at
+               FROM observations_current o JOIN batches b ON b.id = o.batch_id
+               JOIN localities c ON c.id = o.locality_id
+               WHERE o.year = ? AND c.province_id = ? AND b.kind IN {IMPORTED_KINDS}
+               GROUP BY o.locality_id)
+           SELECT l.id AS locality_id, l.code, l.name, coalesce(r.state, 'not_started') AS state,
                   coalesce(r.revision, 0) AS revision, r.updated_at, r.updated_by,
                   r.submitted_at, r.submitted_by, r.reviewed_at, r.reviewed_by, r.reason,
-                  r.batch_id
+                  r.batch_id, i.imported_at
            FROM localities l
            LEFT JOIN round_reports r ON r.locality_id = l.id AND r.year = ?
+           LEFT JOIN imported i ON i.locality_id = l.id
            WHERE l.level = 'commune' AND l.province_id = ?
            ORDER BY l.short_name COLLATE vi, l.code""",
-        [year, province_id],
+        [year, province_id, year, province_id],
     )
+
+
+def imported_in_force(
+    con: duckdb.DuckDBPyConnection, locality_id: str, year: int
+) -> dict[str, datetime]:
+    """indicator → when the file behind the commune's figure in force was imported, for the
+    figures in force that came from an imported file (not from a round's approval or the demo)."""
+    frame = query_frame(
+        con,
+        f"""SELECT o.indicator, b.created_at FROM observations_current o
+            JOIN batches b ON b.id = o.batch_id
+            WHERE o.locality_id = ? AND o.year = ? AND b.kind IN {IMPORTED_KINDS}""",
+        [locality_id, year],
+    )
+    return dict(frame.iter_rows())
 
 
 def state_tally(con: duckdb.DuckDBPyConnection, province_id: str, year: int) -> pl.DataFrame:
