@@ -218,6 +218,7 @@ if attached:
 if editable:
     st.caption(t("report_attach_help", mb=MAX_ATTACHMENT_MB))
     uploads = st.session_state.get(f"{PAGE}__uploads", 0)
+    ui.upload_limit(f"{PAGE}__attach_{uploads}", MAX_ATTACHMENT_MB)
     upload = st.file_uploader(
         t("report_attach_label", mb=MAX_ATTACHMENT_MB),
         type=list(EXTENSIONS),

@@ -27,6 +27,7 @@ from metrics.rounds import (
     open_round,
     review,
     reviewable_provinces,
+    source_note,
     state_counts,
     with_source_notes,
 )
@@ -219,6 +220,9 @@ code = st.selectbox(
 )
 view = data.report_view(key, code, year)
 compared, note = data.report_review(key, code, year)
+newer = source_note(states.filter(pl.col("code") == code).row(0, named=True), lang())
+if newer:
+    st.warning(markdown_literal(newer), icon=":material/difference:")
 if note:
     st.info(markdown_literal(note), icon=":material/info:")
 flagged = compared.filter(pl.col("flag") != "")
