@@ -945,6 +945,6 @@ def source_note(row: Mapping, lang: str = "vi") -> str:
 
 
 def with_source_notes(states: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
-    """The round's rows with `source`: each one's source_note."""
-    notes = [source_note(r, lang) for r in states.iter_rows(named=True)]
+    """The round's rows with `source`: each one's source_note (None without one)."""
+    notes = [source_note(r, lang) or None for r in states.iter_rows(named=True)]
     return states.with_columns(pl.Series("source", notes, dtype=pl.String))

@@ -208,6 +208,8 @@ def test_the_signed_report_attached_then_downloaded_by_the_reviewer(
             assert Path(got.value.path()).read_bytes() == review_word.read_bytes()
             assert got.value.suggested_filename == "Bao_cao_b_Dak_Long_ky.docx"
             page.screenshot(path=str(ARTIFACTS / "rounds-review-1440.png"), full_page=True)
+            page.locator("[data-testid='stDataFrame']").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "rounds-review-table-1440.png"), full_page=True)
             page.goto(f"{review_url}/duyet-bao-cao?lang=en")
             page.wait_for_selector(IDLE, timeout=60_000)
             page.get_by_text("Figures imported from a file on").first.wait_for(timeout=60_000)
@@ -216,11 +218,13 @@ def test_the_signed_report_attached_then_downloaded_by_the_reviewer(
             page.reload()
             page.wait_for_selector(IDLE, timeout=60_000)
             page.get_by_text("Download the signed report").wait_for(timeout=60_000)
+            page.get_by_text("Download the signed report").scroll_into_view_if_needed()
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
             page.screenshot(path=str(ARTIFACTS / "rounds-review-390-en.png"), full_page=True)
             page.goto(f"{review_url}/duyet-bao-cao?lang=vi")
             page.wait_for_selector(IDLE, timeout=60_000)
             page.get_by_text("Tải báo cáo có chữ ký").wait_for(timeout=60_000)
+            page.get_by_text("Số liệu nhập từ tệp ngày").scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "rounds-review-390.png"), full_page=True)
         finally:
             browser.close()
