@@ -513,5 +513,16 @@ def round_write(
     return out
 
 
+def attachment_file(
+    key: StoreKey, who: auth.Principal | None, commune_code: str, year: int
+) -> bytes:
+    """The commune's attached signed report for `who`, read from the store when the download
+    button is clicked (a deferred download: dashboard/guard.py binds it to the session that was
+    given the button). Refused (RoundRefused) for anyone but the commune, its province's
+    reviewers and admins; never cached."""
+    with reading(_snapshots(key[0]).loc, role="tải báo cáo đính kèm") as con:
+        return rounds.attachment_download(con, who, commune_code, year)[2]
+
+
 def round_template(key: StoreKey, commune_code: str, year: int) -> tuple[str, bytes]:
     return rounds.round_template(_cur(key), commune_code, year)

@@ -105,6 +105,13 @@ def widget_texts() -> None:
     st.html("<style>\n" + "\n".join(rules) + "\n</style>")
 
 
+def upload_limit(widget_key: str, mb: int) -> None:
+    """The size limit one uploader (`key=widget_key`) says, when lower than the server's."""
+    parent = f".st-key-{widget_key} {UPLOAD_LIMIT[0]}"
+    text = css_string(t("st_upload_limit", mb=mb))
+    st.html(f"<style>\n{parent}::before {{ content: {text}; }}\n</style>")
+
+
 def banner(key: data.StoreKey, synthetic: bool | None = None) -> None:
     """The demo mark: where the page says what it shows (`synthetic`), for that; else for the
     store as a whole."""

@@ -11,6 +11,7 @@ metrics.store.rounds's; the figures go through the rules of an imported row
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -24,6 +25,13 @@ from metrics.fmt import fmt_int, fmt_pct
 from metrics.indicators import registry
 from metrics.inputs.forms import HEADER_LABEL, RESULTS
 from metrics.inputs.round_form import ReportCheck, check_report, form_columns, texts_of
+from metrics.inputs.signed_report import (
+    KIND_WORDS,
+    MIME,
+    SignedReport,
+    download_name,
+    size_text,
+)
 from metrics.locality_progress import series_all
 from metrics.queries.registers import locality
 from metrics.store import rounds as rs
@@ -333,6 +341,122 @@ def save_report(
     return Saved(state, have + 1, changes, check)
 
 
+# --- the signed report attached ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attached:
+    file_name: str
+    kind: str
+    size: int
+    revision: int
+    replaced: str | None  # the name of the file it replaced
+
+
+def attach_report(
+    con: duckdb.DuckDBPyConnection,
+    who: Principal,
+    commune_code: str,
+    year: int,
+    signed: SignedReport,
+) -> Attached:
+    """Attach the commune's signed report (already checked: metrics.inputs.signed_report) to its
+    report of the year, replacing the one it had, while the report is a draft or returned (a
+    report not started becomes a draft). Raises RoundRefused; nothing written."""
+    place = commune(con, commune_code)
+    _may_report(who, place)
+    prov = province(con, place["province_code"])
+    _round(con, prov, year)
+    current = rs.report(con, place["id"], year)
+    refusal = state_refusal(current, place, year)
+    if refusal:
+        raise RoundRefused(
+            refusal.replace("không sửa được", "không đính kèm hay thay tệp được", 1)
+            + " Kho dữ liệu không thay đổi."
+        )
+    before = rs.attachment(con, place["id"], year)
+    at = now()
+    have = int(current["revision"]) if current else 0
+    row = dict(current or {})
+    row.update(
+        locality_id=place["id"],
+        year=year,
+        province_id=prov["id"],
+        state="draft",
+        revision=have + 1,
+        updated_at=at,
+        updated_by=who.name,
+    )
+    rs.put_report(con, row)
+    rs.put_attachment(
+        con,
+        {
+            "locality_id": place["id"],
+            "year": year,
+            "file_name": signed.file_name,
+            "kind": signed.kind,
+            "size_bytes": signed.size,
+            "sha256": hashlib.sha256(signed.content).hexdigest(),
+            "attached_at": at,
+            "attached_by": who.name,
+        },
+        signed.content,
+    )
+    what = f"{signed.file_name} ({KIND_WORDS[signed.kind]}, {size_text(signed.size)})"
+    detail = f"Thay {before['file_name']} bằng {what}" if before else f"Đính kèm {what}"
+    rs.add_event(con, place["id"], year, at, who.name, "attach", have + 1, detail)
+    bump_data_version(con)
+    return Attached(
+        signed.file_name,
+        signed.kind,
+        signed.size,
+        have + 1,
+        before["file_name"] if before else None,
+    )
+
+
+def may_download(who: Principal | None, place: Mapping) -> bool:
+    """The commune's own reporter, a reviewer of its province (or of the country), an admin."""
+    return who is not None and (
+        who.may_report(place["code"]) or who.may_review(place["province_code"])
+    )
+
+
+def attachment_download(
+    con: duckdb.DuckDBPyConnection, who: Principal | None, commune_code: str, year: int
+) -> tuple[str, str, bytes]:
+    """The commune's attached report for `who`: its download name, MIME type and bytes. Read
+    from the store itself (readers' copies hold no files). Raises RoundRefused for anyone but
+    the commune, its province's reviewers and admins."""
+    place = commune(con, commune_code)
+    if not may_download(who, place):
+        name = who.name if who else "khách chưa đăng nhập"
+        raise RoundRefused(
+            f"Tài khoản {name} không được tải báo cáo đính kèm của {place['name']}: chỉ xã đó, "
+            "người duyệt của tỉnh và quản trị viên được tải."
+        )
+    meta = rs.attachment(con, place["id"], year)
+    content = rs.attachment_content(con, place["id"], year)
+    if meta is None or content is None:
+        raise RoundRefused(f"Báo cáo năm {year} của {place['name']} chưa có tệp đính kèm.")
+    return download_name(meta["file_name"], meta["kind"]), MIME[meta["kind"]], content
+
+
+def attachment_line(meta: Mapping | None, lang: str = "vi") -> str | None:
+    """ "Bao_cao_ky.pdf — PDF, 1,2 MB — đính kèm 10/01/2026 09:15 bởi xa.23368" (None without)."""
+    if not meta:
+        return None
+    return texts.text(
+        "attachment_line",
+        lang,
+        name=meta["file_name"],
+        kind=KIND_WORDS[meta["kind"]],
+        size=size_text(int(meta["size_bytes"])),
+        at=_when(meta["attached_at"]),
+        by=meta["attached_by"],
+    )
+
+
 # --- review -----------------------------------------------------------------------------------
 
 
@@ -397,7 +521,12 @@ def review(
             batch_id=batch,
         )
         rs.put_report(con, row)
-        detail = f"Ghi thành lô {batch}" if approve else f"Lý do: {reason}"
+        if not approve:
+            detail = f"Lý do: {reason}"
+        elif batch is None:
+            detail = "Không ghi lô mới: số liệu nhập từ tệp sau khi nộp mới hơn, được giữ"
+        else:
+            detail = f"Ghi thành lô {batch}"
         if approve and reason:
             detail += f"; ghi chú: {reason}"
         rs.add_event(
@@ -411,11 +540,10 @@ def review(
             detail,
         )
         done.append(Reviewed(place["code"], place["name"], batch))
-    if approve:
-        for reviewed in done:  # the figures in force of each commune approved, nothing else
-            if reviewed.batch is not None:
-                refresh_batch(con, reviewed.batch)
-    else:
+    written = [r.batch for r in done if r.batch is not None]
+    for batch_id in written:  # the figures in force of each commune approved, nothing else
+        refresh_batch(con, batch_id)
+    if not written:
         bump_data_version(con)
     return done
 
@@ -427,7 +555,9 @@ def _approve(
     year: int,
     report: Mapping,
     at: datetime,
-) -> int:
+) -> int | None:
+    """Write the approved figures as one batch; those a newer imported file already gives are
+    left as they are (None: every figure was, and no batch is written)."""
     figures = _stored_figures(con, place["id"], year)
     prov = province(con, place["province_code"])
     asked = round_indicators(_round(con, prov, year))
@@ -437,6 +567,15 @@ def _approve(
             f"Số liệu đã nộp của {place['name']} không còn hợp lệ:\n"
             + "\n".join(f"  - {m}" for m in check.messages())
         )
+    # The newer wins: a figure imported from a file after the commune submitted stays in force.
+    imported = rs.imported_in_force(con, place["id"], year)
+    kept = {
+        ind: counts
+        for ind, counts in check.figures.items()
+        if not (ind in imported and imported[ind] > report["submitted_at"])
+    }
+    if not kept:
+        return None
     submitted = f"nộp {_when(report['submitted_at'])} bởi {report['submitted_by']}"
     source = (
         f"Báo cáo của {place['name']} qua ứng dụng (vòng báo cáo năm {year}, {submitted}, "
@@ -452,7 +591,7 @@ def _approve(
                 "total_from_register": False,
                 "source": source,
             }
-            for ind, counts in check.figures.items()
+            for ind, counts in kept.items()
         ],
         schema={k: v for k, v in RESULTS.frame_schema.items() if not k.startswith("_")},
     )
@@ -567,7 +706,13 @@ def round_standing(
 
 
 # The state a report is left in by each event recorded for a commune.
-STATE_AFTER = {"save": "draft", "submit": "submitted", "return": "returned", "approve": "approved"}
+STATE_AFTER = {
+    "save": "draft",
+    "attach": "draft",
+    "submit": "submitted",
+    "return": "returned",
+    "approve": "approved",
+}
 
 
 def state_from_events(events: pl.DataFrame) -> str:
@@ -583,6 +728,7 @@ def action_label(action: str, lang: str = "vi") -> str:
     return {
         "open": texts.text("round_action_open", lang),
         "save": texts.text("round_action_save", lang),
+        "attach": texts.text("round_action_attach", lang),
         "submit": texts.text("round_action_submit", lang),
         "return": texts.text("round_action_return", lang),
         "approve": texts.text("round_action_approve", lang),
@@ -654,6 +800,7 @@ def report_view(con: duckdb.DuckDBPyConnection, commune_code: str, year: int) ->
         "report": rs.report(con, place["id"], year),
         "figures": _stored_figures(con, place["id"], year),
         "last_year": last_year_figures(con, place["id"], year),
+        "attachment": rs.attachment(con, place["id"], year),
     }
 
 
@@ -767,7 +914,37 @@ def in_force_note(con: duckdb.DuckDBPyConnection, view: Mapping, year: int) -> s
             f"Số liệu đang dùng năm {year} của xã đến từ {source}, mới hơn lần duyệt báo cáo "
             f"(lô {report['batch_id']}): số mới hơn được dùng."
         )
+    submitted_at = (report or {}).get("submitted_at")
+    if (
+        newest["batch_kind"] in ("import", "seed")
+        and submitted_at
+        and newest["batch_at"] > submitted_at
+    ):
+        return (
+            f"Số liệu đang dùng năm {year} của xã đến từ {source}, nhập sau bài nộp "
+            f"({_when(submitted_at)}): số mới hơn được giữ, kể cả khi duyệt."
+        )
     return (
         f"Số liệu đang dùng năm {year} của xã đến từ {source}. Khi duyệt, báo cáo này (mới hơn) "
         "thay các số đó; lô cũ vẫn giữ trong lịch sử."
     )
+
+
+def source_note(row: Mapping, lang: str = "vi") -> str:
+    """A commune's row of the round (metrics.store.rounds.report_states): which is newer, the
+    file imported behind its figures in force or its submission ("" when it lacks either)."""
+    imported, submitted = row.get("imported_at"), row.get("submitted_at")
+    if imported is None or submitted is None:
+        return ""
+    dates = {"imported": f"{imported:%d/%m/%Y}", "submitted": f"{submitted:%d/%m/%Y}"}
+    if imported > submitted:
+        return texts.text("round_source_import_newer", lang, **dates)
+    used = row.get("state") == "approved"
+    key = "round_source_submission_used" if used else "round_source_submission_newer"
+    return texts.text(key, lang, **dates)
+
+
+def with_source_notes(states: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
+    """The round's rows with `source`: each one's source_note (None without one)."""
+    notes = [source_note(r, lang) or None for r in states.iter_rows(named=True)]
+    return states.with_columns(pl.Series("source", notes, dtype=pl.String))

@@ -326,6 +326,8 @@ def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(
         "place_context_current": 98,
         "education_levels": 98,
         "education_levels_current": 98,
+        "round_attachments": 0,
+        "round_attachment_files": 0,
     }
     for place, (on_postgres, on_file) in zip(
         places, zip(figures[0::2], figures[1::2], strict=True), strict=True

@@ -1,6 +1,7 @@
 """Many communes of one province submitting at the same moment, each from its own `xhht rounds
-submit` process, on the DuckDB file and on PostgreSQL: every submission lands, none overwrites
-another, and the province approves them all at once."""
+submit` process with its own signed report attached (a .docx), on the DuckDB file and on
+PostgreSQL: every submission and every file lands, none overwrites another, and the province
+approves them all at once."""
 
 from __future__ import annotations
 
@@ -11,14 +12,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import openpyxl
 
-from metrics.auth import Account, AccountsFile, hash_password, save_accounts
+from metrics.auth import Account, AccountsFile, Principal, hash_password, save_accounts
+from metrics.rounds import attachment_download
 from metrics.store import connect
+from metrics.store.backend import reading
+from metrics.store.location import parse_location
 
 XHHT = Path(sys.executable).parent / "xhht"
 COMMAND = [str(XHHT)] if XHHT.exists() else [sys.executable, "-m", "metrics.cli"]
 COMMUNES = 12  # of tỉnh Quảng Ngãi, each with its own reporter
+MIME_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def env(accounts: Path) -> dict[str, str]:
@@ -79,6 +85,9 @@ def run_round(db: str, codes: list[str], tmp_path: Path) -> None:
             ws.cell(6, 6 + j, v)
         wb.save(form)
         forms[code] = form
+        signed = docx.Document()
+        signed.add_paragraph(f"Báo cáo có chữ ký của xã mã {code}")
+        signed.save(tmp_path / f"ky_{code}.docx")
     procs = [
         subprocess.Popen(
             [
@@ -92,6 +101,8 @@ def run_round(db: str, codes: list[str], tmp_path: Path) -> None:
                 "2025",
                 "--user",
                 f"xa.{c}",
+                "--attachment",
+                str(tmp_path / f"ky_{c}.docx"),
                 "--db",
                 db,
             ],
@@ -125,6 +136,13 @@ def run_round(db: str, codes: list[str], tmp_path: Path) -> None:
             4000 + i,
             3000 + i,
         )
+    # Each commune's own signed report, as its province's reviewer downloads it.
+    reviewer = Principal(name="duyet.qn", display_name="duyet.qn", role="reviewer", unit="51")
+    with reading(parse_location(db), role="tải báo cáo đính kèm") as con:
+        got = {c: attachment_download(con, reviewer, c, 2025) for c in codes}
+    assert got == {
+        c: (f"ky_{c}.docx", MIME_DOCX, (tmp_path / f"ky_{c}.docx").read_bytes()) for c in codes
+    }
     check = json.loads(xhht("check", "--json", "--db", db, e=e, cwd=tmp_path).stdout)
     assert check["problems"] == []
 

@@ -1,6 +1,7 @@
 """Báo cáo của xã: a commune's reporter enters the round's figures (one row per indicator asked,
 last year's beside, the rate as they type, every rule of an imported row said at its field),
-saves a draft, comes back, submits; a submitted report is read-only until the province
+saves a draft, comes back, submits, and attaches its signed report (PDF or Word, replaced
+while a draft, read-only once submitted); a submitted report is read-only until the province
 returns it. An admin may open any commune's form."""
 
 from __future__ import annotations
@@ -13,10 +14,22 @@ from metrics.escaping import markdown_literal
 from metrics.fmt import fmt_int, fmt_pct
 from metrics.inputs.forms import HEADER_LABEL
 from metrics.inputs.round_form import check_report, form_columns, texts_of
+from metrics.inputs.signed_report import (
+    EXTENSIONS,
+    MAX_ATTACHMENT_MB,
+    MIME,
+    AttachmentRefused,
+    check_signed_report,
+    download_name,
+    too_large,
+)
 from metrics.rounds import (
     EDITABLE,
     STATE_LABELS,
+    Attached,
     Saved,
+    attach_report,
+    attachment_line,
     days_left,
     history_rows,
     rate,
@@ -94,7 +107,9 @@ elif state == "submitted":
     )
 elif state == "approved":
     st.success(
-        t("report_approved", by=markdown_literal(report["reviewed_by"]), batch=report["batch_id"]),
+        t("report_approved", by=markdown_literal(report["reviewed_by"]), batch=report["batch_id"])
+        if report["batch_id"] is not None
+        else t("report_approved_import_newer", by=markdown_literal(report["reviewed_by"])),
         icon=":material/verified:",
     )
 
@@ -184,6 +199,63 @@ if editable:
 done = st.session_state.pop(f"{PAGE}__done", None)
 if done:
     st.success(done, icon=":material/check_circle:")
+
+# --- The signed report ----------------------------------------------------------------------------
+st.markdown(f"**{t('report_attach_heading')}**")
+attached = view["attachment"]
+line = attachment_line(attached, lang())
+st.caption(markdown_literal(line) if line else t("report_attach_none"))
+if attached:
+    st.download_button(
+        t("report_attach_download"),
+        data=lambda: data.attachment_file(key, me, code, year),
+        file_name=download_name(attached["file_name"], attached["kind"]),
+        mime=MIME[attached["kind"]],
+        key=f"{PAGE}__attachment",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+if editable:
+    st.caption(t("report_attach_help", mb=MAX_ATTACHMENT_MB))
+    uploads = st.session_state.get(f"{PAGE}__uploads", 0)
+    ui.upload_limit(f"{PAGE}__attach_{uploads}", MAX_ATTACHMENT_MB)
+    upload = st.file_uploader(
+        t("report_attach_label", mb=MAX_ATTACHMENT_MB),
+        type=list(EXTENSIONS),
+        max_upload_size=MAX_ATTACHMENT_MB,  # the browser refuses a larger file before sending it
+        key=f"{PAGE}__attach_{uploads}",  # a new key empties it after a file is attached
+    )
+    if upload is not None and st.button(
+        t("report_attach_replace" if attached else "report_attach_button"),
+        key=f"{PAGE}__attach_go",
+        type="primary",
+    ):
+        try:
+            refusal = too_large(upload.name, upload.size)  # before its bytes are read
+            if refusal:
+                raise AttachmentRefused(refusal)
+            signed = check_signed_report(upload.name, upload.getvalue())
+        except AttachmentRefused as exc:
+            st.error(markdown_literal(str(exc)), icon=":material/error:")
+        else:
+            outcome = data.round_write(
+                key,
+                "đính kèm báo cáo",
+                lambda con: attach_report(con, me, code, year, signed),
+            )
+            if isinstance(outcome, Attached):
+                st.session_state[rev_key] = outcome.revision
+                st.session_state[f"{PAGE}__uploads"] = uploads + 1
+                st.session_state[f"{PAGE}__attached"] = t(
+                    "report_attach_done", name=outcome.file_name, revision=outcome.revision
+                )
+                st.rerun()
+            st.error(markdown_literal(str(outcome)), icon=":material/error:")
+elif attached:
+    st.caption(t("report_attach_locked"))
+attached_now = st.session_state.pop(f"{PAGE}__attached", None)
+if attached_now:
+    st.success(markdown_literal(attached_now), icon=":material/attach_file:")
 
 name, content = data.round_template(key, code, year)
 st.download_button(

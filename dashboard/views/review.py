@@ -1,7 +1,8 @@
 """Duyệt báo cáo: a province's reviewer opens the year's round, sees every commune's state (counts
 per state, days to the deadline, a filter by state), opens a submission beside last year with
-large changes flagged, approves one or many (each written as one batch) or returns one with a
-reason the commune sees, and downloads the communes not yet submitted for the reminder calls."""
+large changes flagged and its signed report to download, approves one or many (each written as
+one batch) or returns one with a reason the commune sees, and downloads the communes not yet
+submitted for the reminder calls."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from dashboard import access, data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t
 from metrics.escaping import markdown_literal
 from metrics.fmt import fmt_int, fmt_pct
+from metrics.inputs.signed_report import MIME, download_name
 from metrics.rounds import (
     STATE_LABELS,
     STATES,
+    attachment_line,
     commune_indicators,
     completeness_line,
     days_left,
@@ -24,7 +27,9 @@ from metrics.rounds import (
     open_round,
     review,
     reviewable_provinces,
+    source_note,
     state_counts,
+    with_source_notes,
 )
 
 PAGE = "review"
@@ -130,7 +135,7 @@ def when(col: str) -> pl.Expr:
     return pl.col(col).dt.strftime("%d/%m/%Y %H:%M")
 
 
-table = states.filter(pl.col("state").is_in(shown_states)).select(
+table = with_source_notes(states.filter(pl.col("state").is_in(shown_states)), lang()).select(
     pl.col("code").alias(t("round_col_code")),
     pl.col("name").alias(t("round_col_name")),
     pl.col("state").replace_strict(labels).alias(t("round_col_state")),
@@ -139,6 +144,7 @@ table = states.filter(pl.col("state").is_in(shown_states)).select(
     when("reviewed_at").alias(t("round_col_reviewed")),
     pl.col("reviewed_by").alias(t("round_col_reviewed_by")),
     pl.col("reason").alias(t("round_col_reason")),
+    pl.col("source").alias(t("round_col_source")),
 )
 st.dataframe(table, hide_index=True, placeholder="–")
 missing = states.filter(pl.col("state").is_in(["not_started", "draft", "returned"])).select(
@@ -214,6 +220,9 @@ code = st.selectbox(
 )
 view = data.report_view(key, code, year)
 compared, note = data.report_review(key, code, year)
+newer = source_note(states.filter(pl.col("code") == code).row(0, named=True), lang())
+if newer:
+    st.warning(markdown_literal(newer), icon=":material/difference:")
 if note:
     st.info(markdown_literal(note), icon=":material/info:")
 flagged = compared.filter(pl.col("flag") != "")
@@ -235,6 +244,19 @@ ui.text_table(
         for r in compared.iter_rows(named=True)
     ]
 )
+attached = view["attachment"]
+line = attachment_line(attached, lang())
+st.caption(markdown_literal(line) if line else t("report_attach_none"))
+if attached:
+    st.download_button(
+        t("report_attach_download"),
+        data=lambda: data.attachment_file(key, me, code, year),
+        file_name=download_name(attached["file_name"], attached["kind"]),
+        mime=MIME[attached["kind"]],
+        key=f"{PAGE}__attachment_{code}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 report = view["report"] or {}
 if report.get("state") == "submitted":
     if st.button(t("review_approve_one", name=names[code]), key=f"{PAGE}__approve", type="primary"):

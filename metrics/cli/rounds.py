@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from metrics.cli.common import EXIT_OK, EXIT_REFUSED, Refused, add_db, location, writer, year
+from metrics.inputs.signed_report import MAX_ATTACHMENT_MB
 
 
 def _who(user: str | None):
@@ -108,7 +109,12 @@ def _review(args: argparse.Namespace, approve: bool) -> int:
         )
     for r in done:
         if approve:
-            print(f"Đã duyệt báo cáo năm {args.year} của {r.name} (mã {r.code}): lô {r.batch}.")
+            written = (
+                f"lô {r.batch}"
+                if r.batch is not None
+                else "không ghi lô mới (số liệu nhập từ tệp sau khi nộp mới hơn, được giữ)"
+            )
+            print(f"Đã duyệt báo cáo năm {args.year} của {r.name} (mã {r.code}): {written}.")
         else:
             print(f"Đã trả lại báo cáo năm {args.year} của {r.name} (mã {r.code}).")
     return EXIT_OK
@@ -124,31 +130,75 @@ def cmd_return(args: argparse.Namespace) -> int:
     return _review(args, approve=False)
 
 
+class _FormRefused(Exception):
+    """The filled form's rows do not fit the round (inside the write: rolled back)."""
+
+    def __init__(self, problems: list) -> None:
+        super().__init__(f"{len(problems)} lỗi")
+        self.problems = problems
+
+
+def _signed_report(text: str):
+    """The signed report --attachment names, checked by content; its size is asked before its
+    bytes are read."""
+    from metrics.inputs.signed_report import AttachmentRefused, check_signed_report, too_large
+
+    path = Path(text)
+    if not path.is_file():
+        raise Refused(f"Không tìm thấy tệp đính kèm {path}.")
+    refusal = too_large(path.name, path.stat().st_size)
+    if refusal:
+        raise Refused(refusal + " Kho dữ liệu không thay đổi.")
+    try:
+        return check_signed_report(path.name, path.read_bytes())
+    except AttachmentRefused as exc:
+        raise Refused(f"{exc} Kho dữ liệu không thay đổi.") from exc
+
+
+def _print_form_problems(name: str, problems: list) -> int:
+    print(f"Không nộp tệp {name}: có {len(problems)} lỗi. Kho dữ liệu không thay đổi.")
+    for p in problems:
+        print(f"  - {p}")
+    return EXIT_REFUSED
+
+
 @_refusing
 def cmd_submit(args: argparse.Namespace) -> int:
-    """Read the filled form first (nothing held), then take the write lock to save it."""
+    """Everything that needs no store first, with nothing held: the account, the filled form
+    (read against every title a commune reports), the signed report. Then one short write
+    transaction checks the account, the round and its state against the store as it is, and
+    attaches and saves; a form row the round does not ask refuses it all (rolled back)."""
     from metrics.inputs.round_form import read_round_file
-    from metrics.rounds import asked, save_report
+    from metrics.rounds import asked, attach_report, commune_indicators, save_report
     from metrics.store.backend import reading
 
     path = Path(args.file)
     if not path.is_file():
         raise Refused(f"Không tìm thấy tệp {path}.")
+    signed = _signed_report(args.attachment) if args.attachment else None
     who = _who(args.user)
-    with reading(location(args.db), role="nộp báo cáo") as con:
-        place, indicators = asked(con, who, args.unit, args.year)
-    entered, problems = read_round_file(path, args.year, place["code"], indicators)
+    code = args.unit.strip().upper().removeprefix("X")
+    content = path.read_bytes()
+    entered, problems = read_round_file(path, args.year, code, commune_indicators(), content)
     if problems:
-        print(f"Không nộp tệp {path.name}: có {len(problems)} lỗi. Kho dữ liệu không thay đổi.")
-        for p in problems:
-            print(f"  - {p}")
-        return EXIT_REFUSED
-    with writer(args.db, role=f"nộp báo cáo {path.name}") as con:
-        saved = save_report(con, who, args.unit, args.year, entered, submit=not args.draft)
+        with reading(location(args.db), role="nộp báo cáo") as con:
+            asked(con, who, args.unit, args.year)  # wrong hands are said before the form's rows
+        return _print_form_problems(path.name, problems)
+    try:
+        with writer(args.db, role=f"nộp báo cáo {path.name}") as con:
+            place, indicators = asked(con, who, args.unit, args.year)
+            if set(entered) - set(indicators):  # rows the round does not ask: said by row
+                raise _FormRefused(read_round_file(path, args.year, code, indicators, content)[1])
+            if signed is not None:
+                attach_report(con, who, args.unit, args.year, signed)
+            saved = save_report(con, who, args.unit, args.year, entered, submit=not args.draft)
+    except _FormRefused as exc:
+        return _print_form_problems(path.name, exc.problems)
     what = "Đã lưu nháp" if args.draft else "Đã nộp"
+    extra = f", kèm {signed.file_name}" if signed is not None else ""
     print(
         f"{what} báo cáo năm {args.year} của {place['name']} (lần lưu {saved.revision}, "
-        f"{len(saved.changes)} ô thay đổi)."
+        f"{len(saved.changes)} ô thay đổi{extra})."
     )
     return EXIT_OK
 
@@ -209,6 +259,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--unit", required=True, metavar="MÃ_XÃ")
     b.add_argument("--year", required=True, type=year, metavar="NĂM")
     b.add_argument("--draft", action="store_true", help="chỉ lưu nháp, chưa nộp")
+    b.add_argument(
+        "--attachment",
+        metavar="TỆP_KÝ",
+        help=f"báo cáo có chữ ký đính kèm: PDF hoặc Word (.docx, .doc), tối đa {MAX_ATTACHMENT_MB} "
+        "MB; thay tệp đã đính kèm trước",
+    )
     b.add_argument("--user", help=USER_HELP)
     add_db(b)
     b.set_defaults(func=cmd_submit)

@@ -193,15 +193,20 @@ def check(con: duckdb.DuckDBPyConnection) -> CheckReport:
     return report
 
 
+_DIGEST_ROWS = {
+    "round_attachment_files": "t.locality_id || '|' || t.year || '|' || sha256(t.content)",
+}
+
+
 def digest(con: duckdb.DuckDBPyConnection) -> str:
     """SHA-256 over every table's rows as text, sorted: equal stores give equal digests, on
     either backend. `meta.store_id` (a store's own name) is left out, so a copy matches."""
     h = hashlib.sha256()
     for table in TABLES:
         where = " WHERE t.key <> 'store_id'" if table == "meta" else ""
-        rows = con.execute(
-            f"SELECT CAST(t AS VARCHAR) AS r FROM {table} t{where} ORDER BY r"
-        ).fetchall()
+        # A file's bytes count by their SHA-256 (the row as text would be megabytes long).
+        row = _DIGEST_ROWS.get(table, "CAST(t AS VARCHAR)")
+        rows = con.execute(f"SELECT {row} AS r FROM {table} t{where} ORDER BY r").fetchall()
         h.update(f"{table}\n".encode())
         for (r,) in rows:
             h.update(r.encode())
@@ -240,7 +245,8 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Inside the writer's transaction, bring an older store to this schema version; returns
     what was done. Version 1 (DuckDB files only) had a batch sequence, current tables made by
     CREATE … AS without keys, and no data version; version 2 had no register of recognitions;
-    version 3 no reporting rounds; version 4 no place context or education levels."""
+    version 3 no reporting rounds; version 4 no place context or education levels, no steps to a
+    decision in the register, no plan items and no signed reports attached to round reports."""
     version = schema_version(con)
     done: list[str] = []
     if version == 1:
@@ -296,6 +302,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[str]:
         done.append(
             "phiên bản 4 → 5: thêm đặc điểm địa bàn (số hộ, nhân khẩu, thôn, tổ dân phố, cơ quan, "
             "trường học) và mức phổ cập giáo dục, xóa mù chữ; sổ công nhận ghi các bước đến quyết "
-            "định (tự đánh giá, tờ trình); thêm các mục tiêu, nhiệm vụ của kế hoạch"
+            "định (tự đánh giá, tờ trình); thêm các mục tiêu, nhiệm vụ của kế hoạch; thêm báo cáo "
+            "có chữ ký đính kèm báo cáo của xã"
         )
     return done

@@ -15,6 +15,8 @@ from metrics.store.schema import LEVEL_COLUMNS
 
 FIGURE_COLUMNS: Sequence[str] = ("total", "registered", "recognized", *LEVEL_COLUMNS)
 _FIGURES = ", ".join(FIGURE_COLUMNS)
+# The batches of figures read from a file (an import, the sample reports' real figures).
+IMPORTED_KINDS = "('import', 'seed')"
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -36,19 +38,42 @@ def rounds_of(con: duckdb.DuckDBPyConnection, province_id: str) -> pl.DataFrame:
 
 def report_states(con: duckdb.DuckDBPyConnection, province_id: str, year: int) -> pl.DataFrame:
     """Every commune of the province with its report of the year (state not_started without
-    one), in the order communes are listed."""
+    one), in the order communes are listed, and when the newest file imported behind its
+    figures in force for the year was written (imported_at; None when none is)."""
     return query_frame(
         con,
-        """SELECT l.id AS locality_id, l.code, l.name, coalesce(r.state, 'not_started') AS state,
+        f"""WITH imported AS (
+               SELECT o.locality_id, max(b.created_at) AS imported_at
+               FROM observations_current o JOIN batches b ON b.id = o.batch_id
+               JOIN localities c ON c.id = o.locality_id
+               WHERE o.year = ? AND c.province_id = ? AND b.kind IN {IMPORTED_KINDS}
+               GROUP BY o.locality_id)
+           SELECT l.id AS locality_id, l.code, l.name, coalesce(r.state, 'not_started') AS state,
                   coalesce(r.revision, 0) AS revision, r.updated_at, r.updated_by,
                   r.submitted_at, r.submitted_by, r.reviewed_at, r.reviewed_by, r.reason,
-                  r.batch_id
+                  r.batch_id, i.imported_at
            FROM localities l
            LEFT JOIN round_reports r ON r.locality_id = l.id AND r.year = ?
+           LEFT JOIN imported i ON i.locality_id = l.id
            WHERE l.level = 'commune' AND l.province_id = ?
            ORDER BY l.short_name COLLATE vi, l.code""",
-        [year, province_id],
+        [year, province_id, year, province_id],
     )
+
+
+def imported_in_force(
+    con: duckdb.DuckDBPyConnection, locality_id: str, year: int
+) -> dict[str, datetime]:
+    """indicator → when the file behind the commune's figure in force was imported, for the
+    figures in force that came from an imported file (not from a round's approval or the demo)."""
+    frame = query_frame(
+        con,
+        f"""SELECT o.indicator, b.created_at FROM observations_current o
+            JOIN batches b ON b.id = o.batch_id
+            WHERE o.locality_id = ? AND o.year = ? AND b.kind IN {IMPORTED_KINDS}""",
+        [locality_id, year],
+    )
+    return dict(frame.iter_rows())
 
 
 def state_tally(con: duckdb.DuckDBPyConnection, province_id: str, year: int) -> pl.DataFrame:
@@ -100,6 +125,39 @@ def events(
             WHERE locality_id = ? {where} ORDER BY year DESC, seq DESC""",
         params,
     )
+
+
+ATTACHMENT_COLUMNS: Sequence[str] = (
+    "locality_id",
+    "year",
+    "file_name",
+    "kind",
+    "size_bytes",
+    "sha256",
+    "attached_at",
+    "attached_by",
+)
+
+
+def attachment(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> dict | None:
+    """What a commune's report has attached (name, kind, size, who, when), without its bytes."""
+    frame = query_frame(
+        con,
+        f"SELECT {', '.join(ATTACHMENT_COLUMNS)} FROM round_attachments "
+        "WHERE locality_id = ? AND year = ?",
+        [locality_id, year],
+    )
+    return frame.row(0, named=True) if frame.height else None
+
+
+def attachment_content(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> bytes | None:
+    """The attached file's bytes (from the store itself: readers' copies do not hold them)."""
+    row = first_row(
+        con,
+        "SELECT content FROM round_attachment_files WHERE locality_id = ? AND year = ?",
+        [locality_id, year],
+    )
+    return bytes(row[0]) if row else None
 
 
 def figures_in_force(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> pl.DataFrame:
@@ -180,12 +238,19 @@ def put_figures(
 ) -> None:
     """Replace a report's working figures: indicator → {column: count or None}."""
     con.execute("DELETE FROM round_figures WHERE locality_id = ? AND year = ?", [locality_id, year])
-    marks = ", ".join("?" for _ in range(3 + len(FIGURE_COLUMNS)))
-    for indicator, counts in figures.items():
-        con.execute(
-            f"INSERT INTO round_figures (locality_id, year, indicator, {_FIGURES}) VALUES ({marks})",
-            [locality_id, year, indicator, *(counts.get(c) for c in FIGURE_COLUMNS)],
-        )
+    if not figures:
+        return
+    # One statement for every row: on PostgreSQL each statement is a round trip to the server.
+    marks = "(" + ", ".join("?" for _ in range(3 + len(FIGURE_COLUMNS))) + ")"
+    con.execute(
+        f"INSERT INTO round_figures (locality_id, year, indicator, {_FIGURES}) VALUES "
+        + ", ".join(marks for _ in figures),
+        [
+            v
+            for indicator, counts in figures.items()
+            for v in (locality_id, year, indicator, *(counts.get(c) for c in FIGURE_COLUMNS))
+        ],
+    )
 
 
 def add_event(
@@ -207,4 +272,20 @@ def add_event(
     con.execute(
         "INSERT INTO round_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [locality_id, year, int(row[0]), at, actor, action, revision, detail],
+    )
+
+
+def put_attachment(con: duckdb.DuckDBPyConnection, row: dict, content: bytes) -> None:
+    """Attach a file to a commune's report, replacing the one it had (key: locality_id, year)."""
+    key = [row["locality_id"], row["year"]]
+    for table in ("round_attachments", "round_attachment_files"):
+        con.execute(f"DELETE FROM {table} WHERE locality_id = ? AND year = ?", key)
+    con.execute(
+        f"INSERT INTO round_attachments ({', '.join(ATTACHMENT_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in ATTACHMENT_COLUMNS)})",
+        [row[c] for c in ATTACHMENT_COLUMNS],
+    )
+    con.execute(
+        "INSERT INTO round_attachment_files (locality_id, year, content) VALUES (?, ?, ?)",
+        [*key, content],
     )

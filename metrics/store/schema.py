@@ -333,6 +333,27 @@ CREATE TABLE IF NOT EXISTS education_levels_current (
     PRIMARY KEY (locality_id, year)
 );
 
+-- A commune's signed report attached to its round report (schema 5): what the file is (copied
+-- to readers with the other round tables) apart from its bytes (read only when downloaded).
+CREATE TABLE IF NOT EXISTS round_attachments (
+    locality_id TEXT NOT NULL,       -- the commune (X…)
+    year INTEGER NOT NULL,
+    file_name TEXT NOT NULL,         -- as the commune named it: shown as text, never markup
+    kind TEXT NOT NULL,              -- pdf | docx | doc (from the content, not the name)
+    size_bytes BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    attached_at TIMESTAMP NOT NULL,
+    attached_by TEXT NOT NULL,
+    PRIMARY KEY (locality_id, year)
+);
+
+CREATE TABLE IF NOT EXISTS round_attachment_files (
+    locality_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    content BLOB NOT NULL,           -- BYTEA on PostgreSQL
+    PRIMARY KEY (locality_id, year)
+);
+
 CREATE TABLE IF NOT EXISTS targets_current (
     locality_id TEXT NOT NULL,
     indicator TEXT NOT NULL,
@@ -373,8 +394,11 @@ TABLES = (
     "round_figures",
     "round_events",
     *CONTEXT_TABLES,
+    "round_attachments",
+    "round_attachment_files",
 )
-ROUND_TABLES = ("rounds", "round_reports", "round_figures", "round_events")
+# The attached files' bytes (round_attachment_files) stay in the store: a download reads them.
+ROUND_TABLES = ("rounds", "round_reports", "round_figures", "round_events", "round_attachments")
 # What readers need: the raw observations/targets (superseded figures) stay in the store.
 READ_TABLES = (
     "meta",

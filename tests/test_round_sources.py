@@ -1,0 +1,99 @@
+"""An imported figure and a submitted one for the same commune, year and indicator: the newer
+wins, at approval too, and the review page's row says which is newer."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from test_rounds import DAK_LONG, GOOD, filled_form, gia_dinh, open_round, run, store  # noqa: F401
+
+from metrics.rounds import status, with_source_notes
+from metrics.store import connect
+
+CHANGE = Path(__file__).parent / "data" / "imports" / "ok_change_dak_long_2025.csv"
+IMPORTED = (8645, 8000, 7500)  # gia_dinh of Đăk Long in that file
+SUBMITTED = (9000, 7000, 6000)  # GOOD's row 5
+
+
+def notes(path: Path, lang: str = "vi") -> str:
+    con = connect(path, read_only=True)
+    try:
+        states = with_source_notes(status(con, "51", 2025)[1], lang)
+    finally:
+        con.close()
+    assert set(states.filter(states["code"] != DAK_LONG)["source"].to_list()) == {None}
+    [note] = states.filter(states["code"] == DAK_LONG)["source"].to_list()
+    return note or ""
+
+
+def submit(capsys, tmp_path: Path) -> None:
+    form = filled_form(capsys, tmp_path, DAK_LONG, GOOD)
+    code, _, err = run(capsys, "rounds", "submit", str(form), "--unit", DAK_LONG, "--year", "2025",
+                       "--user", "xa.daklong")  # fmt: skip
+    assert code == 0, err
+
+
+def approve(capsys) -> str:
+    code, out, err = run(capsys, "rounds", "approve", "--province", "51", "--year", "2025",
+                         "--unit", DAK_LONG, "--user", "duyet.qn")  # fmt: skip
+    assert code == 0, err
+    return out
+
+
+def import_change(capsys) -> None:
+    code, _, err = run(capsys, "import", str(CHANGE), "--user", "bien.tap")
+    assert code == 0, err
+
+
+@pytest.fixture()
+def today() -> str:
+    return f"{date.today():%d/%m/%Y}"
+
+
+def test_a_file_imported_after_the_submission_stays_in_force(
+    capsys,
+    store: Path,  # noqa: F811 (the fixture of test_rounds)
+    tmp_path: Path,
+    today: str,
+) -> None:
+    assert open_round(capsys)[0] == 0
+    submit(capsys, tmp_path)
+    assert notes(store) == ""  # the demo's figures are no imported file
+    import_change(capsys)
+    assert gia_dinh(store, DAK_LONG) == IMPORTED
+    assert notes(store) == (
+        f"Số liệu nhập từ tệp ngày {today} mới hơn bài nộp ({today}): số nhập được dùng"
+    )
+    assert notes(store, "en") == (
+        f"Figures imported from a file on {today} are newer than the submission ({today}): "
+        "the imported figures are used"
+    )
+    out = approve(capsys)
+    # The imported family figures stay; the submission's other two titles are written.
+    assert gia_dinh(store, DAK_LONG) == IMPORTED
+    batch = int(out.strip().rstrip(".").rsplit(" ", 1)[1])
+    code, history, _ = run(capsys, "history", "--json")
+    assert f'"id": {batch}' in history and '"rows": 2,' in history
+    assert notes(store).startswith(f"Số liệu nhập từ tệp ngày {today} mới hơn bài nộp")
+
+
+def test_a_submission_newer_than_the_imported_file_replaces_it_when_approved(
+    capsys,
+    store: Path,  # noqa: F811 (the fixture of test_rounds)
+    tmp_path: Path,
+    today: str,
+) -> None:
+    assert open_round(capsys)[0] == 0
+    import_change(capsys)
+    submit(capsys, tmp_path)
+    assert notes(store) == (
+        f"Bài nộp ngày {today} mới hơn số liệu nhập từ tệp ngày {today}: khi duyệt, số của bài "
+        "nộp được dùng"
+    )
+    assert gia_dinh(store, DAK_LONG) == IMPORTED
+    approve(capsys)
+    assert gia_dinh(store, DAK_LONG) == SUBMITTED
+    # In force now: the approval's figures, no imported file behind them.
+    assert notes(store) == ""
