@@ -137,6 +137,12 @@ def predecessors(key: StoreKey, locality_id: str) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def successors(key: StoreKey, locality_id: str) -> pl.DataFrame:
+    """The units a former one became part of (today's commune or province)."""
+    return rq.successors(_cur(key), locality_id)
+
+
+@st.cache_data(show_spinner=False)
 def progress(key: StoreKey, locality_id: str, year: int) -> list[IndicatorProgress]:
     return locality_progress.progress_for(
         _cur(key), locality_id, year, series=series_all(key, locality_id)

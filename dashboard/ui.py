@@ -16,6 +16,7 @@ from dashboard.i18n import lang, scope_text, t
 from metrics.escaping import markdown_literal
 from metrics.fmt import DASH, fmt_int, fmt_pct
 from metrics.locality_progress import IndicatorProgress
+from metrics.name_lookup import typeable as typeable_label
 from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.table_columns import Kind, ShownTable, cell_text, shown_table
@@ -75,6 +76,11 @@ NO_RESULTS = (  # nothing matches the search: "No results", small, faded, centre
     "span",
     "display: flex; justify-content: center; padding: 8px; font-size: 0.875rem; opacity: 0.7;",
 )
+SELECT_NO_RESULTS = (  # the same in a selectbox's list (a province or commune typed)
+    "[data-testid='stSelectboxVirtualDropdown'] [data-empty='true'] > [role='option']",
+    "span",
+    "display: flex; justify-content: center; padding: 8px; font-size: 0.875rem; opacity: 0.7;",
+)
 
 
 def css_string(text: str) -> str:
@@ -93,6 +99,7 @@ def widget_texts() -> None:
         (SELECT_ALL, t("st_select_all")),
         (SELECT_MATCHES, t("st_select_matches")),
         (NO_RESULTS, t("st_no_results")),
+        (SELECT_NO_RESULTS, t("st_no_results")),
     ]
     primary = st.get_option("theme.primaryColor") or "currentColor"
     rules = [
@@ -110,6 +117,13 @@ def banner(key: data.StoreKey, synthetic: bool | None = None) -> None:
     store as a whole."""
     if data.has_synthetic(key) if synthetic is None else synthetic:
         st.warning(t("synthetic"), icon=":material/science:")
+
+
+def typeable(names: Mapping[Any, str]) -> Callable[[Any], str]:
+    """A selectbox's format_func whose option texts its filter finds typed without tone marks
+    ("dak long", "QUANG NGAI"): the folded form rides after each name, out of sight
+    (metrics.name_lookup.typeable)."""
+    return lambda option: typeable_label(names[option])
 
 
 def pick(
@@ -151,7 +165,13 @@ def pick(
             label, options, format_func=format_func, key=wkey, required=True, help=help
         )
     else:
-        value = st.selectbox(label, options, format_func=format_func, key=wkey, help=help)
+        value = st.selectbox(
+            label,
+            options,
+            format_func=lambda o: typeable_label(format_func(o)),
+            key=wkey,
+            help=help,
+        )
     st.query_params[name] = str(value)
     st.session_state[f"keep_{name}"] = value
     return value

@@ -113,7 +113,7 @@ if not is_country:
             t("open_profile"),
             one.sort("short_name")["locality_id"].to_list(),
             index=None,
-            format_func=child_names.__getitem__,
+            format_func=ui.typeable(child_names),
             placeholder="…",
             key=f"{PAGE}__goto",
         )

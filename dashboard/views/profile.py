@@ -59,6 +59,10 @@ def _place(locality_id: str) -> bool:
     return True
 
 
+def _go(locality_id: str) -> None:
+    _place(locality_id)
+
+
 if K_PROV not in st.session_state:
     wanted = st.query_params.get("loc") or st.session_state.get("keep_loc") or "P51"
     if not _place(str(wanted)):
@@ -77,11 +81,19 @@ def _search() -> None:
 
 st.text_input(t("search"), placeholder=t("search_hint"), key=f"{PAGE}__search", on_change=_search)
 res = st.session_state.get(f"{PAGE}__search_result")
-if res is not None and not res.ok:
-    st.caption(markdown_literal(res.message))
+if res is not None:
+    # Found: today's unit opens, and former units that had the name are offered beside it
+    # ("dak long": two former xã Đăk Long). Not found or several: said in the page's language.
+    namesakes = index.old_namesakes(res.query, res.locality.id) if res.ok and res.locality else []
+    if res.ok and namesakes:
+        st.caption(t("search_old_namesakes", n=len(namesakes), query=markdown_literal(res.query)))
+    elif res.status == "ambiguous":
+        st.caption(t("search_ambiguous", n=len(res.candidates), query=markdown_literal(res.query)))
+    elif not res.ok:
+        st.caption(t("search_not_found", query=markdown_literal(res.query)))
     placeable = [
         c
-        for c in res.candidates
+        for c in (namesakes if res.ok else res.candidates)
         if c.level in ("province", "commune", "old_district", "old_commune")
     ]
     if placeable:
@@ -97,7 +109,7 @@ with c1:
     prov = st.selectbox(
         t("province"),
         list(prov_names),
-        format_func=prov_names.__getitem__,
+        format_func=ui.typeable(prov_names),
         key=K_PROV,
         on_change=lambda: st.session_state.update({K_COM: "", K_OD: ""}),
     )
@@ -123,15 +135,18 @@ with c2:
     com = st.selectbox(
         t("commune"),
         list(com_names),
-        format_func=com_names.__getitem__,
+        format_func=ui.typeable(com_names),
         key=K_COM,
         on_change=lambda: st.session_state.update({K_OD: ""}),
     )
 with c3:
+    # The third picker holds the former districts; a former commune placed there by a search
+    # or a link is named as what it is.
+    chosen_old = data.locality(key, st.session_state[K_OD]) if st.session_state.get(K_OD) else None
     od = st.selectbox(
-        t("old_district"),
+        t("old_commune" if chosen_old and chosen_old["level"] == "old_commune" else "old_district"),
         list(od_names),
-        format_func=od_names.__getitem__,
+        format_func=ui.typeable(od_names),
         key=K_OD,
         on_change=lambda: st.session_state.update({K_COM: ""}),
     )
@@ -158,6 +173,19 @@ where = rec["name"] + (f", {lower_type(parent) if lang() == 'vi' else parent}" i
 st.header(where + (t("profile_legacy_suffix") if legacy else ""))
 if rec.get("code"):
     st.caption(t("profile_code", code=rec["code"], unit_type=unit_type(rec["unit_type"])))
+if legacy:  # never a dead end: the unit(s) a former one became part of, one click away
+    became = data.successors(key, loc)
+    if became.height:
+        st.info(t("profile_became_part_of", name=markdown_literal(rec["name"])))
+        cols = st.columns(min(4, became.height))
+        for i, r in enumerate(became.head(12).iter_rows(named=True)):
+            cols[i % len(cols)].button(
+                r["name"],
+                key=f"{PAGE}__became_{r['id']}",
+                icon=":material/arrow_forward:",
+                on_click=_go,  # a callback runs before the page: the pickers take it
+                args=(r["id"],),
+            )
 
 items = data.progress(key, loc, year)
 with banner_slot:

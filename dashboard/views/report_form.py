@@ -45,12 +45,12 @@ else:
     p_ids = provinces["id"].to_list()
     p_names = dict(zip(p_ids, provinces["name"].to_list(), strict=True))
     pid = st.selectbox(
-        t("round_province"), p_ids, format_func=p_names.__getitem__, key=f"{PAGE}__p"
+        t("round_province"), p_ids, format_func=ui.typeable(p_names), key=f"{PAGE}__p"
     )
     communes = data.communes(key, pid)
     c_names = dict(zip(communes["code"].to_list(), communes["name"].to_list(), strict=True))
     code = st.selectbox(
-        t("report_commune"), list(c_names), format_func=c_names.__getitem__, key=f"{PAGE}__c"
+        t("report_commune"), list(c_names), format_func=ui.typeable(c_names), key=f"{PAGE}__c"
     )
 place = data.locality(key, f"X{code}")
 if place is None:

@@ -49,7 +49,7 @@ p_ids = provinces["id"].to_list()
 p_names = dict(zip(p_ids, provinces["name"].to_list(), strict=True))
 p_codes = dict(zip(p_ids, provinces["code"].to_list(), strict=True))
 pid = (
-    st.selectbox(t("round_province"), p_ids, format_func=p_names.__getitem__, key=f"{PAGE}__p")
+    st.selectbox(t("round_province"), p_ids, format_func=ui.typeable(p_names), key=f"{PAGE}__p")
     if len(p_ids) > 1
     else p_ids[0]
 )
