@@ -180,18 +180,18 @@ def pick(
 def styled(shown: ShownTable) -> Any:
     """A pandas Styler that shows each cell as its column's kind reads (metrics.table_columns)
     but sorts on the values."""
-    shows = {c: _shows(k) for c, k in shown.kinds.items()}
+    shows = {c: _shows(k, shown.lang) for c, k in shown.kinds.items()}
     return shown.frame.to_pandas().style.format(shows)
 
 
-def _shows(kind: Kind) -> Callable[[Any], str]:
-    return lambda value: cell_text(None if pd.isna(value) else value, kind)
+def _shows(kind: Kind, lang: str) -> Callable[[Any], str]:
+    return lambda value: cell_text(None if pd.isna(value) else value, kind, lang)
 
 
 def table(
     shown: ShownTable, *, height: int | Literal["auto"] = "auto", pin: str | None = None
 ) -> None:
-    """A sortable table: numbers the Vietnamese way, years as years, "–" for a missing value
+    """A sortable table: numbers as the page's language writes them, years as years, "–" for a missing value
     (the grid's placeholder; it would say "None"). The grid sorts a missing value first, so a
     page keeps rows without figures out of it and names them below (`left_out`)."""
     st.dataframe(
@@ -235,7 +235,7 @@ def left_out(names: Sequence[str], year: int) -> None:
         st.caption(
             t(
                 "left_out",
-                n=fmt_int(len(names)),
+                n=fmt_int(len(names), lang=lang()),
                 year=year,
                 names=", ".join(map(markdown_literal, names)),
             )
@@ -340,7 +340,7 @@ def later_target_note(item: IndicatorProgress) -> None:
                 "later_target_met",
                 year=item.later_target_met_year,
                 scope=scope_text(item.later_target_met_scope),
-                pct=fmt_pct(item.later_target_met_pct),
+                pct=fmt_pct(item.later_target_met_pct, lang=lang()),
             )
         )
 
@@ -361,7 +361,7 @@ def problems_table(
     )
     shown = shown_table(frame, frame.columns, lang())
     frame = shown.frame  # headers in the reader's language, in the CSV too
-    cells = ShownTable(frame.head(PROBLEMS_SHOWN), shown.kinds).cells()
+    cells = ShownTable(frame.head(PROBLEMS_SHOWN), shown.kinds, shown.lang).cells()
     st.table(
         cells.with_columns(
             pl.all().map_elements(markdown_literal, return_dtype=pl.String)
@@ -369,7 +369,13 @@ def problems_table(
         hide_index=True,
     )
     if frame.height > PROBLEMS_SHOWN:
-        st.caption(t("problems_first", shown=fmt_int(PROBLEMS_SHOWN), total=fmt_int(frame.height)))
+        st.caption(
+            t(
+                "problems_first",
+                shown=fmt_int(PROBLEMS_SHOWN, lang=lang()),
+                total=fmt_int(frame.height, lang=lang()),
+            )
+        )
         st.download_button(
             t("problems_csv"),
             data=lambda: csv_bytes(frame),

@@ -508,10 +508,24 @@ def test_profile_in_english_has_no_vietnamese_sentences_of_its_own() -> None:
     body = texts(at)
     assert "Target 2025: **70%** (national target)" in body
     assert "percentage points a year" in body
-    assert re.search(r"From 2021 to 2024: [+−]?[\d,]+ pp", body)
+    assert re.search(r"From 2021 to 2024: [+−]?[\d.]+ pp", body)
     assert "communes have not reported for 2024" in body
     for vietnamese in ("Mục tiêu 2025", "cần tăng", "Cần tăng", "xã chưa báo cáo", "Từ 2021 đến"):
         assert vietnamese not in body, vietnamese
+
+
+def test_numbers_in_english_are_written_the_english_way() -> None:
+    english = open_page("views/profile.py", loc="X23368", year="2025", lang="en")
+    vietnamese = open_page("views/profile.py", loc="X23368", year="2025")
+    assert re.search(r"\b\d{1,3},\d{3}/\d{1,3},\d{3} households", texts(english))
+    assert re.search(r"needs \*\*\d+(\.\d)? percentage points a year", texts(english))
+    assert re.search(r"\b\d{1,3}\.\d{3}/\d{1,3}\.\d{3} ", texts(vietnamese))
+    assert re.search(r"\*\*\d+(,\d)? điểm phần trăm mỗi năm", texts(vietnamese))
+    en_rates = [m.value for m in english.metric]
+    vi_rates = [m.value for m in vietnamese.metric]
+    assert any("." in r for r in en_rates) and any("," in r for r in vi_rates)
+    assert all(re.fullmatch(r"\d+(\.\d)?%|–", r) for r in en_rates), en_rates
+    assert all(re.fullmatch(r"\d+(,\d)?%|–", r) for r in vi_rates), vi_rates
 
 
 def test_overview_compare_and_method_in_english() -> None:

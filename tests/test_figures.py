@@ -76,6 +76,14 @@ def test_progress_chart_without_synthetic_has_no_mark() -> None:
     assert not any(a.text == "Dữ liệu minh họa" for a in fig.layout.annotations)
 
 
+def test_progress_chart_in_english_writes_english_numbers() -> None:
+    fig = progress_chart(SERIES, _item(), {2025: 70.0}, synthetic=False, lang="en")
+    assert fig.layout.separators == ".,"
+    texts = [t for tr in fig.data for t in (tr.text or ())]
+    assert texts and not any("," in t for t in texts)
+    assert any("." in t for t in texts), texts
+
+
 CHILDREN = pl.DataFrame(
     {
         "locality_id": ["X1", "X2", "X3", "X4"],

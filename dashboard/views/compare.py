@@ -225,7 +225,7 @@ if view == "rank":
         st.toggle(
             t(
                 "compare_all_bars",
-                n=fmt_int(ranked_n),
+                n=fmt_int(ranked_n, lang=lang()),
                 what=t("word_provinces") if is_country else t("word_communes"),
             ),
             key=f"{PAGE}__all_bars",

@@ -86,7 +86,7 @@ if upload is not None:
             t(
                 "import_refused",
                 name=markdown_literal(upload.name),
-                count=fmt_int(len(result.problems)),
+                count=fmt_int(len(result.problems), lang=lang()),
             ),
             icon=":material/error:",
         )
@@ -99,16 +99,16 @@ if upload is not None:
         st.success(
             t(
                 "import_valid",
-                rows=fmt_int(result.rows),
+                rows=fmt_int(result.rows, lang=lang()),
                 kind={
                     "results": t("import_kind_results"),
                     "targets": t("import_kind_targets"),
                     "recognitions": t("import_kind_recognitions"),
                 }[result.kind or "results"],
                 sheet=markdown_literal(result.sheet),
-                new=fmt_int(result.new),
-                changed=fmt_int(result.changed),
-                unchanged=fmt_int(result.unchanged),
+                new=fmt_int(result.new, lang=lang()),
+                changed=fmt_int(result.changed, lang=lang()),
+                unchanged=fmt_int(result.unchanged, lang=lang()),
             ),
             icon=":material/check_circle:",
         )
@@ -150,8 +150,8 @@ if upload is not None:
                 st.caption(
                     t(
                         "import_preview_first",
-                        shown=fmt_int(PREVIEW_ROWS),
-                        total=fmt_int(shown.height),
+                        shown=fmt_int(PREVIEW_ROWS, lang=lang()),
+                        total=fmt_int(shown.height, lang=lang()),
                     )
                 )
                 order = pl.col("_order").replace_strict({"changed": 0, "new": 1, "unchanged": 2})
@@ -162,7 +162,7 @@ if upload is not None:
         elif account is None:
             st.warning(t("import_sign_in_to_write"), icon=":material/lock:")
         elif st.button(
-            t("import_write", count=fmt_int(result.new + result.changed)),
+            t("import_write", count=fmt_int(result.new + result.changed, lang=lang())),
             type="primary",
             key=f"{PAGE}__write",
         ):
@@ -174,8 +174,8 @@ if upload is not None:
                 st.session_state[f"{PAGE}__done"] = t(
                     "import_done",
                     batch=done.batch,
-                    new=fmt_int(done.new),
-                    changed=fmt_int(done.changed),
+                    new=fmt_int(done.new, lang=lang()),
+                    changed=fmt_int(done.changed, lang=lang()),
                 )
                 st.rerun()
             st.error(
@@ -246,7 +246,7 @@ if account is not None and undoable.height:
                         file=markdown_literal(b["file_name"] or "–"),
                         who=markdown_literal(b["created_by"]),
                         when=f"{b['created_at']:%d/%m/%Y %H:%M}",
-                        rows=fmt_int(b["rows"]),
+                        rows=fmt_int(b["rows"], lang=lang()),
                         me=markdown_literal(account.name),
                     ),
                     icon=":material/warning:",

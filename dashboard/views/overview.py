@@ -53,7 +53,7 @@ standing = data.round_standing(key, loc, year)
 if standing is not None:
     msg = standing.sentence(lang())
     if standing.waiting:
-        msg += " " + t("overview_round_waiting", waiting=fmt_int(standing.waiting))
+        msg += " " + t("overview_round_waiting", waiting=fmt_int(standing.waiting, lang=lang()))
     if standing.complete:
         st.caption(msg)
     else:
@@ -67,8 +67,8 @@ elif standing is None:
         if missing > 0:
             msg = t(
                 "overview_missing_reports",
-                missing=fmt_int(missing),
-                total=fmt_int(ref.communes_in_area),
+                missing=fmt_int(missing, lang=lang()),
+                total=fmt_int(ref.communes_in_area, lang=lang()),
                 year=year,
             )
             st.warning(msg, icon=":material/assignment_late:")
@@ -76,8 +76,8 @@ elif standing is None:
             st.caption(
                 t(
                     "overview_complete",
-                    reported=fmt_int(ref.reporting_communes),
-                    total=fmt_int(ref.communes_in_area),
+                    reported=fmt_int(ref.reporting_communes, lang=lang()),
+                    total=fmt_int(ref.communes_in_area, lang=lang()),
                     year=year,
                 )
             )
@@ -101,13 +101,18 @@ for i, p in enumerate(cards):
         )
         delta = None
         if p.change_pp is not None:
-            pp = fmt_pp(p.change_pp)
+            pp = fmt_pp(p.change_pp, lang=lang())
             delta = t("overview_delta", pp=pp, pp_en=pp.replace("điểm %", "pp"), previous=year - 1)
             delta = delta.replace("−", "-", 1)  # Streamlit colours the delta by its ASCII sign
         st.metric(
-            ind_label(p.indicator), fmt_pct(p.rate_pct), delta=delta, label_visibility="collapsed"
+            ind_label(p.indicator),
+            fmt_pct(p.rate_pct, lang=lang()),
+            delta=delta,
+            label_visibility="collapsed",
         )
-        st.caption(f"{fmt_int(p.recognized)}/{fmt_int(p.total)} {ind.count_unit(lang())}")
+        st.caption(
+            f"{fmt_int(p.recognized, lang=lang())}/{fmt_int(p.total, lang=lang())} {ind.count_unit(lang())}"
+        )
         if p.partial_note:  # "chưa đủ: 1/23 huyện cũ báo cáo"
             st.caption(
                 f"⚠ {partial_text(p.reporting_units, p.units_in_area, p.unit_level, lang())}"
@@ -118,12 +123,12 @@ for i, p in enumerate(cards):
                 t(
                     "overview_target",
                     year=p.target_year,
-                    pct=fmt_pct(p.target_pct),
+                    pct=fmt_pct(p.target_pct, lang=lang()),
                     scope=scope_text(p.target_scope),
                 ),
                 help=markdown_literal(f"{p.target_source}{unconfirmed}"),
             )
-            st.markdown(t("overview_plan", pct=fmt_num(p.plan_pct, 0)))
+            st.markdown(t("overview_plan", pct=fmt_num(p.plan_pct, 0, lang=lang())))
         else:
             st.caption(t("overview_no_pct_target"))
         st.markdown(status_badge(p.status, p.target_year), unsafe_allow_html=True)
@@ -132,13 +137,17 @@ for i, p in enumerate(cards):
         if later.height:
             st.caption(
                 " · ".join(
-                    t("overview_ahead_met", year=r["target_year"], pct=fmt_pct(r["target_pct"]))
+                    t(
+                        "overview_ahead_met",
+                        year=r["target_year"],
+                        pct=fmt_pct(r["target_pct"], lang=lang()),
+                    )
                     if (r["gap_pp"] or 0) <= 0
                     else t(
                         "overview_ahead_gap",
                         year=r["target_year"],
-                        pct=fmt_pct(r["target_pct"]),
-                        gap=fmt_points(r["gap_pp"], signed=False),
+                        pct=fmt_pct(r["target_pct"], lang=lang()),
+                        gap=fmt_points(r["gap_pp"], signed=False, lang=lang()),
                     )
                     for r in later.iter_rows(named=True)
                 )
@@ -165,14 +174,18 @@ if series.height == 0:
 else:
     fig = progress_chart(series, item, tg, synthetic=item.synthetic, lang=lang())
     table = shown_table(
-        series.with_columns(completeness_texts(series).alias("completeness")),
+        series.with_columns(completeness_texts(series, lang=lang()).alias("completeness")),
         ["year", "total", "recognized", "rate_pct", "completeness"],
         lang(),
     )
     ui.chart(fig, table, file_stem(ind_id, names[loc], year), key="ov_progress")
     if item.required_pp_per_year:
         st.caption(
-            f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm phần trăm mỗi năm để đạt mục tiêu {item.target_year}."
+            t(
+                "overview_pace_needed",
+                pace=fmt_num(item.required_pp_per_year, lang=lang()),
+                year=item.target_year,
+            )
         )
 
 children = data.children(key, loc, year)
@@ -185,8 +198,8 @@ if children.height:
         st.markdown(
             t("lagging_weakest", n=weakest.height)
             + ", ".join(
-                f"{markdown_literal(r['short_name'])} ({fmt_pct(r['rate_pct'])}, "
-                f"{t('plan_short', plan=fmt_num(r['plan_pct'], 0))})"
+                f"{markdown_literal(r['short_name'])} ({fmt_pct(r['rate_pct'], lang=lang())}, "
+                f"{t('plan_short', plan=fmt_num(r['plan_pct'], 0, lang=lang()))})"
                 for r in weakest.iter_rows(named=True)
             )
         )

@@ -144,7 +144,9 @@ with c3:
     # or a link is named as what it is.
     chosen_old = data.locality(key, st.session_state[K_OD]) if st.session_state.get(K_OD) else None
     od = st.selectbox(
-        t("old_commune" if chosen_old and chosen_old["level"] == "old_commune" else "old_district"),
+        t("old_commune")
+        if chosen_old and chosen_old["level"] == "old_commune"
+        else t("old_district"),
         list(od_names),
         format_func=ui.typeable(od_names),
         key=K_OD,
@@ -216,8 +218,8 @@ elif ref and rec["level"] == "province" and ref.communes_in_area:
     lines.append(
         t(
             "profile_communes_missing",
-            missing=fmt_int(ref.communes_in_area - (ref.reporting_communes or 0)),
-            total=fmt_int(ref.communes_in_area),
+            missing=fmt_int(ref.communes_in_area - (ref.reporting_communes or 0), lang=lang()),
+            total=fmt_int(ref.communes_in_area, lang=lang()),
             year=year,
         )
     )
@@ -353,9 +355,11 @@ with left:
 with right, st.container(border=True):
     st.markdown(f"**{ind_label(ind_id)} — {year}**")
     if item.has_data:
-        st.metric(ind_label(ind_id), fmt_pct(item.rate_pct), label_visibility="collapsed")
+        st.metric(
+            ind_label(ind_id), fmt_pct(item.rate_pct, lang=lang()), label_visibility="collapsed"
+        )
         st.caption(
-            f"{fmt_int(item.recognized)}/{fmt_int(item.total)} {reg.by_id(ind_id).count_unit(lang())}"
+            f"{fmt_int(item.recognized, lang=lang())}/{fmt_int(item.total, lang=lang())} {reg.by_id(ind_id).count_unit(lang())}"
         )
     else:
         st.markdown(f"_{t('no_data_year', year=year)}_")
@@ -366,7 +370,7 @@ with right, st.container(border=True):
             t(
                 "profile_target_line",
                 year=item.target_year,
-                pct=fmt_pct(item.target_pct),
+                pct=fmt_pct(item.target_pct, lang=lang()),
                 scope=scope_text(item.target_scope),
             ),
             help=markdown_literal(item.target_source),
@@ -380,14 +384,16 @@ with right, st.container(border=True):
         line = t(
             "profile_target_line",
             year=r["target_year"],
-            pct=fmt_pct(r["target_pct"]),
+            pct=fmt_pct(r["target_pct"], lang=lang()),
             scope=scope_text(r["scope_level"]),
         )
         if r["rate_pct"] is not None:
-            line += t("profile_plan_reached", plan=fmt_num(r["plan_pct"], 0))
+            line += t("profile_plan_reached", plan=fmt_num(r["plan_pct"], 0, lang=lang()))
             pace = r["required_pp_per_year"]
             line += (
-                t("profile_reached") if pace == 0 else t("profile_pace_needed", pace=fmt_num(pace))
+                t("profile_reached")
+                if pace == 0
+                else t("profile_pace_needed", pace=fmt_num(pace, lang=lang()))
             )
         st.markdown(line, help=markdown_literal(r["source"]))
     if item.change_since_base_pp is not None:
@@ -396,14 +402,14 @@ with right, st.container(border=True):
                 "profile_change_since_base",
                 base=item.base_year,
                 year=year,
-                pp=fmt_points(item.change_since_base_pp),
+                pp=fmt_points(item.change_since_base_pp, lang=lang()),
             )
         )
     if item.required_pp_per_year:
         st.markdown(
             t(
                 "profile_pace_to_target",
-                pace=fmt_num(item.required_pp_per_year),
+                pace=fmt_num(item.required_pp_per_year, lang=lang()),
                 year=item.target_year,
             )
         )

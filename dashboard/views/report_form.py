@@ -118,9 +118,9 @@ for ind in view["indicators"]:
                 t(
                     "report_last_year",
                     year=year - 1,
-                    total=fmt_int(before.get("total")),
-                    recognized=fmt_int(before.get("recognized")),
-                    rate=fmt_pct(rate(before)),
+                    total=fmt_int(before.get("total"), lang=lang()),
+                    recognized=fmt_int(before.get("recognized"), lang=lang()),
+                    rate=fmt_pct(rate(before), lang=lang()),
                 )
             )
         columns = form_columns(ind)
@@ -142,7 +142,7 @@ for ind in view["indicators"]:
                 cell.error(markdown_literal(message), icon=":material/error:")
         counts = one.figures.get(ind)
         shown_rate = rate(counts) if counts and not one.faults else None
-        st.caption(t("report_rate", rate=fmt_pct(shown_rate)))
+        st.caption(t("report_rate", rate=fmt_pct(shown_rate, lang=lang())))
 
 if editable:
     draft_check = check_report(view["indicators"], entered, complete=False)

@@ -115,7 +115,7 @@ deadline_text = (
 st.markdown(f"**{markdown_literal(completeness_line(counts, lang()))}** · {deadline_text}")
 cells = st.columns(len(STATES))
 for cell, s in zip(cells, STATES, strict=True):
-    cell.metric(labels[s], fmt_int(counts[s]))
+    cell.metric(labels[s], fmt_int(counts[s], lang=lang()))
 
 shown_states = st.multiselect(
     t("review_filter"),
@@ -224,11 +224,11 @@ ui.text_table(
         {
             t("round_col_indicator"): ind_label(r["indicator"]),
             t("review_col_before", year=year - 1): (
-                f"{fmt_int(r['recognized_before'])}/{fmt_int(r['total_before'])} "
-                f"({fmt_pct(r['rate_before'])})"
+                f"{fmt_int(r['recognized_before'], lang=lang())}/{fmt_int(r['total_before'], lang=lang())} "
+                f"({fmt_pct(r['rate_before'], lang=lang())})"
             ),
             t("review_col_now", year=year): (
-                f"{fmt_int(r['recognized'])}/{fmt_int(r['total'])} ({fmt_pct(r['rate'])})"
+                f"{fmt_int(r['recognized'], lang=lang())}/{fmt_int(r['total'], lang=lang())} ({fmt_pct(r['rate'], lang=lang())})"
             ),
             t("review_col_flag"): ("⚠ " + r["flag"]) if r["flag"] else "",
         }

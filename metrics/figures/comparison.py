@@ -126,7 +126,7 @@ def ranked_bar(
     ]
     values = [
         (
-            f"{fmt_pct(r['rate_pct'])} {STATUS_STYLE[Status(r['status'])].symbol}"
+            f"{fmt_pct(r['rate_pct'], lang=lang)} {STATUS_STYLE[Status(r['status'])].symbol}"
             + (f" · {r['partial_note']}" if r["partial_note"] else "")
         )
         if r["status"]
@@ -152,8 +152,8 @@ def ranked_bar(
                 [
                     r["locality_id"],
                     Status(r["status"]).label(lang, symbol=True) if r["status"] else "",
-                    fmt_pct(r["target_pct"]),
-                    fmt_pct(r["plan_pct"], 0),
+                    fmt_pct(r["target_pct"], lang=lang),
+                    fmt_pct(r["plan_pct"], 0, lang=lang),
                 ]
                 for r in rows
             ],
@@ -178,7 +178,7 @@ def ranked_bar(
                 mode="markers",
                 marker={"symbol": "line-ns", "size": 14, "line": {"width": 2.5, "color": TARGET}},
                 name=text("fig_target", lang),
-                text=[fmt_pct(t) for t in targets],
+                text=[fmt_pct(t, lang=lang) for t in targets],
                 hovertemplate="%{y}: " + text("fig_target", lang) + " %{text}<extra></extra>",
             )
         )
@@ -340,7 +340,7 @@ def heatmap(
             r = lookup.get((cid, i))
             zr.append(None if r is None else min(float(r["plan_pct"]), PLAN_CAP))
             mark = "*" if r is not None and r["partial_note"] else ""
-            tr.append("" if r is None else fmt_num(r["plan_pct"], 0) + mark)
+            tr.append("" if r is None else fmt_num(r["plan_pct"], 0, lang=lang) + mark)
             nr.append("" if r is None or not mark else f"<br>{r['partial_note']}")
         z.append(zr)
         cells.append(tr)
@@ -452,7 +452,11 @@ def status_map(
                 },
                 text=[plotly_literal(r["short_name"]) for r in rows],
                 customdata=[
-                    [r["locality_id"], fmt_pct(r["rate_pct"]), fmt_int(r.get(size_col))]
+                    [
+                        r["locality_id"],
+                        fmt_pct(r["rate_pct"], lang=lang),
+                        fmt_int(r.get(size_col), lang=lang),
+                    ]
                     for r in rows
                 ],
                 hovertemplate="<b>%{text}</b><br>%{customdata[1]} · "
