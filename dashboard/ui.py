@@ -3,7 +3,9 @@ charts with their data and downloads one click away."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -114,9 +116,60 @@ def widget_texts() -> None:
 
 def banner(key: data.StoreKey, synthetic: bool | None = None) -> None:
     """The demo mark: where the page says what it shows (`synthetic`), for that; else for the
-    store as a whole."""
+    store as a whole. And, while the store is being written, a notice that it is."""
     if data.has_synthetic(key) if synthetic is None else synthetic:
         st.warning(t("synthetic"), icon=":material/science:")
+    if data.writes_running(key):  # what the page shows is from before that write
+        st.info(t("write_under_way"), icon=":material/hourglass_top:")
+
+
+def write_button(label: str, *, key: str, token: str, **button_args: Any) -> bool:
+    """A button that starts a write to the store: True in the run after it is pressed (the
+    write is then the caller's, inside `write_status`). It is disabled from that run until the
+    write ends, and a press that reaches the server late (a double click) does nothing: a
+    write already asked for, running, or done for the same `token` (the file, the batch) is
+    not asked for again."""
+    asked, running, done = f"{key}__asked", f"{key}__running", f"{key}__done"
+
+    def ask() -> None:
+        if st.session_state.get(running) or token in (
+            st.session_state.get(asked),
+            st.session_state.get(done),
+        ):
+            return
+        st.session_state[asked] = token
+
+    busy = bool(st.session_state.get(running)) or st.session_state.get(asked) == token
+    st.button(label, key=key, on_click=ask, disabled=busy, **button_args)
+    return st.session_state.get(asked) == token and not st.session_state.get(running)
+
+
+@dataclasses.dataclass
+class Write:
+    """A write under way: its status box, and whether it went through (the caller says so)."""
+
+    box: Any
+    ok: bool = False
+
+
+@contextlib.contextmanager
+def write_status(key: str, token: str, running_label: str) -> Iterator[Write]:
+    """Around the write `write_button(key=key, token=token)` asked for: a status box that
+    says it is running while it runs; the button stays disabled till it ends. The caller
+    updates the box with how it went and sets `ok` when it went through: only then is a later
+    press of the same write ignored (a refused one may be tried again)."""
+    asked, running, done = f"{key}__asked", f"{key}__running", f"{key}__done"
+    st.session_state[running] = True
+    write: Write | None = None
+    try:
+        with st.status(running_label, expanded=False) as box:
+            write = Write(box)
+            yield write
+    finally:
+        if write is not None and write.ok:
+            st.session_state[done] = token
+        st.session_state[running] = False
+        st.session_state[asked] = None
 
 
 def typeable(names: Mapping[Any, str]) -> Callable[[Any], str]:

@@ -161,26 +161,42 @@ if upload is not None:
             st.info(t("import_nothing_new"))
         elif account is None:
             st.warning(t("import_sign_in_to_write"), icon=":material/lock:")
-        elif st.button(
-            t("import_write", count=fmt_int(result.new + result.changed, lang=lang())),
-            type="primary",
-            key=f"{PAGE}__write",
-        ):
-            done = data.commit_import(key, result, account.name)
-            if done.status == "imported" and done.batch:
-                st.session_state[f"{PAGE}__uploads"] = (
-                    st.session_state.get(f"{PAGE}__uploads", 0) + 1
+        else:
+            # The file as checked: pressed twice, it is written once.
+            token = f"{result.file_sha256}:{result.sheet}:{result.new}:{result.changed}"
+            if ui.write_button(
+                t("import_write", count=fmt_int(result.new + result.changed, lang=lang())),
+                type="primary",
+                key=f"{PAGE}__write",
+                token=token,
+            ):
+                with ui.write_status(f"{PAGE}__write", token, t("import_writing")) as w:
+                    done = data.commit_import(key, result, account.name)
+                    w.ok = done.status == "imported" and bool(done.batch)
+                    if w.ok:
+                        # Kept before anything is drawn: a rerun asked meanwhile stops the
+                        # script at its next element, and the outcome must survive it.
+                        st.session_state[f"{PAGE}__uploads"] = (
+                            st.session_state.get(f"{PAGE}__uploads", 0) + 1
+                        )
+                        st.session_state[f"{PAGE}__done"] = t(
+                            "import_done",
+                            batch=done.batch,
+                            new=fmt_int(done.new, lang=lang()),
+                            changed=fmt_int(done.changed, lang=lang()),
+                        )
+                    w.box.update(
+                        label=t("import_write_ok" if w.ok else "import_write_not_ok"),
+                        state="complete" if w.ok else "error",
+                    )
+                if w.ok:
+                    st.rerun()
+                st.error(
+                    t(
+                        "import_write_failed",
+                        problems="; ".join(map(markdown_literal, done.problems)),
+                    )
                 )
-                st.session_state[f"{PAGE}__done"] = t(
-                    "import_done",
-                    batch=done.batch,
-                    new=fmt_int(done.new, lang=lang()),
-                    changed=fmt_int(done.changed, lang=lang()),
-                )
-                st.rerun()
-            st.error(
-                t("import_write_failed", problems="; ".join(map(markdown_literal, done.problems)))
-            )
 if msg := st.session_state.pop(f"{PAGE}__done", None):
     st.success(msg, icon=":material/check_circle:")
 
@@ -252,11 +268,23 @@ if account is not None and undoable.height:
                     icon=":material/warning:",
                 )
                 y, n = st.columns(2)
-                if y.button(t("import_undo_yes"), type="primary", key=f"{PAGE}__undo_yes"):
-                    st.session_state[f"{PAGE}__undo_ask"] = None
-                    refused = data.rollback(key, asking, account)
-                    if refused is None:
-                        st.session_state[f"{PAGE}__done"] = t("import_undone", batch=asking)
+                yes = f"{PAGE}__undo_yes"
+                with y:
+                    pressed = ui.write_button(
+                        t("import_undo_yes"), type="primary", key=yes, token=str(asking)
+                    )
+                if pressed:
+                    with ui.write_status(yes, str(asking), t("import_undoing", batch=asking)) as w:
+                        refused = data.rollback(key, asking, account)
+                        w.ok = refused is None
+                        if w.ok:
+                            st.session_state[f"{PAGE}__undo_ask"] = None
+                            st.session_state[f"{PAGE}__done"] = t("import_undone", batch=asking)
+                        w.box.update(
+                            label=t("import_undo_ok" if w.ok else "import_write_not_ok"),
+                            state="complete" if w.ok else "error",
+                        )
+                    if w.ok:
                         st.rerun()
                     st.error(
                         t("import_undo_failed", batch=asking, reason=markdown_literal(refused))
