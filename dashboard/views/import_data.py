@@ -186,7 +186,7 @@ if upload is not None:
                             changed=fmt_int(done.changed, lang=lang()),
                         )
                     w.box.update(
-                        label=t("import_write_ok" if w.ok else "import_write_not_ok"),
+                        label=t("import_write_ok") if w.ok else t("import_write_not_ok"),
                         state="complete" if w.ok else "error",
                     )
                 if w.ok:
@@ -281,7 +281,7 @@ if account is not None and undoable.height:
                             st.session_state[f"{PAGE}__undo_ask"] = None
                             st.session_state[f"{PAGE}__done"] = t("import_undone", batch=asking)
                         w.box.update(
-                            label=t("import_undo_ok" if w.ok else "import_write_not_ok"),
+                            label=t("import_undo_ok") if w.ok else t("import_write_not_ok"),
                             state="complete" if w.ok else "error",
                         )
                     if w.ok:
