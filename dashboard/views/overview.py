@@ -17,6 +17,7 @@ from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_points, fmt_pp
 from metrics.indicators import registry
 from metrics.lagging import lagging_children
+from metrics.locality_progress import needing_attention
 from metrics.normalise import file_stem
 from metrics.progress import Status
 from metrics.table_columns import shown_table
@@ -82,6 +83,28 @@ elif standing is None:
                 )
             )
 
+# What needs attention comes first: on a phone the cards stack, a screen or more each.
+if attention := needing_attention(items):
+    with st.container(border=True):
+        st.markdown(f"**{t('attention_heading', n=len(attention), year=year)}**")
+        st.markdown(
+            "\n".join(
+                "- "
+                + t(
+                    "attention_line",
+                    indicator=ind_label(p.indicator),
+                    rate=fmt_pct(p.rate_pct, lang=lang()),
+                    status=Status(p.status).label_for(p.target_year, lang(), symbol=True),
+                )
+                + (
+                    f" ({t('attention_plan', plan=fmt_num(p.plan_pct, 0, lang=lang()))})"
+                    if p.plan_pct is not None
+                    else ""
+                )
+                for p in attention
+            )
+        )
+
 st.subheader(t("cards_heading", year=year))
 reg = registry()
 # A card for each indicator with a figure that year; the others are named once, below. A row of
@@ -118,7 +141,7 @@ for i, p in enumerate(cards):
                 f"⚠ {partial_text(p.reporting_units, p.units_in_area, p.unit_level, lang())}"
             )
         if p.target_pct is not None:
-            unconfirmed = "" if p.target_confirmed else " (chưa đối chiếu nguyên văn)"
+            unconfirmed = "" if p.target_confirmed else f" ({t('target_unconfirmed')})"
             st.markdown(
                 t(
                     "overview_target",

@@ -30,7 +30,7 @@ from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
 from metrics.rounds import STATE_LABELS, history_rows, state_from_events
 from metrics.store.schema import DEMO_SOURCE_MARK
-from metrics.table_columns import shown_table
+from metrics.table_columns import FIELDS, shown_table
 
 PAGE = "profile"
 K_PROV, K_COM, K_OD = f"{PAGE}__prov", f"{PAGE}__com", f"{PAGE}__od"
@@ -277,9 +277,26 @@ summary = pl.DataFrame(
         "completeness": pl.String,
     },
 )
+# The columns that answer "where are we against the target" first (rate, change on last year,
+# projection, target, verdict): in view at 1440 px; counts and sources after them.
+SUMMARY_ORDER = [
+    "indicator_label",
+    "rate_pct",
+    "change_pp",
+    "projected_pct",
+    "target_pct",
+    "target_year",
+    "status_label",
+    "plan_pct",
+    "recognized",
+    "total",
+    "target_scope",
+    "completeness",
+]
 ui.table(
-    shown_table(summary, summary.columns, lang(), year=year),
+    shown_table(summary, SUMMARY_ORDER, lang(), year=year),
     height=36 * (summary.height + 1) + 4,
+    pin=FIELDS["indicator_label"].header(lang()),
 )
 ui.left_out([ind_label(p.indicator) for p in shown if not p.has_data], year)
 st.caption(t("profile_status_caption", year=year))
