@@ -19,6 +19,7 @@ from metrics.progress import LAGGING, STATUS_STYLE, Status
 from metrics.texts import text
 
 LEGEND_TOP = 88  # px: the ranked bars' legend, below the title and the subtitle
+LEGEND_ROW = 22  # px: one legend entry of 13 px text
 ENDS_SLACK = 10  # a ranking at most this much longer than its two ends is shown whole
 GAP = "rgba(0,0,0,0)"  # the "⋯ N xã khác ⋯" row has no bar
 LABEL_GAP = 1.2  # x units (of 0–112 %) between a bar's end or target mark and its value
@@ -251,18 +252,19 @@ def ranked_bar(
     # One row per name, exactly: plotly pads an axis for the target marks' size, which left
     # four or five empty rows above the first name.
     fig.update_yaxes(range=[-0.5, len(rows) - 0.5], autorange=False)
-    height = max(360, 22 * len(rows) + 300)
+    entries = sum(1 for tr in fig.data if tr.showlegend is not False)
+    height = max(360, 22 * len(rows) + 170 + LEGEND_ROW * entries)
     fig.update_layout(
         height=height,
         bargap=0.25,
         barmode="overlay",
-        # The legend under the subtitle, its top LEGEND_TOP px from the figure's top, with room
-        # below for its six entries one under another, as on a phone: a legend standing on the
-        # plot grew upwards over the title when it wrapped. (Were it to need more, the plot,
-        # not the title, moves down.)
-        margin={"t": LEGEND_TOP + 6 * 22 + 6},
+        # The legend under the subtitle, its top LEGEND_TOP px from the figure's top, its
+        # entries one under another at any width, and exactly their room above the plot: a
+        # legend standing on the plot grew upwards over the title when it wrapped, and room
+        # kept for six entries left an empty band over the bars when there were three.
+        margin={"t": LEGEND_TOP + LEGEND_ROW * entries + 8},
         legend={
-            "orientation": "h",
+            "orientation": "v",
             "yref": "container",
             "y": 1 - LEGEND_TOP / height,
             "yanchor": "top",
