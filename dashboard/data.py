@@ -37,7 +37,7 @@ from metrics.queries import registers as rq
 from metrics.queries import targets as tq
 from metrics.store import StoreError
 from metrics.store import rounds as round_store
-from metrics.store.backend import StoreBusy, reading, writing
+from metrics.store.backend import StoreBusy, reading, writes_under_way, writing
 from metrics.store.location import parse_location
 from metrics.store.schema import COUNTRY_ID, LEVEL_COLUMNS
 from metrics.store.snapshot import SnapshotCache
@@ -134,6 +134,12 @@ def locality(key: StoreKey, locality_id: str) -> dict | None:
 @st.cache_data(show_spinner=False)
 def predecessors(key: StoreKey, locality_id: str) -> pl.DataFrame:
     return rq.predecessors(_cur(key), locality_id)
+
+
+@st.cache_data(show_spinner=False)
+def successors(key: StoreKey, locality_id: str) -> pl.DataFrame:
+    """The units a former one became part of (today's commune or province)."""
+    return rq.successors(_cur(key), locality_id)
 
 
 @st.cache_data(show_spinner=False)
@@ -291,6 +297,12 @@ def commit_import(key: StoreKey, checked: inputs.ImportResult, user: str) -> inp
         return inputs.ImportResult("refused", problems=[inputs.Problem("", None, None, str(exc))])
     _reload(key)
     return result
+
+
+def writes_running(key: StoreKey) -> bool:
+    """Whether an import, a rollback or a report is being written to the store now (by this
+    server, for any user): not cached, it is the moment's answer."""
+    return bool(writes_under_way(_snapshots(key[0]).loc))
 
 
 def rollback(key: StoreKey, batch_id: int, who: auth.Principal) -> str | None:

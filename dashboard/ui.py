@@ -3,7 +3,9 @@ charts with their data and downloads one click away."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import pandas as pd
@@ -16,6 +18,7 @@ from dashboard.i18n import lang, scope_text, t
 from metrics.escaping import markdown_literal
 from metrics.fmt import DASH, fmt_int, fmt_pct
 from metrics.locality_progress import IndicatorProgress
+from metrics.name_lookup import typeable as typeable_label
 from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.table_columns import Kind, ShownTable, cell_text, shown_table
@@ -75,6 +78,11 @@ NO_RESULTS = (  # nothing matches the search: "No results", small, faded, centre
     "span",
     "display: flex; justify-content: center; padding: 8px; font-size: 0.875rem; opacity: 0.7;",
 )
+SELECT_NO_RESULTS = (  # the same in a selectbox's list (a province or commune typed)
+    "[data-testid='stSelectboxVirtualDropdown'] [data-empty='true'] > [role='option']",
+    "span",
+    "display: flex; justify-content: center; padding: 8px; font-size: 0.875rem; opacity: 0.7;",
+)
 
 
 def css_string(text: str) -> str:
@@ -93,6 +101,7 @@ def widget_texts() -> None:
         (SELECT_ALL, t("st_select_all")),
         (SELECT_MATCHES, t("st_select_matches")),
         (NO_RESULTS, t("st_no_results")),
+        (SELECT_NO_RESULTS, t("st_no_results")),
     ]
     primary = st.get_option("theme.primaryColor") or "currentColor"
     rules = [
@@ -114,9 +123,67 @@ def upload_limit(widget_key: str, mb: int) -> None:
 
 def banner(key: data.StoreKey, synthetic: bool | None = None) -> None:
     """The demo mark: where the page says what it shows (`synthetic`), for that; else for the
-    store as a whole."""
+    store as a whole. And, while the store is being written, a notice that it is."""
     if data.has_synthetic(key) if synthetic is None else synthetic:
         st.warning(t("synthetic"), icon=":material/science:")
+    if data.writes_running(key):  # what the page shows is from before that write
+        st.info(t("write_under_way"), icon=":material/hourglass_top:")
+
+
+def write_button(label: str, *, key: str, token: str, **button_args: Any) -> bool:
+    """A button that starts a write to the store: True in the run after it is pressed (the
+    write is then the caller's, inside `write_status`). It is disabled from that run until the
+    write ends, and a press that reaches the server late (a double click) does nothing: a
+    write already asked for, running, or done for the same `token` (the file, the batch) is
+    not asked for again."""
+    asked, running, done = f"{key}__asked", f"{key}__running", f"{key}__done"
+
+    def ask() -> None:
+        if st.session_state.get(running) or token in (
+            st.session_state.get(asked),
+            st.session_state.get(done),
+        ):
+            return
+        st.session_state[asked] = token
+
+    busy = bool(st.session_state.get(running)) or st.session_state.get(asked) == token
+    st.button(label, key=key, on_click=ask, disabled=busy, **button_args)
+    return st.session_state.get(asked) == token and not st.session_state.get(running)
+
+
+@dataclasses.dataclass
+class Write:
+    """A write under way: its status box, and whether it went through (the caller says so)."""
+
+    box: Any
+    ok: bool = False
+
+
+@contextlib.contextmanager
+def write_status(key: str, token: str, running_label: str) -> Iterator[Write]:
+    """Around the write `write_button(key=key, token=token)` asked for: a status box that
+    says it is running while it runs; the button stays disabled till it ends. The caller
+    updates the box with how it went and sets `ok` when it went through: only then is a later
+    press of the same write ignored (a refused one may be tried again)."""
+    asked, running, done = f"{key}__asked", f"{key}__running", f"{key}__done"
+    st.session_state[running] = True
+    write: Write | None = None
+    try:
+        with st.status(running_label, expanded=False) as box:
+            write = Write(box)
+            yield write
+    finally:
+        if write is not None and write.ok:
+            st.session_state[done] = token
+        st.session_state[running] = False
+        st.session_state[asked] = None
+
+
+def typeable(names: Mapping[Any, str]) -> Callable[[Any], str]:
+    """A selectbox's format_func whose option texts its filter finds typed without tone marks
+    ("dak long", "QUANG NGAI"): the folded form rides after each name, out of sight
+    (metrics.name_lookup.typeable)."""
+    return lambda option: typeable_label(names[option])
 
 
 def pick(
@@ -158,7 +225,13 @@ def pick(
             label, options, format_func=format_func, key=wkey, required=True, help=help
         )
     else:
-        value = st.selectbox(label, options, format_func=format_func, key=wkey, help=help)
+        value = st.selectbox(
+            label,
+            options,
+            format_func=lambda o: typeable_label(format_func(o)),
+            key=wkey,
+            help=help,
+        )
     st.query_params[name] = str(value)
     st.session_state[f"keep_{name}"] = value
     return value
@@ -167,18 +240,18 @@ def pick(
 def styled(shown: ShownTable) -> Any:
     """A pandas Styler that shows each cell as its column's kind reads (metrics.table_columns)
     but sorts on the values."""
-    shows = {c: _shows(k) for c, k in shown.kinds.items()}
+    shows = {c: _shows(k, shown.lang) for c, k in shown.kinds.items()}
     return shown.frame.to_pandas().style.format(shows)
 
 
-def _shows(kind: Kind) -> Callable[[Any], str]:
-    return lambda value: cell_text(None if pd.isna(value) else value, kind)
+def _shows(kind: Kind, lang: str) -> Callable[[Any], str]:
+    return lambda value: cell_text(None if pd.isna(value) else value, kind, lang)
 
 
 def table(
     shown: ShownTable, *, height: int | Literal["auto"] = "auto", pin: str | None = None
 ) -> None:
-    """A sortable table: numbers the Vietnamese way, years as years, "–" for a missing value
+    """A sortable table: numbers as the page's language writes them, years as years, "–" for a missing value
     (the grid's placeholder; it would say "None"). The grid sorts a missing value first, so a
     page keeps rows without figures out of it and names them below (`left_out`)."""
     st.dataframe(
@@ -222,7 +295,7 @@ def left_out(names: Sequence[str], year: int) -> None:
         st.caption(
             t(
                 "left_out",
-                n=fmt_int(len(names)),
+                n=fmt_int(len(names), lang=lang()),
                 year=year,
                 names=", ".join(map(markdown_literal, names)),
             )
@@ -327,7 +400,7 @@ def later_target_note(item: IndicatorProgress) -> None:
                 "later_target_met",
                 year=item.later_target_met_year,
                 scope=scope_text(item.later_target_met_scope),
-                pct=fmt_pct(item.later_target_met_pct),
+                pct=fmt_pct(item.later_target_met_pct, lang=lang()),
             )
         )
 
@@ -348,7 +421,7 @@ def problems_table(
     )
     shown = shown_table(frame, frame.columns, lang())
     frame = shown.frame  # headers in the reader's language, in the CSV too
-    cells = ShownTable(frame.head(PROBLEMS_SHOWN), shown.kinds).cells()
+    cells = ShownTable(frame.head(PROBLEMS_SHOWN), shown.kinds, shown.lang).cells()
     st.table(
         cells.with_columns(
             pl.all().map_elements(markdown_literal, return_dtype=pl.String)
@@ -356,7 +429,13 @@ def problems_table(
         hide_index=True,
     )
     if frame.height > PROBLEMS_SHOWN:
-        st.caption(t("problems_first", shown=fmt_int(PROBLEMS_SHOWN), total=fmt_int(frame.height)))
+        st.caption(
+            t(
+                "problems_first",
+                shown=fmt_int(PROBLEMS_SHOWN, lang=lang()),
+                total=fmt_int(frame.height, lang=lang()),
+            )
+        )
         st.download_button(
             t("problems_csv"),
             data=lambda: csv_bytes(frame),

@@ -64,7 +64,7 @@ def units_text(
     if reporting is None or not in_area or level is None:
         return ""
     words = UNIT_WORDS_EN if lang == "en" else UNIT_WORDS_VI
-    return f"{fmt_int(reporting)}/{fmt_int(in_area)} {words[level]}"
+    return f"{fmt_int(reporting, lang=lang)}/{fmt_int(in_area, lang=lang)} {words[level]}"
 
 
 def completeness_text(
@@ -85,8 +85,8 @@ def partial_text(
     if not is_partial(reporting, in_area) or level is None or not in_area:
         return ""
     if lang == "en":
-        return f"incomplete: {fmt_int(reporting)} of {fmt_int(in_area)} {UNIT_WORDS_EN[level]} reported"
-    return f"{PARTIAL_VI}: {completeness_text(reporting, in_area, level)}"
+        return f"incomplete: {fmt_int(reporting, lang=lang)} of {fmt_int(in_area, lang=lang)} {UNIT_WORDS_EN[level]} reported"
+    return f"{PARTIAL_VI}: {completeness_text(reporting, in_area, level, lang)}"
 
 
 def ranking_note(
@@ -108,11 +108,13 @@ def complete_expr() -> pl.Expr:
 
 def text_column(
     frame: pl.DataFrame,
-    say: Callable[[int | None, int | None, str | None], str] = completeness_text,
+    say: Callable[[int | None, int | None, str | None, str], str] = completeness_text,
+    lang: str = "vi",
 ) -> pl.Series:
-    """`say` (completeness_text, ranking_note …) of each row of a frame with the three columns."""
+    """`say` (completeness_text, ranking_note …) of each row of a frame with the three columns,
+    in `lang`."""
     rows = frame.select("reporting_units", "units_in_area", "unit_level").iter_rows()
-    return pl.Series([say(r, n, lv) for r, n, lv in rows], dtype=pl.String)
+    return pl.Series([say(r, n, lv, lang) for r, n, lv in rows], dtype=pl.String)
 
 
 def country_units(provinces: pl.DataFrame, units_per_level: dict[str, int]) -> pl.DataFrame:

@@ -1,4 +1,5 @@
-"""Numbers the Vietnamese way: 3.783 for thousands, 85,5% for decimals."""
+"""Numbers as the reader's language writes them: Vietnamese 3.783 and 85,5%, English 3,783 and
+85.5% (`lang`, "vi" unless a page or export in English says "en")."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ import numbers
 from decimal import ROUND_HALF_UP, Decimal
 
 DASH = "–"
+# What Plotly's `layout.separators` takes for each language: the decimal mark, then thousands.
+SEPARATORS = {"vi": ",.", "en": ".,"}
+POINTS_UNIT = {"vi": "điểm %", "en": "pp"}
+
+
+def separators(lang: str = "vi") -> str:
+    return SEPARATORS["en" if lang == "en" else "vi"]
 
 
 def _missing(value: float | int | None) -> bool:
@@ -24,40 +32,54 @@ def _half_up(value: float | int, decimals: int) -> Decimal | float:
     return rounded if rounded else abs(rounded)
 
 
-def fmt_int(value: float | int | None) -> str:
+def _marks(english_text: str, lang: str) -> str:
+    """Python writes 3,783.3; Vietnamese swaps the marks (3.783,3)."""
+    if lang == "en":
+        return english_text
+    return english_text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def fmt_int(value: float | int | None, *, lang: str = "vi") -> str:
+    """3783 → "3.783" (English "3,783")."""
     if _missing(value):
         return DASH
     assert value is not None
-    return f"{_half_up(value, 0):,.0f}".replace(",", ".")
+    return _marks(f"{_half_up(value, 0):,.0f}", lang)
 
 
-def fmt_num(value: float | int | None, decimals: int = 1) -> str:
-    """3783.25 → "3.783,3"; trailing ",0" dropped (85.0 → "85")."""
+def fmt_num(value: float | int | None, decimals: int = 1, *, lang: str = "vi") -> str:
+    """3783.25 → "3.783,3" (English "3,783.3"); a trailing zero decimal dropped (85.0 → "85")."""
     if _missing(value):
         return DASH
     assert value is not None
     text = f"{_half_up(value, decimals):,.{decimals}f}"
     if decimals and text.endswith("." + "0" * decimals):
         text = text[: -(decimals + 1)]
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return _marks(text, lang)
 
 
-def fmt_pct(value: float | int | None, decimals: int = 1) -> str:
-    return DASH if _missing(value) else f"{fmt_num(value, decimals)}%"
+def fmt_pct(value: float | int | None, decimals: int = 1, *, lang: str = "vi") -> str:
+    """85.5 → "85,5%" (English "85.5%")."""
+    return DASH if _missing(value) else f"{fmt_num(value, decimals, lang=lang)}%"
 
 
-def fmt_points(value: float | int | None, decimals: int = 1, signed: bool = True) -> str:
+def fmt_points(
+    value: float | int | None, decimals: int = 1, signed: bool = True, *, lang: str = "vi"
+) -> str:
     """A change as a signed number, its unit left to the sentence: "+4,1", "−0,3", "0"."""
     if _missing(value):
         return DASH
     assert value is not None
     rounded = _half_up(value, decimals)  # the sign of what is shown: −0,04 is "0"
     sign = "+" if signed and rounded > 0 else ("−" if rounded < 0 else "")
-    return f"{sign}{fmt_num(abs(float(rounded)), decimals)}"
+    return f"{sign}{fmt_num(abs(float(rounded)), decimals, lang=lang)}"
 
 
-def fmt_pp(value: float | int | None, decimals: int = 1, signed: bool = True) -> str:
-    """Percentage points: "+4,1 điểm %"."""
+def fmt_pp(
+    value: float | int | None, decimals: int = 1, signed: bool = True, *, lang: str = "vi"
+) -> str:
+    """Percentage points: "+4,1 điểm %" (English "+4.1 pp")."""
     if _missing(value):
         return DASH
-    return f"{fmt_points(value, decimals, signed)} điểm %"
+    unit = POINTS_UNIT["en" if lang == "en" else "vi"]
+    return f"{fmt_points(value, decimals, signed, lang=lang)} {unit}"

@@ -408,6 +408,26 @@ def children_progress(
     )
 
 
+# What a leader looks at first, worst first: a target missed, a falling rate, progress limited
+# or too slow. The others (met, on track, not judged) wait in the cards.
+NEEDS_ATTENTION = (
+    pm.Status.TARGET_MISSED,
+    pm.Status.FALLING,
+    pm.Status.LIMITED,
+    pm.Status.TOO_SLOW,
+)
+
+
+def needing_attention(items: Sequence[IndicatorProgress]) -> list[IndicatorProgress]:
+    """The indicators whose status needs attention (NEEDS_ATTENTION), worst status first and,
+    within one, the furthest from its plan first."""
+    order = {s.value: i for i, s in enumerate(NEEDS_ATTENTION)}
+    return sorted(
+        (p for p in items if p.has_data and p.status in order),
+        key=lambda p: (order[p.status], p.plan_pct if p.plan_pct is not None else float("inf")),
+    )
+
+
 def status_counts(children: pl.DataFrame, indicator: str) -> dict[str, int]:
     """How many children are in each status for one indicator."""
     sub = children.filter(pl.col("indicator") == indicator)

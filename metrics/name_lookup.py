@@ -44,7 +44,7 @@ from metrics.name_parts import (
     parse_part,
     split_code_suffix,
 )
-from metrics.normalise import key, marked_key
+from metrics.normalise import fold, key, marked_key
 from metrics.store.schema import COUNTRY_ID
 
 __all__ = [
@@ -57,6 +57,24 @@ __all__ = [
 ]
 
 REORGANISATION_YEAR = 2025  # figures for 2025 onwards are reported by today's units
+
+# Streamlit's selectbox filters its options as one types by the typed letters' in-order match
+# in the option's text, lower-cased with its marks kept: "dak long" or "quang ngai" would find
+# nothing. An option's text carries its folded form (rule 3's, fold()) after a run of em spaces
+# no picker is as wide as, so it is matched but not seen (options and the box show one line).
+TYPED_FORM_GAP = "\u2003" * 120
+
+
+def typeable(label: str) -> str:
+    """A picker option's text that the picker's own filter finds typed without tone marks, in
+    any case, đ typed as d: "Đăk Long" + gap + "dak long". Unchanged when nothing folds."""
+    folded = fold(label)
+    return label if folded == label.lower() else f"{label}{TYPED_FORM_GAP}{folded}"
+
+
+def shown_part(label: str) -> str:
+    """What a reader sees of a typeable() option's text."""
+    return label.split(TYPED_FORM_GAP, 1)[0]
 
 
 class LocalityIndex:
@@ -165,6 +183,17 @@ class LocalityIndex:
     def candidate(self, lid: str) -> Candidate:
         rec = self.by_id[lid]
         return Candidate(lid, rec["level"], rec["era"], rec["code"], rec["name"], self.label(lid))
+
+    def old_namesakes(self, text: str, chosen: str) -> list[Candidate]:
+        """The former units named as `text` names, besides `chosen` (the unit a search opened):
+        "dak long" opens today's xã Đăk Long, and two former xã Đăk Long (of huyện Đăk Hà and
+        of huyện Đắk Glei) had that name too."""
+        name, comma, rest = text.partition(",")
+        found = self.resolve(f"{name} (cũ){comma}{rest}", purpose=Purpose.VIEW_FIGURES)
+        shared = [found.locality] if found.locality else found.candidates
+        if found.status == "not_found":
+            return []
+        return [c for c in shared if c.id != chosen and c.era == "legacy"]
 
     def _match_part(self, part: NamePart, levels: frozenset[str] | None = None) -> list[str]:
         wanted = (

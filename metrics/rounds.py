@@ -634,10 +634,10 @@ def completeness_line(counts: Mapping[str, int], lang: str = "vi") -> str:
     return texts.text(
         "round_completeness",
         lang,
-        approved=fmt_int(approved),
-        total=fmt_int(total),
-        waiting=fmt_int(waiting),
-        missing=fmt_int(total - approved - waiting),
+        approved=fmt_int(approved, lang=lang),
+        total=fmt_int(total, lang=lang),
+        waiting=fmt_int(waiting, lang=lang),
+        missing=fmt_int(total - approved - waiting, lang=lang),
     )
 
 
@@ -682,7 +682,9 @@ class RoundStanding:
             line=self.line(lang),
         )
         if self.imported:
-            said += " " + texts.text("round_standing_imported", lang, n=fmt_int(self.imported))
+            said += " " + texts.text(
+                "round_standing_imported", lang, n=fmt_int(self.imported, lang=lang)
+            )
         return said
 
 

@@ -139,14 +139,14 @@ FIELDS: dict[str, Field] = {
 }
 
 
-def cell_text(value: Any, kind: Kind) -> str:
-    """One cell as a reader sees it: "–" when missing, never "None" or "nan"."""
+def cell_text(value: Any, kind: Kind, lang: str = "vi") -> str:
+    """One cell as a reader of `lang` sees it: "–" when missing, never "None" or "nan"."""
     if value is None or (isinstance(value, float) and value != value):
         return DASH
     if kind is Kind.YEAR:
         return str(int(value))
     if kind in DECIMALS:
-        return fmt_num(value, DECIMALS[kind])
+        return fmt_num(value, DECIMALS[kind], lang=lang)
     text = str(value)
     return text if text.strip() else DASH
 
@@ -154,25 +154,26 @@ def cell_text(value: Any, kind: Kind) -> str:
 @dataclass(frozen=True)
 class ShownTable:
     """A table as a page shows it: headers in the reader's language, values kept as values (a
-    column sorts on numbers), and what each column holds."""
+    column sorts on numbers), what each column holds, and the language its numbers are written in."""
 
     frame: pl.DataFrame
     kinds: dict[str, Kind] = field(default_factory=dict)
+    lang: str = "vi"
 
     def __post_init__(self) -> None:
         missing = [c for c in self.frame.columns if c not in self.kinds]
         assert not missing, f"columns without a kind: {missing}"
 
     @staticmethod
-    def of(frame: pl.DataFrame, kinds: Mapping[str, Kind]) -> ShownTable:
+    def of(frame: pl.DataFrame, kinds: Mapping[str, Kind], lang: str = "vi") -> ShownTable:
         """A table whose headers the page wrote itself, each with its kind."""
-        return ShownTable(frame, dict(kinds))
+        return ShownTable(frame, dict(kinds), lang)
 
     def cells(self) -> pl.DataFrame:
         """Every cell as text, the way it reads (for static tables and tests)."""
         return pl.DataFrame(
             {
-                c: [cell_text(v, self.kinds[c]) for v in self.frame[c].to_list()]
+                c: [cell_text(v, self.kinds[c], self.lang) for v in self.frame[c].to_list()]
                 for c in self.frame.columns
             },
             schema=dict.fromkeys(self.frame.columns, pl.String),
@@ -193,4 +194,4 @@ def shown_table(
     renamed = {f: FIELDS[f].header(lang, year) for f in fields}
     out = frame.select(*[pl.col(f).alias(renamed[f]) for f in fields], *map(pl.col, extra))
     kinds = {renamed[f]: FIELDS[f].kind for f in fields} | extra
-    return ShownTable(out, kinds)
+    return ShownTable(out, kinds, lang)

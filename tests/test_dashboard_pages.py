@@ -508,10 +508,43 @@ def test_profile_in_english_has_no_vietnamese_sentences_of_its_own() -> None:
     body = texts(at)
     assert "Target 2025: **70%** (national target)" in body
     assert "percentage points a year" in body
-    assert re.search(r"From 2021 to 2024: [+−]?[\d,]+ pp", body)
+    assert re.search(r"From 2021 to 2024: [+−]?[\d.]+ pp", body)
     assert "communes have not reported for 2024" in body
     for vietnamese in ("Mục tiêu 2025", "cần tăng", "Cần tăng", "xã chưa báo cáo", "Từ 2021 đến"):
         assert vietnamese not in body, vietnamese
+
+
+def test_numbers_in_english_are_written_the_english_way() -> None:
+    english = open_page("views/profile.py", loc="X23368", year="2025", lang="en")
+    vietnamese = open_page("views/profile.py", loc="X23368", year="2025")
+    assert re.search(r"\b\d{1,3},\d{3}/\d{1,3},\d{3} households", texts(english))
+    assert re.search(r"needs \*\*\d+(\.\d)? percentage points a year", texts(english))
+    assert re.search(r"\b\d{1,3}\.\d{3}/\d{1,3}\.\d{3} ", texts(vietnamese))
+    assert re.search(r"\*\*\d+(,\d)? điểm phần trăm mỗi năm", texts(vietnamese))
+    en_rates = [m.value for m in english.metric]
+    vi_rates = [m.value for m in vietnamese.metric]
+    assert any("." in r for r in en_rates) and any("," in r for r in vi_rates)
+    assert all(re.fullmatch(r"\d+(\.\d)?%|–", r) for r in en_rates), en_rates
+    assert all(re.fullmatch(r"\d+(,\d)?%|–", r) for r in vi_rates), vi_rates
+
+
+def test_what_needs_attention_comes_before_the_cards() -> None:
+    # On a phone the cards stack a screen each: the indicators to act on are named above them,
+    # worst first, each with its rate, its verdict and how much of its plan it reached.
+    for lang, heading, cards in (
+        ("vi", "**Cần chú ý năm 2025: ", "Các chỉ tiêu năm 2025"),
+        ("en", "**Needs attention in 2025: ", "Indicators in 2025"),
+    ):
+        at = open_page(None, loc="P51", year="2025", lang=lang)
+        seq = [v for v in (getattr(n, "value", None) for n in at.main) if isinstance(v, str)]
+        first = next(i for i, v in enumerate(seq) if v.startswith(heading))
+        assert first < seq.index(cards)
+        lines = seq[first + 1].splitlines()
+        assert len(lines) == int(seq[first].removeprefix(heading).split()[0])
+        plans = [float(re.findall(r"(\d+)% (?:kế hoạch|of plan)\)$", x)[0]) for x in lines]
+        assert plans == sorted(plans)  # all missed here: the furthest from plan first
+        rate = r"\d+(,\d)?%" if lang == "vi" else r"\d+(\.\d)?%"
+        assert all(re.search(rf"\*\*: {rate} — ✖ ", x) for x in lines), lines
 
 
 def test_overview_compare_and_method_in_english() -> None:

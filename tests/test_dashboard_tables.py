@@ -137,6 +137,8 @@ def test_a_column_is_what_its_field_says_not_what_its_header_looks_like() -> Non
     table = shown_table(frame, ["base_year", "rate_pct", "total"], "vi", year=2025)
     assert table.frame.columns == ["Năm gốc", "Tỷ lệ 2025 (%)", "Tổng số"]
     assert table.cells().rows() == [("2021", "81,5", "3.783"), ("–", "–", "12")]
+    english = shown_table(frame, ["base_year", "rate_pct", "total"], "en", year=2025)
+    assert english.cells().rows() == [("2021", "81.5", "3,783"), ("–", "–", "12")]
     assert FIELDS["rate_pct"].kind is Kind.RATE and FIELDS["target_year"].kind is Kind.YEAR
     assert cell_text(2025.0, Kind.YEAR) == "2025" and cell_text(float("nan"), Kind.RATE) == "–"
     with pytest.raises(AssertionError, match="without a kind"):

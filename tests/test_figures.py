@@ -76,6 +76,14 @@ def test_progress_chart_without_synthetic_has_no_mark() -> None:
     assert not any(a.text == "Dữ liệu minh họa" for a in fig.layout.annotations)
 
 
+def test_progress_chart_in_english_writes_english_numbers() -> None:
+    fig = progress_chart(SERIES, _item(), {2025: 70.0}, synthetic=False, lang="en")
+    assert fig.layout.separators == ".,"
+    texts = [t for tr in fig.data for t in (tr.text or ())]
+    assert texts and not any("," in t for t in texts)
+    assert any("." in t for t in texts), texts
+
+
 CHILDREN = pl.DataFrame(
     {
         "locality_id": ["X1", "X2", "X3", "X4"],
@@ -259,7 +267,11 @@ def test_the_ranking_has_no_empty_rows_and_its_legend_sits_under_the_title() -> 
     legend = fig.layout.legend
     top_px = (1 - legend.y) * fig.layout.height
     assert legend.yref == "container" and legend.yanchor == "top"
-    assert top_px >= 80 and fig.layout.margin.t >= top_px + 6 * 20  # six lines fit
+    entries = [t for t in fig.data if t.showlegend is not False]
+    assert legend.orientation == "v"  # one under another, at any width
+    # Room for exactly its entries, one a line: no empty band between the legend and the bars.
+    assert top_px >= 80 and top_px + 20 * len(entries) <= fig.layout.margin.t
+    assert fig.layout.margin.t <= top_px + 24 * len(entries) + 10
 
 
 def test_the_map_names_the_units_that_lag() -> None:
@@ -316,7 +328,8 @@ def test_a_long_ranking_shows_its_ends_the_highlight_and_how_many_it_leaves_out(
     assert [bar.x[i] for i in gaps] == [None, None] and [bar.text[i] for i in gaps] == ["", ""]
     assert [bar.customdata[i][0] for i in gaps] == [None, None]  # a click on a gap picks nobody
     assert fig.layout.yaxis.range == (-0.5, 32.5)
-    assert fig.layout.height == 22 * 33 + 300
+    entries = sum(1 for t in fig.data if t.showlegend is not False)
+    assert fig.layout.height == 22 * 33 + 170 + 22 * entries  # rows, axes, title, legend
     # English, and every bar when asked (or when the ranking is barely longer than its ends).
     en = ranked_bar(_many(164), indicator="gia_dinh", ends=15, lang="en").data[0]
     assert "⋯ 134 others ⋯" in [str(y).replace("\u200b", "") for y in en.y]

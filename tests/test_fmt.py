@@ -1,4 +1,4 @@
-"""Numbers the Vietnamese way, as users read them in reports: 3.783 and 85,5%."""
+"""Numbers as users read them in reports: Vietnamese 3.783 and 85,5%, English 3,783 and 85.5%."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from metrics.fmt import DASH, fmt_int, fmt_num, fmt_pct, fmt_pp
+from metrics.fmt import DASH, fmt_int, fmt_num, fmt_pct, fmt_pp, separators
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,31 @@ def test_fmt_pp_unsigned_and_tiny_changes() -> None:
 @pytest.mark.parametrize("missing", [None, math.nan, float("nan")])
 def test_missing_values_show_a_dash(fmt, missing) -> None:
     assert fmt(missing) == DASH == "–"
+
+
+@pytest.mark.parametrize(
+    ("vi", "en"),
+    [
+        (fmt_int(3783), fmt_int(3783, lang="en")),
+        (fmt_num(3783.25), fmt_num(3783.25, lang="en")),
+        (fmt_pct(85.5), fmt_pct(85.5, lang="en")),
+        (fmt_pct(1234.56, 2), fmt_pct(1234.56, 2, lang="en")),
+        (fmt_pp(4.1), fmt_pp(4.1, lang="en")),
+        (fmt_pp(-0.3), fmt_pp(-0.3, lang="en")),
+    ],
+)
+def test_english_swaps_the_marks(vi: str, en: str) -> None:
+    expected = {
+        "3.783": "3,783",
+        "3.783,3": "3,783.3",
+        "85,5%": "85.5%",
+        "1.234,56%": "1,234.56%",
+        "+4,1 điểm %": "+4.1 pp",
+        "−0,3 điểm %": "−0.3 pp",
+    }
+    assert en == expected[vi]
+
+
+def test_english_and_vietnamese_plotly_separators() -> None:
+    assert (separators("vi"), separators("en")) == (",.", ".,")
+    assert (fmt_int(None, lang="en"), fmt_pct(float("nan"), lang="en")) == (DASH, DASH)

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from metrics.name_lookup import LocalityIndex, Purpose, Resolution, parse_part
+from metrics.name_lookup import (
+    TYPED_FORM_GAP,
+    LocalityIndex,
+    Purpose,
+    Resolution,
+    parse_part,
+    shown_part,
+    typeable,
+)
 from metrics.store import connect
 
 
@@ -75,6 +83,22 @@ def test_nfd_input_resolves_like_nfc(index: LocalityIndex) -> None:
 def test_unaccented_lower_case_input(index: LocalityIndex) -> None:
     assert ok(index.resolve("xa dak long", year=2025)) == "X23368"
     assert ok(index.resolve("XÃ ĐẮK LONG", year=2025)) == "X23368"
+
+
+def test_a_picker_option_carries_its_typed_form_out_of_sight() -> None:
+    label = typeable("Xã Đăk Long")
+    assert label == f"Xã Đăk Long{TYPED_FORM_GAP}xa dak long"
+    assert shown_part(label) == "Xã Đăk Long"
+    assert "quang ngai" in typeable("Quảng Ngãi")
+    assert typeable("Hanoi") == "Hanoi"  # nothing to fold: the text as it was
+
+
+def test_the_old_namesakes_of_todays_dak_long(index: LocalityIndex) -> None:
+    found = index.resolve("dak long", year=2025)
+    assert ok(found) == "X23368"
+    namesakes = index.old_namesakes("dak long", "X23368")
+    assert [c.id for c in namesakes] == ["OX23504", "OX23368"]
+    assert index.old_namesakes("zzqq", "X23368") == []
 
 
 def test_old_province_in_a_2025_report_keeps_the_old_communes(index: LocalityIndex) -> None:

@@ -323,3 +323,28 @@ def test_projection_always_within_0_100(values, target_year):
     else:
         assert p is not None
         assert 0.0 <= p <= 100.0
+
+
+def test_what_needs_attention_is_worst_first() -> None:
+    from metrics.locality_progress import IndicatorProgress, needing_attention
+
+    def item(ind: str, status: str, plan: float | None) -> IndicatorProgress:
+        return IndicatorProgress(
+            **{
+                f: None
+                for f in IndicatorProgress.__dataclass_fields__
+                if f not in ("sources", "levels")
+            }
+            | {"indicator": ind, "status": status, "plan_pct": plan, "has_data": True}
+        )
+
+    items = [
+        item("a", "too_slow", 80.0),
+        item("b", "target_met", 100.0),
+        item("c", "target_missed", 95.0),
+        item("d", "falling", 70.0),
+        item("e", "target_missed", 60.0),
+        item("f", "on_track", 90.0),
+        item("g", "limited", None),
+    ]
+    assert [p.indicator for p in needing_attention(items)] == ["e", "c", "d", "g", "a"]

@@ -113,7 +113,7 @@ if not is_country:
             t("open_profile"),
             one.sort("short_name")["locality_id"].to_list(),
             index=None,
-            format_func=child_names.__getitem__,
+            format_func=ui.typeable(child_names),
             placeholder="…",
             key=f"{PAGE}__goto",
         )
@@ -225,7 +225,7 @@ if view == "rank":
         st.toggle(
             t(
                 "compare_all_bars",
-                n=fmt_int(ranked_n),
+                n=fmt_int(ranked_n, lang=lang()),
                 what=t("word_provinces") if is_country else t("word_communes"),
             ),
             key=f"{PAGE}__all_bars",

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.i18n import lang, t
 from metrics.escaping import markdown_literal
+from metrics.name_lookup import typeable
 from metrics.name_parts import lower_type
 from metrics.outputs.pack import document_stem
 from metrics.outputs.report_text import KINDS, default_kind
@@ -45,8 +46,10 @@ with c2:
         t("export_commune"),
         options,
         key=f"{PAGE}__commune",
-        format_func=lambda c: commune_names.get(
-            c, t("export_whole_province") if prov != "VN" else t("export_whole_country")
+        format_func=lambda c: typeable(
+            commune_names.get(
+                c, t("export_whole_province") if prov != "VN" else t("export_whole_country")
+            )
         ),
         disabled=communes is None,
     )

@@ -89,7 +89,7 @@ if upload is not None:
             t(
                 "import_refused",
                 name=markdown_literal(upload.name),
-                count=fmt_int(len(result.problems)),
+                count=fmt_int(len(result.problems), lang=lang()),
             ),
             icon=":material/error:",
         )
@@ -102,7 +102,7 @@ if upload is not None:
         st.success(
             t(
                 "import_valid",
-                rows=fmt_int(result.rows),
+                rows=fmt_int(result.rows, lang=lang()),
                 kind={
                     "results": t("import_kind_results"),
                     "targets": t("import_kind_targets"),
@@ -112,9 +112,9 @@ if upload is not None:
                     "plans": t("import_kind_plans"),
                 }[result.kind or "results"],
                 sheet=markdown_literal(result.sheet),
-                new=fmt_int(result.new),
-                changed=fmt_int(result.changed),
-                unchanged=fmt_int(result.unchanged),
+                new=fmt_int(result.new, lang=lang()),
+                changed=fmt_int(result.changed, lang=lang()),
+                unchanged=fmt_int(result.unchanged, lang=lang()),
             ),
             icon=":material/check_circle:",
         )
@@ -172,8 +172,8 @@ if upload is not None:
                 st.caption(
                     t(
                         "import_preview_first",
-                        shown=fmt_int(PREVIEW_ROWS),
-                        total=fmt_int(shown.height),
+                        shown=fmt_int(PREVIEW_ROWS, lang=lang()),
+                        total=fmt_int(shown.height, lang=lang()),
                     )
                 )
                 order = pl.col("_order").replace_strict({"changed": 0, "new": 1, "unchanged": 2})
@@ -183,26 +183,42 @@ if upload is not None:
             st.info(t("import_nothing_new"))
         elif account is None:
             st.warning(t("import_sign_in_to_write"), icon=":material/lock:")
-        elif st.button(
-            t("import_write", count=fmt_int(result.new + result.changed)),
-            type="primary",
-            key=f"{PAGE}__write",
-        ):
-            done = data.commit_import(key, result, account.name)
-            if done.status == "imported" and done.batch:
-                st.session_state[f"{PAGE}__uploads"] = (
-                    st.session_state.get(f"{PAGE}__uploads", 0) + 1
+        else:
+            # The file as checked: pressed twice, it is written once.
+            token = f"{result.file_sha256}:{result.sheet}:{result.new}:{result.changed}"
+            if ui.write_button(
+                t("import_write", count=fmt_int(result.new + result.changed, lang=lang())),
+                type="primary",
+                key=f"{PAGE}__write",
+                token=token,
+            ):
+                with ui.write_status(f"{PAGE}__write", token, t("import_writing")) as w:
+                    done = data.commit_import(key, result, account.name)
+                    w.ok = done.status == "imported" and bool(done.batch)
+                    if w.ok:
+                        # Kept before anything is drawn: a rerun asked meanwhile stops the
+                        # script at its next element, and the outcome must survive it.
+                        st.session_state[f"{PAGE}__uploads"] = (
+                            st.session_state.get(f"{PAGE}__uploads", 0) + 1
+                        )
+                        st.session_state[f"{PAGE}__done"] = t(
+                            "import_done",
+                            batch=done.batch,
+                            new=fmt_int(done.new, lang=lang()),
+                            changed=fmt_int(done.changed, lang=lang()),
+                        )
+                    w.box.update(
+                        label=t("import_write_ok") if w.ok else t("import_write_not_ok"),
+                        state="complete" if w.ok else "error",
+                    )
+                if w.ok:
+                    st.rerun()
+                st.error(
+                    t(
+                        "import_write_failed",
+                        problems="; ".join(map(markdown_literal, done.problems)),
+                    )
                 )
-                st.session_state[f"{PAGE}__done"] = t(
-                    "import_done",
-                    batch=done.batch,
-                    new=fmt_int(done.new),
-                    changed=fmt_int(done.changed),
-                )
-                st.rerun()
-            st.error(
-                t("import_write_failed", problems="; ".join(map(markdown_literal, done.problems)))
-            )
 if msg := st.session_state.pop(f"{PAGE}__done", None):
     st.success(msg, icon=":material/check_circle:")
 
@@ -268,17 +284,29 @@ if account is not None and undoable.height:
                         file=markdown_literal(b["file_name"] or "–"),
                         who=markdown_literal(b["created_by"]),
                         when=f"{b['created_at']:%d/%m/%Y %H:%M}",
-                        rows=fmt_int(b["rows"]),
+                        rows=fmt_int(b["rows"], lang=lang()),
                         me=markdown_literal(account.name),
                     ),
                     icon=":material/warning:",
                 )
                 y, n = st.columns(2)
-                if y.button(t("import_undo_yes"), type="primary", key=f"{PAGE}__undo_yes"):
-                    st.session_state[f"{PAGE}__undo_ask"] = None
-                    refused = data.rollback(key, asking, account)
-                    if refused is None:
-                        st.session_state[f"{PAGE}__done"] = t("import_undone", batch=asking)
+                yes = f"{PAGE}__undo_yes"
+                with y:
+                    pressed = ui.write_button(
+                        t("import_undo_yes"), type="primary", key=yes, token=str(asking)
+                    )
+                if pressed:
+                    with ui.write_status(yes, str(asking), t("import_undoing", batch=asking)) as w:
+                        refused = data.rollback(key, asking, account)
+                        w.ok = refused is None
+                        if w.ok:
+                            st.session_state[f"{PAGE}__undo_ask"] = None
+                            st.session_state[f"{PAGE}__done"] = t("import_undone", batch=asking)
+                        w.box.update(
+                            label=t("import_undo_ok") if w.ok else t("import_write_not_ok"),
+                            state="complete" if w.ok else "error",
+                        )
+                    if w.ok:
                         st.rerun()
                     st.error(
                         t("import_undo_failed", batch=asking, reason=markdown_literal(refused))

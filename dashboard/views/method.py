@@ -39,7 +39,7 @@ ui.text_table(
         {
             t("method_col_indicator"): i.label(lang()),
             t("method_col_year"): str(nt.year),
-            t("method_col_target"): fmt_pct(nt.percent),
+            t("method_col_target"): fmt_pct(nt.percent, lang=lang()),
             t("method_col_confirmed"): t("method_confirmed_yes")
             if nt.confirmed
             else t("method_confirmed_no"),
@@ -55,9 +55,9 @@ st.markdown(method_text(lang()))
 st.subheader(t("method_statuses_heading"))
 # Vietnamese writes the thresholds with a decimal comma (0,95), English as Python prints them (0.95).
 ratios = {
-    "on_track": fmt_num(pm.ON_TRACK_RATIO, 2),
+    "on_track": fmt_num(pm.ON_TRACK_RATIO, 2, lang=lang()),
     "on_track_raw": pm.ON_TRACK_RATIO,
-    "too_slow": fmt_num(pm.TOO_SLOW_RATIO, 2),
+    "too_slow": fmt_num(pm.TOO_SLOW_RATIO, 2, lang=lang()),
     "too_slow_raw": pm.TOO_SLOW_RATIO,
 }
 thresholds = {

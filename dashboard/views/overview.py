@@ -17,6 +17,7 @@ from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_points, fmt_pp
 from metrics.indicators import registry
 from metrics.lagging import lagging_children
+from metrics.locality_progress import needing_attention
 from metrics.normalise import file_stem
 from metrics.progress import Status
 from metrics.table_columns import shown_table
@@ -53,7 +54,7 @@ standing = data.round_standing(key, loc, year)
 if standing is not None:
     msg = standing.sentence(lang())
     if standing.waiting:
-        msg += " " + t("overview_round_waiting", waiting=fmt_int(standing.waiting))
+        msg += " " + t("overview_round_waiting", waiting=fmt_int(standing.waiting, lang=lang()))
     if standing.complete:
         st.caption(msg)
     else:
@@ -67,8 +68,8 @@ elif standing is None:
         if missing > 0:
             msg = t(
                 "overview_missing_reports",
-                missing=fmt_int(missing),
-                total=fmt_int(ref.communes_in_area),
+                missing=fmt_int(missing, lang=lang()),
+                total=fmt_int(ref.communes_in_area, lang=lang()),
                 year=year,
             )
             st.warning(msg, icon=":material/assignment_late:")
@@ -76,11 +77,33 @@ elif standing is None:
             st.caption(
                 t(
                     "overview_complete",
-                    reported=fmt_int(ref.reporting_communes),
-                    total=fmt_int(ref.communes_in_area),
+                    reported=fmt_int(ref.reporting_communes, lang=lang()),
+                    total=fmt_int(ref.communes_in_area, lang=lang()),
                     year=year,
                 )
             )
+
+# What needs attention comes first: on a phone the cards stack, a screen or more each.
+if attention := needing_attention(items):
+    with st.container(border=True):
+        st.markdown(f"**{t('attention_heading', n=len(attention), year=year)}**")
+        st.markdown(
+            "\n".join(
+                "- "
+                + t(
+                    "attention_line",
+                    indicator=ind_label(p.indicator),
+                    rate=fmt_pct(p.rate_pct, lang=lang()),
+                    status=Status(p.status).label_for(p.target_year, lang(), symbol=True),
+                )
+                + (
+                    f" ({t('attention_plan', plan=fmt_num(p.plan_pct, 0, lang=lang()))})"
+                    if p.plan_pct is not None
+                    else ""
+                )
+                for p in attention
+            )
+        )
 
 st.subheader(t("cards_heading", year=year))
 reg = registry()
@@ -101,29 +124,34 @@ for i, p in enumerate(cards):
         )
         delta = None
         if p.change_pp is not None:
-            pp = fmt_pp(p.change_pp)
+            pp = fmt_pp(p.change_pp, lang=lang())
             delta = t("overview_delta", pp=pp, pp_en=pp.replace("điểm %", "pp"), previous=year - 1)
             delta = delta.replace("−", "-", 1)  # Streamlit colours the delta by its ASCII sign
         st.metric(
-            ind_label(p.indicator), fmt_pct(p.rate_pct), delta=delta, label_visibility="collapsed"
+            ind_label(p.indicator),
+            fmt_pct(p.rate_pct, lang=lang()),
+            delta=delta,
+            label_visibility="collapsed",
         )
-        st.caption(f"{fmt_int(p.recognized)}/{fmt_int(p.total)} {ind.count_unit(lang())}")
+        st.caption(
+            f"{fmt_int(p.recognized, lang=lang())}/{fmt_int(p.total, lang=lang())} {ind.count_unit(lang())}"
+        )
         if p.partial_note:  # "chưa đủ: 1/23 huyện cũ báo cáo"
             st.caption(
                 f"⚠ {partial_text(p.reporting_units, p.units_in_area, p.unit_level, lang())}"
             )
         if p.target_pct is not None:
-            unconfirmed = "" if p.target_confirmed else " (chưa đối chiếu nguyên văn)"
+            unconfirmed = "" if p.target_confirmed else f" ({t('target_unconfirmed')})"
             st.markdown(
                 t(
                     "overview_target",
                     year=p.target_year,
-                    pct=fmt_pct(p.target_pct),
+                    pct=fmt_pct(p.target_pct, lang=lang()),
                     scope=scope_text(p.target_scope),
                 ),
                 help=markdown_literal(f"{p.target_source}{unconfirmed}"),
             )
-            st.markdown(t("overview_plan", pct=fmt_num(p.plan_pct, 0)))
+            st.markdown(t("overview_plan", pct=fmt_num(p.plan_pct, 0, lang=lang())))
         else:
             st.caption(t("overview_no_pct_target"))
         st.markdown(status_badge(p.status, p.target_year), unsafe_allow_html=True)
@@ -132,13 +160,17 @@ for i, p in enumerate(cards):
         if later.height:
             st.caption(
                 " · ".join(
-                    t("overview_ahead_met", year=r["target_year"], pct=fmt_pct(r["target_pct"]))
+                    t(
+                        "overview_ahead_met",
+                        year=r["target_year"],
+                        pct=fmt_pct(r["target_pct"], lang=lang()),
+                    )
                     if (r["gap_pp"] or 0) <= 0
                     else t(
                         "overview_ahead_gap",
                         year=r["target_year"],
-                        pct=fmt_pct(r["target_pct"]),
-                        gap=fmt_points(r["gap_pp"], signed=False),
+                        pct=fmt_pct(r["target_pct"], lang=lang()),
+                        gap=fmt_points(r["gap_pp"], signed=False, lang=lang()),
                     )
                     for r in later.iter_rows(named=True)
                 )
@@ -165,14 +197,18 @@ if series.height == 0:
 else:
     fig = progress_chart(series, item, tg, synthetic=item.synthetic, lang=lang())
     table = shown_table(
-        series.with_columns(completeness_texts(series).alias("completeness")),
+        series.with_columns(completeness_texts(series, lang=lang()).alias("completeness")),
         ["year", "total", "recognized", "rate_pct", "completeness"],
         lang(),
     )
     ui.chart(fig, table, file_stem(ind_id, names[loc], year), key="ov_progress")
     if item.required_pp_per_year:
         st.caption(
-            f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm phần trăm mỗi năm để đạt mục tiêu {item.target_year}."
+            t(
+                "overview_pace_needed",
+                pace=fmt_num(item.required_pp_per_year, lang=lang()),
+                year=item.target_year,
+            )
         )
 
 children = data.children(key, loc, year)
@@ -185,8 +221,8 @@ if children.height:
         st.markdown(
             t("lagging_weakest", n=weakest.height)
             + ", ".join(
-                f"{markdown_literal(r['short_name'])} ({fmt_pct(r['rate_pct'])}, "
-                f"{t('plan_short', plan=fmt_num(r['plan_pct'], 0))})"
+                f"{markdown_literal(r['short_name'])} ({fmt_pct(r['rate_pct'], lang=lang())}, "
+                f"{t('plan_short', plan=fmt_num(r['plan_pct'], 0, lang=lang()))})"
                 for r in weakest.iter_rows(named=True)
             )
         )

@@ -32,7 +32,7 @@ from metrics.plans import shown_plan_items
 from metrics.progress import Status
 from metrics.rounds import STATE_LABELS, history_rows, state_from_events
 from metrics.store.schema import DEMO_SOURCE_MARK
-from metrics.table_columns import shown_table
+from metrics.table_columns import FIELDS, shown_table
 
 PAGE = "profile"
 K_PROV, K_COM, K_OD = f"{PAGE}__prov", f"{PAGE}__com", f"{PAGE}__od"
@@ -61,6 +61,10 @@ def _place(locality_id: str) -> bool:
     return True
 
 
+def _go(locality_id: str) -> None:
+    _place(locality_id)
+
+
 if K_PROV not in st.session_state:
     wanted = st.query_params.get("loc") or st.session_state.get("keep_loc") or "P51"
     if not _place(str(wanted)):
@@ -79,11 +83,19 @@ def _search() -> None:
 
 st.text_input(t("search"), placeholder=t("search_hint"), key=f"{PAGE}__search", on_change=_search)
 res = st.session_state.get(f"{PAGE}__search_result")
-if res is not None and not res.ok:
-    st.caption(markdown_literal(res.message))
+if res is not None:
+    # Found: today's unit opens, and former units that had the name are offered beside it
+    # ("dak long": two former xã Đăk Long). Not found or several: said in the page's language.
+    namesakes = index.old_namesakes(res.query, res.locality.id) if res.ok and res.locality else []
+    if res.ok and namesakes:
+        st.caption(t("search_old_namesakes", n=len(namesakes), query=markdown_literal(res.query)))
+    elif res.status == "ambiguous":
+        st.caption(t("search_ambiguous", n=len(res.candidates), query=markdown_literal(res.query)))
+    elif not res.ok:
+        st.caption(t("search_not_found", query=markdown_literal(res.query)))
     placeable = [
         c
-        for c in res.candidates
+        for c in (namesakes if res.ok else res.candidates)
         if c.level in ("province", "commune", "old_district", "old_commune")
     ]
     if placeable:
@@ -99,7 +111,7 @@ with c1:
     prov = st.selectbox(
         t("province"),
         list(prov_names),
-        format_func=prov_names.__getitem__,
+        format_func=ui.typeable(prov_names),
         key=K_PROV,
         on_change=lambda: st.session_state.update({K_COM: "", K_OD: ""}),
     )
@@ -125,15 +137,20 @@ with c2:
     com = st.selectbox(
         t("commune"),
         list(com_names),
-        format_func=com_names.__getitem__,
+        format_func=ui.typeable(com_names),
         key=K_COM,
         on_change=lambda: st.session_state.update({K_OD: ""}),
     )
 with c3:
+    # The third picker holds the former districts; a former commune placed there by a search
+    # or a link is named as what it is.
+    chosen_old = data.locality(key, st.session_state[K_OD]) if st.session_state.get(K_OD) else None
     od = st.selectbox(
-        t("old_district"),
+        t("old_commune")
+        if chosen_old and chosen_old["level"] == "old_commune"
+        else t("old_district"),
         list(od_names),
-        format_func=od_names.__getitem__,
+        format_func=ui.typeable(od_names),
         key=K_OD,
         on_change=lambda: st.session_state.update({K_COM: ""}),
     )
@@ -160,6 +177,19 @@ where = rec["name"] + (f", {lower_type(parent) if lang() == 'vi' else parent}" i
 st.header(where + (t("profile_legacy_suffix") if legacy else ""))
 if rec.get("code"):
     st.caption(t("profile_code", code=rec["code"], unit_type=unit_type(rec["unit_type"])))
+if legacy:  # never a dead end: the unit(s) a former one became part of, one click away
+    became = data.successors(key, loc)
+    if became.height:
+        st.info(t("profile_became_part_of", name=markdown_literal(rec["name"])))
+        cols = st.columns(min(4, became.height))
+        for i, r in enumerate(became.head(12).iter_rows(named=True)):
+            cols[i % len(cols)].button(
+                r["name"],
+                key=f"{PAGE}__became_{r['id']}",
+                icon=":material/arrow_forward:",
+                on_click=_go,  # a callback runs before the page: the pickers take it
+                args=(r["id"],),
+            )
 
 items = data.progress(key, loc, year)
 place_ctx, education = data.place_context_of(key, loc, year) if year else (None, None)
@@ -219,8 +249,8 @@ elif ref and rec["level"] == "province" and ref.communes_in_area:
     lines.append(
         t(
             "profile_communes_missing",
-            missing=fmt_int(ref.communes_in_area - (ref.reporting_communes or 0)),
-            total=fmt_int(ref.communes_in_area),
+            missing=fmt_int(ref.communes_in_area - (ref.reporting_communes or 0), lang=lang()),
+            total=fmt_int(ref.communes_in_area, lang=lang()),
             year=year,
         )
     )
@@ -278,9 +308,26 @@ summary = pl.DataFrame(
         "completeness": pl.String,
     },
 )
+# The columns that answer "where are we against the target" first (rate, change on last year,
+# projection, target, verdict): in view at 1440 px; counts and sources after them.
+SUMMARY_ORDER = [
+    "indicator_label",
+    "rate_pct",
+    "change_pp",
+    "projected_pct",
+    "target_pct",
+    "target_year",
+    "status_label",
+    "plan_pct",
+    "recognized",
+    "total",
+    "target_scope",
+    "completeness",
+]
 ui.table(
-    shown_table(summary, summary.columns, lang(), year=year),
+    shown_table(summary, SUMMARY_ORDER, lang(), year=year),
     height=36 * (summary.height + 1) + 4,
+    pin=FIELDS["indicator_label"].header(lang()),
 )
 ui.left_out([ind_label(p.indicator) for p in shown if not p.has_data], year)
 st.caption(t("profile_status_caption", year=year))
@@ -386,9 +433,11 @@ with left:
 with right, st.container(border=True):
     st.markdown(f"**{ind_label(ind_id)} — {year}**")
     if item.has_data:
-        st.metric(ind_label(ind_id), fmt_pct(item.rate_pct), label_visibility="collapsed")
+        st.metric(
+            ind_label(ind_id), fmt_pct(item.rate_pct, lang=lang()), label_visibility="collapsed"
+        )
         st.caption(
-            f"{fmt_int(item.recognized)}/{fmt_int(item.total)} {reg.by_id(ind_id).count_unit(lang())}"
+            f"{fmt_int(item.recognized, lang=lang())}/{fmt_int(item.total, lang=lang())} {reg.by_id(ind_id).count_unit(lang())}"
         )
     else:
         st.markdown(f"_{t('no_data_year', year=year)}_")
@@ -399,7 +448,7 @@ with right, st.container(border=True):
             t(
                 "profile_target_line",
                 year=item.target_year,
-                pct=fmt_pct(item.target_pct),
+                pct=fmt_pct(item.target_pct, lang=lang()),
                 scope=scope_text(item.target_scope),
             ),
             help=markdown_literal(item.target_source),
@@ -413,14 +462,16 @@ with right, st.container(border=True):
         line = t(
             "profile_target_line",
             year=r["target_year"],
-            pct=fmt_pct(r["target_pct"]),
+            pct=fmt_pct(r["target_pct"], lang=lang()),
             scope=scope_text(r["scope_level"]),
         )
         if r["rate_pct"] is not None:
-            line += t("profile_plan_reached", plan=fmt_num(r["plan_pct"], 0))
+            line += t("profile_plan_reached", plan=fmt_num(r["plan_pct"], 0, lang=lang()))
             pace = r["required_pp_per_year"]
             line += (
-                t("profile_reached") if pace == 0 else t("profile_pace_needed", pace=fmt_num(pace))
+                t("profile_reached")
+                if pace == 0
+                else t("profile_pace_needed", pace=fmt_num(pace, lang=lang()))
             )
         st.markdown(line, help=markdown_literal(r["source"]))
     if item.change_since_base_pp is not None:
@@ -429,14 +480,14 @@ with right, st.container(border=True):
                 "profile_change_since_base",
                 base=item.base_year,
                 year=year,
-                pp=fmt_points(item.change_since_base_pp),
+                pp=fmt_points(item.change_since_base_pp, lang=lang()),
             )
         )
     if item.required_pp_per_year:
         st.markdown(
             t(
                 "profile_pace_to_target",
-                pace=fmt_num(item.required_pp_per_year),
+                pace=fmt_num(item.required_pp_per_year, lang=lang()),
                 year=item.target_year,
             )
         )

@@ -58,12 +58,12 @@ else:
     p_ids = provinces["id"].to_list()
     p_names = dict(zip(p_ids, provinces["name"].to_list(), strict=True))
     pid = st.selectbox(
-        t("round_province"), p_ids, format_func=p_names.__getitem__, key=f"{PAGE}__p"
+        t("round_province"), p_ids, format_func=ui.typeable(p_names), key=f"{PAGE}__p"
     )
     communes = data.communes(key, pid)
     c_names = dict(zip(communes["code"].to_list(), communes["name"].to_list(), strict=True))
     code = st.selectbox(
-        t("report_commune"), list(c_names), format_func=c_names.__getitem__, key=f"{PAGE}__c"
+        t("report_commune"), list(c_names), format_func=ui.typeable(c_names), key=f"{PAGE}__c"
     )
 place = data.locality(key, f"X{code}")
 if place is None:
@@ -133,9 +133,9 @@ for ind in view["indicators"]:
                 t(
                     "report_last_year",
                     year=year - 1,
-                    total=fmt_int(before.get("total")),
-                    recognized=fmt_int(before.get("recognized")),
-                    rate=fmt_pct(rate(before)),
+                    total=fmt_int(before.get("total"), lang=lang()),
+                    recognized=fmt_int(before.get("recognized"), lang=lang()),
+                    rate=fmt_pct(rate(before), lang=lang()),
                 )
             )
         columns = form_columns(ind)
@@ -157,7 +157,7 @@ for ind in view["indicators"]:
                 cell.error(markdown_literal(message), icon=":material/error:")
         counts = one.figures.get(ind)
         shown_rate = rate(counts) if counts and not one.faults else None
-        st.caption(t("report_rate", rate=fmt_pct(shown_rate)))
+        st.caption(t("report_rate", rate=fmt_pct(shown_rate, lang=lang())))
 
 if editable:
     draft_check = check_report(view["indicators"], entered, complete=False)

@@ -54,7 +54,7 @@ p_ids = provinces["id"].to_list()
 p_names = dict(zip(p_ids, provinces["name"].to_list(), strict=True))
 p_codes = dict(zip(p_ids, provinces["code"].to_list(), strict=True))
 pid = (
-    st.selectbox(t("round_province"), p_ids, format_func=p_names.__getitem__, key=f"{PAGE}__p")
+    st.selectbox(t("round_province"), p_ids, format_func=ui.typeable(p_names), key=f"{PAGE}__p")
     if len(p_ids) > 1
     else p_ids[0]
 )
@@ -120,7 +120,7 @@ deadline_text = (
 st.markdown(f"**{markdown_literal(completeness_line(counts, lang()))}** · {deadline_text}")
 cells = st.columns(len(STATES))
 for cell, s in zip(cells, STATES, strict=True):
-    cell.metric(labels[s], fmt_int(counts[s]))
+    cell.metric(labels[s], fmt_int(counts[s], lang=lang()))
 
 shown_states = st.multiselect(
     t("review_filter"),
@@ -233,11 +233,11 @@ ui.text_table(
         {
             t("round_col_indicator"): ind_label(r["indicator"]),
             t("review_col_before", year=year - 1): (
-                f"{fmt_int(r['recognized_before'])}/{fmt_int(r['total_before'])} "
-                f"({fmt_pct(r['rate_before'])})"
+                f"{fmt_int(r['recognized_before'], lang=lang())}/{fmt_int(r['total_before'], lang=lang())} "
+                f"({fmt_pct(r['rate_before'], lang=lang())})"
             ),
             t("review_col_now", year=year): (
-                f"{fmt_int(r['recognized'])}/{fmt_int(r['total'])} ({fmt_pct(r['rate'])})"
+                f"{fmt_int(r['recognized'], lang=lang())}/{fmt_int(r['total'], lang=lang())} ({fmt_pct(r['rate'], lang=lang())})"
             ),
             t("review_col_flag"): ("⚠ " + r["flag"]) if r["flag"] else "",
         }

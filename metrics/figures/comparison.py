@@ -19,6 +19,7 @@ from metrics.progress import LAGGING, STATUS_STYLE, Status
 from metrics.texts import text
 
 LEGEND_TOP = 88  # px: the ranked bars' legend, below the title and the subtitle
+LEGEND_ROW = 22  # px: one legend entry of 13 px text
 ENDS_SLACK = 10  # a ranking at most this much longer than its two ends is shown whole
 GAP = "rgba(0,0,0,0)"  # the "⋯ N xã khác ⋯" row has no bar
 LABEL_GAP = 1.2  # x units (of 0–112 %) between a bar's end or target mark and its value
@@ -126,7 +127,7 @@ def ranked_bar(
     ]
     values = [
         (
-            f"{fmt_pct(r['rate_pct'])} {STATUS_STYLE[Status(r['status'])].symbol}"
+            f"{fmt_pct(r['rate_pct'], lang=lang)} {STATUS_STYLE[Status(r['status'])].symbol}"
             + (f" · {r['partial_note']}" if r["partial_note"] else "")
         )
         if r["status"]
@@ -152,8 +153,8 @@ def ranked_bar(
                 [
                     r["locality_id"],
                     Status(r["status"]).label(lang, symbol=True) if r["status"] else "",
-                    fmt_pct(r["target_pct"]),
-                    fmt_pct(r["plan_pct"], 0),
+                    fmt_pct(r["target_pct"], lang=lang),
+                    fmt_pct(r["plan_pct"], 0, lang=lang),
                 ]
                 for r in rows
             ],
@@ -178,7 +179,7 @@ def ranked_bar(
                 mode="markers",
                 marker={"symbol": "line-ns", "size": 14, "line": {"width": 2.5, "color": TARGET}},
                 name=text("fig_target", lang),
-                text=[fmt_pct(t) for t in targets],
+                text=[fmt_pct(t, lang=lang) for t in targets],
                 hovertemplate="%{y}: " + text("fig_target", lang) + " %{text}<extra></extra>",
             )
         )
@@ -251,18 +252,19 @@ def ranked_bar(
     # One row per name, exactly: plotly pads an axis for the target marks' size, which left
     # four or five empty rows above the first name.
     fig.update_yaxes(range=[-0.5, len(rows) - 0.5], autorange=False)
-    height = max(360, 22 * len(rows) + 300)
+    entries = sum(1 for tr in fig.data if tr.showlegend is not False)
+    height = max(360, 22 * len(rows) + 170 + LEGEND_ROW * entries)
     fig.update_layout(
         height=height,
         bargap=0.25,
         barmode="overlay",
-        # The legend under the subtitle, its top LEGEND_TOP px from the figure's top, with room
-        # below for its six entries one under another, as on a phone: a legend standing on the
-        # plot grew upwards over the title when it wrapped. (Were it to need more, the plot,
-        # not the title, moves down.)
-        margin={"t": LEGEND_TOP + 6 * 22 + 6},
+        # The legend under the subtitle, its top LEGEND_TOP px from the figure's top, its
+        # entries one under another at any width, and exactly their room above the plot: a
+        # legend standing on the plot grew upwards over the title when it wrapped, and room
+        # kept for six entries left an empty band over the bars when there were three.
+        margin={"t": LEGEND_TOP + LEGEND_ROW * entries + 8},
         legend={
-            "orientation": "h",
+            "orientation": "v",
             "yref": "container",
             "y": 1 - LEGEND_TOP / height,
             "yanchor": "top",
@@ -340,7 +342,7 @@ def heatmap(
             r = lookup.get((cid, i))
             zr.append(None if r is None else min(float(r["plan_pct"]), PLAN_CAP))
             mark = "*" if r is not None and r["partial_note"] else ""
-            tr.append("" if r is None else fmt_num(r["plan_pct"], 0) + mark)
+            tr.append("" if r is None else fmt_num(r["plan_pct"], 0, lang=lang) + mark)
             nr.append("" if r is None or not mark else f"<br>{r['partial_note']}")
         z.append(zr)
         cells.append(tr)
@@ -452,7 +454,11 @@ def status_map(
                 },
                 text=[plotly_literal(r["short_name"]) for r in rows],
                 customdata=[
-                    [r["locality_id"], fmt_pct(r["rate_pct"]), fmt_int(r.get(size_col))]
+                    [
+                        r["locality_id"],
+                        fmt_pct(r["rate_pct"], lang=lang),
+                        fmt_int(r.get(size_col), lang=lang),
+                    ]
                     for r in rows
                 ],
                 hovertemplate="<b>%{text}</b><br>%{customdata[1]} · "

@@ -46,7 +46,7 @@ def level_bar(
                 y=counts,
                 name=lv.label(lang),
                 marker={"color": colours.get(lv.id, "#999999")},
-                text=[fmt_int(c) for c in counts],
+                text=[fmt_int(c, lang=lang) for c in counts],
                 textposition="inside",
                 hovertemplate="%{x}: %{text}<extra>" + lv.label(lang) + "</extra>",
             )
@@ -69,7 +69,7 @@ def status_bar(counts: Mapping[str, int], *, title: str = "", lang: str = "vi") 
             customdata=[[s.value] for s in order],  # a click names the status, in any language
             orientation="h",
             marker={"color": [STATUS_STYLE[s].colour for s in order]},
-            text=[fmt_int(counts.get(s.value, 0)) for s in order],
+            text=[fmt_int(counts.get(s.value, 0), lang=lang) for s in order],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{text}<extra></extra>",

@@ -91,7 +91,7 @@ def progress_chart(
                 name=text("fig_actual", lang),
                 line={"color": ACTUAL, "width": 3},
                 marker={"size": 8},
-                text=[fmt_pct(v) for _, v in pts],
+                text=[fmt_pct(v, lang=lang) for _, v in pts],
                 textposition="bottom center",
                 textfont={"size": 11, "color": ACTUAL},
                 cliponaxis=False,  # the first year's label reaches past the axis on a phone
@@ -111,7 +111,7 @@ def progress_chart(
                     mode="lines",
                     name=text("fig_trajectory", lang),
                     line={"color": TRAJECTORY, "width": 1.5, "dash": "dot"},
-                    text=[fmt_pct(v) for v in ys],
+                    text=[fmt_pct(v, lang=lang) for v in ys],
                     hovertemplate="%{x}: %{text}<extra>"
                     + text("fig_trajectory", lang)
                     + "</extra>",
@@ -135,7 +135,7 @@ def progress_chart(
                     name=text("fig_projection", lang),
                     line={"color": PROJECTION, "width": 2, "dash": "dash"},
                     marker={"size": 6, "symbol": "circle-open"},
-                    text=[fmt_pct(v) for v in ys],
+                    text=[fmt_pct(v, lang=lang) for v in ys],
                     hovertemplate="%{x}: %{text}<extra>"
                     + text("fig_projection", lang)
                     + "</extra>",
@@ -169,9 +169,15 @@ def progress_chart(
                     },
                 },
                 text=[
-                    text("fig_target_of_plan", lang, year=y, pct=fmt_pct(group[y]), plan=sc)
+                    text(
+                        "fig_target_of_plan",
+                        lang,
+                        year=y,
+                        pct=fmt_pct(group[y], lang=lang),
+                        plan=sc,
+                    )
                     if sc
-                    else text("fig_target_of", lang, year=y, pct=fmt_pct(group[y]))
+                    else text("fig_target_of", lang, year=y, pct=fmt_pct(group[y], lang=lang))
                     for y, sc in zip(ty, scopes, strict=True)
                 ],
                 textposition=_label_positions(ty, group, line_at),

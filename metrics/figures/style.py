@@ -1,4 +1,4 @@
-"""The look every figure shares: colours, font, the Vietnamese number separators, the base layout
+"""The look every figure shares: colours, font, the reader's number separators, the base layout
 and the "Dữ liệu minh họa" mark."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from metrics.escaping import plotly_literal
+from metrics.fmt import separators
 from metrics.texts import text
 
-SEPARATORS = ",."  # decimal comma, thousands dot
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 ACTUAL = "#0072B2"
 TRAJECTORY = "#7F7F7F"
@@ -34,7 +34,7 @@ def base_layout(
     """Title, font, separators, colours and margins; whether the data is synthetic is kept in
     `layout.meta` for `finish`."""
     fig.update_layout(
-        separators=SEPARATORS,
+        separators=separators(lang),  # 85,5 and 3.783; English 85.5 and 3,783
         font={"family": FONT, "size": 13},
         # Titles carry locality names and sources: text, never Plotly's HTML.
         title={

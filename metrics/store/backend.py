@@ -12,12 +12,14 @@ Two ways in:
   writing process; on PostgreSQL the writer locks the `batches` table, so writers from any
   machine are ordered by the database's own transactions. A writer that finds the store busy
   waits up to `wait` seconds ($XHHT_LOCK_WAIT, default 30), then is refused with a Vietnamese
-  message naming what holds the store.
+  message naming what holds the store. `writes_under_way(loc)` names this process's writers
+  while they wait or write, so a page can say that a write is running.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import re
 import socket
@@ -55,6 +57,31 @@ def lock_wait_s() -> float:
 # file locks do not keep a process from itself: this lock orders a process's own opens of its
 # files (the app's readers and its import share a process).
 _IN_PROCESS = threading.RLock()
+
+
+# The writers this process has under way (waiting for the lock or writing), for pages to say
+# that a write is running: a page opened meanwhile still reads the state before it.
+_UNDER_WAY: dict[int, tuple[str, str]] = {}
+_UNDER_WAY_LOCK = threading.Lock()
+_UNDER_WAY_IDS = itertools.count()
+
+
+def writes_under_way(loc: StoreLocation) -> list[str]:
+    """The roles of this process's writers of `loc` under way, first come first."""
+    with _UNDER_WAY_LOCK:
+        return [role for where, role in _UNDER_WAY.values() if where == str(loc)]
+
+
+@contextmanager
+def _under_way(loc: StoreLocation, role: str) -> Iterator[None]:
+    with _UNDER_WAY_LOCK:
+        token = next(_UNDER_WAY_IDS)
+        _UNDER_WAY[token] = (str(loc), role)
+    try:
+        yield
+    finally:
+        with _UNDER_WAY_LOCK:
+            del _UNDER_WAY[token]
 
 
 def _postgres_extension() -> str:
@@ -284,7 +311,7 @@ def writing(
     untouched) when it raises or the process dies. `check=False` only for upgrading a store of
     an older schema."""
     wait = lock_wait_s() if wait is None else wait
-    with _in_process(wait, loc, role):
+    with _under_way(loc, role), _in_process(wait, loc, role):
         if loc.is_postgres:
             con = _attach_postgres(loc, role=role, read_only=False)
         else:
