@@ -281,7 +281,9 @@ def test_a_store_of_schema_4_gains_the_tables_on_upgrade(con) -> None:
         done = upgrade(con)
     assert done == [
         "phiên bản 4 → 5: thêm đặc điểm địa bàn (số hộ, nhân khẩu, thôn, tổ dân phố, cơ quan, "
-        "trường học) và mức phổ cập giáo dục, xóa mù chữ"
+        "trường học) và mức phổ cập giáo dục, xóa mù chữ; sổ công nhận ghi các bước đến quyết "
+        "định (tự đánh giá, tờ trình); thêm các mục tiêu, nhiệm vụ của kế hoạch; thêm báo cáo "
+        "có chữ ký đính kèm báo cáo của xã"
     ]
     report = check(con)
     assert (report.problems, report.schema_version) == ([], 5)
@@ -471,7 +473,7 @@ NO_HEADER = (
     "Đăng ký, Công nhận; bảng mục tiêu cần: Địa bàn, Chỉ tiêu, Năm, Mục tiêu (%); danh sách công "
     "nhận cần: Tên đơn vị, Xếp loại; đặc điểm địa bàn cần: Năm, Tỉnh, Xã, Số hộ, Số nhân khẩu, "
     "Nguồn; phổ cập giáo dục cần: Năm, Tỉnh, Xã, Mầm non 5 tuổi, Tiểu học, THCS, Xóa mù chữ, "
-    "Nguồn."
+    "Nguồn; bảng mục tiêu, nhiệm vụ của kế hoạch cần: Địa bàn, Mục tiêu, nhiệm vụ, Nguồn."
 )
 LONG_FIELD = (
     'Có một ô dài hơn 131.072 ký tự, quá giới hạn của một ô CSV. Thường do một dấu ngoặc kép (") '
