@@ -667,7 +667,9 @@ def _vietnamese_names(con) -> list[str]:
         for (s,) in con.sql(
             "SELECT DISTINCT source FROM observations UNION SELECT DISTINCT source FROM "
             "targets UNION SELECT DISTINCT decision_number FROM recognitions UNION "
-            "SELECT DISTINCT issuer FROM recognitions UNION SELECT DISTINCT name FROM recognitions"
+            "SELECT DISTINCT issuer FROM recognitions UNION SELECT DISTINCT name FROM recognitions "
+            "UNION SELECT DISTINCT source FROM place_context UNION SELECT DISTINCT source FROM "
+            "education_levels"
         ).fetchall()
         if s
     ]

@@ -811,5 +811,53 @@ def test_the_profile_states_the_context_as_the_report_does(
     )
 
 
+@pytest.mark.browser
+def test_the_import_page_warns_of_households_far_apart_and_previews_the_row(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    """In Chromium: a context file whose households are far from the families in force is
+    previewed with the warning beside it (nothing is refused; writing still needs a sign-in)."""
+    from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, streamlit_server
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "dac_diem_dak_long.csv"
+    path.write_text(
+        f"{CSV_HEADER}\n2025,Quảng Ngãi,Xã Đăk Long,23368,7000,30000,,,31/12/2025,Báo cáo số "
+        "12/BC-UBND\n",
+        encoding="utf-8",
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server(demo_db) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for width in (1440, 390):
+                page = browser.new_page(viewport={"width": width, "height": 1000})
+                page.goto(f"{url}/import")
+                page.wait_for_selector(IDLE, timeout=60_000)
+                page.set_input_files("[data-testid='stFileUploaderDropzoneInput']", str(path))
+                warning = page.get_by_text("lệch 23,5%, quá 10%").first
+                warning.wait_for(timeout=60_000)
+                page.wait_for_selector(IDLE, timeout=60_000)
+                assert (warning.text_content() or "").startswith(
+                    "Dòng 2: Tổng số hộ gia đình (Gia đình học tập) đang dùng trong kho của Xã "
+                    "Đăk Long, tỉnh Quảng Ngãi — 23368, năm 2025, là 8.645 hộ, đặc điểm địa bàn "
+                    "trong tệp ghi 7.000 hộ (tính đến 31/12/2025)"
+                )
+                # The preview's row, the context in force → the file's (the grid draws on a
+                # canvas; the columns in view are also in a hidden table for screen readers).
+                if width == 1440:
+                    row = page.locator("[data-testid='stDataFrame']").filter(
+                        has_text="8.645 hộ/32.161 nhân khẩu → 7.000 hộ/30.000 nhân khẩu"
+                    )
+                    row.first.wait_for(state="attached", timeout=30_000)
+                assert page.locator("[data-testid='stException']").count() == 0
+                page.screenshot(
+                    path=str(ARTIFACTS / f"nhap_dac_diem_canh_bao_{width}.png"), full_page=True
+                )
+                page.close()
+        finally:
+            browser.close()
+
+
 def test_read_only_demo_store_is_untouched(demo_con: duckdb.DuckDBPyConnection) -> None:
     assert check(demo_con).problems == []
