@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import data, ui
 from dashboard.i18n import ind_label, lang, t
-from metrics.circulars import RESULT_LABEL, result_label
+from metrics.circulars import NOT_ASSESSED, RESULT_LABEL, result_label
 from metrics.escaping import markdown_literal
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
@@ -81,17 +81,20 @@ def show(
     key: data.StoreKey, rec: dict, loc: str, year: int, items: list[IndicatorProgress]
 ) -> None:
     st.subheader(t("register_heading", year=year))
-    entries = data.recognitions(key, rec["level"], loc, year)
-    if not entries.height:
+    every = data.recognitions(key, rec["level"], loc, year)
+    # A district or province "not yet assessed" is said in a line, not listed as a unit.
+    entries = every.filter(pl.col("result") != NOT_ASSESSED)
+    if not every.height:
         st.caption(t("register_none", name=rec["name"], year=year))
     else:
         if entries["synthetic"].any():
             st.caption(t("register_demo"))
         for line in _count_lines(entries, loc, items):
             st.markdown(line)
-        for _, said in above_commune_states(entries, loc, lang()):
+        for _, said in above_commune_states(every, loc, lang()):
             st.markdown(markdown_literal(said))
         _funnels(entries)
+    if entries.height:
         c1, c2, c3 = st.columns(3)
         everything = t("register_all")
         titles = entries["title"].unique(maintain_order=True).to_list()

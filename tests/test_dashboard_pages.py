@@ -325,7 +325,22 @@ def test_profile_lists_who_was_recognised_and_checks_the_count() -> None:
         "— khớp số báo cáo (23)." in body
     )
     assert "23/23 đơn vị trong danh sách" in body
+    # The district as a learning community, not yet assessed (not "not recognised"), and the
+    # way to decision 87.
+    assert "Cộng đồng học tập cấp huyện: chưa triển khai đánh giá" in body
+    assert "**Các bước đến quyết định**" in body
+    assert "Đăng ký 23, tự đánh giá 23, đề nghị 23, công nhận 23." in body
+    assert (
+        "Đề nghị tại: Tờ trình số 32a/TTr\\-PGDĐT ngày 05/02/2024 của Phòng Giáo dục và Đào tạo "
+        "huyện Ia H'Drai."
+        in body
+        or "Đề nghị tại: Tờ trình số 32a/TTr-PGDĐT ngày 05/02/2024 của Phòng Giáo dục và Đào tạo "
+        "huyện Ia H'Drai."
+        in body
+    )
     english = texts(open_page("views/profile.py", loc="OH618", year="2023", lang="en"))
+    assert "District learning community: not yet assessed" in english
+    assert "Registered 23, self-assessed 23, proposed 23, recognised 23." in english
     assert "— List: 23 units recognised (23 Good) — matches the reported figure (23)." in english
     assert "Danh sách: 23" not in english
     assert "; 1 indicator(s)_" in english and "chỉ tiêu_" not in english  # the sources
@@ -335,8 +350,34 @@ def test_profile_lists_who_was_recognised_and_checks_the_count() -> None:
     assert names["Tên đơn vị"].tolist()[-1] == "Trường MN Hoa Mai"
     assert set(names["Kết quả"]) == {"Tốt"}
     assert set(names["Quyết định"]) == {"87/QĐ-UBND (10/02/2024)"}
+    assert set(names["Tự đánh giá"]) == {"Tốt"}
+    assert set(names["Tờ trình đề nghị"]) == {"32a/TTr-PGDĐT (05/02/2024)"}
     # Filtering by result: no unit was rated Khá, so the filter offers only what the list has.
     assert at.selectbox(key="profile__reg_result").options == ["Tất cả", "Tốt"]
+
+
+def test_profile_shows_the_plans_other_commitments_under_its_targets() -> None:
+    at = open_page("views/profile.py", loc="X23368", year="2025")
+    body = texts(at)
+    assert "Mục tiêu, nhiệm vụ khác của kế hoạch" in body
+    plans = next(
+        _grid(at, i)
+        for i in range(len(at.dataframe))
+        if "Mục tiêu, nhiệm vụ" in _grid(at, i).columns
+    )
+    assert (
+        plans["Mục tiêu, nhiệm vụ"].tolist()[2] == "100% thôn duy trì hoạt động “Cộng đồng học tập”"
+    )
+    assert plans["Mục tiêu"].tolist() == ["100% đến năm 2030", "100% đến năm 2030", "100%"]
+    assert plans["Kết quả sau đó"].tolist()[2] == "năm 2025 đạt 100%"
+    english = open_page("views/profile.py", loc="X23368", year="2025", lang="en")
+    assert "Other plan commitments" in texts(english)
+    grid = next(
+        _grid(english, i)
+        for i in range(len(english.dataframe))
+        if "Commitment" in _grid(english, i).columns
+    )
+    assert grid["Target"].tolist()[0] == "100% by 2030"
 
 
 def test_profile_of_a_province_shows_criteria_missed_and_what_lapses(demo_con) -> None:

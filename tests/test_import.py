@@ -783,6 +783,7 @@ def test_cli_template_then_import(store: Path, tmp_path: Path) -> None:
         ("long", 1, "Số liệu"),
         ("targets", 1, "Mục tiêu"),
         ("list", 1, "Danh sách"),
+        ("plans", 1, "Kế hoạch"),
     ],
 )
 def test_each_template_imports_unchanged(

@@ -313,8 +313,13 @@ def test_demo_on_postgresql_gives_the_figures_of_the_demo_file(
         "targets": 54,
         "observations_current": 192_167,
         "targets_current": 54,
-        "recognitions": 554,  # the seed list's 23 real units and the demo's lists
-        "recognitions_current": 554,
+        # The seed list's 23 real units, huyện Ia H'Drai's district community (not yet
+        # assessed) and the demo's lists (with the units that stopped before the decision).
+        "recognitions": 573,
+        "recognitions_current": 573,
+        # xã Đăk Long's 3 real plan commitments and 9 invented ones.
+        "plan_items": 12,
+        "plan_items_current": 12,
         # Reporting rounds: none in the demo.
         "rounds": 0,
         "round_reports": 0,
@@ -764,13 +769,13 @@ def test_store_copy_file_to_postgresql_and_back_keeps_the_content(
     there = ok(xhht("store", "copy", str(demo_db), target.url, cwd=tmp_path))
     assert (
         there.stdout.splitlines()[0]
-        == f"Đã sao chép {demo_db} → {target.shown}: 3 lô, 192.167 số liệu, 54 mục tiêu, 554 mục sổ công nhận."
+        == f"Đã sao chép {demo_db} → {target.shown}: 3 lô, 192.167 số liệu, 54 mục tiêu, 573 mục sổ công nhận."
     )
     back_file = tmp_path / "tro_ve.duckdb"
     back = ok(xhht("store", "copy", target.url, str(back_file), cwd=tmp_path))
     assert (
         back.stdout.splitlines()[0]
-        == f"Đã sao chép {target.shown} → {back_file}: 3 lô, 192.167 số liệu, 54 mục tiêu, 554 mục sổ công nhận."
+        == f"Đã sao chép {target.shown} → {back_file}: 3 lô, 192.167 số liệu, 54 mục tiêu, 573 mục sổ công nhận."
     )
 
     again = xhht("store", "copy", str(demo_db), target.url, cwd=tmp_path)

@@ -398,7 +398,7 @@ if plans.height:
     }
     plan_table = shown_table(
         shown_plan_items(plans, latest, lang()),
-        ["plan_section", "plan_item", "plan_target", "plan_achieved", "plan_source"],
+        ["plan_item", "plan_target", "plan_achieved", "plan_section", "plan_source"],
         lang(),
     )
     ui.table(plan_table, height=min(36 * (plan_table.frame.height + 1) + 4, 560))

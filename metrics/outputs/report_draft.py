@@ -164,7 +164,12 @@ def build_report(
         _para(doc, REORGANISATION_NOTE, italic=True)
     _results(doc, ctx, place, mark_each=bool(invented) and not all_invented)
     entries = register_of(con, ctx)
-    for line in register_lines(entries, ctx.locality["id"]):
+    said = register_lines(entries, ctx.locality["id"])
+    if said:
+        # After the models' sections (2.1 …), numbered on from them.
+        n = len({reg.by_id(it.indicator).model for it in ctx.items}) + 1
+        _heading(doc, f"2.{n}. Đánh giá, công nhận các danh hiệu", 4)
+    for line in said:
         _para(doc, line)
     _heading(doc, "3. Tổng hợp kết quả", 3)
     _caption(doc, f"Bảng 1. Kết quả thực hiện các chỉ tiêu năm {year}")
