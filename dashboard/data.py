@@ -144,9 +144,10 @@ def progress(key: StoreKey, locality_id: str, year: int) -> list[IndicatorProgre
 
 
 @st.cache_data(show_spinner=False)
-def children(key: StoreKey, parent_id: str, year: int) -> pl.DataFrame:
-    """Each commune of a province (or each province of the country) × indicator, with status."""
-    return locality_progress.children_progress(_cur(key), parent_id, year)
+def children(key: StoreKey, parent_id: str, year: int, pending: bool = False) -> pl.DataFrame:
+    """Each commune of a province (or each province of the country) × indicator, with status;
+    `pending`: with the figures submitted and not yet approved (a column says which)."""
+    return locality_progress.children_progress(_cur(key), parent_id, year, pending=pending)
 
 
 @st.cache_data(show_spinner=False)
