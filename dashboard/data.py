@@ -447,6 +447,13 @@ def table_xlsx(table: pl.DataFrame, name: str) -> bytes:
 
 
 @st.cache_data(show_spinner=False)
+def pending_figures(key: StoreKey, province_id: str, year: int, commune_id: str) -> pl.DataFrame:
+    """A commune's figures submitted in the year's round, not yet approved (none: empty)."""
+    sent = q.pending_commune_figures(_cur(key), province_id, year)
+    return sent.filter(pl.col("locality_id") == commune_id)
+
+
+@st.cache_data(show_spinner=False)
 def round_years(key: StoreKey, province_id: str) -> list[int]:
     return [int(y) for y in round_store.rounds_of(_cur(key), province_id)["year"].to_list()]
 

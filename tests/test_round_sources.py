@@ -146,6 +146,28 @@ def test_compare_shows_submitted_figures_marked_only_when_asked(
     )
     assert "Đăk Long (chờ duyệt)" in tables(at)
 
+    # Tổng quan: the province's communes (lagging lists, statuses, map) the same way.
+    at = public_page(None, loc="P51", ind="gia_dinh", year="2025")
+    assert at.toggle(key="overview__pending").value is False
+    at.toggle(key="overview__pending").set_value(True).run()
+    assert not at.exception
+    assert "Đang hiện cả số liệu xã đã nộp mà tỉnh chưa duyệt (1 xã ở chỉ tiêu này" in "\n".join(
+        c.value for c in at.caption
+    )
+
+    # Hồ sơ địa bàn of the commune: its submission beside its approved figures, marked.
+    at = public_page("views/profile.py", loc=f"X{DAK_LONG}", year="2025")
+    assert "Đã nộp, chưa duyệt" not in markdown(at)
+    at.toggle(key="profile__pending").set_value(True).run()
+    assert not at.exception
+    page_text = markdown(at)
+    assert "Đã duyệt: công nhận/tổng số (tỷ lệ)" in page_text
+    assert "4.777/8.645 (55,3%)" in page_text and "6.000/9.000 (66,7%) (chờ duyệt)" in page_text
+
+
+def markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown).replace("\\", "")  # Markdown escapes
+
 
 def tables(at) -> str:
     return "\n".join(d.value.to_csv() for d in [*at.dataframe, *at.table])

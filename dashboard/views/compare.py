@@ -45,22 +45,14 @@ is_country = data.is_country(loc)
 st.title(f"{t('compare_title_country') if is_country else t('compare_title')} — {names[loc]}")
 synthetic = data.has_synthetic(key)
 
-# Approved figures only, unless asked: then the communes' submitted, not yet approved ones too,
-# their names marked wherever they show (the table, the bars' labels).
-pending = not is_country and st.toggle(t("show_pending"), key=f"{PAGE}__pending")
-children = data.children(key, loc, year, pending) if year is not None else pl.DataFrame()
+children = (
+    ui.children_with_pending(key, loc, year, ind_id, PAGE, offered=not is_country)
+    if year is not None
+    else pl.DataFrame()
+)
 if children.height == 0:
     st.info(t("no_data_any", name=names[loc]))
     st.stop()
-if pending:
-    children = children.with_columns(
-        pl.when(pl.col("pending"))
-        .then(pl.col("short_name") + " " + t("pending_mark"))
-        .otherwise(pl.col("short_name"))
-        .alias("short_name")
-    )
-    waiting = children.filter(pl.col("pending") & (pl.col("indicator") == ind_id)).height
-    st.caption(t("pending_note", n=fmt_int(waiting)))
 
 one = children.filter(pl.col("indicator") == ind_id)
 f1, f2 = st.columns(2)

@@ -175,7 +175,7 @@ else:
             f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm phần trăm mỗi năm để đạt mục tiêu {item.target_year}."
         )
 
-children = data.children(key, loc, year)
+children = ui.children_with_pending(key, loc, year, ind_id, "overview", offered=loc.startswith("P"))
 if children.height:
     # Which units lag on the chosen indicator (the report draft names the same ones).
     lag = lagging_children(children, ind_id)
