@@ -150,9 +150,10 @@ def progress(key: StoreKey, locality_id: str, year: int) -> list[IndicatorProgre
 
 
 @st.cache_data(show_spinner=False)
-def children(key: StoreKey, parent_id: str, year: int) -> pl.DataFrame:
-    """Each commune of a province (or each province of the country) × indicator, with status."""
-    return locality_progress.children_progress(_cur(key), parent_id, year)
+def children(key: StoreKey, parent_id: str, year: int, pending: bool = False) -> pl.DataFrame:
+    """Each commune of a province (or each province of the country) × indicator, with status;
+    `pending`: with the figures submitted and not yet approved (a column says which)."""
+    return locality_progress.children_progress(_cur(key), parent_id, year, pending=pending)
 
 
 @st.cache_data(show_spinner=False)
@@ -473,6 +474,13 @@ def table_xlsx(table: pl.DataFrame, name: str) -> bytes:
 # --- Reporting rounds ------------------------------------------------------------------------
 # Read from this process's copy (the round tables are copied with the figures); each write takes
 # the store's write lock briefly, checks its rule against the store as it is, and reloads.
+
+
+@st.cache_data(show_spinner=False)
+def pending_figures(key: StoreKey, province_id: str, year: int, commune_id: str) -> pl.DataFrame:
+    """A commune's figures submitted in the year's round, not yet approved (none: empty)."""
+    sent = q.pending_commune_figures(_cur(key), province_id, year)
+    return sent.filter(pl.col("locality_id") == commune_id)
 
 
 @st.cache_data(show_spinner=False)

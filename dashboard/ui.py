@@ -121,6 +121,27 @@ def upload_limit(widget_key: str, mb: int) -> None:
     st.html(f"<style>\n{parent}::before {{ content: {text}; }}\n</style>")
 
 
+def children_with_pending(
+    key: data.StoreKey, loc: str, year: int, indicator: str, page: str, *, offered: bool
+) -> pl.DataFrame:
+    """A province's communes × indicator (data.children), approved figures only unless the
+    switch "Hiện cả số liệu đã nộp chờ duyệt" (off by default; `offered` for a province) is on:
+    then the submitted, not yet approved ones too, their names marked wherever they show (the
+    tables, the bars' and the map's labels), and a line saying how many."""
+    pending = offered and st.toggle(t("show_pending"), key=f"{page}__pending")
+    children = data.children(key, loc, year, pending)
+    if not pending or children.height == 0:
+        return children
+    waiting = children.filter(pl.col("pending") & (pl.col("indicator") == indicator)).height
+    st.caption(t("pending_note", n=fmt_int(waiting)))
+    return children.with_columns(
+        pl.when(pl.col("pending"))
+        .then(pl.col("short_name") + " " + t("pending_mark"))
+        .otherwise(pl.col("short_name"))
+        .alias("short_name")
+    )
+
+
 def banner(key: data.StoreKey, synthetic: bool | None = None) -> None:
     """The demo mark: where the page says what it shows (`synthetic`), for that; else for the
     store as a whole. And, while the store is being written, a notice that it is."""

@@ -332,10 +332,15 @@ def children_progress(
     parent_id: str,
     year: int,
     indicators: Sequence[str] | None = None,
+    *,
+    pending: bool = False,
 ) -> pl.DataFrame:
     """Each commune of a province (or each province of the country), per indicator, with its
     status, change and rank within the parent (1 = highest rate): progress_table for all the
     children at once (a province has up to ~170 communes × 11 indicators).
+
+    `pending`: a commune's figures submitted in the year's round and not yet approved stand in
+    for its approved ones, and a column `pending` says which rows they are (a province only).
 
     `rankable`: the figure is ranked (metrics.completeness.is_rankable); `partial_note` says
     what a ranking says beside it (completeness.ranking_note: "", "92/96 xã", or "chưa đủ:
@@ -346,6 +351,9 @@ def children_progress(
     else:
         children = rq.communes_of(con, parent_id)
         figures = q.commune_figures(con, province_id=parent_id)
+    sent = pl.DataFrame()
+    if pending and parent_id != COUNTRY_ID:
+        sent, figures = _with_pending(con, figures, parent_id, year)
     ids = list(indicators) if indicators else registry().ids()
     if children.height == 0:
         return pl.DataFrame()
@@ -398,6 +406,12 @@ def children_progress(
         "completeness",
         "partial_note",
     ]
+    if pending:
+        marks = sent.select("locality_id", "indicator", pl.lit(True).alias("pending"))
+        f = f.join(marks, on=["locality_id", "indicator"], how="left").with_columns(
+            pl.col("pending").fill_null(False)
+        )
+        extra.append("pending")
     order = {i: n for n, i in enumerate(ids)}
     return (
         f.with_columns(
@@ -426,6 +440,19 @@ def needing_attention(items: Sequence[IndicatorProgress]) -> list[IndicatorProgr
         (p for p in items if p.has_data and p.status in order),
         key=lambda p: (order[p.status], p.plan_pct if p.plan_pct is not None else float("inf")),
     )
+
+
+def _with_pending(
+    con: duckdb.DuckDBPyConnection, figures: pl.DataFrame, province_id: str, year: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The submitted-not-yet-approved figures of the year, and `figures` with them in place of
+    the approved ones of the same commune, year and indicator."""
+    keys = ["locality_id", "year", "indicator"]
+    sent = q.pending_commune_figures(con, province_id, year)
+    if sent.height == 0:
+        return sent, figures
+    kept = figures.join(sent.select(keys), on=keys, how="anti")
+    return sent, pl.concat([kept, sent.select(figures.columns)], how="vertical_relaxed")
 
 
 def status_counts(children: pl.DataFrame, indicator: str) -> dict[str, int]:

@@ -941,9 +941,9 @@ def source_note(row: Mapping, lang: str = "vi") -> str:
     dates = {"imported": f"{imported:%d/%m/%Y}", "submitted": f"{submitted:%d/%m/%Y}"}
     if imported > submitted:
         return texts.text("round_source_import_newer", lang, **dates)
-    used = row.get("state") == "approved"
-    key = "round_source_submission_used" if used else "round_source_submission_newer"
-    return texts.text(key, lang, **dates)
+    if row.get("state") == "approved":
+        return texts.text("round_source_submission_used", lang, **dates)
+    return texts.text("round_source_submission_newer", lang, **dates)
 
 
 def with_source_notes(states: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:

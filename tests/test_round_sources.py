@@ -7,8 +7,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_rounds import DAK_LONG, GOOD, filled_form, gia_dinh, open_round, run, store  # noqa: F401
+from test_rounds import (  # noqa: F401
+    DAK_LONG,
+    GOOD,
+    filled_form,
+    gia_dinh,
+    open_round,
+    public_page,
+    run,
+    store,
+)
 
+from metrics.locality_progress import children_progress
 from metrics.rounds import status, with_source_notes
 from metrics.store import connect
 
@@ -97,3 +107,67 @@ def test_a_submission_newer_than_the_imported_file_replaces_it_when_approved(
     assert gia_dinh(store, DAK_LONG) == SUBMITTED
     # In force now: the approval's figures, no imported file behind them.
     assert notes(store) == ""
+
+
+def test_compare_shows_submitted_figures_marked_only_when_asked(
+    capsys,
+    store: Path,  # noqa: F811 (the fixture of test_rounds)
+    tmp_path: Path,
+) -> None:
+    assert open_round(capsys)[0] == 0
+    submit(capsys, tmp_path)
+    con = connect(store, read_only=True)
+    try:
+        approved = children_progress(con, "P51", 2025)
+        with_sent = children_progress(con, "P51", 2025, pending=True)
+    finally:
+        con.close()
+
+    def dak_long(frame):
+        return frame.filter(
+            (frame["locality_id"] == f"X{DAK_LONG}") & (frame["indicator"] == "gia_dinh")
+        ).row(0, named=True)
+
+    assert (dak_long(approved)["total"], dak_long(approved)["recognized"]) == (8645, 4777)
+    shown = dak_long(with_sent)
+    assert (shown["total"], shown["recognized"], shown["pending"]) == (9000, 6000, True)
+    assert shown["sources"] == "Báo cáo xã đã nộp qua ứng dụng, chưa được tỉnh duyệt"
+    assert with_sent.filter(with_sent["pending"])["locality_id"].unique().to_list() == [
+        f"X{DAK_LONG}"
+    ]
+
+    at = public_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    assert at.toggle(key="compare__pending").value is False
+    assert "(chờ duyệt)" not in tables(at)
+    at.toggle(key="compare__pending").set_value(True).run()
+    assert not at.exception
+    assert "Đang hiện cả số liệu xã đã nộp mà tỉnh chưa duyệt (1 xã ở chỉ tiêu này" in "\n".join(
+        c.value for c in at.caption
+    )
+    assert "Đăk Long (chờ duyệt)" in tables(at)
+
+    # Tổng quan: the province's communes (lagging lists, statuses, map) the same way.
+    at = public_page(None, loc="P51", ind="gia_dinh", year="2025")
+    assert at.toggle(key="overview__pending").value is False
+    at.toggle(key="overview__pending").set_value(True).run()
+    assert not at.exception
+    assert "Đang hiện cả số liệu xã đã nộp mà tỉnh chưa duyệt (1 xã ở chỉ tiêu này" in "\n".join(
+        c.value for c in at.caption
+    )
+
+    # Hồ sơ địa bàn of the commune: its submission beside its approved figures, marked.
+    at = public_page("views/profile.py", loc=f"X{DAK_LONG}", year="2025")
+    assert "Đã nộp, chưa duyệt" not in markdown(at)
+    at.toggle(key="profile__pending").set_value(True).run()
+    assert not at.exception
+    page_text = markdown(at)
+    assert "Đã duyệt: công nhận/tổng số (tỷ lệ)" in page_text
+    assert "4.777/8.645 (55,3%)" in page_text and "6.000/9.000 (66,7%) (chờ duyệt)" in page_text
+
+
+def markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown).replace("\\", "")  # Markdown escapes
+
+
+def tables(at) -> str:
+    return "\n".join(d.value.to_csv() for d in [*at.dataframe, *at.table])

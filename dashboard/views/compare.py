@@ -45,7 +45,11 @@ is_country = data.is_country(loc)
 st.title(f"{t('compare_title_country') if is_country else t('compare_title')} — {names[loc]}")
 synthetic = data.has_synthetic(key)
 
-children = data.children(key, loc, year) if year is not None else pl.DataFrame()
+children = (
+    ui.children_with_pending(key, loc, year, ind_id, PAGE, offered=not is_country)
+    if year is not None
+    else pl.DataFrame()
+)
 if children.height == 0:
     st.info(t("no_data_any", name=names[loc]))
     st.stop()

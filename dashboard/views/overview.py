@@ -211,7 +211,7 @@ else:
             )
         )
 
-children = data.children(key, loc, year)
+children = ui.children_with_pending(key, loc, year, ind_id, "overview", offered=loc.startswith("P"))
 if children.height:
     # Which units lag on the chosen indicator (the report draft names the same ones).
     lag = lagging_children(children, ind_id)

@@ -30,7 +30,7 @@ from metrics.outputs.cell_safety import csv_bytes
 from metrics.place_context import area_word, context_sentences, education_sentence
 from metrics.plans import shown_plan_items
 from metrics.progress import Status
-from metrics.rounds import STATE_LABELS, history_rows, state_from_events
+from metrics.rounds import STATE_LABELS, history_rows, rate, state_from_events
 from metrics.store.schema import DEMO_SOURCE_MARK
 from metrics.table_columns import FIELDS, shown_table
 
@@ -233,6 +233,34 @@ if not years_with:
     if legacy:
         st.caption(t("profile_legacy_see_new"))
     st.stop()
+
+# A commune's figures submitted in the year's round, not yet approved: beside the approved
+# ones, only when asked, each marked as not yet approved.
+if rec["level"] == "commune" and st.toggle(t("show_pending"), key=f"{PAGE}__pending"):
+    sent = data.pending_figures(key, rec["province_id"], year, loc)
+    if sent.height == 0:
+        st.caption(t("pending_none", year=year))
+    else:
+        approved = {p.indicator: p for p in items}
+
+        def sent_counts(recognized: int | None, total: int | None, pct: float | None) -> str:
+            return f"{fmt_int(recognized)}/{fmt_int(total)} ({fmt_pct(pct)})"
+
+        rows = []
+        for r in sent.iter_rows(named=True):
+            was = approved.get(r["indicator"])
+            rows.append(
+                {
+                    t("round_col_indicator"): ind_label(r["indicator"]),
+                    t("pending_col_approved"): (
+                        sent_counts(was.recognized, was.total, was.rate_pct) if was else "–"
+                    ),
+                    t("pending_col_sent"): (
+                        sent_counts(r["recognized"], r["total"], rate(r)) + " " + t("pending_mark")
+                    ),
+                }
+            )
+        ui.text_table(rows)
 
 # Completeness: the years with figures, and for a province the communes that reported.
 st.subheader(t("completeness_heading"))

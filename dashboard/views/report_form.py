@@ -226,7 +226,7 @@ if editable:
         key=f"{PAGE}__attach_{uploads}",  # a new key empties it after a file is attached
     )
     if upload is not None and st.button(
-        t("report_attach_replace" if attached else "report_attach_button"),
+        t("report_attach_replace") if attached else t("report_attach_button"),
         key=f"{PAGE}__attach_go",
         type="primary",
     ):

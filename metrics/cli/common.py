@@ -82,9 +82,10 @@ def reader(text: str | None, role: str = "đọc"):
 @contextmanager
 def writer(text: str | None, role: str):
     """The store's write lock and one transaction (see metrics.store.backend.writing)."""
-    from metrics.store import StoreError
+    from metrics.store import StoreError, warm_reading
     from metrics.store.backend import writing
 
+    warm_reading()  # before the lock: a first query's library imports are no write's cost
     try:
         with writing(location(text), role=role) as con:
             yield con

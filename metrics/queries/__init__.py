@@ -85,6 +85,36 @@ def _year_filter(years: Sequence[int] | None) -> tuple[str, list[object]]:
     return " AND o.year IN (SELECT unnest(?::INTEGER[]))", [list(years)]
 
 
+PENDING_SOURCE = "Báo cáo xã đã nộp qua ứng dụng, chưa được tỉnh duyệt"
+
+
+def pending_commune_figures(
+    con: duckdb.DuckDBPyConnection, province_id: str, year: int
+) -> pl.DataFrame:
+    """The figures the province's communes submitted in the year's round and the province has
+    not yet approved (state submitted), shaped like commune_figures' own rows."""
+    sent = query_frame(
+        con,
+        f"""SELECT f.locality_id, f.year, f.indicator, f.total, f.registered, f.recognized,
+                   {", ".join(f"f.{c}" for c in LEVEL_COLUMNS)},
+                   1::BIGINT AS units, FALSE AS synthetic, FALSE AS total_from_register,
+                   [?]::TEXT[] AS sources
+            FROM round_figures f
+            JOIN round_reports r ON r.locality_id = f.locality_id AND r.year = f.year
+            WHERE r.state = 'submitted' AND r.province_id = ? AND f.year = ?""",
+        [PENDING_SOURCE, province_id, year],
+    )
+    ones = ("reporting_units", "units_in_area", "reporting_communes", "communes_in_area")
+    return _conform(
+        sent.with_columns(
+            pl.lit("own").alias("basis"),
+            pl.lit(0, dtype=pl.Int64).alias("unplaceable"),
+            pl.lit("commune").alias("unit_level"),
+            *(pl.lit(1, dtype=pl.Int64).alias(c) for c in ones),
+        )
+    )
+
+
 def commune_figures(
     con: duckdb.DuckDBPyConnection,
     province_id: str | None = None,

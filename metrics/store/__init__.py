@@ -41,6 +41,18 @@ def query_frame(
     return pl.DataFrame(con.sql(sql, params=list(params) if params is not None else None))
 
 
+def warm_reading() -> None:
+    """Pay, outside any lock, what a process's first query_frame costs beside the query: DuckDB
+    imports pandas when it first binds parameters, and the first Arrow conversion its own
+    libraries (seconds on a busy machine). A short CLI write calls it before taking the write
+    lock, so the time it holds the lock follows its writing."""
+    con = open_duckdb(":memory:")
+    try:
+        query_frame(con, "SELECT ? AS warm", ["x"])
+    finally:
+        con.close()
+
+
 # No extension is fetched or loaded behind our back (nothing may reach the network).
 DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
