@@ -84,7 +84,7 @@ def finish(fig: go.Figure) -> go.Figure:
             y=1,
             xanchor="right",
             yanchor="top",
-            yshift=top - 8,
+            yshift=top - 5,  # its foot clear of a long title's top on a phone
             showarrow=False,
             font={"color": "#B00020", "size": 12},
         )
