@@ -193,3 +193,36 @@ def test_the_map_names_the_communes_that_lag(server: str, browser, demo_db: Path
         page.close()
     (country,) = [c for c in charts if "mỗi điểm là một tỉnh" in c["subtitleText"]]
     assert not re.search(r"\bxã\b", country["subtitleText"])  # its points are provinces
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_progress_charts_labels_stay_clear_of_each_other(
+    server: str,
+    browser,
+    width: int,  # noqa: ANN001
+) -> None:
+    # On a phone ten years share ~300 px: the latest value alone and each target as its
+    # percentage (the legend says whose star it is); a wide chart writes them in full.
+    page = _open(browser, f"{server}/?loc=P51&year=2025&ind=gia_dinh", width)
+    try:
+        charts = page.evaluate(CHART_BOXES)
+        page.screenshot(path=str(ARTIFACTS / f"tien_do_nhan_{width}.png"))
+    finally:
+        page.close()
+    (progress,) = [c for c in charts if c["xticks"] and c["xticks"][0][0] == "2021"]
+    labels = progress["labelBoxes"]
+    assert labels
+    for i, (a, box_a) in enumerate(labels):
+        assert _inside(box_a, progress["chart"]), (width, a)
+        assert not _overlap(box_a, progress["modebar"]) and not _overlap(box_a, progress["legend"])
+        for b, box_b in labels[i + 1 :]:
+            assert not _overlap(box_a, box_b), (width, a, b)
+    texts = [t for t, _ in labels]
+    targets = [t for t in texts if t.startswith("Mục tiêu")]
+    if width == 390:
+        assert not targets and len([t for t in texts if re.fullmatch(r"\d+(,\d)?%", t)]) == len(
+            texts
+        )
+    else:
+        assert targets and len(texts) > len(targets) + 1

@@ -84,6 +84,17 @@ def test_progress_chart_in_english_writes_english_numbers() -> None:
     assert any("." in t for t in texts), texts
 
 
+def test_progress_chart_has_a_phone_variant_with_short_labels() -> None:
+    fig = progress_chart(SERIES, _item(), {2025: 70.0, 2026: 50.0, 2030: 85.0}, synthetic=False)
+    narrow = fig.layout.meta["narrow"]["traces"]
+    by_name = {tr.name: i for i, tr in enumerate(fig.data)}
+    actual = narrow[str(by_name["Thực hiện"])]["text"]
+    assert actual[:-1] == [""] * (len(actual) - 1) and actual[-1] == fig.data[0].text[-1]
+    targets = narrow[str(by_name["Mục tiêu"])]
+    assert targets["text"] == ["70%", "50%", "85%"]
+    assert targets["hovertext"][0] == "Mục tiêu 2025: 70%"  # in full on a tap
+
+
 CHILDREN = pl.DataFrame(
     {
         "locality_id": ["X1", "X2", "X3", "X4"],

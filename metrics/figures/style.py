@@ -25,6 +25,11 @@ MODEBAR = {
 }
 MODEBAR_ROOM = 36  # px of right margin: the vertical bar's width and a gap
 TITLE_PAD = 34  # px above the title: the top row holds the "Dữ liệu minh họa" mark (finish)
+# A figure may carry in `layout.meta[NARROW]` what a phone draws instead ({"traces": {index:
+# {property: value}}}): dashboard/static/chart_view.js applies it to a chart narrower than
+# NARROW_PX, where labels that a wide chart spaces out would fall on each other.
+NARROW = "narrow"
+NARROW_PX = 600
 COLORWAY = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 
