@@ -360,3 +360,21 @@ def test_a_target_label_stays_off_the_line_that_passes_its_year() -> None:
     fig = progress_chart(SERIES, _item(), {2025: 70.0, 2026: 40.0}, synthetic=False)
     targets = next(t for t in fig.data if t.name == "Mục tiêu")
     assert list(targets.textposition) == ["top left", "bottom left"]
+
+
+def test_a_chart_without_data_says_so_instead_of_empty_axes() -> None:
+    empty = CHILDREN.filter(pl.col("indicator") == "none")
+    figures = {
+        "ranked": ranked_bar(empty, indicator="gia_dinh"),
+        "heatmap": heatmap(empty),
+        "map": status_map(empty, indicator="gia_dinh"),
+        "levels": level_bar(pl.DataFrame({"year": [], "level": [], "count": []})),
+        "statuses": status_bar({}),
+        "progress": progress_chart(SERIES.head(0), _item(), {}, synthetic=False),
+    }
+    for name, fig in figures.items():
+        notes = [a.text for a in fig.layout.annotations]
+        assert "Chưa có số liệu" in notes, name
+        assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False, name
+    english = status_bar({}, lang="en")
+    assert "No data yet" in [a.text for a in english.layout.annotations]

@@ -385,6 +385,8 @@ def heatmap(
     )
     base_layout(fig, title, subtitle, synthetic, lang)
     fig.update_layout(height=max(320, 20 * len(child_ids) + 210), margin={"t": 170})
+    if not ids or not child_ids:
+        no_data_note(fig, lang)
     return finish(fig)
 
 
@@ -550,4 +552,6 @@ def status_map(
         legend={"y": -0.02},
         margin={"t": 108 + (18 if hidden_names else 0)},
     )
+    if sub.height == 0:
+        no_data_note(fig, lang)
     return finish(fig)

@@ -97,7 +97,10 @@ def finish(fig: go.Figure) -> go.Figure:
 
 
 def no_data_note(fig: go.Figure, lang: str) -> None:
-    """ "Chưa có số liệu" in the middle of an empty figure."""
+    """ "Chưa có số liệu" in the middle of an empty figure, its axes hidden: empty axes read as
+    a chart that failed to draw."""
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
     fig.add_annotation(
         text=text("fig_no_data", lang),
         xref="paper",
