@@ -10,7 +10,7 @@ from typing import Literal
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.completeness import PARTIAL_VI, RANK_MIN_PCT
+from metrics.completeness import RANK_MIN_PCT
 from metrics.escaping import plotly_literal
 from metrics.figures.style import TARGET, base_layout, finish, no_data_note
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
@@ -378,11 +378,7 @@ def heatmap(
     fig.update_xaxes(side="top", type="category", tickangle=-30)
     title = f"{text('fig_plan', lang)} — {locality_name}".strip(" —")
     partial = any(r["partial_note"] for r in lookup.values())
-    subtitle = (
-        f"* {PARTIAL_VI}: dưới {RANK_MIN_PCT}% đơn vị báo cáo, không xếp thứ tự"
-        if partial
-        else None
-    )
+    subtitle = text("fig_heatmap_partial", lang, pct=RANK_MIN_PCT) if partial else None
     base_layout(fig, title, subtitle, synthetic, lang)
     fig.update_layout(height=max(320, 20 * len(child_ids) + 210), margin={"t": 170})
     if not ids or not child_ids:
