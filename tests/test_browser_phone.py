@@ -34,7 +34,9 @@ CHART_BOXES = """() => [...document.querySelectorAll("%CHART%")].map(c => {
         legend: box(c.querySelector('.legend')),
         xtitle: box(c.querySelector('.g-xtitle text')),
         xticks: [...c.querySelectorAll('.xtick text')].map(t => [t.textContent, box(t)]),
-        labels: [...c.querySelectorAll('.textpoint text')].map(t => t.textContent),
+        labels: [...c.querySelectorAll('.textpoint text')].map(t => t.textContent).filter(t => t),
+        labelBoxes: [...c.querySelectorAll('.textpoint text')]
+            .filter(t => t.textContent).map(t => [t.textContent, box(t)]),
     };
 })""".replace("%CHART%", CHART)
 # Drawn: no skeleton left (an element's code arrives after the script ends) and every chart's
@@ -88,10 +90,11 @@ def test_the_cards_read_in_the_registrys_order(
     try:
         found = page.evaluate(
             """(labels) => [...document.querySelectorAll('[data-testid="stMarkdown"] strong')]
-                .filter(s => labels.includes(s.textContent))
+                .filter(s => labels.includes(s.textContent) && !s.closest('li'))
                 .map(s => { const b = s.getBoundingClientRect(); return [s.textContent, b.top, b.left]; })""",
             expected,
         )
+        # (The list of what needs attention, above the cards, names them too: not a card.)
         # Reading order: down the screen, then across a row (cards of a row share their top).
         read = [name for name, _, _ in sorted(found, key=lambda f: (round(f[1] / 40), f[2]))]
         assert read == expected
@@ -160,14 +163,28 @@ def test_the_map_names_the_communes_that_lag(server: str, browser, demo_db: Path
         if r["status"] in {s.value for s in LAGGING} and r["lat"] is not None
     }
     assert len(lagging) > 10  # the demo store has communes too slow, limited and falling
-    page = _open(browser, f"{server}/?loc=P51&year=2025&ind=gia_dinh", 1440)
-    try:
-        charts = page.evaluate(CHART_BOXES)
-    finally:
-        page.close()
-    (the_map,) = [c for c in charts if "trung tâm xã" in c["subtitleText"]]
-    assert set(the_map["labels"]) == lagging
-    assert "Có tên: xã tiến bộ chậm, hạn chế hoặc đi lùi" in the_map["subtitleText"]
+    for width in WIDTHS:
+        page = _open(browser, f"{server}/?loc=P51&year=2025&ind=gia_dinh", width)
+        try:
+            charts = page.evaluate(CHART_BOXES)
+            page.screenshot(path=str(ARTIFACTS / f"ban_do_ten_{width}.png"))
+        finally:
+            page.close()
+        (the_map,) = [c for c in charts if "trung tâm xã" in c["subtitleText"]]
+        # Named where they fit, none over another; how many were left off is said.
+        shown = the_map["labels"]
+        assert shown and set(shown) <= lagging and len(set(shown)) == len(shown)
+        boxes = [b for _, b in the_map["labelBoxes"]]
+        crossed = [
+            (the_map["labelBoxes"][i][0], the_map["labelBoxes"][j][0])
+            for i in range(len(boxes))
+            for j in range(i + 1, len(boxes))
+            if _overlap(boxes[i], boxes[j])
+        ]
+        assert not crossed, (width, crossed)
+        assert "Có tên: xã tiến bộ chậm, hạn chế hoặc đi lùi" in the_map["subtitleText"]
+        hidden = re.search(r"Ẩn (\d+) tên cho khỏi chồng", the_map["subtitleText"])
+        assert hidden and int(hidden[1]) + len(shown) == len(lagging)
 
     page = _open(browser, f"{server}/?loc=VN&year=2025&ind=gia_dinh", 1440)
     try:
@@ -176,3 +193,36 @@ def test_the_map_names_the_communes_that_lag(server: str, browser, demo_db: Path
         page.close()
     (country,) = [c for c in charts if "mỗi điểm là một tỉnh" in c["subtitleText"]]
     assert not re.search(r"\bxã\b", country["subtitleText"])  # its points are provinces
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_progress_charts_labels_stay_clear_of_each_other(
+    server: str,
+    browser,
+    width: int,  # noqa: ANN001
+) -> None:
+    # On a phone ten years share ~300 px: the latest value alone and each target as its
+    # percentage (the legend says whose star it is); a wide chart writes them in full.
+    page = _open(browser, f"{server}/?loc=P51&year=2025&ind=gia_dinh", width)
+    try:
+        charts = page.evaluate(CHART_BOXES)
+        page.screenshot(path=str(ARTIFACTS / f"tien_do_nhan_{width}.png"))
+    finally:
+        page.close()
+    (progress,) = [c for c in charts if c["xticks"] and c["xticks"][0][0] == "2021"]
+    labels = progress["labelBoxes"]
+    assert labels
+    for i, (a, box_a) in enumerate(labels):
+        assert _inside(box_a, progress["chart"]), (width, a)
+        assert not _overlap(box_a, progress["modebar"]) and not _overlap(box_a, progress["legend"])
+        for b, box_b in labels[i + 1 :]:
+            assert not _overlap(box_a, box_b), (width, a, b)
+    texts = [t for t, _ in labels]
+    targets = [t for t in texts if t.startswith("Mục tiêu")]
+    if width == 390:
+        assert not targets and len([t for t in texts if re.fullmatch(r"\d+(,\d)?%", t)]) == len(
+            texts
+        )
+    else:
+        assert targets and len(texts) > len(targets) + 1

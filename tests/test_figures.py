@@ -84,6 +84,17 @@ def test_progress_chart_in_english_writes_english_numbers() -> None:
     assert any("." in t for t in texts), texts
 
 
+def test_progress_chart_has_a_phone_variant_with_short_labels() -> None:
+    fig = progress_chart(SERIES, _item(), {2025: 70.0, 2026: 50.0, 2030: 85.0}, synthetic=False)
+    narrow = fig.layout.meta["narrow"]["traces"]
+    by_name = {tr.name: i for i, tr in enumerate(fig.data)}
+    actual = narrow[str(by_name["Thực hiện"])]["text"]
+    assert actual[:-1] == [""] * (len(actual) - 1) and actual[-1] == fig.data[0].text[-1]
+    targets = narrow[str(by_name["Mục tiêu"])]
+    assert targets["text"] == ["70%", "50%", "85%"]
+    assert targets["hovertext"][0] == "Mục tiêu 2025: 70%"  # in full on a tap
+
+
 CHILDREN = pl.DataFrame(
     {
         "locality_id": ["X1", "X2", "X3", "X4"],
@@ -349,3 +360,21 @@ def test_a_target_label_stays_off_the_line_that_passes_its_year() -> None:
     fig = progress_chart(SERIES, _item(), {2025: 70.0, 2026: 40.0}, synthetic=False)
     targets = next(t for t in fig.data if t.name == "Mục tiêu")
     assert list(targets.textposition) == ["top left", "bottom left"]
+
+
+def test_a_chart_without_data_says_so_instead_of_empty_axes() -> None:
+    empty = CHILDREN.filter(pl.col("indicator") == "none")
+    figures = {
+        "ranked": ranked_bar(empty, indicator="gia_dinh"),
+        "heatmap": heatmap(empty),
+        "map": status_map(empty, indicator="gia_dinh"),
+        "levels": level_bar(pl.DataFrame({"year": [], "level": [], "count": []})),
+        "statuses": status_bar({}),
+        "progress": progress_chart(SERIES.head(0), _item(), {}, synthetic=False),
+    }
+    for name, fig in figures.items():
+        notes = [a.text for a in fig.layout.annotations]
+        assert "Chưa có số liệu" in notes, name
+        assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False, name
+    english = status_bar({}, lang="en")
+    assert "No data yet" in [a.text for a in english.layout.annotations]

@@ -10,6 +10,9 @@
 // keeps the room its figure takes, drawn or not, so nothing below it moves when it is drawn.
 
 const NEAR = "200px"; // drawn when this close to the screen
+// A chart narrower than this draws the figure's phone variant, where it has one
+// (layout.meta.narrow, metrics/figures/style.py NARROW_PX).
+const NARROW_PX = 600;
 const DEFAULT_HEIGHT = 450; // plotly's own, for a figure that sets none
 
 function loadPlotly(src) {
@@ -72,6 +75,13 @@ export default function (component) {
   const layout = Object.assign({}, figure.layout, { autosize: true });
   delete layout.width; // the chart takes its column's width, as Streamlit's chart did
   box.style.minHeight = (layout.height || DEFAULT_HEIGHT) + "px";
+  const narrow = layout.meta && layout.meta.narrow;
+  const width = box.getBoundingClientRect().width || parentElement.clientWidth;
+  if (narrow && width > 0 && width < NARROW_PX) {
+    for (const [i, props] of Object.entries(narrow.traces || {})) {
+      if (figure.data && figure.data[+i]) Object.assign(figure.data[+i], props);
+    }
+  }
   box.setAttribute("aria-label", (layout.title && layout.title.text) || "");
   box.__xhhtSelect = data.select ? setTriggerValue : null;
 

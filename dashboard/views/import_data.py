@@ -126,7 +126,7 @@ if upload is not None:
                 "changed": t("import_change_changed"),
                 "unchanged": t("import_change_unchanged"),
             }
-            shown = preview_changes(result.preview, result.kind).with_columns(
+            shown = preview_changes(result.preview, result.kind, lang()).with_columns(
                 pl.col("change").alias("_order"),
                 pl.col("change").replace_strict(changes),
                 pl.col("_row").alias("row"),

@@ -10,7 +10,7 @@ from typing import Literal
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.completeness import PARTIAL_VI, RANK_MIN_PCT
+from metrics.completeness import RANK_MIN_PCT
 from metrics.escaping import plotly_literal
 from metrics.figures.style import TARGET, base_layout, finish, no_data_note
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
@@ -378,14 +378,52 @@ def heatmap(
     fig.update_xaxes(side="top", type="category", tickangle=-30)
     title = f"{text('fig_plan', lang)} — {locality_name}".strip(" —")
     partial = any(r["partial_note"] for r in lookup.values())
-    subtitle = (
-        f"* {PARTIAL_VI}: dưới {RANK_MIN_PCT}% đơn vị báo cáo, không xếp thứ tự"
-        if partial
-        else None
-    )
+    subtitle = text("fig_heatmap_partial", lang, pct=RANK_MIN_PCT) if partial else None
     base_layout(fig, title, subtitle, synthetic, lang)
     fig.update_layout(height=max(320, 20 * len(child_ids) + 210), margin={"t": 170})
+    if not ids or not child_ids:
+        no_data_note(fig, lang)
     return finish(fig)
+
+
+# The map's names are thinned for the room a phone gives its plot (390 px wide: about 310 × 260
+# px, less plotly's padding round the points), so no two overlap there; a wider screen shows
+# the same names with more room between them.
+MAP_ROOM_PX = (250.0, 200.0)
+NAME_CHAR_PX = 6.3  # a name's width per character at 10 px, DejaVu Sans (a little generous)
+NAME_LINE_PX = 13.0
+NAME_LIFT_PX = 3.0  # a name sits this far above its point's marker
+
+
+def _marker_px(size: float | None, biggest: float) -> float:
+    """A map point's marker size: 7 px, up to 25 px for the largest total."""
+    return 7 + 18 * math.sqrt((size or 0) / biggest)
+
+
+def names_that_fit(
+    points: Sequence[tuple[float, float, str, float]], mean_lat: float
+) -> list[bool]:
+    """Which of the (lon, lat, name, marker size in px) points, taken in the order given (the
+    first the most important), keep their name on the map: each name whose box would overlap
+    one already kept is left to the point's hover and the table."""
+    if not points:
+        return []
+    cos = math.cos(math.radians(mean_lat))
+    xs = [p[0] * cos for p in points]
+    ys = [p[1] for p in points]
+    span_x, span_y = (max(xs) - min(xs)) or 1e-6, (max(ys) - min(ys)) or 1e-6
+    scale = min(MAP_ROOM_PX[0] / span_x, MAP_ROOM_PX[1] / span_y)  # px per degree of latitude
+    kept: list[tuple[float, float, float, float]] = []
+    fits: list[bool] = []
+    for x, y, (_, _, name, size) in zip(xs, ys, points, strict=True):
+        cx, bottom = (x - min(xs)) * scale, (y - min(ys)) * scale + size / 2 + NAME_LIFT_PX
+        half = len(name) * NAME_CHAR_PX / 2
+        box = (cx - half, bottom, cx + half, bottom + NAME_LINE_PX)
+        clear = all(box[2] < k[0] or k[2] < box[0] or box[3] < k[1] or k[3] < box[1] for k in kept)
+        fits.append(clear)
+        if clear:
+            kept.append(box)
+    return fits
 
 
 def status_map(
@@ -425,6 +463,23 @@ def status_map(
         Status.NO_TARGET: "line-ew-open",
         Status.NOT_REPORTED: "x-thin-open",
     }
+    lats = [v for v in sub["lat"].to_list() if v is not None]
+    mean_lat = sum(lats) / len(lats) if lats else 16.0
+    # The lagging units are named, the worst status first and the largest first within one,
+    # as many as fit without overlapping.
+    candidates = sorted(
+        (r for r in sub.iter_rows(named=True) if r["status"] in {s.value for s in LAGGING}),
+        key=lambda r: (-STATUS_STYLE[Status(r["status"])].order, -(r.get(size_col) or 0)),
+    )
+    fits = names_that_fit(
+        [
+            (r["lon"], r["lat"], r["short_name"], _marker_px(r.get(size_col), biggest))
+            for r in candidates
+        ],
+        mean_lat,
+    )
+    shown_names = {r["locality_id"] for r, ok in zip(candidates, fits, strict=True) if ok}
+    hidden_names = len(candidates) - len(shown_names)
     for st in Status.ordered():
         part = sub.filter(pl.col("status") == st.value)
         if part.height == 0:
@@ -442,7 +497,7 @@ def status_map(
                 marker={
                     "color": STATUS_STYLE[st].colour,
                     "symbol": marker_symbol[st],
-                    "size": [7 + 18 * math.sqrt((r.get(size_col) or 0) / biggest) for r in rows],
+                    "size": [_marker_px(r.get(size_col), biggest) for r in rows],
                     "line": {
                         "width": [2.5 if r["locality_id"] == highlight_id else 0.5 for r in rows],
                         "color": [
@@ -453,6 +508,8 @@ def status_map(
                     "opacity": 0.9,
                 },
                 text=[plotly_literal(r["short_name"]) for r in rows],
+                # A name drawn only where it fits; the hover names every point.
+                texttemplate=["%{text}" if r["locality_id"] in shown_names else "" for r in rows],
                 customdata=[
                     [
                         r["locality_id"],
@@ -468,8 +525,6 @@ def status_map(
                 + "</extra>",
             )
         )
-    lats = [v for v in sub["lat"].to_list() if v is not None]
-    mean_lat = sum(lats) / len(lats) if lats else 16.0
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(
         visible=False,
@@ -483,7 +538,16 @@ def status_map(
         subtitle = text("fig_map_subtitle_provinces", lang, year=year)
     else:
         subtitle = text("fig_map_subtitle_communes", lang, year=year)
+    if hidden_names:
+        subtitle += "\n" + text("fig_map_names_hidden", lang, n=hidden_names)
     base_layout(fig, title, subtitle, synthetic, lang)
-    # Top margin for the title and the subtitle's two lines.
-    fig.update_layout(height=560, plot_bgcolor="#F4F6F8", legend={"y": -0.02}, margin={"t": 108})
+    # Top margin for the title and the subtitle's lines.
+    fig.update_layout(
+        height=560 + (18 if hidden_names else 0),
+        plot_bgcolor="#F4F6F8",
+        legend={"y": -0.02},
+        margin={"t": 108 + (18 if hidden_names else 0)},
+    )
+    if sub.height == 0:
+        no_data_note(fig, lang)
     return finish(fig)

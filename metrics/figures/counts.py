@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 import polars as pl
 
-from metrics.figures.style import base_layout, finish
+from metrics.figures.style import base_layout, finish, no_data_note
 from metrics.fmt import fmt_int
 from metrics.indicators import registry
 from metrics.progress import STATUS_STYLE, Status
@@ -56,6 +56,8 @@ def level_bar(
     fig.update_yaxes(title=text("fig_count", lang))
     base_layout(fig, title, None, synthetic, lang)
     fig.update_layout(height=360)
+    if not fig.data:
+        no_data_note(fig, lang)
     return finish(fig)
 
 
@@ -79,4 +81,6 @@ def status_bar(counts: Mapping[str, int], *, title: str = "", lang: str = "vi") 
     fig.update_xaxes(title=text("fig_count", lang))
     base_layout(fig, title, None, False, lang)
     fig.update_layout(height=300, showlegend=False, margin={"t": 66})
+    if not any(counts.values()):
+        no_data_note(fig, lang)
     return fig

@@ -12,6 +12,7 @@ import polars as pl
 from metrics import progress_values as pv
 from metrics.figures.style import (
     ACTUAL,
+    NARROW,
     PROJECTION,
     TARGET,
     TRAJECTORY,
@@ -207,7 +208,28 @@ def progress_chart(
     # The legend at the foot of the figure, not at a share of the plot's height below it: on a
     # phone the years stand on end and the legend (four lines there) sat over them and "Năm".
     fig.update_layout(legend={"yref": "container", "y": 0, "yanchor": "bottom"})
+    fig.layout.meta = {**fig.layout.meta, NARROW: _narrow(fig, lang)}
     return finish(fig)
+
+
+def _narrow(fig: go.Figure, lang: str) -> dict:
+    """What a phone draws instead (dashboard/static/chart_view.js applies it to a chart narrower
+    than NARROW_PX): ten years share ~300 px there, so each year's value and "Mục tiêu 2025 (quốc
+    gia): 70%" beside its star ran into each other, the axis title and the line. The latest
+    value alone is written, and each target as its percentage: the legend says which stars are
+    whose, and a tap on any point gives it in full."""
+    traces: dict[str, dict] = {}
+    for i, tr in enumerate(fig.data):
+        if tr.name == text("fig_actual", lang) and tr.text:
+            traces[str(i)] = {"text": ["" for _ in tr.text[:-1]] + [tr.text[-1]]}
+        elif tr.mode == "markers+text" and tr.text:
+            short = [fmt_pct(v, lang=lang) for v in tr.y]
+            traces[str(i)] = {
+                "text": short,
+                "hovertext": list(tr.text),
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
+    return {"traces": traces}
 
 
 def _label_positions(

@@ -25,6 +25,11 @@ MODEBAR = {
 }
 MODEBAR_ROOM = 36  # px of right margin: the vertical bar's width and a gap
 TITLE_PAD = 34  # px above the title: the top row holds the "Dữ liệu minh họa" mark (finish)
+# A figure may carry in `layout.meta[NARROW]` what a phone draws instead ({"traces": {index:
+# {property: value}}}): dashboard/static/chart_view.js applies it to a chart narrower than
+# NARROW_PX, where labels that a wide chart spaces out would fall on each other.
+NARROW = "narrow"
+NARROW_PX = 600
 COLORWAY = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 
@@ -84,7 +89,7 @@ def finish(fig: go.Figure) -> go.Figure:
             y=1,
             xanchor="right",
             yanchor="top",
-            yshift=top - 8,
+            yshift=top - 5,  # its foot clear of a long title's top on a phone
             showarrow=False,
             font={"color": "#B00020", "size": 12},
         )
@@ -92,7 +97,10 @@ def finish(fig: go.Figure) -> go.Figure:
 
 
 def no_data_note(fig: go.Figure, lang: str) -> None:
-    """ "Chưa có số liệu" in the middle of an empty figure."""
+    """ "Chưa có số liệu" in the middle of an empty figure, its axes hidden: empty axes read as
+    a chart that failed to draw."""
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
     fig.add_annotation(
         text=text("fig_no_data", lang),
         xref="paper",

@@ -232,9 +232,10 @@ def _count_changes(con: duckdb.DuckDBPyConnection, result: ImportResult) -> None
     )
 
 
-def preview_changes(preview: pl.DataFrame, kind: str | None) -> pl.DataFrame:
+def preview_changes(preview: pl.DataFrame, kind: str | None, lang: str = "vi") -> pl.DataFrame:
     """The checked rows with what a changed row changes as a reader checks it: the rate (or the
-    target) in force → the file's, "52,1% → 55,3%"; a new or unchanged row shows the file's."""
+    target) in force → the file's, "52,1% → 55,3%" ("52.1% → 55.3%" in English); a new or
+    unchanged row shows the file's."""
     if kind == "recognitions":
         return preview.with_columns(
             pl.when(pl.col("change") == "changed")
@@ -262,7 +263,9 @@ def preview_changes(preview: pl.DataFrame, kind: str | None) -> pl.DataFrame:
         pl.Series(
             "rate_change",
             [
-                f"{fmt_pct(o)} → {fmt_pct(n)}" if change == "changed" else fmt_pct(n)
+                f"{fmt_pct(o, lang=lang)} → {fmt_pct(n, lang=lang)}"
+                if change == "changed"
+                else fmt_pct(n, lang=lang)
                 for change, n, o in pairs
             ],
             dtype=pl.String,
