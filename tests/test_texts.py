@@ -48,13 +48,21 @@ def keys_used(source: str) -> set[str]:
 
 def dynamic_keys() -> set[str]:
     """Keys built from a value, not written out: Status.label reads status_<value>,
-    dashboard.i18n.unit_type reads unit_type_<the folded type word>."""
+    dashboard.i18n.unit_type reads unit_type_<the folded type word>, texts.level_word reads
+    level_<code>, scope_<code> and units_<code>."""
     from metrics.name_parts import UNIT_TYPES
     from metrics.normalise import fold
 
-    return {f"status_{s.value}" for s in Status} | {
-        "unit_type_" + fold(word).replace(" ", "_") for word in UNIT_TYPES
-    }
+    levels = (
+        {f"level_{c}" for c in texts.LEVELS}
+        | {f"scope_{c}" for c in texts.SCOPE_LEVELS}
+        | {f"units_{c}" for c in texts.UNIT_LEVELS}
+    )
+    return (
+        {f"status_{s.value}" for s in Status}
+        | {"unit_type_" + fold(word).replace(" ", "_") for word in UNIT_TYPES}
+        | levels
+    )
 
 
 def all_keys_used() -> set[str]:

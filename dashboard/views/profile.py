@@ -29,7 +29,6 @@ from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.progress import Status
 from metrics.rounds import STATE_LABELS, history_rows, state_from_events
-from metrics.store.schema import DEMO_SOURCE_MARK
 from metrics.table_columns import shown_table
 
 PAGE = "profile"
@@ -257,7 +256,7 @@ st.caption(t("profile_status_caption", year=year))
 ahead = data.targets_ahead(key, loc, year).filter(pl.col("rate_pct").is_not_null())
 if ahead.height and not legacy:
     st.subheader(t("targets_ahead_heading"))
-    own = ahead.filter(pl.col("scope_level") == "xã")
+    own = ahead.filter(pl.col("scope_level") == "commune")
     if own.height:
         st.markdown(
             t(
@@ -413,6 +412,13 @@ src_rows = [
     for r in s.iter_rows(named=True)
     for src in (r["sources"] or [])
 ]
+# Sources of synthetic (demo) batches, known by the batch's flag (queries: demo_sources).
+demo_sources = {
+    src
+    for s in series_by_ind.values()
+    for r in s.iter_rows(named=True)
+    for src in (r["demo_sources"] or [])
+}
 src = pl.DataFrame(src_rows, schema={"Chỉ tiêu": pl.String, "Năm": pl.Int64, "Nguồn": pl.String})
 by_doc = (
     src.group_by("Nguồn")
@@ -423,7 +429,7 @@ for r in by_doc.iter_rows(named=True):
     yrs = ", ".join(str(y) for y in r["Năm"])
     n_ind = t("sources_indicators", n=len(r["Chỉ tiêu"]))
     # The demo store's own source is a sentence of ours, said in the reader's language.
-    doc = t("sources_demo") if r["Nguồn"].startswith(DEMO_SOURCE_MARK) else r["Nguồn"]
+    doc = t("sources_demo") if r["Nguồn"] in demo_sources else r["Nguồn"]
     st.markdown(f"- {markdown_literal(doc)} — _{yrs}; {n_ind}_")
 
 if rec["level"] == "commune":  # who entered, submitted, returned and approved its figures

@@ -28,12 +28,13 @@ from metrics.name_lookup import LocalityIndex
 from metrics.queries import registers as rq
 from metrics.registers import load_registers
 from metrics.store import transaction
-from metrics.store.schema import COUNTRY_ID, DEMO_SOURCE_MARK, LEVEL_COLUMNS, create_schema
+from metrics.store.schema import COUNTRY_ID, LEVEL_COLUMNS, create_schema
 from metrics.store.writes import BatchInfo, refresh_current, write_batch
+from metrics.texts import text
 
-DEMO_SOURCE = (
-    f"{DEMO_SOURCE_MARK} (số liệu giả định, sinh ngẫu nhiên có kiểm soát, không phải số liệu thật)"
-)
+# The source line of every invented figure: the catalogue's sentence (Hồ sơ says it in the
+# reader's language). Readers know these figures by their batch's `synthetic` flag.
+DEMO_SOURCE = text("sources_demo", "vi")
 
 # A few provinces set their own targets (synthetic, labelled as such).
 DEMO_PROVINCE_TARGETS = {

@@ -21,6 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from metrics import texts
 from metrics.circulars import NOT_PASSED, RESULT_LABEL
 from metrics.escaping import without_controls
 from metrics.fmt import fmt_pct
@@ -28,7 +29,7 @@ from metrics.indicators import registry
 from metrics.lagging import lagging_children, silent_children
 from metrics.locality_progress import IndicatorProgress
 from metrics.outputs.context import Context, context, indicator_chart, lists_of, summary_rows
-from metrics.outputs.images import SYNTHETIC_LINE, ExportError, export_server
+from metrics.outputs.images import ExportError, export_server
 from metrics.outputs.report_text import (
     APPENDIX_HEADING,
     KINDS,
@@ -110,7 +111,7 @@ def build_report(
     invented = [it for it in shown if it.synthetic]
     all_invented = bool(invented) and len(invented) == len(shown)
     foot = section.footer.paragraphs[0]
-    foot.text = FOOTER_DRAFT + (f" {SYNTHETIC_LINE}." if invented else "")
+    foot.text = FOOTER_DRAFT + (f" {texts.text('synthetic')}." if invented else "")
     for run in foot.runs:
         run.font.size = Pt(10)
         run.font.italic = True
@@ -118,7 +119,7 @@ def build_report(
     _header(doc, place)
     _title(doc, kind, year, place)
     if all_invented:
-        _para(doc, f"[{SYNTHETIC_LINE}]", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _para(doc, f"[{texts.text('synthetic')}]", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _basis(doc, ctx, place, kind)
 
     # I. Kết quả thực hiện
@@ -578,7 +579,7 @@ def add_appendix(doc, lists: list[RecognitionList]) -> None:
     for n, lst in enumerate(shown, start=1):
         doc.add_heading(f"{n}. {without_controls(lst.heading)}", level=3)
         if lst.synthetic:
-            doc.add_paragraph(f"[{SYNTHETIC_LINE}]").runs[0].italic = True
+            doc.add_paragraph(f"[{texts.text('synthetic')}]").runs[0].italic = True
         for source in lst.sources:
             doc.add_paragraph(f"Nguồn: {without_controls(source)}").runs[0].italic = True
         recognised = lst.entries.filter(pl.col("result") != NOT_PASSED)

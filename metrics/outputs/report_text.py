@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from metrics.completeness import PARTIAL_VI, UNIT_WORDS_VI
+from metrics.completeness import PARTIAL_VI
 from metrics.escaping import without_controls
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import Indicator, registry
@@ -21,6 +21,7 @@ from metrics.name_parts import OLD_LEVELS, lower_type, split_code_suffix
 from metrics.progress import BASELINE_FIRST_YEAR, Status, required_pace_expr
 from metrics.recognitions import RecognitionList
 from metrics.store.schema import COUNTRY_ID
+from metrics.texts import level_word
 
 HORIZON = 2030  # the end of the programme: every report says what is left to reach it
 
@@ -177,7 +178,7 @@ class Place:
 
     def unit(self, ind: Indicator) -> str:
         """The count unit; an old area's communes in its era's words."""
-        if ind.count_unit_vi == UNIT_WORDS_VI["commune"]:
+        if ind.count_unit_vi == level_word("units", "commune"):
             return self.communes_word() if self.old else ind.count_unit_vi
         return ind.count_unit_vi
 

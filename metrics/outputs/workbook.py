@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from metrics import texts
 from metrics.circulars import NOT_PASSED, RESULT_LABEL, is_yearly
 from metrics.completeness import (
     completeness_text,
@@ -22,6 +23,7 @@ from metrics.name_parts import OLD_LEVELS
 from metrics.outputs.cell_safety import safe_text
 from metrics.outputs.context import (
     Context,
+    child_figures,
     children_synthetic,
     context,
     documents_named,
@@ -31,7 +33,6 @@ from metrics.outputs.context import (
     plan_name,
     years_text,
 )
-from metrics.outputs.images import SYNTHETIC_LINE
 from metrics.progress import Status
 from metrics.recognitions import RecognitionList, lists_shown
 
@@ -155,7 +156,7 @@ def build_workbook(
         ws.write(0, 0, heading, title)
         row = 1
         if demo_figures:
-            ws.write(row, 0, SYNTHETIC_LINE, demo)
+            ws.write(row, 0, texts.text("synthetic"), demo)
             row += 1
         for line in notes:
             _wide_line(ws, row, line, note, WORKBOOK_WIDTHS)
@@ -228,7 +229,7 @@ def build_workbook(
 
     ws = summary = wb.add_worksheet("Tổng hợp")
     rows = [it.public() for it in ctx.items]
-    figures = figures_source((year, it.sources) for it in ctx.items if it.has_data)
+    figures = figures_source((year, it.sources, it.demo_sources) for it in ctx.items if it.has_data)
     r = sheet_header(
         ws,
         f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {place.upper()}",
@@ -248,7 +249,7 @@ def build_workbook(
         # Ranked whole figures first, then the partial ones (unranked), then those without.
         sub = in_ranking_order(ctx.children.filter(pl.col("indicator") == it.indicator))
         kids = list(sub.iter_rows(named=True))
-        said = figures_source((year, (d["sources"] or "").split("; ")) for d in kids)
+        said = figures_source(child_figures(sub, year))
         r = sheet_header(
             ws,
             f"{ind.label_vi.upper()} NĂM {year} — {place.upper()}",
@@ -343,7 +344,7 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
         wide_line(0, heading, title, 0.8, 18)
         r = 1
         if any(lst.synthetic for lst in group):
-            ws.write_string(r, 0, SYNTHETIC_LINE, demo)
+            ws.write_string(r, 0, texts.text("synthetic"), demo)
             r += 1
         sources = list(dict.fromkeys(s for lst in group for s in lst.sources))
         if sources:
