@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 DASH = "–"
@@ -61,3 +62,18 @@ def fmt_pp(value: float | int | None, decimals: int = 1, signed: bool = True) ->
     if _missing(value):
         return DASH
     return f"{fmt_points(value, decimals, signed)} điểm %"
+
+
+# Dates the Vietnamese way, day first: every page, document and CLI line uses these.
+DATE_FORMAT = "%d/%m/%Y"
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+
+
+def fmt_date(value: date) -> str:
+    """date(2025, 3, 7) → "07/03/2025"."""
+    return f"{value:{DATE_FORMAT}}"
+
+
+def fmt_datetime(value: datetime) -> str:
+    """datetime(2025, 3, 7, 9, 5) → "07/03/2025 09:05"."""
+    return f"{value:{DATETIME_FORMAT}}"

@@ -10,6 +10,7 @@ from datetime import date
 import polars as pl
 
 from metrics.circulars import NOT_PASSED, RESULT_LABEL, is_yearly, result_label
+from metrics.fmt import fmt_date
 from metrics.indicators import registry
 from metrics.normalise import fold
 from metrics.texts import text
@@ -233,9 +234,9 @@ def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
         decision = r["decision_number"] or ""
         if r["decision_date"]:
             decision += (
-                f" ({r['decision_date']:%d/%m/%Y})"
+                f" ({fmt_date(r['decision_date'])})"
                 if decision
-                else f"{r['decision_date']:%d/%m/%Y}"
+                else f"{fmt_date(r['decision_date'])}"
             )
         failed = _numbers(r["criteria_failed"])
         rows.append(
@@ -246,22 +247,25 @@ def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
                 "title_label": reg.by_id(r["title"]).label(lang, short=True),
                 "result_label": result_label(r["result"], lang),
                 "decision": decision or None,
-                "valid_until_text": _valid_text(r, lang),
+                "valid_until_text": valid_text(r, lang),
                 "criteria_failed_text": ", ".join(map(str, failed)) or None,
             }
         )
     return pl.DataFrame(rows, schema=dict.fromkeys(SHOWN_ENTRY_FIELDS, pl.String))
 
 
-def _valid_text(entry: dict, lang: str = "vi") -> str | None:
+def valid_text(entry: dict, lang: str = "vi") -> str | None:
     """ "19/12/2027" under Thông tư 24/25; a yearly result is the result of its year and does
-    not lapse: "kết quả năm 2023" (whatever an older store recorded as its end)."""
+    not lapse: "kết quả năm 2023" (whatever an older store recorded as its end). The one
+    wording of how long a recognition stands: the pages' table and `xhht recognitions`."""
     if entry["result"] == NOT_PASSED:
         return None
     if is_yearly(entry["title"], entry["year"]):
         return text("recognition_yearly_result", lang, year=entry["year"])
     until = entry["valid_until"]
-    return f"{until:%d/%m/%Y}" if until else None
+    if isinstance(until, str):  # public_entries' ISO date
+        until = date.fromisoformat(until)
+    return fmt_date(until) if until else None
 
 
 SHOWN_ENTRY_FIELDS = (
@@ -294,7 +298,7 @@ def decision_text(number: str | None, decided: date | None, issuer: str | None) 
         return ""
     text = "Quyết định" + (f" số {number}" if number else "")
     if decided:
-        text += f" ngày {decided:%d/%m/%Y}"
+        text += f" ngày {fmt_date(decided)}"
     return text + (f" của {issuer}" if issuer else "")
 
 

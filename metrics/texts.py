@@ -68,6 +68,14 @@ SCOPE_LEVELS = ("country", "province", "commune", "old_province", "old_district"
 UNIT_LEVELS = ("province", "commune", "old_province", "old_district", "old_commune")
 
 
+def pace_words(pace: float, lang: str = DEFAULT_LANG) -> str:
+    """The pace still needed, the one way every page, export and the CLI say it: "5,9 điểm
+    phần trăm mỗi năm" ("5.9 percentage points a year")."""
+    from metrics.fmt import fmt_num
+
+    return text("pace_per_year", lang, pace=fmt_num(pace))
+
+
 def level_word(kind: str, code: str | None, lang: str = DEFAULT_LANG) -> str | None:
     """The words for a level's code: kind "level" ("tỉnh, thành phố"), "scope" (who set a
     target: "tỉnh" / "provincial") or "units" (whose reports: "huyện cũ" / "former districts").

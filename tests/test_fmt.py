@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 
 import numpy as np
 import pytest
 
-from metrics.fmt import DASH, fmt_int, fmt_num, fmt_pct, fmt_pp
+from metrics.fmt import DASH, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, fmt_pp
 
 
 @pytest.mark.parametrize(
@@ -85,3 +86,8 @@ def test_fmt_pp_unsigned_and_tiny_changes() -> None:
 @pytest.mark.parametrize("missing", [None, math.nan, float("nan")])
 def test_missing_values_show_a_dash(fmt, missing) -> None:
     assert fmt(missing) == DASH == "–"
+
+
+def test_dates_day_first_as_in_decisions() -> None:
+    assert fmt_date(date(2025, 3, 7)) == "07/03/2025"
+    assert fmt_datetime(datetime(2025, 3, 7, 9, 5)) == "07/03/2025 09:05"

@@ -27,6 +27,7 @@ from metrics.indicators import registry
 from metrics.inputs import TEMPLATE_FILE_NAMES, build_template, import_file
 from metrics.inputs.list_template import LIST_SHEET
 from metrics.outputs import report_draft, workbook
+from metrics.outputs.cell_safety import sheet_name
 from metrics.outputs.context import context, lists_of
 from metrics.outputs.report_text import APPENDIX_HEADING
 from metrics.queries.recognitions import entries_in, entries_of_place
@@ -177,12 +178,12 @@ def test_no_list_no_list_sheet(demo_con, tmp_path: Path) -> None:
 
 def test_sheet_names_excel_accepts() -> None:
     taken = {"tổng hợp"}
-    assert workbook.sheet_name("Tổng Hợp", taken) == "Tổng Hợp (2)"
-    assert workbook.sheet_name("Danh sách a/b:c*d?e[f]g\\h", taken) == "Danh sách a-b-c-d-e-f-g-h"
+    assert sheet_name("Tổng Hợp", taken) == "Tổng Hợp (2)"
+    assert sheet_name("Danh sách a/b:c*d?e[f]g\\h", taken) == "Danh sách a-b-c-d-e-f-g-h"
     long = "Danh sách " + "x" * 40
-    first, second = workbook.sheet_name(long, taken), workbook.sheet_name(long, taken)
+    first, second = sheet_name(long, taken), sheet_name(long, taken)
     assert (len(first), len(second)) == (31, 31) and second.endswith(" (2)")
-    assert workbook.sheet_name("'Danh sách'", taken) == "Danh sách"
+    assert sheet_name("'Danh sách'", taken) == "Danh sách"
 
 
 def _list_csv(path: Path, rows: list[list[object]]) -> Path:

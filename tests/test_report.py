@@ -66,7 +66,7 @@ def test_commune_on_track_worked_example(con, communes):
     assert (p.target_pct, p.target_year, p.target_scope, p.target_scope_name) == (
         70.0,
         2025,
-        "quốc gia",
+        "country",
         "Toàn quốc",
     )
     assert p.target_source.startswith("Quyết định 387/QĐ-TTg")

@@ -141,3 +141,8 @@ def test_status_order_is_declaration_order() -> None:
     assert Status.ordered() == list(Status)
     assert [STATUS_STYLE[s].order for s in Status] == list(range(len(Status)))
     assert Status.TOO_SLOW.label("en", symbol=True) == "► Progress too slow"
+
+
+def test_pace_words_one_sentence_in_both_languages() -> None:
+    assert texts.pace_words(5.9) == "5,9 điểm phần trăm mỗi năm"
+    assert texts.pace_words(6, "en") == "6 percentage points a year"

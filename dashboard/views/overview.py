@@ -19,7 +19,10 @@ from metrics.indicators import registry
 from metrics.lagging import lagging_children
 from metrics.normalise import file_stem
 from metrics.progress import Status
+from metrics.progress_summary import communes_reporting
+from metrics.store.schema import COUNTRY_ID
 from metrics.table_columns import shown_table
+from metrics.texts import pace_words
 
 PAGE = "overview"
 CARDS_PER_ROW = 3
@@ -27,14 +30,11 @@ key = ui.store_key()
 ui.banner(key)
 st.title(t("overview_title"))
 
-provs = data.provinces(key)
-names = {"VN": t("country"), **dict(zip(provs["id"], provs["short_name"], strict=True))}
+names = ui.area_names(key)
 years = sorted(data.years(key), reverse=True)
 c1, c2 = st.columns([3, 1])
 with c1:
-    loc = ui.pick(
-        "loc", t("area"), list(names), format_func=names.__getitem__, default="VN", page=PAGE
-    )
+    loc = ui.pick_area(names, page=PAGE, default=COUNTRY_ID)
 with c2:
     year = ui.pick("year", t("year"), years, default=years[0] if years else None, page=PAGE)
 if year is None:
@@ -60,27 +60,26 @@ if standing is not None:
         st.warning(msg, icon=":material/assignment_late:")
 if not with_data:
     st.info(t("no_data_year", year=year) + f" — {names[loc]}.")
-elif standing is None:
-    ref = max(with_data, key=lambda p: p.reporting_communes or 0)
-    if ref.communes_in_area and ref.reporting_communes is not None:
-        missing = ref.communes_in_area - ref.reporting_communes
-        if missing > 0:
-            msg = t(
-                "overview_missing_reports",
-                missing=fmt_int(missing),
-                total=fmt_int(ref.communes_in_area),
+elif (
+    standing is None and (reporting := communes_reporting(items)) and reporting.reported is not None
+):
+    if reporting.missing > 0:
+        msg = t(
+            "overview_missing_reports",
+            missing=fmt_int(reporting.missing),
+            total=fmt_int(reporting.in_area),
+            year=year,
+        )
+        st.warning(msg, icon=":material/assignment_late:")
+    else:
+        st.caption(
+            t(
+                "overview_complete",
+                reported=fmt_int(reporting.reported),
+                total=fmt_int(reporting.in_area),
                 year=year,
             )
-            st.warning(msg, icon=":material/assignment_late:")
-        else:
-            st.caption(
-                t(
-                    "overview_complete",
-                    reported=fmt_int(ref.reporting_communes),
-                    total=fmt_int(ref.communes_in_area),
-                    year=year,
-                )
-            )
+        )
 
 st.subheader(t("cards_heading", year=year))
 reg = registry()
@@ -172,7 +171,11 @@ else:
     ui.chart(fig, table, file_stem(ind_id, names[loc], year), key="ov_progress")
     if item.required_pp_per_year:
         st.caption(
-            f"Cần tăng {fmt_num(item.required_pp_per_year)} điểm phần trăm mỗi năm để đạt mục tiêu {item.target_year}."
+            t(
+                "profile_pace_to_target",
+                pace=pace_words(item.required_pp_per_year, lang()),
+                year=item.target_year,
+            )
         )
 
 children = data.children(key, loc, year)

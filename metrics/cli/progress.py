@@ -6,9 +6,9 @@ import argparse
 import json
 
 from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, open_copy, year
-from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
+from metrics.fmt import fmt_int, fmt_pct, fmt_pp
 from metrics.indicators import registry
-from metrics.texts import level_word
+from metrics.texts import level_word, pace_words
 
 # Keys whose value is a level's code, each followed in the JSON by its words (`<key>_label`).
 SCOPE_KEYS = ("target_scope", "later_target_met_scope")
@@ -73,9 +73,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         if it.partial_note:  # "chưa đủ: 1/23 huyện cũ báo cáo", "chưa đủ: 92/96 xã báo cáo"
             notes.append(it.partial_note)
         if it.required_pp_per_year:
-            notes.append(
-                f"cần tăng {fmt_num(it.required_pp_per_year)} điểm %/năm đến {it.target_year}"
-            )
+            notes.append(f"cần tăng {pace_words(it.required_pp_per_year)} đến {it.target_year}")
         if it.change_pp is not None:
             notes.append(f"so với năm trước {fmt_pp(it.change_pp)}")
         if it.target_scope:

@@ -20,6 +20,7 @@ from metrics.circulars import (
     parse_result,
     valid_until,
 )
+from metrics.fmt import fmt_date
 from metrics.indicators import registry
 from metrics.inputs.cells import parse_date
 from metrics.inputs.rules import (
@@ -151,7 +152,7 @@ def decision_fits(row: RowCheck) -> Iterator[Fault]:
     if entry.decision_date and not decision_date_fits(row.year, entry.decision_date):
         yield Fault(
             "decision_date",
-            f"Quyết định ngày {entry.decision_date:%d/%m/%Y} không thuộc năm {row.year} "
+            f"Quyết định ngày {fmt_date(entry.decision_date)} không thuộc năm {row.year} "
             f"hoặc {row.year + DECISION_YEARS_AFTER}: quyết định công nhận kết quả năm {row.year} "
             f"ban hành trong năm {row.year} hoặc đầu năm {row.year + DECISION_YEARS_AFTER}. "
             "Kiểm tra năm của danh sách hoặc ngày quyết định.",

@@ -9,6 +9,7 @@ typed and never runs. Only text cells: numbers — negative ones too — stay nu
 from __future__ import annotations
 
 import io
+import re
 
 import polars as pl
 
@@ -72,3 +73,22 @@ def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
     }
     safe_frame(frame).write_excel(buffer, worksheet=sheet, autofit=True, column_formats=formats)
     return buffer.getvalue()
+
+
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_NAME = 31
+
+
+def sheet_name(wanted: str, taken: set[str] | None = None) -> str:
+    """A sheet name Excel accepts: no []:*?/\\, no apostrophe at either end, 31 characters at
+    most, and unlike every name in `taken` (Excel compares them case-blind); added to it. The
+    one rule for every sheet the project writes (workbook, a page's table download)."""
+    taken = taken if taken is not None else set()
+    base = _NOT_IN_SHEET_NAME.sub("-", wanted).strip("' ")[:MAX_SHEET_NAME].strip("' ")
+    name, n = base, 1
+    while name.casefold() in taken:
+        n += 1
+        tail = f" ({n})"
+        name = base[: MAX_SHEET_NAME - len(tail)].rstrip() + tail
+    taken.add(name.casefold())
+    return name

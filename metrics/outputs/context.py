@@ -11,7 +11,7 @@ import polars as pl
 
 from metrics.completeness import PARTIAL_VI, RANK_MIN_PCT, in_ranking_order
 from metrics.escaping import plotly_literal, without_controls
-from metrics.figures.comparison import ENDS_SLACK, ranked_bar
+from metrics.figures.comparison import ranked_bar, shows_ends
 from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_pct
 from metrics.indicators import registry
@@ -254,7 +254,7 @@ def ranking_chart(ctx: Context, indicator: str, demo_mark: bool = True) -> go.Fi
     whole = ordered.filter(pl.col("rank").is_not_null())
     partial = ordered.filter(pl.col("rank").is_null())
     note = ""
-    if whole.height > 2 * RANK_SHOWN + ENDS_SLACK:
+    if shows_ends(whole.height, RANK_SHOWN):
         note = (
             f" · {RANK_SHOWN} đơn vị cao nhất và {RANK_SHOWN} đơn vị thấp nhất trong {whole.height}"
         )

@@ -17,7 +17,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from metrics import texts
-from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
+from metrics.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress, status_counts
 from metrics.outputs.context import (
@@ -98,7 +98,7 @@ def build_deck(
         4.5,
         WIDTH,
         0.6,
-        [f"Tài liệu phục vụ hội nghị sơ kết, tổng kết — ngày {date.today():%d/%m/%Y}"],
+        [f"Tài liệu phục vụ hội nghị sơ kết, tổng kết — ngày {fmt_date(date.today())}"],
         size=18,
         colour="444444",
     )
@@ -188,7 +188,7 @@ def _key_numbers(ctx: Context, it: IndicatorProgress) -> list[str]:
     if it.change_pp is not None:
         lines.append(f"So với năm {year - 1}: {fmt_pp(it.change_pp)}")
     if it.required_pp_per_year:
-        lines.append(f"Cần tăng {fmt_num(it.required_pp_per_year)} điểm phần trăm mỗi năm")
+        lines.append(f"Cần tăng {texts.pace_words(it.required_pp_per_year)}")
     return lines
 
 

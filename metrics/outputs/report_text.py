@@ -21,7 +21,7 @@ from metrics.name_parts import OLD_LEVELS, lower_type, split_code_suffix
 from metrics.progress import BASELINE_FIRST_YEAR, Status, required_pace_expr
 from metrics.recognitions import RecognitionList
 from metrics.store.schema import COUNTRY_ID
-from metrics.texts import level_word
+from metrics.texts import level_word, pace_words
 
 HORIZON = 2030  # the end of the programme: every report says what is left to reach it
 
@@ -519,7 +519,7 @@ def pace_text(rate: float, year: int, target: float, target_year: int) -> str:
         return f"{now}, đã đạt"
     if pace is None:
         return now
-    return f"{now}, cần tăng bình quân {fmt_num(pace)} điểm phần trăm mỗi năm"
+    return f"{now}, cần tăng bình quân {pace_words(pace)}"
 
 
 def target_groups(

@@ -4,7 +4,6 @@ indicator and one per list of recognised units the register holds for the area a
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import duckdb
@@ -20,7 +19,7 @@ from metrics.completeness import (
 )
 from metrics.indicators import registry
 from metrics.name_parts import OLD_LEVELS
-from metrics.outputs.cell_safety import safe_text
+from metrics.outputs.cell_safety import safe_text, sheet_name
 from metrics.outputs.context import (
     Context,
     child_figures,
@@ -71,21 +70,6 @@ SHEET_TITLE = {
     "cong_dong_xa": "CĐHT xã",
     "dong_ho": "Dòng họ",
 }
-_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-MAX_SHEET_NAME = 31
-
-
-def sheet_name(wanted: str, taken: set[str]) -> str:
-    """A sheet name Excel accepts: no []:*?/\\, no apostrophe at either end, 31 characters at
-    most, and unlike every name in `taken` (Excel compares them case-blind); added to it."""
-    base = _NOT_IN_SHEET_NAME.sub("-", wanted).strip("' ")[:MAX_SHEET_NAME].strip("' ")
-    name, n = base, 1
-    while name.casefold() in taken:
-        n += 1
-        tail = f" ({n})"
-        name = base[: MAX_SHEET_NAME - len(tail)].rstrip() + tail
-    taken.add(name.casefold())
-    return name
 
 
 def list_sheet_name(lst: RecognitionList, taken: set[str]) -> str:
@@ -245,7 +229,7 @@ def build_workbook(
         if ctx.children is None:
             break
         ind = reg.by_id(it.indicator)
-        ws = wb.add_worksheet(ind.short_vi[:31].replace("/", "-"))
+        ws = wb.add_worksheet(sheet_name(ind.short_vi, {n.casefold() for n in wb.sheetnames}))
         # Ranked whole figures first, then the partial ones (unranked), then those without.
         sub = in_ranking_order(ctx.children.filter(pl.col("indicator") == it.indicator))
         kids = list(sub.iter_rows(named=True))

@@ -408,7 +408,6 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-
 # Who rolled a batch back goes at the end of its note (the time is in rolled_back_at): a remark
 # about that batch, which every schema version can hold. Written by metrics.store.writes
 # (rollback_batch), read by metrics.queries.registers (the import history).
