@@ -67,6 +67,7 @@ def fmt_pp(value: float | int | None, decimals: int = 1, signed: bool = True) ->
 # Dates the Vietnamese way, day first: every page, document and CLI line uses these.
 DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+EXCEL_DATE_FORMAT = "dd/mm/yyyy"  # the same day first in a spreadsheet cell's number format
 
 
 def fmt_date(value: date) -> str:

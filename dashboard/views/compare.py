@@ -88,11 +88,7 @@ h1, h2, h3 = st.columns([2, 2, 1], vertical_alignment="bottom")
 with h1:
     hl = ui.pick(
         "hl",
-        t(
-            "highlight",
-            child="tỉnh" if is_country else "xã",
-            child_en="province" if is_country else "commune",
-        ),
+        t("highlight_province") if is_country else t("highlight_commune"),
         hl_options,
         format_func=lambda i: child_names.get(i, t("highlight_none")),
         default="",

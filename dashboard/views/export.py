@@ -34,7 +34,11 @@ with c2:
     )
     if olds is not None:
         commune_names |= {
-            r["id"]: f"{r['name']} (cũ), {lower_type(r['old_province_name'])} (cũ)"
+            r["id"]: t(
+                "export_old_district",
+                name=r["name"],
+                province=lower_type(r["old_province_name"]),
+            )
             for r in olds.iter_rows(named=True)
         }
     options = ["", *commune_names]

@@ -14,7 +14,7 @@ from metrics.escaping import markdown_literal
 from metrics.figures.comparison import status_map
 from metrics.figures.counts import status_bar
 from metrics.figures.progress_chart import progress_chart
-from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_points, fmt_pp
+from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_points
 from metrics.indicators import registry
 from metrics.lagging import lagging_children
 from metrics.normalise import file_stem
@@ -100,8 +100,7 @@ for i, p in enumerate(cards):
         )
         delta = None
         if p.change_pp is not None:
-            pp = fmt_pp(p.change_pp)
-            delta = t("overview_delta", pp=pp, pp_en=pp.replace("điểm %", "pp"), previous=year - 1)
+            delta = t("overview_delta", pp=fmt_points(p.change_pp), previous=year - 1)
             delta = delta.replace("−", "-", 1)  # Streamlit colours the delta by its ASCII sign
         st.metric(
             ind_label(p.indicator), fmt_pct(p.rate_pct), delta=delta, label_visibility="collapsed"
@@ -112,7 +111,7 @@ for i, p in enumerate(cards):
                 f"⚠ {partial_text(p.reporting_units, p.units_in_area, p.unit_level, lang())}"
             )
         if p.target_pct is not None:
-            unconfirmed = "" if p.target_confirmed else " (chưa đối chiếu nguyên văn)"
+            unconfirmed = "" if p.target_confirmed else t("target_unconfirmed")
             st.markdown(
                 t(
                     "overview_target",

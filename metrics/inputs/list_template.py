@@ -9,6 +9,7 @@ from datetime import date
 import xlsxwriter
 
 from metrics.circulars import CIRCULARS, REGISTER_TITLES, RESULT_LABEL
+from metrics.fmt import EXCEL_DATE_FORMAT
 from metrics.indicators import registry
 from metrics.inputs import template_style as style
 from metrics.recognitions import KINDS
@@ -106,7 +107,7 @@ def build_list_template(wb: xlsxwriter.Workbook) -> None:
     title = wb.add_format(style.TITLE)
     text = wb.add_format(style.TEXT)
     cell = wb.add_format(style.CELL)
-    day = wb.add_format({"border": 1, "num_format": "dd/mm/yyyy"})
+    day = wb.add_format({"border": 1, "num_format": EXCEL_DATE_FORMAT})
     data = wb.add_worksheet(LIST_SHEET)
     guide = wb.add_worksheet(GUIDE_SHEET)
 
@@ -120,7 +121,7 @@ def build_list_template(wb: xlsxwriter.Workbook) -> None:
             data.write(FIRST_DATA_ROW, c, value, cell)
     # Dates typed below the sample show as dates, day first.
     date_col = LIST_HEADERS.index("Ngày quyết định")
-    data.set_column(date_col, date_col, 14, wb.add_format({"num_format": "dd/mm/yyyy"}))
+    data.set_column(date_col, date_col, 14, wb.add_format({"num_format": EXCEL_DATE_FORMAT}))
     data.freeze_panes(FIRST_DATA_ROW, 0)
     data.set_column(0, 0, 7)
     data.set_column(1, 3, 16)

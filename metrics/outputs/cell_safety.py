@@ -13,6 +13,8 @@ import re
 
 import polars as pl
 
+from metrics.texts import text
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -44,13 +46,16 @@ def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
 SHOWN_DECIMALS = 1  # rates and points are shown with one decimal (85,5%): so are downloads
 
 
+_YEAR_WORDS = (text("year", "vi").lower(), text("year", "en").lower())  # "năm", "year"
+
+
 def year_columns(frame: pl.DataFrame) -> list[str]:
     """Integer columns that hold years ("Năm", "year", "Năm mục tiêu"): written as 2021, never
     with a thousands separator ("2.021")."""
     return [
         c
         for c, dtype in frame.schema.items()
-        if dtype.is_integer() and ("năm" in c.lower() or "year" in c.lower())
+        if dtype.is_integer() and any(w in c.lower() for w in _YEAR_WORDS)
     ]
 
 

@@ -17,6 +17,7 @@ from metrics.completeness import (
     is_rankable,
     partial_text,
 )
+from metrics.fmt import EXCEL_DATE_FORMAT
 from metrics.indicators import registry
 from metrics.name_parts import OLD_LEVELS
 from metrics.outputs.cell_safety import safe_text, sheet_name
@@ -307,7 +308,7 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
     head = wb.add_format(HEAD)
     text = wb.add_format({"border": 1, "valign": "top", "text_wrap": True, **FONT})
     number = wb.add_format({"border": 1, "valign": "top", **FONT})
-    day = wb.add_format({"border": 1, "valign": "top", "num_format": "dd/mm/yyyy", **FONT})
+    day = wb.add_format({"border": 1, "valign": "top", "num_format": EXCEL_DATE_FORMAT, **FONT})
 
     def table(ws, heading: str, group: list[RecognitionList], with_list: bool) -> None:
         headers = list(LIST_HEADERS)
