@@ -26,7 +26,6 @@ from metrics.locality_progress import children_progress, progress_for, series_fr
 from metrics.progress import Status
 from metrics.queries import registers as rq
 from metrics.store.schema import COUNTRY_ID
-from metrics.store.writes import rollback_batch
 
 
 @pytest.fixture
@@ -259,19 +258,6 @@ def test_targets_own_province_nation(con, communes):
     )
     other = communes[5]
     assert (by_id[other]["target_pct"], by_id[other]["target_scope"]) == (68.0, "province")
-
-
-def test_newer_batch_supersedes_and_rollback_restores(con, communes):
-    a = communes[0]
-    add_batch(con, [obs(a, 2024, "gia_dinh", 100, 40)])
-    assert single(con, a, 2024, "gia_dinh").rate_pct == 40.0
-    newer = add_batch(con, [obs(a, 2024, "gia_dinh", 100, 60)])
-    p = single(con, a, 2024, "gia_dinh")
-    assert (p.recognized, p.rate_pct, p.sources) == (60, 60.0, [f"báo cáo thử {a} 2024"])
-    assert single(con, QUANG_NGAI, 2024, "gia_dinh").rate_pct == 60.0
-    rollback_batch(con, newer)
-    assert single(con, a, 2024, "gia_dinh").rate_pct == 40.0
-    assert single(con, QUANG_NGAI, 2024, "gia_dinh").rate_pct == 40.0
 
 
 def test_children_ranks_and_status_counts(con, communes):
