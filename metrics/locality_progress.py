@@ -4,7 +4,7 @@ This is where figures (metrics.queries) meet the method (metrics.progress). `pro
 the one computation, over a frame of any number of localities × indicators; `progress_for` (one
 locality, as IndicatorProgress items) and `children_progress` (every commune of a province or
 every province of the country, as a frame) both call it, with the targets of
-queries.applicable_targets. The pages, the CLI (`xhht progress`), the exports and the tests all
+metrics.queries.targets.applicable_targets. The pages, the CLI (`xhht progress`), the exports and the tests all
 read these functions, so a number is the same wherever a user reads it. Method: docs/method.md.
 """
 
@@ -156,7 +156,7 @@ def progress_table(
     (sources as a list, levels as the level_* columns).
 
     `figures` are those localities' yearly figures with rates (with_rates), any years; `targets`
-    the targets that apply to each (queries.applicable_targets): `year` is judged against the
+    the targets that apply to each (queries.targets.applicable_targets): `year` is judged against the
     nearest target year at or after it, and the 2030 target is shown beside it."""
     upto = figures.filter(pl.col("year") <= year)
     nearest = pm.nearest_targets(targets, year, KEYS).select(

@@ -132,9 +132,8 @@ ranked = in_ranking_order(keep.filter(pl.col("rate_pct").is_not_null())).with_co
 missing = keep.filter(pl.col("rate_pct").is_null())
 
 # The ranking on one indicator or the heat map of every indicator: one chart at a time (in the
-# URL, ?view=heatmap). Both used to be drawn on every view; for a large province the heat map
-# is ~1.500 labelled cells, the slowest thing Chromium drew on the page, and a phone scrolled
-# past one chart to reach the other.
+# URL, ?view=heatmap): for a large province the heat map is ~1.500 labelled cells, the slowest
+# thing Chromium draws on the page, and a phone would scroll past one chart to reach the other.
 views = {"rank": t("compare_view_rank"), "heatmap": t("compare_view_heatmap")}
 view = ui.pick(
     "view",

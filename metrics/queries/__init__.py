@@ -1,6 +1,6 @@
-"""Named queries of figures: a connection and typed arguments in, a polars frame out. With
-target_queries, register_queries and the store layer, the only modules that hold SQL
-(tests/test_layers.py).
+"""Named queries of figures: a connection and typed arguments in, a polars frame out. With the
+other modules of metrics/queries/ and the store layer (metrics/store/), the only modules that
+hold SQL (tests/test_layers.py).
 
 Aggregation rules (docs/method.md, "Cách tính tỷ lệ"):
 - A rate is Σ recognized / Σ total over the area, never an average of percentages. A sum whose
