@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from metrics.completeness import completeness_text
+from metrics.completeness import completeness_text, partial_text
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress, progress_frame
 from metrics.progress import Status
@@ -88,13 +88,15 @@ def communes_reporting(items: Sequence[IndicatorProgress]) -> CommunesReporting 
     return CommunesReporting(ref.reporting_communes, ref.communes_in_area)
 
 
-def partial_groups(items: Sequence[IndicatorProgress]) -> dict[str, list[str]]:
-    """The figures summed from units not all of which reported, by their note: {"chưa đủ: 1/23
-    huyện cũ báo cáo": ["gia_dinh", "dong_ho"]}, notes and indicators in the order given."""
+def partial_groups(items: Sequence[IndicatorProgress], lang: str = "vi") -> dict[str, list[str]]:
+    """The figures summed from units not all of which reported, by their note in `lang`:
+    {"chưa đủ: 1/23 huyện cũ báo cáo": ["gia_dinh", "dong_ho"]}, notes and indicators in the
+    order given."""
     groups: dict[str, list[str]] = {}
     for it in items:
-        if it.has_data and it.partial_note:
-            groups.setdefault(it.partial_note, []).append(it.indicator)
+        note = partial_text(it.reporting_units, it.units_in_area, it.unit_level, lang)
+        if it.has_data and note:
+            groups.setdefault(note, []).append(it.indicator)
     return groups
 
 

@@ -108,4 +108,8 @@ def test_province_counts_its_reporting_communes_and_partial_figures(con) -> None
         f"chưa đủ: 2/{len(communes)} xã báo cáo": ["gia_dinh"],
         f"chưa đủ: 1/{len(communes)} xã báo cáo": ["dong_ho"],
     }
+    assert list(partial_groups(items, "en")) == [
+        f"incomplete: 2 of {len(communes)} communes reported",
+        f"incomplete: 1 of {len(communes)} communes reported",
+    ]
     assert communes_reporting(progress_for(con, QUANG_NGAI, 2019, ["gia_dinh"])) is None

@@ -202,7 +202,7 @@ elif reporting and rec["level"] == "province":
 # Any figure summed from units not all of which reported: "chưa đủ: 1/23 huyện cũ báo cáo".
 lines += [
     t("profile_partial", note=note, year=year, labels=", ".join(map(ind_label, indicators)))
-    for note, indicators in partial_groups(items).items()
+    for note, indicators in partial_groups(items, lang()).items()
 ]
 if any(p.unplaceable for p in items):
     lines.append(t("profile_split_history"))
