@@ -9,6 +9,7 @@ import duckdb
 import plotly.graph_objects as go
 import polars as pl
 
+from metrics import texts
 from metrics.completeness import PARTIAL_VI, RANK_MIN_PCT, in_ranking_order
 from metrics.escaping import plotly_literal, without_controls
 from metrics.figures.comparison import ranked_bar, shows_ends
@@ -112,7 +113,7 @@ def figures_sources(figures: Iterable[tuple[int, Sequence[str], Collection[str]]
             else:
                 real[text] = None
     if demo and real:
-        return [*real, f"Dữ liệu minh họa, số liệu giả định (năm {years_text(demo_years)})"]
+        return [*real, texts.text("sources_demo_years", years=years_text(demo_years))]
     return list(real) or list(demo)
 
 
