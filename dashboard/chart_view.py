@@ -10,7 +10,7 @@ browser evaluates in ~0,12 s, and the same plotly.js version as the Python packa
 on the page and its exported PNG are drawn by the same code. A chart on screen is drawn at
 once; one further down when it is scrolled near, plotly.js having been loaded after the first
 view. The figure's own look (fonts, colours, separators) is kept:
-Streamlit's theme no longer repaints it, so the page shows what the exports show.
+Streamlit's theme does not repaint it, so the page shows what the exports show.
 
 The browser side is `static/chart_view.js`, a Streamlit component (`st.components.v2`) drawn in
 the page itself, not in a frame."""

@@ -14,7 +14,6 @@ import contextlib
 import dataclasses
 import hashlib
 import io
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -467,7 +466,7 @@ def chart_image(fig: go.Figure, source: str, fmt: str, scale: float = 1.0) -> by
 
 
 def table_xlsx(table: pl.DataFrame, name: str) -> bytes:
-    sheet = re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Số liệu"  # Excel's rules for sheet names
+    sheet = cell_safety.sheet_name(name) or "Số liệu"
     return cell_safety.xlsx_bytes(table, sheet)
 
 

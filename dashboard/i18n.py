@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.locality_progress import SCOPE_EN
 from metrics.progress import STATUS_STYLE, Status
-from metrics.texts import text
+from metrics.texts import SCOPE_LEVELS, level_word, text
 
 LANGS = {"vi": "Tiếng Việt", "en": "English"}
 
@@ -65,12 +64,12 @@ def ind_labels(short: bool = False) -> dict[str, str]:
 
 
 def scope_names() -> dict[str, str]:
-    """Who set a target, as a table column says it: "quốc gia" / "national"."""
-    return {k: (v if lang() == "en" else k) for k, v in SCOPE_EN.items()}
+    """Who set a target, code → words as a table column says them: "quốc gia" / "national"."""
+    return {code: level_word("scope", code, lang()) or code for code in SCOPE_LEVELS}
 
 
 def scope_text(scope: str | None) -> str:
-    """ "mục tiêu quốc gia" / "national target"."""
+    """ "mục tiêu quốc gia" / "national target" for a level's code (IndicatorProgress.target_scope)."""
     if scope is None:
         return ""
-    return t("scope_target", scope=scope, scope_en=SCOPE_EN.get(scope, scope))
+    return t("scope_target", scope=level_word("scope", scope, lang()))

@@ -13,6 +13,7 @@ from dashboard import data, ui
 from dashboard.i18n import ind_label, lang, t
 from metrics.circulars import NOT_ASSESSED, RESULT_LABEL, result_label
 from metrics.escaping import markdown_literal
+from metrics.fmt import fmt_date
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
 from metrics.name_parts import lower_type
@@ -194,7 +195,7 @@ def _lapsing(key: data.StoreKey, rec: dict, loc: str) -> None:
     )
     st.markdown(
         "\n".join(
-            f"- {markdown_literal(r['locality_name'])}: {r['n']} ({r['first']:%d/%m/%Y})"
+            f"- {markdown_literal(r['locality_name'])}: {r['n']} ({fmt_date(r['first'])})"
             for r in by_place.head(30).iter_rows(named=True)
         )
     )

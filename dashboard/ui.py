@@ -21,6 +21,7 @@ from metrics.locality_progress import IndicatorProgress
 from metrics.name_lookup import typeable as typeable_label
 from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
+from metrics.store.schema import COUNTRY_ID
 from metrics.table_columns import Kind, ShownTable, cell_text, shown_table
 
 
@@ -256,6 +257,24 @@ def pick(
     st.query_params[name] = str(value)
     st.session_state[f"keep_{name}"] = value
     return value
+
+
+# The province a page opens on before anyone chose one (Quảng Ngãi, the province whose reports
+# the product was drawn from); Tổng quan opens on the whole country (COUNTRY_ID).
+DEFAULT_PROVINCE = "P51"
+
+
+def area_names(key: data.StoreKey) -> dict[str, str]:
+    """The areas a page shows, id → short name: the whole country first, then every province."""
+    provs = data.provinces(key)
+    return {COUNTRY_ID: t("country"), **dict(zip(provs["id"], provs["short_name"], strict=True))}
+
+
+def pick_area(names: Mapping[str, str], *, page: str, default: str = DEFAULT_PROVINCE) -> str:
+    """The one area picker (?loc=…): the country or a province of `area_names`."""
+    return pick(
+        "loc", t("area"), list(names), format_func=names.__getitem__, default=default, page=page
+    )
 
 
 def styled(shown: ShownTable) -> Any:

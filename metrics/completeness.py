@@ -18,26 +18,12 @@ from collections.abc import Callable
 import polars as pl
 
 from metrics.fmt import fmt_int
+from metrics.texts import level_word
 
-# The units whose reports make up a figure, as users name them.
-UNIT_WORDS_VI = {
-    "commune": "xã",
-    "old_commune": "xã cũ",
-    "old_district": "huyện cũ",
-    "old_province": "tỉnh cũ",
-    "province": "tỉnh",
-}
 PARTIAL_VI = "chưa đủ"
 # A rate is ranked when at least this share (%) of its area's units reported: a province whose
 # 92 of 96 communes reported stands among the others, one with 50 of 102 does not.
 RANK_MIN_PCT = 90
-UNIT_WORDS_EN = {
-    "commune": "communes",
-    "old_commune": "former communes",
-    "old_district": "former districts",
-    "old_province": "former provinces",
-    "province": "provinces",
-}
 
 
 def is_partial(reporting: int | None, in_area: int | None) -> bool:
@@ -63,8 +49,7 @@ def units_text(
     """ "1/23 huyện cũ" ("1/23 former districts"); "" when nothing is known."""
     if reporting is None or not in_area or level is None:
         return ""
-    words = UNIT_WORDS_EN if lang == "en" else UNIT_WORDS_VI
-    return f"{fmt_int(reporting, lang=lang)}/{fmt_int(in_area, lang=lang)} {words[level]}"
+    return f"{fmt_int(reporting, lang=lang)}/{fmt_int(in_area, lang=lang)} {level_word('units', level, lang)}"
 
 
 def completeness_text(
@@ -85,7 +70,7 @@ def partial_text(
     if not is_partial(reporting, in_area) or level is None or not in_area:
         return ""
     if lang == "en":
-        return f"incomplete: {fmt_int(reporting, lang=lang)} of {fmt_int(in_area, lang=lang)} {UNIT_WORDS_EN[level]} reported"
+        return f"incomplete: {fmt_int(reporting, lang=lang)} of {fmt_int(in_area, lang=lang)} {level_word('units', level, lang)} reported"
     return f"{PARTIAL_VI}: {completeness_text(reporting, in_area, level, lang)}"
 
 

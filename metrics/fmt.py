@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 DASH = "–"
@@ -83,3 +84,19 @@ def fmt_pp(
         return DASH
     unit = POINTS_UNIT["en" if lang == "en" else "vi"]
     return f"{fmt_points(value, decimals, signed, lang=lang)} {unit}"
+
+
+# Dates the Vietnamese way, day first: every page, document and CLI line uses these.
+DATE_FORMAT = "%d/%m/%Y"
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+EXCEL_DATE_FORMAT = "dd/mm/yyyy"  # the same day first in a spreadsheet cell's number format
+
+
+def fmt_date(value: date) -> str:
+    """date(2025, 3, 7) → "07/03/2025"."""
+    return f"{value:{DATE_FORMAT}}"
+
+
+def fmt_datetime(value: datetime) -> str:
+    """datetime(2025, 3, 7, 9, 5) → "07/03/2025 09:05"."""
+    return f"{value:{DATETIME_FORMAT}}"

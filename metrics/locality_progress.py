@@ -4,7 +4,7 @@ This is where figures (metrics.queries) meet the method (metrics.progress). `pro
 the one computation, over a frame of any number of localities × indicators; `progress_for` (one
 locality, as IndicatorProgress items) and `children_progress` (every commune of a province or
 every province of the country, as a frame) both call it, with the targets of
-queries.applicable_targets. The pages, the CLI (`xhht progress`), the exports and the tests all
+metrics.queries.targets.applicable_targets. The pages, the CLI (`xhht progress`), the exports and the tests all
 read these functions, so a number is the same wherever a user reads it. Method: docs/method.md.
 """
 
@@ -29,25 +29,8 @@ from metrics.completeness import (
 from metrics.indicators import registry
 from metrics.queries import registers as rq
 from metrics.queries import targets as tq
-from metrics.store.schema import COUNTRY_ID, DEMO_SOURCE_MARK, LEVEL_COLUMNS
+from metrics.store.schema import COUNTRY_ID, LEVEL_COLUMNS
 
-SCOPE_LABEL_VI = {
-    "country": "quốc gia",
-    "province": "tỉnh",
-    "commune": "xã",
-    "old_district": "huyện (cũ)",
-    "old_province": "tỉnh (cũ)",
-    "old_commune": "xã (cũ)",
-}
-# The same levels in English, keyed by the Vietnamese words (tables and charts in English).
-SCOPE_EN = {
-    "quốc gia": "national",
-    "tỉnh": "provincial",
-    "xã": "commune",
-    "huyện (cũ)": "former district",
-    "tỉnh (cũ)": "former province",
-    "xã (cũ)": "former commune",
-}
 KEYS = ["locality_id", "indicator"]
 
 
@@ -80,7 +63,9 @@ class IndicatorProgress:
     locality_id: str = ""
     indicator_label: str = ""
     status_label: str = ""
-    target_scope: str | None = None  # quốc gia / tỉnh / xã …
+    # Who set the target: a level's code (country, province, commune, old_district …); its
+    # words are the catalogue's scope_<code> (metrics.texts.level_word), said at the edge.
+    target_scope: str | None = None
     target_scope_name: str | None = None
     target_confirmed: bool | None = None
     target_2030_source: str | None = None
@@ -99,6 +84,8 @@ class IndicatorProgress:
     total_from_register: bool = False
     synthetic: bool = False
     sources: list[str] = field(default_factory=list)
+    # Those of `sources` that come from synthetic (demo) batches: not a JSON key (public()).
+    demo_sources: list[str] = field(default_factory=list)
     levels: dict[str, int] = field(default_factory=dict)
     has_data: bool = False
     complete: bool | None = None  # every unit of the area reported (None without a figure)
@@ -114,16 +101,16 @@ class IndicatorProgress:
     def public(self) -> dict:
         """The documented JSON keys (and the extra detail after them). A shallow copy:
         dataclasses.asdict deep-copies every value and was most of a province's compare page."""
-        out = {f: getattr(self, f) for f in _FIELD_NAMES}
+        out = {f: getattr(self, f) for f in _FIELD_NAMES if f != "demo_sources"}
         out["sources"] = list(self.sources)
         out["levels"] = dict(self.levels)
         return out
 
     @property
     def report_sources(self) -> list[str]:
-        """The reports behind the figure, without the demo's own source line: a chart or slide
-        says "Dữ liệu minh họa" once, in its own mark."""
-        return [s for s in self.sources if not s.startswith(DEMO_SOURCE_MARK)]
+        """The reports behind the figure, without the sources of synthetic batches (the demo's
+        own line): a chart or slide says "Dữ liệu minh họa" once, in its own mark."""
+        return [s for s in self.sources if s not in self.demo_sources]
 
     @classmethod
     def from_row(cls, row: dict) -> IndicatorProgress:
@@ -132,7 +119,10 @@ class IndicatorProgress:
             c.removeprefix("level_"): int(row[c]) for c in LEVEL_COLUMNS if row[c] is not None
         }
         sources = list(row["sources"] or [])
-        return cls(**{f: row[f] for f in _ROW_FIELDS}, sources=sources, levels=levels)
+        demo = list(row["demo_sources"] or [])
+        return cls(
+            **{f: row[f] for f in _ROW_FIELDS}, sources=sources, demo_sources=demo, levels=levels
+        )
 
     @property
     def completeness(self) -> str:
@@ -146,7 +136,7 @@ class IndicatorProgress:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(IndicatorProgress))
-_ROW_FIELDS = tuple(f for f in _FIELD_NAMES if f not in ("sources", "levels"))
+_ROW_FIELDS = tuple(f for f in _FIELD_NAMES if f not in ("sources", "demo_sources", "levels"))
 
 
 def with_rates(figures: pl.DataFrame) -> pl.DataFrame:
@@ -166,19 +156,16 @@ def progress_table(
     (sources as a list, levels as the level_* columns).
 
     `figures` are those localities' yearly figures with rates (with_rates), any years; `targets`
-    the targets that apply to each (queries.applicable_targets): `year` is judged against the
+    the targets that apply to each (queries.targets.applicable_targets): `year` is judged against the
     nearest target year at or after it, and the 2030 target is shown beside it."""
     upto = figures.filter(pl.col("year") <= year)
-    labels = pl.col("scope_level").replace_strict(
-        SCOPE_LABEL_VI, default=None, return_dtype=pl.String
-    )
     nearest = pm.nearest_targets(targets, year, KEYS).select(
         *KEYS,
         pl.col("target_year").cast(pl.Int64),
         pl.col("percent").alias("target_pct"),
         pl.col("source").alias("target_source"),
         pl.col("confirmed").alias("target_confirmed"),
-        labels.alias("target_scope"),
+        pl.col("scope_level").alias("target_scope"),
         pl.col("scope_name").alias("target_scope_name"),
     )
     t2030 = targets.filter(pl.col("target_year") == 2030).select(
@@ -203,6 +190,7 @@ def progress_table(
         "total_from_register",
         "assessed",
         "sources",
+        "demo_sources",
         *LEVEL_COLUMNS,
         pl.lit(True).alias("has_data"),
     )
@@ -239,7 +227,7 @@ def progress_table(
             *KEYS,
             pl.col("target_year").cast(pl.Int64).alias("later_target_met_year"),
             pl.col("percent").alias("later_target_met_pct"),
-            labels.alias("later_target_met_scope"),
+            pl.col("scope_level").alias("later_target_met_scope"),
         )
     )
     f = f.join(later_met, on=KEYS, how="left", maintain_order="left")
@@ -388,13 +376,15 @@ def children_progress(
         .then(pm.change_rel_expr(rate, base))
         .alias("change_since_base_rel_pct"),
         pl.col("sources").list.join("; ").fill_null(""),
+        pl.col("demo_sources").list.join("; ").fill_null(""),
         ranked.rank(method="min", descending=True).over("indicator").cast(pl.Int64).alias("rank"),
         ranked.is_not_null().sum().over("indicator").alias("ranked_of"),
         text_column(f).alias("completeness"),
         text_column(f, ranking_note).alias("partial_note"),
     )
-    public = [n for n in _FIELD_NAMES if n != "levels"]
+    public = [n for n in _FIELD_NAMES if n not in ("levels", "demo_sources")]
     extra = [
+        "demo_sources",
         "change_since_base_rel_pct",
         "short_name",
         "unit_type",

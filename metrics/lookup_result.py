@@ -18,15 +18,6 @@ class Purpose(Enum):
 
 CODE_WIDTH = {"province": 2, "old_province": 2, "old_district": 3, "commune": 5, "old_commune": 5}
 
-LEVEL_LABEL_VI = {
-    "country": "toàn quốc",
-    "province": "tỉnh, thành phố",
-    "commune": "xã, phường, đặc khu",
-    "old_province": "tỉnh cũ",
-    "old_district": "huyện cũ",
-    "old_commune": "xã cũ",
-}
-
 
 @dataclass
 class Candidate:

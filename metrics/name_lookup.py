@@ -35,7 +35,7 @@ import difflib
 
 import duckdb
 
-from metrics.lookup_result import CODE_WIDTH, LEVEL_LABEL_VI, Candidate, Purpose, Resolution
+from metrics.lookup_result import CODE_WIDTH, Candidate, Purpose, Resolution
 from metrics.name_parts import (
     COUNTRY_WORDS,
     NamePart,
@@ -48,7 +48,6 @@ from metrics.normalise import fold, key, marked_key
 from metrics.store.schema import COUNTRY_ID
 
 __all__ = [
-    "LEVEL_LABEL_VI",
     "Candidate",
     "LocalityIndex",
     "Purpose",

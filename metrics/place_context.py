@@ -12,7 +12,7 @@ from datetime import date
 
 import duckdb
 
-from metrics.fmt import fmt_int, fmt_num, fmt_pct
+from metrics.fmt import fmt_date, fmt_int, fmt_num, fmt_pct
 from metrics.name_parts import UNIT_TYPES
 from metrics.queries import context as cq
 from metrics.store.schema import CONTEXT_COUNTS, EDUCATION_FIELDS
@@ -152,7 +152,7 @@ def area_word(name: str) -> str:
 
 def _when(as_of: date | None, year: int, lang: str) -> str:
     if as_of is not None:
-        return text("context_as_of", lang, date=f"{as_of:%d/%m/%Y}")
+        return text("context_as_of", lang, date=f"{fmt_date(as_of)}")
     return text("context_in_year", lang, year=year)
 
 
@@ -278,7 +278,7 @@ class HouseholdsGap:
     def message(self, imported_what: str, held_what: str) -> str:
         """Vietnamese, as the import preview says it."""
         where = f"Dòng {self.row}: " if self.row is not None else ""
-        when = f"tính đến {self.as_of:%d/%m/%Y}" if self.as_of else f"năm {self.context_year}"
+        when = f"tính đến {fmt_date(self.as_of)}" if self.as_of else f"năm {self.context_year}"
         return (
             f"{where}{imported_what} của {self.place}, năm {self.year}, là {fmt_int(self.imported)} "
             f"hộ, {held_what} ghi {fmt_int(self.households)} hộ ({when}): lệch "

@@ -17,6 +17,7 @@ from metrics.circulars import (
     is_yearly,
     result_label,
 )
+from metrics.fmt import fmt_date
 from metrics.indicators import registry
 from metrics.normalise import fold
 from metrics.texts import text
@@ -306,7 +307,7 @@ def proposal_text(number: str | None, dated: date | None, issuer: str | None) ->
         return ""
     said = "Tờ trình" + (f" số {number}" if number else "")
     if dated:
-        said += f" ngày {dated:%d/%m/%Y}"
+        said += f" ngày {fmt_date(dated)}"
     return said + (f" của {issuer}" if issuer else "")
 
 
@@ -380,9 +381,9 @@ def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
         decision = r["decision_number"] or ""
         if r["decision_date"]:
             decision += (
-                f" ({r['decision_date']:%d/%m/%Y})"
+                f" ({fmt_date(r['decision_date'])})"
                 if decision
-                else f"{r['decision_date']:%d/%m/%Y}"
+                else f"{fmt_date(r['decision_date'])}"
             )
         failed = _numbers(r["criteria_failed"])
         rows.append(
@@ -395,7 +396,7 @@ def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
                 if r["result"]
                 else text("recognition_undecided", lang),
                 "decision": decision or None,
-                "valid_until_text": _valid_text(r, lang),
+                "valid_until_text": valid_text(r, lang),
                 "criteria_failed_text": ", ".join(map(str, failed)) or None,
                 "self_assessed_text": result_label(r["self_assessed"], lang)
                 if r.get("self_assessed")
@@ -406,22 +407,25 @@ def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
     return pl.DataFrame(rows, schema=dict.fromkeys((*SHOWN_ENTRY_FIELDS, *STEP_FIELDS), pl.String))
 
 
-def _valid_text(entry: dict, lang: str = "vi") -> str | None:
+def valid_text(entry: dict, lang: str = "vi") -> str | None:
     """ "19/12/2027" under Thông tư 24/25; a yearly result is the result of its year and does
-    not lapse: "kết quả năm 2023" (whatever an older store recorded as its end)."""
+    not lapse: "kết quả năm 2023" (whatever an older store recorded as its end). The one
+    wording of how long a recognition stands: the pages' table and `xhht recognitions`."""
     if entry["result"] in (NOT_PASSED, NOT_ASSESSED, UNDECIDED):
         return None
     if is_yearly(entry["title"], entry["year"]):
         return text("recognition_yearly_result", lang, year=entry["year"])
     until = entry["valid_until"]
-    return f"{until:%d/%m/%Y}" if until else None
+    if isinstance(until, str):  # public_entries' ISO date
+        until = date.fromisoformat(until)
+    return fmt_date(until) if until else None
 
 
 def _proposal_short(entry: dict) -> str:
     """ "32a/TTr-PGDĐT (05/02/2024)", as the decision column says its decision."""
     number, dated = entry.get("proposal_number") or "", entry.get("proposal_date")
     if dated:
-        return f"{number} ({dated:%d/%m/%Y})" if number else f"{dated:%d/%m/%Y}"
+        return f"{number} ({fmt_date(dated)})" if number else fmt_date(dated)
     return number
 
 
@@ -465,7 +469,7 @@ def decision_text(number: str | None, decided: date | None, issuer: str | None) 
         return ""
     text = "Quyết định" + (f" số {number}" if number else "")
     if decided:
-        text += f" ngày {decided:%d/%m/%Y}"
+        text += f" ngày {fmt_date(decided)}"
     return text + (f" của {issuer}" if issuer else "")
 
 

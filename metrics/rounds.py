@@ -21,7 +21,7 @@ import polars as pl
 
 from metrics import texts
 from metrics.auth import Principal
-from metrics.fmt import fmt_int, fmt_pct
+from metrics.fmt import fmt_date, fmt_datetime, fmt_int, fmt_pct
 from metrics.indicators import registry
 from metrics.inputs.forms import HEADER_LABEL, RESULTS
 from metrics.inputs.round_form import ReportCheck, check_report, form_columns, texts_of
@@ -85,7 +85,7 @@ def now() -> datetime:
 
 
 def _when(at: datetime | None) -> str:
-    return f"{at:%d/%m/%Y %H:%M}" if at else ""
+    return f"{fmt_datetime(at)}" if at else ""
 
 
 # --- units ------------------------------------------------------------------------------------
@@ -212,10 +212,10 @@ def open_round(
     existing = rs.round_of(con, prov["id"], year)
     if existing is None:
         rs.insert_round(con, prov["id"], year, asked, deadline, note, at, who.name)
-        detail = f"Mở vòng năm {year}: hạn {deadline:%d/%m/%Y}, {len(asked)} chỉ tiêu"
+        detail = f"Mở vòng năm {year}: hạn {fmt_date(deadline)}, {len(asked)} chỉ tiêu"
     else:
         rs.update_round(con, prov["id"], year, asked, deadline, note)
-        detail = f"Sửa vòng năm {year}: hạn {deadline:%d/%m/%Y}, {len(asked)} chỉ tiêu"
+        detail = f"Sửa vòng năm {year}: hạn {fmt_date(deadline)}, {len(asked)} chỉ tiêu"
     rs.add_event(con, prov["id"], year, at, who.name, "open", None, detail)
     bump_data_version(con)
     found = rs.round_of(con, prov["id"], year)
@@ -678,7 +678,7 @@ class RoundStanding:
             "round_standing",
             lang,
             year=self.year,
-            deadline=f"{self.deadline:%d/%m/%Y}",
+            deadline=f"{fmt_date(self.deadline)}",
             line=self.line(lang),
         )
         if self.imported:
@@ -742,7 +742,7 @@ def history_rows(events: pl.DataFrame, lang: str = "vi") -> list[dict[str, str]]
     and its detail (the figures changed, the reason returned, the batch an approval wrote)."""
     return [
         {
-            texts.text("round_col_when", lang): f"{e['happened_at']:%d/%m/%Y %H:%M}",
+            texts.text("round_col_when", lang): f"{fmt_datetime(e['happened_at'])}",
             texts.text("round_col_who", lang): e["actor"],
             texts.text("round_col_action", lang): action_label(e["action"], lang),
             texts.text("round_col_detail", lang): e["detail"] or "",
@@ -820,7 +820,7 @@ def round_template(
         province=view["province"]["name"],
         commune=place["name"],
         code=place["code"],
-        deadline=f"{view['round']['deadline']:%d/%m/%Y}",
+        deadline=f"{fmt_date(view['round']['deadline'])}",
         note=view["round"]["note"],
     )
     content = build_round_template(form, view["indicators"], view["last_year"], view["figures"])
@@ -938,7 +938,7 @@ def source_note(row: Mapping, lang: str = "vi") -> str:
     imported, submitted = row.get("imported_at"), row.get("submitted_at")
     if imported is None or submitted is None:
         return ""
-    dates = {"imported": f"{imported:%d/%m/%Y}", "submitted": f"{submitted:%d/%m/%Y}"}
+    dates = {"imported": f"{fmt_date(imported)}", "submitted": f"{fmt_date(submitted)}"}
     if imported > submitted:
         return texts.text("round_source_import_newer", lang, **dates)
     if row.get("state") == "approved":

@@ -8,7 +8,7 @@ import polars as pl
 
 from metrics import progress as pm
 from metrics.indicators import registry
-from metrics.locality_progress import SCOPE_LABEL_VI, series_all
+from metrics.locality_progress import series_all
 from metrics.queries import targets as tq
 
 TARGETS_AHEAD_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -63,7 +63,7 @@ def targets_ahead(
             "indicator",
             "target_year",
             "target_pct",
-            pl.col("scope_level").replace_strict(SCOPE_LABEL_VI, default=pl.col("scope_level")),
+            "scope_level",
             "scope_name",
             "source",
             "confirmed",

@@ -58,3 +58,29 @@ def text(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     entry = catalogue()[key]
     value = entry[lang if lang in LANGS else DEFAULT_LANG]
     return value.format(**fmt) if fmt else value
+
+
+# The levels of units (metrics.store.schema's codes). Their words are the catalogue's
+# level_<code>, scope_<code> and units_<code>.
+LEVELS = ("country", "province", "commune", "old_province", "old_district", "old_commune")
+# Who may set a target (scope_<code>) and whose reports make up a figure (units_<code>).
+SCOPE_LEVELS = ("country", "province", "commune", "old_province", "old_district", "old_commune")
+UNIT_LEVELS = ("province", "commune", "old_province", "old_district", "old_commune")
+
+
+def pace_words(pace: float, lang: str = DEFAULT_LANG) -> str:
+    """The pace still needed, the one way every page, export and the CLI say it: "5,9 điểm
+    phần trăm mỗi năm" ("5.9 percentage points a year")."""
+    from metrics.fmt import fmt_num
+
+    return text("pace_per_year", lang, pace=fmt_num(pace, lang=lang))
+
+
+def level_word(kind: str, code: str | None, lang: str = DEFAULT_LANG) -> str | None:
+    """The words for a level's code: kind "level" ("tỉnh, thành phố"), "scope" (who set a
+    target: "tỉnh" / "provincial") or "units" (whose reports: "huyện cũ" / "former districts").
+    None stays None; a code the catalogue lacks is returned as it is."""
+    if code is None:
+        return None
+    key = f"{kind}_{code}"
+    return text(key, lang) if key in catalogue() else code

@@ -1,5 +1,5 @@
 """Small real stores for the tests of metrics/queries/__init__.py and metrics/locality_progress.py: observations and
-targets written as import batches (store_writes.write_batch inside store.transaction), rolled back
+targets written as import batches (metrics.store.writes.write_batch inside metrics.store.transaction), rolled back
 after each test."""
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from metrics.cli.progress import with_labels
 from metrics.locality_progress import progress_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +78,7 @@ def test_json_is_one_object_per_indicator(quang_ngai_2025):
 
 def test_json_values_equal_the_report(quang_ngai_2025, demo_con):
     expected = [
-        json.loads(json.dumps(it.public(), ensure_ascii=False))
+        json.loads(json.dumps(with_labels(it.public()), ensure_ascii=False))
         for it in progress_for(demo_con, "P51", 2025)
     ]
     assert quang_ngai_2025 == expected
@@ -85,6 +86,10 @@ def test_json_values_equal_the_report(quang_ngai_2025, demo_con):
     assert gia_dinh["indicator"] == "gia_dinh"
     assert gia_dinh["recognized"] * 100 / gia_dinh["total"] == pytest.approx(gia_dinh["rate_pct"])
     assert (gia_dinh["target_pct"], gia_dinh["target_year"]) == (70.0, 2025)
+    # Who set the target: a code, its words beside it (README, `xhht progress --json`).
+    assert (gia_dinh["target_scope"], gia_dinh["target_scope_label"]) == ("country", "quốc gia")
+    keys = list(gia_dinh)
+    assert keys[keys.index("target_scope") + 1] == "target_scope_label"
     assert gia_dinh["communes_in_area"] == 96
     assert 0 < gia_dinh["reporting_communes"] <= 96
 
@@ -129,8 +134,9 @@ def test_one_indicator_by_name(demo_db, demo_con):
         2026,
         85.0,
     )
+    assert (obj["target_scope"], obj["target_scope_label"]) == ("commune", "xã")
     [it] = progress_for(demo_con, "X23368", 2026, ["gia_dinh"])
-    assert obj == json.loads(json.dumps(it.public(), ensure_ascii=False))
+    assert obj == json.loads(json.dumps(with_labels(it.public()), ensure_ascii=False))
 
 
 def test_ambiguous_locality_exits_1_with_the_candidates(demo_db):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 
 import numpy as np
 import pytest
 
-from metrics.fmt import DASH, fmt_int, fmt_num, fmt_pct, fmt_pp, separators
+from metrics.fmt import DASH, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, fmt_pp, separators
 
 
 @pytest.mark.parametrize(
@@ -113,3 +114,8 @@ def test_english_swaps_the_marks(vi: str, en: str) -> None:
 def test_english_and_vietnamese_plotly_separators() -> None:
     assert (separators("vi"), separators("en")) == (",.", ".,")
     assert (fmt_int(None, lang="en"), fmt_pct(float("nan"), lang="en")) == (DASH, DASH)
+
+
+def test_dates_day_first_as_in_decisions() -> None:
+    assert fmt_date(date(2025, 3, 7)) == "07/03/2025"
+    assert fmt_datetime(datetime(2025, 3, 7, 9, 5)) == "07/03/2025 09:05"

@@ -151,6 +151,25 @@ def test_importing_all_of_metrics_does_not_load_streamlit() -> None:
     assert res.stdout.strip() == "[]"
 
 
+def test_the_core_loads_no_inputs_demo_or_outputs() -> None:
+    # The progress maths, the per-locality progress and the named queries sit under the imports,
+    # the demo builder and the documents: importing them (in a fresh interpreter, so that
+    # indirect imports count) loads none of those.
+    code = (
+        "import sys\n"
+        "import metrics.progress, metrics.locality_progress, metrics.queries\n"
+        "print(sorted(m for m in sys.modules if m.startswith('metrics.')))\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert res.returncode == 0, res.stderr
+    loaded = ast.literal_eval(res.stdout.strip())
+    assert "metrics.locality_progress" in loaded  # the list is of what was loaded
+    above = ("metrics.inputs", "metrics.demo", "metrics.outputs")
+    assert [m for m in loaded if m in above or m.startswith(tuple(a + "." for a in above))] == []
+
+
 @pytest.mark.parametrize("path", DASHBOARD_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_dashboard_holds_no_sql(path: Path) -> None:
     assert sql_in_source(path.read_text(encoding="utf-8")) == []

@@ -155,18 +155,28 @@ def test_an_old_units_chart_names_it_old_and_its_real_source(demo_con) -> None:
 def test_figures_source_names_real_reports_and_marks_the_invented_with_their_years() -> None:
     demo = "Dữ liệu minh họa (số liệu giả định, sinh ngẫu nhiên)"
     real = "Quyết định số 87/QĐ-UBND ngày 10/02/2024 của UBND huyện Ia H'Drai"
+    # Each figure: its year, its sources and those of them from synthetic (demo) batches.
     mixed = ctx_mod.figures_source(
-        [(2021, [demo]), (2022, [demo]), (2023, [demo]), (2024, [real]), (2025, [real, demo])]
+        [
+            (2021, [demo], [demo]),
+            (2022, [demo], [demo]),
+            (2023, [demo], [demo]),
+            (2024, [real], []),
+            (2025, [real, demo], [demo]),
+        ]
     )
     assert mixed == f"{real}; Dữ liệu minh họa, số liệu giả định (năm 2021–2023, 2025)"
     # A source is named whole, whatever it holds.
     odd = "Báo cáo số 5; phụ lục &amp; bảng"
-    assert ctx_mod.figures_sources([(2025, [odd, demo])]) == [
+    assert ctx_mod.figures_sources([(2025, [odd, demo], [demo])]) == [
         odd,
         "Dữ liệu minh họa, số liệu giả định (năm 2025)",
     ]
-    assert ctx_mod.figures_source([(2025, [demo]), (2024, [demo])]) == demo
-    assert ctx_mod.figures_source([(2023, [real]), (2024, [real])]) == real
+    assert ctx_mod.figures_source([(2025, [demo], [demo]), (2024, [demo], [demo])]) == demo
+    assert ctx_mod.figures_source([(2023, [real], []), (2024, [real], [])]) == real
+    # A real report whose name starts like the demo's is a real report: the flag decides.
+    look_alike = "Dữ liệu minh họa của xã (báo cáo thật)"
+    assert ctx_mod.figures_source([(2025, [look_alike], [])]) == look_alike
     assert ctx_mod.figures_source([]) == ""
 
 

@@ -26,7 +26,6 @@ from small_store import (
 from metrics import queries as q
 from metrics.queries import registers as rq
 from metrics.queries import targets as tq
-from metrics.store.writes import rollback_batch
 
 
 def one(frame: pl.DataFrame, **where) -> dict:
@@ -278,18 +277,6 @@ def test_split_plus_whole_old_commune_is_partial(con):
     assert row["registered"] is None
     assert row["recognized"] == 90
     assert row["unplaceable"] == 1
-
-
-def test_newer_batch_supersedes_and_rollback_restores(con):
-    a = communes_of_quang_ngai(con)[0]
-    first = add_batch(con, [obs(a, 2024, "gia_dinh", 100, 40)])
-    second = add_batch(con, [obs(a, 2024, "gia_dinh", 100, 60)])
-    assert second > first
-    assert one(q.area_figures(con, a), year=2024, indicator="gia_dinh")["recognized"] == 60
-    assert one(q.area_figures(con, QUANG_NGAI), year=2024, indicator="gia_dinh")["recognized"] == 60
-    rollback_batch(con, second)
-    assert one(q.area_figures(con, a), year=2024, indicator="gia_dinh")["recognized"] == 40
-    assert one(q.area_figures(con, QUANG_NGAI), year=2024, indicator="gia_dinh")["recognized"] == 40
 
 
 def test_unknown_locality_has_no_figures(con):

@@ -20,14 +20,15 @@ import openpyxl
 import pytest
 from docx import Document
 
+from metrics import texts
 from metrics.circulars import REGISTER_TITLES, RESULT_LABEL, parse_result
 from metrics.config import DATA_DIR
 from metrics.indicators import registry
 from metrics.inputs import TEMPLATE_FILE_NAMES, build_template, import_file
 from metrics.inputs.list_template import LIST_SHEET
 from metrics.outputs import report_draft, workbook
+from metrics.outputs.cell_safety import sheet_name
 from metrics.outputs.context import context, lists_of
-from metrics.outputs.images import SYNTHETIC_LINE
 from metrics.outputs.report_text import APPENDIX_HEADING
 from metrics.queries.recognitions import entries_in, entries_of_place
 from metrics.recognitions import MAX_LISTS_SHOWN
@@ -87,7 +88,7 @@ def test_workbook_sheet_of_the_ia_hdrai_list(demo_con, tmp_path: Path, locality_
     assert ws["A1"].value == IA_HDRAI_TITLE
     # Real data, not demo: its source is named, no demo mark.
     assert ws["A2"].value.startswith("Nguồn: Quyết định số 87/QĐ-UBND ngày 10/02/2024")
-    assert SYNTHETIC_LINE not in [c.value for c in ws["A"]]
+    assert texts.text("synthetic") not in [c.value for c in ws["A"]]
     assert [c.value for c in ws[4]] == LIST_HEADER
     body = _rows(ws, 5)
     assert [r[0] for r in body] == list(range(1, 24))
@@ -134,7 +135,9 @@ def test_workbook_of_a_province_caps_its_list_sheets(demo_con, tmp_path: Path) -
         assert found, title
         assert found.group(1) in labels
         assert name.endswith(f" {found.group(2)}")  # the sheet is named by the decision's number
-        assert ws["A2"].value == SYNTHETIC_LINE  # demo lists say so, as the other sheets do
+        assert ws["A2"].value == texts.text(
+            "synthetic"
+        )  # demo lists say so, as the other sheets do
         assert [c.value for c in ws[4]] == LIST_HEADER
         body = _rows(ws, 5)
         assert [r[0] for r in body] == list(range(1, len(body) + 1))
@@ -175,12 +178,12 @@ def test_no_list_no_list_sheet(demo_con, tmp_path: Path) -> None:
 
 def test_sheet_names_excel_accepts() -> None:
     taken = {"tổng hợp"}
-    assert workbook.sheet_name("Tổng Hợp", taken) == "Tổng Hợp (2)"
-    assert workbook.sheet_name("Danh sách a/b:c*d?e[f]g\\h", taken) == "Danh sách a-b-c-d-e-f-g-h"
+    assert sheet_name("Tổng Hợp", taken) == "Tổng Hợp (2)"
+    assert sheet_name("Danh sách a/b:c*d?e[f]g\\h", taken) == "Danh sách a-b-c-d-e-f-g-h"
     long = "Danh sách " + "x" * 40
-    first, second = workbook.sheet_name(long, taken), workbook.sheet_name(long, taken)
+    first, second = sheet_name(long, taken), sheet_name(long, taken)
     assert (len(first), len(second)) == (31, 31) and second.endswith(" (2)")
-    assert workbook.sheet_name("'Danh sách'", taken) == "Danh sách"
+    assert sheet_name("'Danh sách'", taken) == "Danh sách"
 
 
 def _list_csv(path: Path, rows: list[list[object]]) -> Path:
@@ -288,7 +291,7 @@ def test_report_appendix_of_a_province(demo_con) -> None:
     shown = MAX_LISTS_SHOWN - 1
     assert [h.split(". ", 1)[0] for h in headings] == [str(n) for n in range(1, shown + 1)]
     assert headings[0].startswith("1. Danh sách Cộng đồng học tập cấp xã năm 2025 — Quyết định số ")
-    assert paragraphs.count(f"[{SYNTHETIC_LINE}]") == shown
+    assert paragraphs.count(f"[{texts.text('synthetic')}]") == shown
     # The communes' list: its table holds the recognised; the others are counted after it.
     first = lists[0]
     failed = first.entries.height - first.recognized

@@ -10,7 +10,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from small_store import QUANG_NGAI, add_batch, obs, rollback_added, store  # noqa: F401
 
+from metrics import queries as q
+from metrics.locality_progress import progress_for
+from metrics.queries import registers as rq
 from metrics.store import StoreError, check_store, connect, transaction
 from metrics.store.schema import (
     CURRENT_QUERIES,
@@ -32,6 +36,14 @@ def con(tmp_path: Path):
     create_schema(con)
     yield con
     con.close()
+
+
+@pytest.fixture
+def registered(store):  # noqa: F811
+    """small_store's store (the registers and national targets), its added batches rolled back."""
+    rollback_added(store)
+    yield store
+    rollback_added(store)
 
 
 def observation(recognized: int, total: int = 1000, source: str = "báo cáo") -> dict:
@@ -136,23 +148,53 @@ def test_a_failing_statement_leaves_nothing_half_written(con) -> None:
 # -- batches: supersede, keep, roll back -------------------------------------------------------
 
 
-def test_newer_batch_supersedes_and_rollback_restores(con) -> None:
-    first = write_batch(con, [observation(500, source="báo cáo 2024 lần 1")])
-    assert current(con) == [(500, 1000, first, False, "báo cáo 2024 lần 1")]
+def test_newer_batch_supersedes_and_rollback_restores(registered) -> None:
+    """The one test of superseding, through every layer that reads a figure: the store's
+    current row (and its history), the named queries' commune and province figures, and the
+    progress a page shows. A rollback brings the older batch back everywhere."""
+    con = registered
+    a = rq.communes_of(con, QUANG_NGAI)["id"][0]
+    key = (a, 2024, "gia_dinh")
 
-    second = write_batch(con, [observation(640, source="báo cáo 2024 sửa")])
+    def seen() -> tuple[int, int, int, float]:
+        """The recognised count as the store, the queries (commune, province) and the
+        progress of the commune see it, with its rate."""
+        [stored] = con.execute(
+            "SELECT recognized FROM observations_current "
+            "WHERE locality_id = ? AND year = ? AND indicator = ?",
+            list(key),
+        ).fetchall()
+        commune = q.area_figures(con, a).filter(year=2024, indicator="gia_dinh")
+        province = q.area_figures(con, QUANG_NGAI).filter(year=2024, indicator="gia_dinh")
+        [progress] = progress_for(con, a, 2024, ["gia_dinh"])
+        assert progress.rate_pct is not None
+        return (
+            stored[0],
+            commune["recognized"].item(),
+            province["recognized"].item(),
+            progress.rate_pct,
+        )
+
+    first = add_batch(con, [obs(a, 2024, "gia_dinh", 100, 40, source="báo cáo 2024 lần 1")])
+    assert seen() == (40, 40, 40, 40.0)
+    second = add_batch(con, [obs(a, 2024, "gia_dinh", 100, 60, source="báo cáo 2024 sửa")])
     assert second > first
-    assert current(con) == [(640, 1000, second, False, "báo cáo 2024 sửa")]
+    assert seen() == (60, 60, 60, 60.0)
+    [progress] = progress_for(con, a, 2024, ["gia_dinh"])
+    assert progress.sources == ["báo cáo 2024 sửa"]
     # The older figure is kept in the history.
     history = con.execute(
         "SELECT batch_id, recognized FROM observations WHERE locality_id = ? ORDER BY batch_id",
-        [KEY[0]],
+        [a],
     ).fetchall()
-    assert history == [(first, 500), (second, 640)]
+    assert history == [(first, 40), (second, 60)]
 
-    rollback_batch(con, second)
-    assert current(con) == [(500, 1000, first, False, "báo cáo 2024 lần 1")]
-    assert count(con, "observations") == 2
+    with transaction(con):
+        rollback_batch(con, second)
+    assert seen() == (40, 40, 40, 40.0)
+    assert con.execute(
+        "SELECT count(*) FROM observations WHERE locality_id = ?", [a]
+    ).fetchall() == [(2,)]
     status = con.execute(
         "SELECT status, rolled_back_at IS NOT NULL FROM batches WHERE id = ?", [second]
     ).fetchall()

@@ -4,6 +4,7 @@ present, every key present used. The checkers are tried on planted faults first.
 from __future__ import annotations
 
 import ast
+import re
 import string
 import tomllib
 from pathlib import Path
@@ -48,13 +49,21 @@ def keys_used(source: str) -> set[str]:
 
 def dynamic_keys() -> set[str]:
     """Keys built from a value, not written out: Status.label reads status_<value>,
-    dashboard.i18n.unit_type reads unit_type_<the folded type word>."""
+    dashboard.i18n.unit_type reads unit_type_<the folded type word>, texts.level_word reads
+    level_<code>, scope_<code> and units_<code>."""
     from metrics.name_parts import UNIT_TYPES
     from metrics.normalise import fold
 
-    return {f"status_{s.value}" for s in Status} | {
-        "unit_type_" + fold(word).replace(" ", "_") for word in UNIT_TYPES
-    }
+    levels = (
+        {f"level_{c}" for c in texts.LEVELS}
+        | {f"scope_{c}" for c in texts.SCOPE_LEVELS}
+        | {f"units_{c}" for c in texts.UNIT_LEVELS}
+    )
+    return (
+        {f"status_{s.value}" for s in Status}
+        | {"unit_type_" + fold(word).replace(" ", "_") for word in UNIT_TYPES}
+        | levels
+    )
 
 
 def all_keys_used() -> set[str]:
@@ -133,3 +142,81 @@ def test_status_order_is_declaration_order() -> None:
     assert Status.ordered() == list(Status)
     assert [STATUS_STYLE[s].order for s in Status] == list(range(len(Status)))
     assert Status.TOO_SLOW.label("en", symbol=True) == "► Progress too slow"
+
+
+def test_pace_words_one_sentence_in_both_languages() -> None:
+    assert texts.pace_words(5.9) == "5,9 điểm phần trăm mỗi năm"
+    assert texts.pace_words(6, "en") == "6 percentage points a year"
+
+
+# --- texts a user sees live in the catalogue ------------------------------------------------------
+
+# A letter only Vietnamese writes (a vowel with its tone or hat, đ): a string holding one is words.
+VIETNAMESE = re.compile(
+    "[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE
+)
+WORDS_CHECKED = ("dashboard/views", "metrics/outputs")
+# Files whose Vietnamese literals have not moved to data/texts.toml yet (the exports write their
+# documents in Vietnamese; the round pages name their write actions). This list only shrinks:
+# a file that no longer holds any must leave it, and no file joins it.
+WORDS_PENDING = frozenset(
+    {
+        "dashboard/views/report_form.py",
+        "dashboard/views/review.py",
+        "metrics/outputs/context.py",
+        "metrics/outputs/deck.py",
+        "metrics/outputs/images.py",
+        "metrics/outputs/pack.py",
+        "metrics/outputs/report_draft.py",
+        "metrics/outputs/report_text.py",
+        "metrics/outputs/workbook.py",
+    }
+)
+
+
+def vietnamese_literals(source: str) -> list[tuple[int, str]]:
+    """(line, text) of each string literal holding Vietnamese letters, docstrings aside (they
+    describe the code to its reader); the pieces of an f-string count."""
+    tree = parse(source)
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    return sorted(
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+        and VIETNAMESE.search(node.value)
+    )
+
+
+def test_vietnamese_literals_found_on_planted_source() -> None:
+    planted = '''"""Trang thử: a docstring is not a text."""
+label = "Năm"
+line = f"Cần tăng {pace} điểm"
+key = "gia_dinh"
+
+
+def f() -> str:
+    """Xã: nor is a function's docstring."""
+    return "xã"
+'''
+    assert vietnamese_literals(planted) == [(2, "Năm"), (3, " điểm"), (3, "Cần tăng "), (9, "xã")]
+
+
+def test_pages_and_exports_take_their_words_from_the_catalogue() -> None:
+    found = {}
+    for folder in WORDS_CHECKED:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            where = path.relative_to(ROOT).as_posix()
+            literals = vietnamese_literals(path.read_text(encoding="utf-8"))
+            if literals or where in WORDS_PENDING:
+                found[where] = literals
+    new = {f: lits[:3] for f, lits in found.items() if lits and f not in WORDS_PENDING}
+    assert not new, f"Vietnamese literals outside data/texts.toml (use texts.text / t): {new}"
+    done = sorted(f for f in WORDS_PENDING if not found.get(f))
+    assert not done, f"no Vietnamese literal left: remove from WORDS_PENDING: {done}"

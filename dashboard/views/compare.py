@@ -10,7 +10,7 @@ from dashboard import data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t, unit_type, unit_types
 from metrics.completeness import RANK_MIN_PCT, in_ranking_order, units_text
 from metrics.escaping import markdown_literal
-from metrics.figures.comparison import ENDS_SLACK, heatmap, ranked_bar
+from metrics.figures.comparison import heatmap, ranked_bar, shows_ends
 from metrics.fmt import fmt_int
 from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
@@ -22,14 +22,11 @@ RANKING_ENDS = 15  # a long ranking's chart shows its 15 highest and 15 lowest
 key = ui.store_key()
 ui.banner(key)
 
-provs = data.provinces(key)
-names = {"VN": t("country"), **dict(zip(provs["id"], provs["short_name"], strict=True))}
+names = ui.area_names(key)
 years = sorted(data.years(key), reverse=True)
 c1, c2, c3 = st.columns([2, 2, 1])
 with c1:
-    loc = ui.pick(
-        "loc", t("area"), list(names), format_func=names.__getitem__, default="P51", page=PAGE
-    )
+    loc = ui.pick_area(names, page=PAGE)
 with c2:
     ind_id = ui.pick(
         "ind",
@@ -95,11 +92,7 @@ h1, h2, h3 = st.columns([2, 2, 1], vertical_alignment="bottom")
 with h1:
     hl = ui.pick(
         "hl",
-        t(
-            "highlight",
-            child="tỉnh" if is_country else "xã",
-            child_en="province" if is_country else "commune",
-        ),
+        t("highlight_province") if is_country else t("highlight_commune"),
         hl_options,
         format_func=lambda i: child_names.get(i, t("highlight_none")),
         default="",
@@ -143,9 +136,8 @@ ranked = in_ranking_order(keep.filter(pl.col("rate_pct").is_not_null())).with_co
 missing = keep.filter(pl.col("rate_pct").is_null())
 
 # The ranking on one indicator or the heat map of every indicator: one chart at a time (in the
-# URL, ?view=heatmap). Both used to be drawn on every view; for a large province the heat map
-# is ~1.500 labelled cells, the slowest thing Chromium drew on the page, and a phone scrolled
-# past one chart to reach the other.
+# URL, ?view=heatmap): for a large province the heat map is ~1.500 labelled cells, the slowest
+# thing Chromium draws on the page, and a phone would scroll past one chart to reach the other.
 views = {"rank": t("compare_view_rank"), "heatmap": t("compare_view_heatmap")}
 view = ui.pick(
     "view",
@@ -192,8 +184,8 @@ if view == "rank":
             )
         )
     # A long ranking shows its two ends (and the highlighted unit) until asked for every bar.
-    ranked_n = keep.filter(pl.col("rate_pct").is_not_null()).height
-    long_ranking = ranked_n > 2 * RANKING_ENDS + ENDS_SLACK
+    ranked_n = keep.filter(pl.col("rate_pct").is_not_null() & pl.col("rankable")).height
+    long_ranking = shows_ends(ranked_n, RANKING_ENDS)
     show_all = long_ranking and st.session_state.get(f"{PAGE}__all_bars", False)
     fig = ranked_bar(
         keep,

@@ -20,16 +20,13 @@ key = ui.store_key()
 ui.banner(key)
 st.title(t("export_title"))
 
-provs = data.provinces(key)
-names = {"VN": t("country"), **dict(zip(provs["id"], provs["short_name"], strict=True))}
+names = ui.area_names(key)
 years = sorted(data.years(key), reverse=True)
 c1, c2, c3 = st.columns([2, 2, 1])
 with c1:
-    prov = ui.pick(
-        "loc", t("area"), list(names), format_func=names.__getitem__, default="P51", page=PAGE
-    )
-communes = data.communes(key, prov) if prov != "VN" else None
-olds = data.old_districts(key, prov) if prov != "VN" else None
+    prov = ui.pick_area(names, page=PAGE)
+communes = data.communes(key, prov) if not data.is_country(prov) else None
+olds = data.old_districts(key, prov) if not data.is_country(prov) else None
 with c2:
     # Today's communes, then the former districts (before 7/2025), each marked "(cũ)" with its
     # old province, as every document made for it names it.
@@ -38,7 +35,11 @@ with c2:
     )
     if olds is not None:
         commune_names |= {
-            r["id"]: f"{r['name']} (cũ), {lower_type(r['old_province_name'])} (cũ)"
+            r["id"]: t(
+                "export_old_district",
+                name=r["name"],
+                province=lower_type(r["old_province_name"]),
+            )
             for r in olds.iter_rows(named=True)
         }
     options = ["", *commune_names]
@@ -48,7 +49,10 @@ with c2:
         key=f"{PAGE}__commune",
         format_func=lambda c: typeable(
             commune_names.get(
-                c, t("export_whole_province") if prov != "VN" else t("export_whole_country")
+                c,
+                t("export_whole_province")
+                if not data.is_country(prov)
+                else t("export_whole_country"),
             )
         ),
         disabled=communes is None,

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import access, data, ui
 from dashboard.i18n import ind_labels, lang, t
 from metrics.escaping import markdown_literal
-from metrics.fmt import fmt_int
+from metrics.fmt import DATETIME_FORMAT, fmt_datetime, fmt_int
 from metrics.inputs import MAX_FILE_BYTES, TEMPLATE_FILE_NAMES
 from metrics.inputs.flow import preview_changes
 from metrics.table_columns import shown_table
@@ -234,13 +234,13 @@ kinds = {
 }
 states = {"active": t("import_batch_active"), "rolled_back": t("import_batch_rolled_back")}
 undone = pl.concat_str(
-    pl.col("rolled_back_at").dt.strftime("%d/%m/%Y %H:%M"),
+    pl.col("rolled_back_at").dt.strftime(DATETIME_FORMAT),
     pl.col("rolled_back_by").fill_null("–"),
     separator=", ",
 )
 history_table = history.select(
     pl.col("id").alias("batch"),
-    pl.col("created_at").dt.strftime("%d/%m/%Y %H:%M"),
+    pl.col("created_at").dt.strftime(DATETIME_FORMAT),
     "created_by",
     pl.col("kind").replace_strict(kinds, default=t("import_batch_other")).alias("batch_kind"),
     "file_name",
@@ -283,7 +283,7 @@ if account is not None and undoable.height:
                         batch=asking,
                         file=markdown_literal(b["file_name"] or "–"),
                         who=markdown_literal(b["created_by"]),
-                        when=f"{b['created_at']:%d/%m/%Y %H:%M}",
+                        when=f"{fmt_datetime(b['created_at'])}",
                         rows=fmt_int(b["rows"], lang=lang()),
                         me=markdown_literal(account.name),
                     ),

@@ -14,13 +14,16 @@ from metrics.escaping import markdown_literal
 from metrics.figures.comparison import status_map
 from metrics.figures.counts import status_bar
 from metrics.figures.progress_chart import progress_chart
-from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_points, fmt_pp
+from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_points
 from metrics.indicators import registry
 from metrics.lagging import lagging_children
 from metrics.locality_progress import needing_attention
 from metrics.normalise import file_stem
 from metrics.progress import Status
+from metrics.progress_summary import communes_reporting
+from metrics.store.schema import COUNTRY_ID
 from metrics.table_columns import shown_table
+from metrics.texts import pace_words
 
 PAGE = "overview"
 CARDS_PER_ROW = 3
@@ -28,14 +31,11 @@ key = ui.store_key()
 ui.banner(key)
 st.title(t("overview_title"))
 
-provs = data.provinces(key)
-names = {"VN": t("country"), **dict(zip(provs["id"], provs["short_name"], strict=True))}
+names = ui.area_names(key)
 years = sorted(data.years(key), reverse=True)
 c1, c2 = st.columns([3, 1])
 with c1:
-    loc = ui.pick(
-        "loc", t("area"), list(names), format_func=names.__getitem__, default="VN", page=PAGE
-    )
+    loc = ui.pick_area(names, page=PAGE, default=COUNTRY_ID)
 with c2:
     year = ui.pick("year", t("year"), years, default=years[0] if years else None, page=PAGE)
 if year is None:
@@ -61,27 +61,26 @@ if standing is not None:
         st.warning(msg, icon=":material/assignment_late:")
 if not with_data:
     st.info(t("no_data_year", year=year) + f" — {names[loc]}.")
-elif standing is None:
-    ref = max(with_data, key=lambda p: p.reporting_communes or 0)
-    if ref.communes_in_area and ref.reporting_communes is not None:
-        missing = ref.communes_in_area - ref.reporting_communes
-        if missing > 0:
-            msg = t(
-                "overview_missing_reports",
-                missing=fmt_int(missing, lang=lang()),
-                total=fmt_int(ref.communes_in_area, lang=lang()),
+elif (
+    standing is None and (reporting := communes_reporting(items)) and reporting.reported is not None
+):
+    if reporting.missing > 0:
+        msg = t(
+            "overview_missing_reports",
+            missing=fmt_int(reporting.missing, lang=lang()),
+            total=fmt_int(reporting.in_area, lang=lang()),
+            year=year,
+        )
+        st.warning(msg, icon=":material/assignment_late:")
+    else:
+        st.caption(
+            t(
+                "overview_complete",
+                reported=fmt_int(reporting.reported, lang=lang()),
+                total=fmt_int(reporting.in_area, lang=lang()),
                 year=year,
             )
-            st.warning(msg, icon=":material/assignment_late:")
-        else:
-            st.caption(
-                t(
-                    "overview_complete",
-                    reported=fmt_int(ref.reporting_communes, lang=lang()),
-                    total=fmt_int(ref.communes_in_area, lang=lang()),
-                    year=year,
-                )
-            )
+        )
 
 # What needs attention comes first: on a phone the cards stack, a screen or more each.
 if attention := needing_attention(items):
@@ -124,8 +123,7 @@ for i, p in enumerate(cards):
         )
         delta = None
         if p.change_pp is not None:
-            pp = fmt_pp(p.change_pp, lang=lang())
-            delta = t("overview_delta", pp=pp, pp_en=pp.replace("điểm %", "pp"), previous=year - 1)
+            delta = t("overview_delta", pp=fmt_points(p.change_pp, lang=lang()), previous=year - 1)
             delta = delta.replace("−", "-", 1)  # Streamlit colours the delta by its ASCII sign
         st.metric(
             ind_label(p.indicator),
@@ -141,7 +139,7 @@ for i, p in enumerate(cards):
                 f"⚠ {partial_text(p.reporting_units, p.units_in_area, p.unit_level, lang())}"
             )
         if p.target_pct is not None:
-            unconfirmed = "" if p.target_confirmed else f" ({t('target_unconfirmed')})"
+            unconfirmed = "" if p.target_confirmed else t("target_unconfirmed")
             st.markdown(
                 t(
                     "overview_target",
@@ -205,8 +203,8 @@ else:
     if item.required_pp_per_year:
         st.caption(
             t(
-                "overview_pace_needed",
-                pace=fmt_num(item.required_pp_per_year, lang=lang()),
+                "profile_pace_to_target",
+                pace=pace_words(item.required_pp_per_year, lang()),
                 year=item.target_year,
             )
         )

@@ -17,7 +17,6 @@ from dashboard.i18n import (
     t,
     unit_type,
 )
-from metrics.completeness import completeness_text
 from metrics.escaping import markdown_literal
 from metrics.figures.counts import level_bar
 from metrics.figures.progress_chart import progress_chart
@@ -29,10 +28,15 @@ from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.place_context import area_word, context_sentences, education_sentence
 from metrics.plans import shown_plan_items
-from metrics.progress import Status
+from metrics.progress_summary import (
+    communes_reporting,
+    partial_groups,
+    source_groups,
+    summary_frame,
+)
 from metrics.rounds import STATE_LABELS, history_rows, rate, state_from_events
-from metrics.store.schema import DEMO_SOURCE_MARK
 from metrics.table_columns import FIELDS, shown_table
+from metrics.texts import pace_words
 
 PAGE = "profile"
 K_PROV, K_COM, K_OD = f"{PAGE}__prov", f"{PAGE}__com", f"{PAGE}__od"
@@ -66,9 +70,9 @@ def _go(locality_id: str) -> None:
 
 
 if K_PROV not in st.session_state:
-    wanted = st.query_params.get("loc") or st.session_state.get("keep_loc") or "P51"
+    wanted = st.query_params.get("loc") or st.session_state.get("keep_loc") or ui.DEFAULT_PROVINCE
     if not _place(str(wanted)):
-        _place("P51")
+        _place(ui.DEFAULT_PROVINCE)
 
 
 def _search() -> None:
@@ -166,7 +170,9 @@ with c4:
     year = ui.pick("year", t("year"), years, default=years[0] if years else None, page=PAGE)
 
 st.query_params["loc"] = loc
-st.session_state["keep_loc"] = loc if loc in prov_names else st.session_state.get("keep_loc", "P51")
+st.session_state["keep_loc"] = (
+    loc if loc in prov_names else st.session_state.get("keep_loc", ui.DEFAULT_PROVINCE)
+)
 rec = data.locality(key, loc)
 assert rec is not None
 legacy = rec["era"] == "legacy"
@@ -203,9 +209,9 @@ with banner_slot:
     )
 
 
-def _source_caption(source: str) -> None:
-    # The demo store's own source is a sentence of ours, said in the reader's language.
-    said = t("sources_demo") if source.startswith(DEMO_SOURCE_MARK) else source
+def _source_caption(source: str, synthetic: bool) -> None:
+    # An invented figure's source is a sentence of ours, said in the reader's language.
+    said = t("sources_demo") if synthetic else source
     st.caption(t("context_source", source=markdown_literal(said)))
 
 
@@ -220,12 +226,12 @@ same_source = (
 if place_ctx is not None:
     st.markdown(markdown_literal(" ".join(context_sentences(place_ctx, area, lang()))))
     if not same_source:
-        _source_caption(place_ctx.source)
+        _source_caption(place_ctx.source, place_ctx.synthetic)
 elif year:
     st.caption(t("context_none", year=year))
 if education is not None:
     st.markdown(markdown_literal(education_sentence(education, rec["name"], lang())))
-    _source_caption(education.source)
+    _source_caption(education.source, education.synthetic)
 elif year:
     st.caption(t("education_none", year=year))
 if not years_with:
@@ -269,27 +275,23 @@ lines = [
     t("profile_years_with", years=", ".join(map(str, sorted(years_with)))),
     t("profile_year_coverage", year=year, have=len(have), total=len(items)),
 ]
-ref = max(have, key=lambda p: p.reporting_communes or 0) if have else None
 standing = data.round_standing(key, loc, year) if rec["level"] == "province" else None
+reporting = communes_reporting(items)
 if standing is not None:  # the province's round of the year: where its communes' reports stand
     lines.append(standing.sentence(lang()))
-elif ref and rec["level"] == "province" and ref.communes_in_area:
+elif reporting and rec["level"] == "province":
     lines.append(
         t(
             "profile_communes_missing",
-            missing=fmt_int(ref.communes_in_area - (ref.reporting_communes or 0), lang=lang()),
-            total=fmt_int(ref.communes_in_area, lang=lang()),
+            missing=fmt_int(reporting.missing, lang=lang()),
+            total=fmt_int(reporting.in_area, lang=lang()),
             year=year,
         )
     )
 # Any figure summed from units not all of which reported: "chưa đủ: 1/23 huyện cũ báo cáo".
-partial: dict[str, list[str]] = {}
-for p in have:
-    if p.partial_note:
-        partial.setdefault(p.partial_note, []).append(ind_label(p.indicator))
 lines += [
-    t("profile_partial", note=note, year=year, labels=", ".join(labels))
-    for note, labels in partial.items()
+    t("profile_partial", note=note, year=year, labels=", ".join(map(ind_label, indicators)))
+    for note, indicators in partial_groups(items, lang()).items()
 ]
 if any(p.unplaceable for p in items):
     lines.append(t("profile_split_history"))
@@ -300,42 +302,7 @@ reg = registry()
 shown = [
     p for p in items if series_by_ind[p.indicator].height
 ]  # indicators this locality ever reported
-summary = pl.DataFrame(
-    [
-        {
-            "indicator_label": ind_label(p.indicator),
-            "rate_pct": p.rate_pct,
-            "target_pct": p.target_pct,
-            "target_year": p.target_year,
-            "plan_pct": p.plan_pct,
-            "status_label": Status(p.status).label_for(p.target_year, lang(), symbol=True),
-            "recognized": p.recognized,
-            "total": p.total,
-            "change_pp": p.change_pp,
-            "target_scope": scope_names().get(p.target_scope or "", p.target_scope),
-            "projected_pct": p.projected_pct,
-            "completeness": completeness_text(
-                p.reporting_units, p.units_in_area, p.unit_level, lang()
-            ),
-        }
-        for p in shown
-        if p.has_data
-    ],
-    schema={
-        "indicator_label": pl.String,
-        "rate_pct": pl.Float64,
-        "target_pct": pl.Float64,
-        "target_year": pl.Int64,
-        "plan_pct": pl.Float64,
-        "status_label": pl.String,
-        "recognized": pl.Int64,
-        "total": pl.Int64,
-        "change_pp": pl.Float64,
-        "target_scope": pl.String,
-        "projected_pct": pl.Float64,
-        "completeness": pl.String,
-    },
-)
+summary = summary_frame(shown, lang())
 # The columns that answer "where are we against the target" first (rate, change on last year,
 # projection, target, verdict): in view at 1440 px; counts and sources after them.
 SUMMARY_ORDER = [
@@ -363,7 +330,7 @@ st.caption(t("profile_status_caption", year=year))
 ahead = data.targets_ahead(key, loc, year).filter(pl.col("rate_pct").is_not_null())
 if ahead.height and not legacy:
     st.subheader(t("targets_ahead_heading"))
-    own = ahead.filter(pl.col("scope_level") == "xã")
+    own = ahead.filter(pl.col("scope_level") == "commune")
     if own.height:
         st.markdown(
             t(
@@ -499,7 +466,7 @@ with right, st.container(border=True):
             line += (
                 t("profile_reached")
                 if pace == 0
-                else t("profile_pace_needed", pace=fmt_num(pace, lang=lang()))
+                else t("profile_pace_needed", pace=pace_words(pace, lang()))
             )
         st.markdown(line, help=markdown_literal(r["source"]))
     if item.change_since_base_pp is not None:
@@ -515,7 +482,7 @@ with right, st.container(border=True):
         st.markdown(
             t(
                 "profile_pace_to_target",
-                pace=fmt_num(item.required_pp_per_year, lang=lang()),
+                pace=pace_words(item.required_pp_per_year, lang()),
                 year=item.target_year,
             )
         )
@@ -547,23 +514,11 @@ if lv_inds:
 recognition_panel.show(key, rec, loc, year, items)
 
 st.subheader(t("sources_heading"))
-src_rows = [
-    {"Chỉ tiêu": ind_label(i), "Năm": int(r["year"]), "Nguồn": src}
-    for i, s in series_by_ind.items()
-    for r in s.iter_rows(named=True)
-    for src in (r["sources"] or [])
-]
-src = pl.DataFrame(src_rows, schema={"Chỉ tiêu": pl.String, "Năm": pl.Int64, "Nguồn": pl.String})
-by_doc = (
-    src.group_by("Nguồn")
-    .agg(pl.col("Năm").unique().sort(), pl.col("Chỉ tiêu").unique())
-    .sort("Nguồn")
-)
-for r in by_doc.iter_rows(named=True):
-    yrs = ", ".join(str(y) for y in r["Năm"])
-    n_ind = t("sources_indicators", n=len(r["Chỉ tiêu"]))
+for group in source_groups(series_by_ind):
+    yrs = ", ".join(str(y) for y in group.years)
+    n_ind = t("sources_indicators", n=len(group.indicators))
     # The demo store's own source is a sentence of ours, said in the reader's language.
-    doc = t("sources_demo") if r["Nguồn"].startswith(DEMO_SOURCE_MARK) else r["Nguồn"]
+    doc = t("sources_demo") if group.demo else group.source
     st.markdown(f"- {markdown_literal(doc)} — _{yrs}; {n_ind}_")
 
 if rec["level"] == "commune":  # who entered, submitted, returned and approved its figures

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import access, data, ui
 from dashboard.i18n import ind_label, lang, t
 from metrics.escaping import markdown_literal
-from metrics.fmt import fmt_int, fmt_pct
+from metrics.fmt import fmt_date, fmt_datetime, fmt_int, fmt_pct
 from metrics.inputs.forms import HEADER_LABEL
 from metrics.inputs.round_form import check_report, form_columns, texts_of
 from metrics.inputs.signed_report import (
@@ -84,9 +84,9 @@ st.subheader(f"{place['name']} — {t('report_year', year=year)}")
 st.markdown(
     f"**{STATE_LABELS[lang()][state]}** · "
     + (
-        t("round_days_left", date=f"{deadline:%d/%m/%Y}", days=left)
+        t("round_days_left", date=f"{fmt_date(deadline)}", days=left)
         if left >= 0
-        else t("round_overdue", date=f"{deadline:%d/%m/%Y}", days=-left)
+        else t("round_overdue", date=f"{fmt_date(deadline)}", days=-left)
     )
 )
 if view["round"]["note"]:
@@ -102,7 +102,7 @@ if state == "returned":
     )
 elif state == "submitted":
     st.info(
-        t("report_submitted", at=f"{report['submitted_at']:%d/%m/%Y %H:%M}"),
+        t("report_submitted", at=f"{fmt_datetime(report['submitted_at'])}"),
         icon=":material/hourglass_top:",
     )
 elif state == "approved":

@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import access, data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t
 from metrics.escaping import markdown_literal
-from metrics.fmt import fmt_int, fmt_pct
+from metrics.fmt import DATETIME_FORMAT, fmt_date, fmt_int, fmt_pct
 from metrics.inputs.signed_report import MIME, download_name
 from metrics.rounds import (
     STATE_LABELS,
@@ -113,9 +113,9 @@ with st.expander(t("review_settings")):
 counts = state_counts(states)
 left = days_left(found["deadline"])
 deadline_text = (
-    t("round_days_left", date=f"{found['deadline']:%d/%m/%Y}", days=left)
+    t("round_days_left", date=f"{fmt_date(found['deadline'])}", days=left)
     if left >= 0
-    else t("round_overdue", date=f"{found['deadline']:%d/%m/%Y}", days=-left)
+    else t("round_overdue", date=f"{fmt_date(found['deadline'])}", days=-left)
 )
 st.markdown(f"**{markdown_literal(completeness_line(counts, lang()))}** · {deadline_text}")
 cells = st.columns(len(STATES))
@@ -132,7 +132,7 @@ shown_states = st.multiselect(
 
 
 def when(col: str) -> pl.Expr:
-    return pl.col(col).dt.strftime("%d/%m/%Y %H:%M")
+    return pl.col(col).dt.strftime(DATETIME_FORMAT)
 
 
 table = with_source_notes(states.filter(pl.col("state").is_in(shown_states)), lang()).select(

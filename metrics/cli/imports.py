@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from metrics.cli.common import EXIT_OK, EXIT_REFUSED, Refused, add_db, open_copy, reader, writer
-from metrics.fmt import fmt_int
+from metrics.fmt import fmt_datetime, fmt_int
 
 if TYPE_CHECKING:
     from metrics.auth import Principal
@@ -120,10 +120,10 @@ def cmd_history(args: argparse.Namespace) -> int:
         state = (
             "đang dùng"
             if b["status"] == "active"
-            else f"đã hoàn tác {b['rolled_back_at']:%d/%m/%Y %H:%M}"
+            else f"đã hoàn tác {fmt_datetime(b['rolled_back_at'])}"
         )
         print(
-            f"Lô {b['id']:>4}  {b['created_at']:%d/%m/%Y %H:%M}  {kinds.get(b['kind'], b['kind']):<12} "
+            f"Lô {b['id']:>4}  {fmt_datetime(b['created_at'])}  {kinds.get(b['kind'], b['kind']):<12} "
             f"{fmt_int(b['rows']):>9} dòng  {b['created_by']:<14} {b['file_name'] or '':<30} {state}"
         )
     return EXIT_OK

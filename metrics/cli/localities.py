@@ -9,7 +9,8 @@ from metrics.cli.common import EXIT_OK, EXIT_REFUSED, add_db, candidate_lines, r
 
 
 def cmd_localities_find(args: argparse.Namespace) -> int:
-    from metrics.name_lookup import LEVEL_LABEL_VI, LocalityIndex, Purpose
+    from metrics.name_lookup import LocalityIndex, Purpose
+    from metrics.texts import level_word
 
     with reader(args.db) as con:
         index = LocalityIndex.from_store(con)
@@ -27,7 +28,7 @@ def cmd_localities_find(args: argparse.Namespace) -> int:
         loc = res.locality
         print(f"{loc.label}")
         era = "trước 7/2025" if loc.era == "legacy" else "từ 1/7/2025"
-        print(f"  cấp: {LEVEL_LABEL_VI[loc.level]}; {era}")
+        print(f"  cấp: {level_word('level', loc.level)}; {era}")
     else:
         print("\n".join([res.message, *candidate_lines(res)]))
     return EXIT_OK if res.ok else EXIT_REFUSED

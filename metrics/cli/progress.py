@@ -7,11 +7,28 @@ import json
 
 from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, reader, year
 
+# Keys whose value is a level's code, each followed in the JSON by its words (`<key>_label`).
+SCOPE_KEYS = ("target_scope", "later_target_met_scope")
+
+
+def with_labels(item: dict) -> dict:
+    """An item's public keys, each scope code followed by its Vietnamese words:
+    "target_scope": "province", "target_scope_label": "tỉnh"."""
+    from metrics.texts import level_word
+
+    out: dict = {}
+    for key, value in item.items():
+        out[key] = value
+        if key in SCOPE_KEYS:
+            out[f"{key}_label"] = level_word("scope", value)
+    return out
+
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
+    from metrics.fmt import fmt_int, fmt_pct, fmt_pp
     from metrics.indicators import registry
     from metrics.locality_progress import progress_for
+    from metrics.texts import level_word, pace_words
 
     reg = registry()
     indicators = None
@@ -26,7 +43,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         loc = locality_for_figures(con, args.locality, args.year)
         items = progress_for(con, loc.id, args.year, indicators)
     if args.json:
-        print(json.dumps([it.public() for it in items], ensure_ascii=False, indent=2))
+        print(json.dumps([with_labels(it.public()) for it in items], ensure_ascii=False, indent=2))
         return EXIT_OK
     synthetic = any(it.synthetic for it in items)
     print(f"{loc.label} — năm {args.year}")
@@ -55,13 +72,11 @@ def cmd_progress(args: argparse.Namespace) -> int:
         if it.partial_note:  # "chưa đủ: 1/23 huyện cũ báo cáo", "chưa đủ: 92/96 xã báo cáo"
             notes.append(it.partial_note)
         if it.required_pp_per_year:
-            notes.append(
-                f"cần tăng {fmt_num(it.required_pp_per_year)} điểm %/năm đến {it.target_year}"
-            )
+            notes.append(f"cần tăng {pace_words(it.required_pp_per_year)} đến {it.target_year}")
         if it.change_pp is not None:
             notes.append(f"so với năm trước {fmt_pp(it.change_pp)}")
         if it.target_scope:
-            notes.append(f"mục tiêu cấp {it.target_scope}")
+            notes.append(f"mục tiêu cấp {level_word('scope', it.target_scope)}")
         if it.unplaceable:
             notes.append(f"{it.unplaceable} xã cũ bị chia tách, không quy được số liệu")
         if notes:

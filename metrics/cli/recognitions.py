@@ -24,26 +24,27 @@ def _title(text: str | None) -> str | None:
 
 
 def _print_entries(entries: list[dict], demo: bool) -> None:
-    from metrics.circulars import NOT_ASSESSED, NOT_PASSED, RESULT_LABEL, is_yearly
+    from metrics import texts
+    from metrics.circulars import NOT_ASSESSED, RESULT_LABEL, is_yearly
+    from metrics.fmt import fmt_date
     from metrics.indicators import registry
-    from metrics.recognitions import proposal_text
+    from metrics.recognitions import proposal_text, valid_text
 
     if demo:
-        print("Dữ liệu minh họa: danh sách dưới đây có mục giả định, không phải số liệu thật.")
+        print(texts.text("register_demo", "vi"))
     reg = registry()
     for e in entries:
         decision = e["decision_number"] or "không ghi số quyết định"
         if e["decision_date"]:
-            y, m, d = e["decision_date"].split("-")
-            decision += f" ngày {d}/{m}/{y}"
-        valid = ""
-        if e["result"] in (None, NOT_ASSESSED):
-            pass
-        elif e["result"] != NOT_PASSED and is_yearly(e["title"], e["year"]):
-            valid = f"; kết quả năm {e['year']}"
-        elif e["valid_until"]:
-            y, m, d = e["valid_until"].split("-")
-            valid = f"; hiệu lực đến {d}/{m}/{y}"
+            decision += f" ngày {fmt_date(date.fromisoformat(e['decision_date']))}"
+        until = valid_text(e)
+        valid = (
+            ""
+            if until is None
+            else f"; {until}"
+            if is_yearly(e["title"], e["year"])
+            else f"; hiệu lực đến {until}"
+        )
         failed = (
             f"; không đạt tiêu chí {', '.join(map(str, e['criteria_failed']))}"
             if e["criteria_failed"]

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from metrics.cli.common import EXIT_OK, EXIT_REFUSED, Refused, add_db, location, writer, year
+from metrics.fmt import DATE_FORMAT, fmt_date
 from metrics.inputs.signed_report import MAX_ATTACHMENT_MB
 
 
@@ -20,7 +21,7 @@ def _who(user: str | None):
 
 
 def _deadline(text: str) -> date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+    for fmt in ("%Y-%m-%d", DATE_FORMAT):
         try:
             from datetime import datetime
 
@@ -61,7 +62,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     asked = found["indicators"].count(",") + 1
     print(
         f"{what} vòng báo cáo năm {args.year} của tỉnh mã {args.province}: hạn nộp "
-        f"{found['deadline']:%d/%m/%Y}, {asked} chỉ tiêu."
+        f"{fmt_date(found['deadline'])}, {asked} chỉ tiêu."
     )
     return EXIT_OK
 
@@ -88,7 +89,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     when = f"còn {left} ngày" if left >= 0 else f"đã quá hạn {-left} ngày"
     print(
         f"Vòng báo cáo năm {args.year} — {found['province']['name']}: hạn nộp "
-        f"{found['deadline']:%d/%m/%Y} ({when})."
+        f"{fmt_date(found['deadline'])} ({when})."
     )
     print(completeness_line(counts) + ".")
     print(", ".join(f"{STATE_LABELS['vi'][s]}: {n}" for s, n in counts.items()))

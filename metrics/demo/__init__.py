@@ -33,16 +33,16 @@ from metrics.store import transaction
 from metrics.store.schema import (
     CONTEXT_COUNTS,
     COUNTRY_ID,
-    DEMO_SOURCE_MARK,
     EDUCATION_FIELDS,
     LEVEL_COLUMNS,
     create_schema,
 )
 from metrics.store.writes import BatchInfo, refresh_current, write_batch
+from metrics.texts import text
 
-DEMO_SOURCE = (
-    f"{DEMO_SOURCE_MARK} (số liệu giả định, sinh ngẫu nhiên có kiểm soát, không phải số liệu thật)"
-)
+# The source line of every invented figure: the catalogue's sentence (Hồ sơ says it in the
+# reader's language). Readers know these figures by their batch's `synthetic` flag.
+DEMO_SOURCE = text("sources_demo", "vi")
 
 # A few provinces set their own targets (synthetic, labelled as such).
 DEMO_PROVINCE_TARGETS = {

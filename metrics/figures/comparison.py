@@ -21,6 +21,14 @@ from metrics.texts import text
 LEGEND_TOP = 88  # px: the ranked bars' legend, below the title and the subtitle
 LEGEND_ROW = 22  # px: one legend entry of 13 px text
 ENDS_SLACK = 10  # a ranking at most this much longer than its two ends is shown whole
+
+
+def shows_ends(ranked: int, ends: int) -> bool:
+    """Whether a ranking of `ranked` ranked units (those kept apart not counted) shows only its
+    `ends` highest and `ends` lowest: the one rule of So sánh xã, the deck and the chart."""
+    return ranked > 2 * ends + ENDS_SLACK
+
+
 GAP = "rgba(0,0,0,0)"  # the "⋯ N xã khác ⋯" row has no bar
 LABEL_GAP = 1.2  # x units (of 0–112 %) between a bar's end or target mark and its value
 # A figure kept apart from the ranking: hatched and faded, in its bar and in the legend.
@@ -115,7 +123,7 @@ def ranked_bar(
     # of them at most (the table, the workbook and the note name them all).
     apart_rows = [r for r in rows if r["apart"]]
     ranked_rows = rows[len(apart_rows) :]
-    if ends is not None and len(ranked_rows) > 2 * ends + ENDS_SLACK:
+    if ends is not None and shows_ends(len(ranked_rows), ends):
         ranked_rows = _ends_of(ranked_rows, ends, highlight_id, lang)
     if ends is not None and len(apart_rows) > ends:
         apart_rows = apart_rows[-ends:]

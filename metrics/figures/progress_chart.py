@@ -22,8 +22,8 @@ from metrics.figures.style import (
 )
 from metrics.fmt import fmt_pct
 from metrics.indicators import registry
-from metrics.locality_progress import SCOPE_EN, SCOPE_LABEL_VI, IndicatorProgress
-from metrics.texts import text
+from metrics.locality_progress import IndicatorProgress
+from metrics.texts import level_word, text
 
 
 def _targets_map(targets: pl.DataFrame | Mapping[int, float] | None) -> dict[int, float]:
@@ -41,13 +41,10 @@ def _plans(
     None when the targets do not say)."""
     if not isinstance(targets, pl.DataFrame) or "scope_level" not in targets.columns:
         return {}
-    words = {
-        int(r["target_year"]): SCOPE_LABEL_VI.get(r["scope_level"] or "", r["scope_level"])
+    return {
+        int(r["target_year"]): level_word("scope", r["scope_level"], lang)
         for r in targets.iter_rows(named=True)
     }
-    if lang == "en":
-        return {y: SCOPE_EN.get(w or "", w) for y, w in words.items()}
-    return words
 
 
 def progress_chart(

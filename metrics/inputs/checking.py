@@ -33,6 +33,7 @@ from metrics.inputs.recognition_rules import RECOGNITION_RULES, entry_of
 from metrics.inputs.rules import RowCheck, SheetCheck, check_row, empty_table, rules_for
 from metrics.name_lookup import LocalityIndex
 from metrics.normalise import key
+from metrics.recognitions import decision_text
 
 
 @dataclass
@@ -260,8 +261,4 @@ def _decision_source(checked: RowCheck) -> str:
     entry = entry_of(checked)
     if not entry.decision_number:
         return ""
-    text = f"Quyết định số {entry.decision_number}"
-    if entry.decision_date:
-        text += f" ngày {entry.decision_date:%d/%m/%Y}"
-    issuer = checked.text("issuer")
-    return text + (f" của {issuer}" if issuer else "")
+    return decision_text(entry.decision_number, entry.decision_date, checked.text("issuer"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from metrics.fmt import fmt_int
+from metrics.fmt import fmt_date, fmt_int
 from metrics.inputs.cells import parse_count, parse_date
 from metrics.inputs.forms import HEADER_LABEL
 from metrics.inputs.rules import (
@@ -89,7 +89,7 @@ def as_of_a_date(row: RowCheck) -> Iterator[Fault]:
     if as_of is not None and year is not None and not year <= as_of.year <= year + 1:
         yield Fault(
             "as_of",
-            f"Ngày {as_of:%d/%m/%Y} không thuộc năm {year} hoặc năm {year + 1}: số liệu "
+            f"Ngày {fmt_date(as_of)} không thuộc năm {year} hoặc năm {year + 1}: số liệu "
             f"của năm {year} tính đến một ngày trong năm đó (thường là 31/12/{year}).",
         )
         return

@@ -1,5 +1,5 @@
 """Importing a file: check it against a store and say what it would change (new, changed,
-unchanged), then write it as one batch, all or nothing, through store_writes.write_batch."""
+unchanged), then write it as one batch, all or nothing, through metrics.store.writes.write_batch."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from datetime import date
 import xlsxwriter
 
 from metrics.circulars import CIRCULARS, NOT_ASSESSED, NOT_PASSED, REGISTER_TITLES, RESULT_LABEL
+from metrics.fmt import EXCEL_DATE_FORMAT
 from metrics.indicators import registry
 from metrics.inputs import template_style as style
 from metrics.recognitions import KINDS
@@ -124,7 +125,7 @@ def build_list_template(wb: xlsxwriter.Workbook) -> None:
     title = wb.add_format(style.TITLE)
     text = wb.add_format(style.TEXT)
     cell = wb.add_format(style.CELL)
-    day = wb.add_format({"border": 1, "num_format": "dd/mm/yyyy"})
+    day = wb.add_format({"border": 1, "num_format": EXCEL_DATE_FORMAT})
     data = wb.add_worksheet(LIST_SHEET)
     guide = wb.add_worksheet(GUIDE_SHEET)
 
@@ -139,7 +140,7 @@ def build_list_template(wb: xlsxwriter.Workbook) -> None:
     # Dates typed below the sample show as dates, day first.
     for header in ("Ngày quyết định", "Ngày tờ trình"):
         date_col = LIST_HEADERS.index(header)
-        data.set_column(date_col, date_col, 14, wb.add_format({"num_format": "dd/mm/yyyy"}))
+        data.set_column(date_col, date_col, 14, wb.add_format({"num_format": EXCEL_DATE_FORMAT}))
     data.freeze_panes(FIRST_DATA_ROW, 0)
     data.set_column(0, 0, 7)
     data.set_column(1, 3, 16)

@@ -23,6 +23,7 @@ from metrics.circulars import (
     parse_result,
     valid_until,
 )
+from metrics.fmt import fmt_date
 from metrics.indicators import registry
 from metrics.inputs.cells import parse_date
 from metrics.inputs.rules import (
@@ -168,7 +169,7 @@ def decision_fits(row: RowCheck) -> Iterator[Fault]:
     if entry.decision_date and not decision_date_fits(row.year, entry.decision_date):
         yield Fault(
             "decision_date",
-            f"Quyết định ngày {entry.decision_date:%d/%m/%Y} không thuộc năm {row.year} "
+            f"Quyết định ngày {fmt_date(entry.decision_date)} không thuộc năm {row.year} "
             f"hoặc {row.year + DECISION_YEARS_AFTER}: quyết định công nhận kết quả năm {row.year} "
             f"ban hành trong năm {row.year} hoặc đầu năm {row.year + DECISION_YEARS_AFTER}. "
             "Kiểm tra năm của danh sách hoặc ngày quyết định.",
@@ -263,7 +264,7 @@ def steps_to_the_decision(row: RowCheck) -> Iterator[Fault]:
     if entry.proposal_date and not decision_date_fits(row.year, entry.proposal_date):
         yield Fault(
             "proposal_date",
-            f"Tờ trình ngày {entry.proposal_date:%d/%m/%Y} không thuộc năm {row.year} hoặc "
+            f"Tờ trình ngày {fmt_date(entry.proposal_date)} không thuộc năm {row.year} hoặc "
             f"{row.year + DECISION_YEARS_AFTER}: tờ trình đề nghị công nhận kết quả năm "
             f"{row.year} lập trong năm {row.year} hoặc đầu năm {row.year + DECISION_YEARS_AFTER}. "
             "Kiểm tra năm của danh sách hoặc ngày tờ trình.",
@@ -271,8 +272,8 @@ def steps_to_the_decision(row: RowCheck) -> Iterator[Fault]:
     elif entry.proposal_date and entry.decision_date and entry.proposal_date > entry.decision_date:
         yield Fault(
             "proposal_date",
-            f"Tờ trình ngày {entry.proposal_date:%d/%m/%Y} sau quyết định ngày "
-            f"{entry.decision_date:%d/%m/%Y}: tờ trình đề nghị trước khi có quyết định. "
+            f"Tờ trình ngày {fmt_date(entry.proposal_date)} sau quyết định ngày "
+            f"{fmt_date(entry.decision_date)}: tờ trình đề nghị trước khi có quyết định. "
             "Kiểm tra ngày tờ trình hoặc ngày quyết định.",
         )
     if (

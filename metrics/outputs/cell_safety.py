@@ -9,8 +9,11 @@ typed and never runs. Only text cells: numbers — negative ones too — stay nu
 from __future__ import annotations
 
 import io
+import re
 
 import polars as pl
+
+from metrics.texts import text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,13 +46,16 @@ def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
 SHOWN_DECIMALS = 1  # rates and points are shown with one decimal (85,5%): so are downloads
 
 
+_YEAR_WORDS = (text("year", "vi").lower(), text("year", "en").lower())  # "năm", "year"
+
+
 def year_columns(frame: pl.DataFrame) -> list[str]:
     """Integer columns that hold years ("Năm", "year", "Năm mục tiêu"): written as 2021, never
     with a thousands separator ("2.021")."""
     return [
         c
         for c, dtype in frame.schema.items()
-        if dtype.is_integer() and ("năm" in c.lower() or "year" in c.lower())
+        if dtype.is_integer() and any(w in c.lower() for w in _YEAR_WORDS)
     ]
 
 
@@ -72,3 +78,22 @@ def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
     }
     safe_frame(frame).write_excel(buffer, worksheet=sheet, autofit=True, column_formats=formats)
     return buffer.getvalue()
+
+
+_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_NAME = 31
+
+
+def sheet_name(wanted: str, taken: set[str] | None = None) -> str:
+    """A sheet name Excel accepts: no []:*?/\\, no apostrophe at either end, 31 characters at
+    most, and unlike every name in `taken` (Excel compares them case-blind); added to it. The
+    one rule for every sheet the project writes (workbook, a page's table download)."""
+    taken = taken if taken is not None else set()
+    base = _NOT_IN_SHEET_NAME.sub("-", wanted).strip("' ")[:MAX_SHEET_NAME].strip("' ")
+    name, n = base, 1
+    while name.casefold() in taken:
+        n += 1
+        tail = f" ({n})"
+        name = base[: MAX_SHEET_NAME - len(tail)].rstrip() + tail
+    taken.add(name.casefold())
+    return name

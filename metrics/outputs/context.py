@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import duckdb
 import plotly.graph_objects as go
 import polars as pl
 
+from metrics import texts
 from metrics.completeness import PARTIAL_VI, RANK_MIN_PCT, in_ranking_order
 from metrics.escaping import plotly_literal, without_controls
-from metrics.figures.comparison import ENDS_SLACK, ranked_bar
+from metrics.figures.comparison import ranked_bar, shows_ends
 from metrics.figures.progress_chart import progress_chart
 from metrics.fmt import fmt_int, fmt_pct
 from metrics.indicators import registry
@@ -29,7 +30,6 @@ from metrics.queries import registers as rq
 from metrics.queries import targets as tq
 from metrics.queries.recognitions import entries_in
 from metrics.recognitions import RecognitionList, recognition_lists
-from metrics.store.schema import DEMO_SOURCE_MARK
 
 # On a slide: the 10 highest and the 10 lowest, large enough to read when projected; the
 # workbook has them all.
@@ -98,30 +98,40 @@ def years_text(years: Iterable[int]) -> str:
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
-def figures_sources(figures: Iterable[tuple[int, Sequence[str]]]) -> list[str]:
-    """What "Nguồn:" names for figures, given each one's year and sources: the reports each
-    once, then the invented figures named as such — with their years when some figures are
-    real ("Dữ liệu minh họa, số liệu giả định (năm 2021–2022)"), the demo's own line when all
-    are; [] without a figure."""
+def figures_sources(figures: Iterable[tuple[int, Sequence[str], Collection[str]]]) -> list[str]:
+    """What "Nguồn:" names for figures, given each one's year, sources and the sources among
+    them that come from synthetic batches (demo_sources): the reports each once, then the
+    invented figures named as such — with their years when some figures are real ("Dữ liệu
+    minh họa, số liệu giả định (năm 2021–2022)"), the demo's own line when all are; [] without
+    a figure."""
     real: dict[str, None] = {}
     demo: dict[str, None] = {}
     demo_years: set[int] = set()
-    for year, sources in figures:
+    for year, sources, demo_sources in figures:
         for source in sources:
             text = without_controls(source).strip()
             if not text:
                 continue
-            if text.startswith(DEMO_SOURCE_MARK):
+            if source in demo_sources:
                 demo[text] = None
                 demo_years.add(year)
             else:
                 real[text] = None
     if demo and real:
-        return [*real, f"Dữ liệu minh họa, số liệu giả định (năm {years_text(demo_years)})"]
+        return [*real, texts.text("sources_demo_years", years=years_text(demo_years))]
     return list(real) or list(demo)
 
 
-def figures_source(figures: Iterable[tuple[int, Sequence[str]]]) -> str:
+def child_figures(children: pl.DataFrame, year: int) -> list[tuple[int, list[str], list[str]]]:
+    """The (year, sources, demo_sources) of each row of a children_progress frame, whose
+    sources are joined with "; "."""
+    return [
+        (year, (r["sources"] or "").split("; "), (r["demo_sources"] or "").split("; "))
+        for r in children.select("sources", "demo_sources").iter_rows(named=True)
+    ]
+
+
+def figures_source(figures: Iterable[tuple[int, Sequence[str], Collection[str]]]) -> str:
     """figures_sources as one line: "Quyết định số 87/QĐ-UBND …; Dữ liệu minh họa, …"."""
     return "; ".join(figures_sources(figures))
 
@@ -130,8 +140,8 @@ def series_source(ctx: Context, indicator: str) -> str:
     """The sources of the figures a progress chart draws (every year up to the context's)."""
     rows = ctx.series.filter((pl.col("indicator") == indicator) & (pl.col("year") <= ctx.year))
     return figures_source(
-        (r["year"], r["sources"] or [])
-        for r in rows.select("year", "sources").iter_rows(named=True)
+        (r["year"], r["sources"] or [], r["demo_sources"] or [])
+        for r in rows.select("year", "sources", "demo_sources").iter_rows(named=True)
     )
 
 
@@ -162,8 +172,9 @@ def figures_synthetic(ctx: Context) -> bool:
 def children_source(ctx: Context, indicator: str) -> str:
     """The sources of the children's figures a ranking draws: "Số liệu các xã, phường: …"."""
     assert ctx.children is not None
-    rows = ctx.children.filter(pl.col("indicator") == indicator).select("sources")
-    said = figures_source((ctx.year, (r or "").split("; ")) for r in rows["sources"].to_list())
+    said = figures_source(
+        child_figures(ctx.children.filter(pl.col("indicator") == indicator), ctx.year)
+    )
     who = "các xã, phường" if ctx.locality["level"] == "province" else "các tỉnh, thành phố"
     return f"Số liệu {who}" + (f": {said}" if said else "")
 
@@ -249,7 +260,7 @@ def ranking_chart(ctx: Context, indicator: str, demo_mark: bool = True) -> go.Fi
     whole = ordered.filter(pl.col("rank").is_not_null())
     partial = ordered.filter(pl.col("rank").is_null())
     note = ""
-    if whole.height > 2 * RANK_SHOWN + ENDS_SLACK:
+    if shows_ends(whole.height, RANK_SHOWN):
         note = (
             f" · {RANK_SHOWN} đơn vị cao nhất và {RANK_SHOWN} đơn vị thấp nhất trong {whole.height}"
         )

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import duckdb
 
+from metrics import texts
+from metrics.fmt import fmt_date
 from metrics.outputs.cell_safety import safe_text
-from metrics.outputs.images import SYNTHETIC_LINE
 from metrics.place_context import (
     CODE_LABEL_VI,
     EducationLevels,
@@ -15,7 +16,6 @@ from metrics.place_context import (
     context_for,
     education_for,
 )
-from metrics.store.schema import DEMO_SOURCE_MARK
 
 CONTEXT_SHEET = "Đặc điểm địa bàn"
 HEADERS = ["Nội dung", "Số liệu", "Ghi chú"]
@@ -40,11 +40,11 @@ EDUCATION_ROWS = (
 
 
 def _when(held: PlaceContext | EducationLevels) -> str:
-    return f"tính đến {held.as_of:%d/%m/%Y}" if held.as_of else f"năm {held.year}"
+    return f"tính đến {fmt_date(held.as_of)}" if held.as_of else f"năm {held.year}"
 
 
 def _source(held: PlaceContext | EducationLevels) -> str:
-    return "Dữ liệu minh họa" if held.source.startswith(DEMO_SOURCE_MARK) else held.source
+    return "Dữ liệu minh họa" if held.synthetic else held.source
 
 
 def _note(ws, r: int, line: str, fmt) -> None:
@@ -72,7 +72,7 @@ def write_context_sheet(
     )
     r = 1
     if any(h is not None and h.synthetic for h in (about, education)):
-        ws.write(r, 0, SYNTHETIC_LINE, formats["demo"])
+        ws.write(r, 0, texts.text("synthetic"), formats["demo"])
         r += 1
     r += 1
     header_row = r

@@ -16,12 +16,14 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from metrics.fmt import fmt_int, fmt_num, fmt_pct, fmt_pp
+from metrics import texts
+from metrics.fmt import fmt_date, fmt_int, fmt_pct, fmt_pp
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress, status_counts
 from metrics.outputs.context import (
     Context,
     chart_targets,
+    child_figures,
     children_synthetic,
     context,
     documents_named,
@@ -35,7 +37,7 @@ from metrics.outputs.context import (
     summary_rows,
     years_text,
 )
-from metrics.outputs.images import HEIGHT, SYNTHETIC_LINE, export_server
+from metrics.outputs.images import HEIGHT, export_server
 from metrics.progress import Status
 
 SLIDE_FONT = "Arial"  # present on the users' machines; Liberation Sans stands in for it here
@@ -96,7 +98,7 @@ def build_deck(
         4.5,
         WIDTH,
         0.6,
-        [f"Tài liệu phục vụ hội nghị sơ kết, tổng kết — ngày {date.today():%d/%m/%Y}"],
+        [f"Tài liệu phục vụ hội nghị sơ kết, tổng kết — ngày {fmt_date(date.today())}"],
         size=18,
         colour="444444",
     )
@@ -186,7 +188,7 @@ def _key_numbers(ctx: Context, it: IndicatorProgress) -> list[str]:
     if it.change_pp is not None:
         lines.append(f"So với năm {year - 1}: {fmt_pp(it.change_pp)}")
     if it.required_pp_per_year:
-        lines.append(f"Cần tăng {fmt_num(it.required_pp_per_year)} điểm phần trăm mỗi năm")
+        lines.append(f"Cần tăng {texts.pace_words(it.required_pp_per_year)}")
     return lines
 
 
@@ -254,7 +256,9 @@ def _footer(slide, ctx: Context, demo: bool | None = None) -> None:
     """The place and year on every slide's foot (right), the demo mark (left) when the slide
     shows invented figures (`demo`; by default, when the document does)."""
     if figures_synthetic(ctx) if demo is None else demo:
-        _textbox(slide, SIDE, FOOTER_TOP, 6.6, 0.35, [SYNTHETIC_LINE], size=12, colour="B00020")
+        _textbox(
+            slide, SIDE, FOOTER_TOP, 6.6, 0.35, [texts.text("synthetic")], size=12, colour="B00020"
+        )
     _textbox(
         slide,
         SIDE + 6.7,
@@ -386,7 +390,9 @@ def _summary_slides(prs, ctx: Context) -> None:
             ]
         )
     notes = [f"{mark} Số liệu {note}." for note, mark in marks.items()]
-    said = figures_source((ctx.year, it.sources) for it in ctx.items if it.has_data)
+    said = figures_source(
+        (ctx.year, it.sources, it.demo_sources) for it in ctx.items if it.has_data
+    )
     notes.append(f"Nguồn số liệu: {said or 'chưa có số liệu năm ' + str(ctx.year)}.")
     notes.append(
         "Mục tiêu: mục tiêu của năm gần nhất từ năm báo cáo trở đi (năm ghi trong ngoặc), "
@@ -421,9 +427,7 @@ def _status_slides(prs, ctx: Context) -> None:
     for it in ctx.items:
         counts = status_counts(ctx.children, it.indicator)
         rows.append([it.indicator_label, *(fmt_int(counts.get(st.value, 0)) for st in order)])
-    said = figures_source(
-        (ctx.year, (s or "").split("; ")) for s in ctx.children["sources"].to_list()
-    )
+    said = figures_source(child_figures(ctx.children, ctx.year))
     notes = [
         f"Mỗi ô: số {who} có đánh giá tiến độ ở cột đó, năm {ctx.year}.",
         f"Nguồn số liệu: số liệu các {who}" + (f": {said}." if said else "."),
@@ -445,17 +449,20 @@ def _source_slides(
 ) -> None:
     """The documents behind the deck, each once: the reports its figures come from, then the
     plans and decisions that set the targets its tables and charts show, with those years."""
-    figures: list[tuple[int, list[str]]] = [
-        (ctx.year, list(it.sources)) for it in ctx.items if it.has_data
+    figures: list[tuple[int, list[str], list[str]]] = [
+        (ctx.year, list(it.sources), list(it.demo_sources)) for it in ctx.items if it.has_data
     ]
     for it in charted:
         rows = ctx.series.filter(
             (pl.col("indicator") == it.indicator) & (pl.col("year") <= ctx.year)
         )
-        figures += [(r["year"], r["sources"] or []) for r in rows.iter_rows(named=True)]
+        figures += [
+            (r["year"], r["sources"] or [], r["demo_sources"] or [])
+            for r in rows.iter_rows(named=True)
+        ]
     if ctx.children is not None:
         kids = ctx.children.filter(pl.col("indicator").is_in(list(ranked)))
-        figures += [(ctx.year, (s or "").split("; ")) for s in kids["sources"].to_list()]
+        figures += child_figures(kids, ctx.year)
     # Each figure source is named whole; the demo's invented figures once, as such.
     figure_lines = figures_sources(figures)
 

@@ -16,12 +16,11 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from metrics import texts
 from metrics.escaping import plotly_literal
 
 WIDTH, HEIGHT = 1920, 1080
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-# "giả định" (invented), never "tổng hợp", which reads as "aggregated".
-SYNTHETIC_LINE = "Dữ liệu minh họa — số liệu giả định, không phải số liệu thật"
 
 
 class ExportError(Exception):
@@ -66,7 +65,7 @@ def for_print(
     footer = f"Nguồn: {footer}"
     extra_bottom = 24 * (len(shown) - 1)
     if synthetic:
-        footer += f"<br>{SYNTHETIC_LINE}"
+        footer += f"<br>{texts.text('synthetic')}"
     out.add_annotation(
         text=footer,
         xref="paper",

@@ -21,6 +21,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from metrics import texts
 from metrics.circulars import RESULT_LABEL
 from metrics.escaping import without_controls
 from metrics.fmt import fmt_pct
@@ -34,7 +35,7 @@ from metrics.outputs.context import (
     register_of,
     summary_rows,
 )
-from metrics.outputs.images import SYNTHETIC_LINE, ExportError, export_server
+from metrics.outputs.images import ExportError, export_server
 from metrics.outputs.report_text import (
     APPENDIX_HEADING,
     KINDS,
@@ -73,7 +74,6 @@ from metrics.place_context import (
 from metrics.plans import Latest, plan_groups
 from metrics.queries.targets import plan_items_of
 from metrics.recognitions import RecognitionList, is_recognised, lists_shown, recognition_lists
-from metrics.store.schema import DEMO_SOURCE_MARK
 
 REPORT_FONT = "Times New Roman"
 BODY_PT = 14  # Nghị định 30/2020: body 13–14 pt
@@ -131,7 +131,9 @@ def build_report(
     about = context_for(con, locality_id, year), education_for(con, locality_id, year)
     about_invented = any(a is not None and a.synthetic for a in about)
     foot = section.footer.paragraphs[0]
-    foot.text = FOOTER_DRAFT + (f" {SYNTHETIC_LINE}." if invented or about_invented else "")
+    foot.text = FOOTER_DRAFT + (
+        f" {texts.text('synthetic')}." if invented or about_invented else ""
+    )
     for run in foot.runs:
         run.font.size = Pt(10)
         run.font.italic = True
@@ -139,7 +141,7 @@ def build_report(
     _header(doc, place)
     _title(doc, kind, year, place)
     if all_invented:
-        _para(doc, f"[{SYNTHETIC_LINE}]", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _para(doc, f"[{texts.text('synthetic')}]", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _basis(doc, ctx, place, kind)
 
     # I. Kết quả thực hiện
@@ -211,7 +213,7 @@ def build_report(
     if plans.height:
         _para(doc, "Các mục tiêu, nhiệm vụ khác (không phải tỷ lệ của một chỉ tiêu):")
         if plans["synthetic"].any():
-            _para(doc, f"[{SYNTHETIC_LINE}]", italic=True)
+            _para(doc, f"[{texts.text('synthetic')}]", italic=True)
         for source, lines in plan_groups(plans, latest_rates(ctx)):
             _para(doc, f"Theo {without_controls(source)}:")
             for line in lines:
@@ -326,7 +328,7 @@ def _about(
         if mark_each and held.synthetic:
             sentences.append("[Số liệu minh họa, không phải số liệu thật.]")
         said += sentences
-        demo = held.source.startswith(DEMO_SOURCE_MARK)
+        demo = held.synthetic
         source = as_written("Dữ liệu minh họa" if demo else held.source)
         if source not in sources:
             sources.append(source)
@@ -666,7 +668,7 @@ def add_appendix(doc, lists: list[RecognitionList]) -> None:
     for n, lst in enumerate(shown, start=1):
         doc.add_heading(f"{n}. {without_controls(lst.heading)}", level=3)
         if lst.synthetic:
-            doc.add_paragraph(f"[{SYNTHETIC_LINE}]").runs[0].italic = True
+            doc.add_paragraph(f"[{texts.text('synthetic')}]").runs[0].italic = True
         for source in lst.sources:
             doc.add_paragraph(f"Nguồn: {without_controls(source)}").runs[0].italic = True
         recognised = lst.entries.filter(

@@ -12,7 +12,7 @@ import duckdb
 import polars as pl
 
 from metrics.circulars import NOT_PASSED
-from metrics.completeness import PARTIAL_VI, UNIT_WORDS_VI
+from metrics.completeness import PARTIAL_VI
 from metrics.escaping import without_controls
 from metrics.fmt import fmt_int, fmt_num, fmt_pct
 from metrics.indicators import Indicator, registry
@@ -28,6 +28,7 @@ from metrics.recognitions import (
     recognition_lists,
 )
 from metrics.store.schema import COUNTRY_ID
+from metrics.texts import level_word, pace_words
 
 HORIZON = 2030  # the end of the programme: every report says what is left to reach it
 
@@ -184,7 +185,7 @@ class Place:
 
     def unit(self, ind: Indicator) -> str:
         """The count unit; an old area's communes in its era's words."""
-        if ind.count_unit_vi == UNIT_WORDS_VI["commune"]:
+        if ind.count_unit_vi == level_word("units", "commune"):
             return self.communes_word() if self.old else ind.count_unit_vi
         return ind.count_unit_vi
 
@@ -525,7 +526,7 @@ def pace_text(rate: float, year: int, target: float, target_year: int) -> str:
         return f"{now}, đã đạt"
     if pace is None:
         return now
-    return f"{now}, cần tăng bình quân {fmt_num(pace)} điểm phần trăm mỗi năm"
+    return f"{now}, cần tăng bình quân {pace_words(pace)}"
 
 
 def target_groups(

@@ -5,12 +5,12 @@ list of recognised units the register holds for the area and year."""
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from metrics import texts
 from metrics.circulars import RESULT_LABEL, is_yearly
 from metrics.completeness import (
     completeness_text,
@@ -18,11 +18,13 @@ from metrics.completeness import (
     is_rankable,
     partial_text,
 )
+from metrics.fmt import EXCEL_DATE_FORMAT
 from metrics.indicators import registry
 from metrics.name_parts import OLD_LEVELS
-from metrics.outputs.cell_safety import safe_text
+from metrics.outputs.cell_safety import safe_text, sheet_name
 from metrics.outputs.context import (
     Context,
+    child_figures,
     children_synthetic,
     context,
     documents_named,
@@ -33,7 +35,6 @@ from metrics.outputs.context import (
     years_text,
 )
 from metrics.outputs.context_sheet import write_context_sheet
-from metrics.outputs.images import SYNTHETIC_LINE
 from metrics.progress import Status
 from metrics.recognitions import RecognitionList, is_recognised, lists_shown
 
@@ -74,21 +75,6 @@ SHEET_TITLE = {
     "cong_dong_huyen": "CĐHT huyện",
     "cong_dong_tinh": "CĐHT tỉnh",
 }
-_NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-MAX_SHEET_NAME = 31
-
-
-def sheet_name(wanted: str, taken: set[str]) -> str:
-    """A sheet name Excel accepts: no []:*?/\\, no apostrophe at either end, 31 characters at
-    most, and unlike every name in `taken` (Excel compares them case-blind); added to it."""
-    base = _NOT_IN_SHEET_NAME.sub("-", wanted).strip("' ")[:MAX_SHEET_NAME].strip("' ")
-    name, n = base, 1
-    while name.casefold() in taken:
-        n += 1
-        tail = f" ({n})"
-        name = base[: MAX_SHEET_NAME - len(tail)].rstrip() + tail
-    taken.add(name.casefold())
-    return name
 
 
 def list_sheet_name(lst: RecognitionList, taken: set[str]) -> str:
@@ -159,7 +145,7 @@ def build_workbook(
         ws.write(0, 0, heading, title)
         row = 1
         if demo_figures:
-            ws.write(row, 0, SYNTHETIC_LINE, demo)
+            ws.write(row, 0, texts.text("synthetic"), demo)
             row += 1
         for line in notes:
             _wide_line(ws, row, line, note, WORKBOOK_WIDTHS)
@@ -232,7 +218,7 @@ def build_workbook(
 
     ws = summary = wb.add_worksheet("Tổng hợp")
     rows = [it.public() for it in ctx.items]
-    figures = figures_source((year, it.sources) for it in ctx.items if it.has_data)
+    figures = figures_source((year, it.sources, it.demo_sources) for it in ctx.items if it.has_data)
     r = sheet_header(
         ws,
         f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {place.upper()}",
@@ -267,11 +253,11 @@ def build_workbook(
         if ctx.children is None:
             break
         ind = reg.by_id(it.indicator)
-        ws = wb.add_worksheet(ind.short_vi[:31].replace("/", "-"))
+        ws = wb.add_worksheet(sheet_name(ind.short_vi, {n.casefold() for n in wb.sheetnames}))
         # Ranked whole figures first, then the partial ones (unranked), then those without.
         sub = in_ranking_order(ctx.children.filter(pl.col("indicator") == it.indicator))
         kids = list(sub.iter_rows(named=True))
-        said = figures_source((year, (d["sources"] or "").split("; ")) for d in kids)
+        said = figures_source(child_figures(sub, year))
         r = sheet_header(
             ws,
             f"{ind.label_vi.upper()} NĂM {year} — {place.upper()}",
@@ -345,7 +331,7 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
     head = wb.add_format(HEAD)
     text = wb.add_format({"border": 1, "valign": "top", "text_wrap": True, **FONT})
     number = wb.add_format({"border": 1, "valign": "top", **FONT})
-    day = wb.add_format({"border": 1, "valign": "top", "num_format": "dd/mm/yyyy", **FONT})
+    day = wb.add_format({"border": 1, "valign": "top", "num_format": EXCEL_DATE_FORMAT, **FONT})
 
     def table(ws, heading: str, group: list[RecognitionList], with_list: bool) -> None:
         headers = list(LIST_HEADERS)
@@ -366,7 +352,7 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
         wide_line(0, heading, title, 0.8, 18)
         r = 1
         if any(lst.synthetic for lst in group):
-            ws.write_string(r, 0, SYNTHETIC_LINE, demo)
+            ws.write_string(r, 0, texts.text("synthetic"), demo)
             r += 1
         sources = list(dict.fromkeys(s for lst in group for s in lst.sources))
         if sources:

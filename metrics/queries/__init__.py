@@ -1,6 +1,6 @@
-"""Named queries of figures: a connection and typed arguments in, a polars frame out. With
-target_queries, register_queries and the store layer, the only modules that hold SQL
-(tests/test_layers.py).
+"""Named queries of figures: a connection and typed arguments in, a polars frame out. With the
+other modules of metrics/queries/ and the store layer (metrics/store/), the only modules that
+hold SQL (tests/test_layers.py).
 
 Aggregation rules (docs/method.md, "Cách tính tỷ lệ"):
 - A rate is Σ recognized / Σ total over the area, never an average of percentages. A sum whose
@@ -43,7 +43,8 @@ _AGG = f"""{_SUMS_STRICT},
     count(*) AS units,
     bool_or(o.synthetic) AS synthetic,
     bool_or(o.total_from_register) AS total_from_register,
-    coalesce(list_sort(array_agg(DISTINCT o.source) FILTER (WHERE o.source IS NOT NULL)), []::TEXT[]) AS sources"""
+    coalesce(list_sort(array_agg(DISTINCT o.source) FILTER (WHERE o.source IS NOT NULL)), []::TEXT[]) AS sources,
+    coalesce(list_sort(array_agg(DISTINCT o.source) FILTER (WHERE o.source IS NOT NULL AND o.synthetic)), []::TEXT[]) AS demo_sources"""
 
 AREA_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "locality_id": pl.String,
@@ -54,6 +55,9 @@ AREA_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "synthetic": pl.Boolean,
     "total_from_register": pl.Boolean,
     "sources": pl.List(pl.String),
+    # The sources of figures from synthetic (demo) batches, among `sources`: the batch's flag,
+    # not the text, says a source is the demo's own line.
+    "demo_sources": pl.List(pl.String),
     "basis": pl.String,
     "reporting_communes": pl.Int64,
     "communes_in_area": pl.Int64,
@@ -136,7 +140,9 @@ def commune_figures(
         f"""SELECT o.locality_id, o.year, o.indicator, o.total, o.registered, o.recognized,
                    {", ".join(f"o.{c}" for c in LEVEL_COLUMNS)},
                    1::BIGINT AS units, o.synthetic, o.total_from_register,
-                   CASE WHEN o.source IS NULL THEN []::TEXT[] ELSE [o.source] END AS sources
+                   CASE WHEN o.source IS NULL THEN []::TEXT[] ELSE [o.source] END AS sources,
+                   CASE WHEN o.source IS NULL OR NOT o.synthetic THEN []::TEXT[] ELSE [o.source] END
+                       AS demo_sources
             FROM observations_current o JOIN localities c ON c.id = o.locality_id
             WHERE c.level = 'commune' {where}{yf}{inf}""",
         [*params, *yparams, *iparams],
@@ -370,6 +376,11 @@ def _sum_areas(frame: pl.DataFrame, locality_id: str, basis: str) -> pl.DataFram
         .unique()
         .sort()
         .alias("sources"),
+        pl.col("demo_sources")
+        .list.explode(keep_nulls=False, empty_as_null=False)
+        .unique()
+        .sort()
+        .alias("demo_sources"),
         pl.col("reporting_communes").sum(),
         pl.col("communes_in_area").sum(),
         pl.col("unplaceable").sum(),

@@ -1,6 +1,6 @@
 """Named queries of the register of recognitions: the entries of an area (and its old units),
-a year and a title, and those whose recognition lapses in a given year. With queries.py and
-register_queries.py, one of the modules that hold SQL (tests/test_layers.py)."""
+a year and a title, and those whose recognition lapses in a given year. Like the other
+modules of metrics/queries/ and metrics/store/, it holds SQL (tests/test_layers.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Named queries about units and batches: localities, their lineage, the register lookups of
 the demo, name resolution and imports, the units in an area (how complete a sum is), and the
-import history. With queries.py (figures), target_queries.py and the store layer, the only modules that hold SQL (tests/test_layers.py)."""
+import history. With metrics.queries (figures), metrics.queries.targets and the store layer
+(metrics/store/), the only modules that hold SQL (tests/test_layers.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ import duckdb
 import polars as pl
 
 from metrics.store import first_row, query_frame
-from metrics.store.schema import CONTEXT_COUNTS, EDUCATION_FIELDS, LEVEL_COLUMNS
-from metrics.store.writes import rolled_back_by
+from metrics.store.schema import CONTEXT_COUNTS, EDUCATION_FIELDS, LEVEL_COLUMNS, rolled_back_by
 
 _COMMUNE_COUNTS = {
     "province": "SELECT count(*) FROM localities WHERE level = 'commune' AND province_id = ?",

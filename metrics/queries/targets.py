@@ -1,6 +1,6 @@
 """Named queries of targets: which target applies to each locality, indicator and target year.
-With queries, register_queries and the store layer, the only modules that hold SQL
-(tests/test_layers.py)."""
+With the other modules of metrics/queries/ and the store layer (metrics/store/), the only
+modules that hold SQL (tests/test_layers.py)."""
 
 from __future__ import annotations
 

@@ -639,6 +639,14 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-# How the source line of every demo figure begins (metrics.demo writes it): readers leave it out
-# of a figure's reports, since a chart or slide says "Dữ liệu minh họa" once, in its own mark.
-DEMO_SOURCE_MARK = "Dữ liệu minh họa"
+# Who rolled a batch back goes at the end of its note (the time is in rolled_back_at): a remark
+# about that batch, which every schema version can hold. Written by metrics.store.writes
+# (rollback_batch), read by metrics.queries.registers (the import history).
+ROLLED_BACK_BY = "Hoàn tác bởi: "
+
+
+def rolled_back_by(note: str | None) -> str | None:
+    """The user a batch's note says rolled it back, if any."""
+    if not note or ROLLED_BACK_BY not in note:
+        return None
+    return note.rsplit(ROLLED_BACK_BY, 1)[1].strip() or None

@@ -30,6 +30,7 @@ from metrics.store.schema import (
     PLAN_ITEM_COLUMNS,
     RECOGNITION_COLUMNS,
     RECOGNITION_STEP_COLUMNS,
+    ROLLED_BACK_BY,
     TARGET_COLUMNS,
 )
 
@@ -209,18 +210,6 @@ def write_batch(
     if refresh:
         refresh_batch(con, batch_id)
     return batch_id
-
-
-# Who rolled a batch back goes at the end of its note (the time is in rolled_back_at): a remark
-# about that batch, so stores of schema version 2 keep working without an upgrade.
-ROLLED_BACK_BY = "Hoàn tác bởi: "
-
-
-def rolled_back_by(note: str | None) -> str | None:
-    """The user a batch's note says rolled it back, if any."""
-    if not note or ROLLED_BACK_BY not in note:
-        return None
-    return note.rsplit(ROLLED_BACK_BY, 1)[1].strip() or None
 
 
 def rollback_batch(con: duckdb.DuckDBPyConnection, batch_id: int, user: str | None = None) -> None:

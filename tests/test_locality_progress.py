@@ -26,7 +26,6 @@ from metrics.locality_progress import children_progress, progress_for, series_fr
 from metrics.progress import Status
 from metrics.queries import registers as rq
 from metrics.store.schema import COUNTRY_ID
-from metrics.store.writes import rollback_batch
 
 
 @pytest.fixture
@@ -66,7 +65,7 @@ def test_commune_on_track_worked_example(con, communes):
     assert (p.target_pct, p.target_year, p.target_scope, p.target_scope_name) == (
         70.0,
         2025,
-        "quốc gia",
+        "country",
         "Toàn quốc",
     )
     assert p.target_source.startswith("Quyết định 387/QĐ-TTg")
@@ -232,7 +231,7 @@ def test_targets_own_province_nation(con, communes):
     assert (pb.target_pct, pb.target_year, pb.target_scope, pb.target_scope_name) == (
         68.0,
         2026,
-        "tỉnh",
+        "province",
         "Tỉnh Quảng Ngãi",
     )
     assert pb.target_source == "Kế hoạch của UBND tỉnh"
@@ -240,38 +239,25 @@ def test_targets_own_province_nation(con, communes):
     pa = single(con, a, 2026, "gia_dinh")
     assert (pa.target_pct, pa.target_scope, pa.target_source) == (
         55.0,
-        "xã",
+        "commune",
         "Kế hoạch của UBND xã",
     )
     # For 2025 both fall back to the nation; 2030 too (no local 2030 target).
     for c in (a, b):
         p = single(con, c, 2025, "gia_dinh")
-        assert (p.target_pct, p.target_year, p.target_scope) == (70.0, 2025, "quốc gia")
+        assert (p.target_pct, p.target_year, p.target_scope) == (70.0, 2025, "country")
         assert p.target_2030_pct == 85.0
     # children_progress resolves the same targets for each commune.
     kids = children_progress(con, QUANG_NGAI, 2026, ["gia_dinh"])
     by_id = {r["locality_id"]: r for r in kids.iter_rows(named=True)}
-    assert (by_id[a]["target_pct"], by_id[a]["target_scope"]) == (55.0, "xã")
+    assert (by_id[a]["target_pct"], by_id[a]["target_scope"]) == (55.0, "commune")
     assert (by_id[b]["target_pct"], by_id[b]["target_scope"], by_id[b]["target_scope_name"]) == (
         68.0,
-        "tỉnh",
+        "province",
         "Tỉnh Quảng Ngãi",
     )
     other = communes[5]
-    assert (by_id[other]["target_pct"], by_id[other]["target_scope"]) == (68.0, "tỉnh")
-
-
-def test_newer_batch_supersedes_and_rollback_restores(con, communes):
-    a = communes[0]
-    add_batch(con, [obs(a, 2024, "gia_dinh", 100, 40)])
-    assert single(con, a, 2024, "gia_dinh").rate_pct == 40.0
-    newer = add_batch(con, [obs(a, 2024, "gia_dinh", 100, 60)])
-    p = single(con, a, 2024, "gia_dinh")
-    assert (p.recognized, p.rate_pct, p.sources) == (60, 60.0, [f"báo cáo thử {a} 2024"])
-    assert single(con, QUANG_NGAI, 2024, "gia_dinh").rate_pct == 60.0
-    rollback_batch(con, newer)
-    assert single(con, a, 2024, "gia_dinh").rate_pct == 40.0
-    assert single(con, QUANG_NGAI, 2024, "gia_dinh").rate_pct == 40.0
+    assert (by_id[other]["target_pct"], by_id[other]["target_scope"]) == (68.0, "province")
 
 
 def test_children_ranks_and_status_counts(con, communes):
@@ -398,12 +384,12 @@ def test_seed_ba_to_on_the_demo(demo_con):
 def test_seed_dak_long_targets_on_the_demo(demo_con):
     # Kế hoạch 2026–2030 of xã Đăk Long: gia_dinh 50% in 2026, 85% in 2030.
     p = single(demo_con, "X23368", 2026, "gia_dinh")
-    assert (p.target_pct, p.target_year, p.target_scope) == (50.0, 2026, "xã")
+    assert (p.target_pct, p.target_year, p.target_scope) == (50.0, 2026, "commune")
     assert p.target_2030_pct == 85.0
     assert "UBND xã Đăk Long" in p.target_source
     # In 2025 the national 70% still applies, while 2030 is the commune's own.
     p25 = single(demo_con, "X23368", 2025, "gia_dinh")
-    assert (p25.target_pct, p25.target_scope, p25.target_2030_pct) == (70.0, "quốc gia", 85.0)
+    assert (p25.target_pct, p25.target_scope, p25.target_2030_pct) == (70.0, "country", 85.0)
 
 
 def test_quang_ngai_district_units_from_old_districts_on_the_demo(demo_con):
@@ -502,7 +488,7 @@ def test_behind_the_national_target_yet_past_its_own_later_one(con, communes):
     assert (pa.later_target_met_year, pa.later_target_met_pct, pa.later_target_met_scope) == (
         2026,
         62.0,
-        "xã",
+        "commune",
     )
     pb = single(con, b, 2025, "gia_dinh")
     assert pb.later_target_met_year is None and pb.later_target_met_pct is None
