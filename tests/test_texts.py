@@ -164,6 +164,7 @@ WORDS_PENDING = frozenset(
         "dashboard/views/report_form.py",
         "dashboard/views/review.py",
         "metrics/outputs/context.py",
+        "metrics/outputs/context_sheet.py",
         "metrics/outputs/deck.py",
         "metrics/outputs/images.py",
         "metrics/outputs/pack.py",
