@@ -252,8 +252,6 @@ class _Run:
                 "import",
                 str(path),
                 "--json",
-                "--user",
-                "bench",
                 "--db",
                 self.store,
             )

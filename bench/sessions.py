@@ -244,9 +244,7 @@ async def _writes(driver: _Driver, store: str) -> None:
     assert driver.plan is not None
     batch = None
     for k, path in enumerate(driver.plan.files, start=1):
-        w = await _xhht_write(
-            f"nhập {path.name}", k, "import", str(path), "--json", "--user", "bench", "--db", store
-        )
+        w = await _xhht_write(f"nhập {path.name}", k, "import", str(path), "--json", "--db", store)
         driver.loads.writes.append(w)
         if w.rc == 0:
             batch = json.loads(w.output[w.output.index("{") : w.output.rindex("}") + 1])["batch"]
@@ -424,6 +422,9 @@ def report(r: SessionsResult) -> tuple[list[tuple[str, str, str, bool | None]], 
                 bool(seen) and max(seen) <= 2.0 and not missed,
             )
         )
+        for write in w.writes:
+            if write.rc != 0:
+                details.append(f"    {write.label} bị từ chối: {write.output[-300:]}")
         for write, s, m in lags:
             details.append(
                 f"    {write.label}: lệnh {fmt_num(write.exit - write.start, 1)} s (mã {write.rc}), "

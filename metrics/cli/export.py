@@ -6,20 +6,20 @@ import argparse
 from pathlib import Path
 
 from metrics.cli.common import EXIT_OK, Refused, add_db, locality_for_figures, open_copy, year
-from metrics.indicators import registry
 
 SUFFIX = {"png": ".png", "svg": ".svg", "pptx": ".pptx", "xlsx": ".xlsx", "docx": ".docx"}
 KINDS = [*SUFFIX, "pack"]
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    # The format modules load python-pptx, python-docx, xlsxwriter and plotly: only for this command.
-    from metrics.outputs.context import chart_export
-    from metrics.outputs.deck import build_deck
-    from metrics.outputs.images import ExportError
-    from metrics.outputs.report_draft import build_report
-    from metrics.outputs.workbook import build_workbook
+def _start_chromium() -> None:
+    """Chromium starting on its own thread while the command reads the store, loads the format
+    modules and builds the figures; the first image waits for it."""
+    from metrics.outputs.images import export_server
 
+    export_server().start_in_background()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if args.kind == "pack":
         return _export_pack(args, out)
@@ -31,10 +31,22 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise Refused(f"Không có thư mục {out.parent}.")
     indicator = None
     if args.kind in ("png", "svg"):
+        from metrics.indicators import registry
+
         ind = registry().resolve_alias(args.indicator or "")
         if ind is None:
             raise Refused(f"Xuất ảnh cần --indicator (một trong: {', '.join(registry().ids())}).")
         indicator = ind.id
+    if args.kind != "xlsx":  # the workbook's charts are the spreadsheet's own
+        _start_chromium()
+    # The format modules load python-pptx, python-docx, xlsxwriter and plotly: only for this
+    # command, and after Chromium has begun to start.
+    from metrics.outputs.context import chart_export
+    from metrics.outputs.deck import build_deck
+    from metrics.outputs.images import ExportError
+    from metrics.outputs.report_draft import build_report
+    from metrics.outputs.workbook import build_workbook
+
     con = open_copy(args.db)
     try:
         loc = locality_for_figures(con, args.locality, args.year)
@@ -63,13 +75,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _export_pack(args: argparse.Namespace, out: Path) -> int:
     """The whole pack into the folder OUT (made if missing), the same files as the page's .zip."""
-    from metrics.outputs.images import ExportError
-    from metrics.outputs.pack import build_pack
-
     if out.exists() and not out.is_dir():
         raise Refused(f"“{out}” là một tệp; bộ tài liệu cần một thư mục (-o THƯ_MỤC).")
     if not out.parent.exists():
         raise Refused(f"Không có thư mục {out.parent}.")
+    _start_chromium()
+    from metrics.outputs.images import ExportError
+    from metrics.outputs.pack import build_pack
+
     con = open_copy(args.db)
     try:
         loc = locality_for_figures(con, args.locality, args.year)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import concurrent.futures
+import contextlib
 import os
 import re
 import shutil
@@ -12,12 +13,13 @@ import textwrap
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
-
-import plotly.graph_objects as go
+from typing import TYPE_CHECKING, Any
 
 from metrics import texts
 from metrics.escaping import plotly_literal
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 WIDTH, HEIGHT = 1920, 1080
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -45,6 +47,9 @@ def for_print(
     """A copy of a page figure laid out for a slide or a report: larger type, the locality and
     year under the title, and the source line and (for demo data) "Dữ liệu minh họa" inside the
     image, as Our World in Data's downloads carry them."""
+    # Imported here, not at the top: `xhht export` starts Chromium before plotly loads.
+    import plotly.graph_objects as go
+
     out = go.Figure(fig)
     # Type of 22 px (subtitle) and 18 px (source) runs ≈11–12 px a character: each line is cut to
     # what the canvas holds, so nothing runs past the image's edge.
@@ -169,6 +174,18 @@ class ExportServer:
     @property
     def running(self) -> bool:
         return self._kaleido is not None
+
+    def start_in_background(self) -> None:
+        """Start the browser on a thread of its own and return at once: a command that will
+        draw charts calls this first, so Chromium's start (≈2–3 s) overlaps reading the store,
+        importing the format modules and building the figures. The first images() waits for it
+        (start() holds the lock meanwhile); a failure shows there, not here."""
+
+        def start_quietly() -> None:
+            with contextlib.suppress(ExportError):
+                self.start()
+
+        threading.Thread(target=start_quietly, name="xhht-chart-export-start", daemon=True).start()
 
     def start(self) -> None:
         """Start the browser unless it runs; ExportError (saying what to install) without one."""
