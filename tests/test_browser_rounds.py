@@ -213,6 +213,8 @@ def test_the_signed_report_attached_then_downloaded_by_the_reviewer(
             page.goto(f"{review_url}/duyet-bao-cao?lang=en")
             page.wait_for_selector(IDLE, timeout=60_000)
             page.get_by_text("Figures imported from a file on").first.wait_for(timeout=60_000)
+            page.get_by_text("Download the signed report").wait_for(timeout=60_000)
+            page.wait_for_selector(IDLE, timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "rounds-review-1440-en.png"), full_page=True)
             page.set_viewport_size({"width": 390, "height": 844})
             page.reload()
