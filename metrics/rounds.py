@@ -35,6 +35,7 @@ from metrics.inputs.signed_report import (
 from metrics.locality_progress import series_all
 from metrics.queries.registers import locality
 from metrics.store import rounds as rs
+from metrics.store.schema import COUNTRY_ID
 from metrics.store.writes import (
     BatchInfo,
     bump_data_version,
@@ -134,7 +135,7 @@ def reviewable_provinces(who: Principal | None) -> list[str] | None:
     """Official codes of the provinces whose rounds `who` reviews; None: every province."""
     if who is None:
         return []
-    if who.role == "admin" or (who.role == "reviewer" and who.unit == "VN"):
+    if who.role == "admin" or (who.role == "reviewer" and who.unit == COUNTRY_ID):
         return None
     return [who.unit] if who.role == "reviewer" and who.unit else []
 
