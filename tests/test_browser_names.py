@@ -94,6 +94,9 @@ def test_an_old_name_two_units_shared_offers_both_and_leads_to_todays_commune(
         page.get_by_text("Trước 7/2025 còn 2 đơn vị cũ mang tên “dak long”").wait_for()
         ha = page.get_by_role("button", name="Xã Đăk Long (cũ), huyện Đăk Hà")
         glei = page.get_by_role("button", name="Xã Đăk Long (cũ), huyện Đắk Glei")
+        ha.wait_for(timeout=30_000)  # drawn after the sentence that announces them
+        glei.wait_for(timeout=30_000)
+        page.wait_for_selector(IDLE, timeout=60_000)
         assert ha.count() == 1 and glei.count() == 1
         page.screenshot(path=str(ARTIFACTS / "names_two_old_dak_long.png"))
 
