@@ -397,7 +397,8 @@ BROKEN: dict[str, list[tuple[str, int | None, str | None, str]]] = {
             None,
             None,
             "Không tìm thấy dòng tiêu đề. Bảng kết quả cần các cột: Năm, Tỉnh, Xã, Chỉ tiêu, Tổng số, Đăng ký, Công nhận; "
-            "bảng mục tiêu cần: Địa bàn, Chỉ tiêu, Năm, Mục tiêu (%); danh sách công nhận cần: Tên đơn vị, Xếp loại.",
+            "bảng mục tiêu cần: Địa bàn, Chỉ tiêu, Năm, Mục tiêu (%); danh sách công nhận cần: Tên đơn vị, Xếp loại; "
+            "bảng mục tiêu, nhiệm vụ của kế hoạch cần: Địa bàn, Mục tiêu, nhiệm vụ, Nguồn.",
         ),
     ],
     "bad_png_renamed.xlsx": [("bad_png_renamed.xlsx", None, None, NOT_A_TABLE)],
