@@ -247,7 +247,8 @@ class Funnel:
         if self.not_passed:
             n, names = len(self.not_passed), named(self.not_passed)
             lines.append(text("funnel_not_passed", lang, n=n, unit=unit, names=names))
-        return lines
+        # A list cut short ends with its ellipsis, not "…." as well.
+        return [line.replace("….", "…") for line in lines]
 
     def how(self, lang: str = "vi") -> list[str]:
         """The levels the units claimed and the tờ trình that proposed them, as two lines."""

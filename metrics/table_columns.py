@@ -100,7 +100,7 @@ FIELDS: dict[str, Field] = {
     "plan_achieved": Field("Kết quả sau đó", "Later figure", Kind.TEXT),
     "plan_source": Field("Nguồn", "Source", Kind.TEXT),
     "self_assessed_text": Field("Tự đánh giá", "Self-assessed", Kind.TEXT),
-    "proposal": Field("Tờ trình đề nghị", "Proposal (tờ trình)", Kind.TEXT),
+    "proposal": Field("Tờ trình đề nghị", "Proposal", Kind.TEXT),
     "criterion": Field("Tiêu chí", "Criterion", Kind.CODE),
     "not_met": Field("Số không đạt", "Not met", Kind.COUNT),
     "assessed": Field("Số được đánh giá", "Assessed", Kind.COUNT),

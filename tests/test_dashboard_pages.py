@@ -689,8 +689,8 @@ VIETNAMESE_ONLY = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵ�
 # Names that stay Vietnamese in English, besides the register's places and the store's sources:
 # the documents' own names and the office a draft is addressed to.
 VIETNAMESE_BY_NATURE = (
-    re.compile(r"(?:Quyết định|Thông tư|QĐ)[^;|\n)]*"),
-    re.compile(r"[\w/]+/(?:TT|QĐ)-\w+"),  # a document's number: 25/2023/TT-BGDĐT
+    re.compile(r"(?:Quyết định|Thông tư|QĐ|Tờ trình)[^;|\n)]*"),
+    re.compile(r"[\w/]+/(?:TT|QĐ|TTr)-\w+"),  # a document's number: 25/2023/TT-BGDĐT
     re.compile(r"“[^”]*”"),  # a document's or a section's title, or a word the lists write, quoted
     re.compile(r"Sở Giáo dục và Đào tạo"),
 )
@@ -710,7 +710,11 @@ def _vietnamese_names(con) -> list[str]:
             "targets UNION SELECT DISTINCT decision_number FROM recognitions UNION "
             "SELECT DISTINCT issuer FROM recognitions UNION SELECT DISTINCT name FROM recognitions "
             "UNION SELECT DISTINCT source FROM place_context UNION SELECT DISTINCT source FROM "
-            "education_levels"
+            "education_levels "
+            "UNION SELECT DISTINCT proposal_issuer FROM recognitions "
+            # A plan's commitments are shown as the plan words them (the page says so).
+            "UNION SELECT DISTINCT item_text FROM plan_items UNION SELECT DISTINCT section FROM "
+            "plan_items UNION SELECT DISTINCT source FROM plan_items"
         ).fetchall()
         if s
     ]

@@ -119,7 +119,7 @@ def test_workbook_of_a_province_caps_its_list_sheets(demo_con, tmp_path: Path) -
     assert len({n.casefold() for n in wb.sheetnames}) == len(wb.sheetnames)
     for name in wb.sheetnames:
         assert len(name) <= 31 and not BAD_SHEET_CHARS.search(name), name
-    labels = {registry().by_id(t).label_vi: t for t in REGISTER_TITLES}
+    labels = {registry().title_by_id(t).label_vi: t for t in REGISTER_TITLES}
     # The province's own list (its communes as learning communities) first, then each
     # commune's lists side by side.
     assert re.fullmatch(r"Danh sách CĐHT xã \d+", lists[0])
@@ -141,7 +141,8 @@ def test_workbook_of_a_province_caps_its_list_sheets(demo_con, tmp_path: Path) -
         assert [c.value for c in ws[4]] == LIST_HEADER
         body = _rows(ws, 5)
         assert [r[0] for r in body] == list(range(1, len(body) + 1))
-        assert {r[4] for r in body} <= set(RESULT_LABEL.values())
+        # A unit that stopped before the decision is listed as such.
+        assert {r[4] for r in body} <= {*RESULT_LABEL.values(), "Chưa có quyết định"}
         seen += len(body)
     cong_dong_xa = _rows(wb[lists[0]], 5)
     failed = [r for r in cong_dong_xa if r[4] == "Không đạt"]
@@ -341,6 +342,10 @@ def test_list_template_columns_sample_and_drop_downs() -> None:
         "Tiêu chí 3",
         "Tiêu chí 4",
         "Tiêu chí 5",
+        "Tự đánh giá",
+        "Số tờ trình",
+        "Ngày tờ trình",
+        "Cơ quan trình",
         "Nguồn",
     ]
     sample = dict(zip(head, (c.value for c in ws[4]), strict=True))
@@ -361,7 +366,7 @@ def test_list_template_columns_sample_and_drop_downs() -> None:
 
     reg = registry()
     titles = offered("E")
-    assert [getattr(reg.resolve_alias(t), "id", None) for t in titles] == list(REGISTER_TITLES)
+    assert [getattr(reg.resolve_title(t), "id", None) for t in titles] == list(REGISTER_TITLES)
     assert [parse_result(w) for w in offered("H")] == list(RESULT_LABEL)
     assert offered("G")[0] == "Cơ quan, đơn vị"
     assert {offered(c)[1] for c in "LMNOP"} == {"Không đạt"}

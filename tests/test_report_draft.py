@@ -384,7 +384,12 @@ def test_the_targets_ahead_and_the_pace_each_needs(docs, demo_con, locality_id: 
 def test_models_follow_the_registry_order(docs) -> None:
     models = [m.heading_vi() for m in registry().model]
     headings = [p.text for p in docs["P51"].paragraphs if p.style.name == "Heading 4"]
-    assert headings == [f"2.{n}. {m}" for n, m in enumerate(models, start=1)]
+    # Then what the register says beside the rates (the demo's lists record the way to their
+    # decisions), numbered on.
+    assert headings == [
+        *(f"2.{n}. {m}" for n, m in enumerate(models, start=1)),
+        f"2.{len(models) + 1}. Đánh giá, công nhận các danh hiệu",
+    ]
 
 
 # --- options -------------------------------------------------------------------------------------
