@@ -59,6 +59,7 @@ class Step:
     pending: int = 0  # of those, still under way
     finished: int = 0  # views that ended within the step (for the rate and CPU per view)
     refused: int = 0  # arrivals that found every session still waiting for its page
+    arrivals: int = 0  # views asked for in the step (below `rate` when this driver is starved)
     errors: list[str] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     cpu_s: float = 0.0  # the server process's CPU seconds during the step
@@ -85,8 +86,12 @@ class Step:
             and not self.errors
             and not self.refused
             and self.p95 <= P95_GOAL_S
-            and self.done_rate >= 0.8 * self.rate
+            and self.done_rate >= 0.8 * self.asked_rate
         )
+
+    @property
+    def asked_rate(self) -> float:
+        return self.arrivals / self.wall_s if self.wall_s else 0.0
 
 
 @dataclass
@@ -174,6 +179,8 @@ class _Driver:
                 await asyncio.wait_for(self.stop.wait(), rng.expovariate(self.rate))
             if self.stop.is_set():
                 break
+            if self.step is not None:
+                self.step.arrivals += 1
             first = WATCHERS if self.phase == "writes" else 0  # watchers view on their own then
             idle = [i for i in range(first, len(self.sessions)) if i not in busy]
             if not idle:
@@ -366,7 +373,8 @@ def _step_line(backend: str, sessions: int, s: Step) -> str:
     from metrics.fmt import fmt_int, fmt_num
 
     return (
-        f"  {backend}, {sessions} phiên, chào {fmt_num(s.rate, 1)} lượt/s: "
+        f"  {backend}, {sessions} phiên, chào {fmt_num(s.rate, 1)} lượt/s "
+        f"(gửi được {fmt_num(s.asked_rate, 1)}): "
         f"đạt {fmt_num(s.done_rate, 1)} lượt/s, p95 {fmt_num(s.p95, 2)} s, "
         f"lỗi {fmt_int(len(s.errors))}, CPU máy chủ {fmt_int(s.cpu_per_view_ms)} ms/lượt"
         + (f", {fmt_int(s.refused)} lượt không còn phiên rảnh" if s.refused else "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Spelling variants that the registers and users write both ways. Applied after tone marks
 # are stripped, so "Đắk", "Đăk", "Dak" and "Đak" all become "dak".
@@ -21,6 +22,9 @@ def strip_marks(text: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D")
 
 
+# An import checks every row's province, commune and indicator names against the register: the
+# same few thousand names again and again, each folded character by character.
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower-case, unmarked, single-spaced words with punctuation turned into spaces."""
     t = strip_marks(nfc(text)).lower()
@@ -31,6 +35,7 @@ def fold(text: str) -> str:
     return t
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """Compact comparison key: fold() without spaces ("Ia H' Drai" → "iahdrai")."""
     return fold(text).replace(" ", "")
@@ -41,6 +46,7 @@ def key(text: str) -> str:
 _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
+@lru_cache(maxsize=1 << 16)
 def _marked_word(word: str) -> str:
     if fold(word) == "dak":  # Đăk, Đắk, Đak, Dak: one name, spelled all four ways in the registers
         return "dak"
