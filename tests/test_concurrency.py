@@ -484,6 +484,10 @@ def test_a_store_of_schema_2_gains_the_register_of_recognitions_on_upgrade(store
     assert up.stdout.strip().splitlines() == [
         f"Đã nâng cấp kho {store}: phiên bản 2 → 3: thêm sổ công nhận (danh sách đơn vị được công nhận).",
         f"Đã nâng cấp kho {store}: phiên bản 3 → 4: thêm vòng báo cáo của các xã (báo cáo, số liệu, nhật ký).",
+        f"Đã nâng cấp kho {store}: phiên bản 4 → 5: thêm đặc điểm địa bàn (số hộ, nhân khẩu, thôn, "
+        "tổ dân phố, cơ quan, trường học) và mức phổ cập giáo dục, xóa mù chữ; sổ công nhận ghi "
+        "các bước đến quyết định (tự đánh giá, tờ trình); thêm các mục tiêu, nhiệm vụ của kế "
+        "hoạch; thêm báo cáo có chữ ký đính kèm báo cáo của xã.",
     ]
     assert check_json(store)["ok"]
     con = connect(store, read_only=True)

@@ -424,7 +424,8 @@ def test_the_completeness_lines_say_where_the_round_stands(capsys, store, tmp_pa
     at = public_page(None, loc="P51", year="2025")
     assert warnings(at) == [line + " 1 báo cáo chờ duyệt chưa được tính vào các tỷ lệ dưới đây."]
     profile = public_page("views/profile.py", loc="P51", year="2025")
-    assert f"- {line}" in [plain(m.value) for m in profile.markdown][0].splitlines()
+    # The completeness list, among the page's Markdown (the place's context comes before it).
+    assert f"- {line}" in [ln for m in profile.markdown for ln in plain(m.value).splitlines()]
     english = public_page(None, loc="P51", year="2025", lang="en")
     assert warnings(english) == [
         "Reporting round 2025 (deadline 15/01/2026): 1/96 communes approved, 1 submitted "
