@@ -167,25 +167,35 @@ def context_sentences(ctx: PlaceContext, area: str, lang: str = "vi") -> list[st
     out: list[str] = []
     if hh is not None or people is not None:
         if hh is not None and people is not None:
-            size = text("context_households_people", lang, hh=fmt_int(hh), people=fmt_int(people))
+            size = text(
+                "context_households_people",
+                lang,
+                hh=fmt_int(hh, lang=lang),
+                people=fmt_int(people, lang=lang),
+            )
         elif hh is not None:
-            size = text("context_households", lang, hh=fmt_int(hh))
+            size = text("context_households", lang, hh=fmt_int(hh, lang=lang))
         else:
-            size = text("context_people", lang, people=fmt_int(people))
+            size = text("context_people", lang, people=fmt_int(people, lang=lang))
         sentence = text("context_size", lang, area=area, size=size, when=when)
         if m_hh is not None or m_people is not None:
             if m_hh is not None and m_people is not None:
                 minority = text(
-                    "context_minority_both", lang, hh=fmt_int(m_hh), people=fmt_int(m_people)
+                    "context_minority_both",
+                    lang,
+                    hh=fmt_int(m_hh, lang=lang),
+                    people=fmt_int(m_people, lang=lang),
                 )
             elif m_hh is not None:
-                minority = text("context_minority_households", lang, hh=fmt_int(m_hh))
+                minority = text("context_minority_households", lang, hh=fmt_int(m_hh, lang=lang))
             else:
-                minority = text("context_minority_people", lang, people=fmt_int(m_people))
+                minority = text(
+                    "context_minority_people", lang, people=fmt_int(m_people, lang=lang)
+                )
             sentence += text("context_of_which", lang, minority=minority)
             share = ctx.minority_share_pct
             if share is not None:
-                sentence += text("context_minority_share", lang, share=fmt_pct(share, 2))
+                sentence += text("context_minority_share", lang, share=fmt_pct(share, 2, lang=lang))
         out.append(sentence + ".")
     said = {
         "villages": lambda n: text("context_villages", lang, n=n),
@@ -194,7 +204,7 @@ def context_sentences(ctx: PlaceContext, area: str, lang: str = "vi") -> list[st
         "schools": lambda n: text("context_schools", lang, n=n),
     }
     units = [
-        say(fmt_int(ctx.count(field)))
+        say(fmt_int(ctx.count(field), lang=lang))
         for field, say in said.items()
         if ctx.count(field) is not None
     ]

@@ -198,6 +198,13 @@ def test_demo_contexts_elsewhere_are_synthetic_and_hold_together(demo_con) -> No
         [DAK_LONG],
     ).fetchone()
     assert total == (ctx.count("households"),)
+    # Its villages and residential groups are the ones its village communities are counted on.
+    places = demo_con.execute(
+        "SELECT total FROM observations_current WHERE locality_id = ? AND year = 2025 "
+        "AND indicator = 'cong_dong_thon'",
+        [DAK_LONG],
+    ).fetchone()
+    assert places == (ctx.count("villages") + ctx.count("residential_groups"),)
     province = context_for(demo_con, "P51", 2025)
     assert province is not None and province.synthetic
     assert province.count("households") > 100 * ctx.count("households") / 2
@@ -795,8 +802,8 @@ def test_the_profile_states_the_context_as_the_report_does(
     assert "About the area" in [h.value for h in english.subheader]
     assert (
         markdown_literal(
-            "Huyện Ia H'Drai has 3.783 households / 15.500 people (as of 31/12/2023), of which "
-            "2.497 ethnic-minority households / 9.608 people, 61,99% of the population. Counts "
+            "Huyện Ia H'Drai has 3,783 households / 15,500 people (as of 31/12/2023), of which "
+            "2,497 ethnic-minority households / 9,608 people, 61.99% of the population. Counts "
             "in Huyện Ia H'Drai: villages 21."
         )
         in said
@@ -847,7 +854,7 @@ def test_the_import_page_warns_of_households_far_apart_and_previews_the_row(
                 # canvas; the columns in view are also in a hidden table for screen readers).
                 if width == 1440:
                     row = page.locator("[data-testid='stDataFrame']").filter(
-                        has_text="8.645 hộ/32.161 nhân khẩu → 7.000 hộ/30.000 nhân khẩu"
+                        has_text="8.645 hộ/35.099 nhân khẩu → 7.000 hộ/30.000 nhân khẩu"
                     )
                     row.first.wait_for(state="attached", timeout=30_000)
                 assert page.locator("[data-testid='stException']").count() == 0

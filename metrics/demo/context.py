@@ -26,17 +26,23 @@ def demo_contexts(
     CONTEXT_YEAR, with the store's columns (batch and source aside). `communes`: id, unit_type
     of the province's communes; `observations`: the demo's figures (families' totals)."""
     rng = np.random.default_rng(seed + 5)
-    families = (
-        observations.filter(
-            (pl.col("indicator") == "gia_dinh")
-            & pl.col("total").is_not_null()
-            & pl.col("locality_id").is_in(communes["id"].implode())
+
+    def last_totals(indicator: str) -> dict[str, int]:
+        # Each commune's latest total of an indicator: the context counts what the figures count.
+        return dict(
+            observations.filter(
+                (pl.col("indicator") == indicator)
+                & pl.col("total").is_not_null()
+                & pl.col("locality_id").is_in(communes["id"].implode())
+            )
+            .sort("year")
+            .group_by("locality_id")
+            .agg(pl.col("total").last())
+            .iter_rows()
         )
-        .sort("year")
-        .group_by("locality_id")
-        .agg(pl.col("total").last())
-    )
-    households_of = dict(families.iter_rows())
+
+    households_of = last_totals("gia_dinh")
+    villages_and_groups_of = last_totals("cong_dong_thon")
     contexts, levels = [], []
     for commune_id, unit_type in communes.select("id", "unit_type").iter_rows():
         households = int(households_of.get(commune_id) or rng.integers(1_500, 6_000))
@@ -46,8 +52,11 @@ def demo_contexts(
         minority_population = int(population * share)
         minority_households = min(households, int(households * share * rng.uniform(0.95, 1.05)))
         ward = unit_type == "Phường"
-        groups = int(rng.integers(8, 30)) if ward else int(rng.integers(0, 4))
-        villages = 0 if ward else max(4, int(households / rng.uniform(120, 220)))
+        places = villages_and_groups_of.get(commune_id)
+        if places is None:
+            places = int(rng.integers(8, 30)) if ward else max(4, int(households / 170))
+        groups = places if ward else min(places, int(rng.integers(0, 4)))
+        villages = places - groups
         contexts.append(
             {
                 "locality_id": commune_id,
