@@ -15,12 +15,15 @@ import streamlit as st
 
 from dashboard import chart_view, data
 from dashboard.i18n import lang, scope_text, t
+from metrics import auth
 from metrics.escaping import markdown_literal
 from metrics.fmt import DASH, fmt_int, fmt_pct
+from metrics.inputs.signed_report import MIME, download_name
 from metrics.locality_progress import IndicatorProgress
 from metrics.name_lookup import typeable as typeable_label
 from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
+from metrics.rounds import attachment_line
 from metrics.store.schema import COUNTRY_ID
 from metrics.table_columns import Kind, ShownTable, cell_text, shown_table
 
@@ -120,6 +123,30 @@ def upload_limit(widget_key: str, mb: int) -> None:
     parent = f".st-key-{widget_key} {UPLOAD_LIMIT[0]}"
     text = css_string(t("st_upload_limit", mb=mb))
     st.html(f"<style>\n{parent}::before {{ content: {text}; }}\n</style>")
+
+
+def attachment(
+    key: data.StoreKey,
+    me: auth.Principal | None,
+    code: str,
+    year: int,
+    attached: dict | None,
+    widget: str,
+) -> None:
+    """A round report's signed attachment: its line (or that there is none) and, when there is
+    one, its download (read only when clicked)."""
+    line = attachment_line(attached, lang())
+    st.caption(markdown_literal(line) if line else t("report_attach_none"))
+    if attached:
+        st.download_button(
+            t("report_attach_download"),
+            data=lambda: data.attachment_file(key, me, code, year),
+            file_name=download_name(attached["file_name"], attached["kind"]),
+            mime=MIME[attached["kind"]],
+            key=widget,
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
 def children_with_pending(

@@ -327,7 +327,8 @@ def test_cli_lists_and_expiring(store: Path) -> None:
     assert (
         "Trường MN Hoa Mai (Trường học, Huyện Ia H'Drai); tự đánh giá Tốt; tờ trình số "
         "32a/TTr-PGDĐT ngày 05/02/2024 của Phòng Giáo dục và Đào tạo huyện Ia H'Drai — Tốt; "
-        "QĐ 87/QĐ-UBND ngày 10/02/2024" in text.stdout
+        "Quyết định số 87/QĐ-UBND ngày 10/02/2024 của UBND huyện Ia H'Drai, tỉnh Kon Tum"
+        in text.stdout
     )
     # Quảng Ngãi's demo communes assessed for 2024 under Thông tư 25 (each old district's
     # decision of December 2024) stand 3 years from it: looking from 2026, they lapse next year.

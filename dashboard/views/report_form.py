@@ -17,10 +17,8 @@ from metrics.inputs.round_form import check_report, form_columns, texts_of
 from metrics.inputs.signed_report import (
     EXTENSIONS,
     MAX_ATTACHMENT_MB,
-    MIME,
     AttachmentRefused,
     check_signed_report,
-    download_name,
     too_large,
 )
 from metrics.rounds import (
@@ -29,7 +27,6 @@ from metrics.rounds import (
     Attached,
     Saved,
     attach_report,
-    attachment_line,
     days_left,
     history_rows,
     rate,
@@ -203,18 +200,7 @@ if done:
 # --- The signed report ----------------------------------------------------------------------------
 st.markdown(f"**{t('report_attach_heading')}**")
 attached = view["attachment"]
-line = attachment_line(attached, lang())
-st.caption(markdown_literal(line) if line else t("report_attach_none"))
-if attached:
-    st.download_button(
-        t("report_attach_download"),
-        data=lambda: data.attachment_file(key, me, code, year),
-        file_name=download_name(attached["file_name"], attached["kind"]),
-        mime=MIME[attached["kind"]],
-        key=f"{PAGE}__attachment",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+ui.attachment(key, me, code, year, attached, f"{PAGE}__attachment")
 if editable:
     st.caption(t("report_attach_help", mb=MAX_ATTACHMENT_MB))
     uploads = st.session_state.get(f"{PAGE}__uploads", 0)

@@ -15,11 +15,9 @@ from dashboard import access, data, ui
 from dashboard.i18n import ind_label, ind_labels, lang, t
 from metrics.escaping import markdown_literal
 from metrics.fmt import DATETIME_FORMAT, fmt_date, fmt_int, fmt_pct
-from metrics.inputs.signed_report import MIME, download_name
 from metrics.rounds import (
     STATE_LABELS,
     STATES,
-    attachment_line,
     commune_indicators,
     completeness_line,
     days_left,
@@ -245,18 +243,7 @@ ui.text_table(
     ]
 )
 attached = view["attachment"]
-line = attachment_line(attached, lang())
-st.caption(markdown_literal(line) if line else t("report_attach_none"))
-if attached:
-    st.download_button(
-        t("report_attach_download"),
-        data=lambda: data.attachment_file(key, me, code, year),
-        file_name=download_name(attached["file_name"], attached["kind"]),
-        mime=MIME[attached["kind"]],
-        key=f"{PAGE}__attachment_{code}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+ui.attachment(key, me, code, year, attached, f"{PAGE}__attachment_{code}")
 report = view["report"] or {}
 if report.get("state") == "submitted":
     if st.button(t("review_approve_one", name=names[code]), key=f"{PAGE}__approve", type="primary"):

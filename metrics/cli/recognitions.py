@@ -26,17 +26,17 @@ def _title(text: str | None) -> str | None:
 def _print_entries(entries: list[dict], demo: bool) -> None:
     from metrics import texts
     from metrics.circulars import NOT_ASSESSED, RESULT_LABEL, is_yearly
-    from metrics.fmt import fmt_date
     from metrics.indicators import registry
-    from metrics.recognitions import proposal_text, valid_text
+    from metrics.recognitions import decision_text, proposal_text, valid_text
 
     if demo:
         print(texts.text("register_demo", "vi"))
     reg = registry()
     for e in entries:
-        decision = e["decision_number"] or "không ghi số quyết định"
-        if e["decision_date"]:
-            decision += f" ngày {fmt_date(date.fromisoformat(e['decision_date']))}"
+        decided = e["decision_date"]
+        decision = decision_text(
+            e["decision_number"], date.fromisoformat(decided) if decided else None, e["issuer"]
+        )
         until = valid_text(e)
         valid = (
             ""
@@ -70,7 +70,7 @@ def _print_entries(entries: list[dict], demo: bool) -> None:
             continue
         print(
             f"{e['year']}  {reg.title_by_id(e['title']).short_vi:<20} {e['name']} ({e['kind']}, "
-            f"{e['locality']}){steps} — {result}; QĐ {decision}{valid}{failed}"
+            f"{e['locality']}){steps} — {result}; {decision}{valid}{failed}"
         )
 
 

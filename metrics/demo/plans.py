@@ -6,23 +6,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from metrics.inputs.forms import PLAN_ITEM_SCHEMA
 from metrics.name_lookup import LocalityIndex
 from metrics.normalise import key
-
-PLAN_ITEM_SCHEMA = {
-    "locality_id": pl.String,
-    "source": pl.String,
-    "section": pl.String,
-    "item_text": pl.String,
-    "item_key": pl.String,
-    "target_pct": pl.Float64,
-    "target_year": pl.Int32,
-    "indicator": pl.String,
-    "achieved_pct": pl.Float64,
-    "achieved_year": pl.Int32,
-    "achieved_source": pl.String,
-    "_row": pl.Int64,
-}
 
 DEMO_PLAN = "Kế hoạch thực hiện giai đoạn 2026–2030 (minh họa, không phải văn bản thật)"
 # (section, item, target %, target year, later figure %, its year): invented examples.

@@ -378,6 +378,21 @@ PLAN_VALUES = (
     "achieved_year",
     "achieved_source",
 )
+# The plan form's rows as the store takes them (the demo writes its plans in the same columns).
+PLAN_ITEM_SCHEMA = {
+    "locality_id": pl.String,
+    "source": pl.String,
+    "section": pl.String,
+    "item_text": pl.String,
+    "item_key": pl.String,
+    "target_pct": pl.Float64,
+    "target_year": pl.Int32,
+    "indicator": pl.String,
+    "achieved_pct": pl.Float64,
+    "achieved_year": pl.Int32,
+    "achieved_source": pl.String,
+    "_row": pl.Int64,
+}
 PLANS = Form(
     name="plans",
     headers=PLAN_HEADERS,
@@ -392,21 +407,7 @@ PLANS = Form(
     key_columns=("locality_id", "source", "item_key"),
     value_columns=PLAN_VALUES,
     current_table="plan_items_current",
-    frame_schema={
-        "locality_id": pl.String,
-        "source": pl.String,
-        "section": pl.String,
-        "item_text": pl.String,
-        "item_key": pl.String,
-        "target_pct": pl.Float64,
-        "target_year": pl.Int32,
-        "indicator": pl.String,
-        "achieved_pct": pl.Float64,
-        "achieved_year": pl.Int32,
-        "achieved_source": pl.String,
-        "_row": pl.Int64,
-        "_locality": pl.String,
-    },
+    frame_schema={**PLAN_ITEM_SCHEMA, "_locality": pl.String},
     batch_note="Mục tiêu, nhiệm vụ của kế hoạch",
 )
 FORMS = {form.name: form for form in (RESULTS, TARGETS, RECOGNITIONS, CONTEXT, EDUCATION, PLANS)}

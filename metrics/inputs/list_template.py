@@ -36,9 +36,6 @@ LIST_HEADERS = [
     "Cơ quan trình",
     "Nguồn",
 ]
-HEADER_ROW = 2  # 0-based: the title, a blank row, then the headers
-FIRST_DATA_ROW = HEADER_ROW + 1
-MAX_TEMPLATE_ROW = 20_000  # the drop-downs reach this row
 # A commune's recognition as a learning community in 2025 (Thông tư 25/2023: a level and its
 # five criteria), decided by the province. The decision's number is left for the user to
 # write; the row imports as it is, like the other templates' samples.
@@ -121,27 +118,22 @@ NOTES = [
 
 def build_list_template(wb: xlsxwriter.Workbook) -> None:
     """The list's sheets in `wb` (made by metrics.inputs.templates.build_template)."""
-    head = wb.add_format(style.HEAD)
-    title = wb.add_format(style.TITLE)
-    text = wb.add_format(style.TEXT)
-    cell = wb.add_format(style.CELL)
-    day = wb.add_format({"border": 1, "num_format": EXCEL_DATE_FORMAT})
-    data = wb.add_worksheet(LIST_SHEET)
-    guide = wb.add_worksheet(GUIDE_SHEET)
-
-    data.write(0, 0, "DANH SÁCH ĐƠN VỊ ĐƯỢC CÔNG NHẬN (MỖI ĐƠN VỊ MỘT DÒNG)", title)
-    data.write_row(HEADER_ROW, 0, LIST_HEADERS, head)
-    for c, header in enumerate(LIST_HEADERS):
-        value = SAMPLE_ROW[header]
-        if isinstance(value, date):
-            data.write_datetime(FIRST_DATA_ROW, c, value, day)
-        else:
-            data.write(FIRST_DATA_ROW, c, value, cell)
+    sheets = style.form_sheets(
+        wb,
+        (LIST_SHEET, GUIDE_SHEET),
+        (
+            "DANH SÁCH ĐƠN VỊ ĐƯỢC CÔNG NHẬN (MỖI ĐƠN VỊ MỘT DÒNG)",
+            "HƯỚNG DẪN ĐIỀN DANH SÁCH CÔNG NHẬN",
+        ),
+        LIST_HEADERS,
+        SAMPLE_ROW,
+        NOTES,
+    )
+    data = sheets.data
     # Dates typed below the sample show as dates, day first.
     for header in ("Ngày quyết định", "Ngày tờ trình"):
         date_col = LIST_HEADERS.index(header)
         data.set_column(date_col, date_col, 14, wb.add_format({"num_format": EXCEL_DATE_FORMAT}))
-    data.freeze_panes(FIRST_DATA_ROW, 0)
     data.set_column(0, 0, 7)
     data.set_column(1, 3, 16)
     data.set_column(4, 5, 30)
@@ -154,44 +146,15 @@ def build_list_template(wb: xlsxwriter.Workbook) -> None:
     data.set_column(14 + CRITERIA, 14 + CRITERIA, 30)
     data.set_column(15 + CRITERIA, 15 + CRITERIA, 50)
 
-    guide.set_column(0, 0, 110)
-    guide.write(0, 0, "HƯỚNG DẪN ĐIỀN DANH SÁCH CÔNG NHẬN", title)
-    r = 2
-    for line in NOTES:
-        guide.write(r, 0, f"• {line}", text)
-        r += 1
-    r += 1
-    guide.write(r, 0, "Xếp loại theo từng danh hiệu và năm:", title)
+    sheets.row += 1
+    sheets.guide.write(sheets.row, 0, "Xếp loại theo từng danh hiệu và năm:", sheets.title)
     for line in _rules_lines():
-        r += 1
-        guide.write(r, 0, f"• {line}", text)
-    # Each drop-down's choices, listed at the end of the guide (a list with commas in its
-    # words, as the titles have, cannot be written into the rule itself).
+        sheets.row += 1
+        sheets.guide.write(sheets.row, 0, f"• {line}", sheets.text)
     written: dict[tuple[str, ...], str] = {}  # the criteria columns share one list
     for header, choices in _choices().items():
         source = written.get(tuple(choices))
         if source is None:
             named = f"Tiêu chí 1 … {CRITERIA}" if header.startswith("Tiêu chí") else header
-            r += 2
-            guide.write(r, 0, f"Danh sách chọn của cột {named}:", title)
-            first = r + 1
-            for choice in choices:
-                r += 1
-                guide.write(r, 0, choice, text)
-            source = written[tuple(choices)] = f"='{GUIDE_SHEET}'!$A${first + 1}:$A${r + 1}"
-        col = LIST_HEADERS.index(header)
-        data.data_validation(
-            FIRST_DATA_ROW,
-            col,
-            MAX_TEMPLATE_ROW,
-            col,
-            {
-                "validate": "list",
-                "source": source,
-                # A warning, not a stop: the importer reads other spellings too ("Loại tốt",
-                # "x" for a criterion met, a title's code).
-                "error_type": "warning",
-                "error_title": header,
-                "error_message": "Nên chọn trong danh sách (xem trang Hướng dẫn).",
-            },
-        )
+            source = written[tuple(choices)] = sheets.choice_list(named, choices)
+        sheets.pick_from(header, LIST_HEADERS.index(header), source)

@@ -25,9 +25,8 @@ PLAN_HEADERS = [
     "Nguồn kết quả",
     "Nguồn",
 ]
-HEADER_ROW = 2
-FIRST_DATA_ROW = HEADER_ROW + 1
-MAX_TEMPLATE_ROW = 20_000
+FIRST_DATA_ROW = style.FIRST_DATA_ROW
+MAX_TEMPLATE_ROW = style.MAX_TEMPLATE_ROW
 SECTIONS = (
     "Mục tiêu chung",
     "Mục tiêu cụ thể",
@@ -66,18 +65,18 @@ NOTES = [
 
 def build_plan_template(wb: xlsxwriter.Workbook) -> None:
     """The plan's sheets in `wb` (made by metrics.inputs.templates.build_template)."""
-    head = wb.add_format(style.HEAD)
-    title = wb.add_format(style.TITLE)
-    text = wb.add_format(style.TEXT)
-    cell = wb.add_format(style.CELL)
-    data = wb.add_worksheet(PLAN_SHEET)
-    guide = wb.add_worksheet(GUIDE_SHEET)
-
-    data.write(0, 0, "MỤC TIÊU, NHIỆM VỤ CỦA KẾ HOẠCH (MỖI MỤC MỘT DÒNG)", title)
-    data.write_row(HEADER_ROW, 0, PLAN_HEADERS, head)
-    for c, header in enumerate(PLAN_HEADERS):
-        data.write(FIRST_DATA_ROW, c, SAMPLE_ROW[header], cell)
-    data.freeze_panes(FIRST_DATA_ROW, 0)
+    sheets = style.form_sheets(
+        wb,
+        (PLAN_SHEET, GUIDE_SHEET),
+        (
+            "MỤC TIÊU, NHIỆM VỤ CỦA KẾ HOẠCH (MỖI MỤC MỘT DÒNG)",
+            "HƯỚNG DẪN ĐIỀN MỤC TIÊU, NHIỆM VỤ CỦA KẾ HOẠCH",
+        ),
+        PLAN_HEADERS,
+        SAMPLE_ROW,
+        NOTES,
+    )
+    data = sheets.data
     data.set_column(0, 1, 16)
     data.set_column(2, 2, 18)
     data.set_column(3, 3, 60)
@@ -85,39 +84,13 @@ def build_plan_template(wb: xlsxwriter.Workbook) -> None:
     data.set_column(6, 6, 26)
     data.set_column(7, 8, 11)
     data.set_column(9, 10, 45)
-
-    guide.set_column(0, 0, 110)
-    guide.write(0, 0, "HƯỚNG DẪN ĐIỀN MỤC TIÊU, NHIỆM VỤ CỦA KẾ HOẠCH", title)
-    r = 2
-    for line in NOTES:
-        guide.write(r, 0, f"• {line}", text)
-        r += 1
     choices = {
         "Phần": list(SECTIONS),
         "Chỉ tiêu": [ind.label_vi for ind in registry().ordered()],
     }
     for header, values in choices.items():
-        r += 2
-        guide.write(r, 0, f"Danh sách chọn của cột {header}:", title)
-        first = r + 1
-        for value in values:
-            r += 1
-            guide.write(r, 0, value, text)
-        col = PLAN_HEADERS.index(header)
-        data.data_validation(
-            FIRST_DATA_ROW,
-            col,
-            MAX_TEMPLATE_ROW,
-            col,
-            {
-                "validate": "list",
-                "source": f"='{GUIDE_SHEET}'!$A${first + 1}:$A${r + 1}",
-                # A warning, not a stop: a plan may name its own section, an indicator its id.
-                "error_type": "warning",
-                "error_title": header,
-                "error_message": "Nên chọn trong danh sách (xem trang Hướng dẫn).",
-            },
-        )
+        # A warning, not a stop: a plan may name its own section, an indicator its id.
+        sheets.pick_from(header, PLAN_HEADERS.index(header), sheets.choice_list(header, values))
     for header, low, high in (("Năm", 2021, 2035), ("Năm kết quả", 2021, 2035)):
         col = PLAN_HEADERS.index(header)
         data.data_validation(
