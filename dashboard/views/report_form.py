@@ -32,6 +32,7 @@ from metrics.rounds import (
     rate,
     save_report,
 )
+from metrics.texts import text
 
 PAGE = "report"
 key = ui.store_key()
@@ -179,7 +180,7 @@ if editable:
         opened_at = st.session_state[rev_key]
         result = data.round_write(
             key,
-            "nộp báo cáo" if submit else "lưu báo cáo",
+            text("round_role_submit", "vi") if submit else text("round_role_save", "vi"),
             lambda con: save_report(
                 con, me, code, year, entered, submit=bool(submit), revision=opened_at
             ),
@@ -226,7 +227,7 @@ if editable:
         else:
             outcome = data.round_write(
                 key,
-                "đính kèm báo cáo",
+                text("round_role_attach", "vi"),
                 lambda con: attach_report(con, me, code, year, signed),
             )
             if isinstance(outcome, Attached):

@@ -29,6 +29,7 @@ from metrics.rounds import (
     state_counts,
     with_source_notes,
 )
+from metrics.texts import text
 
 PAGE = "review"
 key = ui.store_key()
@@ -84,7 +85,7 @@ def round_settings(year: int | None, current: dict | None) -> None:
         if st.form_submit_button(t("round_open") if current is None else t("round_change")):
             result = data.round_write(
                 key,
-                "mở vòng báo cáo",
+                text("round_role_open", "vi"),
                 lambda con: open_round(
                     con, me, pcode, int(new_year), deadline, asked or None, note
                 ),
@@ -146,15 +147,15 @@ table = with_source_notes(states.filter(pl.col("state").is_in(shown_states)), la
 )
 st.dataframe(table, hide_index=True, placeholder="–")
 missing = states.filter(pl.col("state").is_in(["not_started", "draft", "returned"])).select(
-    pl.col("code").alias("Mã xã"),
-    pl.col("name").alias("Xã"),
-    pl.col("state").replace_strict(STATE_LABELS["vi"]).alias("Trạng thái"),
-    pl.col("updated_by").alias("Người nhập gần nhất"),
-    when("updated_at").alias("Lưu lần cuối"),
+    pl.col("code").alias(text("round_col_code", "vi")),
+    pl.col("name").alias(text("unit_type_xa", "vi")),
+    pl.col("state").replace_strict(STATE_LABELS["vi"]).alias(text("round_col_state", "vi")),
+    pl.col("updated_by").alias(text("review_missing_col_updated_by", "vi")),
+    when("updated_at").alias(text("review_missing_col_saved", "vi")),
 )
 st.download_button(
     t("review_download_missing", n=missing.height),
-    data=data.table_xlsx(missing, f"Chưa nộp {year}"),
+    data=data.table_xlsx(missing, text("review_missing_sheet", "vi", year=year)),
     file_name=f"Xa_chua_nop_{pcode}_{year}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key=f"{PAGE}__missing",
@@ -171,7 +172,7 @@ st.subheader(t("review_waiting", n=waiting.height))
 def act(codes: list[str], approve: bool, reason: str | None = None) -> None:
     result = data.round_write(
         key,
-        "duyệt báo cáo" if approve else "trả lại báo cáo",
+        text("round_role_approve", "vi") if approve else text("round_role_return", "vi"),
         lambda con: review(con, me, pcode, year, codes, approve=approve, reason=reason),
     )
     if isinstance(result, str):

@@ -55,13 +55,13 @@ class Context:
     def name(self) -> str:
         """The unit's name, an old one marked so: "Huyện Ia H'Drai (cũ)"."""
         old = self.locality.get("level") in OLD_LEVELS
-        return str(self.locality["name"]) + (" (cũ)" if old else "")
+        return str(self.locality["name"]) + (texts.text("export_former_suffix") if old else "")
 
 
 def context(con: duckdb.DuckDBPyConnection, locality_id: str, year: int) -> Context:
     loc = rq.locality(con, locality_id)
     if loc is None:
-        raise ExportError(f"Không có địa bàn {locality_id}.")
+        raise ExportError(texts.text("export_no_locality", locality_id=locality_id))
     series = series_all(con, locality_id)
     items = progress_for(con, locality_id, year, series=series)
     children = None
@@ -175,8 +175,12 @@ def children_source(ctx: Context, indicator: str) -> str:
     said = figures_source(
         child_figures(ctx.children.filter(pl.col("indicator") == indicator), ctx.year)
     )
-    who = "các xã, phường" if ctx.locality["level"] == "province" else "các tỉnh, thành phố"
-    return f"Số liệu {who}" + (f": {said}" if said else "")
+    who = (
+        texts.text("export_who_communes")
+        if ctx.locality["level"] == "province"
+        else texts.text("export_who_provinces")
+    )
+    return texts.text("export_children_source", who=who) + (f": {said}" if said else "")
 
 
 def plan_name(source: str) -> str:
@@ -213,7 +217,7 @@ def plans_line(targets: pl.DataFrame) -> str:
     "Mục tiêu năm 2025: Quyết định số 387/QĐ-TTg\nMục tiêu năm 2026, 2030: Kế hoạch …"; ""
     without a target."""
     return "\n".join(
-        f"Mục tiêu năm {', '.join(map(str, years))}: {plan}"
+        texts.text("export_plans_line", map=", ".join(map(str, years)), plan=plan)
         for plan, years in target_plans(targets)
     )
 
@@ -236,13 +240,13 @@ def indicator_chart(
     targets = ctx.targets.filter(pl.col("indicator") == item.indicator)
     fig = progress_chart(series, item, targets, synthetic=False)
     fig.update_layout(title={"text": plotly_literal(f"{item.indicator_label} — {ctx.name}")})
-    subtitle = f"{ctx.place or ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số"
+    subtitle = texts.text("export_ranking_subtitle", place=ctx.place or ctx.name, year=ctx.year)
     drawn = plans_line(chart_targets(ctx, item.indicator))
     if drawn:
         subtitle += "\n" + drawn
     return for_print(
         fig,
-        source=series_source(ctx, item.indicator) or "chưa có số liệu",
+        source=series_source(ctx, item.indicator) or texts.text("export_summary_no_figures"),
         synthetic=demo_mark and series_synthetic(ctx, item.indicator),
         subtitle=subtitle,
         width=size[0],
@@ -261,18 +265,18 @@ def ranking_chart(ctx: Context, indicator: str, demo_mark: bool = True) -> go.Fi
     partial = ordered.filter(pl.col("rank").is_null())
     note = ""
     if shows_ends(whole.height, RANK_SHOWN):
-        note = (
-            f" · {RANK_SHOWN} đơn vị cao nhất và {RANK_SHOWN} đơn vị thấp nhất trong {whole.height}"
-        )
+        note = texts.text("export_ranking_shown", rank_shown=RANK_SHOWN, height=whole.height)
     if partial.height:  # shown after the ranked ones, never ranked with them
-        note += (
-            f" · {partial.height} đơn vị {PARTIAL_VI} số liệu (dưới {RANK_MIN_PCT}% đơn vị"
-            " báo cáo), không xếp hạng"
+        note += texts.text(
+            "export_ranking_partial",
+            height=partial.height,
+            partial_vi=PARTIAL_VI,
+            rank_min_pct=RANK_MIN_PCT,
         )
     fig = ranked_bar(
         sub, indicator=indicator, locality_name=ctx.name, synthetic=False, ends=RANK_SHOWN
     )
-    subtitle = f"{ctx.place or ctx.name} · năm {ctx.year} · tỷ lệ % trên tổng số"
+    subtitle = texts.text("export_ranking_subtitle", place=ctx.place or ctx.name, year=ctx.year)
     if note:  # what the ranking leaves out, on a line of its own
         subtitle += "\n" + note.removeprefix(" · ")
     drawn = plans_line(sub.select(pl.col("target_source").alias("source"), "target_year"))
@@ -298,7 +302,7 @@ def chart_export(
     ctx = context(con, locality_id, year)
     item = next((it for it in ctx.items if it.indicator == indicator), None)
     if item is None:
-        raise ExportError(f"Không có chỉ tiêu {indicator}.")
+        raise ExportError(texts.text("export_no_indicator", indicator=indicator))
     return export_server().image_bytes(indicator_chart(ctx, item), fmt, scale)
 
 
@@ -306,13 +310,13 @@ def chart_data(con: duckdb.DuckDBPyConnection, locality_id: str, indicator: str)
     """The data behind a progress chart, with Vietnamese column names (CSV/XLSX downloads)."""
     s = series_frame(con, locality_id, indicator)
     return s.select(
-        pl.col("year").alias("Năm"),
-        pl.col("total").alias("Tổng số"),
-        pl.col("registered").alias("Đăng ký"),
-        pl.col("recognized").alias("Công nhận"),
-        pl.col("rate_pct").round(2).alias("Tỷ lệ (% tổng số)"),
-        pl.col("rate_registered_pct").round(2).alias("Tỷ lệ (% đăng ký)"),
-        pl.col("sources").list.join("; ").alias("Nguồn"),
+        pl.col("year").alias(texts.text("year")),
+        pl.col("total").alias(texts.text("fig_households")),
+        pl.col("registered").alias(texts.text("export_registered")),
+        pl.col("recognized").alias(texts.text("export_recognised")),
+        pl.col("rate_pct").round(2).alias(texts.text("export_rate_of_total")),
+        pl.col("rate_registered_pct").round(2).alias(texts.text("export_rate_of_registered")),
+        pl.col("sources").list.join("; ").alias(texts.text("method_col_source")),
     )
 
 
@@ -336,7 +340,7 @@ def summary_rows(ctx: Context) -> list[SummaryRow]:
             counts=f"{fmt_int(it.recognized)}/{fmt_int(it.total)}"
             + (f" ({it.partial_note})" if it.partial_note else "")
             if it.has_data
-            else "chưa có số liệu",
+            else texts.text("export_summary_no_figures"),
             rate=fmt_pct(it.rate_pct),
             target=f"{fmt_pct(it.target_pct, 0)} ({it.target_year})"
             if it.target_pct is not None

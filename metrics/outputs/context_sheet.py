@@ -17,34 +17,42 @@ from metrics.place_context import (
     education_for,
 )
 
-CONTEXT_SHEET = "Đặc điểm địa bàn"
-HEADERS = ["Nội dung", "Số liệu", "Ghi chú"]
+CONTEXT_SHEET = texts.text("context_heading")
+HEADERS = [
+    texts.text("context_sheet_col_item"),
+    texts.text("export_col_figures"),
+    texts.text("context_sheet_col_note"),
+]
 WIDTHS = [44, 16, 70]
 CONTEXT_ROWS = (
-    ("households", "Tổng số hộ"),
-    ("population", "Tổng số nhân khẩu"),
-    ("minority_households", "Số hộ dân tộc thiểu số (DTTS)"),
-    ("minority_population", "Số nhân khẩu DTTS"),
-    ("minority_share", "Tỷ lệ nhân khẩu DTTS trong dân số (%)"),
-    ("villages", "Số thôn (làng)"),
-    ("residential_groups", "Số tổ dân phố"),
-    ("agencies", "Số cơ quan, đơn vị"),
-    ("schools", "Số trường học"),
+    ("households", texts.text("context_sheet_households")),
+    ("population", texts.text("context_sheet_residents")),
+    ("minority_households", texts.text("context_sheet_minority_households")),
+    ("minority_population", texts.text("context_sheet_minority_residents")),
+    ("minority_share", texts.text("context_sheet_minority_share")),
+    ("villages", texts.text("context_sheet_villages")),
+    ("residential_groups", texts.text("context_sheet_residential_groups")),
+    ("agencies", texts.text("context_sheet_agencies")),
+    ("schools", texts.text("context_sheet_schools")),
 )
 EDUCATION_ROWS = (
-    ("preschool_5", "Phổ cập giáo dục mầm non cho trẻ em 5 tuổi"),
-    ("primary_school", "Phổ cập giáo dục tiểu học"),
-    ("lower_secondary", "Phổ cập giáo dục trung học cơ sở"),
-    ("literacy", "Xóa mù chữ"),
+    ("preschool_5", texts.text("context_sheet_preschool_5")),
+    ("primary_school", texts.text("context_sheet_primary")),
+    ("lower_secondary", texts.text("context_sheet_lower_secondary")),
+    ("literacy", texts.text("context_sheet_literacy")),
 )
 
 
 def _when(held: PlaceContext | EducationLevels) -> str:
-    return f"tính đến {fmt_date(held.as_of)}" if held.as_of else f"năm {held.year}"
+    return (
+        texts.text("context_sheet_as_of", as_of=fmt_date(held.as_of))
+        if held.as_of
+        else texts.text("context_sheet_in_year", year=held.year)
+    )
 
 
 def _source(held: PlaceContext | EducationLevels) -> str:
-    return "Dữ liệu minh họa" if held.synthetic else held.source
+    return texts.text("fig_synthetic_note") if held.synthetic else held.source
 
 
 def _note(ws, r: int, line: str, fmt) -> None:
@@ -68,7 +76,10 @@ def write_context_sheet(
     for c, width in enumerate(WIDTHS):
         ws.set_column(c, c, width)
     ws.write(
-        0, 0, f"ĐẶC ĐIỂM ĐỊA BÀN, PHỔ CẬP GIÁO DỤC NĂM {year} — {place.upper()}", formats["title"]
+        0,
+        0,
+        texts.text("context_sheet_title", year=year, place=place.upper()),
+        formats["title"],
     )
     r = 1
     if any(h is not None and h.synthetic for h in (about, education)):
@@ -88,24 +99,53 @@ def write_context_sheet(
             else:
                 ws.write_number(r, 1, round(value, 2) if field == "minority_share" else value, fmt)
             note = (
-                "tính từ số nhân khẩu DTTS và tổng số nhân khẩu"
-                if field == "minority_share"
-                else ""
+                texts.text("context_sheet_minority_share_note") if field == "minority_share" else ""
             )
             ws.write_string(
-                r, 2, note or ("" if value is not None else "chưa có số liệu"), formats["text"]
+                r,
+                2,
+                note or ("" if value is not None else texts.text("export_summary_no_figures")),
+                formats["text"],
             )
             r += 1
-        _note(ws, r, f"Số liệu {_when(about)}. Nguồn: {_source(about)}.", formats["note"])
+        _note(
+            ws,
+            r,
+            texts.text("context_sheet_context_note", when=_when(about), source=_source(about)),
+            formats["note"],
+        )
         r += 2
     if education is not None:
-        ws.write_row(r, 0, ["Phổ cập giáo dục, xóa mù chữ", "Kết quả", "Ghi chú"], formats["head"])
+        ws.write_row(
+            r,
+            0,
+            [
+                texts.text("import_template_education"),
+                texts.text("register_result"),
+                texts.text("context_sheet_col_note"),
+            ],
+            formats["head"],
+        )
         r += 1
         for field, label in EDUCATION_ROWS:
             code = education.levels.get(field)
             ws.write_string(r, 0, label, formats["text"])
             ws.write_string(r, 1, CODE_LABEL_VI.get(code or "", ""), formats["text"])
-            ws.write_string(r, 2, "" if code else "chưa có kết quả", formats["text"])
+            ws.write_string(
+                r,
+                2,
+                "" if code else texts.text("context_sheet_no_result"),
+                formats["text"],
+            )
             r += 1
-        _note(ws, r, f"Kết quả {_when(education)}. Nguồn: {_source(education)}.", formats["note"])
+        _note(
+            ws,
+            r,
+            texts.text(
+                "context_sheet_education_note",
+                when=_when(education),
+                source=_source(education),
+            ),
+            formats["note"],
+        )
     return ws, header_row

@@ -83,7 +83,7 @@ def build_deck(
     # 1. Title
     s = _titled(
         prs,
-        f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year}",
+        texts.text("deck_cover_title", year=year),
         top=2.0,
         height=1.3,
         size=36,
@@ -98,7 +98,7 @@ def build_deck(
         4.5,
         WIDTH,
         0.6,
-        [f"Tài liệu phục vụ hội nghị sơ kết, tổng kết — ngày {fmt_date(date.today())}"],
+        [texts.text("deck_cover_subtitle", today=fmt_date(date.today()))],
         size=18,
         colour="444444",
     )
@@ -130,8 +130,12 @@ def build_deck(
     # 5. Rankings of the communes (or provinces)
     for ind in ranked:
         label = registry().by_id(ind).label_vi
-        who = "các xã, phường" if ctx.locality["level"] == "province" else "các tỉnh, thành phố"
-        s = _titled(prs, f"Xếp hạng {who}: {label}")
+        who = (
+            texts.text("export_who_communes")
+            if ctx.locality["level"] == "province"
+            else texts.text("export_who_provinces")
+        )
+        s = _titled(prs, texts.text("deck_ranking_title", who=who, label=label))
         pic = s.shapes.add_picture(
             io.BytesIO(next(images)), Inches(0.3), Inches(TOP), height=Inches(BOTTOM - TOP)
         )
@@ -170,25 +174,44 @@ def slide_charts(ctx: Context) -> Iterator[go.Figure]:
 def _key_numbers(ctx: Context, it: IndicatorProgress) -> list[str]:
     year = ctx.year
     lines = [
-        f"Tỷ lệ năm {year}: {fmt_pct(it.rate_pct)}"
+        texts.text("deck_key_rate", year=year, rate_pct=fmt_pct(it.rate_pct))
         if it.rate_pct is not None
-        else f"Năm {year}: {fmt_int(it.recognized)} {registry().by_id(it.indicator).count_unit_vi}"
-        " được công nhận (chưa có tổng số để tính tỷ lệ)"
+        else texts.text(
+            "deck_key_count",
+            year=year,
+            recognized=fmt_int(it.recognized),
+            count_unit_vi=registry().by_id(it.indicator).count_unit_vi,
+        )
     ]
     if it.target_pct is not None and it.target_year is not None:
         plan = f" ({plan_name(it.target_source)})" if it.target_source else ""
-        lines.append(f"Mục tiêu năm {it.target_year}: {fmt_pct(it.target_pct, 0)}{plan}")
+        lines.append(
+            texts.text(
+                "deck_key_target",
+                target_year=it.target_year,
+                target_pct=fmt_pct(it.target_pct, 0),
+                plan=plan,
+            )
+        )
         if it.plan_pct is not None:
-            lines.append(f"Đạt {fmt_pct(it.plan_pct, 0)} kế hoạch")
+            lines.append(texts.text("deck_key_plan", plan_pct=fmt_pct(it.plan_pct, 0)))
     else:
-        lines.append("Chưa có mục tiêu")
-    lines.append(f"Đánh giá tiến độ: {Status(it.status).label_for(it.target_year, symbol=True)}")
+        lines.append(texts.text("deck_key_no_target"))
+    lines.append(
+        texts.text(
+            "deck_key_status", label_for=Status(it.status).label_for(it.target_year, symbol=True)
+        )
+    )
     if it.partial_note:
-        lines.append(f"Số liệu {it.partial_note}")
+        lines.append(texts.text("deck_key_partial", partial_note=it.partial_note))
     if it.change_pp is not None:
-        lines.append(f"So với năm {year - 1}: {fmt_pp(it.change_pp)}")
+        lines.append(
+            texts.text("deck_key_change", year_before=year - 1, fmt_pp=fmt_pp(it.change_pp))
+        )
     if it.required_pp_per_year:
-        lines.append(f"Cần tăng {texts.pace_words(it.required_pp_per_year)}")
+        lines.append(
+            texts.text("deck_key_pace", pace_words=texts.pace_words(it.required_pp_per_year))
+        )
     return lines
 
 
@@ -265,7 +288,7 @@ def _footer(slide, ctx: Context, demo: bool | None = None) -> None:
         FOOTER_TOP,
         WIDTH - 6.7,
         0.35,
-        [f"{ctx.place or ctx.name} · năm {ctx.year}"],
+        [texts.text("export_footer", place=ctx.place or ctx.name, year=ctx.year)],
         size=11,
         colour="666666",
         align=PP_ALIGN.RIGHT,
@@ -331,7 +354,7 @@ def _table_slides(
         pages[-1].append(i)
         used += h
     for n, page in enumerate(pages):
-        s = _titled(prs, title if n == 0 else f"{title} (tiếp)")
+        s = _titled(prs, title if n == 0 else texts.text("deck_table_continued", title=title))
         row_h = [head_h, *(heights[i] for i in page)]
         shape = s.shapes.add_table(
             len(row_h),
@@ -389,27 +412,31 @@ def _summary_slides(prs, ctx: Context) -> None:
                 Status(row.status).label_for(it.target_year, symbol=True),
             ]
         )
-    notes = [f"{mark} Số liệu {note}." for note, mark in marks.items()]
+    notes = [
+        texts.text("deck_summary_partial", mark=mark, note=note) for note, mark in marks.items()
+    ]
     said = figures_source(
         (ctx.year, it.sources, it.demo_sources) for it in ctx.items if it.has_data
     )
-    notes.append(f"Nguồn số liệu: {said or 'chưa có số liệu năm ' + str(ctx.year)}.")
     notes.append(
-        "Mục tiêu: mục tiêu của năm gần nhất từ năm báo cáo trở đi (năm ghi trong ngoặc), "
-        "theo văn bản ghi ở cột Căn cứ mục tiêu."
+        texts.text(
+            "export_sources",
+            said=said or texts.text("export_no_figures_for") + str(ctx.year),
+        )
     )
+    notes.append(texts.text("deck_summary_target_note"))
     _table_slides(
         prs,
         ctx,
-        f"Tổng hợp các chỉ tiêu năm {ctx.year} — {ctx.name}",
+        texts.text("deck_summary_title", year=ctx.year, name=ctx.name),
         [
-            "Chỉ tiêu",
-            "Công nhận / Tổng số",
-            "Tỷ lệ",
-            "Mục tiêu (năm)",
-            "Căn cứ mục tiêu",
-            "Đạt KH",
-            "Đánh giá tiến độ",
+            texts.text("indicator"),
+            texts.text("deck_summary_col_counts"),
+            texts.text("export_col_rate"),
+            texts.text("deck_summary_col_target"),
+            texts.text("deck_summary_col_basis"),
+            texts.text("deck_summary_col_plan"),
+            texts.text("export_col_status"),
         ],
         rows,
         [3.0, 2.3, 0.9, 1.2, 2.2, 0.9, 2.2],
@@ -422,21 +449,23 @@ def _status_slides(prs, ctx: Context) -> None:
     assert ctx.children is not None
     order = Status.ordered()
     level = ctx.locality["level"]
-    who = "xã, phường" if level == "province" else "tỉnh, thành phố"
+    who = (
+        texts.text("export_communes_wards") if level == "province" else texts.text("level_province")
+    )
     rows = []
     for it in ctx.items:
         counts = status_counts(ctx.children, it.indicator)
         rows.append([it.indicator_label, *(fmt_int(counts.get(st.value, 0)) for st in order)])
     said = figures_source(child_figures(ctx.children, ctx.year))
     notes = [
-        f"Mỗi ô: số {who} có đánh giá tiến độ ở cột đó, năm {ctx.year}.",
-        f"Nguồn số liệu: số liệu các {who}" + (f": {said}." if said else "."),
+        texts.text("deck_status_note", who=who, year=ctx.year),
+        texts.text("deck_status_source", who=who) + (f": {said}." if said else "."),
     ]
     _table_slides(
         prs,
         ctx,
-        f"Số {who} theo đánh giá tiến độ, năm {ctx.year}",
-        ["Chỉ tiêu", *(st.label(symbol=True) for st in order)],
+        texts.text("deck_status_title", who=who, year=ctx.year),
+        [texts.text("indicator"), *(st.label(symbol=True) for st in order)],
         rows,
         [3.4, *([1.25] * len(order))],
         size=11,
@@ -492,18 +521,19 @@ def _source_slides(
                 unconfirmed.add(int(target_year))
     target_lines = []
     for name, (years, unconfirmed) in documents.items():
-        line = f"{name} — mục tiêu năm {years_text(years)}"
+        line = texts.text("deck_sources_document", name=name, years_text=years_text(years))
         if unconfirmed:
-            line += (
-                f" (mục tiêu năm {years_text(unconfirmed)} theo kế hoạch thực hiện của các tỉnh, "
-                "chưa đối chiếu nguyên văn văn bản)"
-            )
+            line += texts.text("deck_sources_read_from_plans", years_text=years_text(unconfirmed))
         target_lines.append(line)
 
-    blocks: list[tuple[str, bool]] = [("Số liệu", True)]
-    blocks += [(f"• {x}", False) for x in figure_lines] or [("• Chưa có số liệu", False)]
-    blocks.append(("Mục tiêu", True))
-    blocks += [(f"• {x}", False) for x in target_lines] or [("• Chưa có mục tiêu", False)]
+    blocks: list[tuple[str, bool]] = [(texts.text("export_col_figures"), True)]
+    blocks += [(f"• {x}", False) for x in figure_lines] or [
+        (texts.text("deck_sources_no_figures"), False)
+    ]
+    blocks.append((texts.text("method_col_target"), True))
+    blocks += [(f"• {x}", False) for x in target_lines] or [
+        (texts.text("deck_sources_no_target"), False)
+    ]
     size = 13
     pages: list[list[tuple[str, bool]]] = [[]]
     used = 0.0
@@ -515,7 +545,10 @@ def _source_slides(
         pages[-1].append((text, heading))
         used += h
     for n, page in enumerate(pages):
-        s = _titled(prs, "Nguồn số liệu và căn cứ" + (" (tiếp)" if n else ""))
+        s = _titled(
+            prs,
+            texts.text("deck_sources_title") + (texts.text("deck_continued") if n else ""),
+        )
         box = s.shapes.add_textbox(Inches(SIDE), Inches(TOP), Inches(WIDTH), Inches(BOTTOM - TOP))
         tf = box.text_frame
         tf.word_wrap = True

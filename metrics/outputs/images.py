@@ -65,9 +65,9 @@ def for_print(
     out.update_yaxes(tickfont={"size": 18}, title={"standoff": 18})
     out.update_xaxes(tickfont={"size": 20})
     # The source on at most two lines, then the demo mark on a line of its own.
-    shown = _wrapped(source, width // 11 - len("Nguồn: "), 2)
+    shown = _wrapped(source, width // 11 - len(texts.text("export_source_prefix")), 2)
     footer = "<br>".join(plotly_literal(ln) for ln in shown)
-    footer = f"Nguồn: {footer}"
+    footer = texts.text("image_source", footer=footer)
     extra_bottom = 24 * (len(shown) - 1)
     if synthetic:
         footer += f"<br>{texts.text('synthetic')}"
@@ -194,10 +194,7 @@ class ExportServer:
                 return
             browser = self.find_browser()
             if browser is None:
-                raise ExportError(
-                    "Không tìm thấy trình duyệt Chromium để xuất ảnh biểu đồ. Cài bằng lệnh "
-                    "`apt-get install chromium fonts-dejavu-core` rồi thử lại. (Nút tải biểu đồ HTML trên trang vẫn dùng được.)"
-                )
+                raise ExportError(texts.text("image_no_chromium"))
             kaleido_class = _kaleido_class()  # ≈50 ms, paid by the first export, not page starts
 
             loop = asyncio.new_event_loop()
@@ -221,8 +218,7 @@ class ExportServer:
                 opening.cancel()
                 _stop_loop(loop, thread)
                 raise ExportError(
-                    f"Không khởi động được Chromium ({browser}) để xuất ảnh biểu đồ: "
-                    f"{type(exc).__name__} {exc}. Kiểm tra máy còn đủ bộ nhớ rồi thử lại."
+                    texts.text("image_no_start", browser=browser, name=type(exc).__name__, exc=exc)
                 ) from exc
             self._loop, self._thread = loop, thread
 
@@ -303,12 +299,10 @@ class ExportServer:
                 return [done[i] for i in range(len(specs))]
             if attempt == 2:
                 raise ExportError(
-                    "Chromium không trả về ảnh biểu đồ sau hai lần thử "
-                    f"({type(failure).__name__}). Thử lại sau ít phút; nếu vẫn lỗi, báo quản trị "
-                    "hệ thống khởi động lại ứng dụng."
+                    texts.text("image_no_answer", name=type(failure).__name__)
                 ) from failure
             self._restart(k)
-        raise ExportError("Không xuất được ảnh biểu đồ.")
+        raise ExportError(texts.text("image_failed"))
 
 
 # Images a page draws before it is reloaded. kaleido reloads a page after every image, to start

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from metrics import texts
 from metrics.name_parts import OLD_LEVELS
 from metrics.normalise import file_stem
 
@@ -27,7 +28,7 @@ def document_stem(locality: dict, year: int) -> str:
     name), "XHHT_Xa_Dak_Long_2025", "XHHT_Toan_quoc_2025"; an old unit says so —
     "XHHT_Huyen_Ia_H_Drai_cu_2023", never the bare name a unit of today may carry."""
     name = locality["short_name"] if locality["level"] == "province" else locality["name"]
-    old = "cũ" if locality["level"] in OLD_LEVELS else ""
+    old = texts.text("pack_old_unit") if locality["level"] in OLD_LEVELS else ""
     return file_stem(PACK_PREFIX, name, old, year)
 
 
@@ -77,7 +78,7 @@ def chart_labels(ctx: Context) -> list[str]:
 
     charted, ranked = slide_content(ctx)
     return [file_stem(it.indicator_label) for it in charted] + [
-        file_stem("Xếp hạng", registry().by_id(ind).label_vi) for ind in ranked
+        file_stem(texts.text("ranked_heading"), registry().by_id(ind).label_vi) for ind in ranked
     ]
 
 

@@ -79,7 +79,7 @@ REPORT_FONT = "Times New Roman"
 BODY_PT = 14  # Nghị định 30/2020: body 13–14 pt
 HEADER_PT = 13  # the header's lines: 12–13 pt
 TABLE_PT = 12
-FOOTER_DRAFT = "Bản dự thảo do Bảng theo dõi xã hội học tập tạo ra — cần được cán bộ kiểm tra, hoàn thiện trước khi ban hành."
+FOOTER_DRAFT = texts.text("draft_footer")
 # A4 and the decree's margins: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
 MARGINS_CM = {"top": 2.0, "bottom": 2.0, "left": 3.0, "right": 2.0}
 TEXT_WIDTH_CM = 21.0 - MARGINS_CM["left"] - MARGINS_CM["right"]  # 16 cm
@@ -87,11 +87,7 @@ PRINT_MIN_PT = 9.0  # no chart text under 9 pt once the image is placed on the p
 CHART_ASPECT = 0.75  # height ÷ width: the print layout's fixed title and footer bands need room
 
 # Once, where a reader compares years across the 2025 reorganisation.
-REORGANISATION_NOTE = (
-    "Ghi chú: từ ngày 01/07/2025, cả nước có 34 tỉnh, thành phố và 3.321 xã, phường, đặc khu; "
-    "không còn cấp huyện. Số liệu các năm trước được tính theo địa bàn hiện nay: số liệu của các "
-    "xã cũ hợp thành một xã mới được cộng lại; xã cũ bị chia tách không được gán cho xã nào."
-)
+REORGANISATION_NOTE = texts.text("draft_reorganisation_note")
 
 
 def build_report(
@@ -109,7 +105,7 @@ def build_report(
     sentence and first under Nơi nhận; without it, a placeholder."""
     kind = kind or default_kind(year)
     if kind not in KINDS:
-        raise ExportError(f"Loại báo cáo “{kind}” không có; chọn một trong: {', '.join(KINDS)}.")
+        raise ExportError(texts.text("draft_unknown_kind", kind=kind, kinds=", ".join(KINDS)))
     ctx = context(con, locality_id, year)
     reg = registry()
     rank = {ind.id: n for n, ind in enumerate(reg.in_model_order())}
@@ -145,22 +141,22 @@ def build_report(
     _basis(doc, ctx, place, kind)
 
     # I. Kết quả thực hiện
-    span = f"GIAI ĐOẠN {period_start(year)}–{year}" if kind == "so-ket" else f"NĂM {year}"
-    _heading(doc, f"I. KẾT QUẢ THỰC HIỆN {span}", 2)
-    _about(doc, place, *about, mark_each=about_invented and not all_invented)
-    _heading(doc, "1. Công tác chỉ đạo, tổ chức triển khai", 3)
-    _para(
-        doc,
-        to_fill(
-            "việc ban hành kế hoạch, văn bản chỉ đạo, kiện toàn Ban Chỉ đạo; công tác tuyên "
-            "truyền, kiểm tra (số, ngày của từng văn bản)"
-        ),
+    span = (
+        texts.text("draft_span_stage", period_start=period_start(year), year=year)
+        if kind == "so-ket"
+        else texts.text("draft_span_year", year=year)
     )
-    _heading(doc, "2. Kết quả thực hiện các mục tiêu", 3)
+    _heading(doc, texts.text("draft_heading_results_of", span=span), 2)
+    _about(doc, place, *about, mark_each=about_invented and not all_invented)
+    _heading(doc, texts.text("draft_heading_direction_work"), 3)
     _para(
         doc,
-        f"Kết quả thực hiện các mục tiêu xây dựng xã hội học tập năm {year} {place.where()} "
-        "như sau:",
+        to_fill(texts.text("draft_direction_to_fill")),
+    )
+    _heading(doc, texts.text("draft_heading_results"), 3)
+    _para(
+        doc,
+        texts.text("draft_results_lead", year=year, where=place.where()),
     )
     if not place.old:
         _para(doc, REORGANISATION_NOTE, italic=True)
@@ -170,63 +166,67 @@ def build_report(
     if said:
         # After the models' sections (2.1 …), numbered on from them.
         n = len({reg.by_id(it.indicator).model for it in ctx.items}) + 1
-        _heading(doc, f"2.{n}. Đánh giá, công nhận các danh hiệu", 4)
+        _heading(doc, texts.text("draft_heading_recognitions", n=n), 4)
     for line in said:
         _para(doc, line)
-    _heading(doc, "3. Tổng hợp kết quả", 3)
-    _caption(doc, f"Bảng 1. Kết quả thực hiện các chỉ tiêu năm {year}")
+    _heading(doc, texts.text("draft_heading_summary"), 3)
+    _caption(doc, texts.text("draft_summary_table", year=year))
     _summary_table(doc, ctx, place)
     if kind == "so-ket":
-        _caption(doc, f"Bảng 2. Tỷ lệ qua các năm, giai đoạn {period_start(year)}–{year} (%)")
+        _caption(doc, texts.text("draft_years_table", period_start=period_start(year), year=year))
         _years_table(doc, ctx, place)
 
     # II. Đánh giá chung
-    _heading(doc, "II. ĐÁNH GIÁ CHUNG", 2)
-    _heading(doc, "1. Ưu điểm", 3)
+    _heading(doc, texts.text("draft_heading_assessment"), 2)
+    _heading(doc, texts.text("draft_heading_strengths"), 3)
     good = strengths(ctx.items, place, ctx.targets, year)
     if not good:
-        _para(doc, f"Năm {year} chưa có chỉ tiêu nào đạt mục tiêu hoặc đúng tiến độ.")
+        _para(doc, texts.text("draft_no_strengths", year=year))
     for line in good:
         _para(doc, f"- {line}")
-    _para(doc, to_fill("ưu điểm trong công tác chỉ đạo, phối hợp, tuyên truyền"))
-    _heading(doc, "2. Hạn chế, nguyên nhân", 3)
+    _para(doc, to_fill(texts.text("draft_strengths_to_fill")))
+    _heading(doc, texts.text("draft_heading_shortfalls"), 3)
     short = shortfalls(ctx.items, place, year)
     for line in short:
         _para(doc, f"- {line}")
     _children(doc, ctx, place)
     if not short and ctx.children is None:
-        _para(doc, f"Năm {year} không có chỉ tiêu nào chậm tiến độ.")
-    _para(doc, to_fill("nguyên nhân của các hạn chế nêu trên (khách quan, chủ quan)"))
+        _para(doc, texts.text("draft_no_shortfalls", year=year))
+    _para(doc, to_fill(texts.text("draft_causes_to_fill")))
 
     # III. Phương hướng, nhiệm vụ
-    ahead = f"GIAI ĐOẠN {year + 1}–{max(2030, year + 1)}" if kind == "so-ket" else f"NĂM {year + 1}"
-    _heading(doc, f"III. PHƯƠNG HƯỚNG, NHIỆM VỤ {ahead}", 2)
-    _heading(doc, "1. Mục tiêu", 3)
+    ahead = (
+        texts.text("draft_ahead_stage", year_after=year + 1, max=max(2030, year + 1))
+        if kind == "so-ket"
+        else texts.text("draft_ahead_year", year_after=year + 1)
+    )
+    _heading(doc, texts.text("draft_heading_direction", ahead=ahead), 2)
+    _heading(doc, texts.text("draft_heading_targets"), 3)
     groups = target_groups(ctx.targets, after=year, items=ctx.items, place=place)
     if not groups:
-        _para(doc, f"Chưa có mục tiêu cho các năm sau năm {year} trong kho dữ liệu.")
+        _para(doc, texts.text("draft_no_targets_ahead", year=year))
     for source, lines in groups:  # each source named once, its targets under it
         _para(doc, f"Theo {source}:")
         for line in lines:
             _para(doc, f"- {line}")
     plans = plan_items_of(con, ctx.locality["id"])
     if plans.height:
-        _para(doc, "Các mục tiêu, nhiệm vụ khác (không phải tỷ lệ của một chỉ tiêu):")
+        _para(doc, texts.text("draft_other_plan_items"))
         if plans["synthetic"].any():
             _para(doc, f"[{texts.text('synthetic')}]", italic=True)
         for source, lines in plan_groups(plans, latest_rates(ctx)):
             _para(doc, f"Theo {without_controls(source)}:")
             for line in lines:
                 _para(doc, f"- {line}")
-    _heading(doc, "2. Nhiệm vụ, giải pháp", 3)
-    _para(doc, to_fill(f"nhiệm vụ, giải pháp trọng tâm năm {year + 1}"))
+    _heading(doc, texts.text("draft_heading_tasks"), 3)
+    _para(doc, to_fill(texts.text("draft_tasks_to_fill", year_after=year + 1)))
 
-    _heading(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", 2)
-    _para(doc, to_fill("đề xuất, kiến nghị với cấp trên (nếu không có, ghi “Không”)"))
+    _heading(doc, texts.text("draft_heading_proposals"), 2)
+    _para(doc, to_fill(texts.text("draft_proposals_to_fill")))
 
-    to = recipient or to_fill("cơ quan nhận báo cáo")
+    to = recipient or to_fill(texts.text("draft_signature_recipient"))
     _para(
-        doc, f"{place.body()} báo cáo {to} biết, tổng hợp./."
+        doc, texts.text("draft_closing", body=place.body(), to=to)
     ).paragraph_format.keep_with_next = True
     _signature(doc, place, recipient)
 
@@ -269,7 +269,7 @@ def _header(doc, place: Place) -> None:
     _para(left, place.number_line(), size=HEADER_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(
         right,
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        texts.text("draft_state_name"),
         bold=True,
         size=12,
         align=WD_ALIGN_PARAGRAPH.CENTER,
@@ -277,7 +277,7 @@ def _header(doc, place: Place) -> None:
     )
     motto = _para(
         right,
-        "Độc lập - Tự do - Hạnh phúc",
+        texts.text("draft_motto"),
         bold=True,
         size=HEADER_PT,
         align=WD_ALIGN_PARAGRAPH.CENTER,
@@ -289,7 +289,7 @@ def _header(doc, place: Place) -> None:
 
 
 def _title(doc, kind: str, year: int, place: Place) -> None:
-    first = _para(doc, "BÁO CÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    first = _para(doc, texts.text("draft_title"), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     first.paragraph_format.space_before = Pt(18)
     first.paragraph_format.space_after = Pt(0)
     _para(doc, summary_line(kind, year, place.where()), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -300,10 +300,17 @@ def _basis(doc, ctx: Context, place: Place, kind: str) -> None:
     """Căn cứ: the plans and decisions whose targets are in force here, each once; the document
     that asked for the report is the official's to name."""
     for name in basis_documents(ctx.targets):
-        _para(doc, f"Căn cứ {name};")
-    _para(doc, f"Thực hiện {to_fill('văn bản yêu cầu báo cáo (số, ngày, cơ quan ban hành)')};")
+        _para(doc, texts.text("draft_basis_document", name=name))
+    _para(
+        doc, texts.text("draft_basis_pursuant", to_fill=to_fill(texts.text("draft_basis_request")))
+    )
     what = summary_line(kind, ctx.year, "")
-    _para(doc, f"{place.body()} báo cáo {what[0].lower()}{what[1:]} như sau:")
+    _para(
+        doc,
+        texts.text(
+            "draft_basis_reports", body=place.body(), what=what[0].lower(), what_part=what[1:]
+        ),
+    )
 
 
 def _about(
@@ -326,24 +333,24 @@ def _about(
             continue
         sentences = [w for w in words(held) if w]
         if mark_each and held.synthetic:
-            sentences.append("[Số liệu minh họa, không phải số liệu thật.]")
+            sentences.append(texts.text("draft_about_demo_mark"))
         said += sentences
         demo = held.synthetic
-        source = as_written("Dữ liệu minh họa" if demo else held.source)
+        source = as_written(texts.text("fig_synthetic_note") if demo else held.source)
         if source not in sources:
             sources.append(source)
     if about is None:
-        said.append(
-            to_fill(
-                "đặc điểm tình hình: tổng số hộ, nhân khẩu (tính đến ngày …), số hộ, nhân khẩu "
-                "DTTS, số thôn (làng), tổ dân phố, cơ quan, đơn vị, trường học"
-            )
-        )
+        said.append(to_fill(texts.text("draft_about_context")))
     if education is None:
-        said.append(to_fill("kết quả phổ cập giáo dục, xóa mù chữ (mức độ đạt chuẩn)"))
+        said.append(to_fill(texts.text("draft_about_education")))
     _para(doc, " ".join(said))
     if sources:
-        _para(doc, f"Nguồn số liệu: {'; '.join(sources)}.", italic=True, size=TABLE_PT)
+        _para(
+            doc,
+            texts.text("draft_sources", sources="; ".join(sources)),
+            italic=True,
+            size=TABLE_PT,
+        )
 
 
 def _results(doc, ctx: Context, place: Place, mark_each: bool) -> None:
@@ -364,16 +371,22 @@ def _results(doc, ctx: Context, place: Place, mark_each: bool) -> None:
                 continue
             sentence = indicator_sentence(it, ctx.year, unit_name, place, ctx.targets)
             if mark_each and it.synthetic:
-                sentence += " [Số liệu minh họa, không phải số liệu thật.]"
+                sentence += texts.text("draft_results_demo_mark")
             said.append(sentence)
         missing = missing_names(ctx.items, place, among=its)
         if missing and not said:
-            said.append(f"Chưa có số liệu năm {ctx.year}.")
+            said.append(texts.text("draft_results_no_figures", year=ctx.year))
         elif missing:
-            said.append(f"Chưa có số liệu năm {ctx.year} về: {'; '.join(missing)}.")
+            said.append(
+                texts.text("draft_no_figures_on", year=ctx.year, missing="; ".join(missing))
+            )
         elif not said:
             said.append(
-                f"Không thuộc phạm vi báo cáo của {place.own_name[0].lower()}{place.own_name[1:]}."
+                texts.text(
+                    "draft_results_not_owed",
+                    own_name=place.own_name[0].lower(),
+                    own_name_part=place.own_name[1:],
+                )
             )
         sources: list[str] = []
         for it in its:
@@ -390,14 +403,23 @@ def _results(doc, ctx: Context, place: Place, mark_each: bool) -> None:
         _heading(doc, heading, 4)
         _para(doc, " ".join(said))
         if sources:
-            _para(doc, f"Nguồn số liệu: {'; '.join(sources)}.", italic=True, size=TABLE_PT)
+            _para(
+                doc,
+                texts.text("draft_sources", sources="; ".join(sources)),
+                italic=True,
+                size=TABLE_PT,
+            )
         for it in chart_items:
             number += 1
             doc.add_picture(io.BytesIO(next(pngs)), width=Cm(TEXT_WIDTH_CM))
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             doc.paragraphs[-1].paragraph_format.first_line_indent = Cm(0)
             label = place.label(registry().by_id(it.indicator))
-            _caption(doc, f"Biểu đồ {number}. {label} — {place.name}", italic=True)
+            _caption(
+                doc,
+                texts.text("draft_chart_caption", number=number, label=label, name=place.name),
+                italic=True,
+            )
 
 
 def _print_chart(ctx: Context, it: IndicatorProgress, place: Place) -> go.Figure:
@@ -473,7 +495,7 @@ def _children(doc, ctx: Context, place: Place) -> None:
     children = ctx.children
     if children is None or not children.height:
         return
-    word = "tỉnh, thành phố" if place.level == "country" else "xã, phường, đặc khu"
+    word = texts.text("level_province") if place.level == "country" else texts.text("level_commune")
     lines = []
     for it in ctx.items:
         lag = lagging_children(children, it.indicator)
@@ -481,12 +503,12 @@ def _children(doc, ctx: Context, place: Place) -> None:
         if line:
             lines.append(line)
     if lines:
-        _para(doc, f"Các {word} chậm tiến độ, đang đi lùi:")
+        _para(doc, texts.text("draft_children_lagging", word=word))
         for line in lines:
             _para(doc, f"- {line}")
     silent = silent_children(children)
     if not silent:
-        _para(doc, f"Tất cả các {word} đã báo cáo số liệu năm {ctx.year}.")
+        _para(doc, texts.text("draft_children_all_reported", word=word, year=ctx.year))
         return
     owed_all = {
         ind.id
@@ -495,20 +517,24 @@ def _children(doc, ctx: Context, place: Place) -> None:
     }
     _para(
         doc,
-        f"Có {len(silent)} {word} chưa báo cáo đủ số liệu năm {ctx.year} (Bảng 3).",
+        texts.text("draft_children_silent", silent=len(silent), word=word, year=ctx.year),
     )
-    _caption(doc, f"Bảng 3. Các {word} chưa báo cáo số liệu năm {ctx.year}")
+    _caption(doc, texts.text("draft_children_table", word=word, year=ctx.year))
     rows = []
     for name, missing in silent:
         said = (
-            "Tất cả các chỉ tiêu"
+            texts.text("draft_children_all")
             if set(missing) >= owed_all and len(owed_all) > 1
             else "; ".join(registry().by_id(i).short_vi for i in missing)
         )
         rows.append((name, said))
     table = _grid(
         doc,
-        ["STT", f"Tên {word.split(',')[0]}", "Chỉ tiêu chưa báo cáo"],
+        [
+            "STT",
+            texts.text("draft_children_col_name", split=word.split(",")[0]),
+            texts.text("draft_children_col_missing"),
+        ],
         [Cm(1.3), Cm(6.2), Cm(8.5)],
     )
     for i, (name, said) in enumerate(rows, start=1):
@@ -525,12 +551,12 @@ def _summary_table(doc, ctx: Context, place: Place) -> None:
         doc,
         [
             "STT",
-            "Chỉ tiêu",
-            "Công nhận/ Tổng số",
-            "Tỷ lệ",
-            "Mục tiêu (năm, văn bản)",
-            "Đạt % KH",
-            "Đánh giá tiến độ",
+            texts.text("indicator"),
+            texts.text("draft_summary_col_counts"),
+            texts.text("export_col_rate"),
+            texts.text("draft_summary_col_target"),
+            texts.text("draft_summary_col_plan"),
+            texts.text("export_col_status"),
         ],
         [Cm(1.3), Cm(3.8), Cm(2.4), Cm(1.6), Cm(3.0), Cm(1.5), Cm(2.4)],
     )
@@ -541,7 +567,7 @@ def _summary_table(doc, ctx: Context, place: Place) -> None:
         target = row.target
         if it.target_pct is not None:
             target += f"\n{plan_ref(it.target_source, it.target_scope_name)}"
-        counts = row.counts if it.has_data else "Chưa có số liệu"
+        counts = row.counts if it.has_data else texts.text("fig_no_data")
         # A narrow column: the counts break after the slash and before a completeness note,
         # never inside a number.
         figure, _, note = counts.partition(" (")
@@ -551,7 +577,11 @@ def _summary_table(doc, ctx: Context, place: Place) -> None:
         if it.has_data and not it.recognized and it.total is None:
             counts = "0"
         if it.has_data and it.total == 1 and place.level == "commune":  # the commune itself
-            counts = "Đã được công nhận" if it.recognized else "Chưa được công nhận"
+            counts = (
+                texts.text("draft_summary_recognised")
+                if it.recognized
+                else texts.text("draft_summary_not_recognised")
+            )
         label = place.label(registry().by_id(it.indicator))
         _row(
             table,
@@ -576,7 +606,7 @@ def _years_table(doc, ctx: Context, place: Place) -> None:
     rest = TEXT_WIDTH_CM - 1.3 - 5.2
     table = _grid(
         doc,
-        ["STT", "Chỉ tiêu", *(str(y) for y in years)],
+        ["STT", texts.text("indicator"), *(str(y) for y in years)],
         [Cm(1.3), Cm(5.2), *(Cm(rest / len(years)) for _ in years)],
     )
     for i, it in enumerate((it for it in ctx.items if _owed(it, place)), start=1):
@@ -644,11 +674,13 @@ def _signature(doc, place: Place, recipient: str) -> None:
     table.rows[0]._tr.get_or_add_trPr().append(_on("w:cantSplit"))  # one block, on one page
     left, right = table.rows[0].cells
     _widths(table, [Cm(7.5), Cm(TEXT_WIDTH_CM - 7.5)])
-    _para(left, "Nơi nhận:", bold=True, italic=True, size=12, first=True)
+    _para(
+        left, texts.text("draft_signature_recipients"), bold=True, italic=True, size=12, first=True
+    )
     for line in (
-        f"- {recipient or to_fill('cơ quan nhận báo cáo')} (b/c);",
-        f"- {to_fill('các nơi nhận khác')};",
-        "- Lưu: VT.",
+        f"- {recipient or to_fill(texts.text('draft_signature_recipient'))} (b/c);",
+        f"- {to_fill(texts.text('draft_signature_others'))};",
+        texts.text("draft_signature_archive"),
     ):
         _para(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     for n, line in enumerate(place.signer_lines()):
@@ -670,12 +702,18 @@ def add_appendix(doc, lists: list[RecognitionList]) -> None:
         if lst.synthetic:
             doc.add_paragraph(f"[{texts.text('synthetic')}]").runs[0].italic = True
         for source in lst.sources:
-            doc.add_paragraph(f"Nguồn: {without_controls(source)}").runs[0].italic = True
+            doc.add_paragraph(
+                texts.text("draft_appendix_source", source=without_controls(source))
+            ).runs[0].italic = True
         recognised = lst.entries.filter(
             pl.col("result").map_elements(is_recognised, return_dtype=pl.Boolean)
         )
         if recognised.height:
-            table = _grid(doc, ["STT", "Tên đơn vị", "Kết quả"], [Cm(1.3), Cm(11.7), Cm(3.0)])
+            table = _grid(
+                doc,
+                ["STT", texts.text("export_col_unit_name"), texts.text("register_result")],
+                [Cm(1.3), Cm(11.7), Cm(3.0)],
+            )
             for i, r in enumerate(recognised.iter_rows(named=True), start=1):
                 result = RESULT_LABEL.get(r["result"], r["result"])
                 _row(table, [str(i), without_controls(r["name"]), result], center=(0, 2))

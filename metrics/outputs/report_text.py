@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from metrics import texts
 from metrics.circulars import NOT_PASSED
 from metrics.completeness import PARTIAL_VI
 from metrics.escaping import without_controls
@@ -34,11 +35,11 @@ HORIZON = 2030  # the end of the programme: every report says what is left to re
 
 # --- placeholders: what the official writes, never invented here ------------------------------
 
-FILL_LEAD = "Đề nghị cán bộ bổ sung: "
-BODY_TO_FILL = "[TÊN CƠ QUAN BÁO CÁO]"
-PLACE_TO_FILL = "[Địa danh]"
-SIGNER_TO_FILL = "[QUYỀN HẠN, CHỨC VỤ NGƯỜI KÝ]"
-NAME_TO_FILL = "[Họ và tên]"
+FILL_LEAD = texts.text("draft_fill_lead")
+BODY_TO_FILL = texts.text("draft_body_to_fill")
+PLACE_TO_FILL = texts.text("draft_place_to_fill")
+SIGNER_TO_FILL = texts.text("draft_signer_to_fill")
+NAME_TO_FILL = texts.text("draft_name_to_fill")
 # Every placeholder the draft writes (the layout highlights each; the tests find them).
 PLACEHOLDER_RE = re.compile(
     r"\[(?:"
@@ -69,7 +70,7 @@ def as_written(text: str) -> str:
     return _DATE.sub(lambda m: f"{int(m[1]):02d}/{int(m[2]):02d}/{m[3]}", text)
 
 
-KINDS = {"so-ket": "sơ kết giai đoạn", "nam": "kết quả năm"}
+KINDS = {"so-ket": texts.text("draft_kind_stage"), "nam": texts.text("draft_kind_year")}
 
 
 def default_kind(year: int) -> str:
@@ -87,18 +88,22 @@ def summary_line(kind: str, year: int, where: str = "") -> str:
     (`where`: "trên địa bàn xã Đăk Long, tỉnh Quảng Ngãi") when given."""
     at = f" {where}" if where else ""
     if kind == "so-ket":
-        return (
-            f"Sơ kết giai đoạn {period_start(year)}–{year} thực hiện xây dựng xã hội học tập{at} "
-            f"và phương hướng, nhiệm vụ giai đoạn {year + 1}–{max(HORIZON, year + 1)}"
+        return texts.text(
+            "draft_summary_stage",
+            period_start=period_start(year),
+            year=year,
+            at=at,
+            year_after=year + 1,
+            max=max(HORIZON, year + 1),
         )
-    return f"Kết quả thực hiện xây dựng xã hội học tập năm {year}{at} và nhiệm vụ năm {year + 1}"
+    return texts.text("draft_summary_year", year=year, at=at, year_after=year + 1)
 
 
 def counted(ind: Indicator) -> str:
     """What a rate is a share of, mid-sentence: "Số hộ gia đình được công nhận …" → "hộ gia đình
     được công nhận …"."""
     text = ind.numerator_vi[0].lower() + ind.numerator_vi[1:]
-    return text.removeprefix("số ")
+    return text.removeprefix(texts.text("draft_counted_prefix"))
 
 
 @dataclass(frozen=True)
@@ -126,26 +131,34 @@ class Place:
         """The issuing body, top left: ["ỦY BAN NHÂN DÂN", "XÃ ĐĂK LONG"]."""
         if not self.has_ubnd:
             return [BODY_TO_FILL]
-        return ["ỦY BAN NHÂN DÂN", self.own_name.upper()]
+        return [texts.text("draft_issuer_committee"), self.own_name.upper()]
 
     def body(self) -> str:
         """The body in running text: "Ủy ban nhân dân xã Đăk Long"."""
         if not self.has_ubnd:
-            return to_fill("tên cơ quan báo cáo")
-        return f"Ủy ban nhân dân {lower_type(self.own_name)}"
+            return to_fill(texts.text("draft_body_to_name"))
+        return texts.text("draft_body", own_name=lower_type(self.own_name))
 
     def number_line(self) -> str:
-        return "Số: …/BC-UBND" if self.has_ubnd else "Số: …/BC-…"
+        return (
+            texts.text("draft_number_line_ubnd")
+            if self.has_ubnd
+            else texts.text("draft_number_line_other")
+        )
 
     def date_line(self) -> str:
         """Place and date (Nghị định 30/2020): "Đăk Long, ngày … tháng … năm 20…"."""
         where = self.short_name if self.has_ubnd else PLACE_TO_FILL
-        return f"{where}, ngày … tháng … năm 20…"
+        return texts.text("draft_date_line", where=where)
 
     def signer_lines(self) -> list[str]:
         if not self.has_ubnd:
             return [SIGNER_TO_FILL]
-        return ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+        return [
+            texts.text("draft_signer_on_behalf"),
+            texts.text("draft_signer_for_chair"),
+            texts.text("draft_signer_vice_chair"),
+        ]
 
     def where(self) -> str:
         """ "trên địa bàn xã Đăk Long, tỉnh Quảng Ngãi"; "trên phạm vi toàn quốc"."""
@@ -156,9 +169,16 @@ class Place:
         before, a district's "xã, thị trấn", a town's "xã, phường", a province's "xã, phường,
         thị trấn"."""
         if not self.old:
-            return "xã, phường, đặc khu"
-        return {"Huyện": "xã, thị trấn", "Quận": "phường", "Thị xã": "xã, phường"}.get(
-            self.unit_type, "xã, phường, thị trấn" if self.level == "old_province" else "xã"
+            return texts.text("level_commune")
+        return {
+            texts.text("unit_type_huyen"): texts.text("draft_communes_district"),
+            texts.text("unit_type_quan"): texts.text("draft_communes_urban_district"),
+            texts.text("unit_type_thi_xa"): texts.text("export_communes_wards"),
+        }.get(
+            self.unit_type,
+            texts.text("draft_communes_old_province")
+            if self.level == "old_province"
+            else texts.text("word_communes"),
         )
 
     def era(self, text: str) -> str:
@@ -168,13 +188,28 @@ class Place:
         if not self.old:
             return text
         if self.level == "old_district":
-            text = text.replace("cấp tỉnh (và cấp huyện cũ)", "cấp huyện")
-            text = text.replace("cấp tỉnh, cấp huyện (cũ)", "cấp huyện")
-        text = text.replace("cấp tỉnh (và cấp huyện cũ)", "cấp tỉnh, cấp huyện")
-        text = text.replace("cấp huyện (cũ)", "cấp huyện")
-        text = text.replace("xã, phường, đặc khu", self.communes_word())
-        for level in ("huyện", "xã", "tỉnh"):
-            text = text.replace(f"{level} cũ", level)
+            text = text.replace(
+                texts.text("draft_era_province_and_former_district"),
+                texts.text("draft_era_district_level"),
+            )
+            text = text.replace(
+                texts.text("draft_era_province_former_district"),
+                texts.text("draft_era_district_level"),
+            )
+        text = text.replace(
+            texts.text("draft_era_province_and_former_district"),
+            texts.text("draft_era_province_district_level"),
+        )
+        text = text.replace(
+            texts.text("draft_era_district_level_former"), texts.text("draft_era_district_level")
+        )
+        text = text.replace(texts.text("level_commune"), self.communes_word())
+        for level in (
+            texts.text("draft_era_district"),
+            texts.text("word_communes"),
+            texts.text("word_provinces"),
+        ):
+            text = text.replace(texts.text("draft_era_former", level=level), level)
         return text
 
     def label(self, ind: Indicator) -> str:
@@ -215,8 +250,8 @@ def place_name(con: duckdb.DuckDBPyConnection, locality_id: str) -> str:
 def where_text(locality_id: str, name: str) -> str:
     """ "trên địa bàn xã Đăk Long, tỉnh Quảng Ngãi"; "trên phạm vi toàn quốc"."""
     if locality_id == COUNTRY_ID:
-        return "trên phạm vi toàn quốc"
-    return f"trên địa bàn {lower_type(name)}"
+        return texts.text("draft_where_country")
+    return texts.text("draft_where_area", name=lower_type(name))
 
 
 # --- documents -----------------------------------------------------------------------------------
@@ -233,7 +268,11 @@ def source_short(source: str) -> str:
     """A source named again after the căn cứ named it in full: "Quyết định số 387/QĐ-TTg"; a
     source that cites no registered document, as typed."""
     cited = registry().documents_cited(source)
-    return cited[0].name_vi.split(" ngày ")[0] if cited else without_controls(source).strip()
+    return (
+        cited[0].name_vi.split(texts.text("draft_dated_word"))[0]
+        if cited
+        else without_controls(source).strip()
+    )
 
 
 def plan_ref(source: str | None, scope_name: str | None) -> str:
@@ -241,10 +280,10 @@ def plan_ref(source: str | None, scope_name: str | None) -> str:
     registered by its owner ("kế hoạch của xã Đăk Long")."""
     cited = registry().documents_cited(source or "")
     if cited:
-        return cited[0].name_vi.split(" ngày ")[0]
-    if scope_name and scope_name != "Toàn quốc":
-        return f"kế hoạch của {lower_type(scope_name)}"
-    return source_short(source or "") or "kế hoạch"
+        return cited[0].name_vi.split(texts.text("draft_dated_word"))[0]
+    if scope_name and scope_name != texts.text("country"):
+        return texts.text("draft_plan_of", scope_name=lower_type(scope_name))
+    return source_short(source or "") or texts.text("draft_plan_word")
 
 
 _SCOPE_ORDER = {"country": 0, "province": 1, "old_province": 1, "commune": 2}
@@ -269,15 +308,17 @@ def basis_documents(targets: pl.DataFrame) -> list[str]:
 
 # --- one indicator's sentence --------------------------------------------------------------------
 
-_VERB = re.compile(r" (được|có|tham gia|thành thạo) ")
+_VERB = re.compile(texts.text("draft_verbs_pattern"))
 
 
 def none_text(phrase: str, unit: str) -> str:
     """ "Không có hộ gia đình nào được công nhận …" (never "có 0 hộ")."""
     m = _VERB.search(phrase)
     if m is None:
-        return f"Không có {unit} nào: {phrase}"
-    return f"Không có {phrase[: m.start()]} nào {phrase[m.start() + 1 :]}"
+        return texts.text("draft_none_unit", unit=unit, phrase=phrase)
+    return texts.text(
+        "draft_none_split", phrase_part=phrase[: m.start()], phrase_part_2=phrase[m.start() + 1 :]
+    )
 
 
 def levels_text(it: IndicatorProgress, ind: Indicator, unit: str | None = None) -> str:
@@ -289,13 +330,17 @@ def levels_text(it: IndicatorProgress, ind: Indicator, unit: str | None = None) 
         n = it.levels.get(level.id)
         if not n:
             continue
-        verb = "đạt" if level.id.startswith("muc_do") else "xếp loại"
+        verb = (
+            texts.text("draft_levels_reached")
+            if level.id.startswith("muc_do")
+            else texts.text("draft_levels_rated")
+        )
         if verb == verb_said:
             parts.append(f"{fmt_int(n)} {level.label_vi}")
         else:
             parts.append(f"{fmt_int(n)} {unit or ind.count_unit_vi} {verb} {level.label_vi}")
             verb_said = verb
-    return "trong đó " + ", ".join(parts) if parts else ""
+    return texts.text("draft_levels_lead") + ", ".join(parts) if parts else ""
 
 
 def passed_targets(it: IndicatorProgress, targets: pl.DataFrame | None, year: int) -> list[dict]:
@@ -316,10 +361,15 @@ def passed_targets(it: IndicatorProgress, targets: pl.DataFrame | None, year: in
 def passed_text(rows: list[dict]) -> str:
     """ "đã vượt mục tiêu năm 2026 (50%, kế hoạch của xã Đăk Long)"."""
     said = [
-        f"năm {r['target_year']} ({fmt_pct(r['percent'], 0)}, {plan_ref(r['source'], r['scope_name'])})"
+        texts.text(
+            "draft_passed_target",
+            target_year=r["target_year"],
+            percent=fmt_pct(r["percent"], 0),
+            plan_ref=plan_ref(r["source"], r["scope_name"]),
+        )
         for r in rows
     ]
-    return "đã vượt mục tiêu " + " và ".join(said) if said else ""
+    return texts.text("draft_passed_lead") + texts.text("context_and").join(said) if said else ""
 
 
 def target_text(it: IndicatorProgress) -> str:
@@ -327,9 +377,12 @@ def target_text(it: IndicatorProgress) -> str:
     if it.plan_pct is None or it.target_year is None or it.target_pct is None:
         return ""
     ref = plan_ref(it.target_source, it.target_scope_name)
-    return (
-        f"bằng {fmt_pct(it.plan_pct, 0)} kế hoạch năm {it.target_year} "
-        f"(mục tiêu {fmt_pct(it.target_pct, 0)} theo {ref})"
+    return texts.text(
+        "draft_target_share",
+        plan_pct=fmt_pct(it.plan_pct, 0),
+        target_year=it.target_year,
+        target_pct=fmt_pct(it.target_pct, 0),
+        ref=ref,
     )
 
 
@@ -354,34 +407,54 @@ def indicator_sentence(
     ind = registry().by_id(it.indicator)
     label = place.label(ind) if place else ind.label_vi
     if not it.has_data:
-        return f"{label}: chưa có số liệu năm {year}."
+        return texts.text("draft_sentence_no_figures", label=label, year=year)
     phrase = place.counted(ind) if place else counted(ind)
     unit = place.unit(ind) if place else ind.count_unit_vi
-    recognised = phrase.partition("được công nhận")
-    if it.total == 1 and ind.count_unit_vi == "xã" and recognised[1]:
-        done = "đã" if it.recognized else "chưa"
-        text = f"{unit_name or it.locality_name} {done} được công nhận{recognised[2]}"
+    recognised = phrase.partition(texts.text("draft_recognised_words"))
+    if it.total == 1 and ind.count_unit_vi == texts.text("word_communes") and recognised[1]:
+        done = (
+            texts.text("draft_sentence_already")
+            if it.recognized
+            else texts.text("draft_sentence_not_yet")
+        )
+        text = texts.text(
+            "draft_sentence_one_commune",
+            unit_name=unit_name or it.locality_name,
+            done=done,
+            recognised=recognised[2],
+        )
         rated = [lv.label_vi for lv in registry().level if it.levels.get(lv.id)]
-        return text + (f", {' và '.join(rated)}" if rated else "") + "."
+        return text + (f", {texts.text('context_and').join(rated)}" if rated else "") + "."
     levels = levels_text(it, ind, unit)
     if not it.recognized:
         text = none_text(phrase, unit)
         if it.total:
-            text += f" (tổng số {fmt_int(it.total)} {unit})"
+            text += texts.text("draft_sentence_total", total=fmt_int(it.total), unit=unit)
     elif it.rate_pct is None:
-        text = f"Có {fmt_int(it.recognized)} {phrase}" + (f", {levels}" if levels else "")
+        text = texts.text(
+            "draft_sentence_count", recognized=fmt_int(it.recognized), phrase=phrase
+        ) + (f", {levels}" if levels else "")
         if it.rate_registered_pct is not None:
-            text += (
-                f", trên {fmt_int(it.registered)} {unit} đăng ký "
-                f"({fmt_pct(it.rate_registered_pct)} số đăng ký)"
+            text += texts.text(
+                "draft_sentence_registered",
+                registered=fmt_int(it.registered),
+                unit=unit,
+                rate_registered_pct=fmt_pct(it.rate_registered_pct),
             )
-        text += " (chưa có tổng số để tính tỷ lệ)"
+        text += texts.text("draft_sentence_no_total")
     else:
         counts = f"{fmt_int(it.recognized)}/{fmt_int(it.total)} {unit}"
         if it.assessed is not None:  # every commune of the register is the base
-            counts += f" trong danh mục, {fmt_int(it.assessed)} {unit} được đánh giá"
+            counts += texts.text(
+                "draft_sentence_assessed", assessed=fmt_int(it.assessed), unit=unit
+            )
         counts += f", {levels}" if levels else ""
-        text = f"Tỷ lệ {phrase} đạt {fmt_pct(it.rate_pct)} ({counts})"
+        text = texts.text(
+            "draft_sentence_rate",
+            phrase=phrase,
+            rate_pct=fmt_pct(it.rate_pct),
+            counts=counts,
+        )
     clauses: list[str] = []
     if it.rate_pct is not None:
         target = target_text(it)
@@ -389,11 +462,18 @@ def indicator_sentence(
             text += f", {target}"
         if it.change_pp is not None:
             if abs(it.change_pp) < 0.05:
-                text += f", bằng năm {year - 1}"
+                text += texts.text("draft_sentence_same", year_before=year - 1)
             else:
-                verb = "tăng" if it.change_pp > 0 else "giảm"
-                text += (
-                    f", {verb} {fmt_num(abs(it.change_pp))} điểm phần trăm so với năm {year - 1}"
+                verb = (
+                    texts.text("draft_sentence_up")
+                    if it.change_pp > 0
+                    else texts.text("draft_sentence_down")
+                )
+                text += texts.text(
+                    "draft_sentence_change",
+                    verb=verb,
+                    change_pp=fmt_num(abs(it.change_pp)),
+                    year_before=year - 1,
                 )
         if it.status not in _SILENT_STATUSES:
             clauses.append(Status(it.status).label_for(it.target_year).lower())
@@ -403,16 +483,18 @@ def indicator_sentence(
     if clauses:
         text += "; " + "; ".join(clauses)
     if it.partial_note:  # "(chưa đủ: số liệu của 1/23 huyện cũ đã báo cáo)": several units only
-        reported = it.partial_note.removeprefix(f"{PARTIAL_VI}: ").removesuffix(" báo cáo")
+        reported = it.partial_note.removeprefix(f"{PARTIAL_VI}: ").removesuffix(
+            texts.text("draft_sentence_reported_suffix")
+        )
         reported = place.era(reported) if place else reported
-        text += f" ({PARTIAL_VI}: số liệu của {reported} đã báo cáo)"
+        text += texts.text("draft_sentence_partial", partial_vi=PARTIAL_VI, reported=reported)
     return text + "."
 
 
 def status_text(it: IndicatorProgress) -> str:
     """The status in a table cell; a figure without a total is not "Chưa báo cáo"."""
     if it.has_data and it.status == Status.NOT_REPORTED.value:
-        return "Chưa có tổng số để đánh giá"
+        return texts.text("draft_status_no_total")
     return Status(it.status).label_for(it.target_year)
 
 
@@ -444,14 +526,23 @@ def strengths(
         if it.status in GOOD and it.target_pct is not None:
             ref = plan_ref(it.target_source, it.target_scope_name)
             said.append(
-                f"{Status(it.status).label().lower()} (mục tiêu năm {it.target_year}: "
-                f"{fmt_pct(it.target_pct, 0)} theo {ref})"
+                texts.text(
+                    "draft_strength_target",
+                    label=Status(it.status).label().lower(),
+                    target_year=it.target_year,
+                    target_pct=fmt_pct(it.target_pct, 0),
+                    ref=ref,
+                )
             )
         passed = passed_text(passed_targets(it, targets, year))
         if passed:
             said.append(passed)
         if not said and it.target_pct is None and it.total and it.recognized == it.total:
-            said.append(f"tất cả {fmt_int(it.total)} {place.unit(ind)} đều được công nhận")
+            said.append(
+                texts.text(
+                    "draft_strength_all_recognised", total=fmt_int(it.total), unit=place.unit(ind)
+                )
+            )
         if said:
             lines.append(f"{place.label(ind)}: {_figure(it, place)}; {'; '.join(said)}.")
     return lines
@@ -471,7 +562,7 @@ def shortfalls(items: list[IndicatorProgress], place: Place, year: int) -> list[
         lines.append(f"{text}; {Status(it.status).label().lower()}.")
     missing = missing_names(items, place)
     if missing:
-        lines.append(f"Chưa có số liệu năm {year} về: {'; '.join(missing)}.")
+        lines.append(texts.text("draft_no_figures_on", year=year, missing="; ".join(missing)))
     return lines
 
 
@@ -499,9 +590,14 @@ def lagging_line(label: str, weakest: pl.DataFrame, falling: pl.DataFrame) -> st
     parts = []
     if weakest.height:
         parts.append(
-            "thấp nhất so với mục tiêu: "
+            texts.text("draft_lagging_lowest")
             + ", ".join(
-                f"{r['short_name']} ({fmt_pct(r['rate_pct'])}, đạt {fmt_pct(r['plan_pct'], 0)} kế hoạch)"
+                texts.text(
+                    "draft_lagging_unit",
+                    short_name=r["short_name"],
+                    rate_pct=fmt_pct(r["rate_pct"]),
+                    plan_pct=fmt_pct(r["plan_pct"], 0),
+                )
                 for r in weakest.iter_rows(named=True)
             )
         )
@@ -521,12 +617,12 @@ def pace_text(rate: float, year: int, target: float, target_year: int) -> str:
     pace = pl.select(
         required_pace_expr(pl.lit(rate, pl.Float64), year, pl.lit(target), pl.lit(target_year))
     ).item()
-    now = f"năm {year} đạt {fmt_pct(rate)}"
+    now = texts.text("draft_pace_now", year=year, rate=fmt_pct(rate))
     if pace == 0:
-        return f"{now}, đã đạt"
+        return texts.text("draft_pace_reached", now=now)
     if pace is None:
         return now
-    return f"{now}, cần tăng bình quân {pace_words(pace)}"
+    return texts.text("draft_pace_needed", now=now, pace_words=pace_words(pace))
 
 
 def target_groups(
@@ -554,10 +650,16 @@ def target_groups(
         pct = fmt_pct(row["percent"], 0)
         if row.get("scope_level") == "country" and ind.target_words_vi:
             # The programme's own target, in the words of the decisions and plans restating it.
-            line = f"Đến năm {row['target_year']}: {ind.target_phrase(pct)}"
+            line = texts.text(
+                "draft_target_by_year_programme",
+                target_year=row["target_year"],
+                target_phrase=ind.target_phrase(pct),
+            )
         else:
             phrase = place.counted(ind) if place else counted(ind)
-            line = f"Đến năm {row['target_year']}: {pct} {phrase}"
+            line = texts.text(
+                "draft_target_by_year", target_year=row["target_year"], pct=pct, phrase=phrase
+            )
         rate = rates.get(ind.id)
         if rate is not None:
             line += f" ({pace_text(rate, after, row['percent'], row['target_year'])})"
@@ -587,10 +689,16 @@ def register_lines(entries: pl.DataFrame, locality_id: str) -> list[str]:
         title = registry().title_by_id(lst.title)
         proposed = f" ({'; '.join(way.proposals)})" if way.proposals else ""
         decided = f" ({lst.decision})" if lst.decision else ""
-        line = (
-            f"{title.label_vi} năm {lst.year}: đăng ký {fmt_int(way.registered)}, tự đánh giá "
-            f"{fmt_int(way.self_assessed)}, đề nghị {fmt_int(way.proposed)}{proposed}, công nhận "
-            f"{fmt_int(way.recognized)}{decided}."
+        line = texts.text(
+            "draft_register_line",
+            label_vi=title.label_vi,
+            year=lst.year,
+            registered=fmt_int(way.registered),
+            self_assessed=fmt_int(way.self_assessed),
+            proposed=fmt_int(way.proposed),
+            proposed_2=proposed,
+            recognized=fmt_int(way.recognized),
+            decided=decided,
         )
         fell = way.fell_out(title.count_unit_vi)
         lines.append(without_controls(" ".join([line, *fell])))
@@ -599,7 +707,7 @@ def register_lines(entries: pl.DataFrame, locality_id: str) -> list[str]:
 
 # --- the appendix ----------------------------------------------------------------------------------
 
-APPENDIX_HEADING = "Phụ lục: Danh sách đơn vị được công nhận"
+APPENDIX_HEADING = texts.text("draft_appendix_heading")
 
 
 def not_recognised_text(lst: RecognitionList) -> str:
@@ -610,31 +718,29 @@ def not_recognised_text(lst: RecognitionList) -> str:
         return ""
     unit = registry().title_by_id(lst.title).count_unit_vi
     if lst.recognized:
-        text = (
-            f"Ngoài {fmt_int(lst.recognized)} {unit} được công nhận nêu trên, "
-            f"{fmt_int(failed)} {unit} được đánh giá nhưng không đạt"
+        text = texts.text(
+            "draft_not_recognised_besides",
+            recognized=fmt_int(lst.recognized),
+            unit=unit,
+            failed=fmt_int(failed),
         )
     else:
-        text = (
-            f"Không có {unit} nào được công nhận: {fmt_int(failed)} {unit} được đánh giá nhưng "
-            "không đạt"
-        )
+        text = texts.text("draft_not_recognised_none", unit=unit, failed=fmt_int(failed))
     if lst.entries["criteria_failed"].is_not_null().any():
-        text += " (tiêu chí không đạt của từng đơn vị: xem bảng tính xuất cùng địa bàn, năm)"
+        text += texts.text("draft_not_recognised_criteria")
     return text + "."
 
 
 def other_lists_text(rest: list[RecognitionList]) -> str:
     """The lead-in to the lists the appendix names without printing them."""
     units = sum(lst.entries.height for lst in rest)
-    return (
-        f"Còn {len(rest)} danh sách khác ({fmt_int(units)} đơn vị) không in trong phụ lục này; toàn bộ "
-        "danh sách có trong bảng tính (.xlsx) xuất cùng địa bàn, năm (trang “Danh sách khác”):"
-    )
+    return texts.text("draft_other_lists", rest=len(rest), units=fmt_int(units))
 
 
 def listed_line(lst: RecognitionList) -> str:
     """ "Danh sách Cộng đồng học tập cấp thôn năm 2025 — Quyết định số … (12 thôn, tổ dân
     phố được công nhận)"."""
     unit = registry().title_by_id(lst.title).count_unit_vi
-    return f"{lst.heading} ({fmt_int(lst.recognized)} {unit} được công nhận)"
+    return texts.text(
+        "draft_listed_line", heading=lst.heading, recognized=fmt_int(lst.recognized), unit=unit
+    )

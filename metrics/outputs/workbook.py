@@ -40,53 +40,68 @@ from metrics.recognitions import RecognitionList, is_recognised, lists_shown
 
 WORKBOOK_HEADERS = [
     "STT",
-    "Đơn vị",
-    "Tổng số",
-    "Đăng ký",
-    "Công nhận",
-    "Tỷ lệ %",
-    "Mục tiêu %",
-    "Năm mục tiêu",
-    "Nguồn mục tiêu",  # the plan or decision that sets it: "Quyết định số 387/QĐ-TTg"
-    "Đạt % kế hoạch",
-    "Đánh giá tiến độ",
-    "Đơn vị báo cáo",  # "96/96 xã báo cáo"; a partial figure: "chưa đủ: 1/23 huyện cũ báo cáo"
+    texts.text("workbook_col_units"),
+    texts.text("fig_households"),
+    texts.text("export_registered"),
+    texts.text("export_recognised"),
+    texts.text("workbook_col_rate"),
+    texts.text("workbook_col_target_pct"),
+    texts.text("workbook_col_target_year"),
+    texts.text(
+        "workbook_col_target_source"
+    ),  # the plan or decision that sets it: "Quyết định số 387/QĐ-TTg"
+    texts.text("workbook_col_plan_pct"),
+    texts.text("export_col_status"),
+    texts.text(
+        "workbook_col_reporting"
+    ),  # "96/96 xã báo cáo"; a partial figure: "chưa đủ: 1/23 huyện cũ báo cáo"
 ]
 # Widths in Excel's characters; the sheet prints one page wide (A4 landscape).
 WORKBOOK_WIDTHS = [5, 34, 11, 11, 11, 8, 9, 9, 22, 9, 22, 22]
 LIST_HEADERS = [
     "STT",
-    "Tên đơn vị",
-    "Loại đơn vị",
-    "Địa bàn",
-    "Kết quả",
-    "Tiêu chí không đạt",
-    "Hiệu lực đến",  # the last day the recognition stands; blank: not recognised
+    texts.text("export_col_unit_name"),
+    texts.text("workbook_col_kind"),
+    texts.text("area"),
+    texts.text("register_result"),
+    texts.text("workbook_col_criteria_failed"),
+    texts.text(
+        "workbook_col_valid_until"
+    ),  # the last day the recognition stands; blank: not recognised
 ]
-OTHER_LISTS_SHEET = "Danh sách khác"
+OTHER_LISTS_SHEET = texts.text("workbook_other_lists_sheet")
 # A title in a sheet name (31 characters at most, "Danh sách " and the decision's number
 # around it): the register's short names have a "/" Excel refuses, and are too long.
 SHEET_TITLE = {
-    "don_vi_cap_tinh": "ĐVHT tỉnh-huyện",
-    "don_vi": "ĐVHT",
-    "cong_dong_thon": "CĐHT thôn",
-    "cong_dong_xa": "CĐHT xã",
-    "dong_ho": "Dòng họ",
-    "cong_dong_huyen": "CĐHT huyện",
-    "cong_dong_tinh": "CĐHT tỉnh",
+    "don_vi_cap_tinh": texts.text("workbook_short_province_district_unit"),
+    "don_vi": texts.text("workbook_short_unit"),
+    "cong_dong_thon": texts.text("workbook_short_village_community"),
+    "cong_dong_xa": texts.text("workbook_short_commune_community"),
+    "dong_ho": texts.text("workbook_short_clan"),
+    "cong_dong_huyen": texts.text("workbook_short_district_community"),
+    "cong_dong_tinh": texts.text("workbook_short_province_community"),
 }
 
 
 def list_sheet_name(lst: RecognitionList, taken: set[str]) -> str:
     """ "Danh sách ĐVHT tỉnh-huyện 87": the title and the decision's number (87/QĐ-UBND)."""
     number = lst.decision_number.split("/")[0].strip()
-    return sheet_name(f"Danh sách {SHEET_TITLE[lst.title]} {number}".strip(), taken)
+    return sheet_name(
+        texts.text(
+            "workbook_list_sheet_name", sheet_title=SHEET_TITLE[lst.title], number=number
+        ).strip(),
+        taken,
+    )
 
 
 def place_cell(row: dict) -> str:
     """The unit's place as the register names it, an old unit marked so: "Huyện Ia H'Drai (cũ)"."""
     name = str(row["locality_name"])
-    return f"{name} (cũ)" if row["locality_level"] in OLD_LEVELS else name
+    return (
+        texts.text("workbook_place_former", name=name)
+        if row["locality_level"] in OLD_LEVELS
+        else name
+    )
 
 
 def criteria_cell(text: str | None) -> str:
@@ -97,15 +112,14 @@ def criteria_cell(text: str | None) -> str:
 def lists_note(lists: list[RecognitionList], year: int) -> str:
     """What the summary sheet says of the list sheets that follow it."""
     units = sum(lst.entries.height for lst in lists)
-    text = (
-        f"Danh sách công nhận năm {year}: {len(lists)} danh sách, {units} đơn vị — "
-        "mỗi danh sách một trang “Danh sách …”"
-    )
+    text = texts.text("workbook_lists_note", year=year, lists=len(lists), units=units)
     shown, rest = lists_shown(lists)
     if rest:
-        text += (
-            f"; {len(shown)} danh sách đầu có trang riêng, {len(rest)} danh sách còn lại "
-            f"ghép chung trang “{OTHER_LISTS_SHEET}” (cột Danh sách ghi danh sách của từng đơn vị)"
+        text += texts.text(
+            "workbook_lists_grouped",
+            shown=len(shown),
+            rest=len(rest),
+            other_lists_sheet=OTHER_LISTS_SHEET,
         )
     return text + "."
 
@@ -212,20 +226,29 @@ def build_workbook(
                 for name in documents_named(d["target_source"]):
                     years.setdefault(name, set()).add(int(d["target_year"]))
         if not years:
-            return "Mục tiêu: chưa có mục tiêu cho năm này trong kho dữ liệu."
-        said = "; ".join(f"{name} (năm {years_text(ys)})" for name, ys in years.items())
-        return f"Mục tiêu: của năm gần nhất từ năm báo cáo trở đi (cột Năm mục tiêu), theo {said}."
+            return texts.text("workbook_targets_none")
+        said = "; ".join(
+            texts.text("workbook_targets_document", name=name, years_text=years_text(ys))
+            for name, ys in years.items()
+        )
+        return texts.text("workbook_targets_note", said=said)
 
-    ws = summary = wb.add_worksheet("Tổng hợp")
+    ws = summary = wb.add_worksheet(texts.text("workbook_sheet_summary"))
     rows = [it.public() for it in ctx.items]
     figures = figures_source((year, it.sources, it.demo_sources) for it in ctx.items if it.has_data)
     r = sheet_header(
         ws,
-        f"KẾT QUẢ XÂY DỰNG XÃ HỘI HỌC TẬP NĂM {year} — {place.upper()}",
-        [f"Nguồn số liệu: {figures or 'chưa có số liệu năm ' + str(year)}.", targets_note(rows)],
+        texts.text("workbook_title", year=year, place=place.upper()),
+        [
+            texts.text(
+                "workbook_sources",
+                figures=figures or texts.text("export_no_figures_for") + str(year),
+            ),
+            targets_note(rows),
+        ],
         figures_synthetic(ctx),
     )
-    ws.write(r - 1, 1, "Chỉ tiêu", head)
+    ws.write(r - 1, 1, texts.text("indicator"), head)
     for i, it in enumerate(ctx.items, start=1):
         write_line(ws, r, i, it.indicator_label, it.public(), child=False)
         r += 1
@@ -260,9 +283,17 @@ def build_workbook(
         said = figures_source(child_figures(sub, year))
         r = sheet_header(
             ws,
-            f"{ind.label_vi.upper()} NĂM {year} — {place.upper()}",
+            texts.text(
+                "workbook_indicator_title",
+                label_vi=ind.label_vi.upper(),
+                year=year,
+                place=place.upper(),
+            ),
             [
-                f"Nguồn số liệu: {said or 'chưa có số liệu năm ' + str(year)}.",
+                texts.text(
+                    "export_sources",
+                    said=said or texts.text("export_no_figures_for") + str(year),
+                ),
                 targets_note([*kids, it.public()]),
             ],
             children_synthetic(ctx, it.indicator),
@@ -270,7 +301,14 @@ def build_workbook(
         for i, d in enumerate(kids, start=1):
             write_line(ws, r, i, d["locality_name"], d, child=True)
             r += 1
-        write_line(ws, r, None, f"Tổng cộng {ctx.name}", it.public(), child=False)
+        write_line(
+            ws,
+            r,
+            None,
+            texts.text("workbook_total", name=ctx.name),
+            it.public(),
+            child=False,
+        )
     lists = lists_of(con, ctx)
     if lists:
         summary.write_string(summary_end + 1, 0, lists_note(lists, year), wb.add_format(NOTE))
@@ -302,7 +340,7 @@ def _print_setup(ws, header_row: int, place: str, year: int) -> None:
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(header_row)
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-    footer = f"{place} · năm {year}".replace("&", "&&")
+    footer = texts.text("export_footer", place=place, year=year).replace("&", "&&")
     ws.set_footer(f"&L{footer}&RTrang &P/&N")
 
 
@@ -337,7 +375,7 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
         headers = list(LIST_HEADERS)
         widths = [6, 48, 18, 28, 12, 14, 13]
         if with_list:
-            headers.insert(1, "Danh sách")
+            headers.insert(1, texts.text("workbook_col_list"))
             widths.insert(1, 60)
         for c, width in enumerate(widths):
             ws.set_column(c, c, width)
@@ -356,7 +394,7 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
             r += 1
         sources = list(dict.fromkeys(s for lst in group for s in lst.sources))
         if sources:
-            wide_line(r, "Nguồn: " + "; ".join(sources), note, 1.0, 15)
+            wide_line(r, texts.text("export_source_prefix") + "; ".join(sources), note, 1.0, 15)
             r += 1
         header_row = r + 1
         ws.write_row(header_row, 0, headers, head)
@@ -369,11 +407,12 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
                     row["name"],
                     row["kind"] or "",
                     place_cell(row),
-                    RESULT_LABEL.get(row["result"], row["result"]) or "Chưa có quyết định",
+                    RESULT_LABEL.get(row["result"], row["result"])
+                    or texts.text("recognition_undecided"),
                     criteria_cell(row["criteria_failed"]),
                 ]
                 if with_list:
-                    cells.insert(0, lst.heading.removeprefix("Danh sách "))
+                    cells.insert(0, lst.heading.removeprefix(texts.text("workbook_list_prefix")))
                 ws.write_number(r, 0, stt, number)
                 for c, value in enumerate(cells, start=1):
                     if value:
@@ -383,7 +422,9 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
                 last = len(cells) + 1
                 if is_recognised(row["result"]) and is_yearly(row["title"], row["year"]):
                     # A yearly result does not lapse: the cell says whose year it is.
-                    ws.write_string(r, last, f"Kết quả năm {row['year']}", text)
+                    ws.write_string(
+                        r, last, texts.text("workbook_sheet_year", year=row["year"]), text
+                    )
                 elif row["valid_until"] is None:
                     ws.write_blank(r, last, None, day)
                 else:
@@ -400,8 +441,7 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
         table(wb.add_worksheet(list_sheet_name(lst, taken)), lst.heading, [lst], False)
     if rest:
         units = sum(lst.entries.height for lst in rest)
-        heading = (
-            f"Các danh sách khác năm {ctx.year} — {ctx.name}: {len(rest)} danh sách, "
-            f"{units} đơn vị (cột Danh sách ghi danh hiệu và quyết định của từng đơn vị)"
+        heading = texts.text(
+            "workbook_other_lists_title", year=ctx.year, name=ctx.name, rest=len(rest), units=units
         )
         table(wb.add_worksheet(sheet_name(OTHER_LISTS_SHEET, taken)), heading, rest, True)
