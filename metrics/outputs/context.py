@@ -217,7 +217,7 @@ def plans_line(targets: pl.DataFrame) -> str:
     "Mục tiêu năm 2025: Quyết định số 387/QĐ-TTg\nMục tiêu năm 2026, 2030: Kế hoạch …"; ""
     without a target."""
     return "\n".join(
-        texts.text("export_plans_line", map=", ".join(map(str, years)), plan=plan)
+        texts.text("export_plans_line", years=", ".join(map(str, years)), plan=plan)
         for plan, years in target_plans(targets)
     )
 
@@ -270,7 +270,7 @@ def ranking_chart(ctx: Context, indicator: str, demo_mark: bool = True) -> go.Fi
         note += texts.text(
             "export_ranking_partial",
             height=partial.height,
-            partial_vi=PARTIAL_VI,
+            partial=PARTIAL_VI,
             rank_min_pct=RANK_MIN_PCT,
         )
     fig = ranked_bar(

@@ -180,7 +180,7 @@ def _key_numbers(ctx: Context, it: IndicatorProgress) -> list[str]:
             "deck_key_count",
             year=year,
             recognized=fmt_int(it.recognized),
-            count_unit_vi=registry().by_id(it.indicator).count_unit_vi,
+            unit=registry().by_id(it.indicator).count_unit_vi,
         )
     ]
     if it.target_pct is not None and it.target_year is not None:
@@ -199,14 +199,14 @@ def _key_numbers(ctx: Context, it: IndicatorProgress) -> list[str]:
         lines.append(texts.text("deck_key_no_target"))
     lines.append(
         texts.text(
-            "deck_key_status", label_for=Status(it.status).label_for(it.target_year, symbol=True)
+            "deck_key_status", status=Status(it.status).label_for(it.target_year, symbol=True)
         )
     )
     if it.partial_note:
         lines.append(texts.text("deck_key_partial", partial_note=it.partial_note))
     if it.change_pp is not None:
         lines.append(
-            texts.text("deck_key_change", year_before=year - 1, fmt_pp=fmt_pp(it.change_pp))
+            texts.text("deck_key_change", year_before=year - 1, change=fmt_pp(it.change_pp))
         )
     if it.required_pp_per_year:
         lines.append(
@@ -421,7 +421,7 @@ def _summary_slides(prs, ctx: Context) -> None:
     notes.append(
         texts.text(
             "export_sources",
-            said=said or texts.text("export_no_figures_for") + str(ctx.year),
+            said=said or texts.text("export_no_figures_for", year=ctx.year),
         )
     )
     notes.append(texts.text("deck_summary_target_note"))

@@ -65,7 +65,7 @@ def for_print(
     out.update_yaxes(tickfont={"size": 18}, title={"standoff": 18})
     out.update_xaxes(tickfont={"size": 20})
     # The source on at most two lines, then the demo mark on a line of its own.
-    shown = _wrapped(source, width // 11 - len(texts.text("export_source_prefix")), 2)
+    shown = _wrapped(source, width // 11 - len(texts.text("image_source", footer="")), 2)
     footer = "<br>".join(plotly_literal(ln) for ln in shown)
     footer = texts.text("image_source", footer=footer)
     extra_bottom = 24 * (len(shown) - 1)

@@ -196,7 +196,7 @@ def build_report(
 
     # III. Phương hướng, nhiệm vụ
     ahead = (
-        texts.text("draft_ahead_stage", year_after=year + 1, max=max(2030, year + 1))
+        texts.text("draft_ahead_stage", year_after=year + 1, end_year=max(2030, year + 1))
         if kind == "so-ket"
         else texts.text("draft_ahead_year", year_after=year + 1)
     )
@@ -307,9 +307,7 @@ def _basis(doc, ctx: Context, place: Place, kind: str) -> None:
     what = summary_line(kind, ctx.year, "")
     _para(
         doc,
-        texts.text(
-            "draft_basis_reports", body=place.body(), what=what[0].lower(), what_part=what[1:]
-        ),
+        texts.text("draft_basis_reports", body=place.body(), first=what[0].lower(), rest=what[1:]),
     )
 
 
@@ -384,8 +382,8 @@ def _results(doc, ctx: Context, place: Place, mark_each: bool) -> None:
             said.append(
                 texts.text(
                     "draft_results_not_owed",
-                    own_name=place.own_name[0].lower(),
-                    own_name_part=place.own_name[1:],
+                    first=place.own_name[0].lower(),
+                    rest=place.own_name[1:],
                 )
             )
         sources: list[str] = []
@@ -532,7 +530,7 @@ def _children(doc, ctx: Context, place: Place) -> None:
         doc,
         [
             "STT",
-            texts.text("draft_children_col_name", split=word.split(",")[0]),
+            texts.text("draft_children_col_name", level=word.split(",")[0]),
             texts.text("draft_children_col_missing"),
         ],
         [Cm(1.3), Cm(6.2), Cm(8.5)],

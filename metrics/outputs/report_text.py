@@ -94,7 +94,7 @@ def summary_line(kind: str, year: int, where: str = "") -> str:
             year=year,
             at=at,
             year_after=year + 1,
-            max=max(HORIZON, year + 1),
+            end_year=max(HORIZON, year + 1),
         )
     return texts.text("draft_summary_year", year=year, at=at, year_after=year + 1)
 
@@ -317,7 +317,7 @@ def none_text(phrase: str, unit: str) -> str:
     if m is None:
         return texts.text("draft_none_unit", unit=unit, phrase=phrase)
     return texts.text(
-        "draft_none_split", phrase_part=phrase[: m.start()], phrase_part_2=phrase[m.start() + 1 :]
+        "draft_none_split", subject=phrase[: m.start()], predicate=phrase[m.start() + 1 :]
     )
 
 
@@ -487,7 +487,7 @@ def indicator_sentence(
             texts.text("draft_sentence_reported_suffix")
         )
         reported = place.era(reported) if place else reported
-        text += texts.text("draft_sentence_partial", partial_vi=PARTIAL_VI, reported=reported)
+        text += texts.text("draft_sentence_partial", partial=PARTIAL_VI, reported=reported)
     return text + "."
 
 
@@ -528,7 +528,7 @@ def strengths(
             said.append(
                 texts.text(
                     "draft_strength_target",
-                    label=Status(it.status).label().lower(),
+                    status=Status(it.status).label().lower(),
                     target_year=it.target_year,
                     target_pct=fmt_pct(it.target_pct, 0),
                     ref=ref,
@@ -691,12 +691,12 @@ def register_lines(entries: pl.DataFrame, locality_id: str) -> list[str]:
         decided = f" ({lst.decision})" if lst.decision else ""
         line = texts.text(
             "draft_register_line",
-            label_vi=title.label_vi,
+            title=title.label_vi,
             year=lst.year,
             registered=fmt_int(way.registered),
             self_assessed=fmt_int(way.self_assessed),
             proposed=fmt_int(way.proposed),
-            proposed_2=proposed,
+            proposals=proposed,
             recognized=fmt_int(way.recognized),
             decided=decided,
         )

@@ -47,14 +47,12 @@ WORKBOOK_HEADERS = [
     texts.text("workbook_col_rate"),
     texts.text("workbook_col_target_pct"),
     texts.text("workbook_col_target_year"),
-    texts.text(
-        "workbook_col_target_source"
-    ),  # the plan or decision that sets it: "Quyết định số 387/QĐ-TTg"
+    # the plan or decision that sets it: "Quyết định số 387/QĐ-TTg"
+    texts.text("workbook_col_target_source"),
     texts.text("workbook_col_plan_pct"),
     texts.text("export_col_status"),
-    texts.text(
-        "workbook_col_reporting"
-    ),  # "96/96 xã báo cáo"; a partial figure: "chưa đủ: 1/23 huyện cũ báo cáo"
+    # "96/96 xã báo cáo"; a partial figure: "chưa đủ: 1/23 huyện cũ báo cáo"
+    texts.text("workbook_col_reporting"),
 ]
 # Widths in Excel's characters; the sheet prints one page wide (A4 landscape).
 WORKBOOK_WIDTHS = [5, 34, 11, 11, 11, 8, 9, 9, 22, 9, 22, 22]
@@ -65,9 +63,8 @@ LIST_HEADERS = [
     texts.text("area"),
     texts.text("register_result"),
     texts.text("workbook_col_criteria_failed"),
-    texts.text(
-        "workbook_col_valid_until"
-    ),  # the last day the recognition stands; blank: not recognised
+    # the last day the recognition stands; blank: not recognised
+    texts.text("workbook_col_valid_until"),
 ]
 OTHER_LISTS_SHEET = texts.text("workbook_other_lists_sheet")
 # A title in a sheet name (31 characters at most, "Danh sách " and the decision's number
@@ -242,7 +239,7 @@ def build_workbook(
         [
             texts.text(
                 "workbook_sources",
-                figures=figures or texts.text("export_no_figures_for") + str(year),
+                figures=figures or texts.text("export_no_figures_for", year=year),
             ),
             targets_note(rows),
         ],
@@ -285,14 +282,14 @@ def build_workbook(
             ws,
             texts.text(
                 "workbook_indicator_title",
-                label_vi=ind.label_vi.upper(),
+                label=ind.label_vi.upper(),
                 year=year,
                 place=place.upper(),
             ),
             [
                 texts.text(
                     "export_sources",
-                    said=said or texts.text("export_no_figures_for") + str(year),
+                    said=said or texts.text("export_no_figures_for", year=year),
                 ),
                 targets_note([*kids, it.public()]),
             ],
