@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -331,9 +332,13 @@ def test_kaleido_still_has_the_page_reload_step_the_server_spaces_out() -> None:
     assert "_return_kaleido_tab" in vars(ours)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "metrics.cli", *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "metrics.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
 
 
@@ -394,6 +399,47 @@ def test_cli_export(demo_db: Path, tmp_path: Path) -> None:
         "x.gif",
     )
     assert usage.returncode == 2
+
+
+# Exports one after another: Chromium's profile removed while the browser runs breaks only now
+# and then (asyncio's "Task was destroyed" after a refusal while Chromium starts, a traceback
+# "Directory not empty: 'Default'" after an export), so each kind is run several times.
+EXPORT_ROUNDS = 3
+REFUSED_ROUNDS = 5
+
+
+@pytest.mark.chromium
+def test_exports_end_cleanly_and_leave_no_browser_profile(demo_db: Path, tmp_path: Path) -> None:
+    """Each `xhht export png/pptx` exits 0 with nothing on stderr (no traceback of Chromium's
+    profile removed under the running browser), one refused while Chromium is still starting
+    prints its refusal alone, and none leaves a temporary folder behind."""
+    # The exports' temporary folders, Chromium's profile among them: a short path, since
+    # Chromium's socket in its profile must fit a Unix socket's 108 bytes.
+    with tempfile.TemporaryDirectory(prefix="xhht-") as short:
+        _export_rounds(demo_db, tmp_path, Path(short))
+
+
+def _export_rounds(demo_db: Path, tmp_path: Path, temp: Path) -> None:
+    env = {**os.environ, "TMPDIR": str(temp)}
+    where = ["--db", str(demo_db), "--year", "2025", "--locality"]
+    for i in range(EXPORT_ROUNDS):
+        for kind, extra in (("png", ["--indicator", "gia_dinh"]), ("pptx", [])):
+            out = tmp_path / f"qn{i}.{kind}"
+            done = _cli("export", kind, *where, "Quảng Ngãi", *extra, "-o", str(out), env=env)
+            assert (done.returncode, done.stderr) == (0, ""), f"{kind} #{i}: {done.stderr}"
+            assert "Đã xuất" in done.stdout and out.stat().st_size > 10_000
+            assert list(temp.iterdir()) == [], f"{kind} #{i}"
+    nowhere = "Xã Không Có Thật"
+    for i in range(REFUSED_ROUNDS):
+        refused = _cli(
+            "export", "png", *where, nowhere, "--indicator", "gia_dinh", "-o", "x.png", env=env
+        )
+        assert refused.returncode == 1
+        lines = refused.stderr.splitlines()
+        assert lines[0].startswith(f"Lỗi: Không tìm thấy địa bàn “{nowhere}”")
+        # then only its suggestions: "Có phải là:" and "  - …" lines
+        assert [x for x in lines[1:] if x != "Có phải là:" and not x.startswith("  - ")] == []
+        assert list(temp.iterdir()) == [], f"refused #{i}"
 
 
 @pytest.mark.chromium

@@ -9,8 +9,12 @@ import contextlib
 import os
 import re
 import shutil
+import signal
+import subprocess
 import textwrap
 import threading
+import warnings
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,6 +158,7 @@ class ExportServer:
     TABS = 2
     START_WAIT_S = 90.0  # a cold Chromium on a busy two-core machine: 2–20 s
     IMAGE_WAIT_S = 90.0  # one 4K image on a busy machine: well under 10 s
+    CLOSE_WAIT_S = 15.0  # kaleido's close: Chromium asked to quit, then killed after 3 s
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # one start or stop at a time
@@ -233,10 +238,11 @@ class ExportServer:
             return
         closing = asyncio.run_coroutine_threadsafe(k.close(), loop)
         try:
-            closing.result(timeout=15)
-        except BaseException:  # noqa: BLE001 — a browser that will not close is killed with its loop
+            closing.result(timeout=self.CLOSE_WAIT_S)
+        except BaseException:  # noqa: BLE001 — a browser that will not close is killed below
             closing.cancel()
         _stop_loop(loop, thread)
+        _reap(k)
 
     def _restart(self, broken: Any) -> None:
         with self._lock:
@@ -320,6 +326,11 @@ def _kaleido_class() -> Any:
     back in the queue of free pages; tests/test_export.py checks it is still there, since a
     kaleido that renamed it would silently reload after every image again."""
     import kaleido
+    from choreographer.utils import TmpDirWarning
+
+    # choreographer warns when Chromium's profile outlives its close; _reap removes it once
+    # Chromium has ended, so the warning would only alarm the user.
+    warnings.filterwarnings("ignore", category=TmpDirWarning)
 
     class Kaleido(kaleido.Kaleido):
         async def _return_kaleido_tab(self, tab: Any) -> None:
@@ -349,6 +360,25 @@ def _browser_gone(k: Any) -> bool:
     return proc is None or proc.poll() is not None
 
 
+def _reap(k: Any) -> None:
+    """Chromium ended and waited for, then its profile removed, whatever kaleido's close
+    managed (it may time out on a busy machine). A profile removed under a running Chromium
+    fails when Chromium writes into it meanwhile ("Directory not empty: 'Default'")."""
+    proc = getattr(k, "subprocess", None)
+    if proc is None:
+        return
+    if proc.poll() is None:
+        # choreographer starts the browser as the leader of its own process group: Chromium's
+        # helper processes end with it.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
+    for arg in proc.args if isinstance(proc.args, (list, tuple)) else []:
+        if str(arg).startswith("--user-data-dir="):
+            shutil.rmtree(str(arg).split("=", 1)[1], ignore_errors=True)
+
+
 def _stop_loop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
     loop.call_soon_threadsafe(loop.stop)
     thread.join(timeout=10)
@@ -366,5 +396,11 @@ def export_server() -> ExportServer:
     with _shared_lock:
         if _shared is None:
             _shared = ExportServer()
+            # At exit Python removes a TemporaryDirectory still there (Chromium's profile, which
+            # choreographer makes) in weakref.finalize's atexit hook, registered when the process
+            # makes its first finalize; atexit runs the last registered first. A finalize made
+            # before close is registered puts that hook after close: Chromium is closed, then
+            # its profile removed, never removed under a running Chromium.
+            weakref.finalize(_shared, lambda: None)
             atexit.register(_shared.close)
         return _shared
