@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from dashboard.i18n import lang as page_lang
 from metrics import auth, inputs, locality_progress, place_context, rounds
 from metrics import queries as q
 from metrics.indicators import registry
@@ -149,10 +150,15 @@ def progress(key: StoreKey, locality_id: str, year: int) -> list[IndicatorProgre
 
 
 @st.cache_data(show_spinner=False)
-def children(key: StoreKey, parent_id: str, year: int, pending: bool = False) -> pl.DataFrame:
+def children(
+    key: StoreKey, parent_id: str, year: int, pending: bool = False, lang: str = "vi"
+) -> pl.DataFrame:
     """Each commune of a province (or each province of the country) × indicator, with status;
-    `pending`: with the figures submitted and not yet approved (a column says which)."""
-    return locality_progress.children_progress(_cur(key), parent_id, year, pending=pending)
+    `pending`: with the figures submitted and not yet approved (a column says which); its
+    completeness notes in `lang`."""
+    return locality_progress.children_progress(
+        _cur(key), parent_id, year, pending=pending, lang=lang
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -506,11 +512,13 @@ def report_view(key: StoreKey, commune_code: str, year: int) -> dict:
 
 
 @st.cache_data(show_spinner=False)
-def report_review(key: StoreKey, commune_code: str, year: int) -> tuple[pl.DataFrame, str | None]:
+def report_review(
+    key: StoreKey, commune_code: str, year: int, lang: str = "vi"
+) -> tuple[pl.DataFrame, str | None]:
     """A submission beside last year (large changes flagged) and how it stands against the
-    figures in force."""
+    figures in force, said in `lang`."""
     view = report_view(key, commune_code, year)
-    return rounds.comparison(view), rounds.in_force_note(_cur(key), view, year)
+    return rounds.comparison(view, lang), rounds.in_force_note(_cur(key), view, year, lang)
 
 
 @st.cache_data(show_spinner=False)
@@ -519,14 +527,19 @@ def report_events(key: StoreKey, locality_id: str, year: int | None = None) -> p
 
 
 def round_write(
-    key: StoreKey, role: str, action: Callable[[duckdb.DuckDBPyConnection], T]
+    key: StoreKey,
+    role: str,
+    action: Callable[[duckdb.DuckDBPyConnection], T],
+    lang: str | None = None,
 ) -> T | str:
     """Run a round's write under the store's write lock: its result, or why it was refused
-    (Vietnamese; nothing written)."""
+    (in `lang`, the page's language unless given; nothing written)."""
     try:
         with writing(_snapshots(key[0]).loc, role=role) as con:
             out = action(con)
-    except (rounds.RoundRefused, StoreError) as exc:
+    except rounds.RoundRefused as exc:
+        return exc.say(lang or page_lang())
+    except StoreError as exc:
         return str(exc)
     _reload(key)
     return out
