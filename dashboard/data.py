@@ -37,7 +37,7 @@ from metrics.queries import registers as rq
 from metrics.queries import targets as tq
 from metrics.store import StoreError
 from metrics.store import rounds as round_store
-from metrics.store.backend import StoreBusy, reading, writes_under_way, writing
+from metrics.store.backend import StoreBusy, reading, write_in_progress, writing
 from metrics.store.location import parse_location
 from metrics.store.schema import COUNTRY_ID, LEVEL_COLUMNS
 from metrics.store.snapshot import SnapshotCache
@@ -307,8 +307,9 @@ def commit_import(key: StoreKey, checked: inputs.ImportResult, user: str) -> inp
 
 def writes_running(key: StoreKey) -> bool:
     """Whether an import, a rollback or a report is being written to the store now (by this
-    server, for any user): not cached, it is the moment's answer."""
-    return bool(writes_under_way(_snapshots(key[0]).loc))
+    server for any user, or by another process: `xhht import` at the console): not cached, it
+    is the moment's answer."""
+    return write_in_progress(_snapshots(key[0]).loc)
 
 
 def rollback(key: StoreKey, batch_id: int, who: auth.Principal) -> str | None:
