@@ -209,7 +209,11 @@ def ranked_bar(
             ],
             y=names,
             mode="text",
-            text=values,
+            # Past a target mark, an en space too: a gap in pixels, as wide on a phone.
+            text=[
+                "\u2002" + v if v and (r["target_pct"] or 0) > (r["rate_pct"] or 0) else v
+                for r, v in zip(rows, values, strict=True)
+            ],
             textposition="middle right",
             cliponaxis=False,
             hoverinfo="skip",
