@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 
 import duckdb
 import polars as pl
@@ -300,6 +301,11 @@ def state_refusal(
     )
 
 
+def _not_waiting(lang: str, *, year: int, name: str, state: str) -> str:
+    words = STATE_LABELS[lang if lang in STATE_LABELS else "vi"][state].lower()
+    return texts.text("round_refused_not_waiting", lang, year=year, name=name, state=words)
+
+
 def _refused_unchanged(say: Callable[[str], str | None]) -> RoundRefused:
     """A refusal that adds that the store is unchanged."""
     return RoundRefused(lambda lang: f"{say(lang)} {texts.text('round_store_unchanged', lang)}")
@@ -539,13 +545,7 @@ def review(
         state = current["state"] if current else "not_started"
         if state != "submitted":
             raise _refused_unchanged(
-                lambda lang, name=place["name"], state=state: texts.text(
-                    "round_refused_not_waiting",
-                    lang,
-                    year=year,
-                    name=name,
-                    state=STATE_LABELS[lang if lang in STATE_LABELS else "vi"][state].lower(),
-                )
+                partial(_not_waiting, year=year, name=place["name"], state=state)
             )
         assert current is not None
         batch = _approve(con, who, place, year, current, at) if approve else None

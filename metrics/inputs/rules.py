@@ -294,7 +294,8 @@ def code_agrees(
         meant = _named(named)
         if meant and unit.id not in {c.id for c in meant}:
             shared = _namesake_across_eras(index, unit, year, commune, levels)
-            if shared is not None:  # the code and the name agree on the other era's unit
+            if shared is not None and shared.locality is not None:
+                # The code and the name agree on the other era's unit.
                 by_code, unit, meant = shared, shared.locality, [shared.locality]
         if meant and unit.id not in {c.id for c in meant}:
             others = "; ".join(c.label for c in meant[:3])
