@@ -84,6 +84,19 @@ def test_progress_chart_in_english_writes_english_numbers() -> None:
     assert any("." in t for t in texts), texts
 
 
+def test_the_countrys_chart_in_english_names_the_country_in_english() -> None:
+    """The country is "Whole country" on an English page (a province keeps its own name), and
+    the demo's invented figures give their source as illustrative, not a dash."""
+    country = _item(locality_id="VN", locality_name="Toàn quốc", sources=["demo"],
+                    demo_sources=["demo"])  # fmt: skip
+    fig = progress_chart(SERIES, country, {2025: 70.0}, synthetic=True, lang="en")
+    assert fig.layout.title.text.endswith("— Whole country")
+    assert "Source: Illustrative data" in fig.layout.title.subtitle.text
+    fig = progress_chart(SERIES, country, {2025: 70.0}, synthetic=True)
+    assert fig.layout.title.text.endswith("— Toàn quốc")
+    assert "Nguồn: Dữ liệu minh họa" in fig.layout.title.subtitle.text
+
+
 def test_progress_chart_has_a_phone_variant_with_short_labels() -> None:
     fig = progress_chart(SERIES, _item(), {2025: 70.0, 2026: 50.0, 2030: 85.0}, synthetic=False)
     narrow = fig.layout.meta["narrow"]["traces"]

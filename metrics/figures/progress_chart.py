@@ -23,6 +23,7 @@ from metrics.figures.style import (
 from metrics.fmt import fmt_pct
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
+from metrics.store.schema import COUNTRY_ID
 from metrics.texts import level_word, text
 
 
@@ -196,9 +197,14 @@ def progress_chart(
         ticksuffix="%",
         title=text("fig_rate", lang),
     )
-    sources = "; ".join(item.report_sources) or "–"
+    # The demo's invented figures have no report behind them: their source is that they are
+    # illustrative, not a dash.
+    demo = text("fig_synthetic_note", lang) if item.demo_sources else "–"
+    sources = "; ".join(item.report_sources) or demo
     subtitle = f"{text('fig_source', lang)}: {_short(sources, 140)}"
-    title = f"{label} — {item.locality_name}"
+    # The country is named in the page's language; a province or commune by its own name.
+    place = text("country", lang) if item.locality_id == COUNTRY_ID else item.locality_name
+    title = f"{label} — {place}"
     if not pts:
         no_data_note(fig, lang)
     base_layout(fig, title, subtitle, synthetic, lang)
