@@ -208,6 +208,10 @@ def test_level_bar_stacks_levels_by_year() -> None:
     assert fig.layout.barmode == "stack"
     assert [t.name for t in fig.data] == ["Tốt", "Mức độ 1", "Mức độ 2"]
     assert list(fig.data[2].text) == ["1.200"]
+    assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.dtick) == (",d", None)
+    # One recognised commune: its axis counts whole units (0, 1), never 0,2 0,4 …
+    one = level_bar(pl.DataFrame({"year": [2024], "level": ["muc_do_1"], "count": [1]}))
+    assert (one.layout.yaxis.tickformat, one.layout.yaxis.dtick) == (",d", 1)
     every = pl.DataFrame(
         {
             "year": [2023] * 3 + [2024] * 2,
