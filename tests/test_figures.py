@@ -84,6 +84,14 @@ def test_progress_chart_in_english_writes_english_numbers() -> None:
     assert any("." in t for t in texts), texts
 
 
+def test_a_rate_near_zero_is_labelled_above_its_point_clear_of_the_years() -> None:
+    series = pl.DataFrame({"year": [2023, 2024, 2025], "rate_pct": [0.0, 40.0, 5.0]})
+    fig = progress_chart(series, _item(rate_pct=5.0), {2025: 70.0}, synthetic=False)
+    actual = fig.data[0]
+    assert list(actual.text) == ["0%", "40%", "5%"]
+    assert list(actual.textposition) == ["top center", "bottom center", "top center"]
+
+
 def test_the_countrys_chart_in_english_names_the_country_in_english() -> None:
     """The country is "Whole country" on an English page (a province keeps its own name), and
     the demo's invented figures give their source as illustrative, not a dash."""

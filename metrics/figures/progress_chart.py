@@ -48,6 +48,9 @@ def _plans(
     }
 
 
+LOW_LABEL_PCT = 8.0  # a rate below this is labelled above its point, clear of the year axis
+
+
 def progress_chart(
     series: pl.DataFrame,
     item: IndicatorProgress,
@@ -91,7 +94,10 @@ def progress_chart(
                 line={"color": ACTUAL, "width": 3},
                 marker={"size": 8},
                 text=[fmt_pct(v, lang=lang) for _, v in pts],
-                textposition="bottom center",
+                # Under each point, but above one near 0 %: there it would sit on the years.
+                textposition=[
+                    "top center" if v < LOW_LABEL_PCT else "bottom center" for _, v in pts
+                ],
                 textfont={"size": 11, "color": ACTUAL},
                 cliponaxis=False,  # the first year's label reaches past the axis on a phone
                 hovertemplate="%{x}: %{text}<extra></extra>",
