@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from dashboard.i18n import lang as page_lang
 from metrics import auth, inputs, locality_progress, place_context, rounds
 from metrics import queries as q
 from metrics.indicators import registry
@@ -36,7 +37,7 @@ from metrics.queries import registers as rq
 from metrics.queries import targets as tq
 from metrics.store import StoreError
 from metrics.store import rounds as round_store
-from metrics.store.backend import StoreBusy, reading, writes_under_way, writing
+from metrics.store.backend import StoreBusy, reading, write_in_progress, writing
 from metrics.store.location import parse_location
 from metrics.store.schema import COUNTRY_ID, LEVEL_COLUMNS
 from metrics.store.snapshot import SnapshotCache
@@ -149,10 +150,15 @@ def progress(key: StoreKey, locality_id: str, year: int) -> list[IndicatorProgre
 
 
 @st.cache_data(show_spinner=False)
-def children(key: StoreKey, parent_id: str, year: int, pending: bool = False) -> pl.DataFrame:
+def children(
+    key: StoreKey, parent_id: str, year: int, pending: bool = False, lang: str = "vi"
+) -> pl.DataFrame:
     """Each commune of a province (or each province of the country) × indicator, with status;
-    `pending`: with the figures submitted and not yet approved (a column says which)."""
-    return locality_progress.children_progress(_cur(key), parent_id, year, pending=pending)
+    `pending`: with the figures submitted and not yet approved (a column says which); its
+    completeness notes in `lang`."""
+    return locality_progress.children_progress(
+        _cur(key), parent_id, year, pending=pending, lang=lang
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -301,8 +307,9 @@ def commit_import(key: StoreKey, checked: inputs.ImportResult, user: str) -> inp
 
 def writes_running(key: StoreKey) -> bool:
     """Whether an import, a rollback or a report is being written to the store now (by this
-    server, for any user): not cached, it is the moment's answer."""
-    return bool(writes_under_way(_snapshots(key[0]).loc))
+    server for any user, or by another process: `xhht import` at the console): not cached, it
+    is the moment's answer."""
+    return write_in_progress(_snapshots(key[0]).loc)
 
 
 def rollback(key: StoreKey, batch_id: int, who: auth.Principal) -> str | None:
@@ -506,11 +513,13 @@ def report_view(key: StoreKey, commune_code: str, year: int) -> dict:
 
 
 @st.cache_data(show_spinner=False)
-def report_review(key: StoreKey, commune_code: str, year: int) -> tuple[pl.DataFrame, str | None]:
+def report_review(
+    key: StoreKey, commune_code: str, year: int, lang: str = "vi"
+) -> tuple[pl.DataFrame, str | None]:
     """A submission beside last year (large changes flagged) and how it stands against the
-    figures in force."""
+    figures in force, said in `lang`."""
     view = report_view(key, commune_code, year)
-    return rounds.comparison(view), rounds.in_force_note(_cur(key), view, year)
+    return rounds.comparison(view, lang), rounds.in_force_note(_cur(key), view, year, lang)
 
 
 @st.cache_data(show_spinner=False)
@@ -519,14 +528,19 @@ def report_events(key: StoreKey, locality_id: str, year: int | None = None) -> p
 
 
 def round_write(
-    key: StoreKey, role: str, action: Callable[[duckdb.DuckDBPyConnection], T]
+    key: StoreKey,
+    role: str,
+    action: Callable[[duckdb.DuckDBPyConnection], T],
+    lang: str | None = None,
 ) -> T | str:
     """Run a round's write under the store's write lock: its result, or why it was refused
-    (Vietnamese; nothing written)."""
+    (in `lang`, the page's language unless given; nothing written)."""
     try:
         with writing(_snapshots(key[0]).loc, role=role) as con:
             out = action(con)
-    except (rounds.RoundRefused, StoreError) as exc:
+    except rounds.RoundRefused as exc:
+        return exc.say(lang or page_lang())
+    except StoreError as exc:
         return str(exc)
     _reload(key)
     return out

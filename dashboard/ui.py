@@ -157,7 +157,7 @@ def children_with_pending(
     then the submitted, not yet approved ones too, their names marked wherever they show (the
     tables, the bars' and the map's labels), and a line saying how many."""
     pending = offered and st.toggle(t("show_pending"), key=f"{page}__pending")
-    children = data.children(key, loc, year, pending)
+    children = data.children(key, loc, year, pending, lang())
     if not pending or children.height == 0:
         return children
     waiting = children.filter(pl.col("pending") & (pl.col("indicator") == indicator)).height

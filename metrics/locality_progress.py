@@ -322,6 +322,7 @@ def children_progress(
     indicators: Sequence[str] | None = None,
     *,
     pending: bool = False,
+    lang: str = "vi",
 ) -> pl.DataFrame:
     """Each commune of a province (or each province of the country), per indicator, with its
     status, change and rank within the parent (1 = highest rate): progress_table for all the
@@ -332,7 +333,8 @@ def children_progress(
 
     `rankable`: the figure is ranked (metrics.completeness.is_rankable); `partial_note` says
     what a ranking says beside it (completeness.ranking_note: "", "92/96 xã", or "chưa đủ:
-    50/102 xã báo cáo" for one kept apart)."""
+    50/102 xã báo cáo" for one kept apart); both said in `lang` (the CLI's and the exports'
+    Vietnamese by default)."""
     if parent_id == COUNTRY_ID:
         children = rq.provinces(con).with_columns(pl.lit("Tỉnh").alias("unit_type"))
         figures = q.province_figures(con)
@@ -379,8 +381,8 @@ def children_progress(
         pl.col("demo_sources").list.join("; ").fill_null(""),
         ranked.rank(method="min", descending=True).over("indicator").cast(pl.Int64).alias("rank"),
         ranked.is_not_null().sum().over("indicator").alias("ranked_of"),
-        text_column(f).alias("completeness"),
-        text_column(f, ranking_note).alias("partial_note"),
+        text_column(f, lang=lang).alias("completeness"),
+        text_column(f, ranking_note, lang).alias("partial_note"),
     )
     public = [n for n in _FIELD_NAMES if n not in ("levels", "demo_sources")]
     extra = [

@@ -12,9 +12,10 @@ metrics.store.rounds's; the figures go through the rules of an imported row
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 
 import duckdb
 import polars as pl
@@ -71,7 +72,15 @@ MAX_NOTE = 500
 
 class RoundRefused(Exception):
     """What was asked cannot be done (wrong hands, wrong state, bad figures); the message says
-    why in Vietnamese. Nothing was written."""
+    why in Vietnamese (`str`), and in a page's language by `say(lang)` when it was raised with
+    its words (a function of the language) rather than a sentence. Nothing was written."""
+
+    def __init__(self, message: str | Callable[[str], str]) -> None:
+        self._say = message if callable(message) else None
+        super().__init__(message("vi") if callable(message) else message)
+
+    def say(self, lang: str = "vi") -> str:
+        return self._say(lang) if self._say is not None else str(self)
 
 
 def operator() -> Principal:
@@ -120,9 +129,9 @@ def _round(con: duckdb.DuckDBPyConnection, prov: dict, year: int) -> dict:
     found = rs.round_of(con, prov["id"], year)
     if found is None:
         raise RoundRefused(
-            f"{prov['name']} chưa mở vòng báo cáo năm {year}. Người duyệt của tỉnh mở vòng trên "
-            f"trang “Duyệt báo cáo” hoặc bằng `xhht rounds open --province {prov['code']} "
-            f"--year {year} --deadline NGÀY`."
+            lambda lang: texts.text(
+                "round_refused_not_open", lang, name=prov["name"], year=year, code=prov["code"]
+            )
         )
     return found
 
@@ -192,7 +201,9 @@ def open_round(
     _may_review(who, prov)
     first, last = RESULTS.years
     if not first <= year <= last:
-        raise RoundRefused(f"Năm {year} không hợp lệ; vòng báo cáo cho năm từ {first} đến {last}.")
+        raise RoundRefused(
+            lambda lang: texts.text("round_refused_year", lang, year=year, first=first, last=last)
+        )
     reg = registry()
     asked: list[str] = []
     for text in indicators or commune_indicators():
@@ -208,7 +219,7 @@ def open_round(
     asked.sort(key=reg.ids().index)
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
-        raise RoundRefused(f"Ghi chú dài quá {MAX_NOTE} ký tự.")
+        raise RoundRefused(lambda lang: texts.text("round_refused_note_long", lang, n=MAX_NOTE))
     at = now()
     existing = rs.round_of(con, prov["id"], year)
     if existing is None:
@@ -256,24 +267,48 @@ def _changes(old: Mapping[str, Mapping], new: Mapping[str, Mapping]) -> list[str
     return out
 
 
-def state_refusal(report: Mapping | None, place: Mapping, year: int) -> str | None:
-    """Why a report cannot be changed now (submitted, approved), or None."""
+def state_refusal(
+    report: Mapping | None, place: Mapping, year: int, lang: str = "vi", *, attach: bool = False
+) -> str | None:
+    """Why a report cannot be changed now (submitted, approved), or None; `attach`: why its
+    signed report cannot be attached or replaced."""
     state = report["state"] if report else "not_started"
+    if state not in ("submitted", "approved"):
+        return None
+    assert report is not None
     if state == "submitted":
-        assert report is not None
-        return (
-            f"Báo cáo năm {year} của {place['name']} đã nộp lúc {_when(report['submitted_at'])} "
-            f"bởi {report['submitted_by']} và đang chờ duyệt: không sửa được cho tới khi tỉnh "
-            "trả lại."
+        cannot = (
+            texts.text("round_cannot_attach", lang)
+            if attach
+            else texts.text("round_cannot_edit", lang)
         )
-    if state == "approved":
-        assert report is not None
-        return (
-            f"Báo cáo năm {year} của {place['name']} đã được duyệt lúc "
-            f"{_when(report['reviewed_at'])} bởi {report['reviewed_by']}: không nộp lại được. "
-            "Cần sửa thì liên hệ người duyệt của tỉnh."
+        return texts.text(
+            "round_refused_submitted",
+            lang,
+            year=year,
+            name=place["name"],
+            when=_when(report["submitted_at"]),
+            who=report["submitted_by"],
+            cannot=cannot,
         )
-    return None
+    return texts.text(
+        "round_refused_approved",
+        lang,
+        year=year,
+        name=place["name"],
+        when=_when(report["reviewed_at"]),
+        who=report["reviewed_by"],
+    )
+
+
+def _not_waiting(lang: str, *, year: int, name: str, state: str) -> str:
+    words = STATE_LABELS[lang if lang in STATE_LABELS else "vi"][state].lower()
+    return texts.text("round_refused_not_waiting", lang, year=year, name=name, state=words)
+
+
+def _refused_unchanged(say: Callable[[str], str | None]) -> RoundRefused:
+    """A refusal that adds that the store is unchanged."""
+    return RoundRefused(lambda lang: f"{say(lang)} {texts.text('round_store_unchanged', lang)}")
 
 
 def save_report(
@@ -295,9 +330,8 @@ def save_report(
     found = _round(con, prov, year)
     asked = round_indicators(found)
     current = rs.report(con, place["id"], year)
-    refusal = state_refusal(current, place, year)
-    if refusal:
-        raise RoundRefused(refusal + " Kho dữ liệu không thay đổi.")
+    if state_refusal(current, place, year):
+        raise _refused_unchanged(lambda lang: state_refusal(current, place, year, lang))
     check = check_report(asked, entered, complete=submit)
     if not check.ok:
         raise RoundRefused(
@@ -312,11 +346,16 @@ def save_report(
         if not changes and not submit:
             return Saved(current["state"] if current else "not_started", have, [], check)
         assert current is not None
-        raise RoundRefused(
-            f"Báo cáo của {place['name']} đã được lưu lần {have} lúc {_when(current['updated_at'])} "
-            f"bởi {current['updated_by']}, sau khi biểu mẫu này được mở (lần {revision}; có thể "
-            "do bấm hai lần hoặc mở ở nơi khác). Tải lại trang để xem bản mới nhất rồi nhập lại. "
-            "Kho dữ liệu không thay đổi."
+        raise _refused_unchanged(
+            lambda lang: texts.text(
+                "round_refused_changed_since",
+                lang,
+                name=place["name"],
+                have=have,
+                when=_when(current["updated_at"]),
+                who=current["updated_by"],
+                revision=revision,
+            )
         )
     at = now()
     state = "submitted" if submit else "draft"
@@ -369,11 +408,9 @@ def attach_report(
     prov = province(con, place["province_code"])
     _round(con, prov, year)
     current = rs.report(con, place["id"], year)
-    refusal = state_refusal(current, place, year)
-    if refusal:
-        raise RoundRefused(
-            refusal.replace("không sửa được", "không đính kèm hay thay tệp được", 1)
-            + " Kho dữ liệu không thay đổi."
+    if state_refusal(current, place, year):
+        raise _refused_unchanged(
+            lambda lang: state_refusal(current, place, year, lang, attach=True)
         )
     before = rs.attachment(con, place["id"], year)
     at = now()
@@ -439,7 +476,11 @@ def attachment_download(
     meta = rs.attachment(con, place["id"], year)
     content = rs.attachment_content(con, place["id"], year)
     if meta is None or content is None:
-        raise RoundRefused(f"Báo cáo năm {year} của {place['name']} chưa có tệp đính kèm.")
+        raise RoundRefused(
+            lambda lang: texts.text(
+                "round_refused_no_attachment", lang, year=year, name=place["name"]
+            )
+        )
     return download_name(meta["file_name"], meta["kind"]), MIME[meta["kind"]], content
 
 
@@ -486,11 +527,11 @@ def review(
     _round(con, prov, year)
     reason = (reason or "").strip() or None
     if not approve and not reason:
-        raise RoundRefused("Cần ghi lý do trả lại (--reason) để xã biết cần sửa gì.")
+        raise RoundRefused(lambda lang: texts.text("round_refused_no_reason", lang))
     if reason and len(reason) > MAX_NOTE:
-        raise RoundRefused(f"Lý do dài quá {MAX_NOTE} ký tự.")
+        raise RoundRefused(lambda lang: texts.text("round_refused_reason_long", lang, n=MAX_NOTE))
     if not commune_codes:
-        raise RoundRefused("Chưa chọn xã nào.")
+        raise RoundRefused(lambda lang: texts.text("round_refused_none_chosen", lang))
     at = now()
     done: list[Reviewed] = []
     for code in dict.fromkeys(commune_codes):
@@ -503,10 +544,8 @@ def review(
         current = rs.report(con, place["id"], year)
         state = current["state"] if current else "not_started"
         if state != "submitted":
-            label = STATE_LABELS["vi"][state].lower()
-            raise RoundRefused(
-                f"Báo cáo năm {year} của {place['name']} không ở trạng thái chờ duyệt (hiện: "
-                f"{label}): chỉ duyệt hoặc trả lại báo cáo đã nộp. Kho dữ liệu không thay đổi."
+            raise _refused_unchanged(
+                partial(_not_waiting, year=year, name=place["name"], state=state)
             )
         assert current is not None
         batch = _approve(con, who, place, year, current, at) if approve else None
@@ -848,9 +887,10 @@ def rate(counts: Mapping | None) -> float | None:
     return _rate(counts)
 
 
-def comparison(view: Mapping) -> pl.DataFrame:
+def comparison(view: Mapping, lang: str = "vi") -> pl.DataFrame:
     """A submission beside last year, per indicator asked: totals, recognised, rates, the rate's
-    move in points and the total's change in %, and whether the change is large."""
+    move in points and the total's change in %, and whether the change is large (`flag`, in
+    `lang`)."""
     reg = registry()
     rows = []
     for ind in view["indicators"]:
@@ -860,13 +900,21 @@ def comparison(view: Mapping) -> pl.DataFrame:
         t_now = (now_c or {}).get("total")
         t_before = (before or {}).get("total")
         change = 100.0 * (t_now - t_before) / t_before if t_now is not None and t_before else None
-        flags = []
+        flags: list[str] = []
         if move is not None and abs(move) > RATE_FLAG_PP:
+            pp = fmt_pct(abs(move), lang=lang).rstrip("%")
             flags.append(
-                f"tỷ lệ {'tăng' if move > 0 else 'giảm'} {fmt_pct(abs(move)).rstrip('%')} điểm %"
+                texts.text("round_flag_rate_up", lang, pp=pp)
+                if move > 0
+                else texts.text("round_flag_rate_down", lang, pp=pp)
             )
         if change is not None and abs(change) > TOTAL_FLAG_PCT:
-            flags.append(f"tổng số {'tăng' if change > 0 else 'giảm'} {fmt_pct(abs(change))}")
+            pct = fmt_pct(abs(change), lang=lang)
+            flags.append(
+                texts.text("round_flag_total_up", lang, pct=pct)
+                if change > 0
+                else texts.text("round_flag_total_down", lang, pct=pct)
+            )
         rows.append(
             {
                 "indicator": ind,
@@ -900,7 +948,9 @@ def comparison(view: Mapping) -> pl.DataFrame:
     )
 
 
-def in_force_note(con: duckdb.DuckDBPyConnection, view: Mapping, year: int) -> str | None:
+def in_force_note(
+    con: duckdb.DuckDBPyConnection, view: Mapping, year: int, lang: str = "vi"
+) -> str | None:
     """How the figures in force for the commune and year relate to its report: an imported file
     and a submission are told apart, and the newer wins."""
     place, report = view["commune"], view["report"]
@@ -908,14 +958,25 @@ def in_force_note(con: duckdb.DuckDBPyConnection, view: Mapping, year: int) -> s
     if not frame.height:
         return None
     newest = frame.sort("batch_id").row(-1, named=True)
-    what = "lần duyệt báo cáo" if newest["batch_kind"] == "round" else "lô nhập"
-    source = f"{what} {newest['batch_id']} ({_when(newest['batch_at'])}, {newest['batch_by']})"
+    batch = {
+        "batch": newest["batch_id"],
+        "when": _when(newest["batch_at"]),
+        "who": newest["batch_by"],
+    }
+    source = (
+        texts.text("round_in_force_source_round", lang, **batch)
+        if newest["batch_kind"] == "round"
+        else texts.text("round_in_force_source_import", lang, **batch)
+    )
     if report and report.get("batch_id") == newest["batch_id"]:
-        return f"Số liệu đang dùng là báo cáo này, đã duyệt (lô {newest['batch_id']})."
+        return texts.text("round_in_force_this", lang, batch=newest["batch_id"])
     if report and report.get("batch_id") and newest["batch_id"] > report["batch_id"]:
-        return (
-            f"Số liệu đang dùng năm {year} của xã đến từ {source}, mới hơn lần duyệt báo cáo "
-            f"(lô {report['batch_id']}): số mới hơn được dùng."
+        return texts.text(
+            "round_in_force_newer_than_approval",
+            lang,
+            year=year,
+            source=source,
+            batch=report["batch_id"],
         )
     submitted_at = (report or {}).get("submitted_at")
     if (
@@ -923,14 +984,14 @@ def in_force_note(con: duckdb.DuckDBPyConnection, view: Mapping, year: int) -> s
         and submitted_at
         and newest["batch_at"] > submitted_at
     ):
-        return (
-            f"Số liệu đang dùng năm {year} của xã đến từ {source}, nhập sau bài nộp "
-            f"({_when(submitted_at)}): số mới hơn được giữ, kể cả khi duyệt."
+        return texts.text(
+            "round_in_force_imported_after",
+            lang,
+            year=year,
+            source=source,
+            submitted=_when(submitted_at),
         )
-    return (
-        f"Số liệu đang dùng năm {year} của xã đến từ {source}. Khi duyệt, báo cáo này (mới hơn) "
-        "thay các số đó; lô cũ vẫn giữ trong lịch sử."
-    )
+    return texts.text("round_in_force_replaced", lang, year=year, source=source)
 
 
 def source_note(row: Mapping, lang: str = "vi") -> str:

@@ -12,6 +12,14 @@ def profile_rates(
     locality: str = "X23368", year: int = 2025, label: str = "Gia đình học tập"
 ) -> list[str]:
     """The rates the cards of Hồ sơ địa bàn show for an indicator (one page run)."""
+    return profile_view(locality, year, label)[0]
+
+
+def profile_view(
+    locality: str = "X23368", year: int = 2025, label: str = "Gia đình học tập"
+) -> tuple[list[str], list[str]]:
+    """The rates the cards of Hồ sơ địa bàn show for an indicator, and the page's notices
+    (st.info), in one page run."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=120)
@@ -20,4 +28,4 @@ def profile_rates(
     at.switch_page("views/profile.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    return [str(m.value) for m in at.metric if m.label == label]
+    return [str(m.value) for m in at.metric if m.label == label], [str(i.value) for i in at.info]

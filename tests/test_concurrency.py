@@ -20,11 +20,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from page_runs import profile_rates
+from page_runs import profile_rates, profile_view
 
 from metrics.queries.registers import batches
 from metrics.store import StoreError, connect, query_frame
-from metrics.store.backend import writing
+from metrics.store.backend import write_in_progress, writing
 from metrics.store.integrity import CheckReport, check
 from metrics.store.location import parse_location
 from metrics.store.schema import LEVEL_COLUMNS, SCHEMA_VERSION
@@ -612,6 +612,76 @@ def test_a_page_run_after_an_import_shows_the_imported_figure(
     done = xhht("rollback", str(history(store)[0]["id"]), "--db", str(store))
     assert done.returncode == 0, done.stderr
     assert "86,8%" not in profile_rates()
+
+
+UNDER_WAY = "Đang có một lần ghi vào kho"
+
+
+def under_way(notices: list[str]) -> bool:
+    return any(n.startswith(UNDER_WAY) for n in notices)
+
+
+def test_a_page_says_a_write_is_under_way_while_another_process_writes(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hồ sơ địa bàn (Streamlit's own runner on the real store file) while another process holds
+    the store's write lock and a real `xhht import` waits behind it: the page says a write is
+    under way and still shows the figures from before; once both have ended, the notice is gone
+    and the imported figure shows."""
+    monkeypatch.setenv("XHHT_DB", str(store))
+    rates, notices = profile_view()
+    assert not under_way(notices) and "86,8%" not in rates
+    holder = hold(store, "rw", 300)
+    importer = None
+    try:
+        rates_held, notices = profile_view()
+        assert under_way(notices), notices
+        assert rates_held == rates
+        importer = start(
+            "import",
+            str(IMPORTS / "ok_change_dak_long_2025.csv"),
+            "--db",
+            str(store),
+            env={"XHHT_LOCK_WAIT": "300"},
+        )
+        assert under_way(profile_view()[1])
+    finally:
+        holder.terminate()
+        holder.wait(timeout=60)
+    assert importer is not None
+    out, err = importer.communicate(timeout=300)
+    assert importer.returncode == 0, err
+    rates, notices = profile_view()
+    assert not under_way(notices), notices
+    assert rates[0] == "86,8%"  # 7.500 / 8.645 households
+
+
+@pytest.mark.usefixtures("operators")
+def test_a_large_import_at_the_console_is_seen_as_a_write_under_way(
+    store: Path, tmp_path: Path
+) -> None:
+    """The check a page makes on each run (metrics.store.backend.write_in_progress) sees a real
+    `xhht import` of a large file from another process while it writes, and not once it ended;
+    the store's readers meanwhile are never told the store is busy."""
+    big = tmp_path / "lon.csv"
+    big_results_csv(store, big, 30_000)
+    loc = parse_location(str(store))
+    assert not write_in_progress(loc)
+    said = tmp_path / "said.txt"  # a file, not a pipe: an import that says much never stalls
+    with open(said, "w", encoding="utf-8") as out:
+        importer = subprocess.Popen(
+            [str(XHHT), "import", str(big), "--db", str(store)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        seen = False
+        while importer.poll() is None:
+            seen = seen or write_in_progress(loc)
+            time.sleep(0.01)
+    assert importer.returncode == 0, said.read_text(encoding="utf-8")
+    assert seen
+    assert not write_in_progress(loc)
 
 
 # --- a write costs its rows; compaction gives the rest back -------------------------------------

@@ -461,3 +461,41 @@ def test_a_ranking_of_every_commune_names_every_commune_in_its_image(demo_con) -
     svg = images.export_server().image_bytes(fig, "svg").decode()
     assert len(re.findall(r'class="ytick"', svg)) == ranked.height  # every commune named
     assert "Đặng Thùy Trâm" in svg and "Đăk Long" in svg
+
+
+@pytest.mark.chromium
+@pytest.mark.parametrize("place", ["P51", "X23368"])
+def test_the_deck_charts_legend_stays_clear_of_the_source_line(demo_con, place: str) -> None:
+    """Every indicator slide's chart (a 1280 px canvas, where the legend wraps to a second row):
+    the legend's box ends above the source line, the source line inside the image, and each
+    line of the subtitle (a commune's long plan name) whole or wrapped, never past the edge."""
+    import re
+
+    ctx = context.context(demo_con, place, 2025)
+    charted, _ = deck.slide_content(ctx)
+    figs = list(deck.slide_charts(ctx))[: len(charted)]
+    assert len(figs) >= 9
+    wrapped = 0
+    for fig, svg in zip(figs, images.export_server().images(figs, "svg"), strict=True):
+        text = svg.decode()
+        legend = re.search(
+            r'class="legend"[^>]*transform="translate\([\d.]+,([\d.]+)\)"><rect class="bg"'
+            r'[^>]*height="([\d.]+)"',
+            text,
+        )
+        source = re.search(
+            r'class="cursor-pointer" transform="translate\([\d.]+,([\d.]+)\)"><rect class="bg"'
+            r'[^>]*height="([\d.]+)"[^>]*/><text class="annotation-text"[^>]*>Nguồn:',
+            text,
+        )
+        assert source, fig.layout.title.text
+        assert float(source[1]) + float(source[2]) <= fig.layout.height
+        if legend:  # a chart of one line has none
+            assert text[legend.start() : source.start()].count('class="legendtext"') >= 4
+            bottom = float(legend[1]) + float(legend[2])
+            assert bottom + 4 <= float(source[1]), fig.layout.title.text
+        subtitle = fig.layout.title.subtitle.text
+        wrapped += subtitle.count("<br>") > 2
+        assert "…" not in subtitle, subtitle
+    if place == "X23368":  # its plan's long name takes two lines
+        assert wrapped

@@ -84,6 +84,27 @@ def test_progress_chart_in_english_writes_english_numbers() -> None:
     assert any("." in t for t in texts), texts
 
 
+def test_a_rate_near_zero_is_labelled_above_its_point_clear_of_the_years() -> None:
+    series = pl.DataFrame({"year": [2023, 2024, 2025], "rate_pct": [0.0, 40.0, 5.0]})
+    fig = progress_chart(series, _item(rate_pct=5.0), {2025: 70.0}, synthetic=False)
+    actual = fig.data[0]
+    assert list(actual.text) == ["0%", "40%", "5%"]
+    assert list(actual.textposition) == ["top center", "bottom center", "top center"]
+
+
+def test_the_countrys_chart_in_english_names_the_country_in_english() -> None:
+    """The country is "Whole country" on an English page (a province keeps its own name), and
+    the demo's invented figures give their source as illustrative, not a dash."""
+    country = _item(locality_id="VN", locality_name="Toàn quốc", sources=["demo"],
+                    demo_sources=["demo"])  # fmt: skip
+    fig = progress_chart(SERIES, country, {2025: 70.0}, synthetic=True, lang="en")
+    assert fig.layout.title.text.endswith("— Whole country")
+    assert "Source: Illustrative data" in fig.layout.title.subtitle.text
+    fig = progress_chart(SERIES, country, {2025: 70.0}, synthetic=True)
+    assert fig.layout.title.text.endswith("— Toàn quốc")
+    assert "Nguồn: Dữ liệu minh họa" in fig.layout.title.subtitle.text
+
+
 def test_progress_chart_has_a_phone_variant_with_short_labels() -> None:
     fig = progress_chart(SERIES, _item(), {2025: 70.0, 2026: 50.0, 2030: 85.0}, synthetic=False)
     narrow = fig.layout.meta["narrow"]["traces"]
@@ -195,6 +216,10 @@ def test_level_bar_stacks_levels_by_year() -> None:
     assert fig.layout.barmode == "stack"
     assert [t.name for t in fig.data] == ["Tốt", "Mức độ 1", "Mức độ 2"]
     assert list(fig.data[2].text) == ["1.200"]
+    assert (fig.layout.yaxis.tickformat, fig.layout.yaxis.dtick) == (",d", None)
+    # One recognised commune: its axis counts whole units (0, 1), never 0,2 0,4 …
+    one = level_bar(pl.DataFrame({"year": [2024], "level": ["muc_do_1"], "count": [1]}))
+    assert (one.layout.yaxis.tickformat, one.layout.yaxis.dtick) == (",d", 1)
     every = pl.DataFrame(
         {
             "year": [2023] * 3 + [2024] * 2,

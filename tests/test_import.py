@@ -1081,6 +1081,38 @@ def test_a_row_whose_code_and_names_disagree_is_refused(
     assert fingerprint(con) == before
 
 
+def test_todays_code_and_name_on_a_row_of_a_year_before_the_reorganisation_agree(
+    con: duckdb.DuckDBPyConnection, index: LocalityIndex
+) -> None:
+    """Phường Ba Đình (Hà Nội) kept the code 00004 of phường Trúc Bạch (cũ): a 2024 row entered
+    back for today's ward with its code and name is today's ward, not refused as a contradiction;
+    the old ward's own name with the code is the old ward; another name still contradicts."""
+    data = (
+        "Năm,Tỉnh,Xã,Mã xã,Chỉ tiêu,Tổng số,Đăng ký,Được công nhận\n"
+        "2024,Hà Nội,Phường Ba Đình,00004,gia_dinh,1000,900,700\n"
+        "2024,Hà Nội,Phường Trúc Bạch,00004,dong_ho,100,90,70\n"
+    ).encode()
+    result = import_file(con, Path("nhap_lai_2024.csv"), data=data, index=index)
+    assert result.status == "imported", problems(result)
+    assert figure(con, "X00004", 2024, "gia_dinh") == (1000, 900, 700)
+    [(old,)] = con.execute(
+        "SELECT l.name FROM observations o JOIN localities l ON l.id = o.locality_id "
+        "WHERE o.batch_id = ? AND o.indicator = 'dong_ho'",
+        [result.batch],
+    ).fetchall()
+    assert old == "Phường Trúc Bạch"
+    before = fingerprint(con)
+    wrong = "Năm,Tỉnh,Xã,Mã xã,Chỉ tiêu,Tổng số,Được công nhận\n2024,Hà Nội,Phường Ngọc Hà,00004,gia_dinh,100,50\n"
+    refused = import_file(con, Path("sai.csv"), data=wrong.encode(), index=index)
+    assert refused.status == "refused"
+    [problem] = problems(refused)
+    assert problem["message"].startswith(
+        "Mã 00004 là Phường Trúc Bạch (cũ), quận Ba Đình, thành phố Hà Nội (cũ) — 00004, nhưng "
+        "tên ghi “Phường Ngọc Hà” là "
+    ), problem["message"]
+    assert fingerprint(con) == before
+
+
 def test_a_code_and_its_own_name_agree(
     con: duckdb.DuckDBPyConnection, index: LocalityIndex
 ) -> None:

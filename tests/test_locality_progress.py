@@ -303,6 +303,13 @@ def test_children_ranks_and_status_counts(con, communes):
         0,
         "chưa đủ: 3/96 xã báo cáo",
     )
+    # An English page says the same in English; the CLI and the exports keep Vietnamese.
+    english = children_progress(con, COUNTRY_ID, 2023, ["gia_dinh"], lang="en")
+    row = english.filter(locality_id=QUANG_NGAI).row(0, named=True)
+    assert (row["partial_note"], row["completeness"]) == (
+        "incomplete: 3 of 96 communes reported",
+        "3/96 communes reported",
+    )
 
 
 def test_series_frame(con, communes):

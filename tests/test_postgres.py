@@ -30,13 +30,14 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pytest
-from page_runs import profile_rates
+from page_runs import profile_rates, profile_view
 
 from metrics.store.schema import SCHEMA_VERSION
 
 XHHT = Path(sys.executable).parent / "xhht"
 COMMAND = [str(XHHT)] if XHHT.exists() else [sys.executable, "-m", "metrics.cli"]
 IMPORTS = Path(__file__).parent / "data" / "imports"
+UNDER_WAY = "Đang có một lần ghi vào kho"
 EXAMPLE = "postgresql://NGƯỜI_DÙNG:MẬT_KHẨU@MÁY_CHỦ:5432/TÊN_CSDL"
 SOURCE = "Báo cáo số 45/BC-UBND ngày 15/12/2025"
 DAK_LONG = "X23368"  # xã Đăk Long, tỉnh Quảng Ngãi (from 7/2025)
@@ -1131,6 +1132,46 @@ def test_a_page_run_after_an_import_on_postgresql_shows_it(
         )
     )
     assert "86,8%" not in profile_rates()
+
+
+def test_a_page_says_a_write_is_under_way_on_postgresql(
+    init_store: Store, server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hồ sơ địa bàn on a PostgreSQL store while another process holds the writers' lock and a
+    real `xhht import` waits behind it: the page says a write is under way and shows the figures
+    from before; once both have ended, the notice is gone and the imported figure shows."""
+    ok(xhht("import", str(IMPORTS / "ok_batch_first.csv"), "--db", init_store.url, cwd=tmp_path))
+    monkeypatch.setenv("XHHT_DB", init_store.url)
+    rates, notices = profile_view()
+    assert not any(n.startswith(UNDER_WAY) for n in notices) and "86,8%" not in rates
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, init_store.url, "giữ khóa"],
+        env=environment(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        held_rates, notices = profile_view()
+        assert any(n.startswith(UNDER_WAY) for n in notices), notices
+        assert held_rates == rates
+        changed = IMPORTS / "ok_change_dak_long_2025.csv"
+        waiting = start("import", str(changed), "--db", init_store.url, cwd=tmp_path)
+        wait_for(
+            lambda: server.write_lock(init_store.name, granted=False),
+            120,
+            "the import to wait for the lock",
+            waiting,
+        )
+        assert any(n.startswith(UNDER_WAY) for n in profile_view()[1])
+    finally:
+        holder.communicate("\n", timeout=60)
+    ok(finish(waiting))
+    rates, notices = profile_view()
+    assert not any(n.startswith(UNDER_WAY) for n in notices), notices
+    assert rates[0] == "86,8%"  # 7.500 / 8.645 households
 
 
 @pytest.mark.usefixtures("operators")

@@ -19,7 +19,7 @@ from metrics.auth import Account, AccountsFile, hash_password, save_accounts
 from metrics.cli.common import writer
 from metrics.inputs.round_form import form_columns
 from metrics.locality_progress import progress_for
-from metrics.rounds import operator, review, round_standing, save_report
+from metrics.rounds import RoundRefused, operator, review, round_standing, save_report
 from metrics.store import connect
 from metrics.store import rounds as rs
 from metrics.store.integrity import digest
@@ -363,6 +363,43 @@ def test_reporter_fills_the_form_and_the_reviewer_approves_it(capsys, store) -> 
     ]
     viewer = page("views/review.py", email="xem@vn", xhht_role="viewer")
     assert viewer.info[0].value.startswith("Trang này dành cho người duyệt của tỉnh")
+
+
+def test_the_review_page_in_english_says_its_flags_notes_and_refusals_in_english(
+    capsys, store, tmp_path
+) -> None:
+    assert open_round(capsys)[0] == 0
+    form = filled_form(capsys, tmp_path, DAK_LONG, {5: [1000, 900, 800], 6: [100, 90, 80],
+                                                   7: [1, 1, 1, 1, 0]})  # fmt: skip
+    submit = ("rounds", "submit", str(form), "--unit", DAK_LONG, "--year", "2025")
+    assert run(capsys, *submit, "--user", "xa.daklong")[0] == 0
+    at = page("views/review.py", email="duyet@qn.vn", xhht_role="reviewer", xhht_unit="51")
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = "\n".join(plain(m.value) for m in at.markdown)
+    assert "| ⚠ rate up 24.1 percentage points; total down 88.3% |" in shown
+    notes = [plain(i.value) for i in at.info if "figures in force" in i.value]
+    assert len(notes) == 1 and notes[0].startswith(
+        "The commune's figures in force for 2025 come from import batch 2 ("
+    ), notes
+    assert notes[0].endswith(
+        "). When approved, this (newer) report replaces them; the old batch stays in the history."
+    )
+    assert "tỷ lệ" not in shown and "Số liệu đang dùng" not in " ".join(i.value for i in at.info)
+
+    # A refusal: said in the page's language on a page, in Vietnamese on the command line.
+    again = run(capsys, *submit, "--user", "xa.daklong")
+    assert again[0] == 1
+    assert "đã nộp lúc" in again[2] and "Kho dữ liệu không thay đổi." in again[2]
+    con = connect(store)
+    try:
+        with pytest.raises(RoundRefused) as refused:
+            review(con, operator(), "51", 2025, [], approve=True)
+    finally:
+        con.close()
+    assert str(refused.value) == "Chưa chọn xã nào."
+    assert refused.value.say("en") == "No commune is chosen."
 
 
 def a_round_under_way(capsys, tmp_path: Path) -> None:

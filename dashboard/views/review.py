@@ -218,7 +218,7 @@ code = st.selectbox(
     key=f"{PAGE}__one",
 )
 view = data.report_view(key, code, year)
-compared, note = data.report_review(key, code, year)
+compared, note = data.report_review(key, code, year, lang())
 newer = source_note(states.filter(pl.col("code") == code).row(0, named=True), lang())
 if newer:
     st.warning(markdown_literal(newer), icon=":material/difference:")

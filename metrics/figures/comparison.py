@@ -30,7 +30,10 @@ def shows_ends(ranked: int, ends: int) -> bool:
 
 
 GAP = "rgba(0,0,0,0)"  # the "⋯ N xã khác ⋯" row has no bar
-LABEL_GAP = 1.2  # x units (of 0–112 %) between a bar's end or target mark and its value
+LABEL_GAP = 1.2  # x units (of 0–112 %) between a bar's end and its value
+# … and between a target mark and a value written past it: the mark is drawn across the row,
+# so the value keeps a clear gap from it even on a phone's narrow chart.
+TARGET_GAP = 2.5
 # A figure kept apart from the ranking: hatched and faded, in its bar and in the legend.
 PARTIAL_HATCH = "/"
 PARTIAL_OPACITY = 0.55
@@ -195,12 +198,22 @@ def ranked_bar(
     fig.add_trace(
         go.Scatter(
             x=[
-                max(r["rate_pct"], r["target_pct"] or 0) + LABEL_GAP if r["status"] else None
+                (
+                    r["target_pct"] + TARGET_GAP
+                    if (r["target_pct"] or 0) > r["rate_pct"]
+                    else r["rate_pct"] + LABEL_GAP
+                )
+                if r["status"]
+                else None
                 for r in rows
             ],
             y=names,
             mode="text",
-            text=values,
+            # Past a target mark, an en space too: a gap in pixels, as wide on a phone.
+            text=[
+                "\u2002" + v if v and (r["target_pct"] or 0) > (r["rate_pct"] or 0) else v
+                for r, v in zip(rows, values, strict=True)
+            ],
             textposition="middle right",
             cliponaxis=False,
             hoverinfo="skip",

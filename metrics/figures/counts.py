@@ -53,7 +53,16 @@ def level_bar(
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", title=text("year", lang))
-    fig.update_yaxes(title=text("fig_count", lang))
+    # Counts are whole: a few units must not be ticked 0,2 0,4 … (one tick per unit up to 5).
+    tallest = (
+        levels.group_by("year").agg(pl.col("count").sum())["count"].max() if levels.height else 0
+    )
+    fig.update_yaxes(
+        title=text("fig_count", lang),
+        tickformat=",d",
+        rangemode="tozero",
+        dtick=1 if isinstance(tallest, int | float) and tallest <= 5 else None,
+    )
     base_layout(fig, title, None, synthetic, lang)
     fig.update_layout(height=360)
     if not fig.data:

@@ -23,6 +23,7 @@ from metrics.figures.style import (
 from metrics.fmt import fmt_pct
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
+from metrics.store.schema import COUNTRY_ID
 from metrics.texts import level_word, text
 
 
@@ -45,6 +46,9 @@ def _plans(
         int(r["target_year"]): level_word("scope", r["scope_level"], lang)
         for r in targets.iter_rows(named=True)
     }
+
+
+LOW_LABEL_PCT = 8.0  # a rate below this is labelled above its point, clear of the year axis
 
 
 def progress_chart(
@@ -90,7 +94,10 @@ def progress_chart(
                 line={"color": ACTUAL, "width": 3},
                 marker={"size": 8},
                 text=[fmt_pct(v, lang=lang) for _, v in pts],
-                textposition="bottom center",
+                # Under each point, but above one near 0 %: there it would sit on the years.
+                textposition=[
+                    "top center" if v < LOW_LABEL_PCT else "bottom center" for _, v in pts
+                ],
                 textfont={"size": 11, "color": ACTUAL},
                 cliponaxis=False,  # the first year's label reaches past the axis on a phone
                 hovertemplate="%{x}: %{text}<extra></extra>",
@@ -196,9 +203,14 @@ def progress_chart(
         ticksuffix="%",
         title=text("fig_rate", lang),
     )
-    sources = "; ".join(item.report_sources) or "–"
+    # The demo's invented figures have no report behind them: their source is that they are
+    # illustrative, not a dash.
+    demo = text("fig_synthetic_note", lang) if item.demo_sources else "–"
+    sources = "; ".join(item.report_sources) or demo
     subtitle = f"{text('fig_source', lang)}: {_short(sources, 140)}"
-    title = f"{label} — {item.locality_name}"
+    # The country is named in the page's language; a province or commune by its own name.
+    place = text("country", lang) if item.locality_id == COUNTRY_ID else item.locality_name
+    title = f"{label} — {place}"
     if not pts:
         no_data_note(fig, lang)
     base_layout(fig, title, subtitle, synthetic, lang)

@@ -13,7 +13,7 @@ from metrics.inputs.cells import FormulaWithoutValue, parse_count, parse_percent
 from metrics.inputs.forms import COUNT_COLUMNS, HEADER_LABEL, Form
 from metrics.inputs.layouts import SheetRow
 from metrics.inputs.problems import Problem
-from metrics.name_lookup import Candidate, LocalityIndex, Resolution
+from metrics.name_lookup import REORGANISATION_YEAR, Candidate, LocalityIndex, Resolution
 from metrics.store.schema import LEVEL_COLUMNS
 
 MAX_COUNT = 999_999_999  # no count of families, people or units comes near this
@@ -293,6 +293,11 @@ def code_agrees(
         named = index.resolve(commune, year=year, levels=levels)
         meant = _named(named)
         if meant and unit.id not in {c.id for c in meant}:
+            shared = _namesake_across_eras(index, unit, year, commune, levels)
+            if shared is not None and shared.locality is not None:
+                # The code and the name agree on the other era's unit.
+                by_code, unit, meant = shared, shared.locality, [shared.locality]
+        if meant and unit.id not in {c.id for c in meant}:
             others = "; ".join(c.label for c in meant[:3])
             return Resolution(
                 "not_found",
@@ -325,6 +330,23 @@ def code_agrees(
                 ),
             ), column
     return by_code, "code"
+
+
+def _namesake_across_eras(
+    index: LocalityIndex, unit: Candidate, year: int, commune: str, levels: frozenset[str]
+) -> Resolution | None:
+    """Today's commune often kept the code of one of its old communes (phường Ba Đình, Hà Nội,
+    00004, once phường Trúc Bạch): a row of a year before the reorganisation giving that code
+    with today's name (figures entered back for today's communes), or the other way round,
+    means the unit of the other era that has both; None when there is none."""
+    if not unit.code:
+        return None
+    other_year = REORGANISATION_YEAR - 1 if year >= REORGANISATION_YEAR else REORGANISATION_YEAR
+    by_code = index.resolve(None, year=other_year, code=unit.code, levels=levels)
+    if not by_code.ok or by_code.locality is None or by_code.locality.id == unit.id:
+        return None
+    named = _named(index.resolve(commune, year=other_year, levels=levels))
+    return by_code if by_code.locality.id in {c.id for c in named} else None
 
 
 def locality_found(row: RowCheck) -> Iterator[Fault]:

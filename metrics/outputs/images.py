@@ -34,9 +34,11 @@ class ExportError(Exception):
 
 
 # Below the plot: the x axis's ticks and title take ~95 px at print size, then the legend
-# (one row of 20 px type), then the source line.
+# (rows of 20 px type, LEGEND_ROW_PX each), then the source line.
 LEGEND_BELOW_PX = 100
 FOOTER_BELOW_PX = 140
+LEGEND_ROW_PX = 34
+MARGIN_L, MARGIN_R = 130, 60  # room for the y axis's title beside its ticks; the right edge
 
 
 def for_print(
@@ -55,11 +57,12 @@ def for_print(
     import plotly.graph_objects as go
 
     out = go.Figure(fig)
-    # Type of 22 px (subtitle) and 18 px (source) runs ≈11–12 px a character: each line is cut to
-    # what the canvas holds, so nothing runs past the image's edge.
+    # Type of 22 px (subtitle) and 18 px (source) runs ≈11–12 px a character: each line of the
+    # subtitle wraps once (a long plan's name), then is cut to what the canvas holds, so nothing
+    # runs past the image's edge.
     extra_top = 0
     if subtitle is not None:
-        lines = [ln for part in subtitle.split("\n") for ln in _wrapped(part, width // 12 - 4, 1)]
+        lines = [ln for part in subtitle.split("\n") for ln in _wrapped(part, width // 12 - 4, 2)]
         extra_top = 28 * (len(lines) - 1)
         text = "<br>".join(plotly_literal(ln) for ln in lines)
         out.update_layout(title={"subtitle": {"text": text}})
@@ -72,7 +75,9 @@ def for_print(
     shown = _wrapped(source, width // 11 - len(texts.text("image_source", footer="")), 2)
     footer = "<br>".join(plotly_literal(ln) for ln in shown)
     footer = texts.text("image_source", footer=footer)
-    extra_bottom = 24 * (len(shown) - 1)
+    # A legend that wraps (a 1280 px slide, long plan names) pushes the source line down.
+    more_rows = max(_legend_rows(out, width - MARGIN_L - MARGIN_R) - 1, 0) * LEGEND_ROW_PX
+    extra_bottom = 24 * (len(shown) - 1) + more_rows
     if synthetic:
         footer += f"<br>{texts.text('synthetic')}"
     out.add_annotation(
@@ -83,7 +88,7 @@ def for_print(
         y=0,
         xanchor="left",
         yanchor="top",
-        yshift=-FOOTER_BELOW_PX,
+        yshift=-FOOTER_BELOW_PX - more_rows,
         showarrow=False,
         font={"size": 18, "color": "#B00020" if synthetic else "#444444"},
         align="left",
@@ -94,7 +99,7 @@ def for_print(
         # instead of squeezing rows until plotly drops every other label.
         height = max(height, 28 * rows + 330)
         out.update_yaxes(tickmode="linear", dtick=1, automargin=True)
-    margin = {"l": 130, "r": 60, "t": 150 + extra_top, "b": 180 + 12 + extra_bottom}
+    margin = {"l": MARGIN_L, "r": MARGIN_R, "t": 150 + extra_top, "b": 180 + 12 + extra_bottom}
     plot_px = max(height - margin["t"] - margin["b"], 1)
     out.update_layout(
         width=width,
@@ -114,6 +119,21 @@ def for_print(
         },
     )
     return out
+
+
+def _legend_rows(fig: go.Figure, room: int) -> int:
+    """How many rows a horizontal legend of 20 px type takes in `room` pixels: plotly sets its
+    entries in columns as wide as the widest (the symbol, ~11 px a character, a gap)."""
+    if fig.layout.showlegend is False:
+        return 0
+    names = [
+        re.sub(r"<[^>]*>", "", t.name) for t in fig.data if t.name and t.showlegend is not False
+    ]
+    if not names:
+        return 0
+    column = 50 + 11 * max(len(n) for n in names)
+    per_row = max(room // column, 1)
+    return -(-len(names) // per_row)
 
 
 def _title_size(fig: go.Figure, width: int) -> int:

@@ -13,7 +13,8 @@ Two ways in:
   machine are ordered by the database's own transactions. A writer that finds the store busy
   waits up to `wait` seconds ($XHHT_LOCK_WAIT, default 30), then is refused with a Vietnamese
   message naming what holds the store. `writes_under_way(loc)` names this process's writers
-  while they wait or write, so a page can say that a write is running.
+  while they wait or write; `write_in_progress(loc)` also sees other processes' writers, so a
+  page can say that a write is running.
 """
 
 from __future__ import annotations
@@ -70,6 +71,58 @@ def writes_under_way(loc: StoreLocation) -> list[str]:
     """The roles of this process's writers of `loc` under way, first come first."""
     with _UNDER_WAY_LOCK:
         return [role for where, role in _UNDER_WAY.values() if where == str(loc)]
+
+
+def write_in_progress(loc: StoreLocation) -> bool:
+    """Whether the store is being written now, by this process or any other (an `xhht import`
+    or `rollback` at the console, another app server): for a page to say so on every run. Read
+    only and cheap: it neither opens nor locks the store, and never waits.
+
+    A DuckDB file: a writer of this process, or a write lock on the file in the kernel's table
+    of locks (Linux's /proc/locks; elsewhere only this process's writers are known). PostgreSQL:
+    a session holding or waiting for the writers' lock on `batches` (pg_locks), asked through
+    this process's attached reader."""
+    if writes_under_way(loc):
+        return True
+    if loc.is_postgres:
+        return _postgres_write_locked(loc)
+    assert loc.path is not None
+    return _file_write_locked(loc.path)
+
+
+def _file_write_locked(path: Path) -> bool:
+    """A process holds a write lock on the file ("POSIX ADVISORY WRITE <pid> <dev>:<inode>"):
+    DuckDB takes one for as long as it has the file open for writing."""
+    try:
+        st = path.stat()
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            table = fh.read()
+    except OSError:
+        return False
+    wanted = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    return any(
+        "WRITE" in fields and wanted in fields
+        for fields in (line.split() for line in table.splitlines())
+    )
+
+
+def _postgres_write_locked(loc: StoreLocation) -> bool:
+    try:
+        cur = _postgres_reader(loc, "xem có ai đang ghi")
+    except StoreError:
+        return False
+    try:
+        rows = run_in_postgres(
+            cur,
+            "SELECT count(*) FROM pg_locks l WHERE l.locktype = 'relation' "
+            "AND l.mode = 'ExclusiveLock' AND l.relation = 'batches'::regclass "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        )
+    except duckdb.Error:
+        return False
+    finally:
+        cur.close()
+    return bool(rows and rows[0][0])
 
 
 @contextmanager
