@@ -159,7 +159,7 @@ def bench_browser_views(db: Path, province_id: str) -> Iterator[tuple[str, str, 
                     extra = ms - bare_ms
                     yield (
                         f"browser: {name}",
-                        f"{ms:.0f} ms (+{extra:.0f})",
+                        f"{ms:.0f} ms ({extra:+.0f})",
                         f"+{FIRST_VIEW_MARGIN_MS} ms",
                         extra <= FIRST_VIEW_MARGIN_MS,
                     )
