@@ -119,7 +119,7 @@ def new_batch(con: duckdb.DuckDBPyConnection, info: BatchInfo, rows: int) -> int
 
 
 def insert_frame(
-    con: duckdb.DuckDBPyConnection, table: str, frame: object, columns: Sequence[str]
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, columns: Sequence[str]
 ) -> None:
     """Bulk insert a polars frame whose columns are exactly `columns` (names are ours, not user
     input). The frame crosses as a Parquet file polars writes and DuckDB reads: a registered
