@@ -17,6 +17,9 @@ asserted in tests. Steps:
             own `xhht rounds submit` process: the last one's time and the p95 (bench/rounds.py)
   load      two app servers, 8 Chromium sessions reloading pages while `xhht import`/`rollback`
             write, on the DuckDB file and on PostgreSQL (bench/load.py)
+  cli       whole `xhht` processes (progress, localities find, recognitions list, demo, a
+            10.000-row import), median of 5, each beside the first version's same command run in
+            the same step from a temporary worktree of that commit (bench/cli_runs.py)
   sessions  one app process, 50–200 sessions at Streamlit's websocket protocol: server CPU per
             page view, the highest rate with p95 ≤ 2 s and no error, the same while imports and
             a rollback write (with two Chromium pages on top), and how soon every session shows
@@ -35,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BUDGETS_MS = {"store": 5000, "progress": 50, "pages": 300, "import": 5000, "deck": 4000}
+BUDGETS_MS = {"store": 5000, "progress": 50, "pages": 300, "import": 3000, "deck": 4000}
 BUDGET_MEMORY_MB = 600
 
 
@@ -107,11 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["load", "sessions", "inputs", "browser", "deck", "writes", "rounds"],
+        choices=["load", "sessions", "inputs", "browser", "deck", "writes", "rounds", "cli"],
         help="build the store, then run only this step",
     )
     parser.add_argument(
         "--skip-browser", action="store_true", help="skip the first-view timings in Chromium"
+    )
+    parser.add_argument(
+        "--skip-cli", action="store_true", help="skip the command line beside its first version"
     )
     args = parser.parse_args(argv)
 
@@ -146,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             "inputs": run_inputs,
             "browser": run_browser,
             "rounds": run_rounds,
+            "cli": run_cli,
             "deck": lambda db, work: run_deck(db, work, min(args.runs, 5)),
             "writes": lambda db, work: run_writes(db, work, args.writes),
         }
@@ -194,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     run_deck(db, work, min(args.runs, 5))
 
     run_rounds(db, work)
+
+    if not args.skip_cli:
+        run_cli(db, work)
 
     if not args.skip_memory:
         peak = bench_memory(db)
@@ -245,6 +255,14 @@ def run_browser(db: Path, work: Path) -> None:
     finally:
         con.close()
     for row in bench_browser_views(db, prov):
+        line(*row)
+
+
+def run_cli(db: Path, work: Path) -> None:
+    """Whole `xhht` processes beside the first version's same commands (bench/cli_runs.py)."""
+    from bench.cli_runs import bench_cli
+
+    for row in bench_cli(work):
         line(*row)
 
 

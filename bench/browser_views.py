@@ -13,6 +13,7 @@ too. Debian's Chromium through Playwright, on the loopback."""
 
 from __future__ import annotations
 
+import re
 import statistics
 import tempfile
 import time
@@ -21,8 +22,8 @@ from pathlib import Path
 
 from bench.app_server import CHART, CHROMIUM, CHROMIUM_ARGS, IDLE, app_servers
 
-FIRST_VIEW_MARGIN_MS = 600  # a page's first view: at most this much after a bare page's
-CHANGE_BUDGET_MS = 600  # a change of province on an open page
+FIRST_VIEW_MARGIN_MS = 300  # a page's first view: at most this much after a bare page's
+CHANGE_BUDGET_MS = 300  # a change of province on an open page
 VISITS = 5
 BARE_PAGE = """import streamlit as st
 
@@ -108,7 +109,8 @@ def _change_ms(browser, url: str, label: str, to_name: str, to_param: str) -> fl
         )
         box.locator("input").click()
         box.locator("input").fill(to_name)
-        option = page.get_by_role("option", name=to_name, exact=True).first
+        # An option reads its name, its toneless form ("ha noi") out of sight after it.
+        option = page.get_by_role("option", name=re.compile(rf"^{re.escape(to_name)}(\s|$)")).first
         option.wait_for(timeout=30_000)
         t0 = time.perf_counter()
         option.click()
@@ -157,7 +159,7 @@ def bench_browser_views(db: Path, province_id: str) -> Iterator[tuple[str, str, 
                     extra = ms - bare_ms
                     yield (
                         f"browser: {name}",
-                        f"{ms:.0f} ms (+{extra:.0f})",
+                        f"{ms:.0f} ms ({extra:+.0f})",
                         f"+{FIRST_VIEW_MARGIN_MS} ms",
                         extra <= FIRST_VIEW_MARGIN_MS,
                     )

@@ -17,6 +17,7 @@ the page itself, not in a frame."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -40,14 +41,26 @@ _draw = st.components.v2.component(
 )
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A figure as the browser gets it: plotly's JSON and the room it holds."""
+
+    json: str
+    height: int
+
+
+def drawn(fig: go.Figure) -> Drawn:
+    return Drawn(fig.to_json(), int(fig.layout.height or DEFAULT_HEIGHT))
+
+
 def show(
-    fig: go.Figure,
+    fig: Drawn,
     *,
     key: str,
     config: dict[str, Any],
     on_select: Literal["ignore", "rerun"] = "ignore",
 ) -> dict[str, Any]:
-    """Draw `fig`. With on_select="rerun", a click on a point reruns the page; the return
+    """Draw `fig` (made by `drawn`). With on_select="rerun", a click on a point reruns the page; the return
     value holds that click's points for this run only (empty otherwise), and
     `st.session_state[key]` keeps the last click across runs, in the shape `st.plotly_chart`
     gave (`{"selection": {"points": [{"customdata": […], …}]}}`): a page reads it before the
@@ -64,9 +77,9 @@ def show(
     result = _draw(
         key=component_key,
         # The page keeps the chart's room from the start, before its code has come.
-        height=int(fig.layout.height or DEFAULT_HEIGHT),
+        height=fig.height,
         data={
-            "figure": fig.to_json(),
+            "figure": fig.json,
             "config": config,
             "select": selects,
             "plotly_src": PLOTLY_SRC,

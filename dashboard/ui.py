@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
@@ -369,8 +370,34 @@ def left_out(names: Sequence[str], year: int) -> None:
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    """A figure a page shows (`figure`): what the browser draws, and how to make the plotly
+    figure again for a download."""
+
+    drawn: chart_view.Drawn
+    make: Callable[[], go.Figure]
+
+
+def figure(build: Callable[..., go.Figure], /, *args: Any, **kwargs: Any) -> Figure:
+    """`build(*args, **kwargs)`, made once for every session that asks for the same figure:
+    building a plotly figure (its validation of every property set) was half of a chart page's
+    server time, and on a change of control the page waits for it. The arguments are the key
+    (frames by their rows, as st.cache_data hashes them), so a write, which changes the
+    frames a page reads, makes new figures."""
+    name = f"{build.__module__}.{build.__qualname__}"
+    return Figure(_drawn(build, name, args, kwargs), lambda: build(*args, **kwargs))
+
+
+@st.cache_data(show_spinner=False, max_entries=1000)
+def _drawn(
+    _build: Callable[..., go.Figure], name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> chart_view.Drawn:
+    return chart_view.drawn(_build(*args, **kwargs))
+
+
 def chart(
-    fig: go.Figure,
+    fig: Figure,
     shown: ShownTable,
     name: str,
     *,
@@ -378,23 +405,28 @@ def chart(
     on_select: Literal["ignore", "rerun"] = "ignore",
     source: str | None = None,
 ) -> Any:
-    """The chart, its data in an expander, and downloads (CSV of the data, HTML of the chart
-    with plotly.js inside — it opens with no internet)."""
+    """The chart (made by `figure`), its data in an expander, and downloads (CSV of the data,
+    HTML of the chart with plotly.js inside — it opens with no internet)."""
     event = chart_view.show(
-        fig,
+        fig.drawn,
         key=key,
         on_select=on_select,
         # The toolbar's camera saves under the same name as the downloads below
         # ("gia_dinh_Quang_Ngai_2025.png"), not a name plotly makes from the title.
         config={**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": file_stem(name)}},
     )
-    _chart_data(fig, shown, name, key=key, source=source)
+    _chart_data(fig.make, shown, name, key=key, source=source)
     return event
 
 
 @st.fragment
 def _chart_data(
-    fig: go.Figure, shown: ShownTable, name: str, *, key: str, source: str | None
+    make_figure: Callable[[], go.Figure],
+    shown: ShownTable,
+    name: str,
+    *,
+    key: str,
+    source: str | None,
 ) -> None:
     """The expander under a chart. Its table and downloads are made only while it is open: a
     closed expander's content was still sent, laid out and drawn by the browser on every view
@@ -404,6 +436,7 @@ def _chart_data(
     if not box.open:
         return
     table = shown.frame
+    fig = functools.cache(make_figure)  # made again only for a download that draws it
     with box:
         if table.height:
             st.dataframe(styled(shown), hide_index=True, placeholder=DASH)
@@ -420,7 +453,7 @@ def _chart_data(
             ),
             (
                 t("download_html"),
-                lambda: fig.to_html(include_plotlyjs=True, full_html=True).encode("utf-8"),
+                lambda: fig().to_html(include_plotlyjs=True, full_html=True).encode("utf-8"),
                 "html",
                 "text/html",
             ),
@@ -428,16 +461,21 @@ def _chart_data(
         if data.export_available():
             src = source or t("chart_source_default")
             downloads += [
-                (t("download_png"), lambda: data.chart_image(fig, src, "png"), "png", "image/png"),
+                (
+                    t("download_png"),
+                    lambda: data.chart_image(fig(), src, "png"),
+                    "png",
+                    "image/png",
+                ),
                 (
                     t("download_png2"),
-                    lambda: data.chart_image(fig, src, "png", scale=2),
+                    lambda: data.chart_image(fig(), src, "png", scale=2),
                     "2x.png",
                     "image/png",
                 ),
                 (
                     t("download_svg"),
-                    lambda: data.chart_image(fig, src, "svg"),
+                    lambda: data.chart_image(fig(), src, "svg"),
                     "svg",
                     "image/svg+xml",
                 ),

@@ -9,10 +9,11 @@ Sources (read from the installed packages' data files; nothing touches the netwo
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import sqlite3
-from importlib import resources
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -60,20 +61,41 @@ def old_commune_id(code: str) -> str:
     return f"OX{code}"
 
 
+def _vau_data(name: str) -> Path:
+    """A data file of `vietnamadminunits`, found without importing the package: its
+    `__init__` compiles some thousand address-parsing patterns (~1 s) this module never uses."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("vietnamadminunits", name="vietnamadminunits")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / name
+
+
+# The register's columns read here (its tables also hold bounds, aliases and keywords).
+_VAU_COLUMNS = {
+    "admin_units": (
+        "province, ward, provinceShort, wardShort, wardType, provinceCode, provinceLat, "
+        "provinceLon, wardCode, wardLat, wardLon, wardAreaKm2, provinceKey, wardKey"
+    ),
+    "admin_units_legacy": (
+        "province, district, ward, provinceShort, districtShort, wardShort, districtType, "
+        "wardType, provinceCode, provinceLat, provinceLon, districtCode, districtLat, "
+        "districtLon, wardCode, wardLat, wardLon, provinceKey, districtKey, wardKey"
+    ),
+}
+
+
 def _vau_rows(table: str) -> list[dict]:
-    path = resources.files("vietnamadminunits") / "data" / "dataset.db"
-    with resources.as_file(path) as db_file:
-        con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-        con.row_factory = sqlite3.Row
-        try:
-            return [dict(r) for r in con.execute(f"SELECT * FROM {table}")]  # noqa: S608 (our constant)
-        finally:
-            con.close()
+    con = sqlite3.connect(f"file:{_vau_data('dataset.db')}?mode=ro", uri=True)
+    con.row_factory = sqlite3.Row
+    try:
+        sql = f"SELECT {_VAU_COLUMNS[table]} FROM {table}"  # noqa: S608 (our constants)
+        return [dict(r) for r in con.execute(sql)]
+    finally:
+        con.close()
 
 
 def _conversion_tables() -> dict:
-    path = resources.files("vietnamadminunits") / "data" / "converter_2025.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(_vau_data("converter_2025.json").read_text(encoding="utf-8"))
 
 
 def _official_current() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:

@@ -187,7 +187,8 @@ if view == "rank":
     ranked_n = keep.filter(pl.col("rate_pct").is_not_null() & pl.col("rankable")).height
     long_ranking = shows_ends(ranked_n, RANKING_ENDS)
     show_all = long_ranking and st.session_state.get(f"{PAGE}__all_bars", False)
-    fig = ranked_bar(
+    fig = ui.figure(
+        ranked_bar,
         keep,
         indicator=ind_id,
         locality_name=names[loc],
@@ -231,8 +232,13 @@ if view == "rank":
 else:
     st.subheader(t("heatmap_heading"))
     hm_children = children.filter(pl.col("locality_id").is_in(keep_ids))
-    hfig = heatmap(
-        hm_children, locality_name=names[loc], highlight_id=hl_id, synthetic=synthetic, lang=lang()
+    hfig = ui.figure(
+        heatmap,
+        hm_children,
+        locality_name=names[loc],
+        highlight_id=hl_id,
+        synthetic=synthetic,
+        lang=lang(),
     )
     hm_pivot = (
         hm_children.select("short_name", "indicator", "plan_pct")

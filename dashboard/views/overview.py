@@ -193,7 +193,7 @@ tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
 if series.height == 0:
     st.info(t("no_data_any", name=f"{ind_label(ind_id)} — {names[loc]}"))
 else:
-    fig = progress_chart(series, item, tg, synthetic=item.synthetic, lang=lang())
+    fig = ui.figure(progress_chart, series, item, tg, synthetic=item.synthetic, lang=lang())
     table = shown_table(
         series.with_columns(completeness_texts(series, lang=lang()).alias("completeness")),
         ["year", "total", "recognized", "rate_pct", "completeness"],
@@ -236,7 +236,7 @@ if children.height:
     with left:
         st.subheader(t("status_heading", children=child_word))
         counts = data.status_counts(children, ind_id)
-        sfig = status_bar(counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
+        sfig = ui.figure(status_bar, counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
         stable = shown_table(
             pl.DataFrame(
                 {
@@ -269,7 +269,8 @@ if children.height:
         st.caption(t("status_bar_hint"))
     with right:
         st.subheader(t("map_heading_country") if is_country else t("map_heading"))
-        mfig = status_map(
+        mfig = ui.figure(
+            status_map,
             children,
             indicator=ind_id,
             locality_name=names[loc],

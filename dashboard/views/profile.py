@@ -422,7 +422,7 @@ left, right = st.columns([3, 2])
 with left:
     s = series_by_ind[ind_id]
     tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
-    fig = progress_chart(s, item, tg, synthetic=item.synthetic, lang=lang())
+    fig = ui.figure(progress_chart, s, item, tg, synthetic=item.synthetic, lang=lang())
     table = shown_table(s, ["year", "total", "recognized", "rate_pct"], lang())
     ui.chart(fig, table, file_stem(ind_id, rec["name"], year), key=f"{PAGE}__progress")
 with right, st.container(border=True):
@@ -494,7 +494,8 @@ if lv_inds:
     for i, li in enumerate(lv_inds):
         lv = data.levels(key, loc, li)
         with cols[i % len(cols)]:
-            lfig = level_bar(
+            lfig = ui.figure(
+                level_bar,
                 lv,
                 title=f"{ind_label(li, short=True)} — {rec['name']}",  # fits a phone's width
                 synthetic=bool(data.series(key, loc, li)["synthetic"].any()),

@@ -8,9 +8,9 @@ import json
 from datetime import date
 from pathlib import Path
 
+from metrics.attachment_limit import MAX_ATTACHMENT_MB
 from metrics.cli.common import EXIT_OK, EXIT_REFUSED, Refused, add_db, location, writer, year
 from metrics.fmt import DATE_FORMAT, fmt_date
-from metrics.inputs.signed_report import MAX_ATTACHMENT_MB
 
 
 def _who(user: str | None):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 from metrics.escaping import without_controls
 
@@ -26,22 +27,40 @@ class FormulaWithoutValue(str):
 def cell_text(value: object) -> str:
     if value is None:
         return ""
+    if type(value) in (str, int, float):  # a sheet repeats its names and numbers row after row
+        return _plain_text(value)
+    return _plain_text_of(value)
+
+
+@lru_cache(maxsize=1 << 15, typed=True)
+def _plain_text(value: str | int | float) -> str:
+    return _plain_text_of(value)
+
+
+def _plain_text_of(value: object) -> str:
     # NFD input (macOS, cp1258) → NFC; control characters (a terminal escape, a bell) are never
     # kept: what a file brings in is shown on pages, terminals and exports.
     text = without_controls(unicodedata.normalize("NFC", str(value))).strip()
     return "" if text.lower() in ("nan", "none") else text
 
 
+_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+_WHOLE_AS_DECIMAL = re.compile(r"\d+\.0+")
+_WHOLE = re.compile(r"-?\d+")
+
+
 def parse_count(text: str) -> int | None:
     """'1.234' or '1 234' or '1234' → 1234; raises ValueError for non-integers."""
     t = text.replace("\u00a0", "").replace(" ", "")
+    if t.isascii() and t.isdigit():  # most counts: plain digits
+        return int(t)
     if t in ("", "-", "–"):
         return None
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+", t):
+    if _THOUSANDS.fullmatch(t):
         t = t.replace(".", "")
-    if re.fullmatch(r"\d+\.0+", t):  # Excel numbers read as text ("1234.0")
+    if _WHOLE_AS_DECIMAL.fullmatch(t):  # Excel numbers read as text ("1234.0")
         t = t.split(".")[0]
-    if not re.fullmatch(r"-?\d+", t):
+    if not _WHOLE.fullmatch(t):
         raise ValueError(t)
     return int(t)
 

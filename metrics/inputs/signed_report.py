@@ -9,11 +9,10 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from metrics.attachment_limit import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_MB
 from metrics.fmt import fmt_int
 from metrics.normalise import nfc, strip_marks
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-MAX_ATTACHMENT_MB = MAX_ATTACHMENT_BYTES // (1024 * 1024)
 MAX_NAME_CHARS = 150
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc"}
 MIME = {

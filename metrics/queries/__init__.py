@@ -25,7 +25,6 @@ import duckdb
 import polars as pl
 
 from metrics import completeness
-from metrics.indicators import registry
 from metrics.queries.registers import locality, units_by_province, units_under
 from metrics.store import query_frame
 from metrics.store.schema import COUNTRY_ID, LEVEL_COLUMNS
@@ -308,7 +307,10 @@ def province_figures(
     )
     # A title the province decides for every commune (cong_dong_xa): its base is every commune
     # of the register, not those with a result; a commune without one was not recognised. The
-    # figure is then whole, and says how many were assessed.
+    # figure is then whole, and says how many were assessed. (The registry is imported here:
+    # `xhht localities find` reads the register through this package and needs no indicator.)
+    from metrics.indicators import registry
+
     register_base = pl.col("indicator").is_in(registry().register_based()) & pl.col(
         "unit_level"
     ).is_in(["commune", "old_commune"])
