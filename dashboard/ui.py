@@ -389,7 +389,9 @@ def figure(build: Callable[..., go.Figure], /, *args: Any, **kwargs: Any) -> Fig
     return Figure(_drawn(build, name, args, kwargs), lambda: build(*args, **kwargs))
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
+# A figure's JSON is 2–50 KB (a province's heat map the largest): a few hundred of them stay well
+# inside the memory step's budget.
+@st.cache_data(show_spinner=False, max_entries=256)
 def _drawn(
     _build: Callable[..., go.Figure], name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> chart_view.Drawn:
