@@ -404,3 +404,12 @@ def export_server() -> ExportServer:
             weakref.finalize(_shared, lambda: None)
             atexit.register(_shared.close)
         return _shared
+
+
+def close_export_server() -> None:
+    """Close the process's export server if one was made: for a server whose process may end
+    without atexit (uvicorn re-raises SIGTERM once it has shut down)."""
+    with _shared_lock:
+        shared = _shared
+    if shared is not None:
+        shared.close()
