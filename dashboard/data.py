@@ -35,6 +35,7 @@ from metrics.outputs import cell_safety, images
 from metrics.queries import recognitions as recq
 from metrics.queries import registers as rq
 from metrics.queries import targets as tq
+from metrics.registers import is_province_id
 from metrics.store import StoreError
 from metrics.store import rounds as round_store
 from metrics.store.backend import StoreBusy, reading, write_in_progress, writing
@@ -252,6 +253,10 @@ def indicator_ids() -> list[str]:
 
 def is_country(locality_id: str) -> bool:
     return locality_id == COUNTRY_ID
+
+
+def is_province(locality_id: str) -> bool:
+    return is_province_id(locality_id)
 
 
 # --- Writing: imports and rollbacks ---------------------------------------------------------
@@ -502,7 +507,7 @@ def round_status(key: StoreKey, province_code: str, year: int) -> tuple[dict, pl
 @st.cache_data(show_spinner=False)
 def round_standing(key: StoreKey, locality_id: str, year: int) -> rounds.RoundStanding | None:
     """Where the province's round of the year stands (None: no round, or not a province)."""
-    if not locality_id.startswith("P"):
+    if not is_province(locality_id):
         return None
     return rounds.round_standing(_cur(key), locality_id, year)
 

@@ -4,8 +4,11 @@ and, when configured, sign-in through an OpenID Connect provider. Start it with
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 # `streamlit run dashboard/server.py` puts dashboard/ on sys.path, not the project root.
@@ -56,8 +59,20 @@ guard.bind_deferred_downloads()  # before the first session is made
 # browser may keep it: Starlette answers a repeated request with 304 Not Modified.
 STATIC_FILES = Mount(chart_view.URL_PATH, StaticFiles(directory=chart_view.STATIC))
 
+
+@contextlib.asynccontextmanager
+async def lifespan(_app: App) -> AsyncIterator[None]:
+    yield None
+    # uvicorn ends the process by raising SIGTERM again after its shutdown, so atexit does not
+    # run: the chart exporter's Chromium is closed here, its profile removed from the temp folder.
+    from metrics.outputs import images
+
+    await asyncio.to_thread(images.close_export_server)
+
+
 app = App(
     Path(__file__).with_name("app.py"),
+    lifespan=lifespan,
     routes=[*ROUTES, *page_shell.ROUTES, STATIC_FILES],
     # Files, metrics and unknown paths are judged before Streamlit sees them (dashboard/guard.py).
     middleware=[Middleware(guard.Guard)],

@@ -304,9 +304,15 @@ def funnel(entries: pl.DataFrame) -> Funnel | None:
 def proposal_text(number: str | None, dated: date | None, issuer: str | None) -> str:
     """A tờ trình as documents cite it: "Tờ trình số 32a/TTr-PGDĐT ngày 05/02/2024 của Phòng
     Giáo dục và Đào tạo huyện"; the parts not given left out ("" for none)."""
+    return cited("Tờ trình", number, dated, issuer)
+
+
+def cited(document: str, number: str | None, dated: date | None, issuer: str | None) -> str:
+    """A document as documents cite it: "<document> số <number> ngày <dd/mm/yyyy> của
+    <issuer>", the parts not given left out ("" when none is)."""
     if not (number or dated or issuer):
         return ""
-    said = "Tờ trình" + (f" số {number}" if number else "")
+    said = document + (f" số {number}" if number else "")
     if dated:
         said += f" ngày {fmt_date(dated)}"
     return said + (f" của {issuer}" if issuer else "")
@@ -466,12 +472,7 @@ MAX_LISTS_SHOWN = 10
 def decision_text(number: str | None, decided: date | None, issuer: str | None) -> str:
     """A decision as documents cite it: "Quyết định số 87/QĐ-UBND ngày 10/02/2024 của UBND
     huyện Ia H'Drai, tỉnh Kon Tum"; the parts a list did not give left out ("" for none)."""
-    if not (number or decided or issuer):
-        return ""
-    text = "Quyết định" + (f" số {number}" if number else "")
-    if decided:
-        text += f" ngày {fmt_date(decided)}"
-    return text + (f" của {issuer}" if issuer else "")
+    return cited("Quyết định", number, decided, issuer)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,12 @@ def province_id(code: str) -> str:
     return f"P{code}"
 
 
+def is_province_id(locality_id: str) -> bool:
+    """Whether an id is one of today's provinces ("P51"), not the country, an old province
+    ("OP62") or a commune."""
+    return locality_id.startswith("P")
+
+
 def commune_id(code: str) -> str:
     return f"X{code}"
 

@@ -35,6 +35,7 @@ from metrics.inputs.signed_report import (
 )
 from metrics.locality_progress import series_all
 from metrics.queries.registers import locality
+from metrics.registers import province_id
 from metrics.store import rounds as rs
 from metrics.store.schema import COUNTRY_ID
 from metrics.store.writes import (
@@ -117,7 +118,7 @@ def commune(con: duckdb.DuckDBPyConnection, code: str) -> dict:
 
 def province(con: duckdb.DuckDBPyConnection, code: str) -> dict:
     raw = code.strip().upper().removeprefix("P")
-    loc = locality(con, f"P{raw}") if raw.isdigit() else None
+    loc = locality(con, province_id(raw)) if raw.isdigit() else None
     if loc is None or loc["level"] != "province":
         raise RoundRefused(
             f"Không có tỉnh nào mã “{code}” trong danh mục hiện nay. Ghi mã tỉnh 2 chữ số (ví dụ 51)."

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import openpyxl
@@ -440,6 +441,30 @@ def _export_rounds(demo_db: Path, tmp_path: Path, temp: Path) -> None:
         # then only its suggestions: "Có phải là:" and "  - …" lines
         assert [x for x in lines[1:] if x != "Có phải là:" and not x.startswith("  - ")] == []
         assert list(temp.iterdir()) == [], f"refused #{i}"
+
+
+@pytest.mark.chromium
+def test_the_app_stopped_closes_its_chart_browser(demo_db: Path, tmp_path: Path) -> None:
+    """The dashboard stopped as a service manager stops it (SIGTERM), after its export page
+    started Chromium for chart images: no traceback in its log, nothing left in its temporary
+    folder (Chromium's profile removed once Chromium has ended)."""
+    from stream_client import StreamClient
+
+    from bench.app_server import app_servers
+
+    with tempfile.TemporaryDirectory(prefix="xhht-") as short:  # short: Chromium's socket path
+        temp = Path(short)
+        with app_servers(demo_db, log_dir=tmp_path, env_extra={"TMPDIR": short}) as [server]:
+            with StreamClient(server.url) as client:
+                client.run_page("export", "loc=P51&year=2025")
+            deadline = time.monotonic() + 90  # a cold Chromium on a busy two-core machine
+            while not list(temp.glob("*/Default")) and time.monotonic() < deadline:
+                time.sleep(0.3)
+            assert list(temp.glob("*/Default")), "the export page started no Chromium"
+        log = server.log.read_text(errors="replace")
+        assert server.proc.returncode in (0, -signal.SIGTERM), log[-3000:]
+        assert "Traceback" not in log, log[-3000:]
+        assert list(temp.iterdir()) == []
 
 
 @pytest.mark.chromium

@@ -228,7 +228,7 @@ def test_level_bar_stacks_levels_by_year() -> None:
         }
     )
     colours = [t.marker.color for t in level_bar(every, title="x").data]
-    assert len(set(colours)) == 5  # Khá and Mức độ 1 no longer alike
+    assert len(set(colours)) == 5  # Khá and Mức độ 1 told apart too
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -209,7 +209,9 @@ else:
             )
         )
 
-children = ui.children_with_pending(key, loc, year, ind_id, "overview", offered=loc.startswith("P"))
+children = ui.children_with_pending(
+    key, loc, year, ind_id, "overview", offered=data.is_province(loc)
+)
 if children.height:
     # Which units lag on the chosen indicator (the report draft names the same ones).
     lag = lagging_children(children, ind_id)

@@ -17,6 +17,7 @@ def cmd_context(args: argparse.Namespace) -> int:
         education_for,
         education_sentence,
     )
+    from metrics.texts import text
 
     con = open_copy(args.db)
     try:
@@ -41,7 +42,7 @@ def cmd_context(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{loc.label} — năm {args.year}")
     if (ctx and ctx.synthetic) or (edu and edu.synthetic):
-        print("Dữ liệu minh họa: có số liệu dưới đây là số liệu giả định, không phải số liệu thật.")
+        print(text("synthetic"))
     area = area_word(loc.name)  # "huyện", "xã", "tỉnh"
     if ctx is None:
         print(f"Đặc điểm địa bàn: chưa có số liệu đến năm {args.year}.")

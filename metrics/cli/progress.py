@@ -28,7 +28,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     from metrics.fmt import fmt_int, fmt_pct, fmt_pp
     from metrics.indicators import registry
     from metrics.locality_progress import progress_for
-    from metrics.texts import level_word, pace_words
+    from metrics.texts import level_word, pace_words, text
 
     reg = registry()
     indicators = None
@@ -48,9 +48,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     synthetic = any(it.synthetic for it in items)
     print(f"{loc.label} — năm {args.year}")
     if synthetic:
-        print(
-            "Dữ liệu minh họa: các số liệu dưới đây là số liệu giả định, không phải số liệu thật."
-        )
+        print(text("synthetic"))
     header = f"{'Chỉ tiêu':<44} {'Công nhận/Tổng số':>22} {'Tỷ lệ':>8} {'Mục tiêu':>16} {'Đạt KH':>8}  Đánh giá tiến độ"
     print(header)
     print("-" * len(header))

@@ -167,8 +167,8 @@ def generate_observations(communes: pl.DataFrame, seed: int = DEMO_SEED) -> pl.D
         recognized = np.minimum(np.round(total * rates_by_ind[ind] / 100.0).astype(np.int64), total)
         frames.append(_frame(communes, ind, total, recognized, rng))
     # Commune learning community: 1 of 1 when recognised; today's communes from 2025 (the years
-    # before are the old communes', old_commune_communities). The draws for the earlier years
-    # are still taken, so that every other demo figure stays as it was.
+    # before are the old communes', old_commune_communities). The earlier years are still
+    # drawn and thrown away, so that the random stream, and every other demo figure, stays the same.
     p_recognised = np.clip(0.25 + (prov_effect + commune_effect) / 40.0, 0.02, 0.9)
     first_year = np.where(
         rng.random(n) < p_recognised, rng.choice([2021, 2022, 2023, 2024, 2025], n), 9999
@@ -208,8 +208,8 @@ def _frame(
     years = np.broadcast_to(np.array(DEMO_YEARS), (n, ny))
     if ind == "don_vi":
         # Commune-level units carry no rating (the circulars rate provincial and former
-        # district units: don_vi_cap_tinh). The draws that once made ratings here are still
-        # taken, so that every other demo figure stays as it was.
+        # district units: don_vi_cap_tinh). Ratings are still drawn here and thrown away, so
+        # that the random stream, and with it every other demo figure, stays the same.
         for low, high in ((0.55, 0.85), (0.6, 0.95), (0.15, 0.4)):
             rng.uniform(low, high, (n, ny))
     if ind == "cong_dong_xa":

@@ -281,8 +281,8 @@ def ranked_bar(
         barmode="overlay",
         # The legend under the subtitle, its top LEGEND_TOP px from the figure's top, its
         # entries one under another at any width, and exactly their room above the plot: a
-        # legend standing on the plot grew upwards over the title when it wrapped, and room
-        # kept for six entries left an empty band over the bars when there were three.
+        # legend standing on the plot grows upwards over the title when it wraps, and room
+        # kept for six entries leaves an empty band over the bars when there are three.
         margin={"t": LEGEND_TOP + LEGEND_ROW * entries + 8},
         legend={
             "orientation": "v",

@@ -44,8 +44,8 @@ def base_layout(
         # Titles carry locality names and sources: text, never Plotly's HTML.
         title={
             "text": plotly_literal(title),
-            # A subtitle of several lines ("\n"): Plotly never wraps a title, so a long one was
-            # cut at the chart's edge, on a phone most of all.
+            # A subtitle of several lines ("\n"): Plotly never wraps a title, so a long one would
+            # be cut at the chart's edge, on a phone most of all.
             "subtitle": {"text": "<br>".join(map(plotly_literal, (subtitle or "").split("\n")))},
             "x": 0.0,
             "xanchor": "left",

@@ -332,8 +332,8 @@ class ExportServer:
 
 
 # Images a page draws before it is reloaded. kaleido reloads a page after every image, to start
-# each from a clean page; that reload (plotly.js parsed again, ≈0.12 s) took longer than drawing
-# a slide's chart and was three quarters of a deck's export time. A PNG export leaves nothing
+# each from a clean page; that reload (plotly.js parsed again, ≈0.12 s) takes longer than
+# drawing a slide's chart, three quarters of a deck's export time if done after each. A PNG export leaves nothing
 # behind on the page (plotly.js draws into a div it then purges), so a page is reloaded after
 # this many images instead: kaleido's clean start is kept, its cost shared by a deck's charts.
 RELOAD_EVERY = 20
@@ -424,3 +424,12 @@ def export_server() -> ExportServer:
             weakref.finalize(_shared, lambda: None)
             atexit.register(_shared.close)
         return _shared
+
+
+def close_export_server() -> None:
+    """Close the process's export server if one was made: for a server whose process may end
+    without atexit (uvicorn re-raises SIGTERM once it has shut down)."""
+    with _shared_lock:
+        shared = _shared
+    if shared is not None:
+        shared.close()

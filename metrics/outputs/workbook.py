@@ -36,7 +36,7 @@ from metrics.outputs.context import (
 )
 from metrics.outputs.context_sheet import write_context_sheet
 from metrics.progress import Status
-from metrics.recognitions import RecognitionList, is_recognised, lists_shown
+from metrics.recognitions import RecognitionList, is_recognised, lists_shown, valid_text
 
 WORKBOOK_HEADERS = [
     "STT",
@@ -418,10 +418,10 @@ def _list_sheets(wb, ctx: Context, lists: list[RecognitionList], taken: set[str]
                         ws.write_blank(r, c, None, text)
                 last = len(cells) + 1
                 if is_recognised(row["result"]) and is_yearly(row["title"], row["year"]):
-                    # A yearly result does not lapse: the cell says whose year it is.
-                    ws.write_string(
-                        r, last, texts.text("workbook_sheet_year", year=row["year"]), text
-                    )
+                    # A yearly result does not lapse: the cell says whose year it is, in the
+                    # words of the pages' table, begun with a capital as a cell is.
+                    said = valid_text(row) or ""
+                    ws.write_string(r, last, said[:1].upper() + said[1:], text)
                 elif row["valid_until"] is None:
                     ws.write_blank(r, last, None, day)
                 else:
