@@ -27,9 +27,14 @@ class FormulaWithoutValue(str):
 def cell_text(value: object) -> str:
     if value is None:
         return ""
-    if type(value) in (str, int, float):  # a sheet repeats its names and numbers row after row
-        return _plain_text(value)
+    if type(value) in (int, float) or (type(value) is str and len(value) <= _CACHED_LEN):
+        return _plain_text(value)  # a sheet repeats its names and numbers row after row
     return _plain_text_of(value)
+
+
+# Only short cells are remembered: the cache outlives the import in the app's process, and
+# 32.768 cells of Excel's 32.767 characters would hold a gigabyte.
+_CACHED_LEN = 200
 
 
 @lru_cache(maxsize=1 << 15, typed=True)
