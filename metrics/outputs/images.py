@@ -333,9 +333,10 @@ class ExportServer:
 
 # Images a page draws before it is reloaded. kaleido reloads a page after every image, to start
 # each from a clean page; that reload (plotly.js parsed again, ≈0.12 s) takes longer than
-# drawing a slide's chart, three quarters of a deck's export time if done after each. A PNG export leaves nothing
-# behind on the page (plotly.js draws into a div it then purges), so a page is reloaded after
-# this many images instead: kaleido's clean start is kept, its cost shared by a deck's charts.
+# drawing a slide's chart: three quarters of a deck's export time if done after each. A PNG
+# export leaves nothing behind on the page (plotly.js draws into a div it then purges), so a
+# page is reloaded after this many images instead: kaleido's clean start is kept, its cost
+# shared by a deck's charts.
 RELOAD_EVERY = 20
 
 
