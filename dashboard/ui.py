@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
@@ -17,7 +18,7 @@ import streamlit as st
 from dashboard import chart_view, data
 from dashboard.i18n import lang, scope_text, t
 from metrics import auth
-from metrics.escaping import markdown_literal
+from metrics.escaping import html_literal, markdown_literal
 from metrics.fmt import DASH, fmt_int, fmt_pct
 from metrics.inputs.signed_report import MIME, download_name
 from metrics.locality_progress import IndicatorProgress
@@ -26,7 +27,7 @@ from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.rounds import attachment_line
 from metrics.store.schema import COUNTRY_ID
-from metrics.table_columns import Kind, ShownTable, cell_text, shown_table
+from metrics.table_columns import DECIMALS, Kind, ShownTable, cell_text, shown_table
 
 
 def store_key() -> data.StoreKey:
@@ -331,6 +332,64 @@ def table(
     )
 
 
+# A table drawn as HTML (html_table): light like the page's own text, its numbers right-aligned
+# in one column of figures, its first column kept in view while the rest scrolls sideways inside
+# the table's box (a phone's 390 px).
+TABLE_STYLE = """<style>
+.xhht-table { overflow-x: auto; max-width: 100%; margin: 0 0 0.5rem; }
+.xhht-table table { border-collapse: collapse; font-size: 0.875rem; min-width: 100%; }
+.xhht-table caption { caption-side: top; text-align: left; font-size: 0.875rem;
+  color: rgba(49, 51, 63, 0.6); padding: 0 0 0.25rem; position: sticky; left: 0;
+  max-width: calc(100vw - 2rem); }
+.xhht-table th, .xhht-table td { padding: 0.3rem 0.5rem; text-align: left; vertical-align: top;
+  border-bottom: 1px solid rgba(49, 51, 63, 0.1); }
+.xhht-table th { font-weight: 600; background: #f0f2f6; min-width: 5rem; max-width: 12rem; }
+.xhht-table td { min-width: 11rem; max-width: 26rem; }
+.xhht-table .num { text-align: right; }
+.xhht-table td.num { min-width: 0; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.xhht-table .pin { position: sticky; left: 0; background: #fff; min-width: 9rem;
+  box-shadow: 1px 0 0 rgba(49, 51, 63, 0.1); }
+.xhht-table th.pin { background: #f0f2f6; }
+</style>"""
+
+
+def table_html(shown: ShownTable, caption: str, *, pin_first: bool = False) -> str:
+    """`shown` as one HTML table: its headers (`<th scope="col">`), each cell as its column's
+    kind reads it (metrics.table_columns: 3.783 / 85,5 in Vietnamese, 3,783 / 85.5 in English,
+    "–" when missing), figures right-aligned, every header and cell escaped (a name brought in by
+    a file shows as the characters it holds). `pin_first`: the first column stays in view."""
+    cols = shown.frame.columns
+
+    def cls(i: int, c: str) -> str:
+        names = (["pin"] if pin_first and i == 0 else []) + (
+            ["num"] if shown.kinds[c] in DECIMALS or shown.kinds[c] is Kind.YEAR else []
+        )
+        return f' class="{" ".join(names)}"' if names else ""
+
+    head = "".join(f'<th scope="col"{cls(i, c)}>{html_literal(c)}</th>' for i, c in enumerate(cols))
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{cls(i, c)}>{html_literal(cell_text(v, shown.kinds[c], shown.lang))}</td>"
+            for i, (c, v) in enumerate(zip(cols, row, strict=True))
+        )
+        + "</tr>"
+        for row in shown.frame.iter_rows()
+    )
+    return (
+        f'<div class="xhht-table" role="region" tabindex="0" aria-label="{html_literal(caption)}">'
+        f"<table><caption>{html_literal(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def html_table(shown: ShownTable, caption: str, *, pin_first: bool = False) -> None:
+    """A table of words and a few figures, read whole (`table_html`): the browser draws it as
+    text, with none of the data grid's code (1,6 MB, drawn on a canvas). It does not sort; a
+    table long enough to need sorting stays a grid (`table`)."""
+    st.html(TABLE_STYLE + table_html(shown, caption, pin_first=pin_first))
+
+
 TEXT_TABLE_ROWS = 20  # a table of words up to this long is text (text_table), longer a grid
 
 
@@ -499,17 +558,27 @@ def _chart_data(
 PLOTLY_CONFIG = {"displaylogo": False}
 
 
+def later_target_text(item: IndicatorProgress) -> str | None:
+    """For a status short of its target: the later target the rate already passes, if any."""
+    if item.later_target_met_year and item.status != "target_met":
+        return t(
+            "later_target_met",
+            year=item.later_target_met_year,
+            scope=scope_text(item.later_target_met_scope),
+            pct=fmt_pct(item.later_target_met_pct, lang=lang()),
+        )
+    return None
+
+
 def later_target_note(item: IndicatorProgress) -> None:
     """Under a status short of its target: a later target the rate already passes, if any."""
-    if item.later_target_met_year and item.status != "target_met":
-        st.caption(
-            t(
-                "later_target_met",
-                year=item.later_target_met_year,
-                scope=scope_text(item.later_target_met_scope),
-                pct=fmt_pct(item.later_target_met_pct, lang=lang()),
-            )
-        )
+    if note := later_target_text(item):
+        st.caption(note)
+
+
+def catalogue_html(words: str) -> str:
+    """A catalogue sentence for HTML a page writes (st.html): escaped, its **bold** kept."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html_literal(words))
 
 
 PROBLEMS_SHOWN = 200  # a refused file with thousands of problems shows the first ones and a count

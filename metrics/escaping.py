@@ -2,14 +2,15 @@
 
 Sources, file and sheet names, notes, user names — anything a file or a person brought in — pass
 through `markdown_literal` before a Streamlit element that reads Markdown (st.markdown, captions,
-alerts, labels, help tooltips) and through `plotly_literal` before a Plotly title, subtitle,
-annotation, axis label or hover text (Plotly draws a subset of HTML there: <a href>, <b>, <br>).
-Both are for text only: call them on the data, not on markup the code writes around it.
+alerts, labels, help tooltips), through `html_literal` into HTML a page writes itself (st.html),
+and through `plotly_literal` before a Plotly title, subtitle, annotation, axis label or hover
+text (Plotly draws a subset of HTML there: <a href>, <b>, <br>). All are for text only: call them on the data, not on markup the code writes around it.
 No Streamlit here (the layer rule), so exports and tests use the same functions.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 # CommonMark lets every ASCII punctuation character be escaped with a backslash; escaping them all
@@ -53,3 +54,9 @@ def plotly_literal(text: object) -> str:
     Plotly shows as the characters; control characters left out. None → ""."""
     plain = without_controls(text)
     return plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def html_literal(text: object) -> str:
+    """`text` for HTML text or a quoted attribute: & < > " ' as entities, control characters
+    left out. None → ""."""
+    return html.escape(without_controls(text), quote=True)

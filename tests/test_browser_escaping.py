@@ -15,13 +15,14 @@ from hostile_texts import (
     DAK_LONG,
     FORMULA,
     SOURCE_2025,
+    SOURCE_2027,
     SOURCE_LINK,
     TRAP,
     hostile_store,
     results_csv,
 )
 
-from metrics.escaping import WORD_JOINER
+from metrics.escaping import WORD_JOINER, without_controls
 
 # Every address an element links to or loads (SVG's xlink:href included) that names the evil host.
 LINKS_TO_EVIL = """() => [...document.querySelectorAll('*')].flatMap(el =>
@@ -94,6 +95,11 @@ def test_profile_shows_imported_sources_as_typed(server: str) -> None:
             assert any(t.startswith(f"{SOURCE_2025} — 2025") for t in items), items
             assert any(t.startswith(f"{SOURCE_LINK} — 2025") for t in items), items
             assert FORMULA in tips, tips
+            # The targets ahead, an HTML table the page writes: the sources cell by cell as
+            # typed, nothing of them an element.
+            cells = [_shown(c) for c in page.locator(".xhht-table td").all_inner_texts()]
+            assert FORMULA in cells and without_controls(SOURCE_2027).strip() in cells, cells
+            assert page.locator(".xhht-table td *").count() == 0
             # The chart's source line: Plotly draws the <a href> and <b> of it as text.
             chart_texts = page.evaluate(
                 "() => [...document.querySelectorAll('svg text')].map(t => t.textContent)"

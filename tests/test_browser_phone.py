@@ -89,12 +89,11 @@ def test_the_cards_read_in_the_registrys_order(
     page = _open(browser, f"{server}/?loc=P51&year=2025", width)
     try:
         found = page.evaluate(
-            """(labels) => [...document.querySelectorAll('[data-testid="stMarkdown"] strong')]
-                .filter(s => labels.includes(s.textContent) && !s.closest('li'))
+            """(labels) => [...document.querySelectorAll('.xhht-card .name')]
+                .filter(s => labels.includes(s.textContent))
                 .map(s => { const b = s.getBoundingClientRect(); return [s.textContent, b.top, b.left]; })""",
             expected,
         )
-        # (The list of what needs attention, above the cards, names them too: not a card.)
         # Reading order: down the screen, then across a row (cards of a row share their top).
         read = [name for name, _, _ in sorted(found, key=lambda f: (round(f[1] / 40), f[2]))]
         assert read == expected

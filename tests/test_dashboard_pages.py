@@ -12,6 +12,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
+from html_elements import card_rates, html_table_with, html_text
 from streamlit.testing.v1 import AppTest
 
 from metrics.escaping import WORD_JOINER, markdown_literal
@@ -69,6 +70,7 @@ def texts(at: AppTest) -> str:
     ):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [str(m.value) for m in at.metric]
+    parts.append(html_text(at))  # Hồ sơ's tables, Tổng quan's cards (st.html)
     return as_read("\n".join(parts))
 
 
@@ -79,7 +81,8 @@ def as_read(markdown: str) -> str:
 
 
 def metric_values(at: AppTest) -> list[str]:
-    return [str(m.value) for m in at.metric]
+    """The rates the page shows large: Tổng quan's cards, Hồ sơ's chosen indicator."""
+    return card_rates(at) + [str(m.value) for m in at.metric]
 
 
 @pytest.mark.parametrize(
@@ -162,15 +165,10 @@ def test_profile_shows_the_communes_own_targets_ahead() -> None:
     assert "Xã Đăk Long** có mục tiêu riêng" in body
     assert "Mục tiêu 2026: **50%** (mục tiêu xã)" in body
     assert "Mục tiêu 2030: **85%** (mục tiêu xã)" in body
-    frames = [df.value for df in at.dataframe]
-    ahead = next(
-        f
-        for f in frames
-        if "Năm mục tiêu" in getattr(f, "columns", []) and "Nguồn mục tiêu" in f.columns
-    )
-    gia = ahead[(ahead["Chỉ tiêu"] == "Gia đình học tập")]
-    assert sorted(gia["Năm mục tiêu"].tolist()) == [2026, 2030]
-    assert sorted(gia["Mục tiêu (%)"].tolist()) == [50.0, 85.0]
+    ahead = html_table_with(at, "Nguồn mục tiêu")
+    gia = [i for i, name in enumerate(ahead["Chỉ tiêu"]) if name == "Gia đình học tập"]
+    assert sorted(ahead["Năm mục tiêu"][i] for i in gia) == ["2026", "2030"]
+    assert sorted(ahead["Mục tiêu (%)"][i] for i in gia) == ["50", "85"]
 
 
 def test_seed_figure_levels_show_for_ia_hdrai() -> None:
@@ -360,24 +358,13 @@ def test_profile_shows_the_plans_other_commitments_under_its_targets() -> None:
     at = open_page("views/profile.py", loc="X23368", year="2025")
     body = texts(at)
     assert "Mục tiêu, nhiệm vụ khác của kế hoạch" in body
-    plans = next(
-        _grid(at, i)
-        for i in range(len(at.dataframe))
-        if "Mục tiêu, nhiệm vụ" in _grid(at, i).columns
-    )
-    assert (
-        plans["Mục tiêu, nhiệm vụ"].tolist()[2] == "100% thôn duy trì hoạt động “Cộng đồng học tập”"
-    )
-    assert plans["Mục tiêu"].tolist() == ["100% đến năm 2030", "100% đến năm 2030", "100%"]
-    assert plans["Kết quả sau đó"].tolist()[2] == "năm 2025 đạt 100%"
+    plans = html_table_with(at, "Mục tiêu, nhiệm vụ")
+    assert plans["Mục tiêu, nhiệm vụ"][2] == "100% thôn duy trì hoạt động “Cộng đồng học tập”"
+    assert plans["Mục tiêu"] == ["100% đến năm 2030", "100% đến năm 2030", "100%"]
+    assert plans["Kết quả sau đó"][2] == "năm 2025 đạt 100%"
     english = open_page("views/profile.py", loc="X23368", year="2025", lang="en")
     assert "Other plan commitments" in texts(english)
-    grid = next(
-        _grid(english, i)
-        for i in range(len(english.dataframe))
-        if "Commitment" in _grid(english, i).columns
-    )
-    assert grid["Target"].tolist()[0] == "100% by 2030"
+    assert html_table_with(english, "Commitment")["Target"][0] == "100% by 2030"
 
 
 def test_profile_of_a_province_shows_criteria_missed_and_what_lapses(demo_con) -> None:

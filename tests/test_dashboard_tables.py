@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from html_elements import html_table_with
 from streamlit.testing.v1 import AppTest
 from test_dashboard_pages import APP, as_read
 
@@ -93,11 +94,11 @@ def test_compare_puts_status_and_share_of_plan_in_view() -> None:
 
 def test_profile_tables_show_dashes_not_none() -> None:
     at = open_page("views/profile.py", loc="X23368", year="2025")
-    summary = grid_with(at, "Đánh giá tiến độ")
+    summary = html_table_with(at, "Đánh giá tiến độ")
     row = summary["Chỉ tiêu"].index("Cộng đồng học tập cấp xã")  # figures, but no target
     assert summary["Mục tiêu (%)"][row] == "–" and summary["Năm mục tiêu"][row] == "–"
     assert summary["Tỷ lệ 2025 (%)"][0] == "55,3" and summary["Được công nhận"][0] == "4.777"
-    ahead = grid_with(at, "Nguồn mục tiêu")
+    ahead = html_table_with(at, "Nguồn mục tiêu")
     assert set(ahead["Năm mục tiêu"]) <= {"2026", "2030", "2035"}
     for table in (summary, ahead):
         assert "None" not in [c for col in table.values() for c in col]
@@ -105,7 +106,7 @@ def test_profile_tables_show_dashes_not_none() -> None:
 
 def test_profile_names_indicators_without_figures_that_year() -> None:
     at = open_page("views/profile.py", loc="OH618", year="2023")
-    summary = grid_with(at, "Đánh giá tiến độ")
+    summary = html_table_with(at, "Đánh giá tiến độ")
     assert "–" not in summary["Tỷ lệ 2023 (%)"]
 
 

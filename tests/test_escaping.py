@@ -407,3 +407,31 @@ def test_downloads_read_right_in_a_vietnamese_excel(tmp_path) -> None:
     assert [ws["A2"].value, ws["A2"].number_format] == [2021, "0"]  # never "2.021"
     assert ws["B3"].value == 15500 and ws["B3"].number_format.startswith("#,##0")
     assert ws["C2"].value == 81.47461641437545 and ws["C2"].number_format == "#,##0.0"
+
+
+def test_html_table_shows_hostile_names_as_text() -> None:
+    # Hồ sơ's tables are HTML the page writes (dashboard.ui.table_html): a name or source
+    # brought in by a file is escaped in every cell and header, and reads as typed.
+    from html_elements import read
+
+    from dashboard.ui import table_html
+    from metrics.table_columns import Kind, ShownTable
+
+    img = "<img src=x onerror=alert(1)>"
+    frame = pl.DataFrame(
+        {
+            "Tên": [img, FORMULA, SOURCE_2025],
+            f"Tỷ lệ {img}": [85.5, None, 3783.0],
+        }
+    )
+    for lang, numbers in (("vi", ["85,5", "–", "3.783"]), ("en", ["85.5", "–", "3,783"])):
+        shown = ShownTable.of(frame, {"Tên": Kind.TEXT, f"Tỷ lệ {img}": Kind.RATE}, lang)
+        markup = table_html(shown, f"Bảng {img}")
+        reader = read(markup)
+        assert set(reader.tags) == {"div", "table", "caption", "thead", "tr", "th", "tbody", "td"}
+        [table] = reader.tables
+        assert table["caption"] == f"Bảng {img}"
+        assert table["headers"] == ["Tên", f"Tỷ lệ {img}"]
+        assert [row[0] for row in table["rows"]] == [img, FORMULA, SOURCE_2025]
+        assert [row[1] for row in table["rows"]] == numbers
+        assert "<img" not in markup and '="x"' not in markup

@@ -35,7 +35,7 @@ from metrics.progress_summary import (
     summary_frame,
 )
 from metrics.rounds import STATE_LABELS, history_rows, rate, state_from_events
-from metrics.table_columns import FIELDS, shown_table
+from metrics.table_columns import shown_table
 from metrics.texts import pace_words
 
 PAGE = "profile"
@@ -319,10 +319,10 @@ SUMMARY_ORDER = [
     "target_scope",
     "completeness",
 ]
-ui.table(
+ui.html_table(
     shown_table(summary, SUMMARY_ORDER, lang(), year=year),
-    height=36 * (summary.height + 1) + 4,
-    pin=FIELDS["indicator_label"].header(lang()),
+    t("profile_table_summary", name=rec["name"], year=year),
+    pin_first=True,
 )
 ui.left_out([ind_label(p.indicator) for p in shown if not p.has_data], year)
 st.caption(t("profile_status_caption", year=year))
@@ -366,7 +366,9 @@ if ahead.height and not legacy:
         lang(),
         year=year,
     )
-    ui.table(ahead_table, height=min(36 * (ahead_table.frame.height + 1) + 4, 760))
+    ui.html_table(
+        ahead_table, t("profile_table_ahead", name=rec["name"], year=year), pin_first=True
+    )
     st.download_button(
         t("download_csv"),
         data=lambda: csv_bytes(ahead_table.frame),
@@ -396,7 +398,7 @@ if plans.height:
         ["plan_item", "plan_target", "plan_achieved", "plan_section", "plan_source"],
         lang(),
     )
-    ui.table(plan_table, height=min(36 * (plan_table.frame.height + 1) + 4, 560))
+    ui.html_table(plan_table, t("profile_table_plans", name=rec["name"]))
     st.download_button(
         t("download_csv"),
         data=lambda: csv_bytes(plan_table.frame),
