@@ -26,7 +26,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import lang as page_lang
-from metrics import auth, inputs, locality_progress, place_context, rounds
+from metrics import auth, inputs, locality_progress, place_context, rounds, texts
 from metrics import queries as q
 from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
@@ -478,7 +478,7 @@ def chart_image(fig: go.Figure, source: str, fmt: str, scale: float = 1.0) -> by
 
 
 def table_xlsx(table: pl.DataFrame, name: str) -> bytes:
-    sheet = cell_safety.sheet_name(name) or "Số liệu"
+    sheet = cell_safety.sheet_name(name) or texts.text("export_col_figures", page_lang())
     return cell_safety.xlsx_bytes(table, sheet)
 
 

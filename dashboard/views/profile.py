@@ -250,7 +250,10 @@ if rec["level"] == "commune" and st.toggle(t("show_pending"), key=f"{PAGE}__pend
         approved = {p.indicator: p for p in items}
 
         def sent_counts(recognized: int | None, total: int | None, pct: float | None) -> str:
-            return f"{fmt_int(recognized)}/{fmt_int(total)} ({fmt_pct(pct)})"
+            return (
+                f"{fmt_int(recognized, lang=lang())}/{fmt_int(total, lang=lang())}"
+                f" ({fmt_pct(pct, lang=lang())})"
+            )
 
         rows = []
         for r in sent.iter_rows(named=True):
