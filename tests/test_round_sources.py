@@ -7,7 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 from test_rounds import (  # noqa: F401
+    APP,
     DAK_LONG,
     GOOD,
     filled_form,
@@ -163,6 +165,20 @@ def test_compare_shows_submitted_figures_marked_only_when_asked(
     page_text = markdown(at)
     assert "Đã duyệt: công nhận/tổng số (tỷ lệ)" in page_text
     assert "4.777/8.645 (55,3%)" in page_text and "6.000/9.000 (66,7%) (chờ duyệt)" in page_text
+
+    # In English, the same figures in English numbers. (The switch is on from the first run:
+    # AppTest formats a picker's options again outside the script, where the page's language
+    # cannot be read.)
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in {"loc": f"X{DAK_LONG}", "year": "2025", "lang": "en"}.items():
+        at.query_params[k] = v
+    at.session_state["profile__pending"] = True
+    at.switch_page("views/profile.py")
+    at.run()
+    assert not at.exception
+    page_text = markdown(at)
+    assert "4,777/8,645 (55.3%)" in page_text and "6,000/9,000 (66.7%)" in page_text
+    assert "4.777/8.645" not in page_text
 
 
 def markdown(at) -> str:
