@@ -748,6 +748,7 @@ def _everything_shown(at: AppTest) -> str:
         ("views/compare.py", {"loc": "P51", "year": "2025"}),
         ("views/profile.py", {"loc": "X23368", "year": "2025"}),
         ("views/profile.py", {"loc": "OH618", "year": "2023"}),
+        ("views/profile.py", {"loc": "OX23504", "year": "2024"}),
         ("views/method.py", {}),
         ("views/export.py", {"loc": "P51", "year": "2025"}),
     ],
