@@ -28,6 +28,7 @@ from metrics.recognitions import (
     funnel,
     recognition_lists,
     shown_entries,
+    title_words,
 )
 from metrics.table_columns import shown_table
 
@@ -102,7 +103,7 @@ def show(
         title = c1.selectbox(
             t("register_title"),
             ["", *titles],
-            format_func=lambda v: everything if not v else ind_label(v),
+            format_func=lambda v: everything if not v else title_words(v, lang()),
             key=f"{PAGE}__reg_title",
         )
         results = [r for r in RESULT_LABEL if r in set(entries["result"])]

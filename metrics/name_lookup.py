@@ -46,6 +46,7 @@ from metrics.name_parts import (
 )
 from metrics.normalise import fold, key, marked_key
 from metrics.store.schema import COUNTRY_ID
+from metrics.texts import text
 
 __all__ = [
     "Candidate",
@@ -138,18 +139,23 @@ class LocalityIndex:
         self._ancestors[lid] = result
         return result
 
-    def label(self, lid: str) -> str:
+    def label(self, lid: str, lang: str = "vi") -> str:
         """What a user reads for a unit: its name, then its parents up to the province, old units
-        marked "(cũ)", then its official code. "Xã Ia Tơi (cũ), huyện Ia H'Drai, tỉnh Kon Tum
-        (cũ) — 23538"; "Xã Ia Tơi, tỉnh Quảng Ngãi — 23538". Old districts are marked only when
-        they are the unit itself: every huyện is an old one."""
+        marked "(cũ)" ("(former)" in English; the names stay as registered), then its official
+        code. "Xã Ia Tơi (cũ), huyện Ia H'Drai, tỉnh Kon Tum (cũ) — 23538"; "Xã Ia Tơi, tỉnh
+        Quảng Ngãi — 23538". Old districts are marked only when they are the unit itself: every
+        huyện is an old one."""
+
+        def marked(name: str, old: bool) -> str:
+            return text("old_unit_mark", lang, name=name) if old else name
+
         rec = self.by_id[lid]
-        names = [rec["name"] + (" (cũ)" if rec["era"] == "legacy" else "")]
+        names = [marked(rec["name"], rec["era"] == "legacy")]
         parent = rec["parent_id"]
         while parent and parent != COUNTRY_ID:
             up = self.by_id[parent]
             old = up["era"] == "legacy" and up["level"] != "old_district"
-            names.append(lower_type(up["name"]) + (" (cũ)" if old else ""))
+            names.append(marked(lower_type(up["name"]), old))
             parent = up["parent_id"]
         code = f" — {rec['code']}" if rec["code"] else ""
         return ", ".join(names) + code

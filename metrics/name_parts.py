@@ -61,8 +61,9 @@ class NamePart:
 
 def _old_marker(words: list[str]) -> int:
     """How many trailing folded words mark the part old: "cũ", "(cũ)", "(trước 7/2025)",
-    "trước 1/7/2025", "trước 2025"; 0 when none."""
-    if len(words) > 1 and words[-1] == "cu":
+    "trước 1/7/2025", "trước 2025", and "(former)" of an English label pasted back; 0 when
+    none."""
+    if len(words) > 1 and words[-1] in ("cu", "former"):
         return 1
     for n in (2, 3, 4):  # "truoc 2025", "truoc 7 2025", "truoc 1 7 2025"
         tail = words[-n:]

@@ -377,12 +377,15 @@ def criteria_not_met(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def title_words(title: str, lang: str = "vi") -> str:
+    """A recognition's own title, as a register names one unit's: "Cộng đồng học tập cấp xã",
+    "Learning community (commune level)" (not the indicator's short heading, "Communes")."""
+    return text(f"recognition_title_{title}", lang)
+
+
 def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
     """Entries as a page lists them: the unit, its kind and place, the title, the result, the
     decision in one phrase, the last day it stands and the criteria it missed."""
-    from metrics.indicators import registry
-
-    reg = registry()
     rows = []
     for r in frame.iter_rows(named=True):
         decision = r["decision_number"] or ""
@@ -398,7 +401,7 @@ def shown_entries(frame: pl.DataFrame, lang: str = "vi") -> pl.DataFrame:
                 "unit_name": r["name"],
                 "unit_kind": KIND_EN.get(r["kind"], r["kind"]) if lang == "en" else r["kind"],
                 "locality_name": r["locality_name"],
-                "title_label": reg.title_by_id(r["title"]).label(lang, short=True),
+                "title_label": title_words(r["title"], lang),
                 "result_label": result_label(r["result"], lang)
                 if r["result"]
                 else text("recognition_undecided", lang),

@@ -123,6 +123,32 @@ def test_an_old_name_two_units_shared_offers_both_and_leads_to_todays_commune(
 
 
 @pytest.mark.browser
+def test_english_buttons_for_old_namesakes_mark_them_former(server: str, browser) -> None:  # noqa: ANN001
+    page = _open(browser, f"{server}/profile?loc=P51&year=2025&lang=en")
+    try:
+        search = page.get_by_label("Search by name or code")
+        search.fill("dak long")
+        search.press("Enter")
+        page.wait_for_selector(IDLE, timeout=60_000)
+        ha = page.get_by_role(
+            "button", name="Xã Đăk Long (former), huyện Đăk Hà, tỉnh Kon Tum (former) — 23504"
+        )
+        ha.wait_for(timeout=30_000)
+        page.wait_for_selector(IDLE, timeout=60_000)
+        assert page.get_by_role("button", name="(cũ)").count() == 0
+        ha.click()
+        page.wait_for_selector(IDLE, timeout=60_000)
+        page.get_by_role("heading", name="Xã Đăk Long, Huyện Đăk Hà (before 7/2025)").wait_for()
+        picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Former commune")
+        shown = picker.locator("input").input_value() or picker.inner_text()
+        assert shown.startswith("Xã Đăk Long (former), huyện Đăk Hà"), shown
+        assert "cũ" not in page.locator("[data-testid='stMain']").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "names_old_dak_long_en.png"))
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
 def test_a_search_that_finds_nothing_says_so_in_english(server: str, browser) -> None:  # noqa: ANN001
     page = _open(browser, f"{server}/profile?loc=P51&year=2025&lang=en")
     try:

@@ -39,6 +39,20 @@ CHART_BOXES = """() => [...document.querySelectorAll("%CHART%")].map(c => {
             .filter(t => t.textContent).map(t => [t.textContent, box(t)]),
     };
 })""".replace("%CHART%", CHART)
+# A map's names and markers, each name with its own point's key (trace:index): plotly draws a
+# trace's points and its texts in the same order.
+MAP_MARKS = """() => [...document.querySelectorAll("%CHART%")].map(c => {
+    const box = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+    const names = [], marks = [];
+    c.querySelectorAll('.scatterlayer .trace').forEach((tr, ti) => {
+        tr.querySelectorAll('path.point').forEach((p, i) => marks.push([ti + ':' + i, box(p)]));
+        tr.querySelectorAll('.textpoint text').forEach((t, i) => {
+            if (t.textContent) names.push([t.textContent, box(t), ti + ':' + i]);
+        });
+    });
+    return {names, marks, svg: c.querySelector('.main-svg') && box(c.querySelector('.main-svg')),
+            subtitleText: (c.querySelector('.gtitle-subtitle') || {}).textContent || ''};
+})""".replace("%CHART%", CHART)
 # Drawn: no skeleton left (an element's code arrives after the script ends) and every chart's
 # SVG. A chart is drawn when it comes near the screen (dashboard/chart_view.py), so this scrolls
 # to the first one not drawn yet each time it is polled. Charts are found by their element
@@ -192,6 +206,30 @@ def test_the_map_names_the_communes_that_lag(server: str, browser, demo_db: Path
         page.close()
     (country,) = [c for c in charts if "mỗi điểm là một tỉnh" in c["subtitleText"]]
     assert not re.search(r"\bxã\b", country["subtitleText"])  # its points are provinces
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("loc", ["P79", "P51", "VN"])
+def test_the_maps_names_cover_no_other_name_or_point(server: str, browser, loc: str) -> None:  # noqa: ANN001
+    # The largest provinces' dense clusters (Hồ Chí Minh's, Quảng Ngãi's coast) and the
+    # country's north: each name clear of every other name and of every point but its own,
+    # and whole inside the chart, on a phone and at 1440 px.
+    for width in WIDTHS:
+        page = _open(browser, f"{server}/?loc={loc}&year=2025&ind=gia_dinh", width)
+        try:
+            maps = [m for m in page.evaluate(MAP_MARKS) if m["marks"]]
+            page.screenshot(path=str(ARTIFACTS / f"ban_do_{loc}_{width}.png"), full_page=True)
+        finally:
+            page.close()
+        (the_map,) = [m for m in maps if "cỡ điểm theo tổng số" in m["subtitleText"]]
+        names, marks = the_map["names"], the_map["marks"]
+        assert names, (loc, width)
+        for i, (name, box, own) in enumerate(names):
+            assert _inside(box, the_map["svg"]), (loc, width, name)
+            for other, other_box, _ in names[i + 1 :]:
+                assert not _overlap(box, other_box), (loc, width, name, other)
+            covered = [key for key, mark in marks if key != own and _overlap(box, mark)]
+            assert not covered, (loc, width, name, covered)
 
 
 @pytest.mark.browser

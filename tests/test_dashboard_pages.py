@@ -735,6 +735,7 @@ def _everything_shown(at: AppTest) -> str:
         ("views/compare.py", {"loc": "P51", "year": "2025"}),
         ("views/profile.py", {"loc": "X23368", "year": "2025"}),
         ("views/profile.py", {"loc": "OH618", "year": "2023"}),
+        ("views/profile.py", {"loc": "OX23504", "year": "2024"}),
         ("views/method.py", {}),
         ("views/export.py", {"loc": "P51", "year": "2025"}),
     ],
@@ -749,3 +750,49 @@ def test_english_pages_are_english_but_for_names(
         shown = pattern.sub("‹name›", shown)
     left = [line for line in shown.splitlines() if VIETNAMESE_ONLY.search(line)]
     assert not left, left[:10]
+
+
+# A recognition's own title in the register, in both languages: never an indicator's short
+# heading ("Communes", "CĐHT cấp xã").
+REGISTER_TITLE_WORDS = {
+    "dong_ho": ("Dòng họ học tập", "Learning clan"),
+    "cong_dong_thon": ("Cộng đồng học tập cấp thôn", "Learning community (village level)"),
+    "cong_dong_xa": ("Cộng đồng học tập cấp xã", "Learning community (commune level)"),
+    "cong_dong_huyen": ("Cộng đồng học tập cấp huyện", "Learning community (district level)"),
+    "cong_dong_tinh": ("Cộng đồng học tập cấp tỉnh", "Learning community (provincial level)"),
+    "don_vi": ("Đơn vị học tập", "Learning unit"),
+    "don_vi_cap_tinh": (
+        "Đơn vị học tập cấp tỉnh, cấp huyện (cũ)",
+        "Learning unit (provincial or former district level)",
+    ),
+}
+
+
+def test_the_register_names_each_title_by_its_own_words(demo_con) -> None:
+    import polars as pl
+
+    from metrics.circulars import REGISTER_TITLES
+    from metrics.queries.recognitions import entries_in
+    from metrics.recognitions import shown_entries
+
+    assert set(REGISTER_TITLES) == set(REGISTER_TITLE_WORDS)  # every title the register holds
+    one = entries_in(demo_con, "province", "P51", year=2024).head(1)
+    for title, (vi, en) in REGISTER_TITLE_WORDS.items():
+        entry = one.with_columns(pl.lit(title).alias("title"))
+        assert shown_entries(entry, "vi")["title_label"].to_list() == [vi]
+        assert shown_entries(entry, "en")["title_label"].to_list() == [en]
+
+
+def test_the_english_register_table_says_learning_community_commune_level() -> None:
+    for lang, words in (
+        ("en", "Learning community (commune level)"),
+        ("vi", "Cộng đồng học tập cấp xã"),
+    ):
+        at = open_page("views/profile.py", loc="P51", year="2024", lang=lang)
+        column = "Title" if lang == "en" else "Danh hiệu"
+        table = next(
+            _grid(at, i) for i in range(len(at.dataframe)) if column in _grid(at, i).columns
+        )
+        assert set(table[column]) == {words}
+        picker = at.selectbox(key="profile__reg_title")
+        assert [str(o).split("\u2003")[0] for o in picker.options][1:] == [words]

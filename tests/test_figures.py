@@ -404,3 +404,91 @@ def test_a_chart_without_data_says_so_instead_of_empty_axes() -> None:
         assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False, name
     english = status_bar({}, lang="en")
     assert "No data yet" in [a.text for a in english.layout.annotations]
+
+
+# -- the status map's names: none over another, none over another point, none cut off ------------
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+
+
+def _inside(a: tuple, b: tuple) -> bool:
+    return b[0] <= a[0] and b[1] <= a[1] and a[2] <= b[2] and a[3] <= b[3]
+
+
+def _check_names(names, markers: list[tuple[float, float, float]], points: list) -> int:  # noqa: ANN001
+    """Every view's placed names clear of each other and of every other point's marker, and
+    within the room; returns how many names were placed."""
+    assert names.views
+    for boxes, marker_boxes, room in names.views:
+        placed = [(i, b) for i, b in enumerate(boxes) if b is not None]
+        for k, (i, a) in enumerate(placed):
+            assert _inside(a, room), points[i][2]
+            for j, b in placed[k + 1 :]:
+                assert not _overlap(a, b), (points[i][2], points[j][2])
+            own = (points[i][0], points[i][1])
+            for m, box in zip(markers, marker_boxes, strict=True):
+                assert (m[0], m[1]) == own or not _overlap(a, box), points[i][2]
+    return sum(p is not None for p in names.places)
+
+
+@pytest.mark.parametrize(("loc", "at_least"), [("P79", 3), ("P51", 2), ("VN", 8)])
+def test_the_maps_names_of_the_largest_provinces_and_the_country_cover_nothing(
+    demo_con,  # noqa: ANN001
+    loc: str,
+    at_least: int,
+) -> None:
+    import math
+
+    from metrics.figures.comparison import _marker_px, map_markers, name_boxes
+    from metrics.locality_progress import children_progress
+    from metrics.progress import LAGGING
+
+    kids = children_progress(demo_con, loc, 2025, ["gia_dinh"]).filter(
+        pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
+    )
+    markers = map_markers(kids)
+    biggest = max(v for v in kids["total"].to_list() if v is not None)
+    lagging = sorted(
+        (r for r in kids.iter_rows(named=True) if r["status"] in {s.value for s in LAGGING}),
+        key=lambda r: (-STATUS_STYLE[Status(r["status"])].order, -(r["total"] or 0)),
+    )
+    points = [
+        (r["lon"], r["lat"], r["short_name"], _marker_px(r["total"], biggest)) for r in lagging
+    ]
+    mean_lat = sum(kids["lat"].to_list()) / kids.height
+    names = name_boxes(points, mean_lat, markers)
+    placed = _check_names(names, markers, points)
+    assert at_least <= placed < len(points)  # thinned, not emptied
+    assert math.isclose(mean_lat, sum(m[1] for m in markers) / len(markers))
+    # The figure writes exactly those names, each where it was placed, and says how many not.
+    fig = status_map(
+        kids, indicator="gia_dinh", children_are="provinces" if loc == "VN" else "communes"
+    )
+    drawn = {
+        text: position
+        for t in fig.data
+        if "text" in t.mode
+        for text, template, position in zip(t.text, t.texttemplate, t.textposition, strict=True)
+        if template
+    }
+    expected = {p[2]: place for p, place in zip(points, names.places, strict=True) if place}
+    assert drawn == expected
+    assert f"Ẩn {len(points) - placed} tên" in fig.layout.title.subtitle.text
+
+
+def test_a_name_that_would_cover_a_neighbour_moves_round_its_point_or_is_left_off() -> None:
+    from metrics.figures.comparison import name_boxes
+
+    # A point with a neighbour just above it: its name goes below; a third point boxed in on
+    # every side keeps no name.
+    markers = [(106.0, 16.0, 10.0), (106.0, 16.05, 10.0), (107.0, 15.0, 10.0), (105.0, 15.0, 10.0)]
+    points = [(106.0, 16.0, "Dưới", 10.0)]
+    names = name_boxes(points, 16.0, markers)
+    assert names.places == ["bottom center"]
+    _check_names(names, markers, points)
+    crowd = [(106.0 + dx, 16.0 + dy, 10.0) for dx in (-0.02, 0, 0.02) for dy in (-0.02, 0, 0.02)]
+    crowd += [(105.0, 15.0, 10.0), (107.0, 17.0, 10.0)]
+    boxed = name_boxes([(106.0, 16.0, "Giữa", 10.0)], 16.0, crowd)
+    assert boxed.places == [None]

@@ -51,6 +51,20 @@ def test_dak_long_in_2023_is_ambiguous_between_the_two_old_communes(index: Local
     assert "thêm tên huyện (cũ) hoặc tỉnh" in res.message
 
 
+def test_an_english_label_marks_old_units_former_and_names_the_unit_pasted_back(
+    index: LocalityIndex,
+) -> None:
+    # The names stay as registered; only the mark is in the page's language.
+    assert index.label("OX23504", "en") == (
+        "Xã Đăk Long (former), huyện Đăk Hà, tỉnh Kon Tum (former) — 23504"
+    )
+    assert index.label("OH618", "en") == "Huyện Ia H'Drai (former), tỉnh Kon Tum (former) — 618"
+    assert index.label("X23368", "en") == "Xã Đăk Long, tỉnh Quảng Ngãi — 23368"
+    assert index.label("OX23504") == "Xã Đăk Long (cũ), huyện Đăk Hà, tỉnh Kon Tum (cũ) — 23504"
+    assert ok(index.resolve(index.label("OX23504", "en"), year=2025)) == "OX23504"
+    assert ok(index.resolve("Xã Đăk Long (former), huyện Đăk Hà", year=2025)) == "OX23504"
+
+
 def test_dak_long_in_2025_is_the_new_commune(index: LocalityIndex) -> None:
     res = index.resolve("Xã Đăk Long", year=2025)
     assert ok(res) == "X23368"
@@ -704,3 +718,23 @@ def test_the_profile_search_looks_at_figures(
     assert "Xã Ba Tô, tỉnh Quảng Ngãi — 21523" in buttons
     assert "Xã Ba Tơ, tỉnh Quảng Ngãi — 21484" in buttons
     assert not any("[" in b or "OX" in b for b in buttons)
+
+
+def test_the_english_profile_names_a_former_commune_former_in_its_picker(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The search's buttons in English: tests/test_browser_names.py.
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("XHHT_DB", str(demo_db))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at.query_params["loc"] = "OX23504"
+    at.query_params["lang"] = "en"
+    at.switch_page("views/profile.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    picker = at.selectbox(key="profile__od")
+    assert picker.label == "Former commune (before 7/2025)"
+    shown = [str(o).split(TYPED_FORM_GAP)[0] for o in picker.options]
+    assert "Xã Đăk Long (former), huyện Đăk Hà, tỉnh Kon Tum (former) — 23504" in shown, shown
+    assert not any("cũ" in o for o in shown), shown

@@ -50,7 +50,8 @@ def keys_used(source: str) -> set[str]:
 def dynamic_keys() -> set[str]:
     """Keys built from a value, not written out: Status.label reads status_<value>,
     dashboard.i18n.unit_type reads unit_type_<the folded type word>, texts.level_word reads
-    level_<code>, scope_<code> and units_<code>."""
+    level_<code>, scope_<code> and units_<code>, recognitions.title_words
+    recognition_title_<title>."""
     from metrics.name_parts import UNIT_TYPES
     from metrics.normalise import fold
 
@@ -59,8 +60,11 @@ def dynamic_keys() -> set[str]:
         | {f"scope_{c}" for c in texts.SCOPE_LEVELS}
         | {f"units_{c}" for c in texts.UNIT_LEVELS}
     )
+    from metrics.circulars import REGISTER_TITLES
+
     return (
         {f"status_{s.value}" for s in Status}
+        | {f"recognition_title_{t}" for t in REGISTER_TITLES}
         | {"unit_type_" + fold(word).replace(" ", "_") for word in UNIT_TYPES}
         | levels
     )

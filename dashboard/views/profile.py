@@ -105,7 +105,7 @@ if res is not None:
     if placeable:
         cols = st.columns(min(3, len(placeable)))
         for i, c in enumerate(placeable[:9]):
-            if cols[i % len(cols)].button(c.label, key=f"{PAGE}__cand_{c.id}"):
+            if cols[i % len(cols)].button(index.label(c.id, lang()), key=f"{PAGE}__cand_{c.id}"):
                 _place(c.id)
                 st.session_state[f"{PAGE}__search_result"] = None
                 st.rerun()
@@ -135,7 +135,9 @@ if st.session_state.get(K_COM) not in com_names:
     st.session_state[K_COM] = ""
 if st.session_state.get(K_OD) not in od_names:
     od_names[st.session_state[K_OD]] = (
-        index.label(st.session_state[K_OD]) if st.session_state.get(K_OD) in index.by_id else ""
+        index.label(st.session_state[K_OD], lang())
+        if st.session_state.get(K_OD) in index.by_id
+        else ""
     )
 with c2:
     com = st.selectbox(

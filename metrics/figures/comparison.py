@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import plotly.graph_objects as go
@@ -407,13 +408,17 @@ def heatmap(
     return finish(fig)
 
 
-# The map's names are thinned for the room a phone gives its plot (390 px wide: about 310 × 260
-# px, less plotly's padding round the points), so no two overlap there; a wider screen shows
-# the same names with more room between them.
-MAP_ROOM_PX = (250.0, 200.0)
+# The rooms the overview gives the map, as Chromium lays it out: the plot's width and height
+# (the longer side of a region fills one of them) and the chart's width, in px, at a phone's
+# 390 px, between, and at 1440 px. Names are placed so that they are clear in each room, and
+# at a little less than each room's scale (plotly pads the plot round its points).
+MAP_ROOMS = ((312.0, 384.0, 358.0), (412.0, 393.0, 469.0), (512.0, 402.0, 580.0))
+MAP_PADDED = (0.85, 1.0)
 NAME_CHAR_PX = 6.3  # a name's width per character at 10 px, DejaVu Sans (a little generous)
-NAME_LINE_PX = 13.0
-NAME_LIFT_PX = 3.0  # a name sits this far above its point's marker
+NAME_LINE_PX = 16.0  # a name's box height (Chromium draws 11–12 px)
+NAME_SLACK_PX = 4.0  # added to a name's width: a short name's letters run wider
+MARKER_PAD_PX = 1.5  # a marker's white outline and a hair of room round it
+CHART_EDGE_PX = 12.0  # a name keeps this far inside the chart's edge
 
 
 def _marker_px(size: float | None, biggest: float) -> float:
@@ -421,30 +426,136 @@ def _marker_px(size: float | None, biggest: float) -> float:
     return 7 + 18 * math.sqrt((size or 0) / biggest)
 
 
-def names_that_fit(
-    points: Sequence[tuple[float, float, str, float]], mean_lat: float
-) -> list[bool]:
-    """Which of the (lon, lat, name, marker size in px) points, taken in the order given (the
-    first the most important), keep their name on the map: each name whose box would overlap
-    one already kept is left to the point's hover and the table."""
-    if not points:
-        return []
+Box = tuple[float, float, float, float]  # left, bottom, right, top in px, y upwards
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+
+
+def _inside(a: Box, b: Box) -> bool:
+    return b[0] <= a[0] and b[1] <= a[1] and a[2] <= b[2] and a[3] <= b[3]
+
+
+# Where a name may sit round its point, the first that clears everything kept: above, below,
+# right, left (plotly's textposition words).
+NAME_PLACES = ("top center", "bottom center", "middle right", "middle left")
+
+
+def _name_box(cx: float, cy: float, size: float, width: float, place: str) -> Box:
+    """The box a name's text takes at `place` round its point, a little larger than Chromium
+    draws it (measured: 11–12 px high, 2–2.5 px clear of the marker above or beside it, and
+    from 1.5 px inside it below, where plotly sets the text's baseline)."""
+    r = size / 2
+    w = width + NAME_SLACK_PX
+    h = NAME_LINE_PX
+    if place == "top center":
+        return (cx - w / 2, cy + r + 1, cx + w / 2, cy + r + 1 + h)
+    if place == "bottom center":
+        return (cx - w / 2, cy - r + 2 - h, cx + w / 2, cy - r + 2)
+    if place == "middle right":
+        return (cx + r + 1, cy - h / 2, cx + r + 1 + w, cy + h / 2)
+    return (cx - r - 1 - w, cy - h / 2, cx - r - 1, cy + h / 2)
+
+
+@dataclass(frozen=True)
+class MapNames:
+    """Where names sit on a status map: each named point's place (a NAME_PLACES word, None for
+    a name left off), and in each view checked (a room of MAP_ROOMS at a scale of MAP_PADDED)
+    the names' boxes (None for a name left off), the markers' boxes and the room a name may
+    use, in px with y upwards, for checking."""
+
+    places: list[str | None]
+    views: list[tuple[list[Box | None], list[Box], Box]]
+
+
+def name_boxes(
+    points: Sequence[tuple[float, float, str, float]],
+    mean_lat: float,
+    markers: Sequence[tuple[float, float, float]],
+) -> MapNames:
+    """Where the names of the (lon, lat, name, marker size in px) points, taken in the order
+    given (the first the most important), sit on a map of every (lon, lat, marker size)
+    marker: a name takes the first place round its point (NAME_PLACES) where, in every view,
+    its box stays within the markers' height and the chart's width and overlaps no name
+    already placed and no other point's marker; with none, it is left to the point's hover and the table."""
+    if not markers:
+        return MapNames([None] * len(points), [])
     cos = math.cos(math.radians(mean_lat))
-    xs = [p[0] * cos for p in points]
-    ys = [p[1] for p in points]
-    span_x, span_y = (max(xs) - min(xs)) or 1e-6, (max(ys) - min(ys)) or 1e-6
-    scale = min(MAP_ROOM_PX[0] / span_x, MAP_ROOM_PX[1] / span_y)  # px per degree of latitude
-    kept: list[tuple[float, float, float, float]] = []
-    fits: list[bool] = []
-    for x, y, (_, _, name, size) in zip(xs, ys, points, strict=True):
-        cx, bottom = (x - min(xs)) * scale, (y - min(ys)) * scale + size / 2 + NAME_LIFT_PX
-        half = len(name) * NAME_CHAR_PX / 2
-        box = (cx - half, bottom, cx + half, bottom + NAME_LINE_PX)
-        clear = all(box[2] < k[0] or k[2] < box[0] or box[3] < k[1] or k[3] < box[1] for k in kept)
-        fits.append(clear)
-        if clear:
-            kept.append(box)
-    return fits
+    xs = [m[0] * cos for m in markers]
+    ys = [m[1] for m in markers]
+    x0, y0 = min(xs), min(ys)
+    span_x, span_y = (max(xs) - x0) or 1e-6, (max(ys) - y0) or 1e-6
+    scales = [
+        (min(w / span_x, h / span_y) * pad, chart_w)
+        for w, h, chart_w in MAP_ROOMS
+        for pad in MAP_PADDED
+    ]
+    views: list[tuple[list[Box | None], list[Box], Box]] = []
+    for scale, chart_w in scales:
+        marker_boxes = []
+        for lon, lat, size in markers:
+            mx, my = (lon * cos - x0) * scale, (lat - y0) * scale
+            r = size / 2 + MARKER_PAD_PX
+            marker_boxes.append((mx - r, my - r, mx + r, my + r))
+        # A name may reach beside the plot (cliponaxis off) but not past the chart's edge,
+        # nor above or below the points, where the title and the legend are.
+        middle = span_x * scale / 2
+        room = (
+            middle - chart_w / 2 + CHART_EDGE_PX,
+            min(m[1] for m in marker_boxes),
+            middle + chart_w / 2 - CHART_EDGE_PX,
+            max(m[3] for m in marker_boxes),
+        )
+        views.append(([], marker_boxes, room))
+    places: list[str | None] = []
+    for lon, lat, name, size in points:
+        width = len(name) * NAME_CHAR_PX
+        # Its own marker it sits against; every other it must clear.
+        others = [(m[0], m[1]) != (lon, lat) for m in markers]
+        found: str | None = None
+        boxes: list[Box] = []
+        for place in NAME_PLACES:
+            boxes = [
+                _name_box((lon * cos - x0) * scale, (lat - y0) * scale, size, width, place)
+                for scale, _ in scales
+            ]
+            if all(
+                _inside(box, room)
+                and not any(k is not None and _overlap(box, k) for k in kept)
+                and not any(
+                    _overlap(box, m) for m, o in zip(marker_boxes, others, strict=True) if o
+                )
+                for box, (kept, marker_boxes, room) in zip(boxes, views, strict=True)
+            ):
+                found = place
+                break
+        places.append(found)
+        for box, (kept, _, _) in zip(boxes, views, strict=True):
+            kept.append(box if found else None)
+    return MapNames(places, views)
+
+
+def name_places(
+    points: Sequence[tuple[float, float, str, float]],
+    mean_lat: float,
+    markers: Sequence[tuple[float, float, float]] | None = None,
+) -> list[str | None]:
+    """Where each point's name sits (a NAME_PLACES word), None for a name left off
+    (name_boxes); `markers` defaults to the named points' own."""
+    every = markers if markers is not None else [(p[0], p[1], p[3]) for p in points]
+    return name_boxes(points, mean_lat, every).places
+
+
+def map_markers(sub: pl.DataFrame, size_col: str = "total") -> list[tuple[float, float, float]]:
+    """Every point the map draws, as (lon, lat, marker size in px): what a name must not cover."""
+    sizes = [v for v in sub[size_col].to_list() if v is not None] if size_col in sub.columns else []
+    biggest = max(sizes, default=1) or 1
+    return [
+        (r["lon"], r["lat"], _marker_px(r.get(size_col), biggest))
+        for r in sub.iter_rows(named=True)
+        if r["lat"] is not None and r["lon"] is not None
+    ]
 
 
 def status_map(
@@ -492,14 +603,19 @@ def status_map(
         (r for r in sub.iter_rows(named=True) if r["status"] in {s.value for s in LAGGING}),
         key=lambda r: (-STATUS_STYLE[Status(r["status"])].order, -(r.get(size_col) or 0)),
     )
-    fits = names_that_fit(
+    places = name_places(
         [
             (r["lon"], r["lat"], r["short_name"], _marker_px(r.get(size_col), biggest))
             for r in candidates
         ],
         mean_lat,
+        map_markers(sub, size_col),
     )
-    shown_names = {r["locality_id"] for r, ok in zip(candidates, fits, strict=True) if ok}
+    shown_names = {
+        r["locality_id"]: place
+        for r, place in zip(candidates, places, strict=True)
+        if place is not None
+    }
     hidden_names = len(candidates) - len(shown_names)
     for st in Status.ordered():
         part = sub.filter(pl.col("status") == st.value)
@@ -512,7 +628,8 @@ def status_map(
                 x=[r["lon"] for r in rows],
                 y=[r["lat"] for r in rows],
                 mode="markers+text" if named else "markers",
-                textposition="top center",
+                textposition=[shown_names.get(r["locality_id"], "top center") for r in rows],
+                cliponaxis=False,  # a name may reach beside the plot (name_boxes)
                 textfont={"size": 10, "color": "#333333"},
                 name=st.label(lang, symbol=True),
                 marker={
