@@ -654,7 +654,6 @@ def test_a_page_says_a_write_is_under_way_while_another_process_writes(
     finally:
         holder.terminate()
         holder.wait(timeout=60)
-    assert importer is not None
     out, err = importer.communicate(timeout=300)
     assert importer.returncode == 0, err
     rates, notices = profile_view()

@@ -92,6 +92,22 @@ def test_a_rate_near_zero_is_labelled_above_its_point_clear_of_the_years() -> No
     assert list(actual.textposition) == ["top center", "bottom center", "top center"]
 
 
+def test_a_rate_just_past_its_years_target_is_labelled_above_clear_of_the_targets_label() -> None:
+    """72,4% in 2025 beside a 2025 target of 70%: the target's label reads under its star, so
+    the rate's label goes above its point (both under them, they overlapped on the exported
+    chart); a rate under its target keeps its label under the point."""
+    series = pl.DataFrame({"year": [2024, 2025], "rate_pct": [65.9, 72.4]})
+    fig = progress_chart(series, _item(rate_pct=72.4), {2025: 70.0}, synthetic=False)
+    actual, target = fig.data[0], next(t for t in fig.data if "Mục tiêu 2025" in str(t.text))
+    assert list(actual.text) == ["65,9%", "72,4%"]
+    assert list(actual.textposition) == ["bottom center", "top center"]
+    assert target.textposition[list(target.x).index(2025)].startswith("bottom")
+
+    below = pl.DataFrame({"year": [2024, 2025], "rate_pct": [60.0, 66.0]})
+    fig = progress_chart(below, _item(rate_pct=66.0), {2025: 70.0}, synthetic=False)
+    assert list(fig.data[0].textposition) == ["bottom center", "bottom center"]
+
+
 def test_the_countrys_chart_in_english_names_the_country_in_english() -> None:
     """The country is "Whole country" on an English page (a province keeps its own name), and
     the demo's invented figures give their source as illustrative, not a dash."""

@@ -83,7 +83,6 @@ def test_ia_hdrai_2023_funnel_and_district_community_not_assessed(demo_con) -> N
     ]
     (units,) = recognition_lists(entries)  # "not yet assessed" is no list
     way = funnel(units.entries)
-    assert way is not None
     assert way.sentence() == "Đăng ký 23, tự đánh giá 23, đề nghị 23, công nhận 23."
     assert way.how() == [
         "Mức tự đánh giá: Tốt 23.",
@@ -177,7 +176,6 @@ def test_a_list_with_its_steps_imports_and_says_who_fell_out(store: Path, tmp_pa
         con.close()
     (lst,) = [x for x in recognition_lists(entries) if x.decision_number == "47/QĐ-UBND"]
     way = funnel(lst.entries)
-    assert way is not None
     assert way.sentence() == "Đăng ký 5, tự đánh giá 4, đề nghị 3, công nhận 2."
     assert way.fell_out("đơn vị") == [
         "1 đơn vị đăng ký nhưng chưa tự đánh giá: Bưu điện xã Đăk Long.",
@@ -266,7 +264,6 @@ def test_the_plan_template_imports_as_it_is_and_rolls_back(store: Path, tmp_path
         place = locality_id(con, DAK_LONG)
         dry = import_file(con, path, dry_run=True)
         assert (dry.status, dry.kind, dry.new) == ("dry_run", "plans", 1)
-        assert dry.preview is not None
         assert dry.preview["item_text"].to_list() == [
             "100% thôn duy trì hoạt động Cộng đồng học tập"
         ]

@@ -101,7 +101,6 @@ def test_province_counts_its_reporting_communes_and_partial_figures(con) -> None
     )
     items = progress_for(con, QUANG_NGAI, 2023, ["gia_dinh", "dong_ho"])
     reporting = communes_reporting(items)
-    assert reporting is not None
     assert (reporting.reported, reporting.in_area) == (2, len(communes))
     assert reporting.missing == len(communes) - 2
     assert partial_groups(items) == {

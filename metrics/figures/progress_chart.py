@@ -94,9 +94,14 @@ def progress_chart(
                 line={"color": ACTUAL, "width": 3},
                 marker={"size": 8},
                 text=[fmt_pct(v, lang=lang) for _, v in pts],
-                # Under each point, but above one near 0 %: there it would sit on the years.
+                # Under each point, but above one near 0 % (there it would sit on the years) and
+                # above one past a target of its year (that target's label reads under its star,
+                # _label_positions).
                 textposition=[
-                    "top center" if v < LOW_LABEL_PCT else "bottom center" for _, v in pts
+                    "top center"
+                    if v < LOW_LABEL_PCT or (tmap.get(y) is not None and tmap[y] < v)
+                    else "bottom center"
+                    for y, v in pts
                 ],
                 textfont={"size": 11, "color": ACTUAL},
                 cliponaxis=False,  # the first year's label reaches past the axis on a phone
