@@ -156,25 +156,6 @@ def _when(as_of: date | None, year: int, lang: str) -> str:
     return text("context_in_year", lang, year=year)
 
 
-# The catalogue's words for households and people together, households only, people only.
-_SIZE_KEYS = ("context_households_people", "context_households", "context_people")
-_MINORITY_KEYS = ("context_minority_both", "context_minority_households", "context_minority_people")
-
-
-def _households_people(
-    hh: int | None, people: int | None, keys: tuple[str, str, str], lang: str
-) -> str | None:
-    """ "3.783 hộ/15.500 nhân khẩu", or whichever of the two is known; None when neither is."""
-    both, households_only, people_only = keys
-    if hh is not None and people is not None:
-        return text(both, lang, hh=fmt_int(hh, lang=lang), people=fmt_int(people, lang=lang))
-    if hh is not None:
-        return text(households_only, lang, hh=fmt_int(hh, lang=lang))
-    if people is not None:
-        return text(people_only, lang, people=fmt_int(people, lang=lang))
-    return None
-
-
 def context_sentences(ctx: PlaceContext, area: str, lang: str = "vi") -> list[str]:
     """The context as reports write it, `area` being the place's own word ("huyện", "xã";
     in English its name): "Tổng số hộ dân trên địa bàn huyện là 3.783 hộ/15.500 nhân khẩu
@@ -184,11 +165,33 @@ def context_sentences(ctx: PlaceContext, area: str, lang: str = "vi") -> list[st
     m_hh, m_people = ctx.count("minority_households"), ctx.count("minority_population")
     when = _when(ctx.as_of, ctx.year, lang)
     out: list[str] = []
-    size = _households_people(hh, people, _SIZE_KEYS, lang)
-    if size is not None:
+    if hh is not None or people is not None:
+        if hh is not None and people is not None:
+            size = text(
+                "context_households_people",
+                lang,
+                hh=fmt_int(hh, lang=lang),
+                people=fmt_int(people, lang=lang),
+            )
+        elif hh is not None:
+            size = text("context_households", lang, hh=fmt_int(hh, lang=lang))
+        else:
+            size = text("context_people", lang, people=fmt_int(people, lang=lang))
         sentence = text("context_size", lang, area=area, size=size, when=when)
-        minority = _households_people(m_hh, m_people, _MINORITY_KEYS, lang)
-        if minority is not None:
+        if m_hh is not None or m_people is not None:
+            if m_hh is not None and m_people is not None:
+                minority = text(
+                    "context_minority_both",
+                    lang,
+                    hh=fmt_int(m_hh, lang=lang),
+                    people=fmt_int(m_people, lang=lang),
+                )
+            elif m_hh is not None:
+                minority = text("context_minority_households", lang, hh=fmt_int(m_hh, lang=lang))
+            else:
+                minority = text(
+                    "context_minority_people", lang, people=fmt_int(m_people, lang=lang)
+                )
             sentence += text("context_of_which", lang, minority=minority)
             share = ctx.minority_share_pct
             if share is not None:
