@@ -26,6 +26,7 @@ FIRST_IMPORT = "76b756b"  # the first `xhht import`
 RUNS = 5
 IMPORT_ROWS = 10_000
 IMPORT_BUDGET_MS = 3000
+DECK_BUDGET_MS = 5000  # a province's deck from the command line, Chromium starting included
 PROVINCE = "Quảng Ngãi"  # the demo's province with recognition lists
 YEAR = "2025"
 # How each version's `xhht` is started: today's console script is metrics.cli:run; the first
@@ -144,8 +145,8 @@ def _row(
 
 
 def bench_cli(work: Path, runs: int = RUNS) -> Iterator[tuple[str, str, str, bool | None]]:
-    """Rows for bench's table: demo, progress, localities find, recognitions list and a
-    10.000-row import, each the median of `runs` whole processes, beside the first version's."""
+    """Rows for bench's table: demo, progress, localities find, recognitions list, a province's
+    deck and a 10.000-row import, each the median of `runs` whole processes, beside the first version's."""
     now = Version(ROOT, _CURRENT)
     folder = work / "cli"
     folder.mkdir(parents=True, exist_ok=True)
@@ -190,6 +191,11 @@ def bench_cli(work: Path, runs: int = RUNS) -> Iterator[tuple[str, str, str, boo
         listing = ["recognitions", "list", "--locality", PROVINCE, "--year", YEAR]
         now_list, _ = alternate({"now": [*listing, "--db", str(stores["now"])]})
         yield _row(f"xhht recognitions list ({PROVINCE})", now_list, None)
+        # Each run is a new process, so Chromium starts every time (the user's case at the
+        # command line); the first version had no deck.
+        deck = ["export", "pptx", "--locality", PROVINCE, "--year", YEAR, "-o", "deck.pptx"]
+        now_deck, _ = alternate({"now": [*deck, "--db", str(stores["now"])]})
+        yield _row(f"xhht export pptx ({PROVINCE})", now_deck, None, DECK_BUDGET_MS)
 
         again = {k: folder / f"{k}-again.duckdb" for k in ("now", "first")}
         demo = {k: ["demo", "--db", str(p), "--force"] for k, p in again.items() if k in stores}

@@ -24,17 +24,20 @@ def test_each_command_beside_the_first_version(tmp_path: Path) -> None:
         "cli: xhht progress (Quảng Ngãi, 2025)",
         "cli: xhht localities find “dak long”",
         "cli: xhht recognitions list (Quảng Ngãi)",
+        "cli: xhht export pptx (Quảng Ngãi)",
         "cli: xhht demo",
         "cli: xhht import (10.000 dòng)",
     ]
     history = has_commit(FIRST) and has_commit(FIRST_IMPORT)
     for step, figure, budget, verdict in rows:
         assert figure.endswith(")") and " ms (bản đầu " in figure, figure
-        # recognitions list did not exist in the first version.
-        first_missing = not history or "recognitions" in step
+        # recognitions list and the deck did not exist in the first version.
+        first_missing = not history or "recognitions" in step or "export" in step
         assert figure.endswith("bản đầu –)") == first_missing, (step, figure)
         if "import" in step:
             assert budget == "< 3.000 ms" and verdict is not None
+        elif "export" in step:
+            assert budget == "< 5.000 ms" and verdict is not None
         elif first_missing:
             assert (budget, verdict) == ("–", None)
         else:
@@ -42,6 +45,11 @@ def test_each_command_beside_the_first_version(tmp_path: Path) -> None:
     # The first version's trees are removed with the step.
     assert _worktrees() == before
     assert not [p for p in (tmp_path / "cli").iterdir() if p.is_dir()]
+    # The deck the step timed is a real deck of the province.
+    from pptx import Presentation
+
+    deck = Presentation(str(tmp_path / "cli" / "deck.pptx"))
+    assert len(deck.slides) == 19
 
 
 def test_without_the_history_there_is_no_first_version(tmp_path: Path) -> None:
