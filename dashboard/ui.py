@@ -423,7 +423,9 @@ def _long_table(
     # A fragment: the switch for every row redraws this table, not the page.
     rows = shown.frame.height
     every = rows <= LONG_TABLE_ROWS or bool(st.session_state.get(f"{key}__all"))
-    part = shown if every else ShownTable(shown.frame.head(LONG_TABLE_ROWS), shown.kinds, shown.lang)
+    part = (
+        shown if every else ShownTable(shown.frame.head(LONG_TABLE_ROWS), shown.kinds, shown.lang)
+    )
     st.html(
         TABLE_STYLE + table_html(part, caption, pin_first=pin_first, long=rows > LONG_TABLE_ROWS)
     )

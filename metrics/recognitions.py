@@ -468,9 +468,7 @@ def sorted_entries(frame: pl.DataFrame, by: str | None) -> pl.DataFrame:
     keys: dict[str, list[pl.Expr]] = {
         "unit_name": [name],
         "locality_name": [pl.col("locality_name").map_elements(fold, return_dtype=pl.String)],
-        "result_label": [
-            pl.col("result").replace_strict(_RESULT_RANK, default=len(_RESULT_RANK))
-        ],
+        "result_label": [pl.col("result").replace_strict(_RESULT_RANK, default=len(_RESULT_RANK))],
         "decision": [pl.col("decision_date"), pl.col("decision_number")],
         "valid_until_text": [pl.col("valid_until")],
     }
@@ -488,6 +486,8 @@ def entries_matching(frame: pl.DataFrame, words: str) -> pl.DataFrame:
         .map_elements(fold, return_dtype=pl.String)
         .str.contains(wanted, literal=True)
     )
+
+
 # -- the lists the register holds, as decisions attach them -----------------------------------
 
 # The order lists are shown in: the titles assessed across a province or a former district
