@@ -422,7 +422,12 @@ def _long_table(
 ) -> None:
     # A fragment: the switch for every row redraws this table, not the page.
     rows = shown.frame.height
-    every = rows <= LONG_TABLE_ROWS or bool(st.session_state.get(f"{key}__all"))
+    switch = f"{key}__all"
+    if switch in st.session_state:
+        # Kept while a filter leaves too few rows for the switch to show: set again, Streamlit
+        # does not drop it with the widget, and the list is whole again when the filter goes.
+        st.session_state[switch] = st.session_state[switch]
+    every = rows <= LONG_TABLE_ROWS or bool(st.session_state.get(switch))
     part = (
         shown if every else ShownTable(shown.frame.head(LONG_TABLE_ROWS), shown.kinds, shown.lang)
     )
@@ -438,7 +443,7 @@ def _long_table(
                     total=fmt_int(rows, lang=lang()),
                 )
             )
-        st.toggle(t("table_show_all", n=fmt_int(rows, lang=lang())), key=f"{key}__all")
+        st.toggle(t("table_show_all", n=fmt_int(rows, lang=lang())), key=switch)
     st.download_button(
         t("download_csv"),
         data=lambda: csv_bytes(shown.frame),
