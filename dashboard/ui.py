@@ -400,6 +400,7 @@ def html_table(shown: ShownTable, caption: str, *, pin_first: bool = False) -> N
 LONG_TABLE_ROWS = 25  # a long list shows this many rows until asked for all (long_table)
 
 
+@st.fragment
 def long_table(
     shown: ShownTable,
     caption: str,
@@ -411,16 +412,9 @@ def long_table(
     """A list that may run to hundreds of rows (a province's register, its former units) as an
     HTML table (`table_html`) in a box that scrolls, its headers and first column in view: the
     first LONG_TABLE_ROWS rows, a line saying how many there are, a switch for all of them, and
-    every row in the CSV download. A data grid here cost the page its 1,6 MB of code and a canvas
-    laid out on every first view, for a list seldom read to its end."""
-    _long_table(shown, caption, key=key, file_name=file_name, pin_first=pin_first)
-
-
-@st.fragment
-def _long_table(
-    shown: ShownTable, caption: str, *, key: str, file_name: str, pin_first: bool
-) -> None:
-    # A fragment: the switch for every row redraws this table, not the page.
+    every row in the CSV download. Not a data grid: its 1,6 MB of code and its canvas were laid
+    out on every first view of the page, for a list seldom read to its end. A fragment: the
+    switch redraws this table, not the page."""
     rows = shown.frame.height
     switch = f"{key}__all"
     if switch in st.session_state:
