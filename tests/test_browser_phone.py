@@ -287,9 +287,34 @@ def test_a_provinces_register_scrolls_in_its_box_its_names_and_headers_in_view(
     server: str,
     browser,  # noqa: ANN001
     width: int,
+    demo_db: Path,
+    tmp_path: Path,
 ) -> None:
+    import csv
+    import io
+
+    import polars as pl
+
+    from metrics.circulars import NOT_ASSESSED
+    from metrics.queries.recognitions import entries_in
+
+    con = connect(demo_db, read_only=True)
+    try:
+        listed = entries_in(con, "province", "P51", year=2024).filter(
+            pl.col("result") != NOT_ASSESSED
+        )
+    finally:
+        con.close()
     page = _open(browser, f"{server}/profile?loc=P51&year=2024", width)
     try:
+        # The CSV under the table holds every unit of the list, not the 25 on the screen.
+        with page.expect_download(timeout=60_000) as info:
+            page.locator(".st-key-profile__reg_csv button").click()
+        info.value.save_as(tmp_path / "register.csv")
+        rows = list(
+            csv.DictReader(io.StringIO((tmp_path / "register.csv").read_text(encoding="utf-8-sig")))
+        )
+        assert [r["Tên đơn vị"] for r in rows] == listed["name"].to_list()
         still = page.evaluate(REGISTER_BOX, [0, 0])
         assert still["rows"] == 25  # the first rows; the switch shows every one
         assert still["page"] <= still["window"]  # the page itself never scrolls sideways
