@@ -5,7 +5,7 @@ page already open.
 A view is done when the script has finished (the app's `data-test-script-state` is notRunning),
 no element on the screen is still a placeholder (Streamlit draws a skeleton while an element's
 code — the data grid's 1,6 MB — is being loaded), every chart on the screen has drawn its SVG,
-every table on the screen its canvas, and the browser has painted a frame after that. The clock
+every data grid on the screen its canvas, and the browser has painted a frame after that. The clock
 starts with the navigation (or the click) and stops there. Charts further down are drawn as they
 are scrolled near (dashboard/chart_view.py): a second figure per page scrolls to each of them
 at once and stops when the last one and every table are drawn, so what that costs is printed
@@ -39,6 +39,9 @@ def _views(province_id: str) -> dict[str, str]:
         f"Tổng quan — {province_id}": f"?loc={province_id}&year=2025",
         "So sánh xã": f"compare?loc={province_id}&ind=gia_dinh&year=2025",
         "Hồ sơ địa bàn — xã Đăk Long": "profile?loc=X23368&year=2025",
+        # A province's Hồ sơ: its register of recognitions (hundreds of units), what lapses and
+        # its former units, the longest lists of any page.
+        "Hồ sơ địa bàn — tỉnh Quảng Ngãi": "profile?loc=P51&year=2025",
         "Phương pháp": "method",
     }
 

@@ -31,7 +31,7 @@ STATIC = Path(streamlit.__file__).resolve().parent / "static"
 PAGE_ELEMENTS: dict[str, tuple[str, ...]] = {
     "/": ("BidiComponent",),
     "/compare": ("BidiComponent", "DataFrame"),
-    "/profile": ("BidiComponent", "DataFrame"),
+    "/profile": ("BidiComponent",),
     "/export": (),
     "/import": ("DataFrame",),
     "/method": (),

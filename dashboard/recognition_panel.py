@@ -1,6 +1,7 @@
 """The register of recognitions on Hồ sơ địa bàn: who was recognised in the place that year
-(filtered by title, result and decision), whether the list agrees with the reported count, the
-criteria most often not met, and the recognitions that lapse next year, by commune."""
+(found by name or place, filtered by title, result and decision, sorted by a column), whether
+the list agrees with the reported count, the criteria most often not met, and the recognitions
+that lapse next year, by commune."""
 
 from __future__ import annotations
 
@@ -18,34 +19,30 @@ from metrics.indicators import registry
 from metrics.locality_progress import IndicatorProgress
 from metrics.name_parts import lower_type
 from metrics.normalise import file_stem
-from metrics.outputs.cell_safety import csv_bytes
 from metrics.recognitions import (
     SHOWN_ENTRY_FIELDS,
+    SORT_FIELDS,
     STEP_FIELDS,
     above_commune_states,
     counts_of_place,
     criteria_not_met,
+    entries_matching,
     funnel,
     recognition_lists,
     shown_entries,
+    sorted_entries,
     title_words,
 )
-from metrics.table_columns import shown_table
+from metrics.table_columns import FIELDS, shown_table
 
 PAGE = "profile"
 
 
-def _entries_table(frame: pl.DataFrame, fields: tuple[str, ...], name: str, key: str) -> None:
+def _entries_table(
+    frame: pl.DataFrame, fields: tuple[str, ...], caption: str, name: str, key: str
+) -> None:
     shown = shown_table(shown_entries(frame, lang()), list(fields), lang())
-    ui.table(shown, height=min(36 * (shown.frame.height + 1) + 4, 560))
-    st.download_button(
-        t("download_csv"),
-        data=lambda: csv_bytes(shown.frame),
-        file_name=file_stem(name) + ".csv",
-        mime="text/csv",
-        key=f"{PAGE}__{key}_csv",
-        on_click="ignore",
-    )
+    ui.long_table(shown, caption, key=f"{PAGE}__{key}", file_name=file_stem(name) + ".csv")
 
 
 def _count_lines(entries: pl.DataFrame, loc: str, items: list[IndicatorProgress]) -> list[str]:
@@ -66,17 +63,20 @@ def _funnels(entries: pl.DataFrame) -> None:
     ways = [(lst, way) for lst in recognition_lists(entries) if (way := funnel(lst.entries))]
     if not ways:
         return
-    st.markdown(f"**{t('register_funnel_heading')}**")
+    # One Markdown element for them all: a province lists a dozen decisions, and each element
+    # is drawn on its own on the page's first view.
+    parts = [f"**{t('register_funnel_heading')}**"]
     for lst, way in ways:
         unit = registry().title_by_id(lst.title).count_unit(lang())
         named = f"{ind_label(lst.title)} {lst.year}" + (
             f" — {lst.decision}" if lst.decision else ""
         )
         lines = [way.sentence(lang()), *way.how(lang()), *way.fell_out(unit, lang())]
-        st.markdown(
+        parts.append(
             f"*{markdown_literal(named)}*\n\n"
             + "\n".join(f"- {markdown_literal(line)}" for line in lines)
         )
+    st.markdown("\n\n".join(parts))
 
 
 def show(
@@ -91,10 +91,12 @@ def show(
     else:
         if entries["synthetic"].any():
             st.caption(t("register_demo"))
-        for line in _count_lines(entries, loc, items):
-            st.markdown(line)
-        for _, said in above_commune_states(every, loc, lang()):
-            st.markdown(markdown_literal(said))
+        said = [
+            *_count_lines(entries, loc, items),
+            *(markdown_literal(s) for _, s in above_commune_states(every, loc, lang())),
+        ]
+        if said:  # a paragraph each, in one element
+            st.markdown("\n\n".join(said))
         _funnels(entries)
     if entries.height:
         c1, c2, c3 = st.columns(3)
@@ -120,7 +122,15 @@ def show(
             format_func=lambda v: everything if v == "" else v,
             key=f"{PAGE}__reg_decision",
         )
-        chosen = entries
+        c4, c5 = st.columns(2)
+        words = c4.text_input(t("register_find"), key=f"{PAGE}__reg_find")
+        order = c5.selectbox(
+            t("register_sort"),
+            ["", *SORT_FIELDS],
+            format_func=lambda f: FIELDS[f].header(lang()) if f else t("register_sort_listed"),
+            key=f"{PAGE}__reg_sort",
+        )
+        chosen = entries_matching(entries, words)
         if title:
             chosen = chosen.filter(pl.col("title") == title)
         if result:
@@ -130,7 +140,13 @@ def show(
         st.caption(t("register_count", n=chosen.height, total=entries.height))
         stepped = any(entries[c].drop_nulls().len() for c in ("self_assessed", "proposal_number"))
         fields = (*SHOWN_ENTRY_FIELDS, *STEP_FIELDS) if stepped else SHOWN_ENTRY_FIELDS
-        _entries_table(chosen, fields, f"danh_sach_{rec['name']}_{year}", "reg")
+        _entries_table(
+            sorted_entries(chosen, order),
+            fields,
+            t("register_table", name=rec["name"], year=year),
+            f"danh_sach_{rec['name']}_{year}",
+            "reg",
+        )
         _criteria(entries)
     _lapsing(key, rec, loc)
 
@@ -141,14 +157,19 @@ def _criteria(entries: pl.DataFrame) -> None:
     missed = criteria_not_met(assessed)
     if not missed.height or not missed["not_met"].sum():
         return
-    st.markdown(f"**{t('register_criteria_heading')}**")
     worst = missed.row(0, named=True)
     st.markdown(
-        t("register_criteria_worst", n=worst["criterion"], k=worst["not_met"], of=worst["assessed"])
+        f"**{t('register_criteria_heading')}**\n\n"
+        + t(
+            "register_criteria_worst",
+            n=worst["criterion"],
+            k=worst["not_met"],
+            of=worst["assessed"],
+        )
     )
-    ui.table(
+    ui.html_table(
         shown_table(missed, ["criterion", "not_met", "assessed"], lang()),
-        height=36 * (missed.height + 1) + 4,
+        t("register_criteria_table"),
     )
 
 
@@ -193,9 +214,8 @@ def _lapsing(key: data.StoreKey, rec: dict, loc: str) -> None:
     )
     st.markdown(
         t("register_lapsing_summary", n=lapsing.height, places=by_place.height, year=lapse_year)
-    )
-    st.markdown(
-        "\n".join(
+        + "\n\n"
+        + "\n".join(
             f"- {markdown_literal(r['locality_name'])}: {r['n']} ({fmt_date(r['first'])})"
             for r in by_place.head(30).iter_rows(named=True)
         )
@@ -210,6 +230,7 @@ def _lapsing(key: data.StoreKey, rec: dict, loc: str) -> None:
             "decision",
             "valid_until_text",
         ),
+        t("register_lapsing_table", name=rec["name"], year=lapse_year),
         f"het_hieu_luc_{rec['name']}_{lapse_year}",
         "lapse",
     )

@@ -350,14 +350,20 @@ TABLE_STYLE = """<style>
 .xhht-table .pin { position: sticky; left: 0; background: #fff; min-width: 9rem;
   box-shadow: 1px 0 0 rgba(49, 51, 63, 0.1); }
 .xhht-table th.pin { background: #f0f2f6; }
+.xhht-table.long { max-height: 36rem; overflow-y: auto; }
+.xhht-table.long thead th { position: sticky; top: 0; z-index: 1; }
+.xhht-table.long thead th.pin { z-index: 2; }
 </style>"""
 
 
-def table_html(shown: ShownTable, caption: str, *, pin_first: bool = False) -> str:
+def table_html(
+    shown: ShownTable, caption: str, *, pin_first: bool = False, long: bool = False
+) -> str:
     """`shown` as one HTML table: its headers (`<th scope="col">`), each cell as its column's
     kind reads it (metrics.table_columns: 3.783 / 85,5 in Vietnamese, 3,783 / 85.5 in English,
     "–" when missing), figures right-aligned, every header and cell escaped (a name brought in by
-    a file shows as the characters it holds). `pin_first`: the first column stays in view."""
+    a file shows as the characters it holds). `pin_first`: the first column stays in view;
+    `long`: the table scrolls inside a box of its own, its headers staying in view."""
     cols = shown.frame.columns
 
     def cls(i: int, c: str) -> str:
@@ -377,7 +383,8 @@ def table_html(shown: ShownTable, caption: str, *, pin_first: bool = False) -> s
         for row in shown.frame.iter_rows()
     )
     return (
-        f'<div class="xhht-table" role="region" tabindex="0" aria-label="{html_literal(caption)}">'
+        f'<div class="xhht-table{" long" if long else ""}" role="region" tabindex="0"'
+        f' aria-label="{html_literal(caption)}">'
         f"<table><caption>{html_literal(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
@@ -386,11 +393,59 @@ def table_html(shown: ShownTable, caption: str, *, pin_first: bool = False) -> s
 def html_table(shown: ShownTable, caption: str, *, pin_first: bool = False) -> None:
     """A table of words and a few figures, read whole (`table_html`): the browser draws it as
     text, with none of the data grid's code (1,6 MB, drawn on a canvas). It does not sort; a
-    table long enough to need sorting stays a grid (`table`)."""
+    long list is a `long_table`."""
     st.html(TABLE_STYLE + table_html(shown, caption, pin_first=pin_first))
 
 
-TEXT_TABLE_ROWS = 20  # a table of words up to this long is text (text_table), longer a grid
+LONG_TABLE_ROWS = 25  # a long list shows this many rows until asked for all (long_table)
+
+
+@st.fragment
+def long_table(
+    shown: ShownTable,
+    caption: str,
+    *,
+    key: str,
+    file_name: str,
+    pin_first: bool = True,
+) -> None:
+    """A list that may run to hundreds of rows (a province's register, its former units) as an
+    HTML table (`table_html`) in a box that scrolls, its headers and first column in view: the
+    first LONG_TABLE_ROWS rows, a line saying how many there are, a switch for all of them, and
+    every row in the CSV download. Not a data grid: its 1,6 MB of code and its canvas were laid
+    out on every first view of the page, for a list seldom read to its end. A fragment: the
+    switch redraws this table, not the page."""
+    rows = shown.frame.height
+    switch = f"{key}__all"
+    if switch in st.session_state:
+        # Kept while a filter leaves too few rows for the switch to show: set again, Streamlit
+        # does not drop it with the widget, and the list is whole again when the filter goes.
+        st.session_state[switch] = st.session_state[switch]
+    every = rows <= LONG_TABLE_ROWS or bool(st.session_state.get(switch))
+    part = (
+        shown if every else ShownTable(shown.frame.head(LONG_TABLE_ROWS), shown.kinds, shown.lang)
+    )
+    st.html(
+        TABLE_STYLE + table_html(part, caption, pin_first=pin_first, long=rows > LONG_TABLE_ROWS)
+    )
+    if rows > LONG_TABLE_ROWS:
+        if not every:
+            st.caption(
+                t(
+                    "table_first_rows",
+                    shown=fmt_int(LONG_TABLE_ROWS, lang=lang()),
+                    total=fmt_int(rows, lang=lang()),
+                )
+            )
+        st.toggle(t("table_show_all", n=fmt_int(rows, lang=lang())), key=switch)
+    st.download_button(
+        t("download_csv"),
+        data=lambda: csv_bytes(shown.frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
 
 
 def text_table(rows: Sequence[Mapping[str, object]]) -> None:

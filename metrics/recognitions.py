@@ -451,6 +451,43 @@ SHOWN_ENTRY_FIELDS = (
 )
 # The way to the decision, shown when a list records it.
 STEP_FIELDS = ("self_assessed_text", "proposal")
+
+# The register's columns a page sorts it by (a column of SHOWN_ENTRY_FIELDS → how): names and
+# places by their letters (Đ with D, marks aside), results from the highest, decisions and the
+# last day a recognition stands by date. A unit's name settles ties.
+SORT_FIELDS = ("unit_name", "locality_name", "result_label", "decision", "valid_until_text")
+_RESULT_RANK = {rid: i for i, rid in enumerate(RESULT_LABEL)}
+
+
+def sorted_entries(frame: pl.DataFrame, by: str | None) -> pl.DataFrame:
+    """The register's entries in the order of the column `by` (one of SORT_FIELDS); as listed
+    when `by` is empty. Entries without the value (no decision, no last day) come last."""
+    if not by or frame.height == 0:
+        return frame
+    name = pl.col("name").map_elements(fold, return_dtype=pl.String)
+    keys: dict[str, list[pl.Expr]] = {
+        "unit_name": [name],
+        "locality_name": [pl.col("locality_name").map_elements(fold, return_dtype=pl.String)],
+        "result_label": [pl.col("result").replace_strict(_RESULT_RANK, default=len(_RESULT_RANK))],
+        "decision": [pl.col("decision_date"), pl.col("decision_number")],
+        "valid_until_text": [pl.col("valid_until")],
+    }
+    return frame.sort([*keys[by], name], nulls_last=True, maintain_order=True)
+
+
+def entries_matching(frame: pl.DataFrame, words: str) -> pl.DataFrame:
+    """The entries whose unit name or place holds `words`, typed with or without marks and in
+    any case ("truong mn" finds "Trường MN Hoa Mai")."""
+    wanted = fold(words)
+    if not wanted:
+        return frame
+    return frame.filter(
+        pl.concat_str([pl.col("name"), pl.col("locality_name")], separator=" ", ignore_nulls=True)
+        .map_elements(fold, return_dtype=pl.String)
+        .str.contains(wanted, literal=True)
+    )
+
+
 # -- the lists the register holds, as decisions attach them -----------------------------------
 
 # The order lists are shown in: the titles assessed across a province or a former district

@@ -263,3 +263,75 @@ def test_the_progress_charts_labels_stay_clear_of_each_other(
         )
     else:
         assert targets and len(texts) > len(targets) + 1
+
+
+# The register's table (an HTML table, dashboard/ui.py long_table): its box, the first cell of
+# its first row, and its first header, each as [left, top, right, bottom], after the box has
+# been scrolled by (dx, dy); and the widths of the page and of the window.
+REGISTER_BOX = """([dx, dy]) => {
+    const box = e => { const b = e.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; };
+    const wrap = [...document.querySelectorAll('.xhht-table.long')]
+        .find(w => w.querySelector('th').textContent === 'Tên đơn vị');
+    wrap.scrollIntoView({block: 'center'});
+    wrap.scrollBy(dx, dy);
+    return {wrap: box(wrap), cell: box(wrap.querySelector('tbody td')),
+            head: box(wrap.querySelector('thead th')), rows: wrap.querySelectorAll('tbody tr').length,
+            scroll: [wrap.scrollLeft, wrap.scrollTop], page: document.documentElement.scrollWidth,
+            window: innerWidth};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_provinces_register_scrolls_in_its_box_its_names_and_headers_in_view(
+    server: str,
+    browser,  # noqa: ANN001
+    width: int,
+    demo_db: Path,
+    tmp_path: Path,
+) -> None:
+    import csv
+    import io
+
+    import polars as pl
+
+    from metrics.circulars import NOT_ASSESSED
+    from metrics.queries.recognitions import entries_in
+
+    con = connect(demo_db, read_only=True)
+    try:
+        listed = entries_in(con, "province", "P51", year=2024).filter(
+            pl.col("result") != NOT_ASSESSED
+        )
+    finally:
+        con.close()
+    page = _open(browser, f"{server}/profile?loc=P51&year=2024", width)
+    try:
+        # The CSV under the table holds every unit of the list, not the 25 on the screen.
+        with page.expect_download(timeout=60_000) as info:
+            page.locator(".st-key-profile__reg_csv button").click()
+        info.value.save_as(tmp_path / "register.csv")
+        rows = list(
+            csv.DictReader(io.StringIO((tmp_path / "register.csv").read_text(encoding="utf-8-sig")))
+        )
+        assert [r["Tên đơn vị"] for r in rows] == listed["name"].to_list()
+        still = page.evaluate(REGISTER_BOX, [0, 0])
+        assert still["rows"] == 25  # the first rows; the switch shows every one
+        assert still["page"] <= still["window"]  # the page itself never scrolls sideways
+        moved = page.evaluate(REGISTER_BOX, [400, 300])
+        assert moved["scroll"][1] > 0  # the list scrolls inside its own box
+        if width == 390:
+            assert moved["scroll"][0] > 0  # too wide for a phone: it scrolls sideways too
+        # The unit's name (first column) and the headers stay where they were in the box.
+        assert abs(moved["cell"][0] - still["cell"][0]) <= 1
+        assert abs(moved["head"][1] - moved["wrap"][1]) <= 40
+        page.screenshot(path=str(ARTIFACTS / f"ho_so_danh_sach_{width}.png"))
+        page.get_by_text("Hiện đủ cả", exact=False).first.click()
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('.xhht-table.long')]
+                .some(w => w.querySelector('th').textContent === 'Tên đơn vị'
+                           && w.querySelectorAll('tbody tr').length > 25)""",
+            timeout=60_000,
+        )
+    finally:
+        page.close()

@@ -308,12 +308,6 @@ def test_export_page_in_english() -> None:
     assert "The documents themselves are in Vietnamese." in texts(at)
 
 
-def _grid(at: AppTest, n: int):
-    """The n-th data grid of the page as pandas (cells as values)."""
-    grid = at.dataframe[n].value
-    return grid.data if hasattr(grid, "data") else grid
-
-
 def test_profile_lists_who_was_recognised_and_checks_the_count() -> None:
     at = open_page("views/profile.py", loc="OH618", year="2023")
     body = texts(at)
@@ -336,20 +330,39 @@ def test_profile_lists_who_was_recognised_and_checks_the_count() -> None:
         "huyện Ia H'Drai."
         in body
     )
-    english = texts(open_page("views/profile.py", loc="OH618", year="2023", lang="en"))
+    english_page = open_page("views/profile.py", loc="OH618", year="2023", lang="en")
+    english = texts(english_page)
     assert "District learning community: not yet assessed" in english
     assert "Registered 23, self-assessed 23, proposed 23, recognised 23." in english
     assert "— List: 23 units recognised (23 Good) — matches the reported figure (23)." in english
     assert "Danh sách: 23" not in english
     assert "; 1 indicator(s)_" in english and "chỉ tiêu_" not in english  # the sources
-    names = next(
-        _grid(at, i) for i in range(len(at.dataframe)) if "Tên đơn vị" in _grid(at, i).columns
-    )
-    assert names["Tên đơn vị"].tolist()[-1] == "Trường MN Hoa Mai"
+    # The list itself: an HTML table of its 23 units, read whole (no data grid on the page).
+    assert not at.dataframe
+    names = html_table_with(at, "Tên đơn vị")
+    assert len(names["Tên đơn vị"]) == 23
+    assert names["Tên đơn vị"][-1] == "Trường MN Hoa Mai"
     assert set(names["Kết quả"]) == {"Tốt"}
     assert set(names["Quyết định"]) == {"87/QĐ-UBND (10/02/2024)"}
     assert set(names["Tự đánh giá"]) == {"Tốt"}
     assert set(names["Tờ trình đề nghị"]) == {"32a/TTr-PGDĐT (05/02/2024)"}
+    assert "Bảng hiện" not in body  # 23 rows: no "first rows" line, no switch
+    units = html_table_with(english_page, "Unit")
+    assert list(units) == [
+        "Unit",
+        "Kind of unit",
+        "Locality",
+        "Title",
+        "Result",
+        "Decision",
+        "Valid until",
+        "Criteria not met",
+        "Self-assessed",
+        "Proposal",
+    ]
+    assert set(units["Result"]) == {"Good"} and set(units["Self-assessed"]) == {"Good"}
+    assert set(units["Decision"]) == {"87/QĐ-UBND (10/02/2024)"}
+    assert units["Unit"][-1] == "Trường MN Hoa Mai"
     # Filtering by result: no unit was rated Khá, so the filter offers only what the list has.
     assert at.selectbox(key="profile__reg_result").options == ["Tất cả", "Tốt"]
 
@@ -623,13 +636,160 @@ def test_compare_shows_a_long_rankings_ends_until_asked_for_every_bar() -> None:
     assert len(bars["y"]) == 30 + hidden and None not in bars["x"]
 
 
-def test_a_communes_former_units_are_a_table_of_words_and_a_provinces_a_grid() -> None:
-    commune = open_page("views/profile.py", loc="X23368", year="2025")
-    markdown = "\n".join(str(m.value) for m in commune.markdown)
-    assert "| Mã | Đơn vị cũ | Thuộc | Cách hình thành |" in markdown
-    assert not any("Đơn vị cũ" in d.value.columns for d in commune.dataframe)
-    province = open_page("views/profile.py", loc="P51", year="2025")
-    assert any("Đơn vị cũ" in d.value.columns for d in province.dataframe)
+def test_former_units_are_a_table_of_words_with_their_csv(demo_con) -> None:
+    from metrics.queries.registers import predecessors
+
+    for loc in ("X23368", "P51"):
+        at = open_page("views/profile.py", loc=loc, year="2025")
+        assert not at.dataframe  # no data grid anywhere on Hồ sơ
+        former = html_table_with(at, "Đơn vị cũ")
+        assert list(former) == ["Mã", "Đơn vị cũ", "Thuộc", "Cách hình thành"]
+        preds = predecessors(demo_con, loc)
+        shown = min(preds.height, 25)
+        assert former["Đơn vị cũ"] == preds["name"].to_list()[:shown]
+        assert former["Mã"] == preds["code"].to_list()[:shown]
+        assert set(former["Cách hình thành"]) <= {
+            "Gộp toàn bộ",
+            "⚠ Bị chia tách — số liệu không gán được vào một xã mới",
+        }
+        # Every former unit in the CSV under the table.
+        lineage_csv = [b for b in at.get("download_button") if b.proto.id.endswith("lineage_csv")]
+        assert [b.proto.label for b in lineage_csv] == ["Tải số liệu (CSV)"]
+    english = open_page("views/profile.py", loc="X23368", year="2025", lang="en")
+    assert list(html_table_with(english, "Former unit")) == [
+        "Code",
+        "Former unit",
+        "Within",
+        "How it was formed",
+    ]
+
+
+def _register(at: AppTest, header: str = "Tên đơn vị") -> dict[str, list[str]]:
+    return html_table_with(at, header)
+
+
+def test_a_provinces_register_shows_its_first_rows_then_all_and_finds_and_sorts(
+    demo_con,
+) -> None:
+    import polars as pl
+
+    from metrics.circulars import NOT_ASSESSED
+    from metrics.normalise import fold
+    from metrics.queries.recognitions import entries_in
+
+    listed = entries_in(demo_con, "province", "P51", year=2024).filter(
+        pl.col("result") != NOT_ASSESSED
+    )
+    n = listed.height
+    assert n > 25  # a province's list runs long
+    at = open_page("views/profile.py", loc="P51", year="2024")
+    assert not at.dataframe
+    first = _register(at)
+    assert first["Tên đơn vị"] == listed["name"].to_list()[:25]  # as listed
+    body = texts(at)
+    assert f"Bảng hiện 25 dòng đầu trong {n} dòng; tệp CSV có đủ cả." in body
+    switch = at.toggle(key="profile__reg__all")
+    assert switch.label == f"Hiện đủ cả {n} dòng"
+    switch.set_value(True).run()
+    assert not at.exception
+    assert _register(at)["Tên đơn vị"] == listed["name"].to_list()
+    assert f"Bảng hiện 25 dòng đầu trong {n} dòng" not in texts(at)
+    # Found by a word typed without its marks, in the unit's name or its place.
+    at.text_input(key="profile__reg_find").input("truong").run()
+    found = [
+        r["name"]
+        for r in listed.iter_rows(named=True)
+        if "truong" in fold(f"{r['name']} {r['locality_name']}")
+    ]
+    assert found and len(found) < n
+    assert _register(at)["Tên đơn vị"] == found
+    assert f"{len(found)}/{n} đơn vị trong danh sách" in texts(at)
+    at.text_input(key="profile__reg_find").input("").run()
+    assert _register(at)["Tên đơn vị"] == listed["name"].to_list()  # whole again, as switched
+    # Sorted by a column: names by their letters (Đ beside D), the last day by date.
+    sort = at.selectbox(key="profile__reg_sort")
+    assert sort.options == [
+        "Thứ tự trong danh sách",
+        "Tên đơn vị",
+        "Địa bàn",
+        "Kết quả",
+        "Quyết định",
+        "Hiệu lực đến",
+    ]
+    sort.set_value("unit_name").run()
+    names = _register(at)["Tên đơn vị"]
+    assert sorted(names) == sorted(listed["name"].to_list())
+    assert names == sorted(names, key=fold)
+    at.selectbox(key="profile__reg_sort").set_value("valid_until_text").run()
+    days = [d for d in _register(at)["Hiệu lực đến"] if re.fullmatch(r"\d\d/\d\d/\d{4}", d)]
+    assert len(days) > 1
+    as_dates = [tuple(reversed(d.split("/"))) for d in days]
+    assert as_dates == sorted(as_dates)
+    # The same in English: its headers, the line and the switch in English words.
+    english = open_page("views/profile.py", loc="P51", year="2024", lang="en")
+    assert len(_register(english, "Unit")["Unit"]) == 25
+    assert f"The table shows the first 25 of {n:,} rows; the CSV file has them all." in texts(
+        english
+    )
+    assert english.toggle(key="profile__reg__all").label == f"Show all {n:,} rows"
+    assert english.selectbox(key="profile__reg_sort").options[:2] == ["As listed", "Unit"]
+
+
+HOSTILE_UNIT = "<img src=x onerror=alert(1)> **Trường** <b>đậm</b> [x](https://evil.example) &amp;"
+
+
+def test_a_hostile_unit_name_in_the_register_shows_as_typed(demo_db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import openpyxl
+
+    from metrics.inputs import import_file
+    from metrics.store import connect
+
+    store = tmp_path / "store.duckdb"
+    shutil.copy(demo_db, store)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    for row in (
+        [
+            "Năm",
+            "Tỉnh",
+            "Xã",
+            "Danh hiệu",
+            "Tên đơn vị",
+            "Kết quả",
+            "Số quyết định",
+            "Ngày quyết định",
+            "Cơ quan quyết định",
+        ],
+        [
+            2025,
+            "Quảng Ngãi",
+            "Xã Đăk Long",
+            "Đơn vị học tập",
+            HOSTILE_UNIT,
+            "Đạt",
+            "99/QĐ-UBND",
+            "20/12/2025",
+            "UBND xã Đăk Long",
+        ],
+    ):
+        sheet.append(row)
+    book.save(tmp_path / "list.xlsx")
+    con = connect(store)
+    try:
+        result = import_file(con, tmp_path / "list.xlsx")
+        assert result.status == "imported", result.problems
+    finally:
+        con.close()
+    os.environ["XHHT_DB"] = str(store)  # the autouse fixture puts the demo store back after
+    at = open_page("views/profile.py", loc="X23368", year="2025")
+    register = _register(at)
+    assert HOSTILE_UNIT in register["Tên đơn vị"]  # every character as typed, nothing drawn
+    raw = "".join(h.value for h in at.get("html") if "Tên đơn vị" in h.value)
+    assert "<img" not in raw and "<b>đậm" not in raw
+    assert "&lt;img src=x onerror=alert(1)&gt;" in raw and "&amp;amp;" in raw
 
 
 @pytest.mark.chromium
@@ -790,9 +950,7 @@ def test_the_english_register_table_says_learning_community_commune_level() -> N
     ):
         at = open_page("views/profile.py", loc="P51", year="2024", lang=lang)
         column = "Title" if lang == "en" else "Danh hiệu"
-        table = next(
-            _grid(at, i) for i in range(len(at.dataframe)) if column in _grid(at, i).columns
-        )
-        assert set(table[column]) == {words}
+        table = html_table_with(at, column)
+        assert len(table[column]) == 25 and set(table[column]) == {words}
         picker = at.selectbox(key="profile__reg_title")
         assert [str(o).split("\u2003")[0] for o in picker.options][1:] == [words]

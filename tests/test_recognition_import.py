@@ -587,3 +587,26 @@ def test_a_list_without_year_or_place_says_where_to_write_them(
             "UBND huyện Ia H'Drai, tỉnh Kon Tum”) trong tiêu đề danh sách.",
         ),
     ]
+
+
+def test_the_register_sorts_by_a_column_and_finds_a_word_typed_without_marks(demo_con) -> None:
+    from metrics.circulars import RESULT_LABEL
+    from metrics.normalise import strip_marks
+    from metrics.queries.recognitions import entries_in
+    from metrics.recognitions import entries_matching, sorted_entries
+
+    entries = entries_in(demo_con, "province", "P51", year=2024)
+    assert sorted_entries(entries, "").equals(entries)  # as listed
+    by_day = sorted_entries(entries, "valid_until_text")["valid_until"].to_list()
+    dated = [d for d in by_day if d is not None]
+    assert dated == sorted(dated) and len(dated) > 1
+    assert by_day[len(dated) :] == [None] * (len(by_day) - len(dated))  # undated last
+    ranks = [list(RESULT_LABEL).index(r) for r in sorted_entries(entries, "result_label")["result"]]
+    assert ranks == sorted(ranks) and len(set(ranks)) > 1
+    found = entries_matching(entries, "PHUONG")
+    assert found.height and found.height < entries.height
+    # "phuong" finds Phường, Phương, Phượng…: the letters, whatever their marks.
+    texts = [f"{n} {p}" for n, p in zip(found["name"], found["locality_name"], strict=True)]
+    assert all("phuong" in strip_marks(t).lower() for t in texts)
+    assert any("Phường" in t for t in texts)
+    assert entries_matching(entries, "  ").equals(entries)

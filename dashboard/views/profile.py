@@ -35,7 +35,7 @@ from metrics.progress_summary import (
     summary_frame,
 )
 from metrics.rounds import STATE_LABELS, history_rows, rate, state_from_events
-from metrics.table_columns import shown_table
+from metrics.table_columns import Kind, ShownTable, shown_table
 from metrics.texts import pace_words
 
 PAGE = "profile"
@@ -522,12 +522,14 @@ if lv_inds:
 recognition_panel.show(key, rec, loc, year, items)
 
 st.subheader(t("sources_heading"))
+source_lines = []
 for group in source_groups(series_by_ind):
     yrs = ", ".join(str(y) for y in group.years)
     n_ind = t("sources_indicators", n=len(group.indicators))
     # The demo store's own source is a sentence of ours, said in the reader's language.
     doc = t("sources_demo") if group.demo else group.source
-    st.markdown(f"- {markdown_literal(doc)} — _{yrs}; {n_ind}_")
+    source_lines.append(f"- {markdown_literal(doc)} — _{yrs}; {n_ind}_")
+st.markdown("\n".join(source_lines))  # one list, one element
 
 if rec["level"] == "commune":  # who entered, submitted, returned and approved its figures
     events = data.report_events(key, loc, year)
@@ -553,10 +555,22 @@ if preds.height:
     )
     if rec["level"] == "province":
         st.caption(t("profile_former_units", n=preds.height))
-    if pt.height <= ui.TEXT_TABLE_ROWS:
-        ui.text_table(pt.to_dicts())  # a commune's few former units: words, read whole
-    else:
-        st.dataframe(pt, hide_index=True)  # a province's hundreds: the grid scrolls and sorts
+    # A commune's few former units or a province's hundreds: words, read down the list.
+    ui.long_table(
+        ShownTable.of(
+            pt,
+            {
+                t("lineage_code"): Kind.CODE,
+                t("lineage_old_unit"): Kind.TEXT,
+                t("lineage_parent"): Kind.TEXT,
+                t("lineage_relation"): Kind.TEXT,
+            },
+            lang(),
+        ),
+        t("lineage_table", name=rec["name"]),
+        key=f"{PAGE}__lineage",
+        file_name=file_stem("don_vi_cu", rec["name"]) + ".csv",
+    )
     n_split = preds.filter(pl.col("relation") == "split").height
     if n_split:
         st.warning(t("lineage_split_warning", n=n_split, name=rec["name"]))
