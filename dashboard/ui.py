@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import chart_view, data
+from dashboard import chart_view, data, ranking_view
 from dashboard.i18n import lang, scope_text, t
 from metrics import auth
 from metrics.escaping import html_literal, markdown_literal
@@ -477,6 +477,22 @@ def chart(
         config={**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": file_stem(name)}},
     )
     _chart_data(fig.make, shown, name, key=key, source=source)
+    return event
+
+
+def ranking(
+    html: str,
+    make_figure: Callable[[], go.Figure],
+    shown: ShownTable,
+    name: str,
+    *,
+    key: str,
+) -> Any:
+    """A ranking's HTML bars (metrics.figures.ranking_html) with the same expander as `chart`:
+    its data and downloads, the chart's among them (`make_figure`, made only for a download). A
+    click on a row reruns the page, as a click on a chart's bar (`st.session_state[key]`)."""
+    event = ranking_view.show(html, key=key)
+    _chart_data(make_figure, shown, name, key=key, source=None)
     return event
 
 
