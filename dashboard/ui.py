@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import chart_view, data, ranking_view
+from dashboard import chart_view, data, near_view, ranking_view
 from dashboard.i18n import lang, scope_text, t
 from metrics import auth
 from metrics.escaping import html_literal, markdown_literal
@@ -330,6 +330,17 @@ def table(
         placeholder=DASH,
         column_config={pin: st.column_config.Column(pinned=True)} if pin else None,
     )
+
+
+def table_when_near(shown: ShownTable, *, key: str, height: int, pin: str | None = None) -> None:
+    """`table`, drawn once its place comes near the screen (dashboard/near_view.py): a long
+    grid below a page's first screen costs that first view its code and its drawing."""
+    _table_when_near(shown, key=key, height=height, pin=pin)
+
+
+@st.fragment
+def _table_when_near(shown: ShownTable, *, key: str, height: int, pin: str | None) -> None:
+    near_view.when_near(key, height, lambda: table(shown, height=height, pin=pin))
 
 
 # A table drawn as HTML (html_table): light like the page's own text, its numbers right-aligned

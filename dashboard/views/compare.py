@@ -282,7 +282,10 @@ table = shown_table(
     lang(),
     year=year,
 )
-ui.table(table, height=420, pin=FIELDS["short_name"].header(lang()))  # a phone scrolls sideways
+# Drawn when scrolled near: below the ranking, the grid's code and drawing held up the first view.
+ui.table_when_near(
+    table, key=f"{PAGE}__table", height=420, pin=FIELDS["short_name"].header(lang())
+)  # a phone scrolls sideways
 ui.left_out(missing["short_name"].to_list(), year)
 st.download_button(
     t("download_csv"),
