@@ -30,7 +30,7 @@ STATIC = Path(streamlit.__file__).resolve().parent / "static"
 # and data grids. (Small widgets' modules, tens of KB each, load fast enough as Streamlit asks for them.)
 PAGE_ELEMENTS: dict[str, tuple[str, ...]] = {
     "/": ("BidiComponent",),
-    "/compare": ("BidiComponent", "DataFrame"),
+    "/compare": ("BidiComponent",),  # its grid is drawn when scrolled near (near_view.py)
     "/profile": ("BidiComponent", "DataFrame"),
     "/export": (),
     "/import": ("DataFrame",),

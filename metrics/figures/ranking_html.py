@@ -81,7 +81,7 @@ def _left(pct: float | None) -> str:
 
 
 def _row(row: dict, highlight_id: str | None, lang: str) -> str:
-    name = html_literal(row["short_name"])
+    name = html_literal(row["short_name"].replace("\u200b", ""))  # the chart's unique gap names
     if not row["status"]:  # a gap row: how many are left out between the ends
         return f'<li class="row gap"><span class="name">{name}</span></li>'
     status = Status(row["status"])
