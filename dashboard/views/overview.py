@@ -214,124 +214,115 @@ if without := [ind_label(p.indicator) for p in items if not p.has_data]:
 
 st.divider()
 st.subheader(t("chart_heading"))
-
-
-# What follows shows the one indicator picked here: a change of indicator (or of the switch for
-# submitted figures) reruns this part alone, not the cards above it, which do not depend on it.
-@st.fragment
-def indicator_part() -> None:
-    chartable = [p.indicator for p in items]
-    ind_id = ui.pick(
-        "ind",
-        t("choose_indicator_chart"),
-        chartable,
-        format_func=ind_label,
-        default="gia_dinh",
-        page=PAGE,
+chartable = [p.indicator for p in items]
+ind_id = ui.pick(
+    "ind",
+    t("choose_indicator_chart"),
+    chartable,
+    format_func=ind_label,
+    default="gia_dinh",
+    page=PAGE,
+)
+item = next(p for p in items if p.indicator == ind_id)
+series = data.series(key, loc, ind_id)
+tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
+if series.height == 0:
+    st.info(t("no_data_any", name=f"{ind_label(ind_id)} — {names[loc]}"))
+else:
+    fig = ui.figure(progress_chart, series, item, tg, synthetic=item.synthetic, lang=lang())
+    table = shown_table(
+        series.with_columns(completeness_texts(series, lang=lang()).alias("completeness")),
+        ["year", "total", "recognized", "rate_pct", "completeness"],
+        lang(),
     )
-    item = next(p for p in items if p.indicator == ind_id)
-    series = data.series(key, loc, ind_id)
-    tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
-    if series.height == 0:
-        st.info(t("no_data_any", name=f"{ind_label(ind_id)} — {names[loc]}"))
-    else:
-        fig = ui.figure(progress_chart, series, item, tg, synthetic=item.synthetic, lang=lang())
-        table = shown_table(
-            series.with_columns(completeness_texts(series, lang=lang()).alias("completeness")),
-            ["year", "total", "recognized", "rate_pct", "completeness"],
+    ui.chart(fig, table, file_stem(ind_id, names[loc], year), key="ov_progress")
+    if item.required_pp_per_year:
+        st.caption(
+            t(
+                "profile_pace_to_target",
+                pace=pace_words(item.required_pp_per_year, lang()),
+                year=item.target_year,
+            )
+        )
+
+children = ui.children_with_pending(
+    key, loc, year, ind_id, "overview", offered=data.is_province(loc)
+)
+if children.height:
+    # Which units lag on the chosen indicator (the report draft names the same ones).
+    lag = lagging_children(children, ind_id)
+    weakest, falling, silent = lag.weakest, lag.falling, lag.silent
+    st.subheader(t("lagging_heading", children=child_word, indicator=ind_label(ind_id)))
+    if weakest.height:
+        st.markdown(
+            t("lagging_weakest", n=weakest.height)
+            + ", ".join(
+                f"{markdown_literal(r['short_name'])} ({fmt_pct(r['rate_pct'], lang=lang())}, "
+                f"{t('plan_short', plan=fmt_num(r['plan_pct'], 0, lang=lang()))})"
+                for r in weakest.iter_rows(named=True)
+            )
+        )
+    st.markdown(
+        t("lagging_falling", n=falling.height)
+        + (", ".join(map(markdown_literal, falling["short_name"].to_list())) or "–")
+    )
+    st.markdown(
+        t("lagging_silent", n=len(silent), year=year)
+        + (", ".join(map(markdown_literal, silent)) or "–")
+    )
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader(t("status_heading", children=child_word))
+        counts = data.status_counts(children, ind_id)
+        sfig = ui.figure(status_bar, counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
+        stable = shown_table(
+            pl.DataFrame(
+                {
+                    "status_label": [Status(s).label(lang(), symbol=True) for s in counts],
+                    "count": list(counts.values()),
+                }
+            ),
+            ["status_label", "count"],
             lang(),
         )
-        ui.chart(fig, table, file_stem(ind_id, names[loc], year), key="ov_progress")
-        if item.required_pp_per_year:
-            st.caption(
-                t(
-                    "profile_pace_to_target",
-                    pace=pace_words(item.required_pp_per_year, lang()),
-                    year=item.target_year,
-                )
-            )
-
-    children = ui.children_with_pending(
-        key, loc, year, ind_id, "overview", offered=data.is_province(loc)
-    )
-    if children.height:
-        # Which units lag on the chosen indicator (the report draft names the same ones).
-        lag = lagging_children(children, ind_id)
-        weakest, falling, silent = lag.weakest, lag.falling, lag.silent
-        st.subheader(t("lagging_heading", children=child_word, indicator=ind_label(ind_id)))
-        if weakest.height:
-            st.markdown(
-                t("lagging_weakest", n=weakest.height)
-                + ", ".join(
-                    f"{markdown_literal(r['short_name'])} ({fmt_pct(r['rate_pct'], lang=lang())}, "
-                    f"{t('plan_short', plan=fmt_num(r['plan_pct'], 0, lang=lang()))})"
-                    for r in weakest.iter_rows(named=True)
-                )
-            )
-        st.markdown(
-            t("lagging_falling", n=falling.height)
-            + (", ".join(map(markdown_literal, falling["short_name"].to_list())) or "–")
+        picked = ui.chart(
+            sfig,
+            stable,
+            file_stem("trang_thai", ind_id, names[loc], year),
+            key="ov_status",
+            on_select="rerun",
         )
-        st.markdown(
-            t("lagging_silent", n=len(silent), year=year)
-            + (", ".join(map(markdown_literal, silent)) or "–")
+        # A bar opens So sánh with that status filtered: the units behind the count.
+        points = (picked or {}).get("selection", {}).get("points", [])
+        if points and points[0].get("customdata"):
+            st.switch_page(
+                "views/compare.py",
+                query_params={
+                    "loc": loc,
+                    "year": str(year),
+                    "ind": ind_id,
+                    "status": points[0]["customdata"][0],
+                },
+            )
+        st.caption(t("status_bar_hint"))
+    with right:
+        st.subheader(t("map_heading_country") if is_country else t("map_heading"))
+        mfig = ui.figure(
+            status_map,
+            children,
+            indicator=ind_id,
+            locality_name=names[loc],
+            synthetic=synthetic,
+            lang=lang(),
+            children_are="provinces" if is_country else "communes",
         )
-        left, right = st.columns([2, 3])
-        with left:
-            st.subheader(t("status_heading", children=child_word))
-            counts = data.status_counts(children, ind_id)
-            sfig = ui.figure(status_bar, counts, title=f"{ind_label(ind_id)}, {year}", lang=lang())
-            stable = shown_table(
-                pl.DataFrame(
-                    {
-                        "status_label": [Status(s).label(lang(), symbol=True) for s in counts],
-                        "count": list(counts.values()),
-                    }
-                ),
-                ["status_label", "count"],
-                lang(),
-            )
-            picked = ui.chart(
-                sfig,
-                stable,
-                file_stem("trang_thai", ind_id, names[loc], year),
-                key="ov_status",
-                on_select="rerun",
-            )
-            # A bar opens So sánh with that status filtered: the units behind the count.
-            points = (picked or {}).get("selection", {}).get("points", [])
-            if points and points[0].get("customdata"):
-                st.switch_page(
-                    "views/compare.py",
-                    query_params={
-                        "loc": loc,
-                        "year": str(year),
-                        "ind": ind_id,
-                        "status": points[0]["customdata"][0],
-                    },
-                )
-            st.caption(t("status_bar_hint"))
-        with right:
-            st.subheader(t("map_heading_country") if is_country else t("map_heading"))
-            mfig = ui.figure(
-                status_map,
-                children,
-                indicator=ind_id,
-                locality_name=names[loc],
-                synthetic=synthetic,
-                lang=lang(),
-                children_are="provinces" if is_country else "communes",
-            )
-            mtable = shown_table(
-                children.filter(pl.col("indicator") == ind_id).with_columns(
-                    pl.col("status")
-                    .replace_strict({s.value: s.label(lang(), symbol=True) for s in Status})
-                    .alias("status_label")
-                ),
-                ["locality_code", "short_name", "rate_pct", "status_label", "partial_note"],
-                lang(),
-            )
-            ui.chart(mfig, mtable, file_stem("ban_do", ind_id, names[loc], year), key="ov_map")
-
-
-indicator_part()
+        mtable = shown_table(
+            children.filter(pl.col("indicator") == ind_id).with_columns(
+                pl.col("status")
+                .replace_strict({s.value: s.label(lang(), symbol=True) for s in Status})
+                .alias("status_label")
+            ),
+            ["locality_code", "short_name", "rate_pct", "status_label", "partial_note"],
+            lang(),
+        )
+        ui.chart(mfig, mtable, file_stem("ban_do", ind_id, names[loc], year), key="ov_map")
