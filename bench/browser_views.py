@@ -117,6 +117,9 @@ def _change_ms(browser, url: str, label: str, to_name: str, to_param: str) -> fl
         # An option reads its name, its toneless form ("ha noi") out of sight after it.
         option = page.get_by_role("option", name=re.compile(rf"^{re.escape(to_name)}(\s|$)")).first
         option.wait_for(timeout=30_000)
+        # A picker further down (the indicator's) is scrolled to first: the charts that come
+        # near are drawn then, as a person sees them before picking, not inside the change.
+        _done(page)
         t0 = time.perf_counter()
         option.click()
         # The run writes the new choice into the address while it runs; then it must finish.

@@ -57,6 +57,7 @@ def test_the_bars_are_the_charts_rows_highest_first_in_their_status_colours() ->
     assert [r["id"] for r in rows] == ["X1", "X2", "X3"]  # a click names the commune
     # The highlighted commune: marked in words, not by its outline alone.
     assert rows[1]["name"] == "▶ Ba Tơ" and "hl" in rows[1]["classes"]
+    assert html.count('aria-pressed="true"') == 1 and html.count('aria-pressed="false"') == 2
     # What the chart's hover said: the tooltip, and the text a screen reader reads.
     assert rows[1]["said"] == "— ► Có tiến bộ nhưng chậm; Mục tiêu: 70% · 86%"
     assert rows[1]["title"] == "Ba Tơ\n60% ►\n► Có tiến bộ nhưng chậm\nMục tiêu: 70% · 86%"

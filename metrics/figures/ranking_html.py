@@ -106,7 +106,8 @@ def _row(row: dict, highlight_id: str | None, lang: str) -> str:
     return (
         f'<li class="{classes}" data-id="{html_literal(row["locality_id"])}"'
         f' title="{html_literal(hover)}">'
-        f'<button type="button" class="name">{"▶ " if highlighted else ""}{name}</button>'
+        f'<button type="button" class="name" aria-pressed="{str(highlighted).lower()}">'
+        f"{'▶ ' if highlighted else ''}{name}</button>"
         '<span class="track">'
         f'<span class="bar" style="width:{_left(row["rate_pct"])};'
         f'background-color:{STATUS_STYLE[status].colour}"></span>{mark}'
