@@ -53,18 +53,23 @@ _CHARTS = f'[...document.querySelectorAll("{CHART}")]'
 _ON_SCREEN = (
     "(c => { const r = c.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; })"
 )
-_DRAWN = f"""() => ![...document.querySelectorAll('[data-testid="stSkeleton"]')].some({_ON_SCREEN})
+# A placeholder for an element drawn when scrolled near (dashboard/near_view.py) is not drawn.
+_WAITING = (
+    """[...document.querySelectorAll('[data-testid="stSkeleton"], [data-testid="xhht-near"]')]"""
+)
+_DRAWN = f"""() => !{_WAITING}.some({_ON_SCREEN})
     && {_CHARTS}.filter({_ON_SCREEN}).every(c => c.querySelector('svg.main-svg'))
     && [...document.querySelectorAll('[data-testid="stDataFrame"]')]
         .filter(t => t.checkVisibility()).filter({_ON_SCREEN})
         .every(t => t.querySelector("canvas"))"""
-_ALL_DRAWN = f"""() => !document.querySelector('[data-testid="stSkeleton"]')
+_ALL_DRAWN = f"""() => {_WAITING}.length === 0
     && {_CHARTS}.every(c => c.querySelector('svg.main-svg'))
     && [...document.querySelectorAll('[data-testid="stDataFrame"]')]
         .every(t => !t.checkVisibility() || t.querySelector("canvas"))"""
-# Scroll to the next chart not drawn yet; true when every chart is drawn.
+# Scroll to the next chart or placeholder not drawn yet; true when every one is drawn.
 _SCROLL_ON = f"""() => {{
-    const todo = {_CHARTS}.filter(c => !c.querySelector('svg.main-svg'));
+    const todo = [...{_CHARTS}.filter(c => !c.querySelector('svg.main-svg')),
+        ...document.querySelectorAll('[data-testid="xhht-near"]')];
     if (todo.length) todo[0].scrollIntoView({{block: "center"}});
     return todo.length === 0;
 }}"""
@@ -115,6 +120,9 @@ def _change_ms(browser, url: str, label: str, to_name: str, to_param: str) -> fl
         # An option reads its name, its toneless form ("ha noi") out of sight after it.
         option = page.get_by_role("option", name=re.compile(rf"^{re.escape(to_name)}(\s|$)")).first
         option.wait_for(timeout=30_000)
+        # A picker further down (the indicator's) is scrolled to first: the charts that come
+        # near are drawn then, as a person sees them before picking, not inside the change.
+        _done(page)
         t0 = time.perf_counter()
         option.click()
         # The run writes the new choice into the address while it runs; then it must finish.

@@ -30,7 +30,7 @@ STATIC = Path(streamlit.__file__).resolve().parent / "static"
 # and data grids. (Small widgets' modules, tens of KB each, load fast enough as Streamlit asks for them.)
 PAGE_ELEMENTS: dict[str, tuple[str, ...]] = {
     "/": ("BidiComponent",),
-    "/compare": ("BidiComponent", "DataFrame"),
+    "/compare": ("BidiComponent",),  # its grid is drawn when scrolled near (near_view.py)
     "/profile": ("BidiComponent",),
     "/export": (),
     "/import": ("DataFrame",),
@@ -39,8 +39,9 @@ PAGE_ELEMENTS: dict[str, tuple[str, ...]] = {
 
 # Pages whose first screen (1440 px) holds a chart: plotly.js (dashboard/chart_view.py) is
 # fetched with the page. Elsewhere the charts are further down and fetch it after the first view:
-# fetched early, it ran in the middle of drawing that view.
-CHART_ON_FIRST_SCREEN = frozenset({"/compare"})
+# fetched early, it ran in the middle of drawing that view. So sánh xã's first screen is its
+# ranking, HTML bars (dashboard/ranking_view.py); its heat map, a view asked for, fetches it then.
+CHART_ON_FIRST_SCREEN: frozenset[str] = frozenset()
 
 _IMPORT = re.compile(r'(?:\bfrom|\bimport)\s*"\./([\w.\-]+\.js)"')
 _IN_SHELL = re.compile(r'(?:href|src)="\./static/js/([\w.\-]+\.js)"')

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import chart_view, data
+from dashboard import chart_view, data, near_view, ranking_view
 from dashboard.i18n import lang, scope_text, t
 from metrics import auth
 from metrics.escaping import html_literal, markdown_literal
@@ -332,6 +332,17 @@ def table(
     )
 
 
+def table_when_near(shown: ShownTable, *, key: str, height: int, pin: str | None = None) -> None:
+    """`table`, drawn once its place comes near the screen (dashboard/near_view.py): a long
+    grid below a page's first screen costs that first view its code and its drawing."""
+    _table_when_near(shown, key=key, height=height, pin=pin)
+
+
+@st.fragment
+def _table_when_near(shown: ShownTable, *, key: str, height: int, pin: str | None) -> None:
+    near_view.when_near(key, height, lambda: table(shown, height=height, pin=pin))
+
+
 # A table drawn as HTML (html_table): light like the page's own text, its numbers right-aligned
 # in one column of figures, its first column kept in view while the rest scrolls sideways inside
 # the table's box (a phone's 390 px).
@@ -532,6 +543,22 @@ def chart(
         config={**PLOTLY_CONFIG, "toImageButtonOptions": {"filename": file_stem(name)}},
     )
     _chart_data(fig.make, shown, name, key=key, source=source)
+    return event
+
+
+def ranking(
+    html: str,
+    make_figure: Callable[[], go.Figure],
+    shown: ShownTable,
+    name: str,
+    *,
+    key: str,
+) -> Any:
+    """A ranking's HTML bars (metrics.figures.ranking_html) with the same expander as `chart`:
+    its data and downloads, the chart's among them (`make_figure`, made only for a download). A
+    click on a row reruns the page, as a click on a chart's bar (`st.session_state[key]`)."""
+    event = ranking_view.show(html, key=key)
+    _chart_data(make_figure, shown, name, key=key, source=None)
     return event
 
 

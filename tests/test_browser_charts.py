@@ -1,7 +1,7 @@
 """The charts as a person meets them in Chromium (dashboard/chart_view.py): drawn by the plotly.js
 build that the dashboard serves itself, a chart below the screen drawn when it is
-scrolled to, a bar click highlighting a commune, and the toolbar's camera saving under the
-download's name."""
+scrolled to, a click on So sánh xã's ranking (HTML bars) highlighting a commune, and the
+toolbar's camera saving under the download's name."""
 
 from __future__ import annotations
 
@@ -56,27 +56,29 @@ def test_a_bar_click_highlights_the_commune_and_picks_it_for_its_profile(
     server: str,
     browser,  # noqa: ANN001
 ) -> None:
+    # So sánh xã's ranking is HTML bars (dashboard/ranking_view.py): no plotly.js is fetched for
+    # it; a click on a row highlights that commune and picks it for "Xem hồ sơ xã".
     page = browser.new_page(viewport={"width": 1440, "height": 1000})
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
     try:
         page.goto(f"{server}/compare?loc=P51&year=2025&ind=gia_dinh")
         page.wait_for_selector(IDLE, timeout=60_000)
-        chart = page.locator(".st-key-chart-compare-rank_chart")
-        chart.scroll_into_view_if_needed()
-        bars = chart.locator("g.trace.bars g.point path")
-        bars.first.wait_for(timeout=60_000)
-        # A tall chart (a bar per commune): the bar is brought on screen before the click.
-        bars.first.scroll_into_view_if_needed()
-        box = bars.first.bounding_box()
-        named = page.evaluate(
-            """(y) => [...document.querySelectorAll("[data-testid='xhht-chart'] .ytick text")]
-                .map(t => [t.textContent, Math.abs(t.getBoundingClientRect().y
-                    + t.getBoundingClientRect().height / 2 - y)])
-                .sort((a, b) => a[1] - b[1])[0][0]""",
-            box["y"] + box["height"] / 2,
-        )
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        rows = page.locator("[data-testid='xhht-ranking'] li.row[data-id]")
+        rows.first.wait_for(timeout=60_000)
+        assert rows.count() == 30  # the 15 highest and the 15 lowest
+        third = rows.nth(2)
+        named = third.locator(".name").inner_text()
+        value = third.locator(".val").evaluate("e => e.firstChild.textContent")  # as seen
+        assert third.get_attribute("title").splitlines()[:2] == [named, value]  # its hover
+        assert third.locator(".bar").bounding_box()["width"] > 100
+        assert [u for u in asked if "plotly" in u.lower()] == []
+        third.locator(".name").click()
         page.wait_for_url("**hl=X*", timeout=60_000)
         page.wait_for_selector(IDLE, timeout=60_000)
+        page.locator("[data-testid='xhht-ranking'] li.hl").wait_for(timeout=30_000)
+        marked = page.locator("[data-testid='xhht-ranking'] li.hl .name").inner_text()
+        assert marked == f"▶ {named}"
         highlight = page.locator("[data-testid='stSelectbox']").filter(
             has=page.get_by_text("Đánh dấu một xã", exact=True)
         )
@@ -87,6 +89,7 @@ def test_a_bar_click_highlights_the_commune_and_picks_it_for_its_profile(
             box.locator("input").input_value() or box.text_content() for box in (highlight, profile)
         ]
         assert all(named in text for text in shown), (named, shown)
+        page.screenshot(path=str(ARTIFACTS / "so_sanh_xep_hang_html.png"))
     finally:
         page.close()
 

@@ -126,7 +126,6 @@ def test_the_cards_read_in_the_registrys_order(
     [
         "?loc=P51&year=2025&ind=gia_dinh",
         "?loc=VN&year=2025&ind=gia_dinh",
-        "compare?loc=P51&year=2025&ind=gia_dinh",
         "compare?loc=P51&year=2025&ind=gia_dinh&view=heatmap",
         "profile?loc=X23368&year=2025",
     ],
@@ -161,6 +160,39 @@ def test_the_mode_bar_and_the_years_leave_every_title_readable(
             assert _inside(box, c["chart"]), (text, box, c["chart"])
             assert not _overlap(box, c["legend"]) and not _overlap(box, c["xtitle"]), text
         assert not _overlap(c["xtitle"], c["legend"])
+
+
+# So sánh xã's ranking (HTML bars, dashboard/ranking_view.py): each row's name, bar, target
+# mark and value as boxes [left, top, right, bottom].
+RANKING_ROWS = """() => [...document.querySelectorAll("[data-testid='xhht-ranking'] li.row[data-id]")]
+    .map(r => Object.fromEntries(["name", "bar", "mark", "val"].map(k => {
+        const e = r.querySelector("." + k);
+        if (!e) return [k, null];
+        const b = e.getBoundingClientRect();
+        return [k, [b.left, b.top, b.right, b.bottom]];
+    })))"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_ranking_reads_at_every_width(server: str, browser, width: int) -> None:  # noqa: ANN001
+    page = _open(browser, f"{server}/compare?loc=P51&year=2025&ind=gia_dinh", width)
+    try:
+        page.locator("[data-testid='xhht-ranking'] li.row").first.wait_for(timeout=30_000)
+        rows = page.evaluate(RANKING_ROWS)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        page.locator("[data-testid='xhht-ranking']").screenshot(
+            path=str(ARTIFACTS / f"so_sanh_xep_hang_{width}.png")
+        )
+    finally:
+        page.close()
+    assert len(rows) == 30 and overflow <= 0  # the page itself never scrolls sideways
+    for r in rows:
+        # The bar starts right of the name, its value right of the bar and of the target mark.
+        assert r["bar"][0] >= r["name"][2] - 1, r
+        assert r["val"][0] >= r["bar"][2] - 1 and not _overlap(r["val"], r["name"]), r
+        assert r["mark"] is None or r["val"][0] >= r["mark"][2] - 1 or r["val"][0] >= r["bar"][2], r
+        assert r["name"][0] >= 0 and r["name"][3] - r["name"][1] >= 14, r  # whole, not cut
 
 
 @pytest.mark.browser

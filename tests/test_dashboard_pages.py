@@ -12,9 +12,10 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
-from html_elements import card_rates, html_table_with, html_text
+from html_elements import card_rates, html_table_with, html_text, read
 from streamlit.testing.v1 import AppTest
 
+from dashboard.near_view import near_flag
 from metrics.escaping import WORD_JOINER, markdown_literal
 from metrics.fmt import fmt_pct
 from metrics.indicators import registry
@@ -35,8 +36,12 @@ def store_env(demo_db: Path) -> Iterator[None]:
         os.environ["XHHT_DB"] = old
 
 
-def open_page(page: str | None = None, **params: str) -> AppTest:
+def open_page(page: str | None = None, *, scrolled: bool = True, **params: str) -> AppTest:
+    """The page as a reader has it; `scrolled`: with the elements drawn once scrolled near
+    (dashboard/near_view.py) asked for, as the browser asks when they come near the screen."""
     at = AppTest.from_file(APP, default_timeout=120)
+    if scrolled:
+        at.session_state[near_flag("compare__table")] = True
     for k, v in params.items():
         at.query_params[k] = v
     if page:
@@ -53,6 +58,21 @@ def charts(at: AppTest) -> list[dict]:
         for e in at.get("bidi_component")
         if e.proto.component_name == "xhht_chart"
     ]
+
+
+def rankings(at: AppTest) -> list[str]:
+    """The ranking blocks the page draws as HTML bars (dashboard/ranking_view.py)."""
+    return [
+        json.loads(e.proto.json)["html"]
+        for e in at.get("bidi_component")
+        if e.proto.component_name == "xhht_ranking"
+    ]
+
+
+def ranking_rows(at: AppTest) -> list[tuple[str, str]]:
+    """Each row of the page's ranking, top down, as a reader sees it: (name, value)."""
+    rows = [read(li) for li in re.findall(r'<li class="row.*?</li>', rankings(at)[0], re.S)]
+    return [(r.by_class["name"][0], (r.by_class.get("val") or [""])[0]) for r in rows]
 
 
 def texts(at: AppTest) -> str:
@@ -486,14 +506,14 @@ def test_a_charts_data_is_sent_only_once_its_expander_opens() -> None:
 
 def test_compare_draws_the_ranking_or_the_heat_map() -> None:
     at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
-    drawn = charts(at)
-    assert len(drawn) == 1
-    assert drawn[0]["data"][0]["type"] == "bar"  # the ranking (marks and the target line follow)
+    assert charts(at) == []  # the ranking is HTML bars: no plotly.js on the first screen
+    [bars] = rankings(at)
+    assert "Gia đình học tập — Quảng Ngãi" in read(bars).by_class["t"]
     assert "Xếp hạng: Gia đình học tập, 2025" in texts(at)
     at.segmented_control(key="compare__view").set_value("heatmap").run()
     assert not at.exception, [e.value for e in at.exception]
     drawn = charts(at)
-    assert len(drawn) == 1
+    assert len(drawn) == 1 and rankings(at) == []
     assert [t["type"] for t in drawn[0]["data"]][0] == "heatmap"
     assert at.query_params["view"] in ("heatmap", ["heatmap"])
     assert "Mức đạt kế hoạch theo chỉ tiêu" in texts(at)
@@ -539,8 +559,8 @@ def test_each_pages_shell_preloads_the_elements_its_first_view_shows(
     # loading with the page: what a page shows and what its shell preloads stay the same list.
     from dashboard.page_shell import PAGE_ELEMENTS
 
-    at = open_page(page)
-    shown = {"BidiComponent": bool(charts(at)), "DataFrame": bool(at.dataframe)}
+    at = open_page(page, scrolled=False)  # the first view: nothing scrolled near yet
+    shown = {"BidiComponent": bool(at.get("bidi_component")), "DataFrame": bool(at.dataframe)}
     assert {e for e, present in shown.items() if present} == set(PAGE_ELEMENTS[path])
 
 
@@ -623,17 +643,71 @@ def test_every_chart_is_of_a_trace_type_the_served_plotly_js_draws() -> None:
 
 def test_compare_shows_a_long_rankings_ends_until_asked_for_every_bar() -> None:
     at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
-    bars = charts(at)[0]["data"][0]
-    ranked = [y for y, x in zip(bars["y"], bars["x"], strict=True) if x is not None]
+    rows = ranking_rows(at)
+    ranked = [(n, v) for n, v in rows if v]
     assert len(ranked) == 30
-    gap = next(y for y, x in zip(bars["y"], bars["x"], strict=True) if x is None)
+    gap = next(n for n, v in rows if not v)
     hidden = int(re.search(r"⋯ (\d+) đơn vị khác ⋯", gap).group(1))
+    # The highest first, with the rate and status symbol the table gives each commune.
+    table = at.dataframe[-1].value
+    best = table.iloc[0]  # the table lists by rank
+    assert ranked[0][0] == best["Tên"]
+    assert ranked[0][1].startswith(fmt_pct(best["Tỷ lệ 2025 (%)"]))
     toggle = at.toggle(key="compare__all_bars")
     assert toggle.label == f"Hiện đủ cả {30 + hidden} xã trên biểu đồ"
     toggle.set_value(True).run()
     assert not at.exception
-    bars = charts(at)[0]["data"][0]
-    assert len(bars["y"]) == 30 + hidden and None not in bars["x"]
+    rows = ranking_rows(at)
+    assert len(rows) == 30 + hidden and all(v for _, v in rows)
+    # The downloads' chart is the plotly figure of the same rows.
+    at.session_state["compare__rank_chart__data"] = True
+    at.run()
+    labels = [d.proto.label for d in at.expander[0].get("download_button")]
+    assert "Tải biểu đồ (HTML)" in labels
+
+
+def test_a_bar_click_and_the_highlight_picker_mark_the_same_row() -> None:
+    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025", hl="X23368")
+    rows = ranking_rows(at)
+    marked = [n for n, _ in rows if n.startswith("▶ ")]
+    assert marked == ["▶ Đăk Long"]  # shown wherever it ranks, between the ends if need be
+    assert read(rankings(at)[0]).by_class["hl"][0].startswith("▶ Đăk Long")
+    # A click on a row: the browser sends its id, as a chart's click (ranking_view.show).
+    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    at.session_state["compare__rank_chart"] = {
+        "selection": {"points": [{"customdata": ["X23368"]}]}
+    }
+    at.run()
+    assert at.selectbox(key="compare__hl").value == "X23368"
+    assert at.selectbox(key="compare__goto").value == "X23368"
+    assert [n for n, _ in ranking_rows(at) if n.startswith("▶ ")] == ["▶ Đăk Long"]
+
+
+def test_the_ranking_in_english() -> None:
+    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025", lang="en")
+    reader = read(rankings(at)[0])
+    assert reader.by_class["t"] == ["Learning families — Quảng Ngãi"]
+    words = "".join(reader.text)
+    assert "Target" in words and "Rate (% of total)" in words
+    assert re.search(r"⋯ \d+ others ⋯", words)
+    assert all(re.fullmatch(r"\d+\.\d%.*|\d+%.*", v) for v in reader.by_class["val"])
+    for vietnamese in ("Mục tiêu", "đơn vị khác", "Tỷ lệ"):
+        assert vietnamese not in words, vietnamese
+
+
+def test_compare_draws_its_grid_once_scrolled_near() -> None:
+    # The first view holds a placeholder where the grid goes (dashboard/near_view.py); the
+    # browser asks for it when it comes near the screen, and the grid is drawn from then on.
+    at = open_page("views/compare.py", scrolled=False, loc="P51", ind="gia_dinh", year="2025")
+    assert len(at.dataframe) == 0
+    [waiting] = [e for e in at.get("bidi_component") if e.proto.component_name == "xhht_near"]
+    assert json.loads(waiting.proto.json) == {"height": 420}
+    assert [d.proto.label for d in at.get("download_button")] == ["Tải số liệu (CSV)"]
+    assert "Bảng so sánh: Gia đình học tập" in texts(at)
+    at.session_state[near_flag("compare__table")] = True  # what the browser's "near" sets
+    at.run()
+    assert at.dataframe[-1].value["Tên"].tolist()[0] == "Trà Câu"  # the highest first
+    assert not [e for e in at.get("bidi_component") if e.proto.component_name == "xhht_near"]
 
 
 def test_former_units_are_a_table_of_words_with_their_csv(demo_con) -> None:

@@ -20,6 +20,7 @@ from test_rounds import (  # noqa: F401
     store,
 )
 
+from dashboard.near_view import near_flag
 from metrics.locality_progress import children_progress
 from metrics.rounds import status, with_source_notes
 from metrics.store import connect
@@ -139,6 +140,9 @@ def test_compare_shows_submitted_figures_marked_only_when_asked(
     ]
 
     at = public_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    at.session_state[near_flag("compare__table")] = True  # scrolled down to the table
+    at.run()
+    assert at.dataframe  # the table drawn, with its rows
     assert at.toggle(key="compare__pending").value is False
     assert "(chờ duyệt)" not in tables(at)
     at.toggle(key="compare__pending").set_value(True).run()

@@ -3,6 +3,9 @@ ranked on one indicator, a heat map over all indicators, and a start→end table
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import polars as pl
 import streamlit as st
 
@@ -11,6 +14,7 @@ from dashboard.i18n import ind_label, ind_labels, lang, t, unit_type, unit_types
 from metrics.completeness import RANK_MIN_PCT, in_ranking_order, units_text
 from metrics.escaping import markdown_literal
 from metrics.figures.comparison import heatmap, ranked_bar, shows_ends
+from metrics.figures.ranking_html import ranking_html
 from metrics.fmt import fmt_int
 from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
@@ -187,16 +191,16 @@ if view == "rank":
     ranked_n = keep.filter(pl.col("rate_pct").is_not_null() & pl.col("rankable")).height
     long_ranking = shows_ends(ranked_n, RANKING_ENDS)
     show_all = long_ranking and st.session_state.get(f"{PAGE}__all_bars", False)
-    fig = ui.figure(
-        ranked_bar,
-        keep,
-        indicator=ind_id,
-        locality_name=names[loc],
-        highlight_id=hl_id,
-        synthetic=synthetic,
-        lang=lang(),
-        ends=None if show_all else RANKING_ENDS,
-    )
+    # On the page, HTML bars (no plotly.js on the first screen); the plotly figure of the same
+    # rows is made only for a download.
+    bars: dict[str, Any] = {
+        "indicator": ind_id,
+        "locality_name": names[loc],
+        "highlight_id": hl_id,
+        "synthetic": synthetic,
+        "lang": lang(),
+        "ends": None if show_all else RANKING_ENDS,
+    }
     rank_table = shown_table(
         ranked,
         [
@@ -211,12 +215,12 @@ if view == "rank":
         ],
         lang(),
     )
-    ui.chart(
-        fig,
+    ui.ranking(
+        ranking_html(keep, **bars),
+        functools.partial(ranked_bar, keep, **bars),
         rank_table,
         file_stem("xep_hang", ind_id, names[loc], year),
         key=f"{PAGE}__rank_chart",
-        on_select="rerun",
     )
     if long_ranking:
         st.toggle(
@@ -278,7 +282,10 @@ table = shown_table(
     lang(),
     year=year,
 )
-ui.table(table, height=420, pin=FIELDS["short_name"].header(lang()))  # a phone scrolls sideways
+# Drawn when scrolled near: below the ranking, the grid's code and drawing held up the first view.
+ui.table_when_near(
+    table, key=f"{PAGE}__table", height=420, pin=FIELDS["short_name"].header(lang())
+)  # a phone scrolls sideways
 ui.left_out(missing["short_name"].to_list(), year)
 st.download_button(
     t("download_csv"),

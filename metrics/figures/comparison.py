@@ -76,6 +76,60 @@ def _gap_row(skipped: int, position: int, lang: str) -> dict:
     }
 
 
+def ranking_rows(
+    children: pl.DataFrame,
+    *,
+    indicator: str,
+    highlight_id: str | None = None,
+    lang: str = "vi",
+    ends: int | None = None,
+) -> list[dict]:
+    """The rows of a ranking on `indicator`, from the lowest (the bottom of a chart) to the
+    highest: figures kept apart (`rankable` false) first, then the ranked ones; with `ends`, a
+    long ranking's ends, the highlighted child and a gap row ("⋯ N đơn vị khác ⋯", no status)
+    where others are left out. Each row: locality_id, short_name, status, rate_pct, target_pct,
+    plan_pct, year, partial_note, apart. The chart (ranked_bar) and the page's HTML bars
+    (metrics.figures.ranking_html) draw these same rows."""
+    note = pl.col("partial_note") if "partial_note" in children.columns else pl.lit("")
+    apart = ~pl.col("rankable") if "rankable" in children.columns else pl.lit(False)
+    sub = (
+        children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null())
+        .with_columns(note.fill_null("").alias("partial_note"), apart.alias("apart"))
+        .sort(["apart", "rate_pct"], descending=[True, False])
+    )
+    used = (
+        "locality_id",
+        "short_name",
+        "status",
+        "rate_pct",
+        "target_pct",
+        "plan_pct",
+        "year",
+        "partial_note",
+        "apart",
+    )
+    rows: list[dict] = list(sub.select(used).iter_rows(named=True))
+    # The ends are those of the ranking; figures kept apart stay below it, the `ends` highest
+    # of them at most (the table, the workbook and the note name them all).
+    apart_rows = [r for r in rows if r["apart"]]
+    ranked_rows = rows[len(apart_rows) :]
+    if ends is not None and shows_ends(len(ranked_rows), ends):
+        ranked_rows = _ends_of(ranked_rows, ends, highlight_id, lang)
+    if ends is not None and len(apart_rows) > ends:
+        apart_rows = apart_rows[-ends:]
+    return apart_rows + ranked_rows
+
+
+def value_text(row: dict, lang: str) -> str:
+    """What a ranking writes beside a bar: the rate, the status's symbol and a partial figure's
+    note ("85,5% ✔ · chưa đủ: 1/23 huyện cũ báo cáo"); "" for a gap row."""
+    if not row["status"]:
+        return ""
+    return f"{fmt_pct(row['rate_pct'], lang=lang)} {STATUS_STYLE[Status(row['status'])].symbol}" + (
+        f" · {row['partial_note']}" if row["partial_note"] else ""
+    )
+
+
 def ranked_bar(
     children: pl.DataFrame,
     *,
@@ -104,48 +158,15 @@ def ranked_bar(
     further right, so the target line never runs through a label.
     """
     ind = registry().by_id(indicator)
-    note = pl.col("partial_note") if "partial_note" in children.columns else pl.lit("")
-    apart = ~pl.col("rankable") if "rankable" in children.columns else pl.lit(False)
-    sub = (
-        children.filter((pl.col("indicator") == indicator) & pl.col("rate_pct").is_not_null())
-        .with_columns(note.fill_null("").alias("partial_note"), apart.alias("apart"))
-        .sort(["apart", "rate_pct"], descending=[True, False])
+    rows = ranking_rows(
+        children, indicator=indicator, highlight_id=highlight_id, lang=lang, ends=ends
     )
-    used = (
-        "locality_id",
-        "short_name",
-        "status",
-        "rate_pct",
-        "target_pct",
-        "plan_pct",
-        "year",
-        "partial_note",
-        "apart",
-    )
-    rows: list[dict] = list(sub.select(used).iter_rows(named=True))
-    # The ends are those of the ranking; figures kept apart stay below it, the `ends` highest
-    # of them at most (the table, the workbook and the note name them all).
-    apart_rows = [r for r in rows if r["apart"]]
-    ranked_rows = rows[len(apart_rows) :]
-    if ends is not None and shows_ends(len(ranked_rows), ends):
-        ranked_rows = _ends_of(ranked_rows, ends, highlight_id, lang)
-    if ends is not None and len(apart_rows) > ends:
-        apart_rows = apart_rows[-ends:]
-    rows = apart_rows + ranked_rows
     names = [plotly_literal(r["short_name"]) for r in rows]
     colours = [STATUS_STYLE[Status(r["status"])].colour if r["status"] else GAP for r in rows]
     lines = [
         {"width": 3 if r["locality_id"] == highlight_id else 0, "color": "#000000"} for r in rows
     ]
-    values = [
-        (
-            f"{fmt_pct(r['rate_pct'], lang=lang)} {STATUS_STYLE[Status(r['status'])].symbol}"
-            + (f" · {r['partial_note']}" if r["partial_note"] else "")
-        )
-        if r["status"]
-        else ""
-        for r in rows
-    ]
+    values = [value_text(r, lang) for r in rows]
     fig = go.Figure(
         go.Bar(
             x=[r["rate_pct"] for r in rows],
