@@ -53,15 +53,20 @@ def test_preloads_follow_imports_and_skip_what_the_shell_loads(tmp_path: Path) -
 def test_the_real_shell_preloads_existing_files_and_keeps_streamlits_own() -> None:
     index = (page_shell.STATIC / "index.html").read_text(encoding="utf-8")
     js = page_shell.STATIC / "static" / "js"
-    profile = page_shell.shell_html("/profile")
-    preloaded = re.findall(r'rel="modulepreload" crossorigin href="\./static/js/([^"]+)"', profile)
-    assert any(f.startswith("BidiComponent.") for f in preloaded)
+    # Nhập dữ liệu's first view is its preview grid.
+    imports = page_shell.shell_html("/import")
+    preloaded = re.findall(r'rel="modulepreload" crossorigin href="\./static/js/([^"]+)"', imports)
     assert any(f.startswith("DataFrame.") for f in preloaded)
     assert all((js / f).is_file() for f in preloaded)
-    assert all(line in profile for line in index.splitlines())  # Streamlit's shell, added to
-    # So sánh xã's grid is drawn when scrolled near (near_view.py): its code is not preloaded.
-    compare = page_shell.shell_html("/compare")
-    assert "BidiComponent." in compare and "DataFrame." not in compare
+    assert all(line in imports for line in index.splitlines())  # Streamlit's shell, added to
+    # So sánh xã's grid is drawn when scrolled near (near_view.py) and Hồ sơ's lists are HTML
+    # tables: neither preloads the grid's code.
+    for path in ("/compare", "/profile"):
+        shell = page_shell.shell_html(path)
+        found = re.findall(r'rel="modulepreload" crossorigin href="\./static/js/([^"]+)"', shell)
+        assert any(f.startswith("BidiComponent.") for f in found), path
+        assert not any(f.startswith("DataFrame.") for f in found), path
+        assert all((js / f).is_file() for f in found)
     overview = page_shell.shell_html("/")
     assert "BidiComponent." in overview and "DataFrame." not in overview
     assert "PlotlyChart." not in overview  # Streamlit's chart element is not used (chart_view.py)
