@@ -173,6 +173,10 @@ RANKING_ROWS = """() => [...document.querySelectorAll("[data-testid='xhht-rankin
     })))"""
 
 
+RANKING_TICKS = """() => [...document.querySelectorAll("[data-testid='xhht-ranking'] .axis span")]
+    .map(e => { const b = e.getBoundingClientRect(); return [e.textContent, [b.left, b.top, b.right, b.bottom]]; })"""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_ranking_reads_at_every_width(server: str, browser, width: int) -> None:  # noqa: ANN001
@@ -180,6 +184,7 @@ def test_the_ranking_reads_at_every_width(server: str, browser, width: int) -> N
     try:
         page.locator("[data-testid='xhht-ranking'] li.row").first.wait_for(timeout=30_000)
         rows = page.evaluate(RANKING_ROWS)
+        ticks = page.evaluate(RANKING_TICKS)
         overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
         page.locator("[data-testid='xhht-ranking']").screenshot(
             path=str(ARTIFACTS / f"so_sanh_xep_hang_{width}.png")
@@ -193,6 +198,13 @@ def test_the_ranking_reads_at_every_width(server: str, browser, width: int) -> N
         assert r["val"][0] >= r["bar"][2] - 1 and not _overlap(r["val"], r["name"]), r
         assert r["mark"] is None or r["val"][0] >= r["mark"][2] - 1 or r["val"][0] >= r["bar"][2], r
         assert r["name"][0] >= 0 and r["name"][3] - r["name"][1] >= 14, r  # whole, not cut
+    # The axis's labels that show are clear of each other; a phone shows fewer of them.
+    shown = [label for label, box in ticks if box[2] > box[0]]
+    assert shown == (
+        ["0%", "20%", "40%", "60%", "80%", "100%"] if width > 640 else ["0%", "40%", "80%", "100%"]
+    )
+    boxes = [box for _, box in ticks if box[2] > box[0]]
+    assert all(a[2] <= b[0] for a, b in zip(boxes, boxes[1:], strict=False)), ticks
 
 
 @pytest.mark.browser

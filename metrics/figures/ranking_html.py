@@ -26,6 +26,7 @@ from metrics.texts import text
 
 AXIS_MAX = 112.0  # the chart's x range, 0–112 %: room right of a full bar for its value
 TICKS = (0, 20, 40, 60, 80, 100)
+MINOR_TICKS = (20, 60)  # not labelled on a phone
 # The hatch of a figure kept apart from the ranking (the chart's "/" pattern), over its colour.
 HATCH = "repeating-linear-gradient(135deg, rgba(255,255,255,0.75) 0 2px, transparent 2px 6px)"
 
@@ -72,6 +73,8 @@ STYLE = f"""<style>
   .xhht-rank .track {{ margin-right: 3.5rem; }}
   .xhht-rank .axis .ticks {{ margin: 0 3.5rem 0 7.5rem; }}
   .xhht-rank .xt {{ margin-left: 7.5rem; }}
+  /* On a phone the track is ~150 px: six labels would run into each other. */
+  .xhht-rank .axis span.minor {{ display: none; }}
 }}
 </style>"""
 
@@ -161,7 +164,11 @@ def ranking_html(
         if rows
         else f'<li class="row gap"><span class="name">{html_literal(text("fig_no_data", lang))}</span></li>'
     )
-    ticks = "".join(f'<span style="left:{_left(v)}">{v}%</span>' for v in TICKS)
+    minor = ' class="minor"'
+    ticks = "".join(
+        f'<span{minor if v in MINOR_TICKS else ""} style="left:{_left(v)}">{v}%</span>'
+        for v in TICKS
+    )
     demo = (
         f'<div class="demo">{html_literal(text("fig_synthetic_note", lang))}</div>'
         if synthetic
