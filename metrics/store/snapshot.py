@@ -145,6 +145,7 @@ class SnapshotCache:
         # new began then, or the copy's reading did).
         self._fresh_since = float("-inf")
         self._looking = False
+        self._looked_at = float("-inf")  # when the last look that ended began
         self._failed_at: float | None = None  # when the last look or copy could not read the store
         # The newest look that found a change: when it began and the version it saw (or
         # _UNKNOWN); the copier runs while it is not met.
@@ -169,7 +170,7 @@ class SnapshotCache:
                     # call now and then tries again without the others waiting for it (a
                     # server that does not answer holds a look until its connect timeout).
                     break
-                if not self._looking:
+                if not self._looking and self._looked_at < asked:  # no look began since: look
                     self._looking = True
                     self._state.release()
                     try:
@@ -230,6 +231,7 @@ class SnapshotCache:
                 self._failed_at = time.monotonic()  # e.g. the server is unreachable
             return
         with self._state:
+            self._looked_at = began
             self._failed_at = None
             assert self._latest is not None
             if found == (self._latest.version if self.loc.is_postgres else self._signature):
