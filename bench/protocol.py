@@ -9,6 +9,8 @@ page's elements and `script_finished`."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +45,10 @@ class ProtocolSession:
     def __init__(self, url: str) -> None:
         self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
         self.ws: ClientConnection | None = None
+        # One view at a time: a second reader of the same socket would take the first one's
+        # messages (websockets refuses it with ConcurrencyError). A view asked for while another
+        # is under way starts when that one has ended, as a person's next click would.
+        self._one_view = asyncio.Lock()
 
     async def connect(self, timeout: float = 60) -> None:
         self.ws = await connect(
@@ -55,16 +61,24 @@ class ProtocolSession:
         )
 
     async def close(self) -> None:
-        if self.ws is not None:
-            await self.ws.close()
-            self.ws = None
+        ws, self.ws = self.ws, None  # forgotten first: a close that fails leaves no socket in use
+        if ws is not None:
+            await ws.close()
 
     async def view(self, page: str, query: str = "", timeout: float = 60) -> View:
-        """Run `page` (its URL path: "", "compare", "profile"…) with `query` to its end."""
-        if self.ws is None:
-            await self.connect(timeout)
-        assert self.ws is not None
+        """Run `page` (its URL path: "", "compare", "profile"…) with `query` to its end; timed
+        from when this session's previous view has ended."""
+        async with self._one_view:
+            return await self._view(page, query, timeout)
+
+    async def _view(self, page: str, query: str, timeout: float) -> View:
         start = time.monotonic()
+        if self.ws is None:
+            try:
+                await self.connect(timeout)
+            except Exception as exc:  # noqa: BLE001 — a failed view is counted, not raised
+                return View(start, time.monotonic(), error=f"{type(exc).__name__}: {exc}"[:200])
+        assert self.ws is not None
         out = View(start, start)
         msg = BackMsg(rerun_script=ClientState(query_string=query, page_name=page))
         try:
@@ -85,14 +99,15 @@ class ProtocolSession:
                     break
         except Exception as exc:  # noqa: BLE001 — a failed view is counted, not raised
             out.error = out.error or f"{type(exc).__name__}: {str(exc)[:200]}"
-            await self.close()  # the next view starts a new session
+            # The socket may still hold this view's late messages: the next view starts a new
+            # session rather than read them as its own.
+            with contextlib.suppress(Exception):
+                await self.close()
         out.end = time.monotonic()
         return out
 
 
 async def _recv(ws: ClientConnection, timeout: float) -> bytes:
-    import asyncio
-
     raw = await asyncio.wait_for(ws.recv(), timeout)
     return raw if isinstance(raw, bytes) else raw.encode()
 

@@ -4,7 +4,8 @@ No SQL and no progress maths here or in the pages: this module calls metrics.que
 metrics.locality_progress and metrics.progress, and caches the answers. Pages read a copy of the store in
 memory (metrics.store.snapshot), never the store itself, so imports from the CLI, other processes or
 this app write while pages are served. Every cache key starts with (store, version): a write
-anywhere makes the next page run load and key the new figures.
+anywhere makes the page runs after it key the new figures once the process's new copy is in
+place (metrics.store.snapshot: a page waits for it a few seconds at most).
 Every read takes its own cursor, so sessions and reruns never share a half-read result.
 """
 

@@ -189,27 +189,22 @@ def _lapsing(key: data.StoreKey, rec: dict, loc: str) -> None:
         return
     # By place, not by name: two old communes may share a name ("Xã Đăk Long" of huyện Đăk Hà
     # and of huyện Đắk Glei), so an old one is named with its old district.
+    by_place = lapsing.group_by("locality_id").agg(
+        pl.col("locality_name").first(),
+        pl.col("locality_level").first(),
+        pl.col("parent_name").first(),
+        pl.len().alias("n"),
+        pl.col("valid_until").min().alias("first"),
+    )
     by_place = (
-        lapsing.group_by("locality_id")
-        .agg(
-            pl.col("locality_name").first(),
-            pl.col("locality_level").first(),
-            pl.col("parent_name").first(),
-            pl.len().alias("n"),
-            pl.col("valid_until").min().alias("first"),
-        )
+        by_place.with_columns(ui.each(by_place["parent_name"], lower_type).alias("parent_lower"))
         .with_columns(
             pl.when(pl.col("locality_level") == "old_commune")
-            .then(
-                pl.format(
-                    "{} ({})",
-                    "locality_name",
-                    pl.col("parent_name").map_elements(lower_type, return_dtype=pl.String),
-                )
-            )
+            .then(pl.format("{} ({})", "locality_name", "parent_lower"))
             .otherwise(pl.col("locality_name"))
             .alias("locality_name")
         )
+        .drop("parent_lower")
         .sort(["first", "locality_name"])
     )
     st.markdown(

@@ -310,7 +310,21 @@ def styled(shown: ShownTable) -> Any:
     """A pandas Styler that shows each cell as its column's kind reads (metrics.table_columns)
     but sorts on the values."""
     shows = {c: _shows(k, shown.lang) for c, k in shown.kinds.items()}
-    return shown.frame.to_pandas().style.format(shows)
+    return pandas_frame(shown.frame).style.format(shows)
+
+
+def pandas_frame(frame: pl.DataFrame) -> pd.DataFrame:
+    """The frame in pandas, converted in this thread. pyarrow's threaded conversion waits for
+    its pool holding the GIL while a pool task (an extension column) asks for the GIL: the whole
+    app process hung (gdb, after writes, when every session's page is worked out anew)."""
+    return frame.to_pandas(use_threads=False)
+
+
+def each(values: pl.Series, fn: Callable[[Any], Any], dtype: Any = pl.String) -> pl.Series:  # noqa: ANN401
+    """`fn` of each value (None stays None), worked out in this thread. Not `map_elements`:
+    polars runs that on its own threads, which wait for the GIL, and a page run that holds the
+    GIL while it waits for polars' threads (some of polars' calls do) then hangs the process."""
+    return pl.Series(values.name, [None if v is None else fn(v) for v in values], dtype=dtype)
 
 
 def _shows(kind: Kind, lang: str) -> Callable[[Any], str]:
@@ -681,9 +695,7 @@ def problems_table(
     frame = shown.frame  # headers in the reader's language, in the CSV too
     cells = ShownTable(frame.head(PROBLEMS_SHOWN), shown.kinds, shown.lang).cells()
     st.table(
-        cells.with_columns(
-            pl.all().map_elements(markdown_literal, return_dtype=pl.String)
-        ).to_pandas(),
+        pandas_frame(cells.with_columns(each(cells[c], markdown_literal) for c in cells.columns)),
         hide_index=True,
     )
     if frame.height > PROBLEMS_SHOWN:

@@ -605,6 +605,41 @@ def test_every_read_that_starts_after_a_writer_exits_shows_its_write(
         assert between <= {value, following}, (since, value, between)
 
 
+def test_a_page_run_during_the_copy_after_a_write_is_served_the_copy_before_it(
+    store: Path, tmp_path: Path
+) -> None:
+    """A page run that asks while the copy after a write is still being made does not wait for
+    it past the cache's bound (here none): it is served the copy before. Page runs from then on
+    show the write as soon as the copy is in place, and none goes back to the state before."""
+    cache = SnapshotCache(parse_location(str(store)), fresh_wait=0.0)
+    before = cache.current()
+    original = before.cursor().execute(DAK_LONG_SQL).fetchall()[0][0]
+    done = xhht("import", str(dak_long_file(tmp_path, "7.500")), "--db", str(store))
+    assert done.returncode == 0, done.stderr
+    # The look finds the file changed and hands the copy to the cache's thread; the page run
+    # that looked does not wait for it.
+    served = cache.current()
+    assert served is before
+    assert served.cursor().execute(DAK_LONG_SQL).fetchall() == [(original,)]
+    shown: list[int] = []
+    deadline = time.monotonic() + 60
+    while 7500 not in shown and time.monotonic() < deadline:
+        shown.append(cache.current().cursor().execute(DAK_LONG_SQL).fetchall()[0][0])
+        time.sleep(0.01)
+    assert shown[-1] == 7500
+    for _ in range(20):  # every page run after the copy shows the write
+        shown.append(cache.current().cursor().execute(DAK_LONG_SQL).fetchall()[0][0])
+    first_new = shown.index(7500)
+    assert set(shown[:first_new]) <= {original}
+    assert shown[first_new:] == [7500] * (len(shown) - first_new)
+    # With the default bound, a page run that asks right after the next write waits for its copy.
+    waiting = SnapshotCache(parse_location(str(store)))
+    assert waiting.current().cursor().execute(DAK_LONG_SQL).fetchall() == [(7500,)]
+    done = xhht("import", str(dak_long_file(tmp_path, "7.600")), "--db", str(store))
+    assert done.returncode == 0, done.stderr
+    assert waiting.current().cursor().execute(DAK_LONG_SQL).fetchall() == [(7600,)]
+
+
 def test_a_page_run_after_an_import_shows_the_imported_figure(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1069,6 +1069,90 @@ def test_two_reader_processes_see_an_import_from_their_next_read_on(
         assert "Traceback" not in r.stderr, r.stderr
 
 
+def hold_table(store: Store, table: str) -> subprocess.Popen[str]:
+    """Another session (psql) holding `table` against every reader, as VACUUM FULL does, until
+    release(…)."""
+    from bench.pg_cluster import bindir
+
+    proc = subprocess.Popen(
+        [str(bindir() / "psql"), "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", store.url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    stdin, stdout = cast(IO[str], proc.stdin), cast(IO[str], proc.stdout)
+    stdin.write(f"BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE; SELECT 'held';\n")
+    stdin.flush()
+    assert stdout.readline().strip() == "held", cast(IO[str], proc.stderr).read()
+    return proc
+
+
+def release(holder: subprocess.Popen[str]) -> None:
+    stdin = cast(IO[str], holder.stdin)
+    stdin.write("COMMIT;\n")
+    stdin.close()
+    holder.wait(timeout=30)
+
+
+def test_a_page_run_while_the_copy_after_an_import_is_held_up_is_served_the_copy_before(
+    init_store: Store, tmp_path: Path
+) -> None:
+    """After an import, another session holds the figures' table (as VACUUM FULL would), so the
+    reader's new copy waits for it: page runs meanwhile are served the copy before, each after
+    the cache's bound (1 s here) rather than after the table is free. Once it is, every page run
+    shows the import, and none goes back to the state before."""
+    from metrics.store.location import parse_location
+    from metrics.store.snapshot import SnapshotCache
+
+    cache = SnapshotCache(parse_location(init_store.url), fresh_wait=1.0)
+
+    def shown() -> int | None:
+        rows = (
+            cache.current()
+            .cursor()
+            .execute(
+                "SELECT recognized FROM observations_current WHERE locality_id = ? "
+                "AND year = 2025 AND indicator = 'gia_dinh'",
+                [DAK_LONG],
+            )
+            .fetchall()
+        )
+        return rows[0][0] if rows else None
+
+    assert shown() is None
+    ok(
+        xhht(
+            "import",
+            str(IMPORTS / "ok_change_dak_long_2025.csv"),
+            "--db",
+            init_store.url,
+            cwd=tmp_path,
+        )
+    )
+    holder = hold_table(init_store, "observations_current")
+    try:
+        during, waited = [], []
+        for _ in range(3):
+            asked = time.monotonic()
+            during.append(shown())
+            waited.append(time.monotonic() - asked)
+        assert holder.poll() is None  # the table was held all along
+        assert during == [None, None, None]
+        assert max(waited) < 10  # the bound, not the table (before: each waited 30 s)
+    finally:
+        release(holder)
+    after = []
+    deadline = time.monotonic() + 60
+    while 7500 not in after and time.monotonic() < deadline:
+        after.append(shown())
+        time.sleep(0.05)
+    after += [shown() for _ in range(20)]
+    first_new = after.index(7500)
+    assert set(after[:first_new]) <= {None}
+    assert after[first_new:] == [7500] * (len(after) - first_new)
+
+
 # -- the app on PostgreSQL ----------------------------------------------------------------------
 
 

@@ -703,8 +703,10 @@ def add_appendix(doc, lists: list[RecognitionList]) -> None:
             doc.add_paragraph(
                 texts.text("draft_appendix_source", source=without_controls(source))
             ).runs[0].italic = True
+        # In this thread, not map_elements on polars' threads (the app makes drafts beside its
+        # page runs; see dashboard.ui.each).
         recognised = lst.entries.filter(
-            pl.col("result").map_elements(is_recognised, return_dtype=pl.Boolean)
+            pl.Series([v is not None and is_recognised(v) for v in lst.entries["result"]])
         )
         if recognised.height:
             table = _grid(

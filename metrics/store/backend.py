@@ -329,6 +329,14 @@ def reading_into_memory(
         raise
 
 
+def kept_reader(loc: StoreLocation, role: str = "đọc") -> duckdb.DuckDBPyConnection:
+    """A cursor on this process's attached PostgreSQL reader, in the store's catalogue, for a
+    caller that keeps it for many short reads (one query each, no check of the store): closing
+    it is the caller's, and so is taking another when it fails (the reader was re-attached)."""
+    assert loc.is_postgres
+    return _postgres_reader(loc, role)
+
+
 _POSTGRES_READERS: dict[str, duckdb.DuckDBPyConnection] = {}
 _POSTGRES_READERS_LOCK = threading.Lock()
 
