@@ -459,15 +459,21 @@ SORT_FIELDS = ("unit_name", "locality_name", "result_label", "decision", "valid_
 _RESULT_RANK = {rid: i for i, rid in enumerate(RESULT_LABEL)}
 
 
+def _folded(values: pl.Series) -> pl.Series:
+    """Each text folded (metrics.normalise.fold), in this thread: not `map_elements`, which runs
+    on polars' own threads and, beside page runs holding Python's lock, hung the app."""
+    return pl.Series([None if v is None else fold(v) for v in values], dtype=pl.String)
+
+
 def sorted_entries(frame: pl.DataFrame, by: str | None) -> pl.DataFrame:
     """The register's entries in the order of the column `by` (one of SORT_FIELDS); as listed
     when `by` is empty. Entries without the value (no decision, no last day) come last."""
     if not by or frame.height == 0:
         return frame
-    name = pl.col("name").map_elements(fold, return_dtype=pl.String)
+    name = pl.lit(_folded(frame["name"]))
     keys: dict[str, list[pl.Expr]] = {
         "unit_name": [name],
-        "locality_name": [pl.col("locality_name").map_elements(fold, return_dtype=pl.String)],
+        "locality_name": [pl.lit(_folded(frame["locality_name"]))],
         "result_label": [pl.col("result").replace_strict(_RESULT_RANK, default=len(_RESULT_RANK))],
         "decision": [pl.col("decision_date"), pl.col("decision_number")],
         "valid_until_text": [pl.col("valid_until")],
@@ -481,11 +487,10 @@ def entries_matching(frame: pl.DataFrame, words: str) -> pl.DataFrame:
     wanted = fold(words)
     if not wanted:
         return frame
-    return frame.filter(
+    text = frame.select(
         pl.concat_str([pl.col("name"), pl.col("locality_name")], separator=" ", ignore_nulls=True)
-        .map_elements(fold, return_dtype=pl.String)
-        .str.contains(wanted, literal=True)
-    )
+    ).to_series()
+    return frame.filter(_folded(text).str.contains(wanted, literal=True))
 
 
 # -- the lists the register holds, as decisions attach them -----------------------------------
