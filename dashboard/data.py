@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 import plotly.graph_objects as go
@@ -50,6 +50,19 @@ from metrics.targets_ahead import targets_ahead as targets_ahead_of
 # metrics.store.store_identity of the copy)
 StoreKey = tuple[str, str]
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+# This module's answers, cached per state of the store (their first argument, a StoreKey) and
+# dropped when a newer state is seen. Only these: the shared figures (dashboard.ui.figure) are
+# keyed by the frames they draw, so a write keeps every figure whose figures it did not change,
+# and the page runs after it rebuild only those.
+_PER_STATE: list[Any] = []
+
+
+def _per_state(fn: F) -> F:
+    cached = st.cache_data(show_spinner=False)(fn)
+    _PER_STATE.append(cached)
+    return cached  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -93,7 +106,8 @@ def store_state() -> StoreState:
     if key not in _seen_versions:
         # A new state of the store: answers cached for older ones will not be asked for again.
         if _seen_versions:
-            st.cache_data.clear()
+            for cached in _PER_STATE:
+                cached.clear()
         _seen_versions.clear()
         _seen_versions.add(key)
     return StoreState(key, None)
@@ -103,55 +117,55 @@ def _cur(key: StoreKey) -> duckdb.DuckDBPyConnection:
     return _snapshots(key[0]).at(key[1]).cursor()
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def years(key: StoreKey) -> list[int]:
     return q.store_years(_cur(key))
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def has_synthetic(key: StoreKey) -> bool:
     return q.store_has_synthetic(_cur(key))
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def provinces(key: StoreKey) -> pl.DataFrame:
     return rq.provinces(_cur(key))
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def communes(key: StoreKey, province_id: str) -> pl.DataFrame:
     return rq.communes_of(_cur(key), province_id)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def old_districts(key: StoreKey, province_id: str) -> pl.DataFrame:
     return rq.old_districts_of(_cur(key), province_id)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def locality(key: StoreKey, locality_id: str) -> dict | None:
     return rq.locality(_cur(key), locality_id)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def predecessors(key: StoreKey, locality_id: str) -> pl.DataFrame:
     return rq.predecessors(_cur(key), locality_id)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def successors(key: StoreKey, locality_id: str) -> pl.DataFrame:
     """The units a former one became part of (today's commune or province)."""
     return rq.successors(_cur(key), locality_id)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def progress(key: StoreKey, locality_id: str, year: int) -> list[IndicatorProgress]:
     return locality_progress.progress_for(
         _cur(key), locality_id, year, series=series_all(key, locality_id)
     )
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def children(
     key: StoreKey, parent_id: str, year: int, pending: bool = False, lang: str = "vi"
 ) -> pl.DataFrame:
@@ -163,7 +177,7 @@ def children(
     )
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def series_all(key: StoreKey, locality_id: str) -> pl.DataFrame:
     """Every indicator's yearly figures of one locality: one roll-up, shared by all charts."""
     return locality_progress.series_all(_cur(key), locality_id)
@@ -173,19 +187,19 @@ def series(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
     return series_all(key, locality_id).filter(pl.col("indicator") == indicator)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def recognitions(key: StoreKey, level: str, locality_id: str, year: int) -> pl.DataFrame:
     """The register's entries in force of an area (its old units included) for a year."""
     return recq.entries_in(_cur(key), level, locality_id, year=year)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def lapsing(key: StoreKey, level: str, locality_id: str, lapse_year: int) -> pl.DataFrame:
     """The register's entries of an area whose recognition stands until a day of `lapse_year`."""
     return recq.lapsing_in(_cur(key), level, locality_id, lapse_year)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def place_context_of(
     key: StoreKey, locality_id: str, year: int
 ) -> tuple[place_context.PlaceContext | None, place_context.EducationLevels | None]:
@@ -197,7 +211,7 @@ def place_context_of(
     )
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def targets(key: StoreKey, locality_id: str) -> pl.DataFrame:
     return tq.resolved_targets(_cur(key), locality_id)
 
@@ -216,7 +230,7 @@ def status_counts(children_frame: pl.DataFrame, indicator: str) -> dict[str, int
     return locality_progress.status_counts(children_frame, indicator)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def levels(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
     """Counts by level/rating (year, level, count) for one indicator, where reports give them."""
     s = series(key, locality_id, indicator)
@@ -231,13 +245,13 @@ def levels(key: StoreKey, locality_id: str, indicator: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"year": pl.Int64, "level": pl.String, "count": pl.Int64})
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def plan_items(key: StoreKey, locality_id: str) -> pl.DataFrame:
     """A place's own plan commitments that are not rates."""
     return tq.plan_items_of(_cur(key), locality_id)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def targets_ahead(key: StoreKey, locality_id: str, year: int) -> pl.DataFrame:
     return targets_ahead_of(
         _cur(key),
@@ -338,17 +352,17 @@ def _reload(key: StoreKey) -> None:
         _snapshots(key[0]).refresh(wait=5.0)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def batches(key: StoreKey) -> pl.DataFrame:
     return rq.batches(_cur(key))
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def template(kind: str) -> bytes:
     return inputs.build_template(kind)  # type: ignore[arg-type]
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def provinces_of_active_imports(key: StoreKey) -> dict[int, list[str | None]] | None:
     """Which provinces each active import batch touches (who may roll it back); None when the
     store is busy for longer than a page should wait. The page's copy holds only the figures in
@@ -488,24 +502,24 @@ def table_xlsx(table: pl.DataFrame, name: str) -> bytes:
 # the store's write lock briefly, checks its rule against the store as it is, and reloads.
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def pending_figures(key: StoreKey, province_id: str, year: int, commune_id: str) -> pl.DataFrame:
     """A commune's figures submitted in the year's round, not yet approved (none: empty)."""
     sent = q.pending_commune_figures(_cur(key), province_id, year)
     return sent.filter(pl.col("locality_id") == commune_id)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def round_years(key: StoreKey, province_id: str) -> list[int]:
     return [int(y) for y in round_store.rounds_of(_cur(key), province_id)["year"].to_list()]
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def round_status(key: StoreKey, province_code: str, year: int) -> tuple[dict, pl.DataFrame]:
     return rounds.status(_cur(key), province_code, year)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def round_standing(key: StoreKey, locality_id: str, year: int) -> rounds.RoundStanding | None:
     """Where the province's round of the year stands (None: no round, or not a province)."""
     if not is_province(locality_id):
@@ -513,12 +527,12 @@ def round_standing(key: StoreKey, locality_id: str, year: int) -> rounds.RoundSt
     return rounds.round_standing(_cur(key), locality_id, year)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def report_view(key: StoreKey, commune_code: str, year: int) -> dict:
     return rounds.report_view(_cur(key), commune_code, year)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def report_review(
     key: StoreKey, commune_code: str, year: int, lang: str = "vi"
 ) -> tuple[pl.DataFrame, str | None]:
@@ -528,7 +542,7 @@ def report_review(
     return rounds.comparison(view, lang), rounds.in_force_note(_cur(key), view, year, lang)
 
 
-@st.cache_data(show_spinner=False)
+@_per_state
 def report_events(key: StoreKey, locality_id: str, year: int | None = None) -> pl.DataFrame:
     return round_store.events(_cur(key), locality_id, year)
 

@@ -1028,3 +1028,65 @@ def test_the_english_register_table_says_learning_community_commune_level() -> N
         assert len(table[column]) == 25 and set(table[column]) == {words}
         picker = at.selectbox(key="profile__reg_title")
         assert [str(o).split("\u2003")[0] for o in picker.options][1:] == [words]
+
+
+def _progress_points(at: AppTest, name: str) -> dict[int, float]:
+    """The progress chart's points of the trace `name` (year → rate), as the page sends them."""
+    for fig in charts(at):
+        for trace in fig["data"]:
+            if trace.get("name") == name and trace.get("x") and trace.get("y"):
+                return {
+                    int(x): float(y)
+                    for x, y in zip(trace["x"], trace["y"], strict=True)
+                    if y is not None
+                }
+    return {}
+
+
+def test_after_a_write_charts_show_the_new_figures_and_keep_the_others(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    """The shared figures (ui.figure) outlive a new state of the store (only the per-state
+    answers of dashboard.data are dropped): a chart whose figures the write changed is drawn
+    anew with them, another is the same as before."""
+    import shutil
+
+    import openpyxl
+
+    from metrics.inputs import import_file
+    from metrics.store import connect
+
+    store = tmp_path / "store.duckdb"
+    shutil.copy(demo_db, store)
+    os.environ["XHHT_DB"] = str(store)  # the autouse fixture puts the demo store back after
+    before = open_page("views/profile.py", loc="X23368", year="2025")
+    other = open_page("views/profile.py", loc="X23377", year="2025")
+    rates = _progress_points(before, "Thực hiện")
+    assert rates[2025] == pytest.approx(55.26, abs=0.01)  # 4.777/8.645 hộ
+    other_rates = _progress_points(other, "Thực hiện")
+    assert other_rates
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Kết quả"
+    sheet.append(["Năm", "Tỉnh", "Xã", "Chỉ tiêu", "Tổng số", "Đăng ký", "Công nhận", "Nguồn"])
+    sheet.append([2025, "Quảng Ngãi", "Xã Đăk Long", "gia_dinh", 8645, 8000, 6000, "Kiểm thử"])
+    book.save(tmp_path / "results.xlsx")
+    con = connect(store)
+    try:
+        result = import_file(con, tmp_path / "results.xlsx")
+        assert result.status == "imported", result.problems
+    finally:
+        con.close()
+
+    after = open_page("views/profile.py", loc="X23368", year="2025")
+    assert _progress_points(after, "Thực hiện")[2025] == pytest.approx(
+        69.40, abs=0.01
+    )  # 6.000/8.645
+    assert {y: r for y, r in _progress_points(after, "Thực hiện").items() if y < 2025} == {
+        y: r for y, r in rates.items() if y < 2025
+    }
+    assert (
+        _progress_points(open_page("views/profile.py", loc="X23377", year="2025"), "Thực hiện")
+        == other_rates
+    )
