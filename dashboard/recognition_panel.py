@@ -33,6 +33,7 @@ from metrics.recognitions import (
     sorted_entries,
     title_words,
 )
+from metrics.series import each
 from metrics.table_columns import FIELDS, shown_table
 
 PAGE = "profile"
@@ -197,7 +198,7 @@ def _lapsing(key: data.StoreKey, rec: dict, loc: str) -> None:
         pl.col("valid_until").min().alias("first"),
     )
     by_place = (
-        by_place.with_columns(ui.each(by_place["parent_name"], lower_type).alias("parent_lower"))
+        by_place.with_columns(each(by_place["parent_name"], lower_type).alias("parent_lower"))
         .with_columns(
             pl.when(pl.col("locality_level") == "old_commune")
             .then(pl.format("{} ({})", "locality_name", "parent_lower"))

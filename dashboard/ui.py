@@ -26,6 +26,7 @@ from metrics.name_lookup import typeable as typeable_label
 from metrics.normalise import file_stem
 from metrics.outputs.cell_safety import csv_bytes
 from metrics.rounds import attachment_line
+from metrics.series import each
 from metrics.store.schema import COUNTRY_ID
 from metrics.table_columns import DECIMALS, Kind, ShownTable, cell_text, shown_table
 
@@ -318,13 +319,6 @@ def pandas_frame(frame: pl.DataFrame) -> pd.DataFrame:
     its pool holding the GIL while a pool task (an extension column) asks for the GIL: the whole
     app process hung (gdb, after writes, when every session's page is worked out anew)."""
     return frame.to_pandas(use_threads=False)
-
-
-def each(values: pl.Series, fn: Callable[[Any], Any], dtype: Any = pl.String) -> pl.Series:  # noqa: ANN401
-    """`fn` of each value (None stays None), worked out in this thread. Not `map_elements`:
-    polars runs that on its own threads, which wait for the GIL, and a page run that holds the
-    GIL while it waits for polars' threads (some of polars' calls do) then hangs the process."""
-    return pl.Series(values.name, [None if v is None else fn(v) for v in values], dtype=dtype)
 
 
 def _shows(kind: Kind, lang: str) -> Callable[[Any], str]:

@@ -20,6 +20,7 @@ from metrics.circulars import (
 from metrics.fmt import fmt_date
 from metrics.indicators import registry
 from metrics.normalise import fold
+from metrics.series import each
 from metrics.texts import text
 
 # The kinds of unit a list names; a list may say the kind itself (column "Loại đơn vị").
@@ -459,21 +460,15 @@ SORT_FIELDS = ("unit_name", "locality_name", "result_label", "decision", "valid_
 _RESULT_RANK = {rid: i for i, rid in enumerate(RESULT_LABEL)}
 
 
-def _folded(values: pl.Series) -> pl.Series:
-    """Each text folded (metrics.normalise.fold), in this thread: not `map_elements`, which runs
-    on polars' own threads and, beside page runs holding Python's lock, hung the app."""
-    return pl.Series([None if v is None else fold(v) for v in values], dtype=pl.String)
-
-
 def sorted_entries(frame: pl.DataFrame, by: str | None) -> pl.DataFrame:
     """The register's entries in the order of the column `by` (one of SORT_FIELDS); as listed
     when `by` is empty. Entries without the value (no decision, no last day) come last."""
     if not by or frame.height == 0:
         return frame
-    name = pl.lit(_folded(frame["name"]))
+    name = pl.lit(each(frame["name"], fold))
     keys: dict[str, list[pl.Expr]] = {
         "unit_name": [name],
-        "locality_name": [pl.lit(_folded(frame["locality_name"]))],
+        "locality_name": [pl.lit(each(frame["locality_name"], fold))],
         "result_label": [pl.col("result").replace_strict(_RESULT_RANK, default=len(_RESULT_RANK))],
         "decision": [pl.col("decision_date"), pl.col("decision_number")],
         "valid_until_text": [pl.col("valid_until")],
@@ -490,7 +485,7 @@ def entries_matching(frame: pl.DataFrame, words: str) -> pl.DataFrame:
     text = frame.select(
         pl.concat_str([pl.col("name"), pl.col("locality_name")], separator=" ", ignore_nulls=True)
     ).to_series()
-    return frame.filter(_folded(text).str.contains(wanted, literal=True))
+    return frame.filter(each(text, fold).str.contains(wanted, literal=True))
 
 
 # -- the lists the register holds, as decisions attach them -----------------------------------

@@ -35,13 +35,13 @@ def test_each_command_beside_the_first_version(tmp_path: Path) -> None:
         first_missing = not history or "recognitions" in step or "export" in step
         assert figure.endswith("bản đầu –)") == first_missing, (step, figure)
         if "import" in step:
-            assert budget == "< 3.000 ms" and verdict is not None
+            assert budget == "< 3.000 ms" and isinstance(verdict, bool)  # printed as đạt or VƯỢT
         elif "export" in step:
-            assert budget == "< 5.000 ms" and verdict is not None
+            assert budget == "< 5.000 ms" and isinstance(verdict, bool)  # printed as đạt or VƯỢT
         elif first_missing:
             assert (budget, verdict) == ("–", None)
         else:
-            assert budget == "≤ bản đầu" and verdict is not None
+            assert budget == "≤ bản đầu" and isinstance(verdict, bool)  # printed as đạt or VƯỢT
     # The first version's trees are removed with the step.
     assert _worktrees() == before
     assert not [p for p in (tmp_path / "cli").iterdir() if p.is_dir()]

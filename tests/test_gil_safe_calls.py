@@ -2,7 +2,7 @@
 for Python's lock, and pyarrow's threaded `to_pandas` waits for its pool while holding it; with
 several page runs at once (after a write, when every page is worked out anew) the whole process
 stopped. Code the app, the CLI and the exports run works values out in its own thread
-(`dashboard.ui.each`, `metrics.recognitions._folded`) and converts with `use_threads=False`. The
+(`metrics.series.each`) and converts with `use_threads=False`. The
 checker is tried on planted calls first, so a pass means something."""
 
 from __future__ import annotations

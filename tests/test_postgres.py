@@ -589,7 +589,7 @@ def test_writer_waits_for_the_lock_then_is_refused_naming_the_holder(
         encoding="utf-8",
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert holder.stdout.readline() == "held\n"
         busy = xhht(
             "import",
             str(changed),
@@ -1237,7 +1237,7 @@ def test_a_page_says_a_write_is_under_way_on_postgresql(
         encoding="utf-8",
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert holder.stdout.readline() == "held\n"
         held_rates, notices = profile_view()
         assert any(n.startswith(UNDER_WAY) for n in notices), notices
         assert held_rates == rates

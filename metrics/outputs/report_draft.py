@@ -74,6 +74,7 @@ from metrics.place_context import (
 from metrics.plans import Latest, plan_groups
 from metrics.queries.targets import plan_items_of
 from metrics.recognitions import RecognitionList, is_recognised, lists_shown, recognition_lists
+from metrics.series import each
 
 REPORT_FONT = "Times New Roman"
 BODY_PT = 14  # Nghị định 30/2020: body 13–14 pt
@@ -703,10 +704,9 @@ def add_appendix(doc, lists: list[RecognitionList]) -> None:
             doc.add_paragraph(
                 texts.text("draft_appendix_source", source=without_controls(source))
             ).runs[0].italic = True
-        # In this thread, not map_elements on polars' threads (the app makes drafts beside its
-        # page runs; see dashboard.ui.each).
+        # The app makes drafts beside its page runs: each value in this thread (metrics.series).
         recognised = lst.entries.filter(
-            pl.Series([v is not None and is_recognised(v) for v in lst.entries["result"]])
+            each(lst.entries["result"], is_recognised, pl.Boolean).fill_null(False)
         )
         if recognised.height:
             table = _grid(
