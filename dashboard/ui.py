@@ -343,12 +343,15 @@ def table(
 def table_when_near(shown: ShownTable, *, key: str, height: int, pin: str | None = None) -> None:
     """`table`, drawn once its place comes near the screen (dashboard/near_view.py): a long
     grid below a page's first screen costs that first view its code and its drawing."""
-    _table_when_near(shown, key=key, height=height, pin=pin)
+    section_when_near(key, height=height, draw=lambda: table(shown, height=height, pin=pin))
 
 
 @st.fragment
-def _table_when_near(shown: ShownTable, *, key: str, height: int, pin: str | None) -> None:
-    near_view.when_near(key, height, lambda: table(shown, height=height, pin=pin))
+def section_when_near(key: str, *, height: int, draw: Callable[[], None]) -> None:
+    """`draw()`, once its place comes near the screen; until then a placeholder of `height` px
+    (dashboard/near_view.py). A fragment: being asked for reruns this part of the page alone,
+    and so does any widget `draw` makes."""
+    near_view.when_near(key, height, draw)
 
 
 # A table drawn as HTML (html_table): light like the page's own text, its numbers right-aligned

@@ -4,8 +4,25 @@ names), for the tests that follow writes from other processes onto the pages."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+# The parts of pages drawn once scrolled near (dashboard/near_view.py): So sánh xã's grid, and
+# everything of Hồ sơ địa bàn under its indicator table.
+NEAR_PARTS = ("compare__table", "profile__below")
+
+
+def scrolled_down(at: AppTest) -> AppTest:
+    """`at` as a browser has it once the reader has scrolled down (or a moment has passed):
+    every part drawn when near asked for, as the browser asks."""
+    from dashboard.near_view import near_flag
+
+    for part in NEAR_PARTS:
+        at.session_state[near_flag(part)] = True
+    return at
 
 
 def profile_rates(
@@ -22,7 +39,7 @@ def profile_view(
     (st.info), in one page run."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(APP), default_timeout=120)
+    at = scrolled_down(AppTest.from_file(str(APP), default_timeout=120))
     at.query_params["loc"] = locality
     at.query_params["year"] = str(year)
     at.switch_page("views/profile.py")

@@ -13,6 +13,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 from html_elements import card_rates, html_table_with, html_text, read
+from page_runs import scrolled_down
 from streamlit.testing.v1 import AppTest
 
 from dashboard.near_view import near_flag
@@ -41,7 +42,7 @@ def open_page(page: str | None = None, *, scrolled: bool = True, **params: str) 
     (dashboard/near_view.py) asked for, as the browser asks when they come near the screen."""
     at = AppTest.from_file(APP, default_timeout=120)
     if scrolled:
-        at.session_state[near_flag("compare__table")] = True
+        scrolled_down(at)
     for k, v in params.items():
         at.query_params[k] = v
     if page:
@@ -223,7 +224,7 @@ def test_language_switch_changes_titles_and_status_labels() -> None:
 
 def test_missing_store_gives_instructions(tmp_path: Path) -> None:
     os.environ["XHHT_DB"] = str(tmp_path / "none.duckdb")
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = scrolled_down(AppTest.from_file(APP, default_timeout=60))
     at.run()
     assert not at.exception
     message = "\n".join(str(e.value) for e in at.error)
@@ -693,6 +694,28 @@ def test_the_ranking_in_english() -> None:
     assert all(re.fullmatch(r"\d+\.\d%.*|\d+%.*", v) for v in reader.by_class["val"])
     for vietnamese in ("Mục tiêu", "đơn vị khác", "Tỷ lệ"):
         assert vietnamese not in words, vietnamese
+
+
+def test_profile_draws_what_is_under_its_indicator_table_once_scrolled_near() -> None:
+    # The first view: the place, its context, completeness and the indicator table, then a
+    # placeholder; the targets ahead, the chart, the register and the former units come when
+    # the browser says the placeholder is near (or a moment after the page has come).
+    at = open_page("views/profile.py", scrolled=False, loc="P51", year="2025")
+    first = texts(at)
+    assert "Tất cả chỉ tiêu — 2025" in first and "Đặc điểm địa bàn" in first
+    assert not charts(at)
+    for later in ("Mục tiêu phía trước", "Nguồn số liệu", "Hình thành từ các đơn vị cũ"):
+        assert later not in first, later
+    [waiting] = [e for e in at.get("bidi_component") if e.proto.component_name == "xhht_near"]
+    assert json.loads(waiting.proto.json) == {"height": 1600}
+    at.session_state[near_flag("profile__below")] = True  # what the browser's "near" sets
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    below = texts(at)
+    for later in ("Mục tiêu phía trước", "Nguồn số liệu", "Hình thành từ các đơn vị cũ"):
+        assert later in below, later
+    assert [c["layout"]["title"]["text"] for c in charts(at)][0].startswith("Gia đình học tập")
+    assert not [e for e in at.get("bidi_component") if e.proto.component_name == "xhht_near"]
 
 
 def test_compare_draws_its_grid_once_scrolled_near() -> None:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 from html_elements import html_table_with
+from page_runs import scrolled_down
 from streamlit.testing.v1 import AppTest
 from test_dashboard_pages import APP, as_read
 
-from dashboard.near_view import near_flag
 from metrics.table_columns import FIELDS, Kind, ShownTable, cell_text, shown_table
 
 
@@ -33,8 +33,7 @@ def store_env(demo_db: Path) -> Iterator[None]:
 
 
 def open_page(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state[near_flag("compare__table")] = True  # scrolled down to the table
+    at = scrolled_down(AppTest.from_file(APP, default_timeout=120))
     for k, v in params.items():
         at.query_params[k] = v
     at.switch_page(page)

@@ -11,6 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from page_runs import scrolled_down
 
 from metrics.name_lookup import (
     TYPED_FORM_GAP,
@@ -699,7 +700,7 @@ def test_the_profile_search_looks_at_figures(
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("XHHT_DB", str(demo_db))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at = scrolled_down(AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120))
     at.query_params["loc"] = "P51"
     at.switch_page("views/profile.py")
     at.run()
@@ -727,7 +728,7 @@ def test_the_english_profile_names_a_former_commune_former_in_its_picker(
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("XHHT_DB", str(demo_db))
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at = scrolled_down(AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120))
     at.query_params["loc"] = "OX23504"
     at.query_params["lang"] = "en"
     at.switch_page("views/profile.py")

@@ -16,6 +16,7 @@ import docx
 import duckdb
 import openpyxl
 import pytest
+from page_runs import scrolled_down
 
 from metrics.demo import init_store
 from metrics.inputs import TEMPLATE_FILE_NAMES, build_template, import_file
@@ -772,8 +773,11 @@ def profile_page(demo_db: Path, monkeypatch: pytest.MonkeyPatch, **params: str):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("XHHT_DB", str(demo_db))
-    at = AppTest.from_file(
-        str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py"), default_timeout=120
+    at = scrolled_down(
+        AppTest.from_file(
+            str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py"),
+            default_timeout=120,
+        )
     )
     for k, v in params.items():
         at.query_params[k] = v

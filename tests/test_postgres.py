@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pytest
-from page_runs import profile_rates, profile_view
+from page_runs import profile_rates, profile_view, scrolled_down
 
 from metrics.store.schema import SCHEMA_VERSION
 
@@ -1175,7 +1175,7 @@ def test_the_app_serves_a_postgresql_store_whose_address_holds_the_password(
     monkeypatch.delenv("PGPASSWORD", raising=False)
     monkeypatch.setenv("XHHT_DB", init_store.url)
     app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-    at = AppTest.from_file(str(app), default_timeout=120)
+    at = scrolled_down(AppTest.from_file(str(app), default_timeout=120))
     at.query_params["loc"] = "X23368"
     at.query_params["year"] = "2025"
     at.switch_page("views/profile.py")

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from page_runs import scrolled_down
 from streamlit.testing.v1 import AppTest
 from test_rounds import (  # noqa: F401
     APP,
@@ -20,7 +21,6 @@ from test_rounds import (  # noqa: F401
     store,
 )
 
-from dashboard.near_view import near_flag
 from metrics.locality_progress import children_progress
 from metrics.rounds import status, with_source_notes
 from metrics.store import connect
@@ -140,7 +140,6 @@ def test_compare_shows_submitted_figures_marked_only_when_asked(
     ]
 
     at = public_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
-    at.session_state[near_flag("compare__table")] = True  # scrolled down to the table
     at.run()
     assert at.dataframe  # the table drawn, with its rows
     assert at.toggle(key="compare__pending").value is False
@@ -173,7 +172,7 @@ def test_compare_shows_submitted_figures_marked_only_when_asked(
     # In English, the same figures in English numbers. (The switch is on from the first run:
     # AppTest formats a picker's options again outside the script, where the page's language
     # cannot be read.)
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = scrolled_down(AppTest.from_file(APP, default_timeout=120))
     for k, v in {"loc": f"X{DAK_LONG}", "year": "2025", "lang": "en"}.items():
         at.query_params[k] = v
     at.session_state["profile__pending"] = True

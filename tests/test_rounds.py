@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from page_runs import scrolled_down
 from streamlit.testing.v1 import AppTest
 
 from metrics import cli
@@ -277,7 +278,7 @@ AUTH = {
 
 def page(path: str, **claims: str) -> AppTest:
     """A page as someone the identity provider signed in (claims carry role and unit)."""
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = scrolled_down(AppTest.from_file(APP, default_timeout=120))
     at.run()
     at.switch_page(path)
     at.secrets["auth"] = AUTH
@@ -435,7 +436,7 @@ def warnings(at: AppTest) -> list[str]:
 
 
 def public_page(path: str | None, **params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = scrolled_down(AppTest.from_file(APP, default_timeout=120))
     for k, v in params.items():
         at.query_params[k] = v
     if path:

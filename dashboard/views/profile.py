@@ -175,8 +175,9 @@ st.query_params["loc"] = loc
 st.session_state["keep_loc"] = (
     loc if loc in prov_names else st.session_state.get("keep_loc", ui.DEFAULT_PROVINCE)
 )
-rec = data.locality(key, loc)
-assert rec is not None
+found = data.locality(key, loc)
+assert found is not None  # the pickers offer only localities the store holds
+rec: dict = found  # the sections below, drawn later as functions, see it as found
 legacy = rec["era"] == "legacy"
 # Administrative style: "Xã Đăk Long, tỉnh Quảng Ngãi" (a parent's type word in lower case).
 parent = rec.get("parent_name") if rec["level"] != "province" else None
@@ -332,245 +333,284 @@ ui.html_table(
 ui.left_out([ind_label(p.indicator) for p in shown if not p.has_data], year)
 st.caption(t("profile_status_caption", year=year))
 
-ahead = data.targets_ahead(key, loc, year).filter(pl.col("rate_pct").is_not_null())
-if ahead.height and not legacy:
-    st.subheader(t("targets_ahead_heading"))
-    own = ahead.filter(pl.col("scope_level") == "commune")
-    if own.height:
-        st.markdown(
-            t(
-                "profile_own_targets",
-                name=rec["name"],
-                years=", ".join(str(y) for y in sorted(set(own["target_year"].to_list()))),
-                year=year,
+
+def _targets_ahead() -> None:
+    """Targets after this year, each with the share reached and the pace still needed."""
+    ahead = data.targets_ahead(key, loc, year).filter(pl.col("rate_pct").is_not_null())
+    if ahead.height and not legacy:
+        st.subheader(t("targets_ahead_heading"))
+        own = ahead.filter(pl.col("scope_level") == "commune")
+        if own.height:
+            st.markdown(
+                t(
+                    "profile_own_targets",
+                    name=rec["name"],
+                    years=", ".join(str(y) for y in sorted(set(own["target_year"].to_list()))),
+                    year=year,
+                )
             )
-        )
-    ahead_table = shown_table(
-        ahead.with_columns(
-            pl.col("indicator")
-            .replace_strict(ind_labels(), return_dtype=pl.String)
-            .alias("indicator_label"),
-            pl.col("scope_level")
-            .replace_strict(scope_names(), default=pl.col("scope_level"))
-            .alias("target_scope"),
-            pl.col("source").alias("target_source"),
-        ),
-        [
-            "indicator_label",
-            "target_year",
-            "target_pct",
-            "rate_pct",
-            "plan_pct",
-            "gap_pp",
-            "required_pp_per_year",
-            "projected_pct",
-            "projected_gap_pp",
-            "target_scope",
-            "target_source",
-        ],
-        lang(),
-        year=year,
-    )
-    ui.html_table(
-        ahead_table, t("profile_table_ahead", name=rec["name"], year=year), pin_first=True
-    )
-    st.download_button(
-        t("download_csv"),
-        data=lambda: csv_bytes(ahead_table.frame),
-        file_name=file_stem("muc_tieu_phia_truoc", rec["name"], year) + ".csv",
-        mime="text/csv",
-        key=f"{PAGE}__ahead_csv",
-        on_click="ignore",
-    )
-
-plans = data.plan_items(key, loc)
-if plans.height:
-    st.subheader(t("plan_items_heading"))
-    st.caption(t("plan_items_caption", name=rec["name"]))
-    if plans["synthetic"].any():
-        st.caption(t("plan_items_demo"))
-    # The latest figure of each indicator, beside the items it measures.
-    latest = {
-        i: (int(r["year"]), float(r["rate_pct"]))
-        for i, s in series_by_ind.items()
-        for r in s.filter(pl.col("rate_pct").is_not_null())
-        .sort("year")
-        .tail(1)
-        .iter_rows(named=True)
-    }
-    plan_table = shown_table(
-        shown_plan_items(plans, latest, lang()),
-        ["plan_item", "plan_target", "plan_achieved", "plan_section", "plan_source"],
-        lang(),
-    )
-    ui.html_table(plan_table, t("profile_table_plans", name=rec["name"]))
-    st.download_button(
-        t("download_csv"),
-        data=lambda: csv_bytes(plan_table.frame),
-        file_name=file_stem("ke_hoach", rec["name"]) + ".csv",
-        mime="text/csv",
-        key=f"{PAGE}__plans_csv",
-        on_click="ignore",
-    )
-
-st.divider()
-st.subheader(t("chart_heading"))
-with_series = [p.indicator for p in items if series_by_ind[p.indicator].height]
-ind_id = ui.pick(
-    "ind",
-    t("choose_indicator_chart"),
-    with_series,
-    format_func=ind_label,
-    default="gia_dinh",
-    page=PAGE,
-)
-item = next(p for p in items if p.indicator == ind_id)
-left, right = st.columns([3, 2])
-with left:
-    s = series_by_ind[ind_id]
-    tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
-    fig = ui.figure(progress_chart, s, item, tg, synthetic=item.synthetic, lang=lang())
-    table = shown_table(s, ["year", "total", "recognized", "rate_pct"], lang())
-    ui.chart(fig, table, file_stem(ind_id, rec["name"], year), key=f"{PAGE}__progress")
-with right, st.container(border=True):
-    st.markdown(f"**{ind_label(ind_id)} — {year}**")
-    if item.has_data:
-        st.metric(
-            ind_label(ind_id), fmt_pct(item.rate_pct, lang=lang()), label_visibility="collapsed"
-        )
-        st.caption(
-            f"{fmt_int(item.recognized, lang=lang())}/{fmt_int(item.total, lang=lang())} {reg.by_id(ind_id).count_unit(lang())}"
-        )
-    else:
-        st.markdown(f"_{t('no_data_year', year=year)}_")
-    st.markdown(status_badge(item.status, item.target_year), unsafe_allow_html=True)
-    ui.later_target_note(item)
-    if item.target_pct is not None:
-        st.markdown(
-            t(
-                "profile_target_line",
-                year=item.target_year,
-                pct=fmt_pct(item.target_pct, lang=lang()),
-                scope=scope_text(item.target_scope),
+        ahead_table = shown_table(
+            ahead.with_columns(
+                pl.col("indicator")
+                .replace_strict(ind_labels(), return_dtype=pl.String)
+                .alias("indicator_label"),
+                pl.col("scope_level")
+                .replace_strict(scope_names(), default=pl.col("scope_level"))
+                .alias("target_scope"),
+                pl.col("source").alias("target_source"),
             ),
-            help=markdown_literal(item.target_source),
-        )
-    # The targets after this year, with the share reached and the pace still needed.
-    for r in (
-        data.targets_ahead(key, loc, year)
-        .filter(pl.col("indicator") == ind_id)
-        .iter_rows(named=True)
-    ):
-        line = t(
-            "profile_target_line",
-            year=r["target_year"],
-            pct=fmt_pct(r["target_pct"], lang=lang()),
-            scope=scope_text(r["scope_level"]),
-        )
-        if r["rate_pct"] is not None:
-            line += t("profile_plan_reached", plan=fmt_num(r["plan_pct"], 0, lang=lang()))
-            pace = r["required_pp_per_year"]
-            line += (
-                t("profile_reached")
-                if pace == 0
-                else t("profile_pace_needed", pace=pace_words(pace, lang()))
-            )
-        st.markdown(line, help=markdown_literal(r["source"]))
-    if item.change_since_base_pp is not None:
-        st.markdown(
-            t(
-                "profile_change_since_base",
-                base=item.base_year,
-                year=year,
-                pp=fmt_points(item.change_since_base_pp, lang=lang()),
-            )
-        )
-    if item.required_pp_per_year:
-        st.markdown(
-            t(
-                "profile_pace_to_target",
-                pace=pace_words(item.required_pp_per_year, lang()),
-                year=item.target_year,
-            )
-        )
-
-lv_inds = [p.indicator for p in items if data.levels(key, loc, p.indicator).height]
-if lv_inds:
-    st.subheader(t("levels_heading"))
-    cols = st.columns(min(2, len(lv_inds)))
-    for i, li in enumerate(lv_inds):
-        lv = data.levels(key, loc, li)
-        with cols[i % len(cols)]:
-            lfig = ui.figure(
-                level_bar,
-                lv,
-                title=f"{ind_label(li, short=True)} — {rec['name']}",  # fits a phone's width
-                synthetic=bool(data.series(key, loc, li)["synthetic"].any()),
-                lang=lang(),
-            )
-            lt = shown_table(
-                lv.with_columns(
-                    pl.col("level").replace_strict(
-                        {lv.id: lv.label_vi for lv in reg.level}, return_dtype=pl.String
-                    )
-                ),
-                ["year", "level", "count"],
-                lang(),
-            )
-            ui.chart(lfig, lt, file_stem("xep_loai", li, rec["name"]), key=f"{PAGE}__levels_{li}")
-
-recognition_panel.show(key, rec, loc, year, items)
-
-st.subheader(t("sources_heading"))
-source_lines = []
-for group in source_groups(series_by_ind):
-    yrs = ", ".join(str(y) for y in group.years)
-    n_ind = t("sources_indicators", n=len(group.indicators))
-    # The demo store's own source is a sentence of ours, said in the reader's language.
-    doc = t("sources_demo") if group.demo else group.source
-    source_lines.append(f"- {markdown_literal(doc)} — _{yrs}; {n_ind}_")
-st.markdown("\n".join(source_lines))  # one list, one element
-
-if rec["level"] == "commune":  # who entered, submitted, returned and approved its figures
-    events = data.report_events(key, loc, year)
-    if events.height:
-        state = STATE_LABELS[lang()][state_from_events(events)]
-        with st.expander(t("profile_history", year=year, state=state)):
-            ui.text_table(history_rows(events, lang()))
-
-preds = data.predecessors(key, loc)
-if preds.height:
-    st.subheader(t("lineage_heading"))
-    rel = {
-        "merged": t("lineage_merged"),
-        "split": t("lineage_split"),
-    }
-    pt = preds.select(
-        pl.col("code").alias(t("lineage_code")),
-        pl.col("name").alias(t("lineage_old_unit")),
-        pl.col("parent_name").alias(t("lineage_parent")),
-        pl.col("relation")
-        .replace_strict(rel, default=pl.col("relation"))
-        .alias(t("lineage_relation")),
-    )
-    if rec["level"] == "province":
-        st.caption(t("profile_former_units", n=preds.height))
-    # A commune's few former units or a province's hundreds: words, read down the list.
-    ui.long_table(
-        ShownTable.of(
-            pt,
-            {
-                t("lineage_code"): Kind.CODE,
-                t("lineage_old_unit"): Kind.TEXT,
-                t("lineage_parent"): Kind.TEXT,
-                t("lineage_relation"): Kind.TEXT,
-            },
+            [
+                "indicator_label",
+                "target_year",
+                "target_pct",
+                "rate_pct",
+                "plan_pct",
+                "gap_pp",
+                "required_pp_per_year",
+                "projected_pct",
+                "projected_gap_pp",
+                "target_scope",
+                "target_source",
+            ],
             lang(),
-        ),
-        t("lineage_table", name=rec["name"]),
-        key=f"{PAGE}__lineage",
-        file_name=file_stem("don_vi_cu", rec["name"]) + ".csv",
+            year=year,
+        )
+        ui.html_table(
+            ahead_table, t("profile_table_ahead", name=rec["name"], year=year), pin_first=True
+        )
+        st.download_button(
+            t("download_csv"),
+            data=lambda: csv_bytes(ahead_table.frame),
+            file_name=file_stem("muc_tieu_phia_truoc", rec["name"], year) + ".csv",
+            mime="text/csv",
+            key=f"{PAGE}__ahead_csv",
+            on_click="ignore",
+        )
+
+
+def _plan_items() -> None:
+    """The plan's commitments, beside the latest figure of the indicator each measures."""
+    plans = data.plan_items(key, loc)
+    if plans.height:
+        st.subheader(t("plan_items_heading"))
+        st.caption(t("plan_items_caption", name=rec["name"]))
+        if plans["synthetic"].any():
+            st.caption(t("plan_items_demo"))
+        # The latest figure of each indicator, beside the items it measures.
+        latest = {
+            i: (int(r["year"]), float(r["rate_pct"]))
+            for i, s in series_by_ind.items()
+            for r in s.filter(pl.col("rate_pct").is_not_null())
+            .sort("year")
+            .tail(1)
+            .iter_rows(named=True)
+        }
+        plan_table = shown_table(
+            shown_plan_items(plans, latest, lang()),
+            ["plan_item", "plan_target", "plan_achieved", "plan_section", "plan_source"],
+            lang(),
+        )
+        ui.html_table(plan_table, t("profile_table_plans", name=rec["name"]))
+        st.download_button(
+            t("download_csv"),
+            data=lambda: csv_bytes(plan_table.frame),
+            file_name=file_stem("ke_hoach", rec["name"]) + ".csv",
+            mime="text/csv",
+            key=f"{PAGE}__plans_csv",
+            on_click="ignore",
+        )
+
+
+def _progress_chart() -> None:
+    """One indicator's trajectory against its targets, with its card beside it."""
+    st.divider()
+    st.subheader(t("chart_heading"))
+    with_series = [p.indicator for p in items if series_by_ind[p.indicator].height]
+    ind_id = ui.pick(
+        "ind",
+        t("choose_indicator_chart"),
+        with_series,
+        format_func=ind_label,
+        default="gia_dinh",
+        page=PAGE,
     )
-    n_split = preds.filter(pl.col("relation") == "split").height
-    if n_split:
-        st.warning(t("lineage_split_warning", n=n_split, name=rec["name"]))
+    item = next(p for p in items if p.indicator == ind_id)
+    left, right = st.columns([3, 2])
+    with left:
+        s = series_by_ind[ind_id]
+        tg = data.targets(key, loc).filter(pl.col("indicator") == ind_id)
+        fig = ui.figure(progress_chart, s, item, tg, synthetic=item.synthetic, lang=lang())
+        table = shown_table(s, ["year", "total", "recognized", "rate_pct"], lang())
+        ui.chart(fig, table, file_stem(ind_id, rec["name"], year), key=f"{PAGE}__progress")
+    with right, st.container(border=True):
+        st.markdown(f"**{ind_label(ind_id)} — {year}**")
+        if item.has_data:
+            st.metric(
+                ind_label(ind_id), fmt_pct(item.rate_pct, lang=lang()), label_visibility="collapsed"
+            )
+            st.caption(
+                f"{fmt_int(item.recognized, lang=lang())}/{fmt_int(item.total, lang=lang())} {reg.by_id(ind_id).count_unit(lang())}"
+            )
+        else:
+            st.markdown(f"_{t('no_data_year', year=year)}_")
+        st.markdown(status_badge(item.status, item.target_year), unsafe_allow_html=True)
+        ui.later_target_note(item)
+        if item.target_pct is not None:
+            st.markdown(
+                t(
+                    "profile_target_line",
+                    year=item.target_year,
+                    pct=fmt_pct(item.target_pct, lang=lang()),
+                    scope=scope_text(item.target_scope),
+                ),
+                help=markdown_literal(item.target_source),
+            )
+        # The targets after this year, with the share reached and the pace still needed.
+        for r in (
+            data.targets_ahead(key, loc, year)
+            .filter(pl.col("indicator") == ind_id)
+            .iter_rows(named=True)
+        ):
+            line = t(
+                "profile_target_line",
+                year=r["target_year"],
+                pct=fmt_pct(r["target_pct"], lang=lang()),
+                scope=scope_text(r["scope_level"]),
+            )
+            if r["rate_pct"] is not None:
+                line += t("profile_plan_reached", plan=fmt_num(r["plan_pct"], 0, lang=lang()))
+                pace = r["required_pp_per_year"]
+                line += (
+                    t("profile_reached")
+                    if pace == 0
+                    else t("profile_pace_needed", pace=pace_words(pace, lang()))
+                )
+            st.markdown(line, help=markdown_literal(r["source"]))
+        if item.change_since_base_pp is not None:
+            st.markdown(
+                t(
+                    "profile_change_since_base",
+                    base=item.base_year,
+                    year=year,
+                    pp=fmt_points(item.change_since_base_pp, lang=lang()),
+                )
+            )
+        if item.required_pp_per_year:
+            st.markdown(
+                t(
+                    "profile_pace_to_target",
+                    pace=pace_words(item.required_pp_per_year, lang()),
+                    year=item.target_year,
+                )
+            )
+
+
+def _levels() -> None:
+    """The ratings (xếp loại) each indicator reported, as bars."""
+    lv_inds = [p.indicator for p in items if data.levels(key, loc, p.indicator).height]
+    if lv_inds:
+        st.subheader(t("levels_heading"))
+        cols = st.columns(min(2, len(lv_inds)))
+        for i, li in enumerate(lv_inds):
+            lv = data.levels(key, loc, li)
+            with cols[i % len(cols)]:
+                lfig = ui.figure(
+                    level_bar,
+                    lv,
+                    title=f"{ind_label(li, short=True)} — {rec['name']}",  # fits a phone's width
+                    synthetic=bool(data.series(key, loc, li)["synthetic"].any()),
+                    lang=lang(),
+                )
+                lt = shown_table(
+                    lv.with_columns(
+                        pl.col("level").replace_strict(
+                            {lv.id: lv.label_vi for lv in reg.level}, return_dtype=pl.String
+                        )
+                    ),
+                    ["year", "level", "count"],
+                    lang(),
+                )
+                ui.chart(
+                    lfig, lt, file_stem("xep_loai", li, rec["name"]), key=f"{PAGE}__levels_{li}"
+                )
+
+
+def _register_and_sources() -> None:
+    """The register of recognitions, then where the figures came from."""
+    recognition_panel.show(key, rec, loc, year, items)
+
+    st.subheader(t("sources_heading"))
+    source_lines = []
+    for group in source_groups(series_by_ind):
+        yrs = ", ".join(str(y) for y in group.years)
+        n_ind = t("sources_indicators", n=len(group.indicators))
+        # The demo store's own source is a sentence of ours, said in the reader's language.
+        doc = t("sources_demo") if group.demo else group.source
+        source_lines.append(f"- {markdown_literal(doc)} — _{yrs}; {n_ind}_")
+    st.markdown("\n".join(source_lines))  # one list, one element
+
+
+def _round_history() -> None:
+    """Who entered, submitted, returned and approved a commune's figures of the year."""
+    if rec["level"] == "commune":  # who entered, submitted, returned and approved its figures
+        events = data.report_events(key, loc, year)
+        if events.height:
+            state = STATE_LABELS[lang()][state_from_events(events)]
+            with st.expander(t("profile_history", year=year, state=state)):
+                ui.text_table(history_rows(events, lang()))
+
+
+def _former_units() -> None:
+    """The units this one came from, and a warning where one was split."""
+    preds = data.predecessors(key, loc)
+    if preds.height:
+        st.subheader(t("lineage_heading"))
+        rel = {
+            "merged": t("lineage_merged"),
+            "split": t("lineage_split"),
+        }
+        pt = preds.select(
+            pl.col("code").alias(t("lineage_code")),
+            pl.col("name").alias(t("lineage_old_unit")),
+            pl.col("parent_name").alias(t("lineage_parent")),
+            pl.col("relation")
+            .replace_strict(rel, default=pl.col("relation"))
+            .alias(t("lineage_relation")),
+        )
+        if rec["level"] == "province":
+            st.caption(t("profile_former_units", n=preds.height))
+        # A commune's few former units or a province's hundreds: words, read down the list.
+        ui.long_table(
+            ShownTable.of(
+                pt,
+                {
+                    t("lineage_code"): Kind.CODE,
+                    t("lineage_old_unit"): Kind.TEXT,
+                    t("lineage_parent"): Kind.TEXT,
+                    t("lineage_relation"): Kind.TEXT,
+                },
+                lang(),
+            ),
+            t("lineage_table", name=rec["name"]),
+            key=f"{PAGE}__lineage",
+            file_name=file_stem("don_vi_cu", rec["name"]) + ".csv",
+        )
+        n_split = preds.filter(pl.col("relation") == "split").height
+        if n_split:
+            st.warning(t("lineage_split_warning", n=n_split, name=rec["name"]))
+
+
+def _below_first_screen() -> None:
+    """Everything under the indicator table: drawn once it comes near the screen."""
+    _targets_ahead()
+    _plan_items()
+    _progress_chart()
+    _levels()
+    _register_and_sources()
+    _round_history()
+    _former_units()
+
+
+# Under the first screen at 1440 px, and far under it on a phone: drawn when it comes near (or a
+# moment after the page has come), so the first view carries only what is seen first.
+ui.section_when_near(f"{PAGE}__below", height=1600, draw=_below_first_screen)
