@@ -174,11 +174,7 @@ class _Run:
                     info = await page.evaluate(INSPECT_JS)
                     error = _page_error(info)
                     if page_name in WATCHED:
-                        states = frozenset(
-                            k
-                            for k, cap in enumerate(self.plan.captions[page_name])
-                            if cap in info["text"]
-                        )
+                        states = self.plan.states(page_name, info["text"])
                         if not states and error is None and phase != "warmup":
                             self.result.unmatched += 1
                 except PlaywrightError as exc:

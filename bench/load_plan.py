@@ -3,6 +3,7 @@ watched page should show after each write (bench/load.py runs it)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +31,14 @@ IMPORTS = 5
 @dataclass
 class Plan:
     files: list[Path]
-    captions: dict[
-        str, list[str]
-    ]  # page → caption each state shows: 0 before, 1..5 imports, 6 after the rollback
+    # page → for each state (0 before, 1..5 imports, 6 after the rollback) a pattern of the
+    # figure its first screen shows: the page's text (the HTML the server sent, or what the
+    # browser shows) holds it where that state is shown.
+    captions: dict[str, list[str]]
+
+    def states(self, page: str, text: str) -> frozenset[int]:
+        """The states whose figure `text` (one view of `page`) shows."""
+        return frozenset(k for k, cap in enumerate(self.captions[page]) if re.search(cap, text))
 
 
 def watched_sessions(sessions: int) -> list[int]:
@@ -91,13 +97,18 @@ def plan_writes(db: Path, work: Path) -> Plan:
     prov = now[PROVINCE]
     assert prov.recognized is not None and prov.total is not None
 
-    def shown(rec: int, tot: int) -> str:
-        return f"{fmt_int(rec)}/{fmt_int(tot)} {unit}"
+    def card(rec: int, tot: int) -> str:  # Tổng quan's card: "4.777/8.645 hộ"
+        return re.escape(f"{fmt_int(rec)}/{fmt_int(tot)} {unit}")
+
+    def table_row(rec: int, tot: int) -> str:
+        # Hồ sơ địa bàn's indicator table: the count recognised, then the total, in the cells
+        # beside each other (HTML from the server, a tab between them in the browser's text).
+        return rf"\b{re.escape(fmt_int(rec))}(?:</td>\s*<td[^>]*>|\s+){re.escape(fmt_int(tot))}\b"
 
     captions = {
-        "profile": [shown(r, t) for r, t in figures],
+        "profile": [table_row(r, t) for r, t in figures],
         "overview": [
-            shown(int(prov.recognized) - figures[0][0] + r, int(prov.total) - figures[0][1] + t)
+            card(int(prov.recognized) - figures[0][0] + r, int(prov.total) - figures[0][1] + t)
             for r, t in figures
         ],
     }

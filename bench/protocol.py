@@ -5,12 +5,15 @@ The real server runs the real page scripts; one asyncio loop here holds hundreds
 (a headless Chromium tab costs a core-second per page view, so eight of them measured the
 browser, not the app). A page view is one `rerun_script` message with the page's name and query
 string, as the frontend sends when a person opens a page or changes a control, answered by the
-page's elements and `script_finished`."""
+page's elements and `script_finished`. Where the page left a placeholder for a part drawn when
+it comes near the screen (dashboard/near_view.py), the view goes on as the browser's does within
+2,5 s: the placeholder says "near", and the fragment's rerun that draws the part ends the view."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,10 +21,12 @@ from typing import Any
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 from websockets.asyncio.client import ClientConnection, connect
 
 # Alerts that say the store could not be read (the page's words for it).
 ERROR_WORDS = ("Lỗi", "Không mở được", "đang được")
+NEAR_COMPONENT = "xhht_near"  # dashboard/near_view.py's placeholder
 
 
 @dataclass
@@ -80,23 +85,21 @@ class ProtocolSession:
                 return View(start, time.monotonic(), error=f"{type(exc).__name__}: {exc}"[:200])
         assert self.ws is not None
         out = View(start, start)
-        msg = BackMsg(rerun_script=ClientState(query_string=query, page_name=page))
+        deadline = start + timeout
         try:
-            await self.ws.send(msg.SerializeToString())
-            deadline = start + timeout
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError(f"no script_finished within {timeout:g} s")
-                raw = await _recv(self.ws, left)
-                fwd = ForwardMsg()
-                fwd.ParseFromString(raw)
-                kind = fwd.WhichOneof("type")
-                if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                    out.elements += 1
-                    _element(fwd.delta.new_element, out)
-                elif kind == "script_finished":
-                    break
+            near = await self._run(ClientState(query_string=query, page_name=page), out, deadline)
+            for component_id, fragment_id in near:  # what the browser asks for next
+                asked = WidgetState(id=component_id, json_value=json.dumps({"near": True}))
+                await self._run(
+                    ClientState(
+                        query_string=query,
+                        page_name=page,
+                        fragment_id=fragment_id,
+                        widget_states=WidgetStates(widgets=[asked]),
+                    ),
+                    out,
+                    deadline,
+                )
         except Exception as exc:  # noqa: BLE001 — a failed view is counted, not raised
             out.error = out.error or f"{type(exc).__name__}: {str(exc)[:200]}"
             # The socket may still hold this view's late messages: the next view starts a new
@@ -105,6 +108,33 @@ class ProtocolSession:
                 await self.close()
         out.end = time.monotonic()
         return out
+
+    async def _run(
+        self, client_state: ClientState, out: View, deadline: float
+    ) -> list[tuple[str, str]]:
+        """One script run (the page's, or one fragment's) to its `script_finished`, its
+        elements added to `out`; the placeholders it left, as (component id, fragment id)."""
+        assert self.ws is not None
+        await self.ws.send(BackMsg(rerun_script=client_state).SerializeToString())
+        near: list[tuple[str, str]] = []
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no script_finished within {deadline - out.start:g} s")
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await _recv(self.ws, left))
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                out.elements += 1
+                element = fwd.delta.new_element
+                _element(element, out)
+                if (
+                    element.WhichOneof("type") == "bidi_component"
+                    and element.bidi_component.component_name == NEAR_COMPONENT
+                ):
+                    near.append((element.bidi_component.id, fwd.delta.fragment_id))
+            elif kind == "script_finished":
+                return near
 
 
 async def _recv(ws: ClientConnection, timeout: float) -> bytes:

@@ -155,8 +155,7 @@ class _Driver:
         if self.phase == "writes" and i < WATCHERS:
             states: frozenset[int] = frozenset()
             if self.plan is not None and name in WATCHED:
-                caps = self.plan.captions[name]
-                states = frozenset(k for k, cap in enumerate(caps) if cap in v.text)
+                states = self.plan.states(name, v.text)
             self.loads.loads.append(PageLoad(i, name, "writes", v.start, v.end, v.error, states))
 
     async def arrivals(self) -> None:
