@@ -87,19 +87,10 @@ class ProtocolSession:
         out = View(start, start)
         deadline = start + timeout
         try:
-            near = await self._run(ClientState(query_string=query, page_name=page), out, deadline)
-            for component_id, fragment_id in near:  # what the browser asks for next
-                asked = WidgetState(id=component_id, json_value=json.dumps({"near": True}))
-                await self._run(
-                    ClientState(
-                        query_string=query,
-                        page_name=page,
-                        fragment_id=fragment_id,
-                        widget_states=WidgetStates(widgets=[asked]),
-                    ),
-                    out,
-                    deadline,
-                )
+            first = BackMsg(rerun_script=ClientState(query_string=query, page_name=page))
+            near = await self._run(first, out, deadline)
+            for part in near:  # what the browser asks for next
+                await self._run(near_asked(part, page, query), out, deadline)
         except Exception as exc:  # noqa: BLE001 — a failed view is counted, not raised
             out.error = out.error or f"{type(exc).__name__}: {str(exc)[:200]}"
             # The socket may still hold this view's late messages: the next view starts a new
@@ -109,13 +100,11 @@ class ProtocolSession:
         out.end = time.monotonic()
         return out
 
-    async def _run(
-        self, client_state: ClientState, out: View, deadline: float
-    ) -> list[tuple[str, str]]:
+    async def _run(self, msg: BackMsg, out: View, deadline: float) -> list[tuple[str, str]]:
         """One script run (the page's, or one fragment's) to its `script_finished`, its
         elements added to `out`; the placeholders it left, as (component id, fragment id)."""
         assert self.ws is not None
-        await self.ws.send(BackMsg(rerun_script=client_state).SerializeToString())
+        await self.ws.send(msg.SerializeToString())
         near: list[tuple[str, str]] = []
         while True:
             left = deadline - time.monotonic()
@@ -126,15 +115,39 @@ class ProtocolSession:
             kind = fwd.WhichOneof("type")
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 out.elements += 1
-                element = fwd.delta.new_element
-                _element(element, out)
-                if (
-                    element.WhichOneof("type") == "bidi_component"
-                    and element.bidi_component.component_name == NEAR_COMPONENT
-                ):
-                    near.append((element.bidi_component.id, fwd.delta.fragment_id))
+                _element(fwd.delta.new_element, out)
+                part = near_placeholder(fwd.delta)
+                if part is not None:
+                    near.append(part)
             elif kind == "script_finished":
                 return near
+
+
+def near_placeholder(delta: Any) -> tuple[str, str] | None:  # noqa: ANN401 — a protobuf Delta
+    """The (component id, fragment id) of the placeholder this delta puts on the page for a
+    part drawn when near (dashboard/near_view.py), else None."""
+    element = delta.new_element
+    if (
+        element.WhichOneof("type") == "bidi_component"
+        and element.bidi_component.component_name == NEAR_COMPONENT
+    ):
+        return element.bidi_component.id, delta.fragment_id
+    return None
+
+
+def near_asked(part: tuple[str, str], page: str, query: str) -> BackMsg:
+    """What the browser sends once that placeholder is near: its state "near", rerunning only
+    the fragment that holds it (static/near_view.js, Streamlit's component state)."""
+    component_id, fragment_id = part
+    asked = WidgetState(id=component_id, json_value=json.dumps({"near": True}))
+    return BackMsg(
+        rerun_script=ClientState(
+            query_string=query,
+            page_name=page,
+            fragment_id=fragment_id,
+            widget_states=WidgetStates(widgets=[asked]),
+        )
+    )
 
 
 async def _recv(ws: ClientConnection, timeout: float) -> bytes:

@@ -14,6 +14,8 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
+from bench.protocol import near_asked, near_placeholder
+
 
 @dataclass
 class Run:
@@ -57,17 +59,32 @@ class StreamClient:
         return msg
 
     def run_page(self, page: str, query: str = "", timeout: float = 120) -> Run:
-        """Run `page` (its URL path: "", "profile", "export"…) to its end; what it sent."""
-        self._send(BackMsg(rerun_script=ClientState(query_string=query, page_name=page or "")))
+        """Run `page` (its URL path: "", "profile", "export"…) to its end, and the parts it
+        draws when near (dashboard/near_view.py) as the browser asks for them; what it sent."""
         run = Run()
         deadline = time.monotonic() + timeout
+        page = page or ""
+        near = self._run(
+            BackMsg(rerun_script=ClientState(query_string=query, page_name=page)), run, deadline
+        )
+        for part in near:
+            self._run(near_asked(part, page, query), run, deadline)
+        return run
+
+    def _run(self, msg: BackMsg, run: Run, deadline: float) -> list[tuple[str, str]]:
+        """One script run to its end; the placeholders it left (bench.protocol.near_placeholder)."""
+        self._send(msg)
+        near: list[tuple[str, str]] = []
         while True:
-            msg = self._receive(deadline)
-            kind = msg.WhichOneof("type")
-            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                _collect(msg.delta.new_element, run)
+            reply = self._receive(deadline)
+            kind = reply.WhichOneof("type")
+            if kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
+                _collect(reply.delta.new_element, run)
+                part = near_placeholder(reply.delta)
+                if part is not None:
+                    near.append(part)
             if kind == "script_finished":
-                return run
+                return near
 
     def deferred_file(self, file_id: str, timeout: float = 120) -> tuple[str, str]:
         """Ask for a deferred download: (the file's URL, "") or ("", the server's refusal)."""

@@ -59,6 +59,11 @@ MAP_MARKS = """() => [...document.querySelectorAll("%CHART%")].map(c => {
 # (bench.app_server.CHART), there before the chart's own code has made its drawing area.
 DRAWN = """() => {
     if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+    // A part drawn when near (dashboard/near_view.py): brought near, then drawn by its run.
+    const waiting = document.querySelector('[data-testid="xhht-near"]');
+    if (waiting) { waiting.scrollIntoView({block: "center"}); return false; }
+    const app = document.querySelector("[data-testid='stApp']");
+    if (app && app.getAttribute("data-test-script-state") === "running") return false;
     const todo = [...document.querySelectorAll("%CHART%")]
         .filter(c => !c.querySelector('svg.main-svg'));
     if (todo.length) todo[0].scrollIntoView({block: "center"});
@@ -138,6 +143,14 @@ def test_the_mode_bar_and_the_years_leave_every_title_readable(
 ) -> None:
     page = _open(browser, f"{server}/{path}", width)
     try:
+        # Every one of these pages has a chart; one drawn when near may mount after the run.
+        page.wait_for_function(
+            """(sel) => document.querySelector(sel + " svg.main-svg") !== null""",
+            arg=CHART,
+            timeout=60_000,
+        )
+        page.wait_for_function(DRAWN, timeout=60_000)
+        page.wait_for_timeout(300)  # plotly's second layout pass (automargin)
         charts = page.evaluate(CHART_BOXES)
     finally:
         page.close()
