@@ -243,37 +243,6 @@ if not years_with:
         st.caption(t("profile_legacy_see_new"))
     st.stop()
 
-# A commune's figures submitted in the year's round, not yet approved: beside the approved
-# ones, only when asked, each marked as not yet approved.
-if rec["level"] == "commune" and st.toggle(t("show_pending"), key=f"{PAGE}__pending"):
-    sent = data.pending_figures(key, rec["province_id"], year, loc)
-    if sent.height == 0:
-        st.caption(t("pending_none", year=year))
-    else:
-        approved = {p.indicator: p for p in items}
-
-        def sent_counts(recognized: int | None, total: int | None, pct: float | None) -> str:
-            return (
-                f"{fmt_int(recognized, lang=lang())}/{fmt_int(total, lang=lang())}"
-                f" ({fmt_pct(pct, lang=lang())})"
-            )
-
-        rows = []
-        for r in sent.iter_rows(named=True):
-            was = approved.get(r["indicator"])
-            rows.append(
-                {
-                    t("round_col_indicator"): ind_label(r["indicator"]),
-                    t("pending_col_approved"): (
-                        sent_counts(was.recognized, was.total, was.rate_pct) if was else "–"
-                    ),
-                    t("pending_col_sent"): (
-                        sent_counts(r["recognized"], r["total"], rate(r)) + " " + t("pending_mark")
-                    ),
-                }
-            )
-        ui.text_table(rows)
-
 # Completeness: the years with figures, and for a province the communes that reported.
 st.subheader(t("completeness_heading"))
 have = [p for p in items if p.has_data]
@@ -332,6 +301,41 @@ ui.html_table(
 )
 ui.left_out([ind_label(p.indicator) for p in shown if not p.has_data], year)
 st.caption(t("profile_status_caption", year=year))
+
+
+def _pending_figures() -> None:
+    """A commune's figures submitted in the year's round, not yet approved: beside the approved
+    ones, only when asked, each marked as not yet approved."""
+    if rec["level"] == "commune" and st.toggle(t("show_pending"), key=f"{PAGE}__pending"):
+        sent = data.pending_figures(key, rec["province_id"], year, loc)
+        if sent.height == 0:
+            st.caption(t("pending_none", year=year))
+        else:
+            approved = {p.indicator: p for p in items}
+
+            def sent_counts(recognized: int | None, total: int | None, pct: float | None) -> str:
+                return (
+                    f"{fmt_int(recognized, lang=lang())}/{fmt_int(total, lang=lang())}"
+                    f" ({fmt_pct(pct, lang=lang())})"
+                )
+
+            rows = []
+            for r in sent.iter_rows(named=True):
+                was = approved.get(r["indicator"])
+                rows.append(
+                    {
+                        t("round_col_indicator"): ind_label(r["indicator"]),
+                        t("pending_col_approved"): (
+                            sent_counts(was.recognized, was.total, was.rate_pct) if was else "–"
+                        ),
+                        t("pending_col_sent"): (
+                            sent_counts(r["recognized"], r["total"], rate(r))
+                            + " "
+                            + t("pending_mark")
+                        ),
+                    }
+                )
+            ui.text_table(rows)
 
 
 def _targets_ahead() -> None:
@@ -602,6 +606,7 @@ def _former_units() -> None:
 
 def _below_first_screen() -> None:
     """Everything under the indicator table: drawn once it comes near the screen."""
+    _pending_figures()
     _targets_ahead()
     _plan_items()
     _progress_chart()
