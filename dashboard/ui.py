@@ -354,6 +354,8 @@ def section_when_near(key: str, *, height: int, draw: Callable[[], None]) -> Non
     near_view.when_near(key, height, draw)
 
 
+WIDE_TEXT_CHARS = 40  # a text column with a cell longer than this is given room (table_html)
+
 # A table drawn as HTML (html_table): light like the page's own text, its numbers right-aligned
 # in one column of figures, its first column kept in view while the rest scrolls sideways inside
 # the table's box (a phone's 390 px).
@@ -368,6 +370,7 @@ TABLE_STYLE = """<style>
 .xhht-table th { font-weight: 600; background: #f0f2f6; min-width: 5rem; max-width: 12rem; }
 .xhht-table td { min-width: 11rem; max-width: 26rem; }
 .xhht-table .num { text-align: right; }
+.xhht-table td.wide { min-width: 20rem; }
 .xhht-table td.num { min-width: 0; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .xhht-table .pin { position: sticky; left: 0; background: #fff; min-width: 9rem;
   box-shadow: 1px 0 0 rgba(49, 51, 63, 0.1); }
@@ -387,10 +390,20 @@ def table_html(
     a file shows as the characters it holds). `pin_first`: the first column stays in view;
     `long`: the table scrolls inside a box of its own, its headers staying in view."""
     cols = shown.frame.columns
+    # A column of long text (a source, a note) is given room to read in a few lines: squeezed to
+    # the narrowest width, it made every row of its table a column of single words.
+    wide = {
+        c
+        for c in cols
+        if shown.kinds[c] is Kind.TEXT
+        and any(v is not None and len(str(v)) > WIDE_TEXT_CHARS for v in shown.frame[c])
+    }
 
     def cls(i: int, c: str) -> str:
-        names = (["pin"] if pin_first and i == 0 else []) + (
-            ["num"] if shown.kinds[c] in DECIMALS or shown.kinds[c] is Kind.YEAR else []
+        names = (
+            (["pin"] if pin_first and i == 0 else [])
+            + (["num"] if shown.kinds[c] in DECIMALS or shown.kinds[c] is Kind.YEAR else [])
+            + (["wide"] if c in wide and not (pin_first and i == 0) else [])
         )
         return f' class="{" ".join(names)}"' if names else ""
 

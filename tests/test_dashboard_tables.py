@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import polars as pl
 import pyarrow as pa
 import pytest
 from html_elements import html_table_with
@@ -145,3 +146,28 @@ def test_a_column_is_what_its_field_says_not_what_its_header_looks_like() -> Non
     assert cell_text(2025.0, Kind.YEAR) == "2025" and cell_text(float("nan"), Kind.RATE) == "–"
     with pytest.raises(AssertionError, match="without a kind"):
         ShownTable.of(frame, {"base_year": Kind.YEAR})
+
+
+def test_a_column_of_long_text_is_given_room_to_read() -> None:
+    # A source of a sentence's length, squeezed to the narrowest column, made every row of Hồ
+    # sơ's targets ahead a column of single words: such a column's cells are "wide" (20rem).
+    from dashboard.ui import WIDE_TEXT_CHARS, table_html
+
+    long_source = "Kế hoạch số 12/KH-UBND ngày 15/3/2026 của Ủy ban nhân dân xã Đăk Long"
+    assert len(long_source) > WIDE_TEXT_CHARS
+    frame = pl.DataFrame(
+        {
+            "Chỉ tiêu": ["Gia đình học tập", "Dòng họ học tập"],
+            "Mục tiêu (%)": [85.0, 75.0],
+            "Cấp": ["xã", "tỉnh"],
+            "Nguồn": [long_source, None],
+        }
+    )
+    kinds = {"Chỉ tiêu": Kind.TEXT, "Mục tiêu (%)": Kind.RATE, "Cấp": Kind.TEXT, "Nguồn": Kind.TEXT}
+    markup = table_html(ShownTable.of(frame, kinds, "vi"), "Mục tiêu", pin_first=True)
+    cells = re.findall(r"<td( class=\"[^\"]*\")?>([^<]*)</td>", markup)
+    classes = {text: cls for cls, text in cells}
+    assert classes[long_source] == ' class="wide"'
+    assert classes["–"] == ' class="wide"'  # the whole column, an empty cell too
+    assert classes["Gia đình học tập"] == ' class="pin"'  # the pinned first column stays as it is
+    assert classes["xã"] == "" and classes["85"] == ' class="num"'
