@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,15 +113,24 @@ class ProtocolSession:
                 raise TimeoutError(f"no script_finished within {deadline - out.start:g} s")
             fwd = ForwardMsg()
             fwd.ParseFromString(await _recv(self.ws, left))
-            kind = fwd.WhichOneof("type")
-            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                out.elements += 1
-                _element(fwd.delta.new_element, out)
-                part = near_placeholder(fwd.delta)
-                if part is not None:
-                    near.append(part)
-            elif kind == "script_finished":
+            if run_message(fwd, lambda element: _element(element, out), near):
                 return near
+
+
+def run_message(
+    msg: ForwardMsg,
+    collect: Callable[[Any], None],
+    near: list[tuple[str, str]],
+) -> bool:
+    """One message of a script run: a new element handed to `collect`, a placeholder for a part
+    drawn when near added to `near`; True when the message ends the run."""
+    kind = msg.WhichOneof("type")
+    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+        collect(msg.delta.new_element)
+        part = near_placeholder(msg.delta)
+        if part is not None:
+            near.append(part)
+    return kind == "script_finished"
 
 
 def near_placeholder(delta: Any) -> tuple[str, str] | None:  # noqa: ANN401 — a protobuf Delta
@@ -156,6 +166,7 @@ async def _recv(ws: ClientConnection, timeout: float) -> bytes:
 
 
 def _element(element: Any, view: View) -> None:  # noqa: ANN401 — a protobuf Element
+    view.elements += 1
     kind = element.WhichOneof("type")
     if kind == "exception":
         view.error = view.error or "exception: " + element.exception.message[:300]

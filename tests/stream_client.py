@@ -14,7 +14,7 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-from bench.protocol import near_asked, near_placeholder
+from bench.protocol import near_asked, run_message
 
 
 @dataclass
@@ -72,19 +72,12 @@ class StreamClient:
         return run
 
     def _run(self, msg: BackMsg, run: Run, deadline: float) -> list[tuple[str, str]]:
-        """One script run to its end; the placeholders it left (bench.protocol.near_placeholder)."""
+        """One script run to its end; the placeholders it left (bench.protocol.run_message)."""
         self._send(msg)
         near: list[tuple[str, str]] = []
-        while True:
-            reply = self._receive(deadline)
-            kind = reply.WhichOneof("type")
-            if kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
-                _collect(reply.delta.new_element, run)
-                part = near_placeholder(reply.delta)
-                if part is not None:
-                    near.append(part)
-            if kind == "script_finished":
-                return near
+        while not run_message(self._receive(deadline), lambda e: _collect(e, run), near):
+            pass
+        return near
 
     def deferred_file(self, file_id: str, timeout: float = 120) -> tuple[str, str]:
         """Ask for a deferred download: (the file's URL, "") or ("", the server's refusal)."""
