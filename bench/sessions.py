@@ -56,6 +56,7 @@ WARMUP_PARALLEL = 4  # first views (new sessions) at once during the warm-up
 GAP_S = 3.0  # between two writes
 CATCH_UP_S = 15.0  # after the last write: every session's chance to show it
 CHROMIUM_SESSIONS = 2
+BROWSER_EVERY_S = 3.0  # a Chromium page's reload this long after its last load
 # During the writes, the watchers view again WATCH_EVERY_S after each view: how soon they show a
 # write is then the app's delay, not a pause of the session's own. The other sessions' arrivals
 # make up the rest of the pass's rate (at half the sustained rate, 4 watchers are ~5 views/s
@@ -175,7 +176,10 @@ class _Driver:
         self.step: Step | None = None
         self.stop = asyncio.Event()
         self.writing: WritePass | None = None  # the pass of writes under way
-        self.watch_starts: deque[float] = deque()  # when the watchers' recent views began
+        # When the recent views the arrivals do not make began: the watchers' and the Chromium
+        # pages' (all count in the rate of a pass of writes).
+        self.own_starts: deque[float] = deque()
+        self.watching_since = float("inf")
         self.phase = "warmup"
 
     def page_of(self, i: int) -> tuple[str, str, str]:
@@ -190,7 +194,7 @@ class _Driver:
         if step is not None:
             step.pending += 1
         if writing is not None and i in WATCHERS:
-            self.watch_starts.append(time.monotonic())
+            self.own_starts.append(time.monotonic())
         v = await self.sessions[i].view(page, query, timeout=VIEW_TIMEOUT_S)
         if step is not None:
             step.pending -= 1
@@ -211,14 +215,16 @@ class _Driver:
                 )
 
     def others_rate(self) -> float:
-        """The arrivals' rate: all that is offered, less what the watchers view on their own
-        during the writes (their views begun in the last WATCH_WINDOW_S)."""
+        """The arrivals' rate: all that is offered, less what the watchers and the Chromium
+        pages view on their own during the writes (their views begun in the last
+        WATCH_WINDOW_S, or since the watching began when that is shorter)."""
         if self.phase != "writes":
             return self.rate
         now = time.monotonic()
-        while self.watch_starts and self.watch_starts[0] < now - WATCH_WINDOW_S:
-            self.watch_starts.popleft()
-        return max(0.0, self.rate - len(self.watch_starts) / WATCH_WINDOW_S)
+        while self.own_starts and self.own_starts[0] < now - WATCH_WINDOW_S:
+            self.own_starts.popleft()
+        window = max(0.5, min(WATCH_WINDOW_S, now - self.watching_since))
+        return max(0.0, self.rate - len(self.own_starts) / window)
 
     async def arrivals(self) -> None:
         """Page views arriving at `rate` per second (Poisson, seeded), each given to a session
@@ -340,8 +346,12 @@ async def _writes(driver: _Driver, store: str, loads: LoadResult) -> None:
         await asyncio.sleep(0.25)
 
 
-async def _browsers(url: str, result: SessionsResult, stop: asyncio.Event) -> None:
-    """A few real Chromium pages reloading the watched pages: what a person waits for."""
+async def _browsers(
+    url: str, result: SessionsResult, stop: asyncio.Event, ready: asyncio.Event, driver: _Driver
+) -> None:
+    """A few real Chromium pages reloading the watched pages (each BROWSER_EVERY_S after its
+    last load): what a person waits for. `ready` once each has loaded its page a first time
+    (Chromium started); the loads after it are counted in `result` and in the driver's rate."""
     from playwright.async_api import async_playwright
 
     from bench.app_server import CHROMIUM
@@ -358,18 +368,26 @@ async def _browsers(url: str, result: SessionsResult, stop: asyncio.Event) -> No
                 name = WATCHED[n % len(WATCHED)]
                 while not stop.is_set():
                     t0 = time.monotonic()
+                    counted = ready.is_set()
+                    if counted:
+                        driver.own_starts.append(t0)
                     try:
                         await page.goto(f"{url}/{PAGES[name]}", wait_until="commit")
                         await page.wait_for_function(RUN_DONE_JS, timeout=60_000, polling=50)
-                        result.browser_seconds.append(time.monotonic() - t0)
+                        if counted:
+                            result.browser_seconds.append(time.monotonic() - t0)
+                        loaded.add(n)
+                        if len(loaded) == CHROMIUM_SESSIONS:
+                            ready.set()
                         if await page.locator("[data-testid='stException']").count():
                             result.browser_errors.append(f"stException on {name}")
                     except Exception as exc:  # noqa: BLE001 — counted, the run goes on
                         if not stop.is_set():
                             result.browser_errors.append(f"{type(exc).__name__} on {name}")
-                    await asyncio.sleep(2.0)
+                    await asyncio.sleep(BROWSER_EVERY_S)
                 await ctx.close()
 
+            loaded: set[int] = set()
             await asyncio.gather(*(reload(n) for n in range(CHROMIUM_SESSIONS)))
         finally:
             await browser.close()
@@ -400,33 +418,39 @@ async def _drive(
         if plan is not None:
             best = result.best
             sustained = best.done_rate if best else rates[0]
+            driver.rate = max(rates[0], sustained * WRITE_LOADS[0])
             driver.phase = "writes"
+            driver.watching_since = time.monotonic()
             tasks += [asyncio.create_task(driver.watcher(i)) for i in WATCHERS]
-            for n, share in enumerate(WRITE_LOADS):
-                writing = WritePass(
-                    share, max(rates[0], sustained * share), LoadResult("", WATCH_SPAN)
-                )
-                driver.rate, driver.writing = writing.rate, writing
-                # The real browsers during the first pass only: the load a deployment is sized
-                # for (each Chromium page load costs the machine about a CPU-second).
-                stop_browsers = asyncio.Event()
-                shown = (
-                    asyncio.create_task(_browsers(url, result, stop_browsers))
-                    if browsers and n == 0
-                    else None
-                )
-                t0 = time.monotonic()
-                try:
-                    await _writes(driver, store, writing.loads)
-                finally:
-                    writing.wall_s = time.monotonic() - t0
-                    stop_browsers.set()
-                    if shown is not None:
-                        await asyncio.gather(shown, return_exceptions=True)
-                result.passes.append(writing)
-                print(_pass_line(result.backend, writing), flush=True)
-                if not writing.held:
-                    break
+            # The real browsers during the first pass only, the load a deployment is sized for
+            # (each Chromium page load costs the machine about a CPU-second); started before it,
+            # so that Chromium's own start is not in it.
+            stop_browsers, ready = asyncio.Event(), asyncio.Event()
+            shown = None
+            if browsers:
+                shown = asyncio.create_task(_browsers(url, result, stop_browsers, ready, driver))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(ready.wait(), VIEW_TIMEOUT_S)
+            try:
+                for share in WRITE_LOADS:
+                    writing = WritePass(
+                        share, max(rates[0], sustained * share), LoadResult("", WATCH_SPAN)
+                    )
+                    driver.rate, driver.writing = writing.rate, writing
+                    t0 = time.monotonic()
+                    try:
+                        await _writes(driver, store, writing.loads)
+                    finally:
+                        writing.wall_s = time.monotonic() - t0
+                        stop_browsers.set()
+                    result.passes.append(writing)
+                    print(_pass_line(result.backend, writing), flush=True)
+                    if not writing.held:
+                        break
+            finally:
+                stop_browsers.set()
+                if shown is not None:
+                    await asyncio.gather(shown, return_exceptions=True)
     finally:
         driver.stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)

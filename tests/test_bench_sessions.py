@@ -11,6 +11,8 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from bench.app_server import app_server
 from bench.load_plan import PAGES, plan_writes
 from bench.load_results import LoadResult, PageLoad, Write
@@ -78,17 +80,22 @@ def test_quick_mode_runs_its_sessions_without_error(demo_db: Path, tmp_path: Pat
 
 def test_during_the_writes_the_watchers_views_count_in_the_rate_offered() -> None:
     # The pass's rate is every view the server is asked for: the arrivals make up what the
-    # watchers (viewing on their own) leave of it, and never go below nothing.
+    # watchers and the Chromium pages (viewing on their own) leave of it, never below nothing.
     driver = _Driver("http://127.0.0.1:9", 0, 10, None)
     driver.rate = 8.0
     assert driver.others_rate() == 8.0  # the steps: all of it is the arrivals'
     driver.phase = "writes"
     now = time.monotonic()
-    driver.watch_starts.extend([now - WATCH_WINDOW_S - 1.0] * 5)  # out of the window: not counted
-    driver.watch_starts.extend([now - 0.5] * 12)  # 12 views in the window: 3 a second
+    driver.watching_since = now - 1.0  # the watching began a second ago: their rate over it
+    driver.own_starts.extend([now - 0.5] * 2)
+    assert driver.others_rate() == pytest.approx(8.0 - 2 / 1.0, abs=0.01)
+    driver.own_starts.clear()
+    driver.watching_since = now - 60.0
+    driver.own_starts.extend([now - WATCH_WINDOW_S - 1.0] * 5)  # out of the window: not counted
+    driver.own_starts.extend([now - 0.5] * 12)  # 12 views in the window: 3 a second
     assert driver.others_rate() == 8.0 - 12 / WATCH_WINDOW_S
-    assert len(driver.watch_starts) == 12
-    driver.watch_starts.extend([now] * 40)
+    assert len(driver.own_starts) == 12
+    driver.own_starts.extend([now] * 40)
     assert driver.others_rate() == 0.0
 
 
