@@ -88,13 +88,13 @@ def test_every_page_renders_in_chromium(server: str) -> None:
             # Drill down: from the ranking of Quảng Ngãi to the profile of xã Đăk Long.
             page.goto(f"{server}/compare?loc=P51&ind=gia_dinh&year=2025")
             page.wait_for_selector(IDLE, timeout=60_000)
-            box = page.locator("[data-testid='stSelectbox']").filter(has_text="Xem hồ sơ xã")
+            box = page.locator("[data-testid='stSelectbox']").filter(has_text="Đánh dấu một xã")
             box.locator("input").click()
-            box.locator("input").fill("Đăk Long")
+            box.locator("input").fill("dak long")  # typed without tone marks, as officials do
             # The option reads "Đăk Long", its toneless form ("dak long") out of sight after it.
             page.get_by_role("option", name=re.compile(r"^Đăk Long(\s|$)")).first.click()
             page.wait_for_selector(IDLE, timeout=60_000)
-            page.get_by_role("button", name="Mở hồ sơ").click()
+            page.get_by_role("button", name="Mở hồ sơ: Đăk Long").click()
             page.wait_for_url("**/profile?*loc=X23368*", timeout=60_000)
             page.wait_for_selector(IDLE, timeout=60_000)
             page.get_by_text("Xã Đăk Long, tỉnh Quảng Ngãi").first.wait_for(timeout=30_000)

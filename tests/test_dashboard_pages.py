@@ -200,13 +200,14 @@ def test_seed_figure_levels_show_for_ia_hdrai() -> None:
     assert "Quyết định số 87/QĐ-UBND" in body
 
 
-def test_compare_offers_the_drill_down_to_a_commune() -> None:
+def test_compare_of_the_country_opens_a_highlighted_provinces_profile() -> None:
     # AppTest does not follow st.switch_page; tests/test_browser.py clicks through for real.
-    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    at = open_page("views/compare.py", loc="VN", ind="gia_dinh", year="2025")
     assert at.button(key="compare__go").disabled
-    at.selectbox(key="compare__goto").set_value("X23368").run()
+    at.selectbox(key="compare__hl").set_value("P51").run()
     assert not at.exception
-    assert not at.button(key="compare__go").disabled
+    go = at.button(key="compare__go")
+    assert not go.disabled and go.label == "Mở hồ sơ: Quảng Ngãi"
 
 
 def test_language_switch_changes_titles_and_status_labels() -> None:
@@ -249,15 +250,21 @@ def test_core_does_not_import_streamlit() -> None:
         assert not re.search(r"^\s*(import|from)\s+streamlit", text, re.M), path.name
 
 
-def test_highlighting_a_commune_also_picks_it_for_its_profile() -> None:
+def test_the_highlighted_commune_is_one_step_from_its_profile() -> None:
     at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
-    assert at.selectbox(key="compare__goto").value is None
+    go = at.button(key="compare__go")
+    assert go.disabled and go.label == "Mở hồ sơ"  # nothing highlighted: nothing to open
+    assert at.selectbox(key="compare__hl").value == ""
     at.selectbox(key="compare__hl").set_value("X23368").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.selectbox(key="compare__goto").value == "X23368"  # one step: "Mở hồ sơ"
+    go = at.button(key="compare__go")
+    assert not go.disabled and go.label == "Mở hồ sơ: Đăk Long"
     assert not [w for w in at.warning if "Session State" in str(w.value)]
+    # The communes are listed once on the page: one picker highlights and opens.
+    assert [s.key for s in at.selectbox].count("compare__hl") == 1
+    assert "compare__goto" not in [s.key for s in at.selectbox]
     at.selectbox(key="compare__hl").set_value("").run()
-    assert at.selectbox(key="compare__goto").value is None
+    assert at.button(key="compare__go").disabled
 
 
 def test_a_partial_figure_says_so_and_is_not_ranked() -> None:
@@ -680,7 +687,7 @@ def test_a_bar_click_and_the_highlight_picker_mark_the_same_row() -> None:
     }
     at.run()
     assert at.selectbox(key="compare__hl").value == "X23368"
-    assert at.selectbox(key="compare__goto").value == "X23368"
+    assert at.button(key="compare__go").label == "Mở hồ sơ: Đăk Long"
     assert [n for n, _ in ranking_rows(at) if n.startswith("▶ ")] == ["▶ Đăk Long"]
 
 

@@ -92,41 +92,29 @@ hl_options = ["", *one.sort("short_name")["locality_id"].to_list()]
 if clicked in child_names and st.session_state.get(f"{PAGE}__last_click") != clicked:
     st.session_state[f"{PAGE}__last_click"] = clicked
     st.session_state[f"{PAGE}__hl"] = clicked
-h1, h2, h3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+h1, h2 = st.columns([2, 3], vertical_alignment="bottom")
 with h1:
     hl = ui.pick(
         "hl",
         t("highlight_province") if is_country else t("highlight_commune"),
         hl_options,
-        format_func=lambda i: child_names.get(i, t("highlight_none")),
+        format_func=ui.typeable({"": t("highlight_none"), **child_names}),  # "dak long" finds it
         default="",
         page=PAGE,
     )
 hl_id = hl or None
-if not is_country:
-    with h2:
-        # Highlighting a commune (bar click or "Đánh dấu") also picks it here: one step to its
-        # profile. The widget keeps its own state, so a new highlight is written into it.
-        if st.session_state.get(f"{PAGE}__goto_synced") != hl_id:
-            st.session_state[f"{PAGE}__goto_synced"] = hl_id
-            st.session_state[f"{PAGE}__goto"] = hl_id
-        target_id = st.selectbox(
-            t("open_profile"),
-            one.sort("short_name")["locality_id"].to_list(),
-            index=None,
-            format_func=ui.typeable(child_names),
-            placeholder="…",
-            key=f"{PAGE}__goto",
+with h2:
+    # The unit highlighted (a click on its bar or name, or "Đánh dấu") is one step from its
+    # profile: the one picker serves both, so the page lists the units once.
+    if st.button(
+        t("open_profile_of", name=child_names[hl_id]) if hl_id else t("open_profile_btn"),
+        disabled=hl_id is None,
+        help=None if hl_id else t("open_profile_help"),
+        key=f"{PAGE}__go",
+    ):
+        st.switch_page(
+            "views/profile.py", query_params={"loc": hl_id, "year": str(year), "ind": ind_id}
         )
-    with h3:
-        if (
-            st.button(t("open_profile_btn"), disabled=target_id is None, key=f"{PAGE}__go")
-            and target_id
-        ):
-            st.switch_page(
-                "views/profile.py",
-                query_params={"loc": target_id, "year": str(year), "ind": ind_id},
-            )
 
 if not keep_ids:
     st.info(t("empty_filter"))
