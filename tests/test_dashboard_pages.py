@@ -254,6 +254,7 @@ def test_the_highlighted_commune_is_one_step_from_its_profile() -> None:
     at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
     go = at.button(key="compare__go")
     assert go.disabled and go.label == "Mở hồ sơ"  # nothing highlighted: nothing to open
+    assert "nút “Mở hồ sơ” bên trên mở hồ sơ" in texts(at)  # the hint names the button there is
     assert at.selectbox(key="compare__hl").value == ""
     at.selectbox(key="compare__hl").set_value("X23368").run()
     assert not at.exception, [e.value for e in at.exception]
