@@ -67,8 +67,14 @@ def _per_state(fn: F) -> F:
 
 @dataclass(frozen=True)
 class StoreState:
+    """The open store (`key`), or why there is none: `problem` ("location": XHHT_DB cannot be
+    read; "missing": no file at `path`; "busy"; "unreadable"), with the store's own message
+    (`detail`, Vietnamese, as the command line says it). The page words it in its language."""
+
     key: StoreKey | None
-    error: str | None
+    problem: str | None = None
+    detail: str = ""
+    path: str = ""
 
 
 @st.cache_resource(show_spinner=False)
@@ -80,28 +86,20 @@ _seen_versions: set[StoreKey] = set()
 
 
 def store_state() -> StoreState:
-    """The store named by XHHT_DB (or the default path) as this process's newest copy, or a
-    Vietnamese error saying what is wrong and what to do."""
+    """The store named by XHHT_DB (or the default path) as this process's newest copy, or what
+    is wrong with it."""
     try:
         loc = parse_location(None)
     except StoreError as exc:
-        return StoreState(
-            None, f"{exc}\n\nSửa biến môi trường `XHHT_DB` rồi khởi động lại ứng dụng."
-        )
+        return StoreState(None, "location", str(exc))
     if loc.path is not None and not loc.path.exists():
-        return StoreState(
-            None,
-            f"Chưa có kho dữ liệu tại `{loc.path.resolve()}`.\n\n"
-            "Tạo kho dữ liệu minh họa bằng lệnh `make demo` (hoặc "
-            f"`xhht demo --db {loc.path}`), hoặc chỉ đường dẫn tới kho có sẵn bằng biến môi trường "
-            "`XHHT_DB`, rồi tải lại trang.",
-        )
+        return StoreState(None, "missing", path=str(loc.path.resolve()))
     try:
         snapshot = _snapshots(loc.reopen).current()
     except StoreBusy as exc:
-        return StoreState(None, f"{exc}\n\nTải lại trang sau ít giây: số liệu không mất.")
+        return StoreState(None, "busy", str(exc))
     except StoreError as exc:
-        return StoreState(None, str(exc))
+        return StoreState(None, "unreadable", str(exc))
     key: StoreKey = (loc.reopen, snapshot.version)
     if key not in _seen_versions:
         # A new state of the store: answers cached for older ones will not be asked for again.
@@ -110,7 +108,7 @@ def store_state() -> StoreState:
                 cached.clear()
         _seen_versions.clear()
         _seen_versions.add(key)
-    return StoreState(key, None)
+    return StoreState(key)
 
 
 def _cur(key: StoreKey) -> duckdb.DuckDBPyConnection:

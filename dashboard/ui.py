@@ -35,7 +35,18 @@ def store_key() -> data.StoreKey:
     """The open store, or a plain-words error (and the page stops)."""
     state = data.store_state()
     if state.key is None:
-        st.error(f"**{t('store_missing_title')}**\n\n{state.error}", icon=":material/error:")
+        # The store's own message is Vietnamese (the command line's); an English page says what
+        # is wrong and what to do in English and quotes it as the detail.
+        match state.problem:
+            case "location":
+                said = t("store_problem_location", detail=state.detail)
+            case "missing":
+                said = t("store_problem_missing", path=state.path)
+            case "busy":
+                said = t("store_problem_busy", detail=state.detail)
+            case _:
+                said = t("store_problem_unreadable", detail=state.detail)
+        st.error(f"**{t('store_missing_title')}**\n\n{said}", icon=":material/error:")
         st.stop()
     assert state.key is not None
     return state.key

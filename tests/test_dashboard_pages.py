@@ -233,6 +233,31 @@ def test_missing_store_gives_instructions(tmp_path: Path) -> None:
     assert "make demo" in message and "xhht demo" in message
 
 
+def test_a_store_that_cannot_be_opened_is_explained_in_the_pages_language(tmp_path: Path) -> None:
+    # English pages say what is wrong and what to do in English; the store's own message (the
+    # command line's, Vietnamese) is quoted as the detail.
+    missing = tmp_path / "none.duckdb"
+    os.environ["XHHT_DB"] = str(missing)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    message = "\n".join(str(e.value) for e in at.error)
+    assert "The data store cannot be opened" in message
+    assert f"There is no data store at `{missing}`" in message
+    assert "make demo" in message and "Chưa có" not in message
+    bad = tmp_path / "not_a_store.duckdb"
+    bad.write_bytes(b"these bytes are not a DuckDB file")
+    os.environ["XHHT_DB"] = str(bad)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    message = "\n".join(str(e.value) for e in at.error)
+    assert "The store could not be read." in message
+    assert "The store's message (in Vietnamese): " in message
+
+
 def test_no_sql_in_the_dashboard() -> None:
     sql = re.compile(
         r"\b(SELECT|INSERT|UPDATE|DELETE)\b.*|\bFROM\s+\w+|\.execute\(|\.sql\(|query_frame"
@@ -486,7 +511,7 @@ def test_a_document_that_cannot_be_made_says_why_in_vietnamese(demo_db: Path) ->
     from dashboard import data
 
     state = data.store_state()
-    assert state.error is None and state.key is not None and state.key[0] == str(demo_db)
+    assert state.problem is None and state.key is not None and state.key[0] == str(demo_db)
     job = data.DocumentJob(state.key, "xlsx", "KHONG_CO", 2025, failed="lỗi: {error}")
     with pytest.raises(data.ExportError):
         job()
