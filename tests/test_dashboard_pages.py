@@ -233,27 +233,26 @@ def test_missing_store_gives_instructions(tmp_path: Path) -> None:
     assert "make demo" in message and "xhht demo" in message
 
 
-def test_a_store_that_cannot_be_opened_is_explained_in_the_pages_language(tmp_path: Path) -> None:
-    # English pages say what is wrong and what to do in English; the store's own message (the
-    # command line's, Vietnamese) is quoted as the detail.
-    missing = tmp_path / "none.duckdb"
-    os.environ["XHHT_DB"] = str(missing)
+def _store_error_in_english(store: Path) -> str:
+    os.environ["XHHT_DB"] = str(store)  # the autouse fixture puts the demo store back after
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
-    message = "\n".join(str(e.value) for e in at.error)
+    return "\n".join(str(e.value) for e in at.error)
+
+
+def test_a_store_that_cannot_be_opened_is_explained_in_the_pages_language(tmp_path: Path) -> None:
+    # English pages say what is wrong and what to do in English; the store's own message (the
+    # command line's, Vietnamese) is quoted as the detail.
+    missing = tmp_path / "none.duckdb"
+    message = _store_error_in_english(missing)
     assert "The data store cannot be opened" in message
     assert f"There is no data store at `{missing}`" in message
     assert "make demo" in message and "Chưa có" not in message
     bad = tmp_path / "not_a_store.duckdb"
     bad.write_bytes(b"these bytes are not a DuckDB file")
-    os.environ["XHHT_DB"] = str(bad)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["lang"] = "en"
-    at.run()
-    assert not at.exception
-    message = "\n".join(str(e.value) for e in at.error)
+    message = _store_error_in_english(bad)
     assert "The store could not be read." in message
     assert "The store's message (in Vietnamese): " in message
 
