@@ -180,6 +180,7 @@ class _Driver:
         # pages' (all count in the rate of a pass of writes).
         self.own_starts: deque[float] = deque()
         self.watching_since = float("inf")
+        self.viewing: dict[int, float] = {}  # session → when its view under way began
         self.phase = "warmup"
 
     def page_of(self, i: int) -> tuple[str, str, str]:
@@ -195,7 +196,11 @@ class _Driver:
             step.pending += 1
         if writing is not None and i in WATCHERS:
             self.own_starts.append(time.monotonic())
-        v = await self.sessions[i].view(page, query, timeout=VIEW_TIMEOUT_S)
+        self.viewing[i] = time.monotonic()
+        try:
+            v = await self.sessions[i].view(page, query, timeout=VIEW_TIMEOUT_S)
+        finally:
+            self.viewing.pop(i, None)
         if step is not None:
             step.pending -= 1
             step.views += 1
@@ -291,6 +296,16 @@ class _Driver:
 
         await asyncio.gather(*(first(i) for i in range(len(self.sessions))))
         return sample[0] if sample else ""
+
+    async def settle(self) -> None:
+        """Until every view begun before now has ended, then GAP_S: the views a step past the
+        sustained rate left queued are not in the next measure."""
+        now = time.monotonic()
+        while any(t <= now for t in self.viewing.values()) and (
+            time.monotonic() < now + VIEW_TIMEOUT_S
+        ):
+            await asyncio.sleep(0.25)
+        await asyncio.sleep(GAP_S)
 
     async def run_step(self, rate: float, seconds: float) -> Step:
         self.rate = rate
@@ -419,6 +434,7 @@ async def _drive(
             best = result.best
             sustained = best.done_rate if best else rates[0]
             driver.rate = max(rates[0], sustained * WRITE_LOADS[0])
+            await driver.settle()
             driver.phase = "writes"
             driver.watching_since = time.monotonic()
             tasks += [asyncio.create_task(driver.watcher(i)) for i in WATCHERS]
