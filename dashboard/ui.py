@@ -109,9 +109,19 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def widget_texts() -> None:
-    """Streamlit's own widget words in the session's language (see UPLOAD_BUTTON); once per
-    run, before the page, so every page's uploaders and multiselects read in that language."""
+# Streamlit 1.67 lays a group of pills (st.pills, st.segmented_control) on one line that scrolls
+# sideways when it is wider than its column: So sánh xã's six statuses hid their last ones past
+# the edge, on a phone and at 1440 px. Every group wraps instead, so each option is in view.
+BUTTON_GROUPS_WRAP = (
+    "[data-testid='stButtonGroup'] [role='toolbar'] "
+    "{ flex-wrap: wrap; overflow-x: visible; row-gap: 0.5rem; }"
+)
+
+
+def widget_style() -> None:
+    """Streamlit's own widget words in the session's language (see UPLOAD_BUTTON), and button
+    groups that wrap (BUTTON_GROUPS_WRAP); once per run, before the page, so every page's
+    uploaders, multiselects and pills read and lay out so. One style element for both."""
     words = [
         (UPLOAD_BUTTON, t("st_upload_button")),
         (UPLOAD_LIMIT, t("st_upload_limit", mb=st.get_option("server.maxUploadSize"))),
@@ -129,7 +139,7 @@ def widget_texts() -> None:
         + " }"
         for (parent, child, look), text in words
     ]
-    st.html("<style>\n" + "\n".join(rules) + "\n</style>")
+    st.html("<style>\n" + "\n".join([*rules, BUTTON_GROUPS_WRAP]) + "\n</style>")
 
 
 def upload_limit(widget_key: str, mb: int) -> None:

@@ -1,23 +1,33 @@
-"""Nhập dữ liệu and the compare page's filters in both languages, in a real Chromium: the page's
-own words and Streamlit's words inside its widgets ("Upload", "Select all", …), which
+"""Nhập dữ liệu and Duyệt báo cáo's filter by state in both languages, in a real Chromium:
+the page's own words and Streamlit's words inside its widgets ("Upload", "Select all", …), which
 dashboard/ui.py swaps by CSS, read in the interface's language, also to a screen reader."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IDLE, ROOT, streamlit_server
 
+from metrics.auth import Account, AccountsFile, hash_password, save_accounts
+
 DATA = ROOT / "tests" / "data" / "imports"
+XHHT = Path(sys.executable).parent / "xhht"
+REVIEWER, PASSWORD = "duyet.qn", "mat-khau-duyet"
 WORDS = {
     "vi": {
         "heading": "Nhập tệp",
         "button": "Chọn tệp",
         "limit": "Tối đa 20 MB mỗi tệp",
         "drop": "Thả tệp vào đây",
-        "placeholder": "Tất cả",
+        "filter": "Lọc theo trạng thái",
+        "draft": "Đang nhập (nháp)",
+        "submitted": "Đã nộp, chờ duyệt",
+        "typed": "Đ",  # in both states taken off
         "select_all": "Chọn tất cả",
         "matches": "Chọn mọi mục tìm thấy",
         "none": "Không tìm thấy",
@@ -31,7 +41,10 @@ WORDS = {
         "button": "Upload",
         "limit": "20 MB per file",
         "drop": "Drag and drop a file here",
-        "placeholder": "All",
+        "filter": "Filter by state",
+        "draft": "Draft",
+        "submitted": "Submitted",
+        "typed": "t",
         "select_all": "Select all",
         "matches": "Select all matches",
         "none": "No results",
@@ -49,8 +62,24 @@ SWAPPED = "s => { const e = document.querySelector(s); return !!e && getComputed
 
 
 @pytest.fixture(scope="module")
-def server(demo_db: Path) -> Iterator[str]:
-    with streamlit_server(demo_db) as url:
+def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # A province's reviewer, and a round open: its page filters the communes by state with a
+    # multiselect (where Streamlit writes "Select all" and "No results").
+    work = tmp_path_factory.mktemp("widget_texts")
+    store = work / "store.duckdb"
+    shutil.copy(demo_db, store)
+    accounts = work / "accounts.toml"
+    quick = hash_password(PASSWORD, iterations=1000)
+    save_accounts(
+        AccountsFile(account=[Account(name=REVIEWER, role="reviewer", unit="51", password=quick)]),
+        accounts,
+    )
+    subprocess.run(
+        [str(XHHT), "rounds", "open", "--province", "51", "--year", "2025", "--deadline",
+         "2026-01-15", "--indicators", "gia_dinh", "--db", str(store)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    with streamlit_server(store, XHHT_ACCOUNTS=str(accounts)) as url:
         yield url
 
 
@@ -110,22 +139,32 @@ def test_import_page_and_filters_read_in_the_interface_language(server: str, lan
                 )
                 page.dispatch_event("[data-testid='stFileUploaderDropzone']", "dragleave")
 
-                page.goto(
-                    f"{server}/compare{query}{'&' if query else '?'}loc=P51&ind=gia_dinh&year=2025"
-                )
+                # Duyệt báo cáo, signed in as the province's reviewer: the round's settings.
+                page.goto(f"{server}/dang-nhap?next=/duyet-bao-cao")
+                page.get_by_label("Tên đăng nhập").fill(REVIEWER)
+                page.get_by_label("Mật khẩu").fill(PASSWORD)
+                page.get_by_role("button", name="Đăng nhập").click()
+                page.wait_for_url("**/duyet-bao-cao**", timeout=60_000)
+                page.goto(f"{server}/duyet-bao-cao{query}")
                 page.wait_for_selector(IDLE, timeout=60_000)
-                status = page.locator("[data-testid='stMultiSelect']").first
-                field = status.get_by_role("combobox")
-                assert field.get_attribute("placeholder") == words["placeholder"]
-                field.click()
+                picker = page.locator("[data-testid='stMultiSelect']").filter(
+                    has=page.get_by_text(words["filter"], exact=True)
+                )
+                # Every state is shown at first: two are taken off, to be offered again
+                # (Streamlit offers "Select all" from two options up).
+                for state in (words["draft"], words["submitted"]):
+                    picker.get_by_role("button", name=f"Remove {state}").click()
+                    page.wait_for_selector(IDLE, timeout=60_000)
+                field = picker.get_by_role("combobox")
+                picker.get_by_role("button", name="Open", exact=True).click()  # with tags in it
                 listbox = page.get_by_role("listbox")
                 listbox.get_by_role("option", name=words["select_all"], exact=True).wait_for(
                     timeout=30_000
                 )
-                page.screenshot(path=str(ARTIFACTS / f"so_sanh_loc_{lang}_{width}.png"))
+                page.screenshot(path=str(ARTIFACTS / f"duyet_loc_{lang}_{width}.png"))
                 if lang == "vi":
                     assert "Select all" not in listbox.aria_snapshot()
-                field.fill("o" if lang == "en" else "Đ")
+                field.fill(words["typed"])
                 listbox.get_by_role("option", name=words["matches"], exact=True).wait_for(
                     timeout=30_000
                 )

@@ -21,6 +21,7 @@ from metrics.escaping import WORD_JOINER, markdown_literal
 from metrics.fmt import fmt_pct
 from metrics.indicators import registry
 from metrics.locality_progress import progress_for
+from metrics.progress import Status
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -272,6 +273,25 @@ def test_core_does_not_import_streamlit() -> None:
     for path in (ROOT / "metrics").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(import|from)\s+streamlit", text, re.M), path.name
+
+
+def test_compare_filters_by_the_statuses_and_types_its_units_have() -> None:
+    at = open_page("views/compare.py", loc="P51", ind="gia_dinh", year="2025")
+    status = at.button_group(key="compare__status")
+    kinds = at.button_group(key="compare__types")
+    ranked = dict(ranking_rows(at))
+    # Offered: the statuses and unit types the province's communes have, in the legend's order
+    # (Streamlit shows a label's leading emoji, "✓", as the pill's icon, apart from its text).
+    order = [s.label("vi") for s in Status.ordered()]
+    offered = [next(w for w in order if o.endswith(w)) for o in status.options]
+    assert offered and offered == sorted(offered, key=order.index)
+    assert Status.TARGET_MET.label("vi") in offered
+    assert set(kinds.options) <= {"Xã", "Phường", "Đặc khu"} and kinds.options
+    status.set_value([Status.TARGET_MET.value]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    kept = dict(ranking_rows(at))
+    assert any("Chưa đạt mục tiêu" in v for v in ranked.values())
+    assert kept and all("Đã đạt mục tiêu" in v for v in kept.values())  # only those that met it
 
 
 def test_the_highlighted_commune_is_one_step_from_its_profile() -> None:
@@ -1002,7 +1022,16 @@ def _vietnamese_names(con) -> list[str]:
 def _everything_shown(at: AppTest) -> str:
     """Every word the page shows: texts, widgets' labels and options, tables' headers and cells."""
     parts = [texts(at)]
-    for kind in ("selectbox", "multiselect", "radio", "text_input", "button", "expander", "tabs"):
+    for kind in (
+        "selectbox",
+        "multiselect",
+        "button_group",
+        "radio",
+        "text_input",
+        "button",
+        "expander",
+        "tabs",
+    ):
         for w in getattr(at, kind, []):
             if getattr(w, "key", None) == "lang":  # the switch names each language in its own
                 continue
