@@ -38,7 +38,8 @@ if st.session_state["lang"] != "vi":
 elif "lang" in st.query_params:
     del st.query_params["lang"]
 
-ui.widget_style()  # Streamlit's own widget words ("Upload", "Select all") in that language; pills that wrap
+# Streamlit's own widget words ("Upload", "Select all") in that language; pills that wrap.
+ui.widget_style()
 
 access.gate()  # before any page: when viewing needs a sign-in, nobody unsigned gets further
 

@@ -110,7 +110,7 @@ def css_string(text: str) -> str:
 
 
 # Streamlit 1.67 lays a group of pills (st.pills, st.segmented_control) on one line that scrolls
-# sideways when it is wider than its column: So sánh xã's six statuses hid their last ones past
+# sideways when it is wider than its column: So sánh xã's ten statuses hid their last ones past
 # the edge, on a phone and at 1440 px. Every group wraps instead, so each option is in view.
 BUTTON_GROUPS_WRAP = (
     "[data-testid='stButtonGroup'] [role='toolbar'] "
@@ -413,11 +413,13 @@ def table_html(
     cols = shown.frame.columns
     # A column of long text (a source, a note) is given room to read in a few lines: squeezed to
     # the narrowest width, it made every row of its table a column of single words.
+    longest = shown.frame.select(
+        pl.col(c).cast(pl.String).str.len_chars().max() for c in cols if shown.kinds[c] is Kind.TEXT
+    )
     wide = {
         c
-        for c in cols
-        if shown.kinds[c] is Kind.TEXT
-        and any(v is not None and len(str(v)) > WIDE_TEXT_CHARS for v in shown.frame[c])
+        for c, n in (longest.row(0, named=True) if longest.width else {}).items()
+        if (n or 0) > WIDE_TEXT_CHARS
     }
 
     def cls(i: int, c: str) -> str:
